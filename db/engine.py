@@ -1,0 +1,74 @@
+"""Engine and session factories; SQLite gets its durability pragmas on every connection."""
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "2",  # FULL: a committed transaction survives power loss
+    "foreign_keys": "1",
+    "busy_timeout": "10000",
+}
+
+# Session options the write path uses: SQLite takes its write lock at BEGIN, so two
+# writers queue up instead of one failing with "database is locked" at its first write.
+WRITE_OPTIONS = {"sqlite_begin": "BEGIN IMMEDIATE"}
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    if make_url(url).get_backend_name() == "sqlite":
+        return _make_sqlite_engine(url, echo)
+    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _make_sqlite_engine(url: str, echo: bool) -> AsyncEngine:
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+    event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _on_sqlite_connect(dbapi_connection, _record) -> None:
+    # Take BEGIN away from the driver so `_on_sqlite_begin` decides DEFERRED or IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for name, value in SQLITE_PRAGMAS.items():
+        cursor.execute(f"PRAGMA {name}={value}")
+    cursor.close()
+
+
+def _on_sqlite_begin(conn) -> None:
+    conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def make_write_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for mutations: on SQLite their transactions begin IMMEDIATE."""
+    return make_sessionmaker(engine.execution_options(**WRITE_OPTIONS))
+
+
+async def check_sqlite_pragmas(engine: AsyncEngine) -> dict[str, str]:
+    """Read back the durability pragmas; raise if SQLite did not take one of them."""
+    if not is_sqlite(engine):
+        return {}
+    async with engine.connect() as conn:
+        found = {n: str((await conn.exec_driver_sql(f"PRAGMA {n}")).scalar()) for n in SQLITE_PRAGMAS}
+    expected = {n: v for n, v in SQLITE_PRAGMAS.items()}
+    if url_is_memory(engine):
+        expected.pop("journal_mode")
+        found.pop("journal_mode")
+    if found != expected:
+        raise RuntimeError(f"SQLite pragmas not in effect: expected {expected}, found {found}")
+    return found
+
+
+def url_is_memory(engine: AsyncEngine) -> bool:
+    return engine.url.database in (None, "", ":memory:")

@@ -1,0 +1,37 @@
+"""Alembic environment: runs on a connection handed in by `db.migrate`, or on its own URL."""
+
+import asyncio
+
+from alembic import context
+from sqlalchemy import Connection
+
+from db.base import Base
+from db.engine import make_engine
+import db.models  # noqa: F401  (registers every table on Base.metadata)
+
+target_metadata = Base.metadata
+
+
+def run_on(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_with_own_engine(url: str) -> None:
+    engine = make_engine(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(run_on)
+    await engine.dispose()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    run_on(connection)
+else:
+    asyncio.run(run_with_own_engine(context.config.get_main_option("sqlalchemy.url")))

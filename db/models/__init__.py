@@ -1,0 +1,18 @@
+"""Every model, imported so Alembic and `Base.metadata` see all tables."""
+
+from db.models.accounts import Enrollment, Market, RatePlan, Utility, UtilityAccount
+from db.models.admin import AuditEvent, Client, User
+from db.models.customers import Customer, CustomerNameToken
+
+__all__ = [
+    "AuditEvent",
+    "Client",
+    "Customer",
+    "CustomerNameToken",
+    "Enrollment",
+    "Market",
+    "RatePlan",
+    "User",
+    "Utility",
+    "UtilityAccount",
+]

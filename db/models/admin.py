@@ -1,0 +1,47 @@
+"""Tenants (supplier brands), their users, and the audit trail."""
+
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.enums import Role
+from db.base import Base, BigIntId, CreatedAt, IntPk, TenantScoped, Timestamped
+
+
+class Client(Timestamped, Base):
+    """A supplier brand with its own CSR site: the tenant."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[IntPk]
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class User(TenantScoped, Timestamped, Base):
+    __tablename__ = "users"
+
+    id: Mapped[IntPk]
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    active: Mapped[bool] = mapped_column(default=True)
+    preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AuditEvent(TenantScoped, Base):
+    """One row per mutation effect: who, what, which object, the from-to changes."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index(None, "client_id", "object_type", "object_id", "id"),)
+
+    id: Mapped[IntPk]
+    actor_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(80))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int] = mapped_column(BigIntId)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[CreatedAt]

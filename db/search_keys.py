@@ -1,0 +1,35 @@
+"""Normalized keys the search indexes are built on; the same functions write and query them."""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and collapse whitespace, so "José  Núñez" finds "jose nunez"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", plain.casefold()).strip()
+
+
+def name_key(name: str) -> str:
+    return fold(name)
+
+
+def name_tokens(name: str) -> list[str]:
+    """The distinct words of a name, each a prefix-searchable token."""
+    return sorted(set(_WORD.findall(fold(name))))
+
+
+def address_key(addresses: Iterable[Iterable[str | None]]) -> str:
+    """Every address of a customer on one folded line, " | " between addresses."""
+    lines = (", ".join(p for p in parts if p) for parts in addresses)
+    return " | ".join(fold(line) for line in lines if line)
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)

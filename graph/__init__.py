@@ -1,0 +1,1 @@
+"""The GraphQL layer: Strawberry types, loaders, schema, the Starlette app and the CLI."""

@@ -1,0 +1,1 @@
+"""GraphQL of utility accounts: accounts, premises, enrollments and reference data."""

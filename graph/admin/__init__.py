@@ -1,0 +1,1 @@
+"""GraphQL of tenants, users, preferences and the audit trail."""

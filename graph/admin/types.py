@@ -1,0 +1,128 @@
+"""GraphQL types of the admin domain: viewer, client, preferences, audit events."""
+
+from datetime import datetime
+from typing import Self
+
+import strawberry
+from strawberry.scalars import JSON
+
+from db import models
+from graph.admin import loaders
+from graph.admin.enums import CommLogKind, NavigationArea, ProfileTab, Role, SortDirection
+from graph.core.relay import Connection, Node, page_request, to_connection, to_global_id
+from resolvers.pagination import Page
+from resolvers.rules import preferences as rules
+
+
+@strawberry.type(description="A supplier brand with its own CSR site (the tenant).")
+class Client(Node):
+    slug: str = strawberry.field(description="Short name used in URLs and user emails.")
+    name: str = strawberry.field(description="Display name.")
+
+    @classmethod
+    def from_row(cls, row: models.Client) -> Self:
+        return cls(id=to_global_id("Client", row.id), slug=row.slug, name=row.name)
+
+
+@strawberry.type(description="A user of the CSR site.")
+class User(Node):
+    email: str = strawberry.field(description="Login email.")
+    name: str = strawberry.field(description="Display name.")
+    role: Role = strawberry.field(description="What the user may do.")  # type: ignore[valid-type]
+
+    @classmethod
+    def from_row(cls, row: models.User) -> Self:
+        return cls(id=to_global_id("User", row.id), email=row.email, name=row.name, role=Role(row.role.value))
+
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        rows = await info.context.loaders.of(loaders.UserById).load_many(ids)
+        return [cls.from_row(r) if r else None for r in rows]
+
+
+@strawberry.type(description="How the communication log is shown by default.")
+class CommLogDisplay:
+    page_size: int = strawberry.field(description="Entries per page.")
+    order: SortDirection = strawberry.field(description="Chronological order.")  # type: ignore[valid-type]
+    kinds: list[CommLogKind] = strawberry.field(description="Kinds of entry shown.")  # type: ignore[valid-type]
+    critical_first: bool = strawberry.field(description="Pin critical notes to the top.")
+    expand_memos: bool = strawberry.field(description="Show memos expanded under their entry.")
+
+
+@strawberry.type(description="A user's screen preferences (seed 001: default navigation and tabs).")
+class Preferences:
+    default_navigation: NavigationArea = strawberry.field(description="Where the user lands after login.")  # type: ignore[valid-type]
+    default_profile_tab: ProfileTab = strawberry.field(description="The tab a customer profile opens on.")  # type: ignore[valid-type]
+    tab_order: list[ProfileTab] = strawberry.field(description="Order of the profile tabs.")  # type: ignore[valid-type]
+    hidden_tabs: list[ProfileTab] = strawberry.field(description="Tabs the user has hidden.")  # type: ignore[valid-type]
+    communication_log: CommLogDisplay = strawberry.field(description="Communication-log display options.")
+
+    @classmethod
+    def from_rules(cls, p: rules.Preferences) -> Self:
+        log = p.comm_log
+        return cls(
+            default_navigation=NavigationArea(p.default_navigation.value),
+            default_profile_tab=ProfileTab(p.default_profile_tab.value),
+            tab_order=[ProfileTab(t.value) for t in p.tab_order],
+            hidden_tabs=[ProfileTab(t.value) for t in p.hidden_tabs],
+            communication_log=CommLogDisplay(
+                page_size=log.page_size, order=SortDirection(log.order.value),
+                kinds=[CommLogKind(k.value) for k in log.kinds],
+                critical_first=log.critical_first, expand_memos=log.expand_memos,
+            ),
+        )
+
+
+@strawberry.type(description="The signed-in user, their client and preferences.")
+class Viewer:
+    user: User = strawberry.field(description="The signed-in user.")
+    client: Client = strawberry.field(description="The client (tenant) the user works for.")
+    role: Role = strawberry.field(description="The user's role.")  # type: ignore[valid-type]
+    preferences: Preferences = strawberry.field(description="The user's screen preferences.")
+
+    @classmethod
+    def from_rows(cls, user: models.User, client: models.Client) -> Self:
+        return cls(
+            user=User.from_row(user), client=Client.from_row(client), role=Role(user.role.value),
+            preferences=Preferences.from_rules(rules.from_json(user.preferences)),
+        )
+
+
+@strawberry.type(description="One field changed by an audited action.")
+class FieldChange:
+    field: str = strawberry.field(description="The field's name.")
+    from_value: JSON | None = strawberry.field(name="from", description="Value before the change.")
+    to_value: JSON | None = strawberry.field(name="to", description="Value after the change.")
+
+
+@strawberry.type(description="An audited change: who did what to which object, and when.")
+class AuditEvent(Node):
+    action: str = strawberry.field(description="What was done, e.g. customer.update.")
+    changes: list[FieldChange] = strawberry.field(description="Fields changed, from and to.")
+    request_id: str | None = strawberry.field(description="The request that made the change.")
+    created_at: datetime = strawberry.field(description="When it happened (UTC).")
+    actor_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="Who did it; null for system actions.")
+    async def actor(self, info: strawberry.Info) -> User | None:
+        row = await info.context.loaders.of(loaders.UserById).load(self.actor_pk) if self.actor_pk else None
+        return User.from_row(row) if row else None
+
+    @classmethod
+    def from_row(cls, row: models.AuditEvent) -> Self:
+        changes = [FieldChange(field=k, from_value=v.get("from"), to_value=v.get("to")) for k, v in row.changes.items()]
+        return cls(
+            id=to_global_id("AuditEvent", row.id), action=row.action, changes=changes,
+            request_id=row.request_id, created_at=row.created_at, actor_pk=row.actor_id,
+        )
+
+
+async def audit_connection(
+    info: strawberry.Info, object_type: str, object_id: int,
+    first: int | None, after: str | None, last: int | None, before: str | None,
+) -> Connection[AuditEvent]:
+    request = page_request(first, after, last, before, (int,))
+    loaders_ = info.context.loaders
+    page: Page[models.AuditEvent] = await loaders_.grouped(loaders.AuditPagesByObjectId).load((object_id, (object_type, request)))
+    count = loaders_.grouped(loaders.AuditCountByObjectId)
+    return to_connection(page, AuditEvent.from_row, lambda: count.load((object_id, object_type)))

@@ -1,0 +1,58 @@
+"""The Starlette application factory; the lifespan owns the engine and session factories."""
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from db.engine import check_sqlite_pragmas, make_engine, make_sessionmaker, make_write_sessionmaker
+from graph.auth import BearerAuthMiddleware
+from graph.limits import BodySizeLimitMiddleware
+from graph.schema import make_schema
+from graph.settings import Settings
+from graph.view import GraphQLView
+
+STATIC = Path(__file__).parent / "static"
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict]:
+        engine = make_engine(settings.database_url)
+        await check_sqlite_pragmas(engine)  # refuse to serve without WAL, FULL sync, foreign keys
+        yield {
+            "engine": engine,
+            "sessionmaker": make_sessionmaker(engine),
+            "write_sessionmaker": make_write_sessionmaker(engine),
+        }
+        await engine.dispose()
+
+    graphql = GraphQLView(make_schema(settings), graphql_ide=None, allow_queries_via_get=True)
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    middleware = [
+        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins), allow_methods=["GET", "POST"],
+                   allow_headers=["authorization", "content-type", "x-request-id"]),
+        Middleware(BearerAuthMiddleware, secret=settings.secret),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def from_environ() -> Starlette:
+    """Factory for `uvicorn --factory graph.app:from_environ` (and several workers)."""
+    return create_app(Settings.from_environ())

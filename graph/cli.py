@@ -1,0 +1,155 @@
+"""The `csrgraph` command: serve, migrate, seed, token, export-schema."""
+
+import argparse
+import asyncio
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from graph.settings import Settings
+
+SCHEMA_FILE = Path("schema.graphql")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args) or 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="csrgraph", description="GraphQL backend of the CSR portal.")
+    commands = p.add_subparsers(required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="migrate, load demo data into an empty database, and serve")
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
+    serve.set_defaults(run=serve_command)
+    commands.add_parser("migrate", help="run database migrations to the latest").set_defaults(run=migrate_command)
+    seed = commands.add_parser("seed", help="add demo data (three clients and their customers)")
+    seed.add_argument("--customers", type=int, default=300, help="customers in all (default 300)")
+    seed.add_argument("--seed", type=int, default=42, help="random seed: the same seed gives the same data")
+    seed.set_defaults(run=seed_command)
+    token = commands.add_parser("token", help="print a bearer token for a user")
+    token.add_argument("email")
+    token.set_defaults(run=token_command)
+    export = commands.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--output", type=Path, default=SCHEMA_FILE, help="file to write, - for stdout")
+    export.set_defaults(run=export_command)
+    return p
+
+
+def serve_command(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = Settings.from_environ()
+    asyncio.run(_prepare(settings))
+    print(f"csrgraph: GraphiQL at http://{args.host}:{args.port}/graphql "
+          f"(token: .venv/bin/csrgraph token agent@lumen.example)", file=sys.stderr)
+    uvicorn.run("graph.app:from_environ", factory=True, host=args.host, port=args.port,
+                workers=args.workers, proxy_headers=False, log_level="info")
+
+
+async def _prepare(settings: Settings) -> None:
+    from db import demo
+    from db.engine import make_engine
+    from db.migrate import migrate
+
+    _ensure_sqlite_dir(settings.database_url)
+    engine = make_engine(settings.database_url)
+    await migrate(engine)
+    if settings.seed_demo and await demo.is_empty(engine):
+        print("csrgraph: empty database, loading demo data", file=sys.stderr)
+        await demo.seed(engine)
+    await engine.dispose()
+
+
+def migrate_command(args: argparse.Namespace) -> None:
+    from db.engine import make_engine
+    from db.migrate import migrate
+
+    settings = Settings.from_environ()
+    _ensure_sqlite_dir(settings.database_url)
+
+    async def run() -> None:
+        engine = make_engine(settings.database_url)
+        await migrate(engine)
+        await engine.dispose()
+
+    asyncio.run(run())
+    print("csrgraph: database at the latest migration", file=sys.stderr)
+
+
+def seed_command(args: argparse.Namespace) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+    from db import demo
+    from db.engine import make_engine
+    from db.migrate import migrate
+
+    settings = Settings.from_environ()
+    _ensure_sqlite_dir(settings.database_url)
+
+    async def run(progress: Progress) -> None:
+        task = progress.add_task("customers", total=args.customers)
+        engine = make_engine(settings.database_url)
+        await migrate(engine)
+        await demo.seed(engine, args.customers, seed=args.seed, progress=lambda n: progress.advance(task, n))
+        await _analyze(engine)
+        await engine.dispose()
+
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns) as progress:
+        asyncio.run(run(progress))
+
+
+async def _analyze(engine) -> None:
+    """Refresh planner statistics so searches pick their indexes after a bulk load."""
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql("ANALYZE")
+
+
+def token_command(args: argparse.Namespace) -> int:
+    from db.engine import make_engine, make_sessionmaker
+    from graph.auth import issue_token
+    from resolvers.admin.queries import user_by_email
+
+    settings = Settings.from_environ()
+
+    async def run() -> str | None:
+        engine = make_engine(settings.database_url)
+        async with make_sessionmaker(engine)() as session:
+            user = await user_by_email(session, args.email)
+        await engine.dispose()
+        return issue_token(settings.secret, user, timedelta(hours=settings.token_ttl_hours)) if user else None
+
+    token = asyncio.run(run())
+    if token is None:
+        print(f"csrgraph: no active user {args.email!r}", file=sys.stderr)
+        return 1
+    print(token)
+    return 0
+
+
+def export_command(args: argparse.Namespace) -> None:
+    from graph.schema import make_schema
+
+    sdl = make_schema().as_str() + "\n"
+    if str(args.output) == "-":
+        sys.stdout.write(sdl)
+    else:
+        args.output.write_text(sdl)
+        print(f"csrgraph: wrote {args.output}", file=sys.stderr)
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""The per-request context: who asks, the session factories, and request-scoped DataLoaders.
+
+Strawberry resolves sibling fields concurrently and an AsyncSession must not be shared by
+concurrent tasks (asyncpg refuses; aiosqlite hides it). So every DataLoader batch and every
+root query opens its own short-lived session; mutations, which run one at a time, get one
+session for their whole transaction from the mutation wrapper.
+"""
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from strawberry.dataloader import DataLoader
+
+from db.models import Client, User
+from resolvers.context import RequestScope
+
+Batch = Callable[[RequestScope, Sequence[Any]], Awaitable[Sequence[Any]]]
+GroupedBatch = Callable[[RequestScope, Sequence[Any], Any], Awaitable[Sequence[Any]]]
+
+
+@dataclass
+class Loaders:
+    """DataLoaders made on first use and kept for one request (never across requests)."""
+
+    scope: RequestScope
+    sessionmaker: async_sessionmaker[AsyncSession]
+    _made: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)
+
+    def of(self, batch: Batch) -> DataLoader[Any, Any]:
+        """Loader over `batch(scope, keys)`: one call per batch of keys."""
+        if batch not in self._made:
+            self._made[batch] = DataLoader(load_fn=lambda keys: self._run(batch, keys))
+        return self._made[batch]
+
+    def grouped(self, batch: GroupedBatch) -> DataLoader[Any, Any]:
+        """Loader over `(key, argument)` pairs: one call of `batch(scope, keys, argument)` per argument."""
+        marker = ("grouped", batch)
+        if marker not in self._made:
+            self._made[marker] = DataLoader(load_fn=lambda pairs: self._run_grouped(batch, pairs))
+        return self._made[marker]
+
+    def clear(self) -> None:
+        self._made.clear()
+
+    async def _run(self, batch: Batch, keys: Sequence[Any]) -> Sequence[Any]:
+        async with self.sessionmaker() as session:
+            return await batch(self.scope.with_session(session), keys)
+
+    async def _run_grouped(self, batch: GroupedBatch, pairs: Sequence[tuple[Any, Any]]) -> list[Any]:
+        groups: dict[Any, list[int]] = defaultdict(list)
+        for position, (_key, argument) in enumerate(pairs):
+            groups[argument].append(position)
+        results: list[Any] = [None] * len(pairs)
+        async with self.sessionmaker() as session:
+            scope = self.scope.with_session(session)
+            for argument, positions in groups.items():
+                found = await batch(scope, [pairs[p][0] for p in positions], argument)
+                for position, value in zip(positions, found):
+                    results[position] = value
+        return results
+
+
+@dataclass
+class Context:
+    request: Request
+    response: Any
+    user: User
+    client: Client
+    scope: RequestScope
+    sessionmaker: async_sessionmaker[AsyncSession]
+    write_sessionmaker: async_sessionmaker[AsyncSession]
+    loaders: Loaders
+
+    @asynccontextmanager
+    async def session_scope(self) -> AsyncIterator[RequestScope]:
+        """A scope with its own short-lived session, for one root query resolver."""
+        async with self.sessionmaker() as session:
+            yield self.scope.with_session(session)

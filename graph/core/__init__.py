@@ -1,0 +1,1 @@
+"""Conventions every domain shares: Relay nodes and connections, errors, the mutation wrapper."""

@@ -1,0 +1,68 @@
+"""userErrors: the one UserErrorCode enum, the UserError type, and the one mutation wrapper."""
+
+import enum
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from resolvers import errors as common
+from resolvers.admin import errors as admin
+from resolvers.context import RequestScope
+from resolvers.customers import errors as customers
+from resolvers.errors import UserInputError
+
+P = TypeVar("P")
+
+# Every domain's codes are unique, so one enum can carry them all (API.md's single UserError).
+_DESCRIPTIONS: dict[str, str] = {
+    **common.DESCRIPTIONS,
+    **customers.DESCRIPTIONS,
+    **admin.DESCRIPTIONS,
+}
+
+UserErrorCode = strawberry.enum(
+    enum.Enum(  # type: ignore[misc]
+        "UserErrorCode",
+        {code: strawberry.enum_value(code, description=text) for code, text in sorted(_DESCRIPTIONS.items())},
+    ),
+    description="Why a mutation did not do what was asked.",
+)
+
+
+@strawberry.type(description="An expected failure of a mutation, tied to a path in its input.")
+class UserError:
+    field: list[str] | None = strawberry.field(description="Path to the input field at fault, if any.")
+    code: UserErrorCode = strawberry.field(description="Machine-readable reason.")  # type: ignore[valid-type]
+    message: str = strawberry.field(description="Human-readable explanation.")
+
+    @classmethod
+    def from_exception(cls, error: UserInputError) -> "UserError":
+        return cls(field=error.field, code=UserErrorCode[error.code], message=error.message)
+
+
+async def run_mutation(
+    info: strawberry.Info,
+    payload: Callable[..., P],
+    action: Callable[[RequestScope], Awaitable[dict[str, Any]]],
+    client_mutation_id: str | None,
+) -> P:
+    """Run `action` in one transaction; an expected failure rolls it back and becomes userErrors."""
+    context = info.context
+    try:
+        async with context.write_sessionmaker() as session, session.begin():
+            fields = await action(context.scope.with_session(session))
+    except UserInputError as error:
+        return payload(user_errors=[UserError.from_exception(error)], client_mutation_id=client_mutation_id)
+    context.loaders.clear()  # what this request loaded before the mutation may be stale now
+    return payload(**fields, user_errors=[], client_mutation_id=client_mutation_id)
+
+
+USER_ERRORS = "Expected failures; empty when the mutation succeeded."
+CLIENT_MUTATION_ID = "Echo of the input's clientMutationId (Relay)."
+
+
+def client_error(error: UserInputError) -> GraphQLError:
+    """A query's expected failure as a GraphQL error the client sees (never masked)."""
+    return GraphQLError(error.message, extensions={"code": error.code, "field": error.field})

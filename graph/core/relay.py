@@ -1,0 +1,141 @@
+"""Relay conventions: opaque global IDs, the Node interface, keyset connections."""
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from resolvers.errors import NotFound, UserInputError
+from resolvers.pagination import Key, Page, PageRequest
+
+NodeType = TypeVar("NodeType")
+
+
+# ---- global IDs -------------------------------------------------------------------------
+
+def to_global_id(type_name: str, pk: int) -> str:
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+def from_global_id(global_id: str) -> tuple[str, int] | None:
+    """(type name, primary key), or None for anything that is not one of our IDs."""
+    try:
+        type_name, _, pk = base64.b64decode(global_id, validate=True).decode().partition(":")
+        return (type_name, int(pk)) if type_name and pk.isdigit() else None
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+def decode_id(global_id: str, type_name: str, field: list[str]) -> int:
+    """The primary key of a `type_name` ID; any other ID is simply not found."""
+    decoded = from_global_id(global_id)
+    if decoded is None or decoded[0] != type_name:
+        raise NotFound(type_name, field)
+    return decoded[1]
+
+
+@strawberry.interface(description="An object with a globally unique, opaque ID (Relay).")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Opaque global ID; pass it to `node(id:)`.")
+
+
+# ---- connections --------------------------------------------------------------------------
+
+@strawberry.type(description="Where a page sits in its connection (Relay).")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="More items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first edge.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last edge.")
+
+
+@strawberry.type(description="One item of a connection with its cursor.")
+class Edge(Generic[NodeType]):
+    cursor: str = strawberry.field(description="Opaque cursor; pass it as `after` or `before`.")
+    node: NodeType = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list (Relay connection), paged with keyset cursors.")
+class Connection(Generic[NodeType]):
+    edges: list[Edge[NodeType]] = strawberry.field(description="The items of this page.")
+    page_info: PageInfo = strawberry.field(description="Paging state.")
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="Number of items in the whole list, across all pages.")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def encode_cursor(key: Key) -> str:
+    return base64.urlsafe_b64encode(json.dumps([_plain(v) for v in key]).encode()).decode()
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def decode_cursor(cursor: str, shape: Sequence[type]) -> Key:
+    """Decode a cursor whose values must have the types in `shape`; else a client error."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        values = None
+    if not isinstance(values, list) or len(values) != len(shape):
+        raise invalid_cursor(cursor)
+    return tuple(_typed(v, t, cursor) for v, t in zip(values, shape))
+
+
+def _typed(value: Any, kind: type, cursor: str) -> Any:
+    try:
+        if kind in (date, datetime):
+            return kind.fromisoformat(value)
+        if kind is int and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if kind is str and isinstance(value, str):
+            return value
+    except (TypeError, ValueError):
+        pass
+    raise invalid_cursor(cursor)
+
+
+def invalid_cursor(cursor: str) -> GraphQLError:
+    return GraphQLError(f"Invalid cursor: {cursor!r}.", extensions={"code": "INVALID_CURSOR"})
+
+
+def page_request(
+    first: int | None, after: str | None, last: int | None, before: str | None, shape: Sequence[type]
+) -> PageRequest:
+    """Paging arguments as a PageRequest; bad values are client errors, not faults."""
+    try:
+        return PageRequest(
+            first=first,
+            after=decode_cursor(after, shape) if after else None,
+            last=last,
+            before=decode_cursor(before, shape) if before else None,
+        )
+    except UserInputError as error:
+        raise GraphQLError(error.message, extensions={"code": "BAD_USER_INPUT"}) from None
+
+
+def to_connection(
+    page: Page[Any], convert: Callable[[Any], NodeType], count: Callable[[], Awaitable[int]]
+) -> Connection[NodeType]:
+    edges = [Edge(cursor=encode_cursor(k), node=convert(r)) for r, k in zip(page.rows, page.keys)]
+    info = PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=info, count=count)
+
+
+First = Annotated[int | None, strawberry.argument(description="Page size from the start (0-100; default 20).")]
+After = Annotated[str | None, strawberry.argument(description="Return items after this cursor.")]
+Last = Annotated[int | None, strawberry.argument(description="Page size from the end (0-100).")]
+Before = Annotated[str | None, strawberry.argument(description="Return items before this cursor.")]

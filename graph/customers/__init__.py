@@ -1,0 +1,1 @@
+"""GraphQL of customers: search, profile, hierarchy."""

@@ -1,0 +1,8 @@
+"""Request-scoped DataLoaders of the customers domain (bodies in resolvers/customers/batches.py)."""
+
+from resolvers.customers import batches
+
+CustomerById = batches.customers_by_ids
+ChildPagesByMasterId = batches.children_pages
+ChildCountByMasterId = batches.child_counts
+TrailByCustomerId = batches.trails_by_customer_ids

@@ -1,0 +1,63 @@
+"""Root query fields of the customers domain."""
+
+from typing import Annotated
+
+import strawberry
+
+from db.enums import EnrollmentStatus as DbStatus
+from graph.core.errors import client_error
+from graph.core.relay import After, Before, Connection, First, Last, page_request, to_connection
+from graph.customers.enums import CustomerOrder
+from graph.customers.inputs import CustomerSearch
+from graph.customers.types import NAME_CURSOR, Customer
+from resolvers.customers import queries, search
+from resolvers.errors import UserInputError
+
+NUMBER_CURSOR = (str, int)
+
+
+def _criteria(given: CustomerSearch | None) -> search.CustomerSearch:
+    if given is None:
+        return search.CustomerSearch()
+    return search.CustomerSearch(
+        ldc_account_number=given.ldc_account_number, name=given.name, address=given.address,
+        status=DbStatus(given.status.value) if given.status else None,
+        market=given.market, utility=given.utility, text=given.text,
+    )
+
+
+@strawberry.type
+class CustomerQueries:
+    @strawberry.field(
+        description="The search panel and results grid: customers of the viewer's client, one row per customer."
+    )
+    async def customers(
+        self,
+        info: strawberry.Info,
+        search_: Annotated[CustomerSearch | None, strawberry.argument(name="search", description="Filters.")] = None,
+        order_by: Annotated[CustomerOrder, strawberry.argument(description="Result order.")] = CustomerOrder.NAME,  # type: ignore[valid-type]
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> Connection[Customer]:
+        order = search.CustomerOrder(order_by.value)
+        request = page_request(first, after, last, before, NAME_CURSOR if order is search.CustomerOrder.NAME else NUMBER_CURSOR)
+        criteria = _criteria(search_)
+        try:
+            async with info.context.session_scope() as scope:
+                page = await search.search_customers(scope, criteria, order, request)
+        except UserInputError as error:
+            raise client_error(error) from None
+
+        async def count() -> int:
+            async with info.context.session_scope() as scope:
+                return await search.count_customers(scope, criteria)
+
+        return to_connection(page, Customer.from_row, count)
+
+    @strawberry.field(description="A customer by customer number; null if the client has none with that number.")
+    async def customer(
+        self, info: strawberry.Info, number: Annotated[str, strawberry.argument(description="Customer number.")]
+    ) -> Customer | None:
+        async with info.context.session_scope() as scope:
+            row = await queries.get_customer_by_number(scope, number)
+        return Customer.from_row(row) if row else None
+

@@ -1,0 +1,108 @@
+"""GraphQL types of the customers domain, built from ORM rows with plain attribute fields."""
+
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+
+from db import models
+from graph.accounts import loaders as account_loaders
+from graph.core.relay import After, Before, Connection, First, Last, Node, page_request, to_connection, to_global_id
+from graph.customers import loaders
+from graph.customers.enums import CustomerKind
+
+if TYPE_CHECKING:
+    from graph.accounts.types import Address, UtilityAccount
+    from graph.admin.types import AuditEvent
+
+UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.types")]
+AddressRef = Annotated["Address", strawberry.lazy("graph.accounts.types")]
+AuditEventRef = Annotated["AuditEvent", strawberry.lazy("graph.admin.types")]
+
+NAME_CURSOR = (str, int)
+ID_CURSOR = (int,)
+
+
+@strawberry.type(description="An account holder: a person or an organization, possibly in a master/child hierarchy.")
+class Customer(Node):
+    number: str = strawberry.field(description="Customer account number, unique within the client.")
+    name: str = strawberry.field(description="Primary contact or organization name.")
+    kind: CustomerKind = strawberry.field(description="Residential or commercial.")  # type: ignore[valid-type]
+    email: str | None = strawberry.field(description="Email address (normalized).")
+    phone: str | None = strawberry.field(description="Phone number in E.164 form, e.g. +12155550123.")
+    language: str = strawberry.field(description="Preferred language (BCP 47 code, e.g. en, es).")
+    is_master: bool = strawberry.field(description="An organizational master: other customers may sit under it.")
+    row: strawberry.Private[models.Customer]
+
+    @strawberry.field(description="Where bills are sent.")
+    def billing_address(self) -> AddressRef:
+        from graph.accounts.types import Address
+
+        r = self.row
+        return Address(line1=r.billing_line1, line2=r.billing_line2, city=r.billing_city, state=r.billing_state, zip=r.billing_zip)
+
+    @strawberry.field(description="The master customer directly above this one, if any.")
+    async def master(self, info: strawberry.Info) -> "Customer | None":
+        return await Customer.load(info, self.row.master_id) if self.row.master_id else None
+
+    @strawberry.field(description="The path from the top master down to this customer (this customer last).")
+    async def hierarchy_trail(self, info: strawberry.Info) -> list["Customer"]:
+        rows = await info.context.loaders.of(loaders.TrailByCustomerId).load(self.row.id)
+        return [Customer.from_row(r) for r in rows]
+
+    @strawberry.field(description="Customers directly under this master, by name.")
+    async def children(
+        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection["Customer"]:
+        request = page_request(first, after, last, before, NAME_CURSOR)
+        page = await info.context.loaders.grouped(loaders.ChildPagesByMasterId).load((self.row.id, request))
+        count = info.context.loaders.of(loaders.ChildCountByMasterId)
+        return to_connection(page, Customer.from_row, lambda: count.load(self.row.id))
+
+    @strawberry.field(
+        description="The utility accounts (service points) of this customer, oldest first. "
+        "A customer with several accounts is one search result; see `primaryAccount`."
+    )
+    async def utility_accounts(
+        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[UtilityAccountRef]:
+        from graph.accounts.types import UtilityAccount
+
+        request = page_request(first, after, last, before, ID_CURSOR)
+        page = await info.context.loaders.grouped(account_loaders.AccountPagesByCustomerId).load((self.row.id, request))
+        count = info.context.loaders.of(account_loaders.AccountCountByCustomerId)
+        return to_connection(page, UtilityAccount.from_row, lambda: count.load(self.row.id))
+
+    @strawberry.field(
+        description="The account the search results grid shows for this customer: an ACTIVE one if any "
+        "(else PENDING_DROP, PENDING, DROP_ACCEPTED, DROPPED, INACTIVE), the most recently started first."
+    )
+    async def primary_account(self, info: strawberry.Info) -> UtilityAccountRef | None:
+        from graph.accounts.types import UtilityAccount
+
+        row = await info.context.loaders.of(account_loaders.PrimaryAccountByCustomerId).load(self.row.id)
+        return UtilityAccount.from_row(row) if row else None
+
+    @strawberry.field(description="Audited changes to this customer, newest first.")
+    async def audit_trail(
+        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[AuditEventRef]:
+        from graph.admin.types import audit_connection
+
+        return await audit_connection(info, "Customer", self.row.id, first, after, last, before)
+
+    @classmethod
+    def from_row(cls, row: models.Customer) -> Self:
+        return cls(
+            id=to_global_id("Customer", row.id), number=row.number, name=row.name,
+            kind=CustomerKind(row.kind.value), email=row.email, phone=row.phone,
+            language=row.language, is_master=row.is_master, row=row,
+        )
+
+    @classmethod
+    async def load(cls, info: strawberry.Info, pk: int) -> Self:
+        return cls.from_row(await info.context.loaders.of(loaders.CustomerById).load(pk))
+
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        rows = await info.context.loaders.of(loaders.CustomerById).load_many(ids)
+        return [cls.from_row(r) if r else None for r in rows]

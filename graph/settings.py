@@ -1,0 +1,43 @@
+"""Settings, read once from the environment when the app or CLI starts (never at import)."""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+VAR_DIR = Path(os.environ.get("CSRGRAPH_VAR", "var"))
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{VAR_DIR / 'csrgraph.db'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    secret: str
+    token_ttl_hours: int = 12
+    max_body_bytes: int = 64 * 1024
+    max_depth: int = 12
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    introspection: bool = True
+    allowed_origins: tuple[str, ...] = ()
+    seed_demo: bool = True
+
+    @classmethod
+    def from_environ(cls, environ: "os._Environ[str] | dict[str, str]" = os.environ) -> "Settings":
+        return cls(
+            database_url=environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+            secret=environ.get("CSRGRAPH_SECRET") or local_secret(),
+            token_ttl_hours=int(environ.get("CSRGRAPH_TOKEN_TTL_HOURS", "12")),
+            introspection=environ.get("CSRGRAPH_INTROSPECTION", "1") != "0",
+            allowed_origins=tuple(o for o in environ.get("CSRGRAPH_ALLOWED_ORIGINS", "").split(",") if o),
+        )
+
+
+def local_secret() -> str:
+    """A signing secret kept in var/ for local use when CSRGRAPH_SECRET is not set."""
+    path = VAR_DIR / "secret.key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

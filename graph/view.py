@@ -1,0 +1,70 @@
+"""The GraphQL endpoint: context per request, offline GraphiQL, GraphQL-over-HTTP negotiation."""
+
+import uuid
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from graph.auth import USER_KEY
+from graph.context import Context, Loaders
+from graph.ide import render_graphiql_html, wants_ide
+from graph.limits import code_for
+from resolvers.context import RequestScope, Viewer
+
+GQL_RESPONSE = "application/graphql-response+json"
+
+
+def request_id_of(request: Request) -> str:
+    given = request.headers.get("x-request-id", "")
+    return given[:64] if given.isprintable() and given else uuid.uuid4().hex
+
+
+class GraphQLView(GraphQL):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and wants_ide(scope):
+            await HTMLResponse(render_graphiql_html())(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
+        user, client = request.scope[USER_KEY]
+        viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
+        scope = RequestScope(viewer=viewer, request_id=request_id_of(request))
+        response.headers["x-request-id"] = scope.request_id
+        state = request.state
+        return Context(
+            request=request, response=response, user=user, client=client, scope=scope,
+            sessionmaker=state.sessionmaker, write_sessionmaker=state.write_sessionmaker,
+            loaders=Loaders(scope, state.sessionmaker),
+        )
+
+    # GraphQL over HTTP: answer application/graphql-response+json with the spec's status codes
+    # when the client asks for it; legacy application/json clients keep 200 for every result.
+    async def get_sub_response(self, request: Request) -> Response:
+        sub = await super().get_sub_response(request)
+        sub.wants_gql_response = GQL_RESPONSE in request.headers.get("accept", "")  # type: ignore[attr-defined]
+        request.state.sub_response = sub
+        return sub
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        data: dict[str, Any] = dict(await super().process_result(request, result))
+        request_errors = bool(result.errors) and result.data is None and all(e.path is None for e in result.errors)
+        if request_errors:
+            for error, formatted in zip(result.errors, data["errors"]):
+                formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
+        sub = getattr(request.state, "sub_response", None)
+        if request_errors and sub is not None and sub.wants_gql_response:
+            data.pop("data", None)
+            sub.status_code = 400  # the graphql-http audit expects 400 for parse and validation errors
+        return data  # type: ignore[return-value]
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if getattr(sub_response, "wants_gql_response", False):
+            response.headers["content-type"] = GQL_RESPONSE + "; charset=utf-8"
+        return response

@@ -1,0 +1,1 @@
+"""What each query and mutation does, on an AsyncSession. Never imports strawberry."""

@@ -1,0 +1,1 @@
+"""Utility accounts: premises, enrollments, reference data (markets, utilities, rate plans)."""

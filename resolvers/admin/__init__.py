@@ -1,0 +1,1 @@
+"""Tenants, users and their preferences, the audit trail."""

@@ -1,0 +1,33 @@
+"""Bodies of the admin DataLoaders."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from db.models import AuditEvent, User
+from resolvers.context import RequestScope
+from resolvers.pagination import Page, PageRequest, count_by_parent, keyset_pages_by_parent
+from resolvers.scope import tenant_scoped
+
+
+async def users_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[User | None]:
+    stmt = tenant_scoped(select(User).where(User.id.in_(ids)), User, scope)
+    found = {u.id: u for u in (await scope.db.execute(stmt)).scalars()}
+    return [found.get(i) for i in ids]
+
+
+async def audit_pages(
+    scope: RequestScope, object_ids: Sequence[int], argument: tuple[str, PageRequest]
+) -> list[Page[AuditEvent]]:
+    """Audit events of many objects of one type, newest first."""
+    object_type, request = argument
+    stmt = tenant_scoped(select(AuditEvent), AuditEvent, scope).where(AuditEvent.object_type == object_type)
+    return await keyset_pages_by_parent(
+        scope.db, AuditEvent, stmt, AuditEvent.object_id, object_ids,
+        [AuditEvent.id], lambda e: (e.id,), request, descending=True,
+    )
+
+
+async def audit_counts(scope: RequestScope, object_ids: Sequence[int], object_type: str) -> list[int]:
+    stmt = tenant_scoped(select(AuditEvent), AuditEvent, scope).where(AuditEvent.object_type == object_type)
+    return await count_by_parent(scope.db, stmt, AuditEvent.object_id, object_ids)

@@ -1,0 +1,27 @@
+"""Audit events: every mutation records who changed what, from and to, in its transaction."""
+
+from typing import Any
+
+from db.models import AuditEvent
+from resolvers.context import RequestScope
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields whose values differ, as {field: {"from": old, "to": new}}."""
+    return {k: {"from": before.get(k), "to": v} for k, v in after.items() if before.get(k) != v}
+
+
+async def record(
+    scope: RequestScope, action: str, object_type: str, object_id: int, changes: dict[str, Any]
+) -> AuditEvent:
+    event = AuditEvent(
+        client_id=scope.tenant_id,
+        actor_id=scope.viewer.user_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes,
+        request_id=scope.request_id,
+    )
+    scope.db.add(event)
+    return event

@@ -1,0 +1,37 @@
+"""RequestScope: who is asking, for which client, in which session."""
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.enums import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The authenticated user, as every resolver sees them."""
+
+    user_id: int
+    tenant_id: int
+    role: Role
+    email: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestScope:
+    viewer: Viewer
+    request_id: str
+    session: AsyncSession | None = None
+
+    @property
+    def tenant_id(self) -> int:
+        return self.viewer.tenant_id
+
+    def with_session(self, session: AsyncSession) -> "RequestScope":
+        return replace(self, session=session)
+
+    @property
+    def db(self) -> AsyncSession:
+        if self.session is None:
+            raise RuntimeError("this resolver needs a session; open one with with_session()")
+        return self.session

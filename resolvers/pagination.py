@@ -1,0 +1,133 @@
+"""Keyset pagination: pages are ranges over an ordered, unique key, never offsets."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from resolvers.errors import Invalid
+
+T = TypeVar("T")
+Key = tuple[Any, ...]
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """first/after or last/before; keys are the order columns' values of a row."""
+
+    first: int | None = None
+    after: Key | None = None
+    last: int | None = None
+    before: Key | None = None
+
+    def __post_init__(self) -> None:
+        if self.first is not None and self.last is not None:
+            raise Invalid("Pass `first` or `last`, not both.", ["first"])
+        for name in ("first", "last"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
+                raise Invalid(f"`{name}` must be between 0 and {MAX_PAGE_SIZE}.", [name])
+
+    @property
+    def backwards(self) -> bool:
+        return self.last is not None
+
+    @property
+    def size(self) -> int:
+        size = self.last if self.backwards else self.first
+        return DEFAULT_PAGE_SIZE if size is None else size
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    rows: list[T]
+    keys: list[Key]
+    has_next: bool
+    has_previous: bool
+
+
+async def keyset_page(
+    session: AsyncSession,
+    stmt: Select[Any],
+    order: Sequence[ColumnElement[Any]],
+    key_of: Callable[[Any], Key],
+    request: PageRequest,
+    *,
+    descending: bool = False,
+    scalars: bool = True,
+) -> Page[Any]:
+    """Fetch one page of `stmt` ordered by `order` (unique), one row beyond to see if more."""
+    stmt = _within_cursors(stmt, order, request, descending)
+    forward = descending == request.backwards  # scan direction in SQL, ascending or not
+    stmt = stmt.order_by(*(c.asc() if forward else c.desc() for c in order)).limit(request.size + 1)
+    result = await session.execute(stmt)
+    return _to_page(list(result.scalars() if scalars else result), key_of, request)
+
+
+async def count_rows(session: AsyncSession, stmt: Select[Any]) -> int:
+    counted = select(func.count()).select_from(stmt.order_by(None).subquery())
+    return (await session.execute(counted)).scalar_one()
+
+
+async def keyset_pages_by_parent(
+    session: AsyncSession,
+    model: Any,
+    stmt: Select[Any],
+    parent: ColumnElement[Any],
+    parent_ids: Sequence[int],
+    order: Sequence[ColumnElement[Any]],
+    key_of: Callable[[Any], Key],
+    request: PageRequest,
+    *,
+    descending: bool = False,
+) -> list[Page[Any]]:
+    """The same page of many parents' children in one statement (ROW_NUMBER per parent)."""
+    stmt = _within_cursors(stmt.where(parent.in_(parent_ids)), order, request, descending)
+    forward = descending == request.backwards
+    ordering = [c.asc() if forward else c.desc() for c in order]
+    rank = func.row_number().over(partition_by=parent, order_by=ordering).label("rank")
+    ranked = stmt.add_columns(rank).subquery()
+    row = aliased(model, ranked)
+    outer = select(row, ranked.c.rank).where(ranked.c.rank <= request.size + 1)
+    by_parent: dict[int, list[Any]] = {pid: [] for pid in parent_ids}
+    parent_name = parent.key
+    for item, _rank in (await session.execute(outer.order_by(ranked.c.rank))).all():
+        by_parent[getattr(item, parent_name)].append(item)
+    return [_to_page(by_parent[pid], key_of, request) for pid in parent_ids]
+
+
+def _within_cursors(
+    stmt: Select[Any], order: Sequence[ColumnElement[Any]], request: PageRequest, descending: bool
+) -> Select[Any]:
+    key = tuple_(*order)
+    if request.after is not None:
+        after = tuple_(*request.after)
+        stmt = stmt.where(key < after if descending else key > after)
+    if request.before is not None:
+        before = tuple_(*request.before)
+        stmt = stmt.where(key > before if descending else key < before)
+    return stmt
+
+
+def _to_page(rows: list[Any], key_of: Callable[[Any], Key], request: PageRequest) -> Page[Any]:
+    more = len(rows) > request.size
+    rows = rows[: request.size]
+    if request.backwards:
+        rows.reverse()
+        return Page(rows, [key_of(r) for r in rows], request.before is not None, more)
+    return Page(rows, [key_of(r) for r in rows], more, request.after is not None)
+
+
+async def count_by_parent(
+    session: AsyncSession, stmt: Select[Any], parent: ColumnElement[Any], parent_ids: Sequence[int]
+) -> list[int]:
+    """Row counts per parent in one GROUP BY."""
+    grouped = stmt.with_only_columns(parent, func.count()).where(parent.in_(parent_ids)).group_by(parent)
+    counts = dict((await session.execute(grouped)).all())
+    return [counts.get(pid, 0) for pid in parent_ids]

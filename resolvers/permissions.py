@@ -1,0 +1,34 @@
+"""Who may do what: the one table of role rules, used by mutations and by the SPA's hints."""
+
+import enum
+
+from db.enums import Role
+from resolvers.context import RequestScope
+from resolvers.errors import Forbidden
+
+RANK = {Role.AGENT: 1, Role.TEAM_LEAD: 2, Role.ADMIN: 3}
+
+
+class Action(enum.StrEnum):
+    UPDATE_CUSTOMER = "UPDATE_CUSTOMER"
+    CREATE_MASTER_CUSTOMER = "CREATE_MASTER_CUSTOMER"
+    ASSIGN_CUSTOMERS_TO_MASTER = "ASSIGN_CUSTOMERS_TO_MASTER"
+    UPDATE_OWN_PREFERENCES = "UPDATE_OWN_PREFERENCES"
+
+
+MINIMUM_ROLE: dict[Action, Role] = {
+    Action.UPDATE_CUSTOMER: Role.AGENT,
+    Action.CREATE_MASTER_CUSTOMER: Role.ADMIN,
+    Action.ASSIGN_CUSTOMERS_TO_MASTER: Role.ADMIN,
+    Action.UPDATE_OWN_PREFERENCES: Role.AGENT,
+}
+
+
+def can(role: Role, action: Action) -> bool:
+    return RANK[role] >= RANK[MINIMUM_ROLE[action]]
+
+
+def ensure_allowed(scope: RequestScope, action: Action) -> None:
+    if not can(scope.viewer.role, action):
+        needed = MINIMUM_ROLE[action].value
+        raise Forbidden(f"{action.value} needs the {needed} role or higher.")
