@@ -9,9 +9,11 @@ from strawberry.scalars import JSON
 from db import models
 from graph.admin import loaders
 from graph.admin.enums import CommLogKind, NavigationArea, ProfileTab, Role, SortDirection
-from graph.core.relay import Connection, Node, page_request, to_connection, to_global_id
+from graph.core.relay import Connection, CursorShape, Node, page_request, to_connection, to_global_id
 from resolvers.pagination import Page
 from resolvers.rules import preferences as rules
+
+AUDIT_CURSOR = CursorShape("audit", (int,))
 
 
 @strawberry.type(description="A supplier brand with its own CSR site (the tenant).")
@@ -121,8 +123,8 @@ async def audit_connection(
     info: strawberry.Info, object_type: str, object_id: int,
     first: int | None, after: str | None, last: int | None, before: str | None,
 ) -> Connection[AuditEvent]:
-    request = page_request(first, after, last, before, (int,))
+    request = page_request(first, after, last, before, AUDIT_CURSOR)
     loaders_ = info.context.loaders
     page: Page[models.AuditEvent] = await loaders_.grouped(loaders.AuditPagesByObjectId).load((object_id, (object_type, request)))
     count = loaders_.grouped(loaders.AuditCountByObjectId)
-    return to_connection(page, AuditEvent.from_row, lambda: count.load((object_id, object_type)))
+    return to_connection(page, AUDIT_CURSOR, AuditEvent.from_row, lambda: count.load((object_id, object_type)))

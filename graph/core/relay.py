@@ -3,7 +3,8 @@
 import base64
 import binascii
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -71,23 +72,34 @@ class Connection(Generic[NodeType]):
         return await self.count()
 
 
-def encode_cursor(key: Key) -> str:
-    return base64.urlsafe_b64encode(json.dumps([_plain(v) for v in key]).encode()).decode()
+@dataclass(frozen=True, slots=True)
+class CursorShape:
+    """What a connection's cursors hold: a tag naming the ordering, and the key's value types.
+
+    The tag makes a cursor from one ordering (or list) a client error in another.
+    """
+
+    tag: str
+    types: tuple[type, ...]
+
+
+def encode_cursor(key: Key, shape: CursorShape) -> str:
+    return base64.urlsafe_b64encode(json.dumps([shape.tag, *(_plain(v) for v in key)]).encode()).decode()
 
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
-def decode_cursor(cursor: str, shape: Sequence[type]) -> Key:
-    """Decode a cursor whose values must have the types in `shape`; else a client error."""
+def decode_cursor(cursor: str, shape: CursorShape) -> Key:
+    """Decode a cursor made for `shape`; anything else is a client error."""
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, UnicodeDecodeError, ValueError):
         values = None
-    if not isinstance(values, list) or len(values) != len(shape):
+    if not isinstance(values, list) or values[:1] != [shape.tag] or len(values) != len(shape.types) + 1:
         raise invalid_cursor(cursor)
-    return tuple(_typed(v, t, cursor) for v, t in zip(values, shape))
+    return tuple(_typed(v, t, cursor) for v, t in zip(values[1:], shape.types))
 
 
 def _typed(value: Any, kind: type, cursor: str) -> Any:
@@ -108,7 +120,7 @@ def invalid_cursor(cursor: str) -> GraphQLError:
 
 
 def page_request(
-    first: int | None, after: str | None, last: int | None, before: str | None, shape: Sequence[type]
+    first: int | None, after: str | None, last: int | None, before: str | None, shape: CursorShape
 ) -> PageRequest:
     """Paging arguments as a PageRequest; bad values are client errors, not faults."""
     try:
@@ -123,9 +135,9 @@ def page_request(
 
 
 def to_connection(
-    page: Page[Any], convert: Callable[[Any], NodeType], count: Callable[[], Awaitable[int]]
+    page: Page[Any], shape: CursorShape, convert: Callable[[Any], NodeType], count: Callable[[], Awaitable[int]]
 ) -> Connection[NodeType]:
-    edges = [Edge(cursor=encode_cursor(k), node=convert(r)) for r, k in zip(page.rows, page.keys)]
+    edges = [Edge(cursor=encode_cursor(k, shape), node=convert(r)) for r, k in zip(page.rows, page.keys)]
     info = PageInfo(
         has_next_page=page.has_next,
         has_previous_page=page.has_previous,

@@ -9,11 +9,9 @@ from graph.core.errors import client_error
 from graph.core.relay import After, Before, Connection, First, Last, page_request, to_connection
 from graph.customers.enums import CustomerOrder
 from graph.customers.inputs import CustomerSearch
-from graph.customers.types import NAME_CURSOR, Customer
+from graph.customers.types import NAME_CURSOR, NUMBER_CURSOR, Customer
 from resolvers.customers import queries, search
 from resolvers.errors import UserInputError
-
-NUMBER_CURSOR = (str, int)
 
 
 def _criteria(given: CustomerSearch | None) -> search.CustomerSearch:
@@ -39,7 +37,8 @@ class CustomerQueries:
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[Customer]:
         order = search.CustomerOrder(order_by.value)
-        request = page_request(first, after, last, before, NAME_CURSOR if order is search.CustomerOrder.NAME else NUMBER_CURSOR)
+        shape = NAME_CURSOR if order is search.CustomerOrder.NAME else NUMBER_CURSOR
+        request = page_request(first, after, last, before, shape)
         criteria = _criteria(search_)
         try:
             async with info.context.session_scope() as scope:
@@ -51,7 +50,7 @@ class CustomerQueries:
             async with info.context.session_scope() as scope:
                 return await search.count_customers(scope, criteria)
 
-        return to_connection(page, Customer.from_row, count)
+        return to_connection(page, shape, Customer.from_row, count)
 
     @strawberry.field(description="A customer by customer number; null if the client has none with that number.")
     async def customer(

@@ -6,7 +6,9 @@ import strawberry
 
 from db import models
 from graph.accounts import loaders as account_loaders
-from graph.core.relay import After, Before, Connection, First, Last, Node, page_request, to_connection, to_global_id
+from graph.core.relay import (
+    After, Before, Connection, CursorShape, First, Last, Node, page_request, to_connection, to_global_id,
+)
 from graph.customers import loaders
 from graph.customers.enums import CustomerKind
 
@@ -18,8 +20,9 @@ UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.
 AddressRef = Annotated["Address", strawberry.lazy("graph.accounts.types")]
 AuditEventRef = Annotated["AuditEvent", strawberry.lazy("graph.admin.types")]
 
-NAME_CURSOR = (str, int)
-ID_CURSOR = (int,)
+NAME_CURSOR = CursorShape("name", (str, int))
+NUMBER_CURSOR = CursorShape("number", (str, int))
+ACCOUNT_CURSOR = CursorShape("account", (int,))
 
 
 @strawberry.type(description="An account holder: a person or an organization, possibly in a master/child hierarchy.")
@@ -56,7 +59,7 @@ class Customer(Node):
         request = page_request(first, after, last, before, NAME_CURSOR)
         page = await info.context.loaders.grouped(loaders.ChildPagesByMasterId).load((self.row.id, request))
         count = info.context.loaders.of(loaders.ChildCountByMasterId)
-        return to_connection(page, Customer.from_row, lambda: count.load(self.row.id))
+        return to_connection(page, NAME_CURSOR, Customer.from_row, lambda: count.load(self.row.id))
 
     @strawberry.field(
         description="The utility accounts (service points) of this customer, oldest first. "
@@ -67,10 +70,10 @@ class Customer(Node):
     ) -> Connection[UtilityAccountRef]:
         from graph.accounts.types import UtilityAccount
 
-        request = page_request(first, after, last, before, ID_CURSOR)
+        request = page_request(first, after, last, before, ACCOUNT_CURSOR)
         page = await info.context.loaders.grouped(account_loaders.AccountPagesByCustomerId).load((self.row.id, request))
         count = info.context.loaders.of(account_loaders.AccountCountByCustomerId)
-        return to_connection(page, UtilityAccount.from_row, lambda: count.load(self.row.id))
+        return to_connection(page, ACCOUNT_CURSOR, UtilityAccount.from_row, lambda: count.load(self.row.id))
 
     @strawberry.field(
         description="The account the search results grid shows for this customer: an ACTIVE one if any "

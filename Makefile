@@ -1,0 +1,35 @@
+# csrgraph: `make serve` runs the server on SQLite with demo data; `make test` runs the suite
+# on SQLite and on a throwaway PostgreSQL. Both set up .venv on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test test-sqlite bench bench-search schema clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "csrgraph needs Python 3.11+")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/csrgraph serve
+
+# The whole suite, once per engine: SQLite here, PostgreSQL in a cluster the script starts and stops.
+test: $(STAMP)
+	scripts/with-postgres $(BIN)/pytest
+
+test-sqlite: $(STAMP)
+	CSRGRAPH_TEST_BACKENDS=sqlite $(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+schema: $(STAMP)
+	$(BIN)/csrgraph export-schema
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

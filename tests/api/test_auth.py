@@ -1,0 +1,74 @@
+"""Authentication: no token, a bad one, an expired one or an inactive user get 401 and run nothing."""
+
+from datetime import timedelta
+
+import jwt
+
+from tests.conftest import SECRET, token_for
+
+VIEWER = "{ viewer { user { email } role client { slug } } }"
+
+
+class TestBearerTokens:
+    async def test_valid_token_sees_its_own_viewer(self, api, tenant):
+        # when
+        data = await api.run(VIEWER, user=tenant.agent)
+        # then
+        assert data["viewer"] == {"user": {"email": tenant.agent.email}, "role": "AGENT",
+                                  "client": {"slug": tenant.client.slug}}
+
+    async def test_missing_token_is_401(self, api):
+        response = await api.post(VIEWER)
+        assert response.status_code == 401
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert response.headers["www-authenticate"].startswith("Bearer")
+
+    async def test_token_signed_with_another_secret_is_401(self, api, tenant):
+        forged = token_for(tenant.agent, secret="not-the-secret-at-all-but-long-enough")
+        response = await api.post(VIEWER, headers={"authorization": f"Bearer {forged}"})
+        assert response.status_code == 401
+
+    async def test_expired_token_is_401(self, api, tenant):
+        expired = token_for(tenant.agent, ttl=timedelta(seconds=-5))
+        response = await api.post(VIEWER, headers={"authorization": f"Bearer {expired}"})
+        assert response.status_code == 401
+
+    async def test_token_without_expiry_is_401(self, api, tenant):
+        endless = jwt.encode({"sub": str(tenant.agent.id), "iss": "csrgraph"}, SECRET, algorithm="HS256")
+        response = await api.post(VIEWER, headers={"authorization": f"Bearer {endless}"})
+        assert response.status_code == 401
+
+    async def test_deactivated_user_is_401(self, api, tenant, session):
+        # given
+        token = token_for(tenant.agent)
+        tenant.agent.active = False
+        session.add(tenant.agent)
+        await session.commit()
+        # when
+        response = await api.post(VIEWER, headers={"authorization": f"Bearer {token}"})
+        # then
+        assert response.status_code == 401
+
+    async def test_wrong_scheme_is_401(self, api, tenant):
+        response = await api.post(VIEWER, headers={"authorization": f"Basic {token_for(tenant.agent)}"})
+        assert response.status_code == 401
+
+
+class TestOpenPaths:
+    async def test_healthz_needs_no_token(self, api):
+        response = await api.client.get("/healthz")
+        assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+    async def test_graphiql_page_is_served_offline(self, api):
+        # when a browser opens /graphql
+        page = await api.client.get("/graphql", headers={"accept": "text/html"})
+        # then the page loads only our own assets
+        assert page.status_code == 200
+        assert "unpkg" not in page.text and "https://" not in page.text
+        asset = await api.client.get("/static/graphiql/graphiql.min.js")
+        assert asset.status_code == 200 and len(asset.content) > 100_000
+
+    async def test_get_query_with_html_accept_still_needs_a_token(self, api):
+        response = await api.client.get("/graphql", params={"query": "{ viewer { role } }"},
+                                        headers={"accept": "text/html"})
+        assert response.status_code == 401
