@@ -18,6 +18,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db.engine import make_engine, make_sessionmaker
@@ -151,12 +152,16 @@ class SqlCounter:
 
     @property
     def count(self) -> int:
-        return len(self.statements)
+        """Statements that read or write data (not the BEGINs SQLite sessions issue)."""
+        return sum(1 for s in self.statements if not s.lstrip().upper().startswith("BEGIN"))
 
 
 @pytest.fixture
 def count_sql(database: Database):
-    """`with count_sql() as counter:` counts the SQL statements run inside the block."""
+    """`with count_sql() as counter:` counts the SQL statements any engine runs inside the block.
+
+    It listens on the Engine class because the app under test owns its own engine.
+    """
 
     @contextmanager
     def counting():
@@ -165,10 +170,10 @@ def count_sql(database: Database):
         def record(conn, cursor, statement, parameters, context, executemany):
             counter.statements.append(statement)
 
-        event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+        event.listen(Engine, "before_cursor_execute", record)
         try:
             yield counter
         finally:
-            event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+            event.remove(Engine, "before_cursor_execute", record)
 
     return counting

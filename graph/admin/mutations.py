@@ -1,6 +1,6 @@
 """Mutations of the admin domain."""
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -8,7 +8,7 @@ from db import enums
 from graph.admin.inputs import UpdateViewerPreferencesInput
 from graph.admin.payloads import UpdateViewerPreferencesPayload
 from graph.admin.types import Preferences
-from graph.core.errors import run_mutation
+from graph.core.errors import INPUT, run_mutation
 from resolvers.admin import commands
 from resolvers.context import RequestScope
 
@@ -45,7 +45,7 @@ def _log_changes(input: UpdateViewerPreferencesInput) -> dict[str, Any]:
 class AdminMutations:
     @strawberry.mutation(description="Change the viewer's own screen preferences (navigation, tabs, log display).")
     async def update_viewer_preferences(
-        self, info: strawberry.Info, input: UpdateViewerPreferencesInput
+        self, info: strawberry.Info, input: Annotated[UpdateViewerPreferencesInput, INPUT]
     ) -> UpdateViewerPreferencesPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             saved = await commands.update_viewer_preferences(scope, *_changes(input))

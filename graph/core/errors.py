@@ -59,6 +59,7 @@ async def run_mutation(
     return payload(**fields, user_errors=[], client_mutation_id=client_mutation_id)
 
 
+INPUT = strawberry.argument(description="The mutation's input (Relay: one input object).")
 USER_ERRORS = "Expected failures; empty when the mutation succeeded."
 CLIENT_MUTATION_ID = "Echo of the input's clientMutationId (Relay)."
 

@@ -1,11 +1,11 @@
 """Mutations of the customers domain: input to plain Python, through the one wrapper."""
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from db.enums import CustomerKind as DbKind
-from graph.core.errors import run_mutation
+from graph.core.errors import INPUT, run_mutation
 from graph.core.relay import decode_id
 from graph.customers.inputs import (
     AddressInput,
@@ -50,7 +50,7 @@ def customer_changes(input: UpdateCustomerInput) -> dict[str, Any]:
 @strawberry.type
 class CustomerMutations:
     @strawberry.mutation(description="Edit a customer's information; every change is audited from-to.")
-    async def update_customer(self, info: strawberry.Info, input: UpdateCustomerInput) -> UpdateCustomerPayload:
+    async def update_customer(self, info: strawberry.Info, input: Annotated[UpdateCustomerInput, INPUT]) -> UpdateCustomerPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             customer_id = decode_id(input.id, "Customer", ["input", "id"])
             row = await commands.update_customer(scope, customer_id, customer_changes(input))
@@ -60,7 +60,7 @@ class CustomerMutations:
 
     @strawberry.mutation(description="Create an organizational master customer (ADMIN).")
     async def create_master_customer(
-        self, info: strawberry.Info, input: CreateMasterCustomerInput
+        self, info: strawberry.Info, input: Annotated[CreateMasterCustomerInput, INPUT]
     ) -> CreateMasterCustomerPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             new = commands.NewMaster(
@@ -76,7 +76,7 @@ class CustomerMutations:
         "Refuses cycles. Only the hierarchy link moves; invoices, payments and history stay put."
     )
     async def assign_customers_to_master(
-        self, info: strawberry.Info, input: AssignCustomersToMasterInput
+        self, info: strawberry.Info, input: Annotated[AssignCustomersToMasterInput, INPUT]
     ) -> AssignCustomersToMasterPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             if not 1 <= len(input.customer_ids) <= MAX_ASSIGN:

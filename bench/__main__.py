@@ -1,0 +1,49 @@
+"""`python -m bench [NAME ...] [--explain]`: run the named benchmarks, or all of them."""
+
+import argparse
+import asyncio
+import importlib
+import pkgutil
+import sys
+
+import bench
+from bench import REGISTRY
+from bench.common import console
+
+NOT_BENCHMARKS = {"common", "__main__"}
+
+
+def discover() -> None:
+    """Import every module of the package, so each registers its benchmarks."""
+    for module in pkgutil.iter_modules(bench.__path__):
+        if module.name not in NOT_BENCHMARKS:
+            importlib.import_module(f"bench.{module.name}")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description="Benchmarks of csrgraph; prints numbers beside targets.")
+    p.add_argument("names", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all of {', '.join(REGISTRY)})")
+    p.add_argument("--explain", action="store_true", help="print the query plan of every distinct search input")
+    p.add_argument("--quick", action="store_true", help="fewer iterations: a smoke run, not numbers to quote")
+    return p
+
+
+async def run_all(names: list[str], options: argparse.Namespace) -> dict[str, bool]:
+    # One after another: the machine has two cores and concurrent runs would skew each other.
+    return {name: await REGISTRY[name](options) for name in names}
+
+
+def main(argv: list[str] | None = None) -> int:
+    discover()
+    options = parser().parse_args(argv)
+    unknown = [n for n in options.names if n not in REGISTRY]
+    if unknown:
+        parser().error(f"unknown benchmark {', '.join(unknown)}; known: {', '.join(REGISTRY)}")
+    results = asyncio.run(run_all(options.names or list(REGISTRY), options))
+    summary = ", ".join(f"{name} {'PASS' if ok else 'MISS'}" for name, ok in results.items())
+    console.print(f"\n[bold]bench:[/] {summary}")
+    return 0  # a report, not a test: misses are printed, never a failed build
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Another client's IDs behave exactly like IDs that do not exist, everywhere, and write nothing."""
+
+import pytest
+
+from graph.core.relay import to_global_id
+from tests.factories.accounts import make_account, make_rate_plan
+from tests.factories.customers import make_customer
+
+NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
+NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
+
+
+@pytest.fixture
+async def theirs(session, other_tenant):
+    """One object of every tenant-owned Node type, in the other client."""
+    customer = await make_customer(session, other_tenant, "Their Customer", is_master=True)
+    account = await make_account(session, customer, ldc="THEIR-LDC")
+    plan = await make_rate_plan(session, other_tenant.client.id, "TX")
+    await session.commit()
+    return {
+        "Customer": to_global_id("Customer", customer.id),
+        "UtilityAccount": to_global_id("UtilityAccount", account.id),
+        "RatePlan": to_global_id("RatePlan", plan.id),
+        "User": to_global_id("User", other_tenant.agent.id),
+        "_customer": customer, "_account": account,
+    }
+
+
+NODE_TYPES = ["Customer", "UtilityAccount", "RatePlan", "User"]
+
+
+class TestOtherClientsIds:
+    @pytest.mark.parametrize("type_name", NODE_TYPES)
+    async def test_node_returns_null(self, api, tenant, theirs, type_name):
+        data = await api.run(NODE, {"id": theirs[type_name]}, user=tenant.agent)
+        assert data["node"] is None
+
+    async def test_nodes_returns_null_in_place(self, api, session, tenant, theirs):
+        mine = await make_customer(session, tenant, "My Customer")
+        await session.commit()
+        ids = [theirs["Customer"], to_global_id("Customer", mine.id), theirs["UtilityAccount"]]
+        data = await api.run(NODES, {"ids": ids}, user=tenant.agent)
+        assert data["nodes"] == [None, {"__typename": "Customer", "id": ids[1]}, None]
+
+    async def test_lookups_by_number_are_null(self, api, tenant, theirs):
+        query = "query($n: String!, $l: String!) { customer(number: $n) { id } utilityAccount(ldcAccountNumber: $l) { id } }"
+        data = await api.run(query, {"n": theirs["_customer"].number, "l": "THEIR-LDC"}, user=tenant.agent)
+        assert data == {"customer": None, "utilityAccount": None}
+
+    async def test_update_customer_is_not_found_and_writes_nothing(self, api, tenant, other_tenant, theirs):
+        mutation = "mutation($i: UpdateCustomerInput!) { updateCustomer(input: $i) { userErrors { code } } }"
+        data = await api.run(mutation, {"i": {"id": theirs["Customer"], "name": "Hijacked"}}, user=tenant.admin)
+        assert data["updateCustomer"]["userErrors"] == [{"code": "NOT_FOUND"}]
+        check = await api.run(NODE.replace("__typename id", "... on Customer { name }"), {"id": theirs["Customer"]},
+                              user=other_tenant.agent)
+        assert check["node"] == {"name": "Their Customer"}
+
+    async def test_assign_to_their_master_or_their_customer_is_not_found(self, api, session, tenant, theirs):
+        mine = await make_customer(session, tenant, "Mine", is_master=True)
+        await session.commit()
+        mutation = "mutation($i: AssignCustomersToMasterInput!) { assignCustomersToMaster(input: $i) { userErrors { code field } } }"
+        to_theirs = await api.run(mutation, {"i": {"masterId": theirs["Customer"], "customerIds": [to_global_id("Customer", mine.id)]}},
+                                  user=tenant.admin)
+        assert to_theirs["assignCustomersToMaster"]["userErrors"] == [{"code": "NOT_FOUND", "field": ["input", "masterId"]}]
+        theirs_to_mine = await api.run(mutation, {"i": {"masterId": to_global_id("Customer", mine.id),
+                                                        "customerIds": [theirs["Customer"]]}}, user=tenant.admin)
+        assert theirs_to_mine["assignCustomersToMaster"]["userErrors"][0]["code"] == "NOT_FOUND"
+
+
+class TestForgedIds:
+    @pytest.mark.parametrize("forged", ["", "garbage", "Q3VzdG9tZXI6", "Tm9wZTox", to_global_id("Nope", 1),
+                                        to_global_id("Customer", -1), "Q3VzdG9tZXI6eA=="])
+    async def test_garbage_and_unknown_types_are_null_not_errors(self, api, tenant, forged):
+        data = await api.run(NODE, {"id": forged}, user=tenant.agent)
+        assert data["node"] is None
+
+    async def test_an_id_relabelled_with_another_type_is_not_found(self, api, session, tenant):
+        customer = await make_customer(session, tenant, "Real")
+        await make_account(session, customer)
+        await session.commit()
+        relabelled = to_global_id("UtilityAccount", customer.id + 10**6)
+        data = await api.run(NODE, {"id": relabelled}, user=tenant.agent)
+        assert data["node"] is None

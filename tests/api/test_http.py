@@ -1,0 +1,114 @@
+"""GraphQL over HTTP: negotiation, status codes, limits with codes, masking, GET for queries only."""
+
+import logging
+
+import pytest
+
+from resolvers.accounts import queries as account_queries
+from tests.conftest import token_for
+
+GQL = "application/graphql-response+json"
+
+
+def auth(tenant, **extra) -> dict:
+    return {"authorization": f"Bearer {token_for(tenant.agent)}", **extra}
+
+
+class TestNegotiation:
+    async def test_graphql_response_json_when_asked(self, api, tenant):
+        response = await api.client.post("/graphql", json={"query": "{ viewer { role } }"},
+                                         headers=auth(tenant, accept=f"{GQL}, application/json;q=0.9"))
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith(GQL)
+
+    async def test_validation_error_is_400_without_data_for_graphql_response_json(self, api, tenant):
+        response = await api.client.post("/graphql", json={"query": "{ nope }"}, headers=auth(tenant, accept=GQL))
+        body = response.json()
+        assert response.status_code == 400 and "data" not in body
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+    async def test_legacy_json_clients_get_200_for_validation_errors(self, api, tenant):
+        response = await api.client.post("/graphql", json={"query": "{ nope }"}, headers=auth(tenant))
+        assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
+
+    async def test_parse_error_has_a_code(self, api, tenant):
+        response = await api.client.post("/graphql", json={"query": "{ viewer { "}, headers=auth(tenant))
+        assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+    async def test_get_runs_queries(self, api, tenant):
+        response = await api.client.get("/graphql", params={"query": "{ viewer { role } }"}, headers=auth(tenant))
+        assert response.status_code == 200 and response.json() == {"data": {"viewer": {"role": "AGENT"}}}
+
+    async def test_get_refuses_mutations(self, api, tenant):
+        mutation = "mutation { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { userErrors { code } } }"
+        response = await api.client.get("/graphql", params={"query": mutation}, headers=auth(tenant))
+        assert response.status_code in (400, 405)
+        prefs = await api.run("{ viewer { preferences { defaultNavigation } } }", user=tenant.agent)
+        assert prefs["viewer"]["preferences"]["defaultNavigation"] == "CUSTOMER_SEARCH"
+
+    async def test_form_posts_are_refused(self, api, tenant):
+        response = await api.client.post("/graphql", content="query={viewer{role}}",
+                                         headers=auth(tenant, **{"content-type": "application/x-www-form-urlencoded"}))
+        assert response.status_code >= 400
+
+    async def test_request_id_is_echoed(self, api, tenant):
+        response = await api.client.post("/graphql", json={"query": "{ viewer { role } }"},
+                                         headers=auth(tenant, **{"x-request-id": "abc-123"}))
+        assert response.headers["x-request-id"] == "abc-123"
+
+
+class TestLimits:
+    async def test_depth_limit(self, api, tenant):
+        deep = "{ customers(first:1) { edges { node { master { master { master { master { master { master { master { master { master { master { master { id } } } } } } } } } } } } } } }"
+        errors = await api.errors(deep, user=tenant.agent)
+        assert errors[0]["extensions"]["code"] == "DEPTH_LIMIT_EXCEEDED"
+
+    async def test_alias_limit_counts_through_fragments(self, api, tenant):
+        aliases = " ".join(f"a{n}: role" for n in range(8))
+        more = " ".join(f"b{n}: role" for n in range(8))
+        query = f"{{ viewer {{ ...F {more} }} }} fragment F on Viewer {{ {aliases} }}"
+        errors = await api.errors(query, user=tenant.agent)
+        assert errors[0]["extensions"]["code"] == "ALIAS_LIMIT_EXCEEDED"
+
+    async def test_token_limit(self, api, tenant):
+        query = "{ viewer { " + " ".join(["role"] * 2100) + " } }"
+        errors = await api.errors(query, user=tenant.agent)
+        assert errors[0]["extensions"]["code"] == "TOKEN_LIMIT_EXCEEDED"
+
+    async def test_body_size_limit(self, api, tenant):
+        response = await api.client.post("/graphql", json={"query": "{ viewer { role } }", "variables": {"x": "y" * 70_000}},
+                                         headers=auth(tenant))
+        assert response.status_code == 413
+        assert response.json()["errors"][0]["extensions"]["code"] == "BODY_TOO_LARGE"
+
+    async def test_nodes_takes_at_most_100_ids(self, api, tenant):
+        errors = await api.errors("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ["x"] * 101}, user=tenant.agent)
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+class TestMasking:
+    async def test_unexpected_errors_are_masked_with_a_request_id(self, api, tenant, monkeypatch, caplog):
+        # given a fault deep in a resolver
+        async def broken(scope):
+            raise RuntimeError("secret internal detail")
+
+        monkeypatch.setattr(account_queries, "list_markets", broken)
+        # when
+        with caplog.at_level(logging.ERROR, logger="csrgraph.errors"):
+            response = await api.client.post("/graphql", json={"query": "{ markets { code } }"},
+                                             headers=auth(tenant, **{"x-request-id": "req-42"}))
+        # then the client sees no internals, and the log has the trace under the request id
+        error = response.json()["errors"][0]
+        assert error["message"] == "Unexpected error."
+        assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-42"}
+        assert "secret internal detail" not in response.text
+        assert any("req-42" in r.getMessage() and r.exc_info for r in caplog.records)
+
+    async def test_client_errors_are_not_masked(self, api, tenant):
+        errors = await api.errors('{ customers(search: {address: "x"}) { totalCount } }', user=tenant.agent)
+        assert errors[0]["message"] != "Unexpected error."
+
+    @pytest.mark.parametrize("value", ['"not-a-number"', "1.5"])
+    async def test_bad_scalars_are_client_errors(self, api, tenant, value):
+        errors = await api.errors(f"{{ customers(first: {value}) {{ totalCount }} }}", user=tenant.agent)
+        assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

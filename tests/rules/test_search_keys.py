@@ -1,0 +1,27 @@
+"""The normalized keys search is built on (no database)."""
+
+import pytest
+
+from db.search_keys import address_key, fold, name_key, name_tokens, prefix_upper_bound
+
+
+@pytest.mark.parametrize("raw, folded", [("José  Núñez", "jose nunez"), ("STRASSE", "strasse"), (" Ann\tSmith ", "ann smith")])
+def test_fold_ignores_case_accents_and_spacing(raw, folded):
+    assert fold(raw) == folded
+
+
+def test_name_tokens_are_distinct_words():
+    assert name_tokens("O'Brien-Smith & Sons, O'Brien") == ["brien", "o", "smith", "sons"]
+    assert name_key("Carla Núñez") == "carla nunez"
+
+
+def test_address_key_joins_every_address():
+    key = address_key([("12 Maple Ave", None, "Dallas", "TX", "75201"), ("9 Oak St", "Apt 2", "Austin", "TX", "73301")])
+    assert key == "12 maple ave, dallas, tx, 75201 | 9 oak st, apt 2, austin, tx, 73301"
+
+
+@pytest.mark.parametrize("prefix", ["smi", "a", "zz", "9"])
+def test_prefix_upper_bound_brackets_exactly_the_prefixed_strings(prefix):
+    bound = prefix_upper_bound(prefix)
+    assert prefix <= prefix + "zzzz" < bound
+    assert not (prefix <= bound < bound)
