@@ -15,7 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.enums import CustomerKind, EnrollmentStatus, RatePlanKind, Role
 from db.models import (
-    Client, Customer, CustomerNameToken, Enrollment, Market, RatePlan, User, Utility, UtilityAccount,
+    Client,
+    Customer,
+    CustomerNameToken,
+    Enrollment,
+    Market,
+    RatePlan,
+    User,
+    Utility,
+    UtilityAccount,
 )
 from db.search_keys import address_key, name_key, name_tokens
 

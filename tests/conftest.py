@@ -27,8 +27,8 @@ from db.models import User
 from graph.app import create_app
 from graph.auth import issue_token
 from graph.settings import Settings
-from tests.factories.admin import Tenant, make_tenant
 from tests.factories.accounts import ensure_reference_data
+from tests.factories.admin import Tenant, make_tenant
 
 SECRET = "test-secret-not-for-production-0123456789"
 POSTGRES_URL = os.environ.get("CSRGRAPH_TEST_POSTGRES_URL")

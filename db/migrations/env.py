@@ -5,9 +5,9 @@ import asyncio
 from alembic import context
 from sqlalchemy import Connection
 
+import db.models  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
 from db.engine import make_engine
-import db.models  # noqa: F401  (registers every table on Base.metadata)
 
 target_metadata = Base.metadata
 

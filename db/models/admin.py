@@ -5,8 +5,8 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.enums import Role
 from db.base import Base, BigIntId, CreatedAt, IntPk, TenantScoped, Timestamped
+from db.enums import Role
 
 
 class Client(Timestamped, Base):

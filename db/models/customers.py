@@ -3,8 +3,8 @@
 from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.enums import CustomerKind
 from db.base import Base, BigIntId, IntPk, TenantScoped, Timestamped
+from db.enums import CustomerKind
 
 
 class Customer(TenantScoped, Timestamped, Base):

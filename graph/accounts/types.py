@@ -9,7 +9,7 @@ import strawberry
 from db import models
 from graph.accounts import loaders
 from graph.accounts.enums import EnrollmentStatus, RatePlanKind
-from graph.core.relay import Node, to_global_id
+from graph.core.relay import Node, load_converted, to_global_id
 
 if TYPE_CHECKING:
     from graph.customers.types import Customer
@@ -28,8 +28,7 @@ class Market(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        rows = await info.context.loaders.of(loaders.MarketById).load_many(ids)
-        return [cls.from_row(r) if r else None for r in rows]
+        return await load_converted(info, loaders.MarketById, ids, cls.from_row)
 
 
 @strawberry.type(description="A local distribution company (LDC) serving one market.")
@@ -48,8 +47,7 @@ class Utility(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        rows = await info.context.loaders.of(loaders.UtilityById).load_many(ids)
-        return [cls.from_row(r) if r else None for r in rows]
+        return await load_converted(info, loaders.UtilityById, ids, cls.from_row)
 
 
 @strawberry.type(description="A supplier's product: the price a customer is enrolled on.")
@@ -75,8 +73,7 @@ class RatePlan(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        rows = await info.context.loaders.of(loaders.RatePlanById).load_many(ids)
-        return [cls.from_row(r) if r else None for r in rows]
+        return await load_converted(info, loaders.RatePlanById, ids, cls.from_row)
 
 
 @strawberry.type(description="A service address: where the meter is.")
@@ -175,5 +172,4 @@ class UtilityAccount(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        rows = await info.context.loaders.of(loaders.AccountById).load_many(ids)
-        return [cls.from_row(r) if r else None for r in rows]
+        return await load_converted(info, loaders.AccountById, ids, cls.from_row)

@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 from db import models
 from graph.admin import loaders
 from graph.admin.enums import CommLogKind, NavigationArea, ProfileTab, Role, SortDirection
-from graph.core.relay import Connection, CursorShape, Node, page_request, to_connection, to_global_id
+from graph.core.relay import Connection, CursorShape, Node, load_converted, page_request, to_connection, to_global_id
 from resolvers.pagination import Page
 from resolvers.rules import preferences as rules
 
@@ -38,8 +38,7 @@ class User(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        rows = await info.context.loaders.of(loaders.UserById).load_many(ids)
-        return [cls.from_row(r) if r else None for r in rows]
+        return await load_converted(info, loaders.UserById, ids, cls.from_row)
 
 
 @strawberry.type(description="How the communication log is shown by default.")

@@ -45,6 +45,14 @@ class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global ID; pass it to `node(id:)`.")
 
 
+async def load_converted(
+    info: strawberry.Info, batch: Callable[..., Awaitable[Any]], ids: list[int], convert: Callable[[Any], NodeType]
+) -> list[NodeType | None]:
+    """Rows through the request's loader for `batch`, converted; None stays None (not found)."""
+    rows = await info.context.loaders.of(batch).load_many(ids)
+    return [convert(row) if row is not None else None for row in rows]
+
+
 # ---- connections --------------------------------------------------------------------------
 
 @strawberry.type(description="Where a page sits in its connection (Relay).")

@@ -7,7 +7,17 @@ import strawberry
 from db import models
 from graph.accounts import loaders as account_loaders
 from graph.core.relay import (
-    After, Before, Connection, CursorShape, First, Last, Node, page_request, to_connection, to_global_id,
+    After,
+    Before,
+    Connection,
+    CursorShape,
+    First,
+    Last,
+    Node,
+    load_converted,
+    page_request,
+    to_connection,
+    to_global_id,
 )
 from graph.customers import loaders
 from graph.customers.enums import CustomerKind
@@ -107,5 +117,4 @@ class Customer(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        rows = await info.context.loaders.of(loaders.CustomerById).load_many(ids)
-        return [cls.from_row(r) if r else None for r in rows]
+        return await load_converted(info, loaders.CustomerById, ids, cls.from_row)

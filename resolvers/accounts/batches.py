@@ -5,15 +5,14 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from db.models import Enrollment, Market, RatePlan, Utility, UtilityAccount
+from resolvers.batching import shared_rows_by_ids, tenant_rows_by_ids
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, count_by_parent, keyset_pages_by_parent
 from resolvers.scope import tenant_scoped
 
 
 async def accounts_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[UtilityAccount | None]:
-    stmt = tenant_scoped(select(UtilityAccount).where(UtilityAccount.id.in_(ids)), UtilityAccount, scope)
-    found = {a.id: a for a in (await scope.db.execute(stmt)).scalars()}
-    return [found.get(i) for i in ids]
+    return await tenant_rows_by_ids(scope, UtilityAccount, ids)
 
 
 async def account_pages(
@@ -61,17 +60,12 @@ async def enrollments_by_account_ids(scope: RequestScope, ids: Sequence[int]) ->
 
 
 async def rate_plans_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[RatePlan | None]:
-    stmt = tenant_scoped(select(RatePlan).where(RatePlan.id.in_(ids)), RatePlan, scope)
-    found = {p.id: p for p in (await scope.db.execute(stmt)).scalars()}
-    return [found.get(i) for i in ids]
+    return await tenant_rows_by_ids(scope, RatePlan, ids)
 
 
 async def markets_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Market | None]:
-    found = {m.id: m for m in (await scope.db.execute(select(Market).where(Market.id.in_(ids)))).scalars()}
-    return [found.get(i) for i in ids]
+    return await shared_rows_by_ids(scope, Market, ids)
 
 
 async def utilities_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Utility | None]:
-    stmt = select(Utility).where(Utility.id.in_(ids))
-    found = {u.id: u for u in (await scope.db.execute(stmt)).scalars()}
-    return [found.get(i) for i in ids]
+    return await shared_rows_by_ids(scope, Utility, ids)

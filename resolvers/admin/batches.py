@@ -5,15 +5,14 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from db.models import AuditEvent, User
+from resolvers.batching import tenant_rows_by_ids
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, count_by_parent, keyset_pages_by_parent
 from resolvers.scope import tenant_scoped
 
 
 async def users_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[User | None]:
-    stmt = tenant_scoped(select(User).where(User.id.in_(ids)), User, scope)
-    found = {u.id: u for u in (await scope.db.execute(stmt)).scalars()}
-    return [found.get(i) for i in ids]
+    return await tenant_rows_by_ids(scope, User, ids)
 
 
 async def audit_pages(

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import literal, select
 
 from db.models import Customer
+from resolvers.batching import tenant_rows_by_ids
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, count_by_parent, keyset_pages_by_parent
 from resolvers.scope import tenant_scoped
@@ -14,9 +15,7 @@ MAX_HIERARCHY_DEPTH = 10
 
 
 async def customers_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Customer | None]:
-    stmt = tenant_scoped(select(Customer).where(Customer.id.in_(ids)), Customer, scope)
-    found = {c.id: c for c in (await scope.db.execute(stmt)).scalars()}
-    return [found.get(i) for i in ids]
+    return await tenant_rows_by_ids(scope, Customer, ids)
 
 
 async def children_pages(

@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-23 00:51:10.828410
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import db.base
-
 
 revision = '0001'
 down_revision = None
