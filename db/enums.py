@@ -67,3 +67,42 @@ class CommLogKind(enum.StrEnum):
 class SortDirection(enum.StrEnum):
     NEWEST_FIRST = "NEWEST_FIRST"
     OLDEST_FIRST = "OLDEST_FIRST"
+
+
+class NoteFindingMode(enum.StrEnum):
+    """What a client does with notes-policy findings: show them, or refuse the note."""
+
+    WARN = "WARN"
+    BLOCK = "BLOCK"
+
+
+class LetterKind(enum.StrEnum):
+    WELCOME_KIT = "WELCOME_KIT"
+    CONTRACT = "CONTRACT"
+    RENEWAL_LETTER = "RENEWAL_LETTER"
+    RATE_CHANGE = "RATE_CHANGE"
+    GENERAL = "GENERAL"
+
+
+class NotificationChannel(enum.StrEnum):
+    EMAIL = "EMAIL"
+    MAIL = "MAIL"
+
+
+class NotificationStatus(enum.StrEnum):
+    QUEUED = "QUEUED"
+    SENT = "SENT"
+    FAILED = "FAILED"
+
+
+class AccountNumberType(enum.StrEnum):
+    CUSTOMER_NUMBER = "CUSTOMER_NUMBER"
+    LDC_ACCOUNT_NUMBER = "LDC_ACCOUNT_NUMBER"
+
+
+class BulkNoteOutcome(enum.StrEnum):
+    ADDED = "ADDED"
+    SKIPPED_STATUS = "SKIPPED_STATUS"
+    NOT_FOUND = "NOT_FOUND"
+    DUPLICATE = "DUPLICATE"
+    INVALID = "INVALID"

@@ -12,10 +12,16 @@ from db.engine import make_engine
 target_metadata = Base.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave alone what the models do not describe, such as SQLite's FTS5 shadow tables."""
+    return not (type_ == "table" and reflected and compare_to is None)
+
+
 def run_on(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_object=include_object,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
         compare_type=True,
     )

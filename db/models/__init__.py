@@ -2,10 +2,28 @@
 
 from db.models.accounts import Enrollment, Market, RatePlan, Utility, UtilityAccount
 from db.models.admin import AuditEvent, Client, User
+from db.models.commlog import (
+    BulkNoteJob,
+    BulkNoteResult,
+    CommLogEntry,
+    CommLogMemo,
+    Disposition,
+    Document,
+    LetterTemplate,
+    Notification,
+)
 from db.models.customers import Customer, CustomerNameToken
 
 __all__ = [
     "AuditEvent",
+    "BulkNoteJob",
+    "BulkNoteResult",
+    "CommLogEntry",
+    "CommLogMemo",
+    "Disposition",
+    "Document",
+    "LetterTemplate",
+    "Notification",
     "Client",
     "Customer",
     "CustomerNameToken",

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from db.models import Client, User
+from resolvers.scope import tenant_id_of
 
 
 async def active_user_with_client(session, user_id: int) -> tuple[User, Client] | None:
@@ -14,3 +15,9 @@ async def active_user_with_client(session, user_id: int) -> tuple[User, Client] 
 
 async def user_by_email(session, email: str) -> User | None:
     return (await session.execute(select(User).where(User.email == email.strip().lower()))).scalar_one_or_none()
+
+
+async def client_settings(scope) -> dict:
+    """The viewer's client's settings (notes-policy mode, bulk-note defaults, ...)."""
+    client = await scope.db.get(Client, tenant_id_of(scope))
+    return dict(client.settings or {})

@@ -1,0 +1,1 @@
+"""Communication log: entries, memos, notes policy, bulk notes, letters, documents, notifications."""
