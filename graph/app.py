@@ -9,12 +9,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from starlette.staticfiles import StaticFiles
 
 from db.engine import check_sqlite_pragmas, make_engine, make_sessionmaker, make_write_sessionmaker
 from graph.auth import BearerAuthMiddleware
-from graph.limits import BodySizeLimitMiddleware
+from graph.broker import Broker
+from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
 from graph.schema import make_schema
 from graph.settings import Settings
 from graph.view import GraphQLView
@@ -35,17 +37,25 @@ def create_app(settings: Settings) -> Starlette:
             "engine": engine,
             "sessionmaker": make_sessionmaker(engine),
             "write_sessionmaker": make_write_sessionmaker(engine),
+            "broker": Broker(),
         }
         await engine.dispose()
 
-    graphql = GraphQLView(make_schema(settings), graphql_ide=None, allow_queries_via_get=True)
+    graphql = GraphQLView(
+        make_schema(settings), secret=settings.secret, graphql_ide=None, allow_queries_via_get=True,
+        multipart_uploads_enabled=True, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        allowed_origins=settings.allowed_origins,
+    )
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     middleware = [
-        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
+                   max_upload_bytes=settings.max_upload_bytes),
+        Middleware(UploadPreflightMiddleware),
         Middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins), allow_methods=["GET", "POST"],
                    allow_headers=["authorization", "content-type", "x-request-id"]),
         Middleware(BearerAuthMiddleware, secret=settings.secret),

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.requests import Request
 from strawberry.dataloader import DataLoader
 
 from db.models import Client, User
-from resolvers.context import RequestScope
+from graph.broker import Broker
+from resolvers.context import RequestScope, Viewer
+from resolvers.events import CommLogChanged
 
 Batch = Callable[[RequestScope, Sequence[Any]], Awaitable[Sequence[Any]]]
 GroupedBatch = Callable[[RequestScope, Sequence[Any], Any], Awaitable[Sequence[Any]]]
@@ -67,17 +68,43 @@ class Loaders:
 
 @dataclass
 class Context:
-    request: Request
+    """For HTTP, made authenticated; for a websocket, authenticated by `sign_in` at connection_init."""
+
+    request: Any
     response: Any
-    user: User
-    client: Client
-    scope: RequestScope
     sessionmaker: async_sessionmaker[AsyncSession]
     write_sessionmaker: async_sessionmaker[AsyncSession]
-    loaders: Loaders
+    broker: Broker
+    request_id: str
+    user: User = None  # type: ignore[assignment]
+    client: Client = None  # type: ignore[assignment]
+    scope: RequestScope = None  # type: ignore[assignment]
+    loaders: Loaders = None  # type: ignore[assignment]
+    connection_params: dict[str, Any] | None = None
+
+    def sign_in(self, user: User, client: Client) -> None:
+        viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
+        self.user, self.client = user, client
+        self.scope = RequestScope(viewer=viewer, request_id=self.request_id)
+        self.loaders = Loaders(self.scope, self.sessionmaker)
+
+    def publish(self, committed: list[Any]) -> None:
+        """Hand committed domain events to the subscribers of their topics."""
+        for event in committed:
+            self.broker.publish(topic_of(event), event)
 
     @asynccontextmanager
     async def session_scope(self) -> AsyncIterator[RequestScope]:
         """A scope with its own short-lived session, for one root query resolver."""
         async with self.sessionmaker() as session:
             yield self.scope.with_session(session)
+
+
+def topic_of(event: Any) -> tuple[Any, ...]:
+    if isinstance(event, CommLogChanged):
+        return commlog_topic(event.tenant_id, event.customer_id)
+    raise TypeError(f"no topic for {type(event).__name__}")
+
+
+def commlog_topic(tenant_id: int, customer_id: int) -> tuple[str, int, int]:
+    return ("commlog", tenant_id, customer_id)

@@ -25,19 +25,24 @@ class BodyTooLarge(Exception):
     pass
 
 
-class BodySizeLimitMiddleware:
-    """Refuse request bodies above `max_bytes` with 413, declared or streamed."""
+def is_multipart(scope: Scope) -> bool:
+    return dict(scope["headers"]).get(b"content-type", b"").startswith(b"multipart/form-data")
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
-        self.app, self.max_bytes = app, max_bytes
+
+class BodySizeLimitMiddleware:
+    """Refuse request bodies above the limit with 413, declared or streamed; uploads get a larger one."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int):
+        self.app, self.max_json, self.max_upload = app, max_bytes, max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_upload if is_multipart(scope) else self.max_json
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(send, self.max_bytes)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large(send, limit)
             return
         received = 0
 
@@ -45,19 +50,43 @@ class BodySizeLimitMiddleware:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > limit:
                 raise BodyTooLarge
             return message
 
         try:
             await self.app(scope, limited, send)
         except BodyTooLarge:
-            await _too_large(send, self.max_bytes)
+            await _too_large(send, limit)
 
 
 async def _too_large(send: Send, max_bytes: int) -> None:
-    body = json.dumps({"errors": [{"message": f"Request body larger than {max_bytes} bytes.",
-                                   "extensions": {"code": "BODY_TOO_LARGE"}}]}).encode()
-    await send({"type": "http.response.start", "status": 413,
+    await _error(send, 413, "BODY_TOO_LARGE", f"Request body larger than {max_bytes} bytes.")
+
+
+async def _error(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+    await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+# Multipart POSTs are CORS "simple requests" a foreign page can send without a preflight; one of
+# these headers proves the request came from a client that could have been preflighted.
+PREFLIGHT_HEADERS = (b"apollo-require-preflight", b"x-apollo-operation-name", b"graphql-preflight")
+
+
+class UploadPreflightMiddleware:
+    """Refuse multipart uploads without a preflight-forcing header (CSRF, GHSA-2p3c-p3qw-69r4)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and is_multipart(scope):
+            headers = dict(scope["headers"])
+            if not any(headers.get(name) for name in PREFLIGHT_HEADERS):
+                await _error(send, 400, "CSRF_PREFLIGHT_REQUIRED",
+                             "Multipart requests need a non-empty Apollo-Require-Preflight or GraphQL-Preflight header.")
+                return
+        await self.app(scope, receive, send)

@@ -15,12 +15,18 @@ class Settings:
     secret: str
     token_ttl_hours: int = 12
     max_body_bytes: int = 64 * 1024
+    max_upload_bytes: int = 20 * 1024 * 1024  # a CSV of 200,000 account numbers fits easily
     max_depth: int = 12
     max_aliases: int = 15
     max_tokens: int = 2000
     introspection: bool = True
     allowed_origins: tuple[str, ...] = ()
     seed_demo: bool = True
+    smtp_url: str | None = None  # smtp://user:pass@host:port or smtps://...; unset: .eml files
+    mail_from: str = "CSR Portal <no-reply@csrgraph.example>"
+    outbox_dir: Path = VAR_DIR / "outbox"
+    outbox_interval_seconds: float = 2.0
+    outbox_enabled: bool = True
 
     @classmethod
     def from_environ(cls, environ: "os._Environ[str] | dict[str, str]" = os.environ) -> "Settings":
@@ -30,6 +36,9 @@ class Settings:
             token_ttl_hours=int(environ.get("CSRGRAPH_TOKEN_TTL_HOURS", "12")),
             introspection=environ.get("CSRGRAPH_INTROSPECTION", "1") != "0",
             allowed_origins=tuple(o for o in environ.get("CSRGRAPH_ALLOWED_ORIGINS", "").split(",") if o),
+            smtp_url=environ.get("SMTP_URL") or None,
+            mail_from=environ.get("CSRGRAPH_MAIL_FROM", cls.mail_from),
+            outbox_dir=Path(environ.get("CSRGRAPH_OUTBOX_DIR", str(VAR_DIR / "outbox"))),
         )
 
 

@@ -4,44 +4,59 @@ import uuid
 from typing import Any
 
 from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from graph.auth import USER_KEY
-from graph.context import Context, Loaders
+from graph.auth import USER_KEY, authenticate
+from graph.context import Context
 from graph.ide import render_graphiql_html, wants_ide
 from graph.limits import code_for
-from resolvers.context import RequestScope, Viewer
 
 GQL_RESPONSE = "application/graphql-response+json"
 
 
-def request_id_of(request: Request) -> str:
+def request_id_of(request: Request | WebSocket) -> str:
     given = request.headers.get("x-request-id", "")
     return given[:64] if given.isprintable() and given else uuid.uuid4().hex
 
 
 class GraphQLView(GraphQL):
+    def __init__(self, schema: Any, *, secret: str, **options: Any):
+        super().__init__(schema, **options)
+        self.secret = secret
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and wants_ide(scope):
             await HTMLResponse(render_graphiql_html())(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
 
-    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
-        user, client = request.scope[USER_KEY]
-        viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
-        scope = RequestScope(viewer=viewer, request_id=request_id_of(request))
-        response.headers["x-request-id"] = scope.request_id
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
         state = request.state
-        return Context(
-            request=request, response=response, user=user, client=client, scope=scope,
-            sessionmaker=state.sessionmaker, write_sessionmaker=state.write_sessionmaker,
-            loaders=Loaders(scope, state.sessionmaker),
+        context = Context(
+            request=request, response=response, sessionmaker=state.sessionmaker,
+            write_sessionmaker=state.write_sessionmaker, broker=state.broker, request_id=request_id_of(request),
         )
+        if isinstance(request, Request):  # a websocket signs in at connection_init instead
+            context.sign_in(*request.scope[USER_KEY])
+            response.headers["x-request-id"] = context.request_id
+        return context
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """Authenticate a websocket from its connection_init payload, as GraphiQL sends headers."""
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        found = await authenticate(context.request.scope, self.secret, header if isinstance(header, str) else None)
+        if found is None:
+            raise ConnectionRejectionError({"message": "Authentication required."})
+        context.sign_in(*found)
+        return UNSET
 
     # GraphQL over HTTP: answer application/graphql-response+json with the spec's status codes
     # when the client asks for it; legacy application/json clients keep 200 for every result.

@@ -8,7 +8,9 @@ import strawberry
 from graphql import GraphQLError
 
 from resolvers import errors as common
+from resolvers import events
 from resolvers.admin import errors as admin
+from resolvers.commlog import errors as commlog
 from resolvers.context import RequestScope
 from resolvers.customers import errors as customers
 from resolvers.errors import UserInputError
@@ -20,6 +22,7 @@ _DESCRIPTIONS: dict[str, str] = {
     **common.DESCRIPTIONS,
     **customers.DESCRIPTIONS,
     **admin.DESCRIPTIONS,
+    **commlog.DESCRIPTIONS,
 }
 
 UserErrorCode = strawberry.enum(
@@ -47,15 +50,24 @@ async def run_mutation(
     payload: Callable[..., P],
     action: Callable[[RequestScope], Awaitable[dict[str, Any]]],
     client_mutation_id: str | None,
+    on_error: Callable[[UserInputError], dict[str, Any]] | None = None,
 ) -> P:
-    """Run `action` in one transaction; an expected failure rolls it back and becomes userErrors."""
+    """Run `action` in one transaction; an expected failure rolls it back and becomes userErrors.
+
+    Domain events the transaction recorded reach subscribers only once it has committed.
+    `on_error` may add payload fields that explain a failure (e.g. notes-policy findings).
+    """
     context = info.context
     try:
-        async with context.write_sessionmaker() as session, session.begin():
-            fields = await action(context.scope.with_session(session))
+        async with context.write_sessionmaker() as session:
+            async with session.begin():
+                fields = await action(context.scope.with_session(session))
+            committed = events.pending(session)
     except UserInputError as error:
-        return payload(user_errors=[UserError.from_exception(error)], client_mutation_id=client_mutation_id)
+        extra = on_error(error) if on_error else {}
+        return payload(**extra, user_errors=[UserError.from_exception(error)], client_mutation_id=client_mutation_id)
     context.loaders.clear()  # what this request loaded before the mutation may be stale now
+    context.publish(committed)
     return payload(**fields, user_errors=[], client_mutation_id=client_mutation_id)
 
 
