@@ -109,7 +109,8 @@ class Document(TenantScoped, Base):
     kind: Mapped[LetterKind] = mapped_column(_enum(LetterKind))
     title: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100), default="application/pdf")
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # deferred: lists of documents must not drag every PDF along; downloads select it explicitly
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True, deferred_raiseload=True)
     size_bytes: Mapped[int] = mapped_column(Integer)
     generated_at: Mapped[CreatedAt]
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

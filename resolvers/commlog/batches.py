@@ -105,3 +105,7 @@ async def entries_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[CommLo
 async def list_dispositions(scope: RequestScope) -> list[Disposition]:
     stmt = tenant_scoped(select(Disposition).where(Disposition.active.is_(True)), Disposition, scope)
     return list((await scope.db.execute(stmt.order_by(Disposition.label))).scalars())
+
+
+async def memos_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[CommLogMemo | None]:
+    return await tenant_rows_by_ids(scope, CommLogMemo, ids)

@@ -77,7 +77,7 @@ async def add_note(scope: RequestScope, note: NewNote) -> tuple[CommLogEntry, li
     if not (note.body or note.reason or note.resolution):
         raise UserInputError(CommlogErrorCode.EMPTY_NOTE, "Write the note: a body, or a reason and a resolution.",
                              ["input", "body"])
-    await _check_disposition(scope, note.disposition)
+    await check_disposition(scope, note.disposition)
     findings = check_note(draft_of(note))
     if await _blocks(scope, findings):
         raise NotePolicyViolation(findings)
@@ -137,7 +137,8 @@ async def _check_target(scope: RequestScope, customer_id: int, account_id: int |
                              ["input", "utilityAccountId"])
 
 
-async def _check_disposition(scope: RequestScope, code: str | None) -> None:
+async def check_disposition(scope: RequestScope, code: str | None) -> None:
+    """A disposition must be an active code from the client's list."""
     if code is None:
         return
     stmt = select(Disposition.id).where(Disposition.code == code, Disposition.active.is_(True))

@@ -1,0 +1,1 @@
+"""GraphQL of the communication log: entries, memos, notes policy, letters, bulk notes."""

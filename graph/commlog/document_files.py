@@ -1,0 +1,42 @@
+"""GET /files/documents/{id}: a document's PDF for the signed-in user's client; anything else is 404."""
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from graph.auth import USER_KEY
+from resolvers.commlog.letters import get_document_file
+from resolvers.commlog.rendering import attachment_name
+from resolvers.context import RequestScope, Viewer
+
+ROUTE_PATH = "/files/documents/{id:int}"
+
+
+def download_url(document_pk: int) -> str:
+    return f"/files/documents/{document_pk}"
+
+
+async def download_document(request: Request) -> Response:
+    """The file as stored; another client's document or an unknown id is simply not found."""
+    async with request.state.sessionmaker() as session:
+        found = await get_document_file(_scope(request).with_session(session), request.path_params["id"])
+    if found is None:
+        return JSONResponse({"errors": [{"message": "Document not found.", "extensions": {"code": "NOT_FOUND"}}]},
+                            status_code=404)
+    headers = {"content-disposition": content_disposition(attachment_name(found.title)),
+               "cache-control": "private, no-store", "x-content-type-options": "nosniff"}
+    return Response(found.content, media_type=found.content_type, headers=headers)
+
+
+def _scope(request: Request) -> RequestScope:
+    """The bearer middleware has authenticated the request and left (User, Client) in the scope."""
+    user, client = request.scope[USER_KEY]
+    viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
+    return RequestScope(viewer=viewer, request_id=request.headers.get("x-request-id", "")[:64])
+
+
+def content_disposition(filename: str) -> str:
+    """An ASCII fallback name plus the exact UTF-8 name (RFC 6266), so every browser saves it sensibly."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

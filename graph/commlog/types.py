@@ -1,0 +1,211 @@
+"""GraphQL types of the communication log: entries, memos, policy findings, alerts."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+
+from db import models
+from db.enums import CommLogKind as DbKind
+from db.enums import SortDirection as DbSortDirection
+from graph.admin import loaders as admin_loaders
+from graph.admin.enums import CommLogKind
+from graph.admin.types import User, viewer_preferences
+from graph.commlog import loaders
+from graph.commlog.enums import AlertKind, AlertSeverity, FindingCode
+from graph.core.relay import (
+    Connection,
+    CursorShape,
+    Node,
+    from_global_id,
+    load_converted,
+    page_request,
+    to_connection,
+    to_global_id,
+)
+from resolvers.commlog.batches import LogFilter, LogPage
+from resolvers.rules import note_policy
+from resolvers.rules.preferences import CommLogDisplay
+
+if TYPE_CHECKING:
+    from graph.accounts.types import UtilityAccount
+    from graph.commlog.letter_types import Document
+    from graph.customers.types import Customer
+
+CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
+UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.types")]
+DocumentRef = Annotated["Document", strawberry.lazy("graph.commlog.letter_types")]
+ENTRY_CURSOR = CursorShape("entry", (int,))
+
+
+@strawberry.type(description="A memo appended to a communication-log entry (entries themselves are never edited).")
+class CommLogMemo(Node):
+    text: str = strawberry.field(description="The memo.")
+    created_at: datetime = strawberry.field(description="When it was added (UTC).")
+    author_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="Who added it.")
+    async def created_by(self, info: strawberry.Info) -> User | None:
+        return await _user(info, self.author_pk)
+
+    @classmethod
+    def from_row(cls, row: models.CommLogMemo) -> Self:
+        return cls(id=to_global_id("CommLogMemo", row.id), text=row.text, created_at=row.created_at, author_pk=row.author_id)
+
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        return await load_converted(info, loaders.MemoById, ids, cls.from_row)
+
+
+@strawberry.type(description="The notes-policy shape of a note (seed 003): contact, reason, resolution, follow-up.")
+class StructuredNote:
+    contact_name: str | None = strawberry.field(description="Who the CSR spoke with.")
+    relationship: str | None = strawberry.field(description="Their relationship to the account holder, if not the holder.")
+    is_account_holder: bool | None = strawberry.field(description="The contact is the account holder.")
+    reason: str | None = strawberry.field(description="Why they called or were contacted.")
+    resolution: str | None = strawberry.field(description="What was done, promised, changed (from-to), amounts, timeframes.")
+    additional_info: str | None = strawberry.field(description="Anything else relevant to future contacts.")
+    follow_up: str | None = strawberry.field(description="Callbacks, escalations or commitments.")
+    follow_up_due: date | None = strawberry.field(description="When the follow-up is due.")
+
+
+@strawberry.type(description="One entry of a communication log: a note, call, email, letter or system event.")
+class CommLogEntry(Node):
+    kind: CommLogKind = strawberry.field(description="What kind of entry.")  # type: ignore[valid-type]
+    category: str | None = strawberry.field(description="The client's category.")
+    disposition: str | None = strawberry.field(description="Disposition code from the client's list.")
+    subject: str | None = strawberry.field(description="Short subject.")
+    body: str | None = strawberry.field(description="Free text. Card numbers are stored masked to their last four digits.")
+    note: StructuredNote = strawberry.field(description="The structured note fields.")
+    critical: bool = strawberry.field(description="Affects handling for the life of the account; shown as an alert.")
+    created_at: datetime = strawberry.field(description="When it was logged (UTC).")
+    row: strawberry.Private[models.CommLogEntry]
+
+    @strawberry.field(description="Who logged it; null for system events.")
+    async def created_by(self, info: strawberry.Info) -> User | None:
+        return await _user(info, self.row.author_id)
+
+    @strawberry.field(description="The customer whose log this is.")
+    async def customer(self, info: strawberry.Info) -> CustomerRef:
+        from graph.customers.types import Customer
+
+        return await Customer.load(info, self.row.customer_id)
+
+    @strawberry.field(description="The utility account the entry is about, if any.")
+    async def utility_account(self, info: strawberry.Info) -> UtilityAccountRef | None:
+        from graph.accounts.types import UtilityAccount
+
+        if self.row.utility_account_id is None:
+            return None
+        return (await UtilityAccount.load_nodes(info, [self.row.utility_account_id]))[0]
+
+    @strawberry.field(description="The letter (PDF) this entry is about, if any.")
+    async def document(self, info: strawberry.Info) -> DocumentRef | None:
+        from graph.commlog.letter_types import Document
+
+        pk = self.row.document_id
+        return (await Document.load_nodes(info, [pk]))[0] if pk else None
+
+    @strawberry.field(description="Memos added to this entry, oldest first.")
+    async def memos(self, info: strawberry.Info) -> list[CommLogMemo]:
+        rows = await info.context.loaders.of(loaders.MemosByEntryId).load(self.row.id)
+        return [CommLogMemo.from_row(r) for r in rows]
+
+    @classmethod
+    def from_row(cls, row: models.CommLogEntry) -> Self:
+        note = StructuredNote(
+            contact_name=row.contact_name, relationship=row.relationship, is_account_holder=row.is_account_holder,
+            reason=row.reason, resolution=row.resolution, additional_info=row.additional_info,
+            follow_up=row.follow_up, follow_up_due=row.follow_up_due,
+        )
+        return cls(
+            id=to_global_id("CommLogEntry", row.id), kind=CommLogKind(row.kind.value), category=row.category,
+            disposition=row.disposition, subject=row.subject, body=row.body, note=note, critical=row.critical,
+            created_at=row.created_at, row=row,
+        )
+
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        return await load_converted(info, loaders.EntryById, ids, cls.from_row)
+
+
+async def _user(info: strawberry.Info, pk: int | None) -> User | None:
+    row = await info.context.loaders.of(admin_loaders.UserById).load(pk) if pk else None
+    return User.from_row(row) if row else None
+
+
+@strawberry.type(description="One notes-policy finding (seed 003), with the span of text it points at.")
+class NoteFinding:
+    code: FindingCode = strawberry.field(description="What is wrong.")  # type: ignore[valid-type]
+    message: str = strawberry.field(description="How to fix it.")
+    field: str | None = strawberry.field(description="The note field at fault (input field name), if any.")
+    start: int | None = strawberry.field(description="Start offset of the text at fault within that field.")
+    end: int | None = strawberry.field(description="End offset (exclusive) of the text at fault.")
+
+    @classmethod
+    def from_rule(cls, finding: note_policy.Finding) -> Self:
+        return cls(code=FindingCode(finding.code.value), message=finding.message, field=finding.field,
+                   start=finding.start, end=finding.end)
+
+
+@strawberry.type(description="Something every agent opening the customer should see first.")
+class AccountAlert:
+    kind: AlertKind = strawberry.field(description="What the alert is about.")  # type: ignore[valid-type]
+    severity: AlertSeverity = strawberry.field(description="How urgent it is.")  # type: ignore[valid-type]
+    message: str = strawberry.field(description="What to tell the agent.")
+    entry: CommLogEntry | None = strawberry.field(description="The communication-log entry behind it, if any.")
+
+
+def critical_alert(entry: models.CommLogEntry) -> AccountAlert:
+    text = entry.subject or entry.body or entry.reason or "Critical note"
+    return AccountAlert(kind=AlertKind.CRITICAL_NOTE, severity=AlertSeverity.CRITICAL, message=text,
+                        entry=CommLogEntry.from_row(entry))
+
+
+@strawberry.input(description="Which entries of a communication log to show.")
+class CommLogFilter:
+    kinds: list[CommLogKind] | None = strawberry.field(default=None, description="Only these kinds; default: the viewer's preference.")  # type: ignore[valid-type]
+    category: str | None = strawberry.field(default=None, description="Only this category.")
+    disposition: str | None = strawberry.field(default=None, description="Only this disposition code.")
+    critical: bool | None = strawberry.field(default=None, description="Only critical (true) or only other (false) entries.")
+    author_id: strawberry.ID | None = strawberry.field(default=None, description="Only entries by this user.")
+    since: datetime | None = strawberry.field(default=None, description="Logged at or after this instant.")
+    until: datetime | None = strawberry.field(default=None, description="Logged before this instant.")
+    text: str | None = strawberry.field(default=None, description="Text contained in subject, body or note fields (any case).")
+
+
+def to_log_filter(given: CommLogFilter | None, preferred: CommLogDisplay) -> LogFilter:
+    """The filter as given; omitted kinds fall back to the viewer's display preference."""
+    given = given or CommLogFilter()
+    kinds = tuple(DbKind(k.value) for k in given.kinds) if given.kinds is not None else preferred.kinds
+    return LogFilter(
+        kinds=kinds if set(kinds) != set(DbKind) else None, category=given.category, disposition=given.disposition,
+        critical=given.critical, author_id=_author_pk(given.author_id), since=given.since, until=given.until,
+        text=given.text,
+    )
+
+
+def _author_pk(global_id: str | None) -> int | None:
+    """The user's key; an ID that is not a user's matches no entry (0 is never a key)."""
+    if global_id is None:
+        return None
+    decoded = from_global_id(global_id)
+    return decoded[1] if decoded and decoded[0] == "User" else 0
+
+
+async def log_connection(
+    info: strawberry.Info, parent: str, parent_pk: int, log_filter: CommLogFilter | None, order: DbSortDirection | None,
+    first: int | None, after: str | None, last: int | None, before: str | None,
+) -> Connection[CommLogEntry]:
+    """A customer's or utility account's log; page size and order default to the viewer's preferences."""
+    display = (await viewer_preferences(info)).comm_log
+    if first is None and last is None:
+        first = display.page_size
+    newest_first = (order or display.order) is DbSortDirection.NEWEST_FIRST
+    criteria = to_log_filter(log_filter, display)
+    request = page_request(first, after, last, before, ENTRY_CURSOR)
+    page = await info.context.loaders.grouped(loaders.EntryPagesByParentId).load(
+        (parent_pk, (parent, LogPage(criteria, request, newest_first)))
+    )
+    count = info.context.loaders.grouped(loaders.EntryCountByParentId)
+    return to_connection(page, ENTRY_CURSOR, CommLogEntry.from_row, lambda: count.load((parent_pk, (parent, criteria))))

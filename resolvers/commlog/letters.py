@@ -1,0 +1,247 @@
+"""Send and resend letters: a client's template rendered to a PDF document, delivered, and logged."""
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from db.base import utcnow
+from db.enums import CommLogKind, LetterKind, NotificationChannel, NotificationStatus
+from db.models import (
+    Client,
+    CommLogEntry,
+    Customer,
+    Document,
+    LetterTemplate,
+    Market,
+    Notification,
+    RatePlan,
+    Utility,
+    UtilityAccount,
+)
+from resolvers import audit
+from resolvers.accounts.batches import primary_accounts
+from resolvers.commlog.entries import append_entry
+from resolvers.commlog.errors import CommlogErrorCode
+from resolvers.commlog.letter_batches import WITHOUT_CONTENT
+from resolvers.commlog.letter_errors import LetterErrorCode
+from resolvers.commlog.outbox import Transport
+from resolvers.commlog.rendering import (
+    account_data,
+    billing_lines,
+    letter_data,
+    render_letter,
+)
+from resolvers.context import RequestScope
+from resolvers.customers.queries import get_customer
+from resolvers.errors import NotFound, UserInputError, get_or_not_found
+from resolvers.permissions import Action, ensure_allowed
+from resolvers.scope import tenant_scoped
+
+MAX_REASON_CHARS = 500
+SUBJECT_CHARS = 200  # comm_log_entries.subject is VARCHAR(200)
+AccountRow = tuple[UtilityAccount, Utility, Market, RatePlan | None]
+
+
+@dataclass(frozen=True, slots=True)
+class LetterRequest:
+    customer_id: int
+    channel: NotificationChannel
+    template_id: int | None = None
+    template_code: str | None = None
+    utility_account_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What one send or resend wrote: the document, its new notification, the log entry."""
+
+    document: Document
+    notification: Notification
+    entry: CommLogEntry
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFile:
+    title: str
+    content_type: str
+    content: bytes
+
+
+async def send_letter(scope: RequestScope, request: LetterRequest) -> Delivery:
+    ensure_allowed(scope, Action.SEND_LETTER)
+    customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", ["input", "customerId"])
+    template = await _template(scope, request)
+    recipient = recipient_of(customer, request.channel)
+    account = await _account(scope, customer.id, request.utility_account_id)
+    document = await _generate(scope, customer, template, account)
+    delivery = await _deliver(scope, customer, document, request.channel, recipient, reason=None)
+    await audit.record(scope, "commlog.send_letter", "Document", document.id, {
+        "template": {"from": None, "to": template.code}, "channel": {"from": None, "to": request.channel.value},
+        "notification": {"from": None, "to": delivery.notification.id},
+    })
+    return delivery
+
+
+async def _generate(scope: RequestScope, customer: Customer, template: LetterTemplate,
+                    account: AccountRow | None) -> Document:
+    """Render the template with the customer's data into a PDF, stored as the customer's document."""
+    data = letter_data(customer, account_data(*account) if account else None, await _client_name(scope), utcnow().date())
+    # Laying out a PDF takes a few hundred milliseconds of CPU: keep it off the event loop.
+    letter = await asyncio.to_thread(render_letter, template.subject, template.body_html, data)
+    document = Document(client_id=scope.tenant_id, customer_id=customer.id, template_id=template.id, kind=template.kind,
+                        utility_account_id=account[0].id if account else None, title=letter.title,
+                        content=letter.pdf, size_bytes=len(letter.pdf))
+    scope.db.add(document)
+    await scope.db.flush()
+    return document
+
+
+async def resend_letter(scope: RequestScope, document_id: int, reason: str | None,
+                        channel: NotificationChannel | None) -> Delivery:
+    """The same document again, as a new notification that records why."""
+    ensure_allowed(scope, Action.SEND_LETTER)
+    reason = checked_reason(reason)
+    document = get_or_not_found(await get_document(scope, document_id), "Document", ["input", "documentId"])
+    customer = get_or_not_found(await get_customer(scope, document.customer_id), "Customer", ["input", "documentId"])
+    channel = channel or await _first_channel(scope, document.id)
+    delivery = await _deliver(scope, customer, document, channel, recipient_of(customer, channel), reason=reason)
+    await audit.record(scope, "commlog.resend_letter", "Document", document.id, {
+        "channel": {"from": None, "to": channel.value}, "reason": {"from": None, "to": reason},
+        "notification": {"from": None, "to": delivery.notification.id},
+    })
+    return delivery
+
+
+def checked_reason(reason: str | None) -> str:
+    cleaned = " ".join((reason or "").split())
+    if not cleaned:
+        raise UserInputError(LetterErrorCode.BLANK_REASON, "Say why the letter is sent again.", ["input", "reason"])
+    if len(cleaned) > MAX_REASON_CHARS:
+        raise UserInputError(LetterErrorCode.REASON_TOO_LONG, f"Keep the reason under {MAX_REASON_CHARS} characters.",
+                             ["input", "reason"])
+    return cleaned
+
+
+def recipient_of(customer: Customer, channel: NotificationChannel) -> str:
+    """The email address, or for MAIL the billing address on one line."""
+    if channel is NotificationChannel.EMAIL:
+        if not customer.email:
+            raise UserInputError(LetterErrorCode.NO_EMAIL_ADDRESS, "The customer has no email address on file.",
+                                 ["input", "channel"])
+        return customer.email
+    if not (customer.billing_line1 and customer.billing_city and customer.billing_state and customer.billing_zip):
+        raise UserInputError(LetterErrorCode.NO_MAILING_ADDRESS, "The customer's billing address is incomplete.",
+                             ["input", "channel"])
+    return ", ".join(billing_lines(customer))
+
+
+async def _deliver(scope: RequestScope, customer: Customer, document: Document, channel: NotificationChannel,
+                   recipient: str, *, reason: str | None) -> Delivery:
+    notification = _notification(scope, customer, document, channel, recipient, reason, utcnow())
+    document.sent_at = document.sent_at or notification.sent_at  # a letter by post counts as sent at once
+    scope.db.add(notification)
+    await scope.db.flush()
+    verb = "Resent" if reason else "Sent"
+    subject = f"{verb}: {document.title}" + (f" ({reason})" if reason else "")
+    entry = await append_entry(
+        scope, customer_id=customer.id, kind=CommLogKind.LETTER, subject=_clip(subject),
+        body=_delivery_text(notification) + (f"\nReason: {reason}" if reason else ""),
+        document_id=document.id, utility_account_id=document.utility_account_id,
+    )
+    return Delivery(document, notification, entry)
+
+
+def _notification(scope: RequestScope, customer: Customer, document: Document, channel: NotificationChannel,
+                  recipient: str, reason: str | None, now: datetime) -> Notification:
+    notification = Notification(
+        client_id=scope.tenant_id, customer_id=customer.id, document_id=document.id, channel=channel,
+        recipient=recipient, subject=document.title, body_text=cover_note(customer.name, document.title),
+        status=NotificationStatus.QUEUED, attempts=0, reason=reason, created_by=scope.viewer.user_id,
+    )
+    if channel is NotificationChannel.MAIL:  # printing and posting happen outside this system
+        notification.status, notification.transport, notification.sent_at = NotificationStatus.SENT, Transport.MAIL, now
+    return notification
+
+
+def cover_note(name: str, title: str) -> str:
+    """The email's text: the letter itself travels as the attached PDF."""
+    return (f"Dear {name},\n\nPlease find attached: {title}.\n\n"
+            "If you have any questions, reply to this email or call our customer service team.\n")
+
+
+def _delivery_text(notification: Notification) -> str:
+    if notification.channel is NotificationChannel.MAIL:
+        return f"By mail to {notification.recipient}."
+    return f"By email to {notification.recipient} (queued for delivery)."
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= SUBJECT_CHARS else text[: SUBJECT_CHARS - 1] + "…"
+
+
+async def _template(scope: RequestScope, request: LetterRequest) -> LetterTemplate:
+    by_id = request.template_id is not None
+    if by_id == (request.template_code is not None):
+        raise UserInputError(LetterErrorCode.TEMPLATE_NOT_CHOSEN, "Give templateId or templateCode, not both.",
+                             ["input", "templateId"])
+    field = ["input", "templateId" if by_id else "templateCode"]
+    match = LetterTemplate.id == request.template_id if by_id else LetterTemplate.code == request.template_code.strip()
+    stmt = tenant_scoped(select(LetterTemplate).where(match), LetterTemplate, scope)
+    template = get_or_not_found((await scope.db.execute(stmt)).scalar_one_or_none(), "Letter template", field)
+    if not template.active:
+        raise UserInputError(LetterErrorCode.TEMPLATE_INACTIVE, f"The template {template.code} is retired.", field)
+    return template
+
+
+async def _account(scope: RequestScope, customer_id: int, account_id: int | None) -> AccountRow | None:
+    """The account named, which must be the customer's; if none is named, the customer's primary account."""
+    if account_id is None:
+        primary = (await primary_accounts(scope, [customer_id]))[0]
+        if primary is None:
+            return None
+        account_id = primary.id
+    stmt = (select(UtilityAccount, Utility, Market, RatePlan).join(Utility, Utility.id == UtilityAccount.utility_id)
+            .join(Market, Market.id == UtilityAccount.market_id)
+            .outerjoin(RatePlan, RatePlan.id == UtilityAccount.rate_plan_id).where(UtilityAccount.id == account_id))
+    row = (await scope.db.execute(tenant_scoped(stmt, UtilityAccount, scope))).first()
+    if row is None:
+        raise NotFound("Utility account", ["input", "utilityAccountId"])
+    if row[0].customer_id != customer_id:
+        raise UserInputError(CommlogErrorCode.ACCOUNT_NOT_OF_CUSTOMER, "That utility account is another customer's.",
+                             ["input", "utilityAccountId"])
+    return row[0], row[1], row[2], row[3]
+
+
+async def _client_name(scope: RequestScope) -> str:
+    return (await scope.db.get(Client, scope.tenant_id)).name
+
+
+async def _first_channel(scope: RequestScope, document_id: int) -> NotificationChannel:
+    """The channel the document first went by; EMAIL for a document never sent."""
+    stmt = select(Notification.channel).where(Notification.document_id == document_id).order_by(Notification.id)
+    first = (await scope.db.execute(tenant_scoped(stmt, Notification, scope).limit(1))).scalar_one_or_none()
+    return first or NotificationChannel.EMAIL
+
+
+# ---- reads --------------------------------------------------------------------------------------
+
+async def get_document(scope: RequestScope, document_id: int) -> Document | None:
+    stmt = select(Document).options(WITHOUT_CONTENT).where(Document.id == document_id)
+    return (await scope.db.execute(tenant_scoped(stmt, Document, scope))).scalar_one_or_none()
+
+
+async def get_document_file(scope: RequestScope, document_id: int) -> DocumentFile | None:
+    """The stored file, for a download; None if the client has no such document."""
+    stmt = select(Document.title, Document.content_type, Document.content).where(Document.id == document_id)
+    row = (await scope.db.execute(tenant_scoped(stmt, Document, scope))).first()
+    return DocumentFile(*row) if row else None
+
+
+async def list_templates(scope: RequestScope, kind: LetterKind | None = None) -> list[LetterTemplate]:
+    """The client's active templates, by kind then name."""
+    stmt = tenant_scoped(select(LetterTemplate).where(LetterTemplate.active.is_(True)), LetterTemplate, scope)
+    if kind is not None:
+        stmt = stmt.where(LetterTemplate.kind == kind)
+    return list((await scope.db.execute(stmt.order_by(LetterTemplate.kind, LetterTemplate.name))).scalars())
