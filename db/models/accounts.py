@@ -1,12 +1,25 @@
-"""Markets, utilities and rate plans; utility accounts with their premise; enrollment history."""
+"""Markets, utilities and rate plans; utility accounts with their premise; enrollment history;
+market transactions, status changes and usage periods."""
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, BigIntId, IntPk, TenantScoped, Timestamped
-from db.enums import EnrollmentStatus, RatePlanKind
+from db.base import Base, BigIntId, CreatedAt, IntPk, TenantScoped, Timestamped, UtcDateTime
+from db.enums import (
+    EnrollmentStatus,
+    MarketDirection,
+    MarketTransactionStatus,
+    MarketTransactionType,
+    RatePlanKind,
+    ReadType,
+)
+
+
+def _enum(kind: type) -> Enum:
+    return Enum(kind, native_enum=False, length=30)
 
 
 class Market(Base):
@@ -83,6 +96,8 @@ class UtilityAccount(TenantScoped, Timestamped, Base):
     rate_class: Mapped[str | None] = mapped_column(String(40))
     load_profile: Mapped[str | None] = mapped_column(String(40))
     premise_type: Mapped[str | None] = mapped_column(String(40))
+    meter_type: Mapped[str | None] = mapped_column(String(40))
+    read_cycle: Mapped[str | None] = mapped_column(String(10))
 
 
 class Enrollment(TenantScoped, Timestamped, Base):
@@ -99,3 +114,64 @@ class Enrollment(TenantScoped, Timestamped, Base):
     )
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
+
+
+class MarketTransaction(TenantScoped, Base):
+    """One EDI exchange with the utility; a response points at the request it answers."""
+
+    __tablename__ = "market_transactions"
+    __table_args__ = (
+        Index(None, "client_id", "reference", unique=True),
+        Index(None, "utility_account_id", "id"),
+        Index(None, "related_id"),
+    )
+
+    id: Mapped[IntPk]
+    utility_account_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("utility_accounts.id"))
+    type: Mapped[MarketTransactionType] = mapped_column(_enum(MarketTransactionType))
+    direction: Mapped[MarketDirection] = mapped_column(_enum(MarketDirection))
+    status: Mapped[MarketTransactionStatus] = mapped_column(_enum(MarketTransactionStatus))
+    reference: Mapped[str] = mapped_column(String(40))
+    related_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("market_transactions.id"))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    # the fields the transaction carried, in order: {name: value}
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    effective_date: Mapped[date | None]
+    created_by: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("users.id"))
+    created_at: Mapped[CreatedAt]
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class EnrollmentStatusChange(TenantScoped, Base):
+    """One change of a utility account's enrollment status, and the transaction that caused it."""
+
+    __tablename__ = "enrollment_status_changes"
+    __table_args__ = (Index(None, "utility_account_id", "id"), Index(None, "market_transaction_id"))
+
+    id: Mapped[IntPk]
+    utility_account_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("utility_accounts.id"))
+    from_status: Mapped[EnrollmentStatus] = mapped_column(_enum(EnrollmentStatus))
+    to_status: Mapped[EnrollmentStatus] = mapped_column(_enum(EnrollmentStatus))
+    changed_at: Mapped[CreatedAt]
+    market_transaction_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("market_transactions.id"))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    actor_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("users.id"))
+
+
+class UsagePeriod(TenantScoped, Base):
+    """Metered consumption of one read period (both dates inclusive); periods of an account never overlap."""
+
+    __tablename__ = "usage_periods"
+    __table_args__ = (Index(None, "utility_account_id", "period_start", unique=True),)
+
+    id: Mapped[IntPk]
+    utility_account_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("utility_accounts.id"))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    # thousandths of a kWh (Wh) and of a kW (W): quantities stay integral
+    wh: Mapped[int] = mapped_column(BigInteger)
+    demand_w: Mapped[int | None] = mapped_column(BigInteger)
+    read_type: Mapped[ReadType] = mapped_column(_enum(ReadType))
+    meter_number: Mapped[str | None] = mapped_column(String(40))
+    source_transaction_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("market_transactions.id"))

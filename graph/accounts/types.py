@@ -8,13 +8,26 @@ import strawberry
 
 from db import models
 from graph.accounts import loaders
-from graph.accounts.enums import EnrollmentStatus, RatePlanKind
-from graph.core.relay import Node, load_converted, to_global_id
+from graph.accounts.enums import ConsumptionGranularity, EnrollmentStatus, RatePlanKind
+from graph.accounts.transaction_types import (
+    EnrollmentStatusChange,
+    MarketTransaction,
+    status_change_connection,
+    transaction_connection,
+)
+from graph.accounts.usage_types import ConsumptionInterval, FromArg, GranularityArg, ToArg, consumption_rows
+from graph.core.relay import After, Before, Connection, First, Last, Node, load_converted, to_global_id
+from graph.customers.arguments import LogFilterArg, LogOrderArg, sort_direction
+from resolvers.rules.consumption import Granularity
 
 if TYPE_CHECKING:
+    from graph.admin.types import AuditEvent
+    from graph.commlog.types import CommLogEntry
     from graph.customers.types import Customer
 
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
+CommLogEntryRef = Annotated["CommLogEntry", strawberry.lazy("graph.commlog.types")]
+AuditEventRef = Annotated["AuditEvent", strawberry.lazy("graph.admin.types")]
 
 
 @strawberry.type(description="A state or service territory (reference data).")
@@ -92,6 +105,8 @@ class Premise:
     rate_class: str | None = strawberry.field(description="The utility's rate class (tariff).")
     load_profile: str | None = strawberry.field(description="The utility's load profile code.")
     premise_type: str | None = strawberry.field(description="Residential, small commercial, ...")
+    meter_type: str | None = strawberry.field(description="Kind of meter, e.g. AMS (interval) or a non-interval meter.")
+    read_cycle: str | None = strawberry.field(description="The utility's meter read cycle (route) code.")
 
 
 @strawberry.type(description="One plan and service period of a utility account (historical enrollments).")
@@ -153,6 +168,44 @@ class UtilityAccount(Node):
         rows = await info.context.loaders.of(loaders.EnrollmentsByAccountId).load(self.row.id)
         return [Enrollment.from_row(r) for r in rows]
 
+    @strawberry.field(description="Communication-log entries about this utility account; defaults as on Customer.")
+    async def communication_log(
+        self, info: strawberry.Info, filter: LogFilterArg = None, order: LogOrderArg = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> Connection[CommLogEntryRef]:
+        from graph.commlog.types import log_connection
+
+        return await log_connection(
+            info, "utility_account_id", self.row.id, filter, sort_direction(order), first, after, last, before
+        )
+
+    @strawberry.field(description="The transaction history panel: market transactions with the utility, newest first.")
+    async def market_transactions(
+        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> Connection[MarketTransaction]:
+        return await transaction_connection(info, self.row.id, first, after, last, before)
+
+    @strawberry.field(description="Every change of the enrollment status, newest first, with what caused it.")
+    async def status_changes(
+        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> Connection[EnrollmentStatusChange]:
+        return await status_change_connection(info, self.row.id, first, after, last, before)
+
+    @strawberry.field(description="Consumption in a date window: the read periods, or calendar-month totals.")
+    async def consumption(
+        self, info: strawberry.Info, from_: FromArg = None, to: ToArg = None,
+        granularity: GranularityArg = ConsumptionGranularity.PERIOD,  # type: ignore[attr-defined]
+    ) -> list[ConsumptionInterval]:
+        return await consumption_rows(info, self.row.id, from_, to, Granularity(granularity.value))
+
+    @strawberry.field(description="Audited changes to this account (premise edits, market transactions), newest first.")
+    async def audit_trail(
+        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[AuditEventRef]:
+        from graph.admin.types import audit_connection
+
+        return await audit_connection(info, "UtilityAccount", self.row.id, first, after, last, before)
+
     @classmethod
     def from_row(cls, row: models.UtilityAccount) -> Self:
         address = Address(
@@ -161,7 +214,8 @@ class UtilityAccount(Node):
         )
         premise = Premise(
             service_address=address, meter_number=row.meter_number, rate_class=row.rate_class,
-            load_profile=row.load_profile, premise_type=row.premise_type,
+            load_profile=row.load_profile, premise_type=row.premise_type, meter_type=row.meter_type,
+            read_cycle=row.read_cycle,
         )
         return cls(
             id=to_global_id("UtilityAccount", row.id), ldc_account_number=row.ldc_account_number,

@@ -1,13 +1,20 @@
 """Builders for reference data and utility accounts."""
 
 import itertools
-from datetime import date
+from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import EnrollmentStatus, RatePlanKind
-from db.models import Customer, Enrollment, Market, RatePlan, Utility, UtilityAccount
+from db.enums import (
+    EnrollmentStatus,
+    MarketDirection,
+    MarketTransactionStatus,
+    MarketTransactionType,
+    RatePlanKind,
+    ReadType,
+)
+from db.models import Customer, Enrollment, Market, MarketTransaction, RatePlan, UsagePeriod, Utility, UtilityAccount
 from db.search_keys import address_key
 
 MARKETS = {"TX": ["ONCOR", "CENTERPOINT"], "PA": ["PECO", "PPL"], "OH": ["AEPOH"], "IL": ["COMED"]}
@@ -79,3 +86,39 @@ async def _reindex_addresses(session: AsyncSession, customer: Customer) -> None:
     billing = (customer.billing_line1, customer.billing_line2, customer.billing_city, customer.billing_state,
                customer.billing_zip)
     customer.address_key = address_key([billing, *rows.all()])
+
+
+async def make_transaction(
+    session: AsyncSession, account: UtilityAccount, *, type: MarketTransactionType = MarketTransactionType.ENROLLMENT,
+    direction: MarketDirection = MarketDirection.OUTBOUND, status: MarketTransactionStatus = MarketTransactionStatus.SENT,
+    reference: str | None = None, related: MarketTransaction | None = None, details: dict | None = None,
+    effective: date | None = None, at: datetime = datetime(2025, 1, 1, 12, tzinfo=timezone.utc),
+) -> MarketTransaction:
+    transaction = MarketTransaction(
+        client_id=account.client_id, utility_account_id=account.id, type=type, direction=direction, status=status,
+        reference=reference or f"REF{next(_ldc):09d}", related_id=related.id if related else None,
+        details=details if details is not None else {"ldcAccountNumber": account.ldc_account_number},
+        effective_date=effective, created_at=at, sent_at=at if direction is MarketDirection.OUTBOUND else None,
+    )
+    session.add(transaction)
+    await session.flush()
+    return transaction
+
+
+async def make_usage(session: AsyncSession, account: UtilityAccount, months: int = 24, *, first: date = date(2024, 1, 15),
+                     wh: int = 900_000, demand_w: int | None = None) -> list[UsagePeriod]:
+    """`months` consecutive read periods from `first`, each from the read day to the day before the next."""
+    periods = []
+    for n in range(months):
+        start, end = _shift(first, n), date.fromordinal(_shift(first, n + 1).toordinal() - 1)
+        periods.append(UsagePeriod(client_id=account.client_id, utility_account_id=account.id, period_start=start,
+                                   period_end=end, wh=wh + n, demand_w=demand_w, read_type=ReadType.ACTUAL,
+                                   meter_number=account.meter_number))
+    session.add_all(periods)
+    await session.flush()
+    return periods
+
+
+def _shift(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return day.replace(year=index // 12, month=index % 12 + 1)

@@ -1,0 +1,138 @@
+"""GraphQL types of market transactions (the history panel) and enrollment status changes."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any, Self
+
+import strawberry
+
+from db import enums, models
+from graph.accounts import loaders
+from graph.accounts.enums import EnrollmentStatus, MarketDirection, MarketTransactionStatus, MarketTransactionType
+from graph.admin import loaders as admin_loaders
+from graph.admin.types import User
+from graph.core.relay import Connection, CursorShape, Node, load_converted, page_request, to_connection, to_global_id
+from resolvers.accounts.transactions import edi_set
+
+if TYPE_CHECKING:
+    from graph.accounts.types import UtilityAccount
+
+UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.types")]
+TRANSACTION_CURSOR = CursorShape("transaction", (int,))
+STATUS_CHANGE_CURSOR = CursorShape("status-change", (int,))
+# The API's member for each stored value, found once per row by a dict lookup: a panel has thousands.
+TYPES = {t: MarketTransactionType[t.name] for t in enums.MarketTransactionType}  # type: ignore[misc]
+DIRECTIONS = {d: MarketDirection[d.name] for d in enums.MarketDirection}  # type: ignore[misc]
+STATUSES = {s: MarketTransactionStatus[s.name] for s in enums.MarketTransactionStatus}  # type: ignore[misc]
+EDI_SETS = {t: edi_set(t) for t in enums.MarketTransactionType}
+
+
+@strawberry.type(description="One field a market transaction carried (the history panel's detail view).")
+class MarketTransactionDetail:
+    name: str = strawberry.field(description="The field's name, e.g. effectiveDate or ratePlan.")
+    value: str | None = strawberry.field(description="The field's value as sent or received.")
+
+
+@strawberry.type(description="An EDI exchange with the utility: 814 enrollment family, 867 usage, 810, 820.")
+class MarketTransaction(Node):
+    type: MarketTransactionType = strawberry.field(description="What the transaction is.")  # type: ignore[valid-type]
+    transaction_set: str = strawberry.field(description="The EDI transaction set: 814, 867, 810 or 820.")
+    direction: MarketDirection = strawberry.field(description="To the utility or from it.")  # type: ignore[valid-type]
+    status: MarketTransactionStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    reference: str = strawberry.field(description="Its reference, unique within the client; answers quote it.")
+    reason: str | None = strawberry.field(description="Why: a drop's reason, a rejection's reason.")
+    effective_date: date | None = strawberry.field(description="The date it takes effect, if it names one.")
+    created_at: datetime = strawberry.field(description="When it was created or received (UTC).")
+    sent_at: datetime | None = strawberry.field(description="When an outbound request was transmitted (UTC).")
+    responded_at: datetime | None = strawberry.field(description="When the utility answered a request (UTC).")
+    carried: strawberry.Private[dict[str, Any] | None]
+    account_pk: strawberry.Private[int]
+    related_pk: strawberry.Private[int | None]
+    creator_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="The fields it carried, in order (the history panel's detail view).")
+    def details(self) -> list[MarketTransactionDetail]:
+        # built on request: a panel of thousands of transactions mostly shows other columns
+        return [MarketTransactionDetail(name=k, value=v) for k, v in (self.carried or {}).items()]
+
+    @strawberry.field(description="The request a response answers; null for requests and unasked transactions.")
+    def related_transaction(self, info: strawberry.Info) -> "MarketTransaction | None":
+        # a coroutine only when there is something to load (half of a history panel has nothing);
+        # graphql-core awaits what a resolver returns
+        return MarketTransaction.load(info, self.related_pk) if self.related_pk else None  # type: ignore[return-value]
+
+    @strawberry.field(description="The utility account it concerns.")
+    async def utility_account(self, info: strawberry.Info) -> UtilityAccountRef:
+        from graph.accounts.types import UtilityAccount
+
+        return UtilityAccount.from_row(await info.context.loaders.of(loaders.AccountById).load(self.account_pk))
+
+    @strawberry.field(description="Who created or recorded it.")
+    async def created_by(self, info: strawberry.Info) -> User | None:
+        row = await info.context.loaders.of(admin_loaders.UserById).load(self.creator_pk) if self.creator_pk else None
+        return User.from_row(row) if row else None
+
+    @classmethod
+    def from_row(cls, row: models.MarketTransaction) -> Self:
+        return cls(
+            id=to_global_id("MarketTransaction", row.id), type=TYPES[row.type], transaction_set=EDI_SETS[row.type],
+            direction=DIRECTIONS[row.direction], status=STATUSES[row.status], reference=row.reference, reason=row.reason,
+            effective_date=row.effective_date, created_at=row.created_at, sent_at=row.sent_at,
+            responded_at=row.responded_at,
+            carried=row.details,
+            account_pk=row.utility_account_id, related_pk=row.related_id, creator_pk=row.created_by,
+        )
+
+    @classmethod
+    async def load(cls, info: strawberry.Info, pk: int | None) -> Self | None:
+        row = await info.context.loaders.of(loaders.TransactionById).load(pk) if pk else None
+        return cls.from_row(row) if row else None
+
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        return await load_converted(info, loaders.TransactionById, ids, cls.from_row)
+
+
+@strawberry.type(description="One change of a utility account's enrollment status, and what caused it.")
+class EnrollmentStatusChange:
+    from_status: EnrollmentStatus = strawberry.field(description="The status before.")  # type: ignore[valid-type]
+    to_status: EnrollmentStatus = strawberry.field(description="The status after.")  # type: ignore[valid-type]
+    changed_at: datetime = strawberry.field(description="When it changed (UTC).")
+    reason: str | None = strawberry.field(description="Why, in words (e.g. Drop accepted by the utility).")
+    transaction_pk: strawberry.Private[int | None]
+    actor_pk: strawberry.Private[int | None]
+
+    @strawberry.field(description="The market transaction that caused it; null for a drop reaching its end date.")
+    async def market_transaction(self, info: strawberry.Info) -> MarketTransaction | None:
+        loader = info.context.loaders.of(loaders.StatusChangeTransactionById)
+        row = await loader.load(self.transaction_pk) if self.transaction_pk else None
+        return MarketTransaction.from_row(row) if row else None
+
+    @strawberry.field(description="The user whose action caused it; null for scheduled changes.")
+    async def changed_by(self, info: strawberry.Info) -> User | None:
+        row = await info.context.loaders.of(loaders.StatusChangeActorById).load(self.actor_pk) if self.actor_pk else None
+        return User.from_row(row) if row else None
+
+    @classmethod
+    def from_row(cls, row: models.EnrollmentStatusChange) -> Self:
+        return cls(
+            from_status=EnrollmentStatus(row.from_status.value), to_status=EnrollmentStatus(row.to_status.value),
+            changed_at=row.changed_at, reason=row.reason, transaction_pk=row.market_transaction_id, actor_pk=row.actor_id,
+        )
+
+
+async def transaction_connection(
+    info: strawberry.Info, account_id: int, first: int | None, after: str | None, last: int | None, before: str | None
+) -> Connection[MarketTransaction]:
+    request = page_request(first, after, last, before, TRANSACTION_CURSOR)
+    page = await info.context.loaders.grouped(loaders.TransactionPagesByAccountId).load((account_id, request))
+    count = info.context.loaders.of(loaders.TransactionCountByAccountId)
+    return to_connection(page, TRANSACTION_CURSOR, MarketTransaction.from_row, lambda: count.load(account_id))
+
+
+async def status_change_connection(
+    info: strawberry.Info, account_id: int, first: int | None, after: str | None, last: int | None, before: str | None
+) -> Connection[EnrollmentStatusChange]:
+    request = page_request(first, after, last, before, STATUS_CHANGE_CURSOR)
+    page = await info.context.loaders.grouped(loaders.StatusChangePagesByAccountId).load((account_id, request))
+    count = info.context.loaders.of(loaders.StatusChangeCountByAccountId)
+    return to_connection(page, STATUS_CHANGE_CURSOR, EnrollmentStatusChange.from_row, lambda: count.load(account_id))
