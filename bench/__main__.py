@@ -1,4 +1,4 @@
-"""`python -m bench [NAME ...] [--explain]`: run the named benchmarks, or all of them."""
+"""`python -m bench [NAME ...] [options]`: run the named benchmarks, or all of them."""
 
 import argparse
 import asyncio
@@ -8,7 +8,7 @@ import sys
 
 import bench
 from bench import REGISTRY
-from bench.common import console
+from bench.common import console, cpu_snapshot, others_busy
 
 NOT_BENCHMARKS = {"common", "__main__"}
 
@@ -21,19 +21,30 @@ def discover() -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m bench", description="Benchmarks of csrgraph; prints numbers beside targets.")
-    p.add_argument("names", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all of {', '.join(REGISTRY)})")
-    p.add_argument("--explain", action="store_true", help="print the query plan of every distinct search input")
+    """The command line: benchmark names and options."""
+    p = argparse.ArgumentParser(prog="python -m bench", description="Benchmarks of csrgraph: numbers beside targets.")
+    p.add_argument("names", nargs="*", metavar="NAME", help=f"benchmarks to run (default: all: {', '.join(REGISTRY)})")
+    p.add_argument("--explain", action="store_true",
+                   help="search: also print the SQL and plans of each kind's first input and of its totalCount")
     p.add_argument("--quick", action="store_true", help="fewer iterations: a smoke run, not numbers to quote")
+    p.add_argument("--rebuild", action="store_true", help="rebuild the seeded databases under var/bench/ first")
+    p.add_argument("--profile", action="store_true", help="nested: where the GraphQL time goes, by package (cProfile)")
     return p
 
 
 async def run_all(names: list[str], options: argparse.Namespace) -> dict[str, bool]:
+    """Run each named benchmark in turn; name -> whether it met every target."""
     # One after another: the machine has two cores and concurrent runs would skew each other.
-    return {name: await REGISTRY[name](options) for name in names}
+    results = {}
+    for name in names:
+        start = cpu_snapshot()
+        results[name] = await REGISTRY[name](options)
+        console.print(f"{name}: {others_busy(start)}")
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point of `python -m bench` and `make bench`."""
     discover()
     options = parser().parse_args(argv)
     unknown = [n for n in options.names if n not in REGISTRY]

@@ -1,10 +1,15 @@
 """Shared helpers of the benchmarks: seeded databases, an in-process GraphQL client, timing, tables."""
 
+import cProfile
+import hashlib
 import json
 import math
+import os
+import pstats
 import secrets
 import sqlite3
 import sys
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -48,16 +53,44 @@ class BuiltDatabase:
         return sqlite_url(self.path)
 
 
-async def ensure_database(path: Path, customers: int) -> BuiltDatabase:
+# What the data depends on: when one of these changed since a build, the reused database says so.
+DATA_SOURCES = ["db/migrations/versions/*.py", "db/demo.py", "db/search_keys.py"]
+
+
+def data_fingerprint() -> str:
+    """A hash of DATA_SOURCES, recorded with each built database."""
+    digest = hashlib.sha256()
+    for pattern in DATA_SOURCES:
+        for path in sorted(ROOT.glob(pattern)):
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+async def ensure_database(path: Path, customers: int, *, rebuild: bool = False) -> BuiltDatabase:
     """A migrated, seeded and analyzed SQLite database at `path`, built once and then reused."""
     marker = path.with_name(path.name + ".ready")  # written last: a half-built file is rebuilt
-    if path.exists() and marker.exists():
+    if path.exists() and marker.exists() and not rebuild:
         recorded = json.loads(marker.read_text())
         if recorded["customers"] == customers:
+            await _migrate(path)  # new migrations (new tables) apply in a moment; reseeding takes minutes
+            if recorded.get("fingerprint") != data_fingerprint():
+                console.print(f"[yellow]{path.name} was built from older migrations or demo data; "
+                              "`python -m bench --rebuild` rebuilds it[/]")
             return BuiltDatabase(path, customers, recorded["seed_seconds"], reused=True)
     seconds = await _build(path, customers)
-    marker.write_text(json.dumps({"customers": customers, "seed_seconds": round(seconds, 1)}))
+    marker.write_text(json.dumps({"customers": customers, "fingerprint": data_fingerprint(),
+                                  "seed_seconds": round(seconds, 1)}))
     return BuiltDatabase(path, customers, seconds, reused=False)
+
+
+async def _migrate(path: Path) -> None:
+    """Bring a reused database to the latest migration."""
+    from db.engine import make_engine
+    from db.migrate import migrate
+
+    engine = make_engine(sqlite_url(path))
+    await migrate(engine)
+    await engine.dispose()
 
 
 async def _build(path: Path, customers: int) -> float:
@@ -67,7 +100,7 @@ async def _build(path: Path, customers: int) -> float:
     from db.migrate import migrate
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), path.with_name(path.name + ".ready")):
         leftover.unlink(missing_ok=True)
     engine = make_engine(sqlite_url(path))
     await migrate(engine)
@@ -87,6 +120,7 @@ async def _build(path: Path, customers: int) -> float:
 
 
 def describe(db: BuiltDatabase) -> str:
+    """One line: the database, its size and how long seeding it took."""
     how = "reused" if db.reused else "built now"
     return f"{db.path.relative_to(ROOT)}: {db.customers:,} customers, seeded in {db.seed_seconds:,.1f} s ({how})"
 
@@ -104,6 +138,7 @@ def connect_raw(path: Path) -> sqlite3.Connection:
 
 
 def tenant_id(raw: sqlite3.Connection, email: str = AGENT) -> int:
+    """The client (tenant) of the user the benchmarks sign in as."""
     return raw.execute("SELECT client_id FROM users WHERE email = ?", (email,)).fetchone()[0]
 
 
@@ -118,14 +153,21 @@ class GraphQLClient:
     http: httpx.AsyncClient
     headers: dict[str, str]
 
+    async def send(self, query: str, variables: dict[str, Any] | None = None) -> httpx.Response:
+        """One POST to /graphql; what the benchmarks time (the response body is not parsed yet)."""
+        return await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
+                                    headers=self.headers)
+
     async def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Run one operation through /graphql and return its `data`."""
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
-                                        headers=self.headers)
-        body = response.json()
-        if response.status_code != 200 or body.get("errors"):
-            raise GraphQLError(f"{response.status_code}: {body.get('errors')}")
-        return body["data"]
+        return data_of(await self.send(query, variables))
+
+
+def data_of(response: httpx.Response) -> dict[str, Any]:
+    """The `data` of a response; errors fail the benchmark, as its numbers would mean nothing."""
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise GraphQLError(f"{response.status_code}: {body.get('errors')}")
+    return body["data"]
 
 
 @asynccontextmanager
@@ -145,6 +187,7 @@ async def graphql_client(database_url: str, email: str = AGENT) -> AsyncIterator
 
 
 async def _load_user(database_url: str, email: str):
+    """The User row the token is issued for."""
     from db.engine import make_engine, make_sessionmaker
     from db.models import User
 
@@ -180,6 +223,7 @@ def capturing_statements() -> Iterator[list[Statement]]:
 
 
 def run_raw(raw: sqlite3.Connection, statement: Statement) -> list[tuple[Any, ...]]:
+    """Run a captured statement on stdlib sqlite3 and fetch every row."""
     return raw.execute(statement.sql, statement.params).fetchall()
 
 
@@ -217,9 +261,12 @@ def percentile(ordered: Sequence[float], q: float) -> float:
 
 
 def stats(samples_ms: Sequence[float]) -> Stats:
+    """p50, p95, mean and max of millisecond samples."""
     ordered = sorted(samples_ms)
-    mean = sum(ordered) / len(ordered) if ordered else math.nan
-    return Stats(len(ordered), percentile(ordered, 50), percentile(ordered, 95), mean, ordered[-1] if ordered else math.nan)
+    if not ordered:
+        return Stats(0, math.nan, math.nan, math.nan, math.nan)
+    mean = sum(ordered) / len(ordered)
+    return Stats(len(ordered), percentile(ordered, 50), percentile(ordered, 95), mean, ordered[-1])
 
 
 async def time_async(call: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
@@ -230,30 +277,100 @@ async def time_async(call: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
 
 
 def time_sync(call: Callable[[], Any]) -> tuple[float, Any]:
+    """(milliseconds, result) of one call."""
     started = perf_counter()
     result = call()
     return (perf_counter() - started) * 1000, result
 
 
+# ---- profiling ------------------------------------------------------------------------------
+
+async def profile_by_package(call: Callable[[], Awaitable[Any]], n: int) -> list[tuple[str, float]]:
+    """(where, ms per call) of `n` awaited calls under cProfile, by package, most first.
+
+    Self time only, so the parts add up; cProfile slows Python code more than C: read shares.
+    """
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        await call()
+    profiler.disable()
+    totals: Counter[str] = Counter()
+    for (filename, _line, function), (_cc, _nc, self_seconds, _cum, _callers) in pstats.Stats(profiler).stats.items():
+        totals[_package_of(filename, function)] += self_seconds * 1000 / n
+    return totals.most_common()
+
+
+def _package_of(filename: str, function: str) -> str:
+    if filename == "~":  # C functions: name the idle wait apart, it is time spent in other threads
+        return "idle: epoll wait (SQLite runs in aiosqlite's thread)" if "epoll" in function else "C builtins"
+    path = Path(filename)
+    if not path.is_absolute():  # <frozen ...>, <string>: generated code
+        return "other"
+    if "site-packages" in path.parts:
+        return path.parts[path.parts.index("site-packages") + 1]
+    if ROOT in path.parents:
+        return f"csrgraph {path.relative_to(ROOT).parts[0]}/"
+    return f"stdlib {path.stem if path.parent.name.startswith('python3') else path.parent.name}"
+
+
 # ---- output ----------------------------------------------------------------------------------
 
 def ms(value: float) -> str:
+    """Milliseconds for a table: two decimals below 10, one above."""
     return "-" if math.isnan(value) else f"{value:.2f}" if value < 10 else f"{value:.1f}"
 
 
 def verdict(ok: bool) -> str:
+    """PASS or MISS, coloured."""
     return "[green]PASS[/]" if ok else "[bold red]MISS[/]"
 
 
-def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], caption: str | None = None) -> None:
-    """A plain table; numeric-looking columns right-aligned."""
-    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left")
+def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                notes: Sequence[str] = ()) -> None:
+    """A plain table, the first column left-aligned, the others right-aligned; notes below it."""
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for i, name in enumerate(columns):
         table.add_column(name, justify="left" if i == 0 else "right")
     for row in rows:
         table.add_row(*(str(cell) for cell in row))
     console.print(table)
+    for note in notes:
+        console.print(f"  {note}")
+    if notes:
+        console.print()
 
 
 def heading(text: str) -> None:
+    """A rule with the benchmark's title."""
     console.rule(f"[bold]{text}")
+
+
+# ---- the machine ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CpuSnapshot:
+    at: float
+    machine_busy: float  # CPU seconds of every process since boot
+    own: float  # CPU seconds of this process, all its threads
+
+
+def cpu_snapshot() -> CpuSnapshot | None:
+    """None where /proc/stat is missing (not Linux)."""
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except OSError:
+        return None
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    own = os.times()
+    return CpuSnapshot(perf_counter(), (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK"), own.user + own.system)
+
+
+def others_busy(start: CpuSnapshot | None) -> str:
+    """How many cores other processes kept busy since `start`: they skew timings, less so ratios."""
+    end = cpu_snapshot()
+    if start is None or end is None:
+        return ""
+    cores = max(0.0, (end.machine_busy - start.machine_busy) - (end.own - start.own)) / (end.at - start.at)
+    warning = " [yellow]- timings are inflated; ratios hold better[/]" if cores > 0.2 else ""
+    return f"other processes kept {cores:.1f} of {os.cpu_count()} cores busy meanwhile{warning}"
