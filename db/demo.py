@@ -13,21 +13,45 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.enums import CustomerKind, EnrollmentStatus, RatePlanKind, Role
+from db.enums import CommLogKind, CustomerKind, EnrollmentStatus, NoteFindingMode, RatePlanKind, Role
 from db.models import (
     Client,
+    CommLogEntry,
     Customer,
+    Disposition,
     CustomerNameToken,
     Enrollment,
+    EnrollmentStatusChange,
     Market,
+    MarketTransaction,
     RatePlan,
+    UsagePeriod,
     User,
     Utility,
     UtilityAccount,
 )
+from db.demo_accounts import add_account_history
+from db.demo_letters import seed_letter_templates
 from db.search_keys import address_key, name_key, name_tokens
 
 CLIENTS = [("lumen", "Lumen Energy"), ("keystone", "Keystone Power"), ("prairie", "Prairie Electric")]
+# Keystone refuses notes with notes-policy findings; the others only warn.
+NOTE_POLICY = {"keystone": NoteFindingMode.BLOCK}
+DISPOSITIONS = [("BILLING", "Billing inquiry"), ("PAYMENT", "Payment"), ("MOVE", "Move in / move out"),
+                ("CANCEL", "Cancellation"), ("ENROLL", "Enrollment"), ("CONTACT", "Contact information update"),
+                ("RATE", "Rate or plan question"), ("COMPLAINT", "Complaint"), ("OTHER", "Other")]
+SAMPLE_NOTES = [
+    ("BILLING", "High bill", "Customer asked why the last bill was higher than usual.",
+     "Explained the usage increase in July; no adjustment due."),
+    ("PAYMENT", "Payment arrangement", "Customer asked to split the past-due balance.",
+     "Set up a 3-month arrangement; customer will pay the first installment on the 15th."),
+    ("CONTACT", "Email change", "Customer asked to update the email on file.",
+     "Changed email; confirmation sent to the new address."),
+    ("RATE", "Renewal options", "Customer asked about renewal offers before the contract ends.",
+     "Reviewed the 12- and 24-month fixed offers; customer will call back."),
+]
+CRITICAL_NOTES = ["Customer only speaks Spanish.", "Medical certificate on file: do not disconnect.",
+                  "Account holder is deaf: use email or relay service."]
 ROLES = [("agent", Role.AGENT), ("lead", Role.TEAM_LEAD), ("admin", Role.ADMIN)]
 MARKETS = {
     "TX": ("Texas", [("ONCOR", "Oncor Electric Delivery"), ("CENTERPOINT", "CenterPoint Energy Houston Electric"),
@@ -105,10 +129,13 @@ async def seed(engine: AsyncEngine, customers: int = 300, *, seed: int = 42,
         ids = Ids({t: await _next_id(conn, m) for t, m in _TABLES.items()})
         reference = await _reference_data(conn, ids)
         client_ids = await _clients_and_users(conn, ids, reference, rng)
+        for client_id in client_ids:
+            await seed_letter_templates(conn, client_id)
         per_client = [customers // len(client_ids) + (i < customers % len(client_ids)) for i in range(len(client_ids))]
         for client_id, count in zip(client_ids, per_client):
             for batch in _customer_batches(client_id, count, ids, reference, rng):
-                for model in (Customer, CustomerNameToken, UtilityAccount, Enrollment):
+                for model in (Customer, CustomerNameToken, UtilityAccount, Enrollment, CommLogEntry, MarketTransaction,
+                              EnrollmentStatusChange, UsagePeriod):
                     if batch.rows.get(model):
                         await conn.execute(insert(model), batch.rows[model])
                 if progress:
@@ -117,7 +144,8 @@ async def seed(engine: AsyncEngine, customers: int = 300, *, seed: int = 42,
 
 
 _TABLES = {"markets": Market, "utilities": Utility, "clients": Client, "users": User, "rate_plans": RatePlan,
-           "customers": Customer, "utility_accounts": UtilityAccount, "enrollments": Enrollment}
+           "customers": Customer, "utility_accounts": UtilityAccount, "enrollments": Enrollment,
+           "market_transactions": MarketTransaction}
 
 
 async def _next_id(conn, model: Any) -> int:
@@ -153,8 +181,12 @@ async def _clients_and_users(conn, ids: Ids, reference: Reference, rng: random.R
             continue
         client_id = ids.take("clients")
         client_ids.append(client_id)
-        await conn.execute(insert(Client), [{"id": client_id, "slug": slug, "name": name, "settings": {},
+        settings = {"note_policy": NOTE_POLICY.get(slug, NoteFindingMode.WARN).value,
+                    "bulk_note_defaults": {"kind": "NOTE", "category": "Account"}}
+        await conn.execute(insert(Client), [{"id": client_id, "slug": slug, "name": name, "settings": settings,
                                              "created_at": _at(TODAY - timedelta(days=900))}])
+        await conn.execute(insert(Disposition), [{"client_id": client_id, "code": code, "label": label, "active": True}
+                                                 for code, label in DISPOSITIONS])
         await conn.execute(insert(User), [
             {"id": ids.take("users"), "client_id": client_id, "email": f"{who}@{slug}.example",
              "name": f"{name} {role.value.replace('_', ' ').title()}", "role": role, "active": True,
@@ -219,8 +251,28 @@ def _customer(batch: Batch, client_id: int, ids: Ids, ref: Reference, rng: rando
         batch.add(CustomerNameToken, {"client_id": client_id, "token": token, "customer_id": customer_id})
     for service in services:
         _account(batch, client_id, customer_id, market, service, since, ids, ref, rng)
+    _notes(batch, client_id, customer_id, name, since, rng)
     if is_master:
         masters.append(customer_id)
+
+
+def _notes(batch: Batch, client_id: int, customer_id: int, name: str, since: date, rng: random.Random) -> None:
+    """A few past notes in the notes-policy shape, now and then a critical one."""
+    for n in range(rng.randint(0, 3)):
+        disposition, subject, reason, resolution = rng.choice(SAMPLE_NOTES)
+        batch.add(CommLogEntry, {
+            "client_id": client_id, "customer_id": customer_id, "kind": rng.choice([CommLogKind.NOTE, CommLogKind.CALL]),
+            "category": "Account", "disposition": disposition, "subject": subject, "contact_name": name,
+            "is_account_holder": True, "reason": reason, "resolution": resolution, "body": None, "critical": False,
+            "created_at": _at(min(since + timedelta(days=30 * (n + 1)), TODAY)),
+        })
+    if rng.random() < 0.03:
+        batch.add(CommLogEntry, {
+            "client_id": client_id, "customer_id": customer_id, "kind": CommLogKind.NOTE, "category": "Account",
+            "disposition": None, "subject": "Handling note", "contact_name": None, "is_account_holder": None,
+            "reason": None, "resolution": None, "body": rng.choice(CRITICAL_NOTES), "critical": True,
+            "created_at": _at(since),
+        })
 
 
 def _pick_master(rng: random.Random, masters: list[int], is_master: bool) -> int | None:
@@ -259,6 +311,7 @@ def _account(batch: Batch, client_id: int, customer_id: int, market: str, servic
             "rate_plan_id": plan_id, "status": status if last else EnrollmentStatus.INACTIVE,
             "start_date": p_start, "end_date": p_end, "created_at": _at(p_start),
         })
+    add_account_history(batch, ids, batch.rows[UtilityAccount][-1], TODAY)
 
 
 def _periods(rng: random.Random, since: date, status: EnrollmentStatus) -> list[tuple[date, date | None]]:

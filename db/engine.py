@@ -43,11 +43,18 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _on_sqlite_begin(conn) -> None:
-    conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+    begin = conn.get_execution_options().get("sqlite_begin", "BEGIN")
+    if begin:  # read-only sessions skip it: each SELECT then reads the latest committed state
+        conn.exec_driver_sql(begin)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for loaders and root queries, which never write: on SQLite no BEGIN round trip."""
+    return make_sessionmaker(engine.execution_options(sqlite_begin=None))
 
 
 def make_write_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -106,3 +106,97 @@ class BulkNoteOutcome(enum.StrEnum):
     NOT_FOUND = "NOT_FOUND"
     DUPLICATE = "DUPLICATE"
     INVALID = "INVALID"
+
+
+class MarketTransactionType(enum.StrEnum):
+    """EDI transactions with the utility: 814 enrollment family, 867 usage, 810 invoice, 820 remittance."""
+
+    ENROLLMENT = "ENROLLMENT"
+    DROP = "DROP"
+    CHANGE = "CHANGE"
+    REINSTATEMENT = "REINSTATEMENT"
+    HISTORICAL_USAGE_REQUEST = "HISTORICAL_USAGE_REQUEST"
+    MOVE_IN = "MOVE_IN"
+    MOVE_OUT = "MOVE_OUT"
+    USAGE = "USAGE"
+    INVOICE = "INVOICE"
+    REMITTANCE = "REMITTANCE"
+
+
+class MarketDirection(enum.StrEnum):
+    OUTBOUND = "OUTBOUND"  # from the supplier to the utility
+    INBOUND = "INBOUND"  # from the utility to the supplier
+
+
+class MarketTransactionStatus(enum.StrEnum):
+    QUEUED = "QUEUED"
+    SENT = "SENT"
+    ACCEPTED = "ACCEPTED"
+    REJECTED = "REJECTED"
+    RECEIVED = "RECEIVED"
+
+
+class ReadType(enum.StrEnum):
+    ACTUAL = "ACTUAL"
+    ESTIMATED = "ESTIMATED"
+
+
+class InvoiceStatus(enum.StrEnum):
+    OPEN = "OPEN"
+    PARTIALLY_PAID = "PARTIALLY_PAID"
+    PAID = "PAID"
+    REVERSED = "REVERSED"
+
+
+class InvoiceLineKind(enum.StrEnum):
+    ENERGY = "ENERGY"
+    DELIVERY = "DELIVERY"
+    TAX = "TAX"
+    FEE = "FEE"
+    SPECIAL_CHARGE = "SPECIAL_CHARGE"
+    REVERSAL = "REVERSAL"
+
+
+class SpecialChargeStatus(enum.StrEnum):
+    PENDING = "PENDING"
+    BILLED = "BILLED"
+    REMOVED = "REMOVED"
+
+
+class AdjustmentDirection(enum.StrEnum):
+    DEBIT = "DEBIT"  # the customer owes more
+    CREDIT = "CREDIT"  # the customer owes less
+
+
+class PaymentMethod(enum.StrEnum):
+    CHECK = "CHECK"
+    ACH = "ACH"
+    CARD = "CARD"
+    CASH = "CASH"
+    MONEY_ORDER = "MONEY_ORDER"
+    WIRE = "WIRE"
+
+
+class AllocationMode(enum.StrEnum):
+    FIFO = "FIFO"
+    SPEC = "SPEC"
+
+
+class PaymentScope(enum.StrEnum):
+    CUSTOMER = "CUSTOMER"
+    HIERARCHY = "HIERARCHY"
+
+
+class PaymentStatus(enum.StrEnum):
+    POSTED = "POSTED"
+    RETURNED = "RETURNED"
+
+
+class LedgerKind(enum.StrEnum):
+    INVOICE = "INVOICE"
+    PAYMENT = "PAYMENT"
+    ADJUSTMENT = "ADJUSTMENT"
+    REVERSAL = "REVERSAL"
+    REFUND = "REFUND"
+    RETURNED_PAYMENT = "RETURNED_PAYMENT"
+    CREDIT_TRANSFER = "CREDIT_TRANSFER"  # a payer's money applied to another customer's invoice (hierarchy)

@@ -10,6 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave alone what migrations build by hand and models cannot describe: SQLite's FTS5
+    tables and PostgreSQL's trigram index (see migration 0001)."""
+    return not (type_ in ("table", "index") and reflected and compare_to is None)
+
+
 def alembic_config(url: str | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -1,5 +1,6 @@
 """The Starlette application factory; the lifespan owns the engine and session factories."""
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,13 +14,17 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from starlette.staticfiles import StaticFiles
 
-from db.engine import check_sqlite_pragmas, make_engine, make_sessionmaker, make_write_sessionmaker
+from db.engine import check_sqlite_pragmas, make_engine, make_read_sessionmaker, make_write_sessionmaker
 from graph.auth import BearerAuthMiddleware
 from graph.broker import Broker
+from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
+from graph.commlog import bulk_files
+from graph.commlog.document_files import ROUTE_PATH as DOCUMENT_PATH, download_document
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
 from graph.schema import make_schema
 from graph.settings import Settings
 from graph.view import GraphQLView
+from resolvers.commlog.outbox import make_transport, run_outbox
 
 STATIC = Path(__file__).parent / "static"
 
@@ -33,13 +38,25 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[dict]:
         engine = make_engine(settings.database_url)
         await check_sqlite_pragmas(engine)  # refuse to serve without WAL, FULL sync, foreign keys
-        yield {
-            "engine": engine,
-            "sessionmaker": make_sessionmaker(engine),
-            "write_sessionmaker": make_write_sessionmaker(engine),
-            "broker": Broker(),
-        }
-        await engine.dispose()
+        write_sessionmaker = make_write_sessionmaker(engine)
+        stop, outbox = asyncio.Event(), None
+        if settings.outbox_enabled:
+            outbox = asyncio.create_task(run_outbox(
+                write_sessionmaker, make_transport(settings), settings.outbox_interval_seconds, stop))
+        try:
+            yield {
+                "engine": engine,
+                "sessionmaker": make_read_sessionmaker(engine),
+                "write_sessionmaker": write_sessionmaker,
+                "broker": Broker(),
+                "reference_cache": TtlCache(REFERENCE_TTL_SECONDS),
+                "user_cache": TtlCache(USER_TTL_SECONDS),
+            }
+        finally:
+            stop.set()
+            if outbox is not None:
+                await outbox
+            await engine.dispose()
 
     graphql = GraphQLView(
         make_schema(settings), secret=settings.secret, graphql_ide=None, allow_queries_via_get=True,
@@ -51,6 +68,8 @@ def create_app(settings: Settings) -> Starlette:
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        *bulk_files.ROUTES,
+        Route(DOCUMENT_PATH, download_document, methods=["GET"]),
     ]
     middleware = [
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,

@@ -38,12 +38,19 @@ def bearer(header: str | None) -> str | None:
 
 
 async def authenticate(scope: Scope, secret: str, header: str | None) -> tuple[User, Client] | None:
+    """The active user a valid token names, from a short-lived cache or the database."""
     token = bearer(header)
     user_id = user_id_from_token(secret, token) if token else None
     if user_id is None:
         return None
-    async with scope["state"]["sessionmaker"]() as session:
-        return await active_user_with_client(session, user_id)
+    state = scope["state"]
+    found = state["user_cache"].get(user_id)
+    if found is None:
+        async with state["sessionmaker"]() as session:
+            found = await active_user_with_client(session, user_id)
+        if found is not None:
+            state["user_cache"].put(user_id, found)
+    return found
 
 
 class BearerAuthMiddleware:

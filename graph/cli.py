@@ -1,12 +1,13 @@
-"""The `csrgraph` command: serve, migrate, seed, token, export-schema."""
+"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, export-schema."""
 
 import argparse
 import asyncio
 import os
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
+from graph.commlog import bulk_cli
 from graph.settings import Settings
 
 SCHEMA_FILE = Path("schema.graphql")
@@ -33,9 +34,14 @@ def parser() -> argparse.ArgumentParser:
     token = commands.add_parser("token", help="print a bearer token for a user")
     token.add_argument("email")
     token.set_defaults(run=token_command)
+    drops = commands.add_parser("apply-drops", help="drop DROP_ACCEPTED accounts whose end date has come (run daily)")
+    drops.add_argument("--today", type=date.fromisoformat, default=None,
+                       help="the day to apply, YYYY-MM-DD (default: today, UTC)")
+    drops.set_defaults(run=apply_drops_command)
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", type=Path, default=SCHEMA_FILE, help="file to write, - for stdout")
     export.set_defaults(run=export_command)
+    bulk_cli.add_parser(commands)
     return p
 
 
@@ -81,7 +87,13 @@ def migrate_command(args: argparse.Namespace) -> None:
 
 
 def seed_command(args: argparse.Namespace) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from db import demo
     from db.engine import make_engine
@@ -108,6 +120,23 @@ async def _analyze(engine) -> None:
     """Refresh planner statistics so searches pick their indexes after a bulk load."""
     async with engine.begin() as conn:
         await conn.exec_driver_sql("ANALYZE")
+
+
+def apply_drops_command(args: argparse.Namespace) -> None:
+    from db.engine import make_engine, make_write_sessionmaker
+    from resolvers.accounts.drops import apply_drops_for_every_client
+
+    settings = Settings.from_environ()
+
+    async def run() -> dict[str, int]:
+        engine = make_engine(settings.database_url)
+        dropped = await apply_drops_for_every_client(make_write_sessionmaker(engine), args.today)
+        await engine.dispose()
+        return dropped
+
+    dropped = asyncio.run(run())
+    for slug, count in dropped.items():
+        print(f"csrgraph: {slug}: {count} accounts dropped", file=sys.stderr)
 
 
 def token_command(args: argparse.Namespace) -> int:

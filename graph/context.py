@@ -17,6 +17,7 @@ from strawberry.dataloader import DataLoader
 
 from db.models import Client, User
 from graph.broker import Broker
+from graph.caches import TtlCache, is_reference, through_cache
 from resolvers.context import RequestScope, Viewer
 from resolvers.events import CommLogChanged
 
@@ -30,12 +31,18 @@ class Loaders:
 
     scope: RequestScope
     sessionmaker: async_sessionmaker[AsyncSession]
+    reference_cache: TtlCache
     _made: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)
 
     def of(self, batch: Batch) -> DataLoader[Any, Any]:
-        """Loader over `batch(scope, keys)`: one call per batch of keys."""
+        """Loader over `batch(scope, keys)`: one call per batch of keys (reference data cached per app)."""
         if batch not in self._made:
-            self._made[batch] = DataLoader(load_fn=lambda keys: self._run(batch, keys))
+            if is_reference(batch):
+                load = lambda keys: through_cache(self.reference_cache, batch, self.scope, keys,  # noqa: E731
+                                                  lambda missing: self._run(batch, missing))
+            else:
+                load = lambda keys: self._run(batch, keys)  # noqa: E731
+            self._made[batch] = DataLoader(load_fn=load)
         return self._made[batch]
 
     def grouped(self, batch: GroupedBatch) -> DataLoader[Any, Any]:
@@ -76,6 +83,7 @@ class Context:
     write_sessionmaker: async_sessionmaker[AsyncSession]
     broker: Broker
     request_id: str
+    reference_cache: TtlCache
     user: User = None  # type: ignore[assignment]
     client: Client = None  # type: ignore[assignment]
     scope: RequestScope = None  # type: ignore[assignment]
@@ -86,7 +94,7 @@ class Context:
         viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
         self.user, self.client = user, client
         self.scope = RequestScope(viewer=viewer, request_id=self.request_id)
-        self.loaders = Loaders(self.scope, self.sessionmaker)
+        self.loaders = Loaders(self.scope, self.sessionmaker, self.reference_cache)
 
     def publish(self, committed: list[Any]) -> None:
         """Hand committed domain events to the subscribers of their topics."""

@@ -3,15 +3,22 @@
 from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 
+from graph.accounts.transaction_types import MarketTransaction
 from graph.accounts.types import Market, RatePlan, Utility, UtilityAccount
+from graph.accounts.usage_types import UsagePeriod
 from graph.admin.types import User
+from graph.commlog.bulk_types import BulkNoteJob
+from graph.commlog.letter_types import Document, LetterTemplate, Notification
+from graph.commlog.types import CommLogEntry, CommLogMemo
 from graph.core.relay import Node, from_global_id
 from graph.customers.types import Customer
 
 # Types reachable through `node`; each loads through its tenant-scoped DataLoader.
 NODE_TYPES: dict[str, Any] = {
-    t.__name__: t for t in (Customer, UtilityAccount, Market, Utility, RatePlan, User)
+    t.__name__: t for t in (Customer, UtilityAccount, Market, Utility, RatePlan, User, CommLogEntry, CommLogMemo, BulkNoteJob,
+              Document, Notification, LetterTemplate, MarketTransaction, UsagePeriod)
 }
 MAX_NODES = 100
 
@@ -45,7 +52,5 @@ class NodeQueries:
         ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global IDs (at most 100).")],
     ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
-            from graphql import GraphQLError
-
             raise GraphQLError(f"At most {MAX_NODES} IDs at a time.", extensions={"code": "BAD_USER_INPUT"})
         return await load_nodes(info, list(ids))

@@ -2,18 +2,27 @@
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
+from graph.accounts.mutations import AccountMutations
 from graph.accounts.queries import AccountQueries
 from graph.admin.mutations import AdminMutations
 from graph.admin.queries import AdminQueries
+from graph.commlog.bulk_mutations import BulkNoteMutations
+from graph.commlog.bulk_queries import BulkNoteQueries
+from graph.commlog.letter_mutations import LetterMutations
+from graph.commlog.letter_queries import LetterQueries
+from graph.commlog.mutations import CommlogMutations
+from graph.commlog.queries import CommlogQueries
+from graph.commlog.subscriptions import CommlogSubscriptions
 from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
 from graph.masking import MaskUnexpectedErrors
@@ -24,20 +33,27 @@ CACHE_SIZE = 1024  # distinct documents kept parsed and validated
 
 
 @strawberry.type(description="Read operations.")
-class Query(NodeQueries, AdminQueries, CustomerQueries, AccountQueries):
+class Query(NodeQueries, AdminQueries, CustomerQueries, AccountQueries, CommlogQueries, BulkNoteQueries, LetterQueries):
     pass
 
 
 @strawberry.type(description="Write operations. Each takes one `input` and returns a payload with `userErrors`.")
-class Mutation(CustomerMutations, AdminMutations):
+class Mutation(CustomerMutations, AdminMutations, CommlogMutations, BulkNoteMutations, LetterMutations, AccountMutations):
+    pass
+
+
+@strawberry.type(description="Live updates over graphql-transport-ws on /graphql (token in connection_init).")
+class Subscription(CommlogSubscriptions):
     pass
 
 
 def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     limits = settings or Settings(database_url="", secret="")
+    # The limiters' rule classes are made once: ValidationCache is keyed by the rules, so rules
+    # made per request (as QueryDepthLimiter and MaxAliasesLimiter do) would never hit it.
+    rules = [depth_rule(limits.max_depth, None, None), alias_rule(limits.max_aliases)]
     extensions = [
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         MaskUnexpectedErrors,
         lambda: ParserCache(maxsize=CACHE_SIZE),
@@ -47,4 +63,6 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions.append(DisableIntrospection)
     # sort_schema is off: its sorted copy loses the enum type that prints enum default values.
     config = StrawberryConfig(disable_field_suggestions=not limits.introspection)
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions, config=config
+    )

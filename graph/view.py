@@ -1,6 +1,8 @@
 """The GraphQL endpoint: context per request, offline GraphiQL, GraphQL-over-HTTP negotiation."""
 
 import uuid
+
+import orjson
 from typing import Any
 
 from starlette.requests import Request
@@ -42,6 +44,7 @@ class GraphQLView(GraphQL):
         context = Context(
             request=request, response=response, sessionmaker=state.sessionmaker,
             write_sessionmaker=state.write_sessionmaker, broker=state.broker, request_id=request_id_of(request),
+            reference_cache=state.reference_cache,
         )
         if isinstance(request, Request):  # a websocket signs in at connection_init instead
             context.sign_in(*request.scope[USER_KEY])
@@ -77,6 +80,9 @@ class GraphQLView(GraphQL):
             data.pop("data", None)
             sub.status_code = 400  # the graphql-http audit expects 400 for parse and validation errors
         return data  # type: ignore[return-value]
+
+    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+        return orjson.dumps(data)  # several times faster than json.dumps on large responses
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)

@@ -17,6 +17,10 @@ class Action(enum.StrEnum):
     ADD_NOTE = "ADD_NOTE"
     BULK_ADD_NOTE = "BULK_ADD_NOTE"
     SEND_LETTER = "SEND_LETTER"
+    EDIT_PREMISE = "EDIT_PREMISE"
+    CREATE_MARKET_TRANSACTION = "CREATE_MARKET_TRANSACTION"
+    RECORD_MARKET_RESPONSE = "RECORD_MARKET_RESPONSE"
+    IMPORT_USAGE = "IMPORT_USAGE"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -27,6 +31,11 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.ADD_NOTE: Role.AGENT,
     Action.BULK_ADD_NOTE: Role.TEAM_LEAD,
     Action.SEND_LETTER: Role.AGENT,
+    Action.EDIT_PREMISE: Role.AGENT,
+    Action.CREATE_MARKET_TRANSACTION: Role.AGENT,
+    # the market integration's path: it runs with a team lead's (or admin's) token
+    Action.RECORD_MARKET_RESPONSE: Role.TEAM_LEAD,
+    Action.IMPORT_USAGE: Role.TEAM_LEAD,
 }
 
 

@@ -81,7 +81,8 @@ async def _reset_postgres(url: str) -> None:
 
 @pytest.fixture(scope="session")
 async def app(database: Database) -> AsyncIterator[Any]:
-    application = create_app(Settings(database_url=database.url, secret=SECRET))
+    # The outbox runs in its own tests; here it would deliver test mail in the background.
+    application = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False))
     async with LifespanManager(application) as manager:
         yield manager.app
 

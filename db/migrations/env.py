@@ -8,13 +8,9 @@ from sqlalchemy import Connection
 import db.models  # noqa: F401  (registers every table on Base.metadata)
 from db.base import Base
 from db.engine import make_engine
+from db.migrate import include_object
 
 target_metadata = Base.metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Leave alone what the models do not describe, such as SQLite's FTS5 shadow tables."""
-    return not (type_ == "table" and reflected and compare_to is None)
 
 
 def run_on(connection: Connection) -> None:

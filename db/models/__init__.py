@@ -1,6 +1,15 @@
 """Every model, imported so Alembic and `Base.metadata` see all tables."""
 
-from db.models.accounts import Enrollment, Market, RatePlan, Utility, UtilityAccount
+from db.models.accounts import (
+    Enrollment,
+    EnrollmentStatusChange,
+    Market,
+    MarketTransaction,
+    RatePlan,
+    UsagePeriod,
+    Utility,
+    UtilityAccount,
+)
 from db.models.admin import AuditEvent, Client, User
 from db.models.commlog import (
     BulkNoteJob,
@@ -28,8 +37,11 @@ __all__ = [
     "Customer",
     "CustomerNameToken",
     "Enrollment",
+    "EnrollmentStatusChange",
     "Market",
+    "MarketTransaction",
     "RatePlan",
+    "UsagePeriod",
     "User",
     "Utility",
     "UtilityAccount",

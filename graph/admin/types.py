@@ -74,19 +74,25 @@ class Preferences:
         )
 
 
+async def viewer_preferences(info: strawberry.Info) -> rules.Preferences:
+    """The viewer's preferences as stored now (the signed-in user itself may come from a cache)."""
+    row = await info.context.loaders.of(loaders.UserById).load(info.context.scope.viewer.user_id)
+    return rules.from_json(row.preferences if row else None)
+
+
 @strawberry.type(description="The signed-in user, their client and preferences.")
 class Viewer:
     user: User = strawberry.field(description="The signed-in user.")
     client: Client = strawberry.field(description="The client (tenant) the user works for.")
     role: Role = strawberry.field(description="The user's role.")  # type: ignore[valid-type]
-    preferences: Preferences = strawberry.field(description="The user's screen preferences.")
+
+    @strawberry.field(description="The user's screen preferences.")
+    async def preferences(self, info: strawberry.Info) -> Preferences:
+        return Preferences.from_rules(await viewer_preferences(info))
 
     @classmethod
     def from_rows(cls, user: models.User, client: models.Client) -> Self:
-        return cls(
-            user=User.from_row(user), client=Client.from_row(client), role=Role(user.role.value),
-            preferences=Preferences.from_rules(rules.from_json(user.preferences)),
-        )
+        return cls(user=User.from_row(user), client=Client.from_row(client), role=Role(user.role.value))
 
 
 @strawberry.type(description="One field changed by an audited action.")

@@ -9,8 +9,11 @@ from graphql import GraphQLError
 
 from resolvers import errors as common
 from resolvers import events
+from resolvers.accounts import errors as accounts
 from resolvers.admin import errors as admin
+from resolvers.commlog import bulk_errors
 from resolvers.commlog import errors as commlog
+from resolvers.commlog import letter_errors
 from resolvers.context import RequestScope
 from resolvers.customers import errors as customers
 from resolvers.errors import UserInputError
@@ -23,6 +26,9 @@ _DESCRIPTIONS: dict[str, str] = {
     **customers.DESCRIPTIONS,
     **admin.DESCRIPTIONS,
     **commlog.DESCRIPTIONS,
+    **bulk_errors.DESCRIPTIONS,
+    **letter_errors.DESCRIPTIONS,
+    **accounts.DESCRIPTIONS,
 }
 
 UserErrorCode = strawberry.enum(

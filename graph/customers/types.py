@@ -20,15 +20,22 @@ from graph.core.relay import (
     to_global_id,
 )
 from graph.customers import loaders
+from graph.customers.arguments import LogFilterArg, LogOrderArg, sort_direction
 from graph.customers.enums import CustomerKind
 
 if TYPE_CHECKING:
     from graph.accounts.types import Address, UtilityAccount
     from graph.admin.types import AuditEvent
+    from graph.commlog.letter_types import Document, Notification
+    from graph.commlog.types import AccountAlert, CommLogEntry
 
 UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.types")]
 AddressRef = Annotated["Address", strawberry.lazy("graph.accounts.types")]
 AuditEventRef = Annotated["AuditEvent", strawberry.lazy("graph.admin.types")]
+CommLogEntryRef = Annotated["CommLogEntry", strawberry.lazy("graph.commlog.types")]
+AccountAlertRef = Annotated["AccountAlert", strawberry.lazy("graph.commlog.types")]
+DocumentRef = Annotated["Document", strawberry.lazy("graph.commlog.letter_types")]
+NotificationRef = Annotated["Notification", strawberry.lazy("graph.commlog.letter_types")]
 
 NAME_CURSOR = CursorShape("name", (str, int))
 NUMBER_CURSOR = CursorShape("number", (str, int))
@@ -94,6 +101,44 @@ class Customer(Node):
 
         row = await info.context.loaders.of(account_loaders.PrimaryAccountByCustomerId).load(self.row.id)
         return UtilityAccount.from_row(row) if row else None
+
+    @strawberry.field(
+        description="The communication log: notes, calls, emails, letters and system events. Page size, order and "
+        "kinds shown default to the viewer's communication-log preferences."
+    )
+    async def communication_log(
+        self, info: strawberry.Info, filter: LogFilterArg = None, order: LogOrderArg = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> Connection[CommLogEntryRef]:
+        from graph.commlog.types import log_connection
+
+        return await log_connection(info, "customer_id", self.row.id, filter, sort_direction(order), first, after, last, before)
+
+    @strawberry.field(description="What every agent should see first on this customer: critical notes, newest first.")
+    async def alerts(self, info: strawberry.Info) -> list[AccountAlertRef]:
+        from graph.commlog.loaders import CriticalEntriesByCustomerId
+        from graph.commlog.types import critical_alert
+
+        return [critical_alert(e) for e in await info.context.loaders.of(CriticalEntriesByCustomerId).load(self.row.id)]
+
+    @strawberry.field(description="Letters generated for this customer (PDF documents), newest first.")
+    async def documents(
+        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[DocumentRef]:
+        from graph.commlog.letter_types import documents_connection
+
+        return await documents_connection(info, self.row.id, first, after, last, before)
+
+    @strawberry.field(
+        description="Emails and letters by post sent to this customer, newest first, with delivery status: "
+        "answers \"did you send me my contract?\""
+    )
+    async def notifications(
+        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> Connection[NotificationRef]:
+        from graph.commlog.letter_types import notifications_connection
+
+        return await notifications_connection(info, self.row.id, first, after, last, before)
 
     @strawberry.field(description="Audited changes to this customer, newest first.")
     async def audit_trail(

@@ -1,9 +1,12 @@
 """Another client's IDs behave exactly like IDs that do not exist, everywhere, and write nothing."""
 
 import pytest
+from sqlalchemy import select
 
+from db.models import CommLogMemo
 from graph.core.relay import to_global_id
 from tests.factories.accounts import make_account, make_rate_plan
+from tests.factories.commlog import make_entry
 from tests.factories.customers import make_customer
 
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
@@ -16,17 +19,21 @@ async def theirs(session, other_tenant):
     customer = await make_customer(session, other_tenant, "Their Customer", is_master=True)
     account = await make_account(session, customer, ldc="THEIR-LDC")
     plan = await make_rate_plan(session, other_tenant.client.id, "TX")
+    entry = await make_entry(session, customer, other_tenant.agent, memos=1)
+    memo_id = (await session.execute(select(CommLogMemo.id).where(CommLogMemo.entry_id == entry.id))).scalar_one()
     await session.commit()
     return {
         "Customer": to_global_id("Customer", customer.id),
         "UtilityAccount": to_global_id("UtilityAccount", account.id),
         "RatePlan": to_global_id("RatePlan", plan.id),
         "User": to_global_id("User", other_tenant.agent.id),
+        "CommLogEntry": to_global_id("CommLogEntry", entry.id),
+        "CommLogMemo": to_global_id("CommLogMemo", memo_id),
         "_customer": customer, "_account": account,
     }
 
 
-NODE_TYPES = ["Customer", "UtilityAccount", "RatePlan", "User"]
+NODE_TYPES = ["Customer", "UtilityAccount", "RatePlan", "User", "CommLogEntry", "CommLogMemo"]
 
 
 class TestOtherClientsIds:
@@ -81,3 +88,13 @@ class TestForgedIds:
         relabelled = to_global_id("UtilityAccount", customer.id + 10**6)
         data = await api.run(NODE, {"id": relabelled}, user=tenant.agent)
         assert data["node"] is None
+
+
+class TestOtherClientsLog:
+    async def test_memo_check_and_log_mutations_treat_their_ids_as_not_found(self, api, tenant, theirs):
+        memo = "mutation($i: AddMemoInput!) { addMemo(input: $i) { userErrors { code } } }"
+        data = await api.run(memo, {"i": {"entryId": theirs["CommLogEntry"], "text": "hi"}}, user=tenant.agent)
+        assert data["addMemo"]["userErrors"] == [{"code": "NOT_FOUND"}]
+        note = "mutation($i: AddNoteInput!) { addNote(input: $i) { userErrors { code } } }"
+        data = await api.run(note, {"i": {"customerId": theirs["Customer"], "body": "x"}}, user=tenant.agent)
+        assert data["addNote"]["userErrors"] == [{"code": "NOT_FOUND"}]

@@ -1,0 +1,48 @@
+"""Process-level caches that spare every request a session: reference data and signed-in users."""
+
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+REFERENCE_TTL_SECONDS = 300.0  # markets and utilities change with releases, not during a day
+USER_TTL_SECONDS = 10.0  # a deactivated user is locked out within this long
+
+
+class TtlCache:
+    """A dict whose entries expire; one per app (lifespan state), never shared across databases."""
+
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic):
+        self.ttl, self.clock, self._items = ttl, clock, {}
+
+    def get(self, key: Any) -> Any | None:
+        item = self._items.get(key)
+        if item is None or item[1] < self.clock():
+            self._items.pop(key, None)
+            return None
+        return item[0]
+
+    def put(self, key: Any, value: Any) -> None:
+        self._items[key] = (value, self.clock() + self.ttl)
+
+
+def reference(batch: Callable[..., Awaitable[Sequence[Any]]]) -> Callable[..., Awaitable[Sequence[Any]]]:
+    """Mark a batch body as shared reference data: its rows may be served from the app's cache."""
+    batch.__csrgraph_reference__ = True  # type: ignore[attr-defined]
+    return batch
+
+
+def is_reference(batch: Callable[..., Any]) -> bool:
+    return getattr(batch, "__csrgraph_reference__", False)
+
+
+async def through_cache(cache: TtlCache, batch: Callable[..., Awaitable[Sequence[Any]]], scope: Any,
+                        keys: Sequence[Any], fetch: Callable[[Sequence[Any]], Awaitable[Sequence[Any]]]) -> list[Any]:
+    """Rows for `keys`, fetching only those the cache lacks."""
+    found = {k: cache.get((batch, k)) for k in keys}
+    missing = [k for k, v in found.items() if v is None]
+    if missing:
+        for key, row in zip(missing, await fetch(missing)):
+            if row is not None:
+                cache.put((batch, key), row)
+            found[key] = row
+    return [found[k] for k in keys]
