@@ -17,6 +17,8 @@ from db.enums import CommLogKind, CustomerKind, EnrollmentStatus, NoteFindingMod
 from db.models import (
     Client,
     CommLogEntry,
+    DeliveryRate,
+    TaxRate,
     Customer,
     Disposition,
     CustomerNameToken,
@@ -86,6 +88,7 @@ STATUS_WEIGHTS = {
 }
 TODAY = date(2026, 11, 1)  # demo data is generated relative to a fixed day: same seed, same rows
 CHUNK = 5_000
+DEMO_CUSTOMERS = 300  # what `csrgraph serve` loads into an empty database
 
 
 @dataclass
@@ -121,7 +124,7 @@ async def is_empty(engine: AsyncEngine) -> bool:
         return (await conn.execute(select(func.count()).select_from(Client))).scalar_one() == 0
 
 
-async def seed(engine: AsyncEngine, customers: int = 300, *, seed: int = 42,
+async def seed(engine: AsyncEngine, customers: int = DEMO_CUSTOMERS, *, seed: int = 42,
                progress: Callable[[int], None] | None = None) -> None:
     """Write reference data, three clients with users, and `customers` customers spread over them."""
     rng = random.Random(seed)
@@ -168,7 +171,30 @@ async def _reference_data(conn, ids: Ids) -> Reference:
                 await conn.execute(insert(Utility), [{"id": known[ucode], "code": ucode, "name": uname,
                                                       "market_id": markets[code]}])
         utilities[code] = [(known[u], u) for u, _ in utils]
+    await _rates(conn, markets, known)
     return Reference(markets, utilities, {})
+
+
+# Delivery charges per utility (thousandths of a cent per kWh, monthly customer charge) and sales
+# tax per market (parts per million): what the billing run prices besides the supplier's energy.
+DELIVERY = {"ONCOR": (3_850, 395), "CENTERPOINT": (4_120, 490), "AEPTCC": (4_480, 390), "PECO": (6_900, 1_025),
+            "PPL": (6_250, 1_410), "AEPOH": (4_930, 1_000), "DUKEOH": (4_610, 600), "COMED": (5_020, 1_400),
+            "AMERENIL": (5_510, 1_380), "CONED": (10_500, 1_800), "NGRID": (7_400, 1_700), "BGE": (5_300, 1_200),
+            "PEPCO": (5_800, 1_000)}
+SALES_TAX_PPM = {"TX": 0, "PA": 60_000, "OH": 57_500, "IL": 50_000, "NY": 40_000, "MD": 60_000}
+
+
+async def _rates(conn, markets: dict[str, int], utilities: dict[str, int]) -> None:
+    priced = set((await conn.execute(select(DeliveryRate.utility_id))).scalars())
+    rows = [{"utility_id": uid, "per_kwh_millicents": DELIVERY[code][0], "fixed_cents": DELIVERY[code][1]}
+            for code, uid in utilities.items() if code in DELIVERY and uid not in priced]
+    if rows:
+        await conn.execute(insert(DeliveryRate), rows)
+    taxed = set((await conn.execute(select(TaxRate.market_id))).scalars())
+    rows = [{"market_id": mid, "rate_ppm": SALES_TAX_PPM[code]} for code, mid in markets.items()
+            if code in SALES_TAX_PPM and mid not in taxed]
+    if rows:
+        await conn.execute(insert(TaxRate), rows)
 
 
 async def _clients_and_users(conn, ids: Ids, reference: Reference, rng: random.Random) -> list[int]:

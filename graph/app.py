@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from db.engine import check_sqlite_pragmas, make_engine, make_read_sessionmaker, make_write_sessionmaker
 from graph.auth import BearerAuthMiddleware
+from graph.billing import files as billing_files
 from graph.broker import Broker
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
 from graph.commlog import bulk_files
@@ -69,6 +70,7 @@ def create_app(settings: Settings) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *bulk_files.ROUTES,
+        *billing_files.ROUTES,
         Route(DOCUMENT_PATH, download_document, methods=["GET"]),
     ]
     middleware = [

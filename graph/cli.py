@@ -7,7 +7,9 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from graph.billing import cli as billing_cli
 from graph.commlog import bulk_cli
+from graph.demo_billing import bill_demo
 from graph.settings import Settings
 
 SCHEMA_FILE = Path("schema.graphql")
@@ -42,6 +44,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--output", type=Path, default=SCHEMA_FILE, help="file to write, - for stdout")
     export.set_defaults(run=export_command)
     bulk_cli.add_parser(commands)
+    billing_cli.add_parser(commands)
     return p
 
 
@@ -67,6 +70,7 @@ async def _prepare(settings: Settings) -> None:
     if settings.seed_demo and await demo.is_empty(engine):
         print("csrgraph: empty database, loading demo data", file=sys.stderr)
         await demo.seed(engine)
+        await bill_demo(engine, demo.DEMO_CUSTOMERS)
     await engine.dispose()
 
 
@@ -107,6 +111,7 @@ def seed_command(args: argparse.Namespace) -> None:
         engine = make_engine(settings.database_url)
         await migrate(engine)
         await demo.seed(engine, args.customers, seed=args.seed, progress=lambda n: progress.advance(task, n))
+        await bill_demo(engine, args.customers)
         await _analyze(engine)
         await engine.dispose()
 

@@ -9,6 +9,8 @@ from graph.accounts.transaction_types import MarketTransaction
 from graph.accounts.types import Market, RatePlan, Utility, UtilityAccount
 from graph.accounts.usage_types import UsagePeriod
 from graph.admin.types import User
+from graph.billing.payment_types import Adjustment, Payment, SpecialCharge
+from graph.billing.types import Invoice
 from graph.commlog.bulk_types import BulkNoteJob
 from graph.commlog.letter_types import Document, LetterTemplate, Notification
 from graph.commlog.types import CommLogEntry, CommLogMemo
@@ -18,7 +20,8 @@ from graph.customers.types import Customer
 # Types reachable through `node`; each loads through its tenant-scoped DataLoader.
 NODE_TYPES: dict[str, Any] = {
     t.__name__: t for t in (Customer, UtilityAccount, Market, Utility, RatePlan, User, CommLogEntry, CommLogMemo, BulkNoteJob,
-              Document, Notification, LetterTemplate, MarketTransaction, UsagePeriod)
+              Document, Notification, LetterTemplate, MarketTransaction, UsagePeriod,
+              Invoice, Payment, Adjustment, SpecialCharge)
 }
 MAX_NODES = 100
 

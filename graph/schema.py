@@ -16,6 +16,8 @@ from graph.accounts.mutations import AccountMutations
 from graph.accounts.queries import AccountQueries
 from graph.admin.mutations import AdminMutations
 from graph.admin.queries import AdminQueries
+from graph.billing.mutations import BillingMutations
+from graph.billing.queries import BillingQueries
 from graph.commlog.bulk_mutations import BulkNoteMutations
 from graph.commlog.bulk_queries import BulkNoteQueries
 from graph.commlog.letter_mutations import LetterMutations
@@ -33,12 +35,14 @@ CACHE_SIZE = 1024  # distinct documents kept parsed and validated
 
 
 @strawberry.type(description="Read operations.")
-class Query(NodeQueries, AdminQueries, CustomerQueries, AccountQueries, CommlogQueries, BulkNoteQueries, LetterQueries):
+class Query(NodeQueries, AdminQueries, CustomerQueries, AccountQueries, CommlogQueries, BulkNoteQueries, LetterQueries,
+            BillingQueries):
     pass
 
 
 @strawberry.type(description="Write operations. Each takes one `input` and returns a payload with `userErrors`.")
-class Mutation(CustomerMutations, AdminMutations, CommlogMutations, BulkNoteMutations, LetterMutations, AccountMutations):
+class Mutation(CustomerMutations, AdminMutations, CommlogMutations, BulkNoteMutations, LetterMutations, AccountMutations,
+               BillingMutations):
     pass
 
 

@@ -52,3 +52,20 @@ async def test_demo_covers_clients_users_statuses_and_hierarchies(tmp_path):
 async def test_tiny_seeds_work(tmp_path, customers):
     engine = await seeded(tmp_path / f"tiny{customers}.db", customers)
     await engine.dispose()
+
+
+async def test_demo_invoices_come_from_the_billing_run_and_keep_the_books(tmp_path):
+    from db.models import Invoice
+    from graph.demo_billing import bill_demo, demo_periods
+    from tests.billing_invariants import assert_invariants
+
+    engine = await seeded(tmp_path / "billed.db", 90)
+    await bill_demo(engine, 90)
+    async with make_sessionmaker(engine)() as s:
+        statuses = dict((await s.execute(select(Invoice.status, func.count()).group_by(Invoice.status))).all())
+        periods = set((await s.execute(select(Invoice.period_start).distinct())).scalars())
+        for client_id in set((await s.execute(select(Client.id))).scalars()):
+            await assert_invariants(s, client_id)
+    await engine.dispose()
+    assert {str(k) for k in statuses} >= {"OPEN", "PAID", "PARTIALLY_PAID"}
+    assert periods == {start for start, _end, _issued in demo_periods()}

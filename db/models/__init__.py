@@ -11,6 +11,19 @@ from db.models.accounts import (
     UtilityAccount,
 )
 from db.models.admin import AuditEvent, Client, User
+from db.models.billing import (
+    Adjustment,
+    DeliveryRate,
+    IdempotencyKey,
+    Invoice,
+    InvoiceLine,
+    LedgerEntry,
+    Payment,
+    PaymentAllocation,
+    Refund,
+    SpecialCharge,
+    TaxRate,
+)
 from db.models.commlog import (
     BulkNoteJob,
     BulkNoteResult,
@@ -24,6 +37,17 @@ from db.models.commlog import (
 from db.models.customers import Customer, CustomerNameToken
 
 __all__ = [
+    "Adjustment",
+    "DeliveryRate",
+    "IdempotencyKey",
+    "Invoice",
+    "InvoiceLine",
+    "LedgerEntry",
+    "Payment",
+    "PaymentAllocation",
+    "Refund",
+    "SpecialCharge",
+    "TaxRate",
     "AuditEvent",
     "BulkNoteJob",
     "BulkNoteResult",

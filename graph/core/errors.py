@@ -11,6 +11,7 @@ from resolvers import errors as common
 from resolvers import events
 from resolvers.accounts import errors as accounts
 from resolvers.admin import errors as admin
+from resolvers.billing import errors as billing
 from resolvers.commlog import bulk_errors
 from resolvers.commlog import errors as commlog
 from resolvers.commlog import letter_errors
@@ -29,6 +30,7 @@ _DESCRIPTIONS: dict[str, str] = {
     **bulk_errors.DESCRIPTIONS,
     **letter_errors.DESCRIPTIONS,
     **accounts.DESCRIPTIONS,
+    **billing.DESCRIPTIONS,
 }
 
 UserErrorCode = strawberry.enum(

@@ -1,5 +1,6 @@
 """GraphQL types of the customers domain, built from ORM rows with plain attribute fields."""
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
@@ -25,6 +26,8 @@ from graph.customers.enums import CustomerKind
 
 if TYPE_CHECKING:
     from graph.accounts.types import Address, UtilityAccount
+    from graph.billing.payment_types import Adjustment, Payment, SpecialCharge
+    from graph.billing.types import AgingBuckets, ArHistoryEntry, Invoice, Money
     from graph.admin.types import AuditEvent
     from graph.commlog.letter_types import Document, Notification
     from graph.commlog.types import AccountAlert, CommLogEntry
@@ -36,6 +39,14 @@ CommLogEntryRef = Annotated["CommLogEntry", strawberry.lazy("graph.commlog.types
 AccountAlertRef = Annotated["AccountAlert", strawberry.lazy("graph.commlog.types")]
 DocumentRef = Annotated["Document", strawberry.lazy("graph.commlog.letter_types")]
 NotificationRef = Annotated["Notification", strawberry.lazy("graph.commlog.letter_types")]
+InvoiceRef = Annotated["Invoice", strawberry.lazy("graph.billing.types")]
+PaymentRef = Annotated["Payment", strawberry.lazy("graph.billing.payment_types")]
+AdjustmentRef = Annotated["Adjustment", strawberry.lazy("graph.billing.payment_types")]
+SpecialChargeRef = Annotated["SpecialCharge", strawberry.lazy("graph.billing.payment_types")]
+ArHistoryEntryRef = Annotated["ArHistoryEntry", strawberry.lazy("graph.billing.types")]
+MoneyRef = Annotated["Money", strawberry.lazy("graph.billing.types")]
+AgingRef = Annotated["AgingBuckets", strawberry.lazy("graph.billing.types")]
+Rollup = Annotated[bool, strawberry.argument(description="Include the customers directly under this master (roll-up).")]
 
 NAME_CURSOR = CursorShape("name", (str, int))
 NUMBER_CURSOR = CursorShape("number", (str, int))
@@ -147,6 +158,66 @@ class Customer(Node):
         from graph.admin.types import audit_connection
 
         return await audit_connection(info, "Customer", self.row.id, first, after, last, before)
+
+    @strawberry.field(description="Invoices, newest first.")
+    async def invoices(self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None,
+                       before: Before = None) -> Connection[InvoiceRef]:
+        from graph.billing.customer_fields import billing_list
+
+        return await billing_list(info, "invoices", self.row.id, first, after, last, before)
+
+    @strawberry.field(description="Payments received, newest first.")
+    async def payments(self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None,
+                       before: Before = None) -> Connection[PaymentRef]:
+        from graph.billing.customer_fields import billing_list
+
+        return await billing_list(info, "payments", self.row.id, first, after, last, before)
+
+    @strawberry.field(description="Adjustments, newest first.")
+    async def adjustments(self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None,
+                          before: Before = None) -> Connection[AdjustmentRef]:
+        from graph.billing.customer_fields import billing_list
+
+        return await billing_list(info, "adjustments", self.row.id, first, after, last, before)
+
+    @strawberry.field(description="Special charges (pending, billed and removed), newest first.")
+    async def special_charges(self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None,
+                              before: Before = None) -> Connection[SpecialChargeRef]:
+        from graph.billing.customer_fields import billing_list
+
+        return await billing_list(info, "special_charges", self.row.id, first, after, last, before)
+
+    @strawberry.field(description="The AR ledger in order (effective date, then entry) with the running balance.")
+    async def ar_history(
+        self, info: strawberry.Info,
+        start: Annotated[date | None, strawberry.argument(description="First day shown.")] = None,
+        end: Annotated[date | None, strawberry.argument(description="Last day shown.")] = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> Connection[ArHistoryEntryRef]:
+        from graph.billing.customer_fields import ar_history
+
+        return await ar_history(info, self.row.id, start, end, first, after, last, before)
+
+    @strawberry.field(description="What the customer owes (negative: credit): the sum of its AR ledger.")
+    async def balance(self, info: strawberry.Info, include_children: Rollup = False) -> MoneyRef:
+        from graph.billing.customer_fields import balance
+
+        return await balance(info, self.row, include_children)
+
+    @strawberry.field(description="Open invoice amounts past their due date.")
+    async def past_due(self, info: strawberry.Info, include_children: Rollup = False) -> MoneyRef:
+        from graph.billing.customer_fields import past_due
+
+        return await past_due(info, self.row, include_children)
+
+    @strawberry.field(description="Open invoice amounts by days past due: current, 1-30, 31-60, 61-90, over 90.")
+    async def aging(
+        self, info: strawberry.Info, include_children: Rollup = False,
+        as_of: Annotated[date | None, strawberry.argument(description="Count ages to this day; default today.")] = None,
+    ) -> AgingRef:
+        from graph.billing.customer_fields import aging
+
+        return await aging(info, self.row, include_children, as_of)
 
     @classmethod
     def from_row(cls, row: models.Customer) -> Self:

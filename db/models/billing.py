@@ -1,0 +1,221 @@
+"""AR and billing: invoices and lines, special charges, adjustments, payments and their allocations,
+refunds, the append-only AR ledger, idempotency keys, and the delivery and tax rate tables."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, BigIntId, Cents, CreatedAt, IntPk, TenantScoped, UtcDateTime
+from db.enums import (
+    AdjustmentDirection,
+    AllocationMode,
+    InvoiceLineKind,
+    InvoiceStatus,
+    LedgerKind,
+    PaymentMethod,
+    PaymentScope,
+    PaymentStatus,
+    SpecialChargeStatus,
+)
+
+
+def _enum(kind: type) -> Enum:
+    return Enum(kind, native_enum=False, length=20)
+
+
+def _fk(target: str) -> Any:
+    return mapped_column(BigIntId, ForeignKey(target))
+
+
+class DeliveryRate(Base):
+    """A utility's delivery charge, shared by every client: per kWh (millicents) plus a fixed monthly charge."""
+
+    __tablename__ = "delivery_rates"
+
+    id: Mapped[IntPk]
+    utility_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("utilities.id"), unique=True)
+    per_kwh_millicents: Mapped[int] = mapped_column(Integer)
+    fixed_cents: Mapped[Cents]
+
+
+class TaxRate(Base):
+    """A market's sales tax on every charge, in parts per million (62_500 = 6.25%)."""
+
+    __tablename__ = "tax_rates"
+
+    id: Mapped[IntPk]
+    market_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("markets.id"), unique=True)
+    rate_ppm: Mapped[int] = mapped_column(Integer)
+
+
+class Invoice(TenantScoped, Base):
+    """One bill of a utility account for a period; `open_cents` is stored and re-derived by the invariant check."""
+
+    __tablename__ = "invoices"
+    __table_args__ = (
+        Index(None, "client_id", "number", unique=True),
+        Index(None, "customer_id", "due_on", "issued_on", "number"),
+        Index(None, "client_id", "status", "due_on"),
+        Index(None, "utility_account_id", "period_start"),
+    )
+
+    id: Mapped[IntPk]
+    customer_id: Mapped[int] = _fk("customers.id")
+    utility_account_id: Mapped[int | None] = _fk("utility_accounts.id")
+    number: Mapped[str] = mapped_column(String(30))
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    issued_on: Mapped[date]
+    due_on: Mapped[date]
+    status: Mapped[InvoiceStatus] = mapped_column(_enum(InvoiceStatus))
+    total_cents: Mapped[Cents]  # as billed
+    # net charges now: total, less reversals, plus debit and less credit adjustments against the invoice
+    charges_cents: Mapped[Cents]
+    open_cents: Mapped[Cents]
+    created_at: Mapped[CreatedAt]
+
+
+class InvoiceLine(TenantScoped, Base):
+    """A charge on an invoice; a REVERSAL line is a credit (negative) pointing at the line it reverses."""
+
+    __tablename__ = "invoice_lines"
+    __table_args__ = (Index(None, "invoice_id", "id"), Index(None, "reverses_line_id"))
+
+    id: Mapped[IntPk]
+    invoice_id: Mapped[int] = _fk("invoices.id")
+    kind: Mapped[InvoiceLineKind] = mapped_column(_enum(InvoiceLineKind))
+    description: Mapped[str] = mapped_column(String(200))
+    # thousandths of the unit (kWh for energy and delivery); null for flat charges
+    quantity_milli: Mapped[int | None] = mapped_column(BigInteger)
+    amount_cents: Mapped[Cents]
+    reverses_line_id: Mapped[int | None] = _fk("invoice_lines.id")
+    reason: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[int | None] = _fk("users.id")
+    created_at: Mapped[CreatedAt]
+
+
+class SpecialCharge(TenantScoped, Base):
+    """A one-off charge waiting for the next invoice (PENDING), then BILLED on a line, or REMOVED (never deleted)."""
+
+    __tablename__ = "special_charges"
+    __table_args__ = (Index(None, "customer_id", "status", "id"),)
+
+    id: Mapped[IntPk]
+    customer_id: Mapped[int] = _fk("customers.id")
+    utility_account_id: Mapped[int | None] = _fk("utility_accounts.id")
+    description: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(500))
+    amount_cents: Mapped[Cents]
+    status: Mapped[SpecialChargeStatus] = mapped_column(_enum(SpecialChargeStatus))
+    invoice_line_id: Mapped[int | None] = _fk("invoice_lines.id")
+    created_by: Mapped[int | None] = _fk("users.id")
+    created_at: Mapped[CreatedAt]
+    removed_by: Mapped[int | None] = _fk("users.id")
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    removed_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class Adjustment(TenantScoped, Base):
+    """A debit or credit to the account, optionally against one invoice."""
+
+    __tablename__ = "adjustments"
+    __table_args__ = (Index(None, "customer_id", "id"), Index(None, "invoice_id"))
+
+    id: Mapped[IntPk]
+    customer_id: Mapped[int] = _fk("customers.id")
+    invoice_id: Mapped[int | None] = _fk("invoices.id")
+    direction: Mapped[AdjustmentDirection] = mapped_column(_enum(AdjustmentDirection))
+    reason_code: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(String(500))
+    amount_cents: Mapped[Cents]
+    effective_on: Mapped[date]
+    created_by: Mapped[int | None] = _fk("users.id")
+    created_at: Mapped[CreatedAt]
+
+
+class Payment(TenantScoped, Base):
+    """Money received; what its allocations do not cover is `unapplied_cents` (credit)."""
+
+    __tablename__ = "payments"
+    __table_args__ = (Index(None, "customer_id", "received_on", "id"), Index(None, "customer_id", "status", "unapplied_cents"))
+
+    id: Mapped[IntPk]
+    customer_id: Mapped[int] = _fk("customers.id")
+    amount_cents: Mapped[Cents]
+    method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod))
+    reference: Mapped[str | None] = mapped_column(String(60))
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    received_on: Mapped[date]
+    mode: Mapped[AllocationMode] = mapped_column(_enum(AllocationMode))
+    scope: Mapped[PaymentScope] = mapped_column(_enum(PaymentScope))
+    unapplied_cents: Mapped[Cents]
+    status: Mapped[PaymentStatus] = mapped_column(_enum(PaymentStatus))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
+    returned_reason: Mapped[str | None] = mapped_column(String(500))
+    returned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_by: Mapped[int | None] = _fk("users.id")
+    created_at: Mapped[CreatedAt]
+
+
+class PaymentAllocation(TenantScoped, Base):
+    """Part of a payment applied to an invoice. Never deleted: un-applying adds a negative row that `reverses_id` it."""
+
+    __tablename__ = "payment_allocations"
+    __table_args__ = (Index(None, "payment_id", "id"), Index(None, "invoice_id", "id"))
+
+    id: Mapped[IntPk]
+    payment_id: Mapped[int] = _fk("payments.id")
+    invoice_id: Mapped[int] = _fk("invoices.id")
+    amount_cents: Mapped[Cents]
+    reverses_id: Mapped[int | None] = _fk("payment_allocations.id")
+    created_at: Mapped[CreatedAt]
+
+
+class Refund(TenantScoped, Base):
+    """Unapplied credit of a payment paid back to the customer."""
+
+    __tablename__ = "refunds"
+    __table_args__ = (Index(None, "payment_id", "id"),)
+
+    id: Mapped[IntPk]
+    payment_id: Mapped[int] = _fk("payments.id")
+    customer_id: Mapped[int] = _fk("customers.id")
+    amount_cents: Mapped[Cents]
+    reason: Mapped[str] = mapped_column(String(500))
+    approved_by: Mapped[int] = _fk("users.id")
+    created_at: Mapped[CreatedAt]
+
+
+class LedgerEntry(TenantScoped, Base):
+    """One financial event of a customer, append-only; `amount_cents` > 0 means the customer owes more."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index(None, "customer_id", "effective_on", "id"), Index(None, "client_id", "customer_id"))
+
+    id: Mapped[IntPk]
+    customer_id: Mapped[int] = _fk("customers.id")
+    kind: Mapped[LedgerKind] = mapped_column(_enum(LedgerKind))
+    amount_cents: Mapped[Cents]
+    description: Mapped[str] = mapped_column(String(200))
+    invoice_id: Mapped[int | None] = _fk("invoices.id")
+    payment_id: Mapped[int | None] = _fk("payments.id")
+    adjustment_id: Mapped[int | None] = _fk("adjustments.id")
+    refund_id: Mapped[int | None] = _fk("refunds.id")
+    effective_on: Mapped[date]
+    created_at: Mapped[CreatedAt]
+
+
+class IdempotencyKey(TenantScoped, Base):
+    """A money mutation's key, the hash of its input and its result; kept at least 24 hours."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (Index(None, "client_id", "key", unique=True), Index(None, "created_at"))
+
+    id: Mapped[IntPk]
+    key: Mapped[str] = mapped_column(String(100))
+    operation: Mapped[str] = mapped_column(String(40))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[CreatedAt]

@@ -1,0 +1,53 @@
+"""GET /files/invoices/{id}.pdf and /files/ar-history/{customer id}.{pdf|csv}: the signed-in client's only."""
+
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from graph.commlog.document_files import _scope, content_disposition
+from resolvers.billing.documents import history_file, invoice_file
+
+
+def _not_found() -> Response:
+    return JSONResponse({"errors": [{"message": "Not found.", "extensions": {"code": "NOT_FOUND"}}]}, status_code=404)
+
+
+def _date(request: Request, name: str) -> date | None:
+    value = request.query_params.get(name)
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+async def download_invoice(request: Request) -> Response:
+    async with request.state.sessionmaker() as session:
+        found = await invoice_file(_scope(request).with_session(session), request.path_params["id"])
+    return _file(found, "pdf", "application/pdf")
+
+
+async def download_history(request: Request) -> Response:
+    kind = request.path_params["kind"]
+    if kind not in ("pdf", "csv"):
+        return _not_found()
+    async with request.state.sessionmaker() as session:
+        found = await history_file(_scope(request).with_session(session), request.path_params["id"],
+                                   _date(request, "start"), _date(request, "end"), as_csv=kind == "csv")
+    return _file(found, kind, "application/pdf" if kind == "pdf" else "text/csv; charset=utf-8")
+
+
+def _file(found: tuple[str, bytes] | None, ext: str, media_type: str) -> Response:
+    if found is None:
+        return _not_found()
+    title, data = found
+    headers = {"content-disposition": content_disposition(f"{title}.{ext}"), "cache-control": "private, no-store",
+               "x-content-type-options": "nosniff"}
+    return Response(data, media_type=media_type, headers=headers)
+
+
+ROUTES = [
+    Route("/files/invoices/{id:int}.pdf", download_invoice, methods=["GET"]),
+    Route("/files/ar-history/{id:int}.{kind}", download_history, methods=["GET"]),
+]

@@ -1,0 +1,113 @@
+"""Inputs of billing mutations and queries. Amounts are Decimal strings: at most two decimals, never floats."""
+
+from datetime import date
+from decimal import Decimal
+
+import strawberry
+
+from graph.billing.enums import (
+    AdjustmentDirection,
+    AllocationMode,
+    PaymentMethod,
+    PaymentScope,
+)
+from graph.customers.inputs import CMID
+
+AMOUNT = "A positive amount as a decimal string with at most two decimals, e.g. \"12.30\"."
+KEY = "Idempotency key (1-100 characters): the same key and input replays the first result; keys are kept 24 hours or more."
+
+
+@strawberry.input(description="Part of a SPEC payment: how much goes to one invoice.")
+class AllocationInput:
+    invoice_id: strawberry.ID = strawberry.field(description="The invoice to pay.")
+    amount: Decimal = strawberry.field(description=AMOUNT)
+
+
+@strawberry.input(description="A payment to post (or preview).")
+class PostPaymentInput:
+    customer_id: strawberry.ID = strawberry.field(description="The paying customer (a master, for HIERARCHY).")
+    amount: Decimal = strawberry.field(description=AMOUNT)
+    method: PaymentMethod = strawberry.field(description="How it was paid.")  # type: ignore[valid-type]
+    received_on: date = strawberry.field(description="The day it was received.")
+    mode: AllocationMode = strawberry.field(default=AllocationMode.FIFO, description="FIFO or SPEC.")  # type: ignore[valid-type]
+    allocations: list[AllocationInput] | None = strawberry.field(default=None, description="For SPEC: the invoices and amounts.")
+    scope: PaymentScope = strawberry.field(  # type: ignore[valid-type]
+        default=PaymentScope.CUSTOMER, description="CUSTOMER, or HIERARCHY to pay a master's children's invoices too.")
+    reference: str | None = strawberry.field(default=None, description="Check number or other reference (at most 60).")
+    card_last4: str | None = strawberry.field(default=None, description="For cards: the last four digits only.")
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY)
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+
+
+@strawberry.input(description="Refund a payment's unapplied credit (TEAM_LEAD).")
+class RefundPaymentInput:
+    payment_id: strawberry.ID = strawberry.field(description="The payment holding the credit.")
+    amount: Decimal = strawberry.field(description=AMOUNT + " At most the payment's unapplied credit.")
+    reason: str = strawberry.field(description="Why (at most 500 characters).")
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+
+
+@strawberry.input(description="A returned (NSF) payment (TEAM_LEAD).")
+class ReversePaymentInput:
+    payment_id: strawberry.ID = strawberry.field(description="The payment that came back.")
+    reason: str = strawberry.field(description="Why it came back, e.g. NSF (at most 500 characters).")
+    nsf_fee: Decimal | None = strawberry.field(default=None, description="If given, a returned-payment fee added as a special charge.")
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+
+
+@strawberry.input(description="A special charge for the next invoice.")
+class CreateSpecialChargeInput:
+    customer_id: strawberry.ID = strawberry.field(description="The customer to charge.")
+    description: str = strawberry.field(description="As printed on the invoice (at most 200 characters).")
+    amount: Decimal = strawberry.field(description=AMOUNT)
+    reason: str = strawberry.field(description="Why (at most 500 characters).")
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+
+
+@strawberry.input(description="Remove a PENDING special charge (recorded, not deleted).")
+class RemoveSpecialChargeInput:
+    special_charge_id: strawberry.ID = strawberry.field(description="The charge.")
+    reason: str = strawberry.field(description="Why (at most 500 characters).")
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+
+
+@strawberry.input(description="Reverse chosen lines of an invoice (TEAM_LEAD).")
+class ReverseInvoiceChargesInput:
+    invoice_id: strawberry.ID = strawberry.field(description="The invoice.")
+    line_ids: list[strawberry.ID] = strawberry.field(description="The lines to reverse (what remains of each).")
+    reason: str = strawberry.field(description="Why (at most 500 characters).")
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+
+
+@strawberry.input(description="A debit or credit adjustment; above the client's threshold only a TEAM_LEAD may post it.")
+class CreateAdjustmentInput:
+    customer_id: strawberry.ID = strawberry.field(description="The customer.")
+    direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")  # type: ignore[valid-type]
+    amount: Decimal = strawberry.field(description=AMOUNT)
+    reason_code: str = strawberry.field(description="Reason code (at most 40 characters).")
+    note: str | None = strawberry.field(default=None, description="Free text (at most 500 characters).")
+    invoice_id: strawberry.ID | None = strawberry.field(default=None, description="An invoice of the customer to post it against.")
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+
+
+@strawberry.input(description="A billing run (ADMIN): invoices for a period from usage, rates, taxes and pending charges.")
+class RunBillingInput:
+    period_start: date = strawberry.field(description="First day of the period.")
+    period_end: date = strawberry.field(description="Last day of the period.")
+    issued_on: date | None = strawberry.field(default=None, description="Issue date; default today. Due 21 days later.")
+    utility_account_id: strawberry.ID | None = strawberry.field(default=None, description="One account; default every ACTIVE account.")
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+
+
+@strawberry.input(description="Email a billing document (invoice or AR history PDF) to the customer.")
+class EmailInvoiceInput:
+    invoice_id: strawberry.ID = strawberry.field(description="The invoice.")
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+
+
+@strawberry.input(description="Email the customer's AR history as a PDF.")
+class EmailArHistoryInput:
+    customer_id: strawberry.ID = strawberry.field(description="The customer.")
+    start: date | None = strawberry.field(default=None, description="First day shown; default the beginning.")
+    end: date | None = strawberry.field(default=None, description="Last day shown; default today.")
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)

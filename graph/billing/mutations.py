@@ -1,0 +1,160 @@
+"""Billing mutations: input to plain Python (amounts parsed, IDs decoded), through the one wrapper."""
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+import strawberry
+
+from db import enums
+from db.base import utcnow
+from graph.billing import inputs as i
+from graph.billing import payloads as p
+from graph.billing.payment_types import Adjustment, Payment, Refund, SpecialCharge
+from graph.billing.types import Invoice, InvoiceLine
+from graph.core.errors import INPUT, run_mutation
+from graph.core.relay import decode_id, to_global_id
+from resolvers.billing import (
+    adjustments,
+    billing_run,
+    documents,
+    payments,
+    refunds,
+    reversals,
+    special_charges,
+)
+from resolvers.billing.errors import BillingErrorCode
+from resolvers.context import RequestScope
+from resolvers.errors import UserInputError
+from resolvers.rules.allocation import Allocation
+from resolvers.rules.money import MoneyFormatError, parse_amount
+
+
+def cents(value: Decimal, field: list[str]) -> int:
+    """A Decimal input as cents; a bad amount is a userError naming the field."""
+    try:
+        return parse_amount(value)
+    except MoneyFormatError as error:
+        raise UserInputError(BillingErrorCode.INVALID_AMOUNT, str(error), field) from None
+
+
+def payment_request(input: i.PostPaymentInput) -> payments.PaymentRequest:
+    allocations = tuple(
+        Allocation(decode_id(a.invoice_id, "Invoice", ["input", "allocations", str(n), "invoiceId"]),
+                   cents(a.amount, ["input", "allocations", str(n), "amount"]))
+        for n, a in enumerate(input.allocations or []))
+    return payments.PaymentRequest(
+        customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
+        amount_cents=cents(input.amount, ["input", "amount"]), method=enums.PaymentMethod(input.method.value),
+        received_on=input.received_on, mode=enums.AllocationMode(input.mode.value),
+        scope=enums.PaymentScope(input.scope.value), allocations=allocations,
+        reference=(input.reference or "").strip()[:60] or None, card_last4=input.card_last4, idempotency_key=input.idempotency_key)
+
+
+
+
+@strawberry.type
+class BillingMutations:
+    @strawberry.mutation(description="Post a payment: FIFO pays the oldest open invoices first (after applying earlier "
+                         "unapplied credit), SPEC pays the named invoices. What is not applied stays as credit. Any role.")
+    async def post_payment(self, info: strawberry.Info, input: Annotated[i.PostPaymentInput, INPUT]) -> p.PostPaymentPayload:
+        async def action(scope: RequestScope) -> dict[str, Any]:
+            done = await payments.post_payment(scope, payment_request(input))
+            return {"payment": Payment.from_row(done.payment), "replayed": done.replayed}
+
+        return await run_mutation(info, p.PostPaymentPayload, action, input.client_mutation_id)
+
+    @strawberry.mutation(description="Refund a payment's unapplied credit, never more than the credit. TEAM_LEAD.")
+    async def refund_payment(self, info: strawberry.Info, input: Annotated[i.RefundPaymentInput, INPUT]) -> p.RefundPaymentPayload:
+        async def action(scope: RequestScope) -> dict[str, Any]:
+            payment_id = decode_id(input.payment_id, "Payment", ["input", "paymentId"])
+            refund = await refunds.refund_payment(scope, payment_id, cents(input.amount, ["input", "amount"]), input.reason)
+            payment = await payments.get_payment_or_fail(scope, payment_id)
+            return {"refund": Refund.from_row(refund), "payment": Payment.from_row(payment)}
+
+        return await run_mutation(info, p.RefundPaymentPayload, action, input.client_mutation_id)
+
+    @strawberry.mutation(description="Record a returned (NSF) payment: its allocations are taken back, the invoices "
+                         "reopen, and an optional NSF fee is added as a special charge. TEAM_LEAD.")
+    async def reverse_payment(self, info: strawberry.Info, input: Annotated[i.ReversePaymentInput, INPUT]) -> p.ReversePaymentPayload:
+        async def action(scope: RequestScope) -> dict[str, Any]:
+            fee = cents(input.nsf_fee, ["input", "nsfFee"]) if input.nsf_fee is not None else None
+            done = await refunds.reverse_payment(scope, decode_id(input.payment_id, "Payment", ["input", "paymentId"]),
+                                                 input.reason, fee)
+            return {"payment": Payment.from_row(done.payment), "nsf_fee": SpecialCharge.from_row(done.fee) if done.fee else None}
+
+        return await run_mutation(info, p.ReversePaymentPayload, action, input.client_mutation_id)
+
+    @strawberry.mutation(description="Add a special charge, PENDING until the next billing run bills it. Any role.")
+    async def create_special_charge(self, info: strawberry.Info,
+                                    input: Annotated[i.CreateSpecialChargeInput, INPUT]) -> p.SpecialChargePayload:
+        async def action(scope: RequestScope) -> dict[str, Any]:
+            charge = await special_charges.create_special_charge(
+                scope, decode_id(input.customer_id, "Customer", ["input", "customerId"]), input.description,
+                cents(input.amount, ["input", "amount"]), input.reason)
+            return {"special_charge": SpecialCharge.from_row(charge)}
+
+        return await run_mutation(info, p.SpecialChargePayload, action, input.client_mutation_id)
+
+    @strawberry.mutation(description="Remove a PENDING special charge; the removal is recorded (who, when, why). Any role.")
+    async def remove_special_charge(self, info: strawberry.Info,
+                                    input: Annotated[i.RemoveSpecialChargeInput, INPUT]) -> p.SpecialChargePayload:
+        async def action(scope: RequestScope) -> dict[str, Any]:
+            charge_id = decode_id(input.special_charge_id, "SpecialCharge", ["input", "specialChargeId"])
+            return {"special_charge": SpecialCharge.from_row(await special_charges.remove_special_charge(scope, charge_id, input.reason))}
+
+        return await run_mutation(info, p.SpecialChargePayload, action, input.client_mutation_id)
+
+    @strawberry.mutation(description="Reverse chosen lines of an invoice with credit lines and a ledger row; payments "
+                         "beyond what remains open become unapplied credit again. TEAM_LEAD.")
+    async def reverse_invoice_charges(self, info: strawberry.Info,
+                                      input: Annotated[i.ReverseInvoiceChargesInput, INPUT]) -> p.ReverseInvoiceChargesPayload:
+        async def action(scope: RequestScope) -> dict[str, Any]:
+            invoice_id = decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"])
+            line_ids = [decode_id(l, "InvoiceLine", ["input", "lineIds", str(n)]) for n, l in enumerate(input.line_ids)]
+            invoice, lines = await reversals.reverse_invoice_charges(scope, invoice_id, line_ids, input.reason)
+            return {"invoice": Invoice.from_row(invoice), "reversal_lines": [InvoiceLine.from_row(l) for l in lines]}
+
+        return await run_mutation(info, p.ReverseInvoiceChargesPayload, action, input.client_mutation_id)
+
+    @strawberry.mutation(description="Post a debit or credit adjustment; above the client's threshold "
+                         "(default 100.00) only a TEAM_LEAD may.")
+    async def create_adjustment(self, info: strawberry.Info,
+                                input: Annotated[i.CreateAdjustmentInput, INPUT]) -> p.CreateAdjustmentPayload:
+        async def action(scope: RequestScope) -> dict[str, Any]:
+            invoice = decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"]) if input.invoice_id else None
+            request = adjustments.AdjustmentRequest(
+                customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
+                direction=enums.AdjustmentDirection(input.direction.value), amount_cents=cents(input.amount, ["input", "amount"]),
+                reason_code=input.reason_code, note=(input.note or None) and input.note[:500], invoice_id=invoice)
+            return {"adjustment": Adjustment.from_row(await adjustments.create_adjustment(scope, request))}
+
+        return await run_mutation(info, p.CreateAdjustmentPayload, action, input.client_mutation_id)
+
+    @strawberry.mutation(description="Run billing for a period: one invoice per account with usage or pending charges. ADMIN.")
+    async def run_billing(self, info: strawberry.Info, input: Annotated[i.RunBillingInput, INPUT]) -> p.RunBillingPayload:
+        async def action(scope: RequestScope) -> dict[str, Any]:
+            account = decode_id(input.utility_account_id, "UtilityAccount", ["input", "utilityAccountId"]) \
+                if input.utility_account_id else None
+            request = billing_run.RunRequest(input.period_start, input.period_end, input.issued_on or utcnow().date(), account)
+            result = await billing_run.run_billing(scope, request)
+            return {"invoices": [Invoice.from_row(r) for r in result.invoices], "skipped": result.skipped}
+
+        return await run_mutation(info, p.RunBillingPayload, action, input.client_mutation_id)
+
+    @strawberry.mutation(description="Email an invoice as a PDF through the outbox and log it. Any role.")
+    async def email_invoice(self, info: strawberry.Info, input: Annotated[i.EmailInvoiceInput, INPUT]) -> p.EmailBillingDocumentPayload:
+        async def action(scope: RequestScope) -> dict[str, Any]:
+            document = await documents.email_invoice(scope, decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"]))
+            return {"document_id": to_global_id("Document", document.id)}
+
+        return await run_mutation(info, p.EmailBillingDocumentPayload, action, input.client_mutation_id)
+
+    @strawberry.mutation(description="Email the customer's AR history as a PDF through the outbox and log it. Any role.")
+    async def email_ar_history(self, info: strawberry.Info,
+                               input: Annotated[i.EmailArHistoryInput, INPUT]) -> p.EmailBillingDocumentPayload:
+        async def action(scope: RequestScope) -> dict[str, Any]:
+            customer_id = decode_id(input.customer_id, "Customer", ["input", "customerId"])
+            document = await documents.email_ar_history(scope, customer_id, input.start, input.end)
+            return {"document_id": to_global_id("Document", document.id)}
+
+        return await run_mutation(info, p.EmailBillingDocumentPayload, action, input.client_mutation_id)

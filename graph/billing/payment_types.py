@@ -1,0 +1,111 @@
+"""GraphQL types of payments, refunds, adjustments and special charges."""
+
+from datetime import date, datetime
+from typing import Self
+
+import strawberry
+
+from db import models
+from graph.billing import loaders
+from graph.billing.enums import (
+    AdjustmentDirection,
+    AllocationMode,
+    PaymentMethod,
+    PaymentScope,
+    PaymentStatus,
+    SpecialChargeStatus,
+)
+from graph.billing.types import Invoice, Money, PaymentAllocation
+from graph.core.relay import Node, load_converted, to_global_id
+
+
+@strawberry.type(description="Money received from a customer, and where it went.")
+class Payment(Node):
+    amount: Money = strawberry.field(description="The amount received.")
+    method: PaymentMethod = strawberry.field(description="How it was paid.")  # type: ignore[valid-type]
+    reference: str | None = strawberry.field(description="Check number or other reference.")
+    card_last4: str | None = strawberry.field(description="A card's last four digits (nothing more is kept).")
+    received_on: date = strawberry.field(description="The day it was received.")
+    mode: AllocationMode = strawberry.field(description="FIFO or SPEC.")  # type: ignore[valid-type]
+    scope: PaymentScope = strawberry.field(description="CUSTOMER or HIERARCHY.")  # type: ignore[valid-type]
+    status: PaymentStatus = strawberry.field(description="POSTED or RETURNED.")  # type: ignore[valid-type]
+    unapplied_amount: Money = strawberry.field(description="Credit not applied to any invoice (nor refunded).")
+    returned_reason: str | None = strawberry.field(description="Why it was returned, if it was.")
+    row: strawberry.Private[models.Payment]
+
+    @strawberry.field(description="Its allocations to invoices, in order; negative ones take earlier ones back.")
+    async def allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
+        rows = await info.context.loaders.of(loaders.AllocationsByPaymentId).load(self.row.id)
+        return [PaymentAllocation.from_row(r) for r in rows]
+
+    @classmethod
+    def from_row(cls, row: models.Payment) -> Self:
+        return cls(id=to_global_id("Payment", row.id), amount=Money.of(row.amount_cents), method=PaymentMethod(row.method.value),
+                   reference=row.reference, card_last4=row.card_last4, received_on=row.received_on,
+                   mode=AllocationMode(row.mode.value), scope=PaymentScope(row.scope.value),
+                   status=PaymentStatus(row.status.value), unapplied_amount=Money.of(row.unapplied_cents),
+                   returned_reason=row.returned_reason, row=row)
+
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        return await load_converted(info, loaders.PaymentById, ids, cls.from_row)
+
+
+@strawberry.type(description="Unapplied credit paid back to the customer.")
+class Refund:
+    id: strawberry.ID = strawberry.field(description="Opaque ID of the refund.")
+    amount: Money = strawberry.field(description="The amount paid back.")
+    reason: str = strawberry.field(description="Why.")
+    created_at: datetime = strawberry.field(description="When it was approved.")
+
+    @classmethod
+    def from_row(cls, row: models.Refund) -> Self:
+        return cls(id=to_global_id("Refund", row.id), amount=Money.of(row.amount_cents), reason=row.reason,
+                   created_at=row.created_at)
+
+
+@strawberry.type(description="A debit or credit to a customer's account, optionally against one invoice.")
+class Adjustment(Node):
+    direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")  # type: ignore[valid-type]
+    amount: Money = strawberry.field(description="The amount (always positive; see direction).")
+    reason_code: str = strawberry.field(description="The reason code.")
+    note: str | None = strawberry.field(description="Free text.")
+    effective_on: date = strawberry.field(description="The day it takes effect.")
+    row: strawberry.Private[models.Adjustment]
+
+    @strawberry.field(description="The invoice it was posted against, if any.")
+    async def invoice(self, info: strawberry.Info) -> Invoice | None:
+        if self.row.invoice_id is None:
+            return None
+        return Invoice.from_row(await info.context.loaders.of(loaders.InvoiceById).load(self.row.invoice_id))
+
+    @classmethod
+    def from_row(cls, row: models.Adjustment) -> Self:
+        return cls(id=to_global_id("Adjustment", row.id), direction=AdjustmentDirection(row.direction.value),
+                   amount=Money.of(row.amount_cents), reason_code=row.reason_code, note=row.note,
+                   effective_on=row.effective_on, row=row)
+
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        return await load_converted(info, loaders.AdjustmentById, ids, cls.from_row)
+
+
+@strawberry.type(description="A one-off charge billed on the next invoice.")
+class SpecialCharge(Node):
+    description: str = strawberry.field(description="The charge as it will be printed.")
+    reason: str = strawberry.field(description="Why it was added.")
+    amount: Money = strawberry.field(description="The amount.")
+    status: SpecialChargeStatus = strawberry.field(description="PENDING, BILLED or REMOVED.")  # type: ignore[valid-type]
+    created_at: datetime = strawberry.field(description="When it was added.")
+    removed_at: datetime | None = strawberry.field(description="When it was removed, if it was.")
+    removed_reason: str | None = strawberry.field(description="Why it was removed.")
+
+    @classmethod
+    def from_row(cls, row: models.SpecialCharge) -> Self:
+        return cls(id=to_global_id("SpecialCharge", row.id), description=row.description, reason=row.reason,
+                   amount=Money.of(row.amount_cents), status=SpecialChargeStatus(row.status.value), created_at=row.created_at,
+                   removed_at=row.removed_at, removed_reason=row.removed_reason)
+
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        return await load_converted(info, loaders.SpecialChargeById, ids, cls.from_row)

@@ -1,0 +1,130 @@
+"""GraphQL types of invoices: Money, Invoice, InvoiceLine, PaymentAllocation, AgingBuckets, ArHistoryEntry."""
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+
+from db import models
+from graph.billing import loaders
+from graph.billing.enums import InvoiceLineKind, InvoiceStatus, LedgerKind
+from graph.core.relay import Node, load_converted, to_global_id
+from resolvers.rules.aging import AgingBuckets as AgingRow
+from resolvers.rules.money import CURRENCY, to_decimal
+
+if TYPE_CHECKING:
+    from graph.billing.payment_types import Payment
+
+PaymentRef = Annotated["Payment", strawberry.lazy("graph.billing.payment_types")]
+
+
+@strawberry.type(description="An amount of money: a decimal string (never a float) and its currency.")
+class Money:
+    amount: Decimal = strawberry.field(description="The amount, e.g. \"12.30\"; negative for credits.")
+    currency: str = strawberry.field(description="ISO 4217 currency code.")
+
+    @classmethod
+    def of(cls, cents: int) -> "Money":
+        return cls(amount=to_decimal(cents), currency=CURRENCY)
+
+
+@strawberry.type(description="A charge (or, for REVERSAL, a credit) on an invoice.")
+class InvoiceLine(Node):
+    kind: InvoiceLineKind = strawberry.field(description="What the line charges for.")  # type: ignore[valid-type]
+    description: str = strawberry.field(description="The line as printed.")
+    quantity: Decimal | None = strawberry.field(description="kWh billed (three decimals) for energy and delivery; else null.")
+    amount: Money = strawberry.field(description="The line's amount, rounded half-up to the cent.")
+    reason: str | None = strawberry.field(description="Why a REVERSAL line was made.")
+    reverses_line_id: strawberry.ID | None = strawberry.field(description="The line a REVERSAL line reverses.")
+
+    @classmethod
+    def from_row(cls, row: models.InvoiceLine) -> Self:
+        quantity = Decimal(row.quantity_milli).scaleb(-3) if row.quantity_milli is not None else None
+        reverses = to_global_id("InvoiceLine", row.reverses_line_id) if row.reverses_line_id else None
+        return cls(id=to_global_id("InvoiceLine", row.id), kind=InvoiceLineKind(row.kind.value), description=row.description,
+                   quantity=quantity, amount=Money.of(row.amount_cents), reason=row.reason, reverses_line_id=reverses)
+
+
+@strawberry.type(description="Part of a payment applied to an invoice; a negative one takes an earlier one back.")
+class PaymentAllocation:
+    amount: Money = strawberry.field(description="The amount applied (negative: taken back).")
+    row: strawberry.Private[models.PaymentAllocation]
+
+    @strawberry.field(description="The invoice paid.")
+    async def invoice(self, info: strawberry.Info) -> "Invoice":
+        return Invoice.from_row(await info.context.loaders.of(loaders.InvoiceById).load(self.row.invoice_id))
+
+    @strawberry.field(description="The payment it came from.")
+    async def payment(self, info: strawberry.Info) -> PaymentRef:
+        from graph.billing.payment_types import Payment
+
+        return Payment.from_row(await info.context.loaders.of(loaders.PaymentById).load(self.row.payment_id))
+
+    @classmethod
+    def from_row(cls, row: models.PaymentAllocation) -> Self:
+        return cls(amount=Money.of(row.amount_cents), row=row)
+
+
+@strawberry.type(description="A bill of one utility account for one period.")
+class Invoice(Node):
+    number: str = strawberry.field(description="Invoice number, unique within the client.")
+    period_start: date = strawberry.field(description="First day billed.")
+    period_end: date = strawberry.field(description="Last day billed.")
+    issued_on: date = strawberry.field(description="Issue date.")
+    due_on: date = strawberry.field(description="Due date.")
+    status: InvoiceStatus = strawberry.field(description="OPEN, PARTIALLY_PAID, PAID or REVERSED.")  # type: ignore[valid-type]
+    total: Money = strawberry.field(description="The total as billed.")
+    open_amount: Money = strawberry.field(description="What is still owed on it.")
+    row: strawberry.Private[models.Invoice]
+
+    @strawberry.field(description="Its lines, in order (reversal credit lines last).")
+    async def lines(self, info: strawberry.Info) -> list[InvoiceLine]:
+        return [InvoiceLine.from_row(r) for r in await info.context.loaders.of(loaders.LinesByInvoiceId).load(self.row.id)]
+
+    @strawberry.field(description="Payments applied to it, and any taken back, in order.")
+    async def allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
+        rows = await info.context.loaders.of(loaders.AllocationsByInvoiceId).load(self.row.id)
+        return [PaymentAllocation.from_row(r) for r in rows]
+
+    @strawberry.field(description="Where to download the invoice as PDF (GET with the same bearer token).")
+    def document_url(self) -> str:
+        return f"/files/invoices/{self.row.id}.pdf"
+
+    @classmethod
+    def from_row(cls, row: models.Invoice) -> Self:
+        return cls(id=to_global_id("Invoice", row.id), number=row.number, period_start=row.period_start,
+                   period_end=row.period_end, issued_on=row.issued_on, due_on=row.due_on,
+                   status=InvoiceStatus(row.status.value), total=Money.of(row.total_cents),
+                   open_amount=Money.of(row.open_cents), row=row)
+
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        return await load_converted(info, loaders.InvoiceById, ids, cls.from_row)
+
+
+@strawberry.type(description="Open amounts by days past due (open invoices only).")
+class AgingBuckets:
+    current: Money = strawberry.field(description="Not yet due (or due today).")
+    days_1_to_30: Money = strawberry.field(description="1-30 days past due.")
+    days_31_to_60: Money = strawberry.field(description="31-60 days past due.")
+    days_61_to_90: Money = strawberry.field(description="61-90 days past due.")
+    over_90: Money = strawberry.field(description="More than 90 days past due.")
+    total: Money = strawberry.field(description="All open amounts.")
+    as_of: date = strawberry.field(description="The day the ages are counted to.")
+
+    @classmethod
+    def of(cls, row: AgingRow, as_of: date) -> Self:
+        return cls(current=Money.of(row.current), days_1_to_30=Money.of(row.days_1_30), days_31_to_60=Money.of(row.days_31_60),
+                   days_61_to_90=Money.of(row.days_61_90), over_90=Money.of(row.over_90), total=Money.of(row.total), as_of=as_of)
+
+
+@strawberry.type(description="One AR ledger entry with the customer's balance after it.")
+class ArHistoryEntry:
+    kind: LedgerKind = strawberry.field(description="What the entry records.")  # type: ignore[valid-type]
+    description: str = strawberry.field(description="The entry as shown in the AR history.")
+    effective_on: date = strawberry.field(description="The day it takes effect.")
+    amount: Money = strawberry.field(description="Signed: positive means the customer owes more.")
+    balance: Money = strawberry.field(description="Running balance after this entry (all-time, not just the window).")
+    invoice_id: strawberry.ID | None = strawberry.field(description="The invoice it concerns, if any.")
+    payment_id: strawberry.ID | None = strawberry.field(description="The payment it concerns, if any.")

@@ -1,0 +1,90 @@
+"""Adjustments: a debit or credit with a reason code, on the account or against one invoice.
+
+Above the client's threshold (settings `adjustment_threshold_cents`, default $100.00) only a
+TEAM_LEAD may post one. A credit against an invoice may not exceed its open amount.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from db.base import utcnow
+from db.enums import AdjustmentDirection, LedgerKind
+from db.models import Adjustment
+from resolvers import audit
+from resolvers.admin.queries import client_settings
+from resolvers.billing.errors import BillingErrorCode
+from resolvers.billing.locks import lock_customers
+from resolvers.billing.postings import (
+    add_entry,
+    customer_or_not_found,
+    lock_invoice,
+    set_open,
+)
+from resolvers.context import RequestScope
+from resolvers.errors import Invalid, NotFound, UserInputError
+from resolvers.permissions import Action, can, ensure_allowed
+from resolvers.rules.money import format_cents
+
+DEFAULT_THRESHOLD_CENTS = 10_000
+MAX_REASON_CODE = 40
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentRequest:
+    customer_id: int
+    direction: AdjustmentDirection
+    amount_cents: int
+    reason_code: str
+    note: str | None = None
+    invoice_id: int | None = None
+    effective_on: date | None = None
+
+
+async def create_adjustment(scope: RequestScope, request: AdjustmentRequest) -> Adjustment:
+    ensure_allowed(scope, Action.CREATE_ADJUSTMENT)
+    code = _checked(request)
+    await _check_threshold(scope, request.amount_cents)
+    customer = await customer_or_not_found(scope, request.customer_id)
+    await lock_customers(scope, [customer.id])
+    signed = request.amount_cents if request.direction is AdjustmentDirection.DEBIT else -request.amount_cents
+    if request.invoice_id is not None:
+        await _against_invoice(scope, customer.id, request.invoice_id, signed)
+    on = request.effective_on or utcnow().date()
+    adjustment = Adjustment(client_id=scope.tenant_id, customer_id=customer.id, invoice_id=request.invoice_id,
+                            direction=request.direction, reason_code=code, note=request.note, amount_cents=request.amount_cents,
+                            effective_on=on, created_by=scope.viewer.user_id)
+    scope.db.add(adjustment)
+    await scope.db.flush()
+    add_entry(scope, customer.id, LedgerKind.ADJUSTMENT, signed, f"{request.direction.value.title()} adjustment ({code})",
+              on, adjustment_id=adjustment.id, invoice_id=request.invoice_id)
+    await audit.record(scope, "billing.create_adjustment", "Adjustment", adjustment.id, {"amount_cents": {"from": None, "to": signed}})
+    await scope.db.flush()
+    return adjustment
+
+
+def _checked(request: AdjustmentRequest) -> str:
+    if request.amount_cents <= 0:
+        raise UserInputError(BillingErrorCode.INVALID_AMOUNT, "The amount must be more than zero.", ["input", "amount"])
+    code = (request.reason_code or "").strip().upper()
+    if not code or len(code) > MAX_REASON_CODE:
+        raise Invalid(f"Give a reason code (1-{MAX_REASON_CODE} characters).", ["input", "reasonCode"])
+    return code
+
+
+async def _check_threshold(scope: RequestScope, amount_cents: int) -> None:
+    threshold = int((await client_settings(scope)).get("adjustment_threshold_cents", DEFAULT_THRESHOLD_CENTS))
+    if amount_cents > threshold and not can(scope.viewer.role, Action.APPROVE_LARGE_ADJUSTMENT):
+        raise UserInputError(BillingErrorCode.ADJUSTMENT_NEEDS_TEAM_LEAD,
+                             f"Adjustments above {format_cents(threshold)} need a TEAM_LEAD.", ["input", "amount"])
+
+
+async def _against_invoice(scope: RequestScope, customer_id: int, invoice_id: int, signed: int) -> None:
+    invoice = await lock_invoice(scope, invoice_id, ["input", "invoiceId"])
+    await scope.db.refresh(invoice)
+    if invoice.customer_id != customer_id:
+        raise NotFound("Invoice", ["input", "invoiceId"])
+    if invoice.open_cents + signed < 0:
+        raise UserInputError(BillingErrorCode.CREDIT_EXCEEDS_OPEN_AMOUNT, "The credit is more than the invoice's open amount.",
+                             ["input", "amount"])
+    invoice.charges_cents += signed
+    set_open(invoice, invoice.open_cents + signed)

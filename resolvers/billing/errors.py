@@ -1,0 +1,67 @@
+"""Billing's error codes (unique across domains), with the descriptions the GraphQL enum shows."""
+
+import enum
+
+from resolvers.errors import UserInputError
+from resolvers.rules.allocation import AllocationError, AllocationErrorCode
+
+
+class BillingErrorCode(enum.StrEnum):
+    INVALID_AMOUNT = "INVALID_AMOUNT"
+    SPEC_NEEDS_ALLOCATIONS = "SPEC_NEEDS_ALLOCATIONS"
+    FIFO_TAKES_NO_ALLOCATIONS = "FIFO_TAKES_NO_ALLOCATIONS"
+    PAYMENT_IDEMPOTENCY_KEY_REUSED = "PAYMENT_IDEMPOTENCY_KEY_REUSED"
+    REFUND_EXCEEDS_CREDIT = "REFUND_EXCEEDS_CREDIT"
+    PAYMENT_ALREADY_RETURNED = "PAYMENT_ALREADY_RETURNED"
+    PAYMENT_ALREADY_REFUNDED = "PAYMENT_ALREADY_REFUNDED"
+    SPECIAL_CHARGE_NOT_PENDING = "SPECIAL_CHARGE_NOT_PENDING"
+    LINE_NOT_REVERSIBLE = "LINE_NOT_REVERSIBLE"
+    NO_LINES_CHOSEN = "NO_LINES_CHOSEN"
+    REVERSAL_EXCEEDS_INVOICE_BALANCE = "REVERSAL_EXCEEDS_INVOICE_BALANCE"
+    ADJUSTMENT_NEEDS_TEAM_LEAD = "ADJUSTMENT_NEEDS_TEAM_LEAD"
+    CREDIT_EXCEEDS_OPEN_AMOUNT = "CREDIT_EXCEEDS_OPEN_AMOUNT"
+    BILLING_REASON_REQUIRED = "BILLING_REASON_REQUIRED"
+    INVALID_CARD_LAST4 = "INVALID_CARD_LAST4"
+    INVALID_BILLING_PERIOD = "INVALID_BILLING_PERIOD"
+    NOTHING_TO_BILL = "NOTHING_TO_BILL"
+
+
+DESCRIPTIONS = {
+    BillingErrorCode.INVALID_AMOUNT: "An amount is not a positive decimal with at most two places.",
+    BillingErrorCode.SPEC_NEEDS_ALLOCATIONS: "A SPEC payment names the invoices it pays in `allocations`.",
+    BillingErrorCode.FIFO_TAKES_NO_ALLOCATIONS: "A FIFO payment chooses its invoices itself; leave `allocations` out.",
+    BillingErrorCode.PAYMENT_IDEMPOTENCY_KEY_REUSED: "This idempotency key was used with different input.",
+    BillingErrorCode.REFUND_EXCEEDS_CREDIT: "A refund may not exceed the payment's unapplied credit.",
+    BillingErrorCode.PAYMENT_ALREADY_RETURNED: "The payment was already returned.",
+    BillingErrorCode.PAYMENT_ALREADY_REFUNDED: "Part of the payment was refunded; it cannot be returned.",
+    BillingErrorCode.SPECIAL_CHARGE_NOT_PENDING: "Only a PENDING special charge can be removed.",
+    BillingErrorCode.LINE_NOT_REVERSIBLE: "The line is not a charge of this invoice, or is already reversed.",
+    BillingErrorCode.NO_LINES_CHOSEN: "Choose at least one invoice line to reverse.",
+    BillingErrorCode.REVERSAL_EXCEEDS_INVOICE_BALANCE: "Credits already applied to the invoice leave too little to reverse.",
+    BillingErrorCode.ADJUSTMENT_NEEDS_TEAM_LEAD: "Adjustments above the client's threshold need a TEAM_LEAD.",
+    BillingErrorCode.CREDIT_EXCEEDS_OPEN_AMOUNT: "A credit against an invoice may not exceed its open amount.",
+    BillingErrorCode.BILLING_REASON_REQUIRED: "Give a reason (at most 500 characters).",
+    BillingErrorCode.INVALID_CARD_LAST4: "Only the card's last four digits are accepted.",
+    BillingErrorCode.INVALID_BILLING_PERIOD: "The period's end is before its start.",
+    BillingErrorCode.NOTHING_TO_BILL: "No usage or pending charges to bill for that period.",
+    AllocationErrorCode.ALLOCATION_EXCEEDS_OPEN_AMOUNT: "An allocation is more than the invoice's open amount.",
+    AllocationErrorCode.ALLOCATIONS_EXCEED_PAYMENT: "The allocations add up to more than the payment.",
+    AllocationErrorCode.INVOICE_NOT_OPEN: "The invoice is not open (or not one this payment may pay).",
+    AllocationErrorCode.NON_POSITIVE_ALLOCATION: "Each allocation must be more than zero.",
+    AllocationErrorCode.DUPLICATE_ALLOCATION: "An invoice is named twice in the allocations.",
+}
+
+MAX_REASON = 500
+
+
+def allocation_error(error: AllocationError) -> UserInputError:
+    field = ["input", "allocations"] + ([str(error.index)] if error.index is not None else [])
+    return UserInputError(error.code, error.message, field)
+
+
+def checked_reason(reason: str | None, field: str = "reason") -> str:
+    cleaned = " ".join((reason or "").split())
+    if not cleaned or len(cleaned) > MAX_REASON:
+        raise UserInputError(BillingErrorCode.BILLING_REASON_REQUIRED, DESCRIPTIONS[BillingErrorCode.BILLING_REASON_REQUIRED],
+                             ["input", field])
+    return cleaned
