@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 schema: $(STAMP)
-	$(BIN)/csrgraph export-schema
+	$(BIN)/csrgraph export-schema --output schema.graphql
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

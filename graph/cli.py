@@ -12,7 +12,6 @@ from graph.commlog import bulk_cli
 from graph.demo_billing import bill_demo
 from graph.settings import Settings
 
-SCHEMA_FILE = Path("schema.graphql")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +40,7 @@ def parser() -> argparse.ArgumentParser:
                        help="the day to apply, YYYY-MM-DD (default: today, UTC)")
     drops.set_defaults(run=apply_drops_command)
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
-    export.add_argument("--output", type=Path, default=SCHEMA_FILE, help="file to write, - for stdout")
+    export.add_argument("--output", type=Path, default=None, help="file to write (default: print to stdout)")
     export.set_defaults(run=export_command)
     bulk_cli.add_parser(commands)
     billing_cli.add_parser(commands)
@@ -170,7 +169,7 @@ def export_command(args: argparse.Namespace) -> None:
     from graph.schema import make_schema
 
     sdl = make_schema().as_str() + "\n"
-    if str(args.output) == "-":
+    if args.output is None or str(args.output) == "-":
         sys.stdout.write(sdl)
     else:
         args.output.write_text(sdl)

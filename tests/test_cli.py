@@ -19,3 +19,6 @@ def test_migrate_seed_token_and_export(tmp_path, monkeypatch, capsys):
     out = tmp_path / "schema.graphql"
     assert main(["export-schema", "--output", str(out)]) == 0
     assert "type Customer implements Node" in out.read_text()
+    capsys.readouterr()
+    assert main(["export-schema"]) == 0  # stdout by default, like strawberry export-schema
+    assert capsys.readouterr().out == out.read_text()
