@@ -10,6 +10,7 @@ import uvicorn
 import websockets
 
 from graph.app import create_app
+from graph.context import commlog_topic
 from graph.core.relay import to_global_id
 from graph.settings import Settings
 from tests.conftest import SECRET, token_for
@@ -28,6 +29,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Served(str):
+    """The server's address, carrying its broker so a test can wait for a subscription to register."""
+
+    def __new__(cls, address: str, broker):
+        served = super().__new__(cls, address)
+        served.broker = broker
+        return served
+
+
+async def subscribed(server: Served, tenant, customer) -> None:
+    """Wait (bounded) until the server has registered the subscription, instead of sleeping."""
+    topic = commlog_topic(tenant.client.id, customer.id)
+    for _ in range(250):
+        if server.broker.subscribers(topic):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the subscription never registered")
+
+
 @pytest.fixture
 async def server(database):
     """The app served by uvicorn on 127.0.0.1, so the websocket is a real one."""
@@ -37,7 +57,7 @@ async def server(database):
     task = asyncio.create_task(uv.serve())
     while not uv.started:
         await asyncio.sleep(0.02)
-    yield f"127.0.0.1:{port}"
+    yield Served(f"127.0.0.1:{port}", uv.lifespan.state["broker"])
     uv.should_exit = True
     await task
 
@@ -69,7 +89,7 @@ class TestCommunicationLogUpdated:
         assert (await next_message(ws))["type"] == "connection_ack"
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
             "query": SUBSCRIBE, "variables": {"id": to_global_id("Customer", customer.id)}}}))
-        await asyncio.sleep(0.2)  # let the subscription register before the first event
+        await subscribed(server, tenant, customer)
         # when another CSR adds a note and then a memo
         added = await post(server, tenant.lead, ADD, {"i": {"customerId": to_global_id("Customer", customer.id),
                                                             "subject": "Called about bill", "body": "Explained the bill."}})
@@ -90,7 +110,7 @@ class TestCommunicationLogUpdated:
         await next_message(ws)
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
             "query": SUBSCRIBE, "variables": {"id": to_global_id("Customer", customer.id)}}}))
-        await asyncio.sleep(0.2)
+        await subscribed(server, tenant, customer)
         await post(server, tenant.agent, ADD, {"i": {"customerId": to_global_id("Customer", customer.id), "body": " "}})
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(ws.recv(), timeout=0.5)
