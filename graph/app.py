@@ -11,16 +11,22 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from starlette.staticfiles import StaticFiles
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from db.engine import check_sqlite_pragmas, make_engine, make_read_sessionmaker, make_write_sessionmaker
+from db.engine import (
+    check_sqlite_pragmas,
+    make_engine,
+    make_read_sessionmaker,
+    make_write_sessionmaker,
+)
 from graph.auth import BearerAuthMiddleware
 from graph.billing import files as billing_files
 from graph.broker import Broker
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
 from graph.commlog import bulk_files
-from graph.commlog.document_files import ROUTE_PATH as DOCUMENT_PATH, download_document
+from graph.commlog.document_files import ROUTE_PATH as DOCUMENT_PATH
+from graph.commlog.document_files import download_document
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
 from graph.schema import make_schema
 from graph.settings import Settings

@@ -3,13 +3,15 @@
 import json
 import logging
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import jwt
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from db.models import Client, User
 from graph.ide import wants_ide
-from resolvers.admin.queries import active_user_with_client
+from resolvers.admin.queries import active_user_with_client, user_by_email
+from resolvers.context import RequestScope, Viewer
 
 log = logging.getLogger("csrgraph.auth")
 ALGORITHM = "HS256"
@@ -92,3 +94,20 @@ async def _unauthorized(send: Send) -> None:
                (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 401, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def request_scope(request: Any) -> RequestScope:
+    """The scope of a request this middleware let in: it left (User, Client) in the ASGI scope."""
+    user, client = request.scope[USER_KEY]
+    viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
+    return RequestScope(viewer=viewer, request_id=request.headers.get("x-request-id", "")[:64])
+
+
+async def user_scope(session: Any, email: str, slug: str) -> RequestScope | None:
+    """The scope of an active user of the client `slug`, for command-line work; None if there is none."""
+    user = await user_by_email(session, email)
+    found = await active_user_with_client(session, user.id) if user else None
+    if found is None or found[1].slug != slug:
+        return None
+    user, client = found
+    return RequestScope(Viewer(user.id, client.id, user.role, user.email), request_id=f"cli-{slug}")

@@ -13,7 +13,6 @@ from graph.demo_billing import bill_demo
 from graph.settings import Settings
 
 
-
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     return args.run(args) or 0

@@ -1,9 +1,8 @@
 """Demo invoices through the real billing run: the last three months, for every demo client."""
 
+import random
 import sys
 from datetime import date, timedelta
-
-import random
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -12,6 +11,7 @@ from db.demo import CLIENTS, TODAY
 from db.engine import make_sessionmaker, make_write_sessionmaker
 from db.enums import PaymentMethod
 from db.models import Invoice
+from graph.auth import user_scope
 from resolvers.billing.billing_run import RunRequest, run_billing
 from resolvers.billing.payments import PaymentRequest, post_payment
 from resolvers.scope import tenant_scoped
@@ -36,11 +36,9 @@ async def bill_demo(engine: AsyncEngine, customers: int) -> None:
     if customers > MAX_CUSTOMERS:
         print(f"csrgraph: {customers:,} customers: skipping demo invoices (use csrgraph bill-run)", file=sys.stderr)
         return
-    from graph.commlog.bulk_cli import _scope
-
     for slug, _name in CLIENTS:
         async with make_sessionmaker(engine)() as session:
-            scope = await _scope(session, f"admin@{slug}.example", slug)
+            scope = await user_scope(session, f"admin@{slug}.example", slug)
         for start, end, issued in demo_periods():
             async with make_write_sessionmaker(engine)() as session, session.begin():
                 await run_billing(scope.with_session(session), RunRequest(start, end, issued))

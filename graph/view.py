@@ -1,19 +1,18 @@
 """The GraphQL endpoint: context per request, offline GraphiQL, GraphQL-over-HTTP negotiation."""
 
 import uuid
-
-import orjson
 from typing import Any
 
+import orjson
 from starlette.requests import Request
-from starlette.websockets import WebSocket
-from strawberry.exceptions import ConnectionRejectionError
-from strawberry.types.unset import UNSET
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from graph.auth import USER_KEY, authenticate
 from graph.context import Context

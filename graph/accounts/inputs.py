@@ -5,7 +5,11 @@ from datetime import date
 import strawberry
 from strawberry.file_uploads import Upload
 
-from graph.accounts.enums import InboundTransactionType, MarketResponseOutcome, OutboundTransactionType
+from graph.accounts.enums import (
+    InboundTransactionType,
+    MarketResponseOutcome,
+    OutboundTransactionType,
+)
 from graph.customers.inputs import AddressInput
 
 CMID = "Any string; echoed back in the payload (Relay)."

@@ -7,10 +7,23 @@ import strawberry
 
 from db import enums, models
 from graph.accounts import loaders
-from graph.accounts.enums import EnrollmentStatus, MarketDirection, MarketTransactionStatus, MarketTransactionType
+from graph.accounts.enums import (
+    EnrollmentStatus,
+    MarketDirection,
+    MarketTransactionStatus,
+    MarketTransactionType,
+)
 from graph.admin import loaders as admin_loaders
 from graph.admin.types import User
-from graph.core.relay import Connection, CursorShape, Node, load_converted, page_request, to_connection, to_global_id
+from graph.core.relay import (
+    Connection,
+    CursorShape,
+    Node,
+    load_converted,
+    page_request,
+    to_connection,
+    to_global_id,
+)
 from resolvers.accounts.transactions import edi_set
 
 if TYPE_CHECKING:

@@ -15,8 +15,23 @@ from graph.accounts.transaction_types import (
     status_change_connection,
     transaction_connection,
 )
-from graph.accounts.usage_types import ConsumptionInterval, FromArg, GranularityArg, ToArg, consumption_rows
-from graph.core.relay import After, Before, Connection, First, Last, Node, load_converted, to_global_id
+from graph.accounts.usage_types import (
+    ConsumptionInterval,
+    FromArg,
+    GranularityArg,
+    ToArg,
+    consumption_rows,
+)
+from graph.core.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    load_converted,
+    to_global_id,
+)
 from graph.customers.arguments import LogFilterArg, LogOrderArg, sort_direction
 from resolvers.rules.consumption import Granularity
 

@@ -14,7 +14,13 @@ from graph.core.relay import Node, load_converted, to_global_id
 from resolvers.accounts import consumption
 from resolvers.accounts.status import today
 from resolvers.errors import UserInputError
-from resolvers.rules.consumption import Granularity, MonthTotal, days_of, format_thousandths, month_end
+from resolvers.rules.consumption import (
+    Granularity,
+    MonthTotal,
+    days_of,
+    format_thousandths,
+    month_end,
+)
 
 if TYPE_CHECKING:
     from graph.accounts.transaction_types import MarketTransaction

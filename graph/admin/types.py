@@ -8,8 +8,22 @@ from strawberry.scalars import JSON
 
 from db import models
 from graph.admin import loaders
-from graph.admin.enums import CommLogKind, NavigationArea, ProfileTab, Role, SortDirection
-from graph.core.relay import Connection, CursorShape, Node, load_converted, page_request, to_connection, to_global_id
+from graph.admin.enums import (
+    CommLogKind,
+    NavigationArea,
+    ProfileTab,
+    Role,
+    SortDirection,
+)
+from graph.core.relay import (
+    Connection,
+    CursorShape,
+    Node,
+    load_converted,
+    page_request,
+    to_connection,
+    to_global_id,
+)
 from resolvers.pagination import Page
 from resolvers.rules import preferences as rules
 

@@ -6,7 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from graph.commlog.document_files import _scope, content_disposition
+from graph.auth import request_scope
+from graph.commlog.document_files import content_disposition
 from resolvers.billing.documents import history_file, invoice_file
 
 
@@ -24,7 +25,7 @@ def _date(request: Request, name: str) -> date | None:
 
 async def download_invoice(request: Request) -> Response:
     async with request.state.sessionmaker() as session:
-        found = await invoice_file(_scope(request).with_session(session), request.path_params["id"])
+        found = await invoice_file(request_scope(request).with_session(session), request.path_params["id"])
     return _file(found, "pdf", "application/pdf")
 
 
@@ -33,7 +34,7 @@ async def download_history(request: Request) -> Response:
     if kind not in ("pdf", "csv"):
         return _not_found()
     async with request.state.sessionmaker() as session:
-        found = await history_file(_scope(request).with_session(session), request.path_params["id"],
+        found = await history_file(request_scope(request).with_session(session), request.path_params["id"],
                                    _date(request, "start"), _date(request, "end"), as_csv=kind == "csv")
     return _file(found, kind, "application/pdf" if kind == "pdf" else "text/csv; charset=utf-8")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from db.enums import AccountNumberType, EnrollmentStatus
+from graph.auth import user_scope
 from graph.settings import Settings
 
 PHASES = {"parse": "reading the list", "resolve": "finding the accounts", "insert": "adding the notes"}
@@ -66,8 +67,9 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
     engine = make_engine(settings.database_url)
     try:
         async with make_sessionmaker(engine)() as session:
-            scope = await _scope(session, args.email, args.client)
+            scope = await user_scope(session, args.email, args.client)
         if scope is None:
+            print(f"csrgraph: no active user {args.email!r} in client {args.client!r}", file=sys.stderr)
             return 1
         try:
             with _ProgressBar() as bar:
@@ -82,25 +84,17 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
         await engine.dispose()
 
 
-async def _scope(session: Any, email: str, slug: str) -> Any:
-    """The request scope of an active user of the client `slug`, or None (with a message)."""
-    from resolvers.admin.queries import active_user_with_client, user_by_email
-    from resolvers.context import RequestScope, Viewer
-
-    user = await user_by_email(session, email)
-    found = await active_user_with_client(session, user.id) if user else None
-    if found is None or found[1].slug != slug:
-        print(f"csrgraph: no active user {email!r} in client {slug!r}", file=sys.stderr)
-        return None
-    user, client = found
-    return RequestScope(Viewer(user.id, client.id, user.role, user.email), request_id="cli-bulk-note")
-
 
 class _ProgressBar:
     """One rich progress bar per phase, fed by the resolver's progress(phase, done, total) calls."""
 
     def __enter__(self) -> "_ProgressBar":
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TimeElapsedColumn,
+        )
 
         self.progress = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), transient=False)

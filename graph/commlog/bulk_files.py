@@ -9,10 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from graph.auth import USER_KEY
-from graph.view import request_id_of
+from graph.auth import request_scope
 from resolvers.commlog import bulk_batches
-from resolvers.context import RequestScope, Viewer
+from resolvers.context import RequestScope
 
 HEADER = ("line", "account_number", "outcome", "status", "detail", "customer_number")
 PAGE_ROWS = 5_000  # rows read per statement: 100,000 results never sit in memory at once
@@ -21,15 +20,10 @@ PAGE_ROWS = 5_000  # rows read per statement: 100,000 results never sit in memor
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def scope_of(request: Request) -> RequestScope:
-    user, client = request.scope[USER_KEY]
-    viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
-    return RequestScope(viewer=viewer, request_id=request_id_of(request))
-
 
 async def bulk_note_job_csv(request: Request) -> Response:
     """The results of one of the viewer's client's jobs; any other id is 404."""
-    scope, job_id = scope_of(request), request.path_params["id"]
+    scope, job_id = request_scope(request), request.path_params["id"]
     sessionmaker = request.state.sessionmaker
     async with sessionmaker() as session:
         job = await bulk_batches.get_job(scope.with_session(session), job_id)

@@ -4,7 +4,16 @@ import strawberry
 
 from graph.commlog.bulk_types import BulkNoteJob
 from graph.core.errors import client_error
-from graph.core.relay import After, Before, Connection, CursorShape, First, Last, page_request, to_connection
+from graph.core.relay import (
+    After,
+    Before,
+    Connection,
+    CursorShape,
+    First,
+    Last,
+    page_request,
+    to_connection,
+)
 from resolvers.commlog import bulk_batches
 from resolvers.errors import UserInputError
 

@@ -5,10 +5,9 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from graph.auth import USER_KEY
+from graph.auth import request_scope
 from resolvers.commlog.letters import get_document_file
 from resolvers.commlog.rendering import attachment_name
-from resolvers.context import RequestScope, Viewer
 
 ROUTE_PATH = "/files/documents/{id:int}"
 
@@ -20,7 +19,7 @@ def download_url(document_pk: int) -> str:
 async def download_document(request: Request) -> Response:
     """The file as stored; another client's document or an unknown id is simply not found."""
     async with request.state.sessionmaker() as session:
-        found = await get_document_file(_scope(request).with_session(session), request.path_params["id"])
+        found = await get_document_file(request_scope(request).with_session(session), request.path_params["id"])
     if found is None:
         return JSONResponse({"errors": [{"message": "Document not found.", "extensions": {"code": "NOT_FOUND"}}]},
                             status_code=404)
@@ -28,12 +27,6 @@ async def download_document(request: Request) -> Response:
                "cache-control": "private, no-store", "x-content-type-options": "nosniff"}
     return Response(found.content, media_type=found.content_type, headers=headers)
 
-
-def _scope(request: Request) -> RequestScope:
-    """The bearer middleware has authenticated the request and left (User, Client) in the scope."""
-    user, client = request.scope[USER_KEY]
-    viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
-    return RequestScope(viewer=viewer, request_id=request.headers.get("x-request-id", "")[:64])
 
 
 def content_disposition(filename: str) -> str:

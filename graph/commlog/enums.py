@@ -4,7 +4,8 @@ import enum
 
 from db import enums
 from graph.core.enums import described_enum
-from resolvers.rules.note_policy import FINDING_DESCRIPTIONS, FindingCode as RuleFindingCode
+from resolvers.rules.note_policy import FINDING_DESCRIPTIONS
+from resolvers.rules.note_policy import FindingCode as RuleFindingCode
 
 
 class _AlertKind(enum.StrEnum):

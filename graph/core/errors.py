@@ -12,9 +12,8 @@ from resolvers import events
 from resolvers.accounts import errors as accounts
 from resolvers.admin import errors as admin
 from resolvers.billing import errors as billing
-from resolvers.commlog import bulk_errors
+from resolvers.commlog import bulk_errors, letter_errors
 from resolvers.commlog import errors as commlog
-from resolvers.commlog import letter_errors
 from resolvers.context import RequestScope
 from resolvers.customers import errors as customers
 from resolvers.errors import UserInputError

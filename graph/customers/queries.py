@@ -6,7 +6,15 @@ import strawberry
 
 from db.enums import EnrollmentStatus as DbStatus
 from graph.core.errors import client_error
-from graph.core.relay import After, Before, Connection, First, Last, page_request, to_connection
+from graph.core.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    page_request,
+    to_connection,
+)
 from graph.customers.enums import CustomerOrder
 from graph.customers.inputs import CustomerSearch
 from graph.customers.types import NAME_CURSOR, NUMBER_CURSOR, Customer

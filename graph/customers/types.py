@@ -26,9 +26,9 @@ from graph.customers.enums import CustomerKind
 
 if TYPE_CHECKING:
     from graph.accounts.types import Address, UtilityAccount
+    from graph.admin.types import AuditEvent
     from graph.billing.payment_types import Adjustment, Payment, SpecialCharge
     from graph.billing.types import AgingBuckets, ArHistoryEntry, Invoice, Money
-    from graph.admin.types import AuditEvent
     from graph.commlog.letter_types import Document, Notification
     from graph.commlog.types import AccountAlert, CommLogEntry
 
