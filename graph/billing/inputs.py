@@ -44,6 +44,7 @@ class RefundPaymentInput:
     payment_id: strawberry.ID = strawberry.field(description="The payment holding the credit.")
     amount: Decimal = strawberry.field(description=AMOUNT + " At most the payment's unapplied credit.")
     reason: str = strawberry.field(description="Why (at most 500 characters).")
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY)
     client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
 
 

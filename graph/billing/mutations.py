@@ -67,7 +67,8 @@ class BillingMutations:
     async def refund_payment(self, info: strawberry.Info, input: Annotated[i.RefundPaymentInput, INPUT]) -> p.RefundPaymentPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             payment_id = decode_id(input.payment_id, "Payment", ["input", "paymentId"])
-            refund = await refunds.refund_payment(scope, payment_id, cents(input.amount, ["input", "amount"]), input.reason)
+            refund = await refunds.refund_payment(scope, payment_id, cents(input.amount, ["input", "amount"]), input.reason,
+                                                  input.idempotency_key)
             payment = await payments.get_payment_or_fail(scope, payment_id)
             return {"refund": Refund.from_row(refund), "payment": Payment.from_row(payment)}
 

@@ -9,6 +9,7 @@ from db.base import utcnow
 from db.enums import LedgerKind, PaymentStatus
 from db.models import Invoice, Payment, PaymentAllocation, Refund, SpecialCharge
 from resolvers import audit
+from resolvers.billing import idempotency
 from resolvers.billing.errors import BillingErrorCode, checked_reason
 from resolvers.billing.locks import lock_customers
 from resolvers.billing.payments import get_payment_or_fail
@@ -26,10 +27,32 @@ class Returned:
     fee: SpecialCharge | None
 
 
-async def refund_payment(scope: RequestScope, payment_id: int, amount_cents: int, reason: str | None) -> Refund:
-    """Pay back part or all of a payment's unapplied credit; never more than the credit."""
+REFUND_OPERATION = "refund_payment"
+
+
+async def refund_payment(scope: RequestScope, payment_id: int, amount_cents: int, reason: str | None,
+                         idempotency_key: str | None = None) -> Refund:
+    """Pay back part or all of a payment's unapplied credit; never more than the credit.
+
+    With an idempotency key, a retry of the same refund returns the first one and pays nothing more.
+    """
     ensure_allowed(scope, Action.REFUND_PAYMENT)
     reason = checked_reason(reason)
+    digest = idempotency.request_hash(REFUND_OPERATION, [payment_id, amount_cents, reason])
+    earlier = await idempotency.claim(scope, idempotency_key, REFUND_OPERATION, digest)
+    if earlier is not None:
+        return await _refund(scope, earlier["refund_id"])
+    refund = await _refund_credit(scope, payment_id, amount_cents, reason)
+    await idempotency.store(scope, idempotency_key, {"refund_id": refund.id})
+    return refund
+
+
+async def _refund(scope: RequestScope, refund_id: int) -> Refund:
+    stmt = tenant_scoped(select(Refund).where(Refund.id == refund_id), Refund, scope)
+    return (await scope.db.execute(stmt)).scalar_one()
+
+
+async def _refund_credit(scope: RequestScope, payment_id: int, amount_cents: int, reason: str) -> Refund:
     payment = await _locked_payment(scope, payment_id)
     if amount_cents <= 0 or amount_cents > payment.unapplied_cents:
         raise UserInputError(BillingErrorCode.REFUND_EXCEEDS_CREDIT,

@@ -158,6 +158,23 @@ class TestReversalsAdjustmentsRefunds:
             "PAYMENT_ALREADY_REFUNDED"
         await books_ok(database, tenant)
 
+    async def test_refund_with_an_idempotency_key_pays_once(self, api, database, session, tenant):
+        # given a payment with 15.00 of unapplied credit
+        customer = await make_customer(session, tenant)
+        await make_invoice(session, customer, 1_000)
+        await session.commit()
+        payment = (await post(api, tenant.agent, customer, "25.00"))["payment"]
+        args = {"paymentId": payment["id"], "reason": "Credit balance", "idempotencyKey": "refund-1"}
+        # when the same refund is sent twice (a retry)
+        first = await run(api, tenant.lead, REFUND, amount="10.00", **args)
+        again = await run(api, tenant.lead, REFUND, amount="10.00", **args)
+        # then it is paid once, and the key cannot be reused for another amount
+        assert first["userErrors"] == [] and again["userErrors"] == []
+        assert again["payment"]["unappliedAmount"]["amount"] == "5.00"
+        other = await run(api, tenant.lead, REFUND, amount="5.00", **args)
+        assert other["userErrors"][0]["code"] == "PAYMENT_IDEMPOTENCY_KEY_REUSED"
+        await books_ok(database, tenant)
+
     async def test_returned_payment_reopens_invoices_and_adds_fee(self, api, database, session, tenant):
         customer = await make_customer(session, tenant)
         invoice = await make_invoice(session, customer, 4_000)
