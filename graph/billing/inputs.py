@@ -88,6 +88,7 @@ class CreateAdjustmentInput:
     reason_code: str = strawberry.field(description="Reason code (at most 40 characters).")
     note: str | None = strawberry.field(default=None, description="Free text (at most 500 characters).")
     invoice_id: strawberry.ID | None = strawberry.field(default=None, description="An invoice of the customer to post it against.")
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY)
     client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
 
 

@@ -126,7 +126,8 @@ class BillingMutations:
             request = adjustments.AdjustmentRequest(
                 customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
                 direction=enums.AdjustmentDirection(input.direction.value), amount_cents=cents(input.amount, ["input", "amount"]),
-                reason_code=input.reason_code, note=(input.note or None) and input.note[:500], invoice_id=invoice)
+                reason_code=input.reason_code, note=(input.note or None) and input.note[:500], invoice_id=invoice,
+                idempotency_key=input.idempotency_key)
             return {"adjustment": Adjustment.from_row(await adjustments.create_adjustment(scope, request))}
 
         return await run_mutation(info, p.CreateAdjustmentPayload, action, input.client_mutation_id)

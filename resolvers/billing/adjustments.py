@@ -4,14 +4,17 @@ Above the client's threshold (settings `adjustment_threshold_cents`, default $10
 TEAM_LEAD may post one. A credit against an invoice may not exceed its open amount.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
+
+from sqlalchemy import select
 
 from db.base import utcnow
 from db.enums import AdjustmentDirection, LedgerKind
 from db.models import Adjustment
 from resolvers import audit
 from resolvers.admin.queries import client_settings
+from resolvers.billing import idempotency
 from resolvers.billing.errors import BillingErrorCode
 from resolvers.billing.locks import lock_customers
 from resolvers.billing.postings import (
@@ -24,6 +27,7 @@ from resolvers.context import RequestScope
 from resolvers.errors import Invalid, NotFound, UserInputError
 from resolvers.permissions import Action, can, ensure_allowed
 from resolvers.rules.money import format_cents
+from resolvers.scope import tenant_scoped
 
 DEFAULT_THRESHOLD_CENTS = 10_000
 MAX_REASON_CODE = 40
@@ -38,11 +42,28 @@ class AdjustmentRequest:
     note: str | None = None
     invoice_id: int | None = None
     effective_on: date | None = None
+    idempotency_key: str | None = field(default=None, compare=False)
+
+
+OPERATION = "create_adjustment"
 
 
 async def create_adjustment(scope: RequestScope, request: AdjustmentRequest) -> Adjustment:
+    """Post a debit or credit; with an idempotency key a retry returns the first adjustment."""
     ensure_allowed(scope, Action.CREATE_ADJUSTMENT)
     code = _checked(request)
+    hashed = {k: v for k, v in asdict(request).items() if k != "idempotency_key"}
+    digest = idempotency.request_hash(OPERATION, hashed)
+    earlier = await idempotency.claim(scope, request.idempotency_key, OPERATION, digest)
+    if earlier is not None:
+        stmt = tenant_scoped(select(Adjustment).where(Adjustment.id == earlier["adjustment_id"]), Adjustment, scope)
+        return (await scope.db.execute(stmt)).scalar_one()
+    adjustment = await _post(scope, request, code)
+    await idempotency.store(scope, request.idempotency_key, {"adjustment_id": adjustment.id})
+    return adjustment
+
+
+async def _post(scope: RequestScope, request: AdjustmentRequest, code: str) -> Adjustment:
     await _check_threshold(scope, request.amount_cents)
     customer = await customer_or_not_found(scope, request.customer_id)
     await lock_customers(scope, [customer.id])

@@ -158,6 +158,20 @@ class TestReversalsAdjustmentsRefunds:
             "PAYMENT_ALREADY_REFUNDED"
         await books_ok(database, tenant)
 
+    async def test_adjustment_with_an_idempotency_key_posts_once(self, api, database, session, tenant):
+        customer = await make_customer(session, tenant)
+        await session.commit()
+        args = {"customerId": gid("Customer", customer.id), "reasonCode": "GOODWILL", "direction": "CREDIT",
+                "idempotencyKey": "adj-1"}
+        first = await run(api, tenant.agent, ADJUST, amount="12.00", **args)
+        again = await run(api, tenant.agent, ADJUST, amount="12.00", **args)
+        assert first["userErrors"] == [] and again["adjustment"]["id"] == first["adjustment"]["id"]
+        other = await run(api, tenant.agent, ADJUST, amount="13.00", **args)
+        assert other["userErrors"][0]["code"] == "PAYMENT_IDEMPOTENCY_KEY_REUSED"
+        data = (await api.run(AR, {"id": gid("Customer", customer.id)}, user=tenant.agent))["node"]
+        assert data["balance"]["amount"] == "-12.00"
+        await books_ok(database, tenant)
+
     async def test_refund_with_an_idempotency_key_pays_once(self, api, database, session, tenant):
         # given a payment with 15.00 of unapplied credit
         customer = await make_customer(session, tenant)
