@@ -2,12 +2,14 @@
 
 import json
 import logging
+import sys
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import jwt
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from db.engine import make_sessionmaker
 from db.models import Client, User
 from graph.ide import wants_ide
 from resolvers.admin.queries import active_user_with_client, user_by_email
@@ -103,11 +105,13 @@ def request_scope(request: Any) -> RequestScope:
     return RequestScope(viewer=viewer, request_id=request.headers.get("x-request-id", "")[:64])
 
 
-async def user_scope(session: Any, email: str, slug: str) -> RequestScope | None:
-    """The scope of an active user of the client `slug`, for command-line work; None if there is none."""
-    user = await user_by_email(session, email)
-    found = await active_user_with_client(session, user.id) if user else None
+async def user_scope(engine: Any, email: str, slug: str) -> RequestScope | None:
+    """The scope of an active user of the client `slug`, for command-line work; None (said on stderr) if none."""
+    async with make_sessionmaker(engine)() as session:
+        user = await user_by_email(session, email)
+        found = await active_user_with_client(session, user.id) if user else None
     if found is None or found[1].slug != slug:
+        print(f"csrgraph: no active user {email!r} in client {slug!r}", file=sys.stderr)
         return None
     user, client = found
     return RequestScope(Viewer(user.id, client.id, user.role, user.email), request_id=f"cli-{slug}")

@@ -37,8 +37,7 @@ async def bill_demo(engine: AsyncEngine, customers: int) -> None:
         print(f"csrgraph: {customers:,} customers: skipping demo invoices (use csrgraph bill-run)", file=sys.stderr)
         return
     for slug, _name in CLIENTS:
-        async with make_sessionmaker(engine)() as session:
-            scope = await user_scope(session, f"admin@{slug}.example", slug)
+        scope = await user_scope(engine, f"admin@{slug}.example", slug)
         for start, end, issued in demo_periods():
             async with make_write_sessionmaker(engine)() as session, session.begin():
                 await run_billing(scope.with_session(session), RunRequest(start, end, issued))

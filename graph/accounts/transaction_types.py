@@ -13,13 +13,13 @@ from graph.accounts.enums import (
     MarketTransactionStatus,
     MarketTransactionType,
 )
-from graph.admin import loaders as admin_loaders
 from graph.admin.types import User
 from graph.core.relay import (
     Connection,
     CursorShape,
     Node,
     load_converted,
+    node_or_none,
     page_request,
     to_connection,
     to_global_id,
@@ -81,8 +81,7 @@ class MarketTransaction(Node):
 
     @strawberry.field(description="Who created or recorded it.")
     async def created_by(self, info: strawberry.Info) -> User | None:
-        row = await info.context.loaders.of(admin_loaders.UserById).load(self.creator_pk) if self.creator_pk else None
-        return User.from_row(row) if row else None
+        return await node_or_none(User, info, self.creator_pk)
 
     @classmethod
     def from_row(cls, row: models.MarketTransaction) -> Self:

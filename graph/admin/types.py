@@ -20,6 +20,7 @@ from graph.core.relay import (
     CursorShape,
     Node,
     load_converted,
+    node_or_none,
     page_request,
     to_connection,
     to_global_id,
@@ -126,8 +127,7 @@ class AuditEvent(Node):
 
     @strawberry.field(description="Who did it; null for system actions.")
     async def actor(self, info: strawberry.Info) -> User | None:
-        row = await info.context.loaders.of(loaders.UserById).load(self.actor_pk) if self.actor_pk else None
-        return User.from_row(row) if row else None
+        return await node_or_none(User, info, self.actor_pk)
 
     @classmethod
     def from_row(cls, row: models.AuditEvent) -> Self:

@@ -28,17 +28,15 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from db.base import utcnow
-    from db.engine import make_engine, make_sessionmaker, make_write_sessionmaker
+    from db.engine import make_engine, make_write_sessionmaker
     from graph.auth import user_scope
     from resolvers.billing.billing_run import RunRequest, run_billing
     from resolvers.errors import UserInputError
 
     engine = make_engine(settings.database_url)
     try:
-        async with make_sessionmaker(engine)() as session:
-            scope = await user_scope(session, args.email, args.client)
+        scope = await user_scope(engine, args.email, args.client)
         if scope is None:
-            print(f"csrgraph: no active user {args.email!r} in client {args.client!r}", file=sys.stderr)
             return 1
         request = RunRequest(args.start, args.end, args.issued or utcnow().date())
         with Progress("billing accounts", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as progress:

@@ -60,16 +60,14 @@ def to_request(args: argparse.Namespace, data: bytes) -> Any:
 
 
 async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int:
-    from db.engine import make_engine, make_sessionmaker, make_write_sessionmaker
+    from db.engine import make_engine, make_write_sessionmaker
     from resolvers.commlog.bulk_notes import bulk_add_note
     from resolvers.errors import UserInputError
 
     engine = make_engine(settings.database_url)
     try:
-        async with make_sessionmaker(engine)() as session:
-            scope = await user_scope(session, args.email, args.client)
+        scope = await user_scope(engine, args.email, args.client)
         if scope is None:
-            print(f"csrgraph: no active user {args.email!r} in client {args.client!r}", file=sys.stderr)
             return 1
         try:
             with _ProgressBar() as bar:

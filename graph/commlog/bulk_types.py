@@ -7,7 +7,6 @@ import strawberry
 
 from db import enums, models
 from graph.accounts.enums import EnrollmentStatus
-from graph.admin import loaders as admin_loaders
 from graph.admin.enums import CommLogKind
 from graph.admin.types import User
 from graph.commlog import bulk_loaders as loaders
@@ -21,6 +20,7 @@ from graph.core.relay import (
     Last,
     Node,
     load_converted,
+    node_or_none,
     page_request,
     to_connection,
     to_global_id,
@@ -97,7 +97,7 @@ class BulkNoteResult:
         from graph.customers.types import Customer
 
         pk = self.row.customer_id
-        return (await Customer.load_nodes(info, [pk]))[0] if pk is not None else None
+        return await node_or_none(Customer, info, pk)
 
     @strawberry.field(
         description="The utility account whose status was checked: the listed one, or the customer's primary account."
@@ -106,7 +106,7 @@ class BulkNoteResult:
         from graph.accounts.types import UtilityAccount
 
         pk = self.row.utility_account_id
-        return (await UtilityAccount.load_nodes(info, [pk]))[0] if pk is not None else None
+        return await node_or_none(UtilityAccount, info, pk)
 
     @classmethod
     def from_row(cls, row: models.BulkNoteResult) -> Self:
@@ -144,9 +144,7 @@ class BulkNoteJob(Node):
 
     @strawberry.field(description="Who ran it.")
     async def created_by(self, info: strawberry.Info) -> User | None:
-        pk = self.row.created_by
-        row = await info.context.loaders.of(admin_loaders.UserById).load(pk) if pk else None
-        return User.from_row(row) if row else None
+        return await node_or_none(User, info, self.row.created_by)
 
     @strawberry.field(description="The per-account results in list order, optionally of one outcome.")
     async def results(

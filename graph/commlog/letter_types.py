@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 
 from db import enums, models
-from graph.admin import loaders as admin_loaders
 from graph.admin.types import User
 from graph.commlog import letter_loaders as loaders
 from graph.commlog.document_files import download_url
@@ -17,6 +16,7 @@ from graph.core.relay import (
     CursorShape,
     Node,
     load_converted,
+    node_or_none,
     page_request,
     to_connection,
     to_global_id,
@@ -97,7 +97,7 @@ class Document(Node):
     @strawberry.field(description="The template it was rendered from.")
     async def template(self, info: strawberry.Info) -> LetterTemplate | None:
         pk = self.row.template_id
-        return (await LetterTemplate.load_nodes(info, [pk]))[0] if pk else None
+        return await node_or_none(LetterTemplate, info, pk)
 
     @strawberry.field(description="Every delivery of this document, oldest first: the first send, then each resend.")
     async def notifications(self, info: strawberry.Info) -> list["Notification"]:
@@ -115,7 +115,7 @@ class Document(Node):
         from graph.accounts.types import UtilityAccount
 
         pk = self.row.utility_account_id
-        return (await UtilityAccount.load_nodes(info, [pk]))[0] if pk else None
+        return await node_or_none(UtilityAccount, info, pk)
 
     @classmethod
     def from_row(cls, row: models.Document) -> Self:
@@ -150,13 +150,11 @@ class Notification(Node):
     @strawberry.field(description="The document it carries, if any.")
     async def document(self, info: strawberry.Info) -> Document | None:
         pk = self.row.document_id
-        return (await Document.load_nodes(info, [pk]))[0] if pk else None
+        return await node_or_none(Document, info, pk)
 
     @strawberry.field(description="Who sent it.")
     async def created_by(self, info: strawberry.Info) -> User | None:
-        pk = self.row.created_by
-        row = await info.context.loaders.of(admin_loaders.UserById).load(pk) if pk else None
-        return User.from_row(row) if row else None
+        return await node_or_none(User, info, self.row.created_by)
 
     @strawberry.field(description="The customer it was sent to.")
     async def customer(self, info: strawberry.Info) -> CustomerRef:

@@ -8,7 +8,6 @@ import strawberry
 from db import models
 from db.enums import CommLogKind as DbKind
 from db.enums import SortDirection as DbSortDirection
-from graph.admin import loaders as admin_loaders
 from graph.admin.enums import CommLogKind
 from graph.admin.types import User, viewer_preferences
 from graph.commlog import loaders
@@ -19,6 +18,7 @@ from graph.core.relay import (
     Node,
     from_global_id,
     load_converted,
+    node_or_none,
     page_request,
     to_connection,
     to_global_id,
@@ -46,7 +46,7 @@ class CommLogMemo(Node):
 
     @strawberry.field(description="Who added it.")
     async def created_by(self, info: strawberry.Info) -> User | None:
-        return await _user(info, self.author_pk)
+        return await node_or_none(User, info, self.author_pk)
 
     @classmethod
     def from_row(cls, row: models.CommLogMemo) -> Self:
@@ -83,7 +83,7 @@ class CommLogEntry(Node):
 
     @strawberry.field(description="Who logged it; null for system events.")
     async def created_by(self, info: strawberry.Info) -> User | None:
-        return await _user(info, self.row.author_id)
+        return await node_or_none(User, info, self.row.author_id)
 
     @strawberry.field(description="The customer whose log this is.")
     async def customer(self, info: strawberry.Info) -> CustomerRef:
@@ -95,16 +95,14 @@ class CommLogEntry(Node):
     async def utility_account(self, info: strawberry.Info) -> UtilityAccountRef | None:
         from graph.accounts.types import UtilityAccount
 
-        if self.row.utility_account_id is None:
-            return None
-        return (await UtilityAccount.load_nodes(info, [self.row.utility_account_id]))[0]
+        return await node_or_none(UtilityAccount, info, self.row.utility_account_id)
 
     @strawberry.field(description="The letter (PDF) this entry is about, if any.")
     async def document(self, info: strawberry.Info) -> DocumentRef | None:
         from graph.commlog.letter_types import Document
 
         pk = self.row.document_id
-        return (await Document.load_nodes(info, [pk]))[0] if pk else None
+        return await node_or_none(Document, info, pk)
 
     @strawberry.field(description="Memos added to this entry, oldest first.")
     async def memos(self, info: strawberry.Info) -> list[CommLogMemo]:
@@ -127,11 +125,6 @@ class CommLogEntry(Node):
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
         return await load_converted(info, loaders.EntryById, ids, cls.from_row)
-
-
-async def _user(info: strawberry.Info, pk: int | None) -> User | None:
-    row = await info.context.loaders.of(admin_loaders.UserById).load(pk) if pk else None
-    return User.from_row(row) if row else None
 
 
 @strawberry.type(description="One notes-policy finding (seed 003), with the span of text it points at.")

@@ -45,6 +45,11 @@ class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global ID; pass it to `node(id:)`.")
 
 
+async def node_or_none(node_type: Any, info: strawberry.Info, pk: int | None) -> Any | None:
+    """One object of a Node type by primary key through its tenant-scoped loader; None for no key."""
+    return (await node_type.load_nodes(info, [pk]))[0] if pk is not None else None
+
+
 async def load_converted(
     info: strawberry.Info, batch: Callable[..., Awaitable[Any]], ids: list[int], convert: Callable[[Any], NodeType]
 ) -> list[NodeType | None]:
