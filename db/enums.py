@@ -200,3 +200,54 @@ class LedgerKind(enum.StrEnum):
     REFUND = "REFUND"
     RETURNED_PAYMENT = "RETURNED_PAYMENT"
     CREDIT_TRANSFER = "CREDIT_TRANSFER"  # a payer's money applied to another customer's invoice (hierarchy)
+
+
+class TicketKind(enum.StrEnum):
+    """A contact change's ticket tells the customer when it closes; a general one does not."""
+
+    CONTACT_CHANGE = "CONTACT_CHANGE"
+    GENERAL = "GENERAL"
+
+
+class TicketStatus(enum.StrEnum):
+    OPEN = "OPEN"
+    IN_PROGRESS = "IN_PROGRESS"
+    CLOSED = "CLOSED"
+
+
+class TicketQueue(enum.StrEnum):
+    ACCOUNT_SERVICING = "ACCOUNT_SERVICING"
+    BILLING = "BILLING"
+    ENROLLMENT = "ENROLLMENT"
+    CUSTOMER_CARE = "CUSTOMER_CARE"
+
+
+class TicketRequestType(enum.StrEnum):
+    """What a ticket asks for; also its resolution type when it closes (seed 004)."""
+
+    ACCOUNT_MANAGEMENT = "ACCOUNT_MANAGEMENT"
+    BILLING = "BILLING"
+    ENROLLMENT = "ENROLLMENT"
+    COMPLAINT = "COMPLAINT"
+    OTHER = "OTHER"
+
+
+class SupportChannel(enum.StrEnum):
+    EMAIL = "EMAIL"
+    PHONE = "PHONE"
+    CHAT = "CHAT"
+
+
+class TicketResolution(enum.StrEnum):
+    DONE = "DONE"
+    WONT_DO = "WONT_DO"
+    DUPLICATE = "DUPLICATE"
+    CANNOT_REPRODUCE = "CANNOT_REPRODUCE"
+
+
+class PlatformArea(enum.StrEnum):
+    ACCOUNT_MANAGEMENT = "ACCOUNT_MANAGEMENT"
+    BILLING = "BILLING"
+    ENROLLMENT = "ENROLLMENT"
+    PORTAL = "PORTAL"
+    OTHER = "OTHER"

@@ -35,8 +35,11 @@ from db.models.commlog import (
     Notification,
 )
 from db.models.customers import Customer, CustomerNameToken
+from db.models.tickets import AuthorizedContact, Ticket
 
 __all__ = [
+    "AuthorizedContact",
+    "Ticket",
     "Adjustment",
     "DeliveryRate",
     "IdempotencyKey",

@@ -1,6 +1,8 @@
 """Customers (account holders), their master/child hierarchy, and search keys."""
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from datetime import date
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, BigIntId, IntPk, TenantScoped, Timestamped
@@ -35,6 +37,12 @@ class Customer(TenantScoped, Timestamped, Base):
     master_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("customers.id"))
     # lower-cased billing and service addresses, searched with a trigram index
     address_key: Mapped[str] = mapped_column(Text, default="")
+    # settings (seed 000): billing preferences and the dunning exclusion
+    autopay: Mapped[bool] = mapped_column(default=False, server_default=false())
+    paperless: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # held out of dunning through this day (inclusive); past it the hold has expired by itself
+    dunning_hold_until: Mapped[date | None]
+    dunning_hold_reason: Mapped[str | None] = mapped_column(String(500))
 
     master: Mapped["Customer | None"] = relationship(
         remote_side="Customer.id", back_populates="children", lazy="raise"
