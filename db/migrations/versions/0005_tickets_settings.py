@@ -77,20 +77,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_tickets_client_id_status_id'), ['client_id', 'status', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_tickets_customer_id_status_id'), ['customer_id', 'status', 'id'], unique=False)
 
-    with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('autopay', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('paperless', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('dunning_hold_until', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('dunning_hold_reason', sa.String(length=500), nullable=True))
+    # Plain ADD COLUMN, not batch mode: on SQLite a batch would copy `customers` into a new
+    # table and drop the triggers that keep the address search index (migration 0001) in step.
+    op.add_column('customers', sa.Column('autopay', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('customers', sa.Column('paperless', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('customers', sa.Column('dunning_hold_until', sa.Date(), nullable=True))
+    op.add_column('customers', sa.Column('dunning_hold_reason', sa.String(length=500), nullable=True))
 
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.drop_column('dunning_hold_reason')
-        batch_op.drop_column('dunning_hold_until')
-        batch_op.drop_column('paperless')
-        batch_op.drop_column('autopay')
+    # DROP COLUMN in place (SQLite 3.35+), for the same reason as in upgrade().
+    for name in ('dunning_hold_reason', 'dunning_hold_until', 'paperless', 'autopay'):
+        op.execute(f'ALTER TABLE customers DROP COLUMN {name}')
 
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_tickets_customer_id_status_id'))
