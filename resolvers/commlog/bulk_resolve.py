@@ -6,20 +6,18 @@ INSERT ... SELECT joined to the client's customers or utility accounts, and writ
 is another INSERT ... SELECT over the results. No row passes through the ORM.
 """
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Integer, String, case, cast, func, insert, literal, literal_column, null
+from sqlalchemy import ColumnElement, Integer, case, cast, func, insert, literal, literal_column, null
 from sqlalchemy import or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
 
 from db.enums import AccountNumberType, BulkNoteOutcome, CommLogKind, EnrollmentStatus
-from db.models import BulkNoteJob, BulkNoteResult, CommLogEntry, Customer, UtilityAccount
-from resolvers.accounts.batches import STATUS_RANK
+from db.models import BulkNoteJob, BulkNoteResult, CommLogEntry
 from resolvers.context import RequestScope
+from resolvers.customers.account_numbers import NO_ACCOUNT_DETAIL, NOT_FOUND_DETAIL, json_rows, lookup
 from resolvers.scope import tenant_scoped
 
 # Entries by line: the numbers to look up, and those whose outcome is already known
@@ -27,11 +25,6 @@ from resolvers.scope import tenant_scoped
 Pending = dict[int, str]
 Known = dict[int, tuple[str, str, str]]
 RESULT_COLUMNS = ["job_id", "line", "account_number", "customer_id", "utility_account_id", "status", "outcome", "detail"]
-NOT_FOUND_DETAIL = {
-    AccountNumberType.CUSTOMER_NUMBER: "No customer with this number.",
-    AccountNumberType.LDC_ACCOUNT_NUMBER: "No utility account with this LDC number.",
-}
-NO_ACCOUNT_DETAIL = "The customer has no utility account, so no status."
 COUNTED = {
     BulkNoteOutcome.ADDED: "added", BulkNoteOutcome.SKIPPED_STATUS: "skipped_status",
     BulkNoteOutcome.NOT_FOUND: "not_found", BulkNoteOutcome.DUPLICATE: "duplicate", BulkNoteOutcome.INVALID: "invalid",
@@ -68,51 +61,17 @@ async def resolve_entries(
     only_statuses: Sequence[EnrollmentStatus] | None,
 ) -> None:
     """Write one result row per entry, in line order, resolved against the client's accounts: one statement."""
-    entries = _json_rows(scope, pending, "p", text=True)
-    number = entries.c.value
-    if number_type is AccountNumberType.LDC_ACCOUNT_NUMBER:
-        accounts = tenant_scoped(
-            select(UtilityAccount.id, UtilityAccount.customer_id, UtilityAccount.ldc_account_number, UtilityAccount.status),
-            UtilityAccount, scope,
-        ).subquery("ua")
-        joined = select().select_from(entries).outerjoin(accounts, accounts.c.ldc_account_number == number)
-        found = (accounts.c.customer_id, accounts.c.id, accounts.c.status)
-    else:
-        customers = tenant_scoped(select(Customer.id, Customer.number), Customer, scope).subquery("c")
-        primary = aliased(UtilityAccount, name="pa")
-        joined = (select().select_from(entries)
-                  .outerjoin(customers, customers.c.number == number)
-                  .outerjoin(primary, primary.id == _primary_account_id(scope, customers.c.id)))
-        found = (customers.c.id, primary.id, primary.status)
-    resolved = joined.add_columns(
-        literal(job_id, Integer), cast(entries.c.key, Integer).label("line"), number, *found,
+    entries = lookup(scope, pending, number_type)
+    found = (entries.customer_id, entries.utility_account_id, entries.status)
+    resolved = entries.select.add_columns(
+        literal(job_id, Integer), entries.line.label("line"), entries.number, *found,
         _outcome(found[0], found[2], only_statuses), _detail(found[0], found[2], number_type, only_statuses),
     )
-    given = _json_rows(scope, known, "k", text=False)
+    given = json_rows(scope, known, "k", text=False)
     fields = [given.c.value.op("->>")(literal_column(str(i))) for i in range(3)]
     already = select(literal(job_id, Integer), cast(given.c.key, Integer), fields[0], null(), null(), null(), *fields[1:])
     rows = union_all(resolved, already).order_by(literal_column("line"))
     await scope.db.execute(insert(BulkNoteResult).from_select(RESULT_COLUMNS, rows))
-
-
-def _json_rows(scope: RequestScope, by_line: dict[int, Any], name: str, *, text: bool) -> Any:
-    """A JSON object {line: value} as rows (key, value), read by the database from one parameter.
-
-    `text` values come back as SQL text (strings); otherwise as JSON, to be taken apart with `->>`.
-    """
-    payload = literal(json.dumps(by_line, separators=(",", ":")), String)
-    if _dialect(scope) == "postgresql":
-        function = func.json_each_text if text else func.json_each
-        return function(cast(payload, JSON)).table_valued("key", "value").alias(name)
-    return func.json_each(payload).table_valued("key", "value").alias(name)
-
-
-def _primary_account_id(scope: RequestScope, customer_id: ColumnElement[Any]) -> Any:
-    """The customer's primary account: the one the results grid shows (see accounts.batches)."""
-    account = aliased(UtilityAccount, name="rank_ua")
-    rank = case({EnrollmentStatus(s): i for i, s in enumerate(STATUS_RANK)}, value=account.status)
-    stmt = tenant_scoped(select(account.id), account, scope).where(account.customer_id == customer_id)
-    return stmt.order_by(rank, account.start_date.desc().nulls_last(), account.id).limit(1).scalar_subquery()
 
 
 def _skipped(status: ColumnElement[Any], only: Sequence[EnrollmentStatus] | None) -> ColumnElement[bool] | None:
