@@ -16,12 +16,14 @@ from graph.commlog.letter_types import Document, LetterTemplate, Notification
 from graph.commlog.types import CommLogEntry, CommLogMemo
 from graph.core.relay import Node, from_global_id
 from graph.customers.types import Customer
+from graph.tickets.types import AuthorizedContact, Ticket
 
 # Types reachable through `node`; each loads through its tenant-scoped DataLoader.
 NODE_TYPES: dict[str, Any] = {
     t.__name__: t for t in (Customer, UtilityAccount, Market, Utility, RatePlan, User, CommLogEntry, CommLogMemo, BulkNoteJob,
               Document, Notification, LetterTemplate, MarketTransaction, UsagePeriod,
-              Invoice, Payment, Adjustment, SpecialCharge)
+              Invoice, Payment, Adjustment, SpecialCharge,
+              Ticket, AuthorizedContact)
 }
 MAX_NODES = 100
 
