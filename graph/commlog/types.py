@@ -1,4 +1,4 @@
-"""GraphQL types of the communication log: entries, memos, policy findings, alerts."""
+"""GraphQL types of the communication log: entries, memos, policy findings."""
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Self
@@ -11,7 +11,7 @@ from db.enums import SortDirection as DbSortDirection
 from graph.admin.enums import CommLogKind
 from graph.admin.types import User, viewer_preferences
 from graph.commlog import loaders
-from graph.commlog.enums import AlertKind, AlertSeverity, FindingCode
+from graph.commlog.enums import FindingCode
 from graph.core.relay import (
     Connection,
     CursorShape,
@@ -139,20 +139,6 @@ class NoteFinding:
     def from_rule(cls, finding: note_policy.Finding) -> Self:
         return cls(code=FindingCode(finding.code.value), message=finding.message, field=finding.field,
                    start=finding.start, end=finding.end)
-
-
-@strawberry.type(description="Something every agent opening the customer should see first.")
-class AccountAlert:
-    kind: AlertKind = strawberry.field(description="What the alert is about.")  # type: ignore[valid-type]
-    severity: AlertSeverity = strawberry.field(description="How urgent it is.")  # type: ignore[valid-type]
-    message: str = strawberry.field(description="What to tell the agent.")
-    entry: CommLogEntry | None = strawberry.field(description="The communication-log entry behind it, if any.")
-
-
-def critical_alert(entry: models.CommLogEntry) -> AccountAlert:
-    text = entry.subject or entry.body or entry.reason or "Critical note"
-    return AccountAlert(kind=AlertKind.CRITICAL_NOTE, severity=AlertSeverity.CRITICAL, message=text,
-                        entry=CommLogEntry.from_row(entry))
 
 
 @strawberry.input(description="Which entries of a communication log to show.")

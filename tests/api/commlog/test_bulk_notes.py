@@ -316,9 +316,10 @@ class TestNote:
         payload = await bulk(api, tenant.lead, accounts=book.active.number, kind="NOTE", category="Dunning",
                              critical=True, body="Excluded from dunning until 2027.")
         assert payload["job"]["note"]["critical"] is True and payload["job"]["note"]["category"] == "Dunning"
-        alerts = await api.run('query($n: String!) { customer(number: $n) { alerts { message } } }',
+        alerts = await api.run('query($n: String!) { customer(number: $n) { alerts { kind message } } }',
                                {"n": book.active.number}, user=tenant.agent)
-        assert alerts["customer"]["alerts"] == [{"message": "Excluded from dunning until 2027."}]
+        notes = [a["message"] for a in alerts["customer"]["alerts"] if a["kind"] == "CRITICAL_NOTE"]
+        assert notes == ["Excluded from dunning until 2027."]
 
     async def test_empty_body_and_unknown_disposition_are_user_errors(self, api, tenant, book):
         empty = await bulk(api, tenant.lead, accounts=book.active.number, body="   ")

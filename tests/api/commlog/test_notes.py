@@ -21,7 +21,7 @@ CHECK = "query($input: NoteInput!) { checkNote(input: $input) { code field start
 LOG = """
 query($n: String!, $filter: CommLogFilter, $first: Int, $after: String, $order: SortDirection) {
   customer(number: $n) {
-    alerts { kind severity message entry { id } }
+    alerts { kind severity message subject { ... on CommLogEntry { id } } }
     communicationLog(filter: $filter, first: $first, after: $after, order: $order) {
       totalCount pageInfo { hasNextPage endCursor }
       edges { node { id kind subject critical memos { text createdBy { email } } } }

@@ -1,0 +1,71 @@
+"""Account alerts on the customer profile (seed 001): the AccountAlert type, what it points at, the field's body."""
+
+import asyncio
+from collections.abc import Callable
+from typing import Annotated, Any, Self
+
+import strawberry
+
+from db import models
+from db.base import utcnow
+from graph.accounts.types import UtilityAccount
+from graph.billing.loaders import AgingByCustomerId
+from graph.billing.payment_types import Payment
+from graph.billing.types import Invoice
+from graph.commlog.loaders import CriticalEntriesByCustomerId
+from graph.commlog.types import CommLogEntry
+from graph.core.enums import described_enum
+from graph.customers import loaders
+from graph.customers.types import Customer
+from graph.tickets.types import Ticket
+from resolvers.customers.alerts import alert_facts, subject_rows
+from resolvers.rules import alerts as rules
+
+AlertKind = described_enum(rules.AlertKind, "What an account alert is about.",
+                           {kind.name: text for kind, text in rules.KIND_DESCRIPTIONS.items()})
+AlertSeverity = described_enum(rules.AlertSeverity, "How urgent an account alert is.",
+                               {severity.name: text for severity, text in rules.SEVERITY_DESCRIPTIONS.items()})
+AlertSubject = Annotated[
+    CommLogEntry | Invoice | UtilityAccount | Payment | Ticket | Customer,
+    strawberry.union("AlertSubject", description="What an account alert points at."),
+]
+# How each kind of subject row becomes the object the API shows.
+SUBJECT_TYPES: dict[rules.SubjectKind, Callable[[Any], Any]] = {
+    rules.SubjectKind.NOTE: CommLogEntry.from_row,
+    rules.SubjectKind.INVOICE: Invoice.from_row,
+    rules.SubjectKind.UTILITY_ACCOUNT: UtilityAccount.from_row,
+    rules.SubjectKind.PAYMENT: Payment.from_row,
+    rules.SubjectKind.TICKET: Ticket.from_row,
+    rules.SubjectKind.CUSTOMER: Customer.from_row,
+}
+
+
+@strawberry.type(description="Something every agent opening the customer should see first.")
+class AccountAlert:
+    kind: AlertKind = strawberry.field(description="What the alert is about.")  # type: ignore[valid-type]
+    severity: AlertSeverity = strawberry.field(description="How urgent it is.")  # type: ignore[valid-type]
+    message: str = strawberry.field(description="What to tell the agent, with the amounts, dates and numbers involved.")
+    subject: AlertSubject | None = strawberry.field(
+        description="The object it points at: the critical note, the oldest past-due invoice, the utility account, "
+        "the returned payment, the ticket, or the customer itself (dunning hold)."
+    )
+
+    @classmethod
+    def of(cls, alert: rules.Alert, rows: dict[rules.Subject, Any]) -> Self:
+        row = rows.get(alert.subject) if alert.subject else None
+        subject = SUBJECT_TYPES[alert.subject.kind](row) if alert.subject and row is not None else None
+        return cls(kind=AlertKind(alert.kind.value), severity=AlertSeverity(alert.severity.value),
+                   message=alert.message, subject=subject)
+
+
+async def customer_alerts(info: strawberry.Info, customer: models.Customer) -> list[AccountAlert]:
+    """Three loaders, each one statement (or four) for every customer of the request."""
+    today = utcnow().date()
+    critical, aging, sources = await asyncio.gather(
+        info.context.loaders.of(CriticalEntriesByCustomerId).load(customer.id),
+        info.context.loaders.grouped(AgingByCustomerId).load((customer.id, today)),
+        info.context.loaders.grouped(loaders.AlertSourcesByCustomerId).load((customer.id, today)),
+    )
+    rows = subject_rows(customer, critical, sources)
+    found = rules.account_alerts(alert_facts(customer, critical, aging, sources), today)
+    return [AccountAlert.of(alert, rows) for alert in found]
