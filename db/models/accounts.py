@@ -124,6 +124,7 @@ class MarketTransaction(TenantScoped, Base):
         Index(None, "client_id", "reference", unique=True),
         Index(None, "utility_account_id", "id"),
         Index(None, "related_id"),
+        Index(None, "utility_account_id", "created_at", "id"),  # the customer timeline
     )
 
     id: Mapped[IntPk]
@@ -147,7 +148,11 @@ class EnrollmentStatusChange(TenantScoped, Base):
     """One change of a utility account's enrollment status, and the transaction that caused it."""
 
     __tablename__ = "enrollment_status_changes"
-    __table_args__ = (Index(None, "utility_account_id", "id"), Index(None, "market_transaction_id"))
+    __table_args__ = (
+        Index(None, "utility_account_id", "id"),
+        Index(None, "market_transaction_id"),
+        Index(None, "utility_account_id", "changed_at", "id"),  # the customer timeline
+    )
 
     id: Mapped[IntPk]
     utility_account_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("utility_accounts.id"))

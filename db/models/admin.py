@@ -35,7 +35,10 @@ class AuditEvent(TenantScoped, Base):
     """One row per mutation effect: who, what, which object, the from-to changes."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index(None, "client_id", "object_type", "object_id", "id"),)
+    __table_args__ = (
+        Index(None, "client_id", "object_type", "object_id", "id"),
+        Index(None, "client_id", "object_type", "object_id", "created_at", "id"),  # the customer timeline
+    )
 
     id: Mapped[IntPk]
     actor_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("users.id"))

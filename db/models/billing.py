@@ -59,6 +59,7 @@ class Invoice(TenantScoped, Base):
         Index(None, "customer_id", "due_on", "issued_on", "number"),
         Index(None, "client_id", "status", "due_on"),
         Index(None, "utility_account_id", "period_start"),
+        Index(None, "customer_id", "created_at", "id"),  # the customer timeline
     )
 
     id: Mapped[IntPk]
@@ -81,7 +82,12 @@ class InvoiceLine(TenantScoped, Base):
     """A charge on an invoice; a REVERSAL line is a credit (negative) pointing at the line it reverses."""
 
     __tablename__ = "invoice_lines"
-    __table_args__ = (Index(None, "invoice_id", "id"), Index(None, "reverses_line_id"))
+    __table_args__ = (
+        Index(None, "invoice_id", "id"),
+        Index(None, "reverses_line_id"),
+        # the customer timeline's reversals, through the customer's invoices, without reading the lines
+        Index(None, "invoice_id", "kind", "created_at", "id", "client_id"),
+    )
 
     id: Mapped[IntPk]
     invoice_id: Mapped[int] = _fk("invoices.id")
@@ -121,7 +127,8 @@ class Adjustment(TenantScoped, Base):
     """A debit or credit to the account, optionally against one invoice."""
 
     __tablename__ = "adjustments"
-    __table_args__ = (Index(None, "customer_id", "id"), Index(None, "invoice_id"))
+    __table_args__ = (Index(None, "customer_id", "id"), Index(None, "invoice_id"),
+                      Index(None, "customer_id", "created_at", "id"))  # the last: the customer timeline
 
     id: Mapped[IntPk]
     customer_id: Mapped[int] = _fk("customers.id")
@@ -139,7 +146,13 @@ class Payment(TenantScoped, Base):
     """Money received; what its allocations do not cover is `unapplied_cents` (credit)."""
 
     __tablename__ = "payments"
-    __table_args__ = (Index(None, "customer_id", "received_on", "id"), Index(None, "customer_id", "status", "unapplied_cents"))
+    __table_args__ = (
+        Index(None, "customer_id", "received_on", "id"),
+        Index(None, "customer_id", "status", "unapplied_cents"),
+        # the customer timeline: payments when recorded, and when returned
+        Index(None, "customer_id", "created_at", "id"),
+        Index(None, "customer_id", "returned_at", "id"),
+    )
 
     id: Mapped[IntPk]
     customer_id: Mapped[int] = _fk("customers.id")
@@ -163,7 +176,12 @@ class PaymentAllocation(TenantScoped, Base):
     """Part of a payment applied to an invoice. Never deleted: un-applying adds a negative row that `reverses_id` it."""
 
     __tablename__ = "payment_allocations"
-    __table_args__ = (Index(None, "payment_id", "id"), Index(None, "invoice_id", "id"))
+    __table_args__ = (
+        Index(None, "payment_id", "id"),
+        Index(None, "invoice_id", "id"),
+        # the customer timeline's allocations, through the customer's invoices, without reading the allocations
+        Index(None, "invoice_id", "created_at", "id", "client_id"),
+    )
 
     id: Mapped[IntPk]
     payment_id: Mapped[int] = _fk("payments.id")
@@ -177,7 +195,7 @@ class Refund(TenantScoped, Base):
     """Unapplied credit of a payment paid back to the customer."""
 
     __tablename__ = "refunds"
-    __table_args__ = (Index(None, "payment_id", "id"),)
+    __table_args__ = (Index(None, "payment_id", "id"), Index(None, "customer_id", "created_at", "id"))
 
     id: Mapped[IntPk]
     payment_id: Mapped[int] = _fk("payments.id")

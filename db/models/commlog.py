@@ -43,6 +43,7 @@ class CommLogEntry(TenantScoped, Base):
         Index(None, "utility_account_id", "id"),
         Index(None, "customer_id", "critical", "id"),
         Index(None, "bulk_job_id"),
+        Index(None, "customer_id", "created_at", "id"),  # the customer timeline
     )
 
     id: Mapped[IntPk]

@@ -52,6 +52,7 @@ class Ticket(TenantScoped, Base):
         Index(None, "client_id", "status", "id"),
         Index(None, "client_id", "assignee_id", "status", "id"),
         Index(None, "customer_id", "status", "id"),
+        Index(None, "customer_id", "created_at", "id"),  # the customer timeline
     )
 
     id: Mapped[IntPk]
