@@ -34,6 +34,8 @@ from db.models import (
 )
 from db.demo_accounts import add_account_history
 from db.demo_letters import seed_letter_templates
+from db.demo_settings import seed_demo_settings
+from db.demo_tickets import seed_demo_tickets
 from db.search_keys import address_key, name_key, name_tokens
 
 CLIENTS = [("lumen", "Lumen Energy"), ("keystone", "Keystone Power"), ("prairie", "Prairie Electric")]
@@ -143,6 +145,8 @@ async def seed(engine: AsyncEngine, customers: int = DEMO_CUSTOMERS, *, seed: in
                         await conn.execute(insert(model), batch.rows[model])
                 if progress:
                     progress(len(batch.rows.get(Customer, [])))
+            await seed_demo_tickets(conn, client_id, TODAY)
+            await seed_demo_settings(conn, client_id, TODAY)
         await _fix_sequences(conn)
 
 

@@ -27,22 +27,25 @@ from graph.commlog.queries import CommlogQueries
 from graph.commlog.subscriptions import CommlogSubscriptions
 from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
+from graph.customers.settings_mutations import CustomerSettingsMutations
 from graph.masking import MaskUnexpectedErrors
 from graph.nodes import NodeQueries
 from graph.settings import Settings
+from graph.tickets.mutations import TicketMutations
+from graph.tickets.queries import TicketQueries
 
 CACHE_SIZE = 1024  # distinct documents kept parsed and validated
 
 
 @strawberry.type(description="Read operations.")
 class Query(NodeQueries, AdminQueries, CustomerQueries, AccountQueries, CommlogQueries, BulkNoteQueries, LetterQueries,
-            BillingQueries):
+            BillingQueries, TicketQueries):
     pass
 
 
 @strawberry.type(description="Write operations. Each takes one `input` and returns a payload with `userErrors`.")
 class Mutation(CustomerMutations, AdminMutations, CommlogMutations, BulkNoteMutations, LetterMutations, AccountMutations,
-               BillingMutations):
+               BillingMutations, TicketMutations, CustomerSettingsMutations):
     pass
 
 

@@ -16,7 +16,9 @@ from resolvers.commlog import bulk_errors, letter_errors
 from resolvers.commlog import errors as commlog
 from resolvers.context import RequestScope
 from resolvers.customers import errors as customers
+from resolvers.customers import settings_errors
 from resolvers.errors import UserInputError
+from resolvers.tickets import errors as tickets
 
 P = TypeVar("P")
 
@@ -24,12 +26,14 @@ P = TypeVar("P")
 _DESCRIPTIONS: dict[str, str] = {
     **common.DESCRIPTIONS,
     **customers.DESCRIPTIONS,
+    **settings_errors.DESCRIPTIONS,
     **admin.DESCRIPTIONS,
     **commlog.DESCRIPTIONS,
     **bulk_errors.DESCRIPTIONS,
     **letter_errors.DESCRIPTIONS,
     **accounts.DESCRIPTIONS,
     **billing.DESCRIPTIONS,
+    **tickets.DESCRIPTIONS,
 }
 
 UserErrorCode = strawberry.enum(

@@ -23,6 +23,7 @@ from graph.core.relay import (
 from graph.customers import loaders
 from graph.customers.arguments import LogFilterArg, LogOrderArg, sort_direction
 from graph.customers.enums import CustomerKind
+from graph.tickets.enums import TicketStatus
 
 if TYPE_CHECKING:
     from graph.accounts.types import Address, UtilityAccount
@@ -30,13 +31,20 @@ if TYPE_CHECKING:
     from graph.billing.payment_types import Adjustment, Payment, SpecialCharge
     from graph.billing.types import AgingBuckets, ArHistoryEntry, Invoice, Money
     from graph.commlog.letter_types import Document, Notification
-    from graph.commlog.types import AccountAlert, CommLogEntry
+    from graph.commlog.types import CommLogEntry
+    from graph.customers.alerts import AccountAlert
+    from graph.customers.capabilities import CustomerActions
+    from graph.customers.settings_types import CustomerSettings
+    from graph.customers.timeline import ActivityItem, TimelineFilter
+    from graph.tickets.types import AuthorizedContact, Ticket
 
 UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.types")]
 AddressRef = Annotated["Address", strawberry.lazy("graph.accounts.types")]
 AuditEventRef = Annotated["AuditEvent", strawberry.lazy("graph.admin.types")]
 CommLogEntryRef = Annotated["CommLogEntry", strawberry.lazy("graph.commlog.types")]
-AccountAlertRef = Annotated["AccountAlert", strawberry.lazy("graph.commlog.types")]
+AccountAlertRef = Annotated["AccountAlert", strawberry.lazy("graph.customers.alerts")]
+CustomerActionsRef = Annotated["CustomerActions", strawberry.lazy("graph.customers.capabilities")]
+CustomerSettingsRef = Annotated["CustomerSettings", strawberry.lazy("graph.customers.settings_types")]
 DocumentRef = Annotated["Document", strawberry.lazy("graph.commlog.letter_types")]
 NotificationRef = Annotated["Notification", strawberry.lazy("graph.commlog.letter_types")]
 InvoiceRef = Annotated["Invoice", strawberry.lazy("graph.billing.types")]
@@ -46,6 +54,11 @@ SpecialChargeRef = Annotated["SpecialCharge", strawberry.lazy("graph.billing.pay
 ArHistoryEntryRef = Annotated["ArHistoryEntry", strawberry.lazy("graph.billing.types")]
 MoneyRef = Annotated["Money", strawberry.lazy("graph.billing.types")]
 AgingRef = Annotated["AgingBuckets", strawberry.lazy("graph.billing.types")]
+TicketRef = Annotated["Ticket", strawberry.lazy("graph.tickets.types")]
+AuthorizedContactRef = Annotated["AuthorizedContact", strawberry.lazy("graph.tickets.types")]
+ActivityItemRef = Annotated["ActivityItem", strawberry.lazy("graph.customers.timeline")]
+TimelineFilterArg = Annotated[Annotated["TimelineFilter", strawberry.lazy("graph.customers.timeline")] | None,
+                              strawberry.argument(description="Which kinds, and which period; default: everything.")]
 Rollup = Annotated[bool, strawberry.argument(description="Include the customers directly under this master (roll-up).")]
 
 NAME_CURSOR = CursorShape("name", (str, int))
@@ -125,12 +138,46 @@ class Customer(Node):
 
         return await log_connection(info, "customer_id", self.row.id, filter, sort_direction(order), first, after, last, before)
 
-    @strawberry.field(description="What every agent should see first on this customer: critical notes, newest first.")
+    @strawberry.field(
+        description="What every agent should see first on this customer: critical notes, past-due balance, pending "
+        "or accepted drops, an active dunning hold, returned payments (last 90 days), open tickets, renewals due "
+        "(60 days), pending transfers. By severity, then newest first."
+    )
     async def alerts(self, info: strawberry.Info) -> list[AccountAlertRef]:
-        from graph.commlog.loaders import CriticalEntriesByCustomerId
-        from graph.commlog.types import critical_alert
+        from graph.customers.alerts import customer_alerts
 
-        return [critical_alert(e) for e in await info.context.loaders.of(CriticalEntriesByCustomerId).load(self.row.id)]
+        return await customer_alerts(info, self.row)
+
+    @strawberry.field(
+        description="Which common tasks the viewer may perform on this customer, from the role rules the mutations "
+        "check: the common-tasks bar offers only these."
+    )
+    def viewer_can(self, info: strawberry.Info) -> CustomerActionsRef:
+        from graph.customers.capabilities import customer_actions
+
+        return customer_actions(info.context.scope.viewer.role)
+
+    @strawberry.field(
+        description="Everything that happened on the account in one list, newest first: communication log, invoices, "
+        "payments and allocations, adjustments, reversals, refunds, returned payments, market transactions, status "
+        "changes, tickets and audited changes. Ordered by when each was recorded; cursors span every source."
+    )
+    async def timeline(
+        self, info: strawberry.Info, filter: TimelineFilterArg = None, include_children: Rollup = False,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> Connection[ActivityItemRef]:
+        from graph.customers.timeline import timeline_connection
+
+        return await timeline_connection(info, self.row, filter, include_children, first, after, last, before)
+
+    @strawberry.field(description="Recent Activity: the head of `timeline` (this customer only, every kind).")
+    async def recent_activity(
+        self, info: strawberry.Info,
+        first: Annotated[int, strawberry.argument(description="How many items (0-50).")] = 10,
+    ) -> list[ActivityItemRef]:
+        from graph.customers.timeline import recent_activity
+
+        return await recent_activity(info, self.row, first)
 
     @strawberry.field(description="Letters generated for this customer (PDF documents), newest first.")
     async def documents(
@@ -218,6 +265,31 @@ class Customer(Node):
         from graph.billing.customer_fields import aging
 
         return await aging(info, self.row, include_children, as_of)
+
+    @strawberry.field(description="Billing settings (autopay, paperless) and the dunning hold in force (seed 000).")
+    def settings(self) -> CustomerSettingsRef:
+        from graph.customers.settings_fields import customer_settings
+
+        return customer_settings(self.row)
+
+    @strawberry.field(description="Service tickets about this customer, newest first.")
+    async def tickets(
+        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None,
+        statuses: Annotated[list[TicketStatus] | None, strawberry.argument(  # type: ignore[valid-type]
+            description="Only these statuses; default all.")] = None,
+    ) -> Connection[TicketRef]:
+        from graph.tickets.customer_fields import tickets
+
+        return await tickets(info, self.row.id, statuses, first, after, last, before)
+
+    @strawberry.field(description="People the holder allows to request changes on the account, oldest first.")
+    async def authorized_contacts(
+        self, info: strawberry.Info,
+        include_removed: Annotated[bool, strawberry.argument(description="Also list removed contacts.")] = False,
+    ) -> list[AuthorizedContactRef]:
+        from graph.tickets.customer_fields import authorized_contacts
+
+        return await authorized_contacts(info, self.row.id, include_removed)
 
     @classmethod
     def from_row(cls, row: models.Customer) -> Self:
