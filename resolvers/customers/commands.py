@@ -12,6 +12,7 @@ from resolvers import audit
 from resolvers.context import RequestScope
 from resolvers.customers.batches import MAX_HIERARCHY_DEPTH, trails_by_customer_ids
 from resolvers.customers.contact import normalize_email, normalize_phone
+from resolvers.customers.settings_errors import SettingsErrorCode
 from resolvers.customers.errors import CustomerErrorCode
 from resolvers.customers.queries import get_customer
 from resolvers.customers.search_index import reindex_address, reindex_name
@@ -72,6 +73,10 @@ async def update_customer(scope: RequestScope, customer_id: int, changes: dict[s
     ensure_allowed(scope, Action.UPDATE_CUSTOMER)
     cleaned = clean_changes(changes)
     customer = get_or_not_found(await get_customer(scope, customer_id), "Customer", ["input", "id"])
+    if customer.paperless and "email" in cleaned and not cleaned["email"]:
+        # paperless bills go by email: turn paperless off first (updateCustomerSettings)
+        message = "A paperless customer needs an email address; turn paperless off before removing it."
+        raise UserInputError(SettingsErrorCode.PAPERLESS_NEEDS_EMAIL, message, ["input", "email"])
     before = snapshot(customer, list(cleaned))
     for field, value in cleaned.items():
         setattr(customer, field, value)

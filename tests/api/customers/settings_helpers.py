@@ -5,7 +5,7 @@ from graph.core.relay import to_global_id
 
 STATE = """
 query($n: String!) { customer(number: $n) {
-  settings { autopay paperless dunningExcluded dunningHold { until reason active } }
+  email settings { autopay paperless dunningExcluded dunningHold { until reason active } }
   auditTrail(first: 20) { totalCount edges { node { action actor { email } changes { field from to } } } }
   communicationLog(first: 50, filter: {kinds: [SYSTEM]}) { totalCount edges { node {
     kind category subject body createdBy { email } } } }

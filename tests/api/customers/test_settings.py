@@ -22,6 +22,9 @@ MANY = """
 query($first: Int!) { customers(first: $first, search: {name: "settings reader"}) { edges { node {
   settings { autopay paperless dunningExcluded dunningHold { until reason active } } } } } }
 """
+CLEAR_EMAIL = """
+mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { email } userErrors { field code } } }
+"""
 RELEASE = """
 mutation($input: ReleaseDunningHoldInput!) { releaseDunningHold(input: $input) {
   customer { settings { dunningExcluded dunningHold { until } } } releasedHold { until reason active }
@@ -161,6 +164,19 @@ class TestUpdateSettings:
         state = await state_of(api, tenant.lead, customer)
         assert state["settings"]["autopay"] is False and state["settings"]["paperless"] is False
         assert untouched(state)
+
+    async def test_a_paperless_customers_email_cannot_be_removed(self, api, session, tenant):
+        # given a paperless customer
+        customer = await make_customer(session, tenant, email="paper.less@example.com")
+        await set_settings(session, customer, paperless=True)
+        await session.commit()
+        # when updateCustomer clears the email
+        payload = (await api.run(CLEAR_EMAIL, {"input": {"id": gid(customer), "email": None}},
+                                 user=tenant.agent))["updateCustomer"]
+        # then refused, the email kept, nothing audited
+        assert codes(payload) == [("PAPERLESS_NEEDS_EMAIL", ["input", "email"])]
+        state = await state_of(api, tenant.lead, customer)
+        assert state["email"] == "paper.less@example.com" and untouched(state)
 
     async def test_turning_paperless_off_needs_no_email(self, api, session, tenant):
         customer = await make_customer(session, tenant, email=None)
