@@ -1,4 +1,5 @@
-"""Error codes of bulk note inserts (unique across domains, as the one UserErrorCode needs)."""
+"""Error codes of bulk operations over an account list (bulk notes, bulk dunning holds); unique across domains,
+as the one UserErrorCode needs."""
 
 import enum
 
@@ -12,9 +13,9 @@ class BulkNoteErrorCode(enum.StrEnum):
 
 
 DESCRIPTIONS = {
-    BulkNoteErrorCode.NO_ACCOUNTS: "A bulk note needs accounts: upload a CSV file or type a list, with at least one number.",
+    BulkNoteErrorCode.NO_ACCOUNTS: "A bulk operation needs accounts: upload a CSV file or type a list, with at least one number.",
     BulkNoteErrorCode.BOTH_FILE_AND_LIST: "Give the accounts one way: a CSV file or a typed list, not both.",
     BulkNoteErrorCode.MALFORMED_ACCOUNT_LIST: "The account list cannot be read; the message names the line to fix.",
-    BulkNoteErrorCode.TOO_MANY_ACCOUNTS: "The account list is longer than one bulk note allows; split it.",
+    BulkNoteErrorCode.TOO_MANY_ACCOUNTS: "The account list is longer than one bulk operation allows; split it.",
     BulkNoteErrorCode.IDEMPOTENCY_KEY_REUSED: "The idempotency key was already used for a different bulk note request.",
 }
