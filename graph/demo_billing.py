@@ -2,15 +2,15 @@
 
 import random
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.demo import CLIENTS, TODAY
 from db.engine import make_sessionmaker, make_write_sessionmaker
 from db.enums import PaymentMethod
-from db.models import Invoice
+from db.models import Invoice, InvoiceLine, LedgerEntry, Payment, PaymentAllocation
 from graph.auth import user_scope
 from resolvers.billing.billing_run import RunRequest, run_billing
 from resolvers.billing.payments import PaymentRequest, post_payment
@@ -42,6 +42,7 @@ async def bill_demo(engine: AsyncEngine, customers: int) -> None:
             async with make_write_sessionmaker(engine)() as session, session.begin():
                 await run_billing(scope.with_session(session), RunRequest(start, end, issued))
         await _pay_some(engine, scope, random.Random(slug))
+        await _record_as_of_their_days(engine, scope.tenant_id)
 
 
 async def _pay_some(engine: AsyncEngine, scope, rng: random.Random) -> None:
@@ -56,3 +57,22 @@ async def _pay_some(engine: AsyncEngine, scope, rng: random.Random) -> None:
                                      method=rng.choice(list(PaymentMethod)), received_on=TODAY - timedelta(days=3))
             async with make_write_sessionmaker(engine)() as session, session.begin():
                 await post_payment(scope.with_session(session), request)
+
+
+async def _record_as_of_their_days(engine: AsyncEngine, client_id: int) -> None:
+    """The run records its rows now; the demo's months are in the past. Stamp invoices with their issue
+    day and payments with the day received, so the timeline and AR history read like a real account's."""
+    async with make_write_sessionmaker(engine)() as session, session.begin():
+        for model, day in ((Invoice, Invoice.issued_on), (Payment, Payment.received_on)):
+            rows = (await session.execute(select(model.id, day).where(model.client_id == client_id))).all()
+            if rows:  # an ORM bulk UPDATE by primary key: one executemany
+                at = [{"id": pk, "created_at": datetime.combine(d, time(9), timezone.utc)} for pk, d in rows]
+                await session.execute(update(model), at)
+        for child, parent, key in ((InvoiceLine, Invoice, InvoiceLine.invoice_id),
+                                   (PaymentAllocation, Payment, PaymentAllocation.payment_id)):
+            when = select(parent.created_at).where(parent.id == key).scalar_subquery()
+            await session.execute(update(child).where(child.client_id == client_id).values(created_at=when))
+        for parent, key in ((Invoice, LedgerEntry.invoice_id), (Payment, LedgerEntry.payment_id)):
+            when = select(parent.created_at).where(parent.id == key).scalar_subquery()
+            await session.execute(update(LedgerEntry).where(LedgerEntry.client_id == client_id, key.is_not(None))
+                                  .values(created_at=when))

@@ -55,7 +55,7 @@ async def test_tiny_seeds_work(tmp_path, customers):
 
 
 async def test_demo_invoices_come_from_the_billing_run_and_keep_the_books(tmp_path):
-    from db.models import Invoice
+    from db.models import Invoice, Payment
     from graph.demo_billing import bill_demo, demo_periods
     from tests.billing_invariants import assert_invariants
 
@@ -64,8 +64,13 @@ async def test_demo_invoices_come_from_the_billing_run_and_keep_the_books(tmp_pa
     async with make_sessionmaker(engine)() as s:
         statuses = dict((await s.execute(select(Invoice.status, func.count()).group_by(Invoice.status))).all())
         periods = set((await s.execute(select(Invoice.period_start).distinct())).scalars())
+        unstamped = [(i.issued_on, i.created_at) for i in (await s.execute(select(Invoice))).scalars()
+                     if i.created_at.date() != i.issued_on]
+        unstamped += [(p.received_on, p.created_at) for p in (await s.execute(select(Payment))).scalars()
+                      if p.created_at.date() != p.received_on]
         for client_id in set((await s.execute(select(Client.id))).scalars()):
             await assert_invariants(s, client_id)
     await engine.dispose()
     assert {str(k) for k in statuses} >= {"OPEN", "PAID", "PARTIALLY_PAID"}
     assert periods == {start for start, _end, _issued in demo_periods()}
+    assert unstamped == [], "demo invoices and payments are recorded on their own day, not the seeding day"
