@@ -1,4 +1,4 @@
-"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, export-schema."""
+"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, purge-keys, export-schema."""
 
 import argparse
 import asyncio
@@ -38,6 +38,10 @@ def parser() -> argparse.ArgumentParser:
     drops.add_argument("--today", type=date.fromisoformat, default=None,
                        help="the day to apply, YYYY-MM-DD (default: today, UTC)")
     drops.set_defaults(run=apply_drops_command)
+    purge = commands.add_parser("purge-keys", help="delete idempotency keys past their retention (run daily)")
+    purge.add_argument("--older-than-hours", type=int, default=48,
+                       help="age of the keys to delete, at least 24 (default 48)")
+    purge.set_defaults(run=purge_keys_command)
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", type=Path, default=None, help="file to write (default: print to stdout)")
     export.set_defaults(run=export_command)
@@ -140,6 +144,29 @@ def apply_drops_command(args: argparse.Namespace) -> None:
     dropped = asyncio.run(run())
     for slug, count in dropped.items():
         print(f"csrgraph: {slug}: {count} accounts dropped", file=sys.stderr)
+
+
+def purge_keys_command(args: argparse.Namespace) -> int:
+    from db.engine import make_engine, make_write_sessionmaker
+    from resolvers.billing.key_retention import purge_keys
+
+    settings = Settings.from_environ()
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        try:
+            async with make_write_sessionmaker(engine)() as session, session.begin():
+                return await purge_keys(session, timedelta(hours=args.older_than_hours))
+        finally:
+            await engine.dispose()
+
+    try:
+        purged = asyncio.run(run())
+    except ValueError as error:
+        print(f"csrgraph: {error}", file=sys.stderr)
+        return 2
+    print(f"csrgraph: {purged} idempotency keys purged", file=sys.stderr)
+    return 0
 
 
 def token_command(args: argparse.Namespace) -> int:
