@@ -9,6 +9,7 @@ from db.base import utcnow
 from graph.billing import loaders
 from graph.billing.enums import LedgerKind
 from graph.billing.payment_types import Adjustment, Payment, SpecialCharge
+from graph.billing.selection import node_field_names
 from graph.billing.types import AgingBuckets, ArHistoryEntry, Invoice, Money
 from graph.core.relay import (
     Connection,
@@ -18,22 +19,29 @@ from graph.core.relay import (
     to_global_id,
 )
 from resolvers.billing.ar_history import HistoryRow, Window
+from resolvers.billing.lists import Prefetch
 from resolvers.rules.aging import combine
 
 ID_CURSOR = CursorShape("billing-id", (int,))
 HISTORY_CURSOR = CursorShape("ar-history", (date, int))
 LISTS = {
-    "invoices": (loaders.InvoicePagesByCustomerId, loaders.InvoiceCountByCustomerId, Invoice.from_row),
-    "payments": (loaders.PaymentPagesByCustomerId, loaders.PaymentCountByCustomerId, Payment.from_row),
+    "invoices": (loaders.InvoicePagesByCustomerId, loaders.InvoiceCountByCustomerId, Invoice.from_loaded),
+    "payments": (loaders.PaymentPagesByCustomerId, loaders.PaymentCountByCustomerId, Payment.from_loaded),
     "adjustments": (loaders.AdjustmentPagesByCustomerId, loaders.AdjustmentCountByCustomerId, Adjustment.from_row),
     "special_charges": (loaders.SpecialChargePagesByCustomerId, loaders.SpecialChargeCountByCustomerId, SpecialCharge.from_row),
 }
+# Children a list's page loads along (in its own batch) when the query selects them on the nodes.
+PREFETCHABLE = {"invoices": ("lines", "allocations"), "payments": ("allocations",)}
 
 
 async def billing_list(info: strawberry.Info, name: str, customer_id: int, *paging: Any) -> Connection[Any]:
     pages, counts, convert = LISTS[name]
     request = page_request(*paging, ID_CURSOR)
-    page = await info.context.loaders.grouped(pages).load((customer_id, request))
+    argument: Any = request
+    if name in PREFETCHABLE:
+        selected = node_field_names(info)
+        argument = (request, Prefetch(**{child: child in selected for child in PREFETCHABLE[name]}))
+    page = await info.context.loaders.grouped(pages).load((customer_id, argument))
     return to_connection(page, ID_CURSOR, convert, lambda: info.context.loaders.of(counts).load(customer_id))
 
 
@@ -60,8 +68,11 @@ async def _ids(info: strawberry.Info, customer: Any, include_children: bool) -> 
 
 
 async def balance(info: strawberry.Info, customer: Any, include_children: bool) -> Money:
+    # Through the aging loader, whose rows carry the balance: with pastDue or aging, one statement for all.
+    day = utcnow().date()
     ids = await _ids(info, customer, include_children)
-    return Money.of(sum(await info.context.loaders.of(loaders.BalanceByCustomerId).load_many(ids)))
+    rows = await info.context.loaders.grouped(loaders.AgingByCustomerId).load_many([(i, day) for i in ids])
+    return Money.of(sum(r.balance_cents for r in rows))
 
 
 async def aging(info: strawberry.Info, customer: Any, include_children: bool, as_of: date | None) -> AgingBuckets:

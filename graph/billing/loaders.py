@@ -9,11 +9,8 @@ InvoiceById = batches.invoices_by_ids
 PaymentById = batches.payments_by_ids
 AdjustmentById = batches.adjustments_by_ids
 SpecialChargeById = batches.special_charges_by_ids
-BalanceByCustomerId = batches.balances_by_customer_ids
 ChildIdsByMasterId = batches.child_ids_by_master_ids
-AgingByCustomerId = batches.aging_by_customer_ids  # grouped by as-of day
-InvoicePagesByCustomerId = lists.invoice_pages
-PaymentPagesByCustomerId = lists.payment_pages
+AgingByCustomerId = batches.aging_by_customer_ids  # grouped by as-of day; Standing rows carry the balance too
 AdjustmentPagesByCustomerId = lists.adjustment_pages
 SpecialChargePagesByCustomerId = lists.special_charge_pages
 InvoiceCountByCustomerId = lists.invoice_counts
@@ -29,3 +26,13 @@ async def HistoryPagesByCustomerId(scope, ids, argument):
 
 async def HistoryCountByCustomerId(scope, ids, window):
     return await ar_history.history_counts(scope, ids, window)
+
+
+async def InvoicePagesByCustomerId(scope, ids, argument):
+    request, prefetch = argument  # grouped by (page request, children to prefetch)
+    return await lists.invoice_pages(scope, ids, request, prefetch)
+
+
+async def PaymentPagesByCustomerId(scope, ids, argument):
+    request, prefetch = argument  # grouped by (page request, children to prefetch)
+    return await lists.payment_pages(scope, ids, request, prefetch)

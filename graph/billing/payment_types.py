@@ -17,6 +17,7 @@ from graph.billing.enums import (
 )
 from graph.billing.types import Invoice, Money, PaymentAllocation
 from graph.core.relay import Node, load_converted, to_global_id
+from resolvers.billing.lists import WithChildren
 
 
 @strawberry.type(description="Money received from a customer, and where it went.")
@@ -32,9 +33,17 @@ class Payment(Node):
     unapplied_amount: Money = strawberry.field(description="Credit not applied to any invoice (nor refunded).")
     returned_reason: str | None = strawberry.field(description="Why it was returned, if it was.")
     row: strawberry.Private[models.Payment]
+    # Set when the page prefetched them (see customer_fields.PREFETCHABLE); None: load on demand.
+    loaded_allocations: strawberry.Private[list[PaymentAllocation] | None] = None
 
+    # A sync resolver on purpose, as Invoice.lines: prefetched allocations complete without an await.
     @strawberry.field(description="Its allocations to invoices, in order; negative ones take earlier ones back.")
-    async def allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
+    def allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
+        if self.loaded_allocations is not None:
+            return self.loaded_allocations
+        return self._load_allocations(info)  # type: ignore[return-value]  # graphql-core awaits it
+
+    async def _load_allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
         rows = await info.context.loaders.of(loaders.AllocationsByPaymentId).load(self.row.id)
         return [PaymentAllocation.from_row(r) for r in rows]
 
@@ -45,6 +54,14 @@ class Payment(Node):
                    mode=AllocationMode(row.mode.value), scope=PaymentScope(row.scope.value),
                    status=PaymentStatus(row.status.value), unapplied_amount=Money.of(row.unapplied_cents),
                    returned_reason=row.returned_reason, row=row)
+
+    @classmethod
+    def from_loaded(cls, item: WithChildren) -> Self:
+        """A payment of a page, with the allocations the page prefetched."""
+        payment = cls.from_row(item.row)
+        if item.allocations is not None:
+            payment.loaded_allocations = [PaymentAllocation.from_row(r) for r in item.allocations]
+        return payment
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:

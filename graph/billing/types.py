@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
@@ -10,6 +11,7 @@ from db import models
 from graph.billing import loaders
 from graph.billing.enums import InvoiceLineKind, InvoiceStatus, LedgerKind
 from graph.core.relay import Node, load_converted, to_global_id
+from resolvers.billing.lists import WithChildren
 from resolvers.rules.aging import AgingBuckets as AgingRow
 from resolvers.rules.money import CURRENCY, to_decimal
 
@@ -26,7 +28,13 @@ class Money:
 
     @classmethod
     def of(cls, cents: int) -> "Money":
-        return cls(amount=to_decimal(cents), currency=CURRENCY)
+        return _money_of(cents)
+
+
+@lru_cache(maxsize=4096)
+def _money_of(cents: int) -> Money:
+    # Shared, never mutated: views repeat a few amounts (line totals, fees) hundreds of times per response.
+    return Money(amount=to_decimal(cents), currency=CURRENCY)
 
 
 @strawberry.type(description="A charge (or, for REVERSAL, a credit) on an invoice.")
@@ -77,13 +85,28 @@ class Invoice(Node):
     total: Money = strawberry.field(description="The total as billed.")
     open_amount: Money = strawberry.field(description="What is still owed on it.")
     row: strawberry.Private[models.Invoice]
+    # Set when the page prefetched them (see customer_fields.PREFETCHABLE); None: load on demand.
+    loaded_lines: strawberry.Private[list[InvoiceLine] | None] = None
+    loaded_allocations: strawberry.Private[list[PaymentAllocation] | None] = None
 
+    # Sync resolvers on purpose: with prefetched children graphql-core completes the list at once, where an
+    # async resolver costs a task and an await per invoice. Otherwise they return the loader's awaitable.
     @strawberry.field(description="Its lines, in order (reversal credit lines last).")
-    async def lines(self, info: strawberry.Info) -> list[InvoiceLine]:
-        return [InvoiceLine.from_row(r) for r in await info.context.loaders.of(loaders.LinesByInvoiceId).load(self.row.id)]
+    def lines(self, info: strawberry.Info) -> list[InvoiceLine]:
+        if self.loaded_lines is not None:
+            return self.loaded_lines
+        return self._load_lines(info)  # type: ignore[return-value]  # graphql-core awaits it
 
     @strawberry.field(description="Payments applied to it, and any taken back, in order.")
-    async def allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
+    def allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
+        if self.loaded_allocations is not None:
+            return self.loaded_allocations
+        return self._load_allocations(info)  # type: ignore[return-value]  # graphql-core awaits it
+
+    async def _load_lines(self, info: strawberry.Info) -> list[InvoiceLine]:
+        return [InvoiceLine.from_row(r) for r in await info.context.loaders.of(loaders.LinesByInvoiceId).load(self.row.id)]
+
+    async def _load_allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
         rows = await info.context.loaders.of(loaders.AllocationsByInvoiceId).load(self.row.id)
         return [PaymentAllocation.from_row(r) for r in rows]
 
@@ -97,6 +120,16 @@ class Invoice(Node):
                    period_end=row.period_end, issued_on=row.issued_on, due_on=row.due_on,
                    status=InvoiceStatus(row.status.value), total=Money.of(row.total_cents),
                    open_amount=Money.of(row.open_cents), row=row)
+
+    @classmethod
+    def from_loaded(cls, item: WithChildren) -> Self:
+        """An invoice of a page, with the children the page prefetched."""
+        invoice = cls.from_row(item.row)
+        if item.lines is not None:
+            invoice.loaded_lines = [InvoiceLine.from_row(r) for r in item.lines]
+        if item.allocations is not None:
+            invoice.loaded_allocations = [PaymentAllocation.from_row(r) for r in item.allocations]
+        return invoice
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:

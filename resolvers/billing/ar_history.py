@@ -4,10 +4,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Date, Integer, Row, Select, bindparam, func, select, tuple_
 
 from db.models import LedgerEntry
+from resolvers.billing.statements import reused
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest
 from resolvers.scope import tenant_scoped
@@ -15,7 +17,7 @@ from resolvers.scope import tenant_scoped
 
 @dataclass(frozen=True, slots=True)
 class HistoryRow:
-    entry: LedgerEntry
+    entry: Row[Any]  # a ledger entry as a read-only row (same attribute names as LedgerEntry): no ORM entity to build
     balance_cents: int  # the customer's balance after this entry
 
 
@@ -32,35 +34,62 @@ def key_of(row: HistoryRow) -> tuple[date, int]:
 async def history_pages(scope: RequestScope, customer_ids: Sequence[int], request: PageRequest,
                         window: Window) -> list[Page[HistoryRow]]:
     """One page per customer in one statement: the running sum is taken over the whole ledger, then windowed."""
-    order = (LedgerEntry.effective_on, LedgerEntry.id)
-    running = func.sum(LedgerEntry.amount_cents).over(partition_by=LedgerEntry.customer_id, order_by=order).label("balance")
-    inner = tenant_scoped(select(LedgerEntry.id, running).where(LedgerEntry.customer_id.in_(customer_ids)), LedgerEntry, scope)
-    sums = inner.subquery()
-    stmt = select(LedgerEntry, sums.c.balance).join(sums, sums.c.id == LedgerEntry.id)
-    stmt = _windowed(stmt, window, request)
-    forward = not request.backwards
-    ordering = [c.asc() if forward else c.desc() for c in order]
-    rank = func.row_number().over(partition_by=LedgerEntry.customer_id, order_by=ordering).label("rank")
-    ranked = stmt.add_columns(rank).subquery()
-    outer = select(ranked).where(ranked.c.rank <= request.size + 1).order_by(ranked.c.rank)
+    bounds = _Bounds.of(window, request)
+    backwards = request.backwards
+    stmt = reused(scope, ("ar-history", bounds, backwards), lambda s: _pages_statement(s, bounds, backwards))
+    params = {"customer_ids": list(customer_ids), "limit": request.size + 1, **bounds.params(window, request)}
     by_customer: dict[int, list[HistoryRow]] = defaultdict(list)
-    for row in (await scope.db.execute(outer)).mappings():
-        entry = LedgerEntry(**{c.key: row[c.key] for c in LedgerEntry.__table__.columns})
-        by_customer[entry.customer_id].append(HistoryRow(entry, int(row["balance"])))
+    for row in (await scope.db.execute(stmt, params)).all():
+        by_customer[row.customer_id].append(HistoryRow(row, int(row.balance)))
     return [_page(by_customer.get(k, []), request) for k in customer_ids]
 
 
-def _windowed(stmt, window: Window, request: PageRequest):
-    if window.start:
-        stmt = stmt.where(LedgerEntry.effective_on >= window.start)
-    if window.end:
-        stmt = stmt.where(LedgerEntry.effective_on <= window.end)
-    key = tuple_(LedgerEntry.effective_on, LedgerEntry.id)
-    if request.after is not None:
-        stmt = stmt.where(key > tuple_(*request.after))
-    if request.before is not None:
-        stmt = stmt.where(key < tuple_(*request.before))
-    return stmt
+def _pages_statement(scope: RequestScope, bounds: "_Bounds", backwards: bool) -> Select[Any]:
+    order = (LedgerEntry.effective_on, LedgerEntry.id)
+    running = func.sum(LedgerEntry.amount_cents).over(partition_by=LedgerEntry.customer_id, order_by=order)
+    running = running.label("balance")
+    customers = LedgerEntry.customer_id.in_(bindparam("customer_ids", expanding=True))
+    sums = tenant_scoped(select(LedgerEntry.id, running).where(customers), LedgerEntry, scope).subquery()
+    stmt = bounds.apply(select(*LedgerEntry.__table__.columns, sums.c.balance).join(sums, sums.c.id == LedgerEntry.id))
+    ordering = [c.desc() if backwards else c.asc() for c in order]
+    rank = func.row_number().over(partition_by=LedgerEntry.customer_id, order_by=ordering).label("rank")
+    ranked = stmt.add_columns(rank).subquery()
+    return select(ranked).where(ranked.c.rank <= bindparam("limit")).order_by(ranked.c.rank)
+
+
+@dataclass(frozen=True, slots=True)
+class _Bounds:
+    """Which of the window's days and the page's cursors are given: the shape of the statement's filter."""
+
+    start: bool
+    end: bool
+    after: bool
+    before: bool
+
+    @classmethod
+    def of(cls, window: Window, request: PageRequest) -> "_Bounds":
+        return cls(window.start is not None, window.end is not None, request.after is not None,
+                   request.before is not None)
+
+    def apply(self, stmt: Any) -> Any:
+        day, key = LedgerEntry.effective_on, tuple_(LedgerEntry.effective_on, LedgerEntry.id)
+        if self.start:
+            stmt = stmt.where(day >= bindparam("start", type_=Date))
+        if self.end:
+            stmt = stmt.where(day <= bindparam("end", type_=Date))
+        if self.after:
+            stmt = stmt.where(key > tuple_(bindparam("after_on", type_=Date), bindparam("after_id", type_=Integer)))
+        if self.before:
+            stmt = stmt.where(key < tuple_(bindparam("before_on", type_=Date), bindparam("before_id", type_=Integer)))
+        return stmt
+
+    def params(self, window: Window, request: PageRequest) -> dict[str, Any]:
+        given = {"start": window.start, "end": window.end}
+        if request.after is not None:
+            given["after_on"], given["after_id"] = request.after
+        if request.before is not None:
+            given["before_on"], given["before_id"] = request.before
+        return {k: v for k, v in given.items() if v is not None}
 
 
 def _page(rows: list[HistoryRow], request: PageRequest) -> Page[HistoryRow]:
@@ -73,9 +102,10 @@ def _page(rows: list[HistoryRow], request: PageRequest) -> Page[HistoryRow]:
 
 
 async def history_counts(scope: RequestScope, customer_ids: Sequence[int], window: Window) -> list[int]:
+    bounds = _Bounds.of(window, PageRequest())
     stmt = select(LedgerEntry.customer_id, func.count()).where(LedgerEntry.customer_id.in_(customer_ids))
-    stmt = _windowed(stmt, window, PageRequest())
-    found = dict((await scope.db.execute(tenant_scoped(stmt.group_by(LedgerEntry.customer_id), LedgerEntry, scope))).all())
+    stmt = tenant_scoped(bounds.apply(stmt).group_by(LedgerEntry.customer_id), LedgerEntry, scope)
+    found = dict((await scope.db.execute(stmt, bounds.params(window, PageRequest()))).all())
     return [found.get(k, 0) for k in customer_ids]
 
 

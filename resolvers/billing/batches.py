@@ -2,10 +2,11 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Row, bindparam, cast, func, null, select, union_all
 
 from db.models import (
     Adjustment,
@@ -16,6 +17,7 @@ from db.models import (
     PaymentAllocation,
     SpecialCharge,
 )
+from resolvers.billing.statements import reused
 from resolvers.context import RequestScope
 from resolvers.rules.aging import AgingBuckets, age
 from resolvers.scope import tenant_scoped
@@ -29,16 +31,34 @@ async def _grouped(scope: RequestScope, model: Any, column: Any, keys: Sequence[
     return [found.get(k, []) for k in keys]
 
 
-async def lines_by_invoice_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[InvoiceLine]]:
-    return await _grouped(scope, InvoiceLine, InvoiceLine.invoice_id, ids, [InvoiceLine.id])
+async def _grouped_rows(scope: RequestScope, model: Any, column: Any, keys: Sequence[int]) -> list[list[Row[Any]]]:
+    """Like `_grouped`, but plain Core rows (same attribute names, read-only) from a reused statement (see
+    statements.py): views read many of these, and ORM entities cost several times more than the rows."""
+    stmt = reused(scope, ("children", model.__tablename__, column.key), lambda s: _children_statement(s, model, column))
+    found: dict[int, list[Row[Any]]] = defaultdict(list)
+    for row in (await scope.db.execute(stmt, {"keys": list(keys)})).all():
+        found[getattr(row, column.key)].append(row)
+    return [found.get(k, []) for k in keys]
 
 
-async def allocations_by_invoice_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[PaymentAllocation]]:
-    return await _grouped(scope, PaymentAllocation, PaymentAllocation.invoice_id, ids, [PaymentAllocation.id])
+def _children_statement(scope: RequestScope, model: Any, column: Any) -> Any:
+    stmt = select(*model.__table__.columns).where(column.in_(bindparam("keys", expanding=True))).order_by(model.id)
+    return tenant_scoped(stmt, model, scope)
 
 
-async def allocations_by_payment_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[PaymentAllocation]]:
-    return await _grouped(scope, PaymentAllocation, PaymentAllocation.payment_id, ids, [PaymentAllocation.id])
+async def lines_by_invoice_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Row[Any]]]:
+    """Each invoice's lines (read-only rows shaped like InvoiceLine), in id order."""
+    return await _grouped_rows(scope, InvoiceLine, InvoiceLine.invoice_id, ids)
+
+
+async def allocations_by_invoice_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Row[Any]]]:
+    """Each invoice's allocations (read-only rows shaped like PaymentAllocation), in id order."""
+    return await _grouped_rows(scope, PaymentAllocation, PaymentAllocation.invoice_id, ids)
+
+
+async def allocations_by_payment_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Row[Any]]]:
+    """Each payment's allocations (read-only rows shaped like PaymentAllocation), in id order."""
+    return await _grouped_rows(scope, PaymentAllocation, PaymentAllocation.payment_id, ids)
 
 
 async def invoices_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Invoice | None]:
@@ -58,22 +78,42 @@ async def special_charges_by_ids(scope: RequestScope, ids: Sequence[int]) -> lis
     return [r[0] if r else None for r in rows]
 
 
-async def balances_by_customer_ids(scope: RequestScope, ids: Sequence[int]) -> list[int]:
-    """Each customer's balance: the sum of its ledger."""
-    stmt = select(LedgerEntry.customer_id, func.sum(LedgerEntry.amount_cents)).where(
-        LedgerEntry.customer_id.in_(ids)).group_by(LedgerEntry.customer_id)
-    found = dict((await scope.db.execute(tenant_scoped(stmt, LedgerEntry, scope))).all())
-    return [int(found.get(k) or 0) for k in ids]
+@dataclass(frozen=True, slots=True)
+class Standing(AgingBuckets):
+    """A customer's aging with its balance alongside: an AR header shows both, so one statement reads both."""
+
+    balance_cents: int = 0  # the sum of the customer's whole ledger
 
 
-async def aging_by_customer_ids(scope: RequestScope, ids: Sequence[int], as_of: date) -> list[AgingBuckets]:
-    """Open amounts by due date per customer, bucketed as of a day."""
-    stmt = select(Invoice.customer_id, Invoice.due_on, func.sum(Invoice.open_cents)).where(
-        Invoice.customer_id.in_(ids), Invoice.open_cents > 0).group_by(Invoice.customer_id, Invoice.due_on)
+async def aging_by_customer_ids(scope: RequestScope, ids: Sequence[int], as_of: date) -> list[Standing]:
+    """Open amounts by due date per customer, bucketed as of a day, and each customer's balance.
+
+    One UNION ALL (ledger sums have no due date) instead of a statement, a loader and a session for each.
+    """
+    stmt = reused(scope, "standing", _standing_statement)
+    balances: dict[int, int] = {}
     items: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    for customer_id, due_on, cents in (await scope.db.execute(tenant_scoped(stmt, Invoice, scope))).all():
-        items[customer_id].append((due_on, int(cents)))
-    return [age(items.get(k, []), as_of) for k in ids]
+    params = {"ledger_ids": list(ids), "invoice_ids": list(ids)}  # one expanding parameter per use
+    for customer_id, due_on, cents in await scope.db.execute(stmt, params):
+        if due_on is None:
+            balances[customer_id] = int(cents or 0)
+        else:
+            items[customer_id].append((due_on, int(cents)))
+    return [Standing(**_fields_of(age(items.get(k, []), as_of)), balance_cents=balances.get(k, 0)) for k in ids]
+
+
+def _standing_statement(scope: RequestScope) -> Any:
+    ledger = tenant_scoped(select(LedgerEntry.customer_id, cast(null(), Date).label("due_on"),
+                                  func.sum(LedgerEntry.amount_cents).label("cents")), LedgerEntry, scope)
+    ledger = ledger.where(LedgerEntry.customer_id.in_(bindparam("ledger_ids", expanding=True)))
+    open_items = tenant_scoped(select(Invoice.customer_id, Invoice.due_on, func.sum(Invoice.open_cents)), Invoice, scope)
+    open_items = open_items.where(Invoice.customer_id.in_(bindparam("invoice_ids", expanding=True)),
+                                  Invoice.open_cents > 0)
+    return union_all(ledger.group_by(LedgerEntry.customer_id), open_items.group_by(Invoice.customer_id, Invoice.due_on))
+
+
+def _fields_of(buckets: AgingBuckets) -> dict[str, int]:
+    return {f.name: getattr(buckets, f.name) for f in fields(AgingBuckets)}
 
 
 async def client_aging(scope: RequestScope, as_of: date) -> AgingBuckets:
