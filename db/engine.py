@@ -1,6 +1,16 @@
 """Engine and session factories; SQLite gets its durability pragmas on every connection."""
 
+import sqlite3
+from collections import deque
+from typing import Any
+
+import aiosqlite
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -27,10 +37,83 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 
 def _make_sqlite_engine(url: str, echo: bool) -> AsyncEngine:
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    one_hop = make_url(url).get_driver_name() == "aiosqlite" and hasattr(aiosqlite.Connection, "_execute")
+    module = OneHopDBAPI(aiosqlite, sqlite3) if one_hop else None  # else SQLAlchemy's own adapter, as before
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, **({"module": module} if module else {}))
     event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
     return engine
+
+
+# ---- aiosqlite in fewer thread hops ----------------------------------------------------------
+# aiosqlite runs each call in its own thread and SQLAlchemy's adapter makes four calls per statement
+# (cursor, execute, fetchall, close) and one rollback per session close: each a hop to that thread and
+# back through the event loop, most of a small read request's time. These classes make a statement
+# one hop, and skip the rollback when SQLite has no transaction open (read sessions never BEGIN;
+# sqlite3's rollback would do nothing then either). They lean on aiosqlite's Connection._execute/_conn
+# (0.22) and SQLAlchemy's adapter internals (2.0): a version bump must re-run the SQLite tests.
+
+def _run_statement(conn: sqlite3.Connection, operation: Any, parameters: Any) -> tuple[Any, Any, int, int, bool]:
+    """In aiosqlite's thread: execute, fetch every row, close; and whether a transaction is open after."""
+    cursor = conn.cursor()
+    try:
+        cursor.execute(operation) if parameters is None else cursor.execute(operation, parameters)
+        if cursor.description:
+            return cursor.description, cursor.fetchall(), -1, -1, conn.in_transaction
+        return None, None, cursor.lastrowid, cursor.rowcount, conn.in_transaction
+    finally:
+        cursor.close()
+
+
+class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
+    __slots__ = ()
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        adapted = self._adapt_connection
+        try:
+            driver = self._connection
+            found = self.await_(driver._execute(_run_statement, driver._conn, operation, parameters))
+        except Exception as error:
+            adapted.in_transaction = True  # unknown after a failure: let the rollback run
+            adapted._handle_exception(error)
+        self.description, rows, self.lastrowid, self.rowcount, adapted.in_transaction = found
+        self._rows = deque(rows) if rows is not None else deque()
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        self._adapt_connection.in_transaction = True  # writes: never skip the rollback after them
+        return super().executemany(operation, seq_of_parameters)
+
+
+class OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ("in_transaction",)
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.in_transaction = True  # until a statement tells
+
+    def cursor(self, server_side: bool = False) -> Any:
+        return super().cursor(server_side) if server_side else OneHopCursor(self)
+
+    def execute(self, *args: Any, **kw: Any) -> Any:
+        self.in_transaction = True
+        return super().execute(*args, **kw)
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            super().rollback()
+            self.in_transaction = False
+
+    def commit(self) -> None:
+        super().commit()
+        self.in_transaction = False
+
+
+class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """SQLAlchemy's aiosqlite DBAPI adapter, handing out OneHopConnections."""
+
+    def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
+        adapted = super().connect(*arg, **kw)
+        return OneHopConnection(self, adapted._connection)
 
 
 def _on_sqlite_connect(dbapi_connection, _record) -> None:

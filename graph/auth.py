@@ -3,6 +3,7 @@
 import json
 import logging
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -29,11 +30,30 @@ def issue_token(secret: str, user: User, ttl: timedelta) -> str:
 
 def user_id_from_token(secret: str, token: str) -> int | None:
     """The user ID a valid, unexpired token names; None for anything else."""
+    verified = _verify(secret, token)
+    return verified[0] if verified else None
+
+
+def _verify(secret: str, token: str) -> tuple[int, float] | None:
+    """(user ID, expiry as a POSIX timestamp) of a valid, unexpired token."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp", "sub"]})
-        return int(claims["sub"])
-    except (jwt.InvalidTokenError, ValueError):
+        return int(claims["sub"]), float(claims["exp"])
+    except (jwt.InvalidTokenError, ValueError, TypeError):
         return None
+
+
+def _cached_user_id(cache: Any, secret: str, token: str) -> int | None:
+    """user_id_from_token, remembered for the cache's TTL (an SPA sends the same token with every request);
+    never past the token's own expiry."""
+    known = cache.get(("token", token))
+    if known is None:
+        known = _verify(secret, token)
+        if known is None:
+            return None
+        cache.put(("token", token), known)
+    user_id, expires = known
+    return user_id if time.time() < expires else None
 
 
 def bearer(header: str | None) -> str | None:
@@ -44,10 +64,10 @@ def bearer(header: str | None) -> str | None:
 async def authenticate(scope: Scope, secret: str, header: str | None) -> tuple[User, Client] | None:
     """The active user a valid token names, from a short-lived cache or the database."""
     token = bearer(header)
-    user_id = user_id_from_token(secret, token) if token else None
+    state = scope["state"]
+    user_id = _cached_user_id(state["user_cache"], secret, token) if token else None
     if user_id is None:
         return None
-    state = scope["state"]
     found = state["user_cache"].get(user_id)
     if found is None:
         async with state["sessionmaker"]() as session:

@@ -11,8 +11,8 @@ USER_TTL_SECONDS = 10.0  # a deactivated user is locked out within this long
 class TtlCache:
     """A dict whose entries expire; one per app (lifespan state), never shared across databases."""
 
-    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic):
-        self.ttl, self.clock, self._items = ttl, clock, {}
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic, max_items: int = 10_000):
+        self.ttl, self.clock, self.max_items, self._items = ttl, clock, max_items, {}
 
     def get(self, key: Any) -> Any | None:
         item = self._items.get(key)
@@ -22,6 +22,8 @@ class TtlCache:
         return item[0]
 
     def put(self, key: Any, value: Any) -> None:
+        if len(self._items) >= self.max_items:  # bounded: entries nobody asks for again are never popped by get
+            self._items.pop(next(iter(self._items)))
         self._items[key] = (value, self.clock() + self.ttl)
 
 
