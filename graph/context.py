@@ -9,6 +9,7 @@ session for their whole transaction from the mutation wrapper.
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,27 @@ Batch = Callable[[RequestScope, Sequence[Any]], Awaitable[Sequence[Any]]]
 GroupedBatch = Callable[[RequestScope, Sequence[Any], Any], Awaitable[Sequence[Any]]]
 
 
+class ReferenceLoader(DataLoader[Any, Any]):
+    """A loader whose rows the app's reference cache may already hold: those come as finished futures,
+    which graph/core/eager.py resolves without an await (and without waiting for the batch)."""
+
+    def __init__(self, *, load_fn: Any, cached: TtlCache, batch: Batch):
+        super().__init__(load_fn=load_fn)
+        self.cached, self.reference_batch = cached, batch  # not `batch`: DataLoader uses that name
+
+    def load(self, key: Any) -> Any:
+        self.primed(key)
+        return super().load(key)
+
+    def primed(self, key: Any) -> Any | None:
+        """The future of `key`, from this request or the app's cache; None (and no batch) otherwise."""
+        if self.cache_map.get(key) is None:
+            row = self.cached.get((self.reference_batch, key))
+            if row is not None:
+                self.prime(key, row)
+        return self.cache_map.get(key)
+
+
 @dataclass
 class Loaders:
     """DataLoaders made on first use and kept for one request (never across requests)."""
@@ -33,6 +55,9 @@ class Loaders:
     sessionmaker: async_sessionmaker[AsyncSession]
     reference_cache: TtlCache
     _made: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)
+    # GraphQL objects made from loaded rows, by (batch, key, conversion): many accounts share a few
+    # utilities, markets and plans, which then are built once (graph/core/eager.py: at_once)
+    converted: dict[Hashable, Any] = field(default_factory=dict)
 
     def of(self, batch: Batch) -> DataLoader[Any, Any]:
         """Loader over `batch(scope, keys)`: one call per batch of keys (reference data cached per app)."""
@@ -40,9 +65,9 @@ class Loaders:
             if is_reference(batch):
                 load = lambda keys: through_cache(self.reference_cache, batch, self.scope, keys,  # noqa: E731
                                                   lambda missing: self._run(batch, missing))
+                self._made[batch] = ReferenceLoader(load_fn=load, cached=self.reference_cache, batch=batch)
             else:
-                load = lambda keys: self._run(batch, keys)  # noqa: E731
-            self._made[batch] = DataLoader(load_fn=load)
+                self._made[batch] = DataLoader(load_fn=lambda keys: self._run(batch, keys))
         return self._made[batch]
 
     def grouped(self, batch: GroupedBatch) -> DataLoader[Any, Any]:
@@ -51,6 +76,11 @@ class Loaders:
         if marker not in self._made:
             self._made[marker] = DataLoader(load_fn=lambda pairs: self._run_grouped(batch, pairs))
         return self._made[marker]
+
+    def peek(self, batch: Batch, key: Any) -> Any | None:
+        """The future the loader of `batch` holds for `key`, if any, without asking for it."""
+        loader = self.of(batch)
+        return loader.primed(key) if isinstance(loader, ReferenceLoader) else loader.cache_map.get(key)
 
     def clear(self) -> None:
         self._made.clear()
@@ -71,6 +101,17 @@ class Loaders:
                 for position, value in zip(positions, found):
                     results[position] = value
         return results
+
+
+# The signed-in request's loaders, for types that fill plain attribute fields from them when built.
+REQUEST_LOADERS: ContextVar[Loaders | None] = ContextVar("csrgraph_request_loaders", default=None)
+
+
+def request_loaders() -> Loaders:
+    loaders = REQUEST_LOADERS.get()
+    if loaders is None:
+        raise RuntimeError("no signed-in request in this context")
+    return loaders
 
 
 @dataclass
@@ -95,6 +136,7 @@ class Context:
         self.user, self.client = user, client
         self.scope = RequestScope(viewer=viewer, request_id=self.request_id)
         self.loaders = Loaders(self.scope, self.sessionmaker, self.reference_cache)
+        REQUEST_LOADERS.set(self.loaders)  # for fields built with their values (graph/core/eager.py: at_once)
 
     def publish(self, committed: list[Any]) -> None:
         """Hand committed domain events to the subscribers of their topics."""

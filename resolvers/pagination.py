@@ -86,18 +86,23 @@ async def keyset_pages_by_parent(
     request: PageRequest,
     *,
     descending: bool = False,
+    plain: bool = False,
 ) -> list[Page[Any]]:
-    """The same page of many parents' children in one statement (ROW_NUMBER per parent)."""
+    """The same page of many parents' children in one statement (ROW_NUMBER per parent).
+
+    `plain`: the pages hold rows (the model's columns by name, and `rank`), not ORM instances: several
+    times cheaper to build, for callers that only read columns."""
     stmt = _within_cursors(stmt.where(parent.in_(parent_ids)), order, request, descending)
     forward = descending == request.backwards
     ordering = [c.asc() if forward else c.desc() for c in order]
     rank = func.row_number().over(partition_by=parent, order_by=ordering).label("rank")
     ranked = stmt.add_columns(rank).subquery()
-    row = aliased(model, ranked)
-    outer = select(row, ranked.c.rank).where(ranked.c.rank <= request.size + 1)
+    outer = select(ranked) if plain else select(aliased(model, ranked), ranked.c.rank)
+    outer = outer.where(ranked.c.rank <= request.size + 1).order_by(ranked.c.rank)
     by_parent: dict[int, list[Any]] = {pid: [] for pid in parent_ids}
     parent_name = parent.key
-    for item, _rank in (await session.execute(outer.order_by(ranked.c.rank))).all():
+    for found in (await session.execute(outer)).all():
+        item = found if plain else found[0]
         by_parent[getattr(item, parent_name)].append(item)
     return [_to_page(by_parent[pid], key_of, request) for pid in parent_ids]
 

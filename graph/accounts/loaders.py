@@ -6,7 +6,7 @@ from resolvers.accounts import batches, consumption, transaction_batches
 AccountById = batches.accounts_by_ids
 AccountPagesByCustomerId = batches.account_pages
 AccountCountByCustomerId = batches.account_counts
-PrimaryAccountByCustomerId = batches.primary_accounts
+PrimaryAccountByCustomerId = batches.primary_account_rows  # plain rows: UtilityAccount reads them alike
 EnrollmentsByAccountId = batches.enrollments_by_account_ids
 RatePlanById = batches.rate_plans_by_ids
 MarketById = reference(batches.markets_by_ids)

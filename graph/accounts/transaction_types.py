@@ -14,6 +14,7 @@ from graph.accounts.enums import (
     MarketTransactionType,
 )
 from graph.admin.types import User
+from graph.core.eager import load_for, loaded, selects
 from graph.core.relay import (
     Connection,
     CursorShape,
@@ -69,9 +70,10 @@ class MarketTransaction(Node):
 
     @strawberry.field(description="The request a response answers; null for requests and unasked transactions.")
     def related_transaction(self, info: strawberry.Info) -> "MarketTransaction | None":
-        # a coroutine only when there is something to load (half of a history panel has nothing);
-        # graphql-core awaits what a resolver returns
-        return MarketTransaction.load(info, self.related_pk) if self.related_pk else None  # type: ignore[return-value]
+        # no await when there is nothing to load (half of a history panel) or when transaction_connection
+        # loaded it with its page; graphql-core awaits what a resolver returns otherwise
+        loader = info.context.loaders.of(loaders.TransactionById)
+        return loaded(loader, self.related_pk, MarketTransaction.from_found)  # type: ignore[return-value]
 
     @strawberry.field(description="The utility account it concerns.")
     async def utility_account(self, info: strawberry.Info) -> UtilityAccountRef:
@@ -95,9 +97,13 @@ class MarketTransaction(Node):
         )
 
     @classmethod
+    def from_found(cls, row: models.MarketTransaction | None) -> Self | None:
+        return cls.from_row(row) if row else None
+
+    @classmethod
     async def load(cls, info: strawberry.Info, pk: int | None) -> Self | None:
         row = await info.context.loaders.of(loaders.TransactionById).load(pk) if pk else None
-        return cls.from_row(row) if row else None
+        return cls.from_found(row)
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
@@ -137,6 +143,8 @@ async def transaction_connection(
 ) -> Connection[MarketTransaction]:
     request = page_request(first, after, last, before, TRANSACTION_CURSOR)
     page = await info.context.loaders.grouped(loaders.TransactionPagesByAccountId).load((account_id, request))
+    if selects(info, "edges", "node", "relatedTransaction"):  # then each edge resolves it without an await
+        await load_for((info.context.loaders.of(loaders.TransactionById), (r.related_id for r in page.rows)))
     count = info.context.loaders.of(loaders.TransactionCountByAccountId)
     return to_connection(page, TRANSACTION_CURSOR, MarketTransaction.from_row, lambda: count.load(account_id))
 

@@ -22,6 +22,7 @@ from graph.accounts.usage_types import (
     ToArg,
     consumption_rows,
 )
+from graph.core.eager import at_once, load_for, loaded, selects
 from graph.core.relay import (
     After,
     Before,
@@ -33,6 +34,7 @@ from graph.core.relay import (
     to_global_id,
 )
 from graph.customers.arguments import LogFilterArg, LogOrderArg, sort_direction
+from graph.customers.loaders import CustomerById
 from resolvers.rules.consumption import Granularity
 
 if TYPE_CHECKING:
@@ -66,8 +68,9 @@ class Utility(Node):
     market_pk: strawberry.Private[int]
 
     @strawberry.field(description="The market the utility serves.")
-    async def market(self, info: strawberry.Info) -> Market:
-        return Market.from_row(await info.context.loaders.of(loaders.MarketById).load(self.market_pk))
+    def market(self, info: strawberry.Info) -> Market:
+        loader = info.context.loaders.of(loaders.MarketById)
+        return loaded(loader, self.market_pk, Market.from_row)  # type: ignore[return-value]
 
     @classmethod
     def from_row(cls, row: models.Utility) -> Self:
@@ -88,8 +91,9 @@ class RatePlan(Node):
     market_pk: strawberry.Private[int]
 
     @strawberry.field(description="The market the plan is sold in.")
-    async def market(self, info: strawberry.Info) -> Market:
-        return Market.from_row(await info.context.loaders.of(loaders.MarketById).load(self.market_pk))
+    def market(self, info: strawberry.Info) -> Market:
+        loader = info.context.loaders.of(loaders.MarketById)
+        return loaded(loader, self.market_pk, Market.from_row)  # type: ignore[return-value]
 
     @classmethod
     def from_row(cls, row: models.RatePlan) -> Self:
@@ -129,23 +133,53 @@ class Enrollment:
     status: EnrollmentStatus = strawberry.field(description="Status of this period.")  # type: ignore[valid-type]
     start_date: date | None = strawberry.field(description="First day of service.")
     end_date: date | None = strawberry.field(description="Last day of service; null while open-ended.")
+    # A plain field filled when built (see graph/core/eager.py: at_once): no resolver to run per enrollment.
+    rate_plan: RatePlan | None = strawberry.field(description="The plan of this period.")
     rate_plan_pk: strawberry.Private[int | None]
-
-    @strawberry.field(description="The plan of this period.")
-    async def rate_plan(self, info: strawberry.Info) -> RatePlan | None:
-        return await _rate_plan(info, self.rate_plan_pk)
 
     @classmethod
     def from_row(cls, row: models.Enrollment) -> Self:
         return cls(
-            status=EnrollmentStatus(row.status.value),
-            start_date=row.start_date, end_date=row.end_date, rate_plan_pk=row.rate_plan_id,
+            status=EnrollmentStatus(row.status.value), start_date=row.start_date, end_date=row.end_date,
+            rate_plan=at_once(loaders.RatePlanById, row.rate_plan_id or None, _plan_or_none),
+            rate_plan_pk=row.rate_plan_id,
         )
 
 
-async def _rate_plan(info: strawberry.Info, pk: int | None) -> RatePlan | None:
-    row = await info.context.loaders.of(loaders.RatePlanById).load(pk) if pk else None
+def _plan_or_none(row: models.RatePlan | None) -> RatePlan | None:
     return RatePlan.from_row(row) if row else None
+
+
+def account_or_none(row: models.UtilityAccount | None) -> "UtilityAccount | None":
+    return UtilityAccount.from_row(row) if row else None
+
+
+def _customer(row: models.Customer) -> "Customer":
+    from graph.customers.types import Customer
+
+    return Customer.from_row(row)
+
+
+def _enrollments(rows: list[models.Enrollment]) -> list[Enrollment]:
+    return [Enrollment.from_row(r) for r in rows]
+
+
+async def load_account_fields(info: strawberry.Info, rows: list[models.UtilityAccount], *at: str) -> None:
+    """Load, in one go, what the selection at `at` (e.g. edges, node) reads of these accounts through loaders,
+    so their resolvers answer without an await. Only what is selected: no statement for anything else."""
+    of, wanted = info.context.loaders.of, []
+    for name, loader, key in ACCOUNT_LOADS:
+        if rows and selects(info, *at, name):
+            wanted.append((of(loader), [key(r) for r in rows]))
+    await load_for(*wanted)
+
+
+ACCOUNT_LOADS = [  # (field, loader, key of an account row)
+    ("utility", loaders.UtilityById, lambda r: r.utility_id),
+    ("market", loaders.MarketById, lambda r: r.market_id),
+    ("ratePlan", loaders.RatePlanById, lambda r: r.rate_plan_id),
+    ("enrollments", loaders.EnrollmentsByAccountId, lambda r: r.id),
+]
 
 
 @strawberry.type(description="One service point at a utility (ESI ID / LDC account).")
@@ -158,30 +192,15 @@ class UtilityAccount(Node):
     renewal_pending: bool = strawberry.field(description="A renewal is in progress.")
     pending_transfer: bool = strawberry.field(description="A transfer (move or switch) is in progress.")
     premise: Premise = strawberry.field(description="Service address, meter and rate class.")
+    # Plain fields filled when built (see graph/core/eager.py: at_once), at once when `load_account_fields`
+    # loaded them with the page or the app caches them (utilities, markets): no resolver to run per account.
+    utility: Utility = strawberry.field(description="The utility (LDC) serving the account.")
+    market: Market = strawberry.field(description="The market the account is in.")
+    rate_plan: RatePlan | None = strawberry.field(description="The current rate plan.")
+    customer: CustomerRef = strawberry.field(description="The account holder.")
+    enrollments: list[Enrollment] = strawberry.field(
+        description="Every plan and service period, newest first (historical enrollments).")
     row: strawberry.Private[models.UtilityAccount]
-
-    @strawberry.field(description="The utility (LDC) serving the account.")
-    async def utility(self, info: strawberry.Info) -> Utility:
-        return Utility.from_row(await info.context.loaders.of(loaders.UtilityById).load(self.row.utility_id))
-
-    @strawberry.field(description="The market the account is in.")
-    async def market(self, info: strawberry.Info) -> Market:
-        return Market.from_row(await info.context.loaders.of(loaders.MarketById).load(self.row.market_id))
-
-    @strawberry.field(description="The current rate plan.")
-    async def rate_plan(self, info: strawberry.Info) -> RatePlan | None:
-        return await _rate_plan(info, self.row.rate_plan_id)
-
-    @strawberry.field(description="The account holder.")
-    async def customer(self, info: strawberry.Info) -> CustomerRef:
-        from graph.customers.types import Customer
-
-        return await Customer.load(info, self.row.customer_id)
-
-    @strawberry.field(description="Every plan and service period, newest first (historical enrollments).")
-    async def enrollments(self, info: strawberry.Info) -> list[Enrollment]:
-        rows = await info.context.loaders.of(loaders.EnrollmentsByAccountId).load(self.row.id)
-        return [Enrollment.from_row(r) for r in rows]
 
     @strawberry.field(description="Communication-log entries about this utility account; defaults as on Customer.")
     async def communication_log(
@@ -236,7 +255,12 @@ class UtilityAccount(Node):
             id=to_global_id("UtilityAccount", row.id), ldc_account_number=row.ldc_account_number,
             status=EnrollmentStatus(row.status.value), start_date=row.start_date, end_date=row.end_date,
             contract_term_months=row.contract_term_months, renewal_pending=row.renewal_pending,
-            pending_transfer=row.pending_transfer, premise=premise, row=row,
+            pending_transfer=row.pending_transfer, premise=premise,
+            utility=at_once(loaders.UtilityById, row.utility_id, Utility.from_row),
+            market=at_once(loaders.MarketById, row.market_id, Market.from_row),
+            rate_plan=at_once(loaders.RatePlanById, row.rate_plan_id or None, _plan_or_none),
+            customer=at_once(CustomerById, row.customer_id, _customer),
+            enrollments=at_once(loaders.EnrollmentsByAccountId, row.id, _enrollments), row=row,
         )
 
     @classmethod

@@ -17,7 +17,7 @@ from graph.core.relay import (
 )
 from graph.customers.enums import CustomerOrder
 from graph.customers.inputs import CustomerSearch
-from graph.customers.types import NAME_CURSOR, NUMBER_CURSOR, Customer
+from graph.customers.types import NAME_CURSOR, NUMBER_CURSOR, Customer, load_customer_fields
 from resolvers.customers import queries, search
 from resolvers.errors import UserInputError
 
@@ -58,6 +58,7 @@ class CustomerQueries:
             async with info.context.session_scope() as scope:
                 return await search.count_customers(scope, criteria)
 
+        await load_customer_fields(info, page.rows, "edges", "node")  # their fields then resolve without an await
         return to_connection(page, shape, Customer.from_row, count)
 
     @strawberry.field(description="A customer by customer number; null if the client has none with that number.")

@@ -1,12 +1,16 @@
 """GraphQL types of the customers domain, built from ORM rows with plain attribute fields."""
 
+from asyncio import Future, gather
+from collections.abc import Awaitable
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
+from graphql import GraphQLError
 
 from db import models
 from graph.accounts import loaders as account_loaders
+from graph.core.eager import arguments_at, load_for, loaded, now_or_later, selects
 from graph.core.relay import (
     After,
     Before,
@@ -24,6 +28,7 @@ from graph.customers import loaders
 from graph.customers.arguments import LogFilterArg, LogOrderArg, sort_direction
 from graph.customers.enums import CustomerKind
 from graph.tickets.enums import TicketStatus
+from resolvers.pagination import PageRequest
 
 if TYPE_CHECKING:
     from graph.accounts.types import Address, UtilityAccount
@@ -66,6 +71,51 @@ NUMBER_CURSOR = CursorShape("number", (str, int))
 ACCOUNT_CURSOR = CursorShape("account", (int,))
 
 
+def _customers(rows: list[models.Customer]) -> list["Customer"]:
+    return [Customer.from_row(r) for r in rows]
+
+
+async def load_customer_fields(info: strawberry.Info, rows: list[models.Customer], *at: str) -> None:
+    """Load, in one go, what the selection at `at` (e.g. edges, node) reads of these customers through
+    loaders without arguments, so those resolve without an await (see graph/core/eager.py)."""
+    of, wanted = info.context.loaders.of, []
+    if rows and selects(info, *at, "master"):
+        wanted.append((of(loaders.CustomerById), [r.master_id for r in rows]))
+    if rows and selects(info, *at, "hierarchyTrail"):
+        wanted.append((of(loaders.TrailByCustomerId), [r.id for r in rows]))
+    if rows and selects(info, *at, "primaryAccount"):
+        wanted.append((of(account_loaders.PrimaryAccountByCustomerId), [r.id for r in rows]))
+    # The connections' pages too, for each page the query asks for (its arguments, variables applied).
+    children, accounts = info.context.loaders.grouped(loaders.ChildPagesByMasterId), None
+    for request in _page_requests(info, NAME_CURSOR, *at, "children") if rows else []:
+        wanted.append((children, [(r.id, request) for r in rows]))
+    account_requests = _page_requests(info, ACCOUNT_CURSOR, *at, "utilityAccounts") if rows else []
+    if account_requests:
+        accounts = info.context.loaders.grouped(account_loaders.AccountPagesByCustomerId)
+        wanted.append((accounts, [(r.id, request) for r in rows for request in account_requests]))
+    await load_for(*wanted)
+    if accounts is not None:  # then what those accounts' fields read, in a second round
+        from graph.accounts.types import load_account_fields
+
+        pages = await gather(*(accounts.load((r.id, request)) for r in rows for request in account_requests),
+                             return_exceptions=True)
+        found = [account for page in pages if not isinstance(page, BaseException) for account in page.rows]
+        await load_account_fields(info, found, *at, "utilityAccounts", "edges", "node")
+
+
+def _page_requests(info: strawberry.Info, shape: CursorShape, *path: str) -> list[PageRequest]:
+    """The page requests of a connection field of Customer at `path`; none for invalid arguments (the
+    field's resolver reports those)."""
+    requests = []
+    for arguments in arguments_at(info, "Customer", *path):
+        try:
+            requests.append(page_request(arguments.get("first"), arguments.get("after"), arguments.get("last"),
+                                         arguments.get("before"), shape))
+        except GraphQLError:
+            pass
+    return requests
+
+
 @strawberry.type(description="An account holder: a person or an organization, possibly in a master/child hierarchy.")
 class Customer(Node):
     number: str = strawberry.field(description="Customer account number, unique within the client.")
@@ -75,44 +125,53 @@ class Customer(Node):
     phone: str | None = strawberry.field(description="Phone number in E.164 form, e.g. +12155550123.")
     language: str = strawberry.field(description="Preferred language (BCP 47 code, e.g. en, es).")
     is_master: bool = strawberry.field(description="An organizational master: other customers may sit under it.")
+    billing_address: AddressRef = strawberry.field(description="Where bills are sent.")  # plain: built with it
     row: strawberry.Private[models.Customer]
 
-    @strawberry.field(description="Where bills are sent.")
-    def billing_address(self) -> AddressRef:
-        from graph.accounts.types import Address
-
-        r = self.row
-        return Address(line1=r.billing_line1, line2=r.billing_line2, city=r.billing_city, state=r.billing_state, zip=r.billing_zip)
-
     @strawberry.field(description="The master customer directly above this one, if any.")
-    async def master(self, info: strawberry.Info) -> "Customer | None":
-        return await Customer.load(info, self.row.master_id) if self.row.master_id else None
+    def master(self, info: strawberry.Info) -> "Customer | None":
+        # no await for the many customers without a master (graphql-core awaits what it gets otherwise)
+        loader = info.context.loaders.of(loaders.CustomerById)
+        return loaded(loader, self.row.master_id, Customer.from_row)  # type: ignore[return-value]
 
     @strawberry.field(description="The path from the top master down to this customer (this customer last).")
-    async def hierarchy_trail(self, info: strawberry.Info) -> list["Customer"]:
-        rows = await info.context.loaders.of(loaders.TrailByCustomerId).load(self.row.id)
-        return [Customer.from_row(r) for r in rows]
+    def hierarchy_trail(self, info: strawberry.Info) -> list["Customer"]:
+        loader = info.context.loaders.of(loaders.TrailByCustomerId)
+        return loaded(loader, self.row.id, _customers)  # type: ignore[return-value]
 
     @strawberry.field(description="Customers directly under this master, by name.")
-    async def children(
+    def children(
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection["Customer"]:
         request = page_request(first, after, last, before, NAME_CURSOR)
-        page = await info.context.loaders.grouped(loaders.ChildPagesByMasterId).load((self.row.id, request))
+        page = info.context.loaders.grouped(loaders.ChildPagesByMasterId).load((self.row.id, request))
         count = info.context.loaders.of(loaders.ChildCountByMasterId)
-        return to_connection(page, NAME_CURSOR, Customer.from_row, lambda: count.load(self.row.id))
+        return now_or_later(page, lambda p: to_connection(  # type: ignore[return-value]
+            p, NAME_CURSOR, Customer.from_row, lambda: count.load(self.row.id)))
 
     @strawberry.field(
         description="The utility accounts (service points) of this customer, oldest first. "
         "A customer with several accounts is one search result; see `primaryAccount`."
     )
-    async def utility_accounts(
+    def utility_accounts(
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[UtilityAccountRef]:
+        request = page_request(first, after, last, before, ACCOUNT_CURSOR)
+        page = info.context.loaders.grouped(account_loaders.AccountPagesByCustomerId).load((self.row.id, request))
+        if isinstance(page, Future) and page.done():  # loaded with the customer page, with the accounts' fields
+            return self._accounts(info, page.result())
+        return self._accounts_later(info, page)  # type: ignore[return-value]
+
+    async def _accounts_later(self, info: strawberry.Info, page: Awaitable[Any]) -> Connection[UtilityAccountRef]:
+        from graph.accounts.types import load_account_fields
+
+        loaded_page = await page
+        await load_account_fields(info, loaded_page.rows, "edges", "node")  # their fields then resolve without an await
+        return self._accounts(info, loaded_page)
+
+    def _accounts(self, info: strawberry.Info, page: Any) -> Connection[UtilityAccountRef]:
         from graph.accounts.types import UtilityAccount
 
-        request = page_request(first, after, last, before, ACCOUNT_CURSOR)
-        page = await info.context.loaders.grouped(account_loaders.AccountPagesByCustomerId).load((self.row.id, request))
         count = info.context.loaders.of(account_loaders.AccountCountByCustomerId)
         return to_connection(page, ACCOUNT_CURSOR, UtilityAccount.from_row, lambda: count.load(self.row.id))
 
@@ -120,11 +179,11 @@ class Customer(Node):
         description="The account the search results grid shows for this customer: an ACTIVE one if any "
         "(else PENDING_DROP, PENDING, DROP_ACCEPTED, DROPPED, INACTIVE), the most recently started first."
     )
-    async def primary_account(self, info: strawberry.Info) -> UtilityAccountRef | None:
-        from graph.accounts.types import UtilityAccount
+    def primary_account(self, info: strawberry.Info) -> UtilityAccountRef | None:
+        from graph.accounts.types import account_or_none
 
-        row = await info.context.loaders.of(account_loaders.PrimaryAccountByCustomerId).load(self.row.id)
-        return UtilityAccount.from_row(row) if row else None
+        loader = info.context.loaders.of(account_loaders.PrimaryAccountByCustomerId)
+        return loaded(loader, self.row.id, account_or_none)  # type: ignore[return-value]
 
     @strawberry.field(
         description="The communication log: notes, calls, emails, letters and system events. Page size, order and "
@@ -293,10 +352,14 @@ class Customer(Node):
 
     @classmethod
     def from_row(cls, row: models.Customer) -> Self:
+        from graph.accounts.types import Address
+
+        address = Address(line1=row.billing_line1, line2=row.billing_line2, city=row.billing_city,
+                          state=row.billing_state, zip=row.billing_zip)
         return cls(
             id=to_global_id("Customer", row.id), number=row.number, name=row.name,
             kind=CustomerKind(row.kind.value), email=row.email, phone=row.phone,
-            language=row.language, is_master=row.is_master, row=row,
+            language=row.language, is_master=row.is_master, billing_address=address, row=row,
         )
 
     @classmethod

@@ -1,8 +1,9 @@
 """Bodies of the accounts DataLoaders: one statement for a whole batch of keys."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from db.models import Enrollment, Market, RatePlan, Utility, UtilityAccount
 from resolvers.batching import shared_rows_by_ids, tenant_rows_by_ids
@@ -21,7 +22,7 @@ async def account_pages(
     stmt = tenant_scoped(select(UtilityAccount), UtilityAccount, scope)
     return await keyset_pages_by_parent(
         scope.db, UtilityAccount, stmt, UtilityAccount.customer_id, customer_ids,
-        [UtilityAccount.id], lambda a: (a.id,), request,
+        [UtilityAccount.id], lambda a: (a.id,), request, plain=True,  # rows: the GraphQL type reads columns only
     )
 
 
@@ -34,7 +35,19 @@ async def primary_accounts(scope: RequestScope, customer_ids: Sequence[int]) -> 
     """The account the results grid shows: the first by status rank, then newest start."""
     stmt = tenant_scoped(select(UtilityAccount), UtilityAccount, scope)
     rows = (await scope.db.execute(stmt.where(UtilityAccount.customer_id.in_(customer_ids)))).scalars()
-    best: dict[int, UtilityAccount] = {}
+    return _best_by_customer(rows, customer_ids)
+
+
+async def primary_account_rows(scope: RequestScope, customer_ids: Sequence[int]) -> list[Row[Any] | None]:
+    """primary_accounts as plain rows, same columns and attribute names: the search grid reads every
+    account of its page's customers, and ORM instances cost several times a row each."""
+    stmt = tenant_scoped(select(*UtilityAccount.__table__.columns), UtilityAccount, scope)
+    rows = (await scope.db.execute(stmt.where(UtilityAccount.customer_id.in_(customer_ids)))).all()
+    return _best_by_customer(rows, customer_ids)
+
+
+def _best_by_customer(rows: Iterable[Any], customer_ids: Sequence[int]) -> list[Any | None]:
+    best: dict[int, Any] = {}
     for account in rows:
         current = best.get(account.customer_id)
         if current is None or _grid_rank(account) < _grid_rank(current):
@@ -45,16 +58,18 @@ async def primary_accounts(scope: RequestScope, customer_ids: Sequence[int]) -> 
 STATUS_RANK = ["ACTIVE", "PENDING_DROP", "PENDING", "DROP_ACCEPTED", "DROPPED", "INACTIVE"]
 
 
-def _grid_rank(account: UtilityAccount) -> tuple[int, int, int]:
+def _grid_rank(account: Any) -> tuple[int, int, int]:
     started = account.start_date.toordinal() if account.start_date else 0
     return (STATUS_RANK.index(account.status), -started, account.id)
 
 
-async def enrollments_by_account_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Enrollment]]:
-    stmt = tenant_scoped(select(Enrollment), Enrollment, scope).where(Enrollment.utility_account_id.in_(ids))
+async def enrollments_by_account_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Row[Any]]]:
+    """Each account's enrollments, newest first, as rows (columns by name): cheaper than ORM instances."""
+    stmt = tenant_scoped(select(*Enrollment.__table__.columns), Enrollment, scope)
+    stmt = stmt.where(Enrollment.utility_account_id.in_(ids))
     stmt = stmt.order_by(Enrollment.start_date.desc(), Enrollment.id.desc())
-    grouped: dict[int, list[Enrollment]] = {i: [] for i in ids}
-    for enrollment in (await scope.db.execute(stmt)).scalars():
+    grouped: dict[int, list[Row[Any]]] = {i: [] for i in ids}
+    for enrollment in (await scope.db.execute(stmt)).all():
         grouped[enrollment.utility_account_id].append(enrollment)
     return [grouped[i] for i in ids]
 
