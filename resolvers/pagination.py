@@ -67,7 +67,7 @@ async def keyset_page(
     forward = descending == request.backwards  # scan direction in SQL, ascending or not
     stmt = stmt.order_by(*(c.asc() if forward else c.desc() for c in order)).limit(request.size + 1)
     result = await session.execute(stmt)
-    return _to_page(list(result.scalars() if scalars else result), key_of, request)
+    return to_page(list(result.scalars() if scalars else result), key_of, request)
 
 
 async def count_rows(session: AsyncSession, stmt: Select[Any]) -> int:
@@ -104,7 +104,7 @@ async def keyset_pages_by_parent(
     for found in (await session.execute(outer)).all():
         item = found if plain else found[0]
         by_parent[getattr(item, parent_name)].append(item)
-    return [_to_page(by_parent[pid], key_of, request) for pid in parent_ids]
+    return [to_page(by_parent[pid], key_of, request) for pid in parent_ids]
 
 
 def _within_cursors(
@@ -120,7 +120,8 @@ def _within_cursors(
     return stmt
 
 
-def _to_page(rows: list[Any], key_of: Callable[[Any], Key], request: PageRequest) -> Page[Any]:
+def to_page(rows: list[Any], key_of: Callable[[Any], Key], request: PageRequest) -> Page[Any]:
+    """`request.size + 1` rows fetched in page order as the page: the extra row only says there is more."""
     more = len(rows) > request.size
     rows = rows[: request.size]
     if request.backwards:

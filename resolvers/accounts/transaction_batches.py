@@ -13,7 +13,13 @@ from sqlalchemy import ColumnElement, Row, Select, func, select
 from db.models import EnrollmentStatusChange, MarketTransaction, UsagePeriod, User
 from resolvers.batching import tenant_rows_by_ids
 from resolvers.context import RequestScope
-from resolvers.pagination import Page, PageRequest, count_by_parent, keyset_pages_by_parent
+from resolvers.pagination import (
+    Page,
+    PageRequest,
+    count_by_parent,
+    keyset_pages_by_parent,
+    to_page,
+)
 from resolvers.scope import tenant_scoped
 
 TRANSACTIONS = MarketTransaction.__table__
@@ -46,12 +52,7 @@ async def _newest_first_pages(scope: RequestScope, stmt: Select[Any], parent: Co
 
 
 def _page(rows: list[Row], request: PageRequest) -> Page[Row]:
-    more = len(rows) > request.size
-    rows = rows[: request.size]
-    if request.backwards:
-        rows.reverse()
-        return Page(rows, [(r.id,) for r in rows], request.before is not None, more)
-    return Page(rows, [(r.id,) for r in rows], more, request.after is not None)
+    return to_page(rows, lambda r: (r.id,), request)
 
 
 async def transaction_counts(scope: RequestScope, account_ids: Sequence[int]) -> list[int]:

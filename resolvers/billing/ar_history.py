@@ -11,7 +11,7 @@ from sqlalchemy import Date, Integer, Row, Select, bindparam, func, select, tupl
 from db.models import LedgerEntry
 from resolvers.billing.statements import reused
 from resolvers.context import RequestScope
-from resolvers.pagination import Page, PageRequest
+from resolvers.pagination import Page, PageRequest, to_page
 from resolvers.scope import tenant_scoped
 
 
@@ -93,12 +93,7 @@ class _Bounds:
 
 
 def _page(rows: list[HistoryRow], request: PageRequest) -> Page[HistoryRow]:
-    more = len(rows) > request.size
-    rows = rows[: request.size]
-    if request.backwards:
-        rows.reverse()
-        return Page(rows, [key_of(r) for r in rows], request.before is not None, more)
-    return Page(rows, [key_of(r) for r in rows], more, request.after is not None)
+    return to_page(rows, key_of, request)
 
 
 async def history_counts(scope: RequestScope, customer_ids: Sequence[int], window: Window) -> list[int]:

@@ -14,7 +14,7 @@ from resolvers.billing.batches import (
 )
 from resolvers.billing.statements import reused
 from resolvers.context import RequestScope
-from resolvers.pagination import Page, PageRequest, count_by_parent
+from resolvers.pagination import Page, PageRequest, count_by_parent, to_page
 from resolvers.scope import tenant_scoped
 
 
@@ -52,12 +52,7 @@ def _pages_statement(scope: RequestScope, model: Any, after: bool, before: bool,
 
 
 def _page(rows: list[Row[Any]], request: PageRequest) -> Page[Row[Any]]:
-    more = len(rows) > request.size
-    rows = rows[: request.size]
-    if request.backwards:
-        rows.reverse()
-        return Page(rows, [(r.id,) for r in rows], request.before is not None, more)
-    return Page(rows, [(r.id,) for r in rows], more, request.after is not None)
+    return to_page(rows, lambda r: (r.id,), request)
 
 
 async def _counts(scope: RequestScope, model: Any, ids: Sequence[int]) -> list[int]:

@@ -17,12 +17,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Integer, Select, bindparam, func, literal_column, select, tuple_, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    tuple_,
+    union_all,
+)
 
 from resolvers.batching import tenant_rows_by_ids
 from resolvers.context import RequestScope
 from resolvers.customers.timeline_sources import SOURCES, Owner, Source
-from resolvers.pagination import Page, PageRequest
+from resolvers.pagination import Page, PageRequest, to_page
 from resolvers.rules.timeline import (
     KINDS_BY_RANK,
     RANKS,
@@ -217,12 +226,7 @@ def _union(selects: list[Select[Any]]) -> Any:
 def _to_page(rows: list[TimelineItem], request: PageRequest) -> Page[TimelineItem]:
     """One owner's rows (in any order when owners shared the statement) as a page, newest first."""
     rows.sort(key=lambda r: r.key, reverse=not request.backwards)
-    more = len(rows) > request.size
-    rows = rows[: request.size]
-    if request.backwards:
-        rows.reverse()
-        return Page(rows, [r.key for r in rows], request.before is not None, more)
-    return Page(rows, [r.key for r in rows], more, request.after is not None)
+    return to_page(rows, lambda r: r.key, request)
 
 
 # ---- counts and rows -----------------------------------------------------------------------------------
@@ -237,7 +241,7 @@ async def timeline_counts(scope: RequestScope, owners: Sequence[tuple[int, ...]]
         if not shape.kinds:
             counts += [0 for _ in chunk]
             continue
-        stmt = _cached(("count", shape), lambda: _count_statement(scope, shape))
+        stmt = _cached(("count", shape), lambda shape=shape: _count_statement(scope, shape))
         counts += [int(n) for n in (await scope.db.execute(stmt, _owner_values(chunk, window))).one()]
     return counts
 
