@@ -10,7 +10,7 @@ from graphql import GraphQLError
 
 from db import models
 from graph.accounts import loaders as account_loaders
-from graph.core.eager import arguments_at, load_for, loaded, now_or_later, selects
+from graph.core.eager import arguments_at, at_once, load_for, loaded, now_or_later, selects
 from graph.core.relay import (
     After,
     Before,
@@ -71,6 +71,12 @@ NUMBER_CURSOR = CursorShape("number", (str, int))
 ACCOUNT_CURSOR = CursorShape("account", (int,))
 
 
+def _account_or_none(row: models.UtilityAccount | None) -> "UtilityAccount | None":
+    from graph.accounts.types import account_or_none
+
+    return account_or_none(row)
+
+
 def _customers(rows: list[models.Customer]) -> list["Customer"]:
     return [Customer.from_row(r) for r in rows]
 
@@ -127,6 +133,7 @@ class Customer(Node):
     is_master: bool = strawberry.field(description="An organizational master: other customers may sit under it.")
     billing_address: AddressRef = strawberry.field(description="Where bills are sent.")  # plain: built with it
     row: strawberry.Private[models.Customer]
+    primary: strawberry.Private[Any]  # primary_account's value or a Later of it
 
     @strawberry.field(description="The master customer directly above this one, if any.")
     def master(self, info: strawberry.Info) -> "Customer | None":
@@ -179,11 +186,10 @@ class Customer(Node):
         description="The account the search results grid shows for this customer: an ACTIVE one if any "
         "(else PENDING_DROP, PENDING, DROP_ACCEPTED, DROPPED, INACTIVE), the most recently started first."
     )
-    def primary_account(self, info: strawberry.Info) -> UtilityAccountRef | None:
-        from graph.accounts.types import account_or_none
-
-        loader = info.context.loaders.of(account_loaders.PrimaryAccountByCustomerId)
-        return loaded(loader, self.row.id, account_or_none)  # type: ignore[return-value]
+    def primary_account(self) -> UtilityAccountRef | None:
+        # Filled when built (graph/core/eager.py: at_once): the search grid's page loads it with the
+        # customers (load_customer_fields), then this returns it as is; no Info to build per row.
+        return self.primary  # type: ignore[return-value]
 
     @strawberry.field(
         description="The communication log: notes, calls, emails, letters and system events. Page size, order and "
@@ -360,6 +366,7 @@ class Customer(Node):
             id=to_global_id("Customer", row.id), number=row.number, name=row.name,
             kind=CustomerKind(row.kind.value), email=row.email, phone=row.phone,
             language=row.language, is_master=row.is_master, billing_address=address, row=row,
+            primary=at_once(account_loaders.PrimaryAccountByCustomerId, row.id, _account_or_none),
         )
 
     @classmethod

@@ -1,0 +1,48 @@
+"""Name search takes different plans by how many customers match (SQLite: walking the name index,
+intersecting word lists in Python, SQLite's INTERSECT past a cap). Whatever the plan, the answer is
+the same: every typed word starts a word of the name. The thresholds are lowered here so a handful of
+customers takes each plan; PostgreSQL has one plan and must give the same answers."""
+
+import pytest
+
+from db.search_keys import name_tokens
+from resolvers.customers import search
+from tests.factories.customers import make_customer
+
+QUERY = """
+query($name: String!) { customers(search: {name: $name}, first: 100) { totalCount edges { node { name } } } }
+"""
+NAMES = [
+    "Zoe O'Smithy", "Anne-Marie Smith", "Smith Jones", "José Smithers", "Joseph Smith", "Jo Smythe",
+    "Mary-Jo Thomas", "Thomas Jo", "Jones Thomas-Smith", "Zack Osmith", "Ø Smith", "Smit Jo", "O Smith",
+]
+TYPED = ["smi", "jo smi", "smith jo", "o smi", "o", "thomas smi", "jose smith", "mary jo", "ø", "smith", "zo o'sm"]
+
+
+def _expected(typed: str) -> list[str]:
+    """The rule itself: each typed word is a prefix of a word of the name."""
+    wanted = name_tokens(typed)
+    return [n for n in NAMES if all(any(w.startswith(t) for w in name_tokens(n)) for t in wanted)]
+
+
+@pytest.fixture
+async def people(session, tenant):
+    for name in NAMES:
+        await make_customer(session, tenant, name)
+    await session.commit()
+
+
+@pytest.mark.parametrize("thresholds", [
+    pytest.param({}, id="as-shipped"),
+    pytest.param({"DENSE": 2}, id="walk-the-name-index"),
+    pytest.param({"TOKEN_LIST_CAP": 3}, id="sql-intersect-past-the-cap"),
+    pytest.param({"DENSE": 2, "TOKEN_LIST_CAP": 3}, id="both"),
+])
+async def test_every_plan_finds_exactly_the_names_the_rule_finds(api, tenant, people, monkeypatch, thresholds):
+    for name, value in thresholds.items():
+        monkeypatch.setattr(search, name, value)
+    for typed in TYPED:
+        data = (await api.run(QUERY, {"name": typed}, user=tenant.agent))["customers"]
+        found = sorted(e["node"]["name"] for e in data["edges"])
+        assert found == sorted(_expected(typed)), typed
+        assert data["totalCount"] == len(found), typed
