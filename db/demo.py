@@ -13,29 +13,36 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.enums import CommLogKind, CustomerKind, EnrollmentStatus, NoteFindingMode, RatePlanKind, Role
+from db.demo_accounts import add_account_history
+from db.demo_letters import seed_letter_templates
+from db.demo_settings import seed_demo_settings
+from db.demo_tickets import seed_demo_tickets
+from db.enums import (
+    CommLogKind,
+    CustomerKind,
+    EnrollmentStatus,
+    NoteFindingMode,
+    RatePlanKind,
+    Role,
+)
 from db.models import (
     Client,
     CommLogEntry,
-    DeliveryRate,
-    TaxRate,
     Customer,
-    Disposition,
     CustomerNameToken,
+    DeliveryRate,
+    Disposition,
     Enrollment,
     EnrollmentStatusChange,
     Market,
     MarketTransaction,
     RatePlan,
+    TaxRate,
     UsagePeriod,
     User,
     Utility,
     UtilityAccount,
 )
-from db.demo_accounts import add_account_history
-from db.demo_letters import seed_letter_templates
-from db.demo_settings import seed_demo_settings
-from db.demo_tickets import seed_demo_tickets
 from db.search_keys import address_key, name_key, name_tokens
 
 CLIENTS = [("lumen", "Lumen Energy"), ("keystone", "Keystone Power"), ("prairie", "Prairie Electric")]

@@ -7,7 +7,15 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, BigIntId, CreatedAt, IntPk, TenantScoped, Timestamped, UtcDateTime
+from db.base import (
+    Base,
+    BigIntId,
+    CreatedAt,
+    IntPk,
+    TenantScoped,
+    Timestamped,
+    UtcDateTime,
+)
 from db.enums import (
     EnrollmentStatus,
     MarketDirection,

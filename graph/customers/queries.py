@@ -17,7 +17,12 @@ from graph.core.relay import (
 )
 from graph.customers.enums import CustomerOrder
 from graph.customers.inputs import CustomerSearch
-from graph.customers.types import NAME_CURSOR, NUMBER_CURSOR, Customer, load_customer_fields
+from graph.customers.types import (
+    NAME_CURSOR,
+    NUMBER_CURSOR,
+    Customer,
+    load_customer_fields,
+)
 from resolvers.customers import queries, search
 from resolvers.errors import UserInputError
 

@@ -20,7 +20,11 @@ from graph.customers.settings_payloads import (
     ReleaseDunningHoldPayload,
     UpdateCustomerSettingsPayload,
 )
-from graph.customers.settings_types import BulkDunningHoldCounts, BulkDunningHoldResult, DunningHold
+from graph.customers.settings_types import (
+    BulkDunningHoldCounts,
+    BulkDunningHoldResult,
+    DunningHold,
+)
 from graph.customers.types import Customer
 from resolvers.commlog.bulk_notes import AccountFile
 from resolvers.context import RequestScope

@@ -17,7 +17,14 @@ from graph.billing.payment_types import Adjustment, Payment, Refund
 from graph.billing.types import Invoice, InvoiceLine, PaymentAllocation
 from graph.commlog.types import CommLogEntry
 from graph.core.enums import described_enum
-from graph.core.relay import Connection, CursorShape, invalid_cursor, node_or_none, page_request, to_connection
+from graph.core.relay import (
+    Connection,
+    CursorShape,
+    invalid_cursor,
+    node_or_none,
+    page_request,
+    to_connection,
+)
 from graph.tickets.types import Ticket
 from resolvers.customers import timeline
 from resolvers.customers.timeline import TimelineItem, TimelineQuery, TimelineWindow

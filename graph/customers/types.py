@@ -10,7 +10,14 @@ from graphql import GraphQLError
 
 from db import models
 from graph.accounts import loaders as account_loaders
-from graph.core.eager import arguments_at, at_once, load_for, loaded, now_or_later, selects
+from graph.core.eager import (
+    arguments_at,
+    at_once,
+    load_for,
+    loaded,
+    now_or_later,
+    selects,
+)
 from graph.core.relay import (
     After,
     Before,

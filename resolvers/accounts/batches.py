@@ -8,7 +8,12 @@ from sqlalchemy import Row, select
 from db.models import Enrollment, Market, RatePlan, Utility, UtilityAccount
 from resolvers.batching import shared_rows_by_ids, tenant_rows_by_ids
 from resolvers.context import RequestScope
-from resolvers.pagination import Page, PageRequest, count_by_parent, keyset_pages_by_parent
+from resolvers.pagination import (
+    Page,
+    PageRequest,
+    count_by_parent,
+    keyset_pages_by_parent,
+)
 from resolvers.scope import tenant_scoped
 
 

@@ -10,14 +10,32 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, cast, func, insert, literal, literal_column, null
-from sqlalchemy import or_, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db.enums import AccountNumberType, BulkNoteOutcome, CommLogKind, EnrollmentStatus
 from db.models import BulkNoteJob, BulkNoteResult, CommLogEntry
 from resolvers.context import RequestScope
-from resolvers.customers.account_numbers import NO_ACCOUNT_DETAIL, NOT_FOUND_DETAIL, json_rows, lookup
+from resolvers.customers.account_numbers import (
+    NO_ACCOUNT_DETAIL,
+    NOT_FOUND_DETAIL,
+    json_rows,
+    lookup,
+)
 from resolvers.scope import tenant_scoped
 
 # Entries by line: the numbers to look up, and those whose outcome is already known

@@ -29,7 +29,14 @@ from resolvers.errors import UserInputError
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules import account_lists
 from resolvers.rules.account_lists import Entry, MalformedAccountList
-from resolvers.rules.dunning import DunningHoldOutcome, Hold, current_hold, placed_detail, placed_note, status_wanted
+from resolvers.rules.dunning import (
+    DunningHoldOutcome,
+    Hold,
+    current_hold,
+    placed_detail,
+    placed_note,
+    status_wanted,
+)
 from resolvers.scope import tenant_scoped
 
 # The results come back in the payload itself (there is no job to page through), so lists are shorter

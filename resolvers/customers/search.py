@@ -5,7 +5,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement, CompoundSelect, Select, and_, column, func, intersect, literal_column, or_, select, table,
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    column,
+    func,
+    intersect,
+    literal_column,
+    or_,
+    select,
+    table,
 )
 
 from db.enums import EnrollmentStatus

@@ -5,7 +5,13 @@ from datetime import timedelta
 import pytest
 
 from resolvers.customers.settings import today
-from tests.api.customers.settings_helpers import changes, entries, gid, state_of, untouched
+from tests.api.customers.settings_helpers import (
+    changes,
+    entries,
+    gid,
+    state_of,
+    untouched,
+)
 from tests.factories.customers import make_customer
 from tests.factories.settings import set_hold, set_settings
 
