@@ -20,10 +20,11 @@ from resolvers.commlog.bulk_errors import BulkNoteErrorCode
 from resolvers.commlog.entries import check_disposition
 from resolvers.commlog.errors import CommlogErrorCode
 from resolvers.context import RequestScope
+from resolvers.customers import account_numbers
 from resolvers.errors import Invalid, UserInputError
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules import account_lists
-from resolvers.rules.account_lists import Entry, MalformedAccountList
+from resolvers.rules.account_lists import Entry
 from resolvers.rules.card_numbers import mask_card_numbers
 
 MAX_ACCOUNTS = account_lists.DEFAULT_MAX_ENTRIES
@@ -115,27 +116,11 @@ def _check_request(request: BulkNoteRequest) -> None:
 
 def _parse(request: BulkNoteRequest, tick: Progress) -> tuple[Entry, ...]:
     """The listed entries; an unreadable list is a userError naming the line, and nothing is written."""
-    field = ["input", "file"] if request.file is not None else ["input", "accounts"]
     tick("parse", 0, 0)
-    try:
-        if request.file is not None:
-            parsed = account_lists.parse_csv(request.file.data, max_entries=MAX_ACCOUNTS)
-        else:
-            parsed = account_lists.parse_typed_list(request.accounts or "", max_entries=MAX_ACCOUNTS)
-    except MalformedAccountList as error:
-        raise _list_error(error, field) from None
-    if not parsed.entries:
-        raise UserInputError(BulkNoteErrorCode.NO_ACCOUNTS, "The list has no account numbers.", field)
-    tick("parse", len(parsed.entries), len(parsed.entries))
-    return parsed.entries
-
-
-def _list_error(error: MalformedAccountList, field: list[str]) -> UserInputError:
-    # account_lists reports an over-long list as a malformed one at the first line past the limit
-    if error.message.startswith("More than"):
-        return UserInputError(BulkNoteErrorCode.TOO_MANY_ACCOUNTS,
-                              f"At most {MAX_ACCOUNTS:,} accounts in one bulk note; split the list.", field)
-    return UserInputError(BulkNoteErrorCode.MALFORMED_ACCOUNT_LIST, f"Line {error.line}: {error.message}", field)
+    data = request.file.data if request.file is not None else None
+    entries = account_numbers.read_entries(data, request.accounts, MAX_ACCOUNTS, "bulk note")
+    tick("parse", len(entries), len(entries))
+    return entries
 
 
 def staged(entries: Sequence[Entry]) -> tuple[bulk_resolve.Pending, bulk_resolve.Known]:

@@ -27,8 +27,34 @@ from sqlalchemy.orm import aliased
 from db.enums import AccountNumberType, EnrollmentStatus
 from db.models import Customer, UtilityAccount
 from resolvers.accounts.batches import STATUS_RANK
+from resolvers.commlog.bulk_errors import BulkNoteErrorCode
 from resolvers.context import RequestScope
+from resolvers.errors import UserInputError
+from resolvers.rules import account_lists
+from resolvers.rules.account_lists import Entry, MalformedAccountList
 from resolvers.scope import tenant_scoped
+
+
+def read_entries(file_data: bytes | None, typed: str | None, max_entries: int, operation: str) -> tuple[Entry, ...]:
+    """The entries of an uploaded CSV (`file_data`) or a typed list; an unreadable, over-long or empty list is a
+    userError naming the field (and the line), so nothing is written. `operation` names it in messages."""
+    field = ["input", "file"] if file_data is not None else ["input", "accounts"]
+    try:
+        if file_data is not None:
+            parsed = account_lists.parse_csv(file_data, max_entries=max_entries)
+        else:
+            parsed = account_lists.parse_typed_list(typed or "", max_entries=max_entries)
+    except MalformedAccountList as error:
+        # account_lists reports an over-long list as a malformed one at the first line past the limit
+        if error.message.startswith("More than"):
+            message = f"At most {max_entries:,} accounts in one {operation}; split the list."
+            raise UserInputError(BulkNoteErrorCode.TOO_MANY_ACCOUNTS, message, field) from None
+        raise UserInputError(BulkNoteErrorCode.MALFORMED_ACCOUNT_LIST, f"Line {error.line}: {error.message}",
+                             field) from None
+    if not parsed.entries:
+        raise UserInputError(BulkNoteErrorCode.NO_ACCOUNTS, "The list has no account numbers.", field)
+    return parsed.entries
+
 
 NOT_FOUND_DETAIL = {
     AccountNumberType.CUSTOMER_NUMBER: "No customer with this number.",

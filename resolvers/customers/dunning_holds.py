@@ -27,8 +27,7 @@ from resolvers.customers import account_numbers
 from resolvers.customers.settings import LOG_CATEGORY, checked_hold, hold_values, today
 from resolvers.errors import UserInputError
 from resolvers.permissions import Action, ensure_allowed
-from resolvers.rules import account_lists
-from resolvers.rules.account_lists import Entry, MalformedAccountList
+from resolvers.rules.account_lists import Entry
 from resolvers.rules.dunning import (
     DunningHoldOutcome,
     Hold,
@@ -111,22 +110,8 @@ def _parse(request: BulkHoldRequest) -> tuple[Entry, ...]:
     if request.file is not None and request.accounts is not None:
         raise UserInputError(BulkNoteErrorCode.BOTH_FILE_AND_LIST,
                              "Give the accounts as a CSV file or as a typed list, not both.", ["input", "accounts"])
-    field = ["input", "file"] if request.file is not None else ["input", "accounts"]
-    try:
-        if request.file is not None:
-            parsed = account_lists.parse_csv(request.file.data, max_entries=MAX_ACCOUNTS)
-        else:
-            parsed = account_lists.parse_typed_list(request.accounts or "", max_entries=MAX_ACCOUNTS)
-    except MalformedAccountList as error:
-        # account_lists reports an over-long list as a malformed one at the first line past the limit
-        if error.message.startswith("More than"):
-            message = f"At most {MAX_ACCOUNTS:,} accounts in one bulk hold; split the list."
-            raise UserInputError(BulkNoteErrorCode.TOO_MANY_ACCOUNTS, message, field) from None
-        raise UserInputError(BulkNoteErrorCode.MALFORMED_ACCOUNT_LIST, f"Line {error.line}: {error.message}",
-                             field) from None
-    if not parsed.entries:
-        raise UserInputError(BulkNoteErrorCode.NO_ACCOUNTS, "Upload a CSV file or type the account numbers.", field)
-    return parsed.entries
+    data = request.file.data if request.file is not None else None
+    return account_numbers.read_entries(data, request.accounts, MAX_ACCOUNTS, "bulk hold")
 
 
 async def _looked_up(scope: RequestScope, pending: dict[int, str], number_type: AccountNumberType,
