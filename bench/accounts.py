@@ -17,8 +17,25 @@ import orjson
 
 from bench import benchmark
 from bench.common import (
-    AGENT, BENCH_DIR, GraphQLClient, Stats, capturing_statements, connect_raw, console, data_of, describe, ensure_database,
-    graphql_client, heading, ms, print_table, stats, tenant_id, time_async, time_sync, verdict,
+    AGENT,
+    BENCH_DIR,
+    GraphQLClient,
+    Stats,
+    capturing_statements,
+    connect_raw,
+    console,
+    data_of,
+    describe,
+    ensure_database,
+    graphql_client,
+    heading,
+    ms,
+    print_table,
+    stats,
+    tenant_id,
+    time_async,
+    time_sync,
+    verdict,
 )
 
 DB_PATH = BENCH_DIR / "accounts.db"

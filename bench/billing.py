@@ -14,6 +14,7 @@ from bench.common import (
     BENCH_DIR,
     connect_raw,
     console,
+    fresh_database,
     graphql_client,
     heading,
     ms,
@@ -144,14 +145,9 @@ def _gid(kind: str, pk: int) -> str:
 
 async def build(path: Path) -> tuple[list[int], int]:
     """A fresh database: POSTINGS customers with 1,000 open invoices each, and one customer with a year of AR."""
-    from db.engine import make_engine, make_sessionmaker
-    from db.migrate import migrate
+    from db.engine import make_sessionmaker
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        leftover.unlink(missing_ok=True)
-    engine = make_engine(sqlite_url(path))
-    await migrate(engine)
+    engine = await fresh_database(path)
     async with make_sessionmaker(engine)() as session:
         payers, viewed = await seed_billing(session, EMAIL, POSTINGS + 2, OPEN_INVOICES)
         await session.commit()

@@ -15,8 +15,18 @@ from typing import Any
 
 from bench import benchmark
 from bench.common import (
-    BENCH_DIR, connect_raw, console, describe, ensure_database, graphql_client, heading, print_table, tenant_id,
-    time_async, time_sync, verdict,
+    BENCH_DIR,
+    connect_raw,
+    console,
+    describe,
+    ensure_database,
+    graphql_client,
+    heading,
+    print_table,
+    tenant_id,
+    time_async,
+    time_sync,
+    verdict,
 )
 
 DB_PATH = BENCH_DIR / "bulk-notes-300k.db"

@@ -22,10 +22,17 @@ import httpx
 from asgi_lifespan import LifespanManager
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -93,9 +100,8 @@ async def _migrate(path: Path) -> None:
     await engine.dispose()
 
 
-async def _build(path: Path, customers: int) -> float:
-    """Migrate, seed with a progress bar, ANALYZE; return the seeding seconds."""
-    from db import demo
+async def fresh_database(path: Path) -> AsyncEngine:
+    """An engine on a new, migrated, empty database at `path` (what was there before is removed)."""
     from db.engine import make_engine
     from db.migrate import migrate
 
@@ -104,6 +110,14 @@ async def _build(path: Path, customers: int) -> float:
         leftover.unlink(missing_ok=True)
     engine = make_engine(sqlite_url(path))
     await migrate(engine)
+    return engine
+
+
+async def _build(path: Path, customers: int) -> float:
+    """Migrate, seed with a progress bar, ANALYZE; return the seeding seconds."""
+    from db import demo
+
+    engine = await fresh_database(path)
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console) as progress:

@@ -13,8 +13,25 @@ import orjson
 
 from bench import benchmark
 from bench.common import (
-    BENCH_DIR, GraphQLClient, Stats, capturing_statements, connect_raw, console, data_of, describe, ensure_database,
-    graphql_client, heading, ms, print_table, profile_by_package, stats, tenant_id, time_async, time_sync, verdict,
+    BENCH_DIR,
+    GraphQLClient,
+    Stats,
+    capturing_statements,
+    connect_raw,
+    console,
+    data_of,
+    describe,
+    ensure_database,
+    graphql_client,
+    heading,
+    ms,
+    print_table,
+    profile_by_package,
+    stats,
+    tenant_id,
+    time_async,
+    time_sync,
+    verdict,
 )
 
 DB_PATH = BENCH_DIR / "nested.db"

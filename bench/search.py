@@ -10,9 +10,28 @@ from typing import Any
 
 from bench import benchmark
 from bench.common import (
-    BENCH_DIR, GraphQLClient, Statement, Stats, capturing_statements, connect_raw, console, data_of, describe,
-    ensure_database, graphql_client, heading, ms, prime_os_cache, print_table, query_plan, run_raw, stats,
-    tenant_id, time_async, time_sync, verdict,
+    BENCH_DIR,
+    GraphQLClient,
+    Statement,
+    Stats,
+    capturing_statements,
+    connect_raw,
+    console,
+    data_of,
+    describe,
+    ensure_database,
+    graphql_client,
+    heading,
+    ms,
+    prime_os_cache,
+    print_table,
+    query_plan,
+    run_raw,
+    stats,
+    tenant_id,
+    time_async,
+    time_sync,
+    verdict,
 )
 
 DB_PATH = BENCH_DIR / "search-1m.db"

@@ -24,6 +24,7 @@ from bench.common import (
     console,
     data_fingerprint,
     data_of,
+    fresh_database,
     graphql_client,
     heading,
     ms,
@@ -198,14 +199,9 @@ async def ensure_built(path: Path, rebuild: bool) -> int:
 
 
 async def _build(path: Path) -> int:
-    from db.engine import make_engine, make_sessionmaker
-    from db.migrate import migrate
+    from db.engine import make_sessionmaker
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        leftover.unlink(missing_ok=True)
-    engine = make_engine(sqlite_url(path))
-    await migrate(engine)
+    engine = await fresh_database(path)
     async with make_sessionmaker(engine)() as session:
         seeder = Seeder(session, random.Random(6))
         customer_id = await seeder.client()
