@@ -27,6 +27,7 @@ from graph.commlog.queries import CommlogQueries
 from graph.commlog.subscriptions import CommlogSubscriptions
 from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
+from graph.core.text_arguments import RefuseInvalidTextArguments
 from graph.customers.settings_mutations import CustomerSettingsMutations
 from graph.masking import MaskUnexpectedErrors
 from graph.nodes import NodeQueries
@@ -63,6 +64,7 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         MaskUnexpectedErrors,
+        RefuseInvalidTextArguments,
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
     ]

@@ -2,12 +2,16 @@
 
 import enum
 
+from resolvers.rules.text import TextProblem, check_text
+
 
 class CommonErrorCode(enum.StrEnum):
     NOT_FOUND = "NOT_FOUND"
     FORBIDDEN = "FORBIDDEN"
     INVALID = "INVALID"
     CONFLICT = "CONFLICT"
+    INVALID_TEXT = "INVALID_TEXT"
+    TEXT_TOO_LONG = "TEXT_TOO_LONG"
 
 
 DESCRIPTIONS = {
@@ -15,6 +19,10 @@ DESCRIPTIONS = {
     CommonErrorCode.FORBIDDEN: "The viewer's role may not do this.",
     CommonErrorCode.INVALID: "A value in the input is not acceptable.",
     CommonErrorCode.CONFLICT: "The object changed in a way that prevents this.",
+    CommonErrorCode.INVALID_TEXT: "Text holds a control character (other than tab, line feed, carriage return) or an "
+    "unpaired surrogate; nothing is stripped, the input is refused.",
+    CommonErrorCode.TEXT_TOO_LONG: "Text is longer than the field's limit (stated in its description); nothing is cut, "
+    "the input is refused.",
 }
 
 
@@ -48,3 +56,14 @@ def get_or_not_found(row, what: str, field: list[str] | None = None):
     if row is None:
         raise NotFound(what, field)
     return row
+
+
+TEXT_CODES = {TextProblem.INVALID_CHARACTER: CommonErrorCode.INVALID_TEXT, TextProblem.TOO_LONG: CommonErrorCode.TEXT_TOO_LONG}
+
+
+def ensure_text(text: str | None, field: list[str], max_length: int | None = None) -> None:
+    """Refuse text input that breaks the text rule (resolvers/rules/text.py), naming `field`."""
+    finding = check_text(text, max_length) if text is not None else None
+    if finding is not None:
+        label = next((part for part in reversed(field) if not part.isdigit()), "text")
+        raise UserInputError(TEXT_CODES[finding.problem], f"{label}: {finding.message}", field)

@@ -31,12 +31,13 @@ ACCOUNT_FIELD = ["input", "utilityAccountId"]
 
 
 def premise_changes(input: EditPremiseInput) -> dict[str, Any]:
+    """The fields to change: omitted ones stay; null clears a meter field and keeps the service address."""
     changes: dict[str, Any] = {}
     for name in premises.METER_FIELDS:
         given = getattr(input, name)
         if given is not None:
             changes[name] = given.value
-    if input.service_address is not None:
+    if input.service_address is not None and input.service_address.value is not None:
         a = input.service_address.value
         changes.update(service_line1=a.line1, service_line2=a.line2, service_city=a.city, service_state=a.state,
                        service_zip=a.zip)
@@ -71,7 +72,7 @@ class AccountMutations:
             row = await premises.edit_premise(scope, account_id, premise_changes(input))
             return {"utility_account": UtilityAccount.from_row(row)}
 
-        return await run_mutation(info, EditPremisePayload, action, input.client_mutation_id)
+        return await run_mutation(info, EditPremisePayload, action, input)
 
     @strawberry.mutation(
         description="Send the utility a market transaction (814): enrollment, drop, change, reinstatement, historical "
@@ -91,7 +92,7 @@ class AccountMutations:
             row, account = await transactions.create_market_transaction(scope, new)
             return {"market_transaction": MarketTransaction.from_row(row), "utility_account": UtilityAccount.from_row(account)}
 
-        return await run_mutation(info, CreateMarketTransactionPayload, action, input.client_mutation_id)
+        return await run_mutation(info, CreateMarketTransactionPayload, action, input)
 
     @strawberry.mutation(
         description="The market integration's path (TEAM_LEAD or ADMIN): record the utility's ACCEPT or REJECT of one "
@@ -116,7 +117,7 @@ class AccountMutations:
                 "utility_account": UtilityAccount.from_row(done.account),
             }
 
-        return await run_mutation(info, RecordMarketResponsePayload, action, input.client_mutation_id)
+        return await run_mutation(info, RecordMarketResponsePayload, action, input)
 
     @strawberry.mutation(
         description="Import usage periods from a CSV file (TEAM_LEAD or ADMIN). All lines or none: overlapping periods "
@@ -130,4 +131,4 @@ class AccountMutations:
             done = await usage_import.import_usage(scope, data)
             return {"period_count": done.periods, "account_count": done.accounts}
 
-        return await run_mutation(info, usage_payload, action, input.client_mutation_id, on_error=usage_problems)
+        return await run_mutation(info, usage_payload, action, input, on_error=usage_problems)

@@ -3,6 +3,7 @@
 import strawberry
 
 from graph.admin.enums import CommLogKind, NavigationArea, ProfileTab, SortDirection
+from graph.core.text import client_mutation_id_field
 
 
 @strawberry.input(description="Communication-log display options to change; omitted ones stay.")
@@ -21,4 +22,4 @@ class UpdateViewerPreferencesInput:
     tab_order: list[ProfileTab] | None = strawberry.field(default=None, description="Every tab, in the order to show them.")  # type: ignore[valid-type]
     hidden_tabs: list[ProfileTab] | None = strawberry.field(default=None, description="Tabs to hide (replaces the list).")  # type: ignore[valid-type]
     communication_log: CommLogDisplayInput | None = strawberry.field(default=None, description="Communication-log display options.")
-    client_mutation_id: str | None = strawberry.field(default=None, description="Any string; echoed back in the payload (Relay).")
+    client_mutation_id: str | None = client_mutation_id_field()

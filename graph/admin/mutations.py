@@ -51,4 +51,4 @@ class AdminMutations:
             saved = await commands.update_viewer_preferences(scope, *_changes(input))
             return {"preferences": Preferences.from_rules(saved)}
 
-        return await run_mutation(info, UpdateViewerPreferencesPayload, action, input.client_mutation_id)
+        return await run_mutation(info, UpdateViewerPreferencesPayload, action, input)

@@ -5,16 +5,18 @@ from decimal import Decimal
 
 import strawberry
 
+from db.models import Adjustment, IdempotencyKey, InvoiceLine, Payment, Refund, SpecialCharge
 from graph.billing.enums import (
     AdjustmentDirection,
     AllocationMode,
     PaymentMethod,
     PaymentScope,
 )
-from graph.customers.inputs import CMID
+from graph.core.text import client_mutation_id_field, text_field
 
 AMOUNT = "A positive amount as a decimal string with at most two decimals, e.g. \"12.30\"."
-KEY = "Idempotency key (1-100 characters): the same key and input replays the first result; keys are kept 24 hours or more."
+KEY = "Idempotency key (at least 1 character): the same key and input replays the first result; keys are kept 24 hours or more."
+WHY = "Why; required."
 
 
 @strawberry.input(description="Part of a SPEC payment: how much goes to one invoice.")
@@ -33,51 +35,52 @@ class PostPaymentInput:
     allocations: list[AllocationInput] | None = strawberry.field(default=None, description="For SPEC: the invoices and amounts.")
     scope: PaymentScope = strawberry.field(  # type: ignore[valid-type]
         default=PaymentScope.CUSTOMER, description="CUSTOMER, or HIERARCHY to pay a master's children's invoices too.")
-    reference: str | None = strawberry.field(default=None, description="Check number or other reference (at most 60).")
-    card_last4: str | None = strawberry.field(default=None, description="For cards: the last four digits only.")
-    idempotency_key: str | None = strawberry.field(default=None, description=KEY)
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    reference: str | None = text_field("Check number or other reference; stored as given, trimmed.", Payment.reference,
+                                       default=None)
+    card_last4: str | None = text_field("For cards: the last four digits only.", Payment.card_last4, default=None)
+    idempotency_key: str | None = text_field(KEY, IdempotencyKey.key, default=None)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="Refund a payment's unapplied credit (TEAM_LEAD).")
 class RefundPaymentInput:
     payment_id: strawberry.ID = strawberry.field(description="The payment holding the credit.")
     amount: Decimal = strawberry.field(description=AMOUNT + " At most the payment's unapplied credit.")
-    reason: str = strawberry.field(description="Why (at most 500 characters).")
-    idempotency_key: str | None = strawberry.field(default=None, description=KEY)
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    reason: str = text_field(WHY, Refund.reason)
+    idempotency_key: str | None = text_field(KEY, IdempotencyKey.key, default=None)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="A returned (NSF) payment (TEAM_LEAD).")
 class ReversePaymentInput:
     payment_id: strawberry.ID = strawberry.field(description="The payment that came back.")
-    reason: str = strawberry.field(description="Why it came back, e.g. NSF (at most 500 characters).")
+    reason: str = text_field("Why it came back, e.g. NSF; required.", Payment.returned_reason)
     nsf_fee: Decimal | None = strawberry.field(default=None, description="If given, a returned-payment fee added as a special charge.")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="A special charge for the next invoice.")
 class CreateSpecialChargeInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer to charge.")
-    description: str = strawberry.field(description="As printed on the invoice (at most 200 characters).")
+    description: str = text_field("As printed on the invoice; required.", SpecialCharge.description)
     amount: Decimal = strawberry.field(description=AMOUNT)
-    reason: str = strawberry.field(description="Why (at most 500 characters).")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    reason: str = text_field(WHY, SpecialCharge.reason)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="Remove a PENDING special charge (recorded, not deleted).")
 class RemoveSpecialChargeInput:
     special_charge_id: strawberry.ID = strawberry.field(description="The charge.")
-    reason: str = strawberry.field(description="Why (at most 500 characters).")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    reason: str = text_field(WHY, SpecialCharge.removed_reason)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="Reverse chosen lines of an invoice (TEAM_LEAD).")
 class ReverseInvoiceChargesInput:
     invoice_id: strawberry.ID = strawberry.field(description="The invoice.")
     line_ids: list[strawberry.ID] = strawberry.field(description="The lines to reverse (what remains of each).")
-    reason: str = strawberry.field(description="Why (at most 500 characters).")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    reason: str = text_field(WHY, InvoiceLine.reason)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="A debit or credit adjustment; above the client's threshold only a TEAM_LEAD may post it.")
@@ -85,11 +88,11 @@ class CreateAdjustmentInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
     direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")  # type: ignore[valid-type]
     amount: Decimal = strawberry.field(description=AMOUNT)
-    reason_code: str = strawberry.field(description="Reason code (at most 40 characters).")
-    note: str | None = strawberry.field(default=None, description="Free text (at most 500 characters).")
+    reason_code: str = text_field("Reason code; required.", Adjustment.reason_code)
+    note: str | None = text_field("Free text.", Adjustment.note, default=None)
     invoice_id: strawberry.ID | None = strawberry.field(default=None, description="An invoice of the customer to post it against.")
-    idempotency_key: str | None = strawberry.field(default=None, description=KEY)
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    idempotency_key: str | None = text_field(KEY, IdempotencyKey.key, default=None)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="A billing run (ADMIN): invoices for a period from usage, rates, taxes and pending charges.")
@@ -98,13 +101,13 @@ class RunBillingInput:
     period_end: date = strawberry.field(description="Last day of the period.")
     issued_on: date | None = strawberry.field(default=None, description="Issue date; default today. Due 21 days later.")
     utility_account_id: strawberry.ID | None = strawberry.field(default=None, description="One account; default every ACTIVE account.")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="Email a billing document (invoice or AR history PDF) to the customer.")
 class EmailInvoiceInput:
     invoice_id: strawberry.ID = strawberry.field(description="The invoice.")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="Email the customer's AR history as a PDF.")
@@ -112,4 +115,4 @@ class EmailArHistoryInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
     start: date | None = strawberry.field(default=None, description="First day shown; default the beginning.")
     end: date | None = strawberry.field(default=None, description="Last day shown; default today.")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    client_mutation_id: str | None = client_mutation_id_field()

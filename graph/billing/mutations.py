@@ -47,9 +47,7 @@ def payment_request(input: i.PostPaymentInput) -> payments.PaymentRequest:
         amount_cents=cents(input.amount, ["input", "amount"]), method=enums.PaymentMethod(input.method.value),
         received_on=input.received_on, mode=enums.AllocationMode(input.mode.value),
         scope=enums.PaymentScope(input.scope.value), allocations=allocations,
-        reference=(input.reference or "").strip()[:60] or None, card_last4=input.card_last4, idempotency_key=input.idempotency_key)
-
-
+        reference=(input.reference or "").strip() or None, card_last4=input.card_last4, idempotency_key=input.idempotency_key)
 
 
 @strawberry.type
@@ -61,7 +59,7 @@ class BillingMutations:
             done = await payments.post_payment(scope, payment_request(input))
             return {"payment": Payment.from_row(done.payment), "replayed": done.replayed}
 
-        return await run_mutation(info, p.PostPaymentPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.PostPaymentPayload, action, input)
 
     @strawberry.mutation(description="Refund a payment's unapplied credit, never more than the credit. TEAM_LEAD.")
     async def refund_payment(self, info: strawberry.Info, input: Annotated[i.RefundPaymentInput, INPUT]) -> p.RefundPaymentPayload:
@@ -72,7 +70,7 @@ class BillingMutations:
             payment = await payments.get_payment_or_fail(scope, payment_id)
             return {"refund": Refund.from_row(refund), "payment": Payment.from_row(payment)}
 
-        return await run_mutation(info, p.RefundPaymentPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.RefundPaymentPayload, action, input)
 
     @strawberry.mutation(description="Record a returned (NSF) payment: its allocations are taken back, the invoices "
                          "reopen, and an optional NSF fee is added as a special charge. TEAM_LEAD.")
@@ -83,7 +81,7 @@ class BillingMutations:
                                                  input.reason, fee)
             return {"payment": Payment.from_row(done.payment), "nsf_fee": SpecialCharge.from_row(done.fee) if done.fee else None}
 
-        return await run_mutation(info, p.ReversePaymentPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.ReversePaymentPayload, action, input)
 
     @strawberry.mutation(description="Add a special charge, PENDING until the next billing run bills it. Any role.")
     async def create_special_charge(self, info: strawberry.Info,
@@ -94,7 +92,7 @@ class BillingMutations:
                 cents(input.amount, ["input", "amount"]), input.reason)
             return {"special_charge": SpecialCharge.from_row(charge)}
 
-        return await run_mutation(info, p.SpecialChargePayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.SpecialChargePayload, action, input)
 
     @strawberry.mutation(description="Remove a PENDING special charge; the removal is recorded (who, when, why). Any role.")
     async def remove_special_charge(self, info: strawberry.Info,
@@ -103,7 +101,7 @@ class BillingMutations:
             charge_id = decode_id(input.special_charge_id, "SpecialCharge", ["input", "specialChargeId"])
             return {"special_charge": SpecialCharge.from_row(await special_charges.remove_special_charge(scope, charge_id, input.reason))}
 
-        return await run_mutation(info, p.SpecialChargePayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.SpecialChargePayload, action, input)
 
     @strawberry.mutation(description="Reverse chosen lines of an invoice with credit lines and a ledger row; payments "
                          "beyond what remains open become unapplied credit again. TEAM_LEAD.")
@@ -115,7 +113,7 @@ class BillingMutations:
             invoice, lines = await reversals.reverse_invoice_charges(scope, invoice_id, line_ids, input.reason)
             return {"invoice": Invoice.from_row(invoice), "reversal_lines": [InvoiceLine.from_row(l) for l in lines]}
 
-        return await run_mutation(info, p.ReverseInvoiceChargesPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.ReverseInvoiceChargesPayload, action, input)
 
     @strawberry.mutation(description="Post a debit or credit adjustment; above the client's threshold "
                          "(default 100.00) only a TEAM_LEAD may.")
@@ -126,11 +124,11 @@ class BillingMutations:
             request = adjustments.AdjustmentRequest(
                 customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
                 direction=enums.AdjustmentDirection(input.direction.value), amount_cents=cents(input.amount, ["input", "amount"]),
-                reason_code=input.reason_code, note=(input.note or None) and input.note[:500], invoice_id=invoice,
+                reason_code=input.reason_code, note=(input.note or "").strip() or None, invoice_id=invoice,
                 idempotency_key=input.idempotency_key)
             return {"adjustment": Adjustment.from_row(await adjustments.create_adjustment(scope, request))}
 
-        return await run_mutation(info, p.CreateAdjustmentPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.CreateAdjustmentPayload, action, input)
 
     @strawberry.mutation(description="Run billing for a period: one invoice per account with usage or pending charges. ADMIN.")
     async def run_billing(self, info: strawberry.Info, input: Annotated[i.RunBillingInput, INPUT]) -> p.RunBillingPayload:
@@ -141,7 +139,7 @@ class BillingMutations:
             result = await billing_run.run_billing(scope, request)
             return {"invoices": [Invoice.from_row(r) for r in result.invoices], "skipped": result.skipped}
 
-        return await run_mutation(info, p.RunBillingPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.RunBillingPayload, action, input)
 
     @strawberry.mutation(description="Email an invoice as a PDF through the outbox and log it. Any role.")
     async def email_invoice(self, info: strawberry.Info, input: Annotated[i.EmailInvoiceInput, INPUT]) -> p.EmailBillingDocumentPayload:
@@ -149,7 +147,7 @@ class BillingMutations:
             document = await documents.email_invoice(scope, decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"]))
             return {"document_id": to_global_id("Document", document.id)}
 
-        return await run_mutation(info, p.EmailBillingDocumentPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.EmailBillingDocumentPayload, action, input)
 
     @strawberry.mutation(description="Email the customer's AR history as a PDF through the outbox and log it. Any role.")
     async def email_ar_history(self, info: strawberry.Info,
@@ -159,4 +157,4 @@ class BillingMutations:
             document = await documents.email_ar_history(scope, customer_id, input.start, input.end)
             return {"document_id": to_global_id("Document", document.id)}
 
-        return await run_mutation(info, p.EmailBillingDocumentPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.EmailBillingDocumentPayload, action, input)

@@ -45,4 +45,4 @@ class BulkNoteMutations:
             done = await bulk_notes.bulk_add_note(scope, await to_request(input))
             return {"job": BulkNoteJob.from_row(done.job), "replayed": done.replayed}
 
-        return await run_mutation(info, BulkAddNotePayload, action, input.client_mutation_id)
+        return await run_mutation(info, BulkAddNotePayload, action, input)

@@ -43,7 +43,7 @@ class LetterMutations:
         async def action(scope: RequestScope) -> dict[str, Any]:
             return delivered(await letters.send_letter(scope, letter_request(input)))
 
-        return await run_mutation(info, SendLetterPayload, action, input.client_mutation_id)
+        return await run_mutation(info, SendLetterPayload, action, input)
 
     @strawberry.mutation(description=(
         "Send an existing document again, unchanged, as a new notification with the reason; logs "
@@ -55,4 +55,4 @@ class LetterMutations:
             channel = DbChannel(input.channel.value) if input.channel else None
             return delivered(await letters.resend_letter(scope, document_id, input.reason, channel))
 
-        return await run_mutation(info, ResendLetterPayload, action, input.client_mutation_id)
+        return await run_mutation(info, ResendLetterPayload, action, input)

@@ -41,7 +41,7 @@ class CommlogMutations:
             entry, findings = await entries.add_note(scope, new_note(input))
             return {"entry": CommLogEntry.from_row(entry), "findings": [NoteFinding.from_rule(f) for f in findings]}
 
-        return await run_mutation(info, AddNotePayload, action, input.client_mutation_id, on_error=findings_of)
+        return await run_mutation(info, AddNotePayload, action, input, on_error=findings_of)
 
     @strawberry.mutation(description="Append a memo to an existing communication-log entry.")
     async def add_memo(self, info: strawberry.Info, input: Annotated[AddMemoInput, INPUT]) -> AddMemoPayload:
@@ -50,4 +50,4 @@ class CommlogMutations:
             entry, memo = await entries.add_memo(scope, entry_id, input.text)
             return {"entry": CommLogEntry.from_row(entry), "memo": CommLogMemo.from_row(memo)}
 
-        return await run_mutation(info, AddMemoPayload, action, input.client_mutation_id)
+        return await run_mutation(info, AddMemoPayload, action, input)

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from graph.core.text import check_input
 from resolvers import errors as common
 from resolvers import events
 from resolvers.accounts import errors as accounts
@@ -60,16 +61,18 @@ async def run_mutation(
     info: strawberry.Info,
     payload: Callable[..., P],
     action: Callable[[RequestScope], Awaitable[dict[str, Any]]],
-    client_mutation_id: str | None,
+    input: Any,
     on_error: Callable[[UserInputError], dict[str, Any]] | None = None,
 ) -> P:
-    """Run `action` in one transaction; an expected failure rolls it back and becomes userErrors.
+    """Check `input`'s text, then run `action` in one transaction; an expected failure rolls it back and becomes userErrors.
 
     Domain events the transaction recorded reach subscribers only once it has committed.
     `on_error` may add payload fields that explain a failure (e.g. notes-policy findings).
     """
     context = info.context
+    client_mutation_id = input.client_mutation_id
     try:
+        check_input(input, ["input"], info.schema.config.name_converter)
         async with context.write_sessionmaker() as session:
             async with session.begin():
                 fields = await action(context.scope.with_session(session))

@@ -2,10 +2,12 @@
 
 import strawberry
 
+from db.models import Customer
 from graph.accounts.enums import EnrollmentStatus
+from graph.core.text import client_mutation_id_field, text_field
 from graph.customers.enums import CustomerKind
 
-CMID = "Any string; echoed back in the payload (Relay)."
+KEEP_ON_NULL = "Omit it, or send null, to leave it as it is."
 
 
 @strawberry.input(description="The search panel. Filters combine with AND; omit a filter to ignore it.")
@@ -29,37 +31,42 @@ class CustomerSearch:
 
 @strawberry.input(description="A postal address; all parts optional.")
 class AddressInput:
-    line1: str | None = strawberry.field(default=None, description="Street address.")
-    line2: str | None = strawberry.field(default=None, description="Unit, suite or floor.")
-    city: str | None = strawberry.field(default=None, description="City.")
-    state: str | None = strawberry.field(default=None, description="Two-letter state code.")
-    zip: str | None = strawberry.field(default=None, description="ZIP code.")
+    line1: str | None = text_field("Street address.", Customer.billing_line1, default=None)
+    line2: str | None = text_field("Unit, suite or floor.", Customer.billing_line2, default=None)
+    city: str | None = text_field("City.", Customer.billing_city, default=None)
+    state: str | None = text_field("Two-letter state code.", Customer.billing_state, default=None)
+    zip: str | None = text_field("ZIP code.", Customer.billing_zip, default=None)
 
 
-@strawberry.input(description="Changes to a customer's information. Omitted fields stay as they are; null clears.")
+@strawberry.input(description="Changes to a customer's information. Omitted fields stay as they are; what null does "
+                  "is said on each field.")
 class UpdateCustomerInput:
     id: strawberry.ID = strawberry.field(description="The customer to change.")
-    name: strawberry.Maybe[str] = strawberry.field(description="New name (cannot be blank).")
-    kind: strawberry.Maybe[CustomerKind] = strawberry.field(description="Residential or commercial.")  # type: ignore[valid-type]
-    email: strawberry.Maybe[str | None] = strawberry.field(description="New email; validated and normalized.")
-    phone: strawberry.Maybe[str | None] = strawberry.field(description="New phone; validated, stored as E.164.")
-    language: strawberry.Maybe[str] = strawberry.field(description="Preferred language code, e.g. en or es.")
-    billing_address: strawberry.Maybe[AddressInput] = strawberry.field(description="Replaces the whole billing address.")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    name: strawberry.Maybe[str | None] = text_field(
+        f"New name: not blank, with at least one letter. {KEEP_ON_NULL}", Customer.name)
+    kind: strawberry.Maybe[CustomerKind | None] = strawberry.field(  # type: ignore[valid-type]
+        description=f"Residential or commercial. {KEEP_ON_NULL}")
+    email: strawberry.Maybe[str | None] = text_field("New email; validated and normalized. Null clears it.", Customer.email)
+    phone: strawberry.Maybe[str | None] = text_field("New phone; validated, stored as E.164. Null clears it.", Customer.phone)
+    language: strawberry.Maybe[str | None] = text_field(
+        f"Preferred language code, e.g. en or es. {KEEP_ON_NULL}", Customer.language)
+    billing_address: strawberry.Maybe[AddressInput | None] = strawberry.field(
+        description="Replaces the whole billing address (omitted parts are cleared); null clears the address.")
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="A new organizational master customer.")
 class CreateMasterCustomerInput:
-    name: str = strawberry.field(description="Organization name.")
+    name: str = text_field("Organization name, with at least one letter.", Customer.name)
     kind: CustomerKind = strawberry.field(default=CustomerKind.COMMERCIAL, description="Usually commercial.")  # type: ignore[valid-type]
-    email: str | None = strawberry.field(default=None, description="Contact email.")
-    phone: str | None = strawberry.field(default=None, description="Contact phone.")
+    email: str | None = text_field("Contact email.", Customer.email, default=None)
+    phone: str | None = text_field("Contact phone.", Customer.phone, default=None)
     billing_address: AddressInput | None = strawberry.field(default=None, description="Billing address.")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="Place customers under a master, or detach them (masterId null).")
 class AssignCustomersToMasterInput:
     master_id: strawberry.ID | None = strawberry.field(description="The master customer; null detaches the customers.")
     customer_ids: list[strawberry.ID] = strawberry.field(description="The customers to move (1-250).")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    client_mutation_id: str | None = client_mutation_id_field()

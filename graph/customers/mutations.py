@@ -35,13 +35,18 @@ def billing_fields(address: AddressInput | None) -> dict[str, Any]:
 
 
 def customer_changes(input: UpdateCustomerInput) -> dict[str, Any]:
+    """The fields to change: omitted ones stay; null keeps name, kind and language, and clears the others."""
     changes: dict[str, Any] = {}
-    for name in ("name", "email", "phone", "language"):
+    for name in ("name", "kind", "language"):
+        given = getattr(input, name)
+        if given is not None and given.value is not None:
+            changes[name] = given.value
+    for name in ("email", "phone"):
         given = getattr(input, name)
         if given is not None:
             changes[name] = given.value
-    if input.kind is not None:
-        changes["kind"] = DbKind(input.kind.value.value)
+    if "kind" in changes:
+        changes["kind"] = DbKind(changes["kind"].value)
     if input.billing_address is not None:
         changes.update(billing_fields(input.billing_address.value))
     return changes
@@ -56,7 +61,7 @@ class CustomerMutations:
             row = await commands.update_customer(scope, customer_id, customer_changes(input))
             return {"customer": Customer.from_row(row)}
 
-        return await run_mutation(info, UpdateCustomerPayload, action, input.client_mutation_id)
+        return await run_mutation(info, UpdateCustomerPayload, action, input)
 
     @strawberry.mutation(description="Create an organizational master customer (ADMIN).")
     async def create_master_customer(
@@ -69,7 +74,7 @@ class CustomerMutations:
             )
             return {"customer": Customer.from_row(await commands.create_master_customer(scope, new))}
 
-        return await run_mutation(info, CreateMasterCustomerPayload, action, input.client_mutation_id)
+        return await run_mutation(info, CreateMasterCustomerPayload, action, input)
 
     @strawberry.mutation(
         description="Place customers under a master customer of the same client, or detach them (ADMIN). "
@@ -89,4 +94,4 @@ class CustomerMutations:
                 "customers": [Customer.from_row(c) for c in moved],
             }
 
-        return await run_mutation(info, AssignCustomersToMasterPayload, action, input.client_mutation_id)
+        return await run_mutation(info, AssignCustomersToMasterPayload, action, input)

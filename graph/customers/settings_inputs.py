@@ -7,12 +7,13 @@ from strawberry.file_uploads import Upload
 
 from graph.accounts.enums import EnrollmentStatus
 from graph.commlog.bulk_types import AccountNumberType
+from graph.core.text import client_mutation_id_field, text_field
+from resolvers.customers.account_numbers import MAX_TYPED_LIST
 from resolvers.customers.dunning_holds import MAX_ACCOUNTS
 from resolvers.rules.dunning import MAX_HOLD_DAYS, MAX_REASON_LENGTH
 
-CMID = "Any string; echoed back in the payload (Relay)."
 UNTIL = f"The hold's last day (inclusive): today (UTC) or later, at most {MAX_HOLD_DAYS} days ahead."
-REASON = f"Why; required, trimmed, at most {MAX_REASON_LENGTH} characters."
+REASON = "Why; required, trimmed."
 
 
 @strawberry.input(description="Billing settings to change. Omit a setting (or send null) to leave it as it is.")
@@ -22,22 +23,22 @@ class UpdateCustomerSettingsInput:
     paperless: bool | None = strawberry.field(
         default=None, description="Turn paperless billing on (the customer needs an email address) or off."
     )
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="Hold one customer out of dunning through a day.")
 class PlaceDunningHoldInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
     until: date = strawberry.field(description=UNTIL)
-    reason: str = strawberry.field(description=REASON)
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    reason: str = text_field(REASON, MAX_REASON_LENGTH)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(description="End a customer's dunning hold before its day.")
 class ReleaseDunningHoldInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer; it must have a hold in force.")
-    reason: str = strawberry.field(description=f"Why the hold ends early. {REASON}")
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    reason: str = text_field(f"Why the hold ends early. {REASON}", MAX_REASON_LENGTH)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.input(
@@ -46,17 +47,16 @@ class ReleaseDunningHoldInput:
 )
 class BulkPlaceDunningHoldInput:
     until: date = strawberry.field(description=UNTIL)
-    reason: str = strawberry.field(description=REASON)
+    reason: str = text_field(REASON, MAX_REASON_LENGTH)
     file: Upload | None = strawberry.field(
         default=None,
         description="A CSV file of account numbers, UTF-8 (a BOM is fine), with or without a header row; with a "
         "header the account column is found by name. Multipart requests need an Apollo-Require-Preflight or "
         "GraphQL-Preflight header.",
     )
-    accounts: str | None = strawberry.field(
-        default=None,
-        description="Account numbers typed or pasted, separated by commas, semicolons, spaces or newlines.",
-    )
+    accounts: str | None = text_field(
+        "Account numbers typed or pasted, separated by commas, semicolons, spaces or newlines; a longer list goes in "
+        "`file`.", MAX_TYPED_LIST, default=None)
     number_type: AccountNumberType = strawberry.field(  # type: ignore[valid-type]
         default=AccountNumberType.CUSTOMER_NUMBER, description="Which numbers the list holds."
     )
@@ -68,4 +68,4 @@ class BulkPlaceDunningHoldInput:
     dry_run: bool = strawberry.field(
         default=False, description="Compute the results but hold nobody and write nothing."
     )
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    client_mutation_id: str | None = client_mutation_id_field()

@@ -69,7 +69,7 @@ class CustomerSettingsMutations:
             changes = {name: value for name, value in given.items() if value is not None}
             return {"customer": Customer.from_row(await settings.update_settings(scope, customer_id, changes))}
 
-        return await run_mutation(info, UpdateCustomerSettingsPayload, action, input.client_mutation_id)
+        return await run_mutation(info, UpdateCustomerSettingsPayload, action, input)
 
     @strawberry.mutation(
         description=f"Hold a customer out of dunning through a day (today to {MAX_HOLD_DAYS} days ahead), with a "
@@ -85,7 +85,7 @@ class CustomerSettingsMutations:
             row = await settings.place_dunning_hold(scope, customer_id, input.until, input.reason)
             return {"customer": Customer.from_row(row)}
 
-        return await run_mutation(info, PlaceDunningHoldPayload, action, input.client_mutation_id)
+        return await run_mutation(info, PlaceDunningHoldPayload, action, input)
 
     @strawberry.mutation(
         description="End a customer's dunning hold before its day, with a reason; audited and noted as a SYSTEM "
@@ -99,7 +99,7 @@ class CustomerSettingsMutations:
             row, released = await settings.release_dunning_hold(scope, customer_id, input.reason)
             return {"customer": Customer.from_row(row), "released_hold": DunningHold.of(released, active=False)}
 
-        return await run_mutation(info, ReleaseDunningHoldPayload, action, input.client_mutation_id)
+        return await run_mutation(info, ReleaseDunningHoldPayload, action, input)
 
     @strawberry.mutation(
         description="Place one dunning hold on many accounts listed in a CSV upload or typed, as bulkAddNote lists "
@@ -119,4 +119,4 @@ class CustomerSettingsMutations:
                 "all_results": [BulkDunningHoldResult.from_result(r) for r in done.results],
             }
 
-        return await run_mutation(info, BulkPlaceDunningHoldPayload, action, input.client_mutation_id)
+        return await run_mutation(info, BulkPlaceDunningHoldPayload, action, input)

@@ -61,7 +61,7 @@ class TicketMutations:
                                       email=input.email)
             return {"authorized_contact": AuthorizedContact.from_row(await contacts.add_authorized_contact(scope, new))}
 
-        return await run_mutation(info, p.AddAuthorizedContactPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.AddAuthorizedContactPayload, action, input)
 
     @strawberry.mutation(description="Remove an authorized contact: kept on record, no longer authorized. Audited and "
                          "logged. Any role.")
@@ -73,7 +73,7 @@ class TicketMutations:
             return {"authorized_contact": AuthorizedContact.from_row(
                 await contacts.remove_authorized_contact(scope, pk, input.reason))}
 
-        return await run_mutation(info, p.RemoveAuthorizedContactPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.RemoveAuthorizedContactPayload, action, input)
 
     @strawberry.mutation(description="Change a customer's email, phone and/or billing address at the request of the "
                          "holder or an authorized contact (seed 004), in one step: the change audited from-to, a note, "
@@ -93,7 +93,7 @@ class TicketMutations:
                 "customer_notified": done.notification is not None,
             }
 
-        return await run_mutation(info, p.UpdateContactInfoPayload, action, input.client_mutation_id,
+        return await run_mutation(info, p.UpdateContactInfoPayload, action, input,
                                   on_error=findings_of)
 
     @strawberry.mutation(description="Open a ticket (OPEN, unassigned), optionally about a customer. Any role.")
@@ -102,7 +102,7 @@ class TicketMutations:
         async def action(scope: RequestScope) -> dict[str, Any]:
             return {"ticket": Ticket.from_row(await tickets.create_ticket(scope, new_ticket(input)))}
 
-        return await run_mutation(info, p.CreateTicketPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.CreateTicketPayload, action, input)
 
     @strawberry.mutation(description="Give a ticket to an active user of the client: OPEN becomes IN_PROGRESS; "
                          "reassigning is allowed until it is CLOSED. TEAM_LEAD.")
@@ -113,7 +113,7 @@ class TicketMutations:
             assignee_id = decode_id(input.assignee_id, "User", ["input", "assigneeId"])
             return {"ticket": Ticket.from_row(await tickets.assign_ticket(scope, ticket_id, assignee_id))}
 
-        return await run_mutation(info, p.AssignTicketPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.AssignTicketPayload, action, input)
 
     @strawberry.mutation(description="Close a ticket with a resolution, resolution type and platform area (seed 004's "
                          "closing step). A contact change closed as DONE emails the customer what was changed. "
@@ -126,4 +126,4 @@ class TicketMutations:
             notification = Notification.from_row(closed.notification) if closed.notification else None
             return {"ticket": Ticket.from_row(closed.ticket), "notification": notification}
 
-        return await run_mutation(info, p.CloseTicketPayload, action, input.client_mutation_id)
+        return await run_mutation(info, p.CloseTicketPayload, action, input)

@@ -12,26 +12,28 @@ from typing import Any
 
 from db.base import utcnow
 from db.enums import AccountNumberType, CommLogKind, EnrollmentStatus
-from db.models import BulkNoteJob
+from db.models import BulkNoteJob, CommLogEntry
 from resolvers import audit
 from resolvers.admin.queries import client_settings
 from resolvers.commlog import bulk_resolve
 from resolvers.commlog.bulk_errors import BulkNoteErrorCode
-from resolvers.commlog.entries import check_disposition
+from resolvers.commlog.entries import MAX_NOTE_TEXT, check_disposition
 from resolvers.commlog.errors import CommlogErrorCode
 from resolvers.context import RequestScope
 from resolvers.customers import account_numbers
-from resolvers.errors import Invalid, UserInputError
+from resolvers.errors import Invalid, UserInputError, ensure_text
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules import account_lists
 from resolvers.rules.account_lists import Entry
 from resolvers.rules.card_numbers import mask_card_numbers
+from resolvers.rules.text import displayable
 
 MAX_ACCOUNTS = account_lists.DEFAULT_MAX_ENTRIES
 DEFAULT_KIND = CommLogKind.NOTE
 DEFAULT_CATEGORY = "Account"
-# Column widths of comm_log_entries / bulk_note_jobs / bulk_note_results.
-MAX_LENGTHS = {"subject": 200, "category": 60}
+# The note's text as the API states it (the same limits whatever path the note comes by: API, CLI, defaults).
+NOTE_LIMITS = {"subject": CommLogEntry.subject.type.length, "category": CommLogEntry.category.type.length,
+               "disposition": CommLogEntry.disposition.type.length, "body": MAX_NOTE_TEXT}
 MAX_KEY_LENGTH = 100
 MAX_NUMBER_LENGTH = account_lists.MAX_NUMBER_LENGTH
 MAX_NUMBER_STORED = 100
@@ -143,8 +145,8 @@ def staged(entries: Sequence[Entry]) -> tuple[bulk_resolve.Pending, bulk_resolve
 
 
 def _storable(number: str) -> str:
-    """An invalid entry as it can be stored and shown: cut to the column, without NUL (PostgreSQL refuses it)."""
-    return number[:MAX_NUMBER_STORED].replace("\x00", "\N{REPLACEMENT CHARACTER}")
+    """An invalid entry as it can be stored and shown: cut to the column, refused characters (NUL...) shown as U+FFFD."""
+    return displayable(number[:MAX_NUMBER_STORED])
 
 
 async def _complete_note(scope: RequestScope, given: BulkNote) -> dict[str, Any]:
@@ -159,9 +161,8 @@ async def _complete_note(scope: RequestScope, given: BulkNote) -> dict[str, Any]
     note["critical"] = note["critical"] is True
     if not note["body"]:
         raise UserInputError(CommlogErrorCode.EMPTY_NOTE, "Write the note's body.", ["input", "body"])
-    for name, limit in MAX_LENGTHS.items():
-        if note[name] and len(note[name]) > limit:
-            raise Invalid(f"The {name} may be at most {limit} characters.", ["input", name])
+    for name, limit in NOTE_LIMITS.items():
+        ensure_text(note[name], ["input", name], limit)
     await check_disposition(scope, note["disposition"])
     for name in ("subject", "body"):
         note[name] = mask_card_numbers(note[name]).text if note[name] else note[name]
@@ -197,7 +198,8 @@ def request_hash(request: BulkNoteRequest) -> str:
 def _source(request: BulkNoteRequest) -> str:
     if request.file is None:
         return "typed list"
-    return f"upload: {request.file.filename or 'file'}"[:MAX_SOURCE_LENGTH]
+    # a label of the job, not the user's data: a long file name is shortened, control characters made visible
+    return displayable(f"upload: {request.file.filename or 'file'}"[:MAX_SOURCE_LENGTH])
 
 
 def _job_values(scope: RequestScope, request: BulkNoteRequest, note: dict[str, Any], now) -> dict[str, Any]:

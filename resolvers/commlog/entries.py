@@ -18,6 +18,7 @@ from resolvers.rules.card_numbers import mask_card_numbers
 from resolvers.rules.note_policy import Finding, FindingCode, NoteDraft, check_note
 from resolvers.scope import tenant_scoped
 
+MAX_NOTE_TEXT = 10_000  # a note's long text fields and a memo (Text columns): the limit the API states
 TEXT_FIELDS = ("subject", "body", "contact_name", "relationship", "reason", "resolution", "additional_info", "follow_up")
 # A card number is masked before anything is stored, so that finding never needs to block.
 NON_BLOCKING = {FindingCode.CARD_NUMBER}

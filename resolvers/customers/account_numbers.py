@@ -29,16 +29,19 @@ from db.models import Customer, UtilityAccount
 from resolvers.accounts.batches import STATUS_RANK
 from resolvers.commlog.bulk_errors import BulkNoteErrorCode
 from resolvers.context import RequestScope
-from resolvers.errors import UserInputError
+from resolvers.errors import UserInputError, ensure_text
 from resolvers.rules import account_lists
 from resolvers.rules.account_lists import Entry, MalformedAccountList
 from resolvers.scope import tenant_scoped
+
+MAX_TYPED_LIST = 65_536  # characters of a typed list (about 1,500 account numbers); longer lists are uploaded
 
 
 def read_entries(file_data: bytes | None, typed: str | None, max_entries: int, operation: str) -> tuple[Entry, ...]:
     """The entries of an uploaded CSV (`file_data`) or a typed list; an unreadable, over-long or empty list is a
     userError naming the field (and the line), so nothing is written. `operation` names it in messages."""
     field = ["input", "file"] if file_data is not None else ["input", "accounts"]
+    ensure_text(typed, ["input", "accounts"], MAX_TYPED_LIST)
     try:
         if file_data is not None:
             parsed = account_lists.parse_csv(file_data, max_entries=max_entries)

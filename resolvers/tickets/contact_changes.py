@@ -31,7 +31,7 @@ from resolvers.context import RequestScope
 from resolvers.customers.commands import ADDRESS_FIELDS, clean_changes, snapshot
 from resolvers.customers.queries import get_customer
 from resolvers.customers.search_index import billing_address, reindex_address
-from resolvers.errors import Invalid, UserInputError, get_or_not_found
+from resolvers.errors import Invalid, UserInputError, ensure_text, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules.note_policy import Finding
 from resolvers.rules.requesters import Verdict, identify
@@ -91,7 +91,8 @@ async def update_contact_info(scope: RequestScope, request: ContactChangeRequest
     ensure_allowed(scope, Action.UPDATE_CONTACT_INFO)
     wanted = _wanted_fields(request)
     name = required_text(request.requester_name, MAX_NAME, ["requestedBy", "name"], "The requester's name")
-    relationship = " ".join((request.relationship or "").split())[:MAX_RELATIONSHIP] or None
+    relationship = " ".join((request.relationship or "").split()) or None
+    ensure_text(relationship, ["input", "requestedBy", "relationship"], MAX_RELATIONSHIP)
     reason = _reason(request.reason)
     customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", ["input", "customerId"])
     verdict = identify(customer.name, as_rule_contacts(await active_contacts(scope, customer.id)), name, relationship)

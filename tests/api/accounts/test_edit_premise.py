@@ -73,13 +73,13 @@ class TestEditPremise:
 
     @pytest.mark.parametrize("changes,code,field", [
         ({"serviceAddress": {**ADDRESS, "state": "XX"}}, "INVALID_STATE_CODE", ["input", "serviceAddress", "state"]),
-        ({"serviceAddress": {**ADDRESS, "state": "Texas"}}, "INVALID_STATE_CODE", ["input", "serviceAddress", "state"]),
+        ({"serviceAddress": {**ADDRESS, "state": "Texas"}}, "TEXT_TOO_LONG", ["input", "serviceAddress", "state"]),
         ({"serviceAddress": {**ADDRESS, "zip": "7700"}}, "INVALID_ZIP", ["input", "serviceAddress", "zip"]),
         ({"serviceAddress": {**ADDRESS, "zip": "77002-12"}}, "INVALID_ZIP", ["input", "serviceAddress", "zip"]),
         ({"serviceAddress": {**ADDRESS, "city": "  "}}, "BLANK_SERVICE_ADDRESS", ["input", "serviceAddress", "city"]),
         ({"serviceAddress": {"line1": "1 A St", "state": "TX", "zip": "75201"}}, "BLANK_SERVICE_ADDRESS",
          ["input", "serviceAddress", "city"]),
-        ({"meterNumber": "M" * 41}, "VALUE_TOO_LONG", ["input", "meterNumber"]),
+        ({"meterNumber": "M" * 41}, "TEXT_TOO_LONG", ["input", "meterNumber"]),
     ])
     async def test_invalid_input_changes_nothing(self, api, tenant, account, changes, code, field):
         done = await edit(api, tenant.agent, account, **{"rateClass": "GS-2", **changes})

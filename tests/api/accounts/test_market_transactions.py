@@ -206,7 +206,7 @@ class TestRefusals:
         ("MOVE_IN", {}, "EFFECTIVE_DATE_REQUIRED", ["input", "effectiveDate"]),
         ("CHANGE", {}, "CHANGES_REQUIRED", ["input", "changes"]),
         ("DROP", {"changes": [{"name": "x", "value": "y"}]}, "INVALID", ["input", "changes"]),
-        ("DROP", {"reason": "x" * 201}, "VALUE_TOO_LONG", ["input", "reason"]),
+        ("DROP", {"reason": "x" * 201}, "TEXT_TOO_LONG", ["input", "reason"]),
     ])
     async def test_incomplete_input_is_refused(self, api, session, tenant, holder, type_, extra, code, field):
         account = await account_in(session, holder, S.DROPPED if type_ == "MOVE_IN" else S.ACTIVE)

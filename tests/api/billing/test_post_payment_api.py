@@ -94,7 +94,9 @@ class TestPostPayment:
 
     async def test_card_last4_only(self, api, tenant, owing):
         customer, _ = owing
-        bad = await post(api, tenant.agent, customer, "1.00", method="CARD", cardLast4="4111111111111111")
+        full_number = await post(api, tenant.agent, customer, "1.00", method="CARD", cardLast4="4111111111111111")
+        assert full_number["userErrors"][0]["code"] == "TEXT_TOO_LONG"  # the field holds 4 characters
+        bad = await post(api, tenant.agent, customer, "1.00", method="CARD", cardLast4="41x1")
         assert bad["userErrors"][0]["code"] == "INVALID_CARD_LAST4"
         good = await post(api, tenant.agent, customer, "1.00", method="CARD", cardLast4="1111")
         assert good["payment"]["cardLast4"] == "1111"

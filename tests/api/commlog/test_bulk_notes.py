@@ -190,8 +190,14 @@ class TestTypedList:
         assert payload["job"]["source"] == "typed list"
         assert outcomes(payload) == [(1, a, "ADDED"), (2, i, "ADDED"), (3, d, "ADDED")]
 
-    async def test_control_characters_in_a_number_are_invalid_not_a_fault(self, api, tenant, book):
+    async def test_a_typed_list_with_a_control_character_is_refused_like_any_text_input(self, api, tenant, book):
         payload = await bulk(api, tenant.lead, accounts=f"12\x003 {book.active.number}")
+        assert payload["job"] is None
+        assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("INVALID_TEXT", ["input", "accounts"])]
+
+    async def test_control_characters_in_an_uploaded_number_are_an_invalid_entry_not_a_fault(self, api, tenant, book):
+        # a file is not typed text: each line is judged on its own, and a bad one is shown, not stored as it came
+        payload = await upload(api, tenant.lead, f"12\x013\n{book.active.number}\n".encode())  # (NUL: not a CSV)
         assert [o for _, _, o in outcomes(payload)] == ["INVALID", "ADDED"]
         assert payload["job"]["results"]["edges"][0]["node"]["accountNumber"] == "12\ufffd3"
 

@@ -171,7 +171,7 @@ class TestRefusals:
         ({"email": "not-an-email"}, "INVALID_EMAIL", ["input", "email"]),
         ({"phone": "12"}, "INVALID_PHONE", ["input", "phone"]),
         ({"email": "  "}, "INVALID", ["input", "email"]),
-        ({"billingAddress": {"line1": "1 A St", "city": "Reno", "state": "Nevada", "zip": "89501"}}, "INVALID",
+        ({"billingAddress": {"line1": "1 A St", "city": "Reno", "state": "Nevada", "zip": "89501"}}, "TEXT_TOO_LONG",
          ["input", "billingAddress", "state"]),
         ({"billingAddress": {"line1": "1 A St", "city": "Reno", "state": "NV", "zip": "8950"}}, "INVALID",
          ["input", "billingAddress", "zip"]),
