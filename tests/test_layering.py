@@ -47,3 +47,10 @@ def test_tenant_filter_is_written_in_one_place():
     pattern = re.compile(r"client_id\s*==")
     offenders = [p for p in python_files("resolvers") if p.name != "scope.py" and pattern.search(p.read_text())]
     assert offenders == []
+
+
+def test_many_row_inserts_go_through_insert_rows():
+    # `execute(insert(t), [])` runs an INSERT ... DEFAULT VALUES: db/inserts.py::insert_rows skips an empty list
+    pattern = re.compile(r"execute\(\s*insert\([\w.]+\)\s*,")
+    offenders = [p for folder in ("resolvers", "graph") for p in python_files(folder) if pattern.search(p.read_text())]
+    assert offenders == []

@@ -4,7 +4,7 @@ refunds, the append-only AR ledger, idempotency keys, and the delivery and tax r
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigIntId, Cents, CreatedAt, IntPk, TenantScoped, UtcDateTime
@@ -92,7 +92,7 @@ class InvoiceLine(TenantScoped, Base):
     id: Mapped[IntPk]
     invoice_id: Mapped[int] = _fk("invoices.id")
     kind: Mapped[InvoiceLineKind] = mapped_column(_enum(InvoiceLineKind))
-    description: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)  # a reversal quotes the line it reverses, whole
     # thousandths of the unit (kWh for energy and delivery); null for flat charges
     quantity_milli: Mapped[int | None] = mapped_column(BigInteger)
     amount_cents: Mapped[Cents]
@@ -216,7 +216,7 @@ class LedgerEntry(TenantScoped, Base):
     customer_id: Mapped[int] = _fk("customers.id")
     kind: Mapped[LedgerKind] = mapped_column(_enum(LedgerKind))
     amount_cents: Mapped[Cents]
-    description: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)  # may quote a reason of up to 500 characters, whole
     invoice_id: Mapped[int | None] = _fk("invoices.id")
     payment_id: Mapped[int | None] = _fk("payments.id")
     adjustment_id: Mapped[int | None] = _fk("adjustments.id")

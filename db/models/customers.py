@@ -23,7 +23,7 @@ class Customer(TenantScoped, Timestamped, Base):
     number: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     # lower-cased name: the sort key and the prefix-search key
-    name_key: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(Text)  # folded: may be longer than the name
     kind: Mapped[CustomerKind] = mapped_column(Enum(CustomerKind, native_enum=False, length=20))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(32))
@@ -56,7 +56,7 @@ class CustomerNameToken(Base):
     __tablename__ = "customer_name_tokens"
 
     client_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("clients.id"), primary_key=True)
-    token: Mapped[str] = mapped_column(String(100), primary_key=True)
+    token: Mapped[str] = mapped_column(Text, primary_key=True)  # a word of the name, as long as it is
     customer_id: Mapped[int] = mapped_column(
         BigIntId, ForeignKey("customers.id"), primary_key=True, index=True
     )

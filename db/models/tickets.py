@@ -32,7 +32,7 @@ class AuthorizedContact(TenantScoped, Base):
     customer_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("customers.id"))
     name: Mapped[str] = mapped_column(String(200))
     # lower-cased, accent-free name: how a requester is matched against the list
-    name_key: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(Text)  # folded: may be longer than the name
     relationship: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))

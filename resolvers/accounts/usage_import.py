@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from db.base import utcnow
+from db.inserts import insert_rows
 from db.models import AuditEvent, UsagePeriod, UtilityAccount
 from resolvers.accounts.errors import AccountErrorCode
 from resolvers.accounts.usage_csv import UsageFileRejected, UsageLine, line_of, problem, read_usage_csv
@@ -91,7 +92,7 @@ async def _insert(scope: RequestScope, lines: list[UsageLine], accounts: dict[st
              "period_end": u.end, "wh": u.wh, "demand_w": u.demand_w, "read_type": u.read_type,
              "meter_number": u.meter_number, "source_transaction_id": None} for u in lines]
     for part in chunks(rows):
-        await scope.db.execute(insert(UsagePeriod), part)
+        await insert_rows(scope.db, UsagePeriod, part)
     per_account: dict[int, int] = defaultdict(int)
     for row in rows:
         per_account[row["utility_account_id"]] += 1
@@ -101,4 +102,4 @@ async def _insert(scope: RequestScope, lines: list[UsageLine], accounts: dict[st
                "changes": {"usagePeriods": {"from": None, "to": count}}, "request_id": scope.request_id,
                "created_at": now} for account_id, count in per_account.items()]
     for part in chunks(events):
-        await scope.db.execute(insert(AuditEvent), part)
+        await insert_rows(scope.db, AuditEvent, part)

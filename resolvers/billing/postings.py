@@ -4,10 +4,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from db.base import utcnow
 from db.enums import InvoiceLineKind, InvoiceStatus, LedgerKind
+from db.inserts import insert_rows
 from db.models import Customer, Invoice, LedgerEntry, Payment, PaymentAllocation
 from resolvers.context import RequestScope
 from resolvers.customers.queries import get_customer
@@ -48,7 +49,7 @@ def as_open(invoice: Any, open_cents: int | None = None) -> OpenInvoice:
 def add_entry(scope: RequestScope, customer_id: int, kind: LedgerKind, cents: int, description: str,
               effective_on: date, **refs: int | None) -> LedgerEntry:
     entry = LedgerEntry(client_id=scope.tenant_id, customer_id=customer_id, kind=kind, amount_cents=cents,
-                        description=description[:200], effective_on=effective_on, **refs)
+                        description=description, effective_on=effective_on, **refs)
     scope.db.add(entry)
     return entry
 
@@ -86,7 +87,7 @@ async def apply_many(scope: RequestScope, payment: Payment, invoices: dict[int, 
         updates.append({"id": invoice.id, "open_cents": remaining, "status": status})
         if payment.customer_id != invoice.customer_id:
             _transfer(scope, payment, invoice, item.cents, on)
-    await scope.db.execute(insert(PaymentAllocation.__table__), rows)
+    await insert_rows(scope.db, PaymentAllocation.__table__, rows)
     # the loaded invoices were brought up to date above: no session synchronization needed
     await scope.db.execute(update(Invoice).execution_options(synchronize_session=False), updates)
     payment.unapplied_cents -= sum(item.cents for item in allocations)

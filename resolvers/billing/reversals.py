@@ -54,7 +54,7 @@ async def _credit_lines(scope: RequestScope, invoice: Invoice, line_ids: Sequenc
             raise UserInputError(BillingErrorCode.LINE_NOT_REVERSIBLE, "That line cannot be reversed.",
                                  ["input", "lineIds", str(index)])
         credits.append(InvoiceLine(client_id=scope.tenant_id, invoice_id=invoice.id, kind=InvoiceLineKind.REVERSAL,
-                                   description=f"Reversal: {line.description}"[:200], amount_cents=-remaining,
+                                   description=f"Reversal: {line.description}", amount_cents=-remaining,
                                    reverses_line_id=line.id, reason=reason, created_by=scope.viewer.user_id))
     scope.db.add_all(credits)
     return credits

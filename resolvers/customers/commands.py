@@ -18,6 +18,7 @@ from resolvers.customers.search_index import reindex_address, reindex_name
 from resolvers.customers.settings_errors import SettingsErrorCode
 from resolvers.errors import NotFound, UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
+from resolvers.rules.customer_names import NameProblem, name_problem
 from resolvers.scope import tenant_scoped
 
 # Fields `update_customer` may change; anything else in `changes` is a programming error.
@@ -50,8 +51,7 @@ def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(changes)
     if "name" in cleaned:
         cleaned["name"] = (cleaned["name"] or "").strip()
-        if not cleaned["name"]:
-            raise UserInputError(CustomerErrorCode.BLANK_NAME, "Name cannot be blank.", ["input", "name"])
+        _check_name(cleaned["name"])
     if cleaned.get("email"):
         cleaned["email"] = normalize_email(cleaned["email"], ["input", "email"])
     if cleaned.get("phone"):
@@ -59,6 +59,19 @@ def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
     if cleaned.get("billing_state"):
         cleaned["billing_state"] = cleaned["billing_state"].strip().upper()
     return cleaned
+
+
+NAME_ERRORS = {
+    NameProblem.BLANK: (CustomerErrorCode.BLANK_NAME, "Name cannot be blank."),
+    NameProblem.NO_LETTER: (CustomerErrorCode.NAME_WITHOUT_LETTERS, "A name needs at least one letter."),
+}
+
+
+def _check_name(name: str) -> None:
+    problem = name_problem(name)
+    if problem is not None:
+        code, message = NAME_ERRORS[problem]
+        raise UserInputError(code, message, ["input", "name"])
 
 
 def snapshot(customer: Customer, fields: Sequence[str]) -> dict[str, Any]:

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, cast, insert, select, update
+from sqlalchemy import Integer, cast, select, update
 
 from db.base import utcnow
 from db.enums import AccountNumberType, CommLogKind, EnrollmentStatus
+from db.inserts import insert_rows
 from db.models import AuditEvent, CommLogEntry, Customer
 from resolvers import audit
 from resolvers.commlog.bulk_errors import BulkNoteErrorCode
@@ -173,8 +174,8 @@ async def _write(scope: RequestScope, hold: Hold, changes: Sequence[Change]) -> 
     await scope.db.execute(tenant_scoped(targets, Customer, scope), execution_options={"synchronize_session": False})
     now = utcnow()
     # Core inserts of the tables: the ORM's bulk insert spends longer per row than the database does
-    await scope.db.execute(insert(AuditEvent.__table__), [_audit_row(scope, c, hold, now) for c in changes])
-    await scope.db.execute(insert(CommLogEntry.__table__), [_log_row(scope, c, hold, now) for c in changes])
+    await insert_rows(scope.db, AuditEvent.__table__, [_audit_row(scope, c, hold, now) for c in changes])
+    await insert_rows(scope.db, CommLogEntry.__table__, [_log_row(scope, c, hold, now) for c in changes])
 
 
 def _audit_row(scope: RequestScope, change: Change, hold: Hold, now: datetime) -> dict[str, Any]:

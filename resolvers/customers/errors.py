@@ -10,6 +10,7 @@ class CustomerErrorCode(enum.StrEnum):
     INVALID_EMAIL = "INVALID_EMAIL"
     INVALID_PHONE = "INVALID_PHONE"
     BLANK_NAME = "BLANK_NAME"
+    NAME_WITHOUT_LETTERS = "NAME_WITHOUT_LETTERS"
 
 
 DESCRIPTIONS = {
@@ -19,4 +20,5 @@ DESCRIPTIONS = {
     CustomerErrorCode.INVALID_EMAIL: "The email address is not valid.",
     CustomerErrorCode.INVALID_PHONE: "The phone number is not valid.",
     CustomerErrorCode.BLANK_NAME: "A name is required.",
+    CustomerErrorCode.NAME_WITHOUT_LETTERS: "A name needs at least one letter (\"!!!\" or \"123\" names nobody).",
 }

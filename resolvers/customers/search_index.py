@@ -1,7 +1,8 @@
 """Keep a customer's search keys (name key, name tokens, address key) in step with its data."""
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
+from db.inserts import insert_rows
 from db.models import Customer, CustomerNameToken, UtilityAccount
 from db.search_keys import address_key, name_key, name_tokens
 from resolvers.context import RequestScope
@@ -19,7 +20,7 @@ async def reindex_name(scope: RequestScope, customer: Customer) -> None:
         {"client_id": customer.client_id, "token": t, "customer_id": customer.id}
         for t in name_tokens(customer.name)
     ]
-    await scope.db.execute(insert(CustomerNameToken), rows)
+    await insert_rows(scope.db, CustomerNameToken, rows)
 
 
 async def reindex_address(scope: RequestScope, customer: Customer) -> None:
