@@ -22,6 +22,7 @@ from graph.accounts.transaction_types import MarketTransaction
 from graph.accounts.types import UtilityAccount
 from graph.core.errors import INPUT, UserError, run_mutation
 from graph.core.relay import decode_id
+from graph.customers.settings_mutations import read_upload
 from resolvers.accounts import premises, responses, transactions, usage_import
 from resolvers.accounts.usage_csv import UsageFileRejected
 from resolvers.context import RequestScope
@@ -125,10 +126,10 @@ class AccountMutations:
         "userErrors naming their line."
     )
     async def import_usage(self, info: strawberry.Info, input: Annotated[ImportUsageInput, INPUT]) -> ImportUsagePayload:
-        data = await input.file.read()
-
         async def action(scope: RequestScope) -> dict[str, Any]:
-            done = await usage_import.import_usage(scope, data)
+            # no SQL has run yet: reading the upload holds no lock; a string instead of a file is a userError
+            upload = await read_upload(input.file)
+            done = await usage_import.import_usage(scope, upload.data if upload else b"")
             return {"period_count": done.periods, "account_count": done.accounts}
 
         return await run_mutation(info, usage_payload, action, input, on_error=usage_problems)
