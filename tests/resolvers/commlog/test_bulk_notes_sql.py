@@ -203,6 +203,26 @@ class TestCli:
         assert await cli([*base, "--as", other_tenant.lead.email]) == 1
         assert await cli([*base[:1], str(tmp_path / "missing.csv"), *base[2:], "--as", tenant.lead.email]) == 1
 
+    @pytest.mark.parametrize("option, value, said", [
+        ("--body", "é" * 10_001, "body: At most 10,000 characters (10,001 given)."),
+        ("--subject", "s" * 201, "subject: At most 200 characters (201 given)."),
+        ("--category", "c" * 61, "category: At most 60 characters (61 given)."),
+        ("--body", "beep\x07", "body: Contains the control character U+0007"),
+    ])
+    async def test_the_command_holds_note_text_to_the_limits_the_api_states(self, database, session, tenant, tmp_path,
+                                                                            monkeypatch, capsys, option, value, said):
+        customer = await make_customer(session, tenant, "Cli Limit")
+        await session.commit()
+        listed = tmp_path / "a.csv"
+        listed.write_text(f"{customer.number}\n")
+        monkeypatch.setenv("DATABASE_URL", database.url)
+        monkeypatch.setenv("CSRGRAPH_SECRET", "cli-secret-0123456789-0123456789")
+        args = {"--body": "Autopay turned off.", option: value}
+        code = await cli(["bulk-note", str(listed), "--client", tenant.client.slug, "--as", tenant.lead.email,
+                          *[part for pair in args.items() for part in pair]])
+        assert code == 1 and said in capsys.readouterr().err
+        assert await count(session, CommLogEntry, CommLogEntry.customer_id == customer.id) == 0
+
 
 async def cli(argv: list[str]) -> int:
     import argparse
