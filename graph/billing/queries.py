@@ -12,6 +12,7 @@ from graph.billing.mutations import payment_request
 from graph.billing.types import AgingBuckets, Invoice, Money
 from graph.core.errors import client_error
 from graph.core.relay import decode_id
+from graph.core.text import check_input
 from resolvers.billing import batches, billing_run, payments
 from resolvers.errors import UserInputError
 
@@ -54,6 +55,7 @@ class BillingQueries:
     async def payment_allocation_preview(self, info: strawberry.Info, input: Annotated[PostPaymentInput, strawberry.argument(
             description="The payment as it would be posted.")]) -> AllocationPreview:
         try:
+            check_input(input, ["input"], info.schema.config.name_converter)  # the limits postPayment holds it to
             async with info.context.session_scope() as scope:
                 result = await payments.preview_allocation(scope, payment_request(input))
                 rows = await batches.invoices_by_ids(scope, [a.invoice_id for a in result.allocations])

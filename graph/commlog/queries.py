@@ -8,6 +8,7 @@ from graph.commlog.inputs import NoteInput
 from graph.commlog.mutations import new_note
 from graph.commlog.types import NoteFinding
 from graph.core.errors import client_error
+from graph.core.text import check_input
 from resolvers.commlog import batches, entries
 from resolvers.errors import UserInputError
 
@@ -25,6 +26,7 @@ class CommlogQueries:
         self, info: strawberry.Info, input: Annotated[NoteInput, strawberry.argument(description="The draft note.")]
     ) -> list[NoteFinding]:
         try:
+            check_input(input, ["input"], info.schema.config.name_converter)  # the limits addNote holds it to
             note = new_note(input)
         except UserInputError as error:
             raise client_error(error) from None

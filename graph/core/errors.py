@@ -64,7 +64,7 @@ async def run_mutation(
     input: Any,
     on_error: Callable[[UserInputError], dict[str, Any]] | None = None,
 ) -> P:
-    """Check `input`'s text, then run `action` in one transaction; an expected failure rolls it back and becomes userErrors.
+    """Check the input's text, run `action` in one transaction; an expected failure rolls back and becomes userErrors.
 
     Domain events the transaction recorded reach subscribers only once it has committed.
     `on_error` may add payload fields that explain a failure (e.g. notes-policy findings).
