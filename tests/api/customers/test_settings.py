@@ -263,7 +263,7 @@ class TestPlaceDunningHold:
         (-1, "Disputed bill", ("DUNNING_HOLD_IN_PAST", ["input", "until"])),
         (366, "Disputed bill", ("DUNNING_HOLD_TOO_LONG", ["input", "until"])),
         (30, "   ", ("DUNNING_REASON_REQUIRED", ["input", "reason"])),
-        (30, "x" * 501, ("DUNNING_REASON_TOO_LONG", ["input", "reason"])),
+        (30, "x" * 501, ("TEXT_TOO_LONG", ["input", "reason"])),  # the limit the field states
     ])
     async def test_invalid_holds_are_user_errors_and_nothing_is_written(self, api, session, tenant, until, reason,
                                                                        expected):
