@@ -4,11 +4,12 @@ import argparse
 import asyncio
 import os
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from graph.billing import cli as billing_cli
 from graph.commlog import bulk_cli
+from graph.core.scalars import iso_day
 from graph.demo_billing import bill_demo
 from graph.settings import Settings
 
@@ -35,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("email")
     token.set_defaults(run=token_command)
     drops = commands.add_parser("apply-drops", help="drop DROP_ACCEPTED accounts whose end date has come (run daily)")
-    drops.add_argument("--today", type=date.fromisoformat, default=None,
+    drops.add_argument("--today", type=iso_day, default=None,
                        help="the day to apply, YYYY-MM-DD (default: today, UTC)")
     drops.set_defaults(run=apply_drops_command)
     purge = commands.add_parser("purge-keys", help="delete idempotency keys past their retention (run daily)")

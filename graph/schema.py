@@ -25,6 +25,7 @@ from graph.commlog.letter_queries import LetterQueries
 from graph.commlog.mutations import CommlogMutations
 from graph.commlog.queries import CommlogQueries
 from graph.commlog.subscriptions import CommlogSubscriptions
+from graph.core.scalars import SCALARS
 from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
 from graph.core.text_arguments import RefuseInvalidTextArguments
@@ -71,7 +72,7 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     if not limits.introspection:
         extensions.append(DisableIntrospection)
     # sort_schema is off: its sorted copy loses the enum type that prints enum default values.
-    config = StrawberryConfig(disable_field_suggestions=not limits.introspection)
+    config = StrawberryConfig(disable_field_suggestions=not limits.introspection, scalar_map=SCALARS)
     return strawberry.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions, config=config
     )

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from graph.auth import request_scope
 from graph.commlog.document_files import content_disposition
 from resolvers.billing.documents import history_file, invoice_file
+from resolvers.rules.dates import DateFormatError, parse_date
 
 
 def _not_found() -> Response:
@@ -18,8 +19,8 @@ def _not_found() -> Response:
 def _date(request: Request, name: str) -> date | None:
     value = request.query_params.get(name)
     try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+        return parse_date(value) if value else None
+    except DateFormatError:
         return None
 
 

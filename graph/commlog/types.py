@@ -148,8 +148,10 @@ class CommLogFilter:
     disposition: str | None = strawberry.field(default=None, description="Only this disposition code.")
     critical: bool | None = strawberry.field(default=None, description="Only critical (true) or only other (false) entries.")
     author_id: strawberry.ID | None = strawberry.field(default=None, description="Only entries by this user.")
-    since: datetime | None = strawberry.field(default=None, description="Logged at or after this instant.")
-    until: datetime | None = strawberry.field(default=None, description="Logged before this instant.")
+    since: datetime | None = strawberry.field(default=None, description="Logged at or after this instant (with Z or an "
+                                              "offset: see DateTime).")
+    until: datetime | None = strawberry.field(default=None, description="Logged before this instant (with Z or an offset: "
+                                              "see DateTime).")
     text: str | None = strawberry.field(default=None, description="Text contained in subject, body or note fields (any case).")
 
 

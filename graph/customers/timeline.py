@@ -81,9 +81,9 @@ class TimelineFilter:
     kinds: list[ActivityKind] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Only these kinds; omitted: every kind; empty: none.")
     since: datetime | None = strawberry.field(
-        default=None, description="Recorded at or after this instant (an instant without offset is UTC).")
+        default=None, description="Recorded at or after this instant (with Z or an offset: see DateTime).")
     until: datetime | None = strawberry.field(
-        default=None, description="Recorded before this instant (an instant without offset is UTC).")
+        default=None, description="Recorded before this instant (with Z or an offset: see DateTime).")
 
 
 @strawberry.type(description="One thing that happened on a customer's account, from any source (seed 001: Recent "

@@ -9,6 +9,7 @@ from db.enums import ReadType
 from resolvers.accounts.errors import AccountErrorCode
 from resolvers.errors import UserInputError
 from resolvers.rules.consumption import BadQuantity, overlaps, parse_thousandths
+from resolvers.rules.dates import DateFormatError, parse_date
 
 COLUMNS = ("ldc_account_number", "period_start", "period_end", "kwh", "demand_kw", "read_type", "meter_number")
 REQUIRED = ("ldc_account_number", "period_start", "period_end", "kwh")
@@ -105,10 +106,8 @@ def _line(number: int, row: dict[str, str]) -> UsageLine:
 def _date(number: int, row: dict[str, str], column: str) -> date:
     value = row.get(column, "")
     try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
+        return parse_date(value)
+    except DateFormatError:
         raise problem(AccountErrorCode.USAGE_BAD_DATE, number, f"{column} {value!r} is not a date (YYYY-MM-DD).") from None
 
 

@@ -6,22 +6,32 @@ Rounding, wherever a rule divides, is half-up (half away from zero) to the cent:
 import re
 from decimal import Decimal
 
+from resolvers.rules.quoting import quoted
+
 CURRENCY = "USD"
-_AMOUNT = re.compile(r"^(-?)(\d{1,13})(?:\.(\d{1,2}))?$")
+# The one spelling of an amount: ASCII digits, a minus sign at most, at most two decimals. No spaces, plus
+# sign, underscores, exponents, other scripts' digits ("\u0663" is a three to Python), or a bare "5." / ".5".
+AMOUNT_FORM = r"-?[0-9]+(\.[0-9]{1,2})?"
+_AMOUNT = re.compile(r"(-?)([0-9]{1,13})(?:\.([0-9]{1,2}))?")
 
 
 class MoneyFormatError(ValueError):
     """An amount that is not a plain decimal with at most two places (or negative where not allowed)."""
 
 
+def is_amount_text(text: str) -> bool:
+    """Whether `text` is spelled as AMOUNT_FORM (whatever its size or sign)."""
+    return re.fullmatch(AMOUNT_FORM, text) is not None
+
+
 def parse_amount(text: str | Decimal, *, allow_negative: bool = False, allow_zero: bool = False) -> int:
-    """"12.30" -> 1230; more than two decimals, exponents, or a sign where none is allowed are refused."""
+    """"12.30" -> 1230; anything not spelled as AMOUNT_FORM with at most 13 integer digits is refused."""
     if isinstance(text, Decimal) and (not text.is_finite() or not -2 <= int(text.as_tuple().exponent) <= 0):
         raise MoneyFormatError(f"{text} is not an amount like 12.30 (at most two decimals, no exponent).")
-    raw = format(text, "f") if isinstance(text, Decimal) else str(text).strip()
-    match = _AMOUNT.match(raw)
+    raw = format(text, "f") if isinstance(text, Decimal) else text
+    match = _AMOUNT.fullmatch(raw)
     if match is None:
-        raise MoneyFormatError(f"{raw!r} is not an amount like 12.30 (at most two decimals).")
+        raise MoneyFormatError(f"{quoted(raw)} is not an amount like 12.30 (at most two decimals and 13 digits before them).")
     sign, units, fraction = match.groups()
     cents = int(units) * 100 + int((fraction or "").ljust(2, "0"))
     if sign:

@@ -1,6 +1,6 @@
 """Customer.timeline and recentActivity: one newest-first list over every source, keyset-paged across them."""
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 
@@ -158,12 +158,17 @@ class TestFilters:
         wanted = expected.newest_first(kinds, since, until)
         assert walked == wanted and counted == len(wanted) > 0
 
-    async def test_an_instant_without_offset_is_utc(self, api, tenant, busy):
+    async def test_an_instant_is_read_in_its_offset_and_one_without_is_refused(self, api, tenant, busy):
+        """No guess at the zone (graph/core/scalars.py): a local time sent without one would move the window."""
         customer, expected = busy
         since = BASE + timedelta(minutes=90)
-        connection = await page(api, tenant.agent, customer, first=100,
-                                filter={"since": since.replace(tzinfo=None).isoformat()})
+        eastern = since.astimezone(timezone(timedelta(hours=-5))).isoformat()
+        connection = await page(api, tenant.agent, customer, first=100, filter={"since": eastern})
         assert keys_of(connection) == expected.newest_first(since=since)
+        variables = {"id": gid(customer), "children": False, "first": 100,
+                     "filter": {"since": since.replace(tzinfo=None).isoformat()}}
+        errors = await api.errors(PAGE, variables, user=tenant.agent)
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT" and "has no time zone" in errors[0]["message"]
 
     async def test_no_kinds_is_an_empty_timeline(self, api, tenant, busy):
         customer, _expected = busy
