@@ -1,7 +1,19 @@
 """Shared documents and helpers of the billing API tests."""
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import ModuleType
+
+import httpx
+from asgi_lifespan import LifespanManager
+
+from db.engine import make_sessionmaker
+from graph.app import create_app
 from graph.core.relay import from_global_id, to_global_id
+from graph.settings import Settings
 from tests.billing_invariants import assert_invariants
+from tests.conftest import SECRET, Api
 
 POST = """
 mutation($input: PostPaymentInput!) { postPayment(input: $input) {
@@ -48,3 +60,19 @@ async def post(api, user, customer, amount: str = "100.00", **extra) -> dict:
 async def books_ok(database, tenant) -> None:
     async with database.sessionmaker() as session:
         await assert_invariants(session, tenant.client.id)
+
+
+@asynccontextmanager
+async def api_without_lock(database, monkeypatch, module: ModuleType) -> AsyncIterator[Api]:
+    """The app with `module`'s customer lock removed: no row locks, and on SQLite DEFERRED instead of IMMEDIATE
+    transactions. A race test run against it must fail, or the race test would not catch a missing lock."""
+    async def no_lock(scope, customer_ids):
+        await asyncio.sleep(0.01)  # widen the window between reading and writing
+
+    monkeypatch.setattr(module, "lock_customers", no_lock)
+    manager = LifespanManager(create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False)))
+    async with manager:
+        manager._state["write_sessionmaker"] = make_sessionmaker(manager._state["engine"])
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://csrgraph.test") as client:
+            yield Api(client)

@@ -9,17 +9,12 @@ of open amounts, or requests that die on the write conflict.
 import asyncio
 from datetime import date
 
-import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from db.engine import make_sessionmaker
-from graph.app import create_app
-from graph.settings import Settings
 from resolvers.billing import payments
-from tests.api.billing.helpers import POST, payment_input
+from tests.api.billing.helpers import POST, api_without_lock, payment_input
 from tests.billing_invariants import check_invariants
-from tests.conftest import SECRET, Api
+from tests.conftest import Api
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 
@@ -60,17 +55,8 @@ async def test_concurrent_postings_never_over_allocate(api, database, tenant):
 
 @pytest.fixture
 async def unlocked_api(database, monkeypatch):
-    """The app with the lock removed: no row locks, and on SQLite DEFERRED instead of IMMEDIATE transactions."""
-    async def no_lock(scope, customer_ids):
-        await asyncio.sleep(0.01)  # widen the window between reading open invoices and writing
-
-    monkeypatch.setattr(payments, "lock_customers", no_lock)
-    manager = LifespanManager(create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False)))
-    async with manager:
-        manager._state["write_sessionmaker"] = make_sessionmaker(manager._state["engine"])
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://csrgraph.test") as client:
-            yield Api(client)
+    async with api_without_lock(database, monkeypatch, payments) as api:
+        yield api
 
 
 async def test_without_the_lock_the_race_breaks_the_books(unlocked_api, database, session):
