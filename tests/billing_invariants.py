@@ -5,6 +5,8 @@ For every customer of a client:
 - every invoice's stored open and charges amounts equal what its lines, adjustments and allocations give,
   and 0 <= open <= charges; every payment's net allocations are within 0..amount and its unapplied
   credit = amount - allocations - refunds (0 once returned);
+- usage is billed once: no day of a utility account is inside the periods of two invoices that are not
+  REVERSED (a reversed invoice bills nothing, so its period may be billed again);
 - nothing is deleted: the ledger, lines and allocations only grow (pass `before` from `snapshot`).
 """
 
@@ -12,8 +14,9 @@ from collections import defaultdict
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from db.enums import AdjustmentDirection, PaymentStatus
+from db.enums import AdjustmentDirection, InvoiceStatus, PaymentStatus
 from db.models import (
     Adjustment,
     Invoice,
@@ -41,7 +44,7 @@ async def snapshot(session: AsyncSession, client_id: int) -> dict[str, int]:
 async def check_invariants(session: AsyncSession, client_id: int, before: dict[str, int] | None = None) -> list[str]:
     """Every violated invariant, described; [] when the client's books are sound."""
     problems = await _invoice_problems(session, client_id) + await _payment_problems(session, client_id)
-    problems += await _balance_problems(session, client_id)
+    problems += await _balance_problems(session, client_id) + await _double_billing_problems(session, client_id)
     if before is not None:
         after = await snapshot(session, client_id)
         problems += [f"{t}: {n} rows before, {after[t]} after" for t, n in before.items() if after[t] < n]
@@ -107,3 +110,15 @@ async def _balance_problems(session: AsyncSession, client_id: int) -> list[str]:
         if ledger.get(customer, 0) != expected:
             problems.append(f"customer {customer}: ledger sum {ledger.get(customer, 0)}, open - credit + adjustments {expected}")
     return problems
+
+
+async def _double_billing_problems(session: AsyncSession, client_id: int) -> list[str]:
+    """Pairs of invoices, neither REVERSED, of one utility account whose periods share a day."""
+    first, second = aliased(Invoice), aliased(Invoice)
+    stmt = select(first.number, first.period_start, first.period_end, second.number, second.period_start,
+                  second.period_end).join(second, (second.utility_account_id == first.utility_account_id)
+                                          & (second.id > first.id)).where(
+        first.client_id == client_id, first.status != InvoiceStatus.REVERSED, second.status != InvoiceStatus.REVERSED,
+        first.period_start <= second.period_end, second.period_start <= first.period_end)
+    return [f"invoices {a} ({a_start}..{a_end}) and {b} ({b_start}..{b_end}) bill the same usage days"
+            for a, a_start, a_end, b, b_start, b_end in (await session.execute(stmt)).all()]

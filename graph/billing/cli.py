@@ -3,10 +3,11 @@
 import argparse
 import asyncio
 import sys
-from datetime import date
 from typing import Any
 
+from graph.core.scalars import iso_day
 from graph.settings import Settings
+from resolvers.rules.billing_periods import MAX_PERIOD_DAYS
 
 
 def add_parser(commands: Any) -> None:
@@ -14,9 +15,10 @@ def add_parser(commands: Any) -> None:
     p = commands.add_parser("bill-run", help="issue invoices for a period from usage, rates, taxes and pending charges")
     p.add_argument("--client", required=True, metavar="SLUG", help="the client (tenant) to bill")
     p.add_argument("--as", dest="email", required=True, metavar="EMAIL", help="an ADMIN of that client")
-    p.add_argument("--start", required=True, type=date.fromisoformat, help="first day of the period (YYYY-MM-DD)")
-    p.add_argument("--end", required=True, type=date.fromisoformat, help="last day of the period (YYYY-MM-DD)")
-    p.add_argument("--issued", type=date.fromisoformat, default=None, help="issue date (default today)")
+    p.add_argument("--start", required=True, type=iso_day, help="first day of the period (YYYY-MM-DD)")
+    p.add_argument("--end", required=True, type=iso_day,
+                   help=f"last day of the period (YYYY-MM-DD), at most {MAX_PERIOD_DAYS} days in all")
+    p.add_argument("--issued", type=iso_day, default=None, help="issue date (default today), after the period's end")
     p.set_defaults(run=bill_run_command)
 
 
@@ -49,7 +51,8 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"csrgraph: {error.message}", file=sys.stderr)
                 return 1
         total = sum(i.total_cents for i in result.invoices)
-        print(f"issued {len(result.invoices):,} invoices ({total // 100:,}.{total % 100:02d}); skipped {result.skipped:,} accounts")
+        print(f"issued {len(result.invoices):,} invoices ({total // 100:,}.{total % 100:02d}); skipped {result.skipped:,} "
+              f"accounts ({result.already_billed:,} already billed for part of the period)")
         return 0
     finally:
         await engine.dispose()

@@ -13,8 +13,12 @@ from graph.billing.enums import (
     PaymentScope,
 )
 from graph.core.text import client_mutation_id_field, text_field
+from resolvers.rules.billing_periods import MAX_PERIOD_DAYS
+from resolvers.rules.money_dates import DAYS_AHEAD, YEARS_BACK
 
 AMOUNT = "A positive amount as a decimal string with at most two decimals, e.g. \"12.30\"."
+MONEY_WINDOW = (f"from {YEARS_BACK} years before today to {DAYS_AHEAD} day after (UTC); "
+                "other days are a userError MONEY_DATE_OUT_OF_RANGE.")
 KEY = "Idempotency key (at least 1 character): the same key and input replays the first result; keys are kept 24 hours or more."
 WHY = "Why; required."
 
@@ -30,7 +34,7 @@ class PostPaymentInput:
     customer_id: strawberry.ID = strawberry.field(description="The paying customer (a master, for HIERARCHY).")
     amount: Decimal = strawberry.field(description=AMOUNT)
     method: PaymentMethod = strawberry.field(description="How it was paid.")  # type: ignore[valid-type]
-    received_on: date = strawberry.field(description="The day it was received.")
+    received_on: date = strawberry.field(description="The day it was received, within the money window: " + MONEY_WINDOW)
     mode: AllocationMode = strawberry.field(default=AllocationMode.FIFO, description="FIFO or SPEC.")  # type: ignore[valid-type]
     allocations: list[AllocationInput] | None = strawberry.field(default=None, description="For SPEC: the invoices and amounts.")
     scope: PaymentScope = strawberry.field(  # type: ignore[valid-type]
@@ -97,9 +101,11 @@ class CreateAdjustmentInput:
 
 @strawberry.input(description="A billing run (ADMIN): invoices for a period from usage, rates, taxes and pending charges.")
 class RunBillingInput:
-    period_start: date = strawberry.field(description="First day of the period.")
-    period_end: date = strawberry.field(description="Last day of the period.")
-    issued_on: date | None = strawberry.field(default=None, description="Issue date; default today. Due 21 days later.")
+    period_start: date = strawberry.field(description="First day of the period (usage is billed by read day).")
+    period_end: date = strawberry.field(description=f"Last day of the period (included); a period has at most "
+                                        f"{MAX_PERIOD_DAYS} days and ends before the issue day.")
+    issued_on: date | None = strawberry.field(default=None, description="Issue date; default today. Due 21 days later. "
+                                              "Within the money window: " + MONEY_WINDOW)
     utility_account_id: strawberry.ID | None = strawberry.field(default=None, description="One account; default every ACTIVE account.")
     client_mutation_id: str | None = client_mutation_id_field()
 

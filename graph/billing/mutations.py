@@ -26,6 +26,7 @@ from resolvers.billing.errors import BillingErrorCode
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError
 from resolvers.rules.allocation import Allocation
+from resolvers.rules.billing_periods import MAX_PERIOD_DAYS
 from resolvers.rules.money import MoneyFormatError, parse_amount
 
 
@@ -130,14 +131,19 @@ class BillingMutations:
 
         return await run_mutation(info, p.CreateAdjustmentPayload, action, input)
 
-    @strawberry.mutation(description="Run billing for a period: one invoice per account with usage or pending charges. ADMIN.")
+    @strawberry.mutation(description="Run billing for a period: one invoice per account with usage or pending charges. "
+                         f"A period has at most {MAX_PERIOD_DAYS} days, has ended before the issue day, and is "
+                         "billed once: for one account, a period that shares a day with an earlier invoice's "
+                         "(unless that invoice was REVERSED) or none with the account's service is a userError "
+                         "naming why; a run over every account skips such accounts and counts them. ADMIN.")
     async def run_billing(self, info: strawberry.Info, input: Annotated[i.RunBillingInput, INPUT]) -> p.RunBillingPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             account = decode_id(input.utility_account_id, "UtilityAccount", ["input", "utilityAccountId"]) \
                 if input.utility_account_id else None
             request = billing_run.RunRequest(input.period_start, input.period_end, input.issued_on or utcnow().date(), account)
             result = await billing_run.run_billing(scope, request)
-            return {"invoices": [Invoice.from_row(r) for r in result.invoices], "skipped": result.skipped}
+            return {"invoices": [Invoice.from_row(r) for r in result.invoices], "skipped": result.skipped,
+                    "already_billed": result.already_billed}
 
         return await run_mutation(info, p.RunBillingPayload, action, input)
 

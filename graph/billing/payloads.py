@@ -56,7 +56,10 @@ class CreateAdjustmentPayload:
 @strawberry.type(description="Result of runBilling.")
 class RunBillingPayload:
     invoices: list[Invoice] | None = strawberry.field(default=None, description="The invoices issued.")
-    skipped: int = strawberry.field(default=0, description="Accounts with nothing to bill, or already billed for the period.")
+    skipped: int = strawberry.field(default=0, description="Accounts not billed: nothing to bill, no service in the "
+                                    "period, or already billed for part of it (see alreadyBilled).")
+    already_billed: int = strawberry.field(default=0, description="Of `skipped`, the accounts an earlier invoice (not "
+                                           "reversed) already bills part of the period for: usage is billed once.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 

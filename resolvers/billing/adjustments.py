@@ -1,7 +1,8 @@
 """Adjustments: a debit or credit with a reason code, on the account or against one invoice.
 
 Above the client's threshold (settings `adjustment_threshold_cents`, default $100.00) only a
-TEAM_LEAD may post one. A credit against an invoice may not exceed its open amount.
+TEAM_LEAD may post one. A credit against an invoice may not exceed its open amount; a debit against a
+REVERSED invoice is refused (its period may have been billed again: it would be billed twice).
 """
 
 from dataclasses import asdict, dataclass, field
@@ -10,12 +11,12 @@ from datetime import date
 from sqlalchemy import select
 
 from db.base import utcnow
-from db.enums import AdjustmentDirection, LedgerKind
+from db.enums import AdjustmentDirection, InvoiceStatus, LedgerKind
 from db.models import Adjustment
 from resolvers import audit
 from resolvers.admin.queries import client_settings
 from resolvers.billing import idempotency
-from resolvers.billing.errors import BillingErrorCode
+from resolvers.billing.errors import DESCRIPTIONS, BillingErrorCode
 from resolvers.billing.locks import lock_customers
 from resolvers.billing.postings import (
     add_entry,
@@ -104,6 +105,9 @@ async def _against_invoice(scope: RequestScope, customer_id: int, invoice_id: in
     await scope.db.refresh(invoice)
     if invoice.customer_id != customer_id:
         raise NotFound("Invoice", ["input", "invoiceId"])
+    if invoice.status is InvoiceStatus.REVERSED and signed > 0:  # it would bill its period beside its re-billing
+        raise UserInputError(BillingErrorCode.INVOICE_REVERSED, DESCRIPTIONS[BillingErrorCode.INVOICE_REVERSED],
+                             ["input", "invoiceId"])
     if invoice.open_cents + signed < 0:
         raise UserInputError(BillingErrorCode.CREDIT_EXCEEDS_OPEN_AMOUNT, "The credit is more than the invoice's open amount.",
                              ["input", "amount"])

@@ -4,6 +4,8 @@ import enum
 
 from resolvers.errors import UserInputError
 from resolvers.rules.allocation import AllocationError, AllocationErrorCode
+from resolvers.rules.billing_periods import MAX_PERIOD_DAYS, PeriodError, PeriodErrorCode
+from resolvers.rules.money_dates import YEARS_BACK, MoneyDateError, MoneyDateErrorCode
 
 
 class BillingErrorCode(enum.StrEnum):
@@ -22,8 +24,8 @@ class BillingErrorCode(enum.StrEnum):
     CREDIT_EXCEEDS_OPEN_AMOUNT = "CREDIT_EXCEEDS_OPEN_AMOUNT"
     BILLING_REASON_REQUIRED = "BILLING_REASON_REQUIRED"
     INVALID_CARD_LAST4 = "INVALID_CARD_LAST4"
-    INVALID_BILLING_PERIOD = "INVALID_BILLING_PERIOD"
     NOTHING_TO_BILL = "NOTHING_TO_BILL"
+    INVOICE_REVERSED = "INVOICE_REVERSED"
 
 
 DESCRIPTIONS = {
@@ -42,8 +44,16 @@ DESCRIPTIONS = {
     BillingErrorCode.CREDIT_EXCEEDS_OPEN_AMOUNT: "A credit against an invoice may not exceed its open amount.",
     BillingErrorCode.BILLING_REASON_REQUIRED: "Give a reason (at most 500 characters).",
     BillingErrorCode.INVALID_CARD_LAST4: "Only the card's last four digits are accepted.",
-    BillingErrorCode.INVALID_BILLING_PERIOD: "The period's end is before its start.",
     BillingErrorCode.NOTHING_TO_BILL: "No usage or pending charges to bill for that period.",
+    BillingErrorCode.INVOICE_REVERSED: "The invoice was reversed and bills nothing; its period may be billed again, so "
+    "post the debit to the account or to the invoice that bills the period now.",
+    PeriodErrorCode.INVALID_BILLING_PERIOD: "The period ends before it starts, or has not ended by the issue day.",
+    PeriodErrorCode.BILLING_PERIOD_TOO_LONG: f"A billing period has at most {MAX_PERIOD_DAYS} days (three billing cycles).",
+    PeriodErrorCode.BILLING_PERIOD_OUTSIDE_SERVICE: "The period shares no day with the utility account's service.",
+    PeriodErrorCode.BILLING_PERIOD_OVERLAPS: "An earlier invoice of the account, not reversed, already bills part of the "
+    "period (usage is billed once); the message names it.",
+    MoneyDateErrorCode.MONEY_DATE_OUT_OF_RANGE: f"A money event's day is in the future (more than a day past today, "
+    f"UTC) or more than {YEARS_BACK} years ago.",
     AllocationErrorCode.ALLOCATION_EXCEEDS_OPEN_AMOUNT: "An allocation is more than the invoice's open amount.",
     AllocationErrorCode.ALLOCATIONS_EXCEED_PAYMENT: "The allocations add up to more than the payment.",
     AllocationErrorCode.INVOICE_NOT_OPEN: "The invoice is not open (or not one this payment may pay).",
@@ -57,6 +67,14 @@ MAX_REASON = 500
 def allocation_error(error: AllocationError) -> UserInputError:
     field = ["input", "allocations"] + ([str(error.index)] if error.index is not None else [])
     return UserInputError(error.code, error.message, field)
+
+
+def period_error(error: PeriodError, path: tuple[str, ...] = ("input",)) -> UserInputError:
+    return UserInputError(error.code, error.message, [*path, error.field])
+
+
+def money_date_error(error: MoneyDateError, field: str) -> UserInputError:
+    return UserInputError(error.code, str(error), ["input", field])
 
 
 def checked_reason(reason: str | None, field: str = "reason") -> str:

@@ -13,10 +13,11 @@ from db.enums import (
     PaymentScope,
     PaymentStatus,
 )
+from db.base import utcnow
 from db.models import Customer, Payment
 from resolvers import audit
 from resolvers.billing import idempotency
-from resolvers.billing.errors import BillingErrorCode, allocation_error
+from resolvers.billing.errors import BillingErrorCode, allocation_error, money_date_error
 from resolvers.billing.locks import lock_customers
 from resolvers.billing.postings import (
     add_entry,
@@ -37,6 +38,7 @@ from resolvers.rules.allocation import (
     allocate_fifo,
     allocate_spec,
 )
+from resolvers.rules.money_dates import MoneyDateError, check_money_day
 from resolvers.scope import tenant_scoped
 
 OPERATION = "postPayment"
@@ -114,6 +116,10 @@ def _check(request: PaymentRequest) -> None:
     if request.mode is AllocationMode.FIFO and request.allocations:
         raise UserInputError(BillingErrorCode.FIFO_TAKES_NO_ALLOCATIONS, "A FIFO payment takes no allocations.",
                              ["input", "allocations"])
+    try:
+        check_money_day(request.received_on, utcnow().date(), "The receipt day")
+    except MoneyDateError as error:
+        raise money_date_error(error, "receivedOn") from None
     last4 = request.card_last4
     if last4 is not None and not (len(last4) == 4 and last4.isascii() and last4.isdigit()):
         raise UserInputError(BillingErrorCode.INVALID_CARD_LAST4, "Give only the card's last four digits.",

@@ -79,7 +79,7 @@ class TestBillingRun:
         assert data["balance"]["amount"] == "225.44"
         again = await run(api, tenant.admin, RUN, periodStart="2025-01-01", periodEnd="2025-01-31",
                           utilityAccountId=gid("UtilityAccount", account.id))
-        assert again["userErrors"][0]["code"] == "NOTHING_TO_BILL"
+        assert again["userErrors"][0]["code"] == "BILLING_PERIOD_OVERLAPS"  # billed once (tests/api/billing/test_billing_periods_api.py)
         await books_ok(database, tenant)
         assert charge["specialCharge"]["status"] == "PENDING"
 

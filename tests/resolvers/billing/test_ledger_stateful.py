@@ -1,7 +1,10 @@
 """A stateful test (hypothesis RuleBasedStateMachine): billing runs, special charges, reversals, adjustments,
 FIFO/SPEC payments, refunds and returned payments in any order, against a plain-Python model of the books.
 
-After every step the ledger invariants hold and balance, open amounts and credit match the model.
+Billing runs bill fresh months and also periods drawn around earlier invoices (equal, contained,
+straddling, adjacent, before the service began), so a run that bills a day twice, or refuses a period
+a reversal freed, shows. After every step the ledger invariants hold (among them: no usage day is billed
+by two invoices that are not REVERSED) and balance, open amounts, credit and invoice periods match the model.
 Each step runs the resolvers in its own write transaction, as the mutation wrapper does.
 """
 
@@ -15,7 +18,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from sqlalchemy import func, select
 
 from db.engine import make_engine, make_sessionmaker, make_write_sessionmaker
-from db.enums import AdjustmentDirection, AllocationMode, PaymentMethod, Role
+from db.base import utcnow
+from db.enums import AdjustmentDirection, AllocationMode, InvoiceStatus, PaymentMethod, Role
 from db.models import (
     Invoice,
     InvoiceLine,
@@ -40,6 +44,17 @@ from tests.factories.admin import make_tenant
 from tests.factories.customers import make_customer
 
 CENTS = st.integers(1, 20_000)
+# the account's service starts two years back: a dozen monthly runs stay in the past and inside the money window
+SERVICE_START = (utcnow().date() - timedelta(days=730)).replace(day=1)
+SHAPES = ("equal", "contained", "straddling", "after", "before")
+
+
+def around(start: date, end: date, shape: str) -> tuple[date, date]:
+    """A period drawn around an invoiced one: the same, inside it, across its end, just after or just before it."""
+    return {"equal": (start, end), "contained": (start + timedelta(days=5), end - timedelta(days=5)),
+            "straddling": (start + timedelta(days=10), end + timedelta(days=10)),
+            "after": (end + timedelta(days=1), end + timedelta(days=20)),
+            "before": (start - timedelta(days=20), start - timedelta(days=1))}[shape]
 
 
 class Books(RuleBasedStateMachine):
@@ -53,6 +68,8 @@ class Books(RuleBasedStateMachine):
         self.run(self._arrange())
         self.balance, self.credit, self.month = 0, 0, 0
         self.open: dict[int, int] = {}
+        self.invoices: dict[int, dict] = {}  # invoice -> {"period", "total", "charges", "key" (FIFO order)}
+        self.meter_reads: list[tuple[date, int]] = []  # (read day, kWh)
         self.lines: dict[int, list[tuple[int, int]]] = {}  # invoice -> [(line id, cents)] not yet reversed
         self.pending: dict[int, int] = {}
         self.paid: dict[int, dict] = {}  # payment -> {"net": {invoice: cents}, "unapplied", "returned", "refunded"}
@@ -70,7 +87,8 @@ class Books(RuleBasedStateMachine):
             tenant = await make_tenant(session)
             self.customer = await make_customer(session, tenant)
             plan = await make_rate_plan(session, tenant.client.id, "PA", rate_millicents=10_000)
-            self.account = await make_account(session, self.customer, utility="PECO", plan=plan, state="PA")
+            self.account = await make_account(session, self.customer, utility="PECO", plan=plan, state="PA",
+                                              start=SERVICE_START)
             await session.commit()
         self.client_id = tenant.client.id
         self.scope = RequestScope(Viewer(tenant.admin.id, tenant.client.id, Role.ADMIN, tenant.admin.email), "stateful")
@@ -92,17 +110,53 @@ class Books(RuleBasedStateMachine):
 
     @rule(kwh=st.integers(0, 3_000))  # 10 cents a kWh; no delivery rate or tax in PA here
     def bill(self, kwh):
-        start = date(2024, 1, 1) + timedelta(days=31 * self.month)
+        start = SERVICE_START + timedelta(days=31 * self.month)
         self.month += 1
         self.run(self._usage(start, kwh))
-        request = billing_run.RunRequest(start, start + timedelta(days=27), start + timedelta(days=28), self.account.id)
+        self.meter_reads.append((start + timedelta(days=27), kwh))
+        self._bill(start, start + timedelta(days=27))
+
+    @precondition(lambda self: self.invoices)
+    @rule(data=st.data(), shape=st.sampled_from(SHAPES))
+    def bill_around_an_invoice(self, data, shape):
+        invoice_id = data.draw(st.sampled_from(sorted(self.invoices)))
+        self._bill(*around(*self.invoices[invoice_id]["period"], shape))
+
+    def _bill(self, start, end):
+        request = billing_run.RunRequest(start, end, end + timedelta(days=1), self.account.id)
         result = self.do(lambda s: billing_run.run_billing(s, request))
+        expected = self._refusal(start, end)
+        if expected is not None:
+            assert isinstance(result, UserInputError) and result.code == expected, (start, end, expected, result)
+            return
+        assert not isinstance(result, UserInputError), (start, end, result.code, result.message)
         invoice = result.invoices[0]
+        kwh = sum(k for day, k in self.meter_reads if start <= day <= end)
         assert invoice.total_cents == kwh * 10 + sum(self.pending.values())
         self.pending.clear()
         self.balance += invoice.total_cents
         self.open[invoice.id] = invoice.total_cents
+        self.invoices[invoice.id] = {"period": (start, end), "total": invoice.total_cents, "charges": invoice.total_cents,
+                                     "key": (invoice.due_on, invoice.issued_on, invoice.number, invoice.id)}
         self.lines[invoice.id] = self.run(self._lines(invoice.id))
+
+    def _refusal(self, start, end):
+        """The code a single-account run must refuse start..end with, or None when it bills it."""
+        if end < SERVICE_START:
+            return "BILLING_PERIOD_OUTSIDE_SERVICE"
+        if any(s <= end and start <= e for i, (s, e) in self._billing_periods().items()):
+            return "BILLING_PERIOD_OVERLAPS"
+        if not any(start <= day <= end for day, _ in self.meter_reads) and not self.pending:
+            return "NOTHING_TO_BILL"
+        return None
+
+    def _reversed(self, invoice_id):
+        """REVERSED: every charge reversed or credited away (postings.set_open)."""
+        invoice = self.invoices[invoice_id]
+        return invoice["charges"] == 0 and invoice["total"] > 0
+
+    def _billing_periods(self):
+        return {i: v["period"] for i, v in self.invoices.items() if not self._reversed(i)}
 
     @rule(cents=CENTS)
     def add_special_charge(self, cents):
@@ -160,6 +214,7 @@ class Books(RuleBasedStateMachine):
                 self._allocate(pid, iid, -back)
                 excess -= back
         self.open[invoice_id] -= cents
+        self.invoices[invoice_id]["charges"] -= cents
 
     @rule(cents=st.integers(1, 9_000), debit=st.booleans(), on_invoice=st.booleans(), data=st.data())
     def adjust(self, cents, debit, on_invoice, data):
@@ -168,12 +223,16 @@ class Books(RuleBasedStateMachine):
         request = adjustments.AdjustmentRequest(self.customer.id, direction, cents, "TEST", invoice_id=invoice_id)
         result = self.do(lambda s: adjustments.create_adjustment(s, request))
         signed = cents if debit else -cents
+        if invoice_id is not None and debit and self._reversed(invoice_id):  # its period may be billed again
+            assert isinstance(result, UserInputError) and result.code == "INVOICE_REVERSED", result
+            return
         if invoice_id is not None and self.open[invoice_id] + signed < 0:
             assert isinstance(result, UserInputError)
             return
         self.balance += signed
         if invoice_id is not None:
             self.open[invoice_id] += signed
+            self.invoices[invoice_id]["charges"] += signed
 
     @precondition(lambda self: self.paid)
     @rule(data=st.data(), cents=CENTS)
@@ -209,7 +268,7 @@ class Books(RuleBasedStateMachine):
     # ---- the model ---------------------------------------------------------------------------
 
     def _payment(self, cents, mode=AllocationMode.FIFO, allocations=()):
-        return payments.PaymentRequest(self.customer.id, cents, PaymentMethod.CHECK, date(2025, 1, 1), mode,
+        return payments.PaymentRequest(self.customer.id, cents, PaymentMethod.CHECK, SERVICE_START, mode,
                                        allocations=allocations)
 
     def _record_payment(self, pid, cents):
@@ -224,14 +283,10 @@ class Books(RuleBasedStateMachine):
         self.seq.append((pid, iid))
 
     def _fifo(self, pid):
-        for iid in sorted(self.open, key=lambda i: self.due_key[i]):
+        for iid in sorted(self.open, key=lambda i: self.invoices[i]["key"]):  # oldest due first, as allocate_fifo
             cents = min(self.paid[pid]["unapplied"], self.open[iid])
             if not self.paid[pid]["returned"] and cents > 0:
                 self._allocate(pid, iid, cents)
-
-    @property
-    def due_key(self):
-        return {i: i for i in self.open}  # one account, monthly: issue order is id order
 
     async def _usage(self, start, kwh):
         async with self.reads() as session:
@@ -249,21 +304,23 @@ class Books(RuleBasedStateMachine):
         async with self.reads() as session:
             where = LedgerEntry.customer_id == self.customer.id
             balance = (await session.execute(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(where))).scalar()
-            opens = dict((await session.execute(select(Invoice.id, Invoice.open_cents).where(
-                Invoice.customer_id == self.customer.id))).all())
+            rows = (await session.execute(select(Invoice).where(Invoice.customer_id == self.customer.id))).scalars().all()
+            opens = {i.id: i.open_cents for i in rows}
+            periods = {i.id: ((i.period_start, i.period_end), i.status is InvoiceStatus.REVERSED) for i in rows}
             credit = (await session.execute(select(func.coalesce(func.sum(Payment.unapplied_cents), 0)).where(
                 Payment.customer_id == self.customer.id))).scalar()
             problems = await check_invariants(session, self.client_id, self.before)
             self.before = await snapshot(session, self.client_id)
-            return int(balance), opens, int(credit), problems
+            return int(balance), opens, int(credit), periods, problems
 
     @invariant()
     def books_match_the_model(self):
         if not hasattr(self, "open"):
             return
-        balance, opens, credit, problems = self.run(self._actual())
+        balance, opens, credit, periods, problems = self.run(self._actual())
         assert problems == []
         assert (balance, opens, credit) == (self.balance, self.open, self.credit)
+        assert periods == {i: (v["period"], self._reversed(i)) for i, v in self.invoices.items()}
 
 
 def test_books_under_any_sequence_of_operations(database):
