@@ -50,7 +50,8 @@ class CreateMarketTransactionInput:
     utility_account_id: strawberry.ID = strawberry.field(description="The utility account.")
     type: OutboundTransactionType = strawberry.field(description="What to request.")  # type: ignore[valid-type]
     effective_date: date | None = strawberry.field(
-        default=None, description="The date asked for: required for MOVE_IN and MOVE_OUT; for a DROP the last day of service."
+        default=None, description="The date asked for: required for MOVE_IN and MOVE_OUT; for a DROP the last day of service. "
+        "Within ten years of today."
     )
     reason: str | None = text_field("Why, e.g. the drop reason.", MarketTransaction.reason, default=None)
     changes: list[MarketTransactionDetailInput] | None = strawberry.field(
@@ -76,7 +77,8 @@ class RecordMarketResponseInput:
     )
     reason: str | None = text_field("The utility's reason; required for REJECT.", MarketTransaction.reason, default=None)
     effective_date: date | None = strawberry.field(
-        default=None, description="The date the utility confirms (a drop's last day, an enrollment's first day)."
+        default=None, description="The date the utility confirms (a drop's last day, an enrollment's first day); within "
+        "ten years of today."
     )
     details: list[MarketTransactionDetailInput] | None = strawberry.field(
         default=None, description="Further fields the transaction carried, kept for the detail view."

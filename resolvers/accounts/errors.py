@@ -12,6 +12,7 @@ class AccountErrorCode(enum.StrEnum):
     BLANK_SERVICE_ADDRESS = "BLANK_SERVICE_ADDRESS"
     VALUE_TOO_LONG = "VALUE_TOO_LONG"
     EFFECTIVE_DATE_REQUIRED = "EFFECTIVE_DATE_REQUIRED"
+    EFFECTIVE_DATE_OUT_OF_RANGE = "EFFECTIVE_DATE_OUT_OF_RANGE"
     CHANGES_REQUIRED = "CHANGES_REQUIRED"
     ALREADY_ENROLLED = Refusal.ALREADY_ENROLLED.value
     ENROLLMENT_PENDING = Refusal.ENROLLMENT_PENDING.value
@@ -47,6 +48,7 @@ DESCRIPTIONS = {
     AccountErrorCode.BLANK_SERVICE_ADDRESS: "A service address needs a street line, city, state and ZIP.",
     AccountErrorCode.VALUE_TOO_LONG: "A value is longer than the field holds.",
     AccountErrorCode.EFFECTIVE_DATE_REQUIRED: "This kind of market transaction needs an effective date.",
+    AccountErrorCode.EFFECTIVE_DATE_OUT_OF_RANGE: "An effective date is more than ten years before or after today.",
     AccountErrorCode.CHANGES_REQUIRED: "A change request needs the fields it changes.",
     **{AccountErrorCode(r.value): f"Enrollment rules: {text}" for r, text in MESSAGES.items()},
     AccountErrorCode.LDC_ACCOUNT_NOT_FOUND: "No utility account of this client has that LDC account number.",

@@ -16,7 +16,15 @@ from db.models import MarketTransaction, UtilityAccount
 from resolvers.accounts.errors import AccountErrorCode
 from resolvers.accounts.premises import get_account
 from resolvers.accounts.status import apply_due_drops, change_state, planned_state, status_change_of, today
-from resolvers.accounts.transactions import AWAITING, LABELS, clean_details, clean_reason, edi_set, record_and_log
+from resolvers.accounts.transactions import (
+    AWAITING,
+    LABELS,
+    check_effective_date,
+    clean_details,
+    clean_reason,
+    edi_set,
+    record_and_log,
+)
 from resolvers.context import RequestScope
 from resolvers.errors import Invalid, UserInputError
 from resolvers.permissions import Action, ensure_allowed
@@ -75,6 +83,7 @@ def _check(response: MarketResponse) -> None:
     if response.outcome is ResponseOutcome.REJECT and not (response.reason or "").strip():
         raise UserInputError(AccountErrorCode.REJECTION_REASON_REQUIRED, "Give the utility's rejection reason.",
                              ["input", "reason"])
+    check_effective_date(response.effective_date)
 
 
 async def record_market_response(scope: RequestScope, response: MarketResponse) -> Recorded:

@@ -24,7 +24,7 @@ from resolvers.commlog.entries import append_entry
 from resolvers.context import RequestScope
 from resolvers.errors import Invalid, UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
-from resolvers.rules.enrollment import MarketEvent, Outcome
+from resolvers.rules.enrollment import MarketEvent, Outcome, effective_date_is_plausible
 from resolvers.scope import tenant_scoped
 
 T = MarketTransactionType
@@ -79,10 +79,17 @@ def new_reference(type_: MarketTransactionType) -> str:
     return f"{edi_set(type_)}-{uuid.uuid4().hex[:12].upper()}"
 
 
+def check_effective_date(day: date | None) -> None:
+    if day is not None and not effective_date_is_plausible(day, today()):
+        raise UserInputError(AccountErrorCode.EFFECTIVE_DATE_OUT_OF_RANGE, f"The effective date {day.isoformat()} is "
+                             "more than ten years from today.", ["input", "effectiveDate"])
+
+
 def _check(new: NewTransaction) -> dict[str, str]:
     if new.type in NEEDS_DATE and new.effective_date is None:
         message = f"A {LABELS[new.type].lower()} needs the date of the move."
         raise UserInputError(AccountErrorCode.EFFECTIVE_DATE_REQUIRED, message, ["input", "effectiveDate"])
+    check_effective_date(new.effective_date)
     changes = clean_details(new.changes, ["input", "changes"])
     if new.type is T.CHANGE and not changes:
         raise UserInputError(AccountErrorCode.CHANGES_REQUIRED, "Name the fields the change request changes.",

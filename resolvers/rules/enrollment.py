@@ -19,7 +19,7 @@ The table, by transaction type, for what we send (REQUESTED), what the utility a
 import enum
 from calendar import monthrange
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from db.enums import EnrollmentStatus as S
 from db.enums import MarketTransactionType as T
@@ -178,6 +178,15 @@ def next_status(current: S, type_: T, outcome: Outcome, *, before_request: S | N
         raise ImpossibleTransition(Refusal.NOT_SENT_BY_SUPPLIER, current, type_, outcome)
     before = current if before_request is None else before_request
     return status_after_rejection(current, before, current if after_request is None else after_request)
+
+
+EFFECTIVE_WITHIN = timedelta(days=3_653)  # ten years either side of today
+
+
+def effective_date_is_plausible(day: date, today: date) -> bool:
+    """A market transaction takes effect within ten years of today: anything else is a typo (and 9999-12-31
+    would leave no room for the contract's end date)."""
+    return abs(day - today) <= EFFECTIVE_WITHIN
 
 
 def drop_is_due(status: S, end_date: date | None, today: date) -> bool:

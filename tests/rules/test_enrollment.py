@@ -17,6 +17,7 @@ from resolvers.rules.enrollment import (
     can_transition,
     contract_end,
     drop_is_due,
+    effective_date_is_plausible,
     next_state,
     next_status,
     status_after_rejection,
@@ -202,3 +203,10 @@ class TestContractEnd:
 
     def test_month_to_month_has_no_end(self):
         assert contract_end(date(2025, 1, 1), None) is None and contract_end(None, 12) is None
+
+
+@pytest.mark.parametrize("day, plausible", [
+    (date(2026, 12, 3), True), (date(2036, 12, 2), True), (date(2016, 12, 4), True),
+    (date(2036, 12, 5), False), (date(2016, 12, 1), False), (date.max, False), (date.min, False)])
+def test_an_effective_date_lies_within_ten_years_of_today(day, plausible):
+    assert effective_date_is_plausible(day, date(2026, 12, 3)) == plausible
