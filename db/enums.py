@@ -11,6 +11,13 @@ class Role(enum.StrEnum):
     ADMIN = "ADMIN"
 
 
+class RoleSource(enum.StrEnum):
+    """Where a provider-signed-in user's role comes from."""
+
+    STORED = "STORED"  # the role stored on the user (inviteUser, changeUserRole)
+    CLAIM = "CLAIM"  # a claim of the provider's token, mapped to roles
+
+
 class CustomerKind(enum.StrEnum):
     RESIDENTIAL = "RESIDENTIAL"
     COMMERCIAL = "COMMERCIAL"

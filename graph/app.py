@@ -3,7 +3,8 @@
 import asyncio
 import contextlib
 import gc
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -21,7 +22,7 @@ from db.engine import (
     make_read_sessionmaker,
     make_write_sessionmaker,
 )
-from graph.auth import BearerAuthMiddleware
+from graph.auth import Authenticator, BearerAuthMiddleware
 from graph.billing import files as billing_files
 from graph.broker import Broker
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
@@ -30,6 +31,7 @@ from graph.commlog.document_files import ROUTE_PATH as DOCUMENT_PATH
 from graph.commlog.document_files import download_document
 from graph.core.plain_fields import read_plain_fields_directly
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
+from graph.oidc import KeySets
 from graph.schema import make_schema
 from graph.settings import Settings
 from graph.view import GraphQLView
@@ -57,7 +59,9 @@ def freeze_startup_objects() -> None:
         _frozen = True
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotonic) -> Starlette:
+    """The app; `clock` times the auth cache and the providers' key refetches (tests pass one they can move)."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict]:
         freeze_startup_objects()
@@ -75,7 +79,7 @@ def create_app(settings: Settings) -> Starlette:
                 "write_sessionmaker": write_sessionmaker,
                 "broker": Broker(),
                 "reference_cache": TtlCache(REFERENCE_TTL_SECONDS),
-                "user_cache": TtlCache(USER_TTL_SECONDS),
+                "user_cache": TtlCache(USER_TTL_SECONDS, clock=clock),
             }
         finally:
             stop.set()
@@ -85,8 +89,9 @@ def create_app(settings: Settings) -> Starlette:
 
     schema = make_schema(settings)
     read_plain_fields_directly(schema)
+    authenticator = Authenticator(settings.secret, KeySets(clock=clock))
     graphql = GraphQLView(
-        schema, secret=settings.secret, graphql_ide=None, allow_queries_via_get=True,
+        schema, authenticator=authenticator, graphql_ide=None, allow_queries_via_get=True,
         multipart_uploads_enabled=True, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         allowed_origins=settings.allowed_origins,
     )
@@ -105,7 +110,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(UploadPreflightMiddleware),
         Middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins), allow_methods=["GET", "POST"],
                    allow_headers=["authorization", "content-type", "x-request-id"]),
-        Middleware(BearerAuthMiddleware, secret=settings.secret),
+        Middleware(BearerAuthMiddleware, authenticator=authenticator),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 

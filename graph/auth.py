@@ -1,9 +1,21 @@
-"""Bearer tokens (signed JWTs) and the middleware that lets only authenticated requests in."""
+"""Bearer tokens and the middleware that lets only signed-in requests in.
+
+Two kinds of bearer token, told apart by their (unverified) `iss` claim before anything in them is trusted:
+- local tokens (`csrgraph token`; iss "csrgraph"): HS256 with the service's secret, verified here;
+- provider tokens (iss: the URL of an issuer some client configured): verified against that provider's keys
+  (graph/provider_tokens.py). An issuer is a URL, so it is never "csrgraph".
+Each way accepts only its own algorithms, so a token cannot borrow the other's: HS256 signed with a provider's
+public key goes the provider way and is refused there, and `none` is refused by both.
+
+A verified token is remembered for the auth cache's lifetime (never past its exp), and so is the account it
+names: a deactivated user is locked out within USER_TTL_SECONDS (graph/caches.py, 10 s) on every worker, and
+at once on the worker that deactivated them.
+"""
 
 import json
-import logging
 import sys
 import time
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -12,11 +24,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from db.engine import make_sessionmaker
 from db.models import Client, User
+from graph.caches import TtlCache
 from graph.ide import wants_ide
-from resolvers.admin.queries import active_user_with_client, user_by_email
+from graph.oidc import REFETCH_FLOOR_SECONDS, KeySets
+from graph.provider_tokens import ProviderTokens
+from graph.tokens import Refused, VerifiedToken, refusal_error
+from resolvers.admin import sign_in
+from resolvers.admin.errors import SignInRefusal
+from resolvers.admin.queries import user_by_email
 from resolvers.context import RequestScope, Viewer
 
-log = logging.getLogger("csrgraph.auth")
 ALGORITHM = "HS256"
 ISSUER = "csrgraph"
 USER_KEY = "csrgraph.user"  # where the middleware leaves (User, Client) in the ASGI scope
@@ -28,70 +45,78 @@ def issue_token(secret: str, user: User, ttl: timedelta) -> str:
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
-def user_id_from_token(secret: str, token: str) -> int | None:
-    """The user ID a valid, unexpired token names; None for anything else."""
-    verified = _verify(secret, token)
-    return verified[0] if verified else None
-
-
-def _verify(secret: str, token: str) -> tuple[int, float] | None:
-    """(user ID, expiry as a POSIX timestamp) of a valid, unexpired token."""
-    try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["exp", "sub"]})
-        return int(claims["sub"]), float(claims["exp"])
-    except (jwt.InvalidTokenError, ValueError, TypeError):
-        return None
-
-
-def _cached_user_id(cache: Any, secret: str, token: str) -> int | None:
-    """user_id_from_token, remembered for the cache's TTL (an SPA sends the same token with every request);
-    never past the token's own expiry."""
-    known = cache.get(("token", token))
-    if known is None:
-        known = _verify(secret, token)
-        if known is None:
-            return None
-        cache.put(("token", token), known)
-    user_id, expires = known
-    return user_id if time.time() < expires else None
-
-
 def bearer(header: str | None) -> str | None:
     scheme, _, token = (header or "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def authenticate(scope: Scope, secret: str, header: str | None) -> tuple[User, Client] | None:
-    """The active user a valid token names, from a short-lived cache or the database."""
-    token = bearer(header)
-    state = scope["state"]
-    user_id = _cached_user_id(state["user_cache"], secret, token) if token else None
-    if user_id is None:
-        return None
-    found = state["user_cache"].get(user_id)
-    if found is None:
-        async with state["sessionmaker"]() as session:
-            found = await active_user_with_client(session, user_id)
-        if found is not None:
-            state["user_cache"].put(user_id, found)
-    return found
+class Authenticator:
+    """Turns a bearer token into the active user it names and their client, for one app (worker)."""
+
+    def __init__(self, secret: str, key_sets: KeySets):
+        self.secret, self.providers = secret, ProviderTokens(key_sets)
+
+    async def sign_in(self, state: Mapping[str, Any], header: str | None) -> tuple[User, Client]:
+        """Raises Refused; `state` is the app's lifespan state (caches and session factories)."""
+        token = bearer(header)
+        if token is None:
+            raise Refused(SignInRefusal.MISSING_TOKEN)
+        cache: TtlCache = state["user_cache"]
+        verified = cache.get(("token", token))  # an SPA sends the same token with every request
+        if verified is None:
+            verified = await self._verify(state, token)
+            cache.put(("token", token), verified)
+        if time.time() >= verified.expires:
+            raise Refused(SignInRefusal.TOKEN_EXPIRED)
+        account = cache.get(verified.user_id)
+        if account is None:
+            async with state["sessionmaker"]() as session:
+                account = await sign_in.account(session, verified.user_id)
+            if account is None:
+                raise Refused(SignInRefusal.UNKNOWN_USER)
+            cache.put(verified.user_id, account)
+        if not account.user.active:
+            raise Refused(SignInRefusal.USER_DEACTIVATED)
+        if verified.local and not account.local_tokens:
+            raise Refused(SignInRefusal.LOCAL_TOKENS_DISABLED)
+        return account.user, account.client
+
+    async def _verify(self, state: Mapping[str, Any], token: str) -> VerifiedToken:
+        try:
+            unverified = jwt.decode(token, options={"verify_signature": False})  # only to choose the way
+        except jwt.InvalidTokenError:
+            raise Refused(SignInRefusal.INVALID_TOKEN) from None
+        if unverified.get("iss") == ISSUER:
+            return self._verify_local(token)
+        return await self.providers.verify(state, token, unverified)
+
+    def _verify_local(self, token: str) -> VerifiedToken:
+        try:
+            claims = jwt.decode(token, self.secret, algorithms=[ALGORITHM], issuer=ISSUER,
+                                options={"require": ["exp", "sub"]})
+            return VerifiedToken(int(claims["sub"]), float(claims["exp"]), local=True)
+        except jwt.ExpiredSignatureError:
+            raise Refused(SignInRefusal.TOKEN_EXPIRED) from None
+        except (jwt.InvalidTokenError, ValueError, TypeError):
+            raise Refused(SignInRefusal.INVALID_TOKEN) from None
 
 
 class BearerAuthMiddleware:
-    """Every HTTP request but the open paths needs a valid token; otherwise 401 and nothing runs."""
+    """Every HTTP request but the open paths needs a token that signs someone in; otherwise 401 and nothing runs."""
 
-    def __init__(self, app: ASGIApp, secret: str, open_paths: tuple[str, ...] = ("/healthz", "/static/")):
-        self.app, self.secret, self.open_paths = app, secret, open_paths
+    def __init__(self, app: ASGIApp, authenticator: Authenticator,
+                 open_paths: tuple[str, ...] = ("/healthz", "/static/")):
+        self.app, self.authenticator, self.open_paths = app, authenticator, open_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self._is_open(scope):
             await self.app(scope, receive, send)  # websockets authenticate in connection_init
             return
-        found = await authenticate(scope, self.secret, _header(scope, b"authorization"))
-        if found is None:
-            await _unauthorized(send)
+        try:
+            scope[USER_KEY] = await self.authenticator.sign_in(scope["state"], _header(scope, b"authorization"))
+        except Refused as refused:
+            await _refuse(send, refused)
             return
-        scope[USER_KEY] = found
         await self.app(scope, receive, send)
 
     def _is_open(self, scope: Scope) -> bool:
@@ -109,12 +134,16 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _unauthorized(send: Send) -> None:
-    body = json.dumps({"errors": [{"message": "Authentication required: send Authorization: Bearer TOKEN.",
-                                   "extensions": {"code": "UNAUTHENTICATED"}}]}).encode()
-    headers = [(b"content-type", b"application/json"), (b"www-authenticate", b'Bearer realm="csrgraph"'),
+async def _refuse(send: Send, refused: Refused) -> None:
+    body = json.dumps({"errors": [refusal_error(refused)]}).encode()
+    challenge = 'Bearer realm="csrgraph"'
+    if refused.reason is not SignInRefusal.MISSING_TOKEN and refused.status == 401:
+        challenge += ', error="invalid_token"'  # RFC 6750: the token was there but signs nobody in
+    headers = [(b"content-type", b"application/json"), (b"www-authenticate", challenge.encode()),
                (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 401, "headers": headers})
+    if refused.status == 503:
+        headers.append((b"retry-after", str(int(REFETCH_FLOOR_SECONDS)).encode()))
+    await send({"type": "http.response.start", "status": refused.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -129,9 +158,9 @@ async def user_scope(engine: Any, email: str, slug: str) -> RequestScope | None:
     """The scope of an active user of the client `slug`, for command-line work; None (said on stderr) if none."""
     async with make_sessionmaker(engine)() as session:
         user = await user_by_email(session, email)
-        found = await active_user_with_client(session, user.id) if user else None
-    if found is None or found[1].slug != slug:
+        found = await sign_in.account(session, user.id) if user else None
+    if found is None or not found.user.active or found.client.slug != slug:
         print(f"csrgraph: no active user {email!r} in client {slug!r}", file=sys.stderr)
         return None
-    user, client = found
+    user, client = found.user, found.client
     return RequestScope(Viewer(user.id, client.id, user.role, user.email), request_id=f"cli-{slug}")

@@ -5,7 +5,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 REFERENCE_TTL_SECONDS = 300.0  # markets and utilities change with releases, not during a day
-USER_TTL_SECONDS = 10.0  # a deactivated user is locked out within this long
+# A verified token and the account it names are remembered this long per worker: a deactivated user (or a changed
+# role, or changed sign-in settings) takes effect within it on every worker, at once on the one that changed it.
+USER_TTL_SECONDS = 10.0
 
 
 class TtlCache:
@@ -20,6 +22,12 @@ class TtlCache:
             self._items.pop(key, None)
             return None
         return item[0]
+
+    def pop(self, key: Any) -> None:
+        self._items.pop(key, None)
+
+    def clear(self) -> None:
+        self._items.clear()
 
     def put(self, key: Any, value: Any) -> None:
         if len(self._items) >= self.max_items:  # bounded: entries nobody asks for again are never popped by get

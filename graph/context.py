@@ -125,11 +125,14 @@ class Context:
     broker: Broker
     request_id: str
     reference_cache: TtlCache
+    auth_cache: TtlCache | None = None
     user: User = None  # type: ignore[assignment]
     client: Client = None  # type: ignore[assignment]
     scope: RequestScope = None  # type: ignore[assignment]
     loaders: Loaders = None  # type: ignore[assignment]
     connection_params: dict[str, Any] | None = None
+    # a websocket's: why its user is signed out now (deactivated, token expired), or None while signed in
+    signed_out: Callable[[], Awaitable[dict[str, Any] | None]] | None = None
 
     def sign_in(self, user: User, client: Client) -> None:
         viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
@@ -137,6 +140,12 @@ class Context:
         self.scope = RequestScope(viewer=viewer, request_id=self.request_id)
         self.loaders = Loaders(self.scope, self.sessionmaker, self.reference_cache)
         REQUEST_LOADERS.set(self.loaders)  # for fields built with their values (graph/core/eager.py: at_once)
+
+    def forget_accounts(self) -> None:
+        """Drop this worker's remembered tokens and accounts after users or sign-in settings changed, so the
+        change applies here at once (other workers: within the auth cache's lifetime)."""
+        if self.auth_cache is not None:
+            self.auth_cache.clear()
 
     def publish(self, committed: list[Any]) -> None:
         """Hand committed domain events to the subscribers of their topics."""

@@ -14,10 +14,11 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from graph.auth import USER_KEY, authenticate
+from graph.auth import USER_KEY, Authenticator
 from graph.context import Context
 from graph.ide import render_graphiql_html, wants_ide
 from graph.limits import code_for
+from graph.tokens import Refused, refusal_error
 
 GQL_RESPONSE = "application/graphql-response+json"
 
@@ -28,9 +29,9 @@ def request_id_of(request: Request | WebSocket) -> str:
 
 
 class GraphQLView(GraphQL):
-    def __init__(self, schema: Any, *, secret: str, **options: Any):
+    def __init__(self, schema: Any, *, authenticator: Authenticator, **options: Any):
         super().__init__(schema, **options)
-        self.secret = secret
+        self.authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and wants_ide(scope):
@@ -43,7 +44,7 @@ class GraphQLView(GraphQL):
         context = Context(
             request=request, response=response, sessionmaker=state.sessionmaker,
             write_sessionmaker=state.write_sessionmaker, broker=state.broker, request_id=request_id_of(request),
-            reference_cache=state.reference_cache,
+            reference_cache=state.reference_cache, auth_cache=state.user_cache,
         )
         if isinstance(request, Request):  # a websocket signs in at connection_init instead
             context.sign_in(*request.scope[USER_KEY])
@@ -54,10 +55,21 @@ class GraphQLView(GraphQL):
         """Authenticate a websocket from its connection_init payload, as GraphiQL sends headers."""
         params = context.connection_params or {}
         header = params.get("Authorization") or params.get("authorization")
-        found = await authenticate(context.request.scope, self.secret, header if isinstance(header, str) else None)
-        if found is None:
-            raise ConnectionRejectionError({"message": "Authentication required."})
-        context.sign_in(*found)
+        header = header if isinstance(header, str) else None
+        state = context.request.scope["state"]
+        try:
+            context.sign_in(*await self.authenticator.sign_in(state, header))
+        except Refused as refused:
+            raise ConnectionRejectionError(refusal_error(refused)) from None
+
+        async def signed_out() -> dict[str, Any] | None:
+            try:
+                await self.authenticator.sign_in(state, header)
+            except Refused as refused:
+                return refusal_error(refused)
+            return None
+
+        context.signed_out = signed_out  # subscriptions ask it as they run (graph/live_sign_in.py)
         return UNSET
 
     # GraphQL over HTTP: answer application/graphql-response+json with the spec's status codes

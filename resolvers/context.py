@@ -11,7 +11,7 @@ from db.enums import Role
 class Viewer:
     """The authenticated user, as every resolver sees them."""
 
-    user_id: int
+    user_id: int | None  # None: no user asked (the command line, sign-in provisioning); audited with no actor
     tenant_id: int
     role: Role
     email: str
@@ -29,6 +29,11 @@ class RequestScope:
 
     def with_session(self, session: AsyncSession) -> "RequestScope":
         return replace(self, session=session)
+
+    @classmethod
+    def of_system(cls, tenant_id: int, request_id: str, session: AsyncSession | None = None) -> "RequestScope":
+        """A scope for work no user asked for in one client: it may do what an ADMIN may, as nobody."""
+        return cls(Viewer(user_id=None, tenant_id=tenant_id, role=Role.ADMIN, email=""), request_id, session)
 
     @property
     def db(self) -> AsyncSession:

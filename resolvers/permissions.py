@@ -5,8 +5,7 @@ import enum
 from db.enums import Role
 from resolvers.context import RequestScope
 from resolvers.errors import Forbidden
-
-RANK = {Role.AGENT: 1, Role.TEAM_LEAD: 2, Role.ADMIN: 3}
+from resolvers.rules.roles import RANK
 
 
 class Action(enum.StrEnum):
@@ -38,6 +37,9 @@ class Action(enum.StrEnum):
     UPDATE_SETTINGS = "UPDATE_SETTINGS"
     SET_DUNNING_HOLD = "SET_DUNNING_HOLD"
     BULK_DUNNING_HOLD = "BULK_DUNNING_HOLD"
+    VIEW_USERS = "VIEW_USERS"
+    MANAGE_USERS = "MANAGE_USERS"
+    CONFIGURE_SIGN_IN = "CONFIGURE_SIGN_IN"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -71,6 +73,10 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.UPDATE_SETTINGS: Role.AGENT,
     Action.SET_DUNNING_HOLD: Role.AGENT,
     Action.BULK_DUNNING_HOLD: Role.TEAM_LEAD,
+    # a team lead assigns tickets to people, so sees who works for the client (not their audit trail)
+    Action.VIEW_USERS: Role.TEAM_LEAD,
+    Action.MANAGE_USERS: Role.ADMIN,
+    Action.CONFIGURE_SIGN_IN: Role.ADMIN,
 }
 
 

@@ -10,7 +10,7 @@ from db.models.accounts import (
     Utility,
     UtilityAccount,
 )
-from db.models.admin import AuditEvent, Client, User
+from db.models.admin import AuditEvent, Client, IdentityProvider, User
 from db.models.billing import (
     Adjustment,
     DeliveryRate,
@@ -61,6 +61,7 @@ __all__ = [
     "LetterTemplate",
     "Notification",
     "Client",
+    "IdentityProvider",
     "Customer",
     "CustomerNameToken",
     "Enrollment",

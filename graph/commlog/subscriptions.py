@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from graph.commlog.types import CommLogEntry, CommLogMemo
 from graph.context import commlog_topic
 from graph.core.relay import from_global_id
+from graph.live_sign_in import while_signed_in
 from resolvers.commlog import batches
 from resolvers.customers.queries import get_customer
 from resolvers.events import CommLogChanged
@@ -30,8 +31,8 @@ class CommlogSubscriptions:
         context = info.context
         customer_pk = await _own_customer(info, customer_id)
         async with context.broker.subscribe(commlog_topic(context.scope.tenant_id, customer_pk)) as queue:
-            while True:
-                event: CommLogChanged = await queue.get()
+            event: CommLogChanged
+            async for event in while_signed_in(context, queue):
                 context.loaders.clear()  # one context serves the whole socket: never reuse stale rows
                 update = await _update_for(info, event)
                 if update is not None:

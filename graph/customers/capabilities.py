@@ -61,6 +61,9 @@ NOT_ON_ONE_CUSTOMER: frozenset[Action] = frozenset({
     Action.RUN_BILLING,  # the client's billing run
     Action.ASSIGN_TICKET,  # queue work on a ticket (Ticket, not Customer)
     Action.CLOSE_TICKET,  # queue work on a ticket (Ticket, not Customer)
+    Action.VIEW_USERS,  # the client's users, not its customers
+    Action.MANAGE_USERS,  # the client's users, not its customers
+    Action.CONFIGURE_SIGN_IN,  # the client's identity provider
 })
 
 
