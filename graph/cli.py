@@ -7,6 +7,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from graph.admin import cli as admin_cli
 from graph.billing import cli as billing_cli
 from graph.commlog import bulk_cli
 from graph.core.scalars import iso_day
@@ -32,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
     seed.add_argument("--customers", type=int, default=300, help="customers in all (default 300)")
     seed.add_argument("--seed", type=int, default=42, help="random seed: the same seed gives the same data")
     seed.set_defaults(run=seed_command)
-    token = commands.add_parser("token", help="print a bearer token for a user")
+    token = commands.add_parser("token", help="print a bearer (local) token for an active user")
     token.add_argument("email")
     token.set_defaults(run=token_command)
     drops = commands.add_parser("apply-drops", help="drop DROP_ACCEPTED accounts whose end date has come (run daily)")
@@ -48,6 +49,7 @@ def parser() -> argparse.ArgumentParser:
     export.set_defaults(run=export_command)
     bulk_cli.add_parser(commands)
     billing_cli.add_parser(commands)
+    admin_cli.add_parsers(commands)
     return p
 
 
@@ -174,19 +176,25 @@ def token_command(args: argparse.Namespace) -> int:
     from db.engine import make_engine, make_sessionmaker
     from graph.auth import issue_token
     from resolvers.admin.queries import user_by_email
+    from resolvers.admin.sign_in import account
 
     settings = Settings.from_environ()
 
-    async def run() -> str | None:
+    async def run() -> tuple[str | None, str]:
         engine = make_engine(settings.database_url)
         async with make_sessionmaker(engine)() as session:
             user = await user_by_email(session, args.email)
+            found = await account(session, user.id) if user else None
         await engine.dispose()
-        return issue_token(settings.secret, user, timedelta(hours=settings.token_ttl_hours)) if user else None
+        if found is None or not found.user.active:
+            return None, f"no active user {args.email!r}"
+        if not found.local_tokens:
+            return None, f"client {found.client.slug!r} signs in through its identity provider only (local tokens off)"
+        return issue_token(settings.secret, found.user, timedelta(hours=settings.token_ttl_hours)), ""
 
-    token = asyncio.run(run())
+    token, problem = asyncio.run(run())
     if token is None:
-        print(f"csrgraph: no active user {args.email!r}", file=sys.stderr)
+        print(f"csrgraph: {problem}", file=sys.stderr)
         return 1
     print(token)
     return 0

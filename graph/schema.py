@@ -16,6 +16,7 @@ from graph.accounts.mutations import AccountMutations
 from graph.accounts.queries import AccountQueries
 from graph.admin.mutations import AdminMutations
 from graph.admin.queries import AdminQueries
+from graph.admin.user_mutations import UserMutations
 from graph.billing.mutations import BillingMutations
 from graph.billing.queries import BillingQueries
 from graph.commlog.bulk_mutations import BulkNoteMutations
@@ -46,7 +47,7 @@ class Query(NodeQueries, AdminQueries, CustomerQueries, AccountQueries, CommlogQ
 
 
 @strawberry.type(description="Write operations. Each takes one `input` and returns a payload with `userErrors`.")
-class Mutation(CustomerMutations, AdminMutations, CommlogMutations, BulkNoteMutations, LetterMutations, AccountMutations,
+class Mutation(CustomerMutations, AdminMutations, UserMutations, CommlogMutations, BulkNoteMutations, LetterMutations, AccountMutations,
                BillingMutations, TicketMutations, CustomerSettingsMutations):
     pass
 

@@ -13,6 +13,16 @@ Role = described_enum(
     },
 )
 
+RoleSource = described_enum(
+    enums.RoleSource,
+    "Where the role of a user who signs in through the client's identity provider comes from.",
+    {
+        "STORED": "The role stored on the user (inviteUser, changeUserRole).",
+        "CLAIM": "A claim of the provider's token (e.g. groups), its values mapped to roles; the highest mapped "
+                 "role wins and is stored on the user at each sign-in (audited when it changes).",
+    },
+)
+
 NavigationArea = described_enum(
     enums.NavigationArea,
     "Top-level area of the CSR site.",

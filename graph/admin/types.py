@@ -1,7 +1,7 @@
 """GraphQL types of the admin domain: viewer, client, preferences, audit events."""
 
 from datetime import datetime
-from typing import Self
+from typing import Annotated, Self
 
 import strawberry
 from strawberry.scalars import JSON
@@ -15,9 +15,14 @@ from graph.admin.enums import (
     Role,
     SortDirection,
 )
+from graph.core.errors import client_error
 from graph.core.relay import (
+    After,
+    Before,
     Connection,
     CursorShape,
+    First,
+    Last,
     Node,
     load_converted,
     node_or_none,
@@ -25,8 +30,12 @@ from graph.core.relay import (
     to_connection,
     to_global_id,
 )
+from resolvers.errors import UserInputError
 from resolvers.pagination import Page
+from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules import preferences as rules
+
+IdentityProviderRef = Annotated["IdentityProvider", strawberry.lazy("graph.admin.sign_in_types")]
 
 AUDIT_CURSOR = CursorShape("audit", (int,))
 
@@ -36,6 +45,13 @@ class Client(Node):
     slug: str = strawberry.field(description="Short name used in URLs and user emails.")
     name: str = strawberry.field(description="Display name.")
 
+    @strawberry.field(description="How the client's users sign in through its identity provider (OpenID Connect); "
+                      "null when none is configured (local tokens only). ADMIN only: others get a FORBIDDEN error.")
+    async def identity_provider(self, info: strawberry.Info) -> IdentityProviderRef | None:
+        from graph.admin.sign_in_types import identity_provider_of_viewer
+
+        return await identity_provider_of_viewer(info)
+
     @classmethod
     def from_row(cls, row: models.Client) -> Self:
         return cls(id=to_global_id("Client", row.id), slug=row.slug, name=row.name)
@@ -43,13 +59,29 @@ class Client(Node):
 
 @strawberry.type(description="A user of the CSR site.")
 class User(Node):
-    email: str = strawberry.field(description="Login email.")
+    email: str = strawberry.field(description="Login email; a provider's token names the user by it.")
     name: str = strawberry.field(description="Display name.")
     role: Role = strawberry.field(description="What the user may do.")  # type: ignore[valid-type]
+    active: bool = strawberry.field(description="False once deactivated: the user can no longer sign in.")
+    created_at: datetime = strawberry.field(description="When the user was added (UTC).")
+    pk: strawberry.Private[int]
+
+    @strawberry.field(description="Audited changes to this user (invited, role changed, deactivated, reactivated, "
+                      "provisioned or given a role by the identity provider), newest first, from-to. ADMIN only: "
+                      "others get a FORBIDDEN error.")
+    async def audit_trail(
+        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
+    ) -> "Connection[AuditEvent]":
+        try:
+            ensure_allowed(info.context.scope, Action.MANAGE_USERS)
+        except UserInputError as error:
+            raise client_error(error) from None
+        return await audit_connection(info, "User", self.pk, first, after, last, before)
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:
-        return cls(id=to_global_id("User", row.id), email=row.email, name=row.name, role=Role(row.role.value))
+        return cls(id=to_global_id("User", row.id), email=row.email, name=row.name, role=Role(row.role.value),
+                   active=row.active, created_at=row.created_at, pk=row.id)
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
