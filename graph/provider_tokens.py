@@ -33,7 +33,8 @@ class ProviderTokens:
         identity = identity_from_claims(claims, provider.rules)
         if isinstance(identity, Refusal):
             raise Refused(SignInRefusal(identity.value))
-        return VerifiedToken(await self._user_id(state, provider, identity), float(claims["exp"]), local=False)
+        user_id = await self._user_id(state, provider, identity)
+        return VerifiedToken(user_id, float(claims["exp"]) + CLOCK_SKEW_SECONDS, local=False)  # as PyJWT accepted it
 
     async def _provider(self, state: Mapping[str, Any], unverified: Mapping[str, Any]) -> sign_in.Provider:
         issuer = unverified.get("iss")

@@ -9,7 +9,7 @@ from resolvers.admin.errors import SIGN_IN_DESCRIPTIONS, SignInRefusal
 @dataclass(frozen=True, slots=True)
 class VerifiedToken:
     user_id: int
-    expires: float  # POSIX timestamp
+    expires: float  # POSIX timestamp after which it is refused (exp, plus the clock skew a provider is allowed)
     local: bool  # a local token: refused for clients that turned local tokens off
 
 
