@@ -1,4 +1,5 @@
-"""Authentication: no token, a bad one, an expired one or an inactive user get 401 and run nothing."""
+"""Authentication with local tokens: no token, a bad one, an expired one or an inactive user get 401, with the
+reason, and run nothing (provider tokens: tests/api/admin/test_provider_sign_in.py)."""
 
 from datetime import timedelta
 
@@ -20,23 +21,24 @@ class TestBearerTokens:
     async def test_missing_token_is_401(self, api):
         response = await api.post(VIEWER)
         assert response.status_code == 401
-        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-        assert response.headers["www-authenticate"].startswith("Bearer")
+        assert response.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED", "reason": "MISSING_TOKEN"}
+        assert response.headers["www-authenticate"] == 'Bearer realm="csrgraph"'
 
     async def test_token_signed_with_another_secret_is_401(self, api, tenant):
         forged = token_for(tenant.agent, secret="not-the-secret-at-all-but-long-enough")
         response = await api.post(VIEWER, headers={"authorization": f"Bearer {forged}"})
-        assert response.status_code == 401
+        assert response.status_code == 401 and _reason(response) == "INVALID_TOKEN"
+        assert response.headers["www-authenticate"] == 'Bearer realm="csrgraph", error="invalid_token"'
 
     async def test_expired_token_is_401(self, api, tenant):
         expired = token_for(tenant.agent, ttl=timedelta(seconds=-5))
         response = await api.post(VIEWER, headers={"authorization": f"Bearer {expired}"})
-        assert response.status_code == 401
+        assert response.status_code == 401 and _reason(response) == "TOKEN_EXPIRED"
 
     async def test_token_without_expiry_is_401(self, api, tenant):
         endless = jwt.encode({"sub": str(tenant.agent.id), "iss": "csrgraph"}, SECRET, algorithm="HS256")
         response = await api.post(VIEWER, headers={"authorization": f"Bearer {endless}"})
-        assert response.status_code == 401
+        assert response.status_code == 401 and _reason(response) == "INVALID_TOKEN"
 
     async def test_deactivated_user_is_401(self, api, tenant, session):
         # given
@@ -47,11 +49,16 @@ class TestBearerTokens:
         # when
         response = await api.post(VIEWER, headers={"authorization": f"Bearer {token}"})
         # then
-        assert response.status_code == 401
+        assert response.status_code == 401 and _reason(response) == "USER_DEACTIVATED"
+
+    async def test_a_token_of_a_user_that_does_not_exist_is_401(self, api):
+        ghost = jwt.encode({"sub": "999999999", "iss": "csrgraph", "exp": 4102444800}, SECRET, algorithm="HS256")
+        response = await api.post(VIEWER, headers={"authorization": f"Bearer {ghost}"})
+        assert response.status_code == 401 and _reason(response) == "UNKNOWN_USER"
 
     async def test_wrong_scheme_is_401(self, api, tenant):
         response = await api.post(VIEWER, headers={"authorization": f"Basic {token_for(tenant.agent)}"})
-        assert response.status_code == 401
+        assert response.status_code == 401 and _reason(response) == "MISSING_TOKEN"
 
 
 class TestOpenPaths:
@@ -72,3 +79,7 @@ class TestOpenPaths:
         response = await api.client.get("/graphql", params={"query": "{ viewer { role } }"},
                                         headers={"accept": "text/html"})
         assert response.status_code == 401
+
+
+def _reason(response) -> str:
+    return response.json()["errors"][0]["extensions"]["reason"]
