@@ -26,7 +26,7 @@ SCRIPTS = (
 )
 
 # The Headers tab starts with this text until the user pastes a real token.
-TOKEN_PLACEHOLDER = "<paste the output of: csrgraph token agent@lumen.example>"
+TOKEN_PLACEHOLDER = "<paste your identity provider's token, or the output of: csrgraph token agent@lumen.example>"
 DEFAULT_HEADERS = json.dumps({"Authorization": f"Bearer {TOKEN_PLACEHOLDER}"}, indent=2)
 
 PAGE_TITLE = "csrgraph GraphiQL"
