@@ -31,6 +31,7 @@ from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
 from graph.core.text_arguments import RefuseInvalidTextArguments
 from graph.customers.settings_mutations import CustomerSettingsMutations
+from graph.live_sign_in import SignedInOverWebsocket
 from graph.masking import MaskUnexpectedErrors
 from graph.nodes import NodeQueries
 from graph.settings import Settings
@@ -67,6 +68,7 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         MaskUnexpectedErrors,
         RefuseInvalidTextArguments,
+        SignedInOverWebsocket,
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
     ]

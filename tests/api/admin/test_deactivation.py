@@ -83,8 +83,10 @@ class TestSubscriptions:
         # and a new subscription on the same socket is refused the same way
         await ws.send(json.dumps({"id": "2", "type": "subscribe", "payload": {
             "query": SUBSCRIBE, "variables": {"id": to_global_id("Customer", customer.id)}}}))
-        again = await next_message(ws)
-        assert again["payload"]["errors"][0]["extensions"]["reason"] == "USER_DEACTIVATED"
+        assert _errors(await next_message(ws))[0]["extensions"]["reason"] == "USER_DEACTIVATED"
+        # and so is a query or a mutation sent over the socket
+        await ws.send(json.dumps({"id": "3", "type": "subscribe", "payload": {"query": VIEWER}}))
+        assert _errors(await _message_for(ws, "3"))[0]["extensions"]["reason"] == "USER_DEACTIVATED"
         await ws.close()
 
     async def test_a_deactivated_user_cannot_open_a_socket(self, server, session, tenant):  # noqa: F811
@@ -95,3 +97,14 @@ class TestSubscriptions:
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await next_message(ws)
         assert closed.value.rcvd.code == 4403
+
+
+def _errors(message: dict) -> list[dict]:
+    """An operation's errors, sent as an `error` message (refused before execution) or in a `next` result."""
+    return message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+
+
+async def _message_for(ws, operation_id: str) -> dict:
+    while (message := await next_message(ws))["id"] != operation_id:
+        pass
+    return message
