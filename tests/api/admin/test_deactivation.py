@@ -11,7 +11,7 @@ from graph.caches import USER_TTL_SECONDS
 from graph.core.relay import to_global_id
 from graph.live_sign_in import CHECK_SECONDS
 from tests.api.admin.conftest import reason
-from tests.api.commlog.test_subscription import SUBSCRIBE, connect, next_message, post, server, subscribed  # noqa: F401
+from tests.api.commlog.test_subscription import SUBSCRIBE, connect, following, next_message, post, server  # noqa: F401
 from tests.conftest import token_for
 from tests.factories.customers import make_customer
 
@@ -66,11 +66,7 @@ class TestSubscriptions:
         # given the agent following a customer's log over a real websocket
         customer = await make_customer(session, tenant, "Watched Customer")
         await session.commit()
-        ws = await connect(server, token_for(tenant.agent))
-        assert (await next_message(ws))["type"] == "connection_ack"
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
-            "query": SUBSCRIBE, "variables": {"id": to_global_id("Customer", customer.id)}}}))
-        await subscribed(server, tenant, customer)
+        ws = await following(server, tenant, customer, tenant.agent)
         # when an admin deactivates the agent
         result = await post(server, tenant.admin, DEACTIVATE, {"input": {"id": to_global_id("User", tenant.agent.id)}})
         assert result["deactivateUser"]["userErrors"] == []

@@ -69,6 +69,16 @@ async def connect(address: str, token: str | None):
     return ws
 
 
+async def following(server: Served, tenant, customer, user):
+    """A websocket of `user` with customer's log subscribed (operation "1"), once the server registered it."""
+    ws = await connect(server, token_for(user))
+    assert (await next_message(ws))["type"] == "connection_ack"
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+        "query": SUBSCRIBE, "variables": {"id": to_global_id("Customer", customer.id)}}}))
+    await subscribed(server, tenant, customer)
+    return ws
+
+
 async def next_message(ws) -> dict:
     return json.loads(await asyncio.wait_for(ws.recv(), timeout=5))
 
@@ -85,11 +95,7 @@ class TestCommunicationLogUpdated:
         # given a CSR with the profile open
         customer = await make_customer(session, tenant, "Live Customer")
         await session.commit()
-        ws = await connect(server, token_for(tenant.agent))
-        assert (await next_message(ws))["type"] == "connection_ack"
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
-            "query": SUBSCRIBE, "variables": {"id": to_global_id("Customer", customer.id)}}}))
-        await subscribed(server, tenant, customer)
+        ws = await following(server, tenant, customer, tenant.agent)
         # when another CSR adds a note and then a memo
         added = await post(server, tenant.lead, ADD, {"i": {"customerId": to_global_id("Customer", customer.id),
                                                             "subject": "Called about bill", "body": "Explained the bill."}})
