@@ -72,9 +72,13 @@ def _command(work: Callable[[Any, argparse.Namespace], Awaitable[str]]) -> Calla
     """A CLI entry: run `work(session, args)` in one write transaction; print its output, or the error."""
 
     def run(args: argparse.Namespace) -> int:
-        from resolvers.errors import UserInputError
+        from resolvers.errors import UserInputError, ensure_text
 
         try:
+            for name, value in vars(args).items():  # the API's text rule: no control characters, no lone surrogates
+                for text in value if isinstance(value, list) else [value]:
+                    if isinstance(text, str):
+                        ensure_text(text, [f"--{name.replace('_', '-')}"])
             print(asyncio.run(_in_transaction(Settings.from_environ(), args, work)))
         except UserInputError as error:
             print(f"csrgraph: {error.message}", file=sys.stderr)

@@ -28,8 +28,8 @@ from resolvers.context import RequestScope
 
 
 async def _run(info: strawberry.Info, payload: Any, action: Callable[[RequestScope], Awaitable[dict[str, Any]]],
-               client_mutation_id: str | None) -> Any:
-    result = await run_mutation(info, payload, action, client_mutation_id)
+               input: Any) -> Any:
+    result = await run_mutation(info, payload, action, input)
     if not result.user_errors:
         info.context.forget_accounts()
     return result
@@ -58,7 +58,7 @@ class UserMutations:
             invitation = users.Invitation(email=input.email, name=input.name, role=role_of(input.role))
             return {"user": User.from_row(await users.invite_user(scope, invitation))}
 
-        return await _run(info, p.InviteUserPayload, action, input.client_mutation_id)
+        return await _run(info, p.InviteUserPayload, action, input)
 
     @strawberry.mutation(description="Change a user's role. ADMIN only; audited from-to. Refused with "
                          "LAST_ACTIVE_ADMIN if it would leave the client without an active ADMIN, and with "
@@ -69,7 +69,7 @@ class UserMutations:
         async def action(scope: RequestScope) -> dict[str, Any]:
             return {"user": User.from_row(await users.change_user_role(scope, _user_id(input), role_of(input.role)))}
 
-        return await _run(info, p.ChangeUserRolePayload, action, input.client_mutation_id)
+        return await _run(info, p.ChangeUserRolePayload, action, input)
 
     @strawberry.mutation(description="Deactivate a user who left: their requests are refused (401, reason "
                          "USER_DEACTIVATED) within 10 seconds on every server worker, and their open subscriptions "
@@ -78,14 +78,14 @@ class UserMutations:
         async def action(scope: RequestScope) -> dict[str, Any]:
             return {"user": User.from_row(await users.deactivate_user(scope, _user_id(input)))}
 
-        return await _run(info, p.DeactivateUserPayload, action, input.client_mutation_id)
+        return await _run(info, p.DeactivateUserPayload, action, input)
 
     @strawberry.mutation(description="Let a deactivated user sign in again, with the role they had. ADMIN only; audited.")
     async def reactivate_user(self, info: strawberry.Info, input: Annotated[UserIdInput, INPUT]) -> p.ReactivateUserPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             return {"user": User.from_row(await users.reactivate_user(scope, _user_id(input)))}
 
-        return await _run(info, p.ReactivateUserPayload, action, input.client_mutation_id)
+        return await _run(info, p.ReactivateUserPayload, action, input)
 
     @strawberry.mutation(description="Sign the client's users in through its OpenID Connect provider (replacing "
                          "earlier settings). ADMIN only; audited from-to on the client.")
@@ -96,7 +96,7 @@ class UserMutations:
             row = await identity_providers.configure_identity_provider(scope, provider_settings(input))
             return {"identity_provider": IdentityProvider.from_row(row)}
 
-        return await _run(info, p.ConfigureIdentityProviderPayload, action, input.client_mutation_id)
+        return await _run(info, p.ConfigureIdentityProviderPayload, action, input)
 
     @strawberry.mutation(description="Stop signing in through the identity provider: local tokens work again. "
                          "ADMIN only; audited.")
@@ -106,4 +106,4 @@ class UserMutations:
         async def action(scope: RequestScope) -> dict[str, Any]:
             return {"removed": await identity_providers.remove_identity_provider(scope)}
 
-        return await _run(info, p.RemoveIdentityProviderPayload, action, input.client_mutation_id)
+        return await _run(info, p.RemoveIdentityProviderPayload, action, input)

@@ -70,6 +70,7 @@ async def test_bootstrap_a_client_and_script_its_users(cli, slug, session, api):
     ["user", "deactivate", "nobody@y.example", "--client", "SLUG"],
     ["user", "add", "not-an-email", "--client", "SLUG", "--role", "AGENT"],
     ["client", "create", "Not A Slug", "--name", "x"],
+    ["user", "add", "bell@y.example", "--client", "SLUG", "--role", "AGENT", "--name", "Ring\x07"],
     ["client", "set-provider", "SLUG", "--issuer", "http://idp.example.com", "--audience", "a"],
     ["client", "set-provider", "SLUG", "--issuer", "https://idp.example.com", "--audience", "a", "--map", "g=BOSS"],
 ])

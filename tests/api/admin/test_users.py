@@ -162,7 +162,8 @@ class TestInvite:
         ({"email": "not-an-email"}, "INVALID_EMAIL", "email"),
         ({"email": ""}, "INVALID_EMAIL", "email"),
         ({"name": "   "}, "INVALID", "name"),
-        ({"name": "x" * 201}, "INVALID", "name"),
+        ({"name": "x" * 201}, "TEXT_TOO_LONG", "name"),
+        ({"email": "a\x00b@x.example"}, "INVALID_TEXT", "email"),
     ])
     async def test_bad_input_is_refused_and_writes_nothing(self, api, session, tenant, input, code, field):
         before = await user_rows(session, tenant)

@@ -1,7 +1,7 @@
 """identity providers: a client's OpenID Connect provider, its claims and role mapping
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03 14:37:50.499892
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import db.base
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
