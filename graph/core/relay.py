@@ -19,17 +19,34 @@ NodeType = TypeVar("NodeType")
 
 # ---- global IDs -------------------------------------------------------------------------
 
+# Primary keys are BIGINT on both engines: a key past it is simply not found, never sent to the database.
+MAX_KEY = 2**63 - 1
+
+
+def is_key(value: int) -> bool:
+    """Whether `value` can be a primary key (1 .. 2**63 - 1)."""
+    return 0 < value <= MAX_KEY
+
+
 def to_global_id(type_name: str, pk: int) -> str:
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
 
 
 def from_global_id(global_id: str) -> tuple[str, int] | None:
-    """(type name, primary key), or None for anything that is not one of our IDs."""
+    """(type name, primary key) of one of our IDs in its canonical form; None for any other string.
+
+    Canonical: the decoded ID encodes back to exactly the string given. So "Customer:0001", "Customer:"
+    with an Arabic-Indic digit, or base64 with stray padding bits is not found, never another spelling of
+    "Customer:1"; nor is a key outside BIGINT.
+    """
     try:
         type_name, _, pk = base64.b64decode(global_id, validate=True).decode().partition(":")
-        return (type_name, int(pk)) if type_name and pk.isdigit() else None
+        key = int(pk) if pk.isdigit() else 0
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
+    if not type_name or not is_key(key) or to_global_id(type_name, key) != global_id:
+        return None
+    return type_name, key
 
 
 def decode_id(global_id: str, type_name: str, field: list[str]) -> int:
@@ -119,7 +136,7 @@ def _typed(value: Any, kind: type, cursor: str) -> Any:
     try:
         if kind in (date, datetime):
             return kind.fromisoformat(value)
-        if kind is int and isinstance(value, int) and not isinstance(value, bool):
+        if kind is int and isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_KEY:
             return value
         if kind is str and isinstance(value, str):
             return value

@@ -1,5 +1,9 @@
 """Another client's IDs behave exactly like IDs that do not exist, everywhere, and write nothing."""
 
+import base64
+import json
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -88,6 +92,46 @@ class TestForgedIds:
         relabelled = to_global_id("UtilityAccount", customer.id + 10**6)
         data = await api.run(NODE, {"id": relabelled}, user=tenant.agent)
         assert data["node"] is None
+
+
+def spellings(pk: int) -> list[str]:
+    """IDs that decode to `pk` leniently but are not its canonical ID, and keys past BIGINT."""
+    texts = [f"Customer:{pk:04d}", f"Customer:+{pk}", f"Customer: {pk}", f"Customer:{pk}\n", "Customer:" + "".join(
+        chr(0x0660 + int(d)) for d in str(pk)), "Customer:9223372036854775808", "Customer:99999999999999999999"]
+    real = to_global_id("Customer", pk)
+    return [base64.b64encode(t.encode()).decode() for t in texts] + [real.rstrip("="), real + "\n"]
+
+
+class TestNonCanonicalIds:
+    async def test_node_and_nodes_do_not_resolve_other_spellings_of_a_real_id(self, api, session, tenant):
+        customer = await make_customer(session, tenant, "Canon Ical")
+        await session.commit()
+        ids = spellings(customer.id)
+        for forged in ids:
+            body = (await api.post(NODE, {"id": forged}, user=tenant.agent)).json()
+            assert body == {"data": {"node": None}}, forged
+        data = await api.run(NODES, {"ids": [*ids, to_global_id("Customer", customer.id)]}, user=tenant.agent)
+        assert data["nodes"][:-1] == [None] * len(ids) and data["nodes"][-1] is not None
+
+    async def test_mutation_inputs_answer_not_found_for_them(self, api, session, tenant):
+        customer = await make_customer(session, tenant, "Canon Ical")
+        await session.commit()
+        pay = "mutation($i: PostPaymentInput!) { postPayment(input: $i) { payment { id } userErrors { code field } } }"
+        update = "mutation($i: UpdateCustomerInput!) { updateCustomer(input: $i) { userErrors { code field } } }"
+        for forged in spellings(customer.id):
+            data = await api.run(pay, {"i": {"customerId": forged, "amount": "1.00", "method": "CHECK",
+                                             "receivedOn": date.today().isoformat()}}, user=tenant.agent)
+            assert data["postPayment"] == {"payment": None, "userErrors": [
+                {"code": "NOT_FOUND", "field": ["input", "customerId"]}]}, forged
+            data = await api.run(update, {"i": {"id": forged, "name": "Renamed"}}, user=tenant.admin)
+            assert data["updateCustomer"]["userErrors"] == [{"code": "NOT_FOUND", "field": ["input", "id"]}], forged
+
+    @pytest.mark.parametrize("key", [2**63, -(2**63) - 1, 10**30])
+    async def test_cursors_with_keys_past_bigint_are_invalid_cursors(self, api, tenant, key):
+        cursor = base64.urlsafe_b64encode(json.dumps(["name", "pat doe", key]).encode()).decode()
+        errors = await api.errors("query($c: String) { customers(after: $c) { totalCount } }", {"c": cursor},
+                                  user=tenant.agent)
+        assert errors[0]["extensions"]["code"] == "INVALID_CURSOR"
 
 
 class TestOtherClientsLog:
