@@ -4,40 +4,37 @@ from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.types.base import StrawberryObjectDefinition
 
-from graph.accounts.transaction_types import MarketTransaction
-from graph.accounts.types import Market, RatePlan, Utility, UtilityAccount
-from graph.accounts.usage_types import UsagePeriod
-from graph.admin.types import User
-from graph.billing.payment_types import Adjustment, Payment, SpecialCharge
-from graph.billing.types import Invoice
-from graph.commlog.bulk_types import BulkNoteJob
-from graph.commlog.letter_types import Document, LetterTemplate, Notification
-from graph.commlog.types import CommLogEntry, CommLogMemo
 from graph.core.relay import Node, from_global_id
-from graph.customers.types import Customer
-from graph.tickets.types import AuthorizedContact, Ticket
 
-# Types reachable through `node`; each loads through its tenant-scoped DataLoader.
-NODE_TYPES: dict[str, Any] = {
-    t.__name__: t for t in (Customer, UtilityAccount, Market, Utility, RatePlan, User, CommLogEntry, CommLogMemo, BulkNoteJob,
-              Document, Notification, LetterTemplate, MarketTransaction, UsagePeriod,
-              Invoice, Payment, Adjustment, SpecialCharge,
-              Ticket, AuthorizedContact)
-}
 MAX_NODES = 100
+
+
+def node_type(schema: Any, type_name: str) -> Any | None:
+    """The class of the schema's object type `type_name` if it implements Node, else None.
+
+    Read from the schema, not from a list kept by hand, so no Node type can be left out: each one
+    loads through its own `load_nodes(info, ids)` (its tenant-scoped loader).
+    """
+    definition = schema.get_type_by_name(type_name)
+    if not isinstance(definition, StrawberryObjectDefinition) or definition.is_interface:
+        return None
+    origin = definition.origin
+    return origin if isinstance(origin, type) and issubclass(origin, Node) else None
 
 
 async def load_nodes(info: strawberry.Info, global_ids: list[str]) -> list[Node | None]:
     """Resolve IDs in order; unknown types, garbage and other clients' IDs are all None."""
     wanted: dict[str, list[int]] = {}
     decoded = [from_global_id(g) for g in global_ids]
+    types = {item[0]: node_type(info.schema, item[0]) for item in decoded if item}
     for item in decoded:
-        if item and item[0] in NODE_TYPES:
+        if item and types[item[0]] is not None:
             wanted.setdefault(item[0], []).append(item[1])
     found: dict[tuple[str, int], Node | None] = {}
     for type_name, pks in wanted.items():
-        for pk, node in zip(pks, await NODE_TYPES[type_name].load_nodes(info, pks)):
+        for pk, node in zip(pks, await types[type_name].load_nodes(info, pks)):
             found[(type_name, pk)] = node
     return [found.get(item) if item else None for item in decoded]
 

@@ -3,5 +3,6 @@
 from resolvers.admin import batches
 
 UserById = batches.users_by_ids
+AuditEventById = batches.audit_events_by_ids
 AuditPagesByObjectId = batches.audit_pages
 AuditCountByObjectId = batches.audit_counts

@@ -56,6 +56,12 @@ class Client(Node):
     def from_row(cls, row: models.Client) -> Self:
         return cls(id=to_global_id("Client", row.id), slug=row.slug, name=row.name)
 
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        """Only the viewer's own client: any other is not found."""
+        client = info.context.client
+        return [cls.from_row(client) if pk == client.id else None for pk in ids]
+
 
 @strawberry.type(description="A user of the CSR site.")
 class User(Node):
@@ -168,6 +174,10 @@ class AuditEvent(Node):
             id=to_global_id("AuditEvent", row.id), action=row.action, changes=changes,
             request_id=row.request_id, created_at=row.created_at, actor_pk=row.actor_id,
         )
+
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        return await load_converted(info, loaders.AuditEventById, ids, cls.from_row)
 
 
 async def audit_connection(

@@ -3,6 +3,7 @@
 from resolvers.billing import ar_history, batches, lists
 
 LinesByInvoiceId = batches.lines_by_invoice_ids
+LineById = batches.lines_by_ids
 AllocationsByInvoiceId = batches.allocations_by_invoice_ids
 AllocationsByPaymentId = batches.allocations_by_payment_ids
 InvoiceById = batches.invoices_by_ids

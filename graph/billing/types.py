@@ -53,6 +53,10 @@ class InvoiceLine(Node):
         return cls(id=to_global_id("InvoiceLine", row.id), kind=InvoiceLineKind(row.kind.value), description=row.description,
                    quantity=quantity, amount=Money.of(row.amount_cents), reason=row.reason, reverses_line_id=reverses)
 
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        return await load_converted(info, loaders.LineById, ids, cls.from_row)
+
 
 @strawberry.type(description="Part of a payment applied to an invoice; a negative one takes an earlier one back.")
 class PaymentAllocation:

@@ -15,6 +15,10 @@ async def users_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[User | N
     return await tenant_rows_by_ids(scope, User, ids)
 
 
+async def audit_events_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[AuditEvent | None]:
+    return await tenant_rows_by_ids(scope, AuditEvent, ids)
+
+
 async def audit_pages(
     scope: RequestScope, object_ids: Sequence[int], argument: tuple[str, PageRequest]
 ) -> list[Page[AuditEvent]]:

@@ -17,6 +17,7 @@ from db.models import (
     PaymentAllocation,
     SpecialCharge,
 )
+from resolvers.batching import tenant_rows_by_ids
 from resolvers.billing.statements import reused
 from resolvers.context import RequestScope
 from resolvers.rules.aging import AgingBuckets, age
@@ -59,6 +60,10 @@ async def allocations_by_invoice_ids(scope: RequestScope, ids: Sequence[int]) ->
 async def allocations_by_payment_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Row[Any]]]:
     """Each payment's allocations (read-only rows shaped like PaymentAllocation), in id order."""
     return await _grouped_rows(scope, PaymentAllocation, PaymentAllocation.payment_id, ids)
+
+
+async def lines_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[InvoiceLine | None]:
+    return await tenant_rows_by_ids(scope, InvoiceLine, ids)
 
 
 async def invoices_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Invoice | None]:
