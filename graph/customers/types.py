@@ -140,7 +140,6 @@ class Customer(Node):
     is_master: bool = strawberry.field(description="An organizational master: other customers may sit under it.")
     billing_address: AddressRef = strawberry.field(description="Where bills are sent.")  # plain: built with it
     row: strawberry.Private[models.Customer]
-    primary: strawberry.Private[Any]  # primary_account's value or a Later of it
 
     @strawberry.field(description="The master customer directly above this one, if any.")
     def master(self, info: strawberry.Info) -> "Customer | None":
@@ -194,9 +193,10 @@ class Customer(Node):
         "(else PENDING_DROP, PENDING, DROP_ACCEPTED, DROPPED, INACTIVE), the most recently started first."
     )
     def primary_account(self) -> UtilityAccountRef | None:
-        # Filled when built (graph/core/eager.py: at_once): the search grid's page loads it with the
-        # customers (load_customer_fields), then this returns it as is; no Info to build per row.
-        return self.primary  # type: ignore[return-value]
+        # Built when asked for, not with the customer: an account builds its customer (a plain field), so
+        # building the account here too would build the customer again, and so on without end. The search
+        # grid's page loads it with the customers (load_customer_fields): then it is at hand, no await.
+        return at_once(account_loaders.PrimaryAccountByCustomerId, self.row.id, _account_or_none)  # type: ignore[return-value]
 
     @strawberry.field(
         description="The communication log: notes, calls, emails, letters and system events. Page size, order and "
@@ -373,7 +373,6 @@ class Customer(Node):
             id=to_global_id("Customer", row.id), number=row.number, name=row.name,
             kind=CustomerKind(row.kind.value), email=row.email, phone=row.phone,
             language=row.language, is_master=row.is_master, billing_address=address, row=row,
-            primary=at_once(account_loaders.PrimaryAccountByCustomerId, row.id, _account_or_none),
         )
 
     @classmethod
