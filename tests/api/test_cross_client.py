@@ -96,7 +96,7 @@ class TestForgedIds:
 
 def spellings(pk: int) -> list[str]:
     """IDs that decode to `pk` leniently but are not its canonical ID, and keys past BIGINT."""
-    texts = [f"Customer:{pk:04d}", f"Customer:+{pk}", f"Customer: {pk}", f"Customer:{pk}\n", "Customer:" + "".join(
+    texts = [f"Customer:000{pk}", f"Customer:+{pk}", f"Customer: {pk}", f"Customer:{pk}\n", "Customer:" + "".join(
         chr(0x0660 + int(d)) for d in str(pk)), "Customer:9223372036854775808", "Customer:99999999999999999999"]
     real = to_global_id("Customer", pk)
     return [base64.b64encode(t.encode()).decode() for t in texts] + [real.rstrip("="), real + "\n"]
