@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from graph.auth import request_scope
+from graph.core.files import not_found, path_key
 from resolvers.commlog import bulk_batches
 from resolvers.context import RequestScope
 
@@ -23,12 +24,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 async def bulk_note_job_csv(request: Request) -> Response:
     """The results of one of the viewer's client's jobs; any other id is 404."""
-    scope, job_id = request_scope(request), request.path_params["id"]
+    scope, job_id = request_scope(request), path_key(request)
+    if job_id is None:
+        return not_found("Bulk note job not found.")
     sessionmaker = request.state.sessionmaker
     async with sessionmaker() as session:
         job = await bulk_batches.get_job(scope.with_session(session), job_id)
     if job is None:
-        return JSONResponse({"error": "Bulk note job not found."}, status_code=404)
+        return not_found("Bulk note job not found.")
     headers = {"content-disposition": f'attachment; filename="bulk-note-job-{job_id}.csv"'}
     return StreamingResponse(csv_chunks(sessionmaker, scope, job_id), media_type="text/csv; charset=utf-8",
                              headers=headers)

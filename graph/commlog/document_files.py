@@ -3,9 +3,10 @@
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from graph.auth import request_scope
+from graph.core.files import not_found, path_key
 from resolvers.commlog.letters import get_document_file
 from resolvers.commlog.rendering import attachment_name
 
@@ -18,11 +19,12 @@ def download_url(document_pk: int) -> str:
 
 async def download_document(request: Request) -> Response:
     """The file as stored; another client's document or an unknown id is simply not found."""
+    if (document_id := path_key(request)) is None:
+        return not_found("Document not found.")
     async with request.state.sessionmaker() as session:
-        found = await get_document_file(request_scope(request).with_session(session), request.path_params["id"])
+        found = await get_document_file(request_scope(request).with_session(session), document_id)
     if found is None:
-        return JSONResponse({"errors": [{"message": "Document not found.", "extensions": {"code": "NOT_FOUND"}}]},
-                            status_code=404)
+        return not_found("Document not found.")
     headers = {"content-disposition": content_disposition(attachment_name(found.title)),
                "cache-control": "private, no-store", "x-content-type-options": "nosniff"}
     return Response(found.content, media_type=found.content_type, headers=headers)
