@@ -32,6 +32,7 @@ from graph.commlog.document_files import download_document
 from graph.core.plain_fields import read_plain_fields_directly
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
 from graph.oidc import KeySets
+from graph.request_log import RequestLogMiddleware
 from graph.schema import make_schema
 from graph.settings import Settings
 from graph.view import GraphQLView
@@ -105,6 +106,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         Route(DOCUMENT_PATH, download_document, methods=["GET"]),
     ]
     middleware = [
+        Middleware(RequestLogMiddleware),  # outermost: it times, ids and logs every request, refusals too
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(UploadPreflightMiddleware),

@@ -28,6 +28,7 @@ from graph.caches import TtlCache
 from graph.ide import wants_ide
 from graph.oidc import REFETCH_FLOOR_SECONDS, KeySets
 from graph.provider_tokens import ProviderTokens
+from graph.scope_keys import REQUEST_ID_KEY, USER_KEY
 from graph.tokens import Refused, VerifiedToken, refusal_error
 from resolvers.admin import sign_in
 from resolvers.admin.errors import SignInRefusal
@@ -36,7 +37,6 @@ from resolvers.context import RequestScope, Viewer
 
 ALGORITHM = "HS256"
 ISSUER = "csrgraph"
-USER_KEY = "csrgraph.user"  # where the middleware leaves (User, Client) in the ASGI scope
 
 
 def issue_token(secret: str, user: User, ttl: timedelta) -> str:
@@ -151,7 +151,7 @@ def request_scope(request: Any) -> RequestScope:
     """The scope of a request this middleware let in: it left (User, Client) in the ASGI scope."""
     user, client = request.scope[USER_KEY]
     viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
-    return RequestScope(viewer=viewer, request_id=request.headers.get("x-request-id", "")[:64])
+    return RequestScope(viewer=viewer, request_id=request.scope.get(REQUEST_ID_KEY, ""))
 
 
 async def user_scope(engine: Any, email: str, slug: str) -> RequestScope | None:

@@ -12,6 +12,7 @@ from graph.billing import cli as billing_cli
 from graph.commlog import bulk_cli
 from graph.core.scalars import iso_day
 from graph.demo_billing import bill_demo
+from graph.logs import logging_config
 from graph.settings import Settings
 
 
@@ -60,8 +61,10 @@ def serve_command(args: argparse.Namespace) -> None:
     asyncio.run(_prepare(settings))
     print(f"csrgraph: GraphiQL at http://{args.host}:{args.port}/graphql "
           f"(token: .venv/bin/csrgraph token agent@lumen.example)", file=sys.stderr)
+    # uvicorn's access log is off: the app writes one line per request itself (graph/request_log.py)
     uvicorn.run("graph.app:from_environ", factory=True, host=args.host, port=args.port,
-                workers=args.workers, proxy_headers=False, log_level="info")
+                workers=args.workers, proxy_headers=False, log_level="info", access_log=False,
+                log_config=logging_config(settings.log_format))
 
 
 async def _prepare(settings: Settings) -> None:

@@ -1,9 +1,17 @@
-"""Mask unexpected errors: the client gets "Unexpected error." and a request id, the log the trace."""
+"""Mask unexpected errors: the client gets "Unexpected error." and a request id, the log the trace.
+
+Only those are logged, once each, with their traceback: client errors (validation, NOT_FOUND, bad input,
+userErrors) are the client's to read, and the request line (graph/request_log.py) shows their status.
+"""
 
 import logging
 
+import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
+
+from graph.logs import fields
 
 log = logging.getLogger("csrgraph.errors")
 
@@ -13,13 +21,21 @@ def is_unexpected(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
+class QuietSchema(strawberry.Schema):
+    """A schema that leaves error logging to MaskUnexpectedErrors (Strawberry logs every error, a client's too)."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        pass
+
+
 class MaskUnexpectedErrors(MaskErrors):
     def __init__(self) -> None:
         super().__init__(should_mask_error=is_unexpected)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(getattr(self.execution_context.context, "scope", None), "request_id", None)
-        log.error("unexpected error in request %s at %s", request_id, error.path, exc_info=error.original_error)
+        path = ".".join(str(p) for p in error.path or ())
+        log.error("unexpected error", exc_info=error.original_error, extra=fields(request_id=request_id, path=path))
         return GraphQLError(
             message=self.error_message,
             nodes=error.nodes,

@@ -32,8 +32,9 @@ from graph.customers.queries import CustomerQueries
 from graph.core.text_arguments import RefuseInvalidTextArguments
 from graph.customers.settings_mutations import CustomerSettingsMutations
 from graph.live_sign_in import SignedInOverWebsocket
-from graph.masking import MaskUnexpectedErrors
+from graph.masking import MaskUnexpectedErrors, QuietSchema
 from graph.nodes import NodeQueries
+from graph.operations import OneOperation
 from graph.settings import Settings
 from graph.tickets.mutations import TicketMutations
 from graph.tickets.queries import TicketQueries
@@ -58,7 +59,7 @@ class Subscription(CommlogSubscriptions):
     pass
 
 
-def make_schema(settings: Settings | None = None) -> strawberry.Schema:
+def make_schema(settings: Settings | None = None) -> QuietSchema:
     limits = settings or Settings(database_url="", secret="")
     # The limiters' rule classes are made once: ValidationCache is keyed by the rules, so rules
     # made per request (as QueryDepthLimiter and MaxAliasesLimiter do) would never hit it.
@@ -71,11 +72,12 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
         SignedInOverWebsocket,
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
+        OneOperation,  # after ValidationCache (see its docstring)
     ]
     if not limits.introspection:
         extensions.append(DisableIntrospection)
     # sort_schema is off: its sorted copy loses the enum type that prints enum default values.
     config = StrawberryConfig(disable_field_suggestions=not limits.introspection, scalar_map=SCALARS)
-    return strawberry.Schema(
+    return QuietSchema(
         query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions, config=config
     )

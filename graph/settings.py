@@ -5,6 +5,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.logs import FORMATS
+
 VAR_DIR = Path(os.environ.get("CSRGRAPH_VAR", "var"))
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{VAR_DIR / 'csrgraph.db'}"
 
@@ -27,6 +29,7 @@ class Settings:
     outbox_dir: Path = VAR_DIR / "outbox"
     outbox_interval_seconds: float = 2.0
     outbox_enabled: bool = True
+    log_format: str = "plain"  # or "json": one object a line (graph/logs.py)
 
     @classmethod
     def from_environ(cls, environ: "os._Environ[str] | dict[str, str]" = os.environ) -> "Settings":
@@ -39,7 +42,14 @@ class Settings:
             smtp_url=environ.get("SMTP_URL") or None,
             mail_from=environ.get("CSRGRAPH_MAIL_FROM", cls.mail_from),
             outbox_dir=Path(environ.get("CSRGRAPH_OUTBOX_DIR", str(VAR_DIR / "outbox"))),
+            log_format=_log_format(environ.get("CSRGRAPH_LOG_FORMAT", "plain")),
         )
+
+
+def _log_format(value: str) -> str:
+    if value not in FORMATS:
+        raise ValueError(f"CSRGRAPH_LOG_FORMAT must be plain or json, not {value!r}")
+    return value
 
 
 def local_secret() -> str:

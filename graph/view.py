@@ -1,6 +1,5 @@
 """The GraphQL endpoint: context per request, offline GraphiQL, GraphQL-over-HTTP negotiation."""
 
-import uuid
 from typing import Any
 
 import orjson
@@ -14,18 +13,15 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from graph.auth import USER_KEY, Authenticator
+from graph.auth import Authenticator
 from graph.context import Context
 from graph.ide import render_graphiql_html, wants_ide
 from graph.limits import code_for
 from graph.tokens import Refused, refusal_error
+from graph.request_log import request_id_of
+from graph.scope_keys import REQUEST_ID_KEY, USER_KEY
 
 GQL_RESPONSE = "application/graphql-response+json"
-
-
-def request_id_of(request: Request | WebSocket) -> str:
-    given = request.headers.get("x-request-id", "")
-    return given[:64] if given.isprintable() and given else uuid.uuid4().hex
 
 
 class GraphQLView(GraphQL):
@@ -43,12 +39,12 @@ class GraphQLView(GraphQL):
         state = request.state
         context = Context(
             request=request, response=response, sessionmaker=state.sessionmaker,
-            write_sessionmaker=state.write_sessionmaker, broker=state.broker, request_id=request_id_of(request),
+            write_sessionmaker=state.write_sessionmaker, broker=state.broker,
+            request_id=request.scope.get(REQUEST_ID_KEY) or request_id_of(request.headers),
             reference_cache=state.reference_cache, auth_cache=state.user_cache,
         )
         if isinstance(request, Request):  # a websocket signs in at connection_init instead
             context.sign_in(*request.scope[USER_KEY])
-            response.headers["x-request-id"] = context.request_id
         return context
 
     async def on_ws_connect(self, context: Context) -> Any:

@@ -4,6 +4,7 @@ import logging
 
 import pytest
 
+from graph.logs import fields_of
 from resolvers.accounts import queries as account_queries
 from tests.conftest import token_for
 
@@ -102,7 +103,7 @@ class TestMasking:
         assert error["message"] == "Unexpected error."
         assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-42"}
         assert "secret internal detail" not in response.text
-        assert any("req-42" in r.getMessage() and r.exc_info for r in caplog.records)
+        assert [fields_of(r)["request_id"] for r in caplog.records if r.exc_info] == ["req-42"]
 
     async def test_client_errors_are_not_masked(self, api, tenant):
         errors = await api.errors('{ customers(search: {address: "x"}) { totalCount } }', user=tenant.agent)
@@ -112,3 +113,32 @@ class TestMasking:
     async def test_bad_scalars_are_client_errors(self, api, tenant, value):
         errors = await api.errors(f"{{ customers(first: {value}) {{ totalCount }} }}", user=tenant.agent)
         assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+TWO = "query A { viewer { role } } mutation B { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { userErrors { code } } }"
+NAVIGATION = "{ viewer { preferences { defaultNavigation } } }"
+
+
+class TestOperationName:
+    @pytest.mark.parametrize("accept,status", [(GQL, 400), ("application/json", 200)])
+    async def test_several_operations_without_a_name_are_a_request_error_and_run_nothing(self, api, tenant, accept, status):
+        mutation_first = ("mutation B { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { userErrors { code } } }"
+                          " query A { viewer { role } }")
+        for document in (TWO, mutation_first, "query A { viewer { role } } query B { viewer { role } }"):
+            response = await api.client.post("/graphql", json={"query": document}, headers=auth(tenant, accept=accept))
+            body = response.json()
+            assert response.status_code == status and body.get("data") is None, body
+            assert body["errors"] == [{"message": "Must provide operation name if query contains multiple operations.",
+                                       "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]
+        prefs = await api.run(NAVIGATION, user=tenant.agent)
+        assert prefs["viewer"]["preferences"]["defaultNavigation"] == "CUSTOMER_SEARCH"
+
+    async def test_the_named_operation_runs(self, api, tenant):
+        response = await api.client.post("/graphql", json={"query": TWO, "operationName": "B"}, headers=auth(tenant))
+        assert response.json() == {"data": {"updateViewerPreferences": {"userErrors": []}}}
+        response = await api.client.post("/graphql", json={"query": TWO, "operationName": "A"}, headers=auth(tenant))
+        assert response.json() == {"data": {"viewer": {"role": "AGENT"}}}
+
+    async def test_validation_errors_still_come_first(self, api, tenant):
+        errors = await api.errors("query A { nope } query B { viewer { role } }", user=tenant.agent)
+        assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED" and "nope" in errors[0]["message"]

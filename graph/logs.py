@@ -1,0 +1,68 @@
+"""Log records with structured fields, written as `key=value` text or as one JSON object a line.
+
+`log.info("request", extra=fields(status=200, ...))` carries the fields on the record; the formatters
+put them after the message (plain) or into the object (JSON). `CSRGRAPH_LOG_FORMAT=json` picks JSON.
+"""
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+FORMATS = ("plain", "json")  # CSRGRAPH_LOG_FORMAT (graph/settings.py)
+FIELDS = "csrgraph_fields"  # the record attribute that holds the fields
+
+
+def fields(**values: Any) -> dict[str, Any]:
+    """`extra=` for a log call: these fields, in this order, on the record."""
+    return {FIELDS: values}
+
+
+def fields_of(record: logging.LogRecord) -> dict[str, Any]:
+    return getattr(record, FIELDS, {})
+
+
+class PlainFormatter(logging.Formatter):
+    """`time level logger message key=value ...`, then the traceback if any."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        pairs = " ".join(f"{key}={_plain(value)}" for key, value in fields_of(record).items())
+        return f"{super().formatMessage(record)} {pairs}" if pairs else super().formatMessage(record)
+
+
+def _plain(value: Any) -> str:
+    text = "-" if value is None else str(value)
+    # quoted (JSON string rules) when it could be mistaken for several fields or lines
+    return json.dumps(text) if not text or any(c.isspace() or c in "\"=" for c in text) else text
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time, level, logger, message, the fields, and `exception` (the traceback)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+                 "level": record.levelname, "logger": record.name, "message": record.getMessage(),
+                 **fields_of(record)}
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def logging_config(log_format: str) -> dict[str, Any]:
+    """A `logging.config.dictConfig` for the server: our lines and uvicorn's in one format on stderr.
+
+    uvicorn's own access log is left off: the request line (graph/request_log.py) replaces it.
+    """
+    formatter = {"()": JsonFormatter if log_format == "json" else PlainFormatter}
+    handler = {"class": "logging.StreamHandler", "formatter": "default", "stream": "ext://sys.stderr"}
+    quiet = {"level": "WARNING"}
+    return {
+        "version": 1, "disable_existing_loggers": False,
+        "formatters": {"default": formatter}, "handlers": {"default": handler},
+        "root": {"handlers": ["default"], "level": "INFO"},
+        "loggers": {"uvicorn": {"level": "INFO"}, "uvicorn.access": {"level": "WARNING", "propagate": False},
+                    "aiosqlite": quiet, "sqlalchemy": quiet, "httpx": quiet},
+    }

@@ -1,0 +1,80 @@
+"""One log line per HTTP request, and the request id every answer and every fault log line carries.
+
+The line: method, path, operation name, status, duration, request id, user id; never the query string,
+variables, headers or tokens (personal data). A fault nobody handled is logged once with its traceback
+under the same request id, and answered 500 with a GraphQL-over-HTTP error body.
+"""
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from graph.logs import fields
+from graph.scope_keys import OPERATION_KEY, REQUEST_ID_KEY, USER_KEY
+
+access = logging.getLogger("csrgraph.access")
+faults = logging.getLogger("csrgraph.errors")
+GRAPHQL_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
+
+
+def request_id_of(headers: Any) -> str:
+    """The client's X-Request-Id if it is short printable text, else a new one."""
+    given = headers.get("x-request-id", "")
+    return given[:64] if given.isprintable() and given else uuid.uuid4().hex
+
+
+def record_operation(scope: Scope, name: str | None) -> None:
+    """Keep the operation's name for the request line; only a GraphQL name (a client could send anything)."""
+    if name and GRAPHQL_NAME.fullmatch(name):
+        scope[OPERATION_KEY] = name
+
+
+class RequestLogMiddleware:
+    """The request id (X-Request-Id on every answer), the request line, and the last resort for faults."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        request_id = scope[REQUEST_ID_KEY] = request_id_of(headers)
+        started, status = time.perf_counter(), None
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            faults.error("unexpected error", exc_info=True, extra=fields(request_id=request_id, path=scope["path"]))
+            if status is not None:
+                raise  # the answer has begun: the server can only drop the connection
+            await send_with_id(_fault_start())
+            await send_with_id({"type": "http.response.body", "body": _fault_body(request_id)})
+        finally:
+            access.info("request", extra=fields(
+                method=scope["method"], path=scope["path"], operation=scope.get(OPERATION_KEY), status=status or 500,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1), request_id=request_id,
+                user_id=scope[USER_KEY][0].id if USER_KEY in scope else None,
+            ))
+
+
+def _fault_start() -> Message:
+    return {"type": "http.response.start", "status": 500, "headers": [(b"content-type", b"application/json")]}
+
+
+def _fault_body(request_id: str) -> bytes:
+    error = {"message": "Unexpected error.", "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}
+    return json.dumps({"errors": [error]}).encode()

@@ -1,0 +1,159 @@
+"""The server log: one line per request, tracebacks only for faults, under the request id the client got."""
+
+import io
+import json
+import logging
+import logging.config
+
+import pytest
+
+from graph import logs
+from graph.billing import files as billing_files
+from graph.core.relay import to_global_id
+from graph.logs import JsonFormatter, PlainFormatter, fields_of, logging_config
+from graph.settings import Settings
+from resolvers.accounts import queries as account_queries
+from tests.conftest import token_for
+from tests.factories.customers import make_customer
+
+GQL = "application/graphql-response+json"
+SECRET_EMAIL = "private.person@mail.example"
+# A sweep a client could make: each answer is a client error, none a fault.
+SWEEP = [
+    ("query Cursor { customers(after: \"zzz\") { totalCount } }", None),
+    ("query Short { customers(search: {address: \"x\"}) { totalCount } }", None),
+    ("query TooMany($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ["x"] * 101}),
+    ("query Theirs($id: ID!) { node(id: $id) { id } }", {"id": to_global_id("Customer", 10**12)}),
+    ("query Invalid { nope }", None),
+    ("query Broken { viewer {", None),
+    ("mutation Update($i: UpdateCustomerInput!) { updateCustomer(input: $i) { userErrors { code } } }",
+     {"i": {"id": to_global_id("Customer", 10**12), "email": SECRET_EMAIL}}),
+    ("query Deep { customers(first: 1) { edges { node { master { master { master { master { master { master { "
+     "master { master { master { master { master { id } } } } } } } } } } } } } } }", None),
+]
+
+
+def records(caplog, name: str) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == name]
+
+
+def auth(user, **extra) -> dict:
+    return {"authorization": f"Bearer {token_for(user)}", **extra}
+
+
+class TestClientErrors:
+    async def test_a_sweep_logs_no_traceback_and_one_line_each(self, api, tenant, caplog):
+        # when a client sends requests that are all client errors, and an unauthenticated one
+        with caplog.at_level(logging.DEBUG):
+            answers = [await api.client.post("/graphql", json={"query": q, "variables": v},
+                                             headers=auth(tenant.admin, accept=GQL)) for q, v in SWEEP]
+            answers.append(await api.client.post("/graphql", json={"query": "{ viewer { role } }"}))
+        # then nothing is logged as an error, with or without a traceback
+        assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING] == []
+        # and each request has one line, with its status, request id and user
+        lines = [fields_of(r) for r in records(caplog, "csrgraph.access")]
+        assert [line["status"] for line in lines] == [a.status_code for a in answers]
+        assert [line["request_id"] for line in lines] == [a.headers["x-request-id"] for a in answers]
+        assert [line["user_id"] for line in lines] == [tenant.admin.id] * len(SWEEP) + [None]
+        assert [line["operation"] for line in lines][:4] == ["Cursor", "Short", "TooMany", "Theirs"]
+        assert all(line["method"] == "POST" and line["path"] == "/graphql" and line["duration_ms"] >= 0 for line in lines)
+
+    async def test_the_line_holds_no_personal_data_or_token(self, api, session, tenant, caplog):
+        customer = await make_customer(session, tenant, "Private Person")
+        await session.commit()
+        token = token_for(tenant.admin)
+        query = SWEEP[6][0]
+        variables = {"i": {"id": to_global_id("Customer", customer.id), "email": SECRET_EMAIL}}
+        with caplog.at_level(logging.DEBUG):
+            await api.client.get("/graphql", params={"query": "{ viewer { role } }", "variables": json.dumps(
+                {"email": SECRET_EMAIL})}, headers={"authorization": f"Bearer {token}"})
+            await api.client.post("/graphql", json={"query": query, "variables": variables},
+                                  headers={"authorization": f"Bearer {token}"})
+        ours = [r for r in caplog.records if r.name.startswith(("csrgraph", "strawberry", "uvicorn"))]
+        written = "\n".join(PlainFormatter().format(r) + JsonFormatter().format(r) for r in ours)
+        assert SECRET_EMAIL not in written and token not in written and "viewer" not in written
+        assert len(records(caplog, "csrgraph.access")) == 2
+
+    async def test_a_client_operation_name_that_is_not_a_graphql_name_is_left_out(self, api, tenant, caplog):
+        with caplog.at_level(logging.INFO):
+            await api.client.post("/graphql", json={"query": "query A { viewer { role } }",
+                                                    "operationName": "A\nforged line"}, headers=auth(tenant.agent))
+        assert fields_of(records(caplog, "csrgraph.access")[0])["operation"] is None
+
+
+class TestFaults:
+    @pytest.mark.parametrize("fault", [RuntimeError("secret internal detail"), RecursionError("maximum recursion depth")])
+    async def test_a_fault_logs_one_traceback_under_the_request_id_the_client_got(self, api, tenant, monkeypatch, caplog,
+                                                                                  fault):
+        async def broken(scope):
+            raise fault
+
+        monkeypatch.setattr(account_queries, "list_markets", broken)
+        with caplog.at_level(logging.DEBUG):
+            response = await api.client.post("/graphql", json={"query": "query Markets { markets { code } }"},
+                                             headers=auth(tenant.agent))
+        error = response.json()["errors"][0]
+        assert response.status_code == 200 and error["message"] == "Unexpected error."
+        traced = [r for r in caplog.records if r.exc_info]
+        assert len(traced) == 1 and traced[0].exc_info[1] is fault
+        assert fields_of(traced[0])["request_id"] == error["extensions"]["requestId"] == response.headers["x-request-id"]
+        assert fields_of(records(caplog, "csrgraph.access")[0])["operation"] == "Markets"
+
+    async def test_a_fault_outside_graphql_is_a_500_with_the_request_id(self, api, session, tenant, monkeypatch, caplog):
+        async def broken(scope, invoice_id):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(billing_files, "invoice_file", broken)
+        with caplog.at_level(logging.DEBUG):
+            response = await api.client.get("/files/invoices/1.pdf", headers=auth(tenant.agent, **{"x-request-id": "r-9"}))
+        assert response.status_code == 500 and "disk on fire" not in response.text
+        assert response.json()["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "r-9"}
+        traced = [r for r in caplog.records if r.exc_info]
+        assert len(traced) == 1 and fields_of(traced[0])["request_id"] == "r-9"
+        assert fields_of(records(caplog, "csrgraph.access")[0])["status"] == 500
+        # and the next request on the same client is answered
+        assert (await api.run("{ viewer { role } }", user=tenant.agent)) == {"viewer": {"role": "AGENT"}}
+
+
+class TestFormats:
+    def record(self, **extra) -> logging.LogRecord:
+        try:
+            raise ValueError("boom")
+        except ValueError as error:
+            record = logging.LogRecord("csrgraph.errors", logging.ERROR, __file__, 1, "unexpected error", (),
+                                       (ValueError, error, error.__traceback__))
+        record.__dict__.update(logs.fields(request_id="r 1", path="node.x", **extra))
+        return record
+
+    def test_json_is_one_object_a_line_with_the_fields_and_the_traceback(self):
+        line = JsonFormatter().format(self.record(user_id=7))
+        entry = json.loads(line)
+        assert "\n" not in line
+        assert entry["message"] == "unexpected error" and entry["level"] == "ERROR"
+        assert entry["request_id"] == "r 1" and entry["user_id"] == 7 and "ValueError: boom" in entry["exception"]
+
+    def test_plain_is_key_value_with_quoted_values_then_the_traceback(self):
+        text = PlainFormatter().format(self.record(operation=None))
+        first, *rest = text.splitlines()
+        assert first.endswith('ERROR csrgraph.errors unexpected error request_id="r 1" path=node.x operation=-')
+        assert "ValueError: boom" in rest[-1]
+
+    def test_the_environment_chooses_the_format_for_the_server(self):
+        assert Settings.from_environ({"CSRGRAPH_SECRET": "s"}).log_format == "plain"
+        assert Settings.from_environ({"CSRGRAPH_SECRET": "s", "CSRGRAPH_LOG_FORMAT": "json"}).log_format == "json"
+        with pytest.raises(ValueError, match="CSRGRAPH_LOG_FORMAT"):
+            Settings.from_environ({"CSRGRAPH_SECRET": "s", "CSRGRAPH_LOG_FORMAT": "xml"})
+
+    def test_the_server_config_writes_json_lines(self, monkeypatch):
+        stream = io.StringIO()
+        monkeypatch.setattr("sys.stderr", stream)
+        root = logging.getLogger()
+        saved = root.handlers[:], root.level
+        try:
+            logging.config.dictConfig(logging_config("json"))
+            logging.getLogger("csrgraph.access").info("request", extra=logs.fields(status=200, request_id="abc"))
+        finally:
+            root.handlers, root.level = saved[0], saved[1]
+        entry = json.loads(stream.getvalue().splitlines()[-1])
+        assert entry["logger"] == "csrgraph.access" and entry["status"] == 200 and entry["request_id"] == "abc"
+
