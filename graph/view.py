@@ -1,15 +1,26 @@
-"""The GraphQL endpoint: context per request, offline GraphiQL, GraphQL-over-HTTP negotiation."""
+"""The GraphQL endpoint: context per request, offline GraphiQL, GraphQL-over-HTTP negotiation.
+
+Every request the view cannot run is answered with a GraphQL-over-HTTP error body and a 4xx status, never
+a 500: a body that is not a JSON object (a string, an array: batching is off), invalid UTF-8, JSON nested
+deeper than MAX_JSON_DEPTH, a content type other than JSON or multipart (415), a multipart map that is not
+an object of lists of paths into the operation's variables.
+"""
 
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
@@ -22,6 +33,46 @@ from graph.request_log import request_id_of
 from graph.scope_keys import REQUEST_ID_KEY, USER_KEY
 
 GQL_RESPONSE = "application/graphql-response+json"
+POST_TYPES = ("application/json", "multipart/form-data")
+# Our deepest input is about six levels from the body (variables, input, a list, its items): 32 leaves room,
+# and keeps what graphql-core and the upload code walk recursively far from Python's recursion limit.
+MAX_JSON_DEPTH = 32
+REQUEST_ERROR_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
+
+def json_depth(value: Any, limit: int) -> int:
+    """How deep `value` nests (a scalar: 0), counted up to `limit + 1` at most; without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack and deepest <= limit:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def request_error(status: int, message: str, wants_gql_response: bool) -> Response:
+    """A GraphQL-over-HTTP error body for a request the view could not run."""
+    error = {"message": message, "extensions": {"code": REQUEST_ERROR_CODES.get(status, "BAD_REQUEST")}}
+    media_type = GQL_RESPONSE + "; charset=utf-8" if wants_gql_response else "application/json"
+    headers = {"allow": "GET, POST"} if status == 405 else None
+    return JSONResponse({"errors": [error]}, status_code=status, media_type=media_type, headers=headers)
+
+
+def _form_text(value: Any, name: str) -> str | bytes:
+    if not isinstance(value, (str, bytes)):
+        raise HTTPException(400, f"The multipart field `{name}` must be JSON text.")
+    return value
+
+
+def check_files_map(files_map: dict[str, Any], files: Any) -> None:
+    """Each file field maps to a list of `variables.` paths, and each names a file part of the request."""
+    for name, paths in files_map.items():
+        if name not in files or not hasattr(files[name], "filename"):
+            raise HTTPException(400, f"The multipart map names a file part the request lacks: {name!r}.")
+        if not isinstance(paths, list) or not all(isinstance(p, str) and p.startswith("variables.") for p in paths):
+            raise HTTPException(400, "The multipart map's values must be lists of paths starting with `variables.`.")
 
 
 class GraphQLView(GraphQL):
@@ -30,10 +81,57 @@ class GraphQLView(GraphQL):
         self.authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and wants_ide(scope):
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        if wants_ide(scope):
             await HTMLResponse(render_graphiql_html())(scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:  # Strawberry answers these in plain text; clients expect GraphQL errors
+            response = request_error(error.status_code, error.reason, GQL_RESPONSE in request.headers.get("accept", ""))
+        await response(scope, receive, send)
+
+    # ---- reading the request: anything malformed is a 4xx with a GraphQL error body -------------------
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Every JSON text a request carries (body, multipart fields, GET parameters): strict UTF-8, no NaN,
+        nested at most MAX_JSON_DEPTH deep. orjson's errors subclass json.JSONDecodeError: a 400 upstream."""
+        value = orjson.loads(data)
+        if json_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise HTTPException(400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
+        return value
+
+    def parse_json(self, data: str | bytes) -> dict[str, Any]:
+        """Each JSON text of a request is an object: the request itself (no batching), the variables, the
+        extensions, the multipart map."""
+        value = super().parse_json(data)
+        if not isinstance(value, dict):
+            raise HTTPException(400, "Expected a JSON object (batched requests are not supported).")
+        return value
+
+    async def parse_http_body(self, request: Any) -> Any:
+        if request.method == "POST" and parse_content_type(request.content_type or "")[0] not in POST_TYPES:
+            raise HTTPException(415, "Send application/json (or multipart/form-data for an upload).")
+        data = await super().parse_http_body(request)
+        if not isinstance(data.operation_name, (str, type(None))):
+            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")
+        return data
+
+    async def parse_multipart(self, request: Any) -> dict[str, Any]:
+        try:
+            form = await request.get_form_data()
+        except (ValueError, MultiPartException, StarletteHTTPException) as error:
+            raise HTTPException(400, "Unable to parse the multipart body.") from error
+        operations = self.parse_json(_form_text(form.form.get("operations"), "operations"))
+        files_map = self.parse_json(_form_text(form.form.get("map"), "map"))
+        check_files_map(files_map, form.files)
+        try:
+            return replace_placeholders_with_files(operations, files_map, form.files)
+        except (KeyError, IndexError, ValueError, TypeError) as error:
+            raise HTTPException(400, "A multipart map path does not lead into the operation's variables.") from error
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
         state = request.state

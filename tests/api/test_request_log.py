@@ -43,10 +43,12 @@ def auth(user, **extra) -> dict:
 
 class TestClientErrors:
     async def test_a_sweep_logs_no_traceback_and_one_line_each(self, api, tenant, caplog):
-        # when a client sends requests that are all client errors, and an unauthenticated one
+        # when a client sends requests that are all client errors, and two malformed or unauthenticated ones
         with caplog.at_level(logging.DEBUG):
             answers = [await api.client.post("/graphql", json={"query": q, "variables": v},
                                              headers=auth(tenant.admin, accept=GQL)) for q, v in SWEEP]
+            answers.append(await api.client.post("/graphql", content=b'"x"', headers=auth(
+                tenant.admin, **{"content-type": "application/json"})))
             answers.append(await api.client.post("/graphql", json={"query": "{ viewer { role } }"}))
         # then nothing is logged as an error, with or without a traceback
         assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING] == []
@@ -54,7 +56,7 @@ class TestClientErrors:
         lines = [fields_of(r) for r in records(caplog, "csrgraph.access")]
         assert [line["status"] for line in lines] == [a.status_code for a in answers]
         assert [line["request_id"] for line in lines] == [a.headers["x-request-id"] for a in answers]
-        assert [line["user_id"] for line in lines] == [tenant.admin.id] * len(SWEEP) + [None]
+        assert [line["user_id"] for line in lines] == [tenant.admin.id] * (len(SWEEP) + 1) + [None]
         assert [line["operation"] for line in lines][:4] == ["Cursor", "Short", "TooMany", "Theirs"]
         assert all(line["method"] == "POST" and line["path"] == "/graphql" and line["duration_ms"] >= 0 for line in lines)
 
