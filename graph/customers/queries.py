@@ -1,15 +1,17 @@
 """Root query fields of the customers domain."""
 
+from asyncio import gather
 from typing import Annotated
 
 import strawberry
 
 from db.enums import EnrollmentStatus as DbStatus
+from graph.accounts.types import account_or_none, load_account_fields
+from graph.core.eager import selects
 from graph.core.errors import client_error
 from graph.core.relay import (
     After,
     Before,
-    Connection,
     First,
     Last,
     page_request,
@@ -17,6 +19,7 @@ from graph.core.relay import (
 )
 from graph.customers.enums import CustomerOrder
 from graph.customers.inputs import CustomerSearch
+from graph.customers.search_types import CustomerSearchConnection
 from graph.customers.types import (
     NAME_CURSOR,
     NUMBER_CURSOR,
@@ -40,7 +43,8 @@ def _criteria(given: CustomerSearch | None) -> search.CustomerSearch:
 @strawberry.type
 class CustomerQueries:
     @strawberry.field(
-        description="The search panel and results grid: customers of the viewer's client, one row per customer."
+        description="The search panel and results grid: customers of the viewer's client, one row per customer; "
+        "each row's `matchedAccount` is the account that matched (its status, market, utility, address)."
     )
     async def customers(
         self,
@@ -48,7 +52,7 @@ class CustomerQueries:
         search_: Annotated[CustomerSearch | None, strawberry.argument(name="search", description="Filters.")] = None,
         order_by: Annotated[CustomerOrder, strawberry.argument(description="Result order.")] = CustomerOrder.NAME,  # type: ignore[valid-type]
         first: First = None, after: After = None, last: Last = None, before: Before = None,
-    ) -> Connection[Customer]:
+    ) -> CustomerSearchConnection:
         order = search.CustomerOrder(order_by.value)
         shape = NAME_CURSOR if order is search.CustomerOrder.NAME else NUMBER_CURSOR
         request = page_request(first, after, last, before, shape)
@@ -56,6 +60,9 @@ class CustomerQueries:
         try:
             async with info.context.session_scope() as scope:
                 page = await search.search_customers(scope, criteria, order, request)
+                matched = [None] * len(page.rows)
+                if page.rows and selects(info, "edges", "matchedAccount"):
+                    matched = await search.matched_accounts(scope, criteria, [r.id for r in page.rows])
         except UserInputError as error:
             raise client_error(error) from None
 
@@ -63,8 +70,11 @@ class CustomerQueries:
             async with info.context.session_scope() as scope:
                 return await search.count_customers(scope, criteria)
 
-        await load_customer_fields(info, page.rows, "edges", "node")  # their fields then resolve without an await
-        return to_connection(page, shape, Customer.from_row, count)
+        # what the rows' fields read, loaded in one go: they then resolve without an await
+        await gather(load_customer_fields(info, page.rows, "edges", "node"),
+                     load_account_fields(info, [m for m in matched if m is not None], "edges", "matchedAccount"))
+        rows = to_connection(page, shape, Customer.from_row, count)
+        return CustomerSearchConnection.of(rows, [account_or_none(m) for m in matched])
 
     @strawberry.field(description="A customer by customer number; null if the client has none with that number.")
     async def customer(

@@ -1,6 +1,6 @@
 """Bodies of the accounts DataLoaders: one statement for a whole batch of keys."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -40,7 +40,7 @@ async def primary_accounts(scope: RequestScope, customer_ids: Sequence[int]) -> 
     """The account the results grid shows: the first by status rank, then newest start."""
     stmt = tenant_scoped(select(UtilityAccount), UtilityAccount, scope)
     rows = (await scope.db.execute(stmt.where(UtilityAccount.customer_id.in_(customer_ids)))).scalars()
-    return _best_by_customer(rows, customer_ids)
+    return best_by_customer(rows, customer_ids)
 
 
 async def primary_account_rows(scope: RequestScope, customer_ids: Sequence[int]) -> list[Row[Any] | None]:
@@ -48,14 +48,18 @@ async def primary_account_rows(scope: RequestScope, customer_ids: Sequence[int])
     account of its page's customers, and ORM instances cost several times a row each."""
     stmt = tenant_scoped(select(*UtilityAccount.__table__.columns), UtilityAccount, scope)
     rows = (await scope.db.execute(stmt.where(UtilityAccount.customer_id.in_(customer_ids)))).all()
-    return _best_by_customer(rows, customer_ids)
+    return best_by_customer(rows, customer_ids)
 
 
-def _best_by_customer(rows: Iterable[Any], customer_ids: Sequence[int]) -> list[Any | None]:
+def best_by_customer(
+    rows: Iterable[Any], customer_ids: Sequence[int], first: Callable[[Any], tuple[Any, ...]] | None = None
+) -> list[Any | None]:
+    """Each customer's first account by `first` (lowest first), then in the results grid's order."""
     best: dict[int, Any] = {}
+    rank = _grid_rank if first is None else lambda account: (*first(account), *_grid_rank(account))
     for account in rows:
         current = best.get(account.customer_id)
-        if current is None or _grid_rank(account) < _grid_rank(current):
+        if current is None or rank(account) < rank(current):
             best[account.customer_id] = account
     return [best.get(i) for i in customer_ids]
 

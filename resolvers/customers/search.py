@@ -1,6 +1,7 @@
 """The search panel: customers by LDC number, name, address, status, market, utility or text."""
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,8 @@ from sqlalchemy import (
 
 from db.enums import EnrollmentStatus
 from db.models import Customer, CustomerNameToken, Market, Utility, UtilityAccount
-from db.search_keys import fold, name_tokens, prefix_upper_bound
+from db.search_keys import address_key, fold, name_tokens, prefix_upper_bound
+from resolvers.accounts.batches import best_by_customer
 from resolvers.context import RequestScope
 from resolvers.customers.errors import CustomerErrorCode
 from resolvers.errors import UserInputError
@@ -247,7 +249,11 @@ def _contains(address_key: ColumnElement[str], term: str) -> ColumnElement[bool]
 
 def _by_account(scope: RequestScope, search: CustomerSearch) -> Select[Any]:
     """One account must match status, market and utility together (ACTIVE *in* TX)."""
-    stmt = tenant_scoped(select(UtilityAccount.customer_id), UtilityAccount, scope)
+    return _account_filters(tenant_scoped(select(UtilityAccount.customer_id), UtilityAccount, scope), search)
+
+
+def _account_filters(stmt: Select[Any], search: CustomerSearch) -> Select[Any]:
+    """`stmt` over utility accounts, restricted to those meeting status, market and utility together."""
     if search.status:
         stmt = stmt.where(UtilityAccount.status == search.status)
     market_id = select(Market.id).where(Market.code == search.market.strip().upper()) if search.market else None
@@ -273,3 +279,26 @@ def _by_text(scope: RequestScope, dialect: str, typed: str) -> ColumnElement[boo
         alternatives.append(_by_address(dialect, term, ["search", "text"]))
     return or_(*alternatives)
 
+
+
+async def matched_accounts(scope: RequestScope, search: CustomerSearch, customer_ids: Sequence[int]) -> list[Any | None]:
+    """For each customer found by `search`, the account its result row shows (plain rows, in key order).
+
+    Among the customer's accounts that meet the account filters together (status, market, utility; every
+    account when none is given): the one with the LDC number typed (ldcAccountNumber or text), then one
+    whose service address holds the address typed (address or text), then the first in the primary
+    account's order. So a DROPPED search shows a DROPPED account, and a plain name search the primary one.
+    """
+    stmt = tenant_scoped(select(*UtilityAccount.__table__.columns), UtilityAccount, scope)
+    rows = (await scope.db.execute(_account_filters(stmt.where(UtilityAccount.customer_id.in_(customer_ids)), search))).all()
+    numbers = {typed.strip() for typed in (search.ldc_account_number, search.text) if typed}
+    places = {term for typed in (search.address, search.text) if typed and len(term := fold(typed)) >= MIN_ADDRESS_TERM}
+    return best_by_customer(rows, customer_ids, lambda account: (
+        account.ldc_account_number not in numbers,
+        not any(place in _service_address(account) for place in places),
+    ))
+
+
+def _service_address(account: Any) -> str:
+    return address_key([(account.service_line1, account.service_line2, account.service_city, account.service_state,
+                         account.service_zip)])
