@@ -108,8 +108,10 @@ class GraphQLView(GraphQL):
         """Each JSON text of a request is an object: the request itself (no batching), the variables, the
         extensions, the multipart map."""
         value = super().parse_json(data)
+        if isinstance(value, list):
+            raise HTTPException(400, "Expected a JSON object: batched requests (an array) are not supported.")
         if not isinstance(value, dict):
-            raise HTTPException(400, "Expected a JSON object (batched requests are not supported).")
+            raise HTTPException(400, "Expected a JSON object.")
         return value
 
     async def parse_http_body(self, request: Any) -> Any:
