@@ -164,7 +164,8 @@ class Customer(Node):
 
     @strawberry.field(
         description="The utility accounts (service points) of this customer, oldest first. "
-        "A customer with several accounts is one search result; see `primaryAccount`."
+        "A customer with several accounts is one search result; see `primaryAccount`, and the search row's "
+        "`matchedAccount`."
     )
     def utility_accounts(
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
