@@ -6,6 +6,8 @@ deeper than MAX_JSON_DEPTH, a content type other than JSON or multipart (415), a
 an object of lists of paths into the operation's variables.
 """
 
+import json
+import math
 from typing import Any
 
 import orjson
@@ -50,6 +52,17 @@ def json_depth(value: Any, limit: int) -> int:
             deepest = max(deepest, depth)
             stack.extend((child, depth + 1) for child in children)
     return deepest
+
+
+def _not_a_number(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is out of range")
+    return number
 
 
 def request_error(status: int, message: str, wants_gql_response: bool) -> Response:
@@ -97,9 +110,14 @@ class GraphQLView(GraphQL):
     # ---- reading the request: anything malformed is a 4xx with a GraphQL error body -------------------
 
     def decode_json(self, data: str | bytes) -> object:
-        """Every JSON text a request carries (body, multipart fields, GET parameters): strict UTF-8, no NaN,
-        nested at most MAX_JSON_DEPTH deep. orjson's errors subclass json.JSONDecodeError: a 400 upstream."""
-        value = orjson.loads(data)
+        """Every JSON text a request carries (body, multipart fields, GET parameters): strict UTF-8, no NaN or
+        infinity, nested at most MAX_JSON_DEPTH deep. The standard parser, not orjson: it keeps integers exact and
+        reads an escaped lone surrogate, which the text rule then refuses naming the field (INVALID_TEXT)."""
+        try:
+            value = json.loads(data.decode() if isinstance(data, bytes) else data,
+                               parse_constant=_not_a_number, parse_float=_finite)
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
+            raise HTTPException(400, "Unable to parse request body as JSON.") from error
         if json_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
             raise HTTPException(400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
         return value

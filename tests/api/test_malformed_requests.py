@@ -29,7 +29,6 @@ BODIES = [
     ("an empty body", b"", "application/json", 400),
     ("truncated JSON", VIEWER.encode(), "application/json", 400),
     ("invalid UTF-8", b'{"query":"{ viewer { role } }","operationName":"\xff\xfe"}', "application/json", 400),
-    ("a lone surrogate", b'{"query":"{ viewer { role } }","x":"\\ud800"}', "application/json", 400),
     ("variables 20,000 deep", VIEWER.encode() + b',"variables":{"x":' + nested(20_000) + b"}}", "application/json", 400),
     ("variables 1,000 deep", VIEWER.encode() + b',"variables":{"x":' + nested(1_000) + b"}}", "application/json", 400),
     ("variables 40 deep", VIEWER.encode() + b',"variables":{"x":' + nested(40) + b"}}", "application/json", 400),
