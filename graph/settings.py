@@ -2,13 +2,15 @@
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 
 from graph.logs import FORMATS
+from resolvers.commlog.outbox import DEFAULT_SENDER
 
-VAR_DIR = Path(os.environ.get("CSRGRAPH_VAR", "var"))
-DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{VAR_DIR / 'csrgraph.db'}"
+DEFAULT_VAR_DIR = Path("var")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,23 +27,25 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     seed_demo: bool = True
     smtp_url: str | None = None  # smtp://user:pass@host:port or smtps://...; unset: .eml files
-    mail_from: str = "CSR Portal <no-reply@csrgraph.example>"
-    outbox_dir: Path = VAR_DIR / "outbox"
+    mail_from: str = DEFAULT_SENDER
+    outbox_dir: Path = DEFAULT_VAR_DIR / "outbox"
     outbox_interval_seconds: float = 2.0
     outbox_enabled: bool = True
     log_format: str = "plain"  # or "json": one object a line (graph/logs.py)
 
     @classmethod
-    def from_environ(cls, environ: "os._Environ[str] | dict[str, str]" = os.environ) -> "Settings":
+    def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
+        """Every default comes from a module constant: a slots dataclass's `cls.field` is a descriptor, not its default."""
+        var = Path(environ.get("CSRGRAPH_VAR") or DEFAULT_VAR_DIR)
         return cls(
-            database_url=environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
-            secret=environ.get("CSRGRAPH_SECRET") or local_secret(),
+            database_url=environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var / 'csrgraph.db'}",
+            secret=environ.get("CSRGRAPH_SECRET") or local_secret(var),
             token_ttl_hours=int(environ.get("CSRGRAPH_TOKEN_TTL_HOURS", "12")),
             introspection=environ.get("CSRGRAPH_INTROSPECTION", "1") != "0",
             allowed_origins=tuple(o for o in environ.get("CSRGRAPH_ALLOWED_ORIGINS", "").split(",") if o),
             smtp_url=environ.get("SMTP_URL") or None,
-            mail_from=environ.get("CSRGRAPH_MAIL_FROM", cls.mail_from),
-            outbox_dir=Path(environ.get("CSRGRAPH_OUTBOX_DIR", str(VAR_DIR / "outbox"))),
+            mail_from=mail_sender(environ.get("CSRGRAPH_MAIL_FROM") or DEFAULT_SENDER),
+            outbox_dir=Path(environ.get("CSRGRAPH_OUTBOX_DIR") or var / "outbox"),
             log_format=_log_format(environ.get("CSRGRAPH_LOG_FORMAT", "plain")),
         )
 
@@ -52,11 +56,20 @@ def _log_format(value: str) -> str:
     return value
 
 
-def local_secret() -> str:
+def mail_sender(value: str) -> str:
+    """The sender as given, once it holds an address: a bad one would fail every email, so refuse it at start."""
+    local, _, domain = parseaddr(value)[1].rpartition("@")
+    if not (local and domain):
+        raise ValueError(f"CSRGRAPH_MAIL_FROM must be an email address, e.g. 'Lumen <letters@lumen.example>', "
+                         f"not {value!r}")
+    return value
+
+
+def local_secret(var: Path) -> str:
     """A signing secret kept in var/ for local use when CSRGRAPH_SECRET is not set."""
-    path = VAR_DIR / "secret.key"
+    path = var / "secret.key"
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        var.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
