@@ -120,5 +120,6 @@ class EmailInvoiceInput:
 class EmailArHistoryInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
     start: date | None = strawberry.field(default=None, description="First day shown; default the beginning.")
-    end: date | None = strawberry.field(default=None, description="Last day shown; default today.")
+    end: date | None = strawberry.field(
+        default=None, description="Last day shown, not before `start` (INVALID_BILLING_PERIOD); default the last entry.")
     client_mutation_id: str | None = client_mutation_id_field()

@@ -11,6 +11,7 @@ from graph.billing import inputs as i
 from graph.billing import payloads as p
 from graph.billing.payment_types import Adjustment, Payment, Refund, SpecialCharge
 from graph.billing.types import Invoice, InvoiceLine
+from graph.commlog.letter_mutations import delivered
 from graph.core.errors import INPUT, run_mutation
 from graph.core.relay import decode_id, to_global_id
 from resolvers.billing import (
@@ -23,6 +24,7 @@ from resolvers.billing import (
     special_charges,
 )
 from resolvers.billing.errors import BillingErrorCode
+from resolvers.commlog.letters import Delivery
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError
 from resolvers.rules.allocation import Allocation
@@ -36,6 +38,10 @@ def cents(value: Decimal, field: list[str]) -> int:
         return parse_amount(value)
     except MoneyFormatError as error:
         raise UserInputError(BillingErrorCode.INVALID_AMOUNT, str(error), field) from None
+
+
+def emailed(delivery: Delivery) -> dict[str, Any]:
+    return {**delivered(delivery), "document_id": to_global_id("Document", delivery.document.id)}
 
 
 def payment_request(input: i.PostPaymentInput) -> payments.PaymentRequest:
@@ -147,20 +153,22 @@ class BillingMutations:
 
         return await run_mutation(info, p.RunBillingPayload, action, input)
 
-    @strawberry.mutation(description="Email an invoice as a PDF through the outbox and log it. Any role.")
+    @strawberry.mutation(description=(
+        "Email an invoice as a PDF: stored as a document, queued for the outbox, logged as a LETTER entry. Returns "
+        "all three; the notification's status tells whether it was delivered. Any role."))
     async def email_invoice(self, info: strawberry.Info, input: Annotated[i.EmailInvoiceInput, INPUT]) -> p.EmailBillingDocumentPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            document = await documents.email_invoice(scope, decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"]))
-            return {"document_id": to_global_id("Document", document.id)}
+            return emailed(await documents.email_invoice(scope, decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"])))
 
         return await run_mutation(info, p.EmailBillingDocumentPayload, action, input)
 
-    @strawberry.mutation(description="Email the customer's AR history as a PDF through the outbox and log it. Any role.")
+    @strawberry.mutation(description=(
+        "Email the customer's AR history as a PDF: stored as a document, queued for the outbox, logged as a LETTER "
+        "entry. Returns all three; the notification's status tells whether it was delivered. Any role."))
     async def email_ar_history(self, info: strawberry.Info,
                                input: Annotated[i.EmailArHistoryInput, INPUT]) -> p.EmailBillingDocumentPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             customer_id = decode_id(input.customer_id, "Customer", ["input", "customerId"])
-            document = await documents.email_ar_history(scope, customer_id, input.start, input.end)
-            return {"document_id": to_global_id("Document", document.id)}
+            return emailed(await documents.email_ar_history(scope, customer_id, input.start, input.end))
 
         return await run_mutation(info, p.EmailBillingDocumentPayload, action, input)

@@ -4,6 +4,8 @@ import strawberry
 
 from graph.billing.payment_types import Adjustment, Payment, Refund, SpecialCharge
 from graph.billing.types import Invoice, InvoiceLine
+from graph.commlog.letter_types import Document, Notification
+from graph.commlog.types import CommLogEntry
 from graph.core.errors import CLIENT_MUTATION_ID, USER_ERRORS, UserError
 
 
@@ -66,6 +68,11 @@ class RunBillingPayload:
 
 @strawberry.type(description="Result of emailInvoice or emailArHistory.")
 class EmailBillingDocumentPayload:
-    document_id: strawberry.ID | None = strawberry.field(default=None, description="The PDF document sent (a Document node).")
+    document: Document | None = strawberry.field(default=None, description="The PDF document, stored as generated.")
+    notification: Notification | None = strawberry.field(
+        default=None, description="Its email: QUEUED now; read its status (SENT, or FAILED with lastError) later.")
+    entry: CommLogEntry | None = strawberry.field(default=None, description="The LETTER entry in the customer's log.")
+    document_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The PDF document's ID.", deprecation_reason="Use `document { id }`.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)

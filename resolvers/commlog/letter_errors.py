@@ -11,6 +11,7 @@ class LetterErrorCode(enum.StrEnum):
     NO_MAILING_ADDRESS = "NO_MAILING_ADDRESS"
     BLANK_REASON = "BLANK_REASON"
     REASON_TOO_LONG = "REASON_TOO_LONG"
+    UNPRINTABLE_CHARACTERS = "UNPRINTABLE_CHARACTERS"
 
 
 DESCRIPTIONS = {
@@ -21,4 +22,8 @@ DESCRIPTIONS = {
     LetterErrorCode.NO_MAILING_ADDRESS: "The customer has no complete billing address on file to mail the letter to.",
     LetterErrorCode.BLANK_REASON: "A resend needs a reason.",
     LetterErrorCode.REASON_TOO_LONG: "The reason is longer than a resend allows; the message says the limit.",
+    LetterErrorCode.UNPRINTABLE_CHARACTERS: (
+        "The PDF would show some characters as empty boxes, so it is not sent: its font covers Latin (every "
+        "diacritic, Vietnamese included), Greek, Cyrillic, Armenian and Georgian letters, left to right. "
+        "The message lists the characters."),
 }

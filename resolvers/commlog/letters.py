@@ -76,7 +76,7 @@ async def send_letter(scope: RequestScope, request: LetterRequest) -> Delivery:
     recipient = recipient_of(customer, request.channel)
     account = await _account(scope, customer.id, request.utility_account_id)
     document = await _generate(scope, customer, template, account)
-    delivery = await _deliver(scope, customer, document, request.channel, recipient, reason=None)
+    delivery = await deliver(scope, customer, document, request.channel, recipient, reason=None)
     await audit.record(scope, "commlog.send_letter", "Document", document.id, {
         "template": {"from": None, "to": template.code}, "channel": {"from": None, "to": request.channel.value},
         "notification": {"from": None, "to": delivery.notification.id},
@@ -106,7 +106,7 @@ async def resend_letter(scope: RequestScope, document_id: int, reason: str | Non
     document = get_or_not_found(await get_document(scope, document_id), "Document", ["input", "documentId"])
     customer = get_or_not_found(await get_customer(scope, document.customer_id), "Customer", ["input", "documentId"])
     channel = channel or await _first_channel(scope, document.id)
-    delivery = await _deliver(scope, customer, document, channel, recipient_of(customer, channel), reason=reason)
+    delivery = await deliver(scope, customer, document, channel, recipient_of(customer, channel), reason=reason)
     await audit.record(scope, "commlog.resend_letter", "Document", document.id, {
         "channel": {"from": None, "to": channel.value}, "reason": {"from": None, "to": reason},
         "notification": {"from": None, "to": delivery.notification.id},
@@ -124,21 +124,21 @@ def checked_reason(reason: str | None) -> str:
     return cleaned
 
 
-def recipient_of(customer: Customer, channel: NotificationChannel) -> str:
-    """The email address, or for MAIL the billing address on one line."""
+def recipient_of(customer: Customer, channel: NotificationChannel, field: list[str] | None = None) -> str:
+    """The email address, or for MAIL the billing address on one line; `field` is blamed when there is none."""
+    field = field or ["input", "channel"]
     if channel is NotificationChannel.EMAIL:
         if not customer.email:
-            raise UserInputError(LetterErrorCode.NO_EMAIL_ADDRESS, "The customer has no email address on file.",
-                                 ["input", "channel"])
+            raise UserInputError(LetterErrorCode.NO_EMAIL_ADDRESS, "The customer has no email address on file.", field)
         return customer.email
     if not (customer.billing_line1 and customer.billing_city and customer.billing_state and customer.billing_zip):
-        raise UserInputError(LetterErrorCode.NO_MAILING_ADDRESS, "The customer's billing address is incomplete.",
-                             ["input", "channel"])
+        raise UserInputError(LetterErrorCode.NO_MAILING_ADDRESS, "The customer's billing address is incomplete.", field)
     return ", ".join(billing_lines(customer))
 
 
-async def _deliver(scope: RequestScope, customer: Customer, document: Document, channel: NotificationChannel,
-                   recipient: str, *, reason: str | None) -> Delivery:
+async def deliver(scope: RequestScope, customer: Customer, document: Document, channel: NotificationChannel,
+                  recipient: str, *, reason: str | None) -> Delivery:
+    """A new notification of the document, and the LETTER entry that records it (billing's PDFs go this way too)."""
     notification = _notification(scope, customer, document, channel, recipient, reason, utcnow())
     document.sent_at = document.sent_at or notification.sent_at  # a letter by post counts as sent at once
     scope.db.add(notification)

@@ -7,28 +7,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
-from fpdf.errors import FPDFException
-from fpdf.html import DEFAULT_TAG_STYLES
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from db.models import Customer, Market, RatePlan, Utility, UtilityAccount
 from resolvers.commlog.letter_errors import LetterErrorCode
+from resolvers.commlog.pdf import PdfLayoutError, html_to_pdf, printable
 from resolvers.errors import UserInputError
 
 MAX_OUTPUT_CHARS = 200_000  # a letter is a few pages; more is a runaway loop in a template
 MAX_TITLE_CHARS = 200  # documents.title and notifications.subject are VARCHAR(200)
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/local/share/fonts/dejavu"))
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
-              "BI": "DejaVuSans-BoldOblique.ttf"}
-HEADING_COLOR = "#1f3a60"  # fpdf2's default dark red reads as a warning on a customer letter
-HEADINGS = {tag: DEFAULT_TAG_STYLES[tag].replace(color=HEADING_COLOR, font_size_pt=size)
-            for tag, size in (("h1", 20), ("h2", 16), ("h3", 13))}
 # printf widths (%999999s) and str.format widths ({:>999999}) of a million characters or more
 _WIDE_FORMAT = re.compile(r"%[-+ #0]*\d{6,}|%[-+ #0]*\d*\.\d{6,}|\{[^{}]*:[^{}]*\d{6,}[^{}]*\}")
 LAYOUT = """<h2>{{ client.name }}</h2>
@@ -121,7 +112,11 @@ def render_letter(subject: str, body_html: str, data: dict[str, Any]) -> Rendere
         raise LetterRenderFailed("the subject is blank.")
     body = Markup(_render(_HTML, body_html, data))  # autoescaped already: safe to place in the layout
     html = _render(_HTML, LAYOUT, {**data, "body": body})
-    return RenderedLetter(title=title, pdf=html_to_pdf(html, title, data["client"]["name"]))
+    try:
+        rendered = html_to_pdf(html, title, data["client"]["name"])
+    except PdfLayoutError as error:
+        raise LetterRenderFailed(f"the HTML could not be laid out ({error}).") from None
+    return RenderedLetter(title=title, pdf=printable(rendered))  # a letter is always for the customer
 
 
 def _render(env: SandboxedEnvironment, source: str, data: dict[str, Any]) -> str:
@@ -141,46 +136,6 @@ def _render(env: SandboxedEnvironment, source: str, data: dict[str, Any]) -> str
         raise LetterRenderFailed(f"{error}{hint}.") from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError) as error:
         raise LetterRenderFailed(f"{type(error).__name__}: {error}.") from None
-
-
-def html_to_pdf(html: str, title: str, author: str) -> bytes:
-    """Lay the HTML out on US Letter pages with fpdf2; images are refused (no file or network reads)."""
-    pdf = FPDF(format="letter")
-    pdf.set_title(title)
-    pdf.set_author(author)
-    pdf.set_creator("csrgraph")
-    pdf.set_margins(20, 18, 20)
-    family = _add_font(pdf)
-    pdf.add_page()
-    if family == "helvetica":
-        html = _latin1(html)
-    try:
-        pdf.write_html(html, font_family=family, image_map=_refuse_image, li_prefix_color=(0, 0, 0),
-                       tag_styles=HEADINGS, warn_on_tags_not_matching=False)
-        return bytes(pdf.output())
-    except (FPDFException, ValueError, KeyError, TypeError, NotImplementedError) as error:
-        raise LetterRenderFailed(f"the HTML could not be laid out ({error}).") from None
-
-
-def _add_font(pdf: FPDF) -> str:
-    """DejaVu Sans (every Latin, Greek and Cyrillic letter) when installed; else the core Helvetica."""
-    for folder in FONT_DIRS:
-        if all((folder / name).is_file() for name in FONT_FILES.values()):
-            for style, name in FONT_FILES.items():
-                pdf.add_font("dejavu", style, str(folder / name))
-            return "dejavu"
-    return "helvetica"
-
-
-def _latin1(text: str) -> str:
-    """Helvetica covers Latin-1 only: typographic punctuation is simplified, anything else becomes '?'."""
-    simpler = text.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"', 0x2013: "-", 0x2014: "-",
-                              0x2026: "...", 0x00A0: " "})
-    return simpler.encode("latin-1", "replace").decode("latin-1")
-
-
-def _refuse_image(src: str) -> str:
-    raise LetterRenderFailed("letters cannot contain images.")
 
 
 # ---- the data a template sees ---------------------------------------------------------------

@@ -13,8 +13,8 @@ from tests.conftest import token_for
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 
-EMAIL_INVOICE = """mutation($input: EmailInvoiceInput!) { emailInvoice(input: $input) { documentId userErrors { code } } }"""
-EMAIL_HISTORY = """mutation($input: EmailArHistoryInput!) { emailArHistory(input: $input) { documentId userErrors { code } } }"""
+EMAIL_INVOICE = """mutation($input: EmailInvoiceInput!) { emailInvoice(input: $input) { document { id } userErrors { code } } }"""
+EMAIL_HISTORY = """mutation($input: EmailArHistoryInput!) { emailArHistory(input: $input) { document { id } userErrors { code } } }"""
 
 
 async def get(api, path, user):
@@ -43,6 +43,6 @@ async def test_downloads_and_email(api, database, session, tenant, other_tenant)
         notes = (await s.execute(select(Notification).where(Notification.customer_id == customer.id))).scalars().all()
         entries = (await s.execute(select(CommLogEntry).where(CommLogEntry.customer_id == customer.id))).scalars().all()
     assert [n.status for n in notes] == [NotificationStatus.QUEUED] * 2 and len(entries) == 2
-    assert notes[0].document_id == pk(sent["documentId"])
+    assert notes[0].document_id == pk(sent["document"]["id"])
     other = await api.run(EMAIL_INVOICE, {"input": {"invoiceId": gid("Invoice", invoice.id)}}, user=other_tenant.agent)
     assert other["emailInvoice"]["userErrors"][0]["code"] == "NOT_FOUND"

@@ -133,14 +133,6 @@ class TestSafety:
         assert render_letter("Line one\nLine\r\ntwo", "<p>Hi</p>", data()).title == "Line one Line two"
 
 
-class TestWithoutDejaVu:
-    def test_core_font_fallback_keeps_latin1_and_replaces_the_rest(self, monkeypatch):
-        monkeypatch.setattr(rendering, "FONT_DIRS", ())
-        letter = render_letter("Subject", "<p>José — “quoted” 王</p>", data("José Pérez"))
-        text = text_of(letter.pdf)
-        assert "José Pérez" in text and '"quoted"' in text and "?" in text
-
-
 class TestFormatting:
     def test_values_read_as_customers_expect(self):
         assert rendering.rate_text(11_500) == "11.5¢ per kWh"
