@@ -124,11 +124,15 @@ class Notification(TenantScoped, Base):
     __table_args__ = (
         Index(None, "customer_id", "id"),
         Index(None, "status", "next_attempt_at"),
+        Index(None, "comm_log_entry_id", "id"),
     )
 
     id: Mapped[IntPk]
     customer_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("customers.id"))
     document_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("documents.id"))
+    # The log entry that records this message. The entry says "queued" and is never edited; this row's status
+    # is what the CSR reads to know whether it arrived.
+    comm_log_entry_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("comm_log_entries.id"))
     channel: Mapped[NotificationChannel] = mapped_column(_enum(NotificationChannel))
     recipient: Mapped[str] = mapped_column(String(400))
     subject: Mapped[str] = mapped_column(String(200))

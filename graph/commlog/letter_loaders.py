@@ -10,3 +10,4 @@ DocumentCountByCustomerId = letter_batches.document_counts
 NotificationPagesByCustomerId = letter_batches.notification_pages
 NotificationCountByCustomerId = letter_batches.notification_counts
 NotificationsByDocumentId = letter_batches.notifications_by_document_ids
+NotificationsByEntryId = letter_batches.notifications_by_entry_ids

@@ -37,7 +37,8 @@ class LetterMutations:
     @strawberry.mutation(description=(
         "Render a letter template for a customer into a PDF document and send it: EMAIL queues it for the outbox "
         "(the PDF attached); MAIL records it as sent to the billing address (printing happens outside this system). "
-        "Logs a LETTER entry. Any role (AGENT and up)."
+        "Logs a LETTER entry (\"Email queued: <title>\" or \"Sent by mail: <title>\") pointing at the notification, "
+        "whose status tells how delivery went. Any role (AGENT and up)."
     ))
     async def send_letter(self, info: strawberry.Info, input: Annotated[SendLetterInput, INPUT]) -> SendLetterPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
@@ -47,7 +48,8 @@ class LetterMutations:
 
     @strawberry.mutation(description=(
         "Send an existing document again, unchanged, as a new notification with the reason; logs "
-        "\"Resent: <title> (<reason>)\". Goes to the customer's current email or billing address."
+        "\"Email queued again: <title> (<reason>)\" or \"Resent by mail: <title> (<reason>)\". Goes to the "
+        "customer's current email or billing address."
     ))
     async def resend_letter(self, info: strawberry.Info, input: Annotated[ResendLetterInput, INPUT]) -> ResendLetterPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:

@@ -25,8 +25,10 @@ from resolvers.commlog.outbox import Transport
 
 if TYPE_CHECKING:
     from graph.accounts.types import UtilityAccount
+    from graph.commlog.types import CommLogEntry
     from graph.customers.types import Customer
 
+CommLogEntryRef = Annotated["CommLogEntry", strawberry.lazy("graph.commlog.types")]
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
 UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.types")]
 DOCUMENT_CURSOR = CursorShape("document", (int,))
@@ -155,6 +157,12 @@ class Notification(Node):
     @strawberry.field(description="Who sent it.")
     async def created_by(self, info: strawberry.Info) -> User | None:
         return await node_or_none(User, info, self.row.created_by)
+
+    @strawberry.field(description="The communication-log entry that records it (written when it was queued).")
+    async def log_entry(self, info: strawberry.Info) -> CommLogEntryRef | None:
+        from graph.commlog.types import CommLogEntry
+
+        return await node_or_none(CommLogEntry, info, self.row.comm_log_entry_id)
 
     @strawberry.field(description="The customer it was sent to.")
     async def customer(self, info: strawberry.Info) -> CustomerRef:

@@ -10,7 +10,7 @@ from db.enums import CommLogKind as DbKind
 from db.enums import SortDirection as DbSortDirection
 from graph.admin.enums import CommLogKind
 from graph.admin.types import User, viewer_preferences
-from graph.commlog import loaders
+from graph.commlog import letter_loaders, loaders
 from graph.commlog.enums import FindingCode
 from graph.core.relay import (
     Connection,
@@ -29,12 +29,13 @@ from resolvers.rules.preferences import CommLogDisplay
 
 if TYPE_CHECKING:
     from graph.accounts.types import UtilityAccount
-    from graph.commlog.letter_types import Document
+    from graph.commlog.letter_types import Document, Notification
     from graph.customers.types import Customer
 
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
 UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.types")]
 DocumentRef = Annotated["Document", strawberry.lazy("graph.commlog.letter_types")]
+NotificationRef = Annotated["Notification", strawberry.lazy("graph.commlog.letter_types")]
 ENTRY_CURSOR = CursorShape("entry", (int,))
 
 
@@ -103,6 +104,16 @@ class CommLogEntry(Node):
 
         pk = self.row.document_id
         return await node_or_none(Document, info, pk)
+
+    @strawberry.field(description=(
+        "The emails (or letters by post) this entry records, oldest first. The entry says what was done when it "
+        "was written (an email queued) and is never edited; each notification's `status` is how delivery went: "
+        "QUEUED, SENT (with `sentAt`) or FAILED (with `lastError`). Empty for entries that sent nothing."))
+    async def notifications(self, info: strawberry.Info) -> list[NotificationRef]:
+        from graph.commlog.letter_types import Notification
+
+        rows = await info.context.loaders.of(letter_loaders.NotificationsByEntryId).load(self.row.id)
+        return [Notification.from_row(r) for r in rows]
 
     @strawberry.field(description="Memos added to this entry, oldest first.")
     async def memos(self, info: strawberry.Info) -> list[CommLogMemo]:

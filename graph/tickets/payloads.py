@@ -34,7 +34,7 @@ class UpdateContactInfoPayload:
     notification: Notification | None = strawberry.field(
         default=None, description="The \"we're working on your request\" email; null when the customer has no email.")
     security_notice: Notification | None = strawberry.field(
-        default=None, description="When the email changed: the notice sent to the old address.")
+        default=None, description="When the email changed: the notice queued to the old address.")
     customer_notified: bool = strawberry.field(
         default=False, description="An email was queued to the customer (false: no email address on file).")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)

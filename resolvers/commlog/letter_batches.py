@@ -1,6 +1,7 @@
 """Bodies of the letters DataLoaders: documents, notifications and templates, one statement per batch."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import defer
@@ -66,8 +67,17 @@ async def notification_counts(scope: RequestScope, customer_ids: Sequence[int]) 
 
 async def notifications_by_document_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Notification]]:
     """Every delivery of each document, oldest first: the first send, then each resend."""
-    stmt = tenant_scoped(select(Notification), Notification, scope).where(Notification.document_id.in_(ids))
+    return await _notifications_by(scope, Notification.document_id, ids)
+
+
+async def notifications_by_entry_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Notification]]:
+    """The messages each log entry records, oldest first."""
+    return await _notifications_by(scope, Notification.comm_log_entry_id, ids)
+
+
+async def _notifications_by(scope: RequestScope, column: Any, ids: Sequence[int]) -> list[list[Notification]]:
+    stmt = tenant_scoped(select(Notification), Notification, scope).where(column.in_(ids))
     grouped: dict[int, list[Notification]] = {i: [] for i in ids}
     for notification in (await scope.db.execute(stmt.order_by(Notification.id))).scalars():
-        grouped[notification.document_id].append(notification)
+        grouped[getattr(notification, column.key)].append(notification)
     return [grouped[i] for i in ids]

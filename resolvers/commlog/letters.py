@@ -41,6 +41,8 @@ from resolvers.scope import tenant_scoped
 
 MAX_REASON_CHARS = 500
 SUBJECT_CHARS = 200  # comm_log_entries.subject is VARCHAR(200)
+# An entry is written when an email is queued and never edited: the notification tells how delivery went.
+SEE_NOTIFICATION = "Whether it arrives is its notification's status (SENT, or FAILED with the error)."
 AccountRow = tuple[UtilityAccount, Utility, Market, RatePlan | None]
 
 
@@ -138,18 +140,19 @@ def recipient_of(customer: Customer, channel: NotificationChannel, field: list[s
 
 async def deliver(scope: RequestScope, customer: Customer, document: Document, channel: NotificationChannel,
                   recipient: str, *, reason: str | None) -> Delivery:
-    """A new notification of the document, and the LETTER entry that records it (billing's PDFs go this way too)."""
+    """The LETTER entry, then the notification it records (billing's PDFs go this way too). The entry says what
+    was done now (queued, or mailed) and is never edited; the notification's status follows the delivery."""
+    entry = await append_entry(
+        scope, customer_id=customer.id, kind=CommLogKind.LETTER,
+        subject=_clip(delivery_subject(document.title, channel, reason)),
+        body=delivery_text(channel, recipient) + (f"\nReason: {reason}" if reason else ""),
+        document_id=document.id, utility_account_id=document.utility_account_id,
+    )
     notification = _notification(scope, customer, document, channel, recipient, reason, utcnow())
+    notification.comm_log_entry_id = entry.id
     document.sent_at = document.sent_at or notification.sent_at  # a letter by post counts as sent at once
     scope.db.add(notification)
     await scope.db.flush()
-    verb = "Resent" if reason else "Sent"
-    subject = f"{verb}: {document.title}" + (f" ({reason})" if reason else "")
-    entry = await append_entry(
-        scope, customer_id=customer.id, kind=CommLogKind.LETTER, subject=_clip(subject),
-        body=_delivery_text(notification) + (f"\nReason: {reason}" if reason else ""),
-        document_id=document.id, utility_account_id=document.utility_account_id,
-    )
     return Delivery(document, notification, entry)
 
 
@@ -171,10 +174,19 @@ def cover_note(name: str, title: str) -> str:
             "If you have any questions, reply to this email or call our customer service team.\n")
 
 
-def _delivery_text(notification: Notification) -> str:
-    if notification.channel is NotificationChannel.MAIL:
-        return f"By mail to {notification.recipient}."
-    return f"By email to {notification.recipient} (queued for delivery)."
+def delivery_subject(title: str, channel: NotificationChannel, reason: str | None) -> str:
+    """An email is only queued when the entry is written; a letter by post is recorded as mailed at once."""
+    if channel is NotificationChannel.MAIL:
+        verb = "Resent by mail" if reason else "Sent by mail"
+    else:
+        verb = "Email queued again" if reason else "Email queued"
+    return f"{verb}: {title}" + (f" ({reason})" if reason else "")
+
+
+def delivery_text(channel: NotificationChannel, recipient: str) -> str:
+    if channel is NotificationChannel.MAIL:
+        return f"By mail to {recipient}."
+    return f"Queued for email to {recipient}. {SEE_NOTIFICATION}"
 
 
 def _clip(text: str) -> str:

@@ -107,29 +107,29 @@ async def update_contact_info(scope: RequestScope, request: ContactChangeRequest
     changes = _readable(changed, old_address, customer)
     agent = await viewer_user(scope)
     ticket = await _open_ticket(scope, customer, request.support_channel, requester, changes, verdict, name, agent)
-    notification, security = await _tell_customer(scope, customer, old_email if "email" in changed else None, agent)
+    replaced_email = old_email if "email" in changed else None
     note = NewNote(
         customer_id=customer.id, kind=CommLogKind.NOTE, disposition=await _disposition(scope), subject=NOTE_SUBJECT,
         contact_name=name, relationship=verdict.relationship, is_account_holder=verdict.is_account_holder,
-        reason=reason, resolution=messages.note_resolution(
-            changes, ticket_number(ticket.id), notification.recipient if notification else None,
-            security.recipient if security else None),
+        reason=reason, resolution=messages.note_resolution(changes, ticket_number(ticket.id), customer.email,
+                                                           replaced_email),
     )
     entry, findings = await add_note(scope, note)
+    notification, security = await _tell_customer(scope, customer, replaced_email, agent, entry)
     return ContactChange(customer, ticket, entry, findings, notification, security)
 
 
-async def _tell_customer(scope: RequestScope, customer: Customer, replaced_email: str | None, agent: User
-                         ) -> tuple[Notification | None, Notification | None]:
+async def _tell_customer(scope: RequestScope, customer: Customer, replaced_email: str | None, agent: User,
+                         note: CommLogEntry) -> tuple[Notification | None, Notification | None]:
     """ "We're working on your request" to the email on file (now the new one), and a security notice to the
-    email it replaced, if any."""
+    email it replaced, if any; both recorded by the note."""
     working = security = None
     if customer.email:
         working = await queue_email(scope, customer, customer.email, messages.WORKING_SUBJECT,
-                                    messages.working_email(customer.name, agent.name))
+                                    messages.working_email(customer.name, agent.name), note)
     if replaced_email:
         notice = messages.security_email(customer.name, replaced_email, customer.email or "", agent.name)
-        security = await queue_email(scope, customer, replaced_email, messages.SECURITY_SUBJECT, notice)
+        security = await queue_email(scope, customer, replaced_email, messages.SECURITY_SUBJECT, notice, note)
     return working, security
 
 

@@ -4,6 +4,8 @@ and the emails to the customer (seed 004's templates). Pure text; nothing here t
 from collections.abc import Mapping
 from typing import Any
 
+from resolvers.commlog.letters import SEE_NOTIFICATION
+
 # How each changed field is named in notes, tickets and emails.
 LABELS = {"email": "Email", "phone": "Phone number", "billing_address": "Billing address"}
 NOTHING = "(none)"
@@ -55,13 +57,21 @@ def ticket_description(*, customer_name: str, customer_number: str, service_addr
 
 def note_resolution(changes: Mapping[str, Mapping[str, Any]], ticket_number: str, notified: str | None,
                     warned: str | None = None) -> str:
-    """The note's resolution (seed 003): every change from-to, the ticket, and what the customer was told."""
-    told = (f"Sent the customer an email to {notified} saying the request is being worked on."
+    """The note's resolution (seed 003): every change from-to, the ticket, and the emails queued to the customer.
+    Queued, not sent: the note is written before the outbox delivers, and is never edited after."""
+    told = (f"Queued an email to {notified} saying the request is being worked on."
             if notified else "No email on file, so the customer was not emailed.")
     if warned:
-        told += f" Sent a security notice of the change to the previous email {warned}."
+        told += f" Queued a security notice of the change to the previous email {warned}."
+    if notified or warned:
+        told += f" {SEE_NOTIFICATION}"
     return (". ".join(change_lines(changes)) + f". Opened ticket {ticket_number} in the Account Servicing queue "
             f"to update the system of record. {told}")
+
+
+def done_queued(recipient: str) -> str:
+    """What a closed contact change's log entry says of the email telling the customer it is done."""
+    return f"Queued an email to {recipient} saying the update is complete. {SEE_NOTIFICATION}"
 
 
 def working_email(customer_name: str, agent_name: str) -> str:

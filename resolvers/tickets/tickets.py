@@ -22,7 +22,7 @@ from db.enums import (
     TicketResolution,
     TicketStatus,
 )
-from db.models import Customer, Notification, Ticket, User
+from db.models import CommLogEntry, Customer, Notification, Ticket, User
 from resolvers import audit
 from resolvers.admin.commands import viewer_user
 from resolvers.commlog.entries import append_entry
@@ -167,30 +167,34 @@ async def close_ticket(scope: RequestScope, ticket_id: int, closing: Closing) ->
     ticket.platform_area = closing.platform_area or AREA_OF.get(ticket.request_type, PlatformArea.OTHER)
     ticket.closed_by, ticket.closed_at, ticket.updated_at = scope.viewer.user_id, now, now
     await audit.record(scope, "ticket.close", "Ticket", ticket.id, audit.diff(before, _state(ticket)))
-    notification = await _tell_customer_done(scope, ticket)
-    told = f" Customer notified by email to {notification.recipient}." if notification else ""
-    await _log(scope, ticket, f"Ticket {ticket_number(ticket.id)} closed: {_label(ticket.resolution)}",
-               f"{ticket.summary}.{told}" + (f"\nNote: {note}" if note else ""))
+    customer = await _to_tell_done(scope, ticket)
+    told = f" {messages.done_queued(customer.email)}" if customer else ""
+    entry = await _log(scope, ticket, f"Ticket {ticket_number(ticket.id)} closed: {_label(ticket.resolution)}",
+                       f"{ticket.summary}.{told}" + (f"\nNote: {note}" if note else ""))
+    notification = None
+    if customer is not None:
+        body = messages.done_email(customer.name, ticket.details.get("changes", {}), (await viewer_user(scope)).name)
+        notification = await queue_email(scope, customer, customer.email, messages.DONE_SUBJECT, body, entry)
     await scope.db.flush()
     return Closed(ticket, notification)
 
 
-async def _tell_customer_done(scope: RequestScope, ticket: Ticket) -> Notification | None:
+async def _to_tell_done(scope: RequestScope, ticket: Ticket) -> Customer | None:
+    """The customer to email that a contact change is done: only a DONE contact change, only with an address."""
     if ticket.kind is not TicketKind.CONTACT_CHANGE or ticket.resolution is not TicketResolution.DONE:
         return None
     customer = await get_customer(scope, ticket.customer_id) if ticket.customer_id else None
-    if customer is None or not customer.email:
-        return None
-    body = messages.done_email(customer.name, ticket.details.get("changes", {}), (await viewer_user(scope)).name)
-    return await queue_email(scope, customer, customer.email, messages.DONE_SUBJECT, body)
+    return customer if customer is not None and customer.email else None
 
 
-async def queue_email(scope: RequestScope, customer: Customer, recipient: str, subject: str, body: str) -> Notification:
-    """An email to the customer, QUEUED for the outbox (resolvers/commlog/outbox.py) to deliver."""
+async def queue_email(scope: RequestScope, customer: Customer, recipient: str, subject: str, body: str,
+                      entry: CommLogEntry | None) -> Notification:
+    """An email to the customer, QUEUED for the outbox (resolvers/commlog/outbox.py), tied to the log entry
+    that records it (None only for a ticket without a customer, which has no log)."""
     notification = Notification(
         client_id=scope.tenant_id, customer_id=customer.id, channel=NotificationChannel.EMAIL, recipient=recipient,
         subject=subject, body_text=body, status=NotificationStatus.QUEUED, attempts=0,
-        created_by=scope.viewer.user_id,
+        created_by=scope.viewer.user_id, comm_log_entry_id=entry.id if entry else None,
     )
     scope.db.add(notification)
     await scope.db.flush()
@@ -231,9 +235,9 @@ def _label(value: Any) -> str:
     return str(getattr(value, "value", value)).replace("_", " ").title()
 
 
-async def _log(scope: RequestScope, ticket: Ticket, subject: str, body: str) -> None:
+async def _log(scope: RequestScope, ticket: Ticket, subject: str, body: str) -> CommLogEntry | None:
     """A SYSTEM entry on the customer's log; a ticket without a customer has no log to write to."""
     if ticket.customer_id is None:
-        return
+        return None
     clipped = subject if len(subject) <= SUBJECT_CHARS else subject[: SUBJECT_CHARS - 1] + "…"
-    await append_entry(scope, customer_id=ticket.customer_id, kind=CommLogKind.SYSTEM, subject=clipped, body=body)
+    return await append_entry(scope, customer_id=ticket.customer_id, kind=CommLogKind.SYSTEM, subject=clipped, body=body)

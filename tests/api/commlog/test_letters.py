@@ -102,8 +102,8 @@ class TestSendLetter:
             "subject": document["title"], "status": "QUEUED", "transport": None, "attempts": 0, "reason": None,
             "sentAt": None, "createdBy": {"email": tenant.agent.email},
         }
-        assert entry["kind"] == "LETTER" and entry["subject"] == f"Sent: {document['title']}"
-        assert "morgan@mail.example" in entry["body"]
+        assert entry["kind"] == "LETTER" and entry["subject"] == f"Email queued: {document['title']}"
+        assert entry["body"].startswith("Queued for email to morgan@mail.example.")
         content, text = await pdf_text(database, document["id"])
         assert content.startswith(b"%PDF") and document["sizeBytes"] == len(content)
         assert "Morgan Lettersen" in text and "10443720000077777" in text and "10.9¢ per kWh" in text
@@ -266,7 +266,7 @@ class TestResendLetter:
         assert payload["notification"]["reason"] == "Customer says it never arrived"
         assert [(n["channel"], n["reason"]) for n in payload["document"]["notifications"]] == [
             ("EMAIL", None), ("MAIL", "Customer says it never arrived")]
-        assert payload["entry"]["subject"] == f"Resent: {title} (Customer says it never arrived)"
+        assert payload["entry"]["subject"] == f"Resent by mail: {title} (Customer says it never arrived)"
         assert payload["entry"]["kind"] == "LETTER"
         assert await written(database, customer.id) == {"documents": 1, "notifications": 2, "entries": 2}
 

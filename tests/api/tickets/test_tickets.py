@@ -160,7 +160,7 @@ class TestContactChangeClosing:
         assert "- Email changed from old@mail.example to dana@mail.example" in body
         assert "- Phone number changed from (none) to +12155550100" in body and tenant.lead.name in body
         log = await log_of(api, tenant.agent, customer)
-        assert log[0]["kind"] == "SYSTEM" and "Customer notified by email to dana@mail.example" in log[0]["body"]
+        assert log[0]["kind"] == "SYSTEM" and "Queued an email to dana@mail.example" in log[0]["body"]
 
     async def test_closing_otherwise_tells_nobody(self, api, session, tenant, customer):
         ticket = await make_ticket(session, tenant.client.id, customer=customer, kind=TicketKind.CONTACT_CHANGE)
