@@ -14,7 +14,12 @@ from tests.factories.accounts import make_account
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 from tests.factories.tickets import make_ticket
-from tests.resolvers.commlog.test_outbox import FAR_FUTURE, add_templates, drain
+from tests.resolvers.commlog.test_outbox import (  # noqa: F401 - customer is a fixture, used by name
+    FAR_FUTURE,
+    add_templates,
+    customer,
+    drain,
+)
 
 # A claim of delivery: "SENT" in capitals names a status the entry points at, and is allowed.
 CLAIM = re.compile(r"\b(Sent|sent|notified|emailed|delivered|Delivered)\b")
@@ -86,15 +91,6 @@ class FailingTransport:
         raise ConnectionRefusedError("mail server down")
 
 
-@pytest.fixture
-async def customer(session, tenant):
-    await add_templates(session, tenant.client.id)
-    row = await make_customer(session, tenant, "Casey Mailwood", email="casey@mail.example")
-    await make_account(session, row)
-    await session.commit()
-    return row
-
-
 async def latest_entry(api, user, customer) -> dict:
     log = (await api.run(LATEST_ENTRY, {"id": gid("Customer", customer.id)}, user=user))["node"]["communicationLog"]
     return (await api.run(ENTRY, {"id": log["edges"][0]["node"]["id"]}, user=user))["node"]
@@ -107,7 +103,7 @@ def words(entry: dict) -> str:
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.__name__)
 @pytest.mark.parametrize("outcome", ["SENT", "FAILED"])
 async def test_the_log_says_queued_and_the_notification_tells_what_happened(
-    api, database, session, tenant, customer, action, outcome, tmp_path,
+    api, database, session, tenant, customer, action, outcome, tmp_path,  # noqa: F811
 ):
     # given an empty outbox
     writer = make_write_sessionmaker(database.engine)
