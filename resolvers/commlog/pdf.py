@@ -70,7 +70,7 @@ def printable(rendered: RenderedPdf, field: list[str] | None = None) -> bytes:
 
 def html_to_pdf(markup: str, title: str, author: str) -> RenderedPdf:
     """Lay HTML out with fpdf2; images are refused (no file or network reads)."""
-    markup = unicodedata.normalize("NFC", markup)
+    title, markup = _nfc(title), _nfc(markup)
     pdf = _document(title, author, FACES)  # the HTML may set any text bold, oblique or both
     try:
         pdf.write_html(markup, font_family=FAMILY, image_map=_refuse_image, li_prefix_color=(0, 0, 0),
