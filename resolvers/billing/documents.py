@@ -11,13 +11,13 @@ from db.enums import LetterKind, NotificationChannel
 from db.models import Customer, Document, Invoice, InvoiceLine
 from resolvers import audit
 from resolvers.billing.ar_history import HistoryRow, Window, full_history
-from resolvers.billing.errors import BillingErrorCode
 from resolvers.billing.postings import customer_or_not_found, lock_invoice
 from resolvers.commlog.letters import Delivery, deliver, recipient_of
 from resolvers.commlog.pdf import Column, RenderedPdf, printable, table_pdf
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError
 from resolvers.permissions import Action, ensure_allowed
+from resolvers.rules.billing_periods import PeriodErrorCode
 from resolvers.rules.money import format_cents
 from resolvers.scope import tenant_scoped
 
@@ -92,7 +92,7 @@ async def email_invoice(scope: RequestScope, invoice_id: int) -> Delivery:
 async def email_ar_history(scope: RequestScope, customer_id: int, start: date | None, end: date | None) -> Delivery:
     ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
     if start is not None and end is not None and end < start:
-        raise UserInputError(BillingErrorCode.INVALID_BILLING_PERIOD,
+        raise UserInputError(PeriodErrorCode.INVALID_BILLING_PERIOD,
                              f"The history would end ({end}) before it starts ({start}).", ["input", "end"])
     customer = await customer_or_not_found(scope, customer_id)
     recipient = recipient_of(customer, NotificationChannel.EMAIL, ["input", "customerId"])
