@@ -3,6 +3,7 @@
 from db.models.accounts import (
     Enrollment,
     EnrollmentStatusChange,
+    LdcNumberRule,
     Market,
     MarketTransaction,
     RatePlan,
@@ -34,7 +35,7 @@ from db.models.commlog import (
     LetterTemplate,
     Notification,
 )
-from db.models.customers import Customer, CustomerNameToken
+from db.models.customers import Customer, CustomerImportJob, CustomerImportRow, CustomerNameToken
 from db.models.tickets import AuthorizedContact, Ticket
 
 __all__ = [
@@ -63,7 +64,10 @@ __all__ = [
     "Client",
     "IdentityProvider",
     "Customer",
+    "CustomerImportJob",
+    "CustomerImportRow",
     "CustomerNameToken",
+    "LdcNumberRule",
     "Enrollment",
     "EnrollmentStatusChange",
     "Market",

@@ -17,6 +17,7 @@ from db.base import (
     UtcDateTime,
 )
 from db.enums import (
+    CheckDigit,
     EnrollmentStatus,
     MarketDirection,
     MarketTransactionStatus,
@@ -49,6 +50,19 @@ class Utility(Base):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     market_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("markets.id"), index=True)
+
+
+class LdcNumberRule(Base):
+    """How a utility's LDC account numbers look (shared reference data); a utility without one takes any
+    number of 1-40 letters and digits."""
+
+    __tablename__ = "ldc_number_rules"
+
+    utility_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("utilities.id"), primary_key=True)
+    lengths: Mapped[list[int]] = mapped_column(JSON)  # allowed lengths, e.g. [17, 22] for Texas ESI IDs
+    digits_only: Mapped[bool] = mapped_column(default=True)
+    prefix: Mapped[str | None] = mapped_column(String(20))
+    check_digit: Mapped[CheckDigit] = mapped_column(_enum(CheckDigit), default=CheckDigit.NONE)
 
 
 class RatePlan(TenantScoped, Base):
