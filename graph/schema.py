@@ -12,6 +12,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
+from graph.accounts.enrollment_mutations import EnrollmentMutations
 from graph.accounts.mutations import AccountMutations
 from graph.accounts.queries import AccountQueries
 from graph.admin.mutations import AdminMutations
@@ -50,7 +51,7 @@ class Query(NodeQueries, AdminQueries, CustomerQueries, AccountQueries, CommlogQ
 
 @strawberry.type(description="Write operations. Each takes one `input` and returns a payload with `userErrors`.")
 class Mutation(CustomerMutations, AdminMutations, UserMutations, CommlogMutations, BulkNoteMutations, LetterMutations, AccountMutations,
-               BillingMutations, TicketMutations, CustomerSettingsMutations):
+               BillingMutations, TicketMutations, CustomerSettingsMutations, EnrollmentMutations):
     pass
 
 

@@ -40,6 +40,8 @@ class Action(enum.StrEnum):
     VIEW_USERS = "VIEW_USERS"
     MANAGE_USERS = "MANAGE_USERS"
     CONFIGURE_SIGN_IN = "CONFIGURE_SIGN_IN"
+    ENROLL_CUSTOMER = "ENROLL_CUSTOMER"
+    IMPORT_CUSTOMERS = "IMPORT_CUSTOMERS"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -77,6 +79,10 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.VIEW_USERS: Role.TEAM_LEAD,
     Action.MANAGE_USERS: Role.ADMIN,
     Action.CONFIGURE_SIGN_IN: Role.ADMIN,
+    # a sales channel enrolls with a team lead's (or admin's) token; agents serve existing customers
+    Action.ENROLL_CUSTOMER: Role.TEAM_LEAD,
+    # loading a book of customers replaces what the client knew about them: the client's admin
+    Action.IMPORT_CUSTOMERS: Role.ADMIN,
 }
 
 

@@ -15,6 +15,7 @@ from db.enums import (
     ReadType,
 )
 from db.models import Customer, Enrollment, Market, MarketTransaction, RatePlan, UsagePeriod, Utility, UtilityAccount
+from db.ldc_rules import missing_rule_inserts
 from db.search_keys import address_key
 
 MARKETS = {"TX": ["ONCOR", "CENTERPOINT"], "PA": ["PECO", "PPL"], "OH": ["AEPOH"], "IL": ["COMED"]}
@@ -31,6 +32,8 @@ async def ensure_reference_data(session: AsyncSession) -> None:
         await session.flush()
         session.add_all(Utility(code=u, name=f"Utility {u}", market_id=market.id) for u in utilities)
     await session.flush()
+    for statement in missing_rule_inserts():
+        await session.execute(statement)
 
 
 async def market_id(session: AsyncSession, code: str) -> int:

@@ -1,0 +1,55 @@
+"""Inputs of enrollCustomer and enrollUtilityAccount."""
+
+from datetime import date
+
+import strawberry
+
+from graph.commlog.letter_types import NotificationChannel
+from graph.customers.enums import CustomerKind
+from graph.customers.inputs import CMID, AddressInput
+
+KEY = ("A client-made key (e.g. a UUID, at most 100 characters): a retry with the same key and the same input returns "
+       "the first enrollment and writes nothing more; the same key with other input is an error. Kept at least 24 hours.")
+WELCOME_KIT = ("Send the WELCOME_KIT letter by this channel (EMAIL needs the customer's email, MAIL a billing address); "
+               "omit to send none.")
+
+
+@strawberry.input(description="A service point to enroll: it starts PENDING, with an 814 enrollment request to its utility.")
+class EnrollmentAccountInput:
+    ldc_account_number: str = strawberry.field(
+        description="The utility's account number (ESI ID in Texas), checked against the utility's rule: length, "
+        "digits, prefix and check digit. Spaces and dashes between digit groups are dropped."
+    )
+    utility: str = strawberry.field(description="Utility code, e.g. ONCOR (see `utilities`).")
+    market: str | None = strawberry.field(default=None, description="Market code, e.g. TX; when given it must be the utility's.")
+    service_address: AddressInput = strawberry.field(description="The premise: street line, city, state and ZIP required.")
+    rate_plan: str | None = strawberry.field(
+        default=None, description="Code of the client's rate plan sold in the utility's market (see `ratePlans`)."
+    )
+    requested_start_date: date = strawberry.field(description="When supply should start: today (UTC) or later.")
+    meter_number: str | None = strawberry.field(default=None, description="Meter number, if known (40 characters).")
+
+
+@strawberry.input(description="A new customer and the utility accounts to enroll for it.")
+class EnrollCustomerInput:
+    name: str = strawberry.field(description="The account holder's name.")
+    kind: CustomerKind = strawberry.field(  # type: ignore[valid-type]
+        default=CustomerKind.RESIDENTIAL, description="Residential or commercial."
+    )
+    email: str | None = strawberry.field(default=None, description="Email; validated and normalized.")
+    phone: str | None = strawberry.field(default=None, description="Phone; validated, stored as E.164.")
+    billing_address: AddressInput | None = strawberry.field(default=None, description="Where bills and letters go.")
+    language: str = strawberry.field(default="en", description="Preferred language code, e.g. en or es.")
+    accounts: list[EnrollmentAccountInput] = strawberry.field(description="1-50 utility accounts.")
+    welcome_kit: NotificationChannel | None = strawberry.field(default=None, description=WELCOME_KIT)  # type: ignore[valid-type]
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY)
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+
+
+@strawberry.input(description="One more utility account to enroll for an existing customer.")
+class EnrollUtilityAccountInput:
+    customer_id: strawberry.ID = strawberry.field(description="The customer (not a master).")
+    account: EnrollmentAccountInput = strawberry.field(description="The account to enroll.")
+    welcome_kit: NotificationChannel | None = strawberry.field(default=None, description=WELCOME_KIT)  # type: ignore[valid-type]
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY)
+    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
