@@ -11,6 +11,7 @@ from graph.admin import cli as admin_cli
 from graph.billing import cli as billing_cli
 from graph.commlog import bulk_cli
 from graph.core.scalars import iso_day
+from graph.customers import import_cli
 from graph.demo_billing import bill_demo
 from graph.logs import logging_config
 from graph.settings import Settings
@@ -49,6 +50,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--output", type=Path, default=None, help="file to write (default: print to stdout)")
     export.set_defaults(run=export_command)
     bulk_cli.add_parser(commands)
+    import_cli.add_parser(commands)
     billing_cli.add_parser(commands)
     admin_cli.add_parsers(commands)
     return p
