@@ -28,6 +28,7 @@ from graph.broker import Broker
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
 from graph.commlog import bulk_files
 from graph.commlog.document_files import ROUTE_PATH as DOCUMENT_PATH
+from graph.customers import import_files
 from graph.commlog.document_files import download_document
 from graph.core.plain_fields import read_plain_fields_directly
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
@@ -102,6 +103,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         WebSocketRoute("/graphql", graphql),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *bulk_files.ROUTES,
+        *import_files.ROUTES,
         *billing_files.ROUTES,
         Route(DOCUMENT_PATH, download_document, methods=["GET"]),
     ]

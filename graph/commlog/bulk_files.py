@@ -39,20 +39,20 @@ async def bulk_note_job_csv(request: Request) -> Response:
 
 async def csv_chunks(sessionmaker: async_sessionmaker[AsyncSession], scope: RequestScope, job_id: int) -> AsyncIterator[str]:
     """The header, then one chunk of rows per page of results, in list order (keyset on id)."""
-    yield _csv([HEADER])
+    yield csv_text([HEADER])
     after = 0
     async with sessionmaker() as session:
         while rows := await bulk_batches.csv_rows(scope.with_session(session), job_id, after, PAGE_ROWS):
             after = rows[-1][0]
-            yield _csv([(line, _cell(number), outcome.value, status.value if status else "", _cell(detail), customer or "")
+            yield csv_text([(line, cell(number), outcome.value, status.value if status else "", cell(detail), customer or "")
                         for _id, line, number, outcome, status, detail, customer in rows])
 
 
-def _cell(text: str | None) -> str:
+def cell(text: str | None) -> str:
     return "'" + text if text and text.startswith(FORMULA_STARTS) else text or ""
 
 
-def _csv(rows: list[tuple]) -> str:
+def csv_text(rows: list[tuple]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()

@@ -78,10 +78,33 @@ async def run_mutation(
                 fields = await action(context.scope.with_session(session))
             committed = events.pending(session)
     except UserInputError as error:
-        extra = on_error(error) if on_error else {}
-        return payload(**extra, user_errors=[UserError.from_exception(error)], client_mutation_id=client_mutation_id)
+        return failed(payload, error, client_mutation_id, on_error)
     context.loaders.clear()  # what this request loaded before the mutation may be stale now
     context.publish(committed)
+    return payload(**fields, user_errors=[], client_mutation_id=client_mutation_id)
+
+
+def failed(payload: Callable[..., P], error: UserInputError, client_mutation_id: str | None,
+           on_error: Callable[[UserInputError], dict[str, Any]] | None = None) -> P:
+    """The payload of a mutation that failed with `error`: its userErrors, and what `on_error` adds."""
+    extra = on_error(error) if on_error else {}
+    return payload(**extra, user_errors=[UserError.from_exception(error)], client_mutation_id=client_mutation_id)
+
+
+async def run_job_mutation(
+    info: strawberry.Info,
+    payload: Callable[..., P],
+    action: Callable[[RequestScope, Any], Awaitable[dict[str, Any]]],
+    client_mutation_id: str | None,
+) -> P:
+    """`run_mutation` for a job that opens its own transactions (a customer import commits in batches on
+    SQLite): `action` gets the scope and the write sessionmaker; a UserInputError becomes userErrors as above."""
+    context = info.context
+    try:
+        fields = await action(context.scope, context.write_sessionmaker)
+    except UserInputError as error:
+        return failed(payload, error, client_mutation_id)
+    context.loaders.clear()
     return payload(**fields, user_errors=[], client_mutation_id=client_mutation_id)
 
 
