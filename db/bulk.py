@@ -8,8 +8,12 @@ The customer import stages its rows through here and the demo seeder writes ever
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, Boolean, Integer, String, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+
+# Values both drivers take as they are (a StrEnum is a str): their processors would only cost time.
+_NATIVE = (String, Integer, Boolean)
 
 
 async def copy_rows(db: AsyncSession | AsyncConnection, table: Table, columns: Sequence[str],
@@ -22,7 +26,8 @@ async def copy_rows(db: AsyncSession | AsyncConnection, table: Table, columns: S
     conn = await db.connection() if isinstance(db, AsyncSession) else db
     await conn.exec_driver_sql("SELECT 1")  # the transaction begins now, before the driver is used directly
     dialect = conn.dialect
-    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
+    processors = [None if isinstance(table.c[name].type, _NATIVE) else table.c[name].type.bind_processor(dialect)
+                  for name in columns]
     converted = list(_converted(rows, processors)) if any(processors) else rows
     driver = (await conn.get_raw_connection()).driver_connection
     names = ", ".join(columns)

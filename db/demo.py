@@ -1,6 +1,6 @@
 """Deterministic demo and benchmark data: three clients, reference data, customers at any scale.
 
-Rows are generated in chunks and written with Core `insert()` executemany (never the unit of
+Rows are generated in chunks and written with the driver's own executemany (`db.bulk`, never the unit of
 work), with explicit primary keys so children can be generated without reading ids back.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db.bulk import copy_dicts
 from db.demo_accounts import add_account_history
 from db.demo_letters import seed_letter_templates
 from db.demo_settings import seed_demo_settings
@@ -43,6 +44,7 @@ from db.models import (
     Utility,
     UtilityAccount,
 )
+from db.ldc_rules import missing_rule_inserts
 from db.search_keys import address_key, name_key, name_tokens
 
 CLIENTS = [("lumen", "Lumen Energy"), ("keystone", "Keystone Power"), ("prairie", "Prairie Electric")]
@@ -148,8 +150,8 @@ async def seed(engine: AsyncEngine, customers: int = DEMO_CUSTOMERS, *, seed: in
             for batch in _customer_batches(client_id, count, ids, reference, rng):
                 for model in (Customer, CustomerNameToken, UtilityAccount, Enrollment, CommLogEntry, MarketTransaction,
                               EnrollmentStatusChange, UsagePeriod):
-                    if batch.rows.get(model):
-                        await conn.execute(insert(model), batch.rows[model])
+                    if batch.rows.get(model):  # the driver's executemany (COPY on PostgreSQL), as the import stages
+                        await copy_dicts(conn, model.__table__, batch.rows[model])
                 if progress:
                     progress(len(batch.rows.get(Customer, [])))
             await seed_demo_tickets(conn, client_id, TODAY)
@@ -183,6 +185,8 @@ async def _reference_data(conn, ids: Ids) -> Reference:
                                                       "market_id": markets[code]}])
         utilities[code] = [(known[u], u) for u, _ in utils]
     await _rates(conn, markets, known)
+    for statement in missing_rule_inserts():
+        await conn.execute(statement)
     return Reference(markets, utilities, {})
 
 

@@ -5,6 +5,8 @@ import asyncio
 import os
 import sys
 from datetime import timedelta
+import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from graph.admin import cli as admin_cli
@@ -120,7 +122,11 @@ def seed_command(args: argparse.Namespace) -> None:
         task = progress.add_task("customers", total=args.customers)
         engine = make_engine(settings.database_url)
         await migrate(engine)
+        started = time.perf_counter()
         await demo.seed(engine, args.customers, seed=args.seed, progress=lambda n: progress.advance(task, n))
+        seconds = time.perf_counter() - started
+        progress.console.print(f"csrgraph: {args.customers:,} customers in {seconds:,.1f} s "
+                               f"({args.customers / seconds:,.0f} customers/s); billing them now")
         await bill_demo(engine, args.customers)
         await _analyze(engine)
         await engine.dispose()

@@ -141,10 +141,7 @@ def _distinct(pairs: Sequence[tuple[Any, Any]]) -> Any:
 async def changed_rows(scope: RequestScope, batch: Batch, columns: frozenset[str]) -> list[Any]:
     """Rows whose existing account, or (on its customer's first row) existing customer, differs from the
     file in a column the file has; with both sides of every compared field."""
-    other = aliased(R)
-    first_line = select(func.min(other.line)).where(
-        batch.of(other), other.customer_number == R.customer_number, other.outcome.in_([CREATED, UPDATED]) | other.outcome.is_(None)
-    ).scalar_subquery()
+    first_line = _first_line(batch.job_id, [CREATED, None])
     customer_fields = [f for f in CUSTOMER_FIELDS if f in columns]
     account_fields = [f for f in ACCOUNT_FIELDS if FIELD_COLUMN.get(f, f) in columns]
     customer_differs = _distinct([(getattr(R, f), getattr(Customer, f)) for f in customer_fields])
@@ -189,10 +186,8 @@ async def write_new(scope: RequestScope, batch: Batch, job_id: int, user_id: int
     status change: a handful of INSERT ... SELECT statements. Returns how many customers were created."""
     client = literal(tenant_id_of(scope), Integer)
     stamp = literal(now, UtcDateTime())
-    firsts = (select(R.customer_number, func.min(R.line).label("line"))
-              .where(batch.of(R), R.outcome == CREATED, R.customer_id.is_(None)).group_by(R.customer_number).subquery())
-    first_rows = select().select_from(R).join(firsts, and_(R.job_id == job_id, R.customer_number == firsts.c.customer_number,
-                                                           R.line == firsts.c.line))
+    first_rows = select().select_from(R).where(batch.of(R), R.outcome == CREATED, R.customer_id.is_(None),
+                                R.line == _first_line(job_id, [CREATED]))
     address = case((R.billing_key.is_(None), _service_keys(scope, batch)),
                    else_=R.billing_key + literal(" | ") + _service_keys(scope, batch))
     columns = {"client_id": client, "number": R.customer_number, **{f: getattr(R, f) for f in CUSTOMER_FIELDS},
@@ -232,8 +227,22 @@ def _service_keys(scope: RequestScope, batch: Batch) -> Any:
         joined = func.string_agg(other.service_key, aggregate_order_by(literal_column("' | '"), other.line))
     else:  # the index on (job, customer number, line) gives SQLite the rows in line order
         joined = func.group_concat(other.service_key, literal(" | "))
-    return (select(joined).where(batch.of(other), other.customer_number == R.customer_number, other.outcome == CREATED)
-            .scalar_subquery())
+    return (select(joined).where(other.job_id == batch.job_id, other.customer_number == R.customer_number,
+                                 other.outcome == CREATED).scalar_subquery())
+
+
+def _first_line(job_id: int, outcomes: Sequence[str | None]) -> Any:
+    """The first line of the row's customer among its rows with one of `outcomes` (None: not decided yet).
+
+    Correlated by equality on (job, customer number) only: a range condition here would make SQLite walk
+    every row below the batch's end for each customer."""
+    other = aliased(R)
+    wanted = [o for o in outcomes if o is not None]
+    matches = other.outcome.in_(wanted) if wanted else literal(False)
+    if None in outcomes:
+        matches = matches | other.outcome.is_(None)
+    return (select(func.min(other.line)).where(other.job_id == job_id, other.customer_number == R.customer_number,
+                                               matches).scalar_subquery())
 
 
 def _tokens(scope: RequestScope, first_rows: Any, client: Any) -> Any:
