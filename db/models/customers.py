@@ -113,7 +113,7 @@ class CustomerImportRow(Base):
     customer_number: Mapped[str] = mapped_column(String(40))
     customer_hash: Mapped[str | None] = mapped_column(String(32))  # rows of one customer must agree on it
     name: Mapped[str | None] = mapped_column(String(200))
-    name_key: Mapped[str | None] = mapped_column(String(200))
+    name_key: Mapped[str | None] = mapped_column(Text)
     name_tokens: Mapped[str | None] = mapped_column(Text)  # a JSON array
     kind: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))

@@ -57,7 +57,7 @@ class EnrollmentMutations:
             return {**shown(done), "utility_accounts": [UtilityAccount.from_row(a) for a in done.accounts],
                     "market_transactions": [MarketTransaction.from_row(t) for t in done.transactions]}
 
-        return await run_mutation(info, EnrollCustomerPayload, action, input.client_mutation_id)
+        return await run_mutation(info, EnrollCustomerPayload, action, input)
 
     @strawberry.mutation(
         description="Enroll one more utility account for an existing customer (TEAM_LEAD or ADMIN), as enrollCustomer "
@@ -77,4 +77,4 @@ class EnrollmentMutations:
             return {**shown(done), "utility_account": UtilityAccount.from_row(account),
                     "market_transaction": MarketTransaction.from_row(transaction)}
 
-        return await run_mutation(info, EnrollUtilityAccountPayload, action, input.client_mutation_id)
+        return await run_mutation(info, EnrollUtilityAccountPayload, action, input)

@@ -95,12 +95,15 @@ async def run_job_mutation(
     info: strawberry.Info,
     payload: Callable[..., P],
     action: Callable[[RequestScope, Any], Awaitable[dict[str, Any]]],
-    client_mutation_id: str | None,
+    input: Any,
 ) -> P:
     """`run_mutation` for a job that opens its own transactions (a customer import commits in batches on
-    SQLite): `action` gets the scope and the write sessionmaker; a UserInputError becomes userErrors as above."""
+    SQLite): `action` gets the scope and the write sessionmaker; the input's text is checked and a
+    UserInputError becomes userErrors as above."""
     context = info.context
+    client_mutation_id = input.client_mutation_id
     try:
+        check_input(input, ["input"], info.schema.config.name_converter)
         fields = await action(context.scope, context.write_sessionmaker)
     except UserInputError as error:
         return failed(payload, error, client_mutation_id)

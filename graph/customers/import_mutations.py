@@ -5,9 +5,10 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.file_uploads import Upload
 
+from db.models import CustomerImportJob as JobRow
 from graph.core.errors import CLIENT_MUTATION_ID, INPUT, USER_ERRORS, UserError, run_job_mutation
+from graph.core.text import client_mutation_id_field, text_field
 from graph.customers.import_types import CustomerImportJob
-from graph.customers.inputs import CMID
 from resolvers.context import RequestScope
 from resolvers.customers import imports
 from resolvers.errors import Invalid
@@ -21,12 +22,10 @@ class ImportCustomersInput:
         "customers`, which has no upload limit."
     )
     dry_run: bool = strawberry.field(default=False, description="Check every row and keep the outcomes; write nothing.")
-    idempotency_key: str | None = strawberry.field(
-        default=None,
-        description="A client-made key (at most 100 characters): the same key and file return the finished job, or "
-        "resume it where it stopped (SQLite); the same key with another file is an error.",
-    )
-    client_mutation_id: str | None = strawberry.field(default=None, description=CMID)
+    idempotency_key: str | None = text_field(
+        "A client-made key: the same key and file return the finished job, or resume it where it stopped (SQLite); "
+        "the same key with another file is an error.", JobRow.idempotency_key, default=None)
+    client_mutation_id: str | None = client_mutation_id_field()
 
 
 @strawberry.type(description="Result of importCustomers.")
@@ -55,4 +54,4 @@ class CustomerImportMutations:
             done = await imports.import_customers(scope, sessionmaker, request)
             return {"job": CustomerImportJob.from_row(done.job), "replayed": done.replayed, "resumed": done.resumed}
 
-        return await run_job_mutation(info, ImportCustomersPayload, action, input.client_mutation_id)
+        return await run_job_mutation(info, ImportCustomersPayload, action, input)

@@ -20,6 +20,7 @@ from resolvers.accounts.ldc_rules import UtilityRef
 from resolvers.accounts.premises import STATES, ZIP
 from resolvers.customers.contact import normalize_email, normalize_phone
 from resolvers.errors import UserInputError
+from resolvers.rules.customer_names import NameProblem, name_problem
 from resolvers.rules.ldc_numbers import describe, ldc_problem, normalize_ldc
 
 CUSTOMER_COLUMNS = ("customer_number", "name", "kind", "email", "phone", "billing_line1", "billing_line2",
@@ -107,8 +108,10 @@ def _customer(raw: tuple[str, ...]) -> tuple[Any, ...]:
     number, name, kind, email, phone, line1, line2, city, state, zip_, language = raw
     if not number:
         raise Refused(ImportRefusal.MISSING_CUSTOMER_NUMBER, "The customer number is missing.")
-    if not name:
+    if name_problem(name) is NameProblem.BLANK:
         raise Refused(ImportRefusal.MISSING_NAME, "The customer's name is missing.")
+    if name_problem(name) is NameProblem.NO_LETTER:
+        raise Refused(ImportRefusal.INVALID_VALUE, f"name: {name[:40]!r} has no letter; it names nobody.")
     for column, value in (("customer_number", number), ("name", name), ("billing_line1", line1),
                           ("billing_line2", line2), ("billing_city", city), ("language", language)):
         _fits(column, value)

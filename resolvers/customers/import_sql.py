@@ -102,11 +102,11 @@ async def refuse_across_rows(scope: RequestScope, job_id: int) -> None:
     await _update(scope, update(R).where(open_rows, R.ldc_account_number.in_(twice), R.line > first)
                   .values(**_refuse(ImportRefusal.DUPLICATE_LDC_NUMBER,
                                     literal("The same LDC number is on line ") + cast(first, String) + literal("."))))
-    holder = (tenant_scoped(select(Customer.number + literal(" (") + Customer.name + literal(")")), Customer, scope)
-              .join(UtilityAccount, UtilityAccount.customer_id == Customer.id)
-              .where(UtilityAccount.client_id == Customer.client_id,
-                     UtilityAccount.ldc_account_number == R.ldc_account_number,
-                     Customer.number != R.customer_number).limit(1).scalar_subquery())
+    named = select(Customer.number + literal(" (") + Customer.name + literal(")")).join(
+        UtilityAccount, UtilityAccount.customer_id == Customer.id)
+    holder = (tenant_scoped(tenant_scoped(named, Customer, scope), UtilityAccount, scope)
+              .where(UtilityAccount.ldc_account_number == R.ldc_account_number, Customer.number != R.customer_number)
+              .limit(1).scalar_subquery())
     await _update(scope, update(R).where(open_rows, holder.is_not(None)).values(**_refuse(
         ImportRefusal.LDC_NUMBER_HELD, literal("Customer ") + holder + literal(" holds this LDC number."))))
 

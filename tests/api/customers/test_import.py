@@ -43,6 +43,7 @@ REFUSALS = [
     ({"ldc_account_number": "12345"}, "BAD_LDC_NUMBER"),
     ({"ldc_account_number": ""}, "BAD_LDC_NUMBER"),
     ({"name": "  "}, "MISSING_NAME"),
+    ({"name": "123 !!!"}, "INVALID_VALUE"),
     ({"customer_number": ""}, "MISSING_CUSTOMER_NUMBER"),
     ({"start_date": "2025-06-01", "end_date": "2025-05-31"}, "DATE_ORDER"),
     ({"start_date": "06/01/2025"}, "INVALID_VALUE"),

@@ -1,7 +1,7 @@
 """enrollment and customer import: per-utility LDC number rules (with the known utilities' defaults), import jobs and rows
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-03 14:37:54.556857
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 import db.base
 from db.ldc_rules import missing_rule_inserts
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
@@ -70,7 +70,7 @@ def upgrade() -> None:
     sa.Column('customer_number', sa.String(length=40), nullable=False),
     sa.Column('customer_hash', sa.String(length=32), nullable=True),
     sa.Column('name', sa.String(length=200), nullable=True),
-    sa.Column('name_key', sa.String(length=200), nullable=True),
+    sa.Column('name_key', sa.Text(), nullable=True),
     sa.Column('name_tokens', sa.Text(), nullable=True),
     sa.Column('kind', sa.String(length=20), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
