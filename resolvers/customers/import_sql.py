@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    text,
     Integer,
     String,
     and_,
@@ -109,6 +110,15 @@ async def refuse_across_rows(scope: RequestScope, job_id: int) -> None:
               .limit(1).scalar_subquery())
     await _update(scope, update(R).where(open_rows, holder.is_not(None)).values(**_refuse(
         ImportRefusal.LDC_NUMBER_HELD, literal("Customer ") + holder + literal(" holds this LDC number."))))
+
+
+async def refresh_statistics(scope: RequestScope) -> None:
+    """PostgreSQL plans from statistics, which do not yet know the rows this very transaction added: told the
+    staging table or the customers are tiny, it looks each row up by scanning them all. ANALYZE counts the
+    transaction's own rows. (SQLite looks up by index whatever its statistics say.)"""
+    if _dialect(scope) == "postgresql":
+        for table in (R.__tablename__, Customer.__tablename__, UtilityAccount.__tablename__):
+            await scope.db.execute(text(f"ANALYZE {table}"))
 
 
 async def next_batch(scope: RequestScope, job_id: int, after: str | None, rows: int) -> Batch | None:
