@@ -112,13 +112,13 @@ async def refuse_across_rows(scope: RequestScope, job_id: int) -> None:
         ImportRefusal.LDC_NUMBER_HELD, literal("Customer ") + holder + literal(" holds this LDC number."))))
 
 
-async def refresh_statistics(scope: RequestScope) -> None:
+async def refresh_statistics(scope: RequestScope, *models: Any) -> None:
     """PostgreSQL plans from statistics, which do not yet know the rows this very transaction added: told the
     staging table or the customers are tiny, it looks each row up by scanning them all. ANALYZE counts the
     transaction's own rows. (SQLite looks up by index whatever its statistics say.)"""
     if _dialect(scope) == "postgresql":
-        for table in (R.__tablename__, Customer.__tablename__, UtilityAccount.__tablename__):
-            await scope.db.execute(text(f"ANALYZE {table}"))
+        for model in models or (R, Customer, UtilityAccount):
+            await scope.db.execute(text(f"ANALYZE {model.__tablename__}"))
 
 
 async def next_batch(scope: RequestScope, job_id: int, after: str | None, rows: int) -> Batch | None:
@@ -204,6 +204,7 @@ async def write_new(scope: RequestScope, batch: Batch, job_id: int, user_id: int
                "name_key": R.name_key, "is_master": literal(False), "autopay": literal(False),
                "paperless": literal(False), "address_key": address, "created_at": stamp}
     inserted = await scope.db.execute(insert(Customer).from_select(list(columns), first_rows.add_columns(*columns.values())))
+    await refresh_statistics(scope, Customer)  # the lookups below find the customers just added by index
     await scope.db.execute(insert(CustomerNameToken).from_select(
         ["client_id", "token", "customer_id"], _tokens(scope, first_rows, client)))
     new_customer = tenant_scoped(select(Customer.id), Customer, scope).where(Customer.number == R.customer_number)
@@ -214,6 +215,7 @@ async def write_new(scope: RequestScope, batch: Batch, job_id: int, user_id: int
                "pending_transfer": literal(False), "created_at": stamp}
     created = select(*account.values()).where(batch.of(R), R.outcome == CREATED).order_by(R.line)
     await scope.db.execute(insert(UtilityAccount).from_select(list(account), created))
+    await refresh_statistics(scope, UtilityAccount)
     new_account = tenant_scoped(select(UtilityAccount.id), UtilityAccount, scope).where(
         UtilityAccount.ldc_account_number == R.ldc_account_number)
     await _update(scope, update(R).where(batch.of(R), R.outcome == CREATED)
