@@ -28,6 +28,7 @@ from graph.commlog.mutations import CommlogMutations
 from graph.commlog.queries import CommlogQueries
 from graph.commlog.subscriptions import CommlogSubscriptions
 from graph.core.scalars import SCALARS
+from graph.customers.import_mutations import CustomerImportMutations
 from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
 from graph.core.text_arguments import RefuseInvalidTextArguments
@@ -51,7 +52,8 @@ class Query(NodeQueries, AdminQueries, CustomerQueries, AccountQueries, CommlogQ
 
 @strawberry.type(description="Write operations. Each takes one `input` and returns a payload with `userErrors`.")
 class Mutation(CustomerMutations, AdminMutations, UserMutations, CommlogMutations, BulkNoteMutations, LetterMutations, AccountMutations,
-               BillingMutations, TicketMutations, CustomerSettingsMutations, EnrollmentMutations):
+               BillingMutations, TicketMutations, CustomerSettingsMutations, EnrollmentMutations,
+               CustomerImportMutations):
     pass
 
 
