@@ -2,7 +2,8 @@
 
 The libraries take 0.1-0.3 ms a call, too slow for a million imported rows, so the common shapes take a
 shortcut with the same result: an email's domain is checked (and normalized) by the library once per
-domain, its plain ASCII local part by the RFC's dot-atom grammar; a ten-digit US number's validity is
+domain, its plain ASCII local part by the RFC's dot-atom grammar (the RFC 2142 role names, which the
+library lowercases, and addresses near the length limit go to the library); a ten-digit US number's validity is
 the library's verdict on its first seven digits (the US patterns decide on no more), remembered.
 Anything else goes to the library as before. tests/resolvers/test_contact.py compares both ways.
 """
@@ -12,6 +13,8 @@ from functools import lru_cache
 
 import email_validator
 import phonenumbers
+# The role mailboxes the library lowercases (RFC 2142); a module constant, pinned by tests/resolvers/test_contact.py.
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from resolvers.customers.errors import CustomerErrorCode
 from resolvers.errors import UserInputError
@@ -21,25 +24,31 @@ _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _DOT_ATOM = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*")
 _NANP = re.compile(r"(?:\+?1)?[\s.-]*\(?([2-9]\d{2})\)?[\s.-]*(\d{3})[\s.-]*(\d{4})")
 MAX_LOCAL, MAX_EMAIL = 64, 254
+_ROLE_NAMES = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
 
 
 def normalize_email(value: str, field: list[str]) -> str:
     text = value.strip()
     local, at, domain = text.rpartition("@")
-    if at and len(local) <= MAX_LOCAL and _DOT_ATOM.fullmatch(local):
+    if at and len(local) <= MAX_LOCAL and _DOT_ATOM.fullmatch(local) and local.lower() not in _ROLE_NAMES:
         checked = _domain(domain)
-        if checked is not None and len(local) + 1 + len(checked) <= MAX_EMAIL:
-            return f"{local}@{checked}"
+        # the library measures the address as typed, normalized and with the IDNA ASCII domain, in UTF-8 bytes
+        if checked is not None and all(len(f"{local}@{d}".encode()) <= MAX_EMAIL for d in (domain, *checked)):
+            return f"{local}@{checked[0]}"
     return _library_email(text, field)
 
 
 @lru_cache(maxsize=4096)
-def _domain(domain: str) -> str | None:
-    """The library's normalized domain, or None when it refuses the domain (then it says why, uncached)."""
+def _domain(domain: str) -> tuple[str, str] | None:
+    """The library's normalized and IDNA ASCII domain, or None when it refuses the domain (then it says why,
+    uncached) or reads the address otherwise than as a plain local part and this domain."""
     try:
-        return email_validator.validate_email(f"a@{domain}", check_deliverability=False).domain
+        checked = email_validator.validate_email(f"a@{domain}", check_deliverability=False)
     except email_validator.EmailNotValidError:
         return None
+    if checked.local_part != "a" or checked.display_name is not None:
+        return None
+    return checked.domain, checked.ascii_domain
 
 
 def _library_email(text: str, field: list[str]) -> str:

@@ -4,6 +4,7 @@ import email_validator
 import phonenumbers
 import pytest
 from hypothesis import given, settings
+from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 from hypothesis import strategies as st
 
 from db.search_keys import fold
@@ -37,9 +38,16 @@ def ours(normalize, text: str) -> str | None:
         return None
 
 
-LOCAL = st.from_regex(r"[A-Za-z0-9._%+'!#=-]{1,70}", fullmatch=True)
+# RFC 2142 role mailboxes (the library lowercases them) in any case, beside arbitrary local parts
+ROLE_NAME = st.sampled_from(CASE_INSENSITIVE_MAILBOX_NAMES).flatmap(
+    lambda name: st.tuples(*(st.sampled_from([c.lower(), c.upper()]) for c in name)).map("".join))
+LOCAL = st.from_regex(r"[A-Za-z0-9._%+'!#=-]{1,70}", fullmatch=True) | ROLE_NAME
+# long ones put an address of a short local part near 254 bytes as typed, normalized or in IDNA ASCII
+LONG_LABELS = ".".join(["a" * 60] * 3)
 DOMAIN = st.sampled_from(["mail.example", "Gmail.COM", "x.org", "a-b.co.uk", "-bad.com", "localhost", "b..c",
-                          "xn--bcher-kva.example", "bücher.example", "test", "e.invalid", "1.2.3.4", "[1.2.3.4]"])
+                          "xn--bcher-kva.example", "bücher.example", "test", "e.invalid", "1.2.3.4", "[1.2.3.4]",
+                          f"{LONG_LABELS}.example", f"bücher.{LONG_LABELS}.de", f"xn--bcher-kva.{LONG_LABELS}.de",
+                          f"MAIL.{LONG_LABELS}.example", "mail.example>", "x <y>"])
 
 
 @settings(max_examples=400)
@@ -49,10 +57,29 @@ def test_emails_normalize_as_the_library_does(local, domain):
     assert ours(normalize_email, text) == library_email(text)
 
 
-@pytest.mark.parametrize("text", ["pat@mail.example", " Pat.Doe@Mail.Example ", "a..b@mail.example", "@mail.example",
+@pytest.mark.parametrize("text", ["pat@mail.example", " Pat.Doe@Mail.Example ", "WWW@mail.example",
+                                  "PostMaster@Mail.Example", "Pat <pat@mail.example>", "a..b@mail.example", "@mail.example",
                                   "pat@", "pat", '"quoted name"@mail.example', "josé@mail.example", "x" * 65 + "@a.org"])
 def test_listed_emails_normalize_as_the_library_does(text):
     assert ours(normalize_email, text) == library_email(text)
+
+
+@pytest.mark.parametrize("domain", [f"{LONG_LABELS}.example", f"bücher.{LONG_LABELS}.de",
+                                    f"xn--bcher-kva.{LONG_LABELS}.de", f"MAIL.{LONG_LABELS}.example"])
+def test_addresses_at_the_length_limit_normalize_as_the_library_does(domain):
+    # the library counts UTF-8 bytes of the address as typed, normalized and with the IDNA ASCII domain:
+    # local parts that put each of those forms one byte either side of 254
+    checked = email_validator.validate_email(f"a@{domain}", check_deliverability=False)
+    forms = {domain, checked.domain, checked.ascii_domain}
+    for length in {254 - len(f"@{form}".encode()) + step for form in forms for step in (-1, 0, 1)}:
+        text = f"{'p' * length}@{domain}"
+        assert ours(normalize_email, text) == library_email(text), length
+
+
+def test_the_library_still_lowercases_the_role_names_the_shortcut_leaves_to_it():
+    # the shortcut imports the list from email_validator.rfc_constants; if the library drops or moves it, this says so
+    assert {"www", "postmaster", "abuse"} <= set(CASE_INSENSITIVE_MAILBOX_NAMES)
+    assert library_email("WWW@mail.example") == "www@mail.example"
 
 
 NUMBER = st.integers(min_value=0, max_value=10**10 - 1).map(lambda n: f"{n:010d}")
