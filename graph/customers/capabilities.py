@@ -47,6 +47,8 @@ TASKS: dict[str, Task] = {
     "update_settings": Task(Action.UPDATE_SETTINGS, "Change autopay and paperless (updateCustomerSettings)."),
     "set_dunning_hold": Task(Action.SET_DUNNING_HOLD,
                              "Place or release a dunning hold (placeDunningHold, releaseDunningHold)."),
+    "enroll_utility_account": Task(Action.ENROLL_CUSTOMER,
+                                   "Enroll one more utility account for the customer (enrollUtilityAccount)."),
 }
 
 # Actions that are no task on one customer, so the bar never shows them; each has its own place.
@@ -64,6 +66,7 @@ NOT_ON_ONE_CUSTOMER: frozenset[Action] = frozenset({
     Action.VIEW_USERS,  # the client's users, not its customers
     Action.MANAGE_USERS,  # the client's users, not its customers
     Action.CONFIGURE_SIGN_IN,  # the client's identity provider
+    Action.IMPORT_CUSTOMERS,  # a file of many customers
 })
 
 
