@@ -27,7 +27,7 @@ class EnrollmentAccountInput:
     service_address: AddressInput = strawberry.field(description="The premise: street line, city, state and ZIP required.")
     rate_plan: str | None = text_field("Code of the client's rate plan sold in the utility's market (see `ratePlans`).",
                                        RatePlan.code, default=None)
-    requested_start_date: date = strawberry.field(description="When supply should start: today (UTC) or later.")
+    requested_start_date: date = strawberry.field(description="When supply should start: from today (UTC) to ten years ahead.")
     meter_number: str | None = text_field("Meter number, if known.", UtilityAccount.meter_number, default=None)
 
 

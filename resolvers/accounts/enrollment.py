@@ -29,7 +29,7 @@ from resolvers.customers.queries import get_customer
 from resolvers.customers.search_index import reindex_address, reindex_name
 from resolvers.errors import Invalid, NotFound, UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
-from resolvers.rules.enrollment import SERVED
+from resolvers.rules.enrollment import SERVED, effective_date_is_plausible
 from resolvers.rules.ldc_numbers import describe, ldc_problem, normalize_ldc
 from resolvers.scope import tenant_scoped
 
@@ -232,6 +232,10 @@ async def _checked(scope: RequestScope, new: NewAccount, utilities: dict[str, Ut
                              [*at, "ldcAccountNumber"])
     if new.requested_start_date < today():
         raise UserInputError(AccountErrorCode.START_DATE_IN_PAST, "The requested start date is in the past.",
+                             [*at, "requestedStartDate"])
+    if not effective_date_is_plausible(new.requested_start_date, today()):
+        raise UserInputError(AccountErrorCode.EFFECTIVE_DATE_OUT_OF_RANGE, f"The requested start date "
+                             f"{new.requested_start_date.isoformat()} is more than ten years from today.",
                              [*at, "requestedStartDate"])
     premise = _premise(new, at)
     meter = (new.meter_number or "").strip() or None

@@ -185,6 +185,11 @@ class TestEnrollCustomer:
         ({"ratePlan": "PA-PLAN"}, "RATE_PLAN_NOT_IN_MARKET", "ratePlan"),
         ({"ratePlan": "NO-SUCH"}, "NOT_FOUND", "ratePlan"),
         ({"requestedStartDate": "2020-01-01"}, "START_DATE_IN_PAST", "requestedStartDate"),
+        ({"requestedStartDate": "0001-01-01"}, "START_DATE_IN_PAST", "requestedStartDate"),
+        # its contract and 814 would reach past the calendar: a start is within ten years, as an effective date is
+        ({"requestedStartDate": "9999-12-31"}, "EFFECTIVE_DATE_OUT_OF_RANGE", "requestedStartDate"),
+        ({"requestedStartDate": (today() + timedelta(days=3_654)).isoformat()}, "EFFECTIVE_DATE_OUT_OF_RANGE",
+         "requestedStartDate"),
         ({"serviceAddress": {"line1": "1 A St", "city": "Dallas", "state": "ZZ", "zip": "75001"}}, "INVALID_STATE_CODE",
          "state"),
         ({"serviceAddress": {"line1": " ", "city": "Dallas", "state": "TX", "zip": "75001"}}, "BLANK_SERVICE_ADDRESS",
