@@ -29,6 +29,7 @@ from graph.commlog.queries import CommlogQueries
 from graph.commlog.subscriptions import CommlogSubscriptions
 from graph.core.scalars import SCALARS
 from graph.customers.import_mutations import CustomerImportMutations
+from graph.customers.import_queries import CustomerImportQueries
 from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
 from graph.core.text_arguments import RefuseInvalidTextArguments
@@ -46,7 +47,7 @@ CACHE_SIZE = 1024  # distinct documents kept parsed and validated
 
 @strawberry.type(description="Read operations.")
 class Query(NodeQueries, AdminQueries, CustomerQueries, AccountQueries, CommlogQueries, BulkNoteQueries, LetterQueries,
-            BillingQueries, TicketQueries):
+            BillingQueries, TicketQueries, CustomerImportQueries):
     pass
 
 
