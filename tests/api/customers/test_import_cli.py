@@ -84,7 +84,10 @@ class TestCommand:
 
 
 class TestKilledInTheMiddle:
-    async def test_leaves_whole_customers_and_a_job_that_resumes(self, database, tenant, tmp_path):
+    # run again as the same job (the command's default key, or an upload's key), or as a new one (an upload
+    # sent without a key): everything ends up in once either way
+    @pytest.mark.parametrize("again_with", [(), ("--idempotency-key", "second-load")], ids=["same-key", "new-key"])
+    async def test_leaves_whole_customers_and_a_job_that_resumes(self, database, tenant, tmp_path, again_with):
         # given a book of 200 rows and the command, slowed, in its second batch of customers
         data = book(200)
         path, marker = tmp_path / "book.csv", tmp_path / "marker"
@@ -115,16 +118,26 @@ class TestKilledInTheMiddle:
             assert max(written) == jobs[0].applied_through
             async with database.engine.connect() as conn:
                 assert (await conn.execute(text("PRAGMA integrity_check"))).scalar() == "ok"
-        # when the same command runs again, everything is in, once
-        again = run_cli(database, *command(database, tenant, path))
+        committed = sum(written.values())
+        # when the command runs again, everything is in, once
+        again = run_cli(database, *command(database, tenant, path, *again_with))
         assert again.returncode == 0, again.stderr
-        assert ("(resumed)" in again.stderr) is (database.backend == "sqlite")
+        resumes = database.backend == "sqlite" and not again_with
+        assert ("(resumed)" in again.stderr) is resumes
         assert await accounts_by_customer(database, tenant) == per_file
         async with database.sessionmaker() as s:
-            job = (await s.execute(select(CustomerImportJob).where(CustomerImportJob.client_id == tenant.client.id)
-                                   .execution_options(populate_existing=True))).scalars().one()
-        assert (job.status, job.total, job.created, job.refused) == (ImportJobStatus.DONE, 200, 200, 0)
-        assert job.customers_created == len(per_file)
+            jobs = (await s.execute(select(CustomerImportJob).where(CustomerImportJob.client_id == tenant.client.id)
+                                    .order_by(CustomerImportJob.id).execution_options(populate_existing=True))).scalars().all()
+        job = jobs[-1]
+        if resumes or database.backend == "postgresql":
+            assert len(jobs) == 1
+            assert (job.status, job.total, job.created, job.refused) == (ImportJobStatus.DONE, 200, 200, 0)
+            assert job.customers_created == len(per_file)
+        else:
+            # the interrupted job stays as it was; the new one finds its customers in and writes the rest
+            assert [j.status for j in jobs] == [ImportJobStatus.APPLYING, ImportJobStatus.DONE]
+            assert (job.total, job.created, job.unchanged, job.refused) == (200, 200 - committed, committed, 0)
+            assert job.customers_created == len(per_file) - len(written)
 
 
 @pytest.mark.parametrize("rows", [100_000])
