@@ -1,7 +1,5 @@
 """GET /files/bulk-note-jobs/{id}.csv: a job's results as CSV, streamed a page at a time."""
 
-import csv
-import io
 from collections.abc import AsyncIterator
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,13 +11,10 @@ from graph.auth import request_scope
 from graph.core.files import not_found, path_key
 from resolvers.commlog import bulk_batches
 from resolvers.context import RequestScope
+from resolvers.rules.csv_cells import csv_text, safe_csv_text
 
 HEADER = ("line", "account_number", "outcome", "status", "detail", "customer_number")
 PAGE_ROWS = 5_000  # rows read per statement: 100,000 results never sit in memory at once
-# A cell starting with one of these runs as a formula in a spreadsheet (CSV injection); listed
-# numbers come from clients' files, so such cells get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 
 async def bulk_note_job_csv(request: Request) -> Response:
@@ -39,23 +34,14 @@ async def bulk_note_job_csv(request: Request) -> Response:
 
 async def csv_chunks(sessionmaker: async_sessionmaker[AsyncSession], scope: RequestScope, job_id: int) -> AsyncIterator[str]:
     """The header, then one chunk of rows per page of results, in list order (keyset on id)."""
-    yield _csv([HEADER])
+    yield csv_text([HEADER])
     after = 0
     async with sessionmaker() as session:
         while rows := await bulk_batches.csv_rows(scope.with_session(session), job_id, after, PAGE_ROWS):
             after = rows[-1][0]
-            yield _csv([(line, _cell(number), outcome.value, status.value if status else "", _cell(detail), customer or "")
-                        for _id, line, number, outcome, status, detail, customer in rows])
-
-
-def _cell(text: str | None) -> str:
-    return "'" + text if text and text.startswith(FORMULA_STARTS) else text or ""
-
-
-def _csv(rows: list[tuple]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue()
+            # listed numbers come from clients' files: a cell a spreadsheet would run as a formula is defused
+            yield safe_csv_text([(line, number, outcome.value, status.value if status else "", detail, customer)
+                                 for _id, line, number, outcome, status, detail, customer in rows])
 
 
 ROUTES = [Route("/files/bulk-note-jobs/{id:int}.csv", bulk_note_job_csv, methods=["GET"])]
