@@ -30,6 +30,7 @@ from graph.commlog import bulk_files
 from graph.commlog.document_files import ROUTE_PATH as DOCUMENT_PATH
 from graph.commlog.document_files import download_document
 from graph.core.plain_fields import read_plain_fields_directly
+from graph.exports import ROUTES as EXPORT_ROUTES
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
 from graph.oidc import KeySets
 from graph.request_log import RequestLogMiddleware
@@ -103,6 +104,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *bulk_files.ROUTES,
         *billing_files.ROUTES,
+        *EXPORT_ROUTES,
         Route(DOCUMENT_PATH, download_document, methods=["GET"]),
     ]
     middleware = [

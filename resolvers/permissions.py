@@ -40,6 +40,7 @@ class Action(enum.StrEnum):
     VIEW_USERS = "VIEW_USERS"
     MANAGE_USERS = "MANAGE_USERS"
     CONFIGURE_SIGN_IN = "CONFIGURE_SIGN_IN"
+    EXPORT_DATA = "EXPORT_DATA"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -77,6 +78,8 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.VIEW_USERS: Role.TEAM_LEAD,
     Action.MANAGE_USERS: Role.ADMIN,
     Action.CONFIGURE_SIGN_IN: Role.ADMIN,
+    # whole-client CSV exports (GET /files/exports/*.csv) for reporting tools: every customer's data at once
+    Action.EXPORT_DATA: Role.TEAM_LEAD,
 }
 
 

@@ -60,6 +60,7 @@ class Invoice(TenantScoped, Base):
         Index(None, "client_id", "status", "due_on"),
         Index(None, "utility_account_id", "period_start"),
         Index(None, "customer_id", "created_at", "id"),  # the customer timeline
+        Index(None, "client_id", "customer_id", "due_on"),  # aging.csv: open amounts grouped in customer order
     )
 
     id: Mapped[IntPk]
@@ -210,7 +211,8 @@ class LedgerEntry(TenantScoped, Base):
     """One financial event of a customer, append-only; `amount_cents` > 0 means the customer owes more."""
 
     __tablename__ = "ledger_entries"
-    __table_args__ = (Index(None, "customer_id", "effective_on", "id"), Index(None, "client_id", "customer_id"))
+    __table_args__ = (Index(None, "customer_id", "effective_on", "id"), Index(None, "client_id", "customer_id"),
+                      Index(None, "client_id", "effective_on", "id"))  # the last: ar-ledger.csv, streamed by day
 
     id: Mapped[IntPk]
     customer_id: Mapped[int] = _fk("customers.id")
