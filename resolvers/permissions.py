@@ -41,6 +41,7 @@ class Action(enum.StrEnum):
     MANAGE_USERS = "MANAGE_USERS"
     CONFIGURE_SIGN_IN = "CONFIGURE_SIGN_IN"
     EXPORT_DATA = "EXPORT_DATA"
+    MANAGE_REFERENCE_DATA = "MANAGE_REFERENCE_DATA"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -80,6 +81,8 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.CONFIGURE_SIGN_IN: Role.ADMIN,
     # whole-client CSV exports (GET /files/exports/*.csv) for reporting tools: every customer's data at once
     Action.EXPORT_DATA: Role.TEAM_LEAD,
+    # rate plans and their prices, delivery charges, sales tax: what every invoice of the client is priced with
+    Action.MANAGE_REFERENCE_DATA: Role.ADMIN,
 }
 
 
