@@ -29,6 +29,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="fewer iterations: a smoke run, not numbers to quote")
     p.add_argument("--rebuild", action="store_true", help="rebuild the seeded databases under var/bench/ first")
     p.add_argument("--rows", type=int, default=None, help="import: account rows in the file (default 1,000,000)")
+    p.add_argument("--size", type=int, metavar="N",
+                   help="exports: customers in the exported client (default 1,000,000; --quick 20,000)")
     p.add_argument("--profile", action="store_true", help="nested: where the GraphQL time goes, by package (cProfile)")
     return p
 

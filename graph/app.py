@@ -31,6 +31,7 @@ from graph.commlog.document_files import ROUTE_PATH as DOCUMENT_PATH
 from graph.customers import import_files
 from graph.commlog.document_files import download_document
 from graph.core.plain_fields import read_plain_fields_directly
+from graph.exports import ROUTES as EXPORT_ROUTES
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
 from graph.oidc import KeySets
 from graph.request_log import RequestLogMiddleware
@@ -105,6 +106,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         *bulk_files.ROUTES,
         *import_files.ROUTES,
         *billing_files.ROUTES,
+        *EXPORT_ROUTES,
         Route(DOCUMENT_PATH, download_document, methods=["GET"]),
     ]
     middleware = [

@@ -20,6 +20,8 @@ from graph.admin.queries import AdminQueries
 from graph.admin.user_mutations import UserMutations
 from graph.billing.mutations import BillingMutations
 from graph.billing.queries import BillingQueries
+from graph.billing.rate_mutations import RateMutations
+from graph.billing.rate_queries import RateQueries
 from graph.commlog.bulk_mutations import BulkNoteMutations
 from graph.commlog.bulk_queries import BulkNoteQueries
 from graph.commlog.letter_mutations import LetterMutations
@@ -47,14 +49,14 @@ CACHE_SIZE = 1024  # distinct documents kept parsed and validated
 
 @strawberry.type(description="Read operations.")
 class Query(NodeQueries, AdminQueries, CustomerQueries, AccountQueries, CommlogQueries, BulkNoteQueries, LetterQueries,
-            BillingQueries, TicketQueries, CustomerImportQueries):
+            BillingQueries, RateQueries, TicketQueries, CustomerImportQueries):
     pass
 
 
 @strawberry.type(description="Write operations. Each takes one `input` and returns a payload with `userErrors`.")
-class Mutation(CustomerMutations, AdminMutations, UserMutations, CommlogMutations, BulkNoteMutations, LetterMutations, AccountMutations,
-               BillingMutations, TicketMutations, CustomerSettingsMutations, EnrollmentMutations,
-               CustomerImportMutations):
+class Mutation(CustomerMutations, AdminMutations, UserMutations, CommlogMutations, BulkNoteMutations, LetterMutations,
+               AccountMutations, BillingMutations, RateMutations, TicketMutations, CustomerSettingsMutations,
+               EnrollmentMutations, CustomerImportMutations):
     pass
 
 

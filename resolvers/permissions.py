@@ -42,6 +42,8 @@ class Action(enum.StrEnum):
     CONFIGURE_SIGN_IN = "CONFIGURE_SIGN_IN"
     ENROLL_CUSTOMER = "ENROLL_CUSTOMER"
     IMPORT_CUSTOMERS = "IMPORT_CUSTOMERS"
+    EXPORT_DATA = "EXPORT_DATA"
+    MANAGE_REFERENCE_DATA = "MANAGE_REFERENCE_DATA"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -83,6 +85,10 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.ENROLL_CUSTOMER: Role.TEAM_LEAD,
     # loading a book of customers replaces what the client knew about them: the client's admin
     Action.IMPORT_CUSTOMERS: Role.ADMIN,
+    # whole-client CSV exports (GET /files/exports/*.csv) for reporting tools: every customer's data at once
+    Action.EXPORT_DATA: Role.TEAM_LEAD,
+    # rate plans and their prices, delivery charges, sales tax: what every invoice of the client is priced with
+    Action.MANAGE_REFERENCE_DATA: Role.ADMIN,
 }
 
 

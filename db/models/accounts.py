@@ -66,7 +66,7 @@ class LdcNumberRule(Base):
 
 
 class RatePlan(TenantScoped, Base):
-    """A supplier's product: the price a customer is enrolled on."""
+    """A supplier's product a customer is enrolled on; its prices, each from a day, are RatePlanPrice rows."""
 
     __tablename__ = "rate_plans"
     __table_args__ = (Index(None, "client_id", "code", unique=True),)
@@ -76,10 +76,7 @@ class RatePlan(TenantScoped, Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[RatePlanKind] = mapped_column(Enum(RatePlanKind, native_enum=False, length=20))
     market_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("markets.id"))
-    # thousandths of a cent per kWh: 12.345 cents/kWh is 12345; money stays integral
-    energy_rate_millicents: Mapped[int] = mapped_column(Integer)
     term_months: Mapped[int | None] = mapped_column(Integer)
-    monthly_fee_cents: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class UtilityAccount(TenantScoped, Timestamped, Base):

@@ -4,13 +4,13 @@ from typing import Any
 
 from starlette.routing import Route
 
-from graph.core.job_files import JobResults, cell
+from graph.core.job_files import JobResults
 from resolvers.commlog import bulk_batches
 
 
 def shown(row: tuple[Any, ...]) -> tuple[Any, ...]:
     _id, line, number, outcome, status, detail, customer = row
-    return line, cell(number), outcome.value, status.value if status else "", cell(detail), customer or ""
+    return line, number, outcome.value, status.value if status else "", detail, customer
 
 
 RESULTS = JobResults("bulk note job", bulk_batches.get_job, bulk_batches.csv_rows,

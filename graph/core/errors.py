@@ -13,6 +13,7 @@ from resolvers import events
 from resolvers.accounts import errors as accounts
 from resolvers.admin import errors as admin
 from resolvers.billing import errors as billing
+from resolvers.billing import rate_errors
 from resolvers.commlog import bulk_errors, letter_errors
 from resolvers.commlog import errors as commlog
 from resolvers.context import RequestScope
@@ -34,6 +35,7 @@ _DESCRIPTIONS: dict[str, str] = {
     **letter_errors.DESCRIPTIONS,
     **accounts.DESCRIPTIONS,
     **billing.DESCRIPTIONS,
+    **rate_errors.DESCRIPTIONS,
     **tickets.DESCRIPTIONS,
 }
 

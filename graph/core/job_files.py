@@ -1,7 +1,5 @@
 """A job's per-row results as a CSV download, streamed a page at a time (bulk notes, customer imports)."""
 
-import csv
-import io
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -12,11 +10,9 @@ from starlette.responses import Response, StreamingResponse
 from graph.auth import request_scope
 from graph.core.files import not_found, path_key
 from resolvers.context import RequestScope
+from resolvers.rules.csv_cells import csv_text, safe_csv_text
 
 PAGE_ROWS = 5_000  # rows read per statement: 100,000 results never sit in memory at once
-# A cell starting with one of these runs as a formula in a spreadsheet (CSV injection); listed
-# numbers come from clients' files, so such cells get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +46,6 @@ class JobResults:
         async with sessionmaker() as session:
             while rows := await self.page(scope.with_session(session), job_id, after, PAGE_ROWS):
                 after = rows[-1][0]
-                yield csv_text([self.shown(row) for row in rows])
+                # listed numbers come from clients' files: a cell a spreadsheet would run as a formula is defused
+                yield safe_csv_text([self.shown(row) for row in rows])
 
-
-def cell(text: str | None) -> str:
-    return "'" + text if text and text.startswith(FORMULA_STARTS) else text or ""
-
-
-def csv_text(rows: list[tuple]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue()

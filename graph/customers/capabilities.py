@@ -61,6 +61,8 @@ NOT_ON_ONE_CUSTOMER: frozenset[Action] = frozenset({
     Action.RECORD_MARKET_RESPONSE,  # the market integration's path
     Action.IMPORT_USAGE,  # a utility's usage file, many accounts
     Action.RUN_BILLING,  # the client's billing run
+    Action.EXPORT_DATA,  # whole-client CSV exports (GET /files/exports/*.csv)
+    Action.MANAGE_REFERENCE_DATA,  # the client's rates (rate plans, delivery charges, sales tax)
     Action.ASSIGN_TICKET,  # queue work on a ticket (Ticket, not Customer)
     Action.CLOSE_TICKET,  # queue work on a ticket (Ticket, not Customer)
     Action.VIEW_USERS,  # the client's users, not its customers

@@ -4,14 +4,13 @@ from typing import Any
 
 from starlette.routing import Route
 
-from graph.core.job_files import JobResults, cell
+from graph.core.job_files import JobResults
 from resolvers.customers import import_batches
 
 
 def shown(row: tuple[Any, ...]) -> tuple[Any, ...]:
     _id, line, number, ldc, outcome, reason, detail, changes = row
-    return (line, cell(number), cell(ldc), outcome.value if outcome else "", reason.value if reason else "", cell(detail),
-            cell(changes))
+    return line, number, ldc, outcome.value if outcome else "", reason.value if reason else "", detail, changes
 
 
 RESULTS = JobResults("customer import job", import_batches.get_job, import_batches.csv_rows,

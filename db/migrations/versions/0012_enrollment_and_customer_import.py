@@ -1,7 +1,7 @@
 """enrollment and customer import: per-utility LDC number rules (with the known utilities' defaults), import jobs and rows
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 14:37:54.556857
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 import db.base
 from db.ldc_rules import missing_rule_inserts
 
-revision = '0010'
-down_revision = '0009'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
