@@ -17,10 +17,10 @@ from tests.conftest import SECRET, token_for
 from tests.factories.customers import make_customer
 
 SUBSCRIBE = """
-subscription($id: ID!) { communicationLogUpdated(customerId: $id) { entry { subject memos { text } } memo { text } } }
+subscription($id: ID!) { communicationLogUpdated(customerId: $id) { entry { id subject memos { text } } memo { id text } } }
 """
-ADD = "mutation($i: AddNoteInput!) { addNote(input: $i) { entry { id } userErrors { code } } }"
-MEMO = "mutation($i: AddMemoInput!) { addMemo(input: $i) { userErrors { code } } }"
+ADD = "mutation($i: AddNoteInput!) { addNote(input: $i) { entry { id } userErrors { field code } } }"
+MEMO = "mutation($i: AddMemoInput!) { addMemo(input: $i) { memo { id } userErrors { code } } }"
 
 
 def free_port() -> int:
@@ -97,16 +97,26 @@ class TestCommunicationLogUpdated:
         await session.commit()
         ws = await following(server, tenant, customer, tenant.agent)
         # when another CSR adds a note and then a memo
-        added = await post(server, tenant.lead, ADD, {"i": {"customerId": to_global_id("Customer", customer.id),
-                                                            "subject": "Called about bill", "body": "Explained the bill."}})
-        await post(server, tenant.lead, MEMO, {"i": {"entryId": added["addNote"]["entry"]["id"], "text": "Follow-up done."}})
-        # then both arrive, in order
+        added = (await post(server, tenant.lead, ADD, {"i": {"customerId": to_global_id("Customer", customer.id),
+                                                             "subject": "Called about bill",
+                                                             "body": "Explained the bill."}}))["addNote"]
+        assert added["userErrors"] == []
+        entry_id = added["entry"]["id"]
+        memo = (await post(server, tenant.lead, MEMO, {"i": {"entryId": entry_id, "text": "Follow-up done."}}))["addMemo"]
+        assert memo["userErrors"] == []
+        # then both arrive, in order, naming the entry and the memo the mutations wrote
         first, second = await next_message(ws), await next_message(ws)
+        assert (first["type"], first["id"]) == ("next", "1")
+        assert (second["type"], second["id"]) == ("next", "1")
         # (each update shows the entry as it is when delivered, so the first may already list the memo)
         new_entry = first["payload"]["data"]["communicationLogUpdated"]
-        assert first["type"] == "next" and new_entry["memo"] is None
+        assert new_entry["memo"] is None
+        assert new_entry["entry"]["id"] == entry_id
         assert new_entry["entry"]["subject"] == "Called about bill"
-        assert second["payload"]["data"]["communicationLogUpdated"]["memo"] == {"text": "Follow-up done."}
+        new_memo = second["payload"]["data"]["communicationLogUpdated"]
+        assert new_memo["entry"]["id"] == entry_id
+        assert new_memo["memo"] == {"id": memo["memo"]["id"], "text": "Follow-up done."}
+        assert new_memo["entry"]["memos"] == [{"text": "Follow-up done."}]
         await ws.close()
 
     async def test_a_failed_note_sends_nothing(self, server, session, tenant):
@@ -117,7 +127,10 @@ class TestCommunicationLogUpdated:
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
             "query": SUBSCRIBE, "variables": {"id": to_global_id("Customer", customer.id)}}}))
         await subscribed(server, tenant, customer)
-        await post(server, tenant.agent, ADD, {"i": {"customerId": to_global_id("Customer", customer.id), "body": " "}})
+        refused = await post(server, tenant.agent, ADD, {"i": {"customerId": to_global_id("Customer", customer.id),
+                                                                 "body": " "}})
+        assert refused["addNote"]["entry"] is None
+        assert refused["addNote"]["userErrors"] == [{"field": ["input", "body"], "code": "EMPTY_NOTE"}]
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(ws.recv(), timeout=0.5)
         await ws.close()
