@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased
 from db.demo import CLIENTS, MARKETS, seed
 from db.engine import make_engine, make_sessionmaker
 from db.enums import CommLogKind, LedgerKind
+from db.migrate import migrate
 from db.models import (
     AuditEvent,
     AuthorizedContact,
@@ -27,7 +28,6 @@ from db.models import (
     User,
     UtilityAccount,
 )
-from db.migrate import migrate
 
 SLUGS = [slug for slug, _name in CLIENTS]
 # Each tenant-owned row and the tenant-owned row it hangs from: both must belong to one client.
@@ -56,7 +56,8 @@ async def seeded(path, customers: int, random_seed: int = 42):
 
 async def snapshot(engine) -> list[tuple]:
     async with make_sessionmaker(engine)() as s:
-        rows = await s.execute(select(Customer.number, Customer.name, Customer.master_id, Customer.address_key).order_by(Customer.id))
+        rows = await s.execute(select(Customer.number, Customer.name, Customer.master_id, Customer.address_key)
+                               .order_by(Customer.id))
         return list(rows.all())
 
 
@@ -137,7 +138,7 @@ async def test_tiny_seeds_spread_customers_over_the_clients(tmp_path, customers,
         crossed = await crossings(s)
     await engine.dispose()
     # the clients, their users and plans exist whatever the number of customers; the customers go round the clients
-    assert counts == dict(zip(SLUGS, expected))
+    assert counts == dict(zip(SLUGS, expected, strict=True))
     assert users == {slug: 3 for slug in SLUGS}
     assert plans == {slug: 3 * len(MARKETS) for slug in SLUGS}
     # a client's demo tickets need a customer that is not a master to hang from

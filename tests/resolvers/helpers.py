@@ -54,6 +54,12 @@ async def fetch(database, stmt: Any) -> list[Any]:
         return list(result.scalars() if len(stmt.column_descriptions) == 1 else result.tuples())
 
 
+async def row_of(database, model: Any, pk: int) -> Any:
+    """The row of `model` with id `pk`, as stored now."""
+    [row] = await fetch(database, select(model).where(model.id == pk))
+    return row
+
+
 async def audit_trail(database, object_type: str, object_id: int) -> list[tuple[str, dict, int | None]]:
     """(action, changes, actor id) of an object's audit events, oldest first."""
     stmt = select(AuditEvent.action, AuditEvent.changes, AuditEvent.actor_id).where(

@@ -17,7 +17,8 @@ from tests.conftest import SECRET, token_for
 from tests.factories.customers import make_customer
 
 SUBSCRIBE = """
-subscription($id: ID!) { communicationLogUpdated(customerId: $id) { entry { id subject memos { text } } memo { id text } } }
+subscription($id: ID!) { communicationLogUpdated(customerId: $id) {
+  entry { id subject memos { text } } memo { id text } } }
 """
 ADD = "mutation($i: AddNoteInput!) { addNote(input: $i) { entry { id } userErrors { field code } } }"
 MEMO = "mutation($i: AddMemoInput!) { addMemo(input: $i) { memo { id } userErrors { code } } }"
@@ -102,7 +103,8 @@ class TestCommunicationLogUpdated:
                                                              "body": "Explained the bill."}}))["addNote"]
         assert added["userErrors"] == []
         entry_id = added["entry"]["id"]
-        memo = (await post(server, tenant.lead, MEMO, {"i": {"entryId": entry_id, "text": "Follow-up done."}}))["addMemo"]
+        memo = (await post(server, tenant.lead, MEMO, {"i": {"entryId": entry_id,
+                                                             "text": "Follow-up done."}}))["addMemo"]
         assert memo["userErrors"] == []
         # then both arrive, in order, naming the entry and the memo the mutations wrote
         first, second = await next_message(ws), await next_message(ws)

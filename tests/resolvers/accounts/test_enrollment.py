@@ -57,20 +57,22 @@ class TestEnrollCustomer:
         assert customer.number == str(100_000_000 + customer.id)
         assert done.replayed is False
         # its accounts PENDING from the requested day, priced by the plan, each with its queued 814
-        assert [(a.ldc_account_number, a.status, a.start_date, a.rate_plan_id, a.meter_number) for a in done.accounts] == [
+        shown = [(a.ldc_account_number, a.status, a.start_date, a.rate_plan_id, a.meter_number) for a in done.accounts]
+        assert shown == [
             (first.ldc_account_number, S.PENDING, first.requested_start_date, plan.id, "M-77"),
             (second.ldc_account_number, S.PENDING, second.requested_start_date, None, None)]
         assert done.accounts[0].contract_term_months == 12
         assert [(t.type, t.direction, t.status, t.effective_date, t.utility_account_id) for t in done.transactions] == [
             (MarketTransactionType.ENROLLMENT, MarketDirection.OUTBOUND, MarketTransactionStatus.QUEUED,
-             a.requested_start_date, account.id) for a, account in zip((first, second), done.accounts)]
+             a.requested_start_date, account.id) for a, account in zip((first, second), done.accounts, strict=True)]
         # the history reads INACTIVE -> PENDING, caused by the 814, by the lead
         assert await status_changes(database, done.accounts[0].id) == [
             (S.INACTIVE, S.PENDING, done.transactions[0].id, tenant.lead.id)]
         enrollments = await fetch(database, select(Enrollment.status, Enrollment.start_date).where(
             Enrollment.utility_account_id == done.accounts[0].id))
         assert enrollments == [(S.PENDING, first.requested_start_date)]
-        assert [action for action, _c, _a in await audit_trail(database, "Customer", customer.id)] == ["customer.enroll"]
+        customer_trail = await audit_trail(database, "Customer", customer.id)
+        assert [action for action, _c, _a in customer_trail] == ["customer.enroll"]
         assert [action for action, _c, _a in await audit_trail(database, "UtilityAccount", done.accounts[0].id)] == [
             "utility_account.enroll", "market_transaction.create"]
         # and the customer is searchable by its service addresses
@@ -119,7 +121,8 @@ class TestEnrollCustomer:
     async def test_one_ldc_number_twice_or_already_held_is_refused(self, database, session, tenant, other_tenant):
         held_by = await make_customer(session, tenant, "Current Holder")
         held = await make_account(session, held_by, ldc=number_for())
-        theirs = await make_account(session, await make_customer(session, other_tenant, "Their Holder"), ldc=number_for())
+        their_holder = await make_customer(session, other_tenant, "Their Holder")
+        theirs = await make_account(session, their_holder, ldc=number_for())
         await session.commit()
         twice = new_account()
         duplicate = await refused(database, tenant.lead, enroll_customer, EnrollCustomerRequest(ADA, (twice, twice)))

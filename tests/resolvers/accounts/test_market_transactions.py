@@ -6,15 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from db.enums import CommLogKind
+from db.enums import CommLogKind, MarketDirection, MarketTransactionStatus
 from db.enums import EnrollmentStatus as S
-from db.enums import MarketDirection, MarketTransactionStatus
 from db.enums import MarketTransactionType as T
 from db.models import MarketTransaction
 from resolvers.accounts.responses import MarketResponse, ResponseOutcome, record_market_response
 from resolvers.accounts.status import today
 from resolvers.accounts.transactions import NewTransaction, create_market_transaction
-from tests.factories.accounts import make_account, make_rate_plan, make_transaction
+from tests.api.accounts.test_market_transactions import account_in
+from tests.factories.accounts import make_rate_plan, make_transaction
 from tests.factories.customers import make_customer
 from tests.resolvers.helpers import act, audit_trail, code_and_field, count, log_of, refused, status_changes
 
@@ -24,12 +24,6 @@ async def holder(session, tenant):
     made = await make_customer(session, tenant, "Market Holder")
     await session.commit()
     return made
-
-
-async def account_in(session, customer, status: S, **extra):
-    account = await make_account(session, customer, status=status, **extra)
-    await session.commit()
-    return account
 
 
 async def transactions_of(database, account) -> int:
@@ -89,14 +83,16 @@ class TestRequests:
     async def test_bad_input_is_refused_at_its_field_and_writes_nothing(self, database, session, tenant, holder,
                                                                         type_, extra, code, field):
         account = await account_in(session, holder, S.DROPPED if type_ is T.MOVE_IN else S.ACTIVE)
-        error = await refused(database, tenant.agent, create_market_transaction, NewTransaction(account.id, type_, **extra))
+        new = NewTransaction(account.id, type_, **extra)
+        error = await refused(database, tenant.agent, create_market_transaction, new)
         assert code_and_field(error) == (code, field)
         assert await transactions_of(database, account) == 0
         assert await log_of(database, holder.id) == []
 
     async def test_another_clients_account_is_not_found(self, database, session, tenant, other_tenant, holder):
         account = await account_in(session, holder, S.ACTIVE)
-        error = await refused(database, other_tenant.admin, create_market_transaction, NewTransaction(account.id, T.DROP))
+        new = NewTransaction(account.id, T.DROP)
+        error = await refused(database, other_tenant.admin, create_market_transaction, new)
         assert code_and_field(error) == ("NOT_FOUND", ["input", "utilityAccountId"])
         assert await transactions_of(database, account) == 0
 

@@ -37,7 +37,8 @@ async def current_enrollment(database, account) -> S:
     return (await fetch(database, stmt))[0]
 
 
-def answer(account, reference: str, outcome: ResponseOutcome, responds_to: str | None = None, **extra) -> MarketResponse:
+def answer(account, reference: str, outcome: ResponseOutcome, responds_to: str | None = None,
+           **extra) -> MarketResponse:
     return MarketResponse(ldc_account_number=account.ldc_account_number, reference=reference, outcome=outcome,
                           responds_to=responds_to, **extra)
 

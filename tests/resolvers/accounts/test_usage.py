@@ -147,7 +147,8 @@ class TestReads:
         assert [(m.month, m.wh, m.days) for m in totals] == [(date(2025, 1, 1), 17_000, 17),
                                                             (date(2025, 2, 1), 14_000 + 15_501, 28)]
 
-    @pytest.mark.parametrize("first, last", [(date(2025, 3, 1), date(2025, 2, 1)), (date(2000, 1, 1), date(2025, 1, 1))])
+    @pytest.mark.parametrize("first, last", [(date(2025, 3, 1), date(2025, 2, 1)),
+                                             (date(2000, 1, 1), date(2025, 1, 1))])
     def test_a_reversed_or_too_long_window_is_refused(self, first, last):
         with pytest.raises(UserInputError) as raised:
             window_of(first, last, date(2025, 6, 1))

@@ -52,7 +52,8 @@ class TestInvite:
     @pytest.mark.parametrize("role", [Role.AGENT, Role.TEAM_LEAD])
     async def test_only_an_admin_invites(self, database, tenant, role):
         before = await users_of(database, tenant)
-        error = await refused(database, tenant.user(role), invite_user, Invitation("new@mail.example", "New", Role.AGENT))
+        invitation = Invitation("new@mail.example", "New", Role.AGENT)
+        error = await refused(database, tenant.user(role), invite_user, invitation)
         assert code_and_field(error) == ("FORBIDDEN", None)
         assert await users_of(database, tenant) == before
 

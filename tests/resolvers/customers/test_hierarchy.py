@@ -83,7 +83,7 @@ async def test_a_hierarchy_deeper_than_the_limit_is_refused(database, session, t
     _master, shop, _depot = family
     chain = [await make_customer(session, tenant, f"Level {n}", is_master=True) for n in range(MAX_HIERARCHY_DEPTH)]
     await session.commit()
-    for upper, lower in zip(chain, chain[1:]):
+    for upper, lower in zip(chain, chain[1:], strict=False):
         await act(database, tenant.admin, assign_customers_to_master, upper.id, [lower.id])
     error = await refused(database, tenant.admin, assign_customers_to_master, chain[-1].id, [shop.id])
     assert code_and_field(error) == ("HIERARCHY_CYCLE", ["input", "masterId"])

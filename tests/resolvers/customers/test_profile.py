@@ -11,19 +11,7 @@ from resolvers.customers.commands import NewMaster, create_master_customer, upda
 from resolvers.customers.queries import get_customer, get_customer_by_number
 from tests.factories.customers import make_customer
 from tests.factories.settings import set_settings
-from tests.resolvers.helpers import act, audit_trail, code_and_field, count, fetch, read, refused
-
-
-@pytest.fixture
-async def customer(session, tenant):
-    made = await make_customer(session, tenant, "Alex Martin", email="alex@mail.example")
-    await session.commit()
-    return made
-
-
-async def stored(database, customer_id: int) -> Customer:
-    [row] = await fetch(database, select(Customer).where(Customer.id == customer_id))
-    return row
+from tests.resolvers.helpers import act, audit_trail, code_and_field, count, fetch, read, refused, row_of
 
 
 class TestReads:
@@ -58,9 +46,9 @@ class TestUpdateContactDetails:
         ({"email": None, "phone": None}, {"email": None, "phone": None}),
     ])
     async def test_values_are_normalized_saved_and_audited_from_to(self, database, tenant, customer, changes, saved):
-        before = await stored(database, customer.id)
+        before = await row_of(database, Customer, customer.id)
         done = await act(database, tenant.agent, update_customer, customer.id, changes)
-        after = await stored(database, customer.id)
+        after = await row_of(database, Customer, customer.id)
         assert {name: getattr(done, name) for name in saved} == saved
         assert {name: getattr(after, name) for name in saved} == saved
         [(action, audited, actor)] = await audit_trail(database, "Customer", customer.id)
@@ -75,14 +63,15 @@ class TestUpdateContactDetails:
 
     async def test_a_new_name_is_indexed_for_search(self, database, tenant, customer):
         await act(database, tenant.agent, update_customer, customer.id, {"name": "Brand Newname"})
-        tokens = await fetch(database, select(CustomerNameToken.token).where(CustomerNameToken.customer_id == customer.id))
+        stmt = select(CustomerNameToken.token).where(CustomerNameToken.customer_id == customer.id)
+        tokens = await fetch(database, stmt)
         assert sorted(tokens) == ["brand", "newname"]
-        assert (await stored(database, customer.id)).name_key == "brand newname"
+        assert (await row_of(database, Customer, customer.id)).name_key == "brand newname"
 
     async def test_a_new_billing_address_is_indexed_for_search(self, database, tenant, customer):
         await act(database, tenant.agent, update_customer, customer.id,
                   {"billing_line1": "88 Willow Way", "billing_city": "Austin", "billing_zip": "73301"})
-        assert "88 willow way" in (await stored(database, customer.id)).address_key
+        assert "88 willow way" in (await row_of(database, Customer, customer.id)).address_key
 
     @pytest.mark.parametrize("changes, code, field", [
         ({"email": "pat@"}, "INVALID_EMAIL", ["input", "email"]),
@@ -95,10 +84,10 @@ class TestUpdateContactDetails:
     ])
     async def test_bad_values_are_refused_with_their_field_and_nothing_is_written(
             self, database, tenant, customer, changes, code, field):
-        before = await stored(database, customer.id)
+        before = await row_of(database, Customer, customer.id)
         error = await refused(database, tenant.agent, update_customer, customer.id, changes)
         assert code_and_field(error) == (code, field)
-        after = await stored(database, customer.id)
+        after = await row_of(database, Customer, customer.id)
         assert (after.name, after.email, after.phone) == (before.name, before.email, before.phone)
         assert await audit_trail(database, "Customer", customer.id) == []
 
@@ -107,12 +96,12 @@ class TestUpdateContactDetails:
         await session.commit()
         error = await refused(database, tenant.agent, update_customer, customer.id, {"email": None})
         assert code_and_field(error) == ("PAPERLESS_NEEDS_EMAIL", ["input", "email"])
-        assert (await stored(database, customer.id)).email == "alex@mail.example"
+        assert (await row_of(database, Customer, customer.id)).email == "alex@mail.example"
 
     async def test_another_clients_customer_is_not_found_and_unchanged(self, database, tenant, other_tenant, customer):
         error = await refused(database, other_tenant.admin, update_customer, customer.id, {"name": "Taken Over"})
         assert code_and_field(error) == ("NOT_FOUND", ["input", "id"])
-        assert (await stored(database, customer.id)).name == "Alex Martin"
+        assert (await row_of(database, Customer, customer.id)).name == "Alex Martin"
         assert await count(database, AuditEvent, AuditEvent.client_id == other_tenant.client.id) == 0
 
 
@@ -121,7 +110,7 @@ class TestCreateMaster:
         master = await act(database, tenant.admin, create_master_customer,
                            NewMaster(name=" Summit Holdings ", email="AP@Summit.Example", billing_state="tx",
                                      billing_line1="1 Summit Plaza", billing_city="Dallas", billing_zip="75201"))
-        row = await stored(database, master.id)
+        row = await row_of(database, Customer, master.id)
         assert (row.name, row.kind, row.is_master, row.client_id) == (
             "Summit Holdings", CustomerKind.COMMERCIAL, True, tenant.client.id)
         assert row.number == str(100_000_000 + master.id)

@@ -3,7 +3,8 @@ asked, the count agrees with the pages, and the row shows the account the search
 
 import pytest
 
-from db.enums import CustomerKind, EnrollmentStatus as S
+from db.enums import CustomerKind
+from db.enums import EnrollmentStatus as S
 from resolvers.customers.search import (
     CustomerOrder,
     CustomerSearch,
@@ -44,8 +45,8 @@ async def panel(session, tenant, other_tenant):
     return numbers
 
 
-async def found(database, user, search: CustomerSearch, order=CustomerOrder.NAME, page=PageRequest(first=50)):
-    result = await read(database, user, search_customers, search, order, page)
+async def found(database, user, search: CustomerSearch, order=CustomerOrder.NAME):
+    result = await read(database, user, search_customers, search, order, PageRequest(first=50))
     return [c.name for c in result.rows]
 
 
@@ -99,7 +100,8 @@ async def test_another_clients_numbers_find_nothing(database, session, tenant, o
 async def test_orders_and_pages_agree_with_the_count(database, tenant, panel):
     by_number = await found(database, tenant.agent, CustomerSearch(), CustomerOrder.NUMBER)
     assert by_number == ["Ann Smith", "Bob Smithers", "Carla Núñez", "Dan Jones", "Eve Adams"]  # made in this order
-    first = await read(database, tenant.agent, search_customers, CustomerSearch(), CustomerOrder.NAME, PageRequest(first=2))
+    first = await read(database, tenant.agent, search_customers, CustomerSearch(), CustomerOrder.NAME,
+                       PageRequest(first=2))
     rest = await read(database, tenant.agent, search_customers, CustomerSearch(), CustomerOrder.NAME,
                       PageRequest(first=10, after=first.keys[-1]))
     assert [c.name for c in first.rows] + [c.name for c in rest.rows] == EVERYONE
@@ -123,7 +125,7 @@ async def test_the_row_shows_the_account_the_search_matched(database, tenant, pa
             scope = scope_of(tenant.agent, session)
             page = await search_customers(scope, search, CustomerOrder.NAME, PageRequest(first=50))
             accounts = await matched_accounts(scope, search, [c.id for c in page.rows])
-        return [(c.name, a.status if a else None) for c, a in zip(page.rows, accounts)]
+        return [(c.name, a.status if a else None) for c, a in zip(page.rows, accounts, strict=True)]
 
     # a DROPPED search shows Bob's DROPPED account; a plain name search his primary (PENDING) one
     assert await shown(CustomerSearch(status=S.DROPPED)) == [("Bob Smithers", S.DROPPED)]

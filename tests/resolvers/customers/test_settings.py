@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from db.base import utcnow
-from db.enums import AccountNumberType, CommLogKind, EnrollmentStatus as S
+from db.enums import AccountNumberType, CommLogKind
+from db.enums import EnrollmentStatus as S
 from db.models import Customer
 from resolvers.customers.dunning_holds import MAX_ACCOUNTS, BulkHoldRequest, bulk_place_dunning_hold
 from resolvers.customers.settings import place_dunning_hold, release_dunning_hold, update_settings
-from resolvers.rules.dunning import DunningHoldOutcome as Outcome
 from resolvers.rules.dunning import MAX_HOLD_DAYS, MAX_REASON_LENGTH
+from resolvers.rules.dunning import DunningHoldOutcome as Outcome
 from tests.factories.accounts import make_account
 from tests.factories.customers import make_customer
 from tests.factories.settings import set_hold
@@ -33,13 +34,6 @@ async def columns(database, customer) -> tuple:
 async def written(database, customer) -> tuple[int, int]:
     """How many audit events and log entries the customer has."""
     return len(await audit_trail(database, "Customer", customer.id)), len(await log_of(database, customer.id))
-
-
-@pytest.fixture
-async def customer(session, tenant):
-    made = await make_customer(session, tenant, "Hold Candidate", email="hold@mail.example")
-    await session.commit()
-    return made
 
 
 class TestSettings:
@@ -65,7 +59,8 @@ class TestSettings:
     async def test_paperless_needs_an_email(self, database, session, tenant):
         no_email = await make_customer(session, tenant, "No Email", email=None)
         await session.commit()
-        error = await refused(database, tenant.agent, update_settings, no_email.id, {"autopay": True, "paperless": True})
+        both = {"autopay": True, "paperless": True}
+        error = await refused(database, tenant.agent, update_settings, no_email.id, both)
         assert code_and_field(error) == ("PAPERLESS_NEEDS_EMAIL", ["input", "paperless"])
         assert (await columns(database, no_email))[:2] == (False, False)
         assert await written(database, no_email) == (0, 0)
@@ -94,7 +89,8 @@ class TestDunningHolds:
         log = await log_of(database, customer.id)
         assert [e.subject for e in log] == [f"Dunning hold until {first}", f"Dunning hold until {later}",
                                             "Dunning hold released"]
-        assert log[1].body == f"Dunning hold until {later}: Dispute\nReplaces the hold until {first}: Payment arrangement"
+        assert log[1].body == (f"Dunning hold until {later}: Dispute\n"
+                               f"Replaces the hold until {first}: Payment arrangement")
 
     async def test_the_same_hold_again_writes_nothing(self, database, tenant, customer):
         until = today() + timedelta(days=10)

@@ -23,7 +23,7 @@ from resolvers.tickets.numbers import ticket_number
 from resolvers.tickets.tickets import Closing, NewTicket, assign_ticket, close_ticket, create_ticket
 from tests.factories.customers import make_customer
 from tests.factories.tickets import make_ticket
-from tests.resolvers.helpers import act, audit_trail, code_and_field, count, fetch, log_of, read, refused
+from tests.resolvers.helpers import act, audit_trail, code_and_field, count, fetch, log_of, read, refused, row_of
 
 
 @pytest.fixture
@@ -31,11 +31,6 @@ async def customer(session, tenant):
     made = await make_customer(session, tenant, "Dana Reyes", email="dana@mail.example")
     await session.commit()
     return made
-
-
-async def stored(database, ticket_id: int) -> Ticket:
-    [ticket] = await fetch(database, select(Ticket).where(Ticket.id == ticket_id))
-    return ticket
 
 
 def question(customer=None, **changes) -> NewTicket:
@@ -46,7 +41,8 @@ def question(customer=None, **changes) -> NewTicket:
 
 
 class TestLifecycle:
-    async def test_a_ticket_is_opened_assigned_and_closed_each_step_audited_and_logged(self, database, tenant, customer):
+    async def test_a_ticket_is_opened_assigned_and_closed_each_step_audited_and_logged(self, database, tenant,
+                                                                                      customer):
         opened = await act(database, tenant.agent, create_ticket, question(customer))
         assert (opened.status, opened.summary, opened.description) == (
             TicketStatus.OPEN, "Meter question", "Customer asks when\nthe meter is read.")
@@ -56,8 +52,9 @@ class TestLifecycle:
         assert assigned.updated_at is not None
         reassigned = await act(database, tenant.lead, assign_ticket, opened.id, tenant.lead.id)
         assert (reassigned.status, reassigned.assignee_id) == (TicketStatus.IN_PROGRESS, tenant.lead.id)
-        closed = await act(database, tenant.lead, close_ticket, opened.id, Closing(note="  Explained the\n read  schedule. "))
-        ticket = await stored(database, opened.id)
+        closing = Closing(note="  Explained the\n read  schedule. ")
+        closed = await act(database, tenant.lead, close_ticket, opened.id, closing)
+        ticket = await row_of(database, Ticket, opened.id)
         assert (ticket.status, ticket.resolution, ticket.resolution_type, ticket.platform_area) == (
             TicketStatus.CLOSED, TicketResolution.DONE, TicketRequestType.BILLING, PlatformArea.BILLING)
         assert (ticket.resolution_note, ticket.closed_by) == ("Explained the read schedule.", tenant.lead.id)
@@ -95,7 +92,7 @@ class TestLifecycle:
         ticket = await make_ticket(session, tenant.client.id)  # about no customer: no log to write
         await session.commit()
         await act(database, tenant.lead, close_ticket, ticket.id, closing)
-        closed = await stored(database, ticket.id)
+        closed = await row_of(database, Ticket, ticket.id)
         assert (closed.resolution, closed.resolution_type, closed.platform_area, closed.resolution_note) == (
             closing.resolution, resolution_type, area, None)
 
@@ -129,7 +126,7 @@ class TestRefusals:
         assert code_and_field(again) == ("TICKET_ALREADY_CLOSED", ["input", "ticketId"])
         assigned = await refused(database, tenant.lead, assign_ticket, ticket.id, tenant.agent.id)
         assert code_and_field(assigned) == ("TICKET_ALREADY_CLOSED", ["input", "ticketId"])
-        assert (await stored(database, ticket.id)).assignee_id is None
+        assert (await row_of(database, Ticket, ticket.id)).assignee_id is None
         assert await audit_trail(database, "Ticket", ticket.id) == []
 
     async def test_only_an_active_user_of_the_client_takes_a_ticket(self, database, session, tenant, other_tenant):
@@ -141,7 +138,7 @@ class TestRefusals:
         assert code_and_field(inactive) == ("ASSIGNEE_INACTIVE", ["input", "assigneeId"])
         outsider = await refused(database, tenant.lead, assign_ticket, ticket.id, other_tenant.agent.id)
         assert code_and_field(outsider) == ("NOT_FOUND", ["input", "assigneeId"])
-        assert (await stored(database, ticket.id)).status is TicketStatus.OPEN
+        assert (await row_of(database, Ticket, ticket.id)).status is TicketStatus.OPEN
 
     @pytest.mark.parametrize("changes, code, field", [
         ({"summary": "   "}, "INVALID", ["input", "summary"]),
@@ -163,7 +160,7 @@ class TestRefusals:
         await session.commit()
         error = await refused(database, tenant.lead, close_ticket, ticket.id, Closing(note="word " * 500))
         assert code_and_field(error) == ("INVALID", ["input", "note"])
-        assert (await stored(database, ticket.id)).status is TicketStatus.OPEN
+        assert (await row_of(database, Ticket, ticket.id)).status is TicketStatus.OPEN
 
     @pytest.mark.parametrize("action", ["assign", "close"])
     async def test_agents_open_tickets_but_do_not_work_the_queue(self, database, session, tenant, action):
@@ -174,7 +171,7 @@ class TestRefusals:
         else:
             error = await refused(database, tenant.agent, close_ticket, ticket.id, Closing())
         assert code_and_field(error) == ("FORBIDDEN", None)
-        assert (await stored(database, ticket.id)).status is TicketStatus.OPEN
+        assert (await row_of(database, Ticket, ticket.id)).status is TicketStatus.OPEN
 
 
 class TestTenancy:
@@ -188,7 +185,7 @@ class TestTenancy:
         assert code_and_field(closed) == ("NOT_FOUND", ["input", "ticketId"])
         opened = await refused(database, other_tenant.agent, create_ticket, question(customer))
         assert code_and_field(opened) == ("NOT_FOUND", ["input", "customerId"])
-        assert (await stored(database, ticket.id)).status is TicketStatus.OPEN
+        assert (await row_of(database, Ticket, ticket.id)).status is TicketStatus.OPEN
         assert await count(database, Ticket, Ticket.client_id == other_tenant.client.id) == 0
 
     async def test_the_reporter_defaults_to_the_customer_then_the_viewer(self, database, session, tenant):
@@ -224,6 +221,6 @@ class TestTenancy:
         ticket = await act(database, tenant.agent, create_ticket, question(
             customer, support_channel=SupportChannel.EMAIL, request_type=TicketRequestType.ENROLLMENT,
             queue=TicketQueue.CUSTOMER_CARE))
-        row = await stored(database, ticket.id)
+        row = await row_of(database, Ticket, ticket.id)
         assert (row.support_channel, row.request_type, row.queue, row.kind) == (
             SupportChannel.EMAIL, TicketRequestType.ENROLLMENT, TicketQueue.CUSTOMER_CARE, TicketKind.GENERAL)
