@@ -89,8 +89,7 @@ class TestRolesAndActive:
         error = await refused(database, promoted, deactivate_user, promoted.id)
         assert code_and_field(error) == ("LAST_ACTIVE_ADMIN", ["input", "id"])
 
-    async def test_a_deactivated_admin_does_not_count_and_may_not_be_reactivated_as_a_way_around(
-            self, database, tenant):
+    async def test_a_deactivated_admin_does_not_count_until_reactivated(self, database, tenant):
         await act(database, tenant.admin, change_user_role, tenant.lead.id, Role.ADMIN)
         await act(database, tenant.admin, deactivate_user, tenant.lead.id)
         error = await refused(database, tenant.admin, change_user_role, tenant.admin.id, Role.TEAM_LEAD)
