@@ -72,14 +72,14 @@ class MarketTransaction(Node):
     def related_transaction(self, info: strawberry.Info) -> "MarketTransaction | None":
         # no await when there is nothing to load (half of a history panel) or when transaction_connection
         # loaded it with its page; graphql-core awaits what a resolver returns otherwise
-        loader = info.context.loaders.of(loaders.TransactionById)
+        loader = info.context.loaders.of(loaders.transactions_by_id)
         return loaded(loader, self.related_pk, MarketTransaction.from_found)  # type: ignore[return-value]
 
     @strawberry.field(description="The utility account it concerns.")
     async def utility_account(self, info: strawberry.Info) -> UtilityAccountRef:
         from graph.accounts.types import UtilityAccount
 
-        return UtilityAccount.from_row(await info.context.loaders.of(loaders.AccountById).load(self.account_pk))
+        return UtilityAccount.from_row(await info.context.loaders.of(loaders.accounts_by_id).load(self.account_pk))
 
     @strawberry.field(description="Who created or recorded it.")
     async def created_by(self, info: strawberry.Info) -> User | None:
@@ -102,12 +102,12 @@ class MarketTransaction(Node):
 
     @classmethod
     async def load(cls, info: strawberry.Info, pk: int | None) -> Self | None:
-        row = await info.context.loaders.of(loaders.TransactionById).load(pk) if pk else None
+        row = await info.context.loaders.of(loaders.transactions_by_id).load(pk) if pk else None
         return cls.from_found(row)
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.TransactionById, ids, cls.from_row)
+        return await load_converted(info, loaders.transactions_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="One change of a utility account's enrollment status, and what caused it.")
@@ -121,13 +121,13 @@ class EnrollmentStatusChange:
 
     @strawberry.field(description="The market transaction that caused it; null for a drop reaching its end date.")
     async def market_transaction(self, info: strawberry.Info) -> MarketTransaction | None:
-        loader = info.context.loaders.of(loaders.StatusChangeTransactionById)
+        loader = info.context.loaders.of(loaders.status_change_transactions_by_id)
         row = await loader.load(self.transaction_pk) if self.transaction_pk else None
         return MarketTransaction.from_row(row) if row else None
 
     @strawberry.field(description="The user whose action caused it; null for scheduled changes.")
     async def changed_by(self, info: strawberry.Info) -> User | None:
-        row = await info.context.loaders.of(loaders.StatusChangeActorById).load(self.actor_pk) if self.actor_pk else None
+        row = await info.context.loaders.of(loaders.status_change_actors_by_id).load(self.actor_pk) if self.actor_pk else None
         return User.from_row(row) if row else None
 
     @classmethod
@@ -142,10 +142,10 @@ async def transaction_connection(
     info: strawberry.Info, account_id: int, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> Connection[MarketTransaction]:
     request = page_request(first, after, last, before, TRANSACTION_CURSOR)
-    page = await info.context.loaders.grouped(loaders.TransactionPagesByAccountId).load((account_id, request))
+    page = await info.context.loaders.grouped(loaders.transaction_pages_by_account_id).load((account_id, request))
     if selects(info, "edges", "node", "relatedTransaction"):  # then each edge resolves it without an await
-        await load_for((info.context.loaders.of(loaders.TransactionById), (r.related_id for r in page.rows)))
-    count = info.context.loaders.of(loaders.TransactionCountByAccountId)
+        await load_for((info.context.loaders.of(loaders.transactions_by_id), (r.related_id for r in page.rows)))
+    count = info.context.loaders.of(loaders.transaction_counts_by_account_id)
     return to_connection(page, TRANSACTION_CURSOR, MarketTransaction.from_row, lambda: count.load(account_id))
 
 
@@ -153,6 +153,6 @@ async def status_change_connection(
     info: strawberry.Info, account_id: int, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> Connection[EnrollmentStatusChange]:
     request = page_request(first, after, last, before, STATUS_CHANGE_CURSOR)
-    page = await info.context.loaders.grouped(loaders.StatusChangePagesByAccountId).load((account_id, request))
-    count = info.context.loaders.of(loaders.StatusChangeCountByAccountId)
+    page = await info.context.loaders.grouped(loaders.status_change_pages_by_account_id).load((account_id, request))
+    count = info.context.loaders.of(loaders.status_change_counts_by_account_id)
     return to_connection(page, STATUS_CHANGE_CURSOR, EnrollmentStatusChange.from_row, lambda: count.load(account_id))

@@ -36,7 +36,7 @@ from graph.core.relay import (
     to_global_id,
 )
 from graph.customers.arguments import LogFilterArg, LogOrderArg, sort_direction
-from graph.customers.loaders import CustomerById
+from graph.customers.loaders import customers_by_id
 from resolvers.rules.consumption import Granularity
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ class Market(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.MarketById, ids, cls.from_row)
+        return await load_converted(info, loaders.markets_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="A local distribution company (LDC) serving one market.")
@@ -75,7 +75,7 @@ class Utility(Node):
 
     @strawberry.field(description="The market the utility serves.")
     def market(self, info: strawberry.Info) -> Market:
-        loader = info.context.loaders.of(loaders.MarketById)
+        loader = info.context.loaders.of(loaders.markets_by_id)
         return loaded(loader, self.market_pk, Market.from_row)  # type: ignore[return-value]
 
     @classmethod
@@ -84,7 +84,7 @@ class Utility(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.UtilityById, ids, cls.from_row)
+        return await load_converted(info, loaders.utilities_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="A supplier's product a customer is enrolled on; its price changes from dated entries.")
@@ -98,7 +98,7 @@ class RatePlan(Node):
 
     @strawberry.field(description="The market the plan is sold in.")
     def market(self, info: strawberry.Info) -> Market:
-        loader = info.context.loaders.of(loaders.MarketById)
+        loader = info.context.loaders.of(loaders.markets_by_id)
         return loaded(loader, self.market_pk, Market.from_row)  # type: ignore[return-value]
 
     @strawberry.field(description="Energy price in cents per kWh in force today (a plan not sold yet: its first).")
@@ -114,7 +114,7 @@ class RatePlan(Node):
     async def prices(self, info: strawberry.Info) -> list[RatePlanPriceRef]:
         from graph.billing.rate_types import RatePlanPrice
 
-        rows = await info.context.loaders.of(billing_loaders.PricesByRatePlanId).load(self.pk)
+        rows = await info.context.loaders.of(billing_loaders.prices_by_rate_plan_id).load(self.pk)
         return RatePlanPrice.history(rows, utcnow().date())  # type: ignore[return-value]
 
     async def _price_today(self, info: strawberry.Info) -> Any:
@@ -129,7 +129,7 @@ class RatePlan(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.RatePlanById, ids, cls.from_row)
+        return await load_converted(info, loaders.rate_plans_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="A service address: where the meter is.")
@@ -165,7 +165,7 @@ class Enrollment:
     def from_row(cls, row: models.Enrollment) -> Self:
         return cls(
             status=EnrollmentStatus(row.status.value), start_date=row.start_date, end_date=row.end_date,
-            rate_plan=at_once(loaders.RatePlanById, row.rate_plan_id or None, _plan_or_none),
+            rate_plan=at_once(loaders.rate_plans_by_id, row.rate_plan_id or None, _plan_or_none),
             rate_plan_pk=row.rate_plan_id,
         )
 
@@ -199,10 +199,10 @@ async def load_account_fields(info: strawberry.Info, rows: list[models.UtilityAc
 
 
 ACCOUNT_LOADS = [  # (field, loader, key of an account row)
-    ("utility", loaders.UtilityById, lambda r: r.utility_id),
-    ("market", loaders.MarketById, lambda r: r.market_id),
-    ("ratePlan", loaders.RatePlanById, lambda r: r.rate_plan_id),
-    ("enrollments", loaders.EnrollmentsByAccountId, lambda r: r.id),
+    ("utility", loaders.utilities_by_id, lambda r: r.utility_id),
+    ("market", loaders.markets_by_id, lambda r: r.market_id),
+    ("ratePlan", loaders.rate_plans_by_id, lambda r: r.rate_plan_id),
+    ("enrollments", loaders.enrollments_by_account_id, lambda r: r.id),
 ]
 
 
@@ -280,13 +280,13 @@ class UtilityAccount(Node):
             status=EnrollmentStatus(row.status.value), start_date=row.start_date, end_date=row.end_date,
             contract_term_months=row.contract_term_months, renewal_pending=row.renewal_pending,
             pending_transfer=row.pending_transfer, premise=premise,
-            utility=at_once(loaders.UtilityById, row.utility_id, Utility.from_row),
-            market=at_once(loaders.MarketById, row.market_id, Market.from_row),
-            rate_plan=at_once(loaders.RatePlanById, row.rate_plan_id or None, _plan_or_none),
-            customer=at_once(CustomerById, row.customer_id, _customer),
-            enrollments=at_once(loaders.EnrollmentsByAccountId, row.id, _enrollments), row=row,
+            utility=at_once(loaders.utilities_by_id, row.utility_id, Utility.from_row),
+            market=at_once(loaders.markets_by_id, row.market_id, Market.from_row),
+            rate_plan=at_once(loaders.rate_plans_by_id, row.rate_plan_id or None, _plan_or_none),
+            customer=at_once(customers_by_id, row.customer_id, _customer),
+            enrollments=at_once(loaders.enrollments_by_account_id, row.id, _enrollments), row=row,
         )
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.AccountById, ids, cls.from_row)
+        return await load_converted(info, loaders.accounts_by_id, ids, cls.from_row)

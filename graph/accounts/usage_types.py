@@ -49,7 +49,7 @@ class UsagePeriod(Node):
     async def utility_account(self, info: strawberry.Info) -> UtilityAccountRef:
         from graph.accounts.types import UtilityAccount
 
-        return UtilityAccount.from_row(await info.context.loaders.of(loaders.AccountById).load(self.account_pk))
+        return UtilityAccount.from_row(await info.context.loaders.of(loaders.accounts_by_id).load(self.account_pk))
 
     @strawberry.field(description="The 867 transaction that brought it; null for imported files.")
     async def source_transaction(self, info: strawberry.Info) -> MarketTransactionRef | None:
@@ -67,7 +67,7 @@ class UsagePeriod(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.UsagePeriodById, ids, cls.from_row)
+        return await load_converted(info, loaders.usage_periods_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="One row of the consumption view: a read period, or a calendar month's total.")
@@ -109,7 +109,7 @@ async def consumption_rows(info: strawberry.Info, account_id: int, first: date |
         raise client_error(error) from None
     if granularity is Granularity.MONTH:
         window = consumption.month_window(window)
-    periods = await info.context.loaders.grouped(loaders.UsageByAccountId).load((account_id, window))
+    periods = await info.context.loaders.grouped(loaders.usage_by_account_id).load((account_id, window))
     if granularity is Granularity.PERIOD:
         return [ConsumptionInterval.of_period(p) for p in periods]
     return [ConsumptionInterval.of_month(m) for m in consumption.months_of(periods, window)]

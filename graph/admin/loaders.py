@@ -1,8 +1,8 @@
-"""Request-scoped DataLoaders of the admin domain (bodies in resolvers/admin/batches.py)."""
+"""Admin's batch functions, named by what they map (`users_by_id`); the request makes a DataLoader of each."""
 
 from resolvers.admin import batches
 
-UserById = batches.users_by_ids
-AuditEventById = batches.audit_events_by_ids
-AuditPagesByObjectId = batches.audit_pages
-AuditCountByObjectId = batches.audit_counts
+users_by_id = batches.users_by_ids
+audit_events_by_id = batches.audit_events_by_ids
+audit_pages_by_object_id = batches.audit_pages
+audit_counts_by_object_id = batches.audit_counts

@@ -91,7 +91,7 @@ class User(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.UserById, ids, cls.from_row)
+        return await load_converted(info, loaders.users_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="How the communication log is shown by default.")
@@ -129,7 +129,7 @@ class Preferences:
 
 async def viewer_preferences(info: strawberry.Info) -> rules.Preferences:
     """The viewer's preferences as stored now (the signed-in user itself may come from a cache)."""
-    row = await info.context.loaders.of(loaders.UserById).load(info.context.scope.viewer.user_id)
+    row = await info.context.loaders.of(loaders.users_by_id).load(info.context.scope.viewer.user_id)
     return rules.from_json(row.preferences if row else None)
 
 
@@ -177,7 +177,7 @@ class AuditEvent(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.AuditEventById, ids, cls.from_row)
+        return await load_converted(info, loaders.audit_events_by_id, ids, cls.from_row)
 
 
 async def audit_connection(
@@ -186,6 +186,6 @@ async def audit_connection(
 ) -> Connection[AuditEvent]:
     request = page_request(first, after, last, before, AUDIT_CURSOR)
     loaders_ = info.context.loaders
-    page: Page[models.AuditEvent] = await loaders_.grouped(loaders.AuditPagesByObjectId).load((object_id, (object_type, request)))
-    count = loaders_.grouped(loaders.AuditCountByObjectId)
+    page: Page[models.AuditEvent] = await loaders_.grouped(loaders.audit_pages_by_object_id).load((object_id, (object_type, request)))
+    count = loaders_.grouped(loaders.audit_counts_by_object_id)
     return to_connection(page, AUDIT_CURSOR, AuditEvent.from_row, lambda: count.load((object_id, object_type)))

@@ -25,10 +25,10 @@ from resolvers.rules.aging import combine
 ID_CURSOR = CursorShape("billing-id", (int,))
 HISTORY_CURSOR = CursorShape("ar-history", (date, int))
 LISTS = {
-    "invoices": (loaders.InvoicePagesByCustomerId, loaders.InvoiceCountByCustomerId, Invoice.from_loaded),
-    "payments": (loaders.PaymentPagesByCustomerId, loaders.PaymentCountByCustomerId, Payment.from_loaded),
-    "adjustments": (loaders.AdjustmentPagesByCustomerId, loaders.AdjustmentCountByCustomerId, Adjustment.from_row),
-    "special_charges": (loaders.SpecialChargePagesByCustomerId, loaders.SpecialChargeCountByCustomerId, SpecialCharge.from_row),
+    "invoices": (loaders.invoice_pages_by_customer_id, loaders.invoice_counts_by_customer_id, Invoice.from_loaded),
+    "payments": (loaders.payment_pages_by_customer_id, loaders.payment_counts_by_customer_id, Payment.from_loaded),
+    "adjustments": (loaders.adjustment_pages_by_customer_id, loaders.adjustment_counts_by_customer_id, Adjustment.from_row),
+    "special_charges": (loaders.special_charge_pages_by_customer_id, loaders.special_charge_counts_by_customer_id, SpecialCharge.from_row),
 }
 # Children a list's page loads along (in its own batch) when the query selects them on the nodes.
 PREFETCHABLE = {"invoices": ("lines", "allocations"), "payments": ("allocations",)}
@@ -48,8 +48,8 @@ async def billing_list(info: strawberry.Info, name: str, customer_id: int, *pagi
 async def ar_history(info: strawberry.Info, customer_id: int, start: date | None, end: date | None,
                      *paging: Any) -> Connection[ArHistoryEntry]:
     request, window = page_request(*paging, HISTORY_CURSOR), Window(start, end)
-    page = await info.context.loaders.grouped(loaders.HistoryPagesByCustomerId).load((customer_id, (request, window)))
-    count = info.context.loaders.grouped(loaders.HistoryCountByCustomerId)
+    page = await info.context.loaders.grouped(loaders.history_pages_by_customer_id).load((customer_id, (request, window)))
+    count = info.context.loaders.grouped(loaders.history_counts_by_customer_id)
     return to_connection(page, HISTORY_CURSOR, history_entry, lambda: count.load((customer_id, window)))
 
 
@@ -64,26 +64,26 @@ def history_entry(row: HistoryRow) -> ArHistoryEntry:
 async def _ids(info: strawberry.Info, customer: Any, include_children: bool) -> list[int]:
     if not include_children:
         return [customer.id]
-    return [customer.id, *await info.context.loaders.of(loaders.ChildIdsByMasterId).load(customer.id)]
+    return [customer.id, *await info.context.loaders.of(loaders.child_ids_by_master_id).load(customer.id)]
 
 
 async def balance(info: strawberry.Info, customer: Any, include_children: bool) -> Money:
     # Through the aging loader, whose rows carry the balance: with pastDue or aging, one statement for all.
     day = utcnow().date()
     ids = await _ids(info, customer, include_children)
-    rows = await info.context.loaders.grouped(loaders.AgingByCustomerId).load_many([(i, day) for i in ids])
+    rows = await info.context.loaders.grouped(loaders.aging_by_customer_id).load_many([(i, day) for i in ids])
     return Money.of(sum(r.balance_cents for r in rows))
 
 
 async def aging(info: strawberry.Info, customer: Any, include_children: bool, as_of: date | None) -> AgingBuckets:
     day = as_of or utcnow().date()
     ids = await _ids(info, customer, include_children)
-    rows = await info.context.loaders.grouped(loaders.AgingByCustomerId).load_many([(i, day) for i in ids])
+    rows = await info.context.loaders.grouped(loaders.aging_by_customer_id).load_many([(i, day) for i in ids])
     return AgingBuckets.of(combine(rows), day)
 
 
 async def past_due(info: strawberry.Info, customer: Any, include_children: bool) -> Money:
     day = utcnow().date()
     ids = await _ids(info, customer, include_children)
-    rows = await info.context.loaders.grouped(loaders.AgingByCustomerId).load_many([(i, day) for i in ids])
+    rows = await info.context.loaders.grouped(loaders.aging_by_customer_id).load_many([(i, day) for i in ids])
     return Money.of(combine(rows).past_due)

@@ -1,40 +1,40 @@
-"""Billing's DataLoader batch functions, named by what they map from and to."""
+"""Billing's batch functions, named by what they map (`invoices_by_id`); the request makes a DataLoader of each."""
 
 from resolvers.billing import ar_history, batches, lists, rates
 
-LinesByInvoiceId = batches.lines_by_invoice_ids
-LineById = batches.lines_by_ids
-AllocationsByInvoiceId = batches.allocations_by_invoice_ids
-AllocationsByPaymentId = batches.allocations_by_payment_ids
-InvoiceById = batches.invoices_by_ids
-PaymentById = batches.payments_by_ids
-AdjustmentById = batches.adjustments_by_ids
-SpecialChargeById = batches.special_charges_by_ids
-ChildIdsByMasterId = batches.child_ids_by_master_ids
-AgingByCustomerId = batches.aging_by_customer_ids  # grouped by as-of day; Standing rows carry the balance too
-AdjustmentPagesByCustomerId = lists.adjustment_pages
-SpecialChargePagesByCustomerId = lists.special_charge_pages
-InvoiceCountByCustomerId = lists.invoice_counts
-PaymentCountByCustomerId = lists.payment_counts
-AdjustmentCountByCustomerId = lists.adjustment_counts
-SpecialChargeCountByCustomerId = lists.special_charge_counts
-PricesByRatePlanId = rates.prices_by_plan_ids
+lines_by_invoice_id = batches.lines_by_invoice_ids
+lines_by_id = batches.lines_by_ids
+allocations_by_invoice_id = batches.allocations_by_invoice_ids
+allocations_by_payment_id = batches.allocations_by_payment_ids
+invoices_by_id = batches.invoices_by_ids
+payments_by_id = batches.payments_by_ids
+adjustments_by_id = batches.adjustments_by_ids
+special_charges_by_id = batches.special_charges_by_ids
+child_ids_by_master_id = batches.child_ids_by_master_ids
+aging_by_customer_id = batches.aging_by_customer_ids  # grouped by as-of day; Standing rows carry the balance too
+adjustment_pages_by_customer_id = lists.adjustment_pages
+special_charge_pages_by_customer_id = lists.special_charge_pages
+invoice_counts_by_customer_id = lists.invoice_counts
+payment_counts_by_customer_id = lists.payment_counts
+adjustment_counts_by_customer_id = lists.adjustment_counts
+special_charge_counts_by_customer_id = lists.special_charge_counts
+prices_by_rate_plan_id = rates.prices_by_plan_ids
 
 
-async def HistoryPagesByCustomerId(scope, ids, argument):
+async def history_pages_by_customer_id(scope, ids, argument):
     request, window = argument
     return await ar_history.history_pages(scope, ids, request, window)
 
 
-async def HistoryCountByCustomerId(scope, ids, window):
+async def history_counts_by_customer_id(scope, ids, window):
     return await ar_history.history_counts(scope, ids, window)
 
 
-async def InvoicePagesByCustomerId(scope, ids, argument):
+async def invoice_pages_by_customer_id(scope, ids, argument):
     request, prefetch = argument  # grouped by (page request, children to prefetch)
     return await lists.invoice_pages(scope, ids, request, prefetch)
 
 
-async def PaymentPagesByCustomerId(scope, ids, argument):
+async def payment_pages_by_customer_id(scope, ids, argument):
     request, prefetch = argument  # grouped by (page request, children to prefetch)
     return await lists.payment_pages(scope, ids, request, prefetch)

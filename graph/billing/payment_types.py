@@ -44,7 +44,7 @@ class Payment(Node):
         return self._load_allocations(info)  # type: ignore[return-value]  # graphql-core awaits it
 
     async def _load_allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
-        rows = await info.context.loaders.of(loaders.AllocationsByPaymentId).load(self.row.id)
+        rows = await info.context.loaders.of(loaders.allocations_by_payment_id).load(self.row.id)
         return [PaymentAllocation.from_row(r) for r in rows]
 
     @classmethod
@@ -65,7 +65,7 @@ class Payment(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.PaymentById, ids, cls.from_row)
+        return await load_converted(info, loaders.payments_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="Unapplied credit paid back to the customer.")
@@ -94,7 +94,7 @@ class Adjustment(Node):
     async def invoice(self, info: strawberry.Info) -> Invoice | None:
         if self.row.invoice_id is None:
             return None
-        return Invoice.from_row(await info.context.loaders.of(loaders.InvoiceById).load(self.row.invoice_id))
+        return Invoice.from_row(await info.context.loaders.of(loaders.invoices_by_id).load(self.row.invoice_id))
 
     @classmethod
     def from_row(cls, row: models.Adjustment) -> Self:
@@ -104,7 +104,7 @@ class Adjustment(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.AdjustmentById, ids, cls.from_row)
+        return await load_converted(info, loaders.adjustments_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="A one-off charge billed on the next invoice.")
@@ -125,4 +125,4 @@ class SpecialCharge(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.SpecialChargeById, ids, cls.from_row)
+        return await load_converted(info, loaders.special_charges_by_id, ids, cls.from_row)

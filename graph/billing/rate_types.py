@@ -68,7 +68,7 @@ class DeliveryCharge:
 
     @strawberry.field(description="The utility that charges it.")
     def utility(self, info: strawberry.Info) -> Utility:
-        return loaded(info.context.loaders.of(account_loaders.UtilityById), self.utility_pk, Utility.from_row)  # type: ignore[return-value]
+        return loaded(info.context.loaders.of(account_loaders.utilities_by_id), self.utility_pk, Utility.from_row)  # type: ignore[return-value]
 
     @classmethod
     def history(cls, rows: Sequence[models.DeliveryRate], today: date) -> list[Self]:
@@ -90,7 +90,7 @@ class TaxRate:
 
     @strawberry.field(description="The market it applies in.")
     def market(self, info: strawberry.Info) -> Market:
-        return loaded(info.context.loaders.of(account_loaders.MarketById), self.market_pk, Market.from_row)  # type: ignore[return-value]
+        return loaded(info.context.loaders.of(account_loaders.markets_by_id), self.market_pk, Market.from_row)  # type: ignore[return-value]
 
     @classmethod
     def history(cls, rows: Sequence[models.TaxRate], today: date) -> list[Self]:

@@ -55,7 +55,7 @@ class InvoiceLine(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.LineById, ids, cls.from_row)
+        return await load_converted(info, loaders.lines_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="Part of a payment applied to an invoice; a negative one takes an earlier one back.")
@@ -65,13 +65,13 @@ class PaymentAllocation:
 
     @strawberry.field(description="The invoice paid.")
     async def invoice(self, info: strawberry.Info) -> "Invoice":
-        return Invoice.from_row(await info.context.loaders.of(loaders.InvoiceById).load(self.row.invoice_id))
+        return Invoice.from_row(await info.context.loaders.of(loaders.invoices_by_id).load(self.row.invoice_id))
 
     @strawberry.field(description="The payment it came from.")
     async def payment(self, info: strawberry.Info) -> PaymentRef:
         from graph.billing.payment_types import Payment
 
-        return Payment.from_row(await info.context.loaders.of(loaders.PaymentById).load(self.row.payment_id))
+        return Payment.from_row(await info.context.loaders.of(loaders.payments_by_id).load(self.row.payment_id))
 
     @classmethod
     def from_row(cls, row: models.PaymentAllocation) -> Self:
@@ -108,10 +108,10 @@ class Invoice(Node):
         return self._load_allocations(info)  # type: ignore[return-value]  # graphql-core awaits it
 
     async def _load_lines(self, info: strawberry.Info) -> list[InvoiceLine]:
-        return [InvoiceLine.from_row(r) for r in await info.context.loaders.of(loaders.LinesByInvoiceId).load(self.row.id)]
+        return [InvoiceLine.from_row(r) for r in await info.context.loaders.of(loaders.lines_by_invoice_id).load(self.row.id)]
 
     async def _load_allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
-        rows = await info.context.loaders.of(loaders.AllocationsByInvoiceId).load(self.row.id)
+        rows = await info.context.loaders.of(loaders.allocations_by_invoice_id).load(self.row.id)
         return [PaymentAllocation.from_row(r) for r in rows]
 
     @strawberry.field(description="Where to download the invoice as PDF (GET with the same bearer token).")
@@ -137,7 +137,7 @@ class Invoice(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.InvoiceById, ids, cls.from_row)
+        return await load_converted(info, loaders.invoices_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="Open amounts by days past due (open invoices only).")

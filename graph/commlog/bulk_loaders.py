@@ -1,6 +1,6 @@
-"""Request-scoped DataLoaders of bulk note jobs (bodies in resolvers/commlog/bulk_batches.py)."""
+"""Bulk notes' batch functions, named by what they map (`bulk_note_jobs_by_id`); the request loads through each."""
 
 from resolvers.commlog import bulk_batches
 
-BulkNoteJobById = bulk_batches.jobs_by_ids
-ResultPagesByJobId = bulk_batches.result_pages
+bulk_note_jobs_by_id = bulk_batches.jobs_by_ids
+result_pages_by_job_id = bulk_batches.result_pages

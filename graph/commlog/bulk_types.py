@@ -154,7 +154,7 @@ class BulkNoteJob(Node):
     ) -> Connection[BulkNoteResult]:
         request = page_request(first, after, last, before, RESULT_CURSOR)
         wanted = enums.BulkNoteOutcome(outcome.value) if outcome is not None else None
-        page = await info.context.loaders.grouped(loaders.ResultPagesByJobId).load((self.row.id, ResultPage(wanted, request)))
+        page = await info.context.loaders.grouped(loaders.result_pages_by_job_id).load((self.row.id, ResultPage(wanted, request)))
         total = getattr(self.row, COUNTERS[wanted.value]) if wanted is not None else self.row.total
 
         async def count() -> int:
@@ -182,4 +182,4 @@ class BulkNoteJob(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.BulkNoteJobById, ids, cls.from_row)
+        return await load_converted(info, loaders.bulk_note_jobs_by_id, ids, cls.from_row)

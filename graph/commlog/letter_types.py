@@ -80,7 +80,7 @@ class LetterTemplate(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.TemplateById, ids, cls.from_row)
+        return await load_converted(info, loaders.templates_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="A generated letter (PDF), kept exactly as it was sent; resends send the same file.")
@@ -103,7 +103,7 @@ class Document(Node):
 
     @strawberry.field(description="Every delivery of this document, oldest first: the first send, then each resend.")
     async def notifications(self, info: strawberry.Info) -> list["Notification"]:
-        rows = await info.context.loaders.of(loaders.NotificationsByDocumentId).load(self.row.id)
+        rows = await info.context.loaders.of(loaders.notifications_by_document_id).load(self.row.id)
         return [Notification.from_row(r) for r in rows]
 
     @strawberry.field(description="The customer it was written to.")
@@ -129,7 +129,7 @@ class Document(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.DocumentById, ids, cls.from_row)
+        return await load_converted(info, loaders.documents_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="One message to a customer (an email or a letter by post) and how its delivery went.")
@@ -181,7 +181,7 @@ class Notification(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.NotificationById, ids, cls.from_row)
+        return await load_converted(info, loaders.notifications_by_id, ids, cls.from_row)
 
 
 def _transport(value: str | None) -> NotificationTransport | None:  # type: ignore[valid-type]
@@ -194,8 +194,8 @@ async def documents_connection(
 ) -> Connection[Document]:
     """A customer's documents, newest first."""
     request = page_request(first, after, last, before, DOCUMENT_CURSOR)
-    page = await info.context.loaders.grouped(loaders.DocumentPagesByCustomerId).load((customer_pk, request))
-    count = info.context.loaders.of(loaders.DocumentCountByCustomerId)
+    page = await info.context.loaders.grouped(loaders.document_pages_by_customer_id).load((customer_pk, request))
+    count = info.context.loaders.of(loaders.document_counts_by_customer_id)
     return to_connection(page, DOCUMENT_CURSOR, Document.from_row, lambda: count.load(customer_pk))
 
 
@@ -204,6 +204,6 @@ async def notifications_connection(
 ) -> Connection[Notification]:
     """A customer's notifications, newest first."""
     request = page_request(first, after, last, before, NOTIFICATION_CURSOR)
-    page = await info.context.loaders.grouped(loaders.NotificationPagesByCustomerId).load((customer_pk, request))
-    count = info.context.loaders.of(loaders.NotificationCountByCustomerId)
+    page = await info.context.loaders.grouped(loaders.notification_pages_by_customer_id).load((customer_pk, request))
+    count = info.context.loaders.of(loaders.notification_counts_by_customer_id)
     return to_connection(page, NOTIFICATION_CURSOR, Notification.from_row, lambda: count.load(customer_pk))

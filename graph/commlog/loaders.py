@@ -1,10 +1,10 @@
-"""Request-scoped DataLoaders of the communication log (bodies in resolvers/commlog/batches.py)."""
+"""The log's batch functions, named by what they map (`entries_by_id`); the request makes a DataLoader of each."""
 
 from resolvers.commlog import batches
 
-EntryPagesByParentId = batches.entry_pages
-EntryCountByParentId = batches.entry_counts
-MemosByEntryId = batches.memos_by_entry_ids
-CriticalEntriesByCustomerId = batches.critical_entries_by_customer_ids
-EntryById = batches.entries_by_ids
-MemoById = batches.memos_by_ids
+entry_pages_by_parent_id = batches.entry_pages
+entry_counts_by_parent_id = batches.entry_counts
+memos_by_entry_id = batches.memos_by_entry_ids
+critical_entries_by_customer_id = batches.critical_entries_by_customer_ids
+entries_by_id = batches.entries_by_ids
+memos_by_id = batches.memos_by_ids

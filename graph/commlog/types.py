@@ -55,7 +55,7 @@ class CommLogMemo(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.MemoById, ids, cls.from_row)
+        return await load_converted(info, loaders.memos_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="The notes-policy shape of a note (seed 003): contact, reason, resolution, follow-up.")
@@ -112,12 +112,12 @@ class CommLogEntry(Node):
     async def notifications(self, info: strawberry.Info) -> list[NotificationRef]:
         from graph.commlog.letter_types import Notification
 
-        rows = await info.context.loaders.of(letter_loaders.NotificationsByEntryId).load(self.row.id)
+        rows = await info.context.loaders.of(letter_loaders.notifications_by_entry_id).load(self.row.id)
         return [Notification.from_row(r) for r in rows]
 
     @strawberry.field(description="Memos added to this entry, oldest first.")
     async def memos(self, info: strawberry.Info) -> list[CommLogMemo]:
-        rows = await info.context.loaders.of(loaders.MemosByEntryId).load(self.row.id)
+        rows = await info.context.loaders.of(loaders.memos_by_entry_id).load(self.row.id)
         return [CommLogMemo.from_row(r) for r in rows]
 
     @classmethod
@@ -135,7 +135,7 @@ class CommLogEntry(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.EntryById, ids, cls.from_row)
+        return await load_converted(info, loaders.entries_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="One notes-policy finding (seed 003), with the span of text it points at.")
@@ -196,8 +196,8 @@ async def log_connection(
     newest_first = (order or display.order) is DbSortDirection.NEWEST_FIRST
     criteria = to_log_filter(log_filter, display)
     request = page_request(first, after, last, before, ENTRY_CURSOR)
-    page = await info.context.loaders.grouped(loaders.EntryPagesByParentId).load(
+    page = await info.context.loaders.grouped(loaders.entry_pages_by_parent_id).load(
         (parent_pk, (parent, LogPage(criteria, request, newest_first)))
     )
-    count = info.context.loaders.grouped(loaders.EntryCountByParentId)
+    count = info.context.loaders.grouped(loaders.entry_counts_by_parent_id)
     return to_connection(page, ENTRY_CURSOR, CommLogEntry.from_row, lambda: count.load((parent_pk, (parent, criteria))))

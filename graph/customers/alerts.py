@@ -9,10 +9,10 @@ import strawberry
 from db import models
 from db.base import utcnow
 from graph.accounts.types import UtilityAccount
-from graph.billing.loaders import AgingByCustomerId
+from graph.billing.loaders import aging_by_customer_id
 from graph.billing.payment_types import Payment
 from graph.billing.types import Invoice
-from graph.commlog.loaders import CriticalEntriesByCustomerId
+from graph.commlog.loaders import critical_entries_by_customer_id
 from graph.commlog.types import CommLogEntry
 from graph.core.enums import described_enum
 from graph.customers import loaders
@@ -62,9 +62,9 @@ async def customer_alerts(info: strawberry.Info, customer: models.Customer) -> l
     """Three loaders, each one statement (or four) for every customer of the request."""
     today = utcnow().date()
     critical, aging, sources = await asyncio.gather(
-        info.context.loaders.of(CriticalEntriesByCustomerId).load(customer.id),
-        info.context.loaders.grouped(AgingByCustomerId).load((customer.id, today)),
-        info.context.loaders.grouped(loaders.AlertSourcesByCustomerId).load((customer.id, today)),
+        info.context.loaders.of(critical_entries_by_customer_id).load(customer.id),
+        info.context.loaders.grouped(aging_by_customer_id).load((customer.id, today)),
+        info.context.loaders.grouped(loaders.alert_sources_by_customer_id).load((customer.id, today)),
     )
     rows = subject_rows(customer, critical, sources)
     found = rules.account_alerts(alert_facts(customer, critical, aging, sources), today)

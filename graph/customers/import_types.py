@@ -22,7 +22,7 @@ from graph.core.relay import (
     to_connection,
     to_global_id,
 )
-from resolvers.customers import import_batches
+from graph.customers import loaders
 from resolvers.customers.import_batches import ResultPage
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ class CustomerImportJob(Node):
     ) -> Connection[CustomerImportResult]:
         request = page_request(first, after, last, before, RESULT_CURSOR)
         wanted = enums.ImportRowOutcome(outcome.value) if outcome is not None else None
-        page = await info.context.loaders.grouped(import_batches.result_pages).load((self.row.id, ResultPage(wanted, request)))
+        page = await info.context.loaders.grouped(loaders.import_result_pages_by_job_id).load((self.row.id, ResultPage(wanted, request)))
         total = getattr(self.row, COUNTERS[wanted.value]) if wanted is not None else self.row.total
 
         async def count() -> int:
@@ -155,4 +155,4 @@ class CustomerImportJob(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, import_batches.jobs_by_ids, ids, cls.from_row)
+        return await load_converted(info, loaders.import_jobs_by_id, ids, cls.from_row)

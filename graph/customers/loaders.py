@@ -1,9 +1,14 @@
-"""Request-scoped DataLoaders of the customers domain (bodies in resolvers/customers/batches.py)."""
+"""Customers' batch functions, named by what they map (`customers_by_id`); the request makes a DataLoader of each."""
 
-from resolvers.customers import alerts, batches
+from resolvers.customers import alerts, batches, import_batches, timeline
 
-CustomerById = batches.customers_by_ids
-ChildPagesByMasterId = batches.children_pages
-ChildCountByMasterId = batches.child_counts
-TrailByCustomerId = batches.trails_by_customer_ids
-AlertSourcesByCustomerId = alerts.alert_sources_by_customer_ids  # grouped by today
+customers_by_id = batches.customers_by_ids
+child_pages_by_master_id = batches.children_pages
+child_counts_by_master_id = batches.child_counts
+trails_by_customer_id = batches.trails_by_customer_ids
+alert_sources_by_customer_id = alerts.alert_sources_by_customer_ids  # grouped by today
+timeline_pages_by_owner = timeline.timeline_pages  # grouped by TimelineQuery
+timeline_counts_by_owner = timeline.timeline_counts  # grouped by TimelineWindow
+subject_rows_by_id = timeline.subject_rows  # grouped by kind
+import_jobs_by_id = import_batches.jobs_by_ids
+import_result_pages_by_job_id = import_batches.result_pages  # grouped by ResultPage

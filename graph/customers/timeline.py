@@ -25,6 +25,7 @@ from graph.core.relay import (
     page_request,
     to_connection,
 )
+from graph.customers import loaders
 from graph.tickets.types import Ticket
 from resolvers.customers import timeline
 from resolvers.customers.timeline import TimelineItem, TimelineQuery, TimelineWindow
@@ -38,11 +39,6 @@ if TYPE_CHECKING:
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
 TIMELINE_CURSOR = CursorShape("timeline", (datetime, int, int))
 MAX_RECENT = 50
-
-# Loaders over the resolvers' batch functions, by what they map from and to.
-TimelinePagesByOwner = timeline.timeline_pages  # grouped by TimelineQuery
-TimelineCountByOwner = timeline.timeline_counts  # grouped by TimelineWindow
-SubjectRowById = timeline.subject_rows  # grouped by kind
 
 ActivityKind = described_enum(rules.ActivityKind, "What a timeline item records, i.e. which source it comes from.", {
     "INVOICE": "An invoice was issued (subject: Invoice).",
@@ -106,7 +102,7 @@ class ActivityItem:
         return summarize(kind, self.row)
 
     async def _summary_with_invoice(self, info: strawberry.Info) -> str:
-        invoice = await info.context.loaders.of(billing_loaders.InvoiceById).load(self.row.invoice_id)
+        invoice = await info.context.loaders.of(billing_loaders.invoices_by_id).load(self.row.invoice_id)
         return summarize(self.item.kind, self.row, invoice.number if invoice else None)
 
     @strawberry.field(description="Who did it, when the source records it; null for system and billing-run events, "
@@ -135,9 +131,9 @@ async def timeline_connection(
     request = _checked(page_request(first, after, last, before, TIMELINE_CURSOR), after, before)
     owner = await _owner(info, customer, include_children)
     window = to_window(given)
-    page = await info.context.loaders.grouped(TimelinePagesByOwner).load((owner, TimelineQuery(window, request)))
-    page = await _with_rows(info, page)
-    count = info.context.loaders.grouped(TimelineCountByOwner)
+    pages = info.context.loaders.grouped(loaders.timeline_pages_by_owner)
+    page = await _with_rows(info, await pages.load((owner, TimelineQuery(window, request))))
+    count = info.context.loaders.grouped(loaders.timeline_counts_by_owner)
     return to_connection(page, TIMELINE_CURSOR, _activity_item, lambda: count.load((owner, window)))
 
 
@@ -158,13 +154,13 @@ async def _owner(info: strawberry.Info, customer: Any, include_children: bool) -
     """The customer's id, and with include_children those of the customers directly under it (one level)."""
     if not include_children:
         return (customer.id,)
-    return (customer.id, *await info.context.loaders.of(billing_loaders.ChildIdsByMasterId).load(customer.id))
+    return (customer.id, *await info.context.loaders.of(billing_loaders.child_ids_by_master_id).load(customer.id))
 
 
 async def _with_rows(info: strawberry.Info, page: Page[TimelineItem]) -> Page[tuple[TimelineItem, Any]]:
     """The page's items with their rows, read per kind (one statement each), all in one session."""
     keys = [(item.id, timeline.subject_kind(item.kind)) for item in page.rows]
-    rows = await info.context.loaders.grouped(SubjectRowById).load_many(keys)
+    rows = await info.context.loaders.grouped(loaders.subject_rows_by_id).load_many(keys)
     # Rows are never deleted, so each is found; the guard keeps a vanished one from failing the page.
     kept = [(item, key, row) for item, key, row in zip(page.rows, page.keys, rows) if row is not None]
     return Page([(i, r) for i, _k, r in kept], [k for _i, k, _r in kept], page.has_next, page.has_previous)

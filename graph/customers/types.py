@@ -93,18 +93,18 @@ async def load_customer_fields(info: strawberry.Info, rows: list[models.Customer
     loaders without arguments, so those resolve without an await (see graph/core/eager.py)."""
     of, wanted = info.context.loaders.of, []
     if rows and selects(info, *at, "master"):
-        wanted.append((of(loaders.CustomerById), [r.master_id for r in rows]))
+        wanted.append((of(loaders.customers_by_id), [r.master_id for r in rows]))
     if rows and selects(info, *at, "hierarchyTrail"):
-        wanted.append((of(loaders.TrailByCustomerId), [r.id for r in rows]))
+        wanted.append((of(loaders.trails_by_customer_id), [r.id for r in rows]))
     if rows and selects(info, *at, "primaryAccount"):
-        wanted.append((of(account_loaders.PrimaryAccountByCustomerId), [r.id for r in rows]))
+        wanted.append((of(account_loaders.primary_accounts_by_customer_id), [r.id for r in rows]))
     # The connections' pages too, for each page the query asks for (its arguments, variables applied).
-    children, accounts = info.context.loaders.grouped(loaders.ChildPagesByMasterId), None
+    children, accounts = info.context.loaders.grouped(loaders.child_pages_by_master_id), None
     for request in _page_requests(info, NAME_CURSOR, *at, "children") if rows else []:
         wanted.append((children, [(r.id, request) for r in rows]))
     account_requests = _page_requests(info, ACCOUNT_CURSOR, *at, "utilityAccounts") if rows else []
     if account_requests:
-        accounts = info.context.loaders.grouped(account_loaders.AccountPagesByCustomerId)
+        accounts = info.context.loaders.grouped(account_loaders.account_pages_by_customer_id)
         wanted.append((accounts, [(r.id, request) for r in rows for request in account_requests]))
     await load_for(*wanted)
     if accounts is not None:  # then what those accounts' fields read, in a second round
@@ -144,12 +144,12 @@ class Customer(Node):
     @strawberry.field(description="The master customer directly above this one, if any.")
     def master(self, info: strawberry.Info) -> "Customer | None":
         # no await for the many customers without a master (graphql-core awaits what it gets otherwise)
-        loader = info.context.loaders.of(loaders.CustomerById)
+        loader = info.context.loaders.of(loaders.customers_by_id)
         return loaded(loader, self.row.master_id, Customer.from_row)  # type: ignore[return-value]
 
     @strawberry.field(description="The path from the top master down to this customer (this customer last).")
     def hierarchy_trail(self, info: strawberry.Info) -> list["Customer"]:
-        loader = info.context.loaders.of(loaders.TrailByCustomerId)
+        loader = info.context.loaders.of(loaders.trails_by_customer_id)
         return loaded(loader, self.row.id, _customers)  # type: ignore[return-value]
 
     @strawberry.field(description="Customers directly under this master, by name.")
@@ -157,8 +157,8 @@ class Customer(Node):
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection["Customer"]:
         request = page_request(first, after, last, before, NAME_CURSOR)
-        page = info.context.loaders.grouped(loaders.ChildPagesByMasterId).load((self.row.id, request))
-        count = info.context.loaders.of(loaders.ChildCountByMasterId)
+        page = info.context.loaders.grouped(loaders.child_pages_by_master_id).load((self.row.id, request))
+        count = info.context.loaders.of(loaders.child_counts_by_master_id)
         return now_or_later(page, lambda p: to_connection(  # type: ignore[return-value]
             p, NAME_CURSOR, Customer.from_row, lambda: count.load(self.row.id)))
 
@@ -171,7 +171,7 @@ class Customer(Node):
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[UtilityAccountRef]:
         request = page_request(first, after, last, before, ACCOUNT_CURSOR)
-        page = info.context.loaders.grouped(account_loaders.AccountPagesByCustomerId).load((self.row.id, request))
+        page = info.context.loaders.grouped(account_loaders.account_pages_by_customer_id).load((self.row.id, request))
         if isinstance(page, Future) and page.done():  # loaded with the customer page, with the accounts' fields
             return self._accounts(info, page.result())
         return self._accounts_later(info, page)  # type: ignore[return-value]
@@ -186,7 +186,7 @@ class Customer(Node):
     def _accounts(self, info: strawberry.Info, page: Any) -> Connection[UtilityAccountRef]:
         from graph.accounts.types import UtilityAccount
 
-        count = info.context.loaders.of(account_loaders.AccountCountByCustomerId)
+        count = info.context.loaders.of(account_loaders.account_counts_by_customer_id)
         return to_connection(page, ACCOUNT_CURSOR, UtilityAccount.from_row, lambda: count.load(self.row.id))
 
     @strawberry.field(
@@ -197,7 +197,7 @@ class Customer(Node):
         # Built when asked for, not with the customer: an account builds its customer (a plain field), so
         # building the account here too would build the customer again, and so on without end. The search
         # grid's page loads it with the customers (load_customer_fields): then it is at hand, no await.
-        return at_once(account_loaders.PrimaryAccountByCustomerId, self.row.id, _account_or_none)  # type: ignore[return-value]
+        return at_once(account_loaders.primary_accounts_by_customer_id, self.row.id, _account_or_none)  # type: ignore[return-value]
 
     @strawberry.field(
         description="The communication log: notes, calls, emails, letters and system events. Page size, order and "
@@ -378,8 +378,8 @@ class Customer(Node):
 
     @classmethod
     async def load(cls, info: strawberry.Info, pk: int) -> Self:
-        return cls.from_row(await info.context.loaders.of(loaders.CustomerById).load(pk))
+        return cls.from_row(await info.context.loaders.of(loaders.customers_by_id).load(pk))
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.CustomerById, ids, cls.from_row)
+        return await load_converted(info, loaders.customers_by_id, ids, cls.from_row)

@@ -15,12 +15,12 @@ async def tickets(info: strawberry.Info, customer_id: int, statuses: list[Any] |
                   ) -> Connection[Ticket]:
     wanted = tuple(sorted({enums.TicketStatus(s.value) for s in statuses})) if statuses is not None else None
     request = page_request(*paging, TICKET_CURSOR)
-    page = await info.context.loaders.grouped(loaders.TicketPagesByCustomerId).load((customer_id, (request, wanted)))
-    count = info.context.loaders.grouped(loaders.TicketCountByCustomerId)
+    page = await info.context.loaders.grouped(loaders.ticket_pages_by_customer_id).load((customer_id, (request, wanted)))
+    count = info.context.loaders.grouped(loaders.ticket_counts_by_customer_id)
     return to_connection(page, TICKET_CURSOR, Ticket.from_row, lambda: count.load((customer_id, wanted)))
 
 
 async def authorized_contacts(info: strawberry.Info, customer_id: int, include_removed: bool
                               ) -> list[AuthorizedContact]:
-    rows = await info.context.loaders.grouped(loaders.ContactsByCustomerId).load((customer_id, include_removed))
+    rows = await info.context.loaders.grouped(loaders.contacts_by_customer_id).load((customer_id, include_removed))
     return [AuthorizedContact.from_row(r) for r in rows]

@@ -90,7 +90,7 @@ class Ticket(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.TicketById, ids, cls.from_row)
+        return await load_converted(info, loaders.tickets_by_id, ids, cls.from_row)
 
 
 @strawberry.type(description="Someone the account holder allows to request changes on the account.")
@@ -137,4 +137,4 @@ class AuthorizedContact(Node):
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
-        return await load_converted(info, loaders.AuthorizedContactById, ids, cls.from_row)
+        return await load_converted(info, loaders.authorized_contacts_by_id, ids, cls.from_row)

@@ -65,7 +65,7 @@ async def transactions_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[R
     return [found.get(i) for i in ids]
 
 
-# The status history's links get loaders of their own: sharing TransactionById or UserById with the
+# The status history's links get loaders of their own: sharing transactions_by_id or users_by_id with the
 # history panel would batch them together or apart depending on which page's query returns first.
 async def status_change_transactions_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Row | None]:
     return await transactions_by_ids(scope, ids)
