@@ -23,7 +23,9 @@ from graph.accounts.usage_types import (
     ToArg,
     consumption_rows,
 )
+from graph.admin.customer_fields import UtilityAccountAuditFields
 from graph.billing import loaders as billing_loaders
+from graph.commlog.customer_fields import UtilityAccountCommlogFields
 from graph.core.eager import at_once, load_for, loaded, selects
 from graph.core.relay import (
     After,
@@ -35,20 +37,15 @@ from graph.core.relay import (
     load_converted,
     to_global_id,
 )
-from graph.customers.arguments import LogFilterArg, LogOrderArg, sort_direction
 from graph.customers.loaders import customers_by_id
 from resolvers.rules.consumption import Granularity
 
 if TYPE_CHECKING:
-    from graph.admin.types import AuditEvent
     from graph.billing.rate_types import RatePlanPrice
     from graph.billing.types import Money
-    from graph.commlog.types import CommLogEntry
     from graph.customers.types import Customer
 
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
-CommLogEntryRef = Annotated["CommLogEntry", strawberry.lazy("graph.commlog.types")]
-AuditEventRef = Annotated["AuditEvent", strawberry.lazy("graph.admin.types")]
 MoneyRef = Annotated["Money", strawberry.lazy("graph.billing.types")]
 RatePlanPriceRef = Annotated["RatePlanPrice", strawberry.lazy("graph.billing.rate_types")]
 
@@ -206,8 +203,8 @@ ACCOUNT_LOADS = [  # (field, loader, key of an account row)
 ]
 
 
-@strawberry.type(description="One service point at a utility (ESI ID / LDC account).")
-class UtilityAccount(Node):
+@strawberry.type
+class UtilityAccountServiceFields(Node):
     ldc_account_number: str = strawberry.field(description="The utility's account number (ESI ID in Texas).")
     status: EnrollmentStatus = strawberry.field(description="Current enrollment status.")  # type: ignore[valid-type]
     start_date: date | None = strawberry.field(description="Start of the current contract or service.")
@@ -225,17 +222,6 @@ class UtilityAccount(Node):
     enrollments: list[Enrollment] = strawberry.field(
         description="Every plan and service period, newest first (historical enrollments).")
     row: strawberry.Private[models.UtilityAccount]
-
-    @strawberry.field(description="Communication-log entries about this utility account; defaults as on Customer.")
-    async def communication_log(
-        self, info: strawberry.Info, filter: LogFilterArg = None, order: LogOrderArg = None,
-        first: First = None, after: After = None, last: Last = None, before: Before = None,
-    ) -> Connection[CommLogEntryRef]:
-        from graph.commlog.types import log_connection
-
-        return await log_connection(
-            info, "utility_account_id", self.row.id, filter, sort_direction(order), first, after, last, before
-        )
 
     @strawberry.field(description="The transaction history panel: market transactions with the utility, newest first.")
     async def market_transactions(
@@ -256,13 +242,10 @@ class UtilityAccount(Node):
     ) -> list[ConsumptionInterval]:
         return await consumption_rows(info, self.row.id, from_, to, Granularity(granularity.value))
 
-    @strawberry.field(description="Audited changes to this account (premise edits, market transactions), newest first.")
-    async def audit_trail(
-        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-    ) -> Connection[AuditEventRef]:
-        from graph.admin.types import audit_connection
 
-        return await audit_connection(info, "UtilityAccount", self.row.id, first, after, last, before)
+@strawberry.type(description="One service point at a utility (ESI ID / LDC account).")
+class UtilityAccount(UtilityAccountServiceFields, UtilityAccountCommlogFields, UtilityAccountAuditFields):
+    """The service point's own fields, then the log's and the audit trail's (as Customer is composed)."""
 
     @classmethod
     def from_row(cls, row: models.UtilityAccount) -> Self:

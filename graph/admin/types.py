@@ -185,7 +185,7 @@ async def audit_connection(
     first: int | None, after: str | None, last: int | None, before: str | None,
 ) -> Connection[AuditEvent]:
     request = page_request(first, after, last, before, AUDIT_CURSOR)
-    loaders_ = info.context.loaders
-    page: Page[models.AuditEvent] = await loaders_.grouped(loaders.audit_pages_by_object_id).load((object_id, (object_type, request)))
-    count = loaders_.grouped(loaders.audit_counts_by_object_id)
+    pages = info.context.loaders.grouped(loaders.audit_pages_by_object_id)
+    page: Page[models.AuditEvent] = await pages.load((object_id, (object_type, request)))
+    count = info.context.loaders.grouped(loaders.audit_counts_by_object_id)
     return to_connection(page, AUDIT_CURSOR, AuditEvent.from_row, lambda: count.load((object_id, object_type)))

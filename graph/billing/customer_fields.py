@@ -1,56 +1,112 @@
-"""The Customer's billing fields, as functions `graph/customers/types.py` delegates to."""
+"""Billing's fields on Customer: its invoices, payments, adjustments, special charges, AR ledger and balances."""
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
+from db import models
 from db.base import utcnow
 from graph.billing import loaders
 from graph.billing.enums import LedgerKind
 from graph.billing.payment_types import Adjustment, Payment, SpecialCharge
-from graph.billing.selection import node_field_names
 from graph.billing.types import AgingBuckets, ArHistoryEntry, Invoice, Money
+from graph.core.eager import selected_names
 from graph.core.relay import (
+    After,
+    Before,
     Connection,
     CursorShape,
+    First,
+    Last,
     page_request,
     to_connection,
     to_global_id,
 )
+from graph.customers.arguments import Rollup
 from resolvers.billing.ar_history import HistoryRow, Window
 from resolvers.billing.lists import Prefetch
+from resolvers.pagination import PageRequest
 from resolvers.rules.aging import combine
 
 ID_CURSOR = CursorShape("billing-id", (int,))
 HISTORY_CURSOR = CursorShape("ar-history", (date, int))
-LISTS = {
-    "invoices": (loaders.invoice_pages_by_customer_id, loaders.invoice_counts_by_customer_id, Invoice.from_loaded),
-    "payments": (loaders.payment_pages_by_customer_id, loaders.payment_counts_by_customer_id, Payment.from_loaded),
-    "adjustments": (loaders.adjustment_pages_by_customer_id, loaders.adjustment_counts_by_customer_id, Adjustment.from_row),
-    "special_charges": (loaders.special_charge_pages_by_customer_id, loaders.special_charge_counts_by_customer_id, SpecialCharge.from_row),
-}
-# Children a list's page loads along (in its own batch) when the query selects them on the nodes.
-PREFETCHABLE = {"invoices": ("lines", "allocations"), "payments": ("allocations",)}
+Start = Annotated[date | None, strawberry.argument(description="First day shown.")]
+End = Annotated[date | None, strawberry.argument(description="Last day shown.")]
+AsOf = Annotated[date | None, strawberry.argument(description="Count ages to this day; default today.")]
 
 
-async def billing_list(info: strawberry.Info, name: str, customer_id: int, *paging: Any) -> Connection[Any]:
-    pages, counts, convert = LISTS[name]
-    request = page_request(*paging, ID_CURSOR)
-    argument: Any = request
-    if name in PREFETCHABLE:
-        selected = node_field_names(info)
-        argument = (request, Prefetch(**{child: child in selected for child in PREFETCHABLE[name]}))
+@strawberry.type
+class CustomerBillingFields:
+    row: strawberry.Private[models.Customer]
+
+    @strawberry.field(description="Invoices, newest first.")
+    async def invoices(self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None,
+                       before: Before = None) -> Connection[Invoice]:
+        argument = _with_children(info, page_request(first, after, last, before, ID_CURSOR), "lines", "allocations")
+        return await _billing_list(info, self.row.id, loaders.invoice_pages_by_customer_id, argument,
+                                   loaders.invoice_counts_by_customer_id, Invoice.from_loaded)
+
+    @strawberry.field(description="Payments received, newest first.")
+    async def payments(self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None,
+                       before: Before = None) -> Connection[Payment]:
+        argument = _with_children(info, page_request(first, after, last, before, ID_CURSOR), "allocations")
+        return await _billing_list(info, self.row.id, loaders.payment_pages_by_customer_id, argument,
+                                   loaders.payment_counts_by_customer_id, Payment.from_loaded)
+
+    @strawberry.field(description="Adjustments, newest first.")
+    async def adjustments(self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None,
+                          before: Before = None) -> Connection[Adjustment]:
+        return await _billing_list(info, self.row.id, loaders.adjustment_pages_by_customer_id,
+                                   page_request(first, after, last, before, ID_CURSOR),
+                                   loaders.adjustment_counts_by_customer_id, Adjustment.from_row)
+
+    @strawberry.field(description="Special charges (pending, billed and removed), newest first.")
+    async def special_charges(self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None,
+                              before: Before = None) -> Connection[SpecialCharge]:
+        return await _billing_list(info, self.row.id, loaders.special_charge_pages_by_customer_id,
+                                   page_request(first, after, last, before, ID_CURSOR),
+                                   loaders.special_charge_counts_by_customer_id, SpecialCharge.from_row)
+
+    @strawberry.field(description="The AR ledger in order (effective date, then entry) with the running balance.")
+    async def ar_history(
+        self, info: strawberry.Info, start: Start = None, end: End = None,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> Connection[ArHistoryEntry]:
+        request, window = page_request(first, after, last, before, HISTORY_CURSOR), Window(start, end)
+        pages = info.context.loaders.grouped(loaders.history_pages_by_customer_id)
+        page = await pages.load((self.row.id, (request, window)))
+        count = info.context.loaders.grouped(loaders.history_counts_by_customer_id)
+        return to_connection(page, HISTORY_CURSOR, history_entry, lambda: count.load((self.row.id, window)))
+
+    @strawberry.field(description="What the customer owes (negative: credit): the sum of its AR ledger.")
+    async def balance(self, info: strawberry.Info, include_children: Rollup = False) -> Money:
+        # Through the aging loader, whose rows carry the balance: with pastDue or aging, one statement for all.
+        rows = await _aging_rows(info, self.row, include_children, utcnow().date())
+        return Money.of(sum(r.balance_cents for r in rows))
+
+    @strawberry.field(description="Open invoice amounts past their due date.")
+    async def past_due(self, info: strawberry.Info, include_children: Rollup = False) -> Money:
+        rows = await _aging_rows(info, self.row, include_children, utcnow().date())
+        return Money.of(combine(rows).past_due)
+
+    @strawberry.field(description="Open invoice amounts by days past due: current, 1-30, 31-60, 61-90, over 90.")
+    async def aging(self, info: strawberry.Info, include_children: Rollup = False, as_of: AsOf = None) -> AgingBuckets:
+        day = as_of or utcnow().date()
+        return AgingBuckets.of(combine(await _aging_rows(info, self.row, include_children, day)), day)
+
+
+def _with_children(info: strawberry.Info, request: PageRequest, *children: str) -> tuple[PageRequest, Prefetch]:
+    """The page request, with the children the query selects on the nodes: the page loads them along."""
+    selected = selected_names(info, "edges", "node")
+    return request, Prefetch(**{child: child in selected for child in children})
+
+
+async def _billing_list(info: strawberry.Info, customer_id: int, pages: Any, argument: Any, counts: Any,
+                        convert: Callable[[Any], Any]) -> Connection[Any]:
     page = await info.context.loaders.grouped(pages).load((customer_id, argument))
     return to_connection(page, ID_CURSOR, convert, lambda: info.context.loaders.of(counts).load(customer_id))
-
-
-async def ar_history(info: strawberry.Info, customer_id: int, start: date | None, end: date | None,
-                     *paging: Any) -> Connection[ArHistoryEntry]:
-    request, window = page_request(*paging, HISTORY_CURSOR), Window(start, end)
-    page = await info.context.loaders.grouped(loaders.history_pages_by_customer_id).load((customer_id, (request, window)))
-    count = info.context.loaders.grouped(loaders.history_counts_by_customer_id)
-    return to_connection(page, HISTORY_CURSOR, history_entry, lambda: count.load((customer_id, window)))
 
 
 def history_entry(row: HistoryRow) -> ArHistoryEntry:
@@ -61,29 +117,8 @@ def history_entry(row: HistoryRow) -> ArHistoryEntry:
                           payment_id=to_global_id("Payment", e.payment_id) if e.payment_id else None)
 
 
-async def _ids(info: strawberry.Info, customer: Any, include_children: bool) -> list[int]:
-    if not include_children:
-        return [customer.id]
-    return [customer.id, *await info.context.loaders.of(loaders.child_ids_by_master_id).load(customer.id)]
-
-
-async def balance(info: strawberry.Info, customer: Any, include_children: bool) -> Money:
-    # Through the aging loader, whose rows carry the balance: with pastDue or aging, one statement for all.
-    day = utcnow().date()
-    ids = await _ids(info, customer, include_children)
-    rows = await info.context.loaders.grouped(loaders.aging_by_customer_id).load_many([(i, day) for i in ids])
-    return Money.of(sum(r.balance_cents for r in rows))
-
-
-async def aging(info: strawberry.Info, customer: Any, include_children: bool, as_of: date | None) -> AgingBuckets:
-    day = as_of or utcnow().date()
-    ids = await _ids(info, customer, include_children)
-    rows = await info.context.loaders.grouped(loaders.aging_by_customer_id).load_many([(i, day) for i in ids])
-    return AgingBuckets.of(combine(rows), day)
-
-
-async def past_due(info: strawberry.Info, customer: Any, include_children: bool) -> Money:
-    day = utcnow().date()
-    ids = await _ids(info, customer, include_children)
-    rows = await info.context.loaders.grouped(loaders.aging_by_customer_id).load_many([(i, day) for i in ids])
-    return Money.of(combine(rows).past_due)
+async def _aging_rows(info: strawberry.Info, customer: models.Customer, include_children: bool, day: date) -> Any:
+    ids = [customer.id]
+    if include_children:
+        ids += await info.context.loaders.of(loaders.child_ids_by_master_id).load(customer.id)
+    return await info.context.loaders.grouped(loaders.aging_by_customer_id).load_many([(i, day) for i in ids])

@@ -8,22 +8,20 @@ awaiting the loader when nothing was prefetched (another path to the same type, 
 Cheaper still, a field can be a plain attribute filled when its object is built (`at_once`): the loaded
 value if the request's loader holds it, else a `Later` that loads only if the query selects the field.
 Nothing else changes: the same loaders, batches and per-batch sessions, only fewer awaits and resolvers.
+What the query selects is read here, from Strawberry's public `info.selected_fields`, for every look-ahead.
 """
 
 from asyncio import Future, gather
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import strawberry
-from graphql import (
-    FieldNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    SelectionSetNode,
-)
-from graphql.execution.values import get_argument_values
+from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+
+from graph.core.relay import CursorShape, page_request
+from resolvers.pagination import PageRequest
 
 Value = TypeVar("Value")
 Result = TypeVar("Result")
@@ -88,42 +86,50 @@ def at_once(batch: Any, key: Any, convert: Callable[[Any], Result]) -> Result | 
     return Later(batch, key, convert)
 
 
-def selects(info: strawberry.Info, *path: str) -> bool:
-    """Whether the current field's selection reaches `path` (GraphQL names), through fragments too.
+def selected_at(info: strawberry.Info, *path: str) -> list[SelectedField]:
+    """The selections of `path` (GraphQL names, e.g. edges, node) under the field being resolved, through
+    fragments, as Strawberry's public `info.selected_fields` gives them.
 
     @skip/@include are not evaluated: a skipped field at worst gets its rows loaded for nothing.
     """
-    return bool(_nodes_at(info, path))
-
-
-def arguments_at(info: strawberry.Info, type_name: str, *path: str) -> list[dict[str, Any]]:
-    """The arguments (GraphQL names, variables applied) of each selection of `path`, a field of `type_name`.
-    Empty when an argument is invalid: the field's own resolver then reports it."""
-    raw = info._raw_info
-    definition = raw.schema.get_type(type_name).fields[path[-1]]  # type: ignore[union-attr]
-    try:
-        return [get_argument_values(definition, node, raw.variable_values) for node in _nodes_at(info, path)]
-    except GraphQLError:
-        return []
-
-
-def _nodes_at(info: strawberry.Info, path: tuple[str, ...]) -> list[FieldNode]:
-    raw = info._raw_info  # graphql-core's info: the field's AST nodes and the document's fragments
-    nodes = list(raw.field_nodes)
+    fields = list(_fields(info.selected_fields))  # the field itself, once per node (aliases)
     for name in path:
-        nodes = [f for node in nodes for f in _fields(node.selection_set, raw.fragments) if f.name.value == name]
-        if not nodes:
-            break
-    return nodes
+        fields = [f for f in _fields(s for parent in fields for s in parent.selections) if f.name == name]
+    return fields
 
 
-def _fields(selection_set: SelectionSetNode | None, fragments: dict[str, Any]) -> Iterable[FieldNode]:
-    if selection_set is None:
-        return
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
+def selects(info: strawberry.Info, *path: str) -> bool:
+    """Whether the current field's selection reaches `path`."""
+    return bool(selected_at(info, *path))
+
+
+def selected_names(info: strawberry.Info, *path: str) -> set[str]:
+    """The GraphQL names selected on `path` of the current field."""
+    return {f.name for f in _fields(s for parent in selected_at(info, *path) for s in parent.selections)}
+
+
+def page_requests_at(info: strawberry.Info, shape: CursorShape, *path: str) -> list[PageRequest]:
+    """The page request of each selection of the connection field at `path` (variables applied); none for
+    invalid arguments, which the field's own resolver reports."""
+    requests = []
+    for field in selected_at(info, *path):
+        given = field.arguments
+        try:
+            requests.append(page_request(_integer(given.get("first")), given.get("after"),
+                                         _integer(given.get("last")), given.get("before"), shape))
+        except GraphQLError:
+            pass
+    return requests
+
+
+def _integer(value: Any) -> Any:
+    # A literal argument comes as its source text ("10"); validation has made it an Int. Variables come coerced.
+    return int(value) if isinstance(value, str) else value
+
+
+def _fields(selections: Iterable[Any]) -> Iterator[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, (InlineFragment, FragmentSpread)):
+            yield from _fields(selection.selections)
+        elif isinstance(selection, SelectedField):
             yield selection
-        elif isinstance(selection, InlineFragmentNode):
-            yield from _fields(selection.selection_set, fragments)
-        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
-            yield from _fields(fragments[selection.name.value].selection_set, fragments)

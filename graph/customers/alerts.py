@@ -1,8 +1,8 @@
-"""Account alerts on the customer profile (seed 001): the AccountAlert type, what it points at, the field's body."""
+"""Account alerts on the customer profile (seed 001): the AccountAlert type, what it points at, Customer.alerts."""
 
 import asyncio
 from collections.abc import Callable
-from typing import Annotated, Any, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
@@ -16,19 +16,31 @@ from graph.commlog.loaders import critical_entries_by_customer_id
 from graph.commlog.types import CommLogEntry
 from graph.core.enums import described_enum
 from graph.customers import loaders
-from graph.customers.types import Customer
 from graph.tickets.types import Ticket
 from resolvers.customers.alerts import alert_facts, subject_rows
 from resolvers.rules import alerts as rules
+
+if TYPE_CHECKING:
+    from graph.customers.types import Customer
+
+CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]  # Customer has the alerts field
 
 AlertKind = described_enum(rules.AlertKind, "What an account alert is about.",
                            {kind.name: text for kind, text in rules.KIND_DESCRIPTIONS.items()})
 AlertSeverity = described_enum(rules.AlertSeverity, "How urgent an account alert is.",
                                {severity.name: text for severity, text in rules.SEVERITY_DESCRIPTIONS.items()})
 AlertSubject = Annotated[
-    CommLogEntry | Invoice | UtilityAccount | Payment | Ticket | Customer,
+    CommLogEntry | Invoice | UtilityAccount | Payment | Ticket | CustomerRef,
     strawberry.union("AlertSubject", description="What an account alert points at."),
 ]
+
+
+def _customer(row: models.Customer) -> "Customer":
+    from graph.customers.types import Customer  # here: graph/customers/types.py imports this module
+
+    return Customer.from_row(row)
+
+
 # How each kind of subject row becomes the object the API shows.
 SUBJECT_TYPES: dict[rules.SubjectKind, Callable[[Any], Any]] = {
     rules.SubjectKind.NOTE: CommLogEntry.from_row,
@@ -36,7 +48,7 @@ SUBJECT_TYPES: dict[rules.SubjectKind, Callable[[Any], Any]] = {
     rules.SubjectKind.UTILITY_ACCOUNT: UtilityAccount.from_row,
     rules.SubjectKind.PAYMENT: Payment.from_row,
     rules.SubjectKind.TICKET: Ticket.from_row,
-    rules.SubjectKind.CUSTOMER: Customer.from_row,
+    rules.SubjectKind.CUSTOMER: _customer,
 }
 
 
@@ -58,14 +70,23 @@ class AccountAlert:
                    message=alert.message, subject=subject)
 
 
-async def customer_alerts(info: strawberry.Info, customer: models.Customer) -> list[AccountAlert]:
-    """Three loaders, each one statement (or four) for every customer of the request."""
-    today = utcnow().date()
-    critical, aging, sources = await asyncio.gather(
-        info.context.loaders.of(critical_entries_by_customer_id).load(customer.id),
-        info.context.loaders.grouped(aging_by_customer_id).load((customer.id, today)),
-        info.context.loaders.grouped(loaders.alert_sources_by_customer_id).load((customer.id, today)),
+@strawberry.type
+class CustomerAlertFields:
+    row: strawberry.Private[models.Customer]
+
+    @strawberry.field(
+        description="What every agent should see first on this customer: critical notes, past-due balance, pending "
+        "or accepted drops, an active dunning hold, returned payments (last 90 days), open tickets, renewals due "
+        "(60 days), pending transfers. By severity, then newest first."
     )
-    rows = subject_rows(customer, critical, sources)
-    found = rules.account_alerts(alert_facts(customer, critical, aging, sources), today)
-    return [AccountAlert.of(alert, rows) for alert in found]
+    async def alerts(self, info: strawberry.Info) -> list[AccountAlert]:
+        # Three loaders, each one statement (or four) for every customer of the request.
+        customer, today = self.row, utcnow().date()
+        critical, aging, sources = await asyncio.gather(
+            info.context.loaders.of(critical_entries_by_customer_id).load(customer.id),
+            info.context.loaders.grouped(aging_by_customer_id).load((customer.id, today)),
+            info.context.loaders.grouped(loaders.alert_sources_by_customer_id).load((customer.id, today)),
+        )
+        rows = subject_rows(customer, critical, sources)
+        found = rules.account_alerts(alert_facts(customer, critical, aging, sources), today)
+        return [AccountAlert.of(alert, rows) for alert in found]

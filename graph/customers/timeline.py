@@ -1,7 +1,7 @@
 """Customer.timeline and Customer.recentActivity: every source of an account's history in one connection.
 
-Types ActivityItem, ActivityKind, ActivitySubject and TimelineFilter. A page costs one statement
-(resolvers/customers/timeline.py), then one per kind on it for the rows behind its items.
+Types ActivityItem, ActivityKind, ActivitySubject and TimelineFilter, and the two fields (CustomerTimelineFields).
+A page costs one statement (resolvers/customers/timeline.py), then one per kind on it for the rows behind its items.
 """
 
 from datetime import datetime, timezone
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from graphql import GraphQLError
 
+from db import models
 from graph.accounts.transaction_types import EnrollmentStatusChange, MarketTransaction
 from graph.admin.types import AuditEvent, User
 from graph.billing import loaders as billing_loaders
@@ -18,14 +19,19 @@ from graph.billing.types import Invoice, InvoiceLine, PaymentAllocation
 from graph.commlog.types import CommLogEntry
 from graph.core.enums import described_enum
 from graph.core.relay import (
+    After,
+    Before,
     Connection,
     CursorShape,
+    First,
+    Last,
     invalid_cursor,
     node_or_none,
     page_request,
     to_connection,
 )
 from graph.customers import loaders
+from graph.customers.arguments import Rollup
 from graph.tickets.types import Ticket
 from resolvers.customers import timeline
 from resolvers.customers.timeline import TimelineItem, TimelineQuery, TimelineWindow
@@ -123,6 +129,34 @@ class ActivityItem:
         return await Customer.load(info, self.item.customer_id)
 
 
+TimelineFilterArg = Annotated[TimelineFilter | None,
+                              strawberry.argument(description="Which kinds, and which period; default: everything.")]
+RecentCount = Annotated[int, strawberry.argument(description="How many items (0-50).")]
+
+
+@strawberry.type
+class CustomerTimelineFields:
+    row: strawberry.Private[models.Customer]
+
+    @strawberry.field(
+        description="Everything that happened on the account in one list, newest first: communication log, invoices, "
+        "payments and allocations, adjustments, reversals, refunds, returned payments, market transactions, status "
+        "changes, tickets and audited changes. Ordered by when each was recorded; cursors span every source."
+    )
+    async def timeline(
+        self, info: strawberry.Info, filter: TimelineFilterArg = None, include_children: Rollup = False,
+        first: First = None, after: After = None, last: Last = None, before: Before = None,
+    ) -> Connection[ActivityItem]:
+        return await timeline_connection(info, self.row, filter, include_children, first, after, last, before)
+
+    @strawberry.field(description="Recent Activity: the head of `timeline` (this customer only, every kind).")
+    async def recent_activity(self, info: strawberry.Info, first: RecentCount = 10) -> list[ActivityItem]:
+        if not 0 <= first <= MAX_RECENT:
+            raise GraphQLError(f"`first` must be between 0 and {MAX_RECENT}.", extensions={"code": "BAD_USER_INPUT"})
+        connection = await timeline_connection(info, self.row, None, False, first, None, None, None)
+        return [edge.node for edge in connection.edges]
+
+
 async def timeline_connection(
     info: strawberry.Info, customer: Any, given: TimelineFilter | None, include_children: bool,
     first: int | None, after: str | None, last: int | None, before: str | None,
@@ -140,14 +174,6 @@ async def timeline_connection(
 def _activity_item(pair: tuple[TimelineItem, Any]) -> ActivityItem:
     item, row = pair
     return ActivityItem(occurred_at=item.occurred_at, kind=KINDS[item.kind], item=item, row=row)
-
-
-async def recent_activity(info: strawberry.Info, customer: Any, first: int) -> list[ActivityItem]:
-    """The head of the timeline (the customer alone, every kind)."""
-    if not 0 <= first <= MAX_RECENT:
-        raise GraphQLError(f"`first` must be between 0 and {MAX_RECENT}.", extensions={"code": "BAD_USER_INPUT"})
-    connection = await timeline_connection(info, customer, None, False, first, None, None, None)
-    return [edge.node for edge in connection.edges]
 
 
 async def _owner(info: strawberry.Info, customer: Any, include_children: bool) -> tuple[int, ...]:

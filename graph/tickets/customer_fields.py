@@ -1,26 +1,38 @@
-"""The Customer's ticket fields, as functions `graph/customers/types.py` delegates to."""
+"""The tickets domain's fields on Customer: its service tickets and authorized contacts."""
 
-from typing import Any
+from typing import Annotated
 
 import strawberry
 
-from db import enums
-from graph.core.relay import Connection, page_request, to_connection
+from db import enums, models
+from graph.core.relay import After, Before, Connection, First, Last, page_request, to_connection
 from graph.tickets import loaders
-from graph.tickets.queries import TICKET_CURSOR
-from graph.tickets.types import AuthorizedContact, Ticket
+from graph.tickets.enums import TicketStatus
+from graph.tickets.types import TICKET_CURSOR, AuthorizedContact, Ticket
+
+Statuses = Annotated[list[TicketStatus] | None, strawberry.argument(  # type: ignore[valid-type]
+    description="Only these statuses; default all.")]
+IncludeRemoved = Annotated[bool, strawberry.argument(description="Also list removed contacts.")]
 
 
-async def tickets(info: strawberry.Info, customer_id: int, statuses: list[Any] | None, *paging: Any
-                  ) -> Connection[Ticket]:
-    wanted = tuple(sorted({enums.TicketStatus(s.value) for s in statuses})) if statuses is not None else None
-    request = page_request(*paging, TICKET_CURSOR)
-    page = await info.context.loaders.grouped(loaders.ticket_pages_by_customer_id).load((customer_id, (request, wanted)))
-    count = info.context.loaders.grouped(loaders.ticket_counts_by_customer_id)
-    return to_connection(page, TICKET_CURSOR, Ticket.from_row, lambda: count.load((customer_id, wanted)))
+@strawberry.type
+class CustomerTicketFields:
+    row: strawberry.Private[models.Customer]
 
+    @strawberry.field(description="Service tickets about this customer, newest first.")
+    async def tickets(
+        self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None,
+        statuses: Statuses = None,
+    ) -> Connection[Ticket]:
+        wanted = tuple(sorted({enums.TicketStatus(s.value) for s in statuses})) if statuses is not None else None
+        request = page_request(first, after, last, before, TICKET_CURSOR)
+        page = await info.context.loaders.grouped(loaders.ticket_pages_by_customer_id).load(
+            (self.row.id, (request, wanted)))
+        count = info.context.loaders.grouped(loaders.ticket_counts_by_customer_id)
+        return to_connection(page, TICKET_CURSOR, Ticket.from_row, lambda: count.load((self.row.id, wanted)))
 
-async def authorized_contacts(info: strawberry.Info, customer_id: int, include_removed: bool
-                              ) -> list[AuthorizedContact]:
-    rows = await info.context.loaders.grouped(loaders.contacts_by_customer_id).load((customer_id, include_removed))
-    return [AuthorizedContact.from_row(r) for r in rows]
+    @strawberry.field(description="People the holder allows to request changes on the account, oldest first.")
+    async def authorized_contacts(self, info: strawberry.Info, include_removed: IncludeRemoved = False
+                                  ) -> list[AuthorizedContact]:
+        contacts = info.context.loaders.grouped(loaders.contacts_by_customer_id)
+        return [AuthorizedContact.from_row(r) for r in await contacts.load((self.row.id, include_removed))]

@@ -9,7 +9,6 @@ from graph.core.relay import (
     After,
     Before,
     Connection,
-    CursorShape,
     First,
     Last,
     from_global_id,
@@ -17,10 +16,8 @@ from graph.core.relay import (
     to_connection,
 )
 from graph.tickets.inputs import TicketFilter
-from graph.tickets.types import Ticket
+from graph.tickets.types import TICKET_CURSOR, Ticket
 from resolvers.tickets import lists
-
-TICKET_CURSOR = CursorShape("ticket", (int,))
 
 
 def pk_or_nothing(global_id: str | None, type_name: str) -> int | None:

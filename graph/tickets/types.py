@@ -7,7 +7,7 @@ import strawberry
 
 from db import models
 from graph.admin.types import User
-from graph.core.relay import Node, load_converted, node_or_none, to_global_id
+from graph.core.relay import CursorShape, Node, load_converted, node_or_none, to_global_id
 from graph.tickets import loaders
 from graph.tickets.enums import (
     PlatformArea,
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from graph.customers.types import Customer
 
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
+TICKET_CURSOR = CursorShape("ticket", (int,))  # a queue's and a customer's tickets alike
 
 
 @strawberry.type(description="A request worked in a team queue: OPEN -> IN_PROGRESS -> CLOSED with a resolution.")
