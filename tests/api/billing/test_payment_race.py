@@ -65,21 +65,28 @@ async def unlocked_api(database, monkeypatch):
         yield api
 
 
-async def test_without_the_lock_the_race_breaks_the_books(unlocked_api, database, session):
-    """The lock is what keeps the test above green: without it, some round must go wrong."""
+async def _first_broken_round(database, session, race) -> list:
+    """Up to ROUNDS runs of `race(tenant)` (its response bodies), each for a new client: the first that failed
+    requests or broke the books, as [(failed requests, problems)]; [] when none did."""
     from tests.factories.admin import make_tenant
 
-    failures = []
     for _ in range(ROUNDS):
         tenant = await make_tenant(session)
         await session.commit()
-        customer = await _arrange(database, tenant)
-        bodies = await _race(unlocked_api, tenant, customer)
+        bodies = await race(tenant)
         errors = [b for b in bodies if "errors" in b]
         problems = await _problems(database, tenant)
         if errors or problems:
-            failures.append((len(errors), problems[:3]))
-            break
+            return [(len(errors), problems[:3])]
+    return []
+
+
+async def test_without_the_lock_the_race_breaks_the_books(unlocked_api, database, session):
+    """The lock is what keeps the test above green: without it, some round must go wrong."""
+    async def race(tenant):
+        return await _race(unlocked_api, tenant, await _arrange(database, tenant))
+
+    failures = await _first_broken_round(database, session, race)
     print("unlocked race:", failures)
     assert failures, "removing the lock changed nothing: the race test would not catch a missing lock"
 
@@ -124,24 +131,15 @@ async def test_payments_reversals_and_credits_at_once_keep_the_books(api, databa
 
 async def test_without_the_locks_payments_reversals_and_credits_break_the_books(database, session, monkeypatch):
     """The customers' locks are what keep the test above green."""
-    from tests.factories.admin import make_tenant
-
     async def no_lock(scope, customer_ids):
         await asyncio.sleep(0.01)
 
+    async def race(tenant):
+        return await _mixed_race(unlocked, tenant, *await _invoices_with_lines(database, tenant))
+
     for module in (reversals, adjustments):
         monkeypatch.setattr(module, "lock_customers", no_lock)
-    failures = []
     async with api_without_lock(database, monkeypatch, payments) as unlocked:
-        for _ in range(ROUNDS):
-            tenant = await make_tenant(session)
-            await session.commit()
-            customer, invoices = await _invoices_with_lines(database, tenant)
-            bodies = await _mixed_race(unlocked, tenant, customer, invoices)
-            errors = [b for b in bodies if "errors" in b]
-            problems = await _problems(database, tenant)
-            if errors or problems:
-                failures.append((len(errors), problems[:3]))
-                break
+        failures = await _first_broken_round(database, session, race)
     print("unlocked mixed race:", failures)
     assert failures, "removing the locks changed nothing: the race test would not catch a missing lock"
