@@ -141,8 +141,9 @@ def floor_fifo(raw: sqlite3.Connection, client_id: int, customer_id: int) -> Non
         left -= cents
         paid.append((invoice_id, cents, open_cents - cents, "PAID" if cents == open_cents else "PARTIALLY_PAID"))
     payment_id = raw.execute(
-        "INSERT INTO payments (client_id, customer_id, amount_cents, method, received_on, mode, scope, unapplied_cents, "
-        "status, created_at) VALUES (?, ?, ?, 'CHECK', '2025-06-01', 'FIFO', 'CUSTOMER', ?, 'POSTED', ?)",
+        "INSERT INTO payments (client_id, customer_id, amount_cents, method, received_on, mode, scope, "
+        "unapplied_cents, status, created_at) "
+        "VALUES (?, ?, ?, 'CHECK', '2025-06-01', 'FIFO', 'CUSTOMER', ?, 'POSTED', ?)",
         (client_id, customer_id, OPEN_INVOICES * 1_000, left, now)).lastrowid
     raw.execute("INSERT INTO ledger_entries (client_id, customer_id, kind, amount_cents, description, payment_id, "
                 "effective_on, created_at) VALUES (?, ?, 'PAYMENT', ?, 'Payment (CHECK)', ?, '2025-06-01', ?)",

@@ -84,7 +84,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
                 "broker": Broker(),
                 "reference_cache": TtlCache(REFERENCE_TTL_SECONDS),
                 "user_cache": TtlCache(USER_TTL_SECONDS, clock=clock),
-                "statements": StatementCache(),  # read statements built once for every request (resolvers/statements.py)
+                "statements": StatementCache(),  # statements built once for every request (resolvers/statements.py)
             }
         finally:
             stop.set()

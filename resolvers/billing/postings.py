@@ -66,7 +66,8 @@ def apply(scope: RequestScope, payment: Payment, invoice: Invoice, cents: int, o
                                    amount_cents=cents, reverses_id=reverses_id))
     payment.unapplied_cents -= cents
     set_open(invoice, invoice.open_cents - cents)
-    scope.db.add_all(LedgerEntry(**row) for row in _transfer_rows(scope, payment.id, payment.customer_id, invoice, cents, on))
+    transfers = _transfer_rows(scope, payment.id, payment.customer_id, invoice, cents, on)
+    scope.db.add_all(LedgerEntry(**row) for row in transfers)
 
 
 async def apply_many(scope: RequestScope, payer_id: int, invoices: Mapping[int, Any], applied: Sequence[Applied],
@@ -94,8 +95,8 @@ async def apply_many(scope: RequestScope, payer_id: int, invoices: Mapping[int, 
         await scope.db.execute(reused(scope, "allocations-from-json", _insert_allocations),
                                {"allocations": _json(dict(enumerate(allocations)))})
         statuses = {i: (cents, status_after(invoices[i], cents)) for i, cents in opens.items()}
-        await scope.db.execute(reused(scope, "open-amounts-from-json", _set_open_amounts), {"invoices": _json(statuses)},
-                               execution_options={"synchronize_session": False})
+        await scope.db.execute(reused(scope, "open-amounts-from-json", _set_open_amounts),
+                               {"invoices": _json(statuses)}, execution_options={"synchronize_session": False})
     await insert_rows(scope.db, LedgerEntry.__table__, entries)
 
 

@@ -11,7 +11,8 @@ from tests.conftest import SECRET, Api
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 
-TIMELINE = """query($id: ID!) { node(id: $id) { ... on Customer { timeline(first: 5) { edges { node { kind } } } } } }"""
+TIMELINE = """query($id: ID!) { node(id: $id) { ... on Customer {
+  timeline(first: 5) { edges { node { kind } } } } } }"""
 
 
 async def test_requests_build_each_statement_once_in_the_cache_of_their_app(database, session, tenant):

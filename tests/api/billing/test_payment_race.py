@@ -91,7 +91,8 @@ async def test_without_the_lock_the_race_breaks_the_books(unlocked_api, database
     assert failures, "removing the lock changed nothing: the race test would not catch a missing lock"
 
 
-REVERSE = """mutation($input: ReverseInvoiceChargesInput!) { reverseInvoiceCharges(input: $input) { userErrors { code } } }"""
+REVERSE = """mutation($input: ReverseInvoiceChargesInput!) {
+  reverseInvoiceCharges(input: $input) { userErrors { code } } }"""
 CREDIT = """mutation($input: CreateAdjustmentInput!) { createAdjustment(input: $input) { userErrors { code } } }"""
 
 
@@ -99,21 +100,23 @@ async def _invoices_with_lines(database, tenant):
     """Four invoices of 25.00 in two lines each: (customer, [(invoice id, [line ids])])."""
     async with database.sessionmaker() as session:
         customer = await make_customer(session, tenant)
-        invoices = [await make_invoice(session, customer, 2_500, due_on=date(2025, 1, 1 + n), lines=2) for n in range(4)]
+        invoices = [await make_invoice(session, customer, 2_500, due_on=date(2025, 1, 1 + n), lines=2)
+                    for n in range(4)]
         await session.commit()
-        stmt = select(InvoiceLine.invoice_id, InvoiceLine.id).where(InvoiceLine.invoice_id.in_([i.id for i in invoices]))
+        stmt = select(InvoiceLine.invoice_id, InvoiceLine.id).where(InvoiceLine.invoice_id.in_(i.id for i in invoices))
         lines = (await session.execute(stmt.order_by(InvoiceLine.id))).all()
     return customer, [(i.id, [line for invoice_id, line in lines if invoice_id == i.id]) for i in invoices]
 
 
 async def _mixed_race(api: Api, tenant, customer, invoices) -> list[dict]:
     payments_ = [api.post(POST, {"input": payment_input(customer, "20.00")}, user=tenant.agent) for _ in range(6)]
-    reversals_ = [api.post(REVERSE, {"input": {"invoiceId": gid("Invoice", invoice_id), "lineIds": [gid("InvoiceLine", lines[0])],
-                                               "reason": "Estimated read"}}, user=tenant.lead)
+    reversals_ = [api.post(REVERSE, {"input": {"invoiceId": gid("Invoice", invoice_id), "reason": "Estimated read",
+                                               "lineIds": [gid("InvoiceLine", lines[0])]}}, user=tenant.lead)
                   for invoice_id, lines in invoices]
     credits = [api.post(CREDIT, {"input": {"customerId": gid("Customer", customer.id), "direction": "CREDIT",
-                                           "amount": "5.00", "reasonCode": "GOODWILL", "invoiceId": gid("Invoice", invoice_id)}},
-                        user=tenant.lead) for invoice_id, _lines in invoices[:2]]
+                                           "amount": "5.00", "reasonCode": "GOODWILL",
+                                           "invoiceId": gid("Invoice", invoice_id)}}, user=tenant.lead)
+               for invoice_id, _lines in invoices[:2]]
     return [r.json() for r in await asyncio.gather(*payments_, *reversals_, *credits)]
 
 

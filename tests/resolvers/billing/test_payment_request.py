@@ -13,7 +13,8 @@ SPEC = payments.PaymentRequest(customer_id=42, amount_cents=12_345, method=Payme
                                received_on=date(2025, 3, 1), mode=AllocationMode.SPEC,
                                payment_scope=PaymentScope.HIERARCHY, allocations=(Allocation(7, 12_000),),
                                reference="R-1", card_last4="1111", idempotency_key="k")
-FIFO = payments.PaymentRequest(customer_id=42, amount_cents=100, method=PaymentMethod.CHECK, received_on=date(2025, 3, 1))
+FIFO = payments.PaymentRequest(customer_id=42, amount_cents=100, method=PaymentMethod.CHECK,
+                               received_on=date(2025, 3, 1))
 
 
 @pytest.mark.parametrize("request_, digest", [  # digests computed on main before the rename
