@@ -165,7 +165,7 @@ async def _write(scope: RequestScope, request: PaymentRequest, plan: Plan) -> Pa
                        f"Payment ({request.method.value}{' ' + request.reference if request.reference else ''})",
                        request.received_on, payment_id=payment.id)
     applied = [*plan.credits, Applied(payment.id, plan.result.allocations)]
-    await apply_many(scope, payment.customer_id, plan.invoices, applied, request.received_on, ledger=[entry])
+    await apply_many(scope, payment.customer_id, plan.invoices, applied, request.received_on, {payment.id: [entry]})
     await use_credit(scope, plan.credits)
     await audit.record(scope, "billing.post_payment", "Payment", payment.id, {
         "amount_cents": {"from": None, "to": payment.amount_cents}, "mode": {"from": None, "to": request.mode.value}})

@@ -71,20 +71,21 @@ def apply(scope: RequestScope, payment: Payment, invoice: Invoice, cents: int, o
 
 
 async def apply_many(scope: RequestScope, payer_id: int, invoices: Mapping[int, Any], applied: Sequence[Applied],
-                     on: date, ledger: Sequence[dict[str, Any]] = ()) -> None:
+                     on: date, own_entries: Mapping[int, Sequence[dict[str, Any]]] | None = None) -> None:
     """`apply` for whole postings of one payer's payments over the rows of `lookups.open_invoices` (by id).
 
     Three statements however many invoices: the allocations (INSERT ... SELECT), the invoices' new open amounts
-    and statuses (one UPDATE), and the ledger rows (`ledger`, the operation's own, with the transfers to the
-    customers of a hierarchy). The allocations and the invoices travel as one JSON parameter each, read back as
-    rows by the database, through statements built once (resolvers/statements.py): nothing per row in
-    SQLAlchemy. The payments' unapplied credit is the caller's to keep (a new payment is inserted with what is
-    left, earlier credit goes through `use_credit`).
+    and statuses (one UPDATE), and the ledger rows: each payment's own (`own_entries`, by payment id) before the
+    transfers it makes to the customers of a hierarchy. The allocations and the invoices travel as one JSON
+    parameter each, read back as rows by the database, through statements built once (resolvers/statements.py):
+    nothing per row in SQLAlchemy. The payments' unapplied credit is the caller's to keep (a new payment is
+    inserted with what is left, earlier credit goes through `use_credit`).
     """
     allocations: list[tuple[int, int, int]] = []
     opens: dict[int, int] = {}
-    entries = list(ledger)
+    entries: list[dict[str, Any]] = []
     for item in applied:
+        entries += (own_entries or {}).get(item.payment_id, ())
         for allocation in item.allocations:
             invoice = invoices[allocation.invoice_id]
             allocations.append((item.payment_id, invoice.id, allocation.cents))
