@@ -1,4 +1,4 @@
-"""Billing through /graphql: FIFO posting across 1,000 open invoices, and a customer's AR view beside the floor."""
+"""Billing through /graphql: FIFO posting across 1,000 open invoices and a customer's AR view, each beside its floor."""
 
 import argparse
 import sqlite3
@@ -12,6 +12,7 @@ from sqlalchemy import insert
 from bench import benchmark
 from bench.common import (
     BENCH_DIR,
+    capturing_statements,
     connect_raw,
     console,
     fresh_database,
@@ -21,6 +22,7 @@ from bench.common import (
     print_table,
     sqlite_url,
     stats,
+    tenant_id,
     time_async,
     time_sync,
     verdict,
@@ -48,10 +50,12 @@ from db.models import (
 )
 
 DB_PATH = BENCH_DIR / "billing.db"
+FLOOR_PATH = BENCH_DIR / "billing-floor.db"
 EMAIL = "agent@billbench.example"
 OPEN_INVOICES = 1_000
-POSTINGS = 10  # one fresh customer with 1,000 open invoices per timed posting
-FIFO_TARGET_MS = 50.0
+POSTINGS = 20  # one fresh customer with 1,000 open invoices per posting; the first two warm up
+QUICK_POSTINGS = 6
+FIFO_TARGET_MS = 20.0  # issue 12
 VIEW_ITERATIONS = 40
 TARGET_RATIO = 10.0
 
@@ -69,35 +73,86 @@ AR_VIEW = """query($id: ID!) { node(id: $id) { ... on Customer {
 
 @benchmark("billing")
 async def run(options: argparse.Namespace) -> bool:
-    heading("billing: FIFO posting over 1,000 open invoices; AR view vs hand-written SQL + orjson (the floor)")
-    payers, viewed = await build(DB_PATH)
+    heading("billing: FIFO posting over 1,000 open invoices and AR view, each vs stdlib sqlite3 (the floor)")
+    payers, viewed = await build(DB_PATH, QUICK_POSTINGS if options.quick else POSTINGS)
+    copy_database(DB_PATH, FLOOR_PATH)  # the floor pays the same customers in a copy
     async with graphql_client(sqlite_url(DB_PATH), EMAIL) as client:
-        fifo = await time_fifo(client, payers)
+        fifo, statements = await time_fifo(client, payers)
         view = await time_view(client, viewed, 10 if options.quick else VIEW_ITERATIONS)
     raw = connect_raw(DB_PATH)
     floor = stats([time_sync(lambda: floor_view(raw, viewed))[0] for _ in range(VIEW_ITERATIONS)])
     raw.close()
+    fifo_floor = time_fifo_floor(FLOOR_PATH, payers)
     ratio = view.p50 / floor.p50
     print_table("billing (ms)", ["what", "p50", "p95", "target", ""], [
-        ["postPayment FIFO over 1,000 open invoices", ms(fifo.p50), ms(fifo.p95), f"< {FIFO_TARGET_MS:g} ms",
-         verdict(fifo.p50 < FIFO_TARGET_MS)],
+        [f"postPayment FIFO over 1,000 open invoices ({statements} statements)", ms(fifo.p50), ms(fifo.p95),
+         f"≤ {FIFO_TARGET_MS:g} ms ({fifo.p50 / fifo_floor.p50:.1f}x floor)", verdict(fifo.p50 <= FIFO_TARGET_MS)],
+        ["floor: the same reads and writes through stdlib sqlite3, one commit", ms(fifo_floor.p50), ms(fifo_floor.p95),
+         "", ""],
         ["AR view (20 invoices + lines + allocations, 20 payments, 12 months history)", ms(view.p50), ms(view.p95),
          f"≤ {TARGET_RATIO:g}x floor ({ratio:.1f}x)", verdict(ratio <= TARGET_RATIO)],
         ["floor: stdlib sqlite3 + dicts + orjson", ms(floor.p50), ms(floor.p95), "", ""],
     ])
-    return fifo.p50 < FIFO_TARGET_MS and ratio <= TARGET_RATIO
+    return fifo.p50 <= FIFO_TARGET_MS and ratio <= TARGET_RATIO
 
 
 async def time_fifo(client, payers: list[int]):
-    samples = []
+    """p50/p95 of one posting per payer (the first two warm the caches), and the statements one posting ran."""
+    samples, statements = [], 0
     for n, customer_id in enumerate(payers):
         variables = {"input": {"customerId": _gid("Customer", customer_id), "amount": f"{OPEN_INVOICES * 10}.00",
                                "method": "CHECK", "receivedOn": "2025-06-01"}}
-        elapsed, response = await time_async(lambda v=variables: client.post(POST, v))
+        if n == 1:
+            with capturing_statements() as seen:
+                response = await client.post(POST, variables)
+            statements = sum(1 for s in seen if not s.sql.lstrip().upper().startswith("BEGIN"))
+        else:
+            elapsed, response = await time_async(lambda v=variables: client.post(POST, v))
+            if n >= 2:
+                samples.append(elapsed)
         assert response["postPayment"]["userErrors"] == [], response
-        if n >= 2:  # the first postings warm the caches
-            samples.append(elapsed)
+    return stats(samples), statements
+
+
+def time_fifo_floor(path: Path, payers: list[int]):
+    """The same postings by hand: read the open invoices, insert the payment, its ledger row and its allocations,
+    update the invoices, commit (WAL, synchronous FULL and foreign keys, as the app's connections)."""
+    raw = connect_raw(path)
+    for pragma in ("journal_mode=wal", "synchronous=2", "foreign_keys=1"):
+        raw.execute(f"PRAGMA {pragma}")
+    client_id = tenant_id(raw, EMAIL)
+    samples = [time_sync(lambda c=customer_id: floor_fifo(raw, client_id, c))[0] for customer_id in payers[2:]]
+    raw.close()
     return stats(samples)
+
+
+def floor_fifo(raw: sqlite3.Connection, client_id: int, customer_id: int) -> None:
+    now = "2025-06-01 12:00:00.000000"
+    raw.execute("BEGIN IMMEDIATE")
+    invoices = raw.execute("SELECT id, customer_id, number, due_on, issued_on, open_cents, charges_cents, total_cents, "
+                           "status FROM invoices WHERE client_id = ? AND customer_id = ? AND open_cents > 0 "
+                           "ORDER BY due_on, issued_on, number, id", (client_id, customer_id)).fetchall()
+    left = OPEN_INVOICES * 1_000
+    paid = []
+    for invoice_id, _customer, _number, _due, _issued, open_cents, charges, _total, _status in invoices:
+        cents = min(left, open_cents)
+        if cents <= 0:
+            break
+        left -= cents
+        paid.append((invoice_id, cents, open_cents - cents, "PAID" if cents == open_cents else "PARTIALLY_PAID"))
+    payment_id = raw.execute(
+        "INSERT INTO payments (client_id, customer_id, amount_cents, method, received_on, mode, scope, "
+        "unapplied_cents, status, created_at) "
+        "VALUES (?, ?, ?, 'CHECK', '2025-06-01', 'FIFO', 'CUSTOMER', ?, 'POSTED', ?)",
+        (client_id, customer_id, OPEN_INVOICES * 1_000, left, now)).lastrowid
+    raw.execute("INSERT INTO ledger_entries (client_id, customer_id, kind, amount_cents, description, payment_id, "
+                "effective_on, created_at) VALUES (?, ?, 'PAYMENT', ?, 'Payment (CHECK)', ?, '2025-06-01', ?)",
+                (client_id, customer_id, -OPEN_INVOICES * 1_000, payment_id, now))
+    raw.executemany("INSERT INTO payment_allocations (client_id, payment_id, invoice_id, amount_cents, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)", [(client_id, payment_id, i, cents, now) for i, cents, _o, _s in paid])
+    raw.executemany("UPDATE invoices SET open_cents = ?, status = ? WHERE id = ?",
+                    [(open_cents, status, i) for i, _c, open_cents, status in paid])
+    raw.execute("COMMIT")
 
 
 async def time_view(client, customer_id: int, iterations: int):
@@ -143,13 +198,23 @@ def _gid(kind: str, pk: int) -> str:
     return to_global_id(kind, pk)
 
 
-async def build(path: Path) -> tuple[list[int], int]:
-    """A fresh database: POSTINGS customers with 1,000 open invoices each, and one customer with a year of AR."""
+def copy_database(path: Path, copy: Path) -> None:
+    """A copy of the (closed) database at `path`, through SQLite's backup API."""
+    for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+        leftover.unlink(missing_ok=True)
+    source, target = sqlite3.connect(path), sqlite3.connect(copy)
+    source.backup(target)
+    source.close()
+    target.close()
+
+
+async def build(path: Path, postings: int = POSTINGS) -> tuple[list[int], int]:
+    """A fresh database: `postings` customers with 1,000 open invoices each, and one customer with a year of AR."""
     from db.engine import make_sessionmaker
 
     engine = await fresh_database(path)
     async with make_sessionmaker(engine)() as session:
-        payers, viewed = await seed_billing(session, EMAIL, POSTINGS + 2, OPEN_INVOICES)
+        payers, viewed = await seed_billing(session, EMAIL, postings, OPEN_INVOICES)
         await session.commit()
     async with engine.begin() as conn:
         await conn.exec_driver_sql("ANALYZE")

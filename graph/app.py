@@ -1,4 +1,4 @@
-"""The Starlette application factory; the lifespan owns the engine and session factories."""
+"""The Starlette application factory; the lifespan owns the engine, the session factories and the app's caches."""
 
 import asyncio
 import contextlib
@@ -39,6 +39,7 @@ from graph.schema import make_schema
 from graph.settings import Settings
 from graph.view import GraphQLView
 from resolvers.commlog.outbox import make_transport, run_outbox
+from resolvers.statements import StatementCache
 
 STATIC = Path(__file__).parent / "static"
 
@@ -83,6 +84,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
                 "broker": Broker(),
                 "reference_cache": TtlCache(REFERENCE_TTL_SECONDS),
                 "user_cache": TtlCache(USER_TTL_SECONDS, clock=clock),
+                "statements": StatementCache(),  # statements built once for every request (resolvers/statements.py)
             }
         finally:
             stop.set()

@@ -151,7 +151,8 @@ def request_scope(request: Any) -> RequestScope:
     """The scope of a request this middleware let in: it left (User, Client) in the ASGI scope."""
     user, client = request.scope[USER_KEY]
     viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
-    return RequestScope(viewer=viewer, request_id=request.scope.get(REQUEST_ID_KEY, ""))
+    return RequestScope(viewer=viewer, request_id=request.scope.get(REQUEST_ID_KEY, ""),
+                        statements=request.state.statements)
 
 
 async def user_scope(engine: Any, email: str, slug: str) -> RequestScope | None:

@@ -21,6 +21,7 @@ from graph.broker import Broker
 from graph.caches import TtlCache, is_reference, through_cache
 from resolvers.context import RequestScope, Viewer
 from resolvers.events import CommLogChanged
+from resolvers.statements import StatementCache
 
 Batch = Callable[[RequestScope, Sequence[Any]], Awaitable[Sequence[Any]]]
 GroupedBatch = Callable[[RequestScope, Sequence[Any], Any], Awaitable[Sequence[Any]]]
@@ -125,6 +126,7 @@ class Context:
     broker: Broker
     request_id: str
     reference_cache: TtlCache
+    statements: StatementCache
     auth_cache: TtlCache | None = None
     user: User = None  # type: ignore[assignment]
     client: Client = None  # type: ignore[assignment]
@@ -137,7 +139,7 @@ class Context:
     def sign_in(self, user: User, client: Client) -> None:
         viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
         self.user, self.client = user, client
-        self.scope = RequestScope(viewer=viewer, request_id=self.request_id)
+        self.scope = RequestScope(viewer=viewer, request_id=self.request_id, statements=self.statements)
         self.loaders = Loaders(self.scope, self.sessionmaker, self.reference_cache)
         REQUEST_LOADERS.set(self.loaders)  # for fields built with their values (graph/core/eager.py: at_once)
 

@@ -51,9 +51,9 @@ async def _pay_some(engine: AsyncEngine, scope, rng: random.Random) -> None:
         stmt = select(Invoice.customer_id, func.min(Invoice.total_cents)).group_by(Invoice.customer_id)
         owed = (await session.execute(tenant_scoped(stmt, Invoice, scope))).all()
     for customer_id, cents in owed:
-        share = rng.choice([0, 0.5, 1, 1, 1, 2.5])
-        if share:
-            request = PaymentRequest(customer_id=customer_id, amount_cents=int(cents * share),
+        halves = rng.choice([0, 1, 2, 2, 2, 5])  # nothing, half, the smallest bill (mostly), two and a half
+        if halves:
+            request = PaymentRequest(customer_id=customer_id, amount_cents=cents * halves // 2,
                                      method=rng.choice(list(PaymentMethod)), received_on=TODAY - timedelta(days=3))
             async with make_write_sessionmaker(engine)() as session, session.begin():
                 await post_payment(scope.with_session(session), request)

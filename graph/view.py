@@ -159,7 +159,7 @@ class GraphQLView(GraphQL):
             request=request, response=response, sessionmaker=state.sessionmaker,
             write_sessionmaker=state.write_sessionmaker, broker=state.broker,
             request_id=request.scope.get(REQUEST_ID_KEY) or request_id_of(request.headers),
-            reference_cache=state.reference_cache, auth_cache=state.user_cache,
+            reference_cache=state.reference_cache, auth_cache=state.user_cache, statements=state.statements,
         )
         if isinstance(request, Request):  # a websocket signs in at connection_init instead
             context.sign_in(*request.scope[USER_KEY])

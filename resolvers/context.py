@@ -1,10 +1,11 @@
 """RequestScope: who is asking, for which client, in which session."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import Role
+from resolvers.statements import StatementCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,8 @@ class RequestScope:
     viewer: Viewer
     request_id: str
     session: AsyncSession | None = None
+    # the app's built statements (resolvers/statements.py); a scope made outside the app has its own
+    statements: StatementCache = field(default_factory=StatementCache, compare=False, repr=False)
 
     @property
     def tenant_id(self) -> int:

@@ -53,7 +53,7 @@ def payment_request(input: i.PostPaymentInput) -> payments.PaymentRequest:
         customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
         amount_cents=cents(input.amount, ["input", "amount"]), method=enums.PaymentMethod(input.method.value),
         received_on=input.received_on, mode=enums.AllocationMode(input.mode.value),
-        scope=enums.PaymentScope(input.scope.value), allocations=allocations,
+        payment_scope=enums.PaymentScope(input.scope.value), allocations=allocations,
         reference=(input.reference or "").strip() or None, card_last4=input.card_last4, idempotency_key=input.idempotency_key)
 
 

@@ -18,12 +18,8 @@ from resolvers.admin.queries import client_settings
 from resolvers.billing import idempotency
 from resolvers.billing.errors import DESCRIPTIONS, BillingErrorCode
 from resolvers.billing.locks import lock_customers
-from resolvers.billing.postings import (
-    add_entry,
-    customer_or_not_found,
-    lock_invoice,
-    set_open,
-)
+from resolvers.billing.lookups import customer_or_not_found, invoice_or_not_found
+from resolvers.billing.postings import add_entry, set_open
 from resolvers.context import RequestScope
 from resolvers.errors import Invalid, NotFound, UserInputError
 from resolvers.permissions import Action, can, ensure_allowed
@@ -101,7 +97,7 @@ async def _check_threshold(scope: RequestScope, amount_cents: int) -> None:
 
 
 async def _against_invoice(scope: RequestScope, customer_id: int, invoice_id: int, signed: int) -> None:
-    invoice = await lock_invoice(scope, invoice_id, ["input", "invoiceId"])
+    invoice = await invoice_or_not_found(scope, invoice_id, ["input", "invoiceId"])  # under the customer's lock (_post)
     await scope.db.refresh(invoice)
     if invoice.customer_id != customer_id:
         raise NotFound("Invoice", ["input", "invoiceId"])

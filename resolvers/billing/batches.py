@@ -18,7 +18,7 @@ from db.models import (
     SpecialCharge,
 )
 from resolvers.batching import tenant_rows_by_ids
-from resolvers.billing.statements import reused
+from resolvers.statements import reused
 from resolvers.context import RequestScope
 from resolvers.rules.aging import AgingBuckets, age
 from resolvers.scope import tenant_scoped
@@ -34,7 +34,7 @@ async def _grouped(scope: RequestScope, model: Any, column: Any, keys: Sequence[
 
 async def _grouped_rows(scope: RequestScope, model: Any, column: Any, keys: Sequence[int]) -> list[list[Row[Any]]]:
     """Like `_grouped`, but plain Core rows (same attribute names, read-only) from a reused statement (see
-    statements.py): views read many of these, and ORM entities cost several times more than the rows."""
+    resolvers/statements.py): views read many of these, and ORM entities cost several times more than the rows."""
     stmt = reused(scope, ("children", model.__tablename__, column.key), lambda s: _children_statement(s, model, column))
     found: dict[int, list[Row[Any]]] = defaultdict(list)
     for row in (await scope.db.execute(stmt, {"keys": list(keys)})).all():

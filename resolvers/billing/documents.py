@@ -11,7 +11,7 @@ from db.enums import LetterKind, NotificationChannel
 from db.models import Customer, Document, Invoice, InvoiceLine
 from resolvers import audit
 from resolvers.billing.ar_history import HistoryRow, Window, full_history
-from resolvers.billing.postings import customer_or_not_found, lock_invoice
+from resolvers.billing.lookups import customer_or_not_found, invoice_or_not_found
 from resolvers.commlog.letters import Delivery, deliver, recipient_of
 from resolvers.commlog.pdf import Column, RenderedPdf, printable, table_pdf
 from resolvers.context import RequestScope
@@ -82,7 +82,7 @@ async def history_file(scope: RequestScope, customer_id: int, start: date | None
 async def email_invoice(scope: RequestScope, invoice_id: int) -> Delivery:
     ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
     field = ["input", "invoiceId"]
-    invoice = await lock_invoice(scope, invoice_id, field)
+    invoice = await invoice_or_not_found(scope, invoice_id, field)
     customer = await customer_or_not_found(scope, invoice.customer_id, "invoiceId")
     recipient = recipient_of(customer, NotificationChannel.EMAIL, field)
     title, rendered = await _invoice_pdf(scope, invoice)

@@ -12,7 +12,7 @@ from resolvers.billing.batches import (
     allocations_by_payment_ids,
     lines_by_invoice_ids,
 )
-from resolvers.billing.statements import reused
+from resolvers.statements import reused
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, count_by_parent, to_page
 from resolvers.scope import tenant_scoped
@@ -22,7 +22,7 @@ async def _pages(scope: RequestScope, model: Any, ids: Sequence[int], request: P
     """Each customer's page, newest first, in one statement (ROW_NUMBER per customer, as `keyset_pages_by_parent`).
 
     Read-only rows shaped like `model` rather than ORM entities, from a statement made once per client and
-    shape (see statements.py): on a customer's AR tab, building both cost more than running the query.
+    shape (see resolvers/statements.py): on a customer's AR tab, building both cost more than running the query.
     """
     after, before = request.after is not None, request.before is not None
     shape = ("customer-pages", model.__tablename__, after, before, request.backwards)

@@ -2,7 +2,6 @@
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 
@@ -19,14 +18,8 @@ from resolvers import audit
 from resolvers.billing import idempotency
 from resolvers.billing.errors import BillingErrorCode, allocation_error, money_date_error
 from resolvers.billing.locks import lock_customers
-from resolvers.billing.postings import (
-    add_entry,
-    apply_many,
-    as_open,
-    customer_or_not_found,
-    hierarchy_ids,
-    open_invoices,
-)
+from resolvers.billing.lookups import OpenInvoiceRow, customer_or_not_found, hierarchy_ids, open_invoices
+from resolvers.billing.postings import apply_many, ledger_row, use_credit
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
@@ -34,9 +27,12 @@ from resolvers.rules.allocation import (
     Allocation,
     AllocationError,
     AllocationResult,
-    OpenInvoice,
+    Applied,
+    Credit,
+    Owing,
     allocate_fifo,
     allocate_spec,
+    apply_credit_first,
 )
 from resolvers.rules.money_dates import MoneyDateError, check_money_day
 from resolvers.scope import tenant_scoped
@@ -51,7 +47,7 @@ class PaymentRequest:
     method: PaymentMethod
     received_on: date
     mode: AllocationMode = AllocationMode.FIFO
-    scope: PaymentScope = PaymentScope.CUSTOMER
+    payment_scope: PaymentScope = PaymentScope.CUSTOMER  # whose invoices it pays: the customer's, or its hierarchy's
     allocations: tuple[Allocation, ...] = ()
     reference: str | None = None
     card_last4: str | None = None
@@ -64,21 +60,26 @@ class PaymentDone:
     replayed: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a posting would do, worked out from plain rows before anything is written."""
+
+    invoices: dict[int, OpenInvoiceRow]  # the open invoices it may pay, by id
+    credits: tuple[Applied, ...]  # what the payer's earlier credit pays first (FIFO only)
+    result: AllocationResult  # what the new payment pays, and what it leaves as credit
+
+
 async def post_payment(scope: RequestScope, request: PaymentRequest) -> PaymentDone:
     ensure_allowed(scope, Action.POST_PAYMENT)
     _check(request)
-    digest = idempotency.request_hash(OPERATION, _hashed(request))
+    digest = idempotency.request_hash(OPERATION, hashed_values(request))
     earlier = await idempotency.claim(scope, request.idempotency_key, OPERATION, digest)
     if earlier is not None:
         return PaymentDone(await get_payment_or_fail(scope, earlier["payment_id"]), replayed=True)
     customer = await customer_or_not_found(scope, request.customer_id)
-    customer_ids = await _scope_ids(scope, customer, request.scope)
+    customer_ids = await _paid_customer_ids(scope, customer, request.payment_scope)
     await lock_customers(scope, customer_ids)
-    invoices = await open_invoices(scope, customer_ids)
-    opens = {i.id: i.open_cents for i in invoices}
-    await _apply_earlier_credit(scope, customer, invoices, opens, request)
-    result = _allocate(request, _still_open(invoices, opens))
-    payment = await _write(scope, request, invoices, opens, result)
+    payment = await _write(scope, request, await _plan(scope, customer, customer_ids, request))
     await idempotency.store(scope, request.idempotency_key, {"payment_id": payment.id})
     return PaymentDone(payment, replayed=False)
 
@@ -87,24 +88,24 @@ async def preview_allocation(scope: RequestScope, request: PaymentRequest) -> Al
     """The allocations the posting would make, saving nothing (after the earlier credit a FIFO posting applies first)."""
     _check(request)
     customer = await customer_or_not_found(scope, request.customer_id)
-    invoices = await open_invoices(scope, await _scope_ids(scope, customer, request.scope))
-    opens = {i.id: i.open_cents for i in invoices}
-    if request.mode is AllocationMode.FIFO:
-        for credit in await _credits(scope, customer.id):
-            for item in allocate_fifo(credit.unapplied_cents, _still_open(invoices, opens)).allocations:
-                opens[item.invoice_id] -= item.cents
-    return _allocate(request, _still_open(invoices, opens))
+    customer_ids = await _paid_customer_ids(scope, customer, request.payment_scope)
+    return (await _plan(scope, customer, customer_ids, request)).result
 
 
-def _still_open(invoices: list[Any], opens: dict[int, int]) -> list[OpenInvoice]:
-    return [as_open(i, opens[i.id]) for i in invoices if opens[i.id] > 0]
+async def _plan(scope: RequestScope, customer: Customer, customer_ids: list[int], request: PaymentRequest) -> Plan:
+    """One read of the open invoices (and of the earlier credit), then one pass of the allocation rules."""
+    invoices = await open_invoices(scope, customer_ids)
+    credits = await _credits(scope, customer.id) if request.mode is AllocationMode.FIFO else []
+    paid_by_credit, still_open = apply_credit_first(credits, invoices)
+    return Plan({i.id: i for i in invoices}, paid_by_credit, _allocate(request, still_open))
 
 
-async def _credits(scope: RequestScope, customer_id: int) -> list[Payment]:
+async def _credits(scope: RequestScope, customer_id: int) -> list[Credit]:
     """The payer's posted payments with unapplied credit, oldest first."""
-    stmt = select(Payment).where(Payment.customer_id == customer_id, Payment.status == PaymentStatus.POSTED,
-                                 Payment.unapplied_cents > 0).order_by(Payment.received_on, Payment.id)
-    return list((await scope.db.execute(tenant_scoped(stmt, Payment, scope))).scalars())
+    stmt = select(Payment.id, Payment.unapplied_cents).where(
+        Payment.customer_id == customer_id, Payment.status == PaymentStatus.POSTED, Payment.unapplied_cents > 0)
+    stmt = stmt.order_by(Payment.received_on, Payment.id)
+    return [Credit(*row) for row in (await scope.db.execute(tenant_scoped(stmt, Payment, scope))).all()]
 
 
 def _check(request: PaymentRequest) -> None:
@@ -126,17 +127,21 @@ def _check(request: PaymentRequest) -> None:
                              ["input", "cardLast4"])
 
 
-def _hashed(request: PaymentRequest) -> dict:
+def hashed_values(request: PaymentRequest) -> dict:
+    """What the idempotency hash covers: the request without its key."""
     values = asdict(request)
     values.pop("idempotency_key")
+    # hashed under the input's name, as before the field was renamed, so keys stored before still replay
+    values["scope"] = values.pop("payment_scope")
     return values
 
 
-async def _scope_ids(scope: RequestScope, customer: Customer, payment_scope: PaymentScope) -> list[int]:
+async def _paid_customer_ids(scope: RequestScope, customer: Customer, payment_scope: PaymentScope) -> list[int]:
+    """The customers whose invoices the payment may pay."""
     return await hierarchy_ids(scope, customer) if payment_scope is PaymentScope.HIERARCHY else [customer.id]
 
 
-def _allocate(request: PaymentRequest, invoices: list) -> AllocationResult:
+def _allocate(request: PaymentRequest, invoices: list[Owing]) -> AllocationResult:
     try:
         if request.mode is AllocationMode.SPEC:
             return allocate_spec(request.amount_cents, request.allocations, invoices)
@@ -145,31 +150,23 @@ def _allocate(request: PaymentRequest, invoices: list) -> AllocationResult:
         raise allocation_error(error) from None
 
 
-async def _apply_earlier_credit(scope: RequestScope, customer: Customer, invoices: list[Any], opens: dict[int, int],
-                                request: PaymentRequest) -> None:
-    """FIFO postings first apply the payer's earlier unapplied credit (oldest payment first)."""
-    if request.mode is not AllocationMode.FIFO:
-        return
-    by_id = {i.id: i for i in invoices}
-    for credit in await _credits(scope, customer.id):
-        result = allocate_fifo(credit.unapplied_cents, _still_open(invoices, opens))
-        await apply_many(scope, credit, by_id, opens, result.allocations, request.received_on)
-
-
-async def _write(scope: RequestScope, request: PaymentRequest, invoices: list[Any], opens: dict[int, int],
-                 result: AllocationResult) -> Payment:
+async def _write(scope: RequestScope, request: PaymentRequest, plan: Plan) -> Payment:
+    """The payment (with the credit it leaves), its ledger row, and every allocation of the plan, set-based."""
     payment = Payment(
         client_id=scope.tenant_id, customer_id=request.customer_id, amount_cents=request.amount_cents,
         method=request.method, reference=request.reference, card_last4=request.card_last4,
-        received_on=request.received_on, mode=request.mode, scope=request.scope, unapplied_cents=request.amount_cents,
-        status=PaymentStatus.POSTED, idempotency_key=request.idempotency_key, created_by=scope.viewer.user_id,
+        received_on=request.received_on, mode=request.mode, scope=request.payment_scope,
+        unapplied_cents=plan.result.unapplied_cents, status=PaymentStatus.POSTED,
+        idempotency_key=request.idempotency_key, created_by=scope.viewer.user_id,
     )
     scope.db.add(payment)
     await scope.db.flush()
-    add_entry(scope, payment.customer_id, LedgerKind.PAYMENT, -payment.amount_cents,
-              f"Payment ({request.method.value}{' ' + request.reference if request.reference else ''})",
-              request.received_on, payment_id=payment.id)
-    await apply_many(scope, payment, {i.id: i for i in invoices}, opens, result.allocations, request.received_on)
+    entry = ledger_row(scope, payment.customer_id, LedgerKind.PAYMENT, -payment.amount_cents,
+                       f"Payment ({request.method.value}{' ' + request.reference if request.reference else ''})",
+                       request.received_on, payment_id=payment.id)
+    applied = [*plan.credits, Applied(payment.id, plan.result.allocations)]
+    await apply_many(scope, payment.customer_id, plan.invoices, applied, request.received_on, {payment.id: [entry]})
+    await use_credit(scope, plan.credits)
     await audit.record(scope, "billing.post_payment", "Payment", payment.id, {
         "amount_cents": {"from": None, "to": payment.amount_cents}, "mode": {"from": None, "to": request.mode.value}})
     await scope.db.flush()

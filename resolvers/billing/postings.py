@@ -1,57 +1,58 @@
-"""What every money operation writes: ledger rows, allocation changes, invoice open amounts and status."""
+"""What every money operation writes: ledger rows, allocations, invoice open amounts and statuses (reads: lookups.py).
 
-from collections.abc import Sequence
+One invoice at a time on ORM objects (`apply`, `set_open`: reversals, adjustments, returned payments), or a
+whole posting at once over plain rows (`apply_many`: a payment across thousands of open invoices, in a few
+set-based statements whatever their number). Either way an invoice's status comes from `status_after`.
+"""
+
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+import orjson
+from sqlalchemy import BigInteger, Integer, String, bindparam, cast, insert, literal, literal_column, select, update
 
-from db.base import utcnow
-from db.enums import InvoiceLineKind, InvoiceStatus, LedgerKind
+from db.enums import InvoiceStatus, LedgerKind
 from db.inserts import insert_rows
-from db.models import Customer, Invoice, LedgerEntry, Payment, PaymentAllocation
+from db.models import Invoice, LedgerEntry, Payment, PaymentAllocation
 from resolvers.context import RequestScope
-from resolvers.customers.queries import get_customer
-from resolvers.errors import get_or_not_found
-from resolvers.rules.allocation import Allocation, OpenInvoice
+from resolvers.customers.account_numbers import json_object_rows
+from resolvers.rules.allocation import Applied
 from resolvers.rules.billing import invoice_status
 from resolvers.scope import tenant_scoped
-
-OPEN_STATUSES = (InvoiceStatus.OPEN, InvoiceStatus.PARTIALLY_PAID)
-
-
-async def customer_or_not_found(scope: RequestScope, customer_id: int, field: str = "customerId") -> Customer:
-    return get_or_not_found(await get_customer(scope, customer_id), "Customer", ["input", field])
+from resolvers.statements import reused
 
 
-async def hierarchy_ids(scope: RequestScope, customer: Customer) -> list[int]:
-    """The customer and the customers directly under it (a master's hierarchy)."""
-    stmt = tenant_scoped(select(Customer.id).where(Customer.master_id == customer.id), Customer, scope)
-    return [customer.id, *sorted((await scope.db.execute(stmt)).scalars())]
-
-
-OPEN_COLUMNS = (Invoice.id, Invoice.customer_id, Invoice.number, Invoice.due_on, Invoice.issued_on, Invoice.open_cents,
-                Invoice.charges_cents, Invoice.status)
-
-
-async def open_invoices(scope: RequestScope, customer_ids: list[int]) -> list[Any]:
-    """The open invoices as plain rows (a payment may touch thousands: ORM objects would cost more than the SQL)."""
-    stmt = select(*OPEN_COLUMNS).where(Invoice.customer_id.in_(customer_ids), Invoice.open_cents > 0)
-    stmt = stmt.order_by(Invoice.due_on, Invoice.issued_on, Invoice.number, Invoice.id)
-    return list((await scope.db.execute(tenant_scoped(stmt, Invoice, scope))).all())
-
-
-def as_open(invoice: Any, open_cents: int | None = None) -> OpenInvoice:
-    cents = invoice.open_cents if open_cents is None else open_cents
-    return OpenInvoice(invoice.id, invoice.due_on, invoice.issued_on, invoice.number, cents)
+def ledger_row(scope: RequestScope, customer_id: int, kind: LedgerKind, cents: int, description: str,
+               effective_on: date, *, payment_id: int | None = None, invoice_id: int | None = None,
+               adjustment_id: int | None = None, refund_id: int | None = None) -> dict[str, Any]:
+    """A ledger entry's values, every column named (rows of one executemany must have the same keys)."""
+    return {"client_id": scope.tenant_id, "customer_id": customer_id, "kind": kind, "amount_cents": cents,
+            "description": description, "effective_on": effective_on, "payment_id": payment_id,
+            "invoice_id": invoice_id, "adjustment_id": adjustment_id, "refund_id": refund_id}
 
 
 def add_entry(scope: RequestScope, customer_id: int, kind: LedgerKind, cents: int, description: str,
               effective_on: date, **refs: int | None) -> LedgerEntry:
-    entry = LedgerEntry(client_id=scope.tenant_id, customer_id=customer_id, kind=kind, amount_cents=cents,
-                        description=description, effective_on=effective_on, **refs)
+    entry = LedgerEntry(**ledger_row(scope, customer_id, kind, cents, description, effective_on, **refs))
     scope.db.add(entry)
     return entry
+
+
+def status_after(invoice: Any, open_cents: int, reversed_any: bool | None = None) -> InvoiceStatus:
+    """The invoice's status once `open_cents` is open (`invoice`: an ORM invoice or a lookups.OpenInvoiceRow).
+
+    REVERSED once every charge is reversed or credited away; `reversed_any` says whether this change reverses
+    charges (None: as far as the invoice already says).
+    """
+    reversed_flag = invoice.status is InvoiceStatus.REVERSED if reversed_any is None else reversed_any
+    credited_away = invoice.charges_cents == 0 and invoice.total_cents > 0
+    return invoice_status(invoice.charges_cents, open_cents, reversed_flag or credited_away)
+
+
+def set_open(invoice: Invoice, open_cents: int, reversed_any: bool | None = None) -> None:
+    invoice.open_cents = open_cents
+    invoice.status = status_after(invoice, open_cents, reversed_any)
 
 
 def apply(scope: RequestScope, payment: Payment, invoice: Invoice, cents: int, on: date,
@@ -65,51 +66,85 @@ def apply(scope: RequestScope, payment: Payment, invoice: Invoice, cents: int, o
                                    amount_cents=cents, reverses_id=reverses_id))
     payment.unapplied_cents -= cents
     set_open(invoice, invoice.open_cents - cents)
-    if payment.customer_id != invoice.customer_id:
-        _transfer(scope, payment, invoice, cents, on)
+    transfers = _transfer_rows(scope, payment.id, payment.customer_id, invoice, cents, on)
+    scope.db.add_all(LedgerEntry(**row) for row in transfers)
 
 
-async def apply_many(scope: RequestScope, payment: Payment, invoices: dict[int, Any], opens: dict[int, int],
-                     allocations: Sequence[Allocation], on: date) -> None:
-    """`apply` for a whole allocation over rows from `open_invoices`: one INSERT and one executemany UPDATE.
+async def apply_many(scope: RequestScope, payer_id: int, invoices: Mapping[int, Any], applied: Sequence[Applied],
+                     on: date, own_entries: Mapping[int, Sequence[dict[str, Any]]] | None = None) -> None:
+    """`apply` for whole postings of one payer's payments over the rows of `lookups.open_invoices` (by id).
 
-    `opens` holds the invoices' open amounts as this transaction changes them.
+    Three statements however many invoices: the allocations (INSERT ... SELECT), the invoices' new open amounts
+    and statuses (one UPDATE), and the ledger rows: each payment's own (`own_entries`, by payment id) before the
+    transfers it makes to the customers of a hierarchy. The allocations and the invoices travel as one JSON
+    parameter each, read back as rows by the database, through statements built once (resolvers/statements.py):
+    nothing per row in SQLAlchemy. The payments' unapplied credit is the caller's to keep (a new payment is
+    inserted with what is left, earlier credit goes through `use_credit`).
     """
-    if not allocations:
-        return
-    rows, updates, now = [], [], utcnow()
-    for item in allocations:
-        invoice = invoices[item.invoice_id]
-        rows.append({"client_id": scope.tenant_id, "payment_id": payment.id, "invoice_id": invoice.id,
-                     "amount_cents": item.cents, "created_at": now})
-        remaining = opens[invoice.id] = opens[invoice.id] - item.cents
-        status = invoice_status(invoice.charges_cents, remaining, invoice.status is InvoiceStatus.REVERSED)
-        updates.append({"id": invoice.id, "open_cents": remaining, "status": status})
-        if payment.customer_id != invoice.customer_id:
-            _transfer(scope, payment, invoice, item.cents, on)
-    await insert_rows(scope.db, PaymentAllocation.__table__, rows)
-    # the loaded invoices were brought up to date above: no session synchronization needed
-    await scope.db.execute(update(Invoice).execution_options(synchronize_session=False), updates)
-    payment.unapplied_cents -= sum(item.cents for item in allocations)
+    allocations: list[tuple[int, int, int]] = []
+    opens: dict[int, int] = {}
+    entries: list[dict[str, Any]] = []
+    for item in applied:
+        entries += (own_entries or {}).get(item.payment_id, ())
+        for allocation in item.allocations:
+            invoice = invoices[allocation.invoice_id]
+            allocations.append((item.payment_id, invoice.id, allocation.cents))
+            opens[invoice.id] = opens.get(invoice.id, invoice.open_cents) - allocation.cents
+            if invoice.customer_id != payer_id:
+                entries += _transfer_rows(scope, item.payment_id, payer_id, invoice, allocation.cents, on)
+    if allocations:
+        await scope.db.execute(reused(scope, "allocations-from-json", _insert_allocations),
+                               {"allocations": _json(dict(enumerate(allocations)))})
+        statuses = {i: (cents, status_after(invoices[i], cents)) for i, cents in opens.items()}
+        await scope.db.execute(reused(scope, "open-amounts-from-json", _set_open_amounts),
+                               {"invoices": _json(statuses)}, execution_options={"synchronize_session": False})
+    await insert_rows(scope.db, LedgerEntry.__table__, entries)
 
 
-def _transfer(scope: RequestScope, payment: Payment, invoice: Any, cents: int, on: date) -> None:
-    text = f"Payment {payment.id} applied to invoice {invoice.number}" if cents > 0 else \
-        f"Payment {payment.id} taken back from invoice {invoice.number}"
-    add_entry(scope, invoice.customer_id, LedgerKind.CREDIT_TRANSFER, -cents, text, on, payment_id=payment.id, invoice_id=invoice.id)
-    add_entry(scope, payment.customer_id, LedgerKind.CREDIT_TRANSFER, cents, text, on, payment_id=payment.id, invoice_id=invoice.id)
+async def use_credit(scope: RequestScope, applied: Sequence[Applied]) -> None:
+    """Take what `applied` allocates off those payments' unapplied credit (earlier payments: a few rows)."""
+    used = [{"paid_id": item.payment_id, "used": sum(a.cents for a in item.allocations)} for item in applied]
+    if used:
+        table = Payment.__table__
+        stmt = update(table).where(table.c.id == bindparam("paid_id"))
+        await scope.db.execute(stmt.values(unapplied_cents=table.c.unapplied_cents - bindparam("used")), used)
 
 
-def set_open(invoice: Invoice, open_cents: int, reversed_any: bool | None = None) -> None:
-    invoice.open_cents = open_cents
-    reversed_flag = invoice.status is InvoiceStatus.REVERSED if reversed_any is None else reversed_any
-    invoice.status = invoice_status(invoice.charges_cents, open_cents, reversed_flag or invoice.charges_cents == 0 and
-                                    invoice.total_cents > 0)
+def _json(by_key: dict[int, Any]) -> str:
+    """Integers, and enums as their values: exact on both engines (no float ever)."""
+    return orjson.dumps(by_key, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-async def lock_invoice(scope: RequestScope, invoice_id: int, field: list[str]) -> Invoice:
-    stmt = tenant_scoped(select(Invoice).where(Invoice.id == invoice_id), Invoice, scope)
-    return get_or_not_found((await scope.db.execute(stmt)).scalar_one_or_none(), "Invoice", field)
+def _field(rows: Any, index: int, type_: Any = BigInteger) -> Any:
+    """Element `index` of the JSON array each row holds, as SQL of `type_` (->> gives text on PostgreSQL, the
+    JSON value itself on SQLite; integers stay exact integers on both)."""
+    return cast(rows.c.value.op("->>")(literal_column(str(index))), type_)
 
 
-REVERSIBLE = tuple(k for k in InvoiceLineKind if k is not InvoiceLineKind.REVERSAL)
+def _insert_allocations(scope: RequestScope) -> Any:
+    """INSERT the allocations of :allocations, {n: [payment id, invoice id, cents]}, in the order of n."""
+    given = json_object_rows(scope, bindparam("allocations", type_=String), "given", text=False)
+    values = select(_field(given, 0), _field(given, 1), _field(given, 2), literal(scope.tenant_id, BigInteger))
+    # created_at: the column's default, once for the whole statement
+    return insert(PaymentAllocation.__table__).from_select(["payment_id", "invoice_id", "amount_cents", "client_id"],
+                                                           values.order_by(cast(given.c.key, Integer)))
+
+
+def _set_open_amounts(scope: RequestScope) -> Any:
+    """UPDATE the invoices of :invoices, {id: [open cents, status]}."""
+    given = json_object_rows(scope, bindparam("invoices", type_=String), "given", text=False)
+    stmt = update(Invoice).where(Invoice.id == cast(given.c.key, Integer))
+    return tenant_scoped(stmt.values(open_cents=_field(given, 0), status=_field(given, 1, String)), Invoice, scope)
+
+
+def _transfer_rows(scope: RequestScope, payment_id: int, payer_id: int, invoice: Any, cents: int,
+                   on: date) -> list[dict[str, Any]]:
+    """The CREDIT_TRANSFER pair of a payer paying (or taking back) `cents` on another customer's invoice; none
+    when the invoice is the payer's own."""
+    if payer_id == invoice.customer_id:
+        return []
+    text = f"Payment {payment_id} applied to invoice {invoice.number}" if cents > 0 else \
+        f"Payment {payment_id} taken back from invoice {invoice.number}"
+    refs = {"payment_id": payment_id, "invoice_id": invoice.id}
+    return [ledger_row(scope, invoice.customer_id, LedgerKind.CREDIT_TRANSFER, -cents, text, on, **refs),
+            ledger_row(scope, payer_id, LedgerKind.CREDIT_TRANSFER, cents, text, on, **refs)]

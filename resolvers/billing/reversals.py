@@ -14,7 +14,8 @@ from db.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from resolvers import audit
 from resolvers.billing.errors import BillingErrorCode, checked_reason
 from resolvers.billing.locks import lock_customers
-from resolvers.billing.postings import add_entry, apply, lock_invoice, set_open
+from resolvers.billing.lookups import invoice_or_not_found
+from resolvers.billing.postings import add_entry, apply, set_open
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError
 from resolvers.permissions import Action, ensure_allowed
@@ -27,9 +28,9 @@ async def reverse_invoice_charges(scope: RequestScope, invoice_id: int, line_ids
     reason = checked_reason(reason)
     if not line_ids:
         raise UserInputError(BillingErrorCode.NO_LINES_CHOSEN, "Choose the lines to reverse.", ["input", "lineIds"])
-    invoice = await lock_invoice(scope, invoice_id, ["input", "invoiceId"])
+    invoice = await invoice_or_not_found(scope, invoice_id, ["input", "invoiceId"])
     await lock_customers(scope, [invoice.customer_id])
-    await scope.db.refresh(invoice)
+    await scope.db.refresh(invoice)  # read again under the lock
     credits = await _credit_lines(scope, invoice, line_ids, reason)
     total = -sum(c.amount_cents for c in credits)
     await _take_back_payments(scope, invoice, total - invoice.open_cents)

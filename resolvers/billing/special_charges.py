@@ -8,7 +8,7 @@ from db.models import SpecialCharge
 from resolvers import audit
 from resolvers.billing.errors import BillingErrorCode, checked_reason
 from resolvers.billing.locks import lock_customers
-from resolvers.billing.postings import customer_or_not_found
+from resolvers.billing.lookups import customer_or_not_found
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed

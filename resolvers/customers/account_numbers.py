@@ -88,7 +88,11 @@ def json_rows(scope: RequestScope, by_line: dict[int, Any], name: str, *, text: 
 
     `text` values come back as SQL text (strings); otherwise as JSON, to be taken apart with `->>`.
     """
-    payload = literal(json.dumps(by_line, separators=(",", ":")), String)
+    return json_object_rows(scope, literal(json.dumps(by_line, separators=(",", ":")), String), name, text=text)
+
+
+def json_object_rows(scope: RequestScope, payload: ColumnElement[str], name: str, *, text: bool) -> Any:
+    """`json_rows` of a JSON object given as SQL (a `bindparam`, in a statement built once)."""
     if dialect(scope) == "postgresql":
         function = func.json_each_text if text else func.json_each
         return function(cast(payload, JSON)).table_valued("key", "value").alias(name)

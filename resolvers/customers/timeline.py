@@ -8,11 +8,10 @@ rows behind a page's items are then read per kind (`subject_rows`), never per it
 
 Building such a statement costs SQLAlchemy milliseconds, far more than SQLite takes to run it, so
 statements are built once per client and shape (which kinds, which bounds, how many owners) with
-every value a bound parameter, and reused; SQLAlchemy memoizes a statement's cache key on it.
+every value a bound parameter, and reused from the app's cache (resolvers/statements.py).
 """
 
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -40,12 +39,11 @@ from resolvers.rules.timeline import (
     kinds_wanted,
     source_bound,
 )
-from resolvers.scope import tenant_id_of
+from resolvers.statements import reused
 
 # Timelines of several customers (a list asking each for its recent activity) share a statement, up to
 # this many owners: each adds a branch per kind, and SQLite caps a compound SELECT at 500 terms.
 OWNERS_PER_STATEMENT = 25
-STATEMENTS_KEPT = 256  # built statements kept, least recently used dropped first
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +80,8 @@ class TimelineItem(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class _Shape:
-    """What a statement's SQL depends on, beyond the values it is run with."""
+    """What a statement's SQL depends on, beyond the values it is run with (and the client: `reused`)."""
 
-    tenant_id: int  # `tenant_scoped` writes the client into the statement
     kinds: tuple[ActivityKind, ...]
     since: bool
     until: bool
@@ -92,20 +89,6 @@ class _Shape:
     after_rank: int | None = None
     before_rank: int | None = None
     backwards: bool = False
-
-
-_statements: OrderedDict[Hashable, Any] = OrderedDict()
-
-
-def _cached(key: Hashable, build: Callable[[], Any]) -> Any:
-    """The statement built for `key`, building it on first use."""
-    if key in _statements:
-        _statements.move_to_end(key)
-        return _statements[key]
-    statement = _statements[key] = build()
-    if len(_statements) > STATEMENTS_KEPT:
-        _statements.popitem(last=False)
-    return statement
 
 
 # ---- pages ------------------------------------------------------------------------------------------
@@ -124,18 +107,18 @@ async def _pages(
     scope: RequestScope, owners: Sequence[tuple[int, ...]], query: TimelineQuery
 ) -> list[Page[TimelineItem]]:
     found: list[list[TimelineItem]] = [[] for _ in owners]
-    shape = _page_shape(scope, owners, query)
+    shape = _page_shape(owners, query)
     if shape.kinds:
-        stmt = _cached(("page", shape), lambda: _page_statement(scope, shape))
+        stmt = reused(scope, ("timeline-page", shape), lambda s: _page_statement(s, shape))
         for owner, *item in await scope.db.execute(stmt, _page_values(owners, query)):
             found[owner].append(TimelineItem(*item))
     return [_to_page(rows, query.request) for rows in found]
 
 
-def _page_shape(scope: RequestScope, owners: Sequence[tuple[int, ...]], query: TimelineQuery) -> _Shape:
+def _page_shape(owners: Sequence[tuple[int, ...]], query: TimelineQuery) -> _Shape:
     window, request = query.window, query.request
     return _Shape(
-        tenant_id_of(scope), tuple(kinds_wanted(window.kinds)), window.since is not None, window.until is not None,
+        tuple(kinds_wanted(window.kinds)), window.since is not None, window.until is not None,
         tuple(len(ids) > 1 for ids in owners), request.after[1] if request.after else None,
         request.before[1] if request.before else None, request.backwards,
     )
@@ -236,12 +219,12 @@ async def timeline_counts(scope: RequestScope, owners: Sequence[tuple[int, ...]]
     counts: list[int] = []
     for start in range(0, len(owners), OWNERS_PER_STATEMENT):
         chunk = owners[start:start + OWNERS_PER_STATEMENT]
-        shape = _Shape(tenant_id_of(scope), tuple(kinds_wanted(window.kinds)), window.since is not None,
+        shape = _Shape(tuple(kinds_wanted(window.kinds)), window.since is not None,
                        window.until is not None, tuple(len(ids) > 1 for ids in chunk))
         if not shape.kinds:
             counts += [0 for _ in chunk]
             continue
-        stmt = _cached(("count", shape), lambda shape=shape: _count_statement(scope, shape))
+        stmt = reused(scope, ("timeline-count", shape), lambda s, shape=shape: _count_statement(s, shape))
         counts += [int(n) for n in (await scope.db.execute(stmt, _owner_values(chunk, window))).one()]
     return counts
 

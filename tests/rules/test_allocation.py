@@ -1,4 +1,4 @@
-"""allocate_fifo and allocate_spec: cases, then properties (hypothesis)."""
+"""allocate_fifo, allocate_spec and earlier credit first: cases, then properties (hypothesis)."""
 
 from datetime import date, timedelta
 
@@ -10,10 +10,14 @@ from resolvers.rules.allocation import (
     Allocation,
     AllocationError,
     AllocationErrorCode,
+    Applied,
+    Credit,
     OpenInvoice,
     allocate_fifo,
     allocate_spec,
+    apply_credit_first,
     fifo_order,
+    paid_down,
 )
 
 D = date(2025, 1, 1)
@@ -99,3 +103,44 @@ def test_spec_accepts_only_bounded_allocations(amount, invoices, data):
     assert all(a.cents <= open_by_id[a.invoice_id] for a in result.allocations)
     assert sum(a.cents for a in result.allocations) + result.unapplied_cents == amount
     assert result.unapplied_cents >= 0
+
+
+class TestCreditFirst:
+    def test_each_credit_pays_fifo_in_turn_and_what_is_left_stays_open(self):
+        applied, still_open = apply_credit_first([Credit(10, 1_200), Credit(11, 300)],
+                                                 [inv(2, 1_000, 1), inv(1, 1_000), inv(3, 1_000, 2)])
+        assert applied == (Applied(10, (Allocation(1, 1_000), Allocation(2, 200))), Applied(11, (Allocation(2, 300),)))
+        assert [(i.id, i.open_cents) for i in still_open] == [(2, 500), (3, 1_000)]
+
+    def test_a_credit_with_nothing_left_to_pay_pays_nothing(self):
+        applied, still_open = apply_credit_first([Credit(10, 5_000), Credit(11, 300)], [inv(1, 1_000)])
+        assert applied == (Applied(10, (Allocation(1, 1_000),)),)
+        assert still_open == []
+
+    def test_no_credit_leaves_the_invoices_as_they_are(self):
+        invoices = [inv(1, 1_000), inv(2, 500, 1)]
+        assert apply_credit_first([], invoices) == ((), invoices)
+
+    def test_paid_down_drops_what_is_paid_in_full(self):
+        left = paid_down([inv(1, 1_000), inv(2, 500), inv(3, 700)], [Allocation(1, 400), Allocation(2, 500)])
+        assert [(i.id, i.open_cents) for i in left] == [(1, 600), (3, 700)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(credits=st.lists(st.integers(1, 10**6), max_size=5), amount=st.integers(1, 10**7), invoices=invoices_st)
+def test_credit_first_then_the_payment_is_fifo_of_everything_in_turn(credits, amount, invoices):
+    """Credits and then the payment pay exactly what one FIFO payment of their sum would, in the same order."""
+    applied, still_open = apply_credit_first([Credit(n, c) for n, c in enumerate(credits)], invoices)
+    last = allocate_fifo(amount, still_open)
+    paid: dict[int, int] = {}
+    for allocation in [a for item in applied for a in item.allocations] + list(last.allocations):
+        paid[allocation.invoice_id] = paid.get(allocation.invoice_id, 0) + allocation.cents
+    together = allocate_fifo(sum(credits) + amount, invoices)
+    assert paid == {a.invoice_id: a.cents for a in together.allocations}
+    spent = {item.payment_id: sum(a.cents for a in item.allocations) for item in applied}
+    assert all(spent[n] <= c for n, c in enumerate(credits) if n in spent)
+    by_credit: dict[int, int] = {}
+    for allocation in (a for item in applied for a in item.allocations):
+        by_credit[allocation.invoice_id] = by_credit.get(allocation.invoice_id, 0) + allocation.cents
+    assert {i.id: i.open_cents for i in still_open} == {  # less what credit paid; those it paid in full are gone
+        i.id: i.open_cents - by_credit.get(i.id, 0) for i in invoices if i.open_cents != by_credit.get(i.id, -1)}

@@ -1,0 +1,65 @@
+"""What money operations read before they write: the customer, a master's hierarchy, the open invoices, one invoice.
+
+Reads only (resolvers/billing/postings.py writes). An operation that then writes what it read reads it
+while it holds its customers' locks, or reads it again once it does (resolvers/billing/locks.py).
+"""
+
+from datetime import date
+from typing import Any, NamedTuple
+
+from sqlalchemy import bindparam, select
+
+from db.enums import InvoiceStatus
+from db.models import Customer, Invoice
+from resolvers.context import RequestScope
+from resolvers.customers.queries import get_customer
+from resolvers.errors import get_or_not_found
+from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
+
+class OpenInvoiceRow(NamedTuple):
+    """What a posting needs of an open invoice: FIFO order (the allocation rules read it as it is), the transfer's
+    text, and its next status (postings.status_after). A tuple: a payment reads thousands, and reading SQLAlchemy's
+    rows field by field costs microseconds a field."""
+
+    id: int
+    customer_id: int
+    number: str
+    due_on: date
+    issued_on: date
+    open_cents: int
+    charges_cents: int
+    total_cents: int
+    status: InvoiceStatus
+
+
+async def customer_or_not_found(scope: RequestScope, customer_id: int, field: str = "customerId") -> Customer:
+    return get_or_not_found(await get_customer(scope, customer_id), "Customer", ["input", field])
+
+
+async def hierarchy_ids(scope: RequestScope, customer: Customer) -> list[int]:
+    """The customer and the customers directly under it (a master's hierarchy)."""
+    stmt = tenant_scoped(select(Customer.id).where(Customer.master_id == customer.id), Customer, scope)
+    return [customer.id, *sorted((await scope.db.execute(stmt)).scalars())]
+
+
+async def open_invoices(scope: RequestScope, customer_ids: list[int]) -> list[OpenInvoiceRow]:
+    """The customers' open invoices, FIFO order, as plain rows (ORM objects would cost more than the SQL)."""
+    stmt = reused(scope, "open-invoices", _open_invoices)
+    return list(map(OpenInvoiceRow._make, (await scope.db.execute(stmt, {"customer_ids": customer_ids})).all()))
+
+
+def _open_invoices(scope: RequestScope) -> Any:
+    # the table's columns, not the ORM's attributes: rows come back through Core, without the ORM's loading
+    invoices = Invoice.__table__.c
+    stmt = select(*(invoices[name] for name in OpenInvoiceRow._fields))
+    stmt = stmt.where(invoices.customer_id.in_(bindparam("customer_ids", expanding=True)), invoices.open_cents > 0)
+    stmt = stmt.order_by(invoices.due_on, invoices.issued_on, invoices.number, invoices.id)
+    return tenant_scoped(stmt, invoices, scope)
+
+
+async def invoice_or_not_found(scope: RequestScope, invoice_id: int, field: list[str]) -> Invoice:
+    """The client's invoice (NOT_FOUND on `field` otherwise). It takes no lock: whoever writes it holds its
+    customer's (locks.py), and reads it after taking that lock (`refresh`) when it read it before."""
+    stmt = tenant_scoped(select(Invoice).where(Invoice.id == invoice_id), Invoice, scope)
+    return get_or_not_found((await scope.db.execute(stmt)).scalar_one_or_none(), "Invoice", field)

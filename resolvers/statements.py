@@ -1,0 +1,46 @@
+"""Read statements built once per (client, shape) and then reused with bound parameters: one cache per app.
+
+Building a SELECT with subqueries, unions and window functions (column proxies, coercions, the cache key)
+costs more CPU than SQLite takes to run it on a customer's page; a reused statement object skips all of that
+(SQLAlchemy memoizes its cache key, so the compiled SQL is found at once). Statements embed the client's
+filter from `tenant_scoped`, hence the client in the key. Per-call values must be `bindparam`s.
+
+The app's lifespan makes the one cache (graph/app.py) and every request's scope carries it; a scope made
+outside the app (the command line, a test) gets a cache of its own, which lives as long as the scope.
+"""
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # resolvers.context imports this module
+    from resolvers.context import RequestScope
+
+MAX_STATEMENTS = 768  # clients x shapes (billing lists and batches, timeline pages and counts); each a few KB
+
+
+class StatementCache:
+    """Built statements by key; past `size`, the least recently used is dropped."""
+
+    def __init__(self, size: int = MAX_STATEMENTS):
+        self.size = size
+        self._built: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The statement built for `key`, calling `build` on first use."""
+        statement = self._built.get(key)
+        if statement is None:
+            statement = self._built[key] = build()
+            if len(self._built) > self.size:
+                self._built.popitem(last=False)
+        else:
+            self._built.move_to_end(key)
+        return statement
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+
+def reused(scope: "RequestScope", shape: Hashable, build: Callable[["RequestScope"], Any]) -> Any:
+    """The statement `build(scope)` made for this client and `shape` (which must name everything it depends on)."""
+    return scope.statements.get((scope.tenant_id, shape), lambda: build(scope))
