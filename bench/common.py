@@ -188,16 +188,22 @@ def data_of(response: httpx.Response) -> dict[str, Any]:
 async def graphql_client(database_url: str, email: str = AGENT) -> AsyncIterator[GraphQLClient]:
     """The whole app (middleware, auth, view, schema) over ASGI, signed in as `email`."""
     from graph.app import create_app
-    from graph.auth import issue_token
     from graph.settings import Settings
 
     secret = secrets.token_urlsafe(32)
-    token = issue_token(secret, await _load_user(database_url, email), timedelta(hours=1))
+    token = await token_for(database_url, secret, email)
     app = create_app(Settings(database_url=database_url, secret=secret))
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench.local") as http:
             yield GraphQLClient(http, {"authorization": f"Bearer {token}"})
+
+
+async def token_for(database_url: str, secret: str, email: str = AGENT) -> str:
+    """A bearer token (an hour long, signed with `secret`) for the user `email` of the database."""
+    from graph.auth import issue_token
+
+    return issue_token(secret, await _load_user(database_url, email), timedelta(hours=1))
 
 
 async def _load_user(database_url: str, email: str):

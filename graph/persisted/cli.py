@@ -89,7 +89,7 @@ async def _add(registry: _Registry, args: argparse.Namespace) -> int:
             try:
                 known = checker.prepare(entry.body, trusted=True, sha256=entry.sha256)
             except DocumentRefused as error:
-                refused.append(f"{path}: {document_id(entry.sha256)}: " + "; ".join(_located(e) for e in error.errors))
+                refused.append(f"{path}: {document_id(entry.sha256)}: {error}")
                 continue
             documents.append(NewDocument(entry.sha256, entry.body, known.name, entry.source))
     if refused:
@@ -105,11 +105,6 @@ async def _add(registry: _Registry, args: argparse.Namespace) -> int:
     print(f"csrgraph: {len(added.added)} registered, {len(added.trusted_now)} now trusted, "
           f"{len(added.already)} already registered", file=sys.stderr)
     return 0
-
-
-def _located(error: Any) -> str:
-    where = ", ".join(f"line {loc.line}, column {loc.column}" for loc in error.locations or ())
-    return f"{error.message} ({where})" if where else error.message
 
 
 async def _list(registry: _Registry, args: argparse.Namespace) -> int:

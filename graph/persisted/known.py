@@ -80,8 +80,13 @@ class DocumentRefused(ValueError):
     """A document that would not run: its errors, as the normal path would answer them."""
 
     def __init__(self, errors: list[GraphQLError]):
-        super().__init__("; ".join(e.message for e in errors))
+        super().__init__("; ".join(_located(e) for e in errors))
         self.errors = errors
+
+
+def _located(error: GraphQLError) -> str:
+    where = ", ".join(f"line {loc.line}, column {loc.column}" for loc in error.locations or ())
+    return f"{error.message} ({where})" if where else error.message
 
 
 @dataclass(frozen=True)
