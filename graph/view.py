@@ -22,7 +22,6 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLHTTPResponse
-from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
@@ -55,6 +54,12 @@ def json_depth(value: Any, limit: int) -> int:
             deepest = max(deepest, depth)
             stack.extend((child, depth + 1) for child in children)
     return deepest
+
+
+def media_type(content_type: str) -> str:
+    """`application/json` of `Application/JSON; charset=utf-8`: the media type in lower case (it is
+    case-insensitive), without the email parser Strawberry's parse_content_type builds (microseconds a request)."""
+    return content_type.partition(";")[0].strip().lower()
 
 
 def _not_a_number(name: str) -> float:
@@ -157,7 +162,7 @@ class GraphQLView(GraphQL):
         """The request's parameters, from the GET query or the JSON body; None for multipart (Strawberry reads it)."""
         if request.method == "GET":
             return params_of(self.parse_query_params(request.query_params))
-        content_type = parse_content_type(request.headers.get("content-type", ""))[0]
+        content_type = media_type(request.headers.get("content-type", ""))
         if content_type not in POST_TYPES:
             raise HTTPException(415, "Send application/json (or multipart/form-data for an upload).")
         if content_type == "multipart/form-data":

@@ -18,7 +18,6 @@ from starlette.responses import Response
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
-from strawberry.utils.operation import get_operation_type
 
 from graph.core.text_arguments import refused_variable
 from graph.masking import mask_unexpected
@@ -48,10 +47,9 @@ async def run_known(view: Any, request: Request, document: KnownDocument, params
 def _check_method(document: KnownDocument, name: str | None, method: str, by_id: bool) -> None:
     """As the normal path: 400 for an unknown operation, or one the method may not run; GET of a mutation named
     by its id is 405 (the persisted-documents appendix's MUST)."""
-    try:
-        kind = get_operation_type(document.document, name)
-    except RuntimeError:
-        raise HTTPException(400, CannotGetOperationTypeError(name).as_http_error_reason()) from None
+    kind = document.operation_type(name)
+    if kind is None:
+        raise HTTPException(400, CannotGetOperationTypeError(name).as_http_error_reason())
     if kind not in OperationType.from_http(method):
         reason = InvalidOperationTypeError(kind).as_http_error_reason(method)
         if by_id and method == "GET":

@@ -25,6 +25,8 @@ from graphql import (
     validate,
 )
 
+from strawberry.types.graphql import OperationType
+
 from graph.core.text_arguments import checked_variables, refused_literal
 from graph.schema import DocumentLimits, document_limits
 from graph.settings import Settings
@@ -61,6 +63,13 @@ class KnownDocument:
     checked_variables: frozenset[str]  # the variables the text rule applies to (graph/core/text_arguments.py)
     trusted: bool  # registered by an operator: runs when CSRGRAPH_DOCUMENTS=trusted
     plans: dict[str | None, Plan] = field(default_factory=dict)  # by operation name; filled by a planner
+
+    def operation_type(self, name: str | None) -> OperationType | None:
+        """The type of the operation `name` (None: the first), as strawberry's get_operation_type finds it."""
+        for operation in self.operations if name is not None else self.operations[:1]:
+            if name is None or (operation.name is not None and operation.name.value == name):
+                return OperationType(operation.operation.value)
+        return None
 
     @property
     def id(self) -> str:

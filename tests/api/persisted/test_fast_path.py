@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from graphql import GraphQLSchema, execute
 from sqlalchemy import func, select
+from strawberry.utils.operation import get_operation_type
 
 from db.enums import EnrollmentStatus
 from db.models import CommLogEntry
@@ -21,7 +22,7 @@ from graph.persisted import fast_path
 from graph.persisted.known import graphql_schema_of
 from graph.schema import make_schema
 from resolvers.accounts import queries as account_queries
-from tests.api.persisted.helpers import GQL, SPA, auth, register, register_spa, spa_id
+from tests.api.persisted.helpers import GQL, SPA, auth, checker, register, register_spa, spa_id
 from tests.factories.accounts import make_account, make_rate_plan, make_transaction
 from tests.factories.billing import make_invoice
 from tests.factories.commlog import make_entry
@@ -267,3 +268,15 @@ def test_the_schema_is_strawberrys():
     graphql_schema = graphql_schema_of(schema)
     assert isinstance(graphql_schema, GraphQLSchema) and graphql_schema.query_type.name == "Query"
     assert set(graphql_schema.type_map) >= {"Customer", "Mutation", "Subscription"}
+
+
+@pytest.mark.parametrize("text", [TWO, "{ viewer { role } }", "mutation M { updateViewerPreferences(input: {}) { "
+                                  "userErrors { code } } } query Q { viewer { role } }", "query { viewer { role } }"])
+@pytest.mark.parametrize("name", [None, "A", "B", "M", "Q", "C", ""])
+def test_the_operation_type_is_found_as_strawberry_finds_it(text, name):
+    document = checker().prepare(text, trusted=True)
+    try:
+        expected = get_operation_type(document.document, name)
+    except RuntimeError:
+        expected = None
+    assert document.operation_type(name) == expected

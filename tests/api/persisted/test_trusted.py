@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from db.enums import Role
+from graph.settings import Settings
 from resolvers.persisted.registry import stored
 from resolvers.rules.persisted_files import sha256_of
 from tests.api.persisted.helpers import GQL, SPA, app_in, auth, register, register_spa, spa_id
@@ -84,3 +85,11 @@ async def test_an_operator_registering_an_apq_document_makes_it_trusted(database
     await register(database, text)
     response = await trusted.client.post("/graphql", json={"documentId": document_id}, headers=auth(tenant.agent))
     assert response.json() == {"data": {"viewer": {"role": "AGENT"}}}
+
+
+def test_the_environment_chooses_the_mode():
+    assert Settings.from_environ({"CSRGRAPH_SECRET": "s"}).documents == "open"
+    for mode in ("open", "apq", "trusted"):
+        assert Settings.from_environ({"CSRGRAPH_SECRET": "s", "CSRGRAPH_DOCUMENTS": mode}).documents == mode
+    with pytest.raises(ValueError, match="CSRGRAPH_DOCUMENTS must be one of open, apq, trusted, not 'closed'"):
+        Settings.from_environ({"CSRGRAPH_SECRET": "s", "CSRGRAPH_DOCUMENTS": "closed"})
