@@ -18,7 +18,6 @@ from tests.factories.commlog import make_entry
 from tests.factories.customers import make_customer
 
 
-
 @pytest.fixture(params=["text", "documentId"])
 def api(request, api, database):
     return api if request.param == "text" else DocumentIdApi(api.client, database)

@@ -136,6 +136,7 @@ async def test_the_spa_manifest_registers(cli):
 
 def test_the_spa_documents_are_its_screens_and_the_mutations_it_sends():
     screens = {"Viewer", "CustomerSearch", "CustomerProfile", "CommunicationLogTab", "ArTab", "AccountsTab", "Timeline"}
-    mutations = {"AddNote", "AddMemo", "PostPayment", "ReversePayment", "UpdateContactInfo", "CreateTicket"}
+    mutations = {"AddNote", "AddMemo", "PostPayment", "ReversePayment", "UpdateContactInfo", "CreateTicket",
+                 "EnrollUtilityAccount"}
     assert {n for n, o in SPA.items() if o["type"] == "query"} == screens
     assert {n for n, o in SPA.items() if o["type"] == "mutation"} == mutations

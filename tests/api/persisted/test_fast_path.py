@@ -22,6 +22,7 @@ from graph.persisted import fast_path
 from graph.persisted.known import graphql_schema_of
 from graph.schema import make_schema
 from resolvers.accounts import queries as account_queries
+from tests.api.accounts.test_enrollment import account as enrollment_account
 from tests.api.persisted.helpers import GQL, SPA, auth, checker, register, register_spa, spa_id
 from tests.factories.accounts import make_account, make_rate_plan, make_transaction
 from tests.factories.billing import make_invoice
@@ -144,6 +145,9 @@ class TestSameBytes:
             ("CreateTicket", {"input": {"summary": "", "description": "x"}}),
             ("CreateTicket", {"input": {"summary": "x" * 5000, "description": "x"}}),
             ("AddNote", {"input": {"customerId": book["id"], "body": 5}}),  # a coercion error
+            ("EnrollUtilityAccount", {"input": {"customerId": book["id"], "account": enrollment_account()}}),  # a role
+            ("EnrollUtilityAccount", {"input": {"customerId": book["id"],
+                                                "account": enrollment_account(ldcAccountNumber="12")}}),
         ]
         entries = await _entries(session, book)
         for name, variables in refusals:
@@ -178,6 +182,13 @@ class TestMutationsById:
         ticket = (await send("CreateTicket", {"input": {"summary": "Meter", "description": "Check the meter",
                                                         "customerId": book["id"]}})).json()["data"]["createTicket"]
         assert ticket["userErrors"] == [] and ticket["ticket"]["customer"]["id"] == book["id"]
+        child = to_global_id("Customer", book["child"].id)  # the master holds no accounts of its own
+        enrolled = (await send("EnrollUtilityAccount", {"input": {"customerId": child, "account": enrollment_account(),
+                                                                  "clientMutationId": "e-1"}}, tenant.lead)).json()
+        enrollment = enrolled["data"]["enrollUtilityAccount"]
+        assert enrollment["userErrors"] == [] and enrollment["clientMutationId"] == "e-1"
+        assert (enrollment["utilityAccount"]["status"], enrollment["marketTransaction"]["transactionSet"]) == \
+            ("PENDING", "814")
         contact = (await send("UpdateContactInfo", {"input": {"customerId": book["id"], "phone": "+12155550199",
                                                               "requestedBy": {"name": "Dana Ledger"}}})).json()
         assert contact["data"]["updateContactInfo"]["customer"]["phone"] == "+12155550199"
