@@ -17,7 +17,7 @@ from strawberry.utils.operation import get_operation_type
 from db.enums import EnrollmentStatus
 from db.models import CommLogEntry
 from graph.core.relay import to_global_id
-from graph.logs import fields_of
+from graph.logs import JsonFormatter, PlainFormatter, fields_of
 from graph.persisted import fast_path
 from graph.persisted.known import graphql_schema_of
 from graph.schema import make_schema
@@ -242,6 +242,20 @@ class TestKeptFromTheNormalPath:
         assert line["operation"] == "CustomerProfile" and line["status"] == 200 == response.status_code
         assert line["user_id"] == tenant.agent.id and line["request_id"] == response.headers["x-request-id"]
         assert book["id"] not in json.dumps(line)
+
+    async def test_the_request_lines_are_the_texts_in_both_log_formats(self, api, tenant, book, caplog):
+        requests = [(name, variables) for name, variables in queries(book) if name != "CustomerSearch"]
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+            for name, variables in requests:
+                await same_answer(api, tenant.agent, name, variables, GQL)
+        access = [r for r in caplog.records if r.name == "csrgraph.access"]
+        lines = [{k: v for k, v in fields_of(r).items() if k not in ("request_id", "duration_ms")} for r in access]
+        assert lines[0::2] == lines[1::2] and len(lines) == 2 * len(requests)  # text, then by id: the same line
+        assert {line["operation"] for line in lines} == {name for name, _ in requests}
+        for record in access:  # CSRGRAPH_LOG_FORMAT=json and plain: the same fields, no variables
+            written = json.loads(JsonFormatter().format(record))
+            assert written["request_id"] == "fast-path-test" and written["user_id"] == tenant.agent.id
+            assert book["id"] not in JsonFormatter().format(record) + PlainFormatter().format(record)
 
     @pytest.mark.parametrize("accept, status", [(GQL, 400), ("application/json", 200)])
     async def test_several_operations_need_a_name_as_in_the_normal_path(self, api, database, tenant, accept, status):

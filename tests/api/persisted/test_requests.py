@@ -113,3 +113,52 @@ class TestRemoval:
             assert await status() == 200  # this worker confirms what it holds every RECHECK_SECONDS
             now[0] += known_registry.RECHECK_SECONDS + 1
             assert await status() == 404
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+# What follows the document in a malformed request body (after `{"query": ...` or `{"documentId": ...`).
+MALFORMED = [
+    ("variables as an array", ',"variables":[]}', "application/json"),
+    ("variables as a string", ',"variables":"{}"}', "application/json"),
+    ("variables as a number", ',"variables":1}', "application/json"),
+    ("extensions as an array", ',"extensions":[]}', "application/json"),
+    ("operationName as a number", ',"operationName":1}', "application/json"),
+    ("operationName as an object", ',"operationName":{"a":1}}', "application/json"),
+    ("variables 40 deep", ',"variables":{"x":' + nested(40) + "}}", "application/json"),
+    ("variables 20,000 deep", ',"variables":{"x":' + nested(20_000) + "}}", "application/json"),
+    ("NaN", ',"variables":{"x":NaN}}', "application/json"),
+    ("truncated JSON", ',"variables":{', "application/json"),
+    ("an unknown operationName", ',"operationName":"Nope"}', "application/json"),
+    ("plain text", "}", "text/plain"),
+    ("a form post", "}", "application/x-www-form-urlencoded"),
+    ("application/graphql", "}", "application/graphql"),
+    ("no content type", "}", ""),
+]
+
+
+class TestMalformedRequestsNamingADocument:
+    """A malformed request is the same 4xx whether it names a registered document or sends its text."""
+
+    @pytest.mark.parametrize("accept", [GQL, "application/json"])
+    @pytest.mark.parametrize("what, rest, content_type", MALFORMED, ids=[m[0] for m in MALFORMED])
+    async def test_the_same_answer_as_with_the_text(self, api, database, tenant, what, rest, content_type, accept):
+        text = unique_viewer()
+        [document_id] = await register(database, text)
+        headers = auth(tenant.agent, accept=accept, **({"content-type": content_type} if content_type else {}))
+        by_text, by_id = [await api.client.post("/graphql", content=prefix + rest, headers=headers) for prefix in (
+            json.dumps({"query": text})[:-1], json.dumps({"documentId": document_id})[:-1])]
+        assert 400 <= by_id.status_code < 500 and by_id.json()["errors"][0]["extensions"]["code"]
+        assert (by_id.status_code, by_id.headers["content-type"], by_id.content) == \
+               (by_text.status_code, by_text.headers["content-type"], by_text.content)
+
+    @pytest.mark.parametrize("variables", ["[]", "x", '"x"', '{"a":' + nested(50) + "}"])
+    async def test_get_parameters_are_checked_the_same_way(self, api, database, tenant, variables):
+        text = unique_viewer()
+        [document_id] = await register(database, text)
+        headers = auth(tenant.agent, accept=GQL)
+        by_text, by_id = [await api.client.get("/graphql", params={**named, "variables": variables}, headers=headers)
+                          for named in ({"query": text}, {"documentId": document_id})]
+        assert by_id.status_code == 400 and (by_id.content == by_text.content)
