@@ -142,11 +142,16 @@ MALFORMED = [
 class TestMalformedRequestsNamingADocument:
     """A malformed request is the same 4xx whether it names a registered document or sends its text."""
 
+    @pytest.fixture
+    async def document(self, database) -> tuple[str, str]:
+        """A registered document: its text and its id."""
+        text = unique_viewer()
+        return text, (await register(database, text))[0]
+
     @pytest.mark.parametrize("accept", [GQL, "application/json"])
     @pytest.mark.parametrize("what, rest, content_type", MALFORMED, ids=[m[0] for m in MALFORMED])
-    async def test_the_same_answer_as_with_the_text(self, api, database, tenant, what, rest, content_type, accept):
-        text = unique_viewer()
-        [document_id] = await register(database, text)
+    async def test_the_same_answer_as_with_the_text(self, api, document, tenant, what, rest, content_type, accept):
+        text, document_id = document
         headers = auth(tenant.agent, accept=accept, **({"content-type": content_type} if content_type else {}))
         by_text, by_id = [await api.client.post("/graphql", content=prefix + rest, headers=headers) for prefix in (
             json.dumps({"query": text})[:-1], json.dumps({"documentId": document_id})[:-1])]
@@ -155,9 +160,8 @@ class TestMalformedRequestsNamingADocument:
                (by_text.status_code, by_text.headers["content-type"], by_text.content)
 
     @pytest.mark.parametrize("variables", ["[]", "x", '"x"', '{"a":' + nested(50) + "}"])
-    async def test_get_parameters_are_checked_the_same_way(self, api, database, tenant, variables):
-        text = unique_viewer()
-        [document_id] = await register(database, text)
+    async def test_get_parameters_are_checked_the_same_way(self, api, document, tenant, variables):
+        text, document_id = document
         headers = auth(tenant.agent, accept=GQL)
         by_text, by_id = [await api.client.get("/graphql", params={**named, "variables": variables}, headers=headers)
                           for named in ({"query": text}, {"documentId": document_id})]
