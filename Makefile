@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test test-sqlite bench bench-search schema clean
+.PHONY: serve test test-sqlite bench bench-search schema spa-manifest clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "csrgraph needs Python 3.11+")'
@@ -30,6 +30,10 @@ bench: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/csrgraph export-schema --output schema.graphql
+
+# The Apollo persisted-query manifest of the SPA's documents (tests/api/persisted/test_cli.py checks it is current).
+spa-manifest: $(STAMP)
+	$(BIN)/csrgraph documents manifest spa/operations --output spa/persisted-query-manifest.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -10,7 +10,7 @@ import bench
 from bench import REGISTRY
 from bench.common import console, cpu_snapshot, others_busy
 
-NOT_BENCHMARKS = {"common", "__main__"}
+NOT_BENCHMARKS = {"common", "__main__", "http_server"}
 
 
 def discover() -> None:

@@ -32,6 +32,7 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,8 +79,7 @@ async def ensure_database(path: Path, customers: int, *, rebuild: bool = False) 
     marker = path.with_name(path.name + ".ready")  # written last: a half-built file is rebuilt
     if path.exists() and marker.exists() and not rebuild:
         recorded = json.loads(marker.read_text())
-        if recorded["customers"] == customers:
-            await _migrate(path)  # new migrations (new tables) apply in a moment; reseeding takes minutes
+        if recorded["customers"] == customers and await _migrated(path):
             if recorded.get("fingerprint") != data_fingerprint():
                 console.print(f"[yellow]{path.name} was built from older migrations or demo data; "
                               "`python -m bench --rebuild` rebuilds it[/]")
@@ -90,14 +90,21 @@ async def ensure_database(path: Path, customers: int, *, rebuild: bool = False) 
     return BuiltDatabase(path, customers, seconds, reused=False)
 
 
-async def _migrate(path: Path) -> None:
-    """Bring a reused database to the latest migration."""
+async def _migrated(path: Path) -> bool:
+    """Bring a reused database to the latest migration (new tables apply in a moment; reseeding takes minutes);
+    False when its migrations cannot run (built on a branch whose revisions were renumbered since): rebuild it."""
     from db.engine import make_engine
     from db.migrate import migrate
 
     engine = make_engine(sqlite_url(path))
-    await migrate(engine)
-    await engine.dispose()
+    try:
+        await migrate(engine)
+    except DBAPIError as error:
+        console.print(f"[yellow]{path.name} does not migrate ({error.orig}): rebuilding it[/]")
+        return False
+    finally:
+        await engine.dispose()
+    return True
 
 
 async def fresh_database(path: Path) -> AsyncEngine:
@@ -188,16 +195,22 @@ def data_of(response: httpx.Response) -> dict[str, Any]:
 async def graphql_client(database_url: str, email: str = AGENT) -> AsyncIterator[GraphQLClient]:
     """The whole app (middleware, auth, view, schema) over ASGI, signed in as `email`."""
     from graph.app import create_app
-    from graph.auth import issue_token
     from graph.settings import Settings
 
     secret = secrets.token_urlsafe(32)
-    token = issue_token(secret, await _load_user(database_url, email), timedelta(hours=1))
+    token = await token_for(database_url, secret, email)
     app = create_app(Settings(database_url=database_url, secret=secret))
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench.local") as http:
             yield GraphQLClient(http, {"authorization": f"Bearer {token}"})
+
+
+async def token_for(database_url: str, secret: str, email: str = AGENT) -> str:
+    """A bearer token (an hour long, signed with `secret`) for the user `email` of the database."""
+    from graph.auth import issue_token
+
+    return issue_token(secret, await _load_user(database_url, email), timedelta(hours=1))
 
 
 async def _load_user(database_url: str, email: str):

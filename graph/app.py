@@ -34,6 +34,8 @@ from graph.core.plain_fields import read_plain_fields_directly
 from graph.exports import ROUTES as EXPORT_ROUTES
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
 from graph.oidc import KeySets
+from graph.persisted.known import checker_for
+from graph.persisted.registry import KnownDocuments, RegistryRefused
 from graph.request_log import RequestLogMiddleware
 from graph.schema import make_schema
 from graph.settings import Settings
@@ -72,6 +74,12 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         engine = make_engine(settings.database_url)
         await check_sqlite_pragmas(engine)  # refuse to serve without WAL, FULL sync, foreign keys
         write_sessionmaker = make_write_sessionmaker(engine)
+        sessionmaker = make_read_sessionmaker(engine)
+        try:  # a registered document the schema no longer serves stops the start
+            documents = await KnownDocuments.started(checker, sessionmaker, write_sessionmaker, clock=clock)
+        except RegistryRefused:
+            await engine.dispose()
+            raise
         stop, outbox = asyncio.Event(), None
         if settings.outbox_enabled:
             outbox = asyncio.create_task(run_outbox(
@@ -79,7 +87,8 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         try:
             yield {
                 "engine": engine,
-                "sessionmaker": make_read_sessionmaker(engine),
+                "sessionmaker": sessionmaker,
+                "documents": documents,
                 "write_sessionmaker": write_sessionmaker,
                 "broker": Broker(),
                 "reference_cache": TtlCache(REFERENCE_TTL_SECONDS),
@@ -96,10 +105,12 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
     read_plain_fields_directly(schema)
     authenticator = Authenticator(settings.secret, KeySets(clock=clock))
     graphql = GraphQLView(
-        schema, authenticator=authenticator, graphql_ide=None, allow_queries_via_get=True,
+        schema, authenticator=authenticator, documents_mode=settings.documents, graphql_ide=None,
+        allow_queries_via_get=True,
         multipart_uploads_enabled=True, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         allowed_origins=settings.allowed_origins,
     )
+    checker = checker_for(schema, settings)
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),

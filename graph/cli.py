@@ -1,4 +1,4 @@
-"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, purge-keys, export-schema."""
+"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, purge-keys, export-schema, documents ..."""
 
 import argparse
 import asyncio
@@ -16,6 +16,7 @@ from graph.core.scalars import iso_day
 from graph.customers import import_cli
 from graph.demo_billing import bill_demo
 from graph.logs import logging_config
+from graph.persisted import cli as documents_cli
 from graph.settings import Settings
 
 
@@ -55,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
     import_cli.add_parser(commands)
     billing_cli.add_parser(commands)
     admin_cli.add_parsers(commands)
+    documents_cli.add_parser(commands)
     return p
 
 

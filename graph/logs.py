@@ -6,11 +6,15 @@ put them after the message (plain) or into the object (JSON). `CSRGRAPH_LOG_FORM
 
 import json
 import logging
+import re
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 FORMATS = ("plain", "json")  # CSRGRAPH_LOG_FORMAT (graph/settings.py)
 FIELDS = "csrgraph_fields"  # the record attribute that holds the fields
+TIME_FORMAT = logging.Formatter.default_time_format  # logging's `%Y-%m-%d %H:%M:%S`, then `,msecs`
+_NEEDS_QUOTES = re.compile(r'[\s"=]')  # \s is exactly str.isspace()
 
 
 def fields(**values: Any) -> dict[str, Any]:
@@ -27,16 +31,25 @@ class PlainFormatter(logging.Formatter):
 
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
+        self._second: tuple[int, str] = (-1, "")  # the last second formatted: one request line each, many a second
 
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
         pairs = " ".join(f"{key}={_plain(value)}" for key, value in fields_of(record).items())
         return f"{super().formatMessage(record)} {pairs}" if pairs else super().formatMessage(record)
 
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        """logging's default `2026-12-03 17:38:19,637`, the seconds formatted once per second."""
+        second, text = self._second
+        if second != int(record.created):
+            text = time.strftime(TIME_FORMAT, self.converter(record.created))
+            self._second = (int(record.created), text)
+        return f"{text},{int(record.msecs):03d}"
+
 
 def _plain(value: Any) -> str:
     text = "-" if value is None else str(value)
     # quoted (JSON string rules) when it could be mistaken for several fields or lines
-    return json.dumps(text) if not text or any(c.isspace() or c in "\"=" for c in text) else text
+    return json.dumps(text) if not text or _NEEDS_QUOTES.search(text) else text
 
 
 class JsonFormatter(logging.Formatter):

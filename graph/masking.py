@@ -14,6 +14,7 @@ from strawberry.types import ExecutionContext
 from graph.logs import fields
 
 log = logging.getLogger("csrgraph.errors")
+MASKED_MESSAGE = "Unexpected error."
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -30,17 +31,26 @@ class QuietSchema(strawberry.Schema):
 
 class MaskUnexpectedErrors(MaskErrors):
     def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected)
+        super().__init__(should_mask_error=is_unexpected, error_message=MASKED_MESSAGE)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        request_id = getattr(getattr(self.execution_context.context, "scope", None), "request_id", None)
-        path = ".".join(str(p) for p in error.path or ())
-        log.error("unexpected error", exc_info=error.original_error, extra=fields(request_id=request_id, path=path))
-        return GraphQLError(
-            message=self.error_message,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-        )
+        return masked(error, getattr(getattr(self.execution_context.context, "scope", None), "request_id", None))
+
+
+def mask_unexpected(errors: list[GraphQLError], request_id: str | None) -> list[GraphQLError]:
+    """The errors a client may read: faults masked (and logged), the client's own errors as they are."""
+    return [masked(error, request_id) if is_unexpected(error) else error for error in errors]
+
+
+def masked(error: GraphQLError, request_id: str | None) -> GraphQLError:
+    """Log a fault with its traceback under the request id; the client's version says only that and the id."""
+    path = ".".join(str(p) for p in error.path or ())
+    log.error("unexpected error", exc_info=error.original_error, extra=fields(request_id=request_id, path=path))
+    return GraphQLError(
+        message=MASKED_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+    )

@@ -27,9 +27,9 @@ class OneOperation(SchemaExtension):
             context.pre_execution_errors = [GraphQLError(AMBIGUOUS)]
         request = getattr(context.context, "request", None)
         if request is not None:
-            record_operation(request.scope, given if given is not None else _only_name(operations))
+            record_operation(request.scope, given if given is not None else only_name(operations))
         yield
 
 
-def _only_name(operations: list[OperationDefinitionNode]) -> str | None:
+def only_name(operations: list[OperationDefinitionNode]) -> str | None:
     return operations[0].name.value if len(operations) == 1 and operations[0].name else None

@@ -8,8 +8,8 @@ under the same request id, and answered 500 with a GraphQL-over-HTTP error body.
 import json
 import logging
 import re
+import secrets
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,8 +24,11 @@ GRAPHQL_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
 
 def request_id_of(headers: Any) -> str:
     """The client's X-Request-Id if it is short printable text, else a new one."""
-    given = headers.get("x-request-id", "")
-    return given[:64] if given.isprintable() and given else uuid.uuid4().hex
+    return _kept_or_new(headers.get("x-request-id", ""))
+
+
+def _kept_or_new(given: str) -> str:
+    return given[:64] if given.isprintable() and given else secrets.token_hex(16)  # 32 hex digits, as uuid4().hex
 
 
 def record_operation(scope: Scope, name: str | None) -> None:
@@ -44,8 +47,8 @@ class RequestLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        request_id = scope[REQUEST_ID_KEY] = request_id_of(headers)
+        given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
+        request_id = scope[REQUEST_ID_KEY] = _kept_or_new(given)
         started, status = time.perf_counter(), None
 
         async def send_with_id(message: Message) -> None:

@@ -1,9 +1,11 @@
 """The schema: every domain's queries and mutations, with limits, caches and masking."""
 
+from dataclasses import dataclass
+
 import strawberry
+from graphql import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
     MaxTokensLimiter,
     ParserCache,
     ValidationCache,
@@ -65,14 +67,32 @@ class Subscription(CommlogSubscriptions):
     pass
 
 
-def make_schema(settings: Settings | None = None) -> QuietSchema:
-    limits = settings or Settings(database_url="", secret="")
+@dataclass(frozen=True)
+class DocumentLimits:
+    """What a document is checked against besides the schema: the limiters' rules and the token limit.
+
+    The same for a document sent as text (the extensions below) and one registered (graph/persisted/known.py).
+    """
+
+    rules: tuple[type[ASTValidationRule], ...]  # added to graphql-core's specified rules
+    max_tokens: int
+
+
+def document_limits(settings: Settings) -> DocumentLimits:
     # The limiters' rule classes are made once: ValidationCache is keyed by the rules, so rules
     # made per request (as QueryDepthLimiter and MaxAliasesLimiter do) would never hit it.
-    rules = [depth_rule(limits.max_depth, None, None), alias_rule(limits.max_aliases)]
+    rules = [depth_rule(settings.max_depth, None, None), alias_rule(settings.max_aliases)]
+    if not settings.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)  # as strawberry's DisableIntrospection adds it
+    return DocumentLimits(tuple(rules), settings.max_tokens)
+
+
+def make_schema(settings: Settings | None = None) -> QuietSchema:
+    limits = settings or Settings(database_url="", secret="")
+    checked = document_limits(limits)
     extensions = [
-        lambda: AddValidationRules(rules),
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: AddValidationRules(list(checked.rules)),
+        lambda: MaxTokensLimiter(max_token_count=checked.max_tokens),
         MaskUnexpectedErrors,
         RefuseInvalidTextArguments,
         SignedInOverWebsocket,
@@ -80,8 +100,6 @@ def make_schema(settings: Settings | None = None) -> QuietSchema:
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         OneOperation,  # after ValidationCache (see its docstring)
     ]
-    if not limits.introspection:
-        extensions.append(DisableIntrospection)
     # sort_schema is off: its sorted copy loses the enum type that prints enum default values.
     config = StrawberryConfig(disable_field_suggestions=not limits.introspection, scalar_map=SCALARS)
     return QuietSchema(

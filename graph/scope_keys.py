@@ -3,3 +3,4 @@
 USER_KEY = "csrgraph.user"  # (User, Client) of the bearer token (graph/auth.py)
 REQUEST_ID_KEY = "csrgraph.request_id"  # the request id, as X-Request-Id and in fault logs (graph/request_log.py)
 OPERATION_KEY = "csrgraph.operation"  # the GraphQL operation's name, for the request line (graph/view.py)
+PARAMS_KEY = "csrgraph.params"  # the GraphQL request parameters the view read, for Strawberry to reuse (graph/view.py)

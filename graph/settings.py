@@ -11,6 +11,7 @@ from graph.logs import FORMATS
 from resolvers.commlog.outbox import DEFAULT_SENDER
 
 DEFAULT_VAR_DIR = Path("var")
+DOCUMENT_MODES = ("open", "apq", "trusted")  # CSRGRAPH_DOCUMENTS (graph/persisted/requests.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Settings:
     outbox_interval_seconds: float = 2.0
     outbox_enabled: bool = True
     log_format: str = "plain"  # or "json": one object a line (graph/logs.py)
+    documents: str = "open"  # which documents run: open, apq or trusted (graph/persisted/requests.py)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -46,13 +48,14 @@ class Settings:
             smtp_url=environ.get("SMTP_URL") or None,
             mail_from=mail_sender(environ.get("CSRGRAPH_MAIL_FROM") or DEFAULT_SENDER),
             outbox_dir=Path(environ.get("CSRGRAPH_OUTBOX_DIR") or var / "outbox"),
-            log_format=_log_format(environ.get("CSRGRAPH_LOG_FORMAT", "plain")),
+            log_format=_one_of("CSRGRAPH_LOG_FORMAT", environ.get("CSRGRAPH_LOG_FORMAT", "plain"), FORMATS),
+            documents=_one_of("CSRGRAPH_DOCUMENTS", environ.get("CSRGRAPH_DOCUMENTS", "open"), DOCUMENT_MODES),
         )
 
 
-def _log_format(value: str) -> str:
-    if value not in FORMATS:
-        raise ValueError(f"CSRGRAPH_LOG_FORMAT must be plain or json, not {value!r}")
+def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     return value
 
 

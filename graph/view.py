@@ -11,35 +11,37 @@ import math
 from typing import Any
 
 import orjson
-from cross_web import HTTPException
+from cross_web import HTTPException, StarletteRequestAdapter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLHTTPResponse
-from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from graph.auth import Authenticator
 from graph.context import Context
+from graph.http_errors import GQL_RESPONSE, request_error, wants_gql_response
 from graph.ide import render_graphiql_html, wants_ide
 from graph.limits import code_for
-from graph.tokens import Refused, refusal_error
+from graph.persisted.errors import DocumentRequestError
+from graph.persisted.fast_path import run_known
+from graph.persisted.known import graphql_schema_of
+from graph.persisted.requests import GraphQLParams, choose, params_of
 from graph.request_log import request_id_of
-from graph.scope_keys import REQUEST_ID_KEY, USER_KEY
+from graph.scope_keys import PARAMS_KEY, REQUEST_ID_KEY, USER_KEY
+from graph.tokens import Refused, refusal_error
 
-GQL_RESPONSE = "application/graphql-response+json"
 POST_TYPES = ("application/json", "multipart/form-data")
 # Our deepest input is about six levels from the body (variables, input, a list, its items): 32 leaves room,
 # and keeps what graphql-core and the upload code walk recursively far from Python's recursion limit.
 MAX_JSON_DEPTH = 32
-REQUEST_ERROR_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
 
 def json_depth(value: Any, limit: int) -> int:
@@ -54,6 +56,12 @@ def json_depth(value: Any, limit: int) -> int:
     return deepest
 
 
+def media_type(content_type: str) -> str:
+    """`application/json` of `Application/JSON; charset=utf-8`: the media type in lower case (it is
+    case-insensitive), without the email parser Strawberry's parse_content_type builds (microseconds a request)."""
+    return content_type.partition(";")[0].strip().lower()
+
+
 def _not_a_number(name: str) -> float:
     raise ValueError(f"{name} is not JSON")
 
@@ -63,14 +71,6 @@ def _finite(text: str) -> float:
     if not math.isfinite(number):
         raise ValueError(f"{text} is out of range")
     return number
-
-
-def request_error(status: int, message: str, wants_gql_response: bool) -> Response:
-    """A GraphQL-over-HTTP error body for a request the view could not run."""
-    error = {"message": message, "extensions": {"code": REQUEST_ERROR_CODES.get(status, "BAD_REQUEST")}}
-    media_type = GQL_RESPONSE + "; charset=utf-8" if wants_gql_response else "application/json"
-    headers = {"allow": "GET, POST"} if status == 405 else None
-    return JSONResponse({"errors": [error]}, status_code=status, media_type=media_type, headers=headers)
 
 
 def _form_text(value: Any, name: str) -> str | bytes:
@@ -88,10 +88,22 @@ def check_files_map(files_map: dict[str, Any], files: Any) -> None:
             raise HTTPException(400, "The multipart map's values must be lists of paths starting with `variables.`.")
 
 
+class ParamsAdapter(StarletteRequestAdapter):
+    """Strawberry's view of a request, carrying the parameters the view already read from it (read once)."""
+
+    def __init__(self, request: Request):
+        super().__init__(request)
+        self.params: GraphQLParams | None = request.scope.get(PARAMS_KEY)
+
+
 class GraphQLView(GraphQL):
-    def __init__(self, schema: Any, *, authenticator: Authenticator, **options: Any):
+    request_adapter_class = ParamsAdapter
+
+    def __init__(self, schema: Any, *, authenticator: Authenticator, documents_mode: str = "open", **options: Any):
         super().__init__(schema, **options)
-        self.authenticator = authenticator
+        self.authenticator, self.documents_mode = authenticator, documents_mode
+        # what a registered document runs on: graphql-core's schema, with Strawberry's executor (its resolve info)
+        self.graphql_schema, self.executor_class = graphql_schema_of(schema), schema.execution_context_class
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,10 +114,24 @@ class GraphQLView(GraphQL):
             return
         request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(request)
+            response = await self.answer(request)
         except HTTPException as error:  # Strawberry answers these in plain text; clients expect GraphQL errors
-            response = request_error(error.status_code, error.reason, GQL_RESPONSE in request.headers.get("accept", ""))
+            response = request_error(error.status_code, error.reason, wants_gql_response(request.headers))
+        except DocumentRequestError as error:
+            response = error.response(wants_gql_response(request.headers))
         await response(scope, receive, send)
+
+    async def answer(self, request: Request) -> Response:
+        """A registered document runs on the fast path (graph/persisted/); anything else the normal way."""
+        params = await self.read_params(request)
+        if params is None:  # multipart: an upload, always text
+            return await self.run(request)
+        request.scope[PARAMS_KEY] = params
+        state = request.scope["state"]
+        route = await choose(state["documents"], self.documents_mode, params, request.scope[USER_KEY][0].role)
+        if route is None:
+            return await self.run(request)
+        return await run_known(self, request, route.document, params, route.by_id)
 
     # ---- reading the request: anything malformed is a 4xx with a GraphQL error body -------------------
 
@@ -132,9 +158,20 @@ class GraphQLView(GraphQL):
             raise HTTPException(400, "Expected a JSON object.")
         return value
 
-    async def parse_http_body(self, request: Any) -> Any:
-        if request.method == "POST" and parse_content_type(request.content_type or "")[0] not in POST_TYPES:
+    async def read_params(self, request: Request) -> GraphQLParams | None:
+        """The request's parameters, from the GET query or the JSON body; None for multipart (Strawberry reads it)."""
+        if request.method == "GET":
+            return params_of(self.parse_query_params(request.query_params))
+        content_type = media_type(request.headers.get("content-type", ""))
+        if content_type not in POST_TYPES:
             raise HTTPException(415, "Send application/json (or multipart/form-data for an upload).")
+        if content_type == "multipart/form-data":
+            return None
+        return params_of(self.parse_json(await request.body()))
+
+    async def parse_http_body(self, request: Any) -> Any:
+        if request.params is not None:  # read already (read_params)
+            return request.params.request_data()
         data = await super().parse_http_body(request)
         if not isinstance(data.operation_name, (str, type(None))):
             raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")
@@ -190,7 +227,7 @@ class GraphQLView(GraphQL):
     # when the client asks for it; legacy application/json clients keep 200 for every result.
     async def get_sub_response(self, request: Request) -> Response:
         sub = await super().get_sub_response(request)
-        sub.wants_gql_response = GQL_RESPONSE in request.headers.get("accept", "")  # type: ignore[attr-defined]
+        sub.wants_gql_response = wants_gql_response(request.headers)  # type: ignore[attr-defined]
         request.state.sub_response = sub
         return sub
 

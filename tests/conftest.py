@@ -5,6 +5,7 @@ and everything the API shows is scoped to the caller's client, so one migrated d
 backend serves the whole session.
 """
 
+import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator
@@ -131,6 +132,23 @@ async def api(app: Any) -> AsyncIterator[Api]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://csrgraph.test") as client:
         yield Api(client)
+
+
+@pytest.fixture
+def cli(database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """Run `csrgraph ARGS` against the test database (in a thread: the command runs its own event loop)."""
+    from graph.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", database.url)
+    monkeypatch.setenv("CSRGRAPH_SECRET", SECRET)
+
+    async def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = await asyncio.to_thread(main, list(args))
+        out, err = capsys.readouterr()
+        return code, out.strip(), err.strip()
+
+    return run
 
 
 @pytest.fixture

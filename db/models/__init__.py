@@ -37,6 +37,7 @@ from db.models.commlog import (
     Notification,
 )
 from db.models.customers import Customer, CustomerImportJob, CustomerImportRow, CustomerNameToken
+from db.models.persisted import PersistedDocument
 from db.models.tickets import AuthorizedContact, Ticket
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "CustomerImportRow",
     "CustomerNameToken",
     "LdcNumberRule",
+    "PersistedDocument",
     "Enrollment",
     "EnrollmentStatusChange",
     "Market",

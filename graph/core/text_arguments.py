@@ -7,7 +7,7 @@ where SQLite matches it, so neither engine ever sees one.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from typing import Any
 
 from graphql import (
@@ -54,15 +54,41 @@ def refused_argument(source: str, document: DocumentNode, variables: dict[str, A
     suspect_variables = {name for name, value in variables.items() if _first_refused(value) is not None}
     if not suspect_variables and not _SUSPECT_SOURCE.search(source):
         return None
+    finder = _scanned(document)
+    return _refused_literal(finder) or refused_variable(variables, finder.used & suspect_variables)
+
+
+def refused_literal(source: str, document: DocumentNode) -> GraphQLError | None:
+    """The first string literal outside a mutation's `input` that breaks the text rule (checked once per document)."""
+    return _refused_literal(_scanned(document)) if _SUSPECT_SOURCE.search(source) else None
+
+
+def checked_variables(document: DocumentNode) -> frozenset[str]:
+    """The variables the document uses outside its mutations' `input` arguments: the ones the text rule applies to."""
+    return frozenset(_scanned(document).used)
+
+
+def refused_variable(variables: dict[str, Any], checked: Set[str]) -> GraphQLError | None:
+    """The first of the `checked` variables (by name) whose value breaks the text rule, as a request error."""
+    for name in sorted(checked & variables.keys()):
+        found = _first_refused(variables[name])
+        if found is not None:
+            path, message = found
+            return _error(f"Variable ${name}{''.join(f'.{p}' for p in path)}: {message}", [f"${name}", *path], None)
+    return None
+
+
+def _scanned(document: DocumentNode) -> "_Finder":
     finder = _Finder(mutation_inputs(document))
     visit(document, finder)
-    if finder.literal is not None:
-        node, where, message = finder.literal
-        return _error(f"Argument {where}: {message}", [where], node)
-    for name in sorted(suspect_variables & finder.used):
-        path, message = _first_refused(variables[name]) or ([], "")
-        return _error(f"Variable ${name}{''.join(f'.{p}' for p in path)}: {message}", [f"${name}", *path], None)
-    return None
+    return finder
+
+
+def _refused_literal(finder: "_Finder") -> GraphQLError | None:
+    if finder.literal is None:
+        return None
+    node, where, message = finder.literal
+    return _error(f"Argument {where}: {message}", [where], node)
 
 
 def mutation_inputs(document: DocumentNode) -> set[int]:

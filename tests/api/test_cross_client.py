@@ -1,4 +1,7 @@
-"""Another client's IDs behave exactly like IDs that do not exist, everywhere, and write nothing."""
+"""Another client's IDs behave exactly like IDs that do not exist, everywhere, and write nothing.
+
+Every test runs twice: with each document sent as text, and registered and named by its id (the fast path).
+"""
 
 import base64
 import json
@@ -9,9 +12,16 @@ from sqlalchemy import select
 
 from db.models import CommLogMemo
 from graph.core.relay import to_global_id
+from tests.api.persisted.helpers import DocumentIdApi
 from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.commlog import make_entry
 from tests.factories.customers import make_customer
+
+
+@pytest.fixture(params=["text", "documentId"])
+def api(request, api, database):
+    return api if request.param == "text" else DocumentIdApi(api.client, database)
+
 
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"

@@ -4,7 +4,9 @@ also drop the keep-alive connection); the same on both engines."""
 import json
 
 import pytest
+from strawberry.http.parse_content_type import parse_content_type
 
+from graph.view import media_type
 from tests.conftest import token_for
 
 GQL = "application/graphql-response+json"
@@ -149,3 +151,16 @@ class TestFileIdsPastAnyKey:
         response = await api.client.get(url, headers=auth(tenant))
         assert response.status_code == 404, response.text
         assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("header", ["", "application/json", "Application/JSON; charset=utf-8", " text/plain ",
+                                    "application/json;", "multipart/form-data; boundary=x", "application/json ; x=1",
+                                    '"application/json"', "application/json, text/plain", "a;b;c", ";"])
+def test_the_media_type_is_strawberrys_reading_in_lower_case(header):
+    assert media_type(header) == parse_content_type(header)[0].lower()
+
+
+@pytest.mark.parametrize("content_type", ["Application/JSON", "APPLICATION/JSON; charset=UTF-8", " application/json ;"])
+async def test_media_types_are_case_insensitive(api, tenant, content_type):
+    response = await api.client.post("/graphql", content=VIEWER + "}", headers=auth(tenant, **{"content-type": content_type}))
+    assert response.status_code == 200 and response.json() == {"data": {"viewer": {"role": "AGENT"}}}

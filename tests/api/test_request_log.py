@@ -6,6 +6,8 @@ import logging
 import logging.config
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graph import logs
 from graph.billing import files as billing_files
@@ -139,6 +141,14 @@ class TestFormats:
         first, *rest = text.splitlines()
         assert first.endswith('ERROR csrgraph.errors unexpected error request_id="r 1" path=node.x operation=-')
         assert "ValueError: boom" in rest[-1]
+
+    @given(st.floats(min_value=0, max_value=4e9), st.integers(min_value=0, max_value=3))
+    def test_plain_times_are_loggings_default_format_also_from_its_per_second_cache(self, created, later):
+        formatter, reference = PlainFormatter(), logging.Formatter()
+        for at in (created, created + later / 4, created + later):
+            record = logging.LogRecord("csrgraph.access", logging.INFO, __file__, 1, "request", (), None)
+            record.created, record.msecs = at, int((at - int(at)) * 1000)
+            assert formatter.formatTime(record) == reference.formatTime(record)
 
     def test_the_environment_chooses_the_format_for_the_server(self):
         assert Settings.from_environ({"CSRGRAPH_SECRET": "s"}).log_format == "plain"

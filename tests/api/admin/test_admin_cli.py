@@ -1,7 +1,6 @@
 """`csrgraph client ...` and `csrgraph user ...` on both engines: an operator bootstraps a client and its first
 admin, scripts its users and its identity provider, and the API then signs them in as configured."""
 
-import asyncio
 import uuid
 
 import pytest
@@ -9,24 +8,7 @@ from sqlalchemy import select
 
 from db.models import AuditEvent, Client, User
 from graph.caches import USER_TTL_SECONDS
-from graph.cli import main
 from tests.api.admin.conftest import AUDIENCE, reason, sign_in
-from tests.conftest import SECRET
-
-
-@pytest.fixture
-def cli(database, monkeypatch, capsys):
-    """Run `csrgraph ARGS` against the test database (in a thread: the command runs its own event loop)."""
-    monkeypatch.setenv("DATABASE_URL", database.url)
-    monkeypatch.setenv("CSRGRAPH_SECRET", SECRET)
-
-    async def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = await asyncio.to_thread(main, list(args))
-        out, err = capsys.readouterr()
-        return code, out.strip(), err.strip()
-
-    return run
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from db.models import AuditEvent, User
 from graph.oidc import REFETCH_FLOOR_SECONDS
 from graph.provider_tokens import CLOCK_SKEW_SECONDS
-from tests.api.admin.conftest import AUDIENCE, configure, reason, sign_in
+from tests.api.admin.conftest import AUDIENCE, VIEWER, configure, reason, sign_in
+from tests.api.persisted.helpers import GQL, register
 from tests.conftest import token_for
 from tests.idp import forge
 
@@ -287,3 +288,28 @@ class TestGraphiQL:
         response = await api.client.post("/graphql", json={"query": "{ viewer { user { email } } }"}, headers={
             "authorization": f"Bearer {realm.token(tenant.agent.email, AUDIENCE)}", "accept": "application/json"})
         assert response.json()["data"]["viewer"]["user"]["email"] == tenant.agent.email
+
+
+class TestByDocumentId:
+    """A registered document named by its id (graph/persisted/fast_path.py) signs in as its text does."""
+
+    @pytest.mark.parametrize("who, claims", [
+        ("lead", {}), ("lead", {"exp": -(CLOCK_SKEW_SECONDS + 30)}), ("lead", {"aud": "another-app"}),
+        ("stranger", {}), ("lead", {"email_verified": False}),
+    ])
+    async def test_each_token_gets_the_same_answer_by_id_as_as_text(self, api, database, tenant, realm, who, claims):
+        [viewer_id] = await register(database, VIEWER)
+        email = tenant.lead.email if who == "lead" else "nobody@mail.example"
+        token = realm.token(email, AUDIENCE, **{k: seconds_from_now(v) if k == "exp" else v for k, v in claims.items()})
+        headers = {"authorization": f"Bearer {token}", "accept": GQL}
+        by_text = await api.client.post("/graphql", json={"query": VIEWER}, headers=headers)
+        by_id = await api.client.post("/graphql", json={"documentId": viewer_id}, headers=headers)
+        assert (by_id.status_code, by_id.content) == (by_text.status_code, by_text.content)
+        assert by_id.status_code == (200 if (who, claims) == ("lead", {}) else 401)
+
+    async def test_local_tokens_turned_off_are_refused_by_id_too(self, api, database, tenant, realm):
+        [viewer_id] = await register(database, VIEWER)
+        await configure(api, tenant.admin, realm, localTokens=False)
+        response = await api.client.post("/graphql", json={"documentId": viewer_id},
+                                         headers={"authorization": f"Bearer {token_for(tenant.agent)}"})
+        assert reason(response) == "LOCAL_TOKENS_DISABLED"

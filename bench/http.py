@@ -1,0 +1,263 @@
+"""Requests per second over HTTP, one uvicorn worker: a document sent as text, the same document registered (named
+by its documentId: graph/persisted/fast_path.py), and a plain Starlette route serving the same JSON, in one run.
+
+The load comes from wrk (Debian package `wrk`) with one thread, so the worker and the load share the two cores;
+without wrk, from a Python client (much slower: it then measures itself as much as the server). The servers run
+as `csrgraph serve` does (uvloop, httptools, the request log on, written to var/bench/http-app.log).
+"""
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bench import benchmark
+from bench.common import (
+    AGENT,
+    BENCH_DIR,
+    ROOT,
+    connect_raw,
+    console,
+    describe,
+    ensure_database,
+    heading,
+    percentile,
+    print_table,
+    tenant_id,
+    token_for,
+    verdict,
+)
+
+DB_PATH = BENCH_DIR / "http.db"
+CUSTOMERS = 2_000
+TYPENAME = "{ __typename }"
+PROFILE = "CustomerProfile"  # the SPA's customer profile (spa/operations/CustomerProfile.graphql)
+TARGET_RPS = 3_000.0
+TARGET_SHARE = 0.40  # of the plain route's requests per second
+SECONDS, QUICK_SECONDS = 10, 3
+
+
+@dataclass(frozen=True)
+class Load:
+    name: str
+    body: bytes  # the POST body
+    connections: int
+
+
+@dataclass(frozen=True)
+class Measured:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    failed: int  # non-2xx answers or socket errors
+
+
+@benchmark("http")
+async def run(options: argparse.Namespace) -> bool:
+    """Measure each load against its server; print requests per second beside the plain route's."""
+    heading("http: one worker, requests per second: text vs registered document vs a plain Starlette route")
+    db = await ensure_database(DB_PATH, CUSTOMERS, rebuild=options.rebuild)
+    console.print(describe(db))
+    profile = _spa_document(PROFILE)
+    await _register(db.url, [TYPENAME, profile])
+    secret = secrets.token_urlsafe(32)
+    headers = {"content-type": "application/json", "authorization": f"Bearer {await token_for(db.url, secret)}"}
+    profile_variables = {"id": _richest_customer(db.path)}
+    loads = [
+        Load("{ __typename } as text", _body(query=TYPENAME), 32),
+        Load("{ __typename } registered (documentId)", _body(documentId=_id(TYPENAME)), 32),
+        Load(f"{PROFILE} as text, c=8", _body(query=profile, variables=profile_variables), 8),
+        Load(f"{PROFILE} registered, c=8", _body(documentId=_id(profile), variables=profile_variables), 8),
+    ]
+    env = {"DATABASE_URL": db.url, "CSRGRAPH_SECRET": secret, "CSRGRAPH_DOCUMENTS": "open"}
+    seconds = QUICK_SECONDS if options.quick else SECONDS
+    async with _serving(["app"], env, "http-app.log") as app_url:
+        typename_json = await _same_answers(app_url, headers, loads[:2])
+        await _same_answers(app_url, headers, loads[2:])
+        measured = {load.name: _measure(app_url, load, headers, seconds) for load in loads}
+    plain_file = BENCH_DIR / "http-plain.json"
+    plain_file.write_bytes(typename_json)
+    plain = Load("plain Starlette route, same JSON", _body(query=TYPENAME), 32)
+    async with _serving(["plain", str(plain_file)], env, "http-plain.log") as plain_url:
+        measured[plain.name] = _measure(plain_url, plain, headers, seconds)
+    return _report(loads, plain, measured)
+
+
+# ---- the documents ------------------------------------------------------------------------------------
+
+def _spa_document(name: str) -> str:
+    manifest = json.loads((ROOT / "spa" / "persisted-query-manifest.json").read_text())
+    return next(o["body"] for o in manifest["operations"] if o["name"] == name)
+
+
+def _id(text: str) -> str:
+    from resolvers.rules.persisted_files import document_id, sha256_of
+
+    return document_id(sha256_of(text))
+
+
+async def _register(database_url: str, texts: list[str]) -> None:
+    """Register the documents as `csrgraph documents add` would (checked against the schema first)."""
+    from db.engine import make_engine, make_write_sessionmaker
+    from graph.persisted.known import checker_for
+    from graph.schema import make_schema
+    from graph.settings import Settings
+    from resolvers.persisted.registry import NewDocument, add_trusted
+
+    settings = Settings(database_url=database_url, secret="")
+    checker = checker_for(make_schema(settings), settings)
+    documents = [checker.prepare(text, trusted=True) for text in texts]
+    engine = make_engine(database_url)
+    try:
+        async with make_write_sessionmaker(engine)() as session, session.begin():
+            await add_trusted(session, [NewDocument(d.sha256, d.text, d.name, "graphql") for d in documents])
+    finally:
+        await engine.dispose()
+
+
+def _body(**request: object) -> bytes:
+    return json.dumps(request).encode()
+
+
+def _richest_customer(path: Path) -> str:
+    """The global id of the benchmark user's customer with the most utility accounts."""
+    from graph.core.relay import to_global_id
+
+    raw = connect_raw(path)
+    try:
+        row = raw.execute("SELECT c.id FROM customers c JOIN utility_accounts a ON a.customer_id = c.id "
+                          "WHERE c.client_id = ? GROUP BY c.id ORDER BY count(*) DESC, c.id LIMIT 1",
+                          (tenant_id(raw, AGENT),)).fetchone()
+    finally:
+        raw.close()
+    return to_global_id("Customer", row[0])
+
+
+# ---- the servers --------------------------------------------------------------------------------------
+
+@asynccontextmanager
+async def _serving(args: list[str], env: dict[str, str], log_name: str) -> AsyncIterator[str]:
+    """A uvicorn worker (bench/http_server.py) on a free port of 127.0.0.1; its URL while it runs."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = open(BENCH_DIR / log_name, "wb")  # noqa: SIM115 - closed below, after the server stops
+    server = subprocess.Popen([sys.executable, "-m", "bench.http_server", "--port", str(port), *args], cwd=ROOT,
+                              env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await _until_up(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+async def _until_up(url: str, server: subprocess.Popen) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(600):
+            if server.poll() is not None:
+                raise RuntimeError(f"the benchmark server stopped (exit {server.returncode}); see var/bench/*.log")
+            try:
+                if (await client.get(f"{url}/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+    raise RuntimeError("the benchmark server did not start within a minute")
+
+
+async def _same_answers(url: str, headers: dict[str, str], loads: list[Load]) -> bytes:
+    """Each load's answer, which must be one and the same 200: else its numbers would mean nothing."""
+    async with httpx.AsyncClient() as client:
+        answers = [await client.post(f"{url}/graphql", content=load.body, headers=headers) for load in loads]
+    bodies = {a.content for a in answers}
+    if {a.status_code for a in answers} != {200} or len(bodies) != 1 or b'"errors"' in answers[0].content:
+        raise RuntimeError(f"the loads answer differently: {[a.content[:200] for a in answers]}")
+    return answers[0].content
+
+
+# ---- the load -----------------------------------------------------------------------------------------
+
+def _measure(url: str, load: Load, headers: dict[str, str], seconds: int) -> Measured:
+    if shutil.which("wrk"):
+        _wrk(url, load, headers, 1)  # warm up: caches, the JIT-less interpreter's first calls, connections
+        return _wrk(url, load, headers, seconds)
+    return _python_load(url, load, headers, seconds)
+
+
+def _wrk(url: str, load: Load, headers: dict[str, str], seconds: int) -> Measured:
+    body_file = BENCH_DIR / "http-body.json"
+    body_file.write_bytes(load.body)
+    script = BENCH_DIR / "http-post.lua"
+    lines = ['wrk.method = "POST"', f'local f = io.open("{body_file}", "rb")', "wrk.body = f:read('*a')", "f:close()"]
+    lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
+    script.write_text("\n".join(lines) + "\n")
+    out = subprocess.run(["wrk", "-t1", f"-c{load.connections}", f"-d{seconds}s", "--latency", "-s", str(script),
+                          f"{url}/graphql"], capture_output=True, text=True, check=True).stdout
+    failed = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    failed += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    return Measured(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), _latency(out, "50%"),
+                    _latency(out, "99%"), failed)
+
+
+def _latency(out: str, which: str) -> float:
+    value, unit = re.search(rf"{which}\s+([\d.]+)(us|ms|s)", out).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _python_load(url: str, load: Load, headers: dict[str, str], seconds: int) -> Measured:
+    """The fallback: `connections` threads posting back to back (the client's cost is in the numbers)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    deadline = time.perf_counter() + seconds
+
+    def worker() -> tuple[list[float], int]:
+        samples, failed = [], 0
+        with httpx.Client(headers=headers) as client:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                ok = client.post(f"{url}/graphql", content=load.body).status_code == 200
+                samples.append((time.perf_counter() - started) * 1000)
+                failed += not ok
+        return samples, failed
+
+    with ThreadPoolExecutor(load.connections) as pool:
+        results = list(pool.map(lambda _: worker(), range(load.connections)))
+    samples = sorted(s for r in results for s in r[0])
+    return Measured(len(samples) / seconds, percentile(samples, 50), percentile(samples, 99),
+                    sum(r[1] for r in results))
+
+
+# ---- the report ---------------------------------------------------------------------------------------
+
+def _report(loads: list[Load], plain: Load, measured: dict[str, Measured]) -> bool:
+    floor = measured[plain.name].rps
+    rows = [(load.name, load.connections, f"{m.rps:,.0f}", f"{m.p50_ms:.2f}", f"{m.p99_ms:.2f}",
+             f"{m.rps / floor:.0%}", m.failed) for load in [*loads, plain] for m in [measured[load.name]]]
+    registered = measured[loads[1].name]
+    share = registered.rps / floor
+    ok = registered.rps >= TARGET_RPS and share >= TARGET_SHARE and not any(m.failed for m in measured.values())
+    text_profile, registered_profile = measured[loads[2].name], measured[loads[3].name]
+    print_table(f"one worker, {'wrk -t1' if shutil.which('wrk') else 'Python client (no wrk)'}",
+                ["load", "connections", "req/s", "p50 ms", "p99 ms", "of plain", "failed"], rows, notes=[
+                    f"registered {{ __typename }}: {registered.rps:,.0f} req/s (target >= {TARGET_RPS:,.0f}), "
+                    f"{share:.0%} of the plain route (target >= {TARGET_SHARE:.0%}): {verdict(ok)}",
+                    f"{PROFILE} registered / as text: {registered_profile.rps / text_profile.rps:.2f}x the requests",
+                    "the request log is on, as in production (var/bench/http-app.log)",
+                ])
+    return ok

@@ -1,0 +1,50 @@
+"""One uvicorn worker for `python -m bench http`: the app as `csrgraph serve` runs it, or the plain route beside it.
+
+`python -m bench.http_server --port P app` serves graph.app:from_environ (settings from the environment, the
+request log on, as in production); `... plain FILE` serves FILE's bytes as JSON from a bare Starlette route on
+POST /graphql: the floor the app is compared with in the same run.
+"""
+
+import argparse
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from graph.logs import logging_config
+from graph.settings import Settings
+
+
+def plain_app(body: bytes) -> Starlette:
+    """The same JSON from a Starlette route that reads the request and does nothing else."""
+
+    async def answer(request: Request) -> Response:
+        await request.body()
+        return Response(body, media_type="application/json")
+
+    async def healthz(request: Request) -> Response:
+        return Response(b"{}", media_type="application/json")
+
+    return Starlette(routes=[Route("/graphql", answer, methods=["POST"]), Route("/healthz", healthz)])
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(prog="python -m bench.http_server")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("what", choices=["app", "plain"])
+    p.add_argument("body", nargs="?", type=Path, help="plain: the file whose bytes the route answers")
+    args = p.parse_args()
+    config = logging_config(Settings.from_environ().log_format if args.what == "app" else "plain")
+    options = {"host": "127.0.0.1", "port": args.port, "workers": 1, "access_log": False, "log_config": config,
+               "log_level": "info"}
+    if args.what == "app":
+        uvicorn.run("graph.app:from_environ", factory=True, **options)
+    else:
+        uvicorn.run(plain_app(args.body.read_bytes()), **options)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""GraphQL-over-HTTP error bodies for requests that do not run: one error with a code, and an HTTP status."""
+
+from starlette.responses import JSONResponse
+
+GQL_RESPONSE = "application/graphql-response+json"
+REQUEST_ERROR_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
+
+def wants_gql_response(headers: object) -> bool:
+    """The client accepts application/graphql-response+json (GraphQL-over-HTTP), not only legacy JSON."""
+    return GQL_RESPONSE in headers.get("accept", "")  # type: ignore[attr-defined]
+
+
+def error_response(status: int, code: str, message: str, wants_gql: bool,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    media_type = GQL_RESPONSE + "; charset=utf-8" if wants_gql else "application/json"
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status,
+                        media_type=media_type, headers=headers)
+
+
+def request_error(status: int, message: str, wants_gql: bool, headers: dict[str, str] | None = None) -> JSONResponse:
+    """A GraphQL-over-HTTP error body for a request the view could not run."""
+    if status == 405 and headers is None:
+        headers = {"allow": "GET, POST"}
+    return error_response(status, REQUEST_ERROR_CODES.get(status, "BAD_REQUEST"), message, wants_gql, headers)

@@ -1,0 +1,74 @@
+"""The request path of a known document: what the normal path does after validation, and nothing before it.
+
+Skipped, because registration did it once (graph/persisted/known.py): parsing, validation, the depth, alias and
+token limits, Strawberry's parser and validation caches and its per-request extension runner. Kept, in the
+normal path's order so the answer is the same to the byte: authentication and tenancy (the middleware and the
+context's sign-in), the operation's type against the method, the one-operation rule, the operation's name for
+the request line, the text rule on variables, execution on the same schema and context, the masking of
+unexpected errors under the request id, GraphQL-over-HTTP status codes and media types, orjson.
+"""
+
+from inspect import isawaitable
+from typing import Any
+
+from cross_web import HTTPException
+from graphql import ExecutionResult, GraphQLError, execute
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.execution import optimized_is_awaitable
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+
+from graph.core.text_arguments import refused_variable
+from graph.masking import mask_unexpected
+from graph.operations import AMBIGUOUS, only_name
+from graph.persisted.errors import DocumentRequestError
+from graph.persisted.known import KnownDocument
+from graph.persisted.requests import GraphQLParams
+from graph.request_log import record_operation
+
+
+async def run_known(view: Any, request: Request, document: KnownDocument, params: GraphQLParams,
+                    by_id: bool) -> Response:
+    """Answer `request` by running `document` (view: graph/view.py's GraphQLView, for its context and response)."""
+    given = params.operation_name
+    operations = document.operations
+    name = given if given is not None else (operations[0].name.value if operations[0].name else None)
+    _check_method(document, name, request.method, by_id)
+    sub_response = await view.get_sub_response(request)
+    context = await view.get_context(request, sub_response)
+    record_operation(request.scope, given if given is not None else only_name(list(operations)))
+    result = await _result(view, document, context, params, name, ambiguous=given is None and len(operations) > 1)
+    if result.errors:
+        result = ExecutionResult(result.data, mask_unexpected(result.errors, context.request_id))
+    return view.create_response(await view.process_result(request, result), sub_response)
+
+
+def _check_method(document: KnownDocument, name: str | None, method: str, by_id: bool) -> None:
+    """As the normal path: 400 for an unknown operation, or one the method may not run; GET of a mutation named
+    by its id is 405 (the persisted-documents appendix's MUST)."""
+    kind = document.operation_type(name)
+    if kind is None:
+        raise HTTPException(400, CannotGetOperationTypeError(name).as_http_error_reason())
+    if kind not in OperationType.from_http(method):
+        reason = InvalidOperationTypeError(kind).as_http_error_reason(method)
+        if by_id and method == "GET":
+            raise DocumentRequestError(405, "METHOD_NOT_ALLOWED", reason, headers={"allow": "POST"})
+        raise HTTPException(400, reason)
+
+
+async def _result(view: Any, document: KnownDocument, context: Any, params: GraphQLParams, name: str | None,
+                  ambiguous: bool) -> ExecutionResult:
+    if ambiguous:
+        return ExecutionResult(None, [GraphQLError(AMBIGUOUS)])
+    refused = refused_variable(params.variables or {}, document.checked_variables)
+    if refused is not None:
+        return ExecutionResult(None, [refused])
+    plan = document.plans.get(name)
+    if plan is not None:
+        result = plan(context, params.variables)
+    else:
+        result = execute(view.graphql_schema, document.document, root_value=None, context_value=context,
+                         variable_values=params.variables, operation_name=name, executor_class=view.executor_class,
+                         is_awaitable=optimized_is_awaitable, operation_extensions=params.extensions)
+    return await result if isawaitable(result) else result  # type: ignore[return-value]

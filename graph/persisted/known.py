@@ -1,0 +1,127 @@
+"""A known document: parsed and validated once, so a request that names it runs without either.
+
+`DocumentChecker.prepare` applies everything a document sent as text meets before it runs (the parser's token
+limit, graphql-core's rules, the depth and alias limits, introspection when it is off, one operation per name,
+and the text rule on string literals), so a known document is as safe to run as one that passed the normal path.
+
+The seam for compiled execution: `KnownDocument.plans` maps an operation's name to a Plan; the request path
+(graph/persisted/fast_path.py) runs a plan when the document has one for the operation, else graphql-core's
+executor. A planner attaches plans after `prepare`; nothing else changes.
+"""
+
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    parse,
+    specified_rules,
+    validate,
+)
+
+from strawberry.types.graphql import OperationType
+
+from graph.core.text_arguments import checked_variables, refused_literal
+from graph.schema import DocumentLimits, document_limits
+from graph.settings import Settings
+from resolvers.rules.persisted_files import document_id, sha256_of
+
+
+def graphql_schema_of(schema: Any) -> GraphQLSchema:
+    """graphql-core's schema behind a Strawberry schema: what registered documents are checked against and run on.
+
+    Strawberry keeps it in the private `_schema` (pinned by tests/api/persisted/test_fast_path.py::
+    test_the_schema_is_strawberrys).
+    """
+    return schema._schema
+
+
+def checker_for(schema: Any, settings: Settings) -> "DocumentChecker":
+    """The checker of documents against the app's schema, with the limits text requests meet under `settings`."""
+    return DocumentChecker(graphql_schema_of(schema), document_limits(settings))
+
+
+class Plan(Protocol):
+    """Runs one operation of a known document for one request, as graphql-core's `execute` would answer it."""
+
+    def __call__(self, context: Any, variables: dict[str, Any] | None) -> ExecutionResult | Awaitable[ExecutionResult]:
+        ...
+
+
+@dataclass(eq=False)
+class KnownDocument:
+    sha256: str
+    text: str
+    document: DocumentNode
+    operations: tuple[OperationDefinitionNode, ...]
+    checked_variables: frozenset[str]  # the variables the text rule applies to (graph/core/text_arguments.py)
+    trusted: bool  # registered by an operator: runs when CSRGRAPH_DOCUMENTS=trusted
+    plans: dict[str | None, Plan] = field(default_factory=dict)  # by operation name; filled by a planner
+
+    def operation_type(self, name: str | None) -> OperationType | None:
+        """The type of the operation `name` (None: the first), as strawberry's get_operation_type finds it."""
+        for operation in self.operations if name is not None else self.operations[:1]:
+            if name is None or (operation.name is not None and operation.name.value == name):
+                return OperationType(operation.operation.value)
+        return None
+
+    @property
+    def id(self) -> str:
+        return document_id(self.sha256)
+
+    @property
+    def name(self) -> str | None:
+        """The operations' names, for listings and messages (None for one anonymous operation)."""
+        names = [o.name.value for o in self.operations if o.name]
+        return ", ".join(names) or None
+
+    def describe(self) -> str:
+        return f"{self.name or 'anonymous operation'} ({self.id})"
+
+
+class DocumentRefused(ValueError):
+    """A document that would not run: its errors, as the normal path would answer them."""
+
+    def __init__(self, errors: list[GraphQLError]):
+        super().__init__("; ".join(_located(e) for e in errors))
+        self.errors = errors
+
+
+def _located(error: GraphQLError) -> str:
+    where = ", ".join(f"line {loc.line}, column {loc.column}" for loc in error.locations or ())
+    return f"{error.message} ({where})" if where else error.message
+
+
+@dataclass(frozen=True)
+class DocumentChecker:
+    """Checks documents against one schema and the limits a request's text meets."""
+
+    schema: GraphQLSchema
+    limits: DocumentLimits
+    rules: tuple[type[ASTValidationRule], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rules", (*specified_rules, *self.limits.rules))
+
+    def prepare(self, text: str, *, trusted: bool, sha256: str | None = None) -> KnownDocument:
+        """The document of `text`, parsed and validated; raises DocumentRefused with its errors."""
+        try:
+            document = parse(text, max_tokens=self.limits.max_tokens)
+        except GraphQLError as error:
+            raise DocumentRefused([error]) from None
+        errors = validate(self.schema, document, self.rules)
+        if errors:
+            raise DocumentRefused(errors)
+        refused = refused_literal(text, document)
+        if refused is not None:
+            raise DocumentRefused([refused])
+        operations = tuple(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+        return KnownDocument(sha256 or sha256_of(text), text, document, operations, checked_variables(document),
+                             trusted)
+

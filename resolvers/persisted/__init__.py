@@ -1,0 +1,1 @@
+"""Persisted (registered) GraphQL documents: the registry rows every worker and host reads."""
