@@ -29,6 +29,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="fewer iterations: a smoke run, not numbers to quote")
     p.add_argument("--rebuild", action="store_true", help="rebuild the seeded databases under var/bench/ first")
     p.add_argument("--profile", action="store_true", help="nested: where the GraphQL time goes, by package (cProfile)")
+    p.add_argument("--duration", type=float, default=None,
+                   help="load: seconds the agents work (default 180; 20 with --quick)")
+    p.add_argument("--engine", default=None, help="load: sqlite, postgresql or both (default: sqlite,postgresql)")
+    p.add_argument("--server-code", default=None, metavar="DIR",
+                   help="load: serve the code checked out in DIR (PYTHONPATH), e.g. an older commit's, for a baseline")
     return p
 
 

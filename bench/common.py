@@ -192,7 +192,7 @@ async def graphql_client(database_url: str, email: str = AGENT) -> AsyncIterator
     from graph.settings import Settings
 
     secret = secrets.token_urlsafe(32)
-    token = issue_token(secret, await _load_user(database_url, email), timedelta(hours=1))
+    token = issue_token(secret, await load_user(database_url, email), timedelta(hours=1))
     app = create_app(Settings(database_url=database_url, secret=secret))
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
@@ -200,7 +200,7 @@ async def graphql_client(database_url: str, email: str = AGENT) -> AsyncIterator
             yield GraphQLClient(http, {"authorization": f"Bearer {token}"})
 
 
-async def _load_user(database_url: str, email: str):
+async def load_user(database_url: str, email: str):
     """The User row the token is issued for."""
     from db.engine import make_engine, make_sessionmaker
     from db.models import User

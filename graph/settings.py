@@ -47,6 +47,7 @@ class Settings:
             mail_from=mail_sender(environ.get("CSRGRAPH_MAIL_FROM") or DEFAULT_SENDER),
             outbox_dir=Path(environ.get("CSRGRAPH_OUTBOX_DIR") or var / "outbox"),
             log_format=_log_format(environ.get("CSRGRAPH_LOG_FORMAT", "plain")),
+            seed_demo=environ.get("CSRGRAPH_SEED_DEMO", "1") != "0",
         )
 
 
