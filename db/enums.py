@@ -258,3 +258,10 @@ class PlatformArea(enum.StrEnum):
     ENROLLMENT = "ENROLLMENT"
     PORTAL = "PORTAL"
     OTHER = "OTHER"
+
+
+class EventKind(enum.StrEnum):
+    """What a row of the event log (the transactional outbox) says happened."""
+
+    COMMLOG_ENTRY_ADDED = "COMMLOG_ENTRY_ADDED"
+    COMMLOG_MEMO_ADDED = "COMMLOG_MEMO_ADDED"

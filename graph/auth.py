@@ -58,6 +58,10 @@ class Authenticator:
 
     async def sign_in(self, state: Mapping[str, Any], header: str | None) -> tuple[User, Client]:
         """Raises Refused; `state` is the app's lifespan state (caches and session factories)."""
+        return await self.admit(state, await self.verify(state, header))
+
+    async def verify(self, state: Mapping[str, Any], header: str | None) -> VerifiedToken:
+        """The token in the header, verified (remembered for the auth cache's lifetime); raises Refused."""
         token = bearer(header)
         if token is None:
             raise Refused(SignInRefusal.MISSING_TOKEN)
@@ -66,8 +70,13 @@ class Authenticator:
         if verified is None:
             verified = await self._verify(state, token)
             cache.put(("token", token), verified)
+        return verified
+
+    async def admit(self, state: Mapping[str, Any], verified: VerifiedToken) -> tuple[User, Client]:
+        """The active user a verified token names, and their client, while the token lasts; raises Refused."""
         if time.time() >= verified.expires:
             raise Refused(SignInRefusal.TOKEN_EXPIRED)
+        cache: TtlCache = state["user_cache"]
         account = cache.get(verified.user_id)
         if account is None:
             async with state["sessionmaker"]() as session:

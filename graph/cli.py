@@ -1,4 +1,4 @@
-"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, purge-keys, export-schema."""
+"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, purge-keys, purge-events, export-schema."""
 
 import argparse
 import asyncio
@@ -45,6 +45,10 @@ def parser() -> argparse.ArgumentParser:
     purge.add_argument("--older-than-hours", type=int, default=48,
                        help="age of the keys to delete, at least 24 (default 48)")
     purge.set_defaults(run=purge_keys_command)
+    events = commands.add_parser("purge-events", help="delete subscription events past their retention (run daily)")
+    events.add_argument("--older-than-days", type=int, default=7,
+                        help="age of the events to delete, at least 1 (default 7: subscribers resume within a week)")
+    events.set_defaults(run=purge_events_command)
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", type=Path, default=None, help="file to write (default: print to stdout)")
     export.set_defaults(run=export_command)
@@ -57,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
 def serve_command(args: argparse.Namespace) -> None:
     import uvicorn
 
+    os.environ["WEB_CONCURRENCY"] = str(args.workers)  # each worker sizes its connection pool by it
     settings = Settings.from_environ()
     asyncio.run(_prepare(settings))
     print(f"csrgraph: GraphiQL at http://{args.host}:{args.port}/graphql "
@@ -172,6 +177,28 @@ def purge_keys_command(args: argparse.Namespace) -> int:
         print(f"csrgraph: {error}", file=sys.stderr)
         return 2
     print(f"csrgraph: {purged} idempotency keys purged", file=sys.stderr)
+    return 0
+
+
+def purge_events_command(args: argparse.Namespace) -> int:
+    from db.engine import make_engine, make_write_sessionmaker
+    from resolvers.events import purge_events
+
+    settings = Settings.from_environ()
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        try:
+            return await purge_events(make_write_sessionmaker(engine), timedelta(days=args.older_than_days))
+        finally:
+            await engine.dispose()
+
+    try:
+        purged = asyncio.run(run())
+    except ValueError as error:
+        print(f"csrgraph: {error}", file=sys.stderr)
+        return 2
+    print(f"csrgraph: {purged} events purged", file=sys.stderr)
     return 0
 
 

@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from db.models import Client, User
-from graph.broker import Broker
+from db.writes import Writes
 from graph.caches import TtlCache, is_reference, through_cache
+from graph.event_feed import EventFeed
 from resolvers.context import RequestScope, Viewer
-from resolvers.events import CommLogChanged
 
 Batch = Callable[[RequestScope, Sequence[Any]], Awaitable[Sequence[Any]]]
 GroupedBatch = Callable[[RequestScope, Sequence[Any], Any], Awaitable[Sequence[Any]]]
@@ -121,8 +121,8 @@ class Context:
     request: Any
     response: Any
     sessionmaker: async_sessionmaker[AsyncSession]
-    write_sessionmaker: async_sessionmaker[AsyncSession]
-    broker: Broker
+    writes: Writes
+    feed: EventFeed
     request_id: str
     reference_cache: TtlCache
     auth_cache: TtlCache | None = None
@@ -147,23 +147,8 @@ class Context:
         if self.auth_cache is not None:
             self.auth_cache.clear()
 
-    def publish(self, committed: list[Any]) -> None:
-        """Hand committed domain events to the subscribers of their topics."""
-        for event in committed:
-            self.broker.publish(topic_of(event), event)
-
     @asynccontextmanager
     async def session_scope(self) -> AsyncIterator[RequestScope]:
         """A scope with its own short-lived session, for one root query resolver."""
         async with self.sessionmaker() as session:
             yield self.scope.with_session(session)
-
-
-def topic_of(event: Any) -> tuple[Any, ...]:
-    if isinstance(event, CommLogChanged):
-        return commlog_topic(event.tenant_id, event.customer_id)
-    raise TypeError(f"no topic for {type(event).__name__}")
-
-
-def commlog_topic(tenant_id: int, customer_id: int) -> tuple[str, int, int]:
-    return ("commlog", tenant_id, customer_id)

@@ -32,6 +32,10 @@ class Settings:
     outbox_interval_seconds: float = 2.0
     outbox_enabled: bool = True
     log_format: str = "plain"  # or "json": one object a line (graph/logs.py)
+    workers: int = 1  # worker processes on this host (`serve --workers`): they share db_connections
+    db_connections: int = 60  # PostgreSQL connections this host's workers may hold in all
+    write_wait_seconds: float = 5.0  # a write waits this long for the lock, then answers BUSY_RETRY
+    event_poll_seconds: float | None = None  # how often a worker reads the event log unprompted (graph/event_feed.py)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -48,7 +52,15 @@ class Settings:
             outbox_dir=Path(environ.get("CSRGRAPH_OUTBOX_DIR") or var / "outbox"),
             log_format=_log_format(environ.get("CSRGRAPH_LOG_FORMAT", "plain")),
             seed_demo=environ.get("CSRGRAPH_SEED_DEMO", "1") != "0",
+            workers=max(1, int(environ.get("WEB_CONCURRENCY", "1"))),
+            db_connections=int(environ.get("CSRGRAPH_DB_CONNECTIONS", "60")),
+            write_wait_seconds=float(environ.get("CSRGRAPH_WRITE_WAIT_SECONDS", "5")),
         )
+
+    def engine_options(self) -> dict[str, int | float]:
+        """A worker's share of the PostgreSQL connections (one kept for its event listener) and its lock wait."""
+        share = max(3, self.db_connections // self.workers)
+        return {"pool_size": share - 1, "max_overflow": 0, "wait_seconds": self.write_wait_seconds}
 
 
 def _log_format(value: str) -> str:

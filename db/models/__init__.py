@@ -35,6 +35,7 @@ from db.models.commlog import (
     Notification,
 )
 from db.models.customers import Customer, CustomerNameToken
+from db.models.events import DomainEvent
 from db.models.tickets import AuthorizedContact, Ticket
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "IdentityProvider",
     "Customer",
     "CustomerNameToken",
+    "DomainEvent",
     "Enrollment",
     "EnrollmentStatusChange",
     "Market",

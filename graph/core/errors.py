@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from db.writes import WriteBusy
 from graph.core.text import check_input
 from resolvers import errors as common
-from resolvers import events
 from resolvers.accounts import errors as accounts
 from resolvers.admin import errors as admin
 from resolvers.billing import errors as billing
@@ -18,7 +18,7 @@ from resolvers.commlog import errors as commlog
 from resolvers.context import RequestScope
 from resolvers.customers import errors as customers
 from resolvers.customers import settings_errors
-from resolvers.errors import UserInputError
+from resolvers.errors import Busy, UserInputError
 from resolvers.tickets import errors as tickets
 
 P = TypeVar("P")
@@ -60,29 +60,48 @@ class UserError:
 async def run_mutation(
     info: strawberry.Info,
     payload: Callable[..., P],
-    action: Callable[[RequestScope], Awaitable[dict[str, Any]]],
+    action: Callable[..., Awaitable[dict[str, Any]]],
     input: Any,
     on_error: Callable[[UserInputError], dict[str, Any]] | None = None,
+    *,
+    prepare: Callable[[RequestScope], Awaitable[Any]] | None = None,
+    bulk: bool = False,
 ) -> P:
     """Check the input's text, run `action` in one transaction; an expected failure rolls back and becomes userErrors.
 
-    Domain events the transaction recorded reach subscribers only once it has committed.
+    `prepare`, if given, runs first in a read session, outside the transaction (reads and work, such as
+    rendering a PDF, that need no lock), and `action(scope, prepared)` then gets its result. A transaction
+    that cannot get the database in time (db/writes.py) writes nothing and answers BUSY_RETRY. `bulk` marks
+    long transactions (db/sqlite_driver.py). Domain events the transaction recorded are appended to the
+    event log in it; this worker's subscribers hear at once, the others' within their feed's interval.
     `on_error` may add payload fields that explain a failure (e.g. notes-policy findings).
     """
     context = info.context
     client_mutation_id = input.client_mutation_id
     try:
         check_input(input, ["input"], info.schema.config.name_converter)
-        async with context.write_sessionmaker() as session:
-            async with session.begin():
-                fields = await action(context.scope.with_session(session))
-            committed = events.pending(session)
+        args = [await _prepared(context, prepare)] if prepare else []
+        fields, appended = await context.writes.run(
+            lambda session: action(context.scope.with_session(session), *args), inline=not bulk)
+    except WriteBusy:
+        return _failed(payload, Busy(), on_error, client_mutation_id)
     except UserInputError as error:
-        extra = on_error(error) if on_error else {}
-        return payload(**extra, user_errors=[UserError.from_exception(error)], client_mutation_id=client_mutation_id)
+        return _failed(payload, error, on_error, client_mutation_id)
     context.loaders.clear()  # what this request loaded before the mutation may be stale now
-    context.publish(committed)
+    if appended:
+        context.feed.poke()
     return payload(**fields, user_errors=[], client_mutation_id=client_mutation_id)
+
+
+async def _prepared(context: Any, prepare: Callable[[RequestScope], Awaitable[Any]]) -> Any:
+    async with context.session_scope() as scope:
+        return await prepare(scope)
+
+
+def _failed(payload: Callable[..., P], error: UserInputError,
+            on_error: Callable[[UserInputError], dict[str, Any]] | None, client_mutation_id: str | None) -> P:
+    extra = on_error(error) if on_error else {}
+    return payload(**extra, user_errors=[UserError.from_exception(error)], client_mutation_id=client_mutation_id)
 
 
 INPUT = strawberry.argument(description="The mutation's input (Relay: one input object).")

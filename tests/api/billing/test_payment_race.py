@@ -69,7 +69,8 @@ async def test_without_the_lock_the_race_breaks_the_books(unlocked_api, database
         await session.commit()
         customer = await _arrange(database, tenant)
         bodies = await _race(unlocked_api, tenant, customer)
-        errors = [b for b in bodies if "errors" in b]
+        # (on SQLite a DEFERRED writer that lost the race is refused: an error, or BUSY_RETRY since issue 11)
+        errors = [b for b in bodies if "errors" in b or b["data"]["postPayment"]["userErrors"]]
         problems = await _problems(database, tenant)
         if errors or problems:
             failures.append((len(errors), problems[:3]))

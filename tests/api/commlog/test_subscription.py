@@ -10,7 +10,7 @@ import uvicorn
 import websockets
 
 from graph.app import create_app
-from graph.context import commlog_topic
+from graph.event_feed import commlog_topic
 from graph.core.relay import to_global_id
 from graph.settings import Settings
 from tests.conftest import SECRET, token_for
@@ -57,7 +57,7 @@ async def server(database):
     task = asyncio.create_task(uv.serve())
     while not uv.started:
         await asyncio.sleep(0.02)
-    yield Served(f"127.0.0.1:{port}", uv.lifespan.state["broker"])
+    yield Served(f"127.0.0.1:{port}", uv.lifespan.state["feed"])
     uv.should_exit = True
     await task
 

@@ -1,0 +1,166 @@
+"""SQLAlchemy's aiosqlite adapter in fewer thread hops, with write transactions that hold the lock briefly.
+
+aiosqlite runs each call in its own thread and SQLAlchemy's adapter makes four calls per statement
+(cursor, execute, fetchall, close) and one rollback per session close: each a hop to that thread and
+back through the event loop, most of a small read request's time. These classes make a statement
+one hop, and skip the rollback when SQLite has no transaction open (read sessions never BEGIN;
+sqlite3's rollback would do nothing then either).
+
+Write transactions (`begin_immediate`) go further. Each hop back waits its turn on the event loop behind
+every request the worker is serving, and a write transaction holds SQLite's one write lock through all of
+its turns: under load that is most of the time the lock is held, and every other writer of every worker
+waits for it (issue 11: a convoy, then "database is locked"). So once BEGIN IMMEDIATE holds the lock, the
+transaction's statements and its COMMIT run on the event loop's thread, without a hop, for up to
+INLINE_SECONDS: the lock is held for the statements themselves (a write takes about a millisecond), and
+the loop pauses that long instead of the other writers waiting many turns. A transaction that runs
+longer (bulk work) goes back to hops, so the worker keeps serving reads. The connection is opened with
+check_same_thread=False for this; only one thread ever uses it at a time (the session runs one call at
+a time).
+
+They lean on aiosqlite's Connection._execute/_conn (0.22) and SQLAlchemy's adapter internals (2.0):
+a version bump must re-run the SQLite tests (tests/resolvers/test_engine.py pins them).
+"""
+
+import sqlite3
+import time
+from collections import deque
+from typing import Any
+
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+
+INLINE_SECONDS = 0.05  # a write transaction's statements run without hops for this long, then hop again
+INLINE_MANY_ROWS = 100  # an executemany with more rows than this is bulk work: always in the thread
+SQLITE_BUSY = 5
+
+
+def _run_statement(conn: sqlite3.Connection, operation: Any, parameters: Any) -> tuple[Any, Any, int, int, bool]:
+    """Execute, fetch every row, close; and whether a transaction is open after."""
+    cursor = conn.cursor()
+    try:
+        cursor.execute(operation) if parameters is None else cursor.execute(operation, parameters)
+        if cursor.description:
+            return cursor.description, cursor.fetchall(), -1, -1, conn.in_transaction
+        return None, None, cursor.lastrowid, cursor.rowcount, conn.in_transaction
+    finally:
+        cursor.close()
+
+
+def _run_many(conn: sqlite3.Connection, operation: Any, seq_of_parameters: Any) -> tuple[int, int]:
+    cursor = conn.cursor()
+    try:
+        cursor.executemany(operation, seq_of_parameters)
+        return cursor.lastrowid, cursor.rowcount
+    finally:
+        cursor.close()
+
+
+def _begin_immediate(conn: sqlite3.Connection, timeout_ms: int, restore_ms: int) -> None:
+    """BEGIN IMMEDIATE, waiting at most `timeout_ms` for the write lock; the usual busy timeout after."""
+    conn.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(restore_ms)}")
+
+
+def is_busy(error: BaseException) -> bool:
+    """SQLITE_BUSY in any of its forms ("database is locked")."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(error, sqlite3.OperationalError) and (
+        (code is not None and code & 0xFF == SQLITE_BUSY) or "database is locked" in str(error))
+
+
+class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
+    __slots__ = ()
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        adapted = self._adapt_connection
+        try:
+            driver = self._connection
+            if adapted.inline():
+                found = _run_statement(driver._conn, operation, parameters)
+            else:
+                found = self.await_(driver._execute(_run_statement, driver._conn, operation, parameters))
+        except Exception as error:
+            adapted.in_transaction = True  # unknown after a failure: let the rollback run
+            adapted._handle_exception(error)
+        self.description, rows, self.lastrowid, self.rowcount, adapted.in_transaction = found
+        self._rows = deque(rows) if rows is not None else deque()
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        adapted = self._adapt_connection
+        adapted.in_transaction = True  # writes: never skip the rollback after them
+        rows = list(seq_of_parameters)
+        if not (adapted.inline() and len(rows) <= INLINE_MANY_ROWS):
+            return super().executemany(operation, rows)
+        try:
+            self.lastrowid, self.rowcount = _run_many(self._connection._conn, operation, rows)
+        except Exception as error:
+            adapted._handle_exception(error)
+        self.description, self._rows = None, deque()
+
+
+class OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ("in_transaction", "inline_until")
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.in_transaction = True  # until a statement tells
+        self.inline_until = 0.0  # statements run on the loop's thread until then (a write holding the lock)
+
+    def inline(self) -> bool:
+        return self.inline_until > 0 and time.monotonic() < self.inline_until
+
+    def begin_immediate(self, deadline: float, restore_ms: int, inline: bool = True) -> None:
+        """Take the write lock, waiting at most until `deadline` (time.monotonic()); `inline` as the module says."""
+        conn = self._connection._conn
+        try:
+            try:  # usually the lock is free: take it without a hop, so no turn of the loop passes holding it
+                _begin_immediate(conn, 0, restore_ms)
+            except sqlite3.OperationalError as error:
+                if not is_busy(error):
+                    raise
+                wait_ms = max(0.0, deadline - time.monotonic()) * 1000
+                self.await_(self._connection._execute(_begin_immediate, conn, wait_ms, restore_ms))
+        except Exception as error:
+            self._handle_exception(error)
+        self.in_transaction = True
+        self.inline_until = time.monotonic() + INLINE_SECONDS if inline else 0.0
+
+    def cursor(self, server_side: bool = False) -> Any:
+        return super().cursor(server_side) if server_side else OneHopCursor(self)
+
+    def execute(self, *args: Any, **kw: Any) -> Any:
+        self.in_transaction = True
+        return super().execute(*args, **kw)
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            self._end(self._connection._conn.rollback, super().rollback)
+
+    def commit(self) -> None:
+        self._end(self._connection._conn.commit, super().commit)
+
+    def _end(self, inline_call: Any, hopping_call: Any) -> None:
+        """COMMIT or ROLLBACK, without a hop while the transaction runs inline; a failure leaves it open."""
+        inline, self.inline_until = self.inline(), 0.0
+        if not inline:
+            hopping_call()
+        else:
+            try:
+                inline_call()
+            except Exception as error:
+                self._handle_exception(error)
+        self.in_transaction = False
+
+
+class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """SQLAlchemy's aiosqlite DBAPI adapter, handing out OneHopConnections."""
+
+    def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
+        adapted = super().connect(*arg, **{**kw, "check_same_thread": False})  # see the module docstring
+        return OneHopConnection(self, adapted._connection)
