@@ -68,6 +68,7 @@ async def _run_engine(engine: str, seeded: Path, customers: int, duration: float
     env = {"PYTHONPATH": options.server_code} if options.server_code else {}
     async with serve_workers(url, secret, workdir, workers=2, env=env) as served:
         tally = await _floor(served.address, tokens, seeded, duration)
+    shutil.copyfile(served.log, BENCH_DIR / f"load-{engine}-server.log")  # for a look at what went wrong
     shutil.rmtree(workdir, ignore_errors=True)
     return _report(engine, tally, duration)
 

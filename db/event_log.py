@@ -30,6 +30,11 @@ def record(session: Any, **row: Any) -> None:
     session.info.setdefault(PENDING_KEY, []).append(row)
 
 
+def pending(session: Any) -> list[dict[str, Any]]:
+    """Events recorded in the session's open transaction, not appended yet."""
+    return list(session.info.get(PENDING_KEY, []))
+
+
 def written(session: Any) -> list[int]:
     """Ids of the events the session's commits appended since last asked."""
     return session.info.pop(WRITTEN_KEY, [])

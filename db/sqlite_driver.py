@@ -10,12 +10,13 @@ Write transactions (`begin_immediate`) go further. Each hop back waits its turn 
 every request the worker is serving, and a write transaction holds SQLite's one write lock through all of
 its turns: under load that is most of the time the lock is held, and every other writer of every worker
 waits for it (issue 11: a convoy, then "database is locked"). So once BEGIN IMMEDIATE holds the lock, the
-transaction's statements and its COMMIT run on the event loop's thread, without a hop, for up to
-INLINE_SECONDS: the lock is held for the statements themselves (a write takes about a millisecond), and
-the loop pauses that long instead of the other writers waiting many turns. A transaction that runs
-longer (bulk work) goes back to hops, so the worker keeps serving reads. The connection is opened with
-check_same_thread=False for this; only one thread ever uses it at a time (the session runs one call at
-a time).
+transaction's statements and its COMMIT run on the event loop's thread, without a hop: the lock is held
+for the statements themselves (a write takes about a millisecond), and the loop pauses that long instead
+of the other writers waiting many turns. Bulk work (`inline=False`: a bill run, a bulk note) keeps its
+hops, so that the worker serves reads while its long statements run. (A first version went back to hops
+after 50 ms; on a busy machine a process is often descheduled that long, and the hops that followed held
+the lock for a second and more.) The connection is opened with check_same_thread=False for this; only one
+thread ever uses it at a time (the session runs one call at a time).
 
 They lean on aiosqlite's Connection._execute/_conn (0.22) and SQLAlchemy's adapter internals (2.0):
 a version bump must re-run the SQLite tests (tests/resolvers/test_engine.py pins them).
@@ -32,8 +33,6 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_dbapi,
 )
 
-INLINE_SECONDS = 0.05  # a write transaction's statements run without hops for this long, then hop again
-INLINE_MANY_ROWS = 100  # an executemany with more rows than this is bulk work: always in the thread
 SQLITE_BUSY = 5
 
 
@@ -81,7 +80,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         adapted = self._adapt_connection
         try:
             driver = self._connection
-            if adapted.inline():
+            if adapted.inline:
                 found = _run_statement(driver._conn, operation, parameters)
             else:
                 found = self.await_(driver._execute(_run_statement, driver._conn, operation, parameters))
@@ -94,26 +93,22 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
         adapted = self._adapt_connection
         adapted.in_transaction = True  # writes: never skip the rollback after them
-        rows = list(seq_of_parameters)
-        if not (adapted.inline() and len(rows) <= INLINE_MANY_ROWS):
-            return super().executemany(operation, rows)
+        if not adapted.inline:
+            return super().executemany(operation, seq_of_parameters)
         try:
-            self.lastrowid, self.rowcount = _run_many(self._connection._conn, operation, rows)
+            self.lastrowid, self.rowcount = _run_many(self._connection._conn, operation, seq_of_parameters)
         except Exception as error:
             adapted._handle_exception(error)
         self.description, self._rows = None, deque()
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("in_transaction", "inline_until")
+    __slots__ = ("in_transaction", "inline")
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self.in_transaction = True  # until a statement tells
-        self.inline_until = 0.0  # statements run on the loop's thread until then (a write holding the lock)
-
-    def inline(self) -> bool:
-        return self.inline_until > 0 and time.monotonic() < self.inline_until
+        self.inline = False  # statements run on the loop's thread (a write transaction holding the lock)
 
     def begin_immediate(self, deadline: float, restore_ms: int, inline: bool = True) -> None:
         """Take the write lock, waiting at most until `deadline` (time.monotonic()); `inline` as the module says."""
@@ -128,8 +123,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
                 self.await_(self._connection._execute(_begin_immediate, conn, wait_ms, restore_ms))
         except Exception as error:
             self._handle_exception(error)
-        self.in_transaction = True
-        self.inline_until = time.monotonic() + INLINE_SECONDS if inline else 0.0
+        self.in_transaction, self.inline = True, inline
 
     def cursor(self, server_side: bool = False) -> Any:
         return super().cursor(server_side) if server_side else OneHopCursor(self)
@@ -147,7 +141,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def _end(self, inline_call: Any, hopping_call: Any) -> None:
         """COMMIT or ROLLBACK, without a hop while the transaction runs inline; a failure leaves it open."""
-        inline, self.inline_until = self.inline(), 0.0
+        inline, self.inline = self.inline, False
         if not inline:
             hopping_call()
         else:

@@ -71,33 +71,50 @@ class DocumentFile:
     content: bytes
 
 
-async def send_letter(scope: RequestScope, request: LetterRequest) -> Delivery:
+@dataclass(frozen=True, slots=True)
+class PreparedLetter:
+    """A letter laid out before its transaction: rendering takes a few hundred ms of CPU and needs no lock."""
+
+    request: LetterRequest
+    template_id: int
+    template_code: str
+    kind: LetterKind
+    utility_account_id: int | None
+    title: str
+    pdf: bytes
+
+
+async def prepare_letter(scope: RequestScope, request: LetterRequest) -> PreparedLetter:
+    """Check the request and lay the letter out from the customer's data, saving nothing."""
     ensure_allowed(scope, Action.SEND_LETTER)
     customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", ["input", "customerId"])
     template = await _template(scope, request)
-    recipient = recipient_of(customer, request.channel)
+    recipient_of(customer, request.channel)  # refuse before laying out a letter that cannot go
     account = await _account(scope, customer.id, request.utility_account_id)
-    document = await _generate(scope, customer, template, account)
-    delivery = await deliver(scope, customer, document, request.channel, recipient, reason=None)
-    await audit.record(scope, "commlog.send_letter", "Document", document.id, {
-        "template": {"from": None, "to": template.code}, "channel": {"from": None, "to": request.channel.value},
-        "notification": {"from": None, "to": delivery.notification.id},
-    })
-    return delivery
-
-
-async def _generate(scope: RequestScope, customer: Customer, template: LetterTemplate,
-                    account: AccountRow | None) -> Document:
-    """Render the template with the customer's data into a PDF, stored as the customer's document."""
     data = letter_data(customer, account_data(*account) if account else None, await _client_name(scope), utcnow().date())
     # Laying out a PDF takes a few hundred milliseconds of CPU: keep it off the event loop.
     letter = await asyncio.to_thread(render_letter, template.subject, template.body_html, data)
-    document = Document(client_id=scope.tenant_id, customer_id=customer.id, template_id=template.id, kind=template.kind,
-                        utility_account_id=account[0].id if account else None, title=letter.title,
+    return PreparedLetter(request, template.id, template.code, template.kind, account[0].id if account else None,
+                          letter.title, letter.pdf)
+
+
+async def send_letter(scope: RequestScope, letter: PreparedLetter) -> Delivery:
+    """Store the rendered letter as the customer's document, deliver it and log it (in the transaction)."""
+    ensure_allowed(scope, Action.SEND_LETTER)
+    request = letter.request
+    customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", ["input", "customerId"])
+    recipient = recipient_of(customer, request.channel)
+    document = Document(client_id=scope.tenant_id, customer_id=customer.id, template_id=letter.template_id,
+                        kind=letter.kind, utility_account_id=letter.utility_account_id, title=letter.title,
                         content=letter.pdf, size_bytes=len(letter.pdf))
     scope.db.add(document)
     await scope.db.flush()
-    return document
+    delivery = await deliver(scope, customer, document, request.channel, recipient, reason=None)
+    await audit.record(scope, "commlog.send_letter", "Document", document.id, {
+        "template": {"from": None, "to": letter.template_code}, "channel": {"from": None, "to": request.channel.value},
+        "notification": {"from": None, "to": delivery.notification.id},
+    })
+    return delivery
 
 
 async def resend_letter(scope: RequestScope, document_id: int, reason: str | None,

@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from db import event_log
 from db.engine import make_write_sessionmaker
 from db.enums import AccountNumberType, BulkNoteOutcome, EnrollmentStatus as S
 from db.models import BulkNoteJob, BulkNoteResult, CommLogEntry
-from resolvers import events
 from resolvers.accounts.batches import primary_accounts
 from resolvers.commlog import bulk_notes, bulk_resolve
 from resolvers.commlog.bulk_notes import AccountFile, BulkNote, BulkNoteRequest
@@ -124,7 +124,7 @@ class TestBulkResolver:
         async with make_write_sessionmaker(database.engine)() as s, s.begin():
             await bulk_notes.bulk_add_note(scope_of(tenant.lead, s), request([customer.number, "x1"]),
                                            lambda *p: seen.append(p))
-            assert events.pending(s) == []
+            assert event_log.pending(s) == []
         assert seen == [("parse", 0, 0), ("parse", 2, 2), ("resolve", 0, 2), ("resolve", 2, 2),
                         ("insert", 0, 1), ("insert", 1, 1)]
 

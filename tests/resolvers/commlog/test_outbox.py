@@ -127,8 +127,9 @@ async def add_templates(session, client_id: int) -> None:
 async def queue_letter(sessionmaker, user, customer_id: int, *, code: str = "WELCOME_KIT",
                        channel: NotificationChannel = NotificationChannel.EMAIL) -> letters.Delivery:
     async with sessionmaker() as session, session.begin():
-        request = letters.LetterRequest(customer_id, channel, template_code=code)
-        return await letters.send_letter(scope_of(user).with_session(session), request)
+        scope = scope_of(user).with_session(session)
+        letter = await letters.prepare_letter(scope, letters.LetterRequest(customer_id, channel, template_code=code))
+        return await letters.send_letter(scope, letter)
 
 
 async def notification(database, pk: int) -> Notification:
