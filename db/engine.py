@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from db.event_log import EventLoggingSession
-from db.sqlite_driver import OneHopConnection, OneHopDBAPI
+from db.sqlite_driver import OneHopDBAPI
 
-BUSY_TIMEOUT_MS = 10_000  # statements outside db/writes.py (which bounds its own wait) wait this long for a lock
+BUSY_TIMEOUT_MS = 10_000  # statements wait this long for a lock (db/writes.py bounds its own wait)
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": "2",  # FULL: a committed transaction survives power loss
@@ -65,13 +65,8 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:
 
 
 def _on_sqlite_begin(conn) -> None:
-    options = conn.get_execution_options()
-    begin = options.get("sqlite_begin", "BEGIN")
-    deadline = options.get("sqlite_deadline")  # db/writes.py: a write waits for the lock until then
-    driver = conn.connection.dbapi_connection
-    if begin == "BEGIN IMMEDIATE" and deadline is not None and isinstance(driver, OneHopConnection):
-        driver.begin_immediate(deadline, BUSY_TIMEOUT_MS, inline=options.get("sqlite_inline", True))
-    elif begin:  # read-only sessions skip it: each SELECT then reads the latest committed state
+    begin = conn.get_execution_options().get("sqlite_begin", "BEGIN")
+    if begin:  # read-only sessions (and db/writes.py, which begins by itself) skip it
         conn.exec_driver_sql(begin)
 
 

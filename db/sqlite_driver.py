@@ -6,11 +6,12 @@ back through the event loop, most of a small read request's time. These classes 
 one hop, and skip the rollback when SQLite has no transaction open (read sessions never BEGIN;
 sqlite3's rollback would do nothing then either).
 
-Write transactions (`begin_immediate`) go further. Each hop back waits its turn on the event loop behind
+Write transactions (db/writes.py) go further. Each hop back waits its turn on the event loop behind
 every request the worker is serving, and a write transaction holds SQLite's one write lock through all of
 its turns: under load that is most of the time the lock is held, and every other writer of every worker
-waits for it (issue 11: a convoy, then "database is locked"). So once BEGIN IMMEDIATE holds the lock, the
-transaction's statements and its COMMIT run on the event loop's thread, without a hop: the lock is held
+waits for it (issue 11: a convoy, then "database is locked"). So BEGIN IMMEDIATE is tried on the event
+loop's thread (`try_begin_immediate`: it takes the lock if it is free and never waits), and once it holds
+the lock (`inline`), the transaction's statements and its COMMIT run there too, without a hop: the lock is held
 for the statements themselves (a write takes about a millisecond), and the loop pauses that long instead
 of the other writers waiting many turns. Bulk work (`inline=False`: a bill run, a bulk note) keeps its
 hops, so that the worker serves reads while its long statements run. (A first version went back to hops
@@ -110,20 +111,16 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         self.in_transaction = True  # until a statement tells
         self.inline = False  # statements run on the loop's thread (a write transaction holding the lock)
 
-    def begin_immediate(self, deadline: float, restore_ms: int, inline: bool = True) -> None:
-        """Take the write lock, waiting at most until `deadline` (time.monotonic()); `inline` as the module says."""
-        conn = self._connection._conn
+    def try_begin_immediate(self, restore_ms: int) -> bool:
+        """BEGIN IMMEDIATE if the write lock is free this instant (on the loop's thread: no hop, no wait)."""
         try:
-            try:  # usually the lock is free: take it without a hop, so no turn of the loop passes holding it
-                _begin_immediate(conn, 0, restore_ms)
-            except sqlite3.OperationalError as error:
-                if not is_busy(error):
-                    raise
-                wait_ms = max(0.0, deadline - time.monotonic()) * 1000
-                self.await_(self._connection._execute(_begin_immediate, conn, wait_ms, restore_ms))
-        except Exception as error:
+            _begin_immediate(self._connection._conn, 0, restore_ms)
+        except sqlite3.OperationalError as error:
+            if is_busy(error):
+                return False
             self._handle_exception(error)
-        self.in_transaction, self.inline = True, inline
+        self.in_transaction = True
+        return True
 
     def cursor(self, server_side: bool = False) -> Any:
         return super().cursor(server_side) if server_side else OneHopCursor(self)

@@ -1,9 +1,15 @@
 """Write transactions of one server process, each answered within a bounded time.
 
-SQLite has one write lock for the whole file. In a process, writers queue for it in order (`one_at_a_time`,
-an asyncio lock, FIFO) so that at most one of them competes with the other workers' writers, which wait
-in SQLite's busy handler. The queue and the busy wait together never exceed `wait_seconds`; past that the
-write gives up (`WriteBusy`) with nothing written, and the mutation answers BUSY_RETRY.
+SQLite has one write lock for the whole file, and a write here holds it only for its own statements:
+BEGIN IMMEDIATE is tried on the event loop's thread, and once it has the lock the transaction runs there
+to COMMIT without yielding (db/sqlite_driver.py), so no other request of this worker runs in between.
+When the lock is taken (by another worker, or by this worker's bulk transaction) the writer queues in
+this process, first come first served (`queue`, an asyncio lock): only the one at the head of the queue
+waits for the file, trying again every few milliseconds; a writer that finds others queued joins the
+queue rather than pass them. (Waiting inside SQLite's busy handler in a thread would take the lock in
+that thread and hold it while the event loop gets round to the writer, which under load is a second and
+more: the convoy of issue 11.) The queue and the wait together never exceed `wait_seconds`; past that
+the write gives up (`WriteBusy`) with nothing written, and the mutation answers BUSY_RETRY.
 
 PostgreSQL locks rows, not the database. Lock waits stop at `lock_timeout` (set on the app's connections,
 db/engine.py) and a busy pool at its checkout timeout, both `WriteBusy`; a serialization failure or a
@@ -22,11 +28,12 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from db import event_log
-from db.engine import WRITE_OPTIONS, is_sqlite, make_sessionmaker
-from db.sqlite_driver import is_busy
+from db.engine import BUSY_TIMEOUT_MS, is_sqlite, make_sessionmaker
+from db.sqlite_driver import OneHopConnection, is_busy
 
 T = TypeVar("T")
 WAIT_SECONDS = 5.0
+POLL_SECONDS = (0.001, 0.002, 0.005, 0.01)  # the head of the queue tries the lock again after these, then every 10 ms
 ATTEMPTS = 3  # on PostgreSQL, runs of a transaction that hit a serialization failure or a deadlock
 RETRYABLE = {"40001", "40P01"}  # serialization_failure, deadlock_detected: nothing was written, run it again
 LOCK_TIMEOUT = "55P03"  # lock_not_available: a row stayed locked past lock_timeout
@@ -37,26 +44,33 @@ class WriteBusy(Exception):
 
 
 class Writes:
-    """Runs write transactions (mutations) with bounded waits; one per app (lifespan state)."""
+    """Runs write transactions (mutations) with bounded waits; one per app (lifespan state).
 
-    def __init__(self, engine: AsyncEngine, *, wait_seconds: float = WAIT_SECONDS, one_at_a_time: bool = True,
-                 sqlite_begin: str = WRITE_OPTIONS["sqlite_begin"]):
-        self.engine, self.wait_seconds, self.sqlite_begin = engine, wait_seconds, sqlite_begin
+    `immediate=False` is the unsafe old way, kept for a test that shows what it lets through: SQLite
+    transactions begin DEFERRED, unqueued, and take the write lock only at their first write.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, wait_seconds: float = WAIT_SECONDS, immediate: bool = True):
+        self.engine, self.wait_seconds = engine, wait_seconds
         self.sessionmaker = make_sessionmaker(engine)
-        self.queue = asyncio.Lock() if one_at_a_time and is_sqlite(engine) else None
+        sqlite = is_sqlite(engine)
+        self.queue = asyncio.Lock() if sqlite and immediate else None
+        # this module begins SQLite's transactions itself (_sqlite_lock), so the session must not
+        self.bind = engine.execution_options(sqlite_begin=None if self.queue else "BEGIN")
 
-    async def run(self, work: Callable[[AsyncSession], Awaitable[T]], *, inline: bool = True) -> tuple[T, list[int]]:
+    async def run(self, work: Callable[[AsyncSession], Awaitable[T]], *, bulk: bool = False) -> tuple[T, list[int]]:
         """`work` in one transaction, committed: its result and the ids of the events it appended.
 
-        `inline=False` for bulk work: on SQLite its statements always leave the event loop free (db/sqlite_driver.py).
+        `bulk`: long work, whose statements keep leaving the event loop free (db/sqlite_driver.py).
         """
         deadline = time.monotonic() + self.wait_seconds
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                async with self._turn(deadline), self._session(deadline, inline) as session:
-                    async with session.begin():
+                async with self.sessionmaker(bind=self.bind) as session:  # closing it rolls back a failed one
+                    async with self._sqlite_lock(session, deadline, bulk):
                         result = await work(session)
-                    return result, event_log.written(session)
+                        await session.commit()
+                return result, event_log.written(session)
             except Exception as error:
                 verdict = _verdict(error)
                 if verdict == "retry" and attempt < ATTEMPTS and time.monotonic() < deadline:
@@ -68,29 +82,45 @@ class Writes:
         raise AssertionError("unreachable")
 
     @asynccontextmanager
-    async def _turn(self, deadline: float) -> AsyncIterator[None]:
-        """This process's turn to write on SQLite (first come, first served); at once elsewhere."""
+    async def _sqlite_lock(self, session: AsyncSession, deadline: float, bulk: bool) -> AsyncIterator[None]:
+        """SQLite's write lock for the session's transaction (nothing to do elsewhere)."""
         if self.queue is None:
             yield
             return
-        try:
-            await asyncio.wait_for(self.queue.acquire(), timeout=max(0.0, deadline - time.monotonic()))
-        except TimeoutError:
-            raise WriteBusy("the other writes of this process took the whole wait") from None
+        driver = (await (await session.connection()).get_raw_connection()).dbapi_connection
+        assert isinstance(driver, OneHopConnection), "SQLite writes need db/sqlite_driver.py's connection"
+        queued = False
+        if self.queue.locked() or not driver.try_begin_immediate(BUSY_TIMEOUT_MS):
+            await self._wait_in_queue(driver, deadline)
+            queued = True
+        driver.inline = not bulk
+        if queued and not bulk:
+            self.queue.release()  # the transaction runs to COMMIT without yielding: the next may start trying
+            queued = False
         try:
             yield
         finally:
-            self.queue.release()
+            if queued:
+                self.queue.release()
 
-    def _session(self, deadline: float, inline: bool) -> AsyncSession:
-        bind = self.engine.execution_options(sqlite_begin=self.sqlite_begin, sqlite_deadline=deadline,
-                                             sqlite_inline=inline)
-        return self.sessionmaker(bind=bind)
+    async def _wait_in_queue(self, driver: OneHopConnection, deadline: float) -> None:
+        """Queue behind this process's other writers, then try for the lock until the deadline (holding the queue)."""
+        try:
+            await asyncio.wait_for(self.queue.acquire(), timeout=max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            raise WriteBusy("this worker's other writes took the whole wait") from None
+        tries = 0
+        while not driver.try_begin_immediate(BUSY_TIMEOUT_MS):
+            if time.monotonic() >= deadline:
+                self.queue.release()
+                raise WriteBusy("another worker held the database for the whole wait")
+            await asyncio.sleep(POLL_SECONDS[min(tries, len(POLL_SECONDS) - 1)])
+            tries += 1
 
 
 def _verdict(error: BaseException) -> str | None:
     """"busy" (give up: the wait is spent), "retry" (run again) or None (not about concurrency)."""
-    if isinstance(error, PoolTimeout):
+    if isinstance(error, WriteBusy | PoolTimeout):
         return "busy"
     driver_error = getattr(error, "orig", None) or error
     if is_busy(driver_error):

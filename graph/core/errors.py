@@ -82,7 +82,7 @@ async def run_mutation(
         check_input(input, ["input"], info.schema.config.name_converter)
         args = [await _prepared(context, prepare)] if prepare else []
         fields, appended = await context.writes.run(
-            lambda session: action(context.scope.with_session(session), *args), inline=not bulk)
+            lambda session: action(context.scope.with_session(session), *args), bulk=bulk)
     except WriteBusy:
         return _failed(payload, Busy(), on_error, client_mutation_id)
     except UserInputError as error:

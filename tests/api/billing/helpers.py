@@ -73,7 +73,7 @@ async def api_without_lock(database, monkeypatch, module: ModuleType) -> AsyncIt
     monkeypatch.setattr(module, "lock_customers", no_lock)
     manager = LifespanManager(create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False)))
     async with manager:
-        manager._state["writes"] = Writes(manager._state["engine"], one_at_a_time=False, sqlite_begin="BEGIN")
+        manager._state["writes"] = Writes(manager._state["engine"], immediate=False)
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://csrgraph.test") as client:
             yield Api(client)
