@@ -55,6 +55,8 @@ class Settings:
             workers=max(1, int(environ.get("WEB_CONCURRENCY", "1"))),
             db_connections=int(environ.get("CSRGRAPH_DB_CONNECTIONS", "60")),
             write_wait_seconds=float(environ.get("CSRGRAPH_WRITE_WAIT_SECONDS", "5")),
+            event_poll_seconds=float(environ["CSRGRAPH_EVENT_POLL_SECONDS"]) if environ.get("CSRGRAPH_EVENT_POLL_SECONDS")
+            else None,
         )
 
     def engine_options(self) -> dict[str, int | float]:
