@@ -34,16 +34,13 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int = 20,
                 wait_seconds: float | None = None) -> AsyncEngine:
-    """`wait_seconds`, on PostgreSQL: how long a statement waits for a row lock, and a request for a pooled
-    connection, before giving up (the server passes its write wait: db/writes.py turns both into BUSY_RETRY)."""
+    """`wait_seconds`, on PostgreSQL: how long a statement waits for a row lock before giving up (the server
+    passes its write wait; db/writes.py turns it into BUSY_RETRY)."""
     if make_url(url).get_backend_name() == "sqlite":
         return _make_sqlite_engine(url, echo)
-    waits: dict = {}
-    if wait_seconds is not None:
-        waits = {"pool_timeout": wait_seconds,
-                 "connect_args": {"server_settings": {"lock_timeout": str(int(wait_seconds * 1000))}}}
+    settings = {"lock_timeout": str(int(wait_seconds * 1000))} if wait_seconds is not None else {}
     return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
-                               **waits)
+                               connect_args={"server_settings": settings})
 
 
 def _make_sqlite_engine(url: str, echo: bool) -> AsyncEngine:

@@ -11,8 +11,9 @@ that thread and hold it while the event loop gets round to the writer, which und
 more: the convoy of issue 11.) The queue and the wait together never exceed `wait_seconds`; past that
 the write gives up (`WriteBusy`) with nothing written, and the mutation answers BUSY_RETRY.
 
-PostgreSQL locks rows, not the database. Lock waits stop at `lock_timeout` (set on the app's connections,
-db/engine.py) and a busy pool at its checkout timeout, both `WriteBusy`; a serialization failure or a
+PostgreSQL locks rows, not the database. Lock waits stop at `lock_timeout` (set on the app's connections to
+`wait_seconds`, db/engine.py) and a pool that stays exhausted at its checkout timeout, both `WriteBusy`
+(each lock a statement waits for is bounded; so is the number of them); a serialization failure or a
 deadlock (PostgreSQL aborts one of the two) runs the transaction again, a few times. Row locks are taken
 in one order (resolvers/billing/locks.py) so deadlocks should not happen; the retry is the backstop.
 """
