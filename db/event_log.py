@@ -45,7 +45,8 @@ class EventLoggingSession(Session):
 
 
 @event.listens_for(EventLoggingSession, "before_commit")
-def _append_pending(session: Session) -> None:
+def append_pending(session: Session) -> None:
+    """Append the recorded events (done at commit; tests call it to stop between the append and the commit)."""
     rows = session.info.pop(PENDING_KEY, None)
     if not rows:
         return

@@ -56,6 +56,7 @@ class Writes:
         self.sessionmaker = make_sessionmaker(engine)
         sqlite = is_sqlite(engine)
         self.queue = asyncio.Lock() if sqlite and immediate else None
+        self.waiting = 0  # writers of this process in the queue (waiting, or holding the lock across turns)
         # this module begins SQLite's transactions itself (_sqlite_lock), so the session must not
         self.bind = engine.execution_options(sqlite_begin=None if self.queue else "BEGIN")
 
@@ -88,35 +89,54 @@ class Writes:
         if self.queue is None:
             yield
             return
-        driver = (await (await session.connection()).get_raw_connection()).dbapi_connection
-        assert isinstance(driver, OneHopConnection), "SQLite writes need db/sqlite_driver.py's connection"
         queued = False
-        if self.queue.locked() or not driver.try_begin_immediate(BUSY_TIMEOUT_MS):
-            await self._wait_in_queue(driver, deadline)
-            queued = True
-        driver.inline = not bulk
-        if queued and not bulk:
-            self.queue.release()  # the transaction runs to COMMIT without yielding: the next may start trying
-            queued = False
         try:
+            if not (self.waiting == 0 and await self._begin_now(session)):
+                await self._join_queue(deadline)
+                queued = True
+                await self._begin_when_free(session, deadline)
+            elif bulk:
+                await self._join_queue(deadline)  # at once: nobody waits; others queue behind it meanwhile
+                queued = True
+            (await _driver(session)).inline = not bulk
+            if queued and not bulk:
+                self._leave_queue()  # it runs to COMMIT without yielding: the next may start trying
+                queued = False
             yield
         finally:
             if queued:
-                self.queue.release()
+                self._leave_queue()
 
-    async def _wait_in_queue(self, driver: OneHopConnection, deadline: float) -> None:
-        """Queue behind this process's other writers, then try for the lock until the deadline (holding the queue)."""
+    async def _begin_now(self, session: AsyncSession) -> bool:
+        driver = await _driver(session)  # a new connection takes a few turns: check again after
+        return self.waiting == 0 and driver.try_begin_immediate(BUSY_TIMEOUT_MS)
+
+    async def _join_queue(self, deadline: float) -> None:
+        self.waiting += 1
         try:
             await asyncio.wait_for(self.queue.acquire(), timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:
+            self.waiting -= 1
             raise WriteBusy("this worker's other writes took the whole wait") from None
-        tries = 0
+
+    def _leave_queue(self) -> None:
+        self.waiting -= 1
+        self.queue.release()
+
+    async def _begin_when_free(self, session: AsyncSession, deadline: float) -> None:
+        """At the head of the queue: try for the file's lock every few milliseconds until the deadline."""
+        driver, tries = await _driver(session), 0
         while not driver.try_begin_immediate(BUSY_TIMEOUT_MS):
             if time.monotonic() >= deadline:
-                self.queue.release()
                 raise WriteBusy("another worker held the database for the whole wait")
             await asyncio.sleep(POLL_SECONDS[min(tries, len(POLL_SECONDS) - 1)])
             tries += 1
+
+
+async def _driver(session: AsyncSession) -> OneHopConnection:
+    driver = (await (await session.connection()).get_raw_connection()).dbapi_connection
+    assert isinstance(driver, OneHopConnection), "SQLite writes need db/sqlite_driver.py's connection"
+    return driver
 
 
 def _verdict(error: BaseException) -> str | None:

@@ -18,7 +18,7 @@ MAILBOX_SIZE = 100
 class Mailbox:
     """One subscriber's bounded queue of events."""
 
-    def __init__(self, size: int = MAILBOX_SIZE):
+    def __init__(self, size: int):
         self.size, self._events, self._skipped, self._ready = size, deque[Any](), False, asyncio.Event()
 
     def put(self, event: Any) -> None:
@@ -46,8 +46,8 @@ class Broker:
             mailbox.put(event)
 
     @asynccontextmanager
-    async def subscribe(self, topic: Hashable, size: int = MAILBOX_SIZE) -> AsyncIterator[Mailbox]:
-        mailbox = Mailbox(size)
+    async def subscribe(self, topic: Hashable) -> AsyncIterator[Mailbox]:
+        mailbox = Mailbox(MAILBOX_SIZE)
         self._mailboxes[topic].add(mailbox)
         try:
             yield mailbox
