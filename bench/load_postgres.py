@@ -74,7 +74,7 @@ async def _analyze(url: str) -> None:
 
     engine = make_engine(url)
     async with engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+        await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(text("ANALYZE"))
     await engine.dispose()
 
 

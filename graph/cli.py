@@ -66,10 +66,12 @@ def serve_command(args: argparse.Namespace) -> None:
     asyncio.run(_prepare(settings))
     print(f"csrgraph: GraphiQL at http://{args.host}:{args.port}/graphql "
           f"(token: .venv/bin/csrgraph token agent@lumen.example)", file=sys.stderr)
-    # uvicorn's access log is off: the app writes one line per request itself (graph/request_log.py)
+    # uvicorn's access log is off: the app writes one line per request itself (graph/request_log.py).
+    # uvicorn replaces a worker that does not answer its supervisor for timeout_worker_healthcheck; its 5 s
+    # default replaced workers still starting (and then their replacements) on a busy 2-core machine.
     uvicorn.run("graph.app:from_environ", factory=True, host=args.host, port=args.port,
                 workers=args.workers, proxy_headers=False, log_level="info", access_log=False,
-                log_config=logging_config(settings.log_format))
+                log_config=logging_config(settings.log_format), timeout_worker_healthcheck=30)
 
 
 async def _prepare(settings: Settings) -> None:
