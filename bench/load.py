@@ -63,6 +63,8 @@ def _engines(options: argparse.Namespace) -> list[str]:
 async def _run_engine(engine: str, seeded: Path, customers: int, duration: float, options: argparse.Namespace) -> bool:
     workdir = Path(tempfile.mkdtemp(prefix=f"csrgraph-load-{engine}-"))
     url = await _database_for(engine, seeded, customers, workdir, options.rebuild)
+    if options.server_code:
+        await _downgrade_for(options.server_code, url)
     secret = secrets.token_urlsafe(32)
     tokens = await _tokens(url, secret)
     env = {"PYTHONPATH": options.server_code} if options.server_code else {}
@@ -80,6 +82,27 @@ async def _database_for(engine: str, seeded: Path, customers: int, workdir: Path
     copy = workdir / "load.db"
     shutil.copyfile(seeded, copy)
     return sqlite_url(copy)
+
+
+async def _downgrade_for(code_dir: str, url: str) -> None:
+    """Take the working copy back to the newest migration the other code knows, so that it can serve it."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    from db.engine import make_engine
+    from db.migrate import alembic_config
+
+    head = ScriptDirectory(str(Path(code_dir) / "db" / "migrations")).get_current_head()
+
+    def downgrade(connection) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, head)
+
+    engine = make_engine(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(downgrade)
+    await engine.dispose()
 
 
 async def _tokens(url: str, secret: str) -> dict[str, str]:
