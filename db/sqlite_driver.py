@@ -20,11 +20,10 @@ the lock for a second and more.) The connection is opened with check_same_thread
 thread ever uses it at a time (the session runs one call at a time).
 
 They lean on aiosqlite's Connection._execute/_conn (0.22) and SQLAlchemy's adapter internals (2.0):
-a version bump must re-run the SQLite tests (tests/resolvers/test_engine.py pins them).
+a version bump must re-run the SQLite tests (tests/resolvers/test_writes.py pins them).
 """
 
 import sqlite3
-import time
 from collections import deque
 from typing import Any
 

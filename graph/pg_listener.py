@@ -10,6 +10,7 @@ all again. The `broadcaster` package does the LISTEN part but is alpha and never
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 
 import asyncpg
@@ -18,7 +19,7 @@ from sqlalchemy.engine import make_url
 from db.event_log import CHANNEL
 
 log = logging.getLogger("csrgraph.events")
-APPLICATION_NAME = "csrgraph-listener"  # how operators (and the tests) find these connections in pg_stat_activity
+APPLICATION_NAME = "csrgraph-listener"  # and the worker's pid: how operators (and tests) find them in pg_stat_activity
 LIVENESS_SECONDS = 5.0
 LIVENESS_TIMEOUT = 3.0
 BACKOFF_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)
@@ -47,7 +48,7 @@ async def listen(database_url: str, wake: Callable[[], None]) -> None:
 
 async def _listen_once(dsn: str, wake: Callable[[], None]) -> None:
     """One connection's life: raises when it is lost, after waking the feed to catch up."""
-    conn = await asyncpg.connect(dsn, server_settings={"application_name": APPLICATION_NAME})
+    conn = await asyncpg.connect(dsn, server_settings={"application_name": f"{APPLICATION_NAME} {os.getpid()}"})
     lost = asyncio.Event()
     try:
         conn.add_termination_listener(lambda _conn: lost.set())

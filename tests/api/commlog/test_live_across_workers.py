@@ -10,7 +10,7 @@ catch-up after a reconnection) can carry an event from one worker to the other.
 import asyncio
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from tests.api.commlog.live import add_memo, add_note, next_update, one_client_per_worker, subscribe
 from tests.conftest import SECRET
@@ -119,28 +119,34 @@ class TestAcrossWorkers:
         first = await write_notes_and_memos(workers, tenant.lead, customer, "first", 3)
         assert [seen(u) for u in await received(ws, len(first))] == first
         # when every worker's listening connection is terminated, and writing goes on at once
-        killed = await terminate_listeners(database)
+        names = [f"csrgraph-listener {(await client.get('/healthz')).json()['worker']}" for client in workers]
+        killed = await terminate_listeners(database, names)
         assert len(killed) == 2
         rest = await write_notes_and_memos(workers, tenant.lead, customer, "rest", 6)
         # then every event still arrives, once and in order, and the workers listen again on new connections
         assert [seen(u) for u in await received(ws, len(rest))] == rest
         await assert_quiet(ws)
-        assert await listeners_back(database, killed) == 2
+        assert await listeners_back(database, names, killed) == 2
         await ws.close()
 
 
-async def terminate_listeners(database) -> set[int]:
+LISTENERS = text("SELECT pid FROM pg_stat_activity WHERE application_name IN :names").bindparams(
+    bindparam("names", expanding=True))
+
+
+async def terminate_listeners(database, names: list[str]) -> set[int]:
+    """The served workers' listening connections, ended by the server (not those of other apps in this test run)."""
     async with database.engine.connect() as conn:
-        rows = await conn.execute(text("SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity "
-                                       "WHERE application_name = 'csrgraph-listener'"))
-        return {pid for pid, done in rows if done}
+        pids = set((await conn.execute(LISTENERS, {"names": names})).scalars())
+        for pid in pids:
+            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    return pids
 
 
-async def listeners_back(database, killed: set[int]) -> int:
+async def listeners_back(database, names: list[str], killed: set[int]) -> int:
     for _ in range(100):
         async with database.engine.connect() as conn:
-            pids = set((await conn.execute(text("SELECT pid FROM pg_stat_activity "
-                                                "WHERE application_name = 'csrgraph-listener'"))).scalars())
+            pids = set((await conn.execute(LISTENERS, {"names": names})).scalars())
         if len(pids - killed) == 2:
             return 2
         await asyncio.sleep(0.1)
