@@ -1,6 +1,8 @@
 """Engine and session factories; SQLite gets its durability pragmas on every connection."""
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiosqlite
 from sqlalchemy import event
@@ -13,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from db.event_log import EventLoggingSession
-from db.sqlite_driver import OneHopDBAPI
+from db.sqlite_driver import OneHopConnection, OneHopDBAPI
 
 BUSY_TIMEOUT_MS = 10_000  # statements wait this long for a lock (db/writes.py bounds its own wait)
 SQLITE_PRAGMAS = {
@@ -65,6 +67,25 @@ def _on_sqlite_begin(conn) -> None:
     begin = conn.get_execution_options().get("sqlite_begin", "BEGIN")
     if begin:  # read-only sessions (and db/writes.py, which begins by itself) skip it
         conn.exec_driver_sql(begin)
+
+
+@asynccontextmanager
+async def on_loop_thread(session: AsyncSession) -> AsyncIterator[None]:
+    """On SQLite, run the session's statements on the event loop's thread, without a hop to aiosqlite's: for reads
+    of a few rows by key (a live update), where the hop, a turn of a busy event loop, costs far more than the read.
+    A long read must never run so: the worker serves nothing else meanwhile. Elsewhere nothing changes."""
+    if session.bind.dialect.name != "sqlite":
+        yield
+        return
+    driver = (await (await session.connection()).get_raw_connection()).dbapi_connection
+    inline = isinstance(driver, OneHopConnection)
+    if inline:
+        driver.inline = True
+    try:
+        yield
+    finally:
+        if inline:
+            driver.inline = False
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

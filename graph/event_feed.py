@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.engine import on_loop_thread
 from graph.broker import Broker, Mailbox
 from resolvers.events import CommLogChanged, events_after, newest_id
 
@@ -59,7 +60,7 @@ class EventFeed:
     async def catch_up(self) -> None:
         """Publish every event after the last one seen, in id order."""
         while True:
-            async with self.sessionmaker() as session:
+            async with self.sessionmaker() as session, on_loop_thread(session):  # a range read on the key
                 events = await events_after(session, self.last_id, BATCH)
             for event in events:
                 self.broker.publish(topic_of(event), event)

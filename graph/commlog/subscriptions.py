@@ -11,6 +11,7 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
+from db.engine import on_loop_thread
 from graph.commlog.types import CommLogEntry, CommLogMemo
 from graph.core.errors import client_error
 from graph.core.relay import CursorShape, decode_cursor, encode_cursor, from_global_id, invalid_cursor
@@ -104,7 +105,7 @@ async def _missed(info: strawberry.Info, customer_pk: int, after_id: int) -> tup
 
 
 async def _update_for(info: strawberry.Info, event: CommLogChanged, refetch: bool) -> CommunicationLogUpdate | None:
-    async with info.context.session_scope() as scope:
+    async with info.context.session_scope() as scope, on_loop_thread(scope.db):  # one entry (and memos) by key
         entry = (await batches.entries_by_ids(scope, [event.entry_id]))[0]
         memos = await batches.memos_by_entry_ids(scope, [event.entry_id]) if event.memo_id else [[]]
     if entry is None:

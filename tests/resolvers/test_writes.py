@@ -173,3 +173,19 @@ async def test_events_are_appended_only_when_the_transaction_commits(engine):
     async with engine.connect() as conn:
         rows = (await conn.execute(select(DomainEvent.id, DomainEvent.entry_id))).all()
     assert [tuple(r) for r in rows] == [(appended[0], 70)] and len(appended) == 1
+
+
+async def test_quick_reads_take_no_turn_of_the_loop_and_leave_the_connection_as_it_was(engine):
+    from db.engine import make_read_sessionmaker, on_loop_thread
+
+    turns, seen = LoopTurns(), []
+    async with make_read_sessionmaker(engine)() as session:
+        async with on_loop_thread(session):
+            seen.append(turns.count)
+            for _ in range(10):
+                await session.execute(text("SELECT count(*) FROM marks"))
+            seen.append(turns.count)
+        await session.execute(text("SELECT count(*) FROM marks"))  # hops again
+        seen.append(turns.count)
+    turns.task.cancel()
+    assert seen[0] == seen[1] < seen[2]
