@@ -160,7 +160,10 @@ async def deliver_due(sessionmaker: async_sessionmaker[AsyncSession], transport:
 
 async def claim_due(sessionmaker: async_sessionmaker[AsyncSession], *, now: datetime, batch: int) -> list[Outgoing]:
     """Lease due messages to this worker: row locks skip what another worker is claiming (PostgreSQL),
-    and the claim runs under SQLite's write lock, which serializes claims there."""
+    and the claim runs under SQLite's write lock, which serializes claims there. It first looks without
+    the lock: every worker looks every few seconds, and most looks find nothing to send."""
+    if not await _any_due(sessionmaker, now):
+        return []
     async with sessionmaker() as session:
         await session.connection(execution_options=WRITE_OPTIONS)  # BEGIN IMMEDIATE on SQLite, whoever made it
         rows = list((await session.execute(_due(now, batch))).scalars())
@@ -172,10 +175,19 @@ async def claim_due(sessionmaker: async_sessionmaker[AsyncSession], *, now: date
     return messages
 
 
-def _due(now: datetime, batch: int):
+async def _any_due(sessionmaker: async_sessionmaker[AsyncSession], now: datetime) -> bool:
+    async with sessionmaker() as session:
+        await session.connection(execution_options={"sqlite_begin": None})  # a plain read, whoever made the maker
+        return (await session.execute(select(Notification.id).where(*_is_due(now)).limit(1))).first() is not None
+
+
+def _is_due(now: datetime) -> tuple:
     due = or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)
-    stmt = select(Notification).where(Notification.status == NotificationStatus.QUEUED,
-                                      Notification.channel == NotificationChannel.EMAIL, due)
+    return Notification.status == NotificationStatus.QUEUED, Notification.channel == NotificationChannel.EMAIL, due
+
+
+def _due(now: datetime, batch: int):
+    stmt = select(Notification).where(*_is_due(now))
     return stmt.order_by(Notification.id).limit(batch).with_for_update(skip_locked=True)
 
 
