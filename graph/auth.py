@@ -74,21 +74,14 @@ class Authenticator:
 
     async def admit(self, state: Mapping[str, Any], verified: VerifiedToken) -> tuple[User, Client]:
         """The active user a verified token names, and their client, while the token lasts; raises Refused."""
-        if time.time() >= verified.expires:
-            raise Refused(SignInRefusal.TOKEN_EXPIRED)
         cache: TtlCache = state["user_cache"]
         account = cache.get(verified.user_id)
-        if account is None:
+        if account is None and time.time() < verified.expires:
             async with state["sessionmaker"]() as session:
                 account = await sign_in.account(session, verified.user_id)
-            if account is None:
-                raise Refused(SignInRefusal.UNKNOWN_USER)
-            cache.put(verified.user_id, account)
-        if not account.user.active:
-            raise Refused(SignInRefusal.USER_DEACTIVATED)
-        if verified.local and not account.local_tokens:
-            raise Refused(SignInRefusal.LOCAL_TOKENS_DISABLED)
-        return account.user, account.client
+            if account is not None:
+                cache.put(verified.user_id, account)
+        return admitted(verified, account)
 
     async def _verify(self, state: Mapping[str, Any], token: str) -> VerifiedToken:
         try:
@@ -108,6 +101,20 @@ class Authenticator:
             raise Refused(SignInRefusal.TOKEN_EXPIRED) from None
         except (jwt.InvalidTokenError, ValueError, TypeError):
             raise Refused(SignInRefusal.INVALID_TOKEN) from None
+
+
+def admitted(verified: VerifiedToken, account: sign_in.Account | None) -> tuple[User, Client]:
+    """Who a verified token signs in, given the account it names as last read; raises Refused. The one rule for
+    HTTP requests, websocket connections and the sockets already open (graph/socket_guard.py)."""
+    if time.time() >= verified.expires:
+        raise Refused(SignInRefusal.TOKEN_EXPIRED)
+    if account is None:
+        raise Refused(SignInRefusal.UNKNOWN_USER)
+    if not account.user.active:
+        raise Refused(SignInRefusal.USER_DEACTIVATED)
+    if verified.local and not account.local_tokens:
+        raise Refused(SignInRefusal.LOCAL_TOKENS_DISABLED)
+    return account.user, account.client
 
 
 class BearerAuthMiddleware:

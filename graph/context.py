@@ -20,6 +20,7 @@ from db.models import Client, User
 from db.writes import Writes
 from graph.caches import TtlCache, is_reference, through_cache
 from graph.event_feed import EventFeed
+from graph.socket_guard import SocketGuard
 from resolvers.context import RequestScope, Viewer
 
 Batch = Callable[[RequestScope, Sequence[Any]], Awaitable[Sequence[Any]]]
@@ -126,13 +127,12 @@ class Context:
     request_id: str
     reference_cache: TtlCache
     auth_cache: TtlCache | None = None
+    socket_guard: SocketGuard | None = None
     user: User = None  # type: ignore[assignment]
     client: Client = None  # type: ignore[assignment]
     scope: RequestScope = None  # type: ignore[assignment]
     loaders: Loaders = None  # type: ignore[assignment]
     connection_params: dict[str, Any] | None = None
-    # a websocket's: why its user is signed out now (deactivated, token expired), or None while signed in
-    signed_out: Callable[[], Awaitable[dict[str, Any] | None]] | None = None
 
     def sign_in(self, user: User, client: Client) -> None:
         viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
@@ -143,9 +143,11 @@ class Context:
 
     def forget_accounts(self) -> None:
         """Drop this worker's remembered tokens and accounts after users or sign-in settings changed, so the
-        change applies here at once (other workers: within the auth cache's lifetime)."""
+        change applies here at once (other workers: within the auth cache's lifetime), open websockets too."""
         if self.auth_cache is not None:
             self.auth_cache.clear()
+        if self.socket_guard is not None:
+            self.socket_guard.poke()
 
     @asynccontextmanager
     async def session_scope(self) -> AsyncIterator[RequestScope]:

@@ -159,7 +159,7 @@ class GraphQLView(GraphQL):
             request=request, response=response, sessionmaker=state.sessionmaker,
             writes=state.writes, feed=state.feed,
             request_id=request.scope.get(REQUEST_ID_KEY) or request_id_of(request.headers),
-            reference_cache=state.reference_cache, auth_cache=state.user_cache,
+            reference_cache=state.reference_cache, auth_cache=state.user_cache, socket_guard=state.socket_guard,
         )
         if isinstance(request, Request):  # a websocket signs in at connection_init instead
             context.sign_in(*request.scope[USER_KEY])
@@ -176,16 +176,7 @@ class GraphQLView(GraphQL):
             context.sign_in(*await self.authenticator.admit(state, verified))
         except Refused as refused:
             raise ConnectionRejectionError(refusal_error(refused)) from None
-
-        async def signed_out() -> dict[str, Any] | None:
-            try:
-                await self.authenticator.sign_in(state, header)
-            except Refused as refused:
-                return refusal_error(refused)
-            return None
-
-        context.signed_out = signed_out  # subscriptions ask it as they run (graph/live_sign_in.py)
-        state["socket_guard"].watch(context.request, context.user.id, verified.expires)
+        state["socket_guard"].watch(context.request, verified)  # closed when the token no longer signs them in
         return UNSET
 
     # GraphQL over HTTP: answer application/graphql-response+json with the spec's status codes

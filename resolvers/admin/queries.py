@@ -6,12 +6,6 @@ from db.models import Client, User
 from resolvers.scope import tenant_id_of
 
 
-async def active_user_ids(session, user_ids: set[int]) -> set[int]:
-    """Which of these users are still active (signed-in websockets are closed for the others)."""
-    stmt = select(User.id).where(User.id.in_(sorted(user_ids)), User.active.is_(True))
-    return set((await session.execute(stmt)).scalars())
-
-
 async def user_by_email(session, email: str) -> User | None:
     return (await session.execute(select(User).where(User.email == email.strip().lower()))).scalar_one_or_none()
 

@@ -14,6 +14,7 @@ from db.enums import CommLogKind
 from db.models import DomainEvent, User
 from graph import broker as broker_module
 from graph.app import create_app
+from graph.caches import USER_TTL_SECONDS
 from graph.commlog import subscriptions
 from graph.core.relay import to_global_id
 from graph.event_feed import commlog_topic
@@ -264,7 +265,7 @@ class TestSignedIn:
             "variables": {"id": to_global_id("Customer", customer.id)}}}))
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await next_message(ws, timeout=5)
-        assert closed.value.rcvd.code == 4401
+        assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4401, "TOKEN_EXPIRED")
 
     async def test_a_deactivated_users_socket_closes_within_the_user_cache_lifetime(self, server, database, session,
                                                                                    tenant):
@@ -274,6 +275,6 @@ class TestSignedIn:
         async with database.sessionmaker() as s, s.begin():
             await s.execute(update(User).where(User.id == tenant.agent.id).values(active=False))
         with pytest.raises(websockets.ConnectionClosed) as closed:
-            await next_message(ws, timeout=10)  # USER_TTL_SECONDS
-        assert closed.value.rcvd.code == 4403
+            await next_message(ws, timeout=USER_TTL_SECONDS)
+        assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4403, "USER_DEACTIVATED")
         assert server.state["socket_guard"].watching() == 0
