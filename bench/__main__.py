@@ -28,6 +28,9 @@ def parser() -> argparse.ArgumentParser:
                    help="search: also print the SQL and plans of each kind's first input and of its totalCount")
     p.add_argument("--quick", action="store_true", help="fewer iterations: a smoke run, not numbers to quote")
     p.add_argument("--rebuild", action="store_true", help="rebuild the seeded databases under var/bench/ first")
+    p.add_argument("--rows", type=int, default=None, help="import: account rows in the file (default 1,000,000)")
+    p.add_argument("--size", type=int, metavar="N",
+                   help="exports: customers in the exported client (default 1,000,000; --quick 20,000)")
     p.add_argument("--profile", action="store_true", help="nested: where the GraphQL time goes, by package (cProfile)")
     p.add_argument("--duration", type=float, default=None,
                    help="load: seconds the agents work (default 180; 20 with --quick)")

@@ -211,7 +211,10 @@ def _enrollments(db: Floor, account_ids: list[int]) -> list[sqlite3.Row]:
 def _plans(db: Floor, ids: set[int]) -> list[sqlite3.Row]:
     if not ids:
         return []
-    return db.rows("SELECT id, code, name, kind, energy_rate_millicents, term_months FROM rate_plans "
+    # the price in force today: the latest effective on or before it, then the latest entered (rules/rates.py)
+    price = ("(SELECT energy_rate_millicents FROM rate_plan_prices r WHERE r.rate_plan_id = p.id "
+             "AND r.effective_from <= date('now') ORDER BY r.effective_from DESC, r.id DESC LIMIT 1)")
+    return db.rows(f"SELECT id, code, name, kind, {price} AS energy_rate_millicents, term_months FROM rate_plans p "
                    f"WHERE client_id = ? AND id IN ({marks(ids)})", db.client_id, *ids)
 
 

@@ -1,6 +1,6 @@
 """Deterministic demo and benchmark data: three clients, reference data, customers at any scale.
 
-Rows are generated in chunks and written with Core `insert()` executemany (never the unit of
+Rows are generated in chunks and written with the driver's own executemany (`db.bulk`, never the unit of
 work), with explicit primary keys so children can be generated without reading ids back.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db.bulk import copy_dicts
 from db.demo_accounts import add_account_history
 from db.demo_letters import seed_letter_templates
 from db.demo_settings import seed_demo_settings
@@ -37,12 +38,14 @@ from db.models import (
     Market,
     MarketTransaction,
     RatePlan,
+    RatePlanPrice,
     TaxRate,
     UsagePeriod,
     User,
     Utility,
     UtilityAccount,
 )
+from db.ldc_rules import missing_rule_inserts
 from db.search_keys import address_key, name_key, name_tokens
 
 CLIENTS = [("lumen", "Lumen Energy"), ("keystone", "Keystone Power"), ("prairie", "Prairie Electric")]
@@ -148,8 +151,8 @@ async def seed(engine: AsyncEngine, customers: int = DEMO_CUSTOMERS, *, seed: in
             for batch in _customer_batches(client_id, count, ids, reference, rng):
                 for model in (Customer, CustomerNameToken, UtilityAccount, Enrollment, CommLogEntry, MarketTransaction,
                               EnrollmentStatusChange, UsagePeriod):
-                    if batch.rows.get(model):
-                        await conn.execute(insert(model), batch.rows[model])
+                    if batch.rows.get(model):  # the driver's executemany (COPY on PostgreSQL), as the import stages
+                        await copy_dicts(conn, model.__table__, batch.rows[model])
                 if progress:
                     progress(len(batch.rows.get(Customer, [])))
             await seed_demo_tickets(conn, client_id, TODAY)
@@ -182,7 +185,8 @@ async def _reference_data(conn, ids: Ids) -> Reference:
                 await conn.execute(insert(Utility), [{"id": known[ucode], "code": ucode, "name": uname,
                                                       "market_id": markets[code]}])
         utilities[code] = [(known[u], u) for u, _ in utils]
-    await _rates(conn, markets, known)
+    for statement in missing_rule_inserts():
+        await conn.execute(statement)
     return Reference(markets, utilities, {})
 
 
@@ -193,19 +197,17 @@ DELIVERY = {"ONCOR": (3_850, 395), "CENTERPOINT": (4_120, 490), "AEPTCC": (4_480
             "AMERENIL": (5_510, 1_380), "CONED": (10_500, 1_800), "NGRID": (7_400, 1_700), "BGE": (5_300, 1_200),
             "PEPCO": (5_800, 1_000)}
 SALES_TAX_PPM = {"TX": 0, "PA": 60_000, "OH": 57_500, "IL": 50_000, "NY": 40_000, "MD": 60_000}
+PRICED_FROM = date(2015, 1, 1)  # the demo's rates and plan prices are in force from before its oldest customer
 
 
-async def _rates(conn, markets: dict[str, int], utilities: dict[str, int]) -> None:
-    priced = set((await conn.execute(select(DeliveryRate.utility_id))).scalars())
-    rows = [{"utility_id": uid, "per_kwh_millicents": DELIVERY[code][0], "fixed_cents": DELIVERY[code][1]}
-            for code, uid in utilities.items() if code in DELIVERY and uid not in priced]
-    if rows:
-        await conn.execute(insert(DeliveryRate), rows)
-    taxed = set((await conn.execute(select(TaxRate.market_id))).scalars())
-    rows = [{"market_id": mid, "rate_ppm": SALES_TAX_PPM[code]} for code, mid in markets.items()
-            if code in SALES_TAX_PPM and mid not in taxed]
-    if rows:
-        await conn.execute(insert(TaxRate), rows)
+async def _rates(conn, client_id: int, reference: Reference) -> None:
+    """A new client's own delivery charges and sales tax (each client keeps its own, dated)."""
+    dated = {"client_id": client_id, "effective_from": PRICED_FROM, "created_at": _at(PRICED_FROM)}
+    await conn.execute(insert(DeliveryRate), [
+        {"utility_id": uid, "per_kwh_millicents": DELIVERY[code][0], "fixed_cents": DELIVERY[code][1], **dated}
+        for utilities in reference.utilities.values() for uid, code in utilities if code in DELIVERY])
+    await conn.execute(insert(TaxRate), [{"market_id": mid, "rate_ppm": SALES_TAX_PPM[code], **dated}
+                                         for code, mid in reference.markets.items() if code in SALES_TAX_PPM])
 
 
 async def _clients_and_users(conn, ids: Ids, reference: Reference, rng: random.Random) -> list[int]:
@@ -230,7 +232,10 @@ async def _clients_and_users(conn, ids: Ids, reference: Reference, rng: random.R
              "preferences": {}, "created_at": _at(TODAY - timedelta(days=900))}
             for who, role in ROLES
         ])
-        await conn.execute(insert(RatePlan), list(_plans(client_id, slug, ids, reference, rng)))
+        plans = list(_plans(client_id, slug, ids, reference, rng))
+        await conn.execute(insert(RatePlan), [plan for plan, _price in plans])
+        await conn.execute(insert(RatePlanPrice), [price for _plan, price in plans])
+        await _rates(conn, client_id, reference)
     return client_ids
 
 
@@ -243,16 +248,19 @@ async def _existing_plans(conn, client_id: int) -> dict[tuple[int, str], list[in
     return plans
 
 
-def _plans(client_id: int, slug: str, ids: Ids, reference: Reference, rng: random.Random) -> Iterator[dict]:
+def _plans(client_id: int, slug: str, ids: Ids, reference: Reference,
+           rng: random.Random) -> Iterator[tuple[dict, dict]]:
+    """Each plan's row and its price row."""
     for code, market_id in reference.markets.items():
         for term, kind in ((12, RatePlanKind.FIXED), (24, RatePlanKind.FIXED), (None, RatePlanKind.VARIABLE)):
             plan_id = ids.take("rate_plans")
             reference.plans.setdefault((client_id, code), []).append(plan_id)
             label = f"{term}-Month Fixed" if term else "Monthly Variable"
-            yield {"id": plan_id, "client_id": client_id, "code": f"{slug[:3].upper()}-{code}-{term or 'VAR'}",
-                   "name": f"{label} ({code})", "kind": kind, "market_id": market_id,
-                   "energy_rate_millicents": rng.randint(8_000, 16_000), "term_months": term,
-                   "monthly_fee_cents": rng.choice([0, 495, 995])}
+            yield ({"id": plan_id, "client_id": client_id, "code": f"{slug[:3].upper()}-{code}-{term or 'VAR'}",
+                    "name": f"{label} ({code})", "kind": kind, "market_id": market_id, "term_months": term},
+                   {"client_id": client_id, "rate_plan_id": plan_id, "effective_from": PRICED_FROM,
+                    "energy_rate_millicents": rng.randint(8_000, 16_000), "monthly_fee_cents": rng.choice([0, 495, 995]),
+                    "created_at": _at(PRICED_FROM)})
 
 
 def _customer_batches(client_id: int, count: int, ids: Ids, reference: Reference,

@@ -260,6 +260,44 @@ class PlatformArea(enum.StrEnum):
     OTHER = "OTHER"
 
 
+class CheckDigit(enum.StrEnum):
+    """How a utility's LDC numbers carry a check digit (the last digit), if they do."""
+
+    NONE = "NONE"
+    LUHN = "LUHN"  # mod 10, doubling every second digit from the right
+    MOD11 = "MOD11"  # weights 2..7 from the right; a remainder of 10 has no valid check digit
+
+
+class ImportJobStatus(enum.StrEnum):
+    """Where a customer import stands; on SQLite an interrupted job stays in its phase and resumes."""
+
+    STAGING = "STAGING"  # reading the file into its rows
+    APPLYING = "APPLYING"  # writing customers and accounts, a batch of customers at a time
+    DONE = "DONE"
+
+
+class ImportRowOutcome(enum.StrEnum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    UNCHANGED = "UNCHANGED"
+    REFUSED = "REFUSED"
+
+
+class ImportRefusal(enum.StrEnum):
+    """Why a row of a customer import was refused; nothing of it was written."""
+
+    MISSING_CUSTOMER_NUMBER = "MISSING_CUSTOMER_NUMBER"
+    MISSING_NAME = "MISSING_NAME"
+    UNKNOWN_UTILITY = "UNKNOWN_UTILITY"
+    BAD_LDC_NUMBER = "BAD_LDC_NUMBER"
+    DATE_ORDER = "DATE_ORDER"
+    INVALID_VALUE = "INVALID_VALUE"
+    UNKNOWN_RATE_PLAN = "UNKNOWN_RATE_PLAN"
+    CONFLICTING_CUSTOMER_DATA = "CONFLICTING_CUSTOMER_DATA"
+    DUPLICATE_LDC_NUMBER = "DUPLICATE_LDC_NUMBER"
+    LDC_NUMBER_HELD = "LDC_NUMBER_HELD"
+
+
 class EventKind(enum.StrEnum):
     """What a row of the event log (the transactional outbox) says happened."""
 

@@ -68,10 +68,8 @@ class Writes:
         deadline = time.monotonic() + self.wait_seconds
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                async with self.sessionmaker(bind=self.bind) as session:  # closing it rolls back a failed one
-                    async with self._sqlite_lock(session, deadline, bulk):
-                        result = await work(session)
-                        await session.commit()
+                async with self._transaction(deadline, bulk) as session:
+                    result = await work(session)
                 return result, event_log.written(session)
             except Exception as error:
                 verdict = _verdict(error)
@@ -82,6 +80,31 @@ class Writes:
                     raise WriteBusy(str(error)) from error
                 raise
         raise AssertionError("unreachable")
+
+    @asynccontextmanager
+    async def transaction(self, *, bulk: bool = False, wait_seconds: float | None = None) -> AsyncIterator[AsyncSession]:
+        """One transaction, committed when the block ends, for a job that commits its own units (a customer
+        import): the same queue, lock and bounded wait as `run`, but never run again (WriteBusy instead)."""
+        deadline = time.monotonic() + (self.wait_seconds if wait_seconds is None else wait_seconds)
+        try:
+            async with self._transaction(deadline, bulk) as session:
+                yield session
+        except WriteBusy:
+            raise
+        except Exception as error:
+            if _verdict(error) is not None:
+                raise WriteBusy(str(error)) from error
+            raise
+
+    @asynccontextmanager
+    async def _transaction(self, deadline: float, bulk: bool) -> AsyncIterator[AsyncSession]:
+        async with self.sessionmaker(bind=self.bind) as session:  # closing it rolls back a failed one
+            async with self._sqlite_lock(session, deadline, bulk):
+                yield session
+                await session.commit()
+
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
 
     @asynccontextmanager
     async def _sqlite_lock(self, session: AsyncSession, deadline: float, bulk: bool) -> AsyncIterator[None]:

@@ -30,9 +30,11 @@ from graph.billing import files as billing_files
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
 from graph.commlog import bulk_files
 from graph.commlog.document_files import ROUTE_PATH as DOCUMENT_PATH
+from graph.customers import import_files
 from graph.commlog.document_files import download_document
 from graph.core.plain_fields import read_plain_fields_directly
 from graph.event_feed import POLL_SECONDS, SAFETY_POLL_SECONDS, EventFeed
+from graph.exports import ROUTES as EXPORT_ROUTES
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
 from graph.oidc import KeySets
 from graph.pg_listener import listen
@@ -117,7 +119,9 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         WebSocketRoute("/graphql", graphql),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *bulk_files.ROUTES,
+        *import_files.ROUTES,
         *billing_files.ROUTES,
+        *EXPORT_ROUTES,
         Route(DOCUMENT_PATH, download_document, methods=["GET"]),
     ]
     middleware = [

@@ -5,12 +5,15 @@ import asyncio
 import os
 import sys
 from datetime import timedelta
+import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from graph.admin import cli as admin_cli
 from graph.billing import cli as billing_cli
 from graph.commlog import bulk_cli
 from graph.core.scalars import iso_day
+from graph.customers import import_cli
 from graph.demo_billing import bill_demo
 from graph.logs import logging_config
 from graph.settings import Settings
@@ -53,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--output", type=Path, default=None, help="file to write (default: print to stdout)")
     export.set_defaults(run=export_command)
     bulk_cli.add_parser(commands)
+    import_cli.add_parser(commands)
     billing_cli.add_parser(commands)
     admin_cli.add_parsers(commands)
     return p
@@ -125,7 +129,11 @@ def seed_command(args: argparse.Namespace) -> None:
         task = progress.add_task("customers", total=args.customers)
         engine = make_engine(settings.database_url)
         await migrate(engine)
+        started = time.perf_counter()
         await demo.seed(engine, args.customers, seed=args.seed, progress=lambda n: progress.advance(task, n))
+        seconds = time.perf_counter() - started
+        progress.console.print(f"csrgraph: {args.customers:,} customers in {seconds:,.1f} s "
+                               f"({args.customers / seconds:,.0f} customers/s); billing them now")
         await bill_demo(engine, args.customers)
         await _analyze(engine)
         await engine.dispose()

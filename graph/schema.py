@@ -12,6 +12,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
+from graph.accounts.enrollment_mutations import EnrollmentMutations
 from graph.accounts.mutations import AccountMutations
 from graph.accounts.queries import AccountQueries
 from graph.admin.mutations import AdminMutations
@@ -19,6 +20,8 @@ from graph.admin.queries import AdminQueries
 from graph.admin.user_mutations import UserMutations
 from graph.billing.mutations import BillingMutations
 from graph.billing.queries import BillingQueries
+from graph.billing.rate_mutations import RateMutations
+from graph.billing.rate_queries import RateQueries
 from graph.commlog.bulk_mutations import BulkNoteMutations
 from graph.commlog.bulk_queries import BulkNoteQueries
 from graph.commlog.letter_mutations import LetterMutations
@@ -27,6 +30,8 @@ from graph.commlog.mutations import CommlogMutations
 from graph.commlog.queries import CommlogQueries
 from graph.commlog.subscriptions import CommlogSubscriptions
 from graph.core.scalars import SCALARS
+from graph.customers.import_mutations import CustomerImportMutations
+from graph.customers.import_queries import CustomerImportQueries
 from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
 from graph.core.text_arguments import RefuseInvalidTextArguments
@@ -43,13 +48,14 @@ CACHE_SIZE = 1024  # distinct documents kept parsed and validated
 
 @strawberry.type(description="Read operations.")
 class Query(NodeQueries, AdminQueries, CustomerQueries, AccountQueries, CommlogQueries, BulkNoteQueries, LetterQueries,
-            BillingQueries, TicketQueries):
+            BillingQueries, RateQueries, TicketQueries, CustomerImportQueries):
     pass
 
 
 @strawberry.type(description="Write operations. Each takes one `input` and returns a payload with `userErrors`.")
-class Mutation(CustomerMutations, AdminMutations, UserMutations, CommlogMutations, BulkNoteMutations, LetterMutations, AccountMutations,
-               BillingMutations, TicketMutations, CustomerSettingsMutations):
+class Mutation(CustomerMutations, AdminMutations, UserMutations, CommlogMutations, BulkNoteMutations, LetterMutations,
+               AccountMutations, BillingMutations, RateMutations, TicketMutations, CustomerSettingsMutations,
+               EnrollmentMutations, CustomerImportMutations):
     pass
 
 

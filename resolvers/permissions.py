@@ -40,6 +40,10 @@ class Action(enum.StrEnum):
     VIEW_USERS = "VIEW_USERS"
     MANAGE_USERS = "MANAGE_USERS"
     CONFIGURE_SIGN_IN = "CONFIGURE_SIGN_IN"
+    ENROLL_CUSTOMER = "ENROLL_CUSTOMER"
+    IMPORT_CUSTOMERS = "IMPORT_CUSTOMERS"
+    EXPORT_DATA = "EXPORT_DATA"
+    MANAGE_REFERENCE_DATA = "MANAGE_REFERENCE_DATA"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -77,6 +81,14 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.VIEW_USERS: Role.TEAM_LEAD,
     Action.MANAGE_USERS: Role.ADMIN,
     Action.CONFIGURE_SIGN_IN: Role.ADMIN,
+    # a sales channel enrolls with a team lead's (or admin's) token; agents serve existing customers
+    Action.ENROLL_CUSTOMER: Role.TEAM_LEAD,
+    # loading a book of customers replaces what the client knew about them: the client's admin
+    Action.IMPORT_CUSTOMERS: Role.ADMIN,
+    # whole-client CSV exports (GET /files/exports/*.csv) for reporting tools: every customer's data at once
+    Action.EXPORT_DATA: Role.TEAM_LEAD,
+    # rate plans and their prices, delivery charges, sales tax: what every invoice of the client is priced with
+    Action.MANAGE_REFERENCE_DATA: Role.ADMIN,
 }
 
 

@@ -3,6 +3,7 @@
 from db.models.accounts import (
     Enrollment,
     EnrollmentStatusChange,
+    LdcNumberRule,
     Market,
     MarketTransaction,
     RatePlan,
@@ -20,6 +21,7 @@ from db.models.billing import (
     LedgerEntry,
     Payment,
     PaymentAllocation,
+    RatePlanPrice,
     Refund,
     SpecialCharge,
     TaxRate,
@@ -34,7 +36,7 @@ from db.models.commlog import (
     LetterTemplate,
     Notification,
 )
-from db.models.customers import Customer, CustomerNameToken
+from db.models.customers import Customer, CustomerImportJob, CustomerImportRow, CustomerNameToken
 from db.models.events import DomainEvent
 from db.models.tickets import AuthorizedContact, Ticket
 
@@ -49,6 +51,7 @@ __all__ = [
     "LedgerEntry",
     "Payment",
     "PaymentAllocation",
+    "RatePlanPrice",
     "Refund",
     "SpecialCharge",
     "TaxRate",
@@ -64,8 +67,11 @@ __all__ = [
     "Client",
     "IdentityProvider",
     "Customer",
+    "CustomerImportJob",
+    "CustomerImportRow",
     "CustomerNameToken",
     "DomainEvent",
+    "LdcNumberRule",
     "Enrollment",
     "EnrollmentStatusChange",
     "Market",

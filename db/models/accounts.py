@@ -17,6 +17,7 @@ from db.base import (
     UtcDateTime,
 )
 from db.enums import (
+    CheckDigit,
     EnrollmentStatus,
     MarketDirection,
     MarketTransactionStatus,
@@ -51,8 +52,21 @@ class Utility(Base):
     market_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("markets.id"), index=True)
 
 
+class LdcNumberRule(Base):
+    """How a utility's LDC account numbers look (shared reference data); a utility without one takes any
+    number of 1-40 letters and digits."""
+
+    __tablename__ = "ldc_number_rules"
+
+    utility_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("utilities.id"), primary_key=True)
+    lengths: Mapped[list[int]] = mapped_column(JSON)  # allowed lengths, e.g. [17, 22] for Texas ESI IDs
+    digits_only: Mapped[bool] = mapped_column(default=True)
+    prefix: Mapped[str | None] = mapped_column(String(20))
+    check_digit: Mapped[CheckDigit] = mapped_column(_enum(CheckDigit), default=CheckDigit.NONE)
+
+
 class RatePlan(TenantScoped, Base):
-    """A supplier's product: the price a customer is enrolled on."""
+    """A supplier's product a customer is enrolled on; its prices, each from a day, are RatePlanPrice rows."""
 
     __tablename__ = "rate_plans"
     __table_args__ = (Index(None, "client_id", "code", unique=True),)
@@ -62,10 +76,7 @@ class RatePlan(TenantScoped, Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[RatePlanKind] = mapped_column(Enum(RatePlanKind, native_enum=False, length=20))
     market_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("markets.id"))
-    # thousandths of a cent per kWh: 12.345 cents/kWh is 12345; money stays integral
-    energy_rate_millicents: Mapped[int] = mapped_column(Integer)
     term_months: Mapped[int | None] = mapped_column(Integer)
-    monthly_fee_cents: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class UtilityAccount(TenantScoped, Timestamped, Base):

@@ -1,5 +1,6 @@
 """AR and billing: invoices and lines, special charges, adjustments, payments and their allocations,
-refunds, the append-only AR ledger, idempotency keys, and the delivery and tax rate tables."""
+refunds, the append-only AR ledger, idempotency keys, and the dated rates a billing run prices with
+(rate plan prices, delivery charges, sales tax), each client's own."""
 
 from datetime import date, datetime
 from typing import Any
@@ -29,25 +30,52 @@ def _fk(target: str) -> Any:
     return mapped_column(BigIntId, ForeignKey(target))
 
 
-class DeliveryRate(Base):
-    """A utility's delivery charge, shared by every client: per kWh (millicents) plus a fixed monthly charge."""
+class RatePlanPrice(TenantScoped, Base):
+    """A rate plan's price from a day on. Never edited: a change is a new row; on a day the row in force is the
+    latest effective on or before it (of two for one day, the later entered). See resolvers/rules/rates.py."""
+
+    __tablename__ = "rate_plan_prices"
+    __table_args__ = (Index(None, "rate_plan_id", "effective_from", "id"),)
+
+    id: Mapped[IntPk]
+    rate_plan_id: Mapped[int] = _fk("rate_plans.id")
+    effective_from: Mapped[date]
+    # thousandths of a cent per kWh: 12.345 cents/kWh is 12345; money stays integral
+    energy_rate_millicents: Mapped[int] = mapped_column(Integer)
+    monthly_fee_cents: Mapped[Cents]
+    created_by: Mapped[int | None] = _fk("users.id")
+    created_at: Mapped[CreatedAt]
+
+
+class DeliveryRate(TenantScoped, Base):
+    """A utility's delivery charge on one client's bills from a day on: per kWh (millicents) plus a fixed monthly
+    charge. Each client keeps its own, so one client's admin never changes another's bills; never edited."""
 
     __tablename__ = "delivery_rates"
+    __table_args__ = (Index(None, "client_id", "utility_id", "effective_from", "id"),)
 
     id: Mapped[IntPk]
-    utility_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("utilities.id"), unique=True)
+    utility_id: Mapped[int] = _fk("utilities.id")
+    effective_from: Mapped[date]
     per_kwh_millicents: Mapped[int] = mapped_column(Integer)
     fixed_cents: Mapped[Cents]
+    created_by: Mapped[int | None] = _fk("users.id")
+    created_at: Mapped[CreatedAt]
 
 
-class TaxRate(Base):
-    """A market's sales tax on every charge, in parts per million (62_500 = 6.25%)."""
+class TaxRate(TenantScoped, Base):
+    """A market's sales tax on one client's bills from a day on, in parts per million (62_500 = 6.25%); per client
+    and never edited, as DeliveryRate."""
 
     __tablename__ = "tax_rates"
+    __table_args__ = (Index(None, "client_id", "market_id", "effective_from", "id"),)
 
     id: Mapped[IntPk]
-    market_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("markets.id"), unique=True)
+    market_id: Mapped[int] = _fk("markets.id")
+    effective_from: Mapped[date]
     rate_ppm: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[int | None] = _fk("users.id")
+    created_at: Mapped[CreatedAt]
 
 
 class Invoice(TenantScoped, Base):
@@ -60,6 +88,7 @@ class Invoice(TenantScoped, Base):
         Index(None, "client_id", "status", "due_on"),
         Index(None, "utility_account_id", "period_start"),
         Index(None, "customer_id", "created_at", "id"),  # the customer timeline
+        Index(None, "client_id", "customer_id", "due_on"),  # aging.csv: open amounts grouped in customer order
     )
 
     id: Mapped[IntPk]
@@ -210,7 +239,8 @@ class LedgerEntry(TenantScoped, Base):
     """One financial event of a customer, append-only; `amount_cents` > 0 means the customer owes more."""
 
     __tablename__ = "ledger_entries"
-    __table_args__ = (Index(None, "customer_id", "effective_on", "id"), Index(None, "client_id", "customer_id"))
+    __table_args__ = (Index(None, "customer_id", "effective_on", "id"), Index(None, "client_id", "customer_id"),
+                      Index(None, "client_id", "effective_on", "id"))  # the last: ar-ledger.csv, streamed by day
 
     id: Mapped[IntPk]
     customer_id: Mapped[int] = _fk("customers.id")

@@ -2,11 +2,12 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
 from db import models
+from db.base import utcnow
 from graph.accounts import loaders
 from graph.accounts.enums import ConsumptionGranularity, EnrollmentStatus, RatePlanKind
 from graph.accounts.transaction_types import (
@@ -22,6 +23,7 @@ from graph.accounts.usage_types import (
     ToArg,
     consumption_rows,
 )
+from graph.billing import loaders as billing_loaders
 from graph.core.eager import at_once, load_for, loaded, selects
 from graph.core.relay import (
     After,
@@ -39,12 +41,16 @@ from resolvers.rules.consumption import Granularity
 
 if TYPE_CHECKING:
     from graph.admin.types import AuditEvent
+    from graph.billing.rate_types import RatePlanPrice
+    from graph.billing.types import Money
     from graph.commlog.types import CommLogEntry
     from graph.customers.types import Customer
 
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
 CommLogEntryRef = Annotated["CommLogEntry", strawberry.lazy("graph.commlog.types")]
 AuditEventRef = Annotated["AuditEvent", strawberry.lazy("graph.admin.types")]
+MoneyRef = Annotated["Money", strawberry.lazy("graph.billing.types")]
+RatePlanPriceRef = Annotated["RatePlanPrice", strawberry.lazy("graph.billing.rate_types")]
 
 
 @strawberry.type(description="A state or service territory (reference data).")
@@ -81,27 +87,45 @@ class Utility(Node):
         return await load_converted(info, loaders.UtilityById, ids, cls.from_row)
 
 
-@strawberry.type(description="A supplier's product: the price a customer is enrolled on.")
+@strawberry.type(description="A supplier's product a customer is enrolled on; its price changes from dated entries.")
 class RatePlan(Node):
     code: str = strawberry.field(description="Plan code shown in the results grid.")
     name: str = strawberry.field(description="Plan name.")
     kind: RatePlanKind = strawberry.field(description="How the plan prices energy.")  # type: ignore[valid-type]
-    energy_rate: Decimal = strawberry.field(description="Energy price in cents per kWh.")
     term_months: int | None = strawberry.field(description="Contract term in months; null if month to month.")
     market_pk: strawberry.Private[int]
+    pk: strawberry.Private[int]
 
     @strawberry.field(description="The market the plan is sold in.")
     def market(self, info: strawberry.Info) -> Market:
         loader = info.context.loaders.of(loaders.MarketById)
         return loaded(loader, self.market_pk, Market.from_row)  # type: ignore[return-value]
 
+    @strawberry.field(description="Energy price in cents per kWh in force today (a plan not sold yet: its first).")
+    async def energy_rate(self, info: strawberry.Info) -> Decimal:
+        return (await self._price_today(info)).energy_rate
+
+    @strawberry.field(description="The monthly service fee in force today (a plan not sold yet: its first).")
+    async def monthly_fee(self, info: strawberry.Info) -> MoneyRef:
+        return (await self._price_today(info)).monthly_fee  # type: ignore[no-any-return]
+
+    @strawberry.field(description="Every price the plan has had or will have, oldest first, corrections included: "
+                      "each in force from its day until the next (setRatePlanPrice adds one).")
+    async def prices(self, info: strawberry.Info) -> list[RatePlanPriceRef]:
+        from graph.billing.rate_types import RatePlanPrice
+
+        rows = await info.context.loaders.of(billing_loaders.PricesByRatePlanId).load(self.pk)
+        return RatePlanPrice.history(rows, utcnow().date())  # type: ignore[return-value]
+
+    async def _price_today(self, info: strawberry.Info) -> Any:
+        """Every plan has a price from its creation (createRatePlan, migration 0011), maybe effective later."""
+        prices = await self.prices(info)
+        return next((p for p in prices if p.in_force), None) or next(p for p in prices if not p.superseded)
+
     @classmethod
     def from_row(cls, row: models.RatePlan) -> Self:
-        return cls(
-            id=to_global_id("RatePlan", row.id), code=row.code, name=row.name,
-            kind=RatePlanKind(row.kind.value), energy_rate=Decimal(row.energy_rate_millicents).scaleb(-3),
-            term_months=row.term_months, market_pk=row.market_id,
-        )
+        return cls(id=to_global_id("RatePlan", row.id), code=row.code, name=row.name,
+                   kind=RatePlanKind(row.kind.value), term_months=row.term_months, market_pk=row.market_id, pk=row.id)
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:

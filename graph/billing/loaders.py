@@ -1,6 +1,6 @@
 """Billing's DataLoader batch functions, named by what they map from and to."""
 
-from resolvers.billing import ar_history, batches, lists
+from resolvers.billing import ar_history, batches, lists, rates
 
 LinesByInvoiceId = batches.lines_by_invoice_ids
 LineById = batches.lines_by_ids
@@ -18,6 +18,7 @@ InvoiceCountByCustomerId = lists.invoice_counts
 PaymentCountByCustomerId = lists.payment_counts
 AdjustmentCountByCustomerId = lists.adjustment_counts
 SpecialChargeCountByCustomerId = lists.special_charge_counts
+PricesByRatePlanId = rates.prices_by_plan_ids
 
 
 async def HistoryPagesByCustomerId(scope, ids, argument):

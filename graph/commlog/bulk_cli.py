@@ -70,7 +70,7 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
         if scope is None:
             return 1
         try:
-            with _ProgressBar() as bar:
+            with ProgressBar(PHASES) as bar:
                 async with make_write_sessionmaker(engine)() as session, session.begin():
                     done = await bulk_add_note(scope.with_session(session), to_request(args, data), bar.update)
         except UserInputError as error:
@@ -83,10 +83,13 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
 
 
 
-class _ProgressBar:
-    """One rich progress bar per phase, fed by the resolver's progress(phase, done, total) calls."""
+class ProgressBar:
+    """One rich progress bar per phase, fed by a resolver's progress(phase, done, total) calls."""
 
-    def __enter__(self) -> "_ProgressBar":
+    def __init__(self, phases: dict[str, str]):
+        self.phases = phases
+
+    def __enter__(self) -> "ProgressBar":
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -105,7 +108,7 @@ class _ProgressBar:
 
     def update(self, phase: str, done: int, total: int) -> None:
         if phase not in self.tasks:
-            self.tasks[phase] = self.progress.add_task(PHASES.get(phase, phase), total=total or None)
+            self.tasks[phase] = self.progress.add_task(self.phases.get(phase, phase), total=total or None)
         self.progress.update(self.tasks[phase], completed=done, total=total or None)
 
 

@@ -1,61 +1,18 @@
 """GET /files/bulk-note-jobs/{id}.csv: a job's results as CSV, streamed a page at a time."""
 
-import csv
-import io
-from collections.abc import AsyncIterator
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from graph.auth import request_scope
-from graph.core.files import not_found, path_key
+from graph.core.job_files import JobResults
 from resolvers.commlog import bulk_batches
-from resolvers.context import RequestScope
-
-HEADER = ("line", "account_number", "outcome", "status", "detail", "customer_number")
-PAGE_ROWS = 5_000  # rows read per statement: 100,000 results never sit in memory at once
-# A cell starting with one of these runs as a formula in a spreadsheet (CSV injection); listed
-# numbers come from clients' files, so such cells get a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-
-async def bulk_note_job_csv(request: Request) -> Response:
-    """The results of one of the viewer's client's jobs; any other id is 404."""
-    scope, job_id = request_scope(request), path_key(request)
-    if job_id is None:
-        return not_found("Bulk note job not found.")
-    sessionmaker = request.state.sessionmaker
-    async with sessionmaker() as session:
-        job = await bulk_batches.get_job(scope.with_session(session), job_id)
-    if job is None:
-        return not_found("Bulk note job not found.")
-    headers = {"content-disposition": f'attachment; filename="bulk-note-job-{job_id}.csv"'}
-    return StreamingResponse(csv_chunks(sessionmaker, scope, job_id), media_type="text/csv; charset=utf-8",
-                             headers=headers)
+def shown(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    _id, line, number, outcome, status, detail, customer = row
+    return line, number, outcome.value, status.value if status else "", detail, customer
 
 
-async def csv_chunks(sessionmaker: async_sessionmaker[AsyncSession], scope: RequestScope, job_id: int) -> AsyncIterator[str]:
-    """The header, then one chunk of rows per page of results, in list order (keyset on id)."""
-    yield _csv([HEADER])
-    after = 0
-    async with sessionmaker() as session:
-        while rows := await bulk_batches.csv_rows(scope.with_session(session), job_id, after, PAGE_ROWS):
-            after = rows[-1][0]
-            yield _csv([(line, _cell(number), outcome.value, status.value if status else "", _cell(detail), customer or "")
-                        for _id, line, number, outcome, status, detail, customer in rows])
-
-
-def _cell(text: str | None) -> str:
-    return "'" + text if text and text.startswith(FORMULA_STARTS) else text or ""
-
-
-def _csv(rows: list[tuple]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue()
-
-
-ROUTES = [Route("/files/bulk-note-jobs/{id:int}.csv", bulk_note_job_csv, methods=["GET"])]
+RESULTS = JobResults("bulk note job", bulk_batches.get_job, bulk_batches.csv_rows,
+                     ("line", "account_number", "outcome", "status", "detail", "customer_number"), shown)
+ROUTES = [Route("/files/bulk-note-jobs/{id:int}.csv", RESULTS.download, methods=["GET"])]

@@ -7,12 +7,13 @@ from typing import Any, TypeVar
 import strawberry
 from graphql import GraphQLError
 
-from db.writes import WriteBusy
+from db.writes import Writes, WriteBusy
 from graph.core.text import check_input
 from resolvers import errors as common
 from resolvers.accounts import errors as accounts
 from resolvers.admin import errors as admin
 from resolvers.billing import errors as billing
+from resolvers.billing import rate_errors
 from resolvers.commlog import bulk_errors, letter_errors
 from resolvers.commlog import errors as commlog
 from resolvers.context import RequestScope
@@ -34,6 +35,7 @@ _DESCRIPTIONS: dict[str, str] = {
     **letter_errors.DESCRIPTIONS,
     **accounts.DESCRIPTIONS,
     **billing.DESCRIPTIONS,
+    **rate_errors.DESCRIPTIONS,
     **tickets.DESCRIPTIONS,
 }
 
@@ -84,9 +86,9 @@ async def run_mutation(
         fields, appended = await context.writes.run(
             lambda session: action(context.scope.with_session(session), *args), bulk=bulk)
     except WriteBusy:
-        return _failed(payload, Busy(), on_error, client_mutation_id)
+        return failed(payload, Busy(), client_mutation_id, on_error)
     except UserInputError as error:
-        return _failed(payload, error, on_error, client_mutation_id)
+        return failed(payload, error, client_mutation_id, on_error)
     context.loaders.clear()  # what this request loaded before the mutation may be stale now
     if appended:
         context.feed.poke()
@@ -98,10 +100,35 @@ async def _prepared(context: Any, prepare: Callable[[RequestScope], Awaitable[An
         return await prepare(scope)
 
 
-def _failed(payload: Callable[..., P], error: UserInputError,
-            on_error: Callable[[UserInputError], dict[str, Any]] | None, client_mutation_id: str | None) -> P:
+def failed(payload: Callable[..., P], error: UserInputError, client_mutation_id: str | None,
+           on_error: Callable[[UserInputError], dict[str, Any]] | None = None) -> P:
+    """The payload of a mutation that failed with `error`: its userErrors, and what `on_error` adds."""
     extra = on_error(error) if on_error else {}
     return payload(**extra, user_errors=[UserError.from_exception(error)], client_mutation_id=client_mutation_id)
+
+
+async def run_job_mutation(
+    info: strawberry.Info,
+    payload: Callable[..., P],
+    action: Callable[[RequestScope, Writes], Awaitable[dict[str, Any]]],
+    input: Any,
+) -> P:
+    """`run_mutation` for a job that opens its own transactions (a customer import commits in batches on
+    SQLite): `action` gets the scope and the worker's Writes, and opens each transaction through
+    `Writes.transaction` (the same queue, lock and bounded wait as every other write). The input's text is
+    checked, a UserInputError becomes userErrors as above, and a unit that could not get the database in
+    time answers BUSY_RETRY (what the job committed before it stays; its idempotency key carries it on)."""
+    context = info.context
+    client_mutation_id = input.client_mutation_id
+    try:
+        check_input(input, ["input"], info.schema.config.name_converter)
+        fields = await action(context.scope, context.writes)
+    except WriteBusy:
+        return failed(payload, Busy(), client_mutation_id)
+    except UserInputError as error:
+        return failed(payload, error, client_mutation_id)
+    context.loaders.clear()  # (a job's events, if it had any, reach subscribers at the feed's next read)
+    return payload(**fields, user_errors=[], client_mutation_id=client_mutation_id)
 
 
 INPUT = strawberry.argument(description="The mutation's input (Relay: one input object).")

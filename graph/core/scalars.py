@@ -15,7 +15,7 @@ import decimal
 from collections.abc import Callable
 from datetime import date, datetime
 from operator import methodcaller
-from typing import Any
+from typing import Any, NewType
 
 import strawberry
 from graphql import GraphQLError
@@ -24,6 +24,7 @@ from strawberry.types.scalar import ScalarDefinition
 from resolvers.rules.dates import DATE_FORM, INSTANT_FORM, DateFormatError, parse_date, parse_instant
 from resolvers.rules.money import AMOUNT_FORM, is_amount_text
 from resolvers.rules.quoting import quoted
+from resolvers.rules.rate_values import RATE_FORM, is_rate_text
 
 RFC3339 = "https://datatracker.ietf.org/doc/html/rfc3339#section-5.6"
 ISOFORMAT = methodcaller("isoformat")  # as Strawberry's own scalars serialize, so output does not change
@@ -44,6 +45,14 @@ def parse_decimal(value: Any) -> decimal.Decimal:
     if not is_amount_text(text):
         raise _refused(f"{quoted(text)} is not a Decimal: write it as {AMOUNT_FORM} (ASCII digits, at most two "
                        "decimals, no spaces, plus sign, exponent or digit separators), e.g. \"12.30\".")
+    return decimal.Decimal(text)
+
+
+def parse_rate(value: Any) -> decimal.Decimal:
+    text = _text(value, "Rate", "11.5")
+    if not is_rate_text(text):
+        raise _refused(f"{quoted(text)} is not a Rate: write it as {RATE_FORM} (ASCII digits, at most four decimals, "
+                       "no spaces, plus sign, exponent or digit separators), e.g. \"11.5\".")
     return decimal.Decimal(text)
 
 
@@ -72,7 +81,15 @@ DATE_TIME = strawberry.scalar(
     description=f"An instant, {INSTANT_FORM} (RFC 3339 date-time), e.g. \"2026-10-01T13:30:00Z\". Input must carry "
     "Z or an offset: one without a time zone is refused, not guessed. Output is in UTC.")
 
-SCALARS: dict[object, ScalarDefinition] = {decimal.Decimal: DECIMAL, date: DATE, datetime: DATE_TIME}
+# Rates (cents per kWh, percentages) need more places than money: a type of their own for inputs.
+Rate = NewType("Rate", decimal.Decimal)
+RATE = strawberry.scalar(
+    name="Rate", serialize=str, parse_value=parse_rate,
+    description=f"A rate as a decimal string, {RATE_FORM}: ASCII digits, an optional minus, at most four decimals; "
+    "no spaces, plus sign, exponent or digit separators. Each field says its unit and how many decimals it takes "
+    "(cents per kWh three, percent four).")
+
+SCALARS: dict[object, ScalarDefinition] = {decimal.Decimal: DECIMAL, date: DATE, datetime: DATE_TIME, Rate: RATE}
 
 
 def iso_day(text: str) -> date:

@@ -47,6 +47,8 @@ TASKS: dict[str, Task] = {
     "update_settings": Task(Action.UPDATE_SETTINGS, "Change autopay and paperless (updateCustomerSettings)."),
     "set_dunning_hold": Task(Action.SET_DUNNING_HOLD,
                              "Place or release a dunning hold (placeDunningHold, releaseDunningHold)."),
+    "enroll_utility_account": Task(Action.ENROLL_CUSTOMER,
+                                   "Enroll one more utility account for the customer (enrollUtilityAccount)."),
 }
 
 # Actions that are no task on one customer, so the bar never shows them; each has its own place.
@@ -59,11 +61,14 @@ NOT_ON_ONE_CUSTOMER: frozenset[Action] = frozenset({
     Action.RECORD_MARKET_RESPONSE,  # the market integration's path
     Action.IMPORT_USAGE,  # a utility's usage file, many accounts
     Action.RUN_BILLING,  # the client's billing run
+    Action.EXPORT_DATA,  # whole-client CSV exports (GET /files/exports/*.csv)
+    Action.MANAGE_REFERENCE_DATA,  # the client's rates (rate plans, delivery charges, sales tax)
     Action.ASSIGN_TICKET,  # queue work on a ticket (Ticket, not Customer)
     Action.CLOSE_TICKET,  # queue work on a ticket (Ticket, not Customer)
     Action.VIEW_USERS,  # the client's users, not its customers
     Action.MANAGE_USERS,  # the client's users, not its customers
     Action.CONFIGURE_SIGN_IN,  # the client's identity provider
+    Action.IMPORT_CUSTOMERS,  # a file of many customers
 })
 
 

@@ -40,6 +40,14 @@ class AccountErrorCode(enum.StrEnum):
     USAGE_UNKNOWN_ACCOUNT = "USAGE_UNKNOWN_ACCOUNT"
     USAGE_BAD_READ_TYPE = "USAGE_BAD_READ_TYPE"
     CONSUMPTION_WINDOW_INVALID = "CONSUMPTION_WINDOW_INVALID"
+    UNKNOWN_UTILITY = "UNKNOWN_UTILITY"
+    UTILITY_NOT_IN_MARKET = "UTILITY_NOT_IN_MARKET"
+    INVALID_LDC_NUMBER = "INVALID_LDC_NUMBER"
+    LDC_NUMBER_IN_USE = "LDC_NUMBER_IN_USE"
+    DUPLICATE_LDC_NUMBER = "DUPLICATE_LDC_NUMBER"
+    RATE_PLAN_NOT_IN_MARKET = "RATE_PLAN_NOT_IN_MARKET"
+    START_DATE_IN_PAST = "START_DATE_IN_PAST"
+    ENROLLMENT_IDEMPOTENCY_KEY_REUSED = "ENROLLMENT_IDEMPOTENCY_KEY_REUSED"
 
 
 DESCRIPTIONS = {
@@ -67,6 +75,16 @@ DESCRIPTIONS = {
     AccountErrorCode.USAGE_UNKNOWN_ACCOUNT: "A usage line names an LDC account number this client does not have.",
     AccountErrorCode.USAGE_BAD_READ_TYPE: "A usage line's read type is neither ACTUAL nor ESTIMATED.",
     AccountErrorCode.CONSUMPTION_WINDOW_INVALID: "The consumption window is reversed or too long.",
+    AccountErrorCode.UNKNOWN_UTILITY: "No utility has that code (see the `utilities` query).",
+    AccountErrorCode.UTILITY_NOT_IN_MARKET: "The utility serves another market than the one given.",
+    AccountErrorCode.INVALID_LDC_NUMBER: "The LDC account number breaks its utility's rule (length, digits, prefix or "
+    "check digit); the message says which.",
+    AccountErrorCode.LDC_NUMBER_IN_USE: "A utility account of this client already has that LDC number; the message names "
+    "its customer.",
+    AccountErrorCode.DUPLICATE_LDC_NUMBER: "The same LDC account number is given twice in one request.",
+    AccountErrorCode.RATE_PLAN_NOT_IN_MARKET: "The rate plan is sold in another market than the account's.",
+    AccountErrorCode.START_DATE_IN_PAST: "An enrollment's requested start date cannot be before today (UTC).",
+    AccountErrorCode.ENROLLMENT_IDEMPOTENCY_KEY_REUSED: "The idempotency key was already used for a different enrollment.",
 }
 
 

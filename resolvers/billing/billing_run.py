@@ -14,25 +14,16 @@ from sqlalchemy import func, select
 
 from db.base import utcnow
 from db.enums import EnrollmentStatus, InvoiceStatus, LedgerKind, SpecialChargeStatus
-from db.models import (
-    DeliveryRate,
-    Enrollment,
-    Invoice,
-    InvoiceLine,
-    RatePlan,
-    SpecialCharge,
-    TaxRate,
-    UsagePeriod,
-    UtilityAccount,
-)
+from db.models import Enrollment, Invoice, InvoiceLine, SpecialCharge, UsagePeriod, UtilityAccount
 from resolvers import audit
+from resolvers.billing import rates
 from resolvers.billing.errors import BillingErrorCode, period_error
 from resolvers.billing.locks import lock_customers
 from resolvers.billing.postings import add_entry
 from resolvers.context import RequestScope
 from resolvers.errors import NotFound, UserInputError
 from resolvers.permissions import Action, ensure_allowed
-from resolvers.rules.billing import Line, PendingCharge, Pricing, price_period
+from resolvers.rules.billing import Line, PendingCharge, price_period
 from resolvers.rules.billing_periods import (
     Billed,
     Period,
@@ -145,9 +136,11 @@ def _service(account: UtilityAccount, first_day: date | None) -> Service:
 
 async def draft_invoice(scope: RequestScope, account: UtilityAccount, start: date, end: date,
                         *, lock: bool = False) -> Draft | None:
-    """The lines the account's period would bill; None when there is no plan, usage or pending charge."""
-    pricing = await _pricing(scope, account)
-    if pricing is None:
+    """The lines the account's period would bill, at the rates in force on each day (prorated across a change);
+    None when there is no plan, usage or pending charge. A plan without a price on some day of the period is a
+    userError (RATE_PLAN_NOT_PRICED): for a run over every account too, which then bills nothing until it is priced."""
+    priced = await rates.billing_runs(scope, account, start, end)
+    if priced is None:
         return None
     if lock:
         await lock_customers(scope, [account.customer_id])  # pending charges must not change under the run
@@ -156,17 +149,7 @@ async def draft_invoice(scope: RequestScope, account: UtilityAccount, start: dat
     if wh is None and not charges:
         return None
     pending = [PendingCharge(c.id, c.description, c.amount_cents) for c in charges]
-    return Draft(account, price_period(wh or 0, pricing, pending), charges)
-
-
-async def _pricing(scope: RequestScope, account: UtilityAccount) -> Pricing | None:
-    if account.rate_plan_id is None:
-        return None
-    plan = await scope.db.get(RatePlan, account.rate_plan_id)
-    delivery = (await scope.db.execute(select(DeliveryRate).where(DeliveryRate.utility_id == account.utility_id))).scalar()
-    tax = (await scope.db.execute(select(TaxRate.rate_ppm).where(TaxRate.market_id == account.market_id))).scalar()
-    return Pricing(plan.energy_rate_millicents, plan.monthly_fee_cents or 0,
-                   delivery.per_kwh_millicents if delivery else 0, delivery.fixed_cents if delivery else 0, tax or 0)
+    return Draft(account, price_period(wh or 0, priced, pending), charges)
 
 
 # A read is billed in the period its meter-read day (period_end) falls in: read cycles rarely match months.

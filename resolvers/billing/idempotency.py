@@ -1,4 +1,4 @@
-"""Idempotency keys of money mutations: the same key and input replays the first result.
+"""Idempotency keys of money mutations (and enrollments): the same key and input replays the first result.
 
 The key row is claimed with INSERT ... ON CONFLICT DO NOTHING in the mutation's transaction, so a
 concurrent retry waits for the first request and then finds its result. Keys are kept at least 24 hours.
@@ -6,6 +6,7 @@ concurrent retry waits for the first request and then finds its result. Keys are
 
 import hashlib
 import json
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -26,8 +27,10 @@ def request_hash(operation: str, request: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-async def claim(scope: RequestScope, key: str | None, operation: str, digest: str) -> dict[str, Any] | None:
-    """None when this request owns the key (or has none); else the first request's stored response."""
+async def claim(scope: RequestScope, key: str | None, operation: str, digest: str,
+                reused: StrEnum = BillingErrorCode.PAYMENT_IDEMPOTENCY_KEY_REUSED) -> dict[str, Any] | None:
+    """None when this request owns the key (or has none); else the first request's stored response.
+    `reused` is the error code for the key sent again with other input."""
     if key is None:
         return None
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
@@ -37,12 +40,12 @@ async def claim(scope: RequestScope, key: str | None, operation: str, digest: st
         client_id=scope.tenant_id, key=key, operation=operation, request_hash=digest, response={})
     if (await scope.db.execute(stmt.returning(IdempotencyKey.id))).scalar_one_or_none() is not None:
         return None
-    return _replay(await _row(scope, key), operation, digest)
+    return _replay(await _row(scope, key), operation, digest, reused)
 
 
-def _replay(row: IdempotencyKey, operation: str, digest: str) -> dict[str, Any]:
+def _replay(row: IdempotencyKey, operation: str, digest: str, reused: StrEnum) -> dict[str, Any]:
     if row.operation != operation or row.request_hash != digest:
-        raise UserInputError(BillingErrorCode.PAYMENT_IDEMPOTENCY_KEY_REUSED,
+        raise UserInputError(reused,
                              "This idempotency key was already used with different input.", ["input", "idempotencyKey"])
     return dict(row.response)
 

@@ -17,11 +17,13 @@ from db.models import (
     Market,
     Notification,
     RatePlan,
+    RatePlanPrice,
     Utility,
     UtilityAccount,
 )
 from resolvers import audit
 from resolvers.accounts.batches import primary_accounts
+from resolvers.billing import rates
 from resolvers.commlog.entries import append_entry
 from resolvers.commlog.errors import CommlogErrorCode
 from resolvers.commlog.letter_batches import WITHOUT_CONTENT
@@ -43,7 +45,7 @@ MAX_REASON_CHARS = 500
 SUBJECT_CHARS = 200  # comm_log_entries.subject is VARCHAR(200)
 # An entry is written when an email is queued and never edited: the notification tells how delivery went.
 SEE_NOTIFICATION = "Whether it arrives is its notification's status (SENT, or FAILED with the error)."
-AccountRow = tuple[UtilityAccount, Utility, Market, RatePlan | None]
+AccountRow = tuple[UtilityAccount, Utility, Market, RatePlan | None, RatePlanPrice | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +242,8 @@ async def _account(scope: RequestScope, customer_id: int, account_id: int | None
     if row[0].customer_id != customer_id:
         raise UserInputError(CommlogErrorCode.ACCOUNT_NOT_OF_CUSTOMER, "That utility account is another customer's.",
                              ["input", "utilityAccountId"])
-    return row[0], row[1], row[2], row[3]
+    price = await rates.price_in_force(scope, row[3].id, utcnow().date()) if row[3] else None  # what it quotes
+    return row[0], row[1], row[2], row[3], price
 
 
 async def _client_name(scope: RequestScope) -> str:

@@ -13,7 +13,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from db.models import Customer, Market, RatePlan, Utility, UtilityAccount
+from db.models import Customer, Market, RatePlan, RatePlanPrice, Utility, UtilityAccount
 from resolvers.commlog.letter_errors import LetterErrorCode
 from resolvers.commlog.pdf import PdfLayoutError, html_to_pdf, printable
 from resolvers.errors import UserInputError
@@ -160,14 +160,16 @@ def billing_lines(c: Customer) -> list[str]:
     return [p for p in (c.billing_line1, c.billing_line2, city.rstrip(",")) if p]
 
 
-def account_data(a: UtilityAccount, utility: Utility, market: Market, plan: RatePlan | None) -> dict[str, Any]:
+def account_data(a: UtilityAccount, utility: Utility, market: Market, plan: RatePlan | None,
+                 price: RatePlanPrice | None) -> dict[str, Any]:
+    """The account's fields for a letter; `price` is the plan's price in force on the letter's day."""
     service = ", ".join(p for p in (a.service_line1, a.service_line2, a.service_city) if p)
     return {
         "ldc_number": a.ldc_account_number, "utility": utility.name, "market": market.name, "status": a.status.value,
         "service_address": f"{service}, {a.service_state} {a.service_zip}",
         "plan_name": plan.name if plan else "", "plan_code": plan.code if plan else "",
-        "rate": rate_text(plan.energy_rate_millicents) if plan else "",
-        "monthly_fee": dollars(plan.monthly_fee_cents) if plan else "",
+        "rate": rate_text(price.energy_rate_millicents) if price else "",
+        "monthly_fee": dollars(price.monthly_fee_cents) if price else "",
         "term_months": a.contract_term_months or (plan.term_months if plan else None) or "",
         "start_date": long_date(a.start_date), "end_date": long_date(a.end_date),
     }

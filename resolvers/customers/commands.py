@@ -111,12 +111,25 @@ async def create_master_customer(scope: RequestScope, new: NewMaster) -> Custome
     customer = Customer(client_id=scope.tenant_id, number="", is_master=True, name_key="", **cleaned)
     scope.db.add(customer)
     await scope.db.flush()
-    customer.number = str(NUMBER_BASE + customer.id)
+    await assign_number(scope, customer)
     await reindex_name(scope, customer)
     await reindex_address(scope, customer)
     await audit.record(scope, "customer.create_master", "Customer", customer.id, snapshot(customer, ["number", *cleaned]))
     await scope.db.flush()
     return customer
+
+
+async def assign_number(scope: RequestScope, customer: Customer) -> None:
+    """NUMBER_BASE + id, unless an imported customer already has that number: then the first free
+    "<that>.<n>" (imported books keep their own numbers, which may fall in our range)."""
+    base = str(NUMBER_BASE + customer.id)
+    stmt = tenant_scoped(select(Customer.number), Customer, scope).where(Customer.number.startswith(base, autoescape=True))
+    taken = set((await scope.db.execute(stmt)).scalars())
+    number, n = base, 0
+    while number in taken:
+        n += 1
+        number = f"{base}.{n}"
+    customer.number = number
 
 
 async def assign_customers_to_master(

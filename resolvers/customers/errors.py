@@ -11,6 +11,9 @@ class CustomerErrorCode(enum.StrEnum):
     INVALID_PHONE = "INVALID_PHONE"
     BLANK_NAME = "BLANK_NAME"
     NAME_WITHOUT_LETTERS = "NAME_WITHOUT_LETTERS"
+    IMPORT_FILE_INVALID = "IMPORT_FILE_INVALID"
+    IMPORT_IDEMPOTENCY_KEY_REUSED = "IMPORT_IDEMPOTENCY_KEY_REUSED"
+    IMPORT_ALREADY_RUNNING = "IMPORT_ALREADY_RUNNING"
 
 
 DESCRIPTIONS = {
@@ -21,4 +24,9 @@ DESCRIPTIONS = {
     CustomerErrorCode.INVALID_PHONE: "The phone number is not valid.",
     CustomerErrorCode.BLANK_NAME: "A name is required.",
     CustomerErrorCode.NAME_WITHOUT_LETTERS: "A name needs at least one letter (\"!!!\" or \"123\" names nobody).",
+    CustomerErrorCode.IMPORT_FILE_INVALID: "The import file is not UTF-8 CSV with a header of the documented columns; "
+    "nothing was imported.",
+    CustomerErrorCode.IMPORT_IDEMPOTENCY_KEY_REUSED: "The idempotency key was already used for another import (another "
+    "file or dry-run setting).",
+    CustomerErrorCode.IMPORT_ALREADY_RUNNING: "Another process is running this import job right now; wait for it.",
 }

@@ -25,7 +25,7 @@ SCHEMA = make_schema()
 GRAPHQL = build_schema(SCHEMA.as_str())
 PLACEHOLDERS = {"ID": to_global_id("Customer", 987_654_321), "String": "x", "Boolean": False, "Int": 1,
                 "Float": 1.0, "Decimal": "1.00", "Date": "2026-01-15", "DateTime": "2026-01-15T00:00:00+00:00",
-                "Upload": "x"}
+                "Upload": "x", "Rate": "1.5"}
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,8 @@ def spellings(pk: int) -> list[str]:
     texts = [f"Customer:000{pk}", f"Customer:+{pk}", f"Customer: {pk}", f"Customer:{pk}\n", "Customer:" + "".join(
         chr(0x0660 + int(d)) for d in str(pk)), "Customer:9223372036854775808", "Customer:99999999999999999999"]
     real = to_global_id("Customer", pk)
-    return [base64.b64encode(t.encode()).decode() for t in texts] + [real.rstrip("="), real + "\n"]
+    unpadded = [real.rstrip("=")] if real.endswith("=") else []  # an id of 15 bytes (Customer:122457) has no padding
+    return [base64.b64encode(t.encode()).decode() for t in texts] + unpadded + [real + "\n"]
 
 
 class TestNonCanonicalIds:

@@ -14,6 +14,7 @@ from db.enums import EnrollmentStatus
 from graph.core.relay import to_global_id
 from graph.schema import make_schema
 from tests.api.accounts.helpers import create, respond
+from tests.api.accounts.test_enrollment import number_for
 from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.customers import make_customer
 
@@ -65,6 +66,23 @@ CASES = [
     Case(("PlaceDunningHoldInput.until",),
          "mutation($c: ID!, $d: Date!) { placeDunningHold(input: {customerId: $c, until: $d, reason: \"Hardship\"}) "
          "{ userErrors { code } } }", {"c": "customer"}),
+    Case(("EnrollmentAccountInput.requestedStartDate",),
+         "mutation($c: ID!, $d: Date!, $l: String!) { enrollUtilityAccount(input: {customerId: $c, account: "
+         "{ldcAccountNumber: $l, utility: \"ONCOR\", requestedStartDate: $d, serviceAddress: {line1: \"1 Main St\", "
+         "city: \"Dallas\", state: \"TX\", zip: \"75201\"}}}) { userErrors { code } } }",
+         {"c": "customer", "l": "new_ldc"}),
+    Case(("CreateRatePlanInput.effectiveFrom",),
+         "mutation($d: Date!) { createRatePlan(input: {code: \"EXT-1\", name: \"Ends\", market: \"TX\", termMonths: 12, "
+         "energyRate: \"11.5\", monthlyFee: \"0\", effectiveFrom: $d}) { userErrors { code } } }", {}),
+    Case(("SetRatePlanPriceInput.effectiveFrom",),
+         "mutation($p: ID!, $d: Date!) { setRatePlanPrice(input: {ratePlanId: $p, energyRate: \"11.5\", "
+         "monthlyFee: \"0\", effectiveFrom: $d}) { userErrors { code } } }", {"p": "plan"}),
+    Case(("SetDeliveryChargeInput.effectiveFrom",),
+         "mutation($d: Date!) { setDeliveryCharge(input: {utility: \"ONCOR\", perKwh: \"3.1\", monthlyCharge: \"3.45\", "
+         "effectiveFrom: $d}) { userErrors { code } } }", {}),
+    Case(("SetTaxRateInput.effectiveFrom",),
+         "mutation($d: Date!) { setTaxRate(input: {market: \"TX\", ratePercent: \"6.25\", effectiveFrom: $d}) "
+         "{ userErrors { code } } }", {}),
     Case(("BulkPlaceDunningHoldInput.until",),
          "mutation($n: String!, $d: Date!) { bulkPlaceDunningHold(input: {until: $d, reason: \"Storm\", "
          "accounts: $n}) { userErrors { code } } }", {"n": "number"}),
@@ -90,10 +108,12 @@ def test_the_table_covers_every_date_the_schema_takes():
 @pytest.fixture
 async def world(session, tenant) -> dict:
     customer = await make_customer(session, tenant)
-    account = await make_account(session, customer, plan=await make_rate_plan(session, tenant.client.id, "TX"))
+    plan = await make_rate_plan(session, tenant.client.id, "TX")
+    account = await make_account(session, customer, plan=plan)
     await session.commit()
     return {"customer": to_global_id("Customer", customer.id), "account": to_global_id("UtilityAccount", account.id),
-            "ldc": account.ldc_account_number, "number": customer.number}
+            "ldc": account.ldc_account_number, "number": customer.number, "new_ldc": number_for("ONCOR"),
+            "plan": to_global_id("RatePlan", plan.id)}
 
 
 @pytest.mark.parametrize("day", EXTREMES)

@@ -14,7 +14,18 @@ from db.enums import (
     RatePlanKind,
     ReadType,
 )
-from db.models import Customer, Enrollment, Market, MarketTransaction, RatePlan, UsagePeriod, Utility, UtilityAccount
+from db.models import (
+    Customer,
+    Enrollment,
+    Market,
+    MarketTransaction,
+    RatePlan,
+    RatePlanPrice,
+    UsagePeriod,
+    Utility,
+    UtilityAccount,
+)
+from db.ldc_rules import missing_rule_inserts
 from db.search_keys import address_key
 
 MARKETS = {"TX": ["ONCOR", "CENTERPOINT"], "PA": ["PECO", "PPL"], "OH": ["AEPOH"], "IL": ["COMED"]}
@@ -31,6 +42,8 @@ async def ensure_reference_data(session: AsyncSession) -> None:
         await session.flush()
         session.add_all(Utility(code=u, name=f"Utility {u}", market_id=market.id) for u in utilities)
     await session.flush()
+    for statement in missing_rule_inserts():
+        await session.execute(statement)
 
 
 async def market_id(session: AsyncSession, code: str) -> int:
@@ -42,11 +55,15 @@ async def utility_of(session: AsyncSession, code: str) -> Utility:
 
 
 async def make_rate_plan(session: AsyncSession, client_id: int, market: str = "TX", code: str | None = None,
-                         rate_millicents: int = 11_500, term_months: int | None = 12) -> RatePlan:
+                         rate_millicents: int = 11_500, term_months: int | None = 12, monthly_fee_cents: int = 0,
+                         priced_from: date = date(2000, 1, 1)) -> RatePlan:
+    """A plan with one price, in force from `priced_from`."""
     plan = RatePlan(client_id=client_id, code=code or f"PLAN-{market}-{next(_ldc)}", name=f"Plan {market}",
-                    kind=RatePlanKind.FIXED, market_id=await market_id(session, market),
-                    energy_rate_millicents=rate_millicents, term_months=term_months)
+                    kind=RatePlanKind.FIXED, market_id=await market_id(session, market), term_months=term_months)
     session.add(plan)
+    await session.flush()
+    session.add(RatePlanPrice(client_id=client_id, rate_plan_id=plan.id, effective_from=priced_from,
+                              energy_rate_millicents=rate_millicents, monthly_fee_cents=monthly_fee_cents))
     await session.flush()
     return plan
 

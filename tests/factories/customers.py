@@ -24,6 +24,7 @@ async def make_customer(
     await session.flush()
     customer.number = str(100_000_000 + customer.id)
     rows = [{"client_id": tenant.client.id, "token": t, "customer_id": customer.id} for t in name_tokens(name)]
-    await session.execute(insert(CustomerNameToken), rows)
+    if rows:  # a name of punctuation alone has no words to index
+        await session.execute(insert(CustomerNameToken), rows)
     await session.flush()
     return customer

@@ -3,13 +3,11 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
-from db.models import DeliveryRate, TaxRate, UsagePeriod, Utility
 from tests.api.billing.helpers import AR, books_ok, gid, pk, post
-from tests.factories.accounts import make_account, make_rate_plan, market_id
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
+from tests.factories.rates import make_billed_account
 
 CREATE_CHARGE = """mutation($input: CreateSpecialChargeInput!) { createSpecialCharge(input: $input) {
   specialCharge { id status amount { amount } description } userErrors { code field } } }"""
@@ -39,24 +37,9 @@ async def run(api, user, query, **input):
 
 @pytest.fixture
 async def billed(session, tenant):
-    """A TX customer on 11.5c/kWh with a $4.95 fee, 1,234.567 kWh of January usage, delivery 3.1c/kWh + $3.45, tax 6.25%."""
-    customer = await make_customer(session, tenant)
-    plan = await make_rate_plan(session, tenant.client.id, "TX", rate_millicents=11_500)
-    plan.monthly_fee_cents = 495
-    account = await make_account(session, customer, utility="ONCOR", plan=plan)
-    await _rates(session)
-    session.add(UsagePeriod(client_id=tenant.client.id, utility_account_id=account.id, period_start=date(2025, 1, 1),
-                            period_end=date(2025, 1, 31), wh=1_234_567, read_type="ACTUAL"))
+    billed = await make_billed_account(session, tenant)
     await session.commit()
-    return customer, account
-
-
-async def _rates(session) -> None:
-    oncor = (await session.execute(select(Utility).where(Utility.code == "ONCOR"))).scalar_one()
-    if (await session.execute(select(DeliveryRate).where(DeliveryRate.utility_id == oncor.id))).first() is None:
-        session.add(DeliveryRate(utility_id=oncor.id, per_kwh_millicents=3_100, fixed_cents=345))
-        session.add(TaxRate(market_id=await market_id(session, "TX"), rate_ppm=62_500))
-        await session.flush()
+    return billed
 
 
 class TestBillingRun:

@@ -4,7 +4,7 @@ import csv
 import io
 
 from db.enums import EnrollmentStatus
-from graph.commlog import bulk_files
+from graph.core import job_files
 from tests.conftest import token_for
 from tests.factories.accounts import make_account
 from tests.factories.customers import make_customer
@@ -57,7 +57,7 @@ class TestBulkNoteDownload:
 
     async def test_large_job_streams_in_pages(self, api, session, tenant, monkeypatch):
         # given more results than one page holds
-        monkeypatch.setattr(bulk_files, "PAGE_ROWS", 3)
+        monkeypatch.setattr(job_files, "PAGE_ROWS", 3)
         customer = await make_customer(session, tenant, "Csv Many")
         await session.commit()
         job = await run_job(api, tenant.lead, " ".join([customer.number] + [str(n) for n in range(1, 10)]))

@@ -13,6 +13,7 @@ from db.models import InvoiceLine
 from graph.core.relay import to_global_id
 from graph.customers.capabilities import NOT_ON_ONE_CUSTOMER, TASKS
 from resolvers.permissions import Action, can
+from tests.api.accounts.test_enrollment import account as enrollment_account
 from tests.api.billing.helpers import post
 from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.billing import make_invoice
@@ -91,6 +92,8 @@ CASES: dict[str, Case] = {
         "customerId": w.customer, "autopay": True}),
     "set_dunning_hold": Case("placeDunningHold", "PlaceDunningHoldInput", lambda w: {
         "customerId": w.customer, "until": _in_ten_days(), "reason": "Hardship plan"}),
+    "enroll_utility_account": Case("enrollUtilityAccount", "EnrollUtilityAccountInput", lambda w: {
+        "customerId": w.customer, "account": enrollment_account()}),
 }
 
 

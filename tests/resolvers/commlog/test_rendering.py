@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from db.demo_letters import TEMPLATES
 from db.enums import EnrollmentStatus
-from db.models import Customer, Market, RatePlan, Utility, UtilityAccount
+from db.models import Customer, Market, RatePlan, RatePlanPrice, Utility, UtilityAccount
 from resolvers.commlog import rendering
 from resolvers.commlog.rendering import (
     LetterRenderFailed,
@@ -28,8 +28,9 @@ def account() -> dict:
                          service_line1="100 Main St", service_line2="Unit 2", service_city="Dallas",
                          service_state="TX", service_zip="75201", start_date=date(2025, 1, 1),
                          end_date=date(2026, 12, 31), contract_term_months=12)
-    plan = RatePlan(name="Fixed 12", code="FIX12", energy_rate_millicents=11_500, monthly_fee_cents=495, term_months=12)
-    return account_data(row, Utility(name="Example Delivery Co"), Market(name="Texas"), plan)
+    plan = RatePlan(name="Fixed 12", code="FIX12", term_months=12)
+    price = RatePlanPrice(energy_rate_millicents=11_500, monthly_fee_cents=495)
+    return account_data(row, Utility(name="Example Delivery Co"), Market(name="Texas"), plan, price)
 
 
 def data(name: str = "Pat Doe", with_account: bool = True) -> dict:

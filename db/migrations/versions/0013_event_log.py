@@ -1,7 +1,7 @@
 """event log: the transactional outbox of domain events (ids only), read by every worker for subscriptions
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03 14:46:52.820021
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 import db.base
 
-revision = '0010'
-down_revision = '0009'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
