@@ -22,7 +22,6 @@ from db.engine import (
     is_sqlite,
     make_engine,
     make_read_sessionmaker,
-    make_write_sessionmaker,
 )
 from db.writes import Writes
 from graph.auth import Authenticator, BearerAuthMiddleware
@@ -80,6 +79,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         feed = EventFeed(sessionmaker, poll)
         await feed.start()
         guard = SocketGuard(sessionmaker)
+        writes = Writes(engine, wait_seconds=settings.write_wait_seconds)  # every write of this worker
         stop = asyncio.Event()
         tasks = [asyncio.create_task(feed.run()), asyncio.create_task(guard.run())]
         if not is_sqlite(engine):
@@ -87,12 +87,12 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         outbox = None
         if settings.outbox_enabled:
             outbox = asyncio.create_task(run_outbox(
-                make_write_sessionmaker(engine), make_transport(settings), settings.outbox_interval_seconds, stop))
+                writes, make_transport(settings), settings.outbox_interval_seconds, stop))
         try:
             yield {
                 "engine": engine,
                 "sessionmaker": sessionmaker,
-                "writes": Writes(engine, wait_seconds=settings.write_wait_seconds),
+                "writes": writes,
                 "feed": feed,
                 "socket_guard": guard,
                 "reference_cache": TtlCache(REFERENCE_TTL_SECONDS),
