@@ -10,6 +10,10 @@ queue rather than pass them. (Waiting inside SQLite's busy handler in a thread w
 that thread and hold it while the event loop gets round to the writer, which under load is a second and
 more: the convoy of issue 11.) The queue and the wait together never exceed `wait_seconds`; past that
 the write gives up (`WriteBusy`) with nothing written, and the mutation answers BUSY_RETRY.
+Nothing orders the writers of different workers but their tries, so a job that commits unit after unit
+(a customer import) rests BULK_REST_SECONDS between its bulk transactions: without that it took the lock
+again within a millisecond of letting it go, and another worker's writers, trying every 10 ms, missed
+every gap and gave up.
 
 PostgreSQL locks rows, not the database. Lock waits stop at `lock_timeout` (set on the app's connections to
 `wait_seconds`, db/engine.py) and a pool that stays exhausted at its checkout timeout, both `WriteBusy`
@@ -19,6 +23,7 @@ in one order (resolvers/billing/locks.py) so deadlocks should not happen; the re
 """
 
 import asyncio
+import logging
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -33,8 +38,10 @@ from db.engine import BUSY_TIMEOUT_MS, is_sqlite, make_sessionmaker
 from db.sqlite_driver import OneHopConnection, is_busy
 
 T = TypeVar("T")
+log = logging.getLogger("csrgraph.writes")
 WAIT_SECONDS = 5.0
 POLL_SECONDS = (0.001, 0.002, 0.005, 0.01)  # the head of the queue tries the lock again after these, then every 10 ms
+BULK_REST_SECONDS = 0.03  # between one bulk transaction and the next: other workers try every 10 ms (POLL_SECONDS)
 ATTEMPTS = 3  # on PostgreSQL, runs of a transaction that hit a serialization failure or a deadlock
 RETRYABLE = {"40001", "40P01"}  # serialization_failure, deadlock_detected: nothing was written, run it again
 LOCK_TIMEOUT = "55P03"  # lock_not_available: a row stayed locked past lock_timeout
@@ -57,6 +64,7 @@ class Writes:
         sqlite = is_sqlite(engine)
         self.queue = asyncio.Lock() if sqlite and immediate else None
         self.waiting = 0  # writers of this process in the queue (waiting, or holding the lock across turns)
+        self._rest_until = 0.0  # a bulk transaction starts no sooner (BULK_REST_SECONDS after the last one)
         # this module begins SQLite's transactions itself (_sqlite_lock), so the session must not
         self.bind = engine.execution_options(sqlite_begin=None if self.queue else "BEGIN")
 
@@ -65,7 +73,8 @@ class Writes:
 
         `bulk`: long work, whose statements keep leaving the event loop free (db/sqlite_driver.py).
         """
-        deadline = time.monotonic() + self.wait_seconds
+        started = time.monotonic()
+        deadline = started + self.wait_seconds
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 async with self._transaction(deadline, bulk) as session:
@@ -77,22 +86,31 @@ class Writes:
                     await asyncio.sleep(random.uniform(0.005, 0.05) * attempt)  # let the other transaction finish
                     continue
                 if verdict in ("retry", "busy"):
+                    self._gave_up(error, started)
                     raise WriteBusy(str(error)) from error
                 raise
         raise AssertionError("unreachable")
+
+    def _gave_up(self, error: BaseException, started: float) -> None:
+        """Say why a write answered BUSY_RETRY (an operator sizing the wait, or a test, wants to know)."""
+        log.warning("a write gave up after %.2f s (%d queued in this worker): %s",
+                    time.monotonic() - started, self.waiting, error)
 
     @asynccontextmanager
     async def transaction(self, *, bulk: bool = False, wait_seconds: float | None = None) -> AsyncIterator[AsyncSession]:
         """One transaction, committed when the block ends, for a job that commits its own units (a customer
         import): the same queue, lock and bounded wait as `run`, but never run again (WriteBusy instead)."""
-        deadline = time.monotonic() + (self.wait_seconds if wait_seconds is None else wait_seconds)
+        started = time.monotonic()
+        deadline = started + (self.wait_seconds if wait_seconds is None else wait_seconds)
         try:
             async with self._transaction(deadline, bulk) as session:
                 yield session
-        except WriteBusy:
+        except WriteBusy as error:
+            self._gave_up(error, started)
             raise
         except Exception as error:
             if _verdict(error) is not None:
+                self._gave_up(error, started)
                 raise WriteBusy(str(error)) from error
             raise
 
@@ -112,6 +130,8 @@ class Writes:
         if self.queue is None:
             yield
             return
+        if bulk:  # right after this worker's last bulk transaction, let the other workers' writers in first
+            await asyncio.sleep(self._rest_until - time.monotonic())
         queued = False
         try:
             if not (self.waiting == 0 and await self._begin_now(session)):
@@ -129,6 +149,8 @@ class Writes:
         finally:
             if queued:
                 self._leave_queue()
+            if bulk:
+                self._rest_until = time.monotonic() + BULK_REST_SECONDS
 
     async def _begin_now(self, session: AsyncSession) -> bool:
         driver = await _driver(session)  # a new connection takes a few turns: check again after

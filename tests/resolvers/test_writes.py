@@ -156,6 +156,46 @@ class TestWaiting:
         assert await marks(engine) == [1, 2]
         other.close()
 
+    async def test_another_workers_writer_gets_in_between_bulk_transactions(self, engine):
+        """A job committing bulk unit after unit (a customer import) must not starve the other workers' writers,
+        which only try for the lock every few ms (shown to fail without BULK_REST_SECONDS: every write gave up)."""
+        # given a worker running bulk transactions back to back, each holding the lock for a while
+        job, agents = Writes(engine), Writes(engine, wait_seconds=0.5)  # two workers' writes on one database
+        stop = asyncio.Event()
+
+        async def units():
+            while not stop.is_set():
+                async with job.transaction(bulk=True) as session:
+                    await mark(session, 0)
+                    await asyncio.sleep(0.05)
+
+        running = asyncio.create_task(units())
+        await asyncio.sleep(0.02)
+        # when the other worker's writers write meanwhile, one after another
+        results = []
+        for n in range(1, 6):
+            results.append(await agents.run(lambda session, n=n: mark(session, n)))
+        stop.set()
+        await running
+        # then each got the lock within its wait
+        assert [n for n in await marks(engine) if n] == [1, 2, 3, 4, 5]
+
+    async def test_a_jobs_transaction_is_bounded_like_a_mutations(self, engine, tmp_path):
+        # given another process holding the lock past the job's wait
+        writes = Writes(engine)
+        other = sqlite3.connect(tmp_path / "writes.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        # when a job's transaction tries, it gives up at its own wait, having written nothing
+        with pytest.raises(WriteBusy):
+            async with writes.transaction(bulk=True, wait_seconds=0.2) as session:
+                await mark(session, 1)
+        other.rollback()
+        other.close()
+        # and once the lock is free its transaction commits when the block ends
+        async with writes.transaction(bulk=True) as session:
+            await mark(session, 2)
+        assert await marks(engine) == [2]
+
 
 async def test_events_are_appended_only_when_the_transaction_commits(engine):
     from db import event_log
