@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, null, select
 
 from db import event_log
 from db.base import utcnow
 from db.enums import EventKind
-from db.models import DomainEvent
+from db.models import CommLogEntry, DomainEvent
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
 
@@ -33,6 +33,14 @@ def emit(scope: RequestScope, event: CommLogChanged) -> None:
     kind = EventKind.COMMLOG_MEMO_ADDED if event.memo_id else EventKind.COMMLOG_ENTRY_ADDED
     event_log.record(scope.db, client_id=event.tenant_id, kind=kind, customer_id=event.customer_id,
                      entry_id=event.entry_id, memo_id=event.memo_id)
+
+
+def emit_entries(scope: RequestScope, *where: Any) -> None:
+    """Record an entry-added event for every log entry of the scope's client matching `where` (a bulk job's,
+    written set-based), as one INSERT ... SELECT at commit."""
+    kind = literal(EventKind.COMMLOG_ENTRY_ADDED.value)
+    entries = select(CommLogEntry.client_id, kind, CommLogEntry.customer_id, CommLogEntry.id, null())
+    event_log.record_select(scope.db, tenant_scoped(entries.where(*where), CommLogEntry, scope).order_by(CommLogEntry.id))
 
 
 COLUMNS = (DomainEvent.id, DomainEvent.client_id, DomainEvent.customer_id, DomainEvent.entry_id, DomainEvent.memo_id)

@@ -2,7 +2,7 @@
 
 import asyncio
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -21,12 +21,15 @@ from graph.event_feed import commlog_topic
 from graph.settings import Settings
 from resolvers.commlog.entries import append_entry
 from resolvers.context import RequestScope, Viewer
-from tests.api.commlog.live import add_memo, add_note, connect, next_message, next_update, subscribe
+from tests.api.commlog.live import add_memo, add_note, connect, next_message, next_update, post, subscribe
 from tests.conftest import SECRET, token_for
 from tests.factories.customers import make_customer
 from tests.served import free_port
 
 ADD = "mutation($i: AddNoteInput!) { addNote(input: $i) { entry { id } userErrors { code } } }"
+BULK_NOTE = "mutation($i: BulkAddNoteInput!) { bulkAddNote(input: $i) { userErrors { code message } } }"
+BULK_HOLD = "mutation($i: BulkPlaceDunningHoldInput!) { bulkPlaceDunningHold(input: $i) { userErrors { code message } } }"
+HOLD_UNTIL = (date.today() + timedelta(days=30)).isoformat()
 
 
 class Served(str):
@@ -116,6 +119,24 @@ class TestCommunicationLogUpdated:
         assert first["memo"] is None and first["entry"]["subject"] == "Called about bill"
         assert second["memo"]["text"] == "Follow-up done." and second["entry"]["id"] == entry
         assert first["cursor"] != second["cursor"] and not first["refetch"] and not second["refetch"]
+        await ws.close()
+
+    async def test_a_bulk_note_and_a_bulk_hold_reach_the_followers_of_their_customers(self, server, http, session,
+                                                                                    tenant):
+        # given a CSR following one of the customers a team lead is about to write to in bulk
+        customers = [await make_customer(session, tenant, f"Bulk Customer {n}") for n in range(3)]
+        await session.commit()
+        ws = await following(server, tenant, customers[1])
+        numbers = " ".join(c.number for c in customers)
+        # when a bulk note, then a bulk dunning hold, go to all of them (each written in one INSERT ... SELECT)
+        await post(http, tenant.lead, BULK_NOTE, {"i": {"accounts": numbers, "subject": "Storm outage",
+                                                        "body": "Bills delayed a week."}})
+        await post(http, tenant.lead, BULK_HOLD, {"i": {"accounts": numbers, "until": HOLD_UNTIL,
+                                                        "reason": "Storm relief"}})
+        # then the follower hears of its customer's two entries, once each, in order, and of no other customer's
+        note, hold = await next_update(ws), await next_update(ws)
+        assert note["entry"]["subject"] == "Storm outage" and "dunning" in hold["entry"]["subject"].lower()
+        assert await quiet(ws)
         await ws.close()
 
     async def test_a_failed_note_sends_nothing(self, server, http, session, tenant):
