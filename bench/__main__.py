@@ -32,6 +32,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=int, metavar="N",
                    help="exports: customers in the exported client (default 1,000,000; --quick 20,000)")
     p.add_argument("--profile", action="store_true", help="nested: where the GraphQL time goes, by package (cProfile)")
+    p.add_argument("--duration", type=float, default=None,
+                   help="load: seconds the agents work (default 180; 20 with --quick)")
+    p.add_argument("--engine", default=None, help="load: sqlite, postgresql or both (default: sqlite,postgresql)")
+    p.add_argument("--server-code", default=None, metavar="DIR",
+                   help="load: serve the code checked out in DIR (PYTHONPATH), e.g. an older commit's, for a baseline")
     return p
 
 

@@ -210,10 +210,10 @@ async def token_for(database_url: str, secret: str, email: str = AGENT) -> str:
     """A bearer token (an hour long, signed with `secret`) for the user `email` of the database."""
     from graph.auth import issue_token
 
-    return issue_token(secret, await _load_user(database_url, email), timedelta(hours=1))
+    return issue_token(secret, await load_user(database_url, email), timedelta(hours=1))
 
 
-async def _load_user(database_url: str, email: str):
+async def load_user(database_url: str, email: str):
     """The User row the token is issued for."""
     from db.engine import make_engine, make_sessionmaker
     from db.models import User

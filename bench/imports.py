@@ -77,7 +77,7 @@ def _write_file(path: Path, rows: int) -> int:
 async def _import(db_path: Path, file: Path) -> tuple[float, int, Any]:
     """Seconds of the import (the CLI's code, its batches committed) and the process's peak RSS after it."""
     from db import demo
-    from db.engine import make_write_sessionmaker
+    from db.writes import Writes
     from graph.auth import user_scope
     from resolvers.customers.imports import CustomerFile, ImportRequest, import_customers
 
@@ -87,7 +87,7 @@ async def _import(db_path: Path, file: Path) -> tuple[float, int, Any]:
     with file.open("rb") as stream:
         request = ImportRequest(CustomerFile(file.name, stream))
         started = perf_counter()
-        done = await import_customers(scope, make_write_sessionmaker(engine), request, _progress())
+        done = await import_customers(scope, Writes(engine), request, _progress())
         seconds = perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     await engine.dispose()

@@ -1,16 +1,11 @@
 """Engine and session factories; SQLite gets its durability pragmas on every connection."""
 
 import sqlite3
-from collections import deque
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiosqlite
 from sqlalchemy import event
-from sqlalchemy.dialects.sqlite.aiosqlite import (
-    AsyncAdapt_aiosqlite_connection,
-    AsyncAdapt_aiosqlite_cursor,
-    AsyncAdapt_aiosqlite_dbapi,
-)
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -19,11 +14,15 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db.event_log import EventLoggingSession
+from db.sqlite_driver import OneHopConnection, OneHopDBAPI
+
+BUSY_TIMEOUT_MS = 10_000  # statements wait this long for a lock (db/writes.py bounds its own wait)
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": "2",  # FULL: a committed transaction survives power loss
     "foreign_keys": "1",
-    "busy_timeout": "10000",
+    "busy_timeout": str(BUSY_TIMEOUT_MS),
 }
 
 # Session options the write path uses: SQLite takes its write lock at BEGIN, so two
@@ -35,10 +34,15 @@ def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int = 20,
+                wait_seconds: float | None = None) -> AsyncEngine:
+    """`wait_seconds`, on PostgreSQL: how long a statement waits for a row lock before giving up (the server
+    passes its write wait; db/writes.py turns it into BUSY_RETRY)."""
     if make_url(url).get_backend_name() == "sqlite":
         return _make_sqlite_engine(url, echo)
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    settings = {"lock_timeout": str(int(wait_seconds * 1000))} if wait_seconds is not None else {}
+    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
+                               connect_args={"server_settings": settings})
 
 
 def _make_sqlite_engine(url: str, echo: bool) -> AsyncEngine:
@@ -48,77 +52,6 @@ def _make_sqlite_engine(url: str, echo: bool) -> AsyncEngine:
     event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
     return engine
-
-
-# ---- aiosqlite in fewer thread hops ----------------------------------------------------------
-# aiosqlite runs each call in its own thread and SQLAlchemy's adapter makes four calls per statement
-# (cursor, execute, fetchall, close) and one rollback per session close: each a hop to that thread and
-# back through the event loop, most of a small read request's time. These classes make a statement
-# one hop, and skip the rollback when SQLite has no transaction open (read sessions never BEGIN;
-# sqlite3's rollback would do nothing then either). They lean on aiosqlite's Connection._execute/_conn
-# (0.22) and SQLAlchemy's adapter internals (2.0): a version bump must re-run the SQLite tests.
-
-def _run_statement(conn: sqlite3.Connection, operation: Any, parameters: Any) -> tuple[Any, Any, int, int, bool]:
-    """In aiosqlite's thread: execute, fetch every row, close; and whether a transaction is open after."""
-    cursor = conn.cursor()
-    try:
-        cursor.execute(operation) if parameters is None else cursor.execute(operation, parameters)
-        if cursor.description:
-            return cursor.description, cursor.fetchall(), -1, -1, conn.in_transaction
-        return None, None, cursor.lastrowid, cursor.rowcount, conn.in_transaction
-    finally:
-        cursor.close()
-
-
-class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
-    __slots__ = ()
-
-    def execute(self, operation: Any, parameters: Any = None) -> Any:
-        adapted = self._adapt_connection
-        try:
-            driver = self._connection
-            found = self.await_(driver._execute(_run_statement, driver._conn, operation, parameters))
-        except Exception as error:
-            adapted.in_transaction = True  # unknown after a failure: let the rollback run
-            adapted._handle_exception(error)
-        self.description, rows, self.lastrowid, self.rowcount, adapted.in_transaction = found
-        self._rows = deque(rows) if rows is not None else deque()
-
-    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
-        self._adapt_connection.in_transaction = True  # writes: never skip the rollback after them
-        return super().executemany(operation, seq_of_parameters)
-
-
-class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("in_transaction",)
-
-    def __init__(self, dbapi: Any, connection: Any) -> None:
-        super().__init__(dbapi, connection)
-        self.in_transaction = True  # until a statement tells
-
-    def cursor(self, server_side: bool = False) -> Any:
-        return super().cursor(server_side) if server_side else OneHopCursor(self)
-
-    def execute(self, *args: Any, **kw: Any) -> Any:
-        self.in_transaction = True
-        return super().execute(*args, **kw)
-
-    def rollback(self) -> None:
-        if self.in_transaction:
-            super().rollback()
-            self.in_transaction = False
-
-    def commit(self) -> None:
-        super().commit()
-        self.in_transaction = False
-
-
-class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
-    """SQLAlchemy's aiosqlite DBAPI adapter, handing out OneHopConnections."""
-
-    def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
-        adapted = super().connect(*arg, **kw)
-        return OneHopConnection(self, adapted._connection)
 
 
 def _on_sqlite_connect(dbapi_connection, _record) -> None:
@@ -132,12 +65,31 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:
 
 def _on_sqlite_begin(conn) -> None:
     begin = conn.get_execution_options().get("sqlite_begin", "BEGIN")
-    if begin:  # read-only sessions skip it: each SELECT then reads the latest committed state
+    if begin:  # read-only sessions (and db/writes.py, which begins by itself) skip it
         conn.exec_driver_sql(begin)
 
 
+@asynccontextmanager
+async def on_loop_thread(session: AsyncSession) -> AsyncIterator[None]:
+    """On SQLite, run the session's statements on the event loop's thread, without a hop to aiosqlite's: for reads
+    of a few rows by key (a live update), where the hop, a turn of a busy event loop, costs far more than the read.
+    A long read must never run so: the worker serves nothing else meanwhile. Elsewhere nothing changes."""
+    if session.bind.dialect.name != "sqlite":
+        yield
+        return
+    driver = (await (await session.connection()).get_raw_connection()).dbapi_connection
+    inline = isinstance(driver, OneHopConnection)
+    if inline:
+        driver.inline = True
+    try:
+        yield
+    finally:
+        if inline:
+            driver.inline = False
+
+
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False, sync_session_class=EventLoggingSession)
 
 
 def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

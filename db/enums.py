@@ -296,3 +296,10 @@ class ImportRefusal(enum.StrEnum):
     CONFLICTING_CUSTOMER_DATA = "CONFLICTING_CUSTOMER_DATA"
     DUPLICATE_LDC_NUMBER = "DUPLICATE_LDC_NUMBER"
     LDC_NUMBER_HELD = "LDC_NUMBER_HELD"
+
+
+class EventKind(enum.StrEnum):
+    """What a row of the event log (the transactional outbox) says happened."""
+
+    COMMLOG_ENTRY_ADDED = "COMMLOG_ENTRY_ADDED"
+    COMMLOG_MEMO_ADDED = "COMMLOG_MEMO_ADDED"

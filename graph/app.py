@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import gc
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -18,27 +19,31 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from db.engine import (
     check_sqlite_pragmas,
+    is_sqlite,
     make_engine,
     make_read_sessionmaker,
     make_write_sessionmaker,
 )
+from db.writes import Writes
 from graph.auth import Authenticator, BearerAuthMiddleware
 from graph.billing import files as billing_files
-from graph.broker import Broker
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
 from graph.commlog import bulk_files
 from graph.commlog.document_files import ROUTE_PATH as DOCUMENT_PATH
 from graph.customers import import_files
 from graph.commlog.document_files import download_document
 from graph.core.plain_fields import read_plain_fields_directly
+from graph.event_feed import POLL_SECONDS, SAFETY_POLL_SECONDS, EventFeed
 from graph.exports import ROUTES as EXPORT_ROUTES
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
 from graph.oidc import KeySets
 from graph.persisted.known import checker_for
 from graph.persisted.registry import KnownDocuments, RegistryRefused
+from graph.pg_listener import listen
 from graph.request_log import RequestLogMiddleware
 from graph.schema import make_schema
 from graph.settings import Settings
+from graph.socket_guard import SocketGuard
 from graph.view import GraphQLView
 from resolvers.commlog.outbox import make_transport, run_outbox
 from resolvers.statements import StatementCache
@@ -47,7 +52,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 async def healthz(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
+    return JSONResponse({"status": "ok", "worker": os.getpid()})  # which worker answered (several share a port)
 
 
 _frozen = False
@@ -71,34 +76,46 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict]:
         freeze_startup_objects()
-        engine = make_engine(settings.database_url)
+        engine = make_engine(settings.database_url, **settings.engine_options())
         await check_sqlite_pragmas(engine)  # refuse to serve without WAL, FULL sync, foreign keys
-        write_sessionmaker = make_write_sessionmaker(engine)
+        write_sessionmaker = make_write_sessionmaker(engine)  # documents registered by APQ (one row each, rare)
         sessionmaker = make_read_sessionmaker(engine)
         try:  # a registered document the schema no longer serves stops the start
             documents = await KnownDocuments.started(checker, sessionmaker, write_sessionmaker, clock=clock)
         except RegistryRefused:
             await engine.dispose()
             raise
-        stop, outbox = asyncio.Event(), None
+        poll = settings.event_poll_seconds or (POLL_SECONDS if is_sqlite(engine) else SAFETY_POLL_SECONDS)
+        feed = EventFeed(sessionmaker, poll)
+        await feed.start()
+        guard = SocketGuard(sessionmaker)
+        writes = Writes(engine, wait_seconds=settings.write_wait_seconds)  # every write of this worker
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(feed.run()), asyncio.create_task(guard.run())]
+        if not is_sqlite(engine):
+            tasks.append(asyncio.create_task(listen(settings.database_url, feed.poke)))
+        outbox = None
         if settings.outbox_enabled:
             outbox = asyncio.create_task(run_outbox(
-                write_sessionmaker, make_transport(settings), settings.outbox_interval_seconds, stop))
+                writes, make_transport(settings), settings.outbox_interval_seconds, stop))
         try:
             yield {
                 "engine": engine,
                 "sessionmaker": sessionmaker,
                 "documents": documents,
                 "write_sessionmaker": write_sessionmaker,
-                "broker": Broker(),
+                "writes": writes,
+                "feed": feed,
+                "socket_guard": guard,
                 "reference_cache": TtlCache(REFERENCE_TTL_SECONDS),
                 "user_cache": TtlCache(USER_TTL_SECONDS, clock=clock),
                 "statements": StatementCache(),  # statements built once for every request (resolvers/statements.py)
             }
         finally:
             stop.set()
-            if outbox is not None:
-                await outbox
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, *([outbox] if outbox else []), return_exceptions=True)
             await engine.dispose()
 
     schema = make_schema(settings)

@@ -58,6 +58,10 @@ class Authenticator:
 
     async def sign_in(self, state: Mapping[str, Any], header: str | None) -> tuple[User, Client]:
         """Raises Refused; `state` is the app's lifespan state (caches and session factories)."""
+        return await self.admit(state, await self.verify(state, header))
+
+    async def verify(self, state: Mapping[str, Any], header: str | None) -> VerifiedToken:
+        """The token in the header, verified (remembered for the auth cache's lifetime); raises Refused."""
         token = bearer(header)
         if token is None:
             raise Refused(SignInRefusal.MISSING_TOKEN)
@@ -66,20 +70,18 @@ class Authenticator:
         if verified is None:
             verified = await self._verify(state, token)
             cache.put(("token", token), verified)
-        if time.time() >= verified.expires:
-            raise Refused(SignInRefusal.TOKEN_EXPIRED)
+        return verified
+
+    async def admit(self, state: Mapping[str, Any], verified: VerifiedToken) -> tuple[User, Client]:
+        """The active user a verified token names, and their client, while the token lasts; raises Refused."""
+        cache: TtlCache = state["user_cache"]
         account = cache.get(verified.user_id)
-        if account is None:
+        if account is None and time.time() < verified.expires:
             async with state["sessionmaker"]() as session:
                 account = await sign_in.account(session, verified.user_id)
-            if account is None:
-                raise Refused(SignInRefusal.UNKNOWN_USER)
-            cache.put(verified.user_id, account)
-        if not account.user.active:
-            raise Refused(SignInRefusal.USER_DEACTIVATED)
-        if verified.local and not account.local_tokens:
-            raise Refused(SignInRefusal.LOCAL_TOKENS_DISABLED)
-        return account.user, account.client
+            if account is not None:
+                cache.put(verified.user_id, account)
+        return admitted(verified, account)
 
     async def _verify(self, state: Mapping[str, Any], token: str) -> VerifiedToken:
         try:
@@ -99,6 +101,20 @@ class Authenticator:
             raise Refused(SignInRefusal.TOKEN_EXPIRED) from None
         except (jwt.InvalidTokenError, ValueError, TypeError):
             raise Refused(SignInRefusal.INVALID_TOKEN) from None
+
+
+def admitted(verified: VerifiedToken, account: sign_in.Account | None) -> tuple[User, Client]:
+    """Who a verified token signs in, given the account it names as last read; raises Refused. The one rule for
+    HTTP requests, websocket connections and the sockets already open (graph/socket_guard.py)."""
+    if time.time() >= verified.expires:
+        raise Refused(SignInRefusal.TOKEN_EXPIRED)
+    if account is None:
+        raise Refused(SignInRefusal.UNKNOWN_USER)
+    if not account.user.active:
+        raise Refused(SignInRefusal.USER_DEACTIVATED)
+    if verified.local and not account.local_tokens:
+        raise Refused(SignInRefusal.LOCAL_TOKENS_DISABLED)
+    return account.user, account.client
 
 
 class BearerAuthMiddleware:

@@ -1,4 +1,4 @@
-"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, purge-keys, export-schema, documents ..."""
+"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, purge-keys, purge-events, export-schema, documents ..."""
 
 import argparse
 import asyncio
@@ -49,6 +49,10 @@ def parser() -> argparse.ArgumentParser:
     purge.add_argument("--older-than-hours", type=int, default=48,
                        help="age of the keys to delete, at least 24 (default 48)")
     purge.set_defaults(run=purge_keys_command)
+    events = commands.add_parser("purge-events", help="delete subscription events past their retention (run daily)")
+    events.add_argument("--older-than-days", type=int, default=7,
+                        help="age of the events to delete, at least 1 (default 7: subscribers resume within a week)")
+    events.set_defaults(run=purge_events_command)
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", type=Path, default=None, help="file to write (default: print to stdout)")
     export.set_defaults(run=export_command)
@@ -63,14 +67,17 @@ def parser() -> argparse.ArgumentParser:
 def serve_command(args: argparse.Namespace) -> None:
     import uvicorn
 
+    os.environ["WEB_CONCURRENCY"] = str(args.workers)  # each worker sizes its connection pool by it
     settings = Settings.from_environ()
     asyncio.run(_prepare(settings))
     print(f"csrgraph: GraphiQL at http://{args.host}:{args.port}/graphql "
           f"(token: .venv/bin/csrgraph token agent@lumen.example)", file=sys.stderr)
-    # uvicorn's access log is off: the app writes one line per request itself (graph/request_log.py)
+    # uvicorn's access log is off: the app writes one line per request itself (graph/request_log.py).
+    # uvicorn replaces a worker that does not answer its supervisor for timeout_worker_healthcheck; its 5 s
+    # default replaced workers still starting (and then their replacements) on a busy 2-core machine.
     uvicorn.run("graph.app:from_environ", factory=True, host=args.host, port=args.port,
                 workers=args.workers, proxy_headers=False, log_level="info", access_log=False,
-                log_config=logging_config(settings.log_format))
+                log_config=logging_config(settings.log_format), timeout_worker_healthcheck=30)
 
 
 async def _prepare(settings: Settings) -> None:
@@ -182,6 +189,28 @@ def purge_keys_command(args: argparse.Namespace) -> int:
         print(f"csrgraph: {error}", file=sys.stderr)
         return 2
     print(f"csrgraph: {purged} idempotency keys purged", file=sys.stderr)
+    return 0
+
+
+def purge_events_command(args: argparse.Namespace) -> int:
+    from db.engine import make_engine, make_write_sessionmaker
+    from resolvers.events import purge_events
+
+    settings = Settings.from_environ()
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        try:
+            return await purge_events(make_write_sessionmaker(engine), timedelta(days=args.older_than_days))
+        finally:
+            await engine.dispose()
+
+    try:
+        purged = asyncio.run(run())
+    except ValueError as error:
+        print(f"csrgraph: {error}", file=sys.stderr)
+        return 2
+    print(f"csrgraph: {purged} events purged", file=sys.stderr)
     return 0
 
 

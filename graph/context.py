@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from db.models import Client, User
-from graph.broker import Broker
+from db.writes import Writes
 from graph.caches import TtlCache, is_reference, through_cache
+from graph.event_feed import EventFeed
+from graph.socket_guard import SocketGuard
 from resolvers.context import RequestScope, Viewer
 from resolvers.events import CommLogChanged
 from resolvers.statements import StatementCache
@@ -122,19 +124,18 @@ class Context:
     request: Any
     response: Any
     sessionmaker: async_sessionmaker[AsyncSession]
-    write_sessionmaker: async_sessionmaker[AsyncSession]
-    broker: Broker
+    writes: Writes
+    feed: EventFeed
     request_id: str
     reference_cache: TtlCache
     statements: StatementCache
     auth_cache: TtlCache | None = None
+    socket_guard: SocketGuard | None = None
     user: User = None  # type: ignore[assignment]
     client: Client = None  # type: ignore[assignment]
     scope: RequestScope = None  # type: ignore[assignment]
     loaders: Loaders = None  # type: ignore[assignment]
     connection_params: dict[str, Any] | None = None
-    # a websocket's: why its user is signed out now (deactivated, token expired), or None while signed in
-    signed_out: Callable[[], Awaitable[dict[str, Any] | None]] | None = None
 
     def sign_in(self, user: User, client: Client) -> None:
         viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
@@ -145,27 +146,14 @@ class Context:
 
     def forget_accounts(self) -> None:
         """Drop this worker's remembered tokens and accounts after users or sign-in settings changed, so the
-        change applies here at once (other workers: within the auth cache's lifetime)."""
+        change applies here at once (other workers: within the auth cache's lifetime), open websockets too."""
         if self.auth_cache is not None:
             self.auth_cache.clear()
-
-    def publish(self, committed: list[Any]) -> None:
-        """Hand committed domain events to the subscribers of their topics."""
-        for event in committed:
-            self.broker.publish(topic_of(event), event)
+        if self.socket_guard is not None:
+            self.socket_guard.poke()
 
     @asynccontextmanager
     async def session_scope(self) -> AsyncIterator[RequestScope]:
         """A scope with its own short-lived session, for one root query resolver."""
         async with self.sessionmaker() as session:
             yield self.scope.with_session(session)
-
-
-def topic_of(event: Any) -> tuple[Any, ...]:
-    if isinstance(event, CommLogChanged):
-        return commlog_topic(event.tenant_id, event.customer_id)
-    raise TypeError(f"no topic for {type(event).__name__}")
-
-
-def commlog_topic(tenant_id: int, customer_id: int) -> tuple[str, int, int]:
-    return ("commlog", tenant_id, customer_id)

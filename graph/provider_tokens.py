@@ -81,8 +81,8 @@ class ProviderTokens:
             found = await sign_in.user_for_identity(session, provider, identity)
         if isinstance(found, sign_in.Change):  # rare: a first sign-in to provision, or a role the provider changed
             try:
-                async with state["write_sessionmaker"]() as session, session.begin():
-                    found = await sign_in.apply_change(session, provider, identity, "sign-in")
+                found, _events = await state["writes"].run(
+                    lambda session: sign_in.apply_change(session, provider, identity, "sign-in"))
             except UserInputError:  # the email was taken meanwhile (by another client's user)
                 raise Refused(SignInRefusal.UNKNOWN_USER) from None
             if isinstance(found, User):

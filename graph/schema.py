@@ -38,7 +38,6 @@ from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
 from graph.core.text_arguments import RefuseInvalidTextArguments
 from graph.customers.settings_mutations import CustomerSettingsMutations
-from graph.live_sign_in import SignedInOverWebsocket
 from graph.masking import MaskUnexpectedErrors, QuietSchema
 from graph.nodes import NodeQueries
 from graph.operations import OneOperation
@@ -95,7 +94,6 @@ def make_schema(settings: Settings | None = None) -> QuietSchema:
         lambda: MaxTokensLimiter(max_token_count=checked.max_tokens),
         MaskUnexpectedErrors,
         RefuseInvalidTextArguments,
-        SignedInOverWebsocket,
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         OneOperation,  # after ValidationCache (see its docstring)

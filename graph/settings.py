@@ -34,6 +34,10 @@ class Settings:
     outbox_enabled: bool = True
     log_format: str = "plain"  # or "json": one object a line (graph/logs.py)
     documents: str = "open"  # which documents run: open, apq or trusted (graph/persisted/requests.py)
+    workers: int = 1  # worker processes on this host (`serve --workers`): they share db_connections
+    db_connections: int = 80  # PostgreSQL connections this host's workers may hold in all (the server's default max is 100)
+    write_wait_seconds: float = 5.0  # a write waits this long for the lock, then answers BUSY_RETRY
+    event_poll_seconds: float | None = None  # how often a worker reads the event log unprompted (graph/event_feed.py)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -50,7 +54,18 @@ class Settings:
             outbox_dir=Path(environ.get("CSRGRAPH_OUTBOX_DIR") or var / "outbox"),
             log_format=_one_of("CSRGRAPH_LOG_FORMAT", environ.get("CSRGRAPH_LOG_FORMAT", "plain"), FORMATS),
             documents=_one_of("CSRGRAPH_DOCUMENTS", environ.get("CSRGRAPH_DOCUMENTS", "open"), DOCUMENT_MODES),
+            seed_demo=environ.get("CSRGRAPH_SEED_DEMO", "1") != "0",
+            workers=max(1, int(environ.get("WEB_CONCURRENCY", "1"))),
+            db_connections=int(environ.get("CSRGRAPH_DB_CONNECTIONS", "80")),
+            write_wait_seconds=float(environ.get("CSRGRAPH_WRITE_WAIT_SECONDS", "5")),
+            event_poll_seconds=float(environ["CSRGRAPH_EVENT_POLL_SECONDS"]) if environ.get("CSRGRAPH_EVENT_POLL_SECONDS")
+            else None,
         )
+
+    def engine_options(self) -> dict[str, int | float]:
+        """A worker's share of the PostgreSQL connections (one kept for its event listener) and its lock wait."""
+        share = max(3, self.db_connections // self.workers)
+        return {"pool_size": share - 1, "max_overflow": 0, "wait_seconds": self.write_wait_seconds}
 
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:

@@ -194,9 +194,10 @@ class GraphQLView(GraphQL):
         state = request.state
         context = Context(
             request=request, response=response, sessionmaker=state.sessionmaker,
-            write_sessionmaker=state.write_sessionmaker, broker=state.broker,
+            writes=state.writes, feed=state.feed,
             request_id=request.scope.get(REQUEST_ID_KEY) or request_id_of(request.headers),
             reference_cache=state.reference_cache, auth_cache=state.user_cache, statements=state.statements,
+            socket_guard=state.socket_guard,
         )
         if isinstance(request, Request):  # a websocket signs in at connection_init instead
             context.sign_in(*request.scope[USER_KEY])
@@ -209,18 +210,11 @@ class GraphQLView(GraphQL):
         header = header if isinstance(header, str) else None
         state = context.request.scope["state"]
         try:
-            context.sign_in(*await self.authenticator.sign_in(state, header))
+            verified = await self.authenticator.verify(state, header)
+            context.sign_in(*await self.authenticator.admit(state, verified))
         except Refused as refused:
             raise ConnectionRejectionError(refusal_error(refused)) from None
-
-        async def signed_out() -> dict[str, Any] | None:
-            try:
-                await self.authenticator.sign_in(state, header)
-            except Refused as refused:
-                return refusal_error(refused)
-            return None
-
-        context.signed_out = signed_out  # subscriptions ask it as they run (graph/live_sign_in.py)
+        state["socket_guard"].watch(context.request, verified)  # closed when the token no longer signs them in
         return UNSET
 
     # GraphQL over HTTP: answer application/graphql-response+json with the spec's status codes

@@ -12,6 +12,7 @@ class CommonErrorCode(enum.StrEnum):
     CONFLICT = "CONFLICT"
     INVALID_TEXT = "INVALID_TEXT"
     TEXT_TOO_LONG = "TEXT_TOO_LONG"
+    BUSY_RETRY = "BUSY_RETRY"
 
 
 DESCRIPTIONS = {
@@ -23,6 +24,7 @@ DESCRIPTIONS = {
     "unpaired surrogate; nothing is stripped, the input is refused.",
     CommonErrorCode.TEXT_TOO_LONG: "Text is longer than the field's limit (stated in its description); nothing is cut, "
     "the input is refused.",
+    CommonErrorCode.BUSY_RETRY: "Too many changes at once: nothing was saved; send the same input again in a moment.",
 }
 
 
@@ -49,6 +51,11 @@ class Forbidden(UserInputError):
 class Invalid(UserInputError):
     def __init__(self, message: str, field: list[str] | None = None):
         super().__init__(CommonErrorCode.INVALID, message, field)
+
+
+class Busy(UserInputError):
+    def __init__(self) -> None:
+        super().__init__(CommonErrorCode.BUSY_RETRY, "The database was busy and nothing was saved: try again.")
 
 
 def get_or_not_found(row, what: str, field: list[str] | None = None):

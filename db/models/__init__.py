@@ -38,6 +38,7 @@ from db.models.commlog import (
 )
 from db.models.customers import Customer, CustomerImportJob, CustomerImportRow, CustomerNameToken
 from db.models.persisted import PersistedDocument
+from db.models.events import DomainEvent
 from db.models.tickets import AuthorizedContact, Ticket
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "CustomerImportJob",
     "CustomerImportRow",
     "CustomerNameToken",
+    "DomainEvent",
     "LdcNumberRule",
     "PersistedDocument",
     "Enrollment",

@@ -1,4 +1,5 @@
-"""enrollCustomer and enrollUtilityAccount: the input to plain Python, through the one mutation wrapper."""
+"""enrollCustomer and enrollUtilityAccount: the input to plain Python, through the one mutation wrapper (the welcome
+kit, if asked for, is laid out before the transaction: resolvers/accounts/welcome_kit.py)."""
 
 from typing import Annotated, Any
 
@@ -15,6 +16,8 @@ from graph.core.relay import decode_id
 from graph.customers.mutations import billing_fields
 from graph.customers.types import Customer
 from resolvers.accounts import enrollment
+from resolvers.accounts.welcome_kit import prepare_welcome_kit
+from resolvers.commlog.letters import PreparedLetter
 from resolvers.context import RequestScope
 
 
@@ -44,7 +47,7 @@ class EnrollmentMutations:
         "An LDC number this client already has is refused, naming its customer. All or nothing."
     )
     async def enroll_customer(self, info: strawberry.Info, input: Annotated[EnrollCustomerInput, INPUT]) -> EnrollCustomerPayload:
-        async def action(scope: RequestScope) -> dict[str, Any]:
+        async def prepare(scope: RequestScope) -> tuple[enrollment.EnrollCustomerRequest, PreparedLetter | None]:
             customer = enrollment.NewCustomer(
                 name=input.name, kind=enums.CustomerKind(input.kind.value), email=input.email, phone=input.phone,
                 language=input.language, **billing_fields(input.billing_address),
@@ -53,11 +56,14 @@ class EnrollmentMutations:
                 customer=customer, accounts=tuple(new_account(a) for a in input.accounts),
                 welcome_kit=channel(input.welcome_kit), idempotency_key=input.idempotency_key,
             )
-            done = await enrollment.enroll_customer(scope, request)
+            return request, await prepare_welcome_kit(scope, request)
+
+        async def action(scope: RequestScope, prepared: tuple[Any, PreparedLetter | None]) -> dict[str, Any]:
+            done = await enrollment.enroll_customer(scope, *prepared)
             return {**shown(done), "utility_accounts": [UtilityAccount.from_row(a) for a in done.accounts],
                     "market_transactions": [MarketTransaction.from_row(t) for t in done.transactions]}
 
-        return await run_mutation(info, EnrollCustomerPayload, action, input)
+        return await run_mutation(info, EnrollCustomerPayload, action, input, prepare=prepare)
 
     @strawberry.mutation(
         description="Enroll one more utility account for an existing customer (TEAM_LEAD or ADMIN), as enrollCustomer "
@@ -66,15 +72,18 @@ class EnrollmentMutations:
     async def enroll_utility_account(
         self, info: strawberry.Info, input: Annotated[EnrollUtilityAccountInput, INPUT]
     ) -> EnrollUtilityAccountPayload:
-        async def action(scope: RequestScope) -> dict[str, Any]:
+        async def prepare(scope: RequestScope) -> tuple[enrollment.EnrollAccountRequest, PreparedLetter | None]:
             request = enrollment.EnrollAccountRequest(
                 customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
                 account=new_account(input.account), welcome_kit=channel(input.welcome_kit),
                 idempotency_key=input.idempotency_key,
             )
-            done = await enrollment.enroll_utility_account(scope, request)
+            return request, await prepare_welcome_kit(scope, request)
+
+        async def action(scope: RequestScope, prepared: tuple[Any, PreparedLetter | None]) -> dict[str, Any]:
+            done = await enrollment.enroll_utility_account(scope, *prepared)
             account, transaction = done.accounts[0], done.transactions[0]
             return {**shown(done), "utility_account": UtilityAccount.from_row(account),
                     "market_transaction": MarketTransaction.from_row(transaction)}
 
-        return await run_mutation(info, EnrollUtilityAccountPayload, action, input)
+        return await run_mutation(info, EnrollUtilityAccountPayload, action, input, prepare=prepare)

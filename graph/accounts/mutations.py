@@ -126,10 +126,14 @@ class AccountMutations:
         "userErrors naming their line."
     )
     async def import_usage(self, info: strawberry.Info, input: Annotated[ImportUsageInput, INPUT]) -> ImportUsagePayload:
-        async def action(scope: RequestScope) -> dict[str, Any]:
-            # no SQL has run yet: reading the upload holds no lock; a string instead of a file is a userError
+        async def prepare(_scope: RequestScope) -> bytes:
+            # read before the transaction, so no lock is held meanwhile; a string instead of a file is a userError
             upload = await read_upload(input.file)
-            done = await usage_import.import_usage(scope, upload.data if upload else b"")
+            return upload.data if upload else b""
+
+        async def action(scope: RequestScope, data: bytes) -> dict[str, Any]:
+            done = await usage_import.import_usage(scope, data)
             return {"period_count": done.periods, "account_count": done.accounts}
 
-        return await run_mutation(info, usage_payload, action, input, on_error=usage_problems)
+        return await run_mutation(info, usage_payload, action, input, on_error=usage_problems, prepare=prepare,
+                                  bulk=True)

@@ -72,8 +72,9 @@ class UserMutations:
         return await _run(info, p.ChangeUserRolePayload, action, input)
 
     @strawberry.mutation(description="Deactivate a user who left: their requests are refused (401, reason "
-                         "USER_DEACTIVATED) within 10 seconds on every server worker, and their open subscriptions "
-                         "end. ADMIN only; audited. Refused with LAST_ACTIVE_ADMIN for the last active ADMIN.")
+                         "USER_DEACTIVATED) within 10 seconds on every server worker, and their open websockets are "
+                         "closed (code 4403, reason USER_DEACTIVATED) within 5 seconds, at once on this worker. "
+                         "ADMIN only; audited. Refused with LAST_ACTIVE_ADMIN for the last active ADMIN.")
     async def deactivate_user(self, info: strawberry.Info, input: Annotated[UserIdInput, INPUT]) -> p.DeactivateUserPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             return {"user": User.from_row(await users.deactivate_user(scope, _user_id(input)))}

@@ -57,6 +57,10 @@ def payment_request(input: i.PostPaymentInput) -> payments.PaymentRequest:
         reference=(input.reference or "").strip() or None, card_last4=input.card_last4, idempotency_key=input.idempotency_key)
 
 
+async def email_document(scope: RequestScope, prepared: documents.PreparedDocument) -> dict[str, Any]:
+    return emailed(await documents.email_document(scope, prepared))
+
+
 @strawberry.type
 class BillingMutations:
     @strawberry.mutation(description="Post a payment: FIFO pays the oldest open invoices first (after applying earlier "
@@ -151,24 +155,26 @@ class BillingMutations:
             return {"invoices": [Invoice.from_row(r) for r in result.invoices], "skipped": result.skipped,
                     "already_billed": result.already_billed}
 
-        return await run_mutation(info, p.RunBillingPayload, action, input)
+        return await run_mutation(info, p.RunBillingPayload, action, input, bulk=True)
 
     @strawberry.mutation(description=(
         "Email an invoice as a PDF: stored as a document, queued for the outbox, logged as a LETTER entry. Returns "
         "all three; the notification's status tells whether it was delivered. Any role."))
     async def email_invoice(self, info: strawberry.Info, input: Annotated[i.EmailInvoiceInput, INPUT]) -> p.EmailBillingDocumentPayload:
-        async def action(scope: RequestScope) -> dict[str, Any]:
-            return emailed(await documents.email_invoice(scope, decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"])))
+        async def prepare(scope: RequestScope) -> documents.PreparedDocument:
+            return await documents.prepare_invoice_email(scope, decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"]))
 
-        return await run_mutation(info, p.EmailBillingDocumentPayload, action, input)
+        return await run_mutation(info, p.EmailBillingDocumentPayload, email_document, input,
+                                  prepare=prepare)
 
     @strawberry.mutation(description=(
         "Email the customer's AR history as a PDF: stored as a document, queued for the outbox, logged as a LETTER "
         "entry. Returns all three; the notification's status tells whether it was delivered. Any role."))
     async def email_ar_history(self, info: strawberry.Info,
                                input: Annotated[i.EmailArHistoryInput, INPUT]) -> p.EmailBillingDocumentPayload:
-        async def action(scope: RequestScope) -> dict[str, Any]:
+        async def prepare(scope: RequestScope) -> documents.PreparedDocument:
             customer_id = decode_id(input.customer_id, "Customer", ["input", "customerId"])
-            return emailed(await documents.email_ar_history(scope, customer_id, input.start, input.end))
+            return await documents.prepare_ar_history_email(scope, customer_id, input.start, input.end)
 
-        return await run_mutation(info, p.EmailBillingDocumentPayload, action, input)
+        return await run_mutation(info, p.EmailBillingDocumentPayload, email_document, input,
+                                  prepare=prepare)

@@ -40,9 +40,11 @@ class BulkNoteMutations:
         "All or nothing; per-account outcomes are on the job. Publishes no communicationLogUpdated events."
     )
     async def bulk_add_note(self, info: strawberry.Info, input: Annotated[BulkAddNoteInput, INPUT]) -> BulkAddNotePayload:
-        async def action(scope: RequestScope) -> dict[str, Any]:
-            # no SQL has run yet: reading the upload holds no lock
-            done = await bulk_notes.bulk_add_note(scope, await to_request(input))
+        async def prepare(_scope: RequestScope) -> bulk_notes.BulkNoteRequest:
+            return await to_request(input)  # the upload is read before the transaction: no lock held meanwhile
+
+        async def action(scope: RequestScope, request: bulk_notes.BulkNoteRequest) -> dict[str, Any]:
+            done = await bulk_notes.bulk_add_note(scope, request)
             return {"job": BulkNoteJob.from_row(done.job), "replayed": done.replayed}
 
-        return await run_mutation(info, BulkAddNotePayload, action, input)
+        return await run_mutation(info, BulkAddNotePayload, action, input, prepare=prepare, bulk=True)

@@ -41,10 +41,13 @@ class LetterMutations:
         "whose status tells how delivery went. Any role (AGENT and up)."
     ))
     async def send_letter(self, info: strawberry.Info, input: Annotated[SendLetterInput, INPUT]) -> SendLetterPayload:
-        async def action(scope: RequestScope) -> dict[str, Any]:
-            return delivered(await letters.send_letter(scope, letter_request(input)))
+        async def prepare(scope: RequestScope) -> letters.PreparedLetter:
+            return await letters.prepare_letter(scope, letter_request(input))
 
-        return await run_mutation(info, SendLetterPayload, action, input)
+        async def action(scope: RequestScope, letter: letters.PreparedLetter) -> dict[str, Any]:
+            return delivered(await letters.send_letter(scope, letter))
+
+        return await run_mutation(info, SendLetterPayload, action, input, prepare=prepare)
 
     @strawberry.mutation(description=(
         "Send an existing document again, unchanged, as a new notification with the reason; logs "

@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from db.writes import Writes, WriteBusy
 from graph.core.text import check_input
 from resolvers import errors as common
-from resolvers import events
 from resolvers.accounts import errors as accounts
 from resolvers.admin import errors as admin
 from resolvers.billing import errors as billing
@@ -19,7 +19,7 @@ from resolvers.commlog import errors as commlog
 from resolvers.context import RequestScope
 from resolvers.customers import errors as customers
 from resolvers.customers import settings_errors
-from resolvers.errors import UserInputError
+from resolvers.errors import Busy, UserInputError
 from resolvers.tickets import errors as tickets
 
 P = TypeVar("P")
@@ -62,28 +62,42 @@ class UserError:
 async def run_mutation(
     info: strawberry.Info,
     payload: Callable[..., P],
-    action: Callable[[RequestScope], Awaitable[dict[str, Any]]],
+    action: Callable[..., Awaitable[dict[str, Any]]],
     input: Any,
     on_error: Callable[[UserInputError], dict[str, Any]] | None = None,
+    *,
+    prepare: Callable[[RequestScope], Awaitable[Any]] | None = None,
+    bulk: bool = False,
 ) -> P:
     """Check the input's text, run `action` in one transaction; an expected failure rolls back and becomes userErrors.
 
-    Domain events the transaction recorded reach subscribers only once it has committed.
+    `prepare`, if given, runs first in a read session, outside the transaction (reads and work, such as
+    rendering a PDF, that need no lock), and `action(scope, prepared)` then gets its result. A transaction
+    that cannot get the database in time (db/writes.py) writes nothing and answers BUSY_RETRY. `bulk` marks
+    long transactions (db/sqlite_driver.py). Domain events the transaction recorded are appended to the
+    event log in it; this worker's subscribers hear at once, the others' within their feed's interval.
     `on_error` may add payload fields that explain a failure (e.g. notes-policy findings).
     """
     context = info.context
     client_mutation_id = input.client_mutation_id
     try:
         check_input(input, ["input"], info.schema.config.name_converter)
-        async with context.write_sessionmaker() as session:
-            async with session.begin():
-                fields = await action(context.scope.with_session(session))
-            committed = events.pending(session)
+        args = [await _prepared(context, prepare)] if prepare else []
+        fields, appended = await context.writes.run(
+            lambda session: action(context.scope.with_session(session), *args), bulk=bulk)
+    except WriteBusy:
+        return failed(payload, Busy(), client_mutation_id, on_error)
     except UserInputError as error:
         return failed(payload, error, client_mutation_id, on_error)
     context.loaders.clear()  # what this request loaded before the mutation may be stale now
-    context.publish(committed)
+    if appended:
+        context.feed.poke()
     return payload(**fields, user_errors=[], client_mutation_id=client_mutation_id)
+
+
+async def _prepared(context: Any, prepare: Callable[[RequestScope], Awaitable[Any]]) -> Any:
+    async with context.session_scope() as scope:
+        return await prepare(scope)
 
 
 def failed(payload: Callable[..., P], error: UserInputError, client_mutation_id: str | None,
@@ -96,20 +110,24 @@ def failed(payload: Callable[..., P], error: UserInputError, client_mutation_id:
 async def run_job_mutation(
     info: strawberry.Info,
     payload: Callable[..., P],
-    action: Callable[[RequestScope, Any], Awaitable[dict[str, Any]]],
+    action: Callable[[RequestScope, Writes], Awaitable[dict[str, Any]]],
     input: Any,
 ) -> P:
     """`run_mutation` for a job that opens its own transactions (a customer import commits in batches on
-    SQLite): `action` gets the scope and the write sessionmaker; the input's text is checked and a
-    UserInputError becomes userErrors as above."""
+    SQLite): `action` gets the scope and the worker's Writes, and opens each transaction through
+    `Writes.transaction` (the same queue, lock and bounded wait as every other write). The input's text is
+    checked, a UserInputError becomes userErrors as above, and a unit that could not get the database in
+    time answers BUSY_RETRY (what the job committed before it stays; its idempotency key carries it on)."""
     context = info.context
     client_mutation_id = input.client_mutation_id
     try:
         check_input(input, ["input"], info.schema.config.name_converter)
-        fields = await action(context.scope, context.write_sessionmaker)
+        fields = await action(context.scope, context.writes)
+    except WriteBusy:
+        return failed(payload, Busy(), client_mutation_id)
     except UserInputError as error:
         return failed(payload, error, client_mutation_id)
-    context.loaders.clear()
+    context.loaders.clear()  # (a job's events, if it had any, reach subscribers at the feed's next read)
     return payload(**fields, user_errors=[], client_mutation_id=client_mutation_id)
 
 

@@ -47,7 +47,8 @@ def default_key(stream: Any, dry_run: bool) -> str:
 
 
 async def _run(settings: Settings, args: argparse.Namespace, stream: Any) -> int:
-    from db.engine import make_engine, make_write_sessionmaker
+    from db.engine import make_engine
+    from db.writes import Writes
     from resolvers.customers.imports import CustomerFile, ImportRequest, import_customers
     from resolvers.errors import UserInputError
 
@@ -61,7 +62,7 @@ async def _run(settings: Settings, args: argparse.Namespace, stream: Any) -> int
         print(f"csrgraph: importing {args.file} (idempotency key {key})", file=sys.stderr)
         try:
             with ProgressBar(PHASES) as bar:
-                done = await import_customers(scope, make_write_sessionmaker(engine), request, bar.update)
+                done = await import_customers(scope, Writes(engine), request, bar.update)
         except UserInputError as error:
             print(f"csrgraph: {error.message}", file=sys.stderr)
             return 1

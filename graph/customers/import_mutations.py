@@ -6,6 +6,7 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from db.models import CustomerImportJob as JobRow
+from db.writes import Writes
 from graph.core.errors import CLIENT_MUTATION_ID, INPUT, USER_ERRORS, UserError, run_job_mutation
 from graph.core.text import client_mutation_id_field, text_field
 from graph.customers.import_types import CustomerImportJob
@@ -45,13 +46,13 @@ class CustomerImportMutations:
         "changes nothing, a changed row updates its customer or account (audited from-to)."
     )
     async def import_customers(self, info: strawberry.Info, input: Annotated[ImportCustomersInput, INPUT]) -> ImportCustomersPayload:
-        async def action(scope: RequestScope, sessionmaker: Any) -> dict[str, Any]:
+        async def action(scope: RequestScope, writes: Writes) -> dict[str, Any]:
             upload = input.file
             if not callable(getattr(upload, "read", None)):  # a string in JSON variables, not a multipart file
                 raise Invalid("Send the file as a multipart upload (GraphQL multipart request spec).", ["input", "file"])
             request = imports.ImportRequest(imports.CustomerFile(upload.filename or "", upload.file),
                                             dry_run=input.dry_run, idempotency_key=input.idempotency_key)
-            done = await imports.import_customers(scope, sessionmaker, request)
+            done = await imports.import_customers(scope, writes, request)
             return {"job": CustomerImportJob.from_row(done.job), "replayed": done.replayed, "resumed": done.resumed}
 
         return await run_job_mutation(info, ImportCustomersPayload, action, input)

@@ -94,4 +94,4 @@ class CustomerMutations:
                 "customers": [Customer.from_row(c) for c in moved],
             }
 
-        return await run_mutation(info, AssignCustomersToMasterPayload, action, input)
+        return await run_mutation(info, AssignCustomersToMasterPayload, action, input, bulk=True)

@@ -110,13 +110,16 @@ class CustomerSettingsMutations:
     async def bulk_place_dunning_hold(
         self, info: strawberry.Info, input: Annotated[BulkPlaceDunningHoldInput, INPUT]
     ) -> BulkPlaceDunningHoldPayload:
-        async def action(scope: RequestScope) -> dict[str, Any]:
-            # no SQL has run yet: reading the upload holds no lock
-            done = await dunning_holds.bulk_place_dunning_hold(scope, await to_bulk_request(input))
+        async def prepare(_scope: RequestScope) -> dunning_holds.BulkHoldRequest:
+            return await to_bulk_request(input)  # the upload is read before the transaction: no lock held meanwhile
+
+        async def action(scope: RequestScope, request: dunning_holds.BulkHoldRequest) -> dict[str, Any]:
+            done = await dunning_holds.bulk_place_dunning_hold(scope, request)
             return {
                 "dunning_hold": DunningHold.of(done.hold, active=not done.dry_run), "dry_run": done.dry_run,
                 "counts": BulkDunningHoldCounts.of(done.counts()),
                 "all_results": [BulkDunningHoldResult.from_result(r) for r in done.results],
             }
 
-        return await run_mutation(info, BulkPlaceDunningHoldPayload, action, input)
+        return await run_mutation(info, BulkPlaceDunningHoldPayload, action, input, prepare=prepare,
+                                  bulk=True)

@@ -7,7 +7,7 @@ An account is written INACTIVE and moved to PENDING by the same 814 request a CS
 """
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -22,7 +22,7 @@ from resolvers.accounts.premises import ADDRESS_FIELDS, clean_premise
 from resolvers.accounts.status import today
 from resolvers.accounts.transactions import NewTransaction, create_market_transaction
 from resolvers.billing import idempotency
-from resolvers.commlog.letters import LetterRequest, get_document, send_letter
+from resolvers.commlog.letters import LetterRequest, PreparedLetter, get_document, prepare_letter, send_letter
 from resolvers.context import RequestScope
 from resolvers.customers.commands import assign_number, clean_changes, snapshot
 from resolvers.customers.queries import get_customer
@@ -94,7 +94,7 @@ class Enrolled:
 
 
 @dataclass(frozen=True, slots=True)
-class _Planned:
+class Planned:
     """An account checked against the reference data, ready to write."""
 
     ldc: str
@@ -105,7 +105,30 @@ class _Planned:
     meter_number: str | None
 
 
-async def enroll_customer(scope: RequestScope, request: EnrollCustomerRequest) -> Enrolled:
+def customer_fields(new: NewCustomer) -> dict[str, Any]:
+    """The new customer's columns, cleaned as updateCustomer cleans them."""
+    return clean_changes({k: v for k, v in asdict(new).items() if v is not None})
+
+
+def new_customer_row(scope: RequestScope, fields: dict[str, Any]) -> Customer:
+    """The customer enrollCustomer writes (its number is given once it has an id)."""
+    return Customer(client_id=scope.tenant_id, number="", name_key="", is_master=False, **fields)
+
+
+def new_account_row(scope: RequestScope, customer_id: int, plan: Planned) -> UtilityAccount:
+    """An account as enrollment writes it: INACTIVE until its enrollment request moves it on."""
+    return UtilityAccount(
+        client_id=scope.tenant_id, customer_id=customer_id, ldc_account_number=plan.ldc, utility_id=plan.utility.id,
+        market_id=plan.utility.market_id, rate_plan_id=plan.plan.id if plan.plan else None,
+        status=EnrollmentStatus.INACTIVE, start_date=plan.start, end_date=None,
+        contract_term_months=plan.plan.term_months if plan.plan else None, meter_number=plan.meter_number,
+        pending_transfer=False, **plan.premise,
+    )
+
+
+async def enroll_customer(scope: RequestScope, request: EnrollCustomerRequest,
+                          kit: PreparedLetter | None = None) -> Enrolled:
+    """`kit`: the welcome kit laid out beforehand (resolvers/accounts/welcome_kit.py), if any."""
     ensure_allowed(scope, Action.ENROLL_CUSTOMER)
     if not 1 <= len(request.accounts) <= MAX_ACCOUNTS:
         raise Invalid(f"Enroll between 1 and {MAX_ACCOUNTS} utility accounts.", ["input", "accounts"])
@@ -113,18 +136,19 @@ async def enroll_customer(scope: RequestScope, request: EnrollCustomerRequest) -
     earlier = await _claim(scope, request.idempotency_key, ENROLL_CUSTOMER, digest)
     if earlier is not None:
         return await _replay(scope, earlier)
-    fields = clean_changes({k: v for k, v in asdict(request.customer).items() if v is not None})
+    fields = customer_fields(request.customer)
     planned = await _plan(scope, request.accounts, [["input", "accounts", str(i)] for i in range(len(request.accounts))])
-    customer = Customer(client_id=scope.tenant_id, number="", name_key="", is_master=False, **fields)
+    customer = new_customer_row(scope, fields)
     scope.db.add(customer)
     await scope.db.flush()
     await assign_number(scope, customer)
     await reindex_name(scope, customer)
     await audit.record(scope, "customer.enroll", "Customer", customer.id, snapshot(customer, ["number", *fields]))
-    return await _enroll(scope, customer, planned, request.welcome_kit, request.idempotency_key)
+    return await _enroll(scope, customer, planned, request.welcome_kit, request.idempotency_key, kit)
 
 
-async def enroll_utility_account(scope: RequestScope, request: EnrollAccountRequest) -> Enrolled:
+async def enroll_utility_account(scope: RequestScope, request: EnrollAccountRequest,
+                                 kit: PreparedLetter | None = None) -> Enrolled:
     ensure_allowed(scope, Action.ENROLL_CUSTOMER)
     digest = idempotency.request_hash(ENROLL_ACCOUNT, asdict(request))
     earlier = await _claim(scope, request.idempotency_key, ENROLL_ACCOUNT, digest)
@@ -134,15 +158,15 @@ async def enroll_utility_account(scope: RequestScope, request: EnrollAccountRequ
     if customer.is_master:
         raise Invalid("A master customer holds no utility accounts; enroll one of its customers.", ["input", "customerId"])
     planned = await _plan(scope, (request.account,), [["input", "account"]])
-    return await _enroll(scope, customer, planned, request.welcome_kit, request.idempotency_key)
+    return await _enroll(scope, customer, planned, request.welcome_kit, request.idempotency_key, kit)
 
 
 async def _claim(scope: RequestScope, key: str | None, operation: str, digest: str) -> dict[str, Any] | None:
     return await idempotency.claim(scope, key, operation, digest, AccountErrorCode.ENROLLMENT_IDEMPOTENCY_KEY_REUSED)
 
 
-async def _enroll(scope: RequestScope, customer: Customer, planned: list[_Planned],
-                  welcome_kit: NotificationChannel | None, key: str | None) -> Enrolled:
+async def _enroll(scope: RequestScope, customer: Customer, planned: list[Planned],
+                  welcome_kit: NotificationChannel | None, key: str | None, kit: PreparedLetter | None) -> Enrolled:
     accounts, transactions = [], []
     for plan in planned:
         account, transaction = await _write_account(scope, customer, plan)
@@ -152,7 +176,7 @@ async def _enroll(scope: RequestScope, customer: Customer, planned: list[_Planne
     document = None
     if welcome_kit is not None:
         letter = LetterRequest(customer.id, welcome_kit, template_code=WELCOME_KIT, utility_account_id=accounts[0].id)
-        document = (await _welcome_kit(scope, letter)).document
+        document = (await _welcome_kit(scope, letter, kit)).document
     await scope.db.flush()
     await idempotency.store(scope, key, {"customer_id": customer.id, "account_ids": [a.id for a in accounts],
                                          "transaction_ids": [t.id for t in transactions],
@@ -160,22 +184,17 @@ async def _enroll(scope: RequestScope, customer: Customer, planned: list[_Planne
     return Enrolled(customer, accounts, transactions, document, replayed=False)
 
 
-async def _welcome_kit(scope: RequestScope, letter: LetterRequest) -> Any:
-    """The welcome kit through the letters pipeline; its userErrors point at `welcomeKit`."""
+async def _welcome_kit(scope: RequestScope, letter: LetterRequest, kit: PreparedLetter | None) -> Any:
+    """The welcome kit through the letters pipeline (laid out here only if it was not beforehand, or differs from
+    what was); its userErrors point at `welcomeKit`."""
     try:
-        return await send_letter(scope, letter)
+        return await send_letter(scope, replace(kit, request=letter) if kit else await prepare_letter(scope, letter))
     except UserInputError as error:
         raise UserInputError(error.code, f"Welcome kit: {error.message}", ["input", "welcomeKit"]) from None
 
 
-async def _write_account(scope: RequestScope, customer: Customer, plan: _Planned) -> tuple[UtilityAccount, MarketTransaction]:
-    account = UtilityAccount(
-        client_id=scope.tenant_id, customer_id=customer.id, ldc_account_number=plan.ldc, utility_id=plan.utility.id,
-        market_id=plan.utility.market_id, rate_plan_id=plan.plan.id if plan.plan else None,
-        status=EnrollmentStatus.INACTIVE, start_date=plan.start, end_date=None,
-        contract_term_months=plan.plan.term_months if plan.plan else None, meter_number=plan.meter_number,
-        **plan.premise,
-    )
+async def _write_account(scope: RequestScope, customer: Customer, plan: Planned) -> tuple[UtilityAccount, MarketTransaction]:
+    account = new_account_row(scope, customer.id, plan)
     scope.db.add(account)
     await scope.db.flush()
     fields = ["ldc_account_number", *ADDRESS_FIELDS, "start_date", "meter_number"]
@@ -193,10 +212,10 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-async def _plan(scope: RequestScope, accounts: Sequence[NewAccount], fields: list[Field]) -> list[_Planned]:
+async def _plan(scope: RequestScope, accounts: Sequence[NewAccount], fields: list[Field]) -> list[Planned]:
     """Each account checked: utility and market, LDC number (rule, not twice, not held), plan, premise, date."""
     utilities = await utilities_by_code(scope)
-    planned = [await _checked(scope, a, utilities, at) for a, at in zip(accounts, fields, strict=True)]
+    planned = [await checked_account(scope, a, utilities, at) for a, at in zip(accounts, fields, strict=True)]
     seen: dict[str, int] = {}
     for index, plan in enumerate(planned):
         if (first := seen.setdefault(plan.ldc, index)) != index:
@@ -218,7 +237,8 @@ def _held_message(ldc: str, holder: Any) -> str:
             "enrollment request (createMarketTransaction) instead.")
 
 
-async def _checked(scope: RequestScope, new: NewAccount, utilities: dict[str, UtilityRef], at: Field) -> _Planned:
+async def checked_account(scope: RequestScope, new: NewAccount, utilities: dict[str, UtilityRef], at: Field) -> Planned:
+    """One account checked against the reference data (not against the others of its request, nor holders)."""
     utility = utilities.get((new.utility or "").strip().upper())
     if utility is None:
         raise UserInputError(AccountErrorCode.UNKNOWN_UTILITY, f"No utility has the code {new.utility!r}.", [*at, "utility"])
@@ -242,7 +262,7 @@ async def _checked(scope: RequestScope, new: NewAccount, utilities: dict[str, Ut
     if meter and len(meter) > 40:
         raise UserInputError(AccountErrorCode.VALUE_TOO_LONG, "The meter number is longer than 40 characters.",
                              [*at, "meterNumber"])
-    return _Planned(ldc, utility, await _rate_plan(scope, new.rate_plan, utility, at), premise, new.requested_start_date,
+    return Planned(ldc, utility, await _rate_plan(scope, new.rate_plan, utility, at), premise, new.requested_start_date,
                     meter)
 
 

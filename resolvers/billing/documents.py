@@ -3,6 +3,7 @@
 import asyncio
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -79,27 +80,49 @@ async def history_file(scope: RequestScope, customer_id: int, start: date | None
     return f"AR history {customer.number}", data
 
 
-async def email_invoice(scope: RequestScope, invoice_id: int) -> Delivery:
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """A billing PDF laid out before its transaction (no lock is held while it renders), and whose it is."""
+
+    customer_id: int
+    title: str
+    pdf: bytes
+    field: str  # the input field that named it, blamed for a userError found in the transaction
+
+
+async def prepare_invoice_email(scope: RequestScope, invoice_id: int) -> PreparedDocument:
+    """Check the request and lay the invoice out as a PDF, saving nothing."""
     ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
     field = ["input", "invoiceId"]
     invoice = await invoice_or_not_found(scope, invoice_id, field)
     customer = await customer_or_not_found(scope, invoice.customer_id, "invoiceId")
-    recipient = recipient_of(customer, NotificationChannel.EMAIL, field)
+    recipient_of(customer, NotificationChannel.EMAIL, field)  # refuse before laying out a PDF that cannot go
     title, rendered = await _invoice_pdf(scope, invoice)
-    return await _send(scope, customer, recipient, title, printable(rendered, field))
+    return PreparedDocument(customer.id, title, printable(rendered, field), "invoiceId")
 
 
-async def email_ar_history(scope: RequestScope, customer_id: int, start: date | None, end: date | None) -> Delivery:
+async def prepare_ar_history_email(scope: RequestScope, customer_id: int, start: date | None,
+                                   end: date | None) -> PreparedDocument:
+    """Check the request and lay the customer's AR history out as a PDF, saving nothing."""
     ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
     if start is not None and end is not None and end < start:
         raise UserInputError(PeriodErrorCode.INVALID_BILLING_PERIOD,
                              f"The history would end ({end}) before it starts ({start}).", ["input", "end"])
     customer = await customer_or_not_found(scope, customer_id)
-    recipient = recipient_of(customer, NotificationChannel.EMAIL, ["input", "customerId"])
+    recipient_of(customer, NotificationChannel.EMAIL, ["input", "customerId"])
     history = await full_history(scope, customer.id, Window(start, end))
     rendered = await asyncio.to_thread(history_pdf, customer, history)
-    return await _send(scope, customer, recipient, f"AR history {customer.number}",
-                       printable(rendered, ["input", "customerId"]))
+    return PreparedDocument(customer.id, f"AR history {customer.number}", printable(rendered, ["input", "customerId"]),
+                            "customerId")
+
+
+async def email_document(scope: RequestScope, prepared: PreparedDocument) -> Delivery:
+    """Store the prepared PDF as the customer's document and deliver it as a letter is: queued email, logged,
+    audited (in the transaction; the address is read again, as it may have changed since)."""
+    ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
+    customer = await customer_or_not_found(scope, prepared.customer_id, prepared.field)
+    recipient = recipient_of(customer, NotificationChannel.EMAIL, ["input", prepared.field])
+    return await _send(scope, customer, recipient, prepared.title, prepared.pdf)
 
 
 async def _send(scope: RequestScope, customer: Customer, recipient: str, title: str, pdf: bytes) -> Delivery:

@@ -29,7 +29,7 @@ async def reverse_invoice_charges(scope: RequestScope, invoice_id: int, line_ids
     if not line_ids:
         raise UserInputError(BillingErrorCode.NO_LINES_CHOSEN, "Choose the lines to reverse.", ["input", "lineIds"])
     invoice = await invoice_or_not_found(scope, invoice_id, ["input", "invoiceId"])
-    await lock_customers(scope, [invoice.customer_id])
+    await lock_customers(scope, [invoice.customer_id, *await _payer_ids(scope, invoice.id)])  # one call: locks.py
     await scope.db.refresh(invoice)  # read again under the lock
     credits = await _credit_lines(scope, invoice, line_ids, reason)
     total = -sum(c.amount_cents for c in credits)
@@ -84,6 +84,12 @@ async def _take_back_payments(scope: RequestScope, invoice: Invoice, excess: int
             return
     raise UserInputError(BillingErrorCode.REVERSAL_EXCEEDS_INVOICE_BALANCE,
                          "Credits applied to this invoice leave too little to reverse.", ["input", "lineIds"])
+
+
+async def _payer_ids(scope: RequestScope, invoice_id: int) -> list[int]:
+    stmt = select(Payment.customer_id).join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+    return list((await scope.db.execute(tenant_scoped(stmt.where(PaymentAllocation.invoice_id == invoice_id), Payment,
+                                                      scope).distinct())).scalars())
 
 
 async def _paid_by(scope: RequestScope, invoice_id: int) -> list[tuple[Payment, int, int]]:

@@ -1,7 +1,8 @@
 """Bulk note insert (seed 000): one note added to many accounts listed in a CSV file or typed.
 
 The whole job is one transaction (the caller's): a failure part-way leaves no note behind.
-It emits no per-entry events: a subscription per customer would be flooded by one job.
+Each note is an event of its customer's log, as any note is (one INSERT ... SELECT of them at commit): a
+subscriber following one of the customers hears of its note, once.
 """
 
 import hashlib
@@ -13,7 +14,7 @@ from typing import Any
 from db.base import utcnow
 from db.enums import AccountNumberType, CommLogKind, EnrollmentStatus
 from db.models import BulkNoteJob, CommLogEntry
-from resolvers import audit
+from resolvers import audit, events
 from resolvers.admin.queries import client_settings
 from resolvers.commlog import bulk_resolve
 from resolvers.commlog.bulk_errors import BulkNoteErrorCode
@@ -95,6 +96,7 @@ async def bulk_add_note(scope: RequestScope, request: BulkNoteRequest, progress:
     if not request.dry_run:
         tick("insert", 0, counts["added"])
         await bulk_resolve.write_notes(scope, job_id, note, request.number_type, now)
+        events.emit_entries(scope, CommLogEntry.bulk_job_id == job_id)
         await audit.record(scope, "commlog.bulk_add_note", "BulkNoteJob", job_id, {"added": {"from": None, "to": counts["added"]}})
         tick("insert", counts["added"], counts["added"])
     return BulkNoteDone(await bulk_resolve.finish_job(scope, job_id, counts), replayed=False)

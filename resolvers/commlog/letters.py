@@ -1,8 +1,10 @@
 """Send and resend letters: a client's template rendered to a PDF document, delivered, and logged."""
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -41,6 +43,7 @@ from resolvers.errors import NotFound, UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.scope import tenant_scoped
 
+log = logging.getLogger("csrgraph.letters")
 MAX_REASON_CHARS = 500
 SUBJECT_CHARS = 200  # comm_log_entries.subject is VARCHAR(200)
 # An entry is written when an email is queued and never edited: the notification tells how delivery went.
@@ -73,33 +76,80 @@ class DocumentFile:
     content: bytes
 
 
-async def send_letter(scope: RequestScope, request: LetterRequest) -> Delivery:
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What a letter is laid out from besides its data: the template."""
+
+    template_id: int
+    template_code: str
+    kind: LetterKind
+    subject: str
+    body_html: str
+
+    @classmethod
+    def of(cls, template: LetterTemplate) -> "Layout":
+        return cls(template.id, template.code, template.kind, template.subject, template.body_html)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedLetter:
+    """A letter laid out before its transaction (a few hundred ms of CPU that need no lock), with the data it was
+    laid out from: the transaction reads that data again and lays the letter out anew only if it changed."""
+
+    request: LetterRequest
+    layout: Layout
+    data: dict[str, Any]
+    title: str
+    pdf: bytes
+
+
+async def prepare_letter(scope: RequestScope, request: LetterRequest) -> PreparedLetter:
+    """Check the request and lay the letter out from the customer's data, saving nothing."""
     ensure_allowed(scope, Action.SEND_LETTER)
     customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", ["input", "customerId"])
-    template = await _template(scope, request)
+    layout = Layout.of(await template_for(scope, request))
+    recipient_of(customer, request.channel)  # refuse before laying out a letter that cannot go
+    account = await _account(scope, customer.id, request.utility_account_id)
+    return await lay_out(request, layout, await letter_data_of(scope, customer, account_data(*account) if account else None))
+
+
+async def lay_out(request: LetterRequest, layout: Layout, data: dict[str, Any]) -> PreparedLetter:
+    """The template filled in with `data` (letter_data's shape) as a PDF, off the event loop."""
+    letter = await asyncio.to_thread(render_letter, layout.subject, layout.body_html, data)
+    return PreparedLetter(request, layout, data, letter.title, letter.pdf)
+
+
+async def letter_data_of(scope: RequestScope, customer: Customer, account: dict[str, Any] | None) -> dict[str, Any]:
+    """What a letter to `customer` about `account` (account_data's shape) says, as of today."""
+    return letter_data(customer, account, await _client_name(scope), utcnow().date())
+
+
+async def send_letter(scope: RequestScope, letter: PreparedLetter) -> Delivery:
+    """Store the letter as the customer's document, deliver it and log it (in the transaction). It is laid out
+    again, here, only if what it says changed since it was prepared (rare: an edit in between, or a forecast of
+    rows the transaction writes that missed)."""
+    ensure_allowed(scope, Action.SEND_LETTER)
+    request = letter.request
+    customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", ["input", "customerId"])
     recipient = recipient_of(customer, request.channel)
     account = await _account(scope, customer.id, request.utility_account_id)
-    document = await _generate(scope, customer, template, account)
-    delivery = await deliver(scope, customer, document, request.channel, recipient, reason=None)
-    await audit.record(scope, "commlog.send_letter", "Document", document.id, {
-        "template": {"from": None, "to": template.code}, "channel": {"from": None, "to": request.channel.value},
-        "notification": {"from": None, "to": delivery.notification.id},
-    })
-    return delivery
-
-
-async def _generate(scope: RequestScope, customer: Customer, template: LetterTemplate,
-                    account: AccountRow | None) -> Document:
-    """Render the template with the customer's data into a PDF, stored as the customer's document."""
-    data = letter_data(customer, account_data(*account) if account else None, await _client_name(scope), utcnow().date())
-    # Laying out a PDF takes a few hundred milliseconds of CPU: keep it off the event loop.
-    letter = await asyncio.to_thread(render_letter, template.subject, template.body_html, data)
-    document = Document(client_id=scope.tenant_id, customer_id=customer.id, template_id=template.id, kind=template.kind,
-                        utility_account_id=account[0].id if account else None, title=letter.title,
+    data = await letter_data_of(scope, customer, account_data(*account) if account else None)
+    if data != letter.data:
+        log.info("letter %s laid out again in its transaction: its data changed since it was prepared",
+                 letter.layout.template_code)
+        letter = await lay_out(request, letter.layout, data)
+    layout = letter.layout
+    document = Document(client_id=scope.tenant_id, customer_id=customer.id, template_id=layout.template_id,
+                        kind=layout.kind, utility_account_id=account[0].id if account else None, title=letter.title,
                         content=letter.pdf, size_bytes=len(letter.pdf))
     scope.db.add(document)
     await scope.db.flush()
-    return document
+    delivery = await deliver(scope, customer, document, request.channel, recipient, reason=None)
+    await audit.record(scope, "commlog.send_letter", "Document", document.id, {
+        "template": {"from": None, "to": layout.template_code}, "channel": {"from": None, "to": request.channel.value},
+        "notification": {"from": None, "to": delivery.notification.id},
+    })
+    return delivery
 
 
 async def resend_letter(scope: RequestScope, document_id: int, reason: str | None,
@@ -195,7 +245,8 @@ def _clip(text: str) -> str:
     return text if len(text) <= SUBJECT_CHARS else text[: SUBJECT_CHARS - 1] + "…"
 
 
-async def _template(scope: RequestScope, request: LetterRequest) -> LetterTemplate:
+async def template_for(scope: RequestScope, request: LetterRequest) -> LetterTemplate:
+    """The request's template (by id or code), active; userErrors otherwise."""
     by_id = request.template_id is not None
     if by_id == (request.template_code is not None):
         raise UserInputError(LetterErrorCode.TEMPLATE_NOT_CHOSEN, "Give templateId or templateCode, not both.",

@@ -1,8 +1,10 @@
 """The email outbox: claim due EMAIL notifications, send each with its PDF, record SENT or retry with backoff.
 
 Claiming is a short write transaction that moves a message's `next_attempt_at` a lease into
-the future, so other workers skip it; sending happens outside any transaction (an SMTP
-conversation must not hold SQLite's write lock). Delivery is at least once: a worker that dies
+the future, so other workers skip it; the attachments are read after it and sending happens outside
+any transaction (an SMTP conversation must not hold SQLite's write lock). Every write here goes
+through db/writes.py like the mutations': on SQLite it queues with the worker's other writers and
+holds the lock only for its own statements. Delivery is at least once: a worker that dies
 between sending and recording leaves the claim to expire, and the message is sent again.
 The outbox serves every client, so it is the one reader of notifications without a tenant.
 """
@@ -11,7 +13,8 @@ import asyncio
 import enum
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -22,11 +25,11 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 from sqlalchemy import or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.engine import WRITE_OPTIONS
 from db.enums import NotificationChannel, NotificationStatus
 from db.models import Document, Notification
+from db.writes import Writes
 from resolvers.commlog.rendering import attachment_name
 
 log = logging.getLogger("csrgraph.outbox")
@@ -149,33 +152,49 @@ def backoff(attempts: int) -> timedelta:
 
 # ---- one pass ---------------------------------------------------------------------------------
 
-async def deliver_due(sessionmaker: async_sessionmaker[AsyncSession], transport: MailTransport, *,
-                      now: datetime, batch: int = 50) -> int:
+async def deliver_due(writes: Writes, transport: MailTransport, *, now: datetime, batch: int = 50) -> int:
     """Send the EMAIL notifications due at `now` (at most `batch`); returns how many were sent."""
     sent = 0
-    for message in await claim_due(sessionmaker, now=now, batch=batch):
-        sent += await deliver(sessionmaker, transport, message, now=now)
+    for message in await claim_due(writes, now=now, batch=batch):
+        sent += await deliver(writes, transport, message, now=now)
     return sent
 
 
-async def claim_due(sessionmaker: async_sessionmaker[AsyncSession], *, now: datetime, batch: int) -> list[Outgoing]:
+async def claim_due(writes: Writes, *, now: datetime, batch: int) -> list[Outgoing]:
     """Lease due messages to this worker: row locks skip what another worker is claiming (PostgreSQL),
-    and the claim runs under SQLite's write lock, which serializes claims there."""
-    async with sessionmaker() as session:
-        await session.connection(execution_options=WRITE_OPTIONS)  # BEGIN IMMEDIATE on SQLite, whoever made it
+    and the claim runs under SQLite's write lock, which serializes claims there. It first looks without
+    the lock: every worker looks every few seconds, and most looks find nothing to send. The PDFs are
+    read after the claim has committed (a document never changes once written)."""
+    if not await _any_due(writes, now):
+        return []
+    async with writes.transaction() as session:
         rows = list((await session.execute(_due(now, batch))).scalars())
         for row in rows:
             row.next_attempt_at = now + LEASE
+    async with _reading(writes) as session:
         files = await _attachments(session, [r.document_id for r in rows if r.document_id is not None])
-        messages = [_outgoing(r, files.get(r.document_id)) for r in rows]
-        await session.commit()
-    return messages
+    return [_outgoing(r, files.get(r.document_id)) for r in rows]
+
+
+@asynccontextmanager
+async def _reading(writes: Writes) -> AsyncIterator[AsyncSession]:
+    async with writes.sessionmaker() as session:
+        await session.connection(execution_options={"sqlite_begin": None})  # a plain read: no BEGIN, no lock
+        yield session
+
+
+async def _any_due(writes: Writes, now: datetime) -> bool:
+    async with _reading(writes) as session:
+        return (await session.execute(select(Notification.id).where(*_is_due(now)).limit(1))).first() is not None
+
+
+def _is_due(now: datetime) -> tuple:
+    due = or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)
+    return Notification.status == NotificationStatus.QUEUED, Notification.channel == NotificationChannel.EMAIL, due
 
 
 def _due(now: datetime, batch: int):
-    due = or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now)
-    stmt = select(Notification).where(Notification.status == NotificationStatus.QUEUED,
-                                      Notification.channel == NotificationChannel.EMAIL, due)
+    stmt = select(Notification).where(*_is_due(now))
     return stmt.order_by(Notification.id).limit(batch).with_for_update(skip_locked=True)
 
 
@@ -191,21 +210,19 @@ def _outgoing(row: Notification, attachment: Attachment | None) -> Outgoing:
                     subject=row.subject, body=row.body_text, attempts=row.attempts, attachment=attachment)
 
 
-async def deliver(sessionmaker: async_sessionmaker[AsyncSession], transport: MailTransport, message: Outgoing, *,
-                  now: datetime) -> int:
+async def deliver(writes: Writes, transport: MailTransport, message: Outgoing, *, now: datetime) -> int:
     """Send one claimed message and record the outcome; 1 if it was sent."""
     try:
         await transport.send(message)
     except Exception as error:  # noqa: BLE001 - any transport failure is a failed attempt, retried later
-        await _record_failure(sessionmaker, message, error, now)
+        await _record_failure(writes, message, error, now)
         return 0
-    await _record_sent(sessionmaker, message, transport.name, now)
+    await _record_sent(writes, message, transport.name, now)
     return 1
 
 
-async def _record_sent(sessionmaker: async_sessionmaker[AsyncSession], message: Outgoing, transport: Transport,
-                       now: datetime) -> None:
-    async with sessionmaker() as session, session.begin():
+async def _record_sent(writes: Writes, message: Outgoing, transport: Transport, now: datetime) -> None:
+    async with writes.transaction() as session:
         await session.execute(update(Notification).where(Notification.id == message.notification_id).values(
             status=NotificationStatus.SENT, transport=transport.value, sent_at=now, next_attempt_at=None,
             attempts=message.attempts + 1, last_error=None,
@@ -216,11 +233,10 @@ async def _record_sent(sessionmaker: async_sessionmaker[AsyncSession], message: 
     log.info("outbox: notification %d sent via %s", message.notification_id, transport.value)
 
 
-async def _record_failure(sessionmaker: async_sessionmaker[AsyncSession], message: Outgoing, error: Exception,
-                          now: datetime) -> None:
+async def _record_failure(writes: Writes, message: Outgoing, error: Exception, now: datetime) -> None:
     attempts = message.attempts + 1
     final = attempts >= MAX_ATTEMPTS
-    async with sessionmaker() as session, session.begin():
+    async with writes.transaction() as session:
         await session.execute(update(Notification).where(Notification.id == message.notification_id).values(
             attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:1000],
             status=NotificationStatus.FAILED if final else NotificationStatus.QUEUED,
@@ -233,13 +249,12 @@ async def _record_failure(sessionmaker: async_sessionmaker[AsyncSession], messag
 
 # ---- the background loop ----------------------------------------------------------------------
 
-async def run_outbox(sessionmaker: async_sessionmaker[AsyncSession], transport: MailTransport, interval: float,
-                     stop: asyncio.Event) -> None:
+async def run_outbox(writes: Writes, transport: MailTransport, interval: float, stop: asyncio.Event) -> None:
     """Deliver due mail every `interval` seconds until `stop` is set; a failed pass is logged, never fatal."""
     while not stop.is_set():
         busy = False
         try:
-            busy = await deliver_due(sessionmaker, transport, now=datetime.now(timezone.utc)) > 0
+            busy = await deliver_due(writes, transport, now=datetime.now(timezone.utc)) > 0
         except Exception:
             log.exception("outbox: delivery pass failed; retrying in %.1f s", interval)
         if not busy:

@@ -4,8 +4,7 @@ The list is read as bulk notes read theirs (resolvers.rules.account_lists, bulk_
 looked up in one SELECT (resolvers.customers.account_numbers). Writing is set-based too: one
 UPDATE for every held customer, then one Core executemany each for the audit events and the SYSTEM
 log entries; no row passes through the ORM. The caller's transaction makes it all or nothing; a dry
-run only reads. Like bulk notes, it emits no per-entry events: one list would flood every customer's
-subscription.
+run only reads. Each log entry is an event of its customer's log, as bulk notes' are.
 """
 
 from collections import Counter
@@ -20,7 +19,7 @@ from db.base import utcnow
 from db.enums import AccountNumberType, CommLogKind, EnrollmentStatus
 from db.inserts import insert_rows
 from db.models import AuditEvent, CommLogEntry, Customer
-from resolvers import audit
+from resolvers import audit, events
 from resolvers.commlog.bulk_errors import BulkNoteErrorCode
 from resolvers.commlog.bulk_notes import AccountFile, staged
 from resolvers.context import RequestScope
@@ -176,6 +175,11 @@ async def _write(scope: RequestScope, hold: Hold, changes: Sequence[Change]) -> 
     # Core inserts of the tables: the ORM's bulk insert spends longer per row than the database does
     await insert_rows(scope.db, AuditEvent.__table__, [_audit_row(scope, c, hold, now) for c in changes])
     await insert_rows(scope.db, CommLogEntry.__table__, [_log_row(scope, c, hold, now) for c in changes])
+    # each customer's followers hear of its hold: one INSERT ... SELECT of the events at commit, of the entries just
+    # written (these customers', this author's, of this category, at this very microsecond)
+    events.emit_entries(scope, CommLogEntry.customer_id.in_(select(cast(ids.c.value, Integer))),
+                        CommLogEntry.created_at == now, CommLogEntry.author_id == scope.viewer.user_id,
+                        CommLogEntry.kind == CommLogKind.SYSTEM, CommLogEntry.category == LOG_CATEGORY)
 
 
 def _audit_row(scope: RequestScope, change: Change, hold: Hold, now: datetime) -> dict[str, Any]:

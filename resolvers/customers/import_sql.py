@@ -85,31 +85,42 @@ def _refuse(reason: ImportRefusal, detail: Any) -> dict[str, Any]:
     return {"outcome": REFUSED, "reason": reason.value, "detail": detail}
 
 
-async def refuse_across_rows(scope: RequestScope, job_id: int) -> None:
-    """The checks no single row can make: customers whose rows disagree, LDC numbers listed twice, and
-    LDC numbers another customer of the client holds."""
+async def refuse_conflicting_customers(scope: RequestScope, batch: Batch) -> None:
+    """Refuse every row of a customer whose rows disagree (a batch holds whole customers)."""
     other = aliased(R)
-    open_rows = and_(R.job_id == job_id, R.outcome.is_(None))
-    conflicted = (select(other.customer_number).where(other.job_id == job_id, other.outcome.is_(None))
+    conflicted = (select(other.customer_number).where(batch.of(other), other.outcome.is_(None))
                   .group_by(other.customer_number).having(func.count(other.customer_hash.distinct()) > 1))
     detail = literal("The rows of customer ") + R.customer_number + literal(
         " give different customer details (name, kind, contact, billing address or language): make them agree.")
-    await _update(scope, update(R).where(open_rows, R.customer_number.in_(conflicted))
+    await _update(scope, update(R).where(batch.of(R), R.outcome.is_(None), R.customer_number.in_(conflicted))
                   .values(**_refuse(ImportRefusal.CONFLICTING_CUSTOMER_DATA, detail)))
-    twice = (select(other.ldc_account_number).where(other.job_id == job_id, other.outcome.is_(None))
-             .group_by(other.ldc_account_number).having(func.count() > 1))
-    first = (select(func.min(other.line)).where(other.job_id == job_id, other.outcome.is_(None),
+
+
+async def refuse_repeated_numbers(scope: RequestScope, batch: Batch) -> None:
+    """Refuse a row whose LDC number an earlier open row of the file (in any batch) has. The first open row of a
+    number is never refused here, so sweeping the batches one by one refuses what one statement would."""
+    other = aliased(R)
+    first = (select(func.min(other.line)).where(other.job_id == batch.job_id, other.outcome.is_(None),
                                                  other.ldc_account_number == R.ldc_account_number).scalar_subquery())
-    await _update(scope, update(R).where(open_rows, R.ldc_account_number.in_(twice), R.line > first)
+    await _update(scope, update(R).where(batch.of(R), R.outcome.is_(None), R.line > first)
                   .values(**_refuse(ImportRefusal.DUPLICATE_LDC_NUMBER,
                                     literal("The same LDC number is on line ") + cast(first, String) + literal("."))))
+
+
+async def refuse_held_numbers(scope: RequestScope, batch: Batch) -> None:
+    """Refuse a row whose LDC number another customer of the client holds."""
     named = select(Customer.number + literal(" (") + Customer.name + literal(")")).join(
         UtilityAccount, UtilityAccount.customer_id == Customer.id)
     holder = (tenant_scoped(tenant_scoped(named, Customer, scope), UtilityAccount, scope)
               .where(UtilityAccount.ldc_account_number == R.ldc_account_number, Customer.number != R.customer_number)
               .limit(1).scalar_subquery())
-    await _update(scope, update(R).where(open_rows, holder.is_not(None)).values(**_refuse(
+    await _update(scope, update(R).where(batch.of(R), R.outcome.is_(None), holder.is_not(None)).values(**_refuse(
         ImportRefusal.LDC_NUMBER_HELD, literal("Customer ") + holder + literal(" holds this LDC number."))))
+
+
+# The checks no single row can make, in the order they apply: each sweeps every batch before the next begins
+# (a row refused by one is not looked at by those after it).
+ACROSS_ROWS = (refuse_conflicting_customers, refuse_repeated_numbers, refuse_held_numbers)
 
 
 async def refresh_statistics(scope: RequestScope, *models: Any) -> None:

@@ -11,22 +11,32 @@ of customers commit on their own together with the job's progress (`staged_throu
 `applied_through`), so other writers are not locked out for minutes and a crash leaves a job that resumes
 where it stopped: run the same file with the same idempotency key. A batch holds whole customers, so a crash
 never leaves half a customer. Re-importing changes nothing: rows compare equal and are UNCHANGED.
+
+Every transaction goes through db/writes.py (bulk: its statements leave the event loop free), so on SQLite
+each unit queues with the worker's other writes and holds the lock only for itself: writers that arrived
+during a unit go before the next one. Units are paced (`Pace`) to hold the lock about UNIT_SECONDS, far
+under the wait of the writers queued behind them (db/writes.py WAIT_SECONDS), however large the file or busy
+the machine: the checks across rows too sweep the file a batch of customers at a time. A unit itself
+waits up to UNIT_WAIT_SECONDS for the lock.
 """
 
+import asyncio
 import hashlib
 import io
+import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
 from db.enums import ImportJobStatus
 from db.models import CustomerImportJob, CustomerImportRow, RatePlan
+from db.writes import Writes
 from resolvers import audit
 from resolvers.accounts.ldc_rules import utilities_by_code
 from resolvers.context import RequestScope
@@ -46,10 +56,13 @@ from resolvers.errors import Invalid, UserInputError
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.scope import tenant_scoped
 
-STAGE_LINES = 20_000  # lines staged per statement (and per commit on SQLite)
-BATCH_ROWS = 20_000  # rows of whole customers written per batch
+STAGE_LINES = 20_000  # at most, lines staged per statement (and per commit on SQLite)
+BATCH_ROWS = 20_000  # at most, rows of whole customers checked or written per batch
+FIRST_UNIT = 1_000  # SQLite: lines or rows of a phase's first unit, before its pace is known
+UNIT_SECONDS = 0.5  # SQLite: how long a unit aims to hold the write lock (a tenth of the writers' wait)
 MAX_KEY_LENGTH = 100
 HASH_CHUNK = 1 << 20
+UNIT_WAIT_SECONDS = 30.0  # a unit queues behind the agents' writes (and another worker's unit); not interactive
 
 # progress(phase, done, total): phases "stage" (lines), "apply" (rows); the CLI draws them.
 Progress = Callable[[str, int, int], None]
@@ -79,7 +92,7 @@ def _silent(phase: str, done: int, total: int) -> None:
     return None
 
 
-async def import_customers(scope: RequestScope, sessionmaker: async_sessionmaker[AsyncSession], request: ImportRequest,
+async def import_customers(scope: RequestScope, writes: Writes, request: ImportRequest,
                            progress: Progress | None = None) -> ImportDone:
     """Run (or resume, or replay) the import; userErrors only for what stops the whole file."""
     ensure_allowed(scope, Action.IMPORT_CUSTOMERS)
@@ -88,7 +101,7 @@ async def import_customers(scope: RequestScope, sessionmaker: async_sessionmaker
         raise Invalid(f"The idempotency key must be 1-{MAX_KEY_LENGTH} characters.", ["input", "idempotencyKey"])
     digest, lines = _digest(request)
     positions = _header(request.file.stream)
-    async with _Units(scope, sessionmaker, single=sessionmaker.kw["bind"].dialect.name == "postgresql") as units:
+    async with _Units(scope, writes) as units:
         return await _Run(units, request, digest, positions, lines, progress or _silent).run()
 
 
@@ -124,32 +137,54 @@ def _header(stream: BinaryIO) -> tuple[int, ...]:
 class _Units:
     """Transactions of the job: on PostgreSQL one for everything, on SQLite a new one for each unit of work."""
 
-    def __init__(self, scope: RequestScope, sessionmaker: async_sessionmaker[AsyncSession], *, single: bool):
-        self.scope, self.sessionmaker, self.single = scope, sessionmaker, single
+    def __init__(self, scope: RequestScope, writes: Writes):
+        self.scope, self.writes = scope, writes
+        self.whole = AsyncExitStack()
         self.session: AsyncSession | None = None
+        self.last_seconds = 0.0  # how long the last unit held the database, commit included
+
+    def pace(self, most: int) -> "Pace":
+        return Pace(most, adapt=self.session is None)
 
     async def __aenter__(self) -> "_Units":
-        if self.single:
-            self.session = self.sessionmaker()
-            await self.session.begin()
+        if self.writes.is_postgresql():
+            self.session = await self.whole.enter_async_context(self._transaction())
         return self
 
-    async def __aexit__(self, kind: Any, error: Any, trace: Any) -> None:
-        if self.session is None:
-            return
-        if kind is None:
-            await self.session.commit()
-        else:
-            await self.session.rollback()
-        await self.session.close()
+    async def __aexit__(self, kind: Any, error: Any, trace: Any) -> bool | None:
+        return await self.whole.__aexit__(kind, error, trace)  # commits the single transaction, or rolls it back
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[RequestScope]:
         if self.session is not None:
             yield self.scope.with_session(self.session)
             return
-        async with self.sessionmaker() as session, session.begin():
+        started = time.monotonic()
+        async with self._transaction() as session:
+            started = time.monotonic()  # the lock is held from here (SQLite begins IMMEDIATE)
             yield self.scope.with_session(session)
+        self.last_seconds = time.monotonic() - started
+
+    def _transaction(self) -> Any:
+        return self.writes.transaction(bulk=True, wait_seconds=UNIT_WAIT_SECONDS)
+
+
+@dataclass
+class Pace:
+    """How many lines or rows the next unit takes: on SQLite as many as the last unit's rate fits in UNIT_SECONDS
+    (at most twice the last size, at least a quarter of it, never past `most`); in one transaction always `most`."""
+
+    most: int
+    adapt: bool
+    size: int = 0
+
+    def __post_init__(self) -> None:
+        self.size = min(FIRST_UNIT, self.most) if self.adapt else self.most
+
+    def took(self, done: int, seconds: float) -> None:
+        if self.adapt and done > 0:
+            fits = done * UNIT_SECONDS / max(seconds, 0.001)
+            self.size = int(max(1, min(self.most, 2 * self.size, max(self.size // 4, fits))))
 
 
 @dataclass
@@ -203,35 +238,59 @@ class _Run:
     async def _stage(self, job: CustomerImportJob, reference: Reference) -> CustomerImportJob:
         """Stream the file into staging rows, a chunk a commit on SQLite; then the checks across rows."""
         stager = Stager(job.id, reference, self.positions)
-        done, chunk, text = job.staged_through, [], _text(self.request.file.stream)
+        done, text = job.staged_through, _text(self.request.file.stream)
+        pace = self.units.pace(STAGE_LINES)
         total = max(self.lines - 1, 0)
         self.tick("stage", done, total)
-        try:
-            lines = read_lines(text)
-            next(lines, None)  # the header, checked before the job began
+        lines = read_lines(text)
+        next(lines, None)  # the header, checked before the job began
+
+        def take(size: int) -> list[tuple]:
+            """The next `size` lines, read and checked (in a thread: a chunk is a second of CPU the event loop
+            of a server worker must not wait for)."""
+            chunk = []
             for line, values in lines:
-                if line <= job.staged_through:
-                    continue
-                chunk.append(stager.stage(line, values))
-                if len(chunk) == STAGE_LINES:
-                    done = await self._stage_chunk(job, done, chunk)
-                    chunk = []
-                    self.tick("stage", min(done, total), total)
-            done = await self._stage_chunk(job, done, chunk)
+                if line > job.staged_through:
+                    chunk.append(stager.stage(line, values))
+                    if len(chunk) >= size:
+                        break
+            return chunk
+
+        try:
+            while chunk := await asyncio.to_thread(take, pace.size):
+                done = await self._stage_chunk(job, done, chunk)
+                pace.took(len(chunk), self.units.last_seconds)
+                self.tick("stage", min(done, total), total)
         except ImportFileInvalid as error:
             raise UserInputError(CustomerErrorCode.IMPORT_FILE_INVALID, error.message, ["input", "file"]) from None
         finally:
             text.detach()
         self.tick("stage", total, total)
+        await self._check_across_rows(job)
         async with self.units.unit() as scope:
             await self._advance(scope, job.id, {"staged_through": done, "status": ImportJobStatus.STAGING},
                                 status=ImportJobStatus.APPLYING)
-            await import_sql.refresh_statistics(scope)
-            await import_sql.refuse_across_rows(scope, job.id)
             total_rows = (await scope.db.execute(select(CustomerImportRow.id).where(
                 CustomerImportRow.job_id == job.id).with_only_columns(func.count()))).scalar_one()
             await scope.db.execute(update(CustomerImportJob).where(CustomerImportJob.id == job.id).values(total=total_rows))
             return await _job(scope, job.id)
+
+    async def _check_across_rows(self, job: CustomerImportJob) -> None:
+        """Each check across rows, a batch of customers a unit (it runs again whole if the job is resumed: a row
+        it refused is not looked at again, and none it left is refused the second time)."""
+        async with self.units.unit() as scope:
+            await import_sql.refresh_statistics(scope)
+        for check in import_sql.ACROSS_ROWS:
+            after, pace = None, self.units.pace(BATCH_ROWS)
+            while True:
+                async with self.units.unit() as scope:
+                    batch = await import_sql.next_batch(scope, job.id, after, pace.size)
+                    if batch is not None:
+                        await check(scope, batch)
+                if batch is None:
+                    break
+                pace.took(pace.size, self.units.last_seconds)
+                after = batch.through
 
     async def _stage_chunk(self, job: CustomerImportJob, done: int, chunk: list[tuple]) -> int:
         if not chunk:
@@ -253,7 +312,7 @@ class _Run:
 
     async def _apply(self, job: CustomerImportJob, reference: Reference) -> CustomerImportJob:
         """Write whole customers a batch at a time, each batch committed with the job's progress on SQLite."""
-        after, done, batches = job.applied_through, 0, 0
+        after, done, batches, pace = job.applied_through, 0, 0, self.units.pace(BATCH_ROWS)
         names = {u.id: u.code for u in reference.utilities.values()}
         names.update({plan_id: code for code, (plan_id, _market) in reference.plans.items()})
         columns = frozenset(c for c, p in zip(COLUMNS, self.positions) if p >= 0)
@@ -262,12 +321,14 @@ class _Run:
                 if batches & (batches - 1) == 0:  # before batches 1, 2, 3, 5, 9, ...: statistics within 2x of the rows
                     await import_sql.refresh_statistics(scope)
                 batches += 1
-                batch = await import_sql.next_batch(scope, job.id, after, BATCH_ROWS)
+                batch = await import_sql.next_batch(scope, job.id, after, pace.size)
                 if batch is None:
                     break
                 await self._advance(scope, job.id, {"applied_through": after}, applied_through=batch.through)
-                done += await self._write_batch(scope, job, batch, columns, names)
+                written = await self._write_batch(scope, job, batch, columns, names)
                 after = batch.through
+            done += written
+            pace.took(written, self.units.last_seconds)
             self.tick("apply", min(done, job.total), job.total)
         async with self.units.unit() as scope:
             return await self._finish(scope, job)

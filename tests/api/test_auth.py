@@ -1,6 +1,7 @@
 """Authentication with local tokens: no token, a bad one, an expired one or an inactive user get 401, with the
 reason, and run nothing (provider tokens: tests/api/admin/test_provider_sign_in.py)."""
 
+import os
 from datetime import timedelta
 
 import jwt
@@ -64,7 +65,7 @@ class TestBearerTokens:
 class TestOpenPaths:
     async def test_healthz_needs_no_token(self, api):
         response = await api.client.get("/healthz")
-        assert response.status_code == 200 and response.json() == {"status": "ok"}
+        assert response.status_code == 200 and response.json() == {"status": "ok", "worker": os.getpid()}
 
     async def test_graphiql_page_is_served_offline(self, api):
         # when a browser opens /graphql

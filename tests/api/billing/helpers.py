@@ -8,7 +8,7 @@ from types import ModuleType
 import httpx
 from asgi_lifespan import LifespanManager
 
-from db.engine import make_sessionmaker
+from db.writes import Writes
 from graph.app import create_app
 from graph.core.relay import from_global_id, to_global_id
 from graph.settings import Settings
@@ -65,14 +65,15 @@ async def books_ok(database, tenant) -> None:
 @asynccontextmanager
 async def api_without_lock(database, monkeypatch, module: ModuleType) -> AsyncIterator[Api]:
     """The app with `module`'s customer lock removed: no row locks, and on SQLite DEFERRED instead of IMMEDIATE
-    transactions. A race test run against it must fail, or the race test would not catch a missing lock."""
+    transactions, not queued one at a time. A race test run against it must fail, or the race test would not
+    catch a missing lock (on SQLite a DEFERRED writer that loses the race is refused: an error, or BUSY_RETRY)."""
     async def no_lock(scope, customer_ids):
         await asyncio.sleep(0.01)  # widen the window between reading and writing
 
     monkeypatch.setattr(module, "lock_customers", no_lock)
     manager = LifespanManager(create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False)))
     async with manager:
-        manager._state["write_sessionmaker"] = make_sessionmaker(manager._state["engine"])
+        manager._state["writes"] = Writes(manager._state["engine"], immediate=False)
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://csrgraph.test") as client:
             yield Api(client)

@@ -249,7 +249,7 @@ async def test_without_the_lock_the_race_bills_a_day_twice(unlocked_api, databas
     """The lock is what keeps the race above sound: without it some runs fail or double-bill."""
     account = await _account(session, tenant)
     bodies = await _race(unlocked_api, tenant, account)
-    errors = [b for b in bodies if "errors" in b]
+    errors = [b for b in bodies if "errors" in b or "BUSY_RETRY" in str(b["data"]["runBilling"]["userErrors"])]
     problems = await _problems(database, tenant)
     print("unlocked billing race:", len(errors), problems[:2])
     assert errors or problems, "removing the lock changed nothing: the race test would not catch a missing lock"

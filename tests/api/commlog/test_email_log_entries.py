@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from db.engine import make_write_sessionmaker
 from db.enums import TicketKind, TicketQueue
+from db.writes import Writes
 from graph.core.relay import to_global_id
 from resolvers.commlog.outbox import MAX_ATTEMPTS, FileTransport, Transport, deliver_due
 from tests.factories.accounts import make_account
@@ -106,7 +106,7 @@ async def test_the_log_says_queued_and_the_notification_tells_what_happened(
     api, database, session, tenant, customer, action, outcome, tmp_path,  # noqa: F811
 ):
     # given an empty outbox
-    writer = make_write_sessionmaker(database.engine)
+    writer = Writes(database.engine)
     await drain(writer)
     # when the CSR does something that emails the customer
     await action(api, tenant, customer, session)

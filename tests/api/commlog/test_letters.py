@@ -7,9 +7,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, insert, select
 
-from db.engine import make_write_sessionmaker
 from db.enums import LetterKind, NotificationChannel, NotificationStatus, Role
 from db.models import AuditEvent, CommLogEntry, Document, LetterTemplate, Notification
+from db.writes import Writes
 from graph.core.relay import from_global_id, to_global_id
 from resolvers.commlog.outbox import SmtpTransport, deliver_due
 from tests.factories.accounts import make_account, make_rate_plan
@@ -116,7 +116,7 @@ class TestSendLetter:
     async def test_outbox_delivers_it_over_smtp(self, api, database, tenant, holder, smtp_server):  # noqa: F811
         # given a queued email letter, alone in the outbox
         customer, _ = holder
-        writer = make_write_sessionmaker(database.engine)
+        writer = Writes(database.engine)
         await drain(writer)
         payload = await send(api, tenant.agent, customerId=to_global_id("Customer", customer.id),
                              templateCode="CONTRACT", channel="EMAIL")

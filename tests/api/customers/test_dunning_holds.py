@@ -307,7 +307,8 @@ class TestRoles:
 
 
 class TestSqlCount:
-    async def test_statement_count_does_not_grow_with_the_accounts(self, api, session, tenant, other_tenant, count_sql):
+    async def test_statement_count_does_not_grow_with_the_accounts(self, api, database, session, tenant, other_tenant,
+                                                                  count_sql):
         # given one client with 10 customers and another with 1,000
         numbers = {}
         for t, n in ((tenant, 10), (other_tenant, 1_000)):
@@ -326,4 +327,4 @@ class TestSqlCount:
         ten, thousand = await statements(tenant), await statements(other_tenant)
         # then the same number of statements ran
         assert ten == thousand, (ten, thousand)
-        assert ten <= 8, ten
+        assert ten <= (10 if database.backend == "postgresql" else 8), ten  # PostgreSQL: the event log's lock and NOTIFY

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from db.enums import Role
 from db.models import AuditEvent, CustomerNameToken, EnrollmentStatusChange, UtilityAccount
+from resolvers.customers import imports
 from tests.api.customers.import_helpers import (
     book,
     counts,
@@ -108,6 +109,27 @@ class TestRefusals:
         shown = await results(api, tenant.admin, done)
         assert [(r["line"], r["reason"]) for r in shown if r["outcome"] == "REFUSED"] == [("3", "LDC_NUMBER_HELD")]
         assert f"Customer {holder.number} (Hal Holder) holds" in shown[1]["detail"]
+
+    @pytest.mark.parametrize("batch", [1, None], ids=["a customer a batch", "one batch"])
+    async def test_checks_across_rows_refuse_the_same_in_batches_as_in_one(self, api, database, tenant, monkeypatch,
+                                                                           batch):
+        """On SQLite each check sweeps the file a batch of customers at a time, all of one check before the next."""
+        if batch is not None:
+            monkeypatch.setattr(imports, "FIRST_UNIT", batch)
+            monkeypatch.setattr(imports, "BATCH_ROWS", batch)
+        # given lines 3 and 4 one customer that disagrees with itself, line 3 holding an LDC number that line 8
+        # (a customer numbered to come first) has too, and lines 5 and 7 another number twice
+        rows = rows_of(book(10))
+        rows[2] = {**rows[2], **{k: rows[1][k] for k in ("customer_number", "name", "kind")}, "email": "b@mail.example"}
+        rows[6] = {**rows[6], "customer_number": "AAA-1", **{k: rows[1][k] for k in ("ldc_account_number", "utility")}}
+        rows[5] = {**rows[5], **{k: rows[3][k] for k in ("ldc_account_number", "utility")}}
+        done = await upload(api, tenant.admin, file_of(rows))
+        # then the customer that disagrees is refused, which leaves line 8 the only holder of its number, and the
+        # later of lines 5 and 7 is refused
+        shown = await results(api, tenant.admin, done)
+        assert [(r["line"], r["reason"]) for r in shown if r["outcome"] == "REFUSED"] == [
+            ("3", "CONFLICTING_CUSTOMER_DATA"), ("4", "CONFLICTING_CUSTOMER_DATA"), ("7", "DUPLICATE_LDC_NUMBER")]
+        assert (done["job"]["created"], done["job"]["refused"]) == (7, 3)
 
     async def test_another_clients_numbers_and_customers_are_none_of_its_business(self, api, database, tenant, other_tenant):
         # given another client that loaded the same book

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from db.engine import make_write_sessionmaker
+from db.writes import Writes
 from db.enums import ImportJobStatus
 from db.models import Customer, CustomerImportJob, UtilityAccount
 from resolvers.context import RequestScope, Viewer
@@ -156,7 +156,7 @@ async def test_a_book_of_100000_rows(database, tenant, rows):
     request = ImportRequest(CustomerFile("book.csv", __import__("io").BytesIO(data)))
     # when it is imported through the code the command and the mutation share
     started = time.monotonic()
-    done = await import_customers(scope, make_write_sessionmaker(database.engine), request)
+    done = await import_customers(scope, Writes(database.engine), request)
     seconds = time.monotonic() - started
     # then every row went in, and every customer with all its accounts
     customers = len({r["customer_number"] for r in rows_of(data)})

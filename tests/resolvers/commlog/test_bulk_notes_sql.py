@@ -2,14 +2,14 @@
 
 import asyncio
 from datetime import date
+from unittest.mock import ANY
 
 import pytest
 from sqlalchemy import func, select
 
 from db.engine import make_write_sessionmaker
 from db.enums import AccountNumberType, BulkNoteOutcome, EnrollmentStatus as S
-from db.models import BulkNoteJob, BulkNoteResult, CommLogEntry
-from resolvers import events
+from db.models import BulkNoteJob, BulkNoteResult, CommLogEntry, DomainEvent
 from resolvers.accounts.batches import primary_accounts
 from resolvers.commlog import bulk_notes, bulk_resolve
 from resolvers.commlog.bulk_notes import AccountFile, BulkNote, BulkNoteRequest
@@ -117,14 +117,19 @@ class TestBulkResolver:
         assert (raised.value.code, raised.value.field) == ("MALFORMED_ACCOUNT_LIST", ["input", "file"])
         assert await count(session, BulkNoteJob, BulkNoteJob.client_id == tenant.client.id) == 0
 
-    async def test_progress_reports_each_phase_and_no_events_are_recorded(self, database, session, tenant):
-        customer = await make_customer(session, tenant, "Progress")
+    async def test_progress_reports_each_phase_and_each_note_is_an_event_of_its_customer(self, database, session,
+                                                                                         tenant):
+        customers = [await make_customer(session, tenant, f"Progress {n}") for n in range(2)]
         await session.commit()
         seen: list[tuple[str, int, int]] = []
         async with make_write_sessionmaker(database.engine)() as s, s.begin():
-            await bulk_notes.bulk_add_note(scope_of(tenant.lead, s), request([customer.number, "x1"]),
+            await bulk_notes.bulk_add_note(scope_of(tenant.lead, s), request([customers[0].number, "x1"]),
                                            lambda *p: seen.append(p))
-            assert events.pending(s) == []
+        entries = select(CommLogEntry.customer_id, CommLogEntry.id).where(CommLogEntry.client_id == tenant.client.id,
+                                                                          CommLogEntry.bulk_job_id.is_not(None))
+        logged = select(DomainEvent.customer_id, DomainEvent.entry_id).where(DomainEvent.client_id == tenant.client.id)
+        assert [tuple(r) for r in (await session.execute(logged)).all()] == \
+            [tuple(r) for r in (await session.execute(entries)).all()] == [(customers[0].id, ANY)]
         assert seen == [("parse", 0, 0), ("parse", 2, 2), ("resolve", 0, 2), ("resolve", 2, 2),
                         ("insert", 0, 1), ("insert", 1, 1)]
 

@@ -16,9 +16,9 @@ from asgi_lifespan import LifespanManager
 from sqlalchemy import insert, select
 
 from db.demo_letters import letter_template_rows
-from db.engine import make_write_sessionmaker
 from db.enums import NotificationChannel, NotificationStatus
 from db.models import Document, LetterTemplate, Notification
+from db.writes import Writes
 from graph.app import create_app
 from graph.settings import Settings
 from resolvers.commlog import letters, outbox
@@ -109,9 +109,9 @@ class RecordingTransport:
         self.sent.append(message.notification_id)
 
 
-async def drain(sessionmaker) -> None:
+async def drain(writes: Writes) -> None:
     """The outbox is one queue for every client: empty it so a test sees only its own messages."""
-    while await deliver_due(sessionmaker, NullTransport(), now=FAR_FUTURE, batch=500):
+    while await deliver_due(writes, NullTransport(), now=FAR_FUTURE, batch=500):
         pass
 
 
@@ -124,11 +124,13 @@ async def add_templates(session, client_id: int) -> None:
     await session.flush()
 
 
-async def queue_letter(sessionmaker, user, customer_id: int, *, code: str = "WELCOME_KIT",
+async def queue_letter(writes: Writes, user, customer_id: int, *, code: str = "WELCOME_KIT",
                        channel: NotificationChannel = NotificationChannel.EMAIL) -> letters.Delivery:
-    async with sessionmaker() as session, session.begin():
+    async with writes.sessionmaker() as session:
         request = letters.LetterRequest(customer_id, channel, template_code=code)
-        return await letters.send_letter(scope_of(user).with_session(session), request)
+        letter = await letters.prepare_letter(scope_of(user).with_session(session), request)
+    async with writes.transaction() as session:
+        return await letters.send_letter(scope_of(user).with_session(session), letter)
 
 
 async def notification(database, pk: int) -> Notification:
@@ -145,9 +147,9 @@ async def document_sent_at(database, pk: int) -> datetime | None:
 
 @pytest.fixture
 async def writer(database):
-    sessionmaker = make_write_sessionmaker(database.engine)
-    await drain(sessionmaker)
-    return sessionmaker
+    writes = Writes(database.engine)
+    await drain(writes)
+    return writes
 
 
 @pytest.fixture
@@ -277,7 +279,8 @@ class TestClaims:
         queued = [await queue_letter(writer, tenant.agent, customer.id) for _ in range(6)]
         transport = RecordingTransport()
         now = datetime.now(timezone.utc)
-        counts = await asyncio.gather(*(deliver_due(writer, transport, now=now, batch=2) for _ in range(4)))
+        workers = [Writes(writer.engine) for _ in range(4)]  # each worker queues its own writes
+        counts = await asyncio.gather(*(deliver_due(worker, transport, now=now, batch=2) for worker in workers))
         assert sum(counts) == 6
         assert sorted(transport.sent) == sorted(q.notification.id for q in queued)
 
@@ -301,13 +304,23 @@ class FlakySessionmaker:
         return self.real()
 
 
+class FlakyWrites:
+    """A worker's writes whose first session fails, as a database restart would."""
+
+    def __init__(self, real: Writes):
+        self.real, self.sessionmaker = real, FlakySessionmaker(real.sessionmaker)
+
+    def transaction(self, **options):
+        return self.real.transaction(**options)
+
+
 class TestRunOutbox:
     async def test_survives_a_failed_pass_delivers_and_stops(self, database, writer, tenant, customer, tmp_path, caplog):
         # given a queued letter and a database that fails the first pass
         queued = await queue_letter(writer, tenant.agent, customer.id)
         stop = asyncio.Event()
         # when the loop runs
-        task = asyncio.create_task(run_outbox(FlakySessionmaker(writer), FileTransport(tmp_path), 0.02, stop))
+        task = asyncio.create_task(run_outbox(FlakyWrites(writer), FileTransport(tmp_path), 0.02, stop))
         for _ in range(250):
             if list(tmp_path.glob("*.eml")):
                 break
