@@ -36,7 +36,8 @@ def test_february_29_looks_back_to_february_28():
     assert money_window(date(2028, 2, 29)).first == date(2021, 2, 28)
 
 
-@given(st.dates(min_value=date(8, 1, 1), max_value=date(9998, 12, 30)), st.integers(-4_000, 4_000))
+# days within 4,000 of `today` stay inside what `date` can hold (years 1..9999)
+@given(st.dates(min_value=date(20, 1, 1), max_value=date(9988, 12, 31)), st.integers(-4_000, 4_000))
 def test_the_window_is_seven_years_back_and_one_day_ahead(today, offset):
     day = today + timedelta(days=offset)
     window = money_window(today)
