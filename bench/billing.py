@@ -97,21 +97,19 @@ async def run(options: argparse.Namespace) -> bool:
 
 
 async def time_fifo(client, payers: list[int]):
-    """p50/p95 of one posting per payer (the first two warm the caches), and the statements one posting ran."""
-    samples, statements = [], 0
+    """p50/p95 of one posting per payer (the first two warm the caches), and the fewest statements a posting ran
+    (the fewest: a statement some background task runs meanwhile is counted too)."""
+    samples, statements = [], []
     for n, customer_id in enumerate(payers):
         variables = {"input": {"customerId": _gid("Customer", customer_id), "amount": f"{OPEN_INVOICES * 10}.00",
                                "method": "CHECK", "receivedOn": "2025-06-01"}}
-        if n == 1:
-            with capturing_statements() as seen:
-                response = await client.post(POST, variables)
-            statements = sum(1 for s in seen if not s.sql.lstrip().upper().startswith("BEGIN"))
-        else:
+        with capturing_statements() as seen:
             elapsed, response = await time_async(lambda v=variables: client.post(POST, v))
-            if n >= 2:
-                samples.append(elapsed)
         assert response["postPayment"]["userErrors"] == [], response
-    return stats(samples), statements
+        statements.append(sum(1 for s in seen if not s.sql.lstrip().upper().startswith("BEGIN")))
+        if n >= 2:
+            samples.append(elapsed)
+    return stats(samples), min(statements[1:])
 
 
 def time_fifo_floor(path: Path, payers: list[int]):
