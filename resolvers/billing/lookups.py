@@ -9,13 +9,14 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 
-from db.enums import InvoiceStatus
 from db.models import Customer, Invoice
 from resolvers.context import RequestScope
 from resolvers.customers.queries import get_customer
 from resolvers.errors import get_or_not_found
 from resolvers.scope import tenant_scoped
+from resolvers.sql_text import code_text
 from resolvers.statements import reused
+
 
 class OpenInvoiceRow(NamedTuple):
     """What a posting needs of an open invoice: FIFO order (the allocation rules read it as it is), the transfer's
@@ -30,7 +31,7 @@ class OpenInvoiceRow(NamedTuple):
     open_cents: int
     charges_cents: int
     total_cents: int
-    status: InvoiceStatus
+    status: str  # last: an InvoiceStatus's name as stored (a StrEnum compares equal to it), no enum built per row
 
 
 async def customer_or_not_found(scope: RequestScope, customer_id: int, field: str = "customerId") -> Customer:
@@ -52,7 +53,7 @@ async def open_invoices(scope: RequestScope, customer_ids: list[int]) -> list[Op
 def _open_invoices(scope: RequestScope) -> Any:
     # the table's columns, not the ORM's attributes: rows come back through Core, without the ORM's loading
     invoices = Invoice.__table__.c
-    stmt = select(*(invoices[name] for name in OpenInvoiceRow._fields))
+    stmt = select(*(invoices[name] for name in OpenInvoiceRow._fields[:-1]), code_text(invoices.status))
     stmt = stmt.where(invoices.customer_id.in_(bindparam("customer_ids", expanding=True)), invoices.open_cents > 0)
     stmt = stmt.order_by(invoices.due_on, invoices.issued_on, invoices.number, invoices.id)
     return tenant_scoped(stmt, invoices, scope)

@@ -45,7 +45,7 @@ def status_after(invoice: Any, open_cents: int, reversed_any: bool | None = None
     REVERSED once every charge is reversed or credited away; `reversed_any` says whether this change reverses
     charges (None: as far as the invoice already says).
     """
-    reversed_flag = invoice.status is InvoiceStatus.REVERSED if reversed_any is None else reversed_any
+    reversed_flag = invoice.status == InvoiceStatus.REVERSED if reversed_any is None else reversed_any
     credited_away = invoice.charges_cents == 0 and invoice.total_cents > 0
     return invoice_status(invoice.charges_cents, open_cents, reversed_flag or credited_away)
 

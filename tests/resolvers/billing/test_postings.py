@@ -24,7 +24,7 @@ from resolvers.billing.postings import set_open, status_after
     (0, 0, S.PAID, 0, None, S.PAID),  # a zero invoice was never reversed
 ])
 def test_status_after(charges, total, status, open_cents, reversed_any, expected):
-    row = OpenInvoiceRow(1, 1, "A-1", date(2025, 1, 1), date(2024, 12, 1), charges, charges, total, status)
+    row = OpenInvoiceRow(1, 1, "A-1", date(2025, 1, 1), date(2024, 12, 1), charges, charges, total, status.value)
     invoice = Invoice(charges_cents=charges, total_cents=total, status=status, open_cents=charges)
     assert status_after(row, open_cents, reversed_any) is expected
     set_open(invoice, open_cents, reversed_any)
