@@ -92,6 +92,11 @@ async def keyset_pages_by_parent(
 
     `plain`: the pages hold rows (the model's columns by name, and `rank`), not ORM instances: several
     times cheaper to build, for callers that only read columns."""
+    if len(parent_ids) == 1 and not plain:
+        # the usual case, one parent: a plain keyset page. A parent may hold millions of children (a job's
+        # results), and SQLite ranks every one of them past the cursor before it keeps a page's worth.
+        only = stmt.where(parent == parent_ids[0])
+        return [await keyset_page(session, only, order, key_of, request, descending=descending)]
     stmt = _within_cursors(stmt.where(parent.in_(parent_ids)), order, request, descending)
     forward = descending == request.backwards
     ordering = [c.asc() if forward else c.desc() for c in order]

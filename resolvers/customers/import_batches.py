@@ -65,11 +65,6 @@ async def result_pages(scope: RequestScope, job_ids: Sequence[int], page: Result
     stmt = _rows(scope)
     if page.outcome is not None:
         stmt = stmt.where(CustomerImportRow.outcome == page.outcome)
-    if len(job_ids) == 1:
-        # the usual case, one job: a plain keyset page, as a job holds up to millions of rows and SQLite ranks
-        # every one of them past the cursor before it keeps a page's worth (ROW_NUMBER per job below)
-        stmt = stmt.where(CustomerImportRow.job_id == job_ids[0])
-        return [await keyset_page(scope.db, stmt, [CustomerImportRow.id], lambda r: (r.id,), page.request)]
     return await keyset_pages_by_parent(
         scope.db, CustomerImportRow, stmt, CustomerImportRow.job_id, job_ids, [CustomerImportRow.id],
         lambda r: (r.id,), page.request,
