@@ -71,7 +71,8 @@ def test_a_letter_by_email_reaches_the_outbox_folder_with_the_default_settings(s
     # when the agent sends a letter by email
     sent = run(server, SEND, {"input": {"customerId": customer["id"], "templateCode": "WELCOME_KIT",
                                         "channel": "EMAIL"}})["sendLetter"]
-    assert sent["userErrors"] == [] and sent["notification"]["status"] == "QUEUED"
+    assert sent["userErrors"] == []
+    assert sent["notification"]["status"] == "QUEUED"
     # then within seconds the outbox delivers it as an .eml file, and the notification and document say so
     deadline = time.monotonic() + DELIVERY_SECONDS
     while (state := run(server, STATE, {"id": sent["notification"]["id"]})["node"])["status"] == "QUEUED":

@@ -25,12 +25,14 @@ class TestNegotiation:
     async def test_validation_error_is_400_without_data_for_graphql_response_json(self, api, tenant):
         response = await api.client.post("/graphql", json={"query": "{ nope }"}, headers=auth(tenant, accept=GQL))
         body = response.json()
-        assert response.status_code == 400 and "data" not in body
+        assert response.status_code == 400
+        assert "data" not in body
         assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
     async def test_legacy_json_clients_get_200_for_validation_errors(self, api, tenant):
         response = await api.client.post("/graphql", json={"query": "{ nope }"}, headers=auth(tenant))
-        assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("application/json")
 
     async def test_parse_error_has_a_code(self, api, tenant):
         response = await api.client.post("/graphql", json={"query": "{ viewer { "}, headers=auth(tenant))
@@ -38,7 +40,8 @@ class TestNegotiation:
 
     async def test_get_runs_queries(self, api, tenant):
         response = await api.client.get("/graphql", params={"query": "{ viewer { role } }"}, headers=auth(tenant))
-        assert response.status_code == 200 and response.json() == {"data": {"viewer": {"role": "AGENT"}}}
+        assert response.status_code == 200
+        assert response.json() == {"data": {"viewer": {"role": "AGENT"}}}
 
     async def test_get_refuses_mutations(self, api, tenant):
         mutation = "mutation { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { userErrors { code } } }"
@@ -127,7 +130,8 @@ class TestOperationName:
         for document in (TWO, mutation_first, "query A { viewer { role } } query B { viewer { role } }"):
             response = await api.client.post("/graphql", json={"query": document}, headers=auth(tenant, accept=accept))
             body = response.json()
-            assert response.status_code == status and body.get("data") is None, body
+            assert response.status_code == status, body
+            assert body.get("data") is None, body
             assert body["errors"] == [{"message": "Must provide operation name if query contains multiple operations.",
                                        "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}]
         prefs = await api.run(NAVIGATION, user=tenant.agent)
@@ -141,4 +145,5 @@ class TestOperationName:
 
     async def test_validation_errors_still_come_first(self, api, tenant):
         errors = await api.errors("query A { nope } query B { viewer { role } }", user=tenant.agent)
-        assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED" and "nope" in errors[0]["message"]
+        assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        assert "nope" in errors[0]["message"]

@@ -45,7 +45,8 @@ async def _payments(database, customer) -> int:
 
 
 def _refusal(body: dict, *fragments: str) -> None:
-    assert body.get("data") is None and len(body["errors"]) == 1, body
+    assert body.get("data") is None, body
+    assert len(body["errors"]) == 1, body
     error = body["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT", error
     assert all(f in error["message"] for f in fragments), error["message"]

@@ -51,24 +51,29 @@ async def test_a_refused_character_in_a_query_variable_is_a_request_error(api, t
                                                       "c": to_global_id("Customer", customer.id)})
     # then
     body = response.json()
-    assert response.status_code == 200 and body.get("data") is None, body
+    assert response.status_code == 200, body
+    assert body.get("data") is None, body
     assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID_TEXT"]
-    assert body["errors"][0]["extensions"]["field"] == ["$v"] and "U+" in body["errors"][0]["message"]
+    assert body["errors"][0]["extensions"]["field"] == ["$v"]
+    assert "U+" in body["errors"][0]["message"]
 
 
 @pytest.mark.parametrize("literal", ["a\\u0000b", "\\u001b[0m", "\\b"])
 async def test_a_refused_character_in_an_inline_argument_is_a_request_error(api, tenant, customer, literal):
     query = f'{{ customers(search: {{name: "{literal}"}}) {{ totalCount }} }}'
     body = (await post(api, tenant.agent, query, {})).json()
-    assert body.get("data") is None and [e["extensions"]["code"] for e in body["errors"]] == ["INVALID_TEXT"]
-    assert body["errors"][0]["extensions"]["field"] == ["search.name"] and body["errors"][0]["locations"]
+    assert body.get("data") is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID_TEXT"]
+    assert body["errors"][0]["extensions"]["field"] == ["search.name"]
+    assert body["errors"][0]["locations"]
 
 
 async def test_allowed_whitespace_and_plain_text_search_as_before(api, tenant, customer):
     for value in ("nula", "nula\tperson", "Nula\r\nPerson"):
         body = (await post(api, tenant.agent, "query($v: String) { customers(search: {text: $v}) { totalCount } }",
                            {"v": value})).json()
-        assert "errors" not in body and body["data"]["customers"]["totalCount"] == 1, (value, body)
+        assert "errors" not in body, (value, body)
+        assert body["data"]["customers"]["totalCount"] == 1, (value, body)
 
 
 class TestMutations:
@@ -86,7 +91,8 @@ class TestMutations:
             self, api, database, tenant, customer):
         note = {"customerId": to_global_id("Customer", customer.id), "body": "Called about the bill, all resolved."}
         body = (await post(api, tenant.agent, self.ADD_NOTE, {"input": note, "v": "a\x00b"})).json()
-        assert body.get("data") is None and [e["extensions"]["code"] for e in body["errors"]] == ["INVALID_TEXT"]
+        assert body.get("data") is None
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID_TEXT"]
         assert await _entries(database, customer) == 0
         body = (await post(api, tenant.agent, self.ADD_NOTE, {"input": note, "v": "bill"})).json()
         assert body["data"]["addNote"]["entry"]["customer"]["communicationLog"]["totalCount"] == 1

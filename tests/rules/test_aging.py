@@ -17,7 +17,8 @@ def test_bucket_edges(days, bucket):
 def test_age_sums_by_bucket():
     buckets = age([(date(2025, 3, 20), 100), (date(2025, 3, 1), 200), (date(2024, 11, 1), 300)], date(2025, 3, 15))
     assert buckets == AgingBuckets(current=100, days_1_30=200, over_90=300)
-    assert buckets.total == 600 and buckets.past_due == 500
+    assert buckets.total == 600
+    assert buckets.past_due == 500
 
 
 def test_combine():

@@ -26,7 +26,8 @@ def inv(id: int, cents: int, due_days: int = 0, number: str | None = None, issue
 class TestFifo:
     def test_partial_invoice(self):
         result = allocate_fifo(1_500, [inv(1, 1_000), inv(2, 1_000, 1)])
-        assert result.allocations == (Allocation(1, 1_000), Allocation(2, 500)) and result.unapplied_cents == 0
+        assert result.allocations == (Allocation(1, 1_000), Allocation(2, 500))
+        assert result.unapplied_cents == 0
 
     def test_exact_cover(self):
         assert allocate_fifo(2_000, [inv(1, 1_000), inv(2, 1_000, 1)]).unapplied_cents == 0
@@ -45,7 +46,8 @@ class TestFifo:
 class TestSpec:
     def test_named_invoices_only(self):
         result = allocate_spec(1_000, [Allocation(2, 300)], [inv(1, 500), inv(2, 500)])
-        assert result.allocations == (Allocation(2, 300),) and result.unapplied_cents == 700
+        assert result.allocations == (Allocation(2, 300),)
+        assert result.unapplied_cents == 700
 
     @pytest.mark.parametrize("requested, code", [
         ([Allocation(1, 501)], AllocationErrorCode.ALLOCATION_EXCEEDS_OPEN_AMOUNT),
@@ -95,4 +97,5 @@ def test_spec_accepts_only_bounded_allocations(amount, invoices, data):
         return
     open_by_id = {i.id: i.open_cents for i in invoices}
     assert all(a.cents <= open_by_id[a.invoice_id] for a in result.allocations)
-    assert sum(a.cents for a in result.allocations) + result.unapplied_cents == amount and result.unapplied_cents >= 0
+    assert sum(a.cents for a in result.allocations) + result.unapplied_cents == amount
+    assert result.unapplied_cents >= 0

@@ -79,7 +79,8 @@ class TestMaskCardNumbers:
         assert result.spans == (Span(5, 24),)
         assert text[5:24] == "5555 5555 5555 4444"
         assert len(result.text) == len(text)
-        assert "5555 5555" not in result.text and result.text.endswith("4444 declined, call 215-555-0123")
+        assert "5555 5555" not in result.text
+        assert result.text.endswith("4444 declined, call 215-555-0123")
 
     def test_text_without_cards_is_unchanged(self):
         text = "Refund of $49.98 to CC ending in 2320, ESI 10443720000000001."

@@ -34,7 +34,8 @@ class TestQuantities:
             parse_thousandths(text)
 
     def test_thousandths_show_three_places(self):
-        assert str(format_thousandths(1_234_500)) == "1234.500" and str(format_thousandths(1)) == "0.001"
+        assert str(format_thousandths(1_234_500)) == "1234.500"
+        assert str(format_thousandths(1)) == "0.001"
         assert format_thousandths(0) == Decimal("0.000")
 
 
@@ -79,7 +80,8 @@ class TestProration:
     def test_shares_always_add_up_to_the_period(self, start, length, wh):
         end = date.fromordinal(start.toordinal() + length)
         parts = split_by_month(Reading(start, end, wh))
-        assert sum(p[2] for p in parts) == wh and sum(p[1] for p in parts) == length + 1
+        assert sum(p[2] for p in parts) == wh
+        assert sum(p[1] for p in parts) == length + 1
         assert all(p[2] >= 0 for p in parts)
 
 

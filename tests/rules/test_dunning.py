@@ -45,7 +45,8 @@ class TestHoldFindings:
     def test_today_and_the_last_allowed_day_are_fine(self):
         assert hold_findings(TODAY, "Disputed bill", TODAY) == []
         assert hold_findings(latest_until(TODAY), "Disputed bill", TODAY) == []
-        assert latest_until(TODAY) == date(2027, 11, 23) and MAX_HOLD_DAYS == 365
+        assert latest_until(TODAY) == date(2027, 11, 23)
+        assert MAX_HOLD_DAYS == 365
 
     def test_a_past_day_is_refused(self):
         [finding] = hold_findings(date(2026, 11, 22), "Disputed bill", TODAY)
@@ -53,7 +54,8 @@ class TestHoldFindings:
 
     def test_a_day_past_the_limit_is_refused_and_named(self):
         [finding] = hold_findings(date(2027, 11, 24), "Disputed bill", TODAY)
-        assert finding.problem is HoldProblem.UNTIL_TOO_FAR and "2027-11-23" in finding.message
+        assert finding.problem is HoldProblem.UNTIL_TOO_FAR
+        assert "2027-11-23" in finding.message
 
     @pytest.mark.parametrize("reason", [None, "", "   \n"])
     def test_a_blank_reason_is_missing(self, reason):
@@ -71,7 +73,8 @@ class TestHoldFindings:
 
 class TestBulkDecisions:
     def test_without_a_filter_every_found_account_is_wanted(self):
-        assert status_wanted(S.INACTIVE, ()) and status_wanted(None, ())
+        assert status_wanted(S.INACTIVE, ())
+        assert status_wanted(None, ())
 
     def test_with_a_filter_only_those_statuses_and_never_no_status(self):
         assert status_wanted(S.ACTIVE, (S.ACTIVE,)) is True

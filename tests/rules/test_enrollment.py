@@ -202,7 +202,8 @@ class TestContractEnd:
         assert contract_end(start, months) == end
 
     def test_month_to_month_has_no_end(self):
-        assert contract_end(date(2025, 1, 1), None) is None and contract_end(None, 12) is None
+        assert contract_end(date(2025, 1, 1), None) is None
+        assert contract_end(None, 12) is None
 
 
 @pytest.mark.parametrize("day, plausible", [

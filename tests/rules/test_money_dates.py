@@ -40,7 +40,8 @@ def test_february_29_looks_back_to_february_28():
 def test_the_window_is_seven_years_back_and_one_day_ahead(today, offset):
     day = today + timedelta(days=offset)
     window = money_window(today)
-    assert window.last == today + timedelta(days=1) and window.first.year == today.year - 7
+    assert window.last == today + timedelta(days=1)
+    assert window.first.year == today.year - 7
     inside = window.first <= day <= window.last
     try:
         check_money_day(day, today)

@@ -73,7 +73,8 @@ class TestSeedExamples:
             (FindingCode.DIRECT_QUOTE, "reason", 54),
             (FindingCode.PROFANITY, "reason", 79),
         ]
-        assert BAD_NOTE[19:22] == "cuz" and BAD_NOTE[79:83] == "crap"
+        assert BAD_NOTE[19:22] == "cuz"
+        assert BAD_NOTE[79:83] == "crap"
 
     def test_good_structured_note_has_no_findings(self):
         assert check_note(GOOD_STRUCTURED) == []

@@ -7,12 +7,14 @@ from resolvers.pagination import DEFAULT_PAGE_SIZE, PageRequest
 
 
 def test_default_page_size():
-    assert PageRequest().size == DEFAULT_PAGE_SIZE and not PageRequest().backwards
+    assert PageRequest().size == DEFAULT_PAGE_SIZE
+    assert not PageRequest().backwards
 
 
 def test_last_pages_backwards():
     request = PageRequest(last=5, before=("x", 1))
-    assert request.backwards and request.size == 5
+    assert request.backwards
+    assert request.size == 5
 
 
 @pytest.mark.parametrize("args", [{"first": 101}, {"last": -1}, {"first": 1, "last": 1}])

@@ -40,5 +40,6 @@ class TestStoredPreferences:
         assert prefs.default_navigation is NavigationArea.CUSTOMER_SEARCH
         assert prefs.hidden_tabs == (ProfileTab.DOCUMENTS,)
         # tabs missing from a saved order are appended, so none disappears
-        assert prefs.tab_order[0] is ProfileTab.TICKETS and sorted(prefs.tab_order) == sorted(ProfileTab)
+        assert prefs.tab_order[0] is ProfileTab.TICKETS
+        assert sorted(prefs.tab_order) == sorted(ProfileTab)
         assert prefs.comm_log.order is SortDirection.NEWEST_FIRST

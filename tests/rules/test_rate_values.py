@@ -56,7 +56,8 @@ def test_effective_from_range(day, ok):
 @given(st.integers(0, 999_999))
 def test_cents_per_kwh_round_trip(millicents):
     assert parse_cents_per_kwh(cents_per_kwh(millicents)) == millicents
-    assert str(cents_per_kwh(millicents)).count(".") == 1 and len(str(cents_per_kwh(millicents)).split(".")[1]) == 3
+    assert str(cents_per_kwh(millicents)).count(".") == 1
+    assert len(str(cents_per_kwh(millicents)).split(".")[1]) == 3
 
 
 @given(st.integers(0, 1_000_000))

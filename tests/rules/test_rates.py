@@ -57,7 +57,8 @@ timelines = st.lists(st.tuples(days, st.integers(0, 3)), max_size=5).map(
 def test_every_day_of_the_period_is_in_one_run_with_the_entries_in_force_that_day(start, length, lines):
     end = start + timedelta(days=length)
     found = runs(start, end, *lines)
-    assert found[0].start == start and found[-1].end == end
+    assert found[0].start == start
+    assert found[-1].end == end
     assert all(a.end + timedelta(1) == b.start and a.value != b.value for a, b in zip(found, found[1:]))
     assert sum(r.days for r in found) == length + 1
     for run in found:

@@ -49,24 +49,31 @@ class TestHolderRelationship:
 class TestIdentify:
     def test_holder_by_name_without_relationship(self):
         verdict = identify("John Smith", [SON], "john  smith", None)
-        assert verdict.kind is RequesterKind.ACCOUNT_HOLDER and verdict.is_account_holder
-        assert verdict.relationship is None and verdict.contact_id is None
+        assert verdict.kind is RequesterKind.ACCOUNT_HOLDER
+        assert verdict.is_account_holder
+        assert verdict.relationship is None
+        assert verdict.contact_id is None
 
     def test_holder_saying_self(self):
         assert identify("John Smith", [], "John Smith", "self").kind is RequesterKind.ACCOUNT_HOLDER
 
     def test_authorized_contact_with_relationship(self):
         verdict = identify("John Smith", [SON, WIFE], "maria jose nunez", " Wife ")
-        assert verdict.kind is RequesterKind.AUTHORIZED_CONTACT and verdict.authorized
-        assert verdict.contact_id == 8 and verdict.relationship == "Wife" and not verdict.is_account_holder
+        assert verdict.kind is RequesterKind.AUTHORIZED_CONTACT
+        assert verdict.authorized
+        assert verdict.contact_id == 8
+        assert verdict.relationship == "Wife"
+        assert not verdict.is_account_holder
 
     def test_authorized_contact_must_give_a_relationship(self):
         verdict = identify("John Smith", [SON], "Alexander Erickson", "")
-        assert verdict.kind is RequesterKind.NOT_AUTHORIZED and "relationship" in verdict.why_not
+        assert verdict.kind is RequesterKind.NOT_AUTHORIZED
+        assert "relationship" in verdict.why_not
 
     def test_stranger_is_refused(self):
         verdict = identify("John Smith", [SON], "Jane Roe", "neighbor")
-        assert not verdict.authorized and "Jane Roe" in verdict.why_not
+        assert not verdict.authorized
+        assert "Jane Roe" in verdict.why_not
 
     def test_claiming_to_be_the_holder_under_another_name_is_refused(self):
         assert identify("John Smith", [SON], "Alexander Erickson", "self").kind is RequesterKind.NOT_AUTHORIZED

@@ -26,7 +26,8 @@ def test_text_without_refused_characters_passes_within_its_limit(text):
 @given(allowed_text, st.sampled_from(REFUSED), allowed_text)
 def test_one_refused_character_anywhere_is_found_at_its_position(before, bad, after):
     finding = check_text(before + bad + after, None)
-    assert finding is not None and finding.problem is TextProblem.INVALID_CHARACTER
+    assert finding is not None
+    assert finding.problem is TextProblem.INVALID_CHARACTER
     assert f"U+{ord(bad):04X} at position {len(before) + 1};" in finding.message
 
 
@@ -47,4 +48,5 @@ def test_a_refused_character_is_reported_before_the_length():
 @given(st.text())
 def test_displayable_text_keeps_its_length_and_passes_the_rule(text):
     shown = displayable(text)
-    assert len(shown) == len(text) and check_text(shown, None) is None
+    assert len(shown) == len(text)
+    assert check_text(shown, None) is None

@@ -50,7 +50,9 @@ async def statements_for(api, count_sql, tenant, number: str, accounts: int) -> 
     edges = data["customer"]["utilityAccounts"]["edges"]
     assert len(edges) == accounts
     node = edges[0]["node"]
-    assert len(node["marketTransactions"]["edges"]) == 6 and len(node["periods"]) == 24 and len(node["months"]) == 24
+    assert len(node["marketTransactions"]["edges"]) == 6
+    assert len(node["periods"]) == 24
+    assert len(node["months"]) == 24
     return counter.count
 
 

@@ -85,7 +85,8 @@ class TestAccountView:
         page = await api.run(PANEL, {"ldc": account.ldc_account_number, "first": 1}, user=tenant.agent)
         node_id = page["utilityAccount"]["marketTransactions"]["edges"][0]["node"]["id"]
         mine = await api.run(NODE, {"id": node_id}, user=tenant.agent)
-        assert mine["node"]["__typename"] == "MarketTransaction" and mine["node"]["status"] == "ACCEPTED"
+        assert mine["node"]["__typename"] == "MarketTransaction"
+        assert mine["node"]["status"] == "ACCEPTED"
         assert (await api.run(NODE, {"id": node_id}, user=other_tenant.agent))["node"] is None
 
     async def test_other_kinds_show_their_transaction_set(self, api, session, tenant):

@@ -24,7 +24,8 @@ class TestDueDropsBeforeATransaction:
         # when the CSR enrolls it again (an enrollment needs a DROPPED account)
         created = await create(api, tenant.agent, account, "ENROLLMENT")
         # then it was dropped at its end date first, and the enrollment is pending
-        assert created["userErrors"] == [] and created["utilityAccount"]["status"] == "PENDING"
+        assert created["userErrors"] == []
+        assert created["utilityAccount"]["status"] == "PENDING"
         changes = [e["node"] for e in (await history(api, tenant.agent, account.ldc_account_number))["statusChanges"]["edges"]]
         assert [(c["fromStatus"], c["toStatus"]) for c in changes] == [("DROPPED", "PENDING"), ("DROP_ACCEPTED", "DROPPED")]
         dropped = changes[1]

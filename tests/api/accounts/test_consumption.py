@@ -47,7 +47,8 @@ class TestConsumption:
             ("2025-02-15", "2025-03-14", 28, "28.000", "7.250", "ESTIMATED"),
             ("2025-03-15", "2025-04-14", 31, "1.000", None, "ACTUAL"),
         ]
-        assert found[0]["period"]["kwh"] == "31.000" and found[0]["period"]["meterNumber"] == "M1"
+        assert found[0]["period"]["kwh"] == "31.000"
+        assert found[0]["period"]["meterNumber"] == "M1"
         assert found[0]["period"]["sourceTransaction"] is None
 
     async def test_monthly_totals_are_prorated_by_days(self, api, tenant, account):
@@ -68,7 +69,8 @@ class TestConsumption:
 
     async def test_the_default_window_is_the_last_24_months(self, api, tenant, account):
         months = await rows(api, tenant.agent, account, "MONTH", None, None)
-        assert len(months) == 24 and months[-1]["start"] == date.today().replace(day=1).isoformat()
+        assert len(months) == 24
+        assert months[-1]["start"] == date.today().replace(day=1).isoformat()
 
     @pytest.mark.parametrize("first,last", [("2025-03-01", "2025-01-01"), ("2000-01-01", "2025-01-01")])
     async def test_reversed_or_long_windows_are_client_errors(self, api, tenant, account, first, last):

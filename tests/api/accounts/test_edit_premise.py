@@ -35,7 +35,8 @@ class TestEditPremise:
         done = await edit(api, tenant.agent, account, serviceAddress=ADDRESS, meterNumber="M-778", meterType="AMS",
                           readCycle="07", clientMutationId="p-1")
         # then the premise shows the change
-        assert done["userErrors"] == [] and done["clientMutationId"] == "p-1"
+        assert done["userErrors"] == []
+        assert done["clientMutationId"] == "p-1"
         premise = done["utilityAccount"]["premise"]
         assert premise["serviceAddress"] == {**ADDRESS, "state": "TX"}
         assert (premise["meterNumber"], premise["meterType"], premise["readCycle"]) == ("M-778", "AMS", "07")
@@ -43,7 +44,8 @@ class TestEditPremise:
         # and the audit trail has every changed field from-to
         shown = await history(api, tenant.lead, account.ldc_account_number)
         event = shown["auditTrail"]["edges"][0]["node"]
-        assert event["action"] == "utility_account.edit_premise" and event["actor"] == {"email": tenant.agent.email}
+        assert event["action"] == "utility_account.edit_premise"
+        assert event["actor"] == {"email": tenant.agent.email}
         assert sorted((c["field"], c["from"], c["to"]) for c in event["changes"]) == [
             ("meter_number", "M1", "M-778"), ("meter_type", None, "AMS"), ("read_cycle", None, "07"),
             ("service_city", "Dallas", "Houston"), ("service_line1", "100 Main St", "42 Harbor View Rd"),
@@ -51,8 +53,10 @@ class TestEditPremise:
         ]
         # and a SYSTEM entry in the account's log says the same in words
         entry = shown["communicationLog"]["edges"][0]["node"]
-        assert entry["kind"] == "SYSTEM" and "Premise information changed" in entry["subject"]
-        assert "Service city: Dallas -> Houston" in entry["body"] and "Meter type: (none) -> AMS" in entry["body"]
+        assert entry["kind"] == "SYSTEM"
+        assert "Premise information changed" in entry["subject"]
+        assert "Service city: Dallas -> Houston" in entry["body"]
+        assert "Meter type: (none) -> AMS" in entry["body"]
 
     async def test_the_customer_is_found_by_the_new_service_address(self, api, tenant, account):
         await edit(api, tenant.agent, account, serviceAddress=ADDRESS)
@@ -69,7 +73,8 @@ class TestEditPremise:
         done = await edit(api, tenant.agent, account, meterNumber="M1", rateClass="RS")
         assert done["userErrors"] == []
         shown = await history(api, tenant.agent, account.ldc_account_number)
-        assert shown["auditTrail"]["totalCount"] == 0 and shown["communicationLog"]["totalCount"] == 0
+        assert shown["auditTrail"]["totalCount"] == 0
+        assert shown["communicationLog"]["totalCount"] == 0
 
     @pytest.mark.parametrize("changes,code,field", [
         ({"serviceAddress": {**ADDRESS, "state": "XX"}}, "INVALID_STATE_CODE", ["input", "serviceAddress", "state"]),
@@ -86,7 +91,8 @@ class TestEditPremise:
         assert done["utilityAccount"] is None
         assert [(e["code"], e["field"]) for e in done["userErrors"]] == [(code, field)]
         shown = await history(api, tenant.agent, account.ldc_account_number)
-        assert shown["auditTrail"]["totalCount"] == 0 and shown["communicationLog"]["totalCount"] == 0
+        assert shown["auditTrail"]["totalCount"] == 0
+        assert shown["communicationLog"]["totalCount"] == 0
 
     async def test_another_clients_account_is_not_found(self, api, session, tenant, other_tenant, account):
         done = await edit(api, other_tenant.admin, account, meterNumber="HIJACK")

@@ -87,7 +87,9 @@ class TestEnrollCustomer:
         # when a team lead enrolls a customer with both
         done = await enroll(api, tenant.lead, accounts=[first, second], clientMutationId="e-1")
         # then the customer exists with a number of its own and both accounts are PENDING from the requested day
-        assert done["userErrors"] == [] and done["clientMutationId"] == "e-1" and done["replayed"] is False
+        assert done["userErrors"] == []
+        assert done["clientMutationId"] == "e-1"
+        assert done["replayed"] is False
         customer = done["customer"]
         assert (customer["name"], customer["kind"], customer["email"], customer["phone"]) == \
             ("Ada Enrollee", "RESIDENTIAL", "ada@mail.example", "+12155550134")
@@ -124,10 +126,12 @@ class TestEnrollCustomer:
     async def test_team_leads_and_admins_enroll_agents_may_not(self, api, database, tenant, role):
         done = await enroll(api, tenant.user(role))
         if role is Role.AGENT:
-            assert codes(done) == [("FORBIDDEN", None)] and done["customer"] is None
+            assert codes(done) == [("FORBIDDEN", None)]
+            assert done["customer"] is None
             assert await nothing_written(database, tenant)
         else:
-            assert done["userErrors"] == [] and done["utilityAccounts"][0]["status"] == "PENDING"
+            assert done["userErrors"] == []
+            assert done["utilityAccounts"][0]["status"] == "PENDING"
 
     @pytest.mark.parametrize(("utility", "number", "problem"),
                              [(u, n, p) for u in sorted(RULES) for n, p in invalid_numbers(RULES[u])])
@@ -145,7 +149,8 @@ class TestEnrollCustomer:
     async def test_texas_esi_ids_of_22_digits_and_grouped_digits_are_taken(self, api, tenant):
         grouped = "1044 3720 0000 0000 0000 01"
         done = await enroll(api, tenant.lead, accounts=[account(ldcAccountNumber=grouped)])
-        assert done["userErrors"] == [] and done["utilityAccounts"][0]["ldcAccountNumber"] == grouped.replace(" ", "")
+        assert done["userErrors"] == []
+        assert done["utilityAccounts"][0]["ldcAccountNumber"] == grouped.replace(" ", "")
 
     async def test_a_number_the_client_already_has_names_its_customer(self, api, database, session, tenant):
         # given one customer with an ACTIVE account and another with a DROPPED one
@@ -176,8 +181,10 @@ class TestEnrollCustomer:
         # when this client enrolls the same number
         done = await enroll(api, tenant.lead, accounts=[account(ldcAccountNumber=held.ldc_account_number)])
         # then it goes in: nothing says the number exists elsewhere
-        assert done["userErrors"] == [] and done["utilityAccounts"][0]["status"] == "PENDING"
-        assert "Secret" not in str(done) and theirs.number not in str(done)
+        assert done["userErrors"] == []
+        assert done["utilityAccounts"][0]["status"] == "PENDING"
+        assert "Secret" not in str(done)
+        assert theirs.number not in str(done)
 
     @pytest.mark.parametrize(("change", "code", "field"), [
         ({"utility": "NOPE"}, "UNKNOWN_UTILITY", "utility"),
@@ -219,10 +226,13 @@ class TestIdempotency:
         input = customer_input(idempotencyKey="enroll-1")
         first = (await api.run(ENROLL, {"input": input}, user=tenant.lead))["enrollCustomer"]
         again = (await api.run(ENROLL, {"input": input}, user=tenant.lead))["enrollCustomer"]
-        assert again["replayed"] is True and again["userErrors"] == []
-        assert again["customer"] == first["customer"] and again["utilityAccounts"] == first["utilityAccounts"]
+        assert again["replayed"] is True
+        assert again["userErrors"] == []
+        assert again["customer"] == first["customer"]
+        assert again["utilityAccounts"] == first["utilityAccounts"]
         assert again["marketTransactions"] == first["marketTransactions"]
-        assert await rows_of(database, Customer, tenant) == 1 and await rows_of(database, MarketTransaction, tenant) == 1
+        assert await rows_of(database, Customer, tenant) == 1
+        assert await rows_of(database, MarketTransaction, tenant) == 1
 
     async def test_the_key_with_other_input_is_refused(self, api, database, tenant):
         await enroll(api, tenant.lead, idempotencyKey="enroll-2")
@@ -236,7 +246,8 @@ class TestWelcomeKit:
         await add_templates(session, tenant.client.id)
         await session.commit()
         done = await enroll(api, tenant.lead, welcomeKit="EMAIL")
-        assert done["userErrors"] == [] and done["welcomeKit"]["kind"] == "WELCOME_KIT"
+        assert done["userErrors"] == []
+        assert done["welcomeKit"]["kind"] == "WELCOME_KIT"
         assert await rows_of(database, Document, tenant) == 1
 
     async def test_a_welcome_kit_that_cannot_go_out_fails_the_enrollment(self, api, database, session, tenant):
@@ -259,7 +270,8 @@ class TestEnrollUtilityAccount:
             assert codes(done) == [("FORBIDDEN", None)]
             assert await rows_of(database, UtilityAccount, tenant) == 0
             return
-        assert done["userErrors"] == [] and done["customer"] == {"number": customer.number}
+        assert done["userErrors"] == []
+        assert done["customer"] == {"number": customer.number}
         assert done["utilityAccount"] == {"ldcAccountNumber": given["ldcAccountNumber"], "status": "PENDING"}
         assert done["marketTransaction"] == {"type": "ENROLLMENT", "status": "QUEUED"}
         async with database.sessionmaker() as s:

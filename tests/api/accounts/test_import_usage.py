@@ -33,7 +33,8 @@ async def upload(api, user, text: str, headers: dict | None = None) -> dict:
         headers={"authorization": f"Bearer {token_for(user)}", **(PREFLIGHT if headers is None else headers)},
     )
     body = response.json()
-    assert response.status_code == 200 and "errors" not in body, body
+    assert response.status_code == 200, body
+    assert "errors" not in body, body
     return body["data"]["importUsage"]
 
 

@@ -63,7 +63,8 @@ class TestMismatchedResponses:
         error = refused["userErrors"][0]
         assert (error["code"], error["field"]) == ("RESPONSE_ACCOUNT_MISMATCH", ["input", "ldcAccountNumber"])
         assert "another account of the same customer" in error["message"]
-        assert scene.mine.ldc_account_number in error["message"] and scene.sibling.ldc_account_number in error["message"]
+        assert scene.mine.ldc_account_number in error["message"]
+        assert scene.sibling.ldc_account_number in error["message"]
         await self._request_still_waits(api, tenant, scene)
         await assert_nothing_written(api, tenant, scene.sibling)
 
@@ -71,7 +72,8 @@ class TestMismatchedResponses:
         refused = await respond(api, tenant.lead, scene.neighbour.ldc_account_number, "R-4", "REJECT",
                                 respondsTo=scene.request["reference"], reason="No")
         error = refused["userErrors"][0]
-        assert error["code"] == "RESPONSE_ACCOUNT_MISMATCH" and "another customer's account" in error["message"]
+        assert error["code"] == "RESPONSE_ACCOUNT_MISMATCH"
+        assert "another customer's account" in error["message"]
         await self._request_still_waits(api, tenant, scene)
         await assert_nothing_written(api, tenant, scene.neighbour)
 
@@ -86,19 +88,22 @@ class TestMismatchedResponses:
         assert [e["code"] for e in their_ldc["userErrors"]] == ["LDC_ACCOUNT_NOT_FOUND"]
         await self._request_still_waits(api, tenant, scene)
         foreign = await history(api, other_tenant.agent, scene.foreign.ldc_account_number)
-        assert foreign["status"] == "PENDING_DROP" and foreign["marketTransactions"]["totalCount"] == 1
+        assert foreign["status"] == "PENDING_DROP"
+        assert foreign["marketTransactions"]["totalCount"] == 1
 
     async def test_a_refused_reference_can_be_recorded_once_corrected(self, api, tenant, scene):
         await respond(api, tenant.lead, scene.sibling.ldc_account_number, "R-7", "ACCEPT", respondsTo=scene.request["reference"])
         fixed = await respond(api, tenant.lead, scene.mine.ldc_account_number, "R-7", "ACCEPT",
                               respondsTo=scene.request["reference"])
-        assert fixed["userErrors"] == [] and fixed["utilityAccount"]["status"] == "DROP_ACCEPTED"
+        assert fixed["userErrors"] == []
+        assert fixed["utilityAccount"]["status"] == "DROP_ACCEPTED"
 
     async def _request_still_waits(self, api, tenant, scene) -> None:
         shown = await history(api, tenant.agent, scene.mine.ldc_account_number)
         assert shown["status"] == "PENDING_DROP"
         assert [e["node"]["status"] for e in shown["marketTransactions"]["edges"]] == ["QUEUED"]
-        assert shown["statusChanges"]["totalCount"] == 1 and shown["communicationLog"]["totalCount"] == 1
+        assert shown["statusChanges"]["totalCount"] == 1
+        assert shown["communicationLog"]["totalCount"] == 1
 
 
 class TestAnswerRules:

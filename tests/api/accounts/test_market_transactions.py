@@ -33,11 +33,13 @@ class TestDrop:
         created = await create(api, tenant.agent, account, "DROP", reason="Customer is moving abroad",
                                 effectiveDate="2031-01-31", clientMutationId="d-1")
         # then the request is queued and the account waits for the utility
-        assert created["userErrors"] == [] and created["clientMutationId"] == "d-1"
+        assert created["userErrors"] == []
+        assert created["clientMutationId"] == "d-1"
         request = created["marketTransaction"]
         assert (request["type"], request["transactionSet"], request["direction"], request["status"]) == \
             ("DROP", "814", "OUTBOUND", "QUEUED")
-        assert request["reference"].startswith("814-") and request["createdBy"] == {"email": tenant.agent.email}
+        assert request["reference"].startswith("814-")
+        assert request["createdBy"] == {"email": tenant.agent.email}
         assert {"name": "reason", "value": "Customer is moving abroad"} in request["details"]
         assert {"name": "effectiveDate", "value": "2031-01-31"} in request["details"]
         assert created["utilityAccount"]["status"] == "PENDING_DROP"
@@ -48,7 +50,8 @@ class TestDrop:
         assert accepted["userErrors"] == []
         assert accepted["utilityAccount"]["status"] == "DROP_ACCEPTED"
         assert accepted["utilityAccount"]["endDate"] == "2031-01-31"
-        assert accepted["request"]["status"] == "ACCEPTED" and accepted["request"]["respondedAt"]
+        assert accepted["request"]["status"] == "ACCEPTED"
+        assert accepted["request"]["respondedAt"]
         response = accepted["marketTransaction"]
         assert (response["direction"], response["status"], response["relatedTransaction"]) == \
             ("INBOUND", "ACCEPTED", {"reference": request["reference"], "status": "ACCEPTED"})
@@ -80,7 +83,8 @@ class TestDrop:
         account = await account_in(session, holder, S.ACTIVE)
         received = await respond(api, tenant.lead, account.ldc_account_number, "SWITCH-1", "INBOUND", type="DROP",
                                  effectiveDate="2031-02-28", reason="Switched to another supplier")
-        assert received["userErrors"] == [] and received["request"] is None
+        assert received["userErrors"] == []
+        assert received["request"] is None
         assert received["marketTransaction"]["status"] == "RECEIVED"
         assert received["utilityAccount"]["status"] == "DROP_ACCEPTED"
         assert received["utilityAccount"]["endDate"] == "2031-02-28"
@@ -138,19 +142,23 @@ class TestOtherKinds:
         account = await account_in(session, holder, S.ACTIVE)
         changes = [{"name": "rateClass", "value": "GS-1"}, {"name": "billingAddress", "value": "9 Elm St, Austin TX 73301"}]
         created = await create(api, tenant.agent, account, "CHANGE", changes=changes)
-        assert created["userErrors"] == [] and created["utilityAccount"]["status"] == "ACTIVE"
+        assert created["userErrors"] == []
+        assert created["utilityAccount"]["status"] == "ACTIVE"
         assert created["marketTransaction"]["details"][-2:] == changes
         accepted = await respond(api, tenant.lead, account.ldc_account_number, "CH-1", "ACCEPT",
                                  respondsTo=created["marketTransaction"]["reference"])
-        assert accepted["utilityAccount"]["status"] == "ACTIVE" and accepted["request"]["status"] == "ACCEPTED"
+        assert accepted["utilityAccount"]["status"] == "ACTIVE"
+        assert accepted["request"]["status"] == "ACCEPTED"
 
     async def test_historical_usage_request_in_any_status(self, api, session, tenant, holder):
         account = await account_in(session, holder, S.DROPPED)
         created = await create(api, tenant.agent, account, "HISTORICAL_USAGE_REQUEST")
-        assert created["userErrors"] == [] and created["utilityAccount"]["status"] == "DROPPED"
+        assert created["userErrors"] == []
+        assert created["utilityAccount"]["status"] == "DROPPED"
         usage = await respond(api, tenant.lead, account.ldc_account_number, "867-1", "INBOUND", type="USAGE",
                               details=[{"name": "months", "value": "12"}])
-        assert usage["marketTransaction"]["type"] == "USAGE" and usage["utilityAccount"]["status"] == "DROPPED"
+        assert usage["marketTransaction"]["type"] == "USAGE"
+        assert usage["utilityAccount"]["status"] == "DROPPED"
         assert {"name": "months", "value": "12"} in usage["marketTransaction"]["details"]
 
 
@@ -184,7 +192,8 @@ class TestRefusals:
         account = await account_in(session, holder, status)
         extra = {"changes": [{"name": "rateClass", "value": "GS"}]} if type_ == "CHANGE" else {}
         refused = await create(api, tenant.agent, account, type_, **extra)
-        assert refused["marketTransaction"] is None and refused["utilityAccount"] is None
+        assert refused["marketTransaction"] is None
+        assert refused["utilityAccount"] is None
         assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [(code, ["input", "type"])]
         assert status.value in refused["userErrors"][0]["message"]
         shown = await history(api, tenant.agent, account.ldc_account_number)
@@ -225,4 +234,5 @@ class TestOtherClients:
             refused = (await api.run(CREATE_DOC, variables, user=user))["createMarketTransaction"]
             assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [("NOT_FOUND", ["input", "utilityAccountId"])]
         shown = await history(api, tenant.agent, account.ldc_account_number)
-        assert shown["status"] == "ACTIVE" and shown["marketTransactions"]["totalCount"] == 0
+        assert shown["status"] == "ACTIVE"
+        assert shown["marketTransactions"]["totalCount"] == 0

@@ -45,7 +45,8 @@ def clock() -> FakeClock:
 async def test_many_requests_at_once_fetch_once(provider, clock):
     keys = KeySets(provider.fetch, clock=clock)
     found = await asyncio.gather(*(keys.key_for(ISSUER, provider.kid) for _ in range(20)))
-    assert provider.fetches == 1 and len({id(k) for k in found}) == 1
+    assert provider.fetches == 1
+    assert len({id(k) for k in found}) == 1
     assert found[0].algorithm_name == "RS256"
 
 

@@ -107,7 +107,8 @@ class TestTokensOfTheProvider:
 class TestWhoTheTokenNames:
     async def test_an_email_of_another_client_is_refused(self, api, tenant, other_tenant, realm):
         response = await sign_in(api, realm.token(other_tenant.agent.email, AUDIENCE))
-        assert response.status_code == 401 and reason(response) == "UNKNOWN_USER"
+        assert response.status_code == 401
+        assert reason(response) == "UNKNOWN_USER"
 
     async def test_another_clients_email_is_refused_even_with_just_in_time_provisioning(
             self, api, tenant, other_tenant, realm, session):
@@ -124,7 +125,8 @@ class TestWhoTheTokenNames:
 
     async def test_an_unknown_email_is_refused_with_a_clear_reason(self, api, realm):
         response = await sign_in(api, realm.token("stranger@nowhere.example", AUDIENCE))
-        assert response.status_code == 401 and reason(response) == "UNKNOWN_USER"
+        assert response.status_code == 401
+        assert reason(response) == "UNKNOWN_USER"
         assert "just-in-time" in response.json()["errors"][0]["message"]
 
     @pytest.mark.parametrize(("email", "claims", "expected"), [
@@ -148,7 +150,8 @@ class TestJustInTimeProvisioning:
         first = await sign_in(api, realm.token(email, AUDIENCE, name="New Person"))
         second = await sign_in(api, realm.token(email, AUDIENCE))
         # then one active user exists, with the provisioned role, and its creation is audited
-        assert first.json()["data"]["viewer"]["role"] == "TEAM_LEAD" and second.status_code == 200
+        assert first.json()["data"]["viewer"]["role"] == "TEAM_LEAD"
+        assert second.status_code == 200
         user = (await session.execute(select(User).where(User.email == email))).scalar_one()
         assert (user.client_id, user.name, user.active) == (tenant.client.id, "New Person", True)
         events = (await session.execute(select(AuditEvent).where(AuditEvent.object_type == "User",
@@ -180,7 +183,8 @@ class TestRolesFromAClaim:
         assert stored.role == "ADMIN"
         event = (await session.execute(select(AuditEvent).where(
             AuditEvent.object_id == tenant.agent.id, AuditEvent.action == "user.role_from_provider"))).scalar_one()
-        assert event.changes == {"role": {"from": "AGENT", "to": "ADMIN"}} and event.actor_id is None
+        assert event.changes == {"role": {"from": "AGENT", "to": "ADMIN"}}
+        assert event.actor_id is None
 
     async def test_no_mapped_value_is_refused(self, api, tenant, realm):
         await configure(api, tenant.admin, realm, roleSource="CLAIM", roleClaim="groups", roleMapping=self.GROUPS)
@@ -255,7 +259,8 @@ class TestKeys:
         # given the provider down before its keys were ever fetched
         realm.down = True
         response = await sign_in(clocked_api, token)
-        assert response.status_code == 503 and reason(response) == "IDENTITY_PROVIDER_UNAVAILABLE"
+        assert response.status_code == 503
+        assert reason(response) == "IDENTITY_PROVIDER_UNAVAILABLE"
         assert response.headers["retry-after"] == str(int(REFETCH_FLOOR_SECONDS))
         # when it is back (after the floor) the keys are fetched
         realm.down = False
@@ -276,7 +281,8 @@ class TestKeys:
 class TestGraphiQL:
     async def test_a_pasted_provider_token_works_as_graphiql_sends_it(self, api, tenant, realm):
         page = await api.client.get("/graphql", headers={"accept": "text/html"})
-        assert page.status_code == 200 and "token=" in page.text  # the page still reads #token=
+        assert page.status_code == 200
+        assert "token=" in page.text  # the page still reads #token=
         # GraphiQL posts JSON with the pasted Authorization header (or the one #token= prefilled)
         response = await api.client.post("/graphql", json={"query": "{ viewer { user { email } } }"}, headers={
             "authorization": f"Bearer {realm.token(tenant.agent.email, AUDIENCE)}", "accept": "application/json"})

@@ -64,9 +64,11 @@ class TestRoles:
         payload = await run(api, document, input, tenant.user(role))
         # then
         if role is Role.ADMIN:
-            assert payload["userErrors"] == [] and payload["user"] is not None
+            assert payload["userErrors"] == []
+            assert payload["user"] is not None
         else:
-            assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"] and payload["user"] is None
+            assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]
+            assert payload["user"] is None
             assert await user_rows(session, tenant) == before
 
     @pytest.mark.parametrize("role", list(Role))
@@ -74,7 +76,8 @@ class TestRoles:
         response = await api.post(USERS, user=tenant.user(role))
         body = response.json()
         if role is Role.AGENT:
-            assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN" and body["data"] is None
+            assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+            assert body["data"] is None
         else:
             assert body["data"]["users"]["totalCount"] == 3
 
@@ -119,7 +122,8 @@ class TestLastActiveAdmin:
         assert promoted["user"]["role"] == "ADMIN"
         # when the first admin deactivates themselves
         gone = await run(api, DEACTIVATE, {"id": gid(tenant.admin)}, tenant.admin)
-        assert gone["userErrors"] == [] and gone["user"]["active"] is False
+        assert gone["userErrors"] == []
+        assert gone["user"]["active"] is False
         # then the remaining admin is the last one
         last = await run(api, CHANGE_ROLE, {"id": gid(tenant.lead), "role": "AGENT"}, tenant.lead)
         assert [e["code"] for e in last["userErrors"]] == ["LAST_ACTIVE_ADMIN"]
@@ -232,7 +236,8 @@ class TestUsersList:
         await session.commit()
         users = (await api.run(USERS, {"filter": filter}, user=tenant.lead))["users"]
         found = {e["node"]["email"].split("@")[0] for e in users["edges"]}
-        assert found == expected and users["totalCount"] == len(expected)
+        assert found == expected
+        assert users["totalCount"] == len(expected)
 
     async def test_pages_by_name_with_a_constant_number_of_statements(self, api, session, tenant, count_sql):
         for n in range(7):

@@ -17,8 +17,10 @@ class TestViewerPreferences:
         prefs = (await api.run(VIEWER, user=tenant.agent))["viewer"]["preferences"]
         assert prefs["defaultNavigation"] == "CUSTOMER_SEARCH"
         assert prefs["defaultProfileTab"] == "CUSTOMER_INFORMATION"
-        assert prefs["hiddenTabs"] == [] and len(prefs["tabOrder"]) == 9
-        assert prefs["communicationLog"]["order"] == "NEWEST_FIRST" and prefs["communicationLog"]["pageSize"] == 25
+        assert prefs["hiddenTabs"] == []
+        assert len(prefs["tabOrder"]) == 9
+        assert prefs["communicationLog"]["order"] == "NEWEST_FIRST"
+        assert prefs["communicationLog"]["pageSize"] == 25
 
     async def test_changes_are_kept_per_user(self, api, tenant):
         # when the agent changes their preferences
@@ -29,7 +31,8 @@ class TestViewerPreferences:
         # then they are saved for the agent only
         assert payload["userErrors"] == []
         agent = (await api.run(VIEWER, user=tenant.agent))["viewer"]["preferences"]
-        assert agent["defaultNavigation"] == "TICKETS" and agent["defaultProfileTab"] == "COMMUNICATION_LOG"
+        assert agent["defaultNavigation"] == "TICKETS"
+        assert agent["defaultProfileTab"] == "COMMUNICATION_LOG"
         assert agent["hiddenTabs"] == ["DOCUMENTS", "TICKETS"]
         assert agent["communicationLog"] == {"pageSize": 50, "order": "OLDEST_FIRST", "kinds": ["NOTE", "CALL"],
                                              "criticalFirst": True, "expandMemos": False}
@@ -40,7 +43,8 @@ class TestViewerPreferences:
         await api.run(UPDATE, {"input": {"communicationLog": {"pageSize": 10}}}, user=tenant.agent)
         await api.run(UPDATE, {"input": {"defaultNavigation": "REPORTS"}}, user=tenant.agent)
         prefs = (await api.run(VIEWER, user=tenant.agent))["viewer"]["preferences"]
-        assert prefs["communicationLog"]["pageSize"] == 10 and prefs["defaultNavigation"] == "REPORTS"
+        assert prefs["communicationLog"]["pageSize"] == 10
+        assert prefs["defaultNavigation"] == "REPORTS"
 
     async def test_hiding_the_default_tab_is_refused_and_nothing_changes(self, api, tenant):
         payload = (await api.run(UPDATE, {"input": {"defaultNavigation": "REPORTS", "hiddenTabs": ["CUSTOMER_INFORMATION"]}},
@@ -49,7 +53,8 @@ class TestViewerPreferences:
         assert payload["userErrors"] == [{"field": ["input", "defaultProfileTab"], "code": "INVALID_PREFERENCES",
                                           "message": "The default tab cannot be hidden."}]
         prefs = (await api.run(VIEWER, user=tenant.agent))["viewer"]["preferences"]
-        assert prefs["defaultNavigation"] == "CUSTOMER_SEARCH" and prefs["hiddenTabs"] == []
+        assert prefs["defaultNavigation"] == "CUSTOMER_SEARCH"
+        assert prefs["hiddenTabs"] == []
 
     async def test_out_of_range_page_size_is_refused(self, api, tenant):
         payload = (await api.run(UPDATE, {"input": {"communicationLog": {"pageSize": 1000}}}, user=tenant.agent))

@@ -81,7 +81,8 @@ class TestArHistoryPaging:
         [history] = await _history(api, tenant.agent, [customer], first=2, start=start.isoformat(),
                                    end=end.isoformat())
         expected = _expected("Windowed", start=start, end=end)
-        assert _rows(history) == expected[:2] and history["totalCount"] == len(expected) == 5
+        assert _rows(history) == expected[:2]
+        assert history["totalCount"] == len(expected) == 5
         [rest] = await _history(api, tenant.agent, [customer], first=10, after=history["pageInfo"]["endCursor"],
                                 start=start.isoformat(), end=end.isoformat())
         assert _rows(rest) == expected[2:]

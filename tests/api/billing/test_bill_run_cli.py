@@ -21,14 +21,16 @@ def test_bill_run_issues_invoices_for_demo_accounts(tmp_path, monkeypatch, capsy
     assert "ADMIN" in capsys.readouterr().err
     assert main([*args, "--as", "admin@lumen.example"]) == 0
     out = capsys.readouterr().out
-    assert "issued" in out and "issued 0 " not in out
+    assert "issued" in out
+    assert "issued 0 " not in out
     assert main([*args, "--as", "admin@lumen.example"]) == 0  # a second run bills nothing twice
     assert "issued 0 invoices" in capsys.readouterr().out
     # a period straddling July and August, both billed now: every account is skipped as already billed
     straddling = ["bill-run", "--client", "lumen", "--start", "2026-07-15", "--end", "2026-08-14", "--issued", "2026-08-20"]
     assert main([*straddling, "--as", "admin@lumen.example"]) == 0
     out = capsys.readouterr().out
-    assert "issued 0 invoices" in out and "already billed for part of the period" in out
+    assert "issued 0 invoices" in out
+    assert "already billed for part of the period" in out
     assert " 0 already billed" not in out.replace("(", " ")
     assert asyncio.run(_problems(f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}")) == []
 
@@ -49,6 +51,7 @@ def test_bill_run_takes_only_iso_days_and_sane_periods(tmp_path, monkeypatch, ca
     base = ["bill-run", "--client", "lumen", "--as", "admin@lumen.example"]
     with pytest.raises(SystemExit) as exited:
         main([*base, "--start", "20260701", "--end", "2026-07-31"])
-    assert exited.value.code == 2 and '"20260701" is not a date in the form YYYY-MM-DD' in capsys.readouterr().err
+    assert exited.value.code == 2
+    assert '"20260701" is not a date in the form YYYY-MM-DD' in capsys.readouterr().err
     assert main([*base, "--start", "2025-01-01", "--end", "2026-07-31", "--issued", "2026-08-02"]) == 1
     assert "at most 92" in capsys.readouterr().err

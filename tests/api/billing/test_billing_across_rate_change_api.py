@@ -54,12 +54,14 @@ class TestBillingAcrossARateChange:
             ("TAX", "Sales tax on utility delivery charge" + R2, "1.43"),
             ("TAX", "Sales tax on monthly service fee" + R1, "0.14"), ("TAX", "Sales tax on monthly service fee" + R2, "0.17")]
         shown = await preview(api, tenant.agent, account)
-        assert lines_of(shown) == expected and shown["total"]["amount"] == "204.04"
+        assert lines_of(shown) == expected
+        assert shown["total"]["amount"] == "204.04"
         # and the run issues exactly what the preview showed, each day's kWh billed once
         result = await run_january(api, tenant, account)
         assert result["userErrors"] == []
         invoice = result["invoices"][0]
-        assert lines_of(invoice) == expected and invoice["total"]["amount"] == "204.04"
+        assert lines_of(invoice) == expected
+        assert invoice["total"]["amount"] == "204.04"
         energy = [l["quantity"] for l in invoice["lines"] if l["kind"] == "ENERGY"]
         assert energy == ["557.546", "677.021"]  # 14/31 and 17/31 of 1,234.567 kWh, adding up to it
 
@@ -111,9 +113,11 @@ class TestUnpricedPlan:
                periodEnd: "2025-01-31") { total { amount } } }""", {"id": gid("UtilityAccount", account.id)},
             user=tenant.agent)
         assert errors[0]["extensions"]["code"] == "RATE_PLAN_NOT_PRICED"
-        assert "LATE-1" in errors[0]["message"] and "2025-01-01" in errors[0]["message"]
+        assert "LATE-1" in errors[0]["message"]
+        assert "2025-01-01" in errors[0]["message"]
         result = await run_january(api, tenant, account)
-        assert [e["code"] for e in result["userErrors"]] == ["RATE_PLAN_NOT_PRICED"] and result["invoices"] is None
+        assert [e["code"] for e in result["userErrors"]] == ["RATE_PLAN_NOT_PRICED"]
+        assert result["invoices"] is None
         # a run over every account stops too (it bills nothing until the plan is priced), rather than skip it
         everyone = await mutate(api, tenant.admin, RUN, periodStart="2025-01-01", periodEnd="2025-01-31")
         assert [e["code"] for e in everyone["userErrors"]] == ["RATE_PLAN_NOT_PRICED"]

@@ -27,12 +27,15 @@ async def test_downloads_and_email(api, database, session, tenant, other_tenant)
     await session.commit()
     await post(api, tenant.agent, customer, "20.00")
     pdf = await get(api, f"/files/invoices/{invoice.id}.pdf", tenant.agent)
-    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
     assert invoice.number in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     csv = await get(api, f"/files/ar-history/{customer.id}.csv", tenant.agent)
-    assert csv.status_code == 200 and csv.text.splitlines()[-1].endswith(",-20.00,103.45")
+    assert csv.status_code == 200
+    assert csv.text.splitlines()[-1].endswith(",-20.00,103.45")
     history_pdf = await get(api, f"/files/ar-history/{customer.id}.pdf?start=2024-01-01", tenant.agent)
-    assert history_pdf.status_code == 200 and history_pdf.content.startswith(b"%PDF")
+    assert history_pdf.status_code == 200
+    assert history_pdf.content.startswith(b"%PDF")
     assert (await get(api, f"/files/invoices/{invoice.id}.pdf", other_tenant.agent)).status_code == 404
     assert (await get(api, f"/files/ar-history/{customer.id}.csv", other_tenant.agent)).status_code == 404
     sent = (await api.run(EMAIL_INVOICE, {"input": {"invoiceId": gid("Invoice", invoice.id)}}, user=tenant.agent))["emailInvoice"]
@@ -42,7 +45,8 @@ async def test_downloads_and_email(api, database, session, tenant, other_tenant)
     async with database.sessionmaker() as s:
         notes = (await s.execute(select(Notification).where(Notification.customer_id == customer.id))).scalars().all()
         entries = (await s.execute(select(CommLogEntry).where(CommLogEntry.customer_id == customer.id))).scalars().all()
-    assert [n.status for n in notes] == [NotificationStatus.QUEUED] * 2 and len(entries) == 2
+    assert [n.status for n in notes] == [NotificationStatus.QUEUED] * 2
+    assert len(entries) == 2
     assert notes[0].document_id == pk(sent["document"]["id"])
     other = await api.run(EMAIL_INVOICE, {"input": {"invoiceId": gid("Invoice", invoice.id)}}, user=other_tenant.agent)
     assert other["emailInvoice"]["userErrors"][0]["code"] == "NOT_FOUND"

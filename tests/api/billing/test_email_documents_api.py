@@ -48,11 +48,15 @@ async def pdf_text(database, document_id: str) -> str:
 def assert_delivery(payload: dict, recipient: str) -> None:
     """One document, its one QUEUED email, and the LETTER entry about it, all in the payload: nothing to refetch."""
     document, notification, entry = payload["document"], payload["notification"], payload["entry"]
-    assert payload["userErrors"] == [] and payload["documentId"] == document["id"]
-    assert document["notifications"] == [{"id": notification["id"]}] and document["sentAt"] is None
+    assert payload["userErrors"] == []
+    assert payload["documentId"] == document["id"]
+    assert document["notifications"] == [{"id": notification["id"]}]
+    assert document["sentAt"] is None
     assert (notification["channel"], notification["status"], notification["recipient"]) == ("EMAIL", "QUEUED", recipient)
-    assert notification["subject"] == document["title"] and notification["document"] == {"id": document["id"]}
-    assert entry["kind"] == "LETTER" and entry["document"] == {"id": document["id"]}
+    assert notification["subject"] == document["title"]
+    assert notification["document"] == {"id": document["id"]}
+    assert entry["kind"] == "LETTER"
+    assert entry["document"] == {"id": document["id"]}
 
 
 class TestEmailInvoice:
@@ -81,7 +85,8 @@ class TestEmailInvoice:
         payload = await email_invoice(api, tenant.agent, invoice)
         (error,) = payload["userErrors"]
         assert (error["code"], error["field"]) == ("UNPRINTABLE_CHARACTERS", ["input", "invoiceId"])
-        assert "U+674E" in error["message"] and payload["document"] is None
+        assert "U+674E" in error["message"]
+        assert payload["document"] is None
         assert await written(database, customer.id) == (0, 0, 0)
 
     async def test_no_email_on_file_blames_the_invoice(self, api, database, session, tenant):
@@ -113,8 +118,10 @@ class TestEmailArHistory:
         payload = await email_history(api, tenant.agent, customer, start=start, end=end)
         (error,) = payload["userErrors"]
         assert (error["code"], error["field"]) == ("INVALID_BILLING_PERIOD", ["input", "end"])
-        assert start in error["message"] and end in error["message"]
-        assert payload["document"] is None and await written(database, customer.id) == (0, 0, 0)
+        assert start in error["message"]
+        assert end in error["message"]
+        assert payload["document"] is None
+        assert await written(database, customer.id) == (0, 0, 0)
 
     async def test_another_clients_customer_is_not_found(self, api, session, tenant, other_tenant):
         customer = await make_customer(session, tenant)

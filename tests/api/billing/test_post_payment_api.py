@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from db.models import LedgerEntry, Payment
-from tests.api.billing.helpers import AR, PREVIEW, books_ok, gid, payment_input, post
+from db.models import Invoice, LedgerEntry, Payment
+from tests.api.billing.helpers import AR, POST, PREVIEW, books_ok, gid, payment_input, post
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 
@@ -68,23 +68,40 @@ class TestPostPayment:
         allocations = [{"invoiceId": gid("Invoice", t.id), "amount": a} for t, a in zip(targets, amounts)]
         before = await _ledger_count(database, customer.id)
         result = await post(api, tenant.agent, customer, "60.00", mode="SPEC", allocations=allocations)
-        assert result["payment"] is None and result["userErrors"][0]["code"] == code
+        assert result["payment"] is None
+        assert result["userErrors"][0]["code"] == code
         assert await _ledger_count(database, customer.id) == before
         await books_ok(database, tenant)
 
-    @pytest.mark.parametrize("amount", ["10.001", "-5.00", "0", "1e3", "abc"])
-    async def test_bad_amounts_are_user_errors(self, api, tenant, owing, amount):
+    @pytest.mark.parametrize("amount", ["10.001", "1e3", "abc", "1,000.00", " 5", "", "NaN"])
+    async def test_malformed_amounts_are_refused_before_the_mutation_runs(self, api, database, tenant, owing, amount):
         customer, _ = owing
-        body = (await api.post(__import__("tests.api.billing.helpers", fromlist=["POST"]).POST,
-                               {"input": payment_input(customer, amount)}, user=tenant.agent)).json()
-        errors = body.get("errors") or body["data"]["postPayment"]["userErrors"]
-        assert errors, body
+        before = await _written(database, customer.id)
+        body = (await api.post(POST, {"input": payment_input(customer, amount)}, user=tenant.agent)).json()
+        assert body["data"] is None
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert f'at .amount: "{amount}" is not a Decimal' in error["message"]
+        assert await _written(database, customer.id) == before
+
+    @pytest.mark.parametrize("amount, message", [
+        ("-5.00", "The amount must not be negative."), ("-0.01", "The amount must not be negative."),
+        ("0", "The amount must be more than zero."), ("0.00", "The amount must be more than zero."),
+    ])
+    async def test_amounts_of_zero_or_less_are_user_errors(self, api, database, tenant, owing, amount, message):
+        customer, _ = owing
+        before = await _written(database, customer.id)
+        result = await post(api, tenant.agent, customer, amount)
+        assert result["payment"] is None
+        assert result["userErrors"] == [{"field": ["input", "amount"], "code": "INVALID_AMOUNT", "message": message}]
+        assert await _written(database, customer.id) == before
 
     async def test_idempotency_replays_and_refuses_other_input(self, api, database, tenant, owing):
         customer, _ = owing
         first = await post(api, tenant.agent, customer, "10.00", idempotencyKey="k-1")
         again = await post(api, tenant.agent, customer, "10.00", idempotencyKey="k-1")
-        assert again["replayed"] is True and again["payment"]["id"] == first["payment"]["id"]
+        assert again["replayed"] is True
+        assert again["payment"]["id"] == first["payment"]["id"]
         other = await post(api, tenant.agent, customer, "11.00", idempotencyKey="k-1")
         assert other["userErrors"][0]["code"] == "PAYMENT_IDEMPOTENCY_KEY_REUSED"
         async with database.sessionmaker() as s:
@@ -133,6 +150,16 @@ class TestPostPayment:
 async def _ledger_count(database, customer_id: int) -> int:
     async with database.sessionmaker() as s:
         return (await s.execute(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.customer_id == customer_id))).scalar_one()
+
+
+async def _written(database, customer_id: int) -> tuple[int, int, list[tuple[str, int]]]:
+    """The customer's payments, ledger entries and invoices' open amounts: what a refused payment must leave alone."""
+    async with database.sessionmaker() as s:
+        payments = (await s.execute(select(func.count()).select_from(Payment)
+                                    .where(Payment.customer_id == customer_id))).scalar_one()
+        invoices = (await s.execute(select(Invoice.number, Invoice.open_cents).where(Invoice.customer_id == customer_id)
+                                    .order_by(Invoice.number))).tuples().all()
+    return payments, await _ledger_count(database, customer_id), invoices
 
 
 async def make_invoice_later(database, customer) -> None:

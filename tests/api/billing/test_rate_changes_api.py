@@ -102,7 +102,8 @@ class TestRefused:
     async def test_a_value_spelled_otherwise_is_a_request_error(self, api, database, tenant, field, value):
         # the Rate scalar takes up to four decimals, the Decimal (money) scalar two: the field says how many it uses
         errors = await api.errors(CREATE_PLAN, {"input": plan_input(**{field: value})}, user=tenant.admin)
-        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT" and field in errors[0]["message"], errors
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", errors
+        assert field in errors[0]["message"], errors
         assert await counts(database, tenant.client.id) == (0, 0, 0, 0)
 
     async def test_a_plan_code_is_given_once(self, api, database, tenant):
@@ -117,7 +118,8 @@ class TestHistory:
         # given a plan priced from 2025-01-01
         created = await mutate(api, tenant.admin, CREATE_PLAN, **plan_input(code="HIST-1"))
         plan_id = created["ratePlan"]["id"]
-        assert created["price"]["energyRate"] == "11.500" and created["price"]["inForce"] is True
+        assert created["price"]["energyRate"] == "11.500"
+        assert created["price"]["inForce"] is True
         # when its price changes from 2025-03-01, that is corrected, and a far future price is set
         for rate, day in (("12.9", "2025-03-01"), ("12.5", "2025-03-01"), ("14", "2099-01-01")):
             result = await mutate(api, tenant.admin, SET_PRICE, ratePlanId=plan_id, energyRate=rate, monthlyFee="4.95",
@@ -128,7 +130,8 @@ class TestHistory:
         assert [(p["effectiveFrom"], p["energyRate"], p["superseded"], p["inForce"]) for p in prices] == [
             ("2025-01-01", "11.500", False, False), ("2025-03-01", "12.900", True, False),
             ("2025-03-01", "12.500", False, True), ("2099-01-01", "14.000", False, False)]
-        assert result["ratePlan"]["energyRate"] == "12.500" and result["ratePlan"]["monthlyFee"]["amount"] == "4.95"
+        assert result["ratePlan"]["energyRate"] == "12.500"
+        assert result["ratePlan"]["monthlyFee"]["amount"] == "4.95"
         assert await counts(database, tenant.client.id) == (1, 4, 0, 0)
         # and each change is audited from what was in force that day to the new rate
         async with database.sessionmaker() as s:

@@ -38,7 +38,8 @@ class TestPostPaymentReference:
     async def test_a_reference_up_to_60_characters_is_stored_whole(self, api, tenant, customer, length):
         reference = text(length)
         result = await post(api, tenant.agent, customer, "1.00", reference=reference)
-        assert result["userErrors"] == [] and result["payment"]["reference"] == reference
+        assert result["userErrors"] == []
+        assert result["payment"]["reference"] == reference
 
     @pytest.mark.parametrize("length", [61, 200])
     async def test_a_longer_reference_is_refused_naming_the_limit(self, api, database, tenant, customer, length):
@@ -58,7 +59,8 @@ class TestAdjustmentNote:
         async with database.sessionmaker() as s:
             notes = (await s.execute(select(Adjustment.note).where(Adjustment.customer_id == customer.id))).scalars().all()
         if stored:
-            assert done["userErrors"] == [] and notes == [note]
+            assert done["userErrors"] == []
+            assert notes == [note]
         else:
             assert [(e["code"], e["field"]) for e in done["userErrors"]] == [("TEXT_TOO_LONG", ["input", "note"])]
             assert notes == []
@@ -76,7 +78,8 @@ class TestRefundReason:
         assert done["userErrors"] == []
         history = (await api.run(AR, {"id": gid("Customer", customer.id)}, user=tenant.agent))["node"]["arHistory"]
         refunds = [e["node"]["description"] for e in history["edges"] if e["node"]["kind"] == "REFUND"]
-        assert len(refunds) == 1 and refunds[0].endswith(": " + reason)
+        assert len(refunds) == 1
+        assert refunds[0].endswith(": " + reason)
         await books_ok(database, tenant)
 
     async def test_a_501_character_reason_is_refused(self, api, tenant, customer):

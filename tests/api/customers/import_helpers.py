@@ -58,7 +58,8 @@ async def post_import(api, user, data: bytes, filename: str = "book.csv", **inpu
 async def upload(api, user, data: bytes, **input) -> dict:
     response = await post_import(api, user, data, **input)
     body = response.json()
-    assert response.status_code == 200 and "errors" not in body, body
+    assert response.status_code == 200, body
+    assert "errors" not in body, body
     return body["data"]["importCustomers"]
 
 

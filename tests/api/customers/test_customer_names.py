@@ -45,7 +45,8 @@ class TestCreateMasterCustomer:
     @pytest.mark.parametrize("name", NAMES)
     async def test_a_name_with_a_letter_is_stored_whole_and_searchable(self, api, tenant, name):
         payload = (await api.run(CREATE, {"input": {"name": name}}, user=tenant.admin))["createMasterCustomer"]
-        assert payload["userErrors"] == [] and payload["customer"]["name"] == name
+        assert payload["userErrors"] == []
+        assert payload["customer"]["name"] == name
         found = await api.run(SEARCH, {"name": name.split()[0]}, user=tenant.agent)
         assert found["customers"]["edges"] == [{"node": payload["customer"]}]
 
@@ -70,6 +71,7 @@ class TestUpdateCustomer:
         await session.commit()
         payload = (await api.run(UPDATE, {"input": {"id": to_global_id("Customer", customer.id), "name": name}},
                                  user=tenant.agent))["updateCustomer"]
-        assert payload["userErrors"] == [] and payload["customer"]["name"] == name
+        assert payload["userErrors"] == []
+        assert payload["customer"]["name"] == name
         found = await api.run(SEARCH, {"name": name.split()[0]}, user=tenant.agent)
         assert found["customers"]["edges"] == [{"node": {"number": customer.number, "name": name}}]

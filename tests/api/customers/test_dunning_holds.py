@@ -84,7 +84,8 @@ async def upload(api, user, data: bytes, until: str | None = None, reason: str =
         headers={"authorization": f"Bearer {token_for(user)}", **PREFLIGHT},
     )
     body = response.json()
-    assert response.status_code == 200 and "errors" not in body, body
+    assert response.status_code == 200, body
+    assert "errors" not in body, body
     return body["data"]["bulkPlaceDunningHold"]
 
 
@@ -103,7 +104,9 @@ class TestTypedList:
         # when a team lead holds two customers
         payload = await bulk(api, tenant.lead, accounts=f"{a}, {i}", reason="  Storm relief ", clientMutationId="b-1")
         # then both are held through the day, each audited and noted
-        assert payload["userErrors"] == [] and payload["clientMutationId"] == "b-1" and payload["dryRun"] is False
+        assert payload["userErrors"] == []
+        assert payload["clientMutationId"] == "b-1"
+        assert payload["dryRun"] is False
         assert payload["dunningHold"] == {"until": day(30), "reason": "Storm relief", "active": True}
         assert payload["counts"] == {"total": 2, "placed": 2, "skippedStatus": 0, "notFound": 0, "duplicate": 0,
                                      "invalid": 0}
@@ -130,7 +133,8 @@ class TestTypedList:
                                      (4, book.foreign.number, "NOT_FOUND"), (5, "12#4", "INVALID")]
         details = [r["detail"] for r in payload["results"]]
         assert details[1] == details[3] == "No customer with this number."
-        assert details[2] == "Already listed at line 1." and "'#'" in details[4]
+        assert details[2] == "Already listed at line 1."
+        assert "'#'" in details[4]
         assert payload["results"][3]["customer"] is None
         assert payload["counts"] == {"total": 5, "placed": 1, "skippedStatus": 0, "notFound": 2, "duplicate": 1,
                                      "invalid": 1}
@@ -158,7 +162,8 @@ class TestTypedList:
         query = BULK.replace("results {", "results(outcome: NOT_FOUND) {")
         variables = {"input": {"until": day(3), "reason": "Storm", "accounts": f"{book.active.number} 1 2"}}
         payload = (await api.run(query, variables, user=tenant.lead))["bulkPlaceDunningHold"]
-        assert [r["accountNumber"] for r in payload["results"]] == ["1", "2"] and payload["counts"]["placed"] == 1
+        assert [r["accountNumber"] for r in payload["results"]] == ["1", "2"]
+        assert payload["counts"]["placed"] == 1
 
 
 class TestUpload:
@@ -175,12 +180,15 @@ class TestUpload:
         payload = await upload(api, tenant.lead, data)
         # then a userError names the line, and nobody is held
         [error] = payload["userErrors"]
-        assert error["code"] == "MALFORMED_ACCOUNT_LIST" and error["field"] == ["input", "file"]
+        assert error["code"] == "MALFORMED_ACCOUNT_LIST"
+        assert error["field"] == ["input", "file"]
         assert error["message"].startswith("Line 3:")
-        assert payload["results"] == [] and payload["counts"] is None
+        assert payload["results"] == []
+        assert payload["counts"] is None
         for customer in (book.active, book.inactive):
             state = await state_of(api, tenant.lead, customer)
-            assert state["settings"]["dunningHold"] is None and untouched(state)
+            assert state["settings"]["dunningHold"] is None
+            assert untouched(state)
 
     async def test_file_and_typed_list_together_is_a_user_error(self, api, tenant, book):
         payload = await upload(api, tenant.lead, book.active.number.encode(), accounts=book.inactive.number)
@@ -232,7 +240,8 @@ class TestStatusFilter:
             book.no_account.number: ("SKIPPED_STATUS", None), book.mixed.number: ("PLACED", "ACTIVE"),
         }
         assert payload["results"][3]["detail"] == "The customer has no utility account, so no status."
-        assert payload["counts"]["placed"] == 2 and payload["counts"]["skippedStatus"] == 3
+        assert payload["counts"]["placed"] == 2
+        assert payload["counts"]["skippedStatus"] == 3
         assert await held(api, tenant.lead, book.inactive) is None
         assert await held(api, tenant.lead, book.mixed) is not None
 
@@ -272,24 +281,29 @@ class TestDryRun:
         await session.commit()
         payload = await bulk(api, tenant.lead, accounts=" ".join(book.numbers("active", "inactive")) + " 42",
                              dryRun=True)
-        assert payload["dryRun"] is True and payload["dunningHold"]["active"] is False
-        assert outcomes(payload)[0][2] == "PLACED" and payload["counts"]["placed"] == 2
+        assert payload["dryRun"] is True
+        assert payload["dunningHold"]["active"] is False
+        assert outcomes(payload)[0][2] == "PLACED"
+        assert payload["counts"]["placed"] == 2
         assert payload["results"][1]["detail"] == f"Replaces the hold until {day(5)}: Disputed bill"
         assert payload["results"][0]["customer"]["settings"] == {"dunningExcluded": False}
         active = await state_of(api, tenant.lead, book.active)
-        assert active["settings"]["dunningHold"] is None and untouched(active)
+        assert active["settings"]["dunningHold"] is None
+        assert untouched(active)
         assert (await held(api, tenant.lead, book.inactive))["until"] == day(5)
 
 
 class TestRoles:
     async def test_an_agent_is_forbidden_and_nothing_is_written(self, api, tenant, book):
         payload = await bulk(api, tenant.agent, accounts=book.active.number)
-        assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"] and payload["results"] == []
+        assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]
+        assert payload["results"] == []
         assert untouched(await state_of(api, tenant.lead, book.active))
 
     async def test_an_admin_may(self, api, tenant, book):
         payload = await bulk(api, tenant.admin, accounts=book.active.number)
-        assert payload["userErrors"] == [] and payload["counts"]["placed"] == 1
+        assert payload["userErrors"] == []
+        assert payload["counts"]["placed"] == 1
 
 
 class TestSqlCount:
@@ -305,7 +319,8 @@ class TestSqlCount:
             listed = "\n".join(numbers[t.client.id] + ["missing-1", "bad#", numbers[t.client.id][0]]).encode()
             with count_sql() as counter:
                 payload = await upload(api, t.lead, listed)
-            assert payload["userErrors"] == [] and payload["counts"]["placed"] == len(numbers[t.client.id])
+            assert payload["userErrors"] == []
+            assert payload["counts"]["placed"] == len(numbers[t.client.id])
             return counter.count
 
         # when each holds its whole list

@@ -36,9 +36,11 @@ class TestCreateMasterCustomer:
         payload = (await api.run(CREATE, {"input": {
             "name": "Granite Holdings", "email": "AP@Granite.example", "billingAddress": {"city": "Austin"},
             "clientMutationId": "m1"}}, user=tenant.admin))["createMasterCustomer"]
-        assert payload["userErrors"] == [] and payload["clientMutationId"] == "m1"
+        assert payload["userErrors"] == []
+        assert payload["clientMutationId"] == "m1"
         created = payload["customer"]
-        assert created["isMaster"] is True and created["kind"] == "COMMERCIAL"
+        assert created["isMaster"] is True
+        assert created["kind"] == "COMMERCIAL"
         assert created["email"] == "AP@granite.example"  # the domain is normalized, the local part kept
         search = await api.run('{ customers(search: {name: "granite"}) { edges { node { number } } } }', user=tenant.agent)
         assert search["customers"]["edges"] == [{"node": {"number": created["number"]}}]
@@ -55,7 +57,8 @@ class TestCreateMasterCustomer:
         blank = (await api.run(CREATE, {"input": {"name": "  "}}, user=tenant.admin))["createMasterCustomer"]
         assert blank["userErrors"] == [{"field": ["input", "name"], "code": "BLANK_NAME", "message": "Name cannot be blank."}]
         bad = (await api.run(CREATE, {"input": {"name": "X Co", "email": "not-an-email"}}, user=tenant.admin))["createMasterCustomer"]
-        assert bad["userErrors"][0]["code"] == "INVALID_EMAIL" and bad["userErrors"][0]["field"] == ["input", "email"]
+        assert bad["userErrors"][0]["code"] == "INVALID_EMAIL"
+        assert bad["userErrors"][0]["field"] == ["input", "email"]
 
 
 class TestAssignCustomersToMaster:
@@ -75,7 +78,8 @@ class TestAssignCustomersToMaster:
         # when detached
         detached = (await api.run(ASSIGN, {"input": {"masterId": None, "customerIds": [gid(a)]}},
                                   user=tenant.admin))["assignCustomersToMaster"]
-        assert detached["userErrors"] == [] and detached["master"] is None
+        assert detached["userErrors"] == []
+        assert detached["master"] is None
         assert detached["customers"] == [{"name": "Harbor Bakery", "master": None, "hierarchyTrail": [{"name": "Harbor Bakery"}]}]
         trail = await api.run(TRAIL, {"n": b.number}, user=tenant.agent)
         assert trail["customer"]["master"] == {"name": "Harbor Group"}

@@ -71,7 +71,8 @@ class TestRefusals:
         # when an admin imports it
         done = await upload(api, tenant.admin, data)
         # then that row alone is refused, with its reason, and nothing of it is written
-        assert done["userErrors"] == [] and done["job"]["status"] == "DONE"
+        assert done["userErrors"] == []
+        assert done["job"]["status"] == "DONE"
         assert (done["job"]["total"], done["job"]["refused"], done["job"]["created"]) == (6, 1, 5)
         shown = await results(api, tenant.admin, done)
         assert [(r["line"], r["outcome"], r["reason"]) for r in shown if r["outcome"] == "REFUSED"] == [("3", "REFUSED", reason)]
@@ -146,7 +147,8 @@ class TestReimport:
         data = book(40)
         first = await upload(api, tenant.admin, data)
         customers = len({r["customer_number"] for r in rows_of(data)})
-        assert first["job"]["created"] == 40 and first["job"]["customersCreated"] == customers < 40
+        assert first["job"]["created"] == 40
+        assert first["job"]["customersCreated"] == customers < 40
         before = await counts(database, tenant)
         # when it is loaded again (a new job: no key)
         again = await upload(api, tenant.admin, data)
@@ -171,7 +173,8 @@ class TestReimport:
         shown = await results(api, tenant.admin, done)
         assert shown[0]["outcome"] == "UPDATED"
         assert f"name: {rows[0]['name']} -> Jamie Renamed" in shown[0]["changes"]
-        assert "status: ACTIVE -> DROPPED" in shown[0]["changes"] and "rate_plan_id: (none) -> TX-24" in shown[0]["changes"]
+        assert "status: ACTIVE -> DROPPED" in shown[0]["changes"]
+        assert "rate_plan_id: (none) -> TX-24" in shown[0]["changes"]
         # and the account and customer read as the file says
         ldc = rows[0]["ldc_account_number"]
         account = (await api.run(ACCOUNT, {"ldc": ldc}, user=tenant.agent))["utilityAccount"]
@@ -190,7 +193,8 @@ class TestReimport:
         assert events["customer.import_update"]["billing_line1"]["to"] == "77 New Billing Way"
         assert events["utility_account.import_update"]["status"] == {"from": "ACTIVE", "to": "DROPPED"}
         assert events["utility_account.import_update"]["rate_plan"] == {"from": None, "to": "TX-24"}
-        assert len(moved) == 1 and moved[0].from_status.value == "ACTIVE"
+        assert len(moved) == 1
+        assert moved[0].from_status.value == "ACTIVE"
         # and the search finds the new name and addresses, not the old name
         for search, hits in (({"name": "jamie renamed"}, 1), ({"address": "88 moved rd"}, 1),
                              ({"address": "77 new billing"}, 1)):
@@ -222,7 +226,8 @@ class TestImportedCustomers:
             found = await api.run(SEARCH, {"search": search}, user=tenant.agent)
             assert row["customer_number"] in [e["node"]["number"] for e in found["customers"]["edges"]], search
         account = (await api.run(ACCOUNT, {"ldc": row["ldc_account_number"]}, user=tenant.agent))["utilityAccount"]
-        assert account["status"] == row["status"] and account["startDate"] == row["start_date"]
+        assert account["status"] == row["status"]
+        assert account["startDate"] == row["start_date"]
         assert account["enrollments"] == [{"status": row["status"], "startDate": row["start_date"],
                                            "endDate": row["end_date"] or None}]
         customer = account["customer"]
@@ -235,7 +240,8 @@ class TestRolesKeysAndFiles:
     async def test_only_admins_import(self, api, database, tenant, role):
         done = await upload(api, tenant.user(role), book(2))
         if role is Role.ADMIN:
-            assert done["userErrors"] == [] and done["job"]["created"] == 2
+            assert done["userErrors"] == []
+            assert done["job"]["created"] == 2
             assert done["job"]["createdBy"] == {"email": tenant.admin.email}
         else:
             assert [e["code"] for e in done["userErrors"]] == ["FORBIDDEN"]
@@ -244,7 +250,8 @@ class TestRolesKeysAndFiles:
     async def test_the_key_replays_the_finished_job_and_refuses_another_file(self, api, database, tenant):
         first = await upload(api, tenant.admin, book(3), idempotencyKey="load-1")
         again = await upload(api, tenant.admin, book(3), idempotencyKey="load-1")
-        assert again["replayed"] is True and again["job"] == first["job"]
+        assert again["replayed"] is True
+        assert again["job"] == first["job"]
         other = await upload(api, tenant.admin, book(4), idempotencyKey="load-1")
         assert [(e["code"], e["field"]) for e in other["userErrors"]] == \
             [("IMPORT_IDEMPOTENCY_KEY_REUSED", ["input", "idempotencyKey"])]
@@ -253,7 +260,8 @@ class TestRolesKeysAndFiles:
     async def test_a_dry_run_says_what_would_happen_and_writes_nothing(self, api, database, tenant):
         rows = rows_of(book(5))
         done = await upload(api, tenant.admin, file_of(changed(rows, 4, utility="NOPE")), dryRun=True)
-        assert done["job"]["dryRun"] is True and (done["job"]["created"], done["job"]["refused"]) == (4, 1)
+        assert done["job"]["dryRun"] is True
+        assert (done["job"]["created"], done["job"]["refused"]) == (4, 1)
         written = await counts(database, tenant)
         assert (written["customers"], written["utility_accounts"], written["audit_events"]) == (0, 0, 0)
 
@@ -288,5 +296,6 @@ class TestRolesKeysAndFiles:
         data = file_of(changed(rows, 2, customer_number="=HYPERLINK(1)", ldc_account_number="X" * 60))
         done = await upload(api, tenant.admin, data)
         shown = await results(api, tenant.admin, done)
-        assert shown[0]["customer_number"] == "'=HYPERLINK(1)" and shown[0]["reason"] == "BAD_LDC_NUMBER"
+        assert shown[0]["customer_number"] == "'=HYPERLINK(1)"
+        assert shown[0]["reason"] == "BAD_LDC_NUMBER"
         assert shown[0]["ldc_account_number"] == "X" * 40

@@ -66,21 +66,26 @@ class TestCommand:
         path.write_bytes(book(12))
         done = run_cli(database, *command(database, tenant, path))
         assert done.returncode == 0, done.stderr
-        assert "customer import job" in done.stderr and "created" in done.stderr
+        assert "customer import job" in done.stderr
+        assert "created" in done.stderr
         assert (await counts(database, tenant))["utility_accounts"] == 12
         again = run_cli(database, *command(database, tenant, path))  # the same file: its finished job again
-        assert again.returncode == 0 and "finished earlier" in again.stderr
+        assert again.returncode == 0
+        assert "finished earlier" in again.stderr
         assert (await counts(database, tenant))["customer_import_jobs"] == 1
 
     async def test_a_bad_file_or_user_fails_with_a_message(self, database, tenant, tmp_path):
         path = tmp_path / "bad.csv"
         path.write_bytes(b"who,what\n1,2\n")
         done = run_cli(database, *command(database, tenant, path))
-        assert done.returncode == 1 and "Unknown column 'who'" in done.stderr
+        assert done.returncode == 1
+        assert "Unknown column 'who'" in done.stderr
         agent = run_cli(database, "import", "customers", str(path), "--client", tenant.client.slug, "--as", tenant.agent.email)
-        assert agent.returncode == 1 and "IMPORT_CUSTOMERS needs the ADMIN role" in agent.stderr
+        assert agent.returncode == 1
+        assert "IMPORT_CUSTOMERS needs the ADMIN role" in agent.stderr
         missing = run_cli(database, *command(database, tenant, tmp_path / "nope.csv"))
-        assert missing.returncode == 1 and "cannot read" in missing.stderr
+        assert missing.returncode == 1
+        assert "cannot read" in missing.stderr
 
 
 class TestKilledInTheMiddle:
@@ -109,10 +114,13 @@ class TestKilledInTheMiddle:
             jobs = (await s.execute(select(CustomerImportJob).where(CustomerImportJob.client_id == tenant.client.id))).scalars().all()
         if database.backend == "postgresql":
             # the job was one transaction: nothing of it is left, the job row included
-            assert written == Counter() and jobs == []
+            assert written == Counter()
+            assert jobs == []
         else:
             # the first batch is committed with the job's progress, whole customers only; the second is not
-            assert len(jobs) == 1 and jobs[0].status is ImportJobStatus.APPLYING and jobs[0].applied_through
+            assert len(jobs) == 1
+            assert jobs[0].status is ImportJobStatus.APPLYING
+            assert jobs[0].applied_through
             assert 0 < len(written) < len(per_file)
             assert all(per_file[number] == accounts for number, accounts in written.items())
             assert max(written) == jobs[0].applied_through

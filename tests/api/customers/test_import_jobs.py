@@ -43,7 +43,9 @@ class TestTheList:
         listed = [e["node"] for e in first["edges"] + rest["edges"]]
         assert [(j["id"], j["dryRun"], j["total"]) for j in listed] == \
             [(j["id"], j["dryRun"], j["total"]) for j in reversed(jobs)]
-        assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] and not rest["pageInfo"]["hasNextPage"]
+        assert first["totalCount"] == 3
+        assert first["pageInfo"]["hasNextPage"]
+        assert not rest["pageInfo"]["hasNextPage"]
 
     @pytest.mark.parametrize("role", [r for r in Role if r is not Role.ADMIN])
     async def test_other_roles_are_forbidden(self, api, tenant, role):
@@ -66,7 +68,8 @@ class TestResults:
             [(r["line"], r["customer_number"], r["ldc_account_number"], r["outcome"], r["reason"], r["detail"])
              for r in downloaded]
         assert [r["outcome"] for r in shown] == ["CREATED", "CREATED", "REFUSED", "CREATED", "CREATED", "CREATED"]
-        assert shown[2]["customer"] is None and shown[2]["utilityAccount"] is None
+        assert shown[2]["customer"] is None
+        assert shown[2]["utilityAccount"] is None
         created = [r for r in shown if r["outcome"] == "CREATED"]
         assert all(r["customer"]["number"] == r["customerNumber"] for r in created)
         assert all(r["utilityAccount"]["ldcAccountNumber"] == r["ldcAccountNumber"] for r in created)
@@ -89,7 +92,8 @@ class TestResults:
                     break
                 after = page["pageInfo"]["endCursor"]
             # then each page holds the next row of that outcome
-            assert len(lines) == count and all(r["outcome"] == outcome for r in lines)
+            assert len(lines) == count
+            assert all(r["outcome"] == outcome for r in lines)
             assert [r["line"] for r in lines] == sorted(r["line"] for r in lines)
         updated = (await api.run(RESULTS, {"id": done["id"], "outcome": "UPDATED"}, user=tenant.admin))["node"]["results"]
         assert ["Renamed One" in e["node"]["changes"] for e in updated["edges"]] == [True, False]

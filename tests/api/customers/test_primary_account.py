@@ -55,4 +55,5 @@ class TestPrimaryAccountOnEveryPath:
         data = await api.run(query, variables, user=tenant.agent)
         # then every level shows the ACTIVE account
         found = primary_ids(data)
-        assert len(found) >= 3 and set(found) == {holder["primary"]}, data
+        assert len(found) >= 3, data
+        assert set(found) == {holder["primary"]}, data

@@ -44,11 +44,13 @@ class TestCustomerProfile:
         data = await api.run(PROFILE, {"number": customer.number}, user=tenant.agent)
         # then
         profile = data["customer"]
-        assert profile["name"] == "Ann Smith" and profile["kind"] == "RESIDENTIAL"
+        assert profile["name"] == "Ann Smith"
+        assert profile["kind"] == "RESIDENTIAL"
         assert profile["billingAddress"] == {"line1": "1 Billing Rd", "city": "Dallas", "state": "TX", "zip": "75201"}
         account = profile["utilityAccounts"]["edges"][0]["node"]
         assert profile["utilityAccounts"]["totalCount"] == 1
-        assert account["ldcAccountNumber"] == "ESI-1" and account["status"] == "ACTIVE"
+        assert account["ldcAccountNumber"] == "ESI-1"
+        assert account["status"] == "ACTIVE"
         assert account["utility"] == {"code": "ONCOR", "name": "Utility ONCOR", "market": {"code": "TX"}}
         assert account["ratePlan"] == {"code": "TX-24", "energyRate": "12.345", "termMonths": 24}
         assert account["premise"]["serviceAddress"]["line1"] == "12 Maple Ave"

@@ -113,15 +113,18 @@ class TestSearchFilters:
         row = data["customers"]["edges"][0]["node"]["primaryAccount"]
         # Bob's PENDING account ranks above his DROPPED one
         assert row["status"] == "PENDING"
-        assert row["market"]["code"] == "TX" and row["utility"]["code"] == "ONCOR"
+        assert row["market"]["code"] == "TX"
+        assert row["utility"]["code"] == "ONCOR"
         assert row["premise"]["serviceAddress"] == {"line1": "77 Elm Rd", "city": "Dallas", "state": "TX", "zip": "75201"}
         ann = await api.run(SEARCH, {"search": {"name": "ann"}}, user=panel.agent)
         ann_row = ann["customers"]["edges"][0]["node"]["primaryAccount"]
-        assert ann_row["ratePlan"] == {"code": "TX-12"} and ann_row["startDate"] == "2025-01-01"
+        assert ann_row["ratePlan"] == {"code": "TX-12"}
+        assert ann_row["startDate"] == "2025-01-01"
 
     async def test_other_clients_customers_never_match(self, api, panel, other_tenant):
         data = await api.run(SEARCH, {"search": {"name": "smith"}}, user=other_tenant.agent)
-        assert names(data) == [] and data["customers"]["totalCount"] == 0
+        assert names(data) == []
+        assert data["customers"]["totalCount"] == 0
 
 
 class TestSearchPaging:
@@ -148,7 +151,8 @@ class TestSearchPaging:
     async def test_order_by_number(self, api, panel):
         data = await api.run(SEARCH, {"orderBy": "NUMBER", "first": 5}, user=panel.agent)
         numbers = [e["node"]["number"] for e in data["customers"]["edges"]]
-        assert numbers == sorted(numbers) and len(numbers) == 5
+        assert numbers == sorted(numbers)
+        assert len(numbers) == 5
         page2 = await api.run(SEARCH, {"orderBy": "NUMBER", "first": 2, "after": data["customers"]["edges"][1]["cursor"]},
                               user=panel.agent)
         assert [e["node"]["number"] for e in page2["customers"]["edges"]] == numbers[2:4]

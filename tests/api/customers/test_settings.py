@@ -85,7 +85,8 @@ class TestReadingSettings:
         await session.commit()
         # when read, then it is no hold at all
         settings = (await state_of(api, tenant.agent, customer))["settings"]
-        assert settings["dunningHold"] is None and settings["dunningExcluded"] is False
+        assert settings["dunningHold"] is None
+        assert settings["dunningExcluded"] is False
 
 
     async def test_another_clients_customer_is_not_there_to_read(self, api, session, tenant, other_tenant):
@@ -121,7 +122,8 @@ class TestUpdateSettings:
         # when an agent turns autopay on
         payload = await update(api, tenant.agent, customer, autopay=True, clientMutationId="s-1")
         # then the setting is on, audited from-to and noted as a SYSTEM entry
-        assert payload["userErrors"] == [] and payload["clientMutationId"] == "s-1"
+        assert payload["userErrors"] == []
+        assert payload["clientMutationId"] == "s-1"
         assert payload["customer"]["settings"] == {"autopay": True, "paperless": False}
         state = await state_of(api, tenant.lead, customer)
         assert state["auditTrail"]["edges"][0]["node"]["action"] == "customer.update_settings"
@@ -155,7 +157,8 @@ class TestUpdateSettings:
         customer = await make_customer(session, tenant)
         await session.commit()
         payload = await update(api, tenant.agent, customer, **input)
-        assert payload["userErrors"] == [] and payload["customer"]["settings"] == {"autopay": False, "paperless": False}
+        assert payload["userErrors"] == []
+        assert payload["customer"]["settings"] == {"autopay": False, "paperless": False}
         assert untouched(await state_of(api, tenant.lead, customer))
 
     async def test_paperless_without_an_email_is_refused_and_nothing_is_written(self, api, session, tenant):
@@ -168,7 +171,8 @@ class TestUpdateSettings:
         assert payload["customer"] is None
         assert codes(payload) == [("PAPERLESS_NEEDS_EMAIL", ["input", "paperless"])]
         state = await state_of(api, tenant.lead, customer)
-        assert state["settings"]["autopay"] is False and state["settings"]["paperless"] is False
+        assert state["settings"]["autopay"] is False
+        assert state["settings"]["paperless"] is False
         assert untouched(state)
 
     async def test_a_paperless_customers_email_cannot_be_removed(self, api, session, tenant):
@@ -182,14 +186,16 @@ class TestUpdateSettings:
         # then refused, the email kept, nothing audited
         assert codes(payload) == [("PAPERLESS_NEEDS_EMAIL", ["input", "email"])]
         state = await state_of(api, tenant.lead, customer)
-        assert state["email"] == "paper.less@example.com" and untouched(state)
+        assert state["email"] == "paper.less@example.com"
+        assert untouched(state)
 
     async def test_turning_paperless_off_needs_no_email(self, api, session, tenant):
         customer = await make_customer(session, tenant, email=None)
         await set_settings(session, customer, paperless=True)
         await session.commit()
         payload = await update(api, tenant.agent, customer, paperless=False)
-        assert payload["userErrors"] == [] and payload["customer"]["settings"]["paperless"] is False
+        assert payload["userErrors"] == []
+        assert payload["customer"]["settings"]["paperless"] is False
 
     async def test_another_clients_customer_is_not_found(self, api, session, tenant, other_tenant):
         theirs = await make_customer(session, other_tenant)
@@ -197,7 +203,8 @@ class TestUpdateSettings:
         payload = await update(api, tenant.admin, theirs, autopay=True)
         assert codes(payload) == [("NOT_FOUND", ["input", "customerId"])]
         state = await state_of(api, other_tenant.lead, theirs)
-        assert state["settings"]["autopay"] is False and untouched(state)
+        assert state["settings"]["autopay"] is False
+        assert untouched(state)
 
     async def test_an_id_of_another_type_is_not_found(self, api, session, tenant):
         payload = (await api.run(UPDATE, {"input": {"customerId": "VXNlcjox", "autopay": True}},
@@ -213,7 +220,8 @@ class TestPlaceDunningHold:
         # when an agent places a hold, with a reason to trim
         payload = await place(api, tenant.agent, customer, day(30), "  Disputed bill  ", clientMutationId="h-1")
         # then the customer is excluded from dunning through that day
-        assert payload["userErrors"] == [] and payload["clientMutationId"] == "h-1"
+        assert payload["userErrors"] == []
+        assert payload["clientMutationId"] == "h-1"
         assert payload["customer"]["settings"] == {
             "dunningExcluded": True, "dunningHold": {"until": day(30), "reason": "Disputed bill", "active": True}}
         state = await state_of(api, tenant.lead, customer)
@@ -247,7 +255,8 @@ class TestPlaceDunningHold:
         await set_hold(session, customer, today() + timedelta(days=5), "Disputed bill")
         await session.commit()
         payload = await place(api, tenant.agent, customer, day(5), "Disputed bill")
-        assert payload["userErrors"] == [] and payload["customer"]["settings"]["dunningExcluded"] is True
+        assert payload["userErrors"] == []
+        assert payload["customer"]["settings"]["dunningExcluded"] is True
         assert untouched(await state_of(api, tenant.lead, customer))
 
     async def test_after_an_expired_hold_the_new_one_is_audited_from_none(self, api, session, tenant):
@@ -270,9 +279,11 @@ class TestPlaceDunningHold:
         customer = await make_customer(session, tenant)
         await session.commit()
         payload = await place(api, tenant.agent, customer, day(until), reason)
-        assert payload["customer"] is None and codes(payload) == [expected]
+        assert payload["customer"] is None
+        assert codes(payload) == [expected]
         state = await state_of(api, tenant.lead, customer)
-        assert state["settings"]["dunningHold"] is None and untouched(state)
+        assert state["settings"]["dunningHold"] is None
+        assert untouched(state)
 
     async def test_the_last_allowed_day_is_accepted(self, api, session, tenant):
         customer = await make_customer(session, tenant)
@@ -285,7 +296,8 @@ class TestPlaceDunningHold:
         payload = await place(api, tenant.admin, theirs, day(30))
         assert codes(payload) == [("NOT_FOUND", ["input", "customerId"])]
         state = await state_of(api, other_tenant.lead, theirs)
-        assert state["settings"]["dunningHold"] is None and untouched(state)
+        assert state["settings"]["dunningHold"] is None
+        assert untouched(state)
 
 
 class TestReleaseDunningHold:
@@ -325,7 +337,8 @@ class TestReleaseDunningHold:
         payload = await release(api, tenant.agent, customer, " ")
         assert codes(payload) == [("DUNNING_REASON_REQUIRED", ["input", "reason"])]
         state = await state_of(api, tenant.lead, customer)
-        assert state["settings"]["dunningExcluded"] is True and untouched(state)
+        assert state["settings"]["dunningExcluded"] is True
+        assert untouched(state)
 
     async def test_another_clients_customer_is_not_found(self, api, session, tenant, other_tenant):
         theirs = await make_customer(session, other_tenant)

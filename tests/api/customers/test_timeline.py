@@ -106,7 +106,8 @@ class TestOrderAndPaging:
         # then
         assert keys_of(connection) == expected.newest_first()[:50]
         assert connection["totalCount"] == len(expected.keys)
-        assert connection["pageInfo"]["hasNextPage"] is True and connection["pageInfo"]["hasPreviousPage"] is False
+        assert connection["pageInfo"]["hasNextPage"] is True
+        assert connection["pageInfo"]["hasPreviousPage"] is False
         for edge in connection["edges"]:
             node = edge["node"]
             assert node["subject"]["__typename"] == SUBJECT_TYPES[node["kind"]]
@@ -156,7 +157,8 @@ class TestFilters:
         counted = (await page(api, tenant.agent, customer, first=1, filter=window))["totalCount"]
         # then
         wanted = expected.newest_first(kinds, since, until)
-        assert walked == wanted and counted == len(wanted) > 0
+        assert walked == wanted
+        assert counted == len(wanted) > 0
 
     async def test_an_instant_is_read_in_its_offset_and_one_without_is_refused(self, api, tenant, busy):
         """No guess at the zone (graph/core/scalars.py): a local time sent without one would move the window."""
@@ -168,12 +170,14 @@ class TestFilters:
         variables = {"id": gid(customer), "children": False, "first": 100,
                      "filter": {"since": since.replace(tzinfo=None).isoformat()}}
         errors = await api.errors(PAGE, variables, user=tenant.agent)
-        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT" and "has no time zone" in errors[0]["message"]
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert "has no time zone" in errors[0]["message"]
 
     async def test_no_kinds_is_an_empty_timeline(self, api, tenant, busy):
         customer, _expected = busy
         connection = await page(api, tenant.agent, customer, first=10, filter={"kinds": []})
-        assert connection["edges"] == [] and connection["totalCount"] == 0
+        assert connection["edges"] == []
+        assert connection["totalCount"] == 0
 
     async def test_include_children_adds_the_customers_directly_under_a_master(self, api, session, tenant):
         # given a master, two children and a grandchild, each with events
@@ -191,7 +195,8 @@ class TestFilters:
         # then: one level down only
         assert alone == builders[0].expected.newest_first()
         family = sorted([k for b in builders[:3] for k in b.expected.keys], reverse=True)
-        assert keys_of(rolled) == family and rolled["totalCount"] == len(family)
+        assert keys_of(rolled) == family
+        assert rolled["totalCount"] == len(family)
         numbers = {edge["node"]["customer"]["number"] for edge in rolled["edges"]}
         assert numbers == {master.number, child.number, sibling.number}
 
@@ -237,7 +242,8 @@ class TestItems:
             "Enrollment status changed from pending to active: Enrollment accepted"
         assert by_kind["COMM_LOG"]["subject"]["createdBy"] == {"name": tenant.agent.name}
         assert by_kind["ADJUSTMENT"]["actor"] == {"name": tenant.agent.name}
-        assert by_kind["INVOICE"]["actor"] is None and by_kind["ALLOCATION"]["actor"] is None
+        assert by_kind["INVOICE"]["actor"] is None
+        assert by_kind["ALLOCATION"]["actor"] is None
         assert {kind: node["subject"]["__typename"] for kind, node in by_kind.items()} == SUBJECT_TYPES
 
 
@@ -256,7 +262,8 @@ class TestTenancyAndCursors:
         connection = await page(api, tenant.agent, mine, first=100)
         theirs_seen = await api.run(PAGE, {"id": gid(theirs), "first": 5, "children": False}, user=tenant.agent)
         # then
-        assert keys_of(connection) == expected.newest_first() and connection["totalCount"] == len(expected.keys)
+        assert keys_of(connection) == expected.newest_first()
+        assert connection["totalCount"] == len(expected.keys)
         assert all("Theirs" not in edge["node"]["summary"] for edge in connection["edges"])
         assert theirs_seen == {"node": None}
 
@@ -288,7 +295,8 @@ class TestStatementCounts:
         await api.run(FULL, variables, user=user)  # warm the per-app caches
         with count_sql() as counter:
             edges = (await api.run(FULL, variables, user=user))["node"]["timeline"]["edges"]
-        assert len(edges) == first and {e["node"]["kind"] for e in edges} == {k.value for k in self.KINDS}
+        assert len(edges) == first
+        assert {e["node"]["kind"] for e in edges} == {k.value for k in self.KINDS}
         return counter.count
 
     async def test_a_page_costs_the_same_for_6_items_and_for_60(self, api, session, tenant, count_sql):

@@ -28,14 +28,17 @@ class TestUpdateCustomer:
             "id": to_global_id("Customer", customer.id), "email": "alex.cmart@covesmart.com",
             "phone": "(215) 555-0199", "clientMutationId": "c-1"}}, user=tenant.agent))["updateCustomer"]
         # then
-        assert payload["userErrors"] == [] and payload["clientMutationId"] == "c-1"
+        assert payload["userErrors"] == []
+        assert payload["clientMutationId"] == "c-1"
         assert payload["customer"]["email"] == "alex.cmart@covesmart.com"
         assert payload["customer"]["phone"] == "+12155550199"
         trail = (await api.run(AUDIT, {"n": customer.number}, user=tenant.lead))["customer"]["auditTrail"]
         event = trail["edges"][0]["node"]
         assert trail["totalCount"] == 1
-        assert event["action"] == "customer.update" and event["actor"] == {"email": tenant.agent.email}
-        assert event["requestId"] and event["createdAt"].endswith("+00:00")
+        assert event["action"] == "customer.update"
+        assert event["actor"] == {"email": tenant.agent.email}
+        assert event["requestId"]
+        assert event["createdAt"].endswith("+00:00")
         assert sorted(event["changes"], key=lambda c: c["field"]) == [
             {"field": "email", "from": "alexmart@covesmart.com", "to": "alex.cmart@covesmart.com"},
             {"field": "phone", "from": "+12155550123", "to": "+12155550199"},
@@ -65,16 +68,19 @@ class TestUpdateCustomer:
         payload = (await api.run(UPDATE, {"input": {"id": to_global_id("Customer", customer.id), "name": "Renamed",
                                                     "phone": "12"}}, user=tenant.agent))["updateCustomer"]
         assert payload["customer"] is None
-        assert payload["userErrors"][0]["code"] == "INVALID_PHONE" and payload["userErrors"][0]["field"] == ["input", "phone"]
+        assert payload["userErrors"][0]["code"] == "INVALID_PHONE"
+        assert payload["userErrors"][0]["field"] == ["input", "phone"]
         after = (await api.run(AUDIT, {"n": customer.number}, user=tenant.agent))["customer"]
-        assert after["name"] == "Careful Person" and after["auditTrail"]["totalCount"] == 0
+        assert after["name"] == "Careful Person"
+        assert after["auditTrail"]["totalCount"] == 0
 
     async def test_null_clears_an_optional_field_and_omitted_fields_stay(self, api, session, tenant):
         customer = await make_customer(session, tenant, "Clear Me", email="clear@mail.example")
         await session.commit()
         payload = (await api.run(UPDATE, {"input": {"id": to_global_id("Customer", customer.id), "email": None}},
                                  user=tenant.agent))["updateCustomer"]
-        assert payload["customer"]["email"] is None and payload["customer"]["name"] == "Clear Me"
+        assert payload["customer"]["email"] is None
+        assert payload["customer"]["name"] == "Clear Me"
 
     async def test_no_change_writes_no_audit_event(self, api, session, tenant):
         customer = await make_customer(session, tenant, "Same Person")

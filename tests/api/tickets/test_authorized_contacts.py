@@ -43,7 +43,9 @@ class TestAdd:
         assert payload["userErrors"] == []
         assert (contact["name"], contact["relationship"], contact["phone"], contact["email"]) == (
             "Mary Smith", "wife", "+12155550188", "Mary@mail.example")
-        assert contact["active"] is True and contact["removedAt"] is None and contact["addedAt"]
+        assert contact["active"] is True
+        assert contact["removedAt"] is None
+        assert contact["addedAt"]
         assert contact["addedBy"] == {"email": tenant.agent.email}
         assert contact["customer"] == {"number": customer.number}
         assert (await audit_of(api, tenant.agent, customer))[0] == {
@@ -81,7 +83,9 @@ class TestRemove:
         added = (await add(api, tenant.agent, customer))["authorizedContact"]
         payload = await remove(api, tenant.agent, added["id"])
         removed = payload["authorizedContact"]
-        assert payload["userErrors"] == [] and removed["active"] is False and removed["removedAt"]
+        assert payload["userErrors"] == []
+        assert removed["active"] is False
+        assert removed["removedAt"]
         assert removed["removedReason"] == "Holder withdrew consent"
         assert removed["removedBy"] == {"email": tenant.agent.email}
         assert await contacts(api, tenant.agent, customer) == []

@@ -42,7 +42,8 @@ class TestByTheHolder:
         payload = await change(api, tenant.agent, customer, {"name": "alex  MARTIN"}, email="Alex.CMart@covesmart.com",
                                phone="(215) 555-0199", clientMutationId="cm-1")
         # then the customer is changed
-        assert payload["userErrors"] == [] and payload["clientMutationId"] == "cm-1"
+        assert payload["userErrors"] == []
+        assert payload["clientMutationId"] == "cm-1"
         assert payload["customer"]["email"] == "Alex.CMart@covesmart.com"
         assert payload["customer"]["phone"] == "+12155550199"
         # a ticket lands in the account-servicing queue, as seed 004 fills it in
@@ -51,8 +52,10 @@ class TestByTheHolder:
         assert (ticket["kind"], ticket["requestType"], ticket["queue"]) == (
             "CONTACT_CHANGE", "ACCOUNT_MANAGEMENT", "ACCOUNT_SERVICING")
         assert (ticket["status"], ticket["supportChannel"], ticket["assignee"]) == ("OPEN", "PHONE", None)
-        assert ticket["reporter"] == "Alex.CMart@covesmart.com" and ticket["customer"] == {"number": customer.number}
-        assert ticket["number"].startswith("TKT-") and ticket["createdBy"] == {"email": tenant.agent.email}
+        assert ticket["reporter"] == "Alex.CMart@covesmart.com"
+        assert ticket["customer"] == {"number": customer.number}
+        assert ticket["number"].startswith("TKT-")
+        assert ticket["createdBy"] == {"email": tenant.agent.email}
         for text in ("Alex Martin", "Service address: 100 Main St, Dallas, TX 75201",
                      "Email changed from alexmart@covesmart.com to Alex.CMart@covesmart.com",
                      "Phone number changed from +12155550123 to +12155550199", tenant.agent.name):
@@ -62,7 +65,9 @@ class TestByTheHolder:
         assert (entry["kind"], entry["disposition"]) == ("NOTE", "CONTACT")
         assert entry["createdBy"] == {"email": tenant.agent.email}
         note = entry["note"]
-        assert note["contactName"] == "alex MARTIN" and note["isAccountHolder"] is True and note["relationship"] is None
+        assert note["contactName"] == "alex MARTIN"
+        assert note["isAccountHolder"] is True
+        assert note["relationship"] is None
         assert note["reason"] == "Contact information update requested"
         assert "Email changed from alexmart@covesmart.com to Alex.CMart@covesmart.com" in note["resolution"]
         assert "Phone number changed from +12155550123 to +12155550199" in note["resolution"]
@@ -109,7 +114,8 @@ class TestByTheHolder:
         payload = await change(api, tenant.agent, customer, {"name": "Alex Martin"}, billingAddress=address)
         assert payload["customer"]["billingAddress"] == {**address, "state": "TX"}
         moved = "Billing address changed from 1 Billing Rd, Dallas, TX 75201 to 88 Willow Way, Apt 4, Austin, TX 73301"
-        assert moved in payload["ticket"]["description"] and moved in payload["entry"]["note"]["resolution"]
+        assert moved in payload["ticket"]["description"]
+        assert moved in payload["entry"]["note"]["resolution"]
         assert payload["securityNotice"] is None  # the email did not change
         found = await api.run('{ customers(search: {address: "willow way"}) { edges { node { number } } } }',
                               user=tenant.agent)
@@ -122,9 +128,12 @@ class TestByTheHolder:
         await session.commit()
         payload = await change(api, tenant.agent, customer, {"name": "Quiet Person"}, phone="2155550111",
                                supportChannel="CHAT")
-        assert payload["userErrors"] == [] and payload["customerNotified"] is False
-        assert payload["notification"] is None and payload["securityNotice"] is None
-        assert payload["ticket"]["reporter"] == tenant.agent.email and payload["ticket"]["supportChannel"] == "CHAT"
+        assert payload["userErrors"] == []
+        assert payload["customerNotified"] is False
+        assert payload["notification"] is None
+        assert payload["securityNotice"] is None
+        assert payload["ticket"]["reporter"] == tenant.agent.email
+        assert payload["ticket"]["supportChannel"] == "CHAT"
         assert "Service address: (none)" in payload["ticket"]["description"]
         assert "not emailed" in payload["entry"]["note"]["resolution"]
         assert payload["entry"]["disposition"] is None  # this client has no contact-update disposition
@@ -162,7 +171,9 @@ class TestRefusals:
         before = await census(session, customer)
         payload = await change(api, tenant.agent, customer, requested_by, email="thief@mail.example",
                                billingAddress={"line1": "1 Elsewhere", "city": "Reno", "state": "NV", "zip": "89501"})
-        assert payload["customer"] is None and payload["ticket"] is None and payload["entry"] is None
+        assert payload["customer"] is None
+        assert payload["ticket"] is None
+        assert payload["entry"] is None
         assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [
             ("REQUESTER_NOT_AUTHORIZED", ["input", "requestedBy", "name"])]
         assert await census(session, customer) == before

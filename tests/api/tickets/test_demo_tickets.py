@@ -21,7 +21,10 @@ async def test_each_client_gets_tickets_in_every_state_once(tmp_path):
         removed = (await s.execute(select(func.count()).where(AuthorizedContact.removed_at.is_not(None)))).scalar_one()
     await engine.dispose()
     clients = {t.client_id for t in tickets}
-    assert len(clients) == 3 and len(tickets) == 12 and sorted(contacts.values()) == [2, 2, 2] and removed == 3
+    assert len(clients) == 3
+    assert len(tickets) == 12
+    assert sorted(contacts.values()) == [2, 2, 2]
+    assert removed == 3
     for client in clients:
         mine = [t for t in tickets if t.client_id == client]
         assert {t.status.value for t in mine} == {"OPEN", "IN_PROGRESS", "CLOSED"}

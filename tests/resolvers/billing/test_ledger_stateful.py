@@ -127,7 +127,8 @@ class Books(RuleBasedStateMachine):
         result = self.do(lambda s: billing_run.run_billing(s, request))
         expected = self._refusal(start, end)
         if expected is not None:
-            assert isinstance(result, UserInputError) and result.code == expected, (start, end, expected, result)
+            assert isinstance(result, UserInputError), (start, end, expected, result)
+            assert result.code == expected, (start, end, expected, result)
             return
         assert not isinstance(result, UserInputError), (start, end, result.code, result.message)
         invoice = result.invoices[0]
@@ -200,7 +201,8 @@ class Books(RuleBasedStateMachine):
         result = self.do(lambda s: reversals.reverse_invoice_charges(s, invoice_id, [line_id], "Wrong"))
         paid_on = sum(p["net"].get(invoice_id, 0) for p in self.paid.values())
         if cents > self.open[invoice_id] + paid_on:  # credit adjustments already took the invoice below the line
-            assert isinstance(result, UserInputError) and result.code == "REVERSAL_EXCEEDS_INVOICE_BALANCE"
+            assert isinstance(result, UserInputError)
+            assert result.code == "REVERSAL_EXCEEDS_INVOICE_BALANCE"
             self.lines[invoice_id].insert(0, (line_id, cents))
             return
         assert not isinstance(result, UserInputError), result
@@ -224,7 +226,8 @@ class Books(RuleBasedStateMachine):
         result = self.do(lambda s: adjustments.create_adjustment(s, request))
         signed = cents if debit else -cents
         if invoice_id is not None and debit and self._reversed(invoice_id):  # its period may be billed again
-            assert isinstance(result, UserInputError) and result.code == "INVOICE_REVERSED", result
+            assert isinstance(result, UserInputError), result
+            assert result.code == "INVOICE_REVERSED", result
             return
         if invoice_id is not None and self.open[invoice_id] + signed < 0:
             assert isinstance(result, UserInputError)
