@@ -4,10 +4,11 @@ import argparse
 import asyncio
 import os
 import sys
-from datetime import timedelta
 import time
-from datetime import date, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from graph.admin import cli as admin_cli
 from graph.billing import cli as billing_cli
@@ -170,38 +171,36 @@ def apply_drops_command(args: argparse.Namespace) -> None:
 
 
 def purge_keys_command(args: argparse.Namespace) -> int:
-    from db.engine import make_engine, make_write_sessionmaker
+    from db.engine import make_write_sessionmaker
     from resolvers.billing.key_retention import purge_keys
 
-    settings = Settings.from_environ()
+    async def purge(engine: Any) -> int:
+        async with make_write_sessionmaker(engine)() as session, session.begin():
+            return await purge_keys(session, timedelta(hours=args.older_than_hours))
 
-    async def run() -> int:
-        engine = make_engine(settings.database_url)
-        try:
-            async with make_write_sessionmaker(engine)() as session, session.begin():
-                return await purge_keys(session, timedelta(hours=args.older_than_hours))
-        finally:
-            await engine.dispose()
-
-    try:
-        purged = asyncio.run(run())
-    except ValueError as error:
-        print(f"csrgraph: {error}", file=sys.stderr)
-        return 2
-    print(f"csrgraph: {purged} idempotency keys purged", file=sys.stderr)
-    return 0
+    return _purge("idempotency keys", purge)
 
 
 def purge_events_command(args: argparse.Namespace) -> int:
-    from db.engine import make_engine, make_write_sessionmaker
+    from db.engine import make_write_sessionmaker
     from resolvers.events import purge_events
+
+    async def purge(engine: Any) -> int:
+        return await purge_events(make_write_sessionmaker(engine), timedelta(days=args.older_than_days))
+
+    return _purge("events", purge)
+
+
+def _purge(what: str, purge: Callable[[Any], Awaitable[int]]) -> int:
+    """Run a purge on the configured database; a refused age (ValueError) exits 2 with its message."""
+    from db.engine import make_engine
 
     settings = Settings.from_environ()
 
     async def run() -> int:
         engine = make_engine(settings.database_url)
         try:
-            return await purge_events(make_write_sessionmaker(engine), timedelta(days=args.older_than_days))
+            return await purge(engine)
         finally:
             await engine.dispose()
 
@@ -210,7 +209,7 @@ def purge_events_command(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"csrgraph: {error}", file=sys.stderr)
         return 2
-    print(f"csrgraph: {purged} events purged", file=sys.stderr)
+    print(f"csrgraph: {purged} {what} purged", file=sys.stderr)
     return 0
 
 

@@ -67,10 +67,7 @@ class TestOpenWebsockets:
     async def test_a_deactivated_users_socket_closes_at_once_on_the_worker_that_deactivated(
             self, server, http, session, tenant):  # noqa: F811
         # given the agent following a customer's log over a real websocket, its sockets checked only when poked
-        customer = await make_customer(session, tenant, "Watched Customer")
-        await session.commit()
-        ws = await following(server, tenant, customer, tenant.agent)
-        await only_when_poked(server)
+        ws = await watched_agent(server, session, tenant)
         # when an admin deactivates the agent through this worker
         await post(http, tenant.admin, DEACTIVATE, {"input": {"id": to_global_id("User", tenant.agent.id)}})
         # then the socket closes, saying why: its subscription ends and nothing more can be sent over it
@@ -81,10 +78,7 @@ class TestOpenWebsockets:
 
     async def test_turning_local_tokens_off_closes_the_sockets_signed_in_with_one(
             self, server, http, session, tenant):  # noqa: F811
-        customer = await make_customer(session, tenant, "Watched Customer")
-        await session.commit()
-        ws = await following(server, tenant, customer, tenant.agent)
-        await only_when_poked(server)
+        ws = await watched_agent(server, session, tenant)
         provider = {"issuer": f"https://login.example.com/{tenant.client.slug}/v2.0", "audience": AUDIENCE,
                     "localTokens": False}
         await post(http, tenant.admin, CONFIGURE, {"input": provider})
@@ -109,6 +103,15 @@ class TestOpenWebsockets:
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await next_message(ws)
         assert closed.value.rcvd.code == 4403
+
+
+async def watched_agent(server, session, tenant):
+    """The agent's websocket, following a customer's log, with the socket guard checking only when poked."""
+    customer = await make_customer(session, tenant, "Watched Customer")
+    await session.commit()
+    ws = await following(server, tenant, customer, tenant.agent)
+    await only_when_poked(server)
+    return ws
 
 
 async def only_when_poked(server) -> None:

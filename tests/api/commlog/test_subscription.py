@@ -26,7 +26,7 @@ from tests.conftest import SECRET, token_for
 from tests.factories.customers import make_customer
 from tests.served import free_port
 
-ADD = "mutation($i: AddNoteInput!) { addNote(input: $i) { entry { id } userErrors { code } } }"
+ADD = "mutation($i: AddNoteInput!) { addNote(input: $i) { entry { id } userErrors { field code } } }"
 BULK_NOTE = "mutation($i: BulkAddNoteInput!) { bulkAddNote(input: $i) { userErrors { code message } } }"
 BULK_HOLD = "mutation($i: BulkPlaceDunningHoldInput!) { bulkPlaceDunningHold(input: $i) { userErrors { code message } } }"
 HOLD_UNTIL = (date.today() + timedelta(days=30)).isoformat()
@@ -112,15 +112,16 @@ class TestCommunicationLogUpdated:
         ws = await following(server, tenant, customer)
         # when another CSR adds a note and then a memo
         entry = await add_note(http, tenant.lead, customer, "Called about bill")
-        await add_memo(http, tenant.lead, entry, "Follow-up done.")
-        # then both arrive, in order, each with its own cursor
+        memo = await add_memo(http, tenant.lead, entry, "Follow-up done.")
+        # then both arrive, in order, each with its own cursor, naming the entry and the memo the mutations wrote
         first, second = await next_update(ws), await next_update(ws)
         # (each update shows the entry as it is when delivered, so the first may already list the memo)
         assert first["memo"] is None
         assert first["entry"]["id"] == entry
         assert first["entry"]["subject"] == "Called about bill"
-        assert second["memo"]["text"] == "Follow-up done."
         assert second["entry"]["id"] == entry
+        assert second["memo"] == {"id": memo, "text": "Follow-up done."}
+        assert second["entry"]["memos"] == [{"text": "Follow-up done."}]
         assert first["cursor"] != second["cursor"]
         assert not first["refetch"]
         assert not second["refetch"]
@@ -151,7 +152,9 @@ class TestCommunicationLogUpdated:
         response = await http.post("/graphql", json={"query": ADD, "variables": {"i": {
             "customerId": to_global_id("Customer", customer.id), "body": " "}}},
             headers={"authorization": f"Bearer {token_for(tenant.agent)}"})
-        assert response.json()["data"]["addNote"]["userErrors"] == [{"code": "EMPTY_NOTE"}]
+        refused = response.json()["data"]["addNote"]
+        assert refused["entry"] is None
+        assert refused["userErrors"] == [{"field": ["input", "body"], "code": "EMPTY_NOTE"}]
         assert await quiet(ws)
         await ws.close()
 
