@@ -25,6 +25,7 @@ from db.engine import (
     make_write_sessionmaker,
 )
 from db.writes import Writes
+from graph import event_trace
 from graph.auth import Authenticator, BearerAuthMiddleware
 from graph.billing import files as billing_files
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
@@ -92,6 +93,8 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         writes = Writes(engine, wait_seconds=settings.write_wait_seconds)  # every write of this worker
         stop = asyncio.Event()
         tasks = [asyncio.create_task(feed.run()), asyncio.create_task(guard.run())]
+        if event_trace.ENABLED:
+            tasks.append(asyncio.create_task(event_trace.watch_loop_lag()))
         if not is_sqlite(engine):
             tasks.append(asyncio.create_task(listen(settings.database_url, feed.poke)))
         outbox = None
