@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, literal, null, select
+from sqlalchemy import and_, delete, func, literal, null, select
 
 from db import event_log
 from db.base import utcnow
 from db.enums import EventKind
-from db.models import CommLogEntry, DomainEvent
+from db.models import CommLogEntry, CommLogMemo, DomainEvent
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
 
@@ -49,6 +49,27 @@ COLUMNS = (DomainEvent.id, DomainEvent.client_id, DomainEvent.customer_id, Domai
 def _changed(row: Any) -> CommLogChanged:
     return CommLogChanged(tenant_id=row.client_id, customer_id=row.customer_id, entry_id=row.entry_id,
                           memo_id=row.memo_id, id=row.id)
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedChange:
+    """An event with the rows it names (None if since deleted), read once for every subscriber of a worker."""
+
+    event: CommLogChanged
+    entry: CommLogEntry | None
+    memo: CommLogMemo | None
+
+
+async def changes_after(session: Any, last_id: int, limit: int) -> list[LoggedChange]:
+    """Every client's events after `last_id`, oldest first, each with its entry and memo: one statement (a range
+    read on the event key, joined by key; a row of another client than its event's never joins)."""
+    stmt = (select(*COLUMNS, CommLogEntry, CommLogMemo)
+            .outerjoin(CommLogEntry, and_(CommLogEntry.id == DomainEvent.entry_id,
+                                          CommLogEntry.client_id == DomainEvent.client_id))
+            .outerjoin(CommLogMemo, and_(CommLogMemo.id == DomainEvent.memo_id,
+                                         CommLogMemo.client_id == DomainEvent.client_id))
+            .where(DomainEvent.id > last_id).order_by(DomainEvent.id).limit(limit))
+    return [LoggedChange(_changed(row), row.CommLogEntry, row.CommLogMemo) for row in await session.execute(stmt)]
 
 
 async def events_after(session: Any, last_id: int, limit: int) -> list[CommLogChanged]:
