@@ -22,7 +22,6 @@ from db.engine import (
     is_sqlite,
     make_engine,
     make_read_sessionmaker,
-    make_write_sessionmaker,
 )
 from db.writes import Writes
 from graph import event_trace
@@ -79,10 +78,10 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         freeze_startup_objects()
         engine = make_engine(settings.database_url, **settings.engine_options())
         await check_sqlite_pragmas(engine)  # refuse to serve without WAL, FULL sync, foreign keys
-        write_sessionmaker = make_write_sessionmaker(engine)  # documents registered by APQ (one row each, rare)
         sessionmaker = make_read_sessionmaker(engine)
+        writes = Writes(engine, wait_seconds=settings.write_wait_seconds)  # every write of this worker
         try:  # a registered document the schema no longer serves stops the start
-            documents = await KnownDocuments.started(checker, sessionmaker, write_sessionmaker, clock=clock)
+            documents = await KnownDocuments.started(checker, sessionmaker, writes, clock=clock)
         except RegistryRefused:
             await engine.dispose()
             raise
@@ -90,7 +89,6 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         feed = EventFeed(sessionmaker, poll)
         await feed.start()
         guard = SocketGuard(sessionmaker)
-        writes = Writes(engine, wait_seconds=settings.write_wait_seconds)  # every write of this worker
         stop = asyncio.Event()
         tasks = [asyncio.create_task(feed.run()), asyncio.create_task(guard.run())]
         if event_trace.ENABLED:
@@ -106,7 +104,6 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
                 "engine": engine,
                 "sessionmaker": sessionmaker,
                 "documents": documents,
-                "write_sessionmaker": write_sessionmaker,
                 "writes": writes,
                 "feed": feed,
                 "socket_guard": guard,
