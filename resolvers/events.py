@@ -10,6 +10,7 @@ from db import event_log
 from db.base import utcnow
 from db.enums import EventKind
 from db.models import CommLogEntry, CommLogMemo, DomainEvent
+from db.writes import Writes
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
 
@@ -104,13 +105,14 @@ async def retained_since(session: Any, after_id: int) -> bool:
     return oldest is not None and oldest <= after_id + 1
 
 
-async def purge_events(write_sessionmaker: Any, older_than: timedelta, now: datetime | None = None) -> int:
-    """Delete events older than `older_than` (at least a day), a batch per transaction; how many."""
+async def purge_events(writes: Writes, older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete events older than `older_than` (at least a day), a batch per transaction (each queued with the other
+    writes of the process, db/writes.py); how many."""
     if older_than < timedelta(days=1):
         raise ValueError("keep events at least a day: subscribers resume from their cursors")
     cutoff, purged = (now or utcnow()) - older_than, 0
     while True:
-        async with write_sessionmaker() as session, session.begin():
+        async with writes.transaction() as session:
             ids = select(DomainEvent.id).where(DomainEvent.created_at < cutoff).order_by(DomainEvent.id).limit(PURGE_BATCH)
             done = (await session.execute(delete(DomainEvent).where(DomainEvent.id.in_(ids.scalar_subquery())))).rowcount
         purged += done
