@@ -63,8 +63,9 @@ class Settings:
         )
 
     def engine_options(self) -> dict[str, int | float]:
-        """A worker's share of the PostgreSQL connections (one kept for its event listener) and its lock wait."""
-        share = max(3, self.db_connections // self.workers)
+        """A worker's share of the PostgreSQL connections and its lock wait. Two of the share are kept: one for its
+        event listener (graph/pg_listener.py), one from the pool for its event feed's reads (graph/event_feed.py)."""
+        share = max(4, self.db_connections // self.workers)
         return {"pool_size": share - 1, "max_overflow": 0, "wait_seconds": self.write_wait_seconds}
 
 
