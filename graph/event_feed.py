@@ -119,7 +119,8 @@ class EventFeed:
 async def _reading_connection(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncConnection:
     """A connection of the read sessions' engine for the feed alone (their SQLite reads never BEGIN); on PostgreSQL in
     autocommit, so that no read leaves a transaction open or costs a BEGIN and a ROLLBACK."""
-    engine: AsyncEngine = sessionmaker.kw["bind"]
+    async with sessionmaker() as session:  # (no connection yet) its bind: the engine with the read options
+        engine: AsyncEngine = session.bind
     return await (engine if is_sqlite(engine) else engine.execution_options(isolation_level="AUTOCOMMIT")).connect()
 
 
