@@ -35,7 +35,7 @@ from graph.commlog.document_files import download_document
 from graph.core.plain_fields import read_plain_fields_directly
 from graph.event_feed import POLL_SECONDS, SAFETY_POLL_SECONDS, EventFeed
 from graph.exports import ROUTES as EXPORT_ROUTES
-from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
+from graph.limits import BodySizeLimitMiddleware, ConcurrencyLimitMiddleware, UploadPreflightMiddleware
 from graph.oidc import KeySets
 from graph.persisted.known import checker_for
 from graph.persisted.registry import KnownDocuments, RegistryRefused
@@ -141,6 +141,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
     ]
     middleware = [
         Middleware(RequestLogMiddleware),  # outermost: it times, ids and logs every request, refusals too
+        Middleware(ConcurrencyLimitMiddleware, limit=settings.concurrent_requests),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(UploadPreflightMiddleware),

@@ -38,6 +38,7 @@ class Settings:
     db_connections: int = 80  # PostgreSQL connections this host's workers may hold in all (the server's default max is 100)
     write_wait_seconds: float = 5.0  # a write waits this long for the lock, then answers BUSY_RETRY
     event_poll_seconds: float | None = None  # how often a worker reads the event log unprompted (graph/event_feed.py)
+    concurrent_requests: int = 0  # HTTP requests a worker runs at once, the rest queued (graph/limits.py); 0: no limit
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -58,6 +59,7 @@ class Settings:
             workers=max(1, int(environ.get("WEB_CONCURRENCY", "1"))),
             db_connections=int(environ.get("CSRGRAPH_DB_CONNECTIONS", "80")),
             write_wait_seconds=float(environ.get("CSRGRAPH_WRITE_WAIT_SECONDS", "5")),
+            concurrent_requests=int(environ.get("CSRGRAPH_CONCURRENT_REQUESTS", "0")),
             event_poll_seconds=float(environ["CSRGRAPH_EVENT_POLL_SECONDS"]) if environ.get("CSRGRAPH_EVENT_POLL_SECONDS")
             else None,
         )

@@ -1,0 +1,49 @@
+"""graph/limits.py ConcurrencyLimitMiddleware: at most `limit` HTTP requests in the app at once, in arrival order;
+websockets and lifespan never wait; 0 is no limit."""
+
+import asyncio
+
+import pytest
+
+from graph.limits import ConcurrencyLimitMiddleware
+
+
+class Recorder:
+    """An ASGI app that notes how many requests are inside at once and the order they entered."""
+
+    def __init__(self) -> None:
+        self.inside = self.most = 0
+        self.entered: list[int] = []
+        self.release = asyncio.Event()
+
+    async def __call__(self, scope, receive, send) -> None:
+        self.inside += 1
+        self.most = max(self.most, self.inside)
+        self.entered.append(scope["n"])
+        if scope["type"] == "http":
+            await self.release.wait()
+        self.inside -= 1
+
+
+@pytest.mark.parametrize(("limit", "requests", "expected_most"), [(1, 4, 1), (2, 5, 2), (3, 3, 3), (0, 6, 6), (8, 3, 3)])
+async def test_no_more_than_the_limit_run_at_once_and_in_order(limit, requests, expected_most):
+    app = Recorder()
+    limited = ConcurrencyLimitMiddleware(app, limit=limit)
+    calls = [asyncio.create_task(limited({"type": "http", "n": n}, None, None)) for n in range(requests)]
+    await asyncio.sleep(0.05)
+    assert app.inside == expected_most
+    app.release.set()
+    await asyncio.gather(*calls)
+    assert app.most == expected_most and app.entered == list(range(requests))
+
+
+@pytest.mark.parametrize("kind", ["websocket", "lifespan"])
+async def test_a_full_worker_still_takes_websockets(kind):
+    app = Recorder()
+    limited = ConcurrencyLimitMiddleware(app, limit=1)
+    held = asyncio.create_task(limited({"type": "http", "n": 0}, None, None))
+    await asyncio.sleep(0.01)
+    await asyncio.wait_for(limited({"type": kind, "n": 1}, None, None), timeout=1)
+    assert app.entered == [0, 1]
+    app.release.set()
+    await held
