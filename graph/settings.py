@@ -38,7 +38,7 @@ class Settings:
     db_connections: int = 80  # PostgreSQL connections this host's workers may hold in all (the server's default max is 100)
     write_wait_seconds: float = 5.0  # a write waits this long for the lock, then answers BUSY_RETRY
     event_poll_seconds: float | None = None  # how often a worker reads the event log unprompted (graph/event_feed.py)
-    concurrent_requests: int = 0  # HTTP requests a worker runs at once, the rest queued (graph/limits.py); 0: no limit
+    concurrent_requests: int = 6  # GraphQL requests over HTTP a worker runs at once, the rest queued (graph/limits.py)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -59,7 +59,7 @@ class Settings:
             workers=max(1, int(environ.get("WEB_CONCURRENCY", "1"))),
             db_connections=int(environ.get("CSRGRAPH_DB_CONNECTIONS", "80")),
             write_wait_seconds=float(environ.get("CSRGRAPH_WRITE_WAIT_SECONDS", "5")),
-            concurrent_requests=int(environ.get("CSRGRAPH_CONCURRENT_REQUESTS", "0")),
+            concurrent_requests=int(environ.get("CSRGRAPH_CONCURRENT_REQUESTS", "6")),
             event_poll_seconds=float(environ["CSRGRAPH_EVENT_POLL_SECONDS"]) if environ.get("CSRGRAPH_EVENT_POLL_SECONDS")
             else None,
         )

@@ -1,5 +1,5 @@
-"""graph/limits.py ConcurrencyLimitMiddleware: at most `limit` HTTP requests in the app at once, in arrival order;
-websockets and lifespan never wait; 0 is no limit."""
+"""graph/limits.py ConcurrencyLimitMiddleware: at most `limit` GraphQL requests over HTTP in the app at once, in
+arrival order; websockets, lifespan and other paths never wait; 0 is no limit."""
 
 import asyncio
 
@@ -20,7 +20,7 @@ class Recorder:
         self.inside += 1
         self.most = max(self.most, self.inside)
         self.entered.append(scope["n"])
-        if scope["type"] == "http":
+        if scope.get("path") == "/graphql" and scope["type"] == "http":  # a request at work until released
             await self.release.wait()
         self.inside -= 1
 
@@ -29,7 +29,7 @@ class Recorder:
 async def test_no_more_than_the_limit_run_at_once_and_in_order(limit, requests, expected_most):
     app = Recorder()
     limited = ConcurrencyLimitMiddleware(app, limit=limit)
-    calls = [asyncio.create_task(limited({"type": "http", "n": n}, None, None)) for n in range(requests)]
+    calls = [asyncio.create_task(limited({"type": "http", "path": "/graphql", "n": n}, None, None)) for n in range(requests)]
     await asyncio.sleep(0.05)
     assert app.inside == expected_most
     app.release.set()
@@ -37,13 +37,14 @@ async def test_no_more_than_the_limit_run_at_once_and_in_order(limit, requests, 
     assert app.most == expected_most and app.entered == list(range(requests))
 
 
-@pytest.mark.parametrize("kind", ["websocket", "lifespan"])
-async def test_a_full_worker_still_takes_websockets(kind):
+@pytest.mark.parametrize("scope", [{"type": "websocket", "path": "/graphql"}, {"type": "lifespan"},
+                                   {"type": "http", "path": "/documents/7"}, {"type": "http", "path": "/exports/3"}])
+async def test_a_full_worker_still_takes_websockets_and_file_routes(scope):
     app = Recorder()
     limited = ConcurrencyLimitMiddleware(app, limit=1)
-    held = asyncio.create_task(limited({"type": "http", "n": 0}, None, None))
+    held = asyncio.create_task(limited({"type": "http", "path": "/graphql", "n": 0}, None, None))
     await asyncio.sleep(0.01)
-    await asyncio.wait_for(limited({"type": kind, "n": 1}, None, None), timeout=1)
+    await asyncio.wait_for(limited({**scope, "n": 1}, None, None), timeout=1)
     assert app.entered == [0, 1]
     app.release.set()
     await held
