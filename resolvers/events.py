@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, literal, null, select
+from sqlalchemy import delete, func, literal, null, select
 
 from db import event_log
 from db.base import utcnow
@@ -63,12 +63,11 @@ class LoggedChange:
 
 async def changes_after(session: Any, last_id: int, limit: int) -> list[LoggedChange]:
     """Every client's events after `last_id`, oldest first, each with its entry and memo: one statement (a range
-    read on the event key, joined by key; a row of another client than its event's never joins)."""
+    read on the event key, joined by key: an event names its own client's entry, and is published to that
+    client's topic only)."""
     stmt = (select(*COLUMNS, CommLogEntry, CommLogMemo)
-            .outerjoin(CommLogEntry, and_(CommLogEntry.id == DomainEvent.entry_id,
-                                          CommLogEntry.client_id == DomainEvent.client_id))
-            .outerjoin(CommLogMemo, and_(CommLogMemo.id == DomainEvent.memo_id,
-                                         CommLogMemo.client_id == DomainEvent.client_id))
+            .outerjoin(CommLogEntry, CommLogEntry.id == DomainEvent.entry_id)
+            .outerjoin(CommLogMemo, CommLogMemo.id == DomainEvent.memo_id)
             .where(DomainEvent.id > last_id).order_by(DomainEvent.id).limit(limit))
     return [LoggedChange(_changed(row), row.CommLogEntry, row.CommLogMemo) for row in await session.execute(stmt)]
 
