@@ -21,7 +21,7 @@ from strawberry.types.graphql import OperationType
 
 from graph.core.text_arguments import refused_variable
 from graph.masking import mask_unexpected
-from graph.operations import AMBIGUOUS, only_name
+from graph.operations import AMBIGUOUS, only_name, subscription_over_http
 from graph.persisted.errors import DocumentRequestError
 from graph.persisted.known import KnownDocument
 from graph.persisted.requests import GraphQLParams
@@ -61,6 +61,8 @@ async def _result(view: Any, document: KnownDocument, context: Any, params: Grap
                   ambiguous: bool) -> ExecutionResult:
     if ambiguous:
         return ExecutionResult(None, [GraphQLError(AMBIGUOUS)])
+    if document.operation_type(name) is OperationType.SUBSCRIPTION:  # as NoSubscriptionOverHttp on the normal path
+        return ExecutionResult(None, [subscription_over_http()])
     refused = refused_variable(params.variables or {}, document.checked_variables)
     if refused is not None:
         return ExecutionResult(None, [refused])
