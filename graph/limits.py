@@ -26,7 +26,15 @@ class BodyTooLarge(Exception):
 
 
 def is_multipart(scope: Scope) -> bool:
-    return dict(scope["headers"]).get(b"content-type", b"").startswith(b"multipart/form-data")
+    return _header(scope, b"content-type").startswith(b"multipart/form-data")
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    """The first value of the header `name` (lower case), or b"": a scan, cheaper than a dict of all of them."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return b""
 
 
 class BodySizeLimitMiddleware:
@@ -40,8 +48,8 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.max_upload if is_multipart(scope) else self.max_json
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        declared = _header(scope, b"content-length")
+        if declared.isdigit() and int(declared) > limit:
             await _too_large(send, limit)
             return
         received = 0

@@ -40,7 +40,7 @@ from graph.core.text_arguments import RefuseInvalidTextArguments
 from graph.customers.settings.mutations import CustomerSettingsMutations
 from graph.masking import MaskUnexpectedErrors, QuietSchema
 from graph.nodes import NodeQueries
-from graph.operations import OneOperation
+from graph.operations import NoSubscriptionOverHttp, OneOperation
 from graph.settings import Settings
 from graph.tickets.mutations import TicketMutations
 from graph.tickets.queries import TicketQueries
@@ -97,6 +97,7 @@ def make_schema(settings: Settings | None = None) -> QuietSchema:
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         OneOperation,  # after ValidationCache (see its docstring)
+        NoSubscriptionOverHttp,  # after ValidationCache too
     ]
     # sort_schema is off: its sorted copy loses the enum type that prints enum default values.
     config = StrawberryConfig(disable_field_suggestions=not limits.introspection, scalar_map=SCALARS)

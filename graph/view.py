@@ -62,6 +62,11 @@ def media_type(content_type: str) -> str:
     return content_type.partition(";")[0].strip().lower()
 
 
+def _brackets(data: str | bytes) -> int:
+    """How many `{` and `[` a JSON text holds (inside strings too): a bound on how deep it nests."""
+    return data.count(b"{" if isinstance(data, bytes) else "{") + data.count(b"[" if isinstance(data, bytes) else "[")
+
+
 def _not_a_number(name: str) -> float:
     raise ValueError(f"{name} is not JSON")
 
@@ -144,7 +149,8 @@ class GraphQLView(GraphQL):
                                parse_constant=_not_a_number, parse_float=_finite)
         except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
             raise HTTPException(400, "Unable to parse request body as JSON.") from error
-        if json_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        # Each level opens with a bracket: a text with few of them cannot nest too deep (most requests: no walk).
+        if _brackets(data) > MAX_JSON_DEPTH and json_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
             raise HTTPException(400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
         return value
 

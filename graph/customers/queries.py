@@ -6,6 +6,7 @@ from typing import Annotated
 import strawberry
 
 from db.enums import EnrollmentStatus as DbStatus
+from graph.accounts import loaders as account_loaders
 from graph.accounts.types import account_or_none, load_account_fields
 from graph.core.eager import selects
 from graph.core.errors import client_error
@@ -26,6 +27,7 @@ from graph.customers.types import (
     Customer,
     load_customer_fields,
 )
+from resolvers.context import RequestScope
 from resolvers.customers import queries
 from resolvers.customers.search import queries as search
 from resolvers.errors import UserInputError
@@ -39,6 +41,13 @@ def _criteria(given: CustomerSearch | None) -> search.CustomerSearch:
         status=DbStatus(given.status.value) if given.status else None,
         market=given.market, utility=given.utility, text=given.text,
     )
+
+
+async def _primary_accounts(info: strawberry.Info, scope: RequestScope, customer_ids: list[int]) -> None:
+    """The grid's primary accounts, read in the search's own session and handed to the request's loader: their
+    fields then resolve at once, without a second session (a pool checkout and its thread round-trips)."""
+    batch = account_loaders.primary_accounts_by_customer_id
+    info.context.loaders.of(batch).prime_many(dict(zip(customer_ids, await batch(scope, customer_ids))))
 
 
 @strawberry.type
@@ -64,6 +73,8 @@ class CustomerQueries:
                 matched = [None] * len(page.rows)
                 if page.rows and selects(info, "edges", "matchedAccount"):
                     matched = await search.matched_accounts(scope, criteria, [r.id for r in page.rows])
+                if page.rows and selects(info, "edges", "node", "primaryAccount"):
+                    await _primary_accounts(info, scope, [r.id for r in page.rows])
         except UserInputError as error:
             raise client_error(error) from None
 

@@ -147,3 +147,28 @@ class TestOperationName:
         errors = await api.errors("query A { nope } query B { viewer { role } }", user=tenant.agent)
         assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         assert "nope" in errors[0]["message"]
+
+
+class TestCors:
+    """CORS only for the origins CSRGRAPH_ALLOWED_ORIGINS names; without any, no answer lets a foreign page read it."""
+
+    SPA_ORIGIN = "https://spa.example"
+
+    @pytest.mark.parametrize("allowed", [(), (SPA_ORIGIN,)])
+    @pytest.mark.parametrize("origin", [SPA_ORIGIN, "https://evil.example", None])
+    async def test_only_an_allowed_origin_may_read_answers(self, database, tenant, allowed, origin):
+        from tests.api.persisted.helpers import app_in
+
+        async with app_in(database, "open", allowed_origins=allowed) as api:
+            headers = auth(tenant, **({"origin": origin} if origin else {}))
+            answer = await api.client.post("/graphql", json={"query": "{ viewer { role } }"}, headers=headers)
+            preflight = await api.client.options("/graphql", headers={
+                **({"origin": origin} if origin else {}), "access-control-request-method": "POST",
+                "access-control-request-headers": "authorization,content-type"})
+        readable = origin is not None and origin in allowed
+        assert answer.status_code == 200 and answer.json()["data"]["viewer"]["role"] == "AGENT"
+        assert answer.headers.get("access-control-allow-origin") == (origin if readable else None)
+        assert (preflight.status_code == 200) is readable
+        assert preflight.headers.get("access-control-allow-origin") == (origin if readable else None)
+        if readable:
+            assert "authorization" in preflight.headers["access-control-allow-headers"].lower()

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CompoundSelect,
     Select,
     and_,
+    bindparam,
     column,
     func,
     intersect,
@@ -28,6 +29,7 @@ from resolvers.customers.errors import CustomerErrorCode
 from resolvers.errors import UserInputError
 from resolvers.pagination import Page, PageRequest, count_rows, keyset_page
 from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
 
 # Trigram indexes (FTS5 and pg_trgm) cannot serve a substring shorter than a trigram.
 MIN_ADDRESS_TERM = 3
@@ -122,12 +124,15 @@ async def _page_statement(scope: RequestScope, search: CustomerSearch) -> Select
         return search_statement(scope, search, walk=await _common_address(scope, search.address))
     if search.name and len(tokens := name_tokens(search.name)) > 1:
         return await _several_words(scope, search, tokens)
-    candidates = _candidates(scope, search)
-    if candidates is None:  # exact LDC number, free text: few matches
+    tokens = name_tokens(search.name) if search.name else []
+    if len(tokens) == 1:  # the usual name search: its statement built once, the token bound
+        statement = reused(scope, "customers.search.token_candidates", _token_candidates)
+        found = await scope.db.execute(statement, {"low": tokens[0], "high": prefix_upper_bound(tokens[0])})
+    elif _has_account_filter(search):
+        found = await scope.db.execute(_listed(_by_account(scope, search)))
+    else:  # exact LDC number, free text: few matches
         return search_statement(scope, search)
-    # The candidates travel as one JSON array (SQLite's JSON1), not as up to DENSE rows.
-    listed = candidates.limit(DENSE).subquery()
-    count, ids = (await scope.db.execute(select(func.count(), func.json_group_array(*listed.c)))).one()
+    count, ids = found.one()
     if count >= DENSE:
         return search_statement(scope, search, walk=True)
     found = func.json_each(ids).table_valued("value", name="candidates")
@@ -152,18 +157,23 @@ async def _several_words(scope: RequestScope, search: CustomerSearch, tokens: li
     return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(listed.c.value)))
 
 
+def _listed(candidates: Select[Any]) -> Select[tuple[int, str]]:
+    """How many candidate ids there are (up to DENSE) and the ids as one JSON array (SQLite's JSON1), not as
+    up to DENSE rows."""
+    listed = candidates.limit(DENSE).subquery()
+    return select(func.count(), func.json_group_array(*listed.c))
+
+
+def _token_candidates(scope: RequestScope) -> Select[tuple[int, str]]:
+    """_listed of the customers with a name word starting with one token; its bounds bound as `low` and `high`."""
+    token = CustomerNameToken.token
+    words = select(CustomerNameToken.customer_id).where(token >= bindparam("low"), token < bindparam("high"))
+    return _listed(tenant_scoped(words, CustomerNameToken, scope))
+
+
 def _filter_count(search: CustomerSearch) -> int:
     filters = [search.ldc_account_number, search.name, search.address, _has_account_filter(search), search.text]
     return sum(bool(f) for f in filters)
-
-
-def _candidates(scope: RequestScope, search: CustomerSearch) -> Select[Any] | None:
-    """The candidate customer ids of a one-word name or of the account filters."""
-    if search.name and len(tokens := name_tokens(search.name)) == 1:
-        return _token_prefix(scope, tokens[0])
-    if _has_account_filter(search):
-        return _by_account(scope, search)
-    return None
 
 
 async def _common_address(scope: RequestScope, address: str) -> bool:
