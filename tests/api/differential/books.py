@@ -110,7 +110,8 @@ async def _account(session: Any, customer: Any, shape: AccountShape, plan: Any, 
                        "read_cycle", "contract_term_months", "start_date"):
             setattr(account, column, None)
     else:
-        account.service_line2, account.premise_type, account.meter_type, account.read_cycle = "Apt 2", "RES", "AMI", "07"
+        account.service_line2, account.premise_type = "Apt 2", "RES"
+        account.meter_type, account.read_cycle = "AMI", "07"
     for t in range(shape.transactions):
         await make_transaction(session, account, effective=None if shape.nulls else date(2025, 1, t + 1))
 
