@@ -40,13 +40,13 @@ async def document_pages(scope: RequestScope, customer_ids: Sequence[int], reque
     stmt = tenant_scoped(select(Document), Document, scope)
     return await keyset_pages_by_parent(
         scope.db, Document, stmt, Document.customer_id, customer_ids, [Document.id], lambda d: (d.id,), request,
-        descending=True,
+        descending=True, reuse=(scope, "documents"),
     )
 
 
 async def document_counts(scope: RequestScope, customer_ids: Sequence[int]) -> list[int]:
     stmt = tenant_scoped(select(Document), Document, scope)
-    return await count_by_parent(scope.db, stmt, Document.customer_id, customer_ids)
+    return await count_by_parent(scope.db, stmt, Document.customer_id, customer_ids, reuse=(scope, "documents"))
 
 
 async def notification_pages(
@@ -56,13 +56,14 @@ async def notification_pages(
     stmt = tenant_scoped(select(Notification), Notification, scope)
     return await keyset_pages_by_parent(
         scope.db, Notification, stmt, Notification.customer_id, customer_ids, [Notification.id], lambda n: (n.id,),
-        request, descending=True,
+        request, descending=True, reuse=(scope, "notifications"),
     )
 
 
 async def notification_counts(scope: RequestScope, customer_ids: Sequence[int]) -> list[int]:
     stmt = tenant_scoped(select(Notification), Notification, scope)
-    return await count_by_parent(scope.db, stmt, Notification.customer_id, customer_ids)
+    return await count_by_parent(scope.db, stmt, Notification.customer_id, customer_ids,
+                                 reuse=(scope, "notifications"))
 
 
 async def notifications_by_document_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Notification]]:
