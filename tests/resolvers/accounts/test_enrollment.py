@@ -22,7 +22,7 @@ from resolvers.accounts.status import today
 from tests.api.accounts.test_enrollment import number_for
 from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.customers import make_customer
-from tests.resolvers.helpers import act, audit_trail, code_and_field, count, fetch, refused, status_changes
+from tests.resolvers.helpers import act, from_today, audit_trail, code_and_field, count, fetch, refused, status_changes
 
 ADA = NewCustomer(name=" Ada Enrollee ", email="Ada@Mail.Example", phone="(215) 555-0134", billing_line1="1 Billing Rd",
                   billing_city="Dallas", billing_state="tx", billing_zip="75201")
@@ -99,8 +99,8 @@ class TestEnrollCustomer:
         ({"ldc_account_number": "12"}, "INVALID_LDC_NUMBER", "ldc_account_number"),
         ({"rate_plan": "PA-PLAN"}, "RATE_PLAN_NOT_IN_MARKET", "rate_plan"),
         ({"rate_plan": "NO-SUCH"}, "NOT_FOUND", "rate_plan"),
-        ({"requested_start_date": today() - timedelta(days=1)}, "START_DATE_IN_PAST", "requested_start_date"),
-        ({"requested_start_date": today() + timedelta(days=3_654)}, "EFFECTIVE_DATE_OUT_OF_RANGE",
+        ({"requested_start_date": timedelta(days=-1)}, "START_DATE_IN_PAST", "requested_start_date"),
+        ({"requested_start_date": timedelta(days=3_654)}, "EFFECTIVE_DATE_OUT_OF_RANGE",
          "requested_start_date"),
         ({"service_state": "ZZ"}, "INVALID_STATE_CODE", "state"),
         ({"service_zip": "7500"}, "INVALID_ZIP", "zip"),
@@ -111,7 +111,7 @@ class TestEnrollCustomer:
             self, database, session, tenant, changes, code, field):
         await make_rate_plan(session, tenant.client.id, "PA", code="PA-PLAN")
         await session.commit()
-        request = EnrollCustomerRequest(ADA, (new_account(), new_account(**changes)))
+        request = EnrollCustomerRequest(ADA, (new_account(), new_account(**from_today(changes))))
         error = await refused(database, tenant.lead, enroll_customer, request)
         assert error.code == code
         assert error.field[:2] == ("accounts", 1)
