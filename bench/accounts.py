@@ -9,7 +9,7 @@ import argparse
 import sqlite3
 from base64 import b64encode
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -127,7 +127,7 @@ def bench_rows(client_id: int, accounts: list[int], next_id: int) -> dict[Any, l
     from db.models import MarketTransaction, UsagePeriod
 
     rows: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    start = datetime(2024, 1, 1, 12, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, 12, tzinfo=UTC)
     for account in accounts:
         for n in range(TRANSACTIONS // 2):  # a change request and the utility's acceptance, weekly
             at, effective = start + timedelta(days=7 * n), date(2024, 1, 15) + timedelta(days=7 * n)
@@ -200,7 +200,7 @@ def _gid(type_name: str, pk: int) -> str:
 
 
 def _instant(value: str | None) -> str | None:
-    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc).isoformat() if value else None
+    return datetime.fromisoformat(value).replace(tzinfo=UTC).isoformat() if value else None
 
 
 def _quantity(value: int | None) -> str | None:

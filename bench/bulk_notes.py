@@ -10,7 +10,7 @@ import argparse
 import json
 import sqlite3
 import statistics
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from bench import benchmark
@@ -120,7 +120,7 @@ def _floor_rows(raw: sqlite3.Connection, client: int, numbers: list[str]) -> lis
 
 def _time_floor(raw: sqlite3.Connection, client: int, lead: int, rows: list[tuple]) -> float:
     """Milliseconds to write the same job, result and note rows with executemany, committed; then undone."""
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     note = json.dumps({"kind": "NOTE", "category": "Account", "subject": "Dunning", "body": BODY})
 
     def write() -> int:

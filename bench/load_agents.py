@@ -162,7 +162,7 @@ async def subscriber(floor: Floor, slug: str, customer_id: str, ready: asyncio.E
         while time.monotonic() < floor.stop_at + 5:  # a little after the agents stop, for the last notes
             try:
                 message = json.loads(await asyncio.wait_for(ws.recv(), timeout=1))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             update = (message.get("payload") or {}).get("data", {}).get("communicationLogUpdated")
             if message["type"] == "next" and update and update["memo"] is None:

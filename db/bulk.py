@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Integer, String, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-
 # Values both drivers take as they are (a StrEnum is a str): their processors would only cost time.
 _NATIVE = (String, Integer, Boolean)
 

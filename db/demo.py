@@ -7,7 +7,7 @@ work), with explicit primary keys so children can be generated without reading i
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -26,6 +26,7 @@ from db.enums import (
     RatePlanKind,
     Role,
 )
+from db.ldc_rules import missing_rule_inserts
 from db.models import (
     Client,
     CommLogEntry,
@@ -45,7 +46,6 @@ from db.models import (
     Utility,
     UtilityAccount,
 )
-from db.ldc_rules import missing_rule_inserts
 from db.search_keys import address_key, name_key, name_tokens
 
 CLIENTS = [("lumen", "Lumen Energy"), ("keystone", "Keystone Power"), ("prairie", "Prairie Electric")]
@@ -402,7 +402,7 @@ def _ldc(market: str, utility_code: str, account_id: int) -> str:
 
 
 def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
 
 async def _fix_sequences(conn) -> None:

@@ -7,7 +7,7 @@ arithmetic on the account id (no draws from the demo's random stream, so the oth
 as it was), so a million customers still seed in minutes.
 """
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -142,4 +142,4 @@ def _before(day: date, days: int) -> date:
 
 
 def _at(day: date) -> datetime:
-    return datetime.combine(day, time(12), tzinfo=timezone.utc)
+    return datetime.combine(day, time(12), tzinfo=UTC)

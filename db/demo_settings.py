@@ -4,7 +4,7 @@ Holds are written as placing them would have written them: the columns, a SYSTEM
 an audit event by the client's agent. Dates are relative to the demo's fixed day, like all demo data.
 """
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert, select, update
 
@@ -50,4 +50,4 @@ async def _hold(conn, client_id: int, customer_id: int, agent: int | None, until
 
 
 def _at(day: date) -> datetime:
-    return datetime.combine(day, time(15, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(15, 0), tzinfo=UTC)

@@ -22,7 +22,6 @@ from graph.caches import TtlCache, is_reference, through_cache
 from graph.event_feed import EventFeed
 from graph.socket_guard import SocketGuard
 from resolvers.context import RequestScope, Viewer
-from resolvers.events import CommLogChanged
 from resolvers.statements import StatementCache
 
 Batch = Callable[[RequestScope, Sequence[Any]], Awaitable[Sequence[Any]]]

@@ -5,12 +5,12 @@ from datetime import date
 import strawberry
 from strawberry.file_uploads import Upload
 
+from db.models import MarketTransaction, UtilityAccount
 from graph.accounts.enums import (
     InboundTransactionType,
     MarketResponseOutcome,
     OutboundTransactionType,
 )
-from db.models import MarketTransaction, UtilityAccount
 from graph.core.text import client_mutation_id_field, text_field
 from graph.customers.inputs import AddressInput
 from resolvers.accounts.transactions import MAX_NAME, MAX_VALUE

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 import strawberry
 from graphql import GraphQLError
 
-from db.writes import Writes, WriteBusy
+from db.writes import WriteBusy, Writes
 from graph.core.text import check_input
 from resolvers import errors as common
 from resolvers.accounts import errors as accounts

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Date, Integer, Row, Select, bindparam, func, select, tuple_
 
 from db.models import LedgerEntry
-from resolvers.statements import reused
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, to_page
 from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,10 +18,10 @@ from db.models import (
     SpecialCharge,
 )
 from resolvers.batching import tenant_rows_by_ids
-from resolvers.statements import reused
 from resolvers.context import RequestScope
 from resolvers.rules.aging import AgingBuckets, age
 from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
 
 
 async def _grouped(scope: RequestScope, model: Any, column: Any, keys: Sequence[int], order: Sequence[Any]) -> list[list[Any]]:

@@ -12,10 +12,10 @@ from resolvers.billing.batches import (
     allocations_by_payment_ids,
     lines_by_invoice_ids,
 )
-from resolvers.statements import reused
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, count_by_parent, to_page
 from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
 
 
 async def _pages(scope: RequestScope, model: Any, ids: Sequence[int], request: PageRequest) -> list[Page[Row[Any]]]:

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from db.base import utcnow
 from db.enums import (
     AllocationMode,
     LedgerKind,
@@ -12,7 +13,6 @@ from db.enums import (
     PaymentScope,
     PaymentStatus,
 )
-from db.base import utcnow
 from db.models import Customer, Payment
 from resolvers import audit
 from resolvers.billing import idempotency

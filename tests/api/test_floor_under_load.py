@@ -13,7 +13,6 @@ import time
 from datetime import date
 
 import httpx
-import pytest
 
 from graph.core.relay import to_global_id
 from tests.billing_invariants import check_invariants

@@ -4,7 +4,7 @@ A refused value is a request error with extensions.code BAD_USER_INPUT and a mes
 scalar takes; nothing runs, so nothing is written. Accepted values come back as before.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -135,7 +135,7 @@ class TestDateTime:
     async def test_the_offset_is_honoured(self, api, session, tenant, customer, since, counted):
         # given one entry logged at 12:00 UTC
         session.add(CommLogEntry(client_id=tenant.client.id, customer_id=customer.id, kind=CommLogKind.NOTE, subject="Called",
-                                 author_id=tenant.agent.id, created_at=datetime(2026, 10, 1, 12, tzinfo=timezone.utc)))
+                                 author_id=tenant.agent.id, created_at=datetime(2026, 10, 1, 12, tzinfo=UTC)))
         await session.commit()
         # when the log is read from `since`
         variables = {"id": to_global_id("Customer", customer.id), "since": since}

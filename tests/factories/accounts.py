@@ -1,7 +1,7 @@
 """Builders for reference data and utility accounts."""
 
 import itertools
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from db.enums import (
     RatePlanKind,
     ReadType,
 )
+from db.ldc_rules import missing_rule_inserts
 from db.models import (
     Customer,
     Enrollment,
@@ -25,7 +26,6 @@ from db.models import (
     Utility,
     UtilityAccount,
 )
-from db.ldc_rules import missing_rule_inserts
 from db.search_keys import address_key
 
 MARKETS = {"TX": ["ONCOR", "CENTERPOINT"], "PA": ["PECO", "PPL"], "OH": ["AEPOH"], "IL": ["COMED"]}
@@ -109,7 +109,7 @@ async def make_transaction(
     session: AsyncSession, account: UtilityAccount, *, type: MarketTransactionType = MarketTransactionType.ENROLLMENT,
     direction: MarketDirection = MarketDirection.OUTBOUND, status: MarketTransactionStatus = MarketTransactionStatus.SENT,
     reference: str | None = None, related: MarketTransaction | None = None, details: dict | None = None,
-    effective: date | None = None, at: datetime = datetime(2025, 1, 1, 12, tzinfo=timezone.utc),
+    effective: date | None = None, at: datetime = datetime(2025, 1, 1, 12, tzinfo=UTC),
 ) -> MarketTransaction:
     transaction = MarketTransaction(
         client_id=account.client_id, utility_account_id=account.id, type=type, direction=direction, status=status,

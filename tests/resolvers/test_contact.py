@@ -3,8 +3,8 @@
 import email_validator
 import phonenumbers
 import pytest
-from hypothesis import given, settings
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from db.search_keys import fold

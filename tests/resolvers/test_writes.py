@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select, text
 from db.engine import make_engine
 from db.migrate import migrate
 from db.models import Client, DomainEvent
-from db.writes import Writes, WriteBusy
+from db.writes import WriteBusy, Writes
 
 
 @pytest.fixture

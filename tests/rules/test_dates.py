@@ -1,6 +1,6 @@
 """parse_date and parse_instant: one ISO spelling each, an instant always with its zone, kept in UTC."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from resolvers.rules.dates import DateFormatError, parse_date, parse_instant
 
-UTC = timezone.utc
+UTC = UTC
 
 
 class TestParseDate:

@@ -1,6 +1,6 @@
 """The utility account tab: account fields, enrollment history, the transaction history panel and its details."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -35,7 +35,7 @@ async def account(session, tenant):
     customer = await make_customer(session, tenant, "View Holder")
     account = await make_account(session, customer, status=S.ACTIVE, plan=plan, history=2,
                                  start=date(2025, 1, 1), end=date(2025, 12, 31))
-    at = datetime(2024, 12, 1, 12, tzinfo=timezone.utc)
+    at = datetime(2024, 12, 1, 12, tzinfo=UTC)
     for n in range(15):  # 15 enrollment requests, each with its acceptance
         request = await make_transaction(session, account, reference=f"REQ-{tenant.client.id}-{n:02d}", at=at + timedelta(days=n),
                                          details={"ratePlan": plan.code, "effectiveDate": "2025-01-01"})

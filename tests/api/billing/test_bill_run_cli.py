@@ -3,7 +3,6 @@
 import asyncio
 
 import pytest
-
 from sqlalchemy import select
 
 from db.engine import make_engine, make_sessionmaker

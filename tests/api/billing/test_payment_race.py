@@ -13,7 +13,6 @@ import asyncio
 from datetime import date
 
 import pytest
-
 from sqlalchemy import select
 
 from db.models import InvoiceLine

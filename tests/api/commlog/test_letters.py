@@ -1,7 +1,7 @@
 """sendLetter, resendLetter, letterTemplates, Document/Notification nodes and connections, over the API."""
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -121,7 +121,7 @@ class TestSendLetter:
         payload = await send(api, tenant.agent, customerId=to_global_id("Customer", customer.id),
                              templateCode="CONTRACT", channel="EMAIL")
         # when the outbox runs against a real SMTP server
-        sent = await deliver_due(writer, SmtpTransport(f"smtp://127.0.0.1:{smtp_server.port}"), now=datetime.now(timezone.utc))
+        sent = await deliver_due(writer, SmtpTransport(f"smtp://127.0.0.1:{smtp_server.port}"), now=datetime.now(UTC))
         # then the customer got it, PDF attached, and the API shows it SENT over SMTP
         assert sent == 1 and smtp_server.received[0][1] == ["morgan@mail.example"]
         (attachment,) = list(smtp_server.message().iter_attachments())

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from db.writes import Writes
 from db.enums import ImportJobStatus
 from db.models import Customer, CustomerImportJob, UtilityAccount
+from db.writes import Writes
 from resolvers.context import RequestScope, Viewer
 from resolvers.customers.imports import CustomerFile, ImportRequest, import_customers
 from tests.api.customers.import_helpers import book, counts, rows_of

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import func, select
 
-from db.engine import make_engine, make_sessionmaker, make_write_sessionmaker
 from db.base import utcnow
+from db.engine import make_engine, make_sessionmaker, make_write_sessionmaker
 from db.enums import AdjustmentDirection, AllocationMode, InvoiceStatus, PaymentMethod, Role
 from db.models import (
     Invoice,

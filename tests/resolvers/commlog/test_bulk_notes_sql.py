@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import make_write_sessionmaker
-from db.enums import AccountNumberType, BulkNoteOutcome, EnrollmentStatus as S
+from db.enums import AccountNumberType, BulkNoteOutcome
+from db.enums import EnrollmentStatus as S
 from db.models import BulkNoteJob, BulkNoteResult, CommLogEntry, DomainEvent
 from resolvers.accounts.batches import primary_accounts
 from resolvers.commlog import bulk_notes, bulk_resolve

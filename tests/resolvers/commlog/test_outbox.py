@@ -6,7 +6,7 @@ import email.policy
 import logging
 import socket
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -34,7 +34,7 @@ from resolvers.context import RequestScope, Viewer
 from tests.factories.accounts import make_account
 from tests.factories.customers import make_customer
 
-FAR_FUTURE = datetime(2999, 1, 1, tzinfo=timezone.utc)
+FAR_FUTURE = datetime(2999, 1, 1, tzinfo=UTC)
 
 
 # ---- helpers shared with the API tests -------------------------------------------------------
@@ -167,7 +167,7 @@ class TestSmtp:
     async def test_delivers_the_pdf_to_the_customer_and_records_it(self, database, writer, tenant, customer, smtp_server):
         # given a queued letter
         queued = await queue_letter(writer, tenant.agent, customer.id)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         # when the outbox runs against a real SMTP server
         transport = SmtpTransport(f"smtp://127.0.0.1:{smtp_server.port}", sender="Lumen <letters@lumen.example>")
         sent = await deliver_due(writer, transport, now=now)
@@ -191,7 +191,7 @@ class TestSmtp:
     async def test_logs_in_with_the_credentials_in_the_url(self, database, writer, tenant, customer, smtp_server):
         queued = await queue_letter(writer, tenant.agent, customer.id)
         transport = SmtpTransport(f"smtp://mailer:s3cret%40pw@127.0.0.1:{smtp_server.port}")
-        assert await deliver_due(writer, transport, now=datetime.now(timezone.utc)) == 1
+        assert await deliver_due(writer, transport, now=datetime.now(UTC)) == 1
         assert smtp_server.logins == [(b"mailer", b"s3cret@pw")]
         assert (await notification(database, queued.notification.id)).status is NotificationStatus.SENT
 
@@ -202,7 +202,7 @@ class TestSmtp:
         smtp_server.reject_recipients = True
         queued = await queue_letter(writer, tenant.agent, customer.id)
         transport = SmtpTransport(f"smtp://127.0.0.1:{smtp_server.port}")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         # when the first attempt fails
         assert await deliver_due(writer, transport, now=now) == 0
         # then it waits 30 s before the next attempt
@@ -227,7 +227,7 @@ class TestSmtp:
     async def test_nothing_listening_is_a_failed_attempt(self, database, writer, tenant, customer):
         queued = await queue_letter(writer, tenant.agent, customer.id)
         transport = SmtpTransport(f"smtp://127.0.0.1:{free_port()}", timeout=5)
-        assert await deliver_due(writer, transport, now=datetime.now(timezone.utc)) == 0
+        assert await deliver_due(writer, transport, now=datetime.now(UTC)) == 0
         row = await notification(database, queued.notification.id)
         assert (row.status, row.attempts) == (NotificationStatus.QUEUED, 1) and row.last_error
 
@@ -235,7 +235,7 @@ class TestSmtp:
         await queue_letter(writer, tenant.agent, customer.id)
         await queue_letter(writer, tenant.agent, customer.id)
         caplog.set_level(logging.DEBUG, logger="csrgraph.outbox")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         smtp_server.reject_recipients = True
         transport = SmtpTransport(f"smtp://127.0.0.1:{smtp_server.port}")
         await deliver_due(writer, transport, now=now, batch=1)
@@ -247,7 +247,7 @@ class TestSmtp:
 class TestFileTransport:
     async def test_writes_an_eml_with_the_pdf(self, database, writer, tenant, customer, tmp_path):
         queued = await queue_letter(writer, tenant.agent, customer.id)
-        assert await deliver_due(writer, FileTransport(tmp_path / "outbox"), now=datetime.now(timezone.utc)) == 1
+        assert await deliver_due(writer, FileTransport(tmp_path / "outbox"), now=datetime.now(UTC)) == 1
         (path,) = list((tmp_path / "outbox").glob("*.eml"))
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         assert message["To"] == "robin@mail.example"
@@ -269,7 +269,7 @@ class TestFileTransport:
 class TestClaims:
     async def test_a_claimed_message_is_not_claimed_again(self, writer, tenant, customer):
         await queue_letter(writer, tenant.agent, customer.id)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         assert len(await claim_due(writer, now=now, batch=10)) == 1
         assert await claim_due(writer, now=now, batch=10) == []
         # a worker that died holding the claim: it expires, and the message is tried again
@@ -278,7 +278,7 @@ class TestClaims:
     async def test_concurrent_workers_send_each_message_once(self, writer, tenant, customer):
         queued = [await queue_letter(writer, tenant.agent, customer.id) for _ in range(6)]
         transport = RecordingTransport()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         workers = [Writes(writer.engine) for _ in range(4)]  # each worker queues its own writes
         counts = await asyncio.gather(*(deliver_due(worker, transport, now=now, batch=2) for worker in workers))
         assert sum(counts) == 6
