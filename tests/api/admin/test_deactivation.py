@@ -32,7 +32,8 @@ class TestRequests:
         assert payload["deactivateUser"]["userErrors"] == []
         # then their very next request is refused, with the reason, though no time has passed
         response = await clocked_api.post(VIEWER, user=tenant.agent)
-        assert response.status_code == 401 and reason(response) == "USER_DEACTIVATED"
+        assert response.status_code == 401
+        assert reason(response) == "USER_DEACTIVATED"
 
     async def test_refused_within_the_auth_cache_lifetime_on_another_worker(self, clocked_api, clock, session, tenant):
         # given the agent signed in on this worker

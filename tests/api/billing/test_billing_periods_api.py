@@ -78,7 +78,8 @@ async def october(api, session, tenant):
     """An account (service from 2025-01-01) with reads on 09-30, 10-31, 11-30, invoiced for October 2025."""
     account = await _account(session, tenant)
     done = await bill(api, tenant.admin, account, *OCTOBER)
-    assert done["userErrors"] == [] and done["invoices"][0]["total"]["amount"] == "20.00"
+    assert done["userErrors"] == []
+    assert done["invoices"][0]["total"]["amount"] == "20.00"
     return account, done["invoices"][0]
 
 
@@ -107,7 +108,8 @@ class TestOverlaps:
         account, _ = october
         (start, end), total = ADJACENT[shape]
         done = await bill(api, tenant.admin, account, start, end)
-        assert done["userErrors"] == [] and done["invoices"][0]["total"]["amount"] == total
+        assert done["userErrors"] == []
+        assert done["invoices"][0]["total"]["amount"] == total
         await books_ok(database, tenant)
 
     async def test_a_partly_reversed_invoice_still_bills_its_period(self, api, database, session, tenant):
@@ -133,7 +135,8 @@ class TestOverlaps:
         assert reversed_["invoice"]["status"] == "REVERSED"
         again = await bill(api, tenant.admin, account, *OCTOBER)
         assert again["userErrors"] == []
-        assert again["invoices"][0]["number"] == invoice["number"] + "-2" and again["invoices"][0]["total"]["amount"] == "20.00"
+        assert again["invoices"][0]["number"] == invoice["number"] + "-2"
+        assert again["invoices"][0]["total"]["amount"] == "20.00"
         third = await bill(api, tenant.admin, account, "2025-10-15", "2025-11-14")
         assert f"Invoice {invoice['number']}-2 already bills" in third["userErrors"][0]["message"]
         assert await _invoices(database, account) == [(invoice["number"], "REVERSED"), (invoice["number"] + "-2", "OPEN")]
@@ -201,7 +204,8 @@ class TestClientRuns:
         billed_in_october, _ = october
         fresh = await _account(session, tenant)
         done = await bill(api, tenant.admin, None, "2025-10-15", "2025-11-14")
-        assert done["userErrors"] == [] and (done["skipped"], done["alreadyBilled"]) == (1, 1)
+        assert done["userErrors"] == []
+        assert (done["skipped"], done["alreadyBilled"]) == (1, 1)
         assert [i["number"] for i in done["invoices"]] == [f"INV-{fresh.id:07d}-20251015"]
         assert len(await _invoices(database, billed_in_october)) == 1
         rerun = await bill(api, tenant.admin, None, "2025-10-15", "2025-11-14")

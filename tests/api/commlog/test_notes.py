@@ -68,21 +68,26 @@ class TestAddNote:
     async def test_a_good_note_is_saved_without_findings(self, api, customer, tenant):
         payload = (await api.run(ADD, {"input": {"customerId": gid(customer), "disposition": "CANCEL", **GOOD_NOTE}},
                                  user=tenant.agent))["addNote"]
-        assert payload["userErrors"] == [] and payload["findings"] == []
+        assert payload["userErrors"] == []
+        assert payload["findings"] == []
         entry = payload["entry"]
-        assert entry["kind"] == "NOTE" and entry["disposition"] == "CANCEL"
-        assert entry["note"]["contactName"] == "Alexander Erickson" and entry["createdBy"] == {"email": tenant.agent.email}
+        assert entry["kind"] == "NOTE"
+        assert entry["disposition"] == "CANCEL"
+        assert entry["note"]["contactName"] == "Alexander Erickson"
+        assert entry["createdBy"] == {"email": tenant.agent.email}
 
     async def test_the_seeds_bad_note_gets_a_finding_for_each_problem(self, api, customer, tenant):
         findings = (await api.run(CHECK, {"input": {"customerId": gid(customer), "reason": BAD_NOTE}}, user=tenant.agent))["checkNote"]
         codes = {f["code"] for f in findings}
         assert {"MISSING_CONTACT_NAME", "MISSING_RESOLUTION", "SLANG", "PROFANITY", "DIRECT_QUOTE"} <= codes
         slang = next(f for f in findings if f["code"] == "SLANG")
-        assert slang["field"] == "reason" and BAD_NOTE[slang["start"]:slang["end"]] == "cuz"
+        assert slang["field"] == "reason"
+        assert BAD_NOTE[slang["start"]:slang["end"]] == "cuz"
 
     async def test_warning_clients_save_the_note_and_return_findings(self, api, customer, tenant):
         payload = (await api.run(ADD, {"input": {"customerId": gid(customer), "body": BAD_NOTE}}, user=tenant.agent))["addNote"]
-        assert payload["entry"] is not None and payload["userErrors"] == []
+        assert payload["entry"] is not None
+        assert payload["userErrors"] == []
         assert "SLANG" in {f["code"] for f in payload["findings"]}
 
     async def test_blocking_clients_refuse_the_note_and_write_nothing(self, api, session, customer, tenant):
@@ -159,7 +164,8 @@ class TestLogQueries:
         for n in range(5):
             await self.add(api, customer, tenant, n)
         page = (await api.run(LOG, {"n": customer.number, "first": 2}, user=tenant.agent))["customer"]["communicationLog"]
-        assert [e["node"]["subject"] for e in page["edges"]] == ["Note 4", "Note 3"] and page["totalCount"] == 5
+        assert [e["node"]["subject"] for e in page["edges"]] == ["Note 4", "Note 3"]
+        assert page["totalCount"] == 5
         more = (await api.run(LOG, {"n": customer.number, "first": 3, "after": page["pageInfo"]["endCursor"]},
                               user=tenant.agent))["customer"]["communicationLog"]
         assert [e["node"]["subject"] for e in more["edges"]] == ["Note 2", "Note 1", "Note 0"]

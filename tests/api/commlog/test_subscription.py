@@ -141,7 +141,8 @@ class TestCommunicationLogUpdated:
                                                         "reason": "Storm relief"}})
         # then the follower hears of its customer's two entries, once each, in order, and of no other customer's
         note, hold = await next_update(ws), await next_update(ws)
-        assert note["entry"]["subject"] == "Storm outage" and "dunning" in hold["entry"]["subject"].lower()
+        assert note["entry"]["subject"] == "Storm outage"
+        assert "dunning" in hold["entry"]["subject"].lower()
         assert await quiet(ws)
         await ws.close()
 
@@ -190,7 +191,8 @@ class TestResuming:
         # then the missed ones come first with the same cursors, then the new one, and nothing twice
         assert [u["entry"]["subject"] for u in replayed] == ["seen 1", "seen 2"]
         assert [u["cursor"] for u in replayed] == cursors[1:]
-        assert live["entry"]["subject"] == "live" and await quiet(ws)
+        assert live["entry"]["subject"] == "live"
+        assert await quiet(ws)
         await ws.close()
 
     async def test_another_customers_updates_are_not_replayed(self, server, http, session, tenant):
@@ -203,7 +205,8 @@ class TestResuming:
         await add_note(http, tenant.lead, neighbour, "theirs")
         await add_note(http, tenant.lead, customer, "mine 1")
         ws = await following(server, tenant, customer, after=cursor)
-        assert (await next_update(ws))["entry"]["subject"] == "mine 1" and await quiet(ws)
+        assert (await next_update(ws))["entry"]["subject"] == "mine 1"
+        assert await quiet(ws)
         await ws.close()
 
     async def test_too_much_missed_sends_the_newest_and_asks_for_a_refetch(self, server, http, session, tenant,

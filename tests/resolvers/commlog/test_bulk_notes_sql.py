@@ -194,7 +194,8 @@ class TestCli:
         assert code == 0
         job = (await session.execute(select(BulkNoteJob).where(BulkNoteJob.client_id == tenant.client.id))).scalar_one()
         assert (job.source, job.added, job.skipped_status, job.found_inactive) == ("upload: accounts.csv", 1, 1, 1)
-        assert job.note["subject"] == "Autopay" and job.only_statuses == ["ACTIVE"]
+        assert job.note["subject"] == "Autopay"
+        assert job.only_statuses == ["ACTIVE"]
         assert await count(session, CommLogEntry, CommLogEntry.bulk_job_id == job.id) == 1
         assert f"/files/bulk-note-jobs/{job.id}.csv" in capsys.readouterr().out
 
@@ -226,7 +227,8 @@ class TestCli:
         args = {"--body": "Autopay turned off.", option: value}
         code = await cli(["bulk-note", str(listed), "--client", tenant.client.slug, "--as", tenant.lead.email,
                           *[part for pair in args.items() for part in pair]])
-        assert code == 1 and said in capsys.readouterr().err
+        assert code == 1
+        assert said in capsys.readouterr().err
         assert await count(session, CommLogEntry, CommLogEntry.customer_id == customer.id) == 0
 
 

@@ -172,11 +172,13 @@ class TestSmtp:
         transport = SmtpTransport(f"smtp://127.0.0.1:{smtp_server.port}", sender="Lumen <letters@lumen.example>")
         sent = await deliver_due(writer, transport, now=now)
         # then the message arrived with the PDF attached
-        assert sent == 1 and len(smtp_server.received) == 1
+        assert sent == 1
+        assert len(smtp_server.received) == 1
         mail_from, recipients, _ = smtp_server.received[0]
         assert (mail_from, recipients) == ("letters@lumen.example", ["robin@mail.example"])
         message = smtp_server.message()
-        assert message["Subject"] == queued.document.title and message["To"] == "robin@mail.example"
+        assert message["Subject"] == queued.document.title
+        assert message["To"] == "robin@mail.example"
         assert "Robin Outbox" in message.get_body(("plain",)).get_content()
         (attachment,) = list(message.iter_attachments())
         assert attachment.get_content_type() == "application/pdf"
@@ -185,7 +187,8 @@ class TestSmtp:
         # and the notification and document record it
         row = await notification(database, queued.notification.id)
         assert (row.status, row.transport, row.attempts, row.sent_at) == (NotificationStatus.SENT, "SMTP", 1, now)
-        assert row.next_attempt_at is None and row.last_error is None
+        assert row.next_attempt_at is None
+        assert row.last_error is None
         assert await document_sent_at(database, queued.document.id) == now
 
     async def test_logs_in_with_the_credentials_in_the_url(self, database, writer, tenant, customer, smtp_server):
@@ -220,7 +223,8 @@ class TestSmtp:
         await deliver_due(writer, transport, now=row.next_attempt_at)
         row = await notification(database, queued.notification.id)
         assert (row.status, row.attempts, row.next_attempt_at) == (NotificationStatus.FAILED, outbox.MAX_ATTEMPTS, None)
-        assert "SMTPRecipientsRefused" in row.last_error and row.sent_at is None
+        assert "SMTPRecipientsRefused" in row.last_error
+        assert row.sent_at is None
         assert await document_sent_at(database, queued.document.id) is None
         assert await deliver_due(writer, transport, now=FAR_FUTURE) == 0  # FAILED is never retried
 
@@ -229,7 +233,8 @@ class TestSmtp:
         transport = SmtpTransport(f"smtp://127.0.0.1:{free_port()}", timeout=5)
         assert await deliver_due(writer, transport, now=datetime.now(UTC)) == 0
         row = await notification(database, queued.notification.id)
-        assert (row.status, row.attempts) == (NotificationStatus.QUEUED, 1) and row.last_error
+        assert (row.status, row.attempts) == (NotificationStatus.QUEUED, 1)
+        assert row.last_error
 
     async def test_logs_never_carry_the_address(self, writer, tenant, customer, smtp_server, caplog):
         await queue_letter(writer, tenant.agent, customer.id)
@@ -241,7 +246,8 @@ class TestSmtp:
         await deliver_due(writer, transport, now=now, batch=1)
         smtp_server.reject_recipients = False
         await deliver_due(writer, transport, now=now, batch=1)
-        assert caplog.records and not any("robin@mail.example" in r.getMessage() for r in caplog.records)
+        assert caplog.records
+        assert not any("robin@mail.example" in r.getMessage() for r in caplog.records)
 
 
 class TestFileTransport:
@@ -252,16 +258,19 @@ class TestFileTransport:
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         assert message["To"] == "robin@mail.example"
         (attachment,) = list(message.iter_attachments())
-        assert attachment.get_content_type() == "application/pdf" and attachment.get_content().startswith(b"%PDF")
+        assert attachment.get_content_type() == "application/pdf"
+        assert attachment.get_content().startswith(b"%PDF")
         row = await notification(database, queued.notification.id)
         assert (row.status, row.transport) == (NotificationStatus.SENT, "FILE")
 
     def test_make_transport_picks_smtp_when_configured(self, tmp_path):
         smtp = outbox.make_transport(SimpleNamespace(smtp_url="smtps://u:p@mail.example", mail_from="A <a@b.example>",
                                                      outbox_dir=tmp_path))
-        assert isinstance(smtp, SmtpTransport) and (smtp.hostname, smtp.port, smtp.use_tls) == ("mail.example", 465, True)
+        assert isinstance(smtp, SmtpTransport)
+        assert (smtp.hostname, smtp.port, smtp.use_tls) == ("mail.example", 465, True)
         files = outbox.make_transport(SimpleNamespace(smtp_url=None, mail_from="A <a@b.example>", outbox_dir=tmp_path))
-        assert isinstance(files, FileTransport) and files.directory == tmp_path
+        assert isinstance(files, FileTransport)
+        assert files.directory == tmp_path
         with pytest.raises(ValueError):
             SmtpTransport("http://mail.example")
 
