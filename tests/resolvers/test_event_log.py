@@ -56,7 +56,8 @@ async def test_ids_become_visible_in_the_order_they_were_given(database, session
     await second.commit()
     async with database.sessionmaker() as reader:
         seen = await events_after(reader, start, 10)
-    assert [e.entry_id for e in seen] == [1, 2] and seen[0].id < seen[1].id
+    assert [e.entry_id for e in seen] == [1, 2]
+    assert seen[0].id < seen[1].id
     await first.close()
     await second.close()
 
@@ -104,7 +105,8 @@ class TestPurge:
         async with database.sessionmaker() as s:
             kept = list((await s.execute(select(DomainEvent.id).where(DomainEvent.customer_id == customer.id)
                                          .order_by(DomainEvent.id))).scalars())
-        assert kept == ids[3:] and purged >= 3
+        assert kept == ids[3:]
+        assert purged >= 3
 
     async def test_less_than_a_day_is_refused(self, database):
         with pytest.raises(ValueError, match="at least a day"):
@@ -123,10 +125,12 @@ class TestPurge:
         env = {**os.environ, "DATABASE_URL": database.url, "CSRGRAPH_SECRET": SECRET, "CSRGRAPH_VAR": str(tmp_path)}
         command = [sys.executable, "-m", "graph.cli", "purge-events"]
         done = await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True, text=True)
-        assert done.returncode == 0 and "events purged" in done.stderr, done.stderr
+        assert done.returncode == 0, done.stderr
+        assert "events purged" in done.stderr, done.stderr
         refused = await asyncio.to_thread(subprocess.run, [*command, "--older-than-days", "0"], env=env,
                                           capture_output=True, text=True)
-        assert refused.returncode == 2 and "at least a day" in refused.stderr
+        assert refused.returncode == 2
+        assert "at least a day" in refused.stderr
         async with database.sessionmaker() as s:
             left = list((await s.execute(select(DomainEvent.entry_id).where(DomainEvent.customer_id == customer.id))).scalars())
         assert left == [2]
