@@ -48,7 +48,7 @@ class MarketTransactionDetailInput:
 @strawberry.input(description="A market transaction (814) a CSR sends to the utility.")
 class CreateMarketTransactionInput:
     utility_account_id: strawberry.ID = strawberry.field(description="The utility account.")
-    type: OutboundTransactionType = strawberry.field(description="What to request.")  # type: ignore[valid-type]
+    type: OutboundTransactionType = strawberry.field(description="What to request.")
     effective_date: date | None = strawberry.field(
         default=None, description="The date asked for: required for MOVE_IN and MOVE_OUT; for a DROP the last day of service. "
         "Within ten years of today."
@@ -69,10 +69,10 @@ class RecordMarketResponseInput:
                                          UtilityAccount.ldc_account_number)
     reference: str = text_field("The utility's reference for this transaction; unique within the client.",
                                 MarketTransaction.reference)
-    outcome: MarketResponseOutcome = strawberry.field(description="Accept, reject, or an unasked transaction.")  # type: ignore[valid-type]
+    outcome: MarketResponseOutcome = strawberry.field(description="Accept, reject, or an unasked transaction.")
     responds_to: str | None = text_field("ACCEPT and REJECT: the reference of the request answered. Leave out for "
                                          "INBOUND.", MarketTransaction.reference, default=None)
-    type: InboundTransactionType | None = strawberry.field(  # type: ignore[valid-type]
+    type: InboundTransactionType | None = strawberry.field(
         default=None, description="INBOUND only, and required there: what the utility sent."
     )
     reason: str | None = text_field("The utility's reason; required for REJECT.", MarketTransaction.reason, default=None)

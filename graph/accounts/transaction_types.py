@@ -34,9 +34,9 @@ UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.
 TRANSACTION_CURSOR = CursorShape("transaction", (int,))
 STATUS_CHANGE_CURSOR = CursorShape("status-change", (int,))
 # The API's member for each stored value, found once per row by a dict lookup: a panel has thousands.
-TYPES = {t: MarketTransactionType[t.name] for t in enums.MarketTransactionType}  # type: ignore[misc]
-DIRECTIONS = {d: MarketDirection[d.name] for d in enums.MarketDirection}  # type: ignore[misc]
-STATUSES = {s: MarketTransactionStatus[s.name] for s in enums.MarketTransactionStatus}  # type: ignore[misc]
+TYPES = {t: MarketTransactionType[t.name] for t in enums.MarketTransactionType}
+DIRECTIONS = {d: MarketDirection[d.name] for d in enums.MarketDirection}
+STATUSES = {s: MarketTransactionStatus[s.name] for s in enums.MarketTransactionStatus}
 EDI_SETS = {t: edi_set(t) for t in enums.MarketTransactionType}
 
 
@@ -48,10 +48,10 @@ class MarketTransactionDetail:
 
 @strawberry.type(description="An EDI exchange with the utility: 814 enrollment family, 867 usage, 810, 820.")
 class MarketTransaction(Node):
-    type: MarketTransactionType = strawberry.field(description="What the transaction is.")  # type: ignore[valid-type]
+    type: MarketTransactionType = strawberry.field(description="What the transaction is.")
     transaction_set: str = strawberry.field(description="The EDI transaction set: 814, 867, 810 or 820.")
-    direction: MarketDirection = strawberry.field(description="To the utility or from it.")  # type: ignore[valid-type]
-    status: MarketTransactionStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    direction: MarketDirection = strawberry.field(description="To the utility or from it.")
+    status: MarketTransactionStatus = strawberry.field(description="Where it stands.")
     reference: str = strawberry.field(description="Its reference, unique within the client; answers quote it.")
     reason: str | None = strawberry.field(description="Why: a drop's reason, a rejection's reason.")
     effective_date: date | None = strawberry.field(description="The date it takes effect, if it names one.")
@@ -112,8 +112,8 @@ class MarketTransaction(Node):
 
 @strawberry.type(description="One change of a utility account's enrollment status, and what caused it.")
 class EnrollmentStatusChange:
-    from_status: EnrollmentStatus = strawberry.field(description="The status before.")  # type: ignore[valid-type]
-    to_status: EnrollmentStatus = strawberry.field(description="The status after.")  # type: ignore[valid-type]
+    from_status: EnrollmentStatus = strawberry.field(description="The status before.")
+    to_status: EnrollmentStatus = strawberry.field(description="The status after.")
     changed_at: datetime = strawberry.field(description="When it changed (UTC).")
     reason: str | None = strawberry.field(description="Why, in words (e.g. Drop accepted by the utility).")
     transaction_pk: strawberry.Private[int | None]

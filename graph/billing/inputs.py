@@ -33,11 +33,11 @@ class AllocationInput:
 class PostPaymentInput:
     customer_id: strawberry.ID = strawberry.field(description="The paying customer (a master, for HIERARCHY).")
     amount: Decimal = strawberry.field(description=AMOUNT)
-    method: PaymentMethod = strawberry.field(description="How it was paid.")  # type: ignore[valid-type]
+    method: PaymentMethod = strawberry.field(description="How it was paid.")
     received_on: date = strawberry.field(description="The day it was received, within the money window: " + MONEY_WINDOW)
-    mode: AllocationMode = strawberry.field(default=AllocationMode.FIFO, description="FIFO or SPEC.")  # type: ignore[valid-type]
+    mode: AllocationMode = strawberry.field(default=AllocationMode.FIFO, description="FIFO or SPEC.")
     allocations: list[AllocationInput] | None = strawberry.field(default=None, description="For SPEC: the invoices and amounts.")
-    scope: PaymentScope = strawberry.field(  # type: ignore[valid-type]
+    scope: PaymentScope = strawberry.field(
         default=PaymentScope.CUSTOMER, description="CUSTOMER, or HIERARCHY to pay a master's children's invoices too.")
     reference: str | None = text_field("Check number or other reference; stored as given, trimmed.", Payment.reference,
                                        default=None)
@@ -90,7 +90,7 @@ class ReverseInvoiceChargesInput:
 @strawberry.input(description="A debit or credit adjustment; above the client's threshold only a TEAM_LEAD may post it.")
 class CreateAdjustmentInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
-    direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")  # type: ignore[valid-type]
+    direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")
     amount: Decimal = strawberry.field(description=AMOUNT)
     reason_code: str = text_field("Reason code; required.", Adjustment.reason_code)
     note: str | None = text_field("Free text.", Adjustment.note, default=None)

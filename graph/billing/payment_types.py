@@ -23,13 +23,13 @@ from resolvers.billing.lists import WithChildren
 @strawberry.type(description="Money received from a customer, and where it went.")
 class Payment(Node):
     amount: Money = strawberry.field(description="The amount received.")
-    method: PaymentMethod = strawberry.field(description="How it was paid.")  # type: ignore[valid-type]
+    method: PaymentMethod = strawberry.field(description="How it was paid.")
     reference: str | None = strawberry.field(description="Check number or other reference.")
     card_last4: str | None = strawberry.field(description="A card's last four digits (nothing more is kept).")
     received_on: date = strawberry.field(description="The day it was received.")
-    mode: AllocationMode = strawberry.field(description="FIFO or SPEC.")  # type: ignore[valid-type]
-    scope: PaymentScope = strawberry.field(description="CUSTOMER or HIERARCHY.")  # type: ignore[valid-type]
-    status: PaymentStatus = strawberry.field(description="POSTED or RETURNED.")  # type: ignore[valid-type]
+    mode: AllocationMode = strawberry.field(description="FIFO or SPEC.")
+    scope: PaymentScope = strawberry.field(description="CUSTOMER or HIERARCHY.")
+    status: PaymentStatus = strawberry.field(description="POSTED or RETURNED.")
     unapplied_amount: Money = strawberry.field(description="Credit not applied to any invoice (nor refunded).")
     returned_reason: str | None = strawberry.field(description="Why it was returned, if it was.")
     row: strawberry.Private[models.Payment]
@@ -83,7 +83,7 @@ class Refund:
 
 @strawberry.type(description="A debit or credit to a customer's account, optionally against one invoice.")
 class Adjustment(Node):
-    direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")  # type: ignore[valid-type]
+    direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")
     amount: Money = strawberry.field(description="The amount (always positive; see direction).")
     reason_code: str = strawberry.field(description="The reason code.")
     note: str | None = strawberry.field(description="Free text.")
@@ -112,7 +112,7 @@ class SpecialCharge(Node):
     description: str = strawberry.field(description="The charge as it will be printed.")
     reason: str = strawberry.field(description="Why it was added.")
     amount: Money = strawberry.field(description="The amount.")
-    status: SpecialChargeStatus = strawberry.field(description="PENDING, BILLED or REMOVED.")  # type: ignore[valid-type]
+    status: SpecialChargeStatus = strawberry.field(description="PENDING, BILLED or REMOVED.")
     created_at: datetime = strawberry.field(description="When it was added.")
     removed_at: datetime | None = strawberry.field(description="When it was removed, if it was.")
     removed_reason: str | None = strawberry.field(description="Why it was removed.")

@@ -31,7 +31,7 @@ class AllocationPreview:
 
 @strawberry.type(description="A line the next invoice would have.")
 class PreviewLine:
-    kind: InvoiceLineKind = strawberry.field(description="What it charges for.")  # type: ignore[valid-type]
+    kind: InvoiceLineKind = strawberry.field(description="What it charges for.")
     description: str = strawberry.field(description="As it would be printed.")
     amount: Money = strawberry.field(description="Rounded half-up to the cent.")
 

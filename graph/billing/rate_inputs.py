@@ -20,7 +20,7 @@ class CreateRatePlanInput:
     code: str = text_field("Letters, digits, '-' or '_' (upper-cased); unique in the client.", RatePlan.code)
     name: str = text_field("The plan's name.", RatePlan.name)
     market: str = text_field("The market it is sold in, by code, e.g. TX.", Market.code)
-    kind: RatePlanKind = strawberry.field(default=RatePlanKind.FIXED, description="How it prices energy.")  # type: ignore[valid-type]
+    kind: RatePlanKind = strawberry.field(default=RatePlanKind.FIXED, description="How it prices energy.")
     term_months: int | None = strawberry.field(description="Contract term (1-120 months); null for month to month.")
     energy_rate: Rate = strawberry.field(description=ENERGY_RATE)
     monthly_fee: Decimal = strawberry.field(description=MONTHLY_FEE)

@@ -39,7 +39,7 @@ def _money_of(cents: int) -> Money:
 
 @strawberry.type(description="A charge (or, for REVERSAL, a credit) on an invoice.")
 class InvoiceLine(Node):
-    kind: InvoiceLineKind = strawberry.field(description="What the line charges for.")  # type: ignore[valid-type]
+    kind: InvoiceLineKind = strawberry.field(description="What the line charges for.")
     description: str = strawberry.field(description="The line as printed.")
     quantity: Decimal | None = strawberry.field(description="kWh billed (three decimals) for energy and delivery; else null.")
     amount: Money = strawberry.field(description="The line's amount, rounded half-up to the cent.")
@@ -85,7 +85,7 @@ class Invoice(Node):
     period_end: date = strawberry.field(description="Last day billed.")
     issued_on: date = strawberry.field(description="Issue date.")
     due_on: date = strawberry.field(description="Due date.")
-    status: InvoiceStatus = strawberry.field(description="OPEN, PARTIALLY_PAID, PAID or REVERSED.")  # type: ignore[valid-type]
+    status: InvoiceStatus = strawberry.field(description="OPEN, PARTIALLY_PAID, PAID or REVERSED.")
     total: Money = strawberry.field(description="The total as billed.")
     open_amount: Money = strawberry.field(description="What is still owed on it.")
     row: strawberry.Private[models.Invoice]
@@ -158,7 +158,7 @@ class AgingBuckets:
 
 @strawberry.type(description="One AR ledger entry with the customer's balance after it.")
 class ArHistoryEntry:
-    kind: LedgerKind = strawberry.field(description="What the entry records.")  # type: ignore[valid-type]
+    kind: LedgerKind = strawberry.field(description="What the entry records.")
     description: str = strawberry.field(description="The entry as shown in the AR history.")
     effective_on: date = strawberry.field(description="The day it takes effect.")
     amount: Money = strawberry.field(description="Signed: positive means the customer owes more.")

@@ -40,7 +40,7 @@ _DESCRIPTIONS: dict[str, str] = {
 }
 
 UserErrorCode = strawberry.enum(
-    enum.Enum(  # type: ignore[misc]
+    enum.Enum(
         "UserErrorCode",
         {code: strawberry.enum_value(code, description=text) for code, text in sorted(_DESCRIPTIONS.items())},
     ),
