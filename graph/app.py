@@ -28,11 +28,11 @@ from db.writes import Writes
 from graph.auth import Authenticator, BearerAuthMiddleware
 from graph.billing import files as billing_files
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
-from graph.commlog import bulk_files
-from graph.commlog.document_files import ROUTE_PATH as DOCUMENT_PATH
-from graph.commlog.document_files import download_document
+from graph.commlog.bulk_notes import files as bulk_files
+from graph.commlog.letters.files import ROUTE_PATH as DOCUMENT_PATH
+from graph.commlog.letters.files import download_document
 from graph.core.plain_fields import read_plain_fields_directly
-from graph.customers import import_files
+from graph.customers.imports import files as import_files
 from graph.event_feed import POLL_SECONDS, SAFETY_POLL_SECONDS, EventFeed
 from graph.exports import ROUTES as EXPORT_ROUTES
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
@@ -45,7 +45,7 @@ from graph.schema import make_schema
 from graph.settings import Settings
 from graph.socket_guard import SocketGuard
 from graph.view import GraphQLView
-from resolvers.commlog.outbox import make_transport, run_outbox
+from resolvers.commlog.letters.outbox import make_transport, run_outbox
 from resolvers.statements import StatementCache
 
 STATIC = Path(__file__).parent / "static"

@@ -24,20 +24,20 @@ from graph.billing.mutations import BillingMutations
 from graph.billing.queries import BillingQueries
 from graph.billing.rate_mutations import RateMutations
 from graph.billing.rate_queries import RateQueries
-from graph.commlog.bulk_mutations import BulkNoteMutations
-from graph.commlog.bulk_queries import BulkNoteQueries
-from graph.commlog.letter_mutations import LetterMutations
-from graph.commlog.letter_queries import LetterQueries
+from graph.commlog.bulk_notes.mutations import BulkNoteMutations
+from graph.commlog.bulk_notes.queries import BulkNoteQueries
+from graph.commlog.letters.mutations import LetterMutations
+from graph.commlog.letters.queries import LetterQueries
 from graph.commlog.mutations import CommlogMutations
 from graph.commlog.queries import CommlogQueries
 from graph.commlog.subscriptions import CommlogSubscriptions
 from graph.core.scalars import SCALARS
 from graph.core.text_arguments import RefuseInvalidTextArguments
-from graph.customers.import_mutations import CustomerImportMutations
-from graph.customers.import_queries import CustomerImportQueries
+from graph.customers.imports.mutations import CustomerImportMutations
+from graph.customers.imports.queries import CustomerImportQueries
 from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
-from graph.customers.settings_mutations import CustomerSettingsMutations
+from graph.customers.settings.mutations import CustomerSettingsMutations
 from graph.masking import MaskUnexpectedErrors, QuietSchema
 from graph.nodes import NodeQueries
 from graph.operations import OneOperation

@@ -8,7 +8,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from graph.logs import FORMATS
-from resolvers.commlog.outbox import DEFAULT_SENDER
+from resolvers.commlog.letters.outbox import DEFAULT_SENDER
 
 DEFAULT_VAR_DIR = Path("var")
 DOCUMENT_MODES = ("open", "apq", "trusted")  # CSRGRAPH_DOCUMENTS (graph/persisted/requests.py)

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from resolvers.commlog.outbox import DEFAULT_SENDER
-from tests.resolvers.commlog.test_outbox import free_port
+from resolvers.commlog.letters.outbox import DEFAULT_SENDER
+from tests.resolvers.commlog.letters.test_outbox import free_port
 
 BIN = Path(sys.executable).parent
 STARTUP_SECONDS = 180  # migrate, demo data and its billing run, on a busy two-core machine

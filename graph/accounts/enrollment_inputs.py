@@ -5,7 +5,7 @@ from datetime import date
 import strawberry
 
 from db.models import Customer, IdempotencyKey, Market, RatePlan, Utility, UtilityAccount
-from graph.commlog.letter_types import NotificationChannel
+from graph.commlog.letters.types import NotificationChannel
 from graph.core.text import client_mutation_id_field, text_field
 from graph.customers.enums import CustomerKind
 from graph.customers.inputs import AddressInput

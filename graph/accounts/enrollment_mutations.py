@@ -10,14 +10,14 @@ from graph.accounts.enrollment_inputs import EnrollCustomerInput, EnrollmentAcco
 from graph.accounts.enrollment_payloads import EnrollCustomerPayload, EnrollUtilityAccountPayload
 from graph.accounts.transaction_types import MarketTransaction
 from graph.accounts.types import UtilityAccount
-from graph.commlog.letter_types import Document
+from graph.commlog.letters.types import Document
 from graph.core.errors import INPUT, run_mutation
 from graph.core.relay import decode_id
 from graph.customers.mutations import billing_fields
 from graph.customers.types import Customer
 from resolvers.accounts import enrollment
 from resolvers.accounts.welcome_kit import prepare_welcome_kit
-from resolvers.commlog.letters import PreparedLetter
+from resolvers.commlog.letters.commands import PreparedLetter
 from resolvers.context import RequestScope
 
 

@@ -11,7 +11,7 @@ from graph.billing import inputs as i
 from graph.billing import payloads as p
 from graph.billing.payment_types import Adjustment, Payment, Refund, SpecialCharge
 from graph.billing.types import Invoice, InvoiceLine
-from graph.commlog.letter_mutations import delivered
+from graph.commlog.letters.mutations import delivered
 from graph.core.errors import INPUT, run_mutation
 from graph.core.relay import decode_id, to_global_id
 from resolvers.billing import (
@@ -24,7 +24,7 @@ from resolvers.billing import (
     special_charges,
 )
 from resolvers.billing.errors import BillingErrorCode
-from resolvers.commlog.letters import Delivery
+from resolvers.commlog.letters.commands import Delivery
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError
 from resolvers.rules.allocation import Allocation

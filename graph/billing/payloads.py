@@ -4,7 +4,7 @@ import strawberry
 
 from graph.billing.payment_types import Adjustment, Payment, Refund, SpecialCharge
 from graph.billing.types import Invoice, InvoiceLine
-from graph.commlog.letter_types import Document, Notification
+from graph.commlog.letters.types import Document, Notification
 from graph.commlog.types import CommLogEntry
 from graph.core.errors import CLIENT_MUTATION_ID, USER_ERRORS, UserError
 

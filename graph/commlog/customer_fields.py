@@ -7,7 +7,7 @@ import strawberry
 from db import models
 from db.enums import SortDirection as DbSortDirection
 from graph.admin.enums import SortDirection
-from graph.commlog.letter_types import Document, Notification, documents_connection, notifications_connection
+from graph.commlog.letters.types import Document, Notification, documents_connection, notifications_connection
 from graph.commlog.types import CommLogEntry, CommLogFilter, log_connection
 from graph.core.relay import After, Before, Connection, First, Last
 

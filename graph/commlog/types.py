@@ -10,7 +10,8 @@ from db.enums import CommLogKind as DbKind
 from db.enums import SortDirection as DbSortDirection
 from graph.admin.enums import CommLogKind
 from graph.admin.types import User, viewer_preferences
-from graph.commlog import letter_loaders, loaders
+from graph.commlog import loaders
+from graph.commlog.letters import loaders as letter_loaders
 from graph.commlog.enums import FindingCode
 from graph.core.relay import (
     Connection,
@@ -29,13 +30,13 @@ from resolvers.rules.preferences import CommLogDisplay
 
 if TYPE_CHECKING:
     from graph.accounts.types import UtilityAccount
-    from graph.commlog.letter_types import Document, Notification
+    from graph.commlog.letters.types import Document, Notification
     from graph.customers.types import Customer
 
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
 UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.types")]
-DocumentRef = Annotated["Document", strawberry.lazy("graph.commlog.letter_types")]
-NotificationRef = Annotated["Notification", strawberry.lazy("graph.commlog.letter_types")]
+DocumentRef = Annotated["Document", strawberry.lazy("graph.commlog.letters.types")]
+NotificationRef = Annotated["Notification", strawberry.lazy("graph.commlog.letters.types")]
 ENTRY_CURSOR = CursorShape("entry", (int,))
 
 
@@ -100,7 +101,7 @@ class CommLogEntry(Node):
 
     @strawberry.field(description="The letter (PDF) this entry is about, if any.")
     async def document(self, info: strawberry.Info) -> DocumentRef | None:
-        from graph.commlog.letter_types import Document
+        from graph.commlog.letters.types import Document
 
         pk = self.row.document_id
         return await node_or_none(Document, info, pk)
@@ -110,7 +111,7 @@ class CommLogEntry(Node):
         "was written (an email queued) and is never edited; each notification's `status` is how delivery went: "
         "QUEUED, SENT (with `sentAt`) or FAILED (with `lastError`). Empty for entries that sent nothing."))
     async def notifications(self, info: strawberry.Info) -> list[NotificationRef]:
-        from graph.commlog.letter_types import Notification
+        from graph.commlog.letters.types import Notification
 
         rows = await info.context.loaders.of(letter_loaders.notifications_by_entry_id).load(self.row.id)
         return [Notification.from_row(r) for r in rows]

@@ -2,7 +2,7 @@
 
 from db import enums
 from graph.core.enums import described_enum
-from resolvers.customers.search import CustomerOrder as _CustomerOrder
+from resolvers.customers.search.queries import CustomerOrder as _CustomerOrder
 
 CustomerKind = described_enum(
     enums.CustomerKind,

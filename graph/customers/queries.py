@@ -19,14 +19,15 @@ from graph.core.relay import (
 )
 from graph.customers.enums import CustomerOrder
 from graph.customers.inputs import CustomerSearch
-from graph.customers.search_types import CustomerSearchConnection
+from graph.customers.search.types import CustomerSearchConnection
 from graph.customers.types import (
     NAME_CURSOR,
     NUMBER_CURSOR,
     Customer,
     load_customer_fields,
 )
-from resolvers.customers import queries, search
+from resolvers.customers import queries
+from resolvers.customers.search import queries as search
 from resolvers.errors import UserInputError
 
 

@@ -30,8 +30,8 @@ from graph.customers import loaders
 from graph.customers.alerts import CustomerAlertFields
 from graph.customers.capabilities import CustomerActions, customer_actions
 from graph.customers.enums import CustomerKind
-from graph.customers.settings_fields import CustomerSettingsFields
-from graph.customers.timeline import CustomerTimelineFields
+from graph.customers.settings.customer_fields import CustomerSettingsFields
+from graph.customers.timeline.types import CustomerTimelineFields
 from graph.tickets.customer_fields import CustomerTicketFields
 
 NAME_CURSOR = CursorShape("name", (str, int))

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import strawberry
 
 from db import enums
-from graph.commlog.letter_types import Notification
+from graph.commlog.letters.types import Notification
 from graph.commlog.mutations import findings_of
 from graph.commlog.types import CommLogEntry, NoteFinding
 from graph.core.errors import INPUT, run_mutation

@@ -22,11 +22,11 @@ from resolvers.accounts.premises import ADDRESS_FIELDS, clean_premise
 from resolvers.accounts.status import today
 from resolvers.accounts.transactions import NewTransaction, create_market_transaction
 from resolvers.billing import idempotency
-from resolvers.commlog.letters import LetterRequest, PreparedLetter, get_document, prepare_letter, send_letter
+from resolvers.commlog.letters.commands import LetterRequest, PreparedLetter, get_document, prepare_letter, send_letter
 from resolvers.context import RequestScope
 from resolvers.customers.commands import assign_number, clean_changes, snapshot
 from resolvers.customers.queries import get_customer
-from resolvers.customers.search_index import reindex_address, reindex_name
+from resolvers.customers.search.index import reindex_address, reindex_name
 from resolvers.errors import Invalid, NotFound, UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules.enrollment import SERVED, effective_date_is_plausible

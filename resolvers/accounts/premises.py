@@ -12,7 +12,7 @@ from resolvers.accounts.errors import AccountErrorCode
 from resolvers.commlog.entries import append_entry
 from resolvers.context import RequestScope
 from resolvers.customers.queries import get_customer
-from resolvers.customers.search_index import reindex_address
+from resolvers.customers.search.index import reindex_address
 from resolvers.errors import UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.scope import tenant_scoped

@@ -13,7 +13,7 @@ from db.models import Customer, Document, Invoice, InvoiceLine
 from resolvers import audit
 from resolvers.billing.ar_history import HistoryRow, Window, full_history
 from resolvers.billing.lookups import customer_or_not_found, invoice_or_not_found
-from resolvers.commlog.letters import Delivery, deliver, recipient_of
+from resolvers.commlog.letters.commands import Delivery, deliver, recipient_of
 from resolvers.commlog.pdf import Column, RenderedPdf, printable, table_pdf
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError

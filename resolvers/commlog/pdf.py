@@ -20,7 +20,7 @@ from fpdf import FPDF, FontFace
 from fpdf.errors import FPDFException
 from fpdf.html import DEFAULT_TAG_STYLES
 
-from resolvers.commlog.letter_errors import LetterErrorCode
+from resolvers.commlog.letters.errors import LetterErrorCode
 from resolvers.errors import UserInputError
 
 FONT_DIR = Path(__file__).parent / "fonts"

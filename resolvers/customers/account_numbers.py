@@ -27,7 +27,7 @@ from sqlalchemy.orm import aliased
 from db.enums import AccountNumberType, EnrollmentStatus
 from db.models import Customer, UtilityAccount
 from resolvers.accounts.batches import STATUS_RANK
-from resolvers.commlog.bulk_errors import BulkNoteErrorCode
+from resolvers.commlog.bulk_notes.errors import BulkNoteErrorCode
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError, ensure_text
 from resolvers.rules import account_lists

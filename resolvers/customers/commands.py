@@ -14,8 +14,8 @@ from resolvers.customers.batches import MAX_HIERARCHY_DEPTH, trails_by_customer_
 from resolvers.customers.contact import normalize_email, normalize_phone
 from resolvers.customers.errors import CustomerErrorCode
 from resolvers.customers.queries import get_customer
-from resolvers.customers.search_index import reindex_address, reindex_name
-from resolvers.customers.settings_errors import SettingsErrorCode
+from resolvers.customers.search.index import reindex_address, reindex_name
+from resolvers.customers.settings.errors import SettingsErrorCode
 from resolvers.errors import NotFound, UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules.customer_names import NameProblem, name_problem

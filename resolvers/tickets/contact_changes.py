@@ -30,7 +30,7 @@ from resolvers.commlog.entries import NewNote, add_note
 from resolvers.context import RequestScope
 from resolvers.customers.commands import ADDRESS_FIELDS, clean_changes, snapshot
 from resolvers.customers.queries import get_customer
-from resolvers.customers.search_index import billing_address, reindex_address
+from resolvers.customers.search.index import billing_address, reindex_address
 from resolvers.errors import Invalid, UserInputError, ensure_text, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules.note_policy import Finding

@@ -189,7 +189,7 @@ async def _to_tell_done(scope: RequestScope, ticket: Ticket) -> Customer | None:
 
 async def queue_email(scope: RequestScope, customer: Customer, recipient: str, subject: str, body: str,
                       entry: CommLogEntry | None) -> Notification:
-    """An email to the customer, QUEUED for the outbox (resolvers/commlog/outbox.py), tied to the log entry
+    """An email to the customer, QUEUED for the outbox (resolvers/commlog/letters/outbox.py), tied to the log entry
     that records it (None only for a ticket without a customer, which has no log)."""
     notification = Notification(
         client_id=scope.tenant_id, customer_id=customer.id, channel=NotificationChannel.EMAIL, recipient=recipient,

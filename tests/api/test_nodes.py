@@ -12,7 +12,7 @@ from tests.factories.billing import make_invoice
 from tests.factories.commlog import make_entry
 from tests.factories.customers import make_customer
 from tests.factories.tickets import make_contact, make_ticket
-from tests.resolvers.commlog.test_outbox import add_templates
+from tests.resolvers.commlog.letters.test_outbox import add_templates
 
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"

@@ -16,7 +16,7 @@ from resolvers.rules.ldc_numbers import LdcRule, example_number
 from tests.api.accounts.helpers import history
 from tests.factories.accounts import MARKETS, make_account, make_rate_plan
 from tests.factories.customers import make_customer
-from tests.resolvers.commlog.test_outbox import add_templates
+from tests.resolvers.commlog.letters.test_outbox import add_templates
 from tests.rules.test_ldc_numbers import invalid_numbers
 
 ENROLL = """

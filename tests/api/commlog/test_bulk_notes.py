@@ -8,7 +8,7 @@ import pytest
 
 from db.enums import EnrollmentStatus as S
 from db.models import Customer, Disposition, UtilityAccount
-from resolvers.commlog import bulk_notes
+from resolvers.commlog.bulk_notes import commands as bulk_notes
 from tests.conftest import token_for
 from tests.factories.accounts import make_account
 from tests.factories.customers import make_customer

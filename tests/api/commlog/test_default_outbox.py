@@ -10,7 +10,7 @@ from asgi_lifespan import LifespanManager
 
 from graph.app import create_app
 from graph.settings import Settings
-from resolvers.commlog.outbox import DEFAULT_SENDER
+from resolvers.commlog.letters.outbox import DEFAULT_SENDER
 from tests.api.billing.helpers import gid, pk
 from tests.conftest import SECRET, Api
 from tests.factories.billing import make_invoice

@@ -2,12 +2,12 @@
 
 import pytest
 
-from graph.commlog.document_files import content_disposition
+from graph.commlog.letters.files import content_disposition
 from graph.core.relay import to_global_id
 from tests.conftest import token_for
 from tests.factories.accounts import make_account
 from tests.factories.customers import make_customer
-from tests.resolvers.commlog.test_outbox import add_templates
+from tests.resolvers.commlog.letters.test_outbox import add_templates
 
 SEND = """
 mutation($input: SendLetterInput!) { sendLetter(input: $input) { document { title sizeBytes downloadUrl } userErrors { code } } }

@@ -9,12 +9,12 @@ import pytest
 from db.enums import TicketKind, TicketQueue
 from db.writes import Writes
 from graph.core.relay import to_global_id
-from resolvers.commlog.outbox import MAX_ATTEMPTS, FileTransport, Transport, deliver_due
+from resolvers.commlog.letters.outbox import MAX_ATTEMPTS, FileTransport, Transport, deliver_due
 from tests.factories.accounts import make_account
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 from tests.factories.tickets import make_ticket
-from tests.resolvers.commlog.test_outbox import (  # noqa: F401 - customer is a fixture, used by name
+from tests.resolvers.commlog.letters.test_outbox import (  # noqa: F401 - customer is a fixture, used by name
     FAR_FUTURE,
     add_templates,
     customer,

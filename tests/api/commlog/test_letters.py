@@ -11,10 +11,10 @@ from db.enums import LetterKind, NotificationChannel, NotificationStatus, Role
 from db.models import AuditEvent, CommLogEntry, Document, LetterTemplate, Notification
 from db.writes import Writes
 from graph.core.relay import from_global_id, to_global_id
-from resolvers.commlog.outbox import SmtpTransport, deliver_due
+from resolvers.commlog.letters.outbox import SmtpTransport, deliver_due
 from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.customers import make_customer
-from tests.resolvers.commlog.test_outbox import (
+from tests.resolvers.commlog.letters.test_outbox import (
     add_templates,
     drain,
     smtp_server,  # noqa: F401 - a fixture, used by name

@@ -10,13 +10,13 @@ from db.enums import NotificationChannel
 from db.models import Document
 from db.writes import Writes
 from graph.core.relay import to_global_id
-from resolvers.commlog import letters
-from resolvers.commlog.letters import LetterRequest
+from resolvers.commlog.letters import commands as letters
+from resolvers.commlog.letters.commands import LetterRequest
 from resolvers.context import RequestScope, Viewer
 from tests.api.accounts.test_enrollment import ENROLL, ENROLL_ONE, account, customer_input
 from tests.api.commlog.test_letters import holder, pdf_text, send  # noqa: F401
 from tests.factories.customers import make_customer
-from tests.resolvers.commlog.test_outbox import add_templates
+from tests.resolvers.commlog.letters.test_outbox import add_templates
 
 
 class Layouts:

@@ -8,8 +8,8 @@ import pytest
 
 from db.enums import EnrollmentStatus as S
 from db.models import Customer
-from resolvers.customers import dunning_holds
-from resolvers.customers.settings import today
+from resolvers.customers.settings import dunning_holds
+from resolvers.customers.settings.commands import today
 from tests.api.customers.settings_helpers import changes, entries, state_of, untouched
 from tests.conftest import token_for
 from tests.factories.accounts import make_account

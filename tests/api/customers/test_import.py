@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from db.enums import Role
 from db.models import AuditEvent, CustomerNameToken, EnrollmentStatusChange, UtilityAccount
-from resolvers.customers import imports
+from resolvers.customers.imports import commands as imports
 from tests.api.customers.import_helpers import (
     book,
     counts,

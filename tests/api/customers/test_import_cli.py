@@ -16,7 +16,7 @@ from db.enums import ImportJobStatus
 from db.models import Customer, CustomerImportJob, UtilityAccount
 from db.writes import Writes
 from resolvers.context import RequestScope, Viewer
-from resolvers.customers.imports import CustomerFile, ImportRequest, import_customers
+from resolvers.customers.imports.commands import CustomerFile, ImportRequest, import_customers
 from tests.api.customers.import_helpers import book, counts, rows_of
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[3]
 # tells the test, through a marker file, that it is there: the test kills it then.
 SLOWED = """
 import asyncio, pathlib, sys
-from resolvers.customers import import_sql, imports
+from resolvers.customers.imports import commands as imports, sql as import_sql
 imports.BATCH_ROWS, imports.STAGE_LINES = 40, 50
 marker, calls, write_new = pathlib.Path(sys.argv[1]), [], import_sql.write_new
 async def paused(*args, **kwargs):

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from resolvers.customers.settings import today
+from resolvers.customers.settings.commands import today
 from tests.api.customers.settings_helpers import (
     changes,
     entries,
