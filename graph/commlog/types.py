@@ -11,8 +11,8 @@ from db.enums import SortDirection as DbSortDirection
 from graph.admin.enums import CommLogKind
 from graph.admin.types import User, viewer_preferences
 from graph.commlog import loaders
-from graph.commlog.letters import loaders as letter_loaders
 from graph.commlog.enums import FindingCode
+from graph.commlog.letters import loaders as letter_loaders
 from graph.core.relay import (
     Connection,
     CursorShape,

@@ -4,7 +4,7 @@ Types ActivityItem, ActivityKind, ActivitySubject and TimelineFilter, and the tw
 A page costs one statement (resolvers/customers/timeline/queries.py), then one per kind on it for the rows behind its items.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -201,7 +201,7 @@ def to_window(given: TimelineFilter | None) -> TimelineWindow:
 def _utc(at: datetime | None) -> datetime | None:
     if at is None:
         return None
-    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def _checked(request: PageRequest, after: str | None, before: str | None) -> PageRequest:

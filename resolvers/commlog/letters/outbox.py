@@ -16,7 +16,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -81,7 +81,7 @@ def to_email(message: Outgoing, sender: str, now: datetime | None = None) -> Ema
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
-    email["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    email["Date"] = format_datetime(now or datetime.now(UTC))
     email["Message-ID"] = make_msgid(idstring=f"n{message.notification_id}", domain=_domain_of(sender))
     email.set_content(message.body)
     if message.attachment is not None:
@@ -254,7 +254,7 @@ async def run_outbox(writes: Writes, transport: MailTransport, interval: float, 
     while not stop.is_set():
         busy = False
         try:
-            busy = await deliver_due(writes, transport, now=datetime.now(timezone.utc)) > 0
+            busy = await deliver_due(writes, transport, now=datetime.now(UTC)) > 0
         except Exception:
             log.exception("outbox: delivery pass failed; retrying in %.1f s", interval)
         if not busy:

@@ -40,8 +40,8 @@ from db.writes import Writes
 from resolvers import audit
 from resolvers.accounts.ldc_rules import utilities_by_code
 from resolvers.context import RequestScope
-from resolvers.customers.imports import sql as import_sql
 from resolvers.customers.errors import CustomerErrorCode
+from resolvers.customers.imports import sql as import_sql
 from resolvers.customers.imports.rows import (
     COLUMNS,
     ImportFileInvalid,
