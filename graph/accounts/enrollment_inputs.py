@@ -34,7 +34,7 @@ class EnrollmentAccountInput:
 @strawberry.input(description="A new customer and the utility accounts to enroll for it.")
 class EnrollCustomerInput:
     name: str = text_field("The account holder's name.", Customer.name)
-    kind: CustomerKind = strawberry.field(  # type: ignore[valid-type]
+    kind: CustomerKind = strawberry.field(
         default=CustomerKind.RESIDENTIAL, description="Residential or commercial."
     )
     email: str | None = text_field("Email; validated and normalized.", Customer.email, default=None)
@@ -42,7 +42,7 @@ class EnrollCustomerInput:
     billing_address: AddressInput | None = strawberry.field(default=None, description="Where bills and letters go.")
     language: str = text_field("Preferred language code, e.g. en or es.", Customer.language, default="en")
     accounts: list[EnrollmentAccountInput] = strawberry.field(description="1-50 utility accounts.")
-    welcome_kit: NotificationChannel | None = strawberry.field(default=None, description=WELCOME_KIT)  # type: ignore[valid-type]
+    welcome_kit: NotificationChannel | None = strawberry.field(default=None, description=WELCOME_KIT)
     idempotency_key: str | None = text_field(KEY, IdempotencyKey.key, default=None)
     client_mutation_id: str | None = client_mutation_id_field()
 
@@ -51,6 +51,6 @@ class EnrollCustomerInput:
 class EnrollUtilityAccountInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer (not a master).")
     account: EnrollmentAccountInput = strawberry.field(description="The account to enroll.")
-    welcome_kit: NotificationChannel | None = strawberry.field(default=None, description=WELCOME_KIT)  # type: ignore[valid-type]
+    welcome_kit: NotificationChannel | None = strawberry.field(default=None, description=WELCOME_KIT)
     idempotency_key: str | None = text_field(KEY, IdempotencyKey.key, default=None)
     client_mutation_id: str | None = client_mutation_id_field()

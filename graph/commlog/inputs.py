@@ -14,7 +14,7 @@ from resolvers.commlog.entries import MAX_NOTE_TEXT
 class NoteInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer whose log gets the note.")
     utility_account_id: strawberry.ID | None = strawberry.field(default=None, description="The customer's utility account the note is about.")
-    kind: CommLogKind = strawberry.field(default=CommLogKind.NOTE, description="NOTE by default; CALL for a logged call.")  # type: ignore[valid-type]
+    kind: CommLogKind = strawberry.field(default=CommLogKind.NOTE, description="NOTE by default; CALL for a logged call.")
     category: str | None = text_field("The client's category.", CommLogEntry.category, default=None)
     disposition: str | None = text_field("A code from `dispositions`.", CommLogEntry.disposition, default=None)
     subject: str | None = text_field("Short subject.", CommLogEntry.subject, default=None)

@@ -73,7 +73,7 @@ class StructuredNote:
 
 @strawberry.type(description="One entry of a communication log: a note, call, email, letter or system event.")
 class CommLogEntry(Node):
-    kind: CommLogKind = strawberry.field(description="What kind of entry.")  # type: ignore[valid-type]
+    kind: CommLogKind = strawberry.field(description="What kind of entry.")
     category: str | None = strawberry.field(description="The client's category.")
     disposition: str | None = strawberry.field(description="Disposition code from the client's list.")
     subject: str | None = strawberry.field(description="Short subject.")
@@ -141,7 +141,7 @@ class CommLogEntry(Node):
 
 @strawberry.type(description="One notes-policy finding (seed 003), with the span of text it points at.")
 class NoteFinding:
-    code: FindingCode = strawberry.field(description="What is wrong.")  # type: ignore[valid-type]
+    code: FindingCode = strawberry.field(description="What is wrong.")
     message: str = strawberry.field(description="How to fix it.")
     field: str | None = strawberry.field(description="The note field at fault (input field name), if any.")
     start: int | None = strawberry.field(description="Start offset of the text at fault within that field.")
@@ -155,7 +155,7 @@ class NoteFinding:
 
 @strawberry.input(description="Which entries of a communication log to show.")
 class CommLogFilter:
-    kinds: list[CommLogKind] | None = strawberry.field(default=None, description="Only these kinds; default: the viewer's preference.")  # type: ignore[valid-type]
+    kinds: list[CommLogKind] | None = strawberry.field(default=None, description="Only these kinds; default: the viewer's preference.")
     category: str | None = strawberry.field(default=None, description="Only this category.")
     disposition: str | None = strawberry.field(default=None, description="Only this disposition code.")
     critical: bool | None = strawberry.field(default=None, description="Only critical (true) or only other (false) entries.")

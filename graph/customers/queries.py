@@ -51,7 +51,7 @@ class CustomerQueries:
         self,
         info: strawberry.Info,
         search_: Annotated[CustomerSearch | None, strawberry.argument(name="search", description="Filters.")] = None,
-        order_by: Annotated[CustomerOrder, strawberry.argument(description="Result order.")] = CustomerOrder.NAME,  # type: ignore[valid-type]
+        order_by: Annotated[CustomerOrder, strawberry.argument(description="Result order.")] = CustomerOrder.NAME,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> CustomerSearchConnection:
         order = search.CustomerOrder(order_by.value)

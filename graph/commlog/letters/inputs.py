@@ -17,7 +17,7 @@ class SendLetterInput:
         default=None,
         description="The customer's utility account whose data the letter shows; default: the customer's primary account.",
     )
-    channel: NotificationChannel = strawberry.field(  # type: ignore[valid-type]
+    channel: NotificationChannel = strawberry.field(
         default=NotificationChannel.EMAIL,
         description="EMAIL (to the customer's email, with the PDF attached) or MAIL (to the billing address).",
     )
@@ -28,7 +28,7 @@ class SendLetterInput:
 class ResendLetterInput:
     document_id: strawberry.ID = strawberry.field(description="The document to send again.")
     reason: str = text_field("Why it is sent again; required.", MAX_REASON_CHARS)
-    channel: NotificationChannel | None = strawberry.field(  # type: ignore[valid-type]
+    channel: NotificationChannel | None = strawberry.field(
         default=None, description="EMAIL or MAIL; default: the channel of the document's first send."
     )
     client_mutation_id: str | None = client_mutation_id_field()
