@@ -14,9 +14,9 @@ from resolvers.accounts import errors as accounts
 from resolvers.admin import errors as admin
 from resolvers.billing import errors as billing
 from resolvers.billing import rate_errors
+from resolvers.commlog import errors as commlog
 from resolvers.commlog.bulk_notes import errors as bulk_errors
 from resolvers.commlog.letters import errors as letter_errors
-from resolvers.commlog import errors as commlog
 from resolvers.context import RequestScope
 from resolvers.customers import errors as customers
 from resolvers.customers.settings import errors as settings_errors

@@ -13,8 +13,8 @@ from db.models import Customer, Invoice, InvoiceLine, LedgerEntry
 from resolvers.billing.ar_history import HistoryRow
 from resolvers.billing.documents import history_pdf, invoice_pdf
 from resolvers.commlog import pdf
-from resolvers.commlog.pdf import RenderedPdf, UnprintableText, printable, unprintable
 from resolvers.commlog.letters.rendering import render_letter
+from resolvers.commlog.pdf import RenderedPdf, UnprintableText, printable, unprintable
 from tests.resolvers.commlog.letters.test_rendering import data
 
 NAMES = {  # one or more names per script and language the README promises
