@@ -22,6 +22,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from graph.core.relay import CursorShape, page_request
 from resolvers.pagination import PageRequest
+import contextlib
 
 Value = TypeVar("Value")
 Result = TypeVar("Result")
@@ -114,11 +115,9 @@ def page_requests_at(info: strawberry.Info, shape: CursorShape, *path: str) -> l
     requests = []
     for field in selected_at(info, *path):
         given = field.arguments
-        try:
+        with contextlib.suppress(GraphQLError):
             requests.append(page_request(_integer(given.get("first")), given.get("after"),
                                          _integer(given.get("last")), given.get("before"), shape))
-        except GraphQLError:
-            pass
     return requests
 
 
