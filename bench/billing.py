@@ -132,7 +132,7 @@ def floor_fifo(raw: sqlite3.Connection, client_id: int, customer_id: int) -> Non
                            "ORDER BY due_on, issued_on, number, id", (client_id, customer_id)).fetchall()
     left = OPEN_INVOICES * 1_000
     paid = []
-    for invoice_id, _customer, _number, _due, _issued, open_cents, charges, _total, _status in invoices:
+    for invoice_id, _customer, _number, _due, _issued, open_cents, _charges, _total, _status in invoices:
         cents = min(left, open_cents)
         if cents <= 0:
             break

@@ -172,7 +172,7 @@ async def _next_id(conn, model: Any) -> int:
 async def _reference_data(conn, ids: Ids) -> Reference:
     existing = dict((await conn.execute(select(Market.code, Market.id))).all())
     markets, utilities = {}, {}
-    for code, (name, utils, _cities) in MARKETS.items():
+    for code, (name, _utils, _cities) in MARKETS.items():
         if code not in existing:
             existing[code] = ids.take("markets")
             await conn.execute(insert(Market), [{"id": existing[code], "code": code, "name": name}])

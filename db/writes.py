@@ -116,10 +116,12 @@ class Writes:
 
     @asynccontextmanager
     async def _transaction(self, deadline: float, bulk: bool) -> AsyncIterator[AsyncSession]:
-        async with self.sessionmaker(bind=self.bind) as session:  # closing it rolls back a failed one
-            async with self._sqlite_lock(session, deadline, bulk):
-                yield session
-                await session.commit()
+        async with (
+            self.sessionmaker(bind=self.bind) as session,  # closing it rolls back a failed one
+            self._sqlite_lock(session, deadline, bulk),
+        ):
+            yield session
+            await session.commit()
 
     def is_postgresql(self) -> bool:
         return self.engine.dialect.name == "postgresql"

@@ -1,7 +1,7 @@
 """GraphQL types of the admin domain: viewer, client, preferences, audit events."""
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 from strawberry.scalars import JSON
@@ -34,6 +34,9 @@ from resolvers.errors import UserInputError
 from resolvers.pagination import Page
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules import preferences as rules
+
+if TYPE_CHECKING:
+    from graph.admin.sign_in_types import IdentityProvider
 
 IdentityProviderRef = Annotated["IdentityProvider", strawberry.lazy("graph.admin.sign_in_types")]
 

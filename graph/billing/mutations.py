@@ -120,9 +120,9 @@ class BillingMutations:
                                       input: Annotated[i.ReverseInvoiceChargesInput, INPUT]) -> p.ReverseInvoiceChargesPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             invoice_id = decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"])
-            line_ids = [decode_id(l, "InvoiceLine", ["input", "lineIds", str(n)]) for n, l in enumerate(input.line_ids)]
+            line_ids = [decode_id(line_id, "InvoiceLine", ["input", "lineIds", str(n)]) for n, line_id in enumerate(input.line_ids)]
             invoice, lines = await reversals.reverse_invoice_charges(scope, invoice_id, line_ids, input.reason)
-            return {"invoice": Invoice.from_row(invoice), "reversal_lines": [InvoiceLine.from_row(l) for l in lines]}
+            return {"invoice": Invoice.from_row(invoice), "reversal_lines": [InvoiceLine.from_row(line) for line in lines]}
 
         return await run_mutation(info, p.ReverseInvoiceChargesPayload, action, input)
 

@@ -80,5 +80,5 @@ class BillingQueries:
             raise client_error(error) from None
         if draft is None:
             return None
-        lines = [PreviewLine(kind=InvoiceLineKind(l.kind.value), description=l.description, amount=Money.of(l.cents)) for l in draft.lines]
+        lines = [PreviewLine(kind=InvoiceLineKind(line.kind.value), description=line.description, amount=Money.of(line.cents)) for line in draft.lines]
         return InvoicePreview(lines=lines, total=Money.of(draft.total_cents))

@@ -99,4 +99,4 @@ async def _paid_by(scope: RequestScope, invoice_id: int) -> list[tuple[Payment, 
             .order_by(func.max(PaymentAllocation.id).desc()))
     rows = (await scope.db.execute(tenant_scoped(stmt, Payment, scope))).all()
     await lock_customers(scope, [p.customer_id for p, _n, _l in rows])
-    return [(p, int(n), l) for p, n, l in rows]  # PostgreSQL sums BIGINT as NUMERIC
+    return [(p, int(n), last_id) for p, n, last_id in rows]  # PostgreSQL sums BIGINT as NUMERIC

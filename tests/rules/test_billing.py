@@ -44,12 +44,12 @@ def test_tax_is_per_line_half_up():
     assert tax_cents(14_198, 62_500) == 887  # 8.87375
     assert tax_cents(8, 62_500) == 1  # 0.5 -> 1: per-line rounding, the state rule
     lines = price_period(0, whole(Pricing(0, 8, 0, 8, 62_500)))
-    assert [l.cents for l in lines if l.kind is InvoiceLineKind.TAX] == [1, 1]  # 2 cents, where tax on the 16-cent total would be 1
+    assert [line.cents for line in lines if line.kind is InvoiceLineKind.TAX] == [1, 1]  # 2 cents, where tax on the 16-cent total would be 1
 
 
 def test_price_period_lines():
     lines = price_period(1_234_567, whole(PRICING), [PendingCharge(7, "Meter test", 2_500)])
-    assert [(l.kind, l.cents) for l in lines] == [
+    assert [(line.kind, line.cents) for line in lines] == [
         (InvoiceLineKind.ENERGY, 14_198), (InvoiceLineKind.DELIVERY, 4_172), (InvoiceLineKind.FEE, 495),
         (InvoiceLineKind.TAX, 887), (InvoiceLineKind.TAX, 261), (InvoiceLineKind.TAX, 31),
         (InvoiceLineKind.SPECIAL_CHARGE, 2_500)]
@@ -66,7 +66,7 @@ def test_invoice_status():
 # ---- proration ------------------------------------------------------------------------------------------------
 
 def lines_of(wh: int, priced: list[Run[Pricing]]) -> list[tuple[InvoiceLineKind, str, int, int | None]]:
-    return [(l.kind, l.description, l.cents, l.quantity_milli) for l in price_period(wh, priced)]
+    return [(line.kind, line.description, line.cents, line.quantity_milli) for line in price_period(wh, priced)]
 
 
 E, D, F, T = InvoiceLineKind.ENERGY, InvoiceLineKind.DELIVERY, InvoiceLineKind.FEE, InvoiceLineKind.TAX
@@ -155,12 +155,12 @@ def test_prorated_parts_sum_to_every_day_billed_once_at_its_rate(start, length, 
     # a charge's lines add up to the day-by-day exact total rounded once, and each is within a cent of its share
     lines, n = price_period(wh, priced), length + 1
     daily = [_pricing_on(start + timedelta(days=i), plan_entries, on(delivery), on(tax)) for i in range(n)]
-    energy = [l for l in lines if l.kind is InvoiceLineKind.ENERGY]
-    assert sum(l.cents for l in energy) == round_half_up(sum(wh * p.energy_rate_millicents for p in daily), n * 10**6)
-    assert sum(l.quantity_milli for l in energy) == wh
+    energy = [line for line in lines if line.kind is InvoiceLineKind.ENERGY]
+    assert sum(line.cents for line in energy) == round_half_up(sum(wh * p.energy_rate_millicents for p in daily), n * 10**6)
+    assert sum(line.quantity_milli for line in energy) == wh
     delivered = sum(wh * p.delivery_millicents_per_kwh + p.delivery_fixed_cents * 10**6 for p in daily)
-    assert sum(l.cents for l in lines if l.kind is InvoiceLineKind.DELIVERY) == round_half_up(delivered, n * 10**6)
-    assert sum(l.cents for l in lines if l.kind is InvoiceLineKind.FEE) == round_half_up(
+    assert sum(line.cents for line in lines if line.kind is InvoiceLineKind.DELIVERY) == round_half_up(delivered, n * 10**6)
+    assert sum(line.cents for line in lines if line.kind is InvoiceLineKind.FEE) == round_half_up(
         sum(p.monthly_fee_cents for p in daily), n)
     for line, run in zip(energy, priced):
         assert abs(line.cents * n * 10**6 - wh * run.value.energy_rate_millicents * run.days) <= n * 10**6
@@ -172,7 +172,7 @@ def test_one_run_bills_as_before_rates_had_dates(wh, pricing):
     lines = price_period(wh, whole(pricing))
     assert lines[0].cents == energy_cents(wh, pricing.energy_rate_millicents)
     assert lines[1].cents == energy_cents(wh, pricing.delivery_millicents_per_kwh) + pricing.delivery_fixed_cents
-    assert [l.description for l in lines][:2] == ["Energy charge", "Utility delivery charge"]
+    assert [line.description for line in lines][:2] == ["Energy charge", "Utility delivery charge"]
 
 
 def _pricing_on(day, plan, delivery, tax) -> Pricing:

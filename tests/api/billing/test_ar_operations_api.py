@@ -51,7 +51,7 @@ class TestBillingRun:
         result = await run(api, tenant.admin, RUN, periodStart="2025-01-01", periodEnd="2025-01-31",
                            issuedOn="2025-02-03", utilityAccountId=gid("UtilityAccount", account.id))
         assert result["userErrors"] == []
-        lines = {(l["kind"], l["amount"]["amount"]) for l in result["invoices"][0]["lines"]}
+        lines = {(line["kind"], line["amount"]["amount"]) for line in result["invoices"][0]["lines"]}
         # energy 1234.567 x 11.5c = 141.975205 -> 141.98; delivery 38.271577 + 3.45 -> 41.72; taxes per line, half-up
         assert ("ENERGY", "141.98") in lines
         assert ("DELIVERY", "41.72") in lines

@@ -28,7 +28,7 @@ async def account(session, tenant):
 
 
 def lines_of(invoice: dict) -> list[tuple[str, str, str]]:
-    return [(l["kind"], l["description"], l["amount"]["amount"]) for l in invoice["lines"]]
+    return [(line["kind"], line["description"], line["amount"]["amount"]) for line in invoice["lines"]]
 
 
 async def run_january(api, tenant, account) -> dict:
@@ -62,7 +62,7 @@ class TestBillingAcrossARateChange:
         invoice = result["invoices"][0]
         assert lines_of(invoice) == expected
         assert invoice["total"]["amount"] == "204.04"
-        energy = [l["quantity"] for l in invoice["lines"] if l["kind"] == "ENERGY"]
+        energy = [line["quantity"] for line in invoice["lines"] if line["kind"] == "ENERGY"]
         assert energy == ["557.546", "677.021"]  # 14/31 and 17/31 of 1,234.567 kWh, adding up to it
 
     async def test_delivery_and_tax_changes_are_prorated_too(self, api, tenant, account):
