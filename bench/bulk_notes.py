@@ -153,7 +153,7 @@ def _time_floor(raw: sqlite3.Connection, client: int, lead: int, rows: list[tupl
 def _report(end_to_end: list[float], floor: list[float], counts: dict[str, int]) -> bool:
     e2e, base = statistics.median(end_to_end), statistics.median(floor)
     # each upload ran right before its floor, so a pair shares the machine's mood: the median pair ratio
-    ratio = statistics.median(e / f for e, f in zip(end_to_end, floor))
+    ratio = statistics.median(e / f for e, f in zip(end_to_end, floor, strict=False))
     ok = ratio <= TARGET_RATIO
     print_table(
         f"Bulk note insert, {ACCOUNTS:,} accounts (seconds, median of {len(end_to_end)})",

@@ -147,7 +147,7 @@ async def seed(engine: AsyncEngine, customers: int = DEMO_CUSTOMERS, *, seed: in
         for client_id in client_ids:
             await seed_letter_templates(conn, client_id)
         per_client = [customers // len(client_ids) + (i < customers % len(client_ids)) for i in range(len(client_ids))]
-        for client_id, count in zip(client_ids, per_client):
+        for client_id, count in zip(client_ids, per_client, strict=False):
             for batch in _customer_batches(client_id, count, ids, reference, rng):
                 for model in (Customer, CustomerNameToken, UtilityAccount, Enrollment, CommLogEntry, MarketTransaction,
                               EnrollmentStatusChange, UsagePeriod):
@@ -349,7 +349,7 @@ def _account(batch: Batch, client_id: int, customer_id: int, market: str, servic
         "rate_class": rng.choice(["RS", "GS-1", "GS-2", "LP"]), "load_profile": rng.choice(["RESLOWR", "BUSMEDLF", "RESHIWR"]),
         "premise_type": "RESIDENTIAL" if service is not None else None, "created_at": _at(since),
     })
-    for (p_start, p_end), plan_id in zip(periods, plan_ids):
+    for (p_start, p_end), plan_id in zip(periods, plan_ids, strict=False):
         last = (p_start, p_end) == periods[-1]
         batch.add(Enrollment, {
             "id": ids.take("enrollments"), "client_id": client_id, "utility_account_id": account_id,

@@ -129,7 +129,7 @@ def read_periods(read_day: int, today: date) -> tuple[tuple[date, date, int], ..
     first = date(today.year, today.month, read_day)
     reads = [_months_before(first, n) for n in range(USAGE_MONTHS + 1, -1, -1)]
     reads = [d for d in reads if d < today][-(USAGE_MONTHS + 1):]
-    return tuple((a, b - timedelta(days=1), int(SEASON[a.month - 1] * 1_000)) for a, b in zip(reads, reads[1:]))
+    return tuple((a, b - timedelta(days=1), int(SEASON[a.month - 1] * 1_000)) for a, b in zip(reads, reads[1:], strict=False))
 
 
 def _months_before(day: date, months: int) -> date:

@@ -100,7 +100,7 @@ class Loaders:
             scope = self.scope.with_session(session)
             for argument, positions in groups.items():
                 found = await batch(scope, [pairs[p][0] for p in positions], argument)
-                for position, value in zip(positions, found):
+                for position, value in zip(positions, found, strict=False):
                     results[position] = value
         return results
 

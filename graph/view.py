@@ -229,7 +229,7 @@ class GraphQLView(GraphQL):
         data: dict[str, Any] = dict(await super().process_result(request, result))
         request_errors = bool(result.errors) and result.data is None and all(e.path is None for e in result.errors)
         if request_errors:
-            for error, formatted in zip(result.errors, data["errors"]):
+            for error, formatted in zip(result.errors, data["errors"], strict=False):
                 formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
         sub = getattr(request.state, "sub_response", None)
         if request_errors and sub is not None and sub.wants_gql_response:

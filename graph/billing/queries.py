@@ -61,7 +61,7 @@ class BillingQueries:
                 rows = await batches.invoices_by_ids(scope, [a.invoice_id for a in result.allocations])
         except UserInputError as error:
             raise client_error(error) from None
-        planned = [PlannedAllocation(invoice=Invoice.from_row(r), amount=Money.of(a.cents)) for r, a in zip(rows, result.allocations)]
+        planned = [PlannedAllocation(invoice=Invoice.from_row(r), amount=Money.of(a.cents)) for r, a in zip(rows, result.allocations, strict=False)]
         return AllocationPreview(allocations=planned, unapplied_amount=Money.of(result.unapplied_cents))
 
     @strawberry.field(description="What the next billing run would bill a utility account for a period, saving nothing; "

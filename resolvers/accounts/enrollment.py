@@ -222,7 +222,7 @@ async def _plan(scope: RequestScope, accounts: Sequence[NewAccount], fields: lis
             raise UserInputError(AccountErrorCode.DUPLICATE_LDC_NUMBER, f"LDC number {plan.ldc} is also account "
                                  f"{first + 1} of this request.", [*fields[index], "ldcAccountNumber"])
     held = await holders(scope, [p.ldc for p in planned])
-    for plan, at in zip(planned, fields):
+    for plan, at in zip(planned, fields, strict=False):
         if plan.ldc in held:
             raise UserInputError(AccountErrorCode.LDC_NUMBER_IN_USE, _held_message(plan.ldc, held[plan.ldc]),
                                  [*at, "ldcAccountNumber"])

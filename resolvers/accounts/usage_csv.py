@@ -80,7 +80,7 @@ def _rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if missing:
         message = f"The header must name the columns {', '.join(REQUIRED)}; missing {', '.join(missing)}."
         raise rejected(AccountErrorCode.USAGE_FILE_INVALID, message)
-    rows = [(reader.line_num, dict(zip(header, (cell.strip() for cell in cells)))) for cells in reader if any(cells)]
+    rows = [(reader.line_num, dict(zip(header, (cell.strip() for cell in cells), strict=False))) for cells in reader if any(cells)]
     if not rows:
         raise rejected(AccountErrorCode.USAGE_FILE_INVALID, "The file has no usage lines.")
     if len(rows) > MAX_LINES:

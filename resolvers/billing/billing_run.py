@@ -194,7 +194,7 @@ async def _issue(scope: RequestScope, draft: Draft, request: RunRequest, same_st
                         quantity_milli=line.quantity_milli, amount_cents=line.cents) for line in draft.lines]
     scope.db.add_all(rows)
     await scope.db.flush()
-    by_charge = {line.special_charge_id: row for line, row in zip(draft.lines, rows) if line.special_charge_id}
+    by_charge = {line.special_charge_id: row for line, row in zip(draft.lines, rows, strict=False) if line.special_charge_id}
     for charge in draft.charges:
         charge.status, charge.invoice_line_id = SpecialChargeStatus.BILLED, by_charge[charge.id].id
     add_entry(scope, account.customer_id, LedgerKind.INVOICE, total, f"Invoice {invoice.number}", request.issued_on,

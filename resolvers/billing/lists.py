@@ -102,7 +102,7 @@ async def _children(scope: RequestScope, batch: Any, parent_ids: list[int],
     # No rows, no statement: the same as the children's own loaders, which are never called then.
     if not wanted or not parent_ids:
         return None
-    return dict(zip(parent_ids, await batch(scope, parent_ids)))
+    return dict(zip(parent_ids, await batch(scope, parent_ids), strict=False))
 
 
 def _with_children(page: Page[Any], lines: dict[int, list[Any]] | None,

@@ -96,7 +96,7 @@ class TestPurge:
                                         .order_by(DomainEvent.id))).scalars())
             ages = [timedelta(days=30), timedelta(days=8), timedelta(days=7, minutes=1), timedelta(days=6, hours=23),
                     timedelta(days=1), timedelta(0), timedelta(0)]
-            for pk, age in zip(ids, ages):
+            for pk, age in zip(ids, ages, strict=False):
                 await s.execute(update(DomainEvent).where(DomainEvent.id == pk).values(created_at=utcnow() - age))
         monkeypatch.setattr(events, "PURGE_BATCH", 2)
         # when they are purged with the default retention

@@ -162,7 +162,7 @@ def test_prorated_parts_sum_to_every_day_billed_once_at_its_rate(start, length, 
     assert sum(line.cents for line in lines if line.kind is InvoiceLineKind.DELIVERY) == round_half_up(delivered, n * 10**6)
     assert sum(line.cents for line in lines if line.kind is InvoiceLineKind.FEE) == round_half_up(
         sum(p.monthly_fee_cents for p in daily), n)
-    for line, run in zip(energy, priced):
+    for line, run in zip(energy, priced, strict=False):
         assert abs(line.cents * n * 10**6 - wh * run.value.energy_rate_millicents * run.days) <= n * 10**6
 
 

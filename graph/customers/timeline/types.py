@@ -213,7 +213,7 @@ async def _with_rows(info: strawberry.Info, page: Page[TimelineItem]) -> Page[tu
     keys = [(item.id, timeline.subject_kind(item.kind)) for item in page.rows]
     rows = await info.context.loaders.grouped(loaders.subject_rows_by_id).load_many(keys)
     # Rows are never deleted, so each is found; the guard keeps a vanished one from failing the page.
-    kept = [(item, key, row) for item, key, row in zip(page.rows, page.keys, rows) if row is not None]
+    kept = [(item, key, row) for item, key, row in zip(page.rows, page.keys, rows, strict=False) if row is not None]
     return Page([(i, r) for i, _k, r in kept], [k for _i, k, _r in kept], page.has_next, page.has_previous)
 
 

@@ -315,7 +315,7 @@ class _Run:
         after, done, batches, pace = job.applied_through, 0, 0, self.units.pace(BATCH_ROWS)
         names = {u.id: u.code for u in reference.utilities.values()}
         names.update({plan_id: code for code, (plan_id, _market) in reference.plans.items()})
-        columns = frozenset(c for c, p in zip(COLUMNS, self.positions) if p >= 0)
+        columns = frozenset(c for c, p in zip(COLUMNS, self.positions, strict=False) if p >= 0)
         while True:
             async with self.units.unit() as scope:
                 if batches & (batches - 1) == 0:  # before batches 1, 2, 3, 5, 9, ...: statistics within 2x of the rows

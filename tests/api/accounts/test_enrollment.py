@@ -101,7 +101,7 @@ class TestEnrollCustomer:
         assert done["utilityAccounts"][0]["contractTermMonths"] == 12
         assert done["utilityAccounts"][0]["premise"]["meterNumber"] == "M-77"
         # and each has its outbound 814 enrollment request, queued, carrying the premise
-        for request, given in zip(done["marketTransactions"], (first, second)):
+        for request, given in zip(done["marketTransactions"], (first, second), strict=False):
             assert (request["type"], request["transactionSet"], request["direction"], request["status"]) == \
                 ("ENROLLMENT", "814", "OUTBOUND", "QUEUED")
             assert request["effectiveDate"] == given["requestedStartDate"]

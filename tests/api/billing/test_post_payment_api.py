@@ -65,7 +65,7 @@ class TestPostPayment:
     async def test_spec_over_bounds_is_user_error_and_changes_nothing(self, api, database, tenant, owing, amounts, code):
         customer, (jan_a, jan_b, feb) = owing
         targets = [feb, jan_a]
-        allocations = [{"invoiceId": gid("Invoice", t.id), "amount": a} for t, a in zip(targets, amounts)]
+        allocations = [{"invoiceId": gid("Invoice", t.id), "amount": a} for t, a in zip(targets, amounts, strict=False)]
         before = await _ledger_count(database, customer.id)
         result = await post(api, tenant.agent, customer, "60.00", mode="SPEC", allocations=allocations)
         assert result["payment"] is None

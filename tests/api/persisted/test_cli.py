@@ -50,11 +50,11 @@ async def test_add_list_remove_each_kind_of_file(cli, api, tenant, tmp_path, nam
     code, out, err = await cli("documents", "add", *map(str, files))
     assert code == 0
     assert "3 registered, 0 now trusted, 0 already registered" in err
-    assert sorted(out.splitlines()) == sorted(f"sha256:{sha256_of(t)}\t{n}\tregistered" for t, n in zip(texts, names))
+    assert sorted(out.splitlines()) == sorted(f"sha256:{sha256_of(t)}\t{n}\tregistered" for t, n in zip(texts, names, strict=False))
     # listed, and each runs by its id
     listing = (await cli("documents", "list"))[1].splitlines()
     mine = [line.split("\t")[:4] for line in listing if line.split("\t")[1] in names]
-    assert mine == [[f"sha256:{sha256_of(t)}", n, kind, "trusted"] for t, n in zip(texts, names)]
+    assert mine == [[f"sha256:{sha256_of(t)}", n, kind, "trusted"] for t, n in zip(texts, names, strict=False)]
     response = await api.client.post("/graphql", json={"documentId": f"sha256:{sha256_of(texts[0])}"},
                                      headers=auth(tenant.agent))
     assert response.json() == {"data": {"viewer": {"role": "AGENT"}}}
