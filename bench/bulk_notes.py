@@ -108,7 +108,9 @@ def _clean_up(raw: sqlite3.Connection, global_id: str) -> None:
     raw.execute("COMMIT")
 
 
-def _floor_rows(raw: sqlite3.Connection, client: int, numbers: list[str]) -> list[tuple[int, str, int, int | None, str]]:
+def _floor_rows(
+    raw: sqlite3.Connection, client: int, numbers: list[str]
+) -> list[tuple[int, str, int, int | None, str]]:
     """(line, number, customer id, primary account id, status) per number, looked up before timing."""
     accounts = {}
     for customer_id, account_id, status in raw.execute(
@@ -129,7 +131,8 @@ def _time_floor(raw: sqlite3.Connection, client: int, lead: int, rows: list[tupl
             "INSERT INTO bulk_note_jobs (client_id, created_by, request_hash, dry_run, number_type, note, source, total,"
             " added, skipped_status, not_found, duplicate, invalid, found_inactive, found_drop_accepted, created_at)"
             " VALUES (?, ?, 'floor', 0, 'CUSTOMER_NUMBER', ?, 'floor', 0, 0, 0, 0, 0, 0, 0, 0, ?)",
-            (client, lead, note, now)).lastrowid
+            (client, lead, note, now),
+        ).lastrowid
         raw.executemany(
             "INSERT INTO bulk_note_results (job_id, line, account_number, customer_id, utility_account_id, status,"
             " outcome, detail) VALUES (?, ?, ?, ?, ?, ?, 'ADDED', NULL)",

@@ -256,11 +256,25 @@ def _plans(client_id: int, slug: str, ids: Ids, reference: Reference,
             plan_id = ids.take("rate_plans")
             reference.plans.setdefault((client_id, code), []).append(plan_id)
             label = f"{term}-Month Fixed" if term else "Monthly Variable"
-            yield ({"id": plan_id, "client_id": client_id, "code": f"{slug[:3].upper()}-{code}-{term or 'VAR'}",
-                    "name": f"{label} ({code})", "kind": kind, "market_id": market_id, "term_months": term},
-                   {"client_id": client_id, "rate_plan_id": plan_id, "effective_from": PRICED_FROM,
-                    "energy_rate_millicents": rng.randint(8_000, 16_000), "monthly_fee_cents": rng.choice([0, 495, 995]),
-                    "created_at": _at(PRICED_FROM)})
+            yield (
+                {
+                    "id": plan_id,
+                    "client_id": client_id,
+                    "code": f"{slug[:3].upper()}-{code}-{term or 'VAR'}",
+                    "name": f"{label} ({code})",
+                    "kind": kind,
+                    "market_id": market_id,
+                    "term_months": term,
+                },
+                {
+                    "client_id": client_id,
+                    "rate_plan_id": plan_id,
+                    "effective_from": PRICED_FROM,
+                    "energy_rate_millicents": rng.randint(8_000, 16_000),
+                    "monthly_fee_cents": rng.choice([0, 495, 995]),
+                    "created_at": _at(PRICED_FROM),
+                },
+            )
 
 
 def _customer_batches(client_id: int, count: int, ids: Ids, reference: Reference,
@@ -305,12 +319,24 @@ def _notes(batch: Batch, client_id: int, customer_id: int, name: str, since: dat
     """A few past notes in the notes-policy shape, now and then a critical one."""
     for n in range(rng.randint(0, 3)):
         disposition, subject, reason, resolution = rng.choice(SAMPLE_NOTES)
-        batch.add(CommLogEntry, {
-            "client_id": client_id, "customer_id": customer_id, "kind": rng.choice([CommLogKind.NOTE, CommLogKind.CALL]),
-            "category": "Account", "disposition": disposition, "subject": subject, "contact_name": name,
-            "is_account_holder": True, "reason": reason, "resolution": resolution, "body": None, "critical": False,
-            "created_at": _at(min(since + timedelta(days=30 * (n + 1)), TODAY)),
-        })
+        batch.add(
+            CommLogEntry,
+            {
+                "client_id": client_id,
+                "customer_id": customer_id,
+                "kind": rng.choice([CommLogKind.NOTE, CommLogKind.CALL]),
+                "category": "Account",
+                "disposition": disposition,
+                "subject": subject,
+                "contact_name": name,
+                "is_account_holder": True,
+                "reason": reason,
+                "resolution": resolution,
+                "body": None,
+                "critical": False,
+                "created_at": _at(min(since + timedelta(days=30 * (n + 1)), TODAY)),
+            },
+        )
     if rng.random() < 0.03:
         batch.add(CommLogEntry, {
             "client_id": client_id, "customer_id": customer_id, "kind": CommLogKind.NOTE, "category": "Account",
@@ -337,18 +363,34 @@ def _account(batch: Batch, client_id: int, customer_id: int, market: str, servic
     periods = _periods(rng, since, status)
     plan_ids = [rng.choice(plans) for _ in periods]
     start, end = periods[-1]
-    batch.add(UtilityAccount, {
-        "id": account_id, "client_id": client_id, "customer_id": customer_id,
-        "ldc_account_number": _ldc(market, utility_code, account_id), "utility_id": utility_id,
-        "market_id": ref.markets[market], "rate_plan_id": plan_ids[-1], "status": status,
-        "start_date": start, "end_date": end, "contract_term_months": rng.choice([12, 24, None]),
-        "renewal_pending": status is EnrollmentStatus.ACTIVE and end is not None and (end - TODAY).days < 60,
-        "pending_transfer": status is EnrollmentStatus.PENDING and rng.random() < 0.3,
-        "service_line1": service[0], "service_line2": service[1], "service_city": service[2],
-        "service_state": service[3], "service_zip": service[4], "meter_number": f"M{rng.randint(10**7, 10**8 - 1)}",
-        "rate_class": rng.choice(["RS", "GS-1", "GS-2", "LP"]), "load_profile": rng.choice(["RESLOWR", "BUSMEDLF", "RESHIWR"]),
-        "premise_type": "RESIDENTIAL" if service is not None else None, "created_at": _at(since),
-    })
+    batch.add(
+        UtilityAccount,
+        {
+            "id": account_id,
+            "client_id": client_id,
+            "customer_id": customer_id,
+            "ldc_account_number": _ldc(market, utility_code, account_id),
+            "utility_id": utility_id,
+            "market_id": ref.markets[market],
+            "rate_plan_id": plan_ids[-1],
+            "status": status,
+            "start_date": start,
+            "end_date": end,
+            "contract_term_months": rng.choice([12, 24, None]),
+            "renewal_pending": status is EnrollmentStatus.ACTIVE and end is not None and (end - TODAY).days < 60,
+            "pending_transfer": status is EnrollmentStatus.PENDING and rng.random() < 0.3,
+            "service_line1": service[0],
+            "service_line2": service[1],
+            "service_city": service[2],
+            "service_state": service[3],
+            "service_zip": service[4],
+            "meter_number": f"M{rng.randint(10**7, 10**8 - 1)}",
+            "rate_class": rng.choice(["RS", "GS-1", "GS-2", "LP"]),
+            "load_profile": rng.choice(["RESLOWR", "BUSMEDLF", "RESHIWR"]),
+            "premise_type": "RESIDENTIAL" if service is not None else None,
+            "created_at": _at(since),
+        },
+    )
     for (p_start, p_end), plan_id in zip(periods, plan_ids, strict=False):
         last = (p_start, p_end) == periods[-1]
         batch.add(Enrollment, {

@@ -97,7 +97,9 @@ class Writes:
                     time.monotonic() - started, self.waiting, error)
 
     @asynccontextmanager
-    async def transaction(self, *, bulk: bool = False, wait_seconds: float | None = None) -> AsyncIterator[AsyncSession]:
+    async def transaction(
+        self, *, bulk: bool = False, wait_seconds: float | None = None
+    ) -> AsyncIterator[AsyncSession]:
         """One transaction, committed when the block ends, for a job that commits its own units (a customer
         import): the same queue, lock and bounded wait as `run`, but never run again (WriteBusy instead)."""
         started = time.monotonic()

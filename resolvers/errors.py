@@ -65,7 +65,10 @@ def get_or_not_found(row, what: str, field: list[str] | None = None):
     return row
 
 
-TEXT_CODES = {TextProblem.INVALID_CHARACTER: CommonErrorCode.INVALID_TEXT, TextProblem.TOO_LONG: CommonErrorCode.TEXT_TOO_LONG}
+TEXT_CODES = {
+    TextProblem.INVALID_CHARACTER: CommonErrorCode.INVALID_TEXT,
+    TextProblem.TOO_LONG: CommonErrorCode.TEXT_TOO_LONG,
+}
 
 
 def ensure_text(text: str | None, field: list[str], max_length: int | None = None) -> None:

@@ -127,7 +127,11 @@ class MarketResponseOutcome(enum.Enum):
     )
 
 
-@mirrors(enum.StrEnum("OutboundTransactionType", {t.name: t.value for t in enums.MarketTransactionType if t in OUTBOUND_TYPES}))
+@mirrors(
+    enum.StrEnum(
+        "OutboundTransactionType", {t.name: t.value for t in enums.MarketTransactionType if t in OUTBOUND_TYPES}
+    )
+)
 @strawberry.enum(description="The market transactions a CSR starts (814s to the utility).")
 class OutboundTransactionType(enum.Enum):
     ENROLLMENT = strawberry.enum_value(
@@ -160,7 +164,9 @@ class OutboundTransactionType(enum.Enum):
     )
 
 
-@mirrors(enum.StrEnum("InboundTransactionType", {t.name: t.value for t in enums.MarketTransactionType if t in INBOUND_TYPES}))
+@mirrors(
+    enum.StrEnum("InboundTransactionType", {t.name: t.value for t in enums.MarketTransactionType if t in INBOUND_TYPES})
+)
 @strawberry.enum(description="The market transactions the utility sends unasked.")
 class InboundTransactionType(enum.Enum):
     DROP = strawberry.enum_value(

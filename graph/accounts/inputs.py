@@ -35,7 +35,9 @@ class EditPremiseInput:
                                                           UtilityAccount.rate_class)
     load_profile: strawberry.Maybe[str | None] = text_field(f"Load profile code. {OPTIONAL_TEXT}",
                                                             UtilityAccount.load_profile)
-    premise_type: strawberry.Maybe[str | None] = text_field(f"Premise type. {OPTIONAL_TEXT}", UtilityAccount.premise_type)
+    premise_type: strawberry.Maybe[str | None] = text_field(
+        f"Premise type. {OPTIONAL_TEXT}", UtilityAccount.premise_type
+    )
     client_mutation_id: str | None = client_mutation_id_field()
 
 
@@ -50,8 +52,9 @@ class CreateMarketTransactionInput:
     utility_account_id: strawberry.ID = strawberry.field(description="The utility account.")
     type: OutboundTransactionType = strawberry.field(description="What to request.")
     effective_date: date | None = strawberry.field(
-        default=None, description="The date asked for: required for MOVE_IN and MOVE_OUT; for a DROP the last day of service. "
-        "Within ten years of today."
+        default=None,
+        description="The date asked for: required for MOVE_IN and MOVE_OUT; for a DROP the last day of service. "
+        "Within ten years of today.",
     )
     reason: str | None = text_field("Why, e.g. the drop reason.", MarketTransaction.reason, default=None)
     changes: list[MarketTransactionDetailInput] | None = strawberry.field(
@@ -75,10 +78,13 @@ class RecordMarketResponseInput:
     type: InboundTransactionType | None = strawberry.field(
         default=None, description="INBOUND only, and required there: what the utility sent."
     )
-    reason: str | None = text_field("The utility's reason; required for REJECT.", MarketTransaction.reason, default=None)
+    reason: str | None = text_field(
+        "The utility's reason; required for REJECT.", MarketTransaction.reason, default=None
+    )
     effective_date: date | None = strawberry.field(
-        default=None, description="The date the utility confirms (a drop's last day, an enrollment's first day); within "
-        "ten years of today."
+        default=None,
+        description="The date the utility confirms (a drop's last day, an enrollment's first day); within "
+        "ten years of today.",
     )
     details: list[MarketTransactionDetailInput] | None = strawberry.field(
         default=None, description="Further fields the transaction carried, kept for the detail view."

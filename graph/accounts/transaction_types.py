@@ -88,12 +88,21 @@ class MarketTransaction(Node):
     @classmethod
     def from_row(cls, row: models.MarketTransaction) -> Self:
         return cls(
-            id=to_global_id("MarketTransaction", row.id), type=TYPES[row.type], transaction_set=EDI_SETS[row.type],
-            direction=DIRECTIONS[row.direction], status=STATUSES[row.status], reference=row.reference, reason=row.reason,
-            effective_date=row.effective_date, created_at=row.created_at, sent_at=row.sent_at,
+            id=to_global_id("MarketTransaction", row.id),
+            type=TYPES[row.type],
+            transaction_set=EDI_SETS[row.type],
+            direction=DIRECTIONS[row.direction],
+            status=STATUSES[row.status],
+            reference=row.reference,
+            reason=row.reason,
+            effective_date=row.effective_date,
+            created_at=row.created_at,
+            sent_at=row.sent_at,
             responded_at=row.responded_at,
             carried=row.details,
-            account_pk=row.utility_account_id, related_pk=row.related_id, creator_pk=row.created_by,
+            account_pk=row.utility_account_id,
+            related_pk=row.related_id,
+            creator_pk=row.created_by,
         )
 
     @classmethod
@@ -127,14 +136,22 @@ class EnrollmentStatusChange:
 
     @strawberry.field(description="The user whose action caused it; null for scheduled changes.")
     async def changed_by(self, info: strawberry.Info) -> User | None:
-        row = await info.context.loaders.of(loaders.status_change_actors_by_id).load(self.actor_pk) if self.actor_pk else None
+        row = (
+            await info.context.loaders.of(loaders.status_change_actors_by_id).load(self.actor_pk)
+            if self.actor_pk
+            else None
+        )
         return User.from_row(row) if row else None
 
     @classmethod
     def from_row(cls, row: models.EnrollmentStatusChange) -> Self:
         return cls(
-            from_status=EnrollmentStatus(row.from_status.value), to_status=EnrollmentStatus(row.to_status.value),
-            changed_at=row.changed_at, reason=row.reason, transaction_pk=row.market_transaction_id, actor_pk=row.actor_id,
+            from_status=EnrollmentStatus(row.from_status.value),
+            to_status=EnrollmentStatus(row.to_status.value),
+            changed_at=row.changed_at,
+            reason=row.reason,
+            transaction_pk=row.market_transaction_id,
+            actor_pk=row.actor_id,
         )
 
 

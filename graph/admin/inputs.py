@@ -18,8 +18,16 @@ class CommLogDisplayInput:
 @strawberry.input(description="Preferences to change; omitted ones stay as they are.")
 class UpdateViewerPreferencesInput:
     default_navigation: NavigationArea | None = strawberry.field(default=None, description="Where to land after login.")
-    default_profile_tab: ProfileTab | None = strawberry.field(default=None, description="The tab a profile opens on; must not be hidden.")
-    tab_order: list[ProfileTab] | None = strawberry.field(default=None, description="Every tab, in the order to show them.")
-    hidden_tabs: list[ProfileTab] | None = strawberry.field(default=None, description="Tabs to hide (replaces the list).")
-    communication_log: CommLogDisplayInput | None = strawberry.field(default=None, description="Communication-log display options.")
+    default_profile_tab: ProfileTab | None = strawberry.field(
+        default=None, description="The tab a profile opens on; must not be hidden."
+    )
+    tab_order: list[ProfileTab] | None = strawberry.field(
+        default=None, description="Every tab, in the order to show them."
+    )
+    hidden_tabs: list[ProfileTab] | None = strawberry.field(
+        default=None, description="Tabs to hide (replaces the list)."
+    )
+    communication_log: CommLogDisplayInput | None = strawberry.field(
+        default=None, description="Communication-log display options."
+    )
     client_mutation_id: str | None = client_mutation_id_field()

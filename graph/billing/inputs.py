@@ -34,9 +34,13 @@ class PostPaymentInput:
     customer_id: strawberry.ID = strawberry.field(description="The paying customer (a master, for HIERARCHY).")
     amount: Decimal = strawberry.field(description=AMOUNT)
     method: PaymentMethod = strawberry.field(description="How it was paid.")
-    received_on: date = strawberry.field(description="The day it was received, within the money window: " + MONEY_WINDOW)
+    received_on: date = strawberry.field(
+        description="The day it was received, within the money window: " + MONEY_WINDOW
+    )
     mode: AllocationMode = strawberry.field(default=AllocationMode.FIFO, description="FIFO or SPEC.")
-    allocations: list[AllocationInput] | None = strawberry.field(default=None, description="For SPEC: the invoices and amounts.")
+    allocations: list[AllocationInput] | None = strawberry.field(
+        default=None, description="For SPEC: the invoices and amounts."
+    )
     scope: PaymentScope = strawberry.field(
         default=PaymentScope.CUSTOMER, description="CUSTOMER, or HIERARCHY to pay a master's children's invoices too.")
     reference: str | None = text_field("Check number or other reference; stored as given, trimmed.", Payment.reference,
@@ -59,7 +63,9 @@ class RefundPaymentInput:
 class ReversePaymentInput:
     payment_id: strawberry.ID = strawberry.field(description="The payment that came back.")
     reason: str = text_field("Why it came back, e.g. NSF; required.", Payment.returned_reason)
-    nsf_fee: Decimal | None = strawberry.field(default=None, description="If given, a returned-payment fee added as a special charge.")
+    nsf_fee: Decimal | None = strawberry.field(
+        default=None, description="If given, a returned-payment fee added as a special charge."
+    )
     client_mutation_id: str | None = client_mutation_id_field()
 
 
@@ -87,26 +93,34 @@ class ReverseInvoiceChargesInput:
     client_mutation_id: str | None = client_mutation_id_field()
 
 
-@strawberry.input(description="A debit or credit adjustment; above the client's threshold only a TEAM_LEAD may post it.")
+@strawberry.input(
+    description="A debit or credit adjustment; above the client's threshold only a TEAM_LEAD may post it."
+)
 class CreateAdjustmentInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
     direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")
     amount: Decimal = strawberry.field(description=AMOUNT)
     reason_code: str = text_field("Reason code; required.", Adjustment.reason_code)
     note: str | None = text_field("Free text.", Adjustment.note, default=None)
-    invoice_id: strawberry.ID | None = strawberry.field(default=None, description="An invoice of the customer to post it against.")
+    invoice_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An invoice of the customer to post it against."
+    )
     idempotency_key: str | None = text_field(KEY, IdempotencyKey.key, default=None)
     client_mutation_id: str | None = client_mutation_id_field()
 
 
-@strawberry.input(description="A billing run (ADMIN): invoices for a period from usage, rates, taxes and pending charges.")
+@strawberry.input(
+    description="A billing run (ADMIN): invoices for a period from usage, rates, taxes and pending charges."
+)
 class RunBillingInput:
     period_start: date = strawberry.field(description="First day of the period (usage is billed by read day).")
     period_end: date = strawberry.field(description=f"Last day of the period (included); a period has at most "
                                         f"{MAX_PERIOD_DAYS} days and ends before the issue day.")
     issued_on: date | None = strawberry.field(default=None, description="Issue date; default today. Due 21 days later. "
                                               "Within the money window: " + MONEY_WINDOW)
-    utility_account_id: strawberry.ID | None = strawberry.field(default=None, description="One account; default every ACTIVE account.")
+    utility_account_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One account; default every ACTIVE account."
+    )
     client_mutation_id: str | None = client_mutation_id_field()
 
 
@@ -121,5 +135,6 @@ class EmailArHistoryInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
     start: date | None = strawberry.field(default=None, description="First day shown; default the beginning.")
     end: date | None = strawberry.field(
-        default=None, description="Last day shown, not before `start` (INVALID_BILLING_PERIOD); default the last entry.")
+        default=None, description="Last day shown, not before `start` (INVALID_BILLING_PERIOD); default the last entry."
+    )
     client_mutation_id: str | None = client_mutation_id_field()

@@ -49,11 +49,20 @@ class Payment(Node):
 
     @classmethod
     def from_row(cls, row: models.Payment) -> Self:
-        return cls(id=to_global_id("Payment", row.id), amount=Money.of(row.amount_cents), method=PaymentMethod(row.method.value),
-                   reference=row.reference, card_last4=row.card_last4, received_on=row.received_on,
-                   mode=AllocationMode(row.mode.value), scope=PaymentScope(row.scope.value),
-                   status=PaymentStatus(row.status.value), unapplied_amount=Money.of(row.unapplied_cents),
-                   returned_reason=row.returned_reason, row=row)
+        return cls(
+            id=to_global_id("Payment", row.id),
+            amount=Money.of(row.amount_cents),
+            method=PaymentMethod(row.method.value),
+            reference=row.reference,
+            card_last4=row.card_last4,
+            received_on=row.received_on,
+            mode=AllocationMode(row.mode.value),
+            scope=PaymentScope(row.scope.value),
+            status=PaymentStatus(row.status.value),
+            unapplied_amount=Money.of(row.unapplied_cents),
+            returned_reason=row.returned_reason,
+            row=row,
+        )
 
     @classmethod
     def from_loaded(cls, item: WithChildren) -> Self:
@@ -119,9 +128,16 @@ class SpecialCharge(Node):
 
     @classmethod
     def from_row(cls, row: models.SpecialCharge) -> Self:
-        return cls(id=to_global_id("SpecialCharge", row.id), description=row.description, reason=row.reason,
-                   amount=Money.of(row.amount_cents), status=SpecialChargeStatus(row.status.value), created_at=row.created_at,
-                   removed_at=row.removed_at, removed_reason=row.removed_reason)
+        return cls(
+            id=to_global_id("SpecialCharge", row.id),
+            description=row.description,
+            reason=row.reason,
+            amount=Money.of(row.amount_cents),
+            status=SpecialChargeStatus(row.status.value),
+            created_at=row.created_at,
+            removed_at=row.removed_at,
+            removed_reason=row.removed_reason,
+        )
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:

@@ -41,7 +41,9 @@ def _money_of(cents: int) -> Money:
 class InvoiceLine(Node):
     kind: InvoiceLineKind = strawberry.field(description="What the line charges for.")
     description: str = strawberry.field(description="The line as printed.")
-    quantity: Decimal | None = strawberry.field(description="kWh billed (three decimals) for energy and delivery; else null.")
+    quantity: Decimal | None = strawberry.field(
+        description="kWh billed (three decimals) for energy and delivery; else null."
+    )
     amount: Money = strawberry.field(description="The line's amount, rounded half-up to the cent.")
     reason: str | None = strawberry.field(description="Why a REVERSAL line was made.")
     reverses_line_id: strawberry.ID | None = strawberry.field(description="The line a REVERSAL line reverses.")
@@ -50,8 +52,15 @@ class InvoiceLine(Node):
     def from_row(cls, row: models.InvoiceLine) -> Self:
         quantity = Decimal(row.quantity_milli).scaleb(-3) if row.quantity_milli is not None else None
         reverses = to_global_id("InvoiceLine", row.reverses_line_id) if row.reverses_line_id else None
-        return cls(id=to_global_id("InvoiceLine", row.id), kind=InvoiceLineKind(row.kind.value), description=row.description,
-                   quantity=quantity, amount=Money.of(row.amount_cents), reason=row.reason, reverses_line_id=reverses)
+        return cls(
+            id=to_global_id("InvoiceLine", row.id),
+            kind=InvoiceLineKind(row.kind.value),
+            description=row.description,
+            quantity=quantity,
+            amount=Money.of(row.amount_cents),
+            reason=row.reason,
+            reverses_line_id=reverses,
+        )
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
@@ -108,7 +117,10 @@ class Invoice(Node):
         return self._load_allocations(info)  # type: ignore[return-value]  # graphql-core awaits it
 
     async def _load_lines(self, info: strawberry.Info) -> list[InvoiceLine]:
-        return [InvoiceLine.from_row(r) for r in await info.context.loaders.of(loaders.lines_by_invoice_id).load(self.row.id)]
+        return [
+            InvoiceLine.from_row(r)
+            for r in await info.context.loaders.of(loaders.lines_by_invoice_id).load(self.row.id)
+        ]
 
     async def _load_allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
         rows = await info.context.loaders.of(loaders.allocations_by_invoice_id).load(self.row.id)
@@ -152,8 +164,15 @@ class AgingBuckets:
 
     @classmethod
     def of(cls, row: AgingRow, as_of: date) -> Self:
-        return cls(current=Money.of(row.current), days_1_to_30=Money.of(row.days_1_30), days_31_to_60=Money.of(row.days_31_60),
-                   days_61_to_90=Money.of(row.days_61_90), over_90=Money.of(row.over_90), total=Money.of(row.total), as_of=as_of)
+        return cls(
+            current=Money.of(row.current),
+            days_1_to_30=Money.of(row.days_1_30),
+            days_31_to_60=Money.of(row.days_31_60),
+            days_61_to_90=Money.of(row.days_61_90),
+            over_90=Money.of(row.over_90),
+            total=Money.of(row.total),
+            as_of=as_of,
+        )
 
 
 @strawberry.type(description="One AR ledger entry with the customer's balance after it.")

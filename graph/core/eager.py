@@ -11,6 +11,7 @@ Nothing else changes: the same loaders, batches and per-batch sessions, only few
 What the query selects is read here, from Strawberry's public `info.selected_fields`, for every look-ahead.
 """
 
+import contextlib
 from asyncio import Future, gather
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -22,7 +23,6 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from graph.core.relay import CursorShape, page_request
 from resolvers.pagination import PageRequest
-import contextlib
 
 Value = TypeVar("Value")
 Result = TypeVar("Result")

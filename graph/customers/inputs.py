@@ -14,7 +14,8 @@ KEEP_ON_NULL = "Omit it, or send null, to leave it as it is."
 class CustomerSearch:
     ldc_account_number: str | None = strawberry.field(default=None, description="Exact LDC account number (ESI ID).")
     name: str | None = strawberry.field(
-        default=None, description="Every word must start a word of the name, any case or accent: \"smi jo\" finds John Smith."
+        default=None,
+        description='Every word must start a word of the name, any case or accent: "smi jo" finds John Smith.',
     )
     address: str | None = strawberry.field(
         default=None, description="Part of a service or billing address, at least 3 characters, any case."
@@ -22,8 +23,12 @@ class CustomerSearch:
     status: EnrollmentStatus | None = strawberry.field(
         default=None, description="Customers with a utility account in this status."
     )
-    market: str | None = strawberry.field(default=None, description="Market code, e.g. TX: customers with an account there.")
-    utility: str | None = strawberry.field(default=None, description="Utility code, e.g. ONCOR: customers with an account there.")
+    market: str | None = strawberry.field(
+        default=None, description="Market code, e.g. TX: customers with an account there."
+    )
+    utility: str | None = strawberry.field(
+        default=None, description="Utility code, e.g. ONCOR: customers with an account there."
+    )
     text: str | None = strawberry.field(
         default=None, description="One box for anything: customer number, LDC number, name words or address."
     )
@@ -46,8 +51,12 @@ class UpdateCustomerInput:
         f"New name: not blank, with at least one letter. {KEEP_ON_NULL}", Customer.name)
     kind: strawberry.Maybe[CustomerKind | None] = strawberry.field(
         description=f"Residential or commercial. {KEEP_ON_NULL}")
-    email: strawberry.Maybe[str | None] = text_field("New email; validated and normalized. Null clears it.", Customer.email)
-    phone: strawberry.Maybe[str | None] = text_field("New phone; validated, stored as E.164. Null clears it.", Customer.phone)
+    email: strawberry.Maybe[str | None] = text_field(
+        "New email; validated and normalized. Null clears it.", Customer.email
+    )
+    phone: strawberry.Maybe[str | None] = text_field(
+        "New phone; validated, stored as E.164. Null clears it.", Customer.phone
+    )
     language: strawberry.Maybe[str | None] = text_field(
         f"Preferred language code, e.g. en or es. {KEEP_ON_NULL}", Customer.language)
     billing_address: strawberry.Maybe[AddressInput | None] = strawberry.field(

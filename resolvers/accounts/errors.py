@@ -90,5 +90,7 @@ DESCRIPTIONS = {
 
 def refused(error: ImpossibleTransition, field: list[str]) -> UserInputError:
     """The rule's refusal as a userError, naming the account's status."""
-    message = f"{MESSAGES[error.refusal]} (status {error.status.value}, {error.type.value} {error.outcome.value.lower()})"
+    message = (
+        f"{MESSAGES[error.refusal]} (status {error.status.value}, {error.type.value} {error.outcome.value.lower()})"
+    )
     return UserInputError(AccountErrorCode(error.refusal.value), message, field)

@@ -55,7 +55,9 @@ def clean_premise(changes: dict[str, Any]) -> dict[str, Any]:
     cleaned = {name: (value or "").strip() or None for name, value in changes.items()}
     for name, value in cleaned.items():
         if value is None and name in REQUIRED:
-            raise UserInputError(AccountErrorCode.BLANK_SERVICE_ADDRESS, f"{LABELS[name]} cannot be blank.", _field(name))
+            raise UserInputError(
+                AccountErrorCode.BLANK_SERVICE_ADDRESS, f"{LABELS[name]} cannot be blank.", _field(name)
+            )
         if value is not None and len(value) > MAX_LENGTHS.get(name, len(value)):
             message = f"{LABELS[name]} is longer than {MAX_LENGTHS[name]} characters."
             raise UserInputError(AccountErrorCode.VALUE_TOO_LONG, message, _field(name))

@@ -80,6 +80,9 @@ def money_date_error(error: MoneyDateError, field: str) -> UserInputError:
 def checked_reason(reason: str | None, field: str = "reason") -> str:
     cleaned = " ".join((reason or "").split())
     if not cleaned or len(cleaned) > MAX_REASON:
-        raise UserInputError(BillingErrorCode.BILLING_REASON_REQUIRED, DESCRIPTIONS[BillingErrorCode.BILLING_REASON_REQUIRED],
-                             ["input", field])
+        raise UserInputError(
+            BillingErrorCode.BILLING_REASON_REQUIRED,
+            DESCRIPTIONS[BillingErrorCode.BILLING_REASON_REQUIRED],
+            ["input", field],
+        )
     return cleaned

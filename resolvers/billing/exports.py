@@ -79,5 +79,12 @@ def _aging_statement(scope: RequestScope, as_of: date) -> Select[Any]:
 
 def _aging_cells(customer: tuple[int, str, str], buckets: AgingBuckets) -> Cells:
     _id, number, name = customer
-    amounts = (buckets.current, buckets.days_1_30, buckets.days_31_60, buckets.days_61_90, buckets.over_90, buckets.total)
+    amounts = (
+        buckets.current,
+        buckets.days_1_30,
+        buckets.days_31_60,
+        buckets.days_61_90,
+        buckets.over_90,
+        buckets.total,
+    )
     return (number, name, *map(format_cents, amounts))

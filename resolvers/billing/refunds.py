@@ -64,7 +64,9 @@ async def _refund_credit(scope: RequestScope, payment_id: int, amount_cents: int
     await scope.db.flush()
     add_entry(scope, payment.customer_id, LedgerKind.REFUND, amount_cents, f"Refund of payment {payment.id}: {reason}",
               utcnow().date(), payment_id=payment.id, refund_id=refund.id)
-    await audit.record(scope, "billing.refund_payment", "Refund", refund.id, {"amount_cents": {"from": None, "to": amount_cents}})
+    await audit.record(
+        scope, "billing.refund_payment", "Refund", refund.id, {"amount_cents": {"from": None, "to": amount_cents}}
+    )
     await scope.db.flush()
     return refund
 
@@ -88,7 +90,9 @@ async def reverse_payment(scope: RequestScope, payment_id: int, reason: str | No
     if fee_cents:
         fee = await new_special_charge(scope, payment.customer_id, "Returned payment fee", fee_cents,
                                        f"Payment {payment.id} returned: {reason}")
-    await audit.record(scope, "billing.reverse_payment", "Payment", payment.id, {"status": {"from": "POSTED", "to": "RETURNED"}})
+    await audit.record(
+        scope, "billing.reverse_payment", "Payment", payment.id, {"status": {"from": "POSTED", "to": "RETURNED"}}
+    )
     await scope.db.flush()
     return Returned(payment, fee)
 

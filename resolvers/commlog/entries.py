@@ -19,7 +19,16 @@ from resolvers.rules.note_policy import Finding, FindingCode, NoteDraft, check_n
 from resolvers.scope import tenant_scoped
 
 MAX_NOTE_TEXT = 10_000  # a note's long text fields and a memo (Text columns): the limit the API states
-TEXT_FIELDS = ("subject", "body", "contact_name", "relationship", "reason", "resolution", "additional_info", "follow_up")
+TEXT_FIELDS = (
+    "subject",
+    "body",
+    "contact_name",
+    "relationship",
+    "reason",
+    "resolution",
+    "additional_info",
+    "follow_up",
+)
 # A card number is masked before anything is stored, so that finding never needs to block.
 NON_BLOCKING = {FindingCode.CARD_NUMBER}
 
@@ -83,7 +92,9 @@ async def add_note(scope: RequestScope, note: NewNote) -> tuple[CommLogEntry, li
     if await _blocks(scope, findings):
         raise NotePolicyViolation(findings)
     entry = await append_entry(scope, **_entry_fields(masked(note)))
-    await audit.record(scope, "commlog.add_note", "CommLogEntry", entry.id, {"critical": {"from": None, "to": note.critical}})
+    await audit.record(
+        scope, "commlog.add_note", "CommLogEntry", entry.id, {"critical": {"from": None, "to": note.critical}}
+    )
     return entry, findings
 
 
@@ -129,7 +140,9 @@ async def _check_target(scope: RequestScope, customer_id: int, account_id: int |
     get_or_not_found(await get_customer(scope, customer_id), "Customer", ["input", "customerId"])
     if account_id is None:
         return
-    stmt = tenant_scoped(select(UtilityAccount.customer_id).where(UtilityAccount.id == account_id), UtilityAccount, scope)
+    stmt = tenant_scoped(
+        select(UtilityAccount.customer_id).where(UtilityAccount.id == account_id), UtilityAccount, scope
+    )
     owner = (await scope.db.execute(stmt)).scalar_one_or_none()
     if owner is None:
         raise NotFound("Utility account", ["input", "utilityAccountId"])

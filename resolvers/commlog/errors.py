@@ -19,5 +19,5 @@ DESCRIPTIONS = {
     CommlogErrorCode.ACCOUNT_NOT_OF_CUSTOMER: "The utility account belongs to another customer.",
     CommlogErrorCode.EMPTY_MEMO: "A memo needs text.",
     CommlogErrorCode.CURSOR_EXPIRED: "communicationLogUpdated: updates after this cursor are no longer kept; reload the "
-                                     "log and subscribe without `after`.",
+    "log and subscribe without `after`.",
 }

@@ -23,7 +23,7 @@ DESCRIPTIONS = {
     CustomerErrorCode.INVALID_EMAIL: "The email address is not valid.",
     CustomerErrorCode.INVALID_PHONE: "The phone number is not valid.",
     CustomerErrorCode.BLANK_NAME: "A name is required.",
-    CustomerErrorCode.NAME_WITHOUT_LETTERS: "A name needs at least one letter (\"!!!\" or \"123\" names nobody).",
+    CustomerErrorCode.NAME_WITHOUT_LETTERS: 'A name needs at least one letter ("!!!" or "123" names nobody).',
     CustomerErrorCode.IMPORT_FILE_INVALID: "The import file is not UTF-8 CSV with a header of the documented columns; "
     "nothing was imported.",
     CustomerErrorCode.IMPORT_IDEMPOTENCY_KEY_REUSED: "The idempotency key was already used for another import (another "

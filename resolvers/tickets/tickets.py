@@ -240,4 +240,6 @@ async def _log(scope: RequestScope, ticket: Ticket, subject: str, body: str) -> 
     if ticket.customer_id is None:
         return None
     clipped = subject if len(subject) <= SUBJECT_CHARS else subject[: SUBJECT_CHARS - 1] + "…"
-    return await append_entry(scope, customer_id=ticket.customer_id, kind=CommLogKind.SYSTEM, subject=clipped, body=body)
+    return await append_entry(
+        scope, customer_id=ticket.customer_id, kind=CommLogKind.SYSTEM, subject=clipped, body=body
+    )

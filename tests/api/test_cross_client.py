@@ -80,9 +80,14 @@ class TestOtherClientsIds:
         mine = await make_customer(session, tenant, "Mine", is_master=True)
         await session.commit()
         mutation = "mutation($i: AssignCustomersToMasterInput!) { assignCustomersToMaster(input: $i) { userErrors { code field } } }"
-        to_theirs = await api.run(mutation, {"i": {"masterId": theirs["Customer"], "customerIds": [to_global_id("Customer", mine.id)]}},
-                                  user=tenant.admin)
-        assert to_theirs["assignCustomersToMaster"]["userErrors"] == [{"code": "NOT_FOUND", "field": ["input", "masterId"]}]
+        to_theirs = await api.run(
+            mutation,
+            {"i": {"masterId": theirs["Customer"], "customerIds": [to_global_id("Customer", mine.id)]}},
+            user=tenant.admin,
+        )
+        assert to_theirs["assignCustomersToMaster"]["userErrors"] == [
+            {"code": "NOT_FOUND", "field": ["input", "masterId"]}
+        ]
         theirs_to_mine = await api.run(mutation, {"i": {"masterId": to_global_id("Customer", mine.id),
                                                         "customerIds": [theirs["Customer"]]}}, user=tenant.admin)
         assert theirs_to_mine["assignCustomersToMaster"]["userErrors"][0]["code"] == "NOT_FOUND"

@@ -80,13 +80,18 @@ async def test_readers_and_writers_at_once_through_two_workers(database, session
 
     def write(rng):
         if rng.random() < 0.6:
-            return NOTE, {"i": {"customerId": rng.choice(customers), "subject": "Busy floor", "body": "Explained the bill."}}
+            return NOTE, {
+                "i": {"customerId": rng.choice(customers), "subject": "Busy floor", "body": "Explained the bill."}
+            }
         return PAY, {"i": {"customerId": rng.choice(customers), "amount": f"{rng.randint(100, 9000) / 100:.2f}",
                            "method": "CHECK", "receivedOn": "2025-03-01"}}
 
     async with serve_workers(database.url, SECRET, tmp_path) as served:
         # when agents read and write at once for a while
-        agent, lead = {"authorization": f"Bearer {token_for(tenant.agent)}"}, {"authorization": f"Bearer {token_for(tenant.lead)}"}
+        agent, lead = (
+            {"authorization": f"Bearer {token_for(tenant.agent)}"},
+            {"authorization": f"Bearer {token_for(tenant.lead)}"},
+        )
         stop_at = time.monotonic() + SECONDS
         readers = [work(served.address, agent, stop_at, n, read) for n in range(READERS)]
         writers = [work(served.address, lead, stop_at, 100 + n, write) for n in range(WRITERS)]

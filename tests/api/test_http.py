@@ -80,13 +80,16 @@ class TestLimits:
         assert errors[0]["extensions"]["code"] == "TOKEN_LIMIT_EXCEEDED"
 
     async def test_body_size_limit(self, api, tenant):
-        response = await api.client.post("/graphql", json={"query": "{ viewer { role } }", "variables": {"x": "y" * 70_000}},
-                                         headers=auth(tenant))
+        response = await api.client.post(
+            "/graphql", json={"query": "{ viewer { role } }", "variables": {"x": "y" * 70_000}}, headers=auth(tenant)
+        )
         assert response.status_code == 413
         assert response.json()["errors"][0]["extensions"]["code"] == "BODY_TOO_LARGE"
 
     async def test_nodes_takes_at_most_100_ids(self, api, tenant):
-        errors = await api.errors("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ["x"] * 101}, user=tenant.agent)
+        errors = await api.errors(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ["x"] * 101}, user=tenant.agent
+        )
         assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
@@ -124,9 +127,13 @@ NAVIGATION = "{ viewer { preferences { defaultNavigation } } }"
 
 class TestOperationName:
     @pytest.mark.parametrize("accept,status", [(GQL, 400), ("application/json", 200)])
-    async def test_several_operations_without_a_name_are_a_request_error_and_run_nothing(self, api, tenant, accept, status):
-        mutation_first = ("mutation B { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { userErrors { code } } }"
-                          " query A { viewer { role } }")
+    async def test_several_operations_without_a_name_are_a_request_error_and_run_nothing(
+        self, api, tenant, accept, status
+    ):
+        mutation_first = (
+            "mutation B { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { userErrors { code } } }"
+            " query A { viewer { role } }"
+        )
         for document in (TWO, mutation_first, "query A { viewer { role } } query B { viewer { role } }"):
             response = await api.client.post("/graphql", json={"query": document}, headers=auth(tenant, accept=accept))
             body = response.json()

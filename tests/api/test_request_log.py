@@ -60,7 +60,9 @@ class TestClientErrors:
         assert [line["request_id"] for line in lines] == [a.headers["x-request-id"] for a in answers]
         assert [line["user_id"] for line in lines] == [tenant.admin.id] * (len(SWEEP) + 1) + [None]
         assert [line["operation"] for line in lines][:4] == ["Cursor", "Short", "TooMany", "Theirs"]
-        assert all(line["method"] == "POST" and line["path"] == "/graphql" and line["duration_ms"] >= 0 for line in lines)
+        assert all(
+            line["method"] == "POST" and line["path"] == "/graphql" and line["duration_ms"] >= 0 for line in lines
+        )
 
     async def test_the_line_holds_no_personal_data_or_token(self, api, session, tenant, caplog):
         customer = await make_customer(session, tenant, "Private Person")
@@ -88,9 +90,12 @@ class TestClientErrors:
 
 
 class TestFaults:
-    @pytest.mark.parametrize("fault", [RuntimeError("secret internal detail"), RecursionError("maximum recursion depth")])
-    async def test_a_fault_logs_one_traceback_under_the_request_id_the_client_got(self, api, tenant, monkeypatch, caplog,
-                                                                                  fault):
+    @pytest.mark.parametrize(
+        "fault", [RuntimeError("secret internal detail"), RecursionError("maximum recursion depth")]
+    )
+    async def test_a_fault_logs_one_traceback_under_the_request_id_the_client_got(
+        self, api, tenant, monkeypatch, caplog, fault
+    ):
         async def broken(scope):
             raise fault
 
@@ -104,16 +109,22 @@ class TestFaults:
         traced = [r for r in caplog.records if r.exc_info]
         assert len(traced) == 1
         assert traced[0].exc_info[1] is fault
-        assert fields_of(traced[0])["request_id"] == error["extensions"]["requestId"] == response.headers["x-request-id"]
+        assert (
+            fields_of(traced[0])["request_id"] == error["extensions"]["requestId"] == response.headers["x-request-id"]
+        )
         assert fields_of(records(caplog, "csrgraph.access")[0])["operation"] == "Markets"
 
-    async def test_a_fault_outside_graphql_is_a_500_with_the_request_id(self, api, session, tenant, monkeypatch, caplog):
+    async def test_a_fault_outside_graphql_is_a_500_with_the_request_id(
+        self, api, session, tenant, monkeypatch, caplog
+    ):
         async def broken(scope, invoice_id):
             raise RuntimeError("disk on fire")
 
         monkeypatch.setattr(billing_files, "invoice_file", broken)
         with caplog.at_level(logging.DEBUG):
-            response = await api.client.get("/files/invoices/1.pdf", headers=auth(tenant.agent, **{"x-request-id": "r-9"}))
+            response = await api.client.get(
+                "/files/invoices/1.pdf", headers=auth(tenant.agent, **{"x-request-id": "r-9"})
+            )
         assert response.status_code == 500
         assert "disk on fire" not in response.text
         assert response.json()["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "r-9"}

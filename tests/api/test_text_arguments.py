@@ -109,7 +109,9 @@ class TestQueriesTakingAMutationInput:
 
     async def test_a_draft_over_a_stated_limit_is_a_request_error_naming_the_field(self, api, tenant, customer):
         query = "query($c: ID!, $s: String) { checkNote(input: {customerId: $c, body: \"x\", subject: $s}) { code } }"
-        body = (await post(api, tenant.agent, query, {"c": to_global_id("Customer", customer.id), "s": "s" * 201})).json()
+        body = (
+            await post(api, tenant.agent, query, {"c": to_global_id("Customer", customer.id), "s": "s" * 201})
+        ).json()
         assert body.get("data") is None
         assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in body["errors"]] == [
             ("TEXT_TOO_LONG", ["input", "subject"])]

@@ -119,7 +119,9 @@ class TestPurge:
             record(s, tenant, customer, 1)
             record(s, tenant, customer, 2)
         async with database.sessionmaker() as s, s.begin():
-            first = (await s.execute(select(func.min(DomainEvent.id)).where(DomainEvent.customer_id == customer.id))).scalar()
+            first = (
+                await s.execute(select(func.min(DomainEvent.id)).where(DomainEvent.customer_id == customer.id))
+            ).scalar()
             await s.execute(update(DomainEvent).where(DomainEvent.id == first).values(
                 created_at=utcnow() - timedelta(days=7, minutes=5)))
         env = {**os.environ, "DATABASE_URL": database.url, "CSRGRAPH_SECRET": SECRET, "CSRGRAPH_VAR": str(tmp_path)}
@@ -132,5 +134,7 @@ class TestPurge:
         assert refused.returncode == 2
         assert "at least a day" in refused.stderr
         async with database.sessionmaker() as s:
-            left = list((await s.execute(select(DomainEvent.entry_id).where(DomainEvent.customer_id == customer.id))).scalars())
+            left = list(
+                (await s.execute(select(DomainEvent.entry_id).where(DomainEvent.customer_id == customer.id))).scalars()
+            )
         assert left == [2]

@@ -44,7 +44,11 @@ def test_runs_cut_the_period_where_the_rate_changes(start, end, expected):
 
 def test_merged_joins_neighbours_with_equal_values():
     day = date(2025, 1, 1)
-    parts = [Run(day, day, 1), Run(day + timedelta(1), day + timedelta(3), 1), Run(day + timedelta(4), day + timedelta(4), 2)]
+    parts = [
+        Run(day, day, 1),
+        Run(day + timedelta(1), day + timedelta(3), 1),
+        Run(day + timedelta(4), day + timedelta(4), 2),
+    ]
     assert merged(parts) == [Run(day, day + timedelta(3), 1), Run(day + timedelta(4), day + timedelta(4), 2)]
 
 

@@ -23,9 +23,12 @@ class BulkAddNoteInput:
     subject: str | None = text_field(f"Short subject. {DEFAULTS}.", CommLogEntry.subject, default=None)
     kind: CommLogKind | None = strawberry.field(default=None, description=f"Kind of entry. {DEFAULTS} (else NOTE).")
     category: str | None = text_field(f"Category. {DEFAULTS} (else Account).", CommLogEntry.category, default=None)
-    disposition: str | None = text_field(f"Disposition code from the client's list. {DEFAULTS}.", CommLogEntry.disposition,
-                                         default=None)
-    critical: bool | None = strawberry.field(default=None, description=f"A critical note, shown as an alert. {DEFAULTS} (else false).")
+    disposition: str | None = text_field(
+        f"Disposition code from the client's list. {DEFAULTS}.", CommLogEntry.disposition, default=None
+    )
+    critical: bool | None = strawberry.field(
+        default=None, description=f"A critical note, shown as an alert. {DEFAULTS} (else false)."
+    )
     file: Upload | None = strawberry.field(
         default=None,
         description="A CSV file of account numbers, UTF-8 (a BOM is fine), with or without a header row; with a header "

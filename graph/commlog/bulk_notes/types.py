@@ -79,7 +79,9 @@ class BulkNoteCounts:
     duplicate: int = strawberry.field(description="Repeats of a number listed earlier.")
     invalid: int = strawberry.field(description="Entries that are not account numbers.")
     found_inactive: int = strawberry.field(description="Found accounts whose status is INACTIVE, added or not.")
-    found_drop_accepted: int = strawberry.field(description="Found accounts whose status is DROP_ACCEPTED, added or not.")
+    found_drop_accepted: int = strawberry.field(
+        description="Found accounts whose status is DROP_ACCEPTED, added or not."
+    )
 
 
 @strawberry.type(description="The note a bulk note job adds, after the client's defaults and card-number masking.")
@@ -167,7 +169,9 @@ class BulkNoteJob(Node):
     ) -> Connection[BulkNoteResult]:
         request = page_request(first, after, last, before, RESULT_CURSOR)
         wanted = enums.BulkNoteOutcome(outcome.value) if outcome is not None else None
-        page = await info.context.loaders.grouped(loaders.result_pages_by_job_id).load((self.row.id, ResultPage(wanted, request)))
+        page = await info.context.loaders.grouped(loaders.result_pages_by_job_id).load(
+            (self.row.id, ResultPage(wanted, request))
+        )
         total = getattr(self.row, COUNTERS[wanted.value]) if wanted is not None else self.row.total
 
         async def count() -> int:

@@ -11,8 +11,12 @@ from resolvers.commlog.letters.commands import MAX_REASON_CHARS
 @strawberry.input(description="A letter to render from a template and send. Choose the template by id or by code.")
 class SendLetterInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer to write to.")
-    template_id: strawberry.ID | None = strawberry.field(default=None, description="The template (see `letterTemplates`).")
-    template_code: str | None = text_field("Or the template's code, e.g. WELCOME_KIT.", LetterTemplate.code, default=None)
+    template_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The template (see `letterTemplates`)."
+    )
+    template_code: str | None = text_field(
+        "Or the template's code, e.g. WELCOME_KIT.", LetterTemplate.code, default=None
+    )
     utility_account_id: strawberry.ID | None = strawberry.field(
         default=None,
         description="The customer's utility account whose data the letter shows; default: the customer's primary account.",

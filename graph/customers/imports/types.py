@@ -112,16 +112,22 @@ class CustomerImportResult:
     line: int = strawberry.field(description="Where the row starts in the file (the header is line 1).")
     customer_number: str = strawberry.field(description="The customer number as the row gives it (cut to 40 characters "
                                             "when refused).")
-    ldc_account_number: str = strawberry.field(description="The LDC number, normalized (as given, cut to 40, when refused).")
+    ldc_account_number: str = strawberry.field(
+        description="The LDC number, normalized (as given, cut to 40, when refused)."
+    )
     outcome: ImportRowOutcome | None = strawberry.field(
         description="What happened; null while the job has not reached the row.")
     reason: ImportRefusal | None = strawberry.field(description="Why it was refused.")
     detail: str | None = strawberry.field(description="The refusal in words, naming the column or the other rows.")
-    changes: str | None = strawberry.field(description='For UPDATED: "field: from -> to; ..." (also in the audit trail).')
+    changes: str | None = strawberry.field(
+        description='For UPDATED: "field: from -> to; ..." (also in the audit trail).'
+    )
     row: strawberry.Private[models.CustomerImportRow]
 
-    @strawberry.field(description="The customer the row created, changed or matched; null when refused, or when a dry run "
-                      "would create it.")
+    @strawberry.field(
+        description="The customer the row created, changed or matched; null when refused, or when a dry run "
+        "would create it."
+    )
     async def customer(self, info: strawberry.Info) -> CustomerRef | None:
         from graph.customers.types import Customer
 
@@ -181,7 +187,9 @@ class CustomerImportJob(Node):
     ) -> Connection[CustomerImportResult]:
         request = page_request(first, after, last, before, RESULT_CURSOR)
         wanted = enums.ImportRowOutcome(outcome.value) if outcome is not None else None
-        page = await info.context.loaders.grouped(loaders.import_result_pages_by_job_id).load((self.row.id, ResultPage(wanted, request)))
+        page = await info.context.loaders.grouped(loaders.import_result_pages_by_job_id).load(
+            (self.row.id, ResultPage(wanted, request))
+        )
         total = getattr(self.row, COUNTERS[wanted.value]) if wanted is not None else self.row.total
 
         async def count() -> int:

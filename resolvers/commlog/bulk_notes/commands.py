@@ -79,7 +79,9 @@ class BulkNoteDone:
     replayed: bool  # an earlier request with the same idempotency key made this job
 
 
-async def bulk_add_note(scope: RequestScope, request: BulkNoteRequest, progress: Progress | None = None) -> BulkNoteDone:
+async def bulk_add_note(
+    scope: RequestScope, request: BulkNoteRequest, progress: Progress | None = None
+) -> BulkNoteDone:
     ensure_allowed(scope, Action.BULK_ADD_NOTE)
     _check_request(request)
     tick = progress or _silent
@@ -97,7 +99,9 @@ async def bulk_add_note(scope: RequestScope, request: BulkNoteRequest, progress:
         tick("insert", 0, counts["added"])
         await bulk_resolve.write_notes(scope, job_id, note, request.number_type, now)
         events.emit_entries(scope, CommLogEntry.bulk_job_id == job_id)
-        await audit.record(scope, "commlog.bulk_add_note", "BulkNoteJob", job_id, {"added": {"from": None, "to": counts["added"]}})
+        await audit.record(
+            scope, "commlog.bulk_add_note", "BulkNoteJob", job_id, {"added": {"from": None, "to": counts["added"]}}
+        )
         tick("insert", counts["added"], counts["added"])
     return BulkNoteDone(await bulk_resolve.finish_job(scope, job_id, counts), replayed=False)
 

@@ -201,7 +201,9 @@ def _due(now: datetime, batch: int):
 async def _attachments(session: AsyncSession, document_ids: Sequence[int]) -> dict[int, Attachment]:
     if not document_ids:
         return {}
-    stmt = select(Document.id, Document.title, Document.content_type, Document.content).where(Document.id.in_(document_ids))
+    stmt = select(Document.id, Document.title, Document.content_type, Document.content).where(
+        Document.id.in_(document_ids)
+    )
     return {i: Attachment(attachment_name(t), c, data) for i, t, c, data in (await session.execute(stmt)).all()}
 
 

@@ -281,7 +281,9 @@ def _by_text(scope: RequestScope, dialect: str, typed: str) -> ColumnElement[boo
 
 
 
-async def matched_accounts(scope: RequestScope, search: CustomerSearch, customer_ids: Sequence[int]) -> list[Any | None]:
+async def matched_accounts(
+    scope: RequestScope, search: CustomerSearch, customer_ids: Sequence[int]
+) -> list[Any | None]:
     """For each customer found by `search`, the account its result row shows (plain rows, in key order).
 
     Among the customer's accounts that meet the account filters together (status, market, utility; every
@@ -290,7 +292,9 @@ async def matched_accounts(scope: RequestScope, search: CustomerSearch, customer
     account's order. So a DROPPED search shows a DROPPED account, and a plain name search the primary one.
     """
     stmt = tenant_scoped(select(*UtilityAccount.__table__.columns), UtilityAccount, scope)
-    rows = (await scope.db.execute(_account_filters(stmt.where(UtilityAccount.customer_id.in_(customer_ids)), search))).all()
+    rows = (
+        await scope.db.execute(_account_filters(stmt.where(UtilityAccount.customer_id.in_(customer_ids)), search))
+    ).all()
     numbers = {typed.strip() for typed in (search.ldc_account_number, search.text) if typed}
     places = {term for typed in (search.address, search.text) if typed and len(term := fold(typed)) >= MIN_ADDRESS_TERM}
     return best_by_customer(rows, customer_ids, lambda account: (

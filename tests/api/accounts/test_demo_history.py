@@ -40,7 +40,11 @@ async def test_demo_history_is_consistent_with_each_status(tmp_path):
         assert all(can_transition(old, new) for old, new in chain)
         kinds = [(t.type, t.direction, t.status) for t in transactions[account_id]]
         if status is S.ACTIVE:
-            assert (MarketTransactionType.ENROLLMENT, MarketDirection.OUTBOUND, MarketTransactionStatus.ACCEPTED) in kinds
+            assert (
+                MarketTransactionType.ENROLLMENT,
+                MarketDirection.OUTBOUND,
+                MarketTransactionStatus.ACCEPTED,
+            ) in kinds
         if status is S.PENDING_DROP:
             assert kinds[-1] == (MarketTransactionType.DROP, MarketDirection.OUTBOUND, MarketTransactionStatus.SENT)
         if status is S.PENDING:

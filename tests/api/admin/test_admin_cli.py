@@ -23,7 +23,9 @@ async def test_bootstrap_a_client_and_script_its_users(cli, slug, session, api):
     assert code == 1
     assert "already exists" in err
     assert (await cli("user", "add", f"Boss@{slug}.example", "--client", slug, "--role", "ADMIN"))[0] == 0
-    assert (await cli("user", "add", f"ann@{slug}.example", "--client", slug, "--role", "AGENT", "--name", "Ann"))[0] == 0
+    assert (await cli("user", "add", f"ann@{slug}.example", "--client", slug, "--role", "AGENT", "--name", "Ann"))[
+        0
+    ] == 0
     # then they are listed by name, and the admin's local token works through the API
     code, out, _ = await cli("user", "list", "--client", slug)
     assert out.splitlines() == [f"ann@{slug}.example\tAGENT\tactive\tAnn", f"boss@{slug}.example\tADMIN\tactive\tBoss"]
@@ -35,7 +37,9 @@ async def test_bootstrap_a_client_and_script_its_users(cli, slug, session, api):
     assert code == 1
     assert "last active ADMIN" in err
     assert (await cli("user", "deactivate", f"ann@{slug}.example", "--client", slug))[0] == 0
-    assert (await cli("user", "list", "--client", slug, "--inactive"))[1] == f"ann@{slug}.example\tAGENT\tdeactivated\tAnn"
+    assert (await cli("user", "list", "--client", slug, "--inactive"))[
+        1
+    ] == f"ann@{slug}.example\tAGENT\tdeactivated\tAnn"
     code, _, err = await cli("token", f"ann@{slug}.example")
     assert code == 1
     assert "no active user" in err
@@ -92,7 +96,9 @@ async def test_an_identity_provider_set_from_the_command_line_signs_users_in(cli
     # when the operator removes the provider, local tokens work again
     assert (await cli("client", "remove-provider", slug))[0] == 0
     code, token, _ = await cli("token", f"admin@{slug}.example")
-    clock.advance(USER_TTL_SECONDS + 0.01)  # the server is another process: it sees the change within its auth cache's life
+    clock.advance(
+        USER_TTL_SECONDS + 0.01
+    )  # the server is another process: it sees the change within its auth cache's life
     assert code == 0
     assert (await sign_in(api, token)).status_code == 200
     assert reason(await sign_in(api, realm.token(f"new@{slug}.example", AUDIENCE, groups=["csr"]))) == "UNKNOWN_ISSUER"

@@ -67,7 +67,9 @@ async def add_memo(client: httpx.AsyncClient, user, entry_id: str, text: str) ->
 
 
 @asynccontextmanager
-async def one_client_per_worker(address: str, workers: int = 2, attempts: int = 60) -> AsyncIterator[list[httpx.AsyncClient]]:
+async def one_client_per_worker(
+    address: str, workers: int = 2, attempts: int = 60
+) -> AsyncIterator[list[httpx.AsyncClient]]:
     """An HTTP client (one kept-alive connection) to each worker; /healthz says which worker answered."""
     found: dict[int, httpx.AsyncClient] = {}
     spare: list[httpx.AsyncClient] = []

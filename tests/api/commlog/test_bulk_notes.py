@@ -421,7 +421,9 @@ class TestResultsConnection:
         a, i, d = book.numbers("active", "inactive", "drop_accepted")
         job = (await bulk(api, tenant.lead, accounts=f"{a} 1 {i} 2 {d} {a}"))["job"]
         # when paging the ADDED results two at a time
-        page1 = (await api.run(RESULTS, {"id": job["id"], "outcome": "ADDED", "first": 2}, user=tenant.lead))["node"]["results"]
+        page1 = (await api.run(RESULTS, {"id": job["id"], "outcome": "ADDED", "first": 2}, user=tenant.lead))["node"][
+            "results"
+        ]
         after = page1["pageInfo"]["endCursor"]
         page2 = (await api.run(RESULTS, {"id": job["id"], "outcome": "ADDED", "first": 2, "after": after},
                                user=tenant.lead))["node"]["results"]
@@ -436,7 +438,9 @@ class TestResultsConnection:
         assert [e["node"]["line"] for e in last["edges"]] == [5, 6]
         assert last["pageInfo"]["hasPreviousPage"] is True
         assert last["totalCount"] == 6
-        missing = (await api.run(RESULTS, {"id": job["id"], "outcome": "NOT_FOUND"}, user=tenant.lead))["node"]["results"]
+        missing = (await api.run(RESULTS, {"id": job["id"], "outcome": "NOT_FOUND"}, user=tenant.lead))["node"][
+            "results"
+        ]
         assert [e["node"]["accountNumber"] for e in missing["edges"]] == ["1", "2"]
 
     async def test_bad_cursor_is_a_client_error(self, api, tenant, book):
@@ -447,9 +451,13 @@ class TestResultsConnection:
 
 class TestJobsListing:
     async def test_newest_first_and_paged(self, api, tenant, book):
-        ids = [(await bulk(api, tenant.lead, accounts=book.active.number, body=f"Note {n}"))["job"]["id"] for n in range(3)]
+        ids = [
+            (await bulk(api, tenant.lead, accounts=book.active.number, body=f"Note {n}"))["job"]["id"] for n in range(3)
+        ]
         first = (await api.run(JOBS, {"first": 2}, user=tenant.lead))["bulkNoteJobs"]
-        rest = (await api.run(JOBS, {"first": 2, "after": first["pageInfo"]["endCursor"]}, user=tenant.lead))["bulkNoteJobs"]
+        rest = (await api.run(JOBS, {"first": 2, "after": first["pageInfo"]["endCursor"]}, user=tenant.lead))[
+            "bulkNoteJobs"
+        ]
         assert [e["node"]["id"] for e in first["edges"] + rest["edges"]] == ids[::-1]
         assert first["totalCount"] == 3
         assert first["pageInfo"]["hasNextPage"] is True

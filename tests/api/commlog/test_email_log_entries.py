@@ -64,7 +64,9 @@ async def email_invoice(api, tenant, customer, session) -> None:
 
 
 async def email_ar_history(api, tenant, customer, session) -> None:
-    await mutate(api, tenant.agent, "emailArHistory", "EmailArHistoryInput", {"customerId": gid("Customer", customer.id)})
+    await mutate(
+        api, tenant.agent, "emailArHistory", "EmailArHistoryInput", {"customerId": gid("Customer", customer.id)}
+    )
 
 
 async def update_contact_info(api, tenant, customer, session) -> None:

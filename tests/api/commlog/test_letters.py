@@ -116,8 +116,13 @@ class TestSendLetter:
         assert "10.9¢ per kWh" in text
         async with database.sessionmaker() as s:
             rows = (await s.execute(select(CommLogEntry.document_id).where(CommLogEntry.id == pk(entry["id"])))).all()
-            audit = (await s.execute(select(AuditEvent.action).where(AuditEvent.object_type == "Document",
-                                                                      AuditEvent.object_id == pk(document["id"])))).all()
+            audit = (
+                await s.execute(
+                    select(AuditEvent.action).where(
+                        AuditEvent.object_type == "Document", AuditEvent.object_id == pk(document["id"])
+                    )
+                )
+            ).all()
         assert rows == [(pk(document["id"]),)]
         assert audit == [("commlog.send_letter",)]
 
@@ -189,7 +194,9 @@ class TestSendLetter:
                                           "message": "The customer has no email address on file."}]
         assert await written(database, customer.id) == {"documents": 0, "notifications": 0, "entries": 0}
 
-    async def test_a_template_that_fails_to_render_is_a_user_error_and_writes_nothing(self, api, database, session, tenant, holder):
+    async def test_a_template_that_fails_to_render_is_a_user_error_and_writes_nothing(
+        self, api, database, session, tenant, holder
+    ):
         customer, _ = holder
         session.add_all([
             LetterTemplate(client_id=tenant.client.id, code="EVIL", kind=LetterKind.GENERAL, name="Evil", subject="Hi",
@@ -220,7 +227,9 @@ class TestSendLetter:
 
 
 class TestOtherClients:
-    async def test_their_template_or_their_customer_is_not_found(self, api, database, session, tenant, other_tenant, holder):
+    async def test_their_template_or_their_customer_is_not_found(
+        self, api, database, session, tenant, other_tenant, holder
+    ):
         customer, _ = holder
         await add_templates(session, other_tenant.client.id)
         theirs = await make_customer(session, other_tenant, "Their Customer")
@@ -327,7 +336,13 @@ class TestLetterTemplates:
         query = "query($k: LetterKind) { letterTemplates(kind: $k) { id code kind name subject active } }"
         everything = (await api.run(query, user=tenant.agent))["letterTemplates"]
         renewals = (await api.run(query, {"k": "RENEWAL_LETTER"}, user=tenant.agent))["letterTemplates"]
-        assert [t["code"] for t in everything] == ["CONTRACT", "GENERAL", "RATE_CHANGE", "RENEWAL_LETTER", "WELCOME_KIT"]
+        assert [t["code"] for t in everything] == [
+            "CONTRACT",
+            "GENERAL",
+            "RATE_CHANGE",
+            "RENEWAL_LETTER",
+            "WELCOME_KIT",
+        ]
         assert [t["code"] for t in renewals] == ["RENEWAL_LETTER"]
         assert (await api.run(query, user=other_tenant.agent))["letterTemplates"] == []
 
@@ -417,7 +432,9 @@ class TestConnections:
         (own_view,) = await run_connections(api, other_tenant.agent, {"name": "theirs letters", "first": 5})
         assert own_view["documents"]["totalCount"] == 2
 
-    async def test_statement_count_is_the_same_for_1_and_20_customers(self, api, session, tenant, other_tenant, count_sql):
+    async def test_statement_count_is_the_same_for_1_and_20_customers(
+        self, api, session, tenant, other_tenant, count_sql
+    ):
         # given one client with 1 customer and another with 20, each with letters on an account
         ids = {}
         for who, customers in ((tenant, 1), (other_tenant, 20)):

@@ -28,7 +28,9 @@ from tests.served import free_port
 
 ADD = "mutation($i: AddNoteInput!) { addNote(input: $i) { entry { id } userErrors { field code } } }"
 BULK_NOTE = "mutation($i: BulkAddNoteInput!) { bulkAddNote(input: $i) { userErrors { code message } } }"
-BULK_HOLD = "mutation($i: BulkPlaceDunningHoldInput!) { bulkPlaceDunningHold(input: $i) { userErrors { code message } } }"
+BULK_HOLD = (
+    "mutation($i: BulkPlaceDunningHoldInput!) { bulkPlaceDunningHold(input: $i) { userErrors { code message } } }"
+)
 HOLD_UNTIL = (date.today() + timedelta(days=30)).isoformat()
 
 
@@ -196,7 +198,10 @@ class TestResuming:
         await ws.close()
 
     async def test_another_customers_updates_are_not_replayed(self, server, http, session, tenant):
-        customer, neighbour = (await make_customer(session, tenant, "Mine"), await make_customer(session, tenant, "Theirs"))
+        customer, neighbour = (
+            await make_customer(session, tenant, "Mine"),
+            await make_customer(session, tenant, "Theirs"),
+        )
         await session.commit()
         ws = await following(server, tenant, customer)
         await add_note(http, tenant.lead, customer, "mine 0")
@@ -230,8 +235,9 @@ class TestResuming:
         assert (live["entry"]["subject"], live["refetch"]) == ("live", False)
         await ws.close()
 
-    @pytest.mark.parametrize("cursor", ["garbage", "WyJldmVudCIsICJ4Il0=", to_global_id("Customer", 1),
-                                        "WyJldmVudCIsIDk5OTk5OTk5OV0="])  # not base64 JSON, a word, an ID, no such event
+    @pytest.mark.parametrize(
+        "cursor", ["garbage", "WyJldmVudCIsICJ4Il0=", to_global_id("Customer", 1), "WyJldmVudCIsIDk5OTk5OTk5OV0="]
+    )  # not base64 JSON, a word, an ID, no such event
     async def test_a_bad_cursor_is_a_client_error(self, server, session, tenant, cursor):
         customer = await make_customer(session, tenant, "Bad Cursor")
         await session.commit()

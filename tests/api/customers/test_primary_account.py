@@ -15,10 +15,10 @@ PATHS = {
     "utilityAccount.customer": f"query($l: String!) {{ utilityAccount(ldcAccountNumber: $l) {{ customer {{ {DEEP} }} }} }}",
     "customer(number)": f"query($n: String!) {{ customer(number: $n) {{ {DEEP} }} }}",
     "utilityAccounts.customer": "query($n: String!) { customer(number: $n) { utilityAccounts(first: 5) { edges { node { "
-                                f"customer {{ {DEEP} }} }} }} }} }} }}",
-    "search": f'query($n: String!) {{ customers(search: {{text: $n}}) {{ edges {{ node {{ {DEEP} }} }} }} }}',
+    f"customer {{ {DEEP} }} }} }} }} }} }}",
+    "search": f"query($n: String!) {{ customers(search: {{text: $n}}) {{ edges {{ node {{ {DEEP} }} }} }} }}",
     "children.master": "query($m: String!) { customer(number: $m) { children(first: 5) { edges { node { "
-                       f"{DEEP} master {{ children(first: 5) {{ edges {{ node {{ primaryAccount {{ id }} }} }} }} }} }} }} }} }} }}",
+    f"{DEEP} master {{ children(first: 5) {{ edges {{ node {{ primaryAccount {{ id }} }} }} }} }} }} }} }} }} }}",
 }
 
 

@@ -34,14 +34,17 @@ async def test_the_apollo_flow_registers_once_and_then_runs_by_hash(database, te
         if hashed_by == "GET":
             params = {"variables": json.dumps(variables), "extensions": json.dumps(apq(text))}
             return await api.client.get("/graphql", params=params, headers=headers)
-        return await api.client.post("/graphql", json={"variables": variables, "extensions": apq(text)}, headers=headers)
+        return await api.client.post(
+            "/graphql", json={"variables": variables, "extensions": apq(text)}, headers=headers
+        )
 
     async with app_in(database, "apq") as api:
         first = await hash_only(api)
         assert (first.status_code, first.json()) == (404, NOT_FOUND)
         assert first.headers["cache-control"] == "private, no-cache, must-revalidate"
-        second = await api.client.post("/graphql", json={"query": text, "variables": variables, "extensions": apq(text)},
-                                       headers=headers)
+        second = await api.client.post(
+            "/graphql", json={"query": text, "variables": variables, "extensions": apq(text)}, headers=headers
+        )
         assert second.status_code == 200
         assert second.json() == {"data": {"customers": {"totalCount": 0},
                                                                         "viewer": {"role": "AGENT"}}}
@@ -56,7 +59,9 @@ async def test_the_apollo_flow_registers_once_and_then_runs_by_hash(database, te
 
 async def test_legacy_json_clients_get_200_for_not_found(database, tenant):
     async with app_in(database, "apq") as api:
-        response = await api.client.post("/graphql", json={"extensions": apq(unique_query())}, headers=auth(tenant.agent))
+        response = await api.client.post(
+            "/graphql", json={"extensions": apq(unique_query())}, headers=auth(tenant.agent)
+        )
     assert (response.status_code, response.json()) == (200, NOT_FOUND)
 
 
@@ -97,7 +102,9 @@ async def test_a_mutation_registers_and_runs_once_per_request(database, tenant):
     text = f"mutation Prefs{uuid.uuid4().hex[:8]} {{ updateViewerPreferences(input: {{defaultNavigation: REPORTS}}) " \
            f"{{ userErrors {{ code }} }} }}"
     async with app_in(database, "apq") as api:
-        first = await api.client.post("/graphql", json={"query": text, "extensions": apq(text)}, headers=auth(tenant.lead))
+        first = await api.client.post(
+            "/graphql", json={"query": text, "extensions": apq(text)}, headers=auth(tenant.lead)
+        )
         again = await api.client.post("/graphql", json={"extensions": apq(text)}, headers=auth(tenant.lead))
         read = await api.client.post("/graphql", json={"query": "{ viewer { preferences { defaultNavigation } } }"},
                                      headers=auth(tenant.lead))

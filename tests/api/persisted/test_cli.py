@@ -50,7 +50,9 @@ async def test_add_list_remove_each_kind_of_file(cli, api, tenant, tmp_path, nam
     code, out, err = await cli("documents", "add", *map(str, files))
     assert code == 0
     assert "3 registered, 0 now trusted, 0 already registered" in err
-    assert sorted(out.splitlines()) == sorted(f"sha256:{sha256_of(t)}\t{n}\tregistered" for t, n in zip(texts, names, strict=False))
+    assert sorted(out.splitlines()) == sorted(
+        f"sha256:{sha256_of(t)}\t{n}\tregistered" for t, n in zip(texts, names, strict=False)
+    )
     # listed, and each runs by its id
     listing = (await cli("documents", "list"))[1].splitlines()
     mine = [line.split("\t")[:4] for line in listing if line.split("\t")[1] in names]
@@ -95,9 +97,15 @@ async def test_an_id_that_is_not_the_texts_sha256_registers_nothing(cli, tmp_pat
     assert message in err
 
 
-@pytest.mark.parametrize("text", ["{ viewer { role } } {", "query Deep { customers(first: 1) { edges { node { master { "
-                                  "master { master { master { master { master { master { master { master { master { master"
-                                  " { id } } } } } } } } } } } } } } }"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{ viewer { role } } {",
+        "query Deep { customers(first: 1) { edges { node { master { "
+        "master { master { master { master { master { master { master { master { master { master"
+        " { id } } } } } } } } } } } } } } }",
+    ],
+)
 async def test_documents_past_the_request_limits_are_refused(cli, tmp_path, text):
     path = tmp_path / "Limits.graphql"
     path.write_text(text)

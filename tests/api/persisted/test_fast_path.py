@@ -170,7 +170,9 @@ class TestMutationsById:
             return api.client.post("/graphql", json={"documentId": spa_id(name), "variables": variables},
                                    headers=auth(user))
 
-        note = (await send("AddNote", {"input": {"customerId": book["id"], "subject": "By id", "body": "Hello"}})).json()
+        note = (
+            await send("AddNote", {"input": {"customerId": book["id"], "subject": "By id", "body": "Hello"}})
+        ).json()
         entry = note["data"]["addNote"]["entry"]
         assert note["data"]["addNote"]["userErrors"] == []
         assert entry["subject"] == "By id"
@@ -244,8 +246,11 @@ class TestKeptFromTheNormalPath:
 
     async def test_the_request_line_names_the_operation_and_the_user(self, api, tenant, book, caplog):
         with caplog.at_level(logging.INFO, logger="csrgraph.access"):
-            response = await api.client.post("/graphql", json={"documentId": spa_id("CustomerProfile"),
-                                                               "variables": {"id": book["id"]}}, headers=auth(tenant.agent))
+            response = await api.client.post(
+                "/graphql",
+                json={"documentId": spa_id("CustomerProfile"), "variables": {"id": book["id"]}},
+                headers=auth(tenant.agent),
+            )
         [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
         assert line["operation"] == "CustomerProfile"
         assert line["status"] == 200 == response.status_code
@@ -281,8 +286,12 @@ class TestKeptFromTheNormalPath:
 
     async def test_an_unknown_operation_name_is_the_same_400(self, api, database, tenant):
         [two_id] = await register(database, TWO)
-        fast = await api.client.post("/graphql", json={"documentId": two_id, "operationName": "C"}, headers=auth(tenant.agent))
-        normal = await api.client.post("/graphql", json={"query": TWO, "operationName": "C"}, headers=auth(tenant.agent))
+        fast = await api.client.post(
+            "/graphql", json={"documentId": two_id, "operationName": "C"}, headers=auth(tenant.agent)
+        )
+        normal = await api.client.post(
+            "/graphql", json={"query": TWO, "operationName": "C"}, headers=auth(tenant.agent)
+        )
         assert (fast.status_code, fast.content) == (normal.status_code, normal.content)
         assert fast.status_code == 400
 

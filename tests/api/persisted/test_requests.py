@@ -49,7 +49,9 @@ class TestUnknownIds:
     @pytest.mark.parametrize("accept, status", [(GQL, 404), ("application/json", 200)])
     async def test_an_unknown_document_id_is_one_error_never_cached(self, api, tenant, identifier, accept, status):
         for key in ("documentId", "doc_id"):
-            response = await api.client.post("/graphql", json={key: identifier}, headers=auth(tenant.agent, accept=accept))
+            response = await api.client.post(
+                "/graphql", json={key: identifier}, headers=auth(tenant.agent, accept=accept)
+            )
             assert response.status_code == status
             assert response.headers["cache-control"] == "private, no-cache, must-revalidate"
             assert response.json() == {"errors": [{"message": f"No document is registered as {identifier!r}.",

@@ -32,12 +32,16 @@ def unique_mutation() -> str:
 @pytest.mark.parametrize("accept, status", [(GQL, 403), ("application/json", 200)])
 async def test_text_that_is_not_registered_is_refused_and_runs_nothing(trusted, tenant, role, accept, status):
     for text in (unique_mutation(), INTROSPECTION, "{ viewer { role } }"):
-        response = await trusted.client.post("/graphql", json={"query": text}, headers=auth(tenant.user(role), accept=accept))
+        response = await trusted.client.post(
+            "/graphql", json={"query": text}, headers=auth(tenant.user(role), accept=accept)
+        )
         assert response.status_code == status
         assert response.json()["errors"][0]["extensions"] == {"code": REFUSED}
         assert "CSRGRAPH_DOCUMENTS=trusted" in response.json()["errors"][0]["message"]
     # the refused mutation did not run
-    prefs = await trusted.client.post("/graphql", json={"documentId": spa_id("Viewer")}, headers=auth(tenant.user(role)))
+    prefs = await trusted.client.post(
+        "/graphql", json={"documentId": spa_id("Viewer")}, headers=auth(tenant.user(role))
+    )
     assert prefs.json()["data"]["viewer"]["preferences"]["defaultNavigation"] == "CUSTOMER_SEARCH"
 
 

@@ -73,7 +73,11 @@ def letter_of(name: str) -> bytes:
                          data(name)).pdf
 
 
-DOCUMENTS = {"letter": letter_of, "invoice": lambda n: invoice_of(n).content, "ar-history": lambda n: history_of(n).content}
+DOCUMENTS = {
+    "letter": letter_of,
+    "invoice": lambda n: invoice_of(n).content,
+    "ar-history": lambda n: history_of(n).content,
+}
 
 
 class TestCoveredScripts:

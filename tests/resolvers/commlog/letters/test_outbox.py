@@ -165,7 +165,9 @@ async def customer(session, tenant):
 # ---- tests -------------------------------------------------------------------------------------
 
 class TestSmtp:
-    async def test_delivers_the_pdf_to_the_customer_and_records_it(self, database, writer, tenant, customer, smtp_server):
+    async def test_delivers_the_pdf_to_the_customer_and_records_it(
+        self, database, writer, tenant, customer, smtp_server
+    ):
         # given a queued letter
         queued = await queue_letter(writer, tenant.agent, customer.id)
         now = datetime.now(UTC)
@@ -211,7 +213,11 @@ class TestSmtp:
         assert await deliver_due(writer, transport, now=now) == 0
         # then it waits 30 s before the next attempt
         row = await notification(database, queued.notification.id)
-        assert (row.status, row.attempts, row.next_attempt_at) == (NotificationStatus.QUEUED, 1, now + timedelta(seconds=30))
+        assert (row.status, row.attempts, row.next_attempt_at) == (
+            NotificationStatus.QUEUED,
+            1,
+            now + timedelta(seconds=30),
+        )
         assert "550" in row.last_error
         assert await deliver_due(writer, transport, now=now + timedelta(seconds=29)) == 0
         assert (await notification(database, queued.notification.id)).attempts == 1  # not due yet: not tried
@@ -325,7 +331,9 @@ class FlakyWrites:
 
 
 class TestRunOutbox:
-    async def test_survives_a_failed_pass_delivers_and_stops(self, database, writer, tenant, customer, tmp_path, caplog):
+    async def test_survives_a_failed_pass_delivers_and_stops(
+        self, database, writer, tenant, customer, tmp_path, caplog
+    ):
         # given a queued letter and a database that fails the first pass
         queued = await queue_letter(writer, tenant.agent, customer.id)
         stop = asyncio.Event()
@@ -345,7 +353,9 @@ class TestRunOutbox:
     async def test_the_app_runs_it_in_its_lifespan(self, database, writer, tenant, customer, tmp_path):
         # given an app with the outbox on and no SMTP server configured
         queued = await queue_letter(writer, tenant.agent, customer.id)
-        settings = Settings(database_url=database.url, secret="s" * 40, outbox_dir=tmp_path, outbox_interval_seconds=0.02)
+        settings = Settings(
+            database_url=database.url, secret="s" * 40, outbox_dir=tmp_path, outbox_interval_seconds=0.02
+        )
         # when it runs for a moment
         async with LifespanManager(create_app(settings)):
             for _ in range(250):
