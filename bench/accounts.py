@@ -301,7 +301,8 @@ def report(timed: dict[bool, tuple[Stats, Stats]], ratios: dict[bool, float], co
                   f"≤ {TARGET_RATIO:g}x" if not details else "(reported)", verdict(ok) if not details else ""],
                  [f"floor, {label}", ms(floor_.p50), ms(floor_.p95), ms(floor_.mean), "1x", "", ""]]
     print_table(
-        f"The accounts tab of one customer: {len(edges)} accounts (ms; {timed[False][0].n} requests each, alternating paths)",
+        (f"The accounts tab of one customer: {len(edges)} accounts (ms; {timed[False][0].n} requests each, "
+         f"alternating paths)"),
         ["path", "p50", "p95", "mean", "x floor (p50)", "target", ""],
         rows,
         notes=[

@@ -128,7 +128,8 @@ def _time_floor(raw: sqlite3.Connection, client: int, lead: int, rows: list[tupl
     def write() -> int:
         raw.execute("BEGIN")
         job_id = raw.execute(
-            "INSERT INTO bulk_note_jobs (client_id, created_by, request_hash, dry_run, number_type, note, source, total,"
+            "INSERT INTO bulk_note_jobs (client_id, created_by, request_hash, dry_run, number_type, note, source, "
+            "total,"
             " added, skipped_status, not_found, duplicate, invalid, found_inactive, found_drop_accepted, created_at)"
             " VALUES (?, ?, 'floor', 0, 'CUSTOMER_NUMBER', ?, 'floor', 0, 0, 0, 0, 0, 0, 0, 0, ?)",
             (client, lead, note, now),

@@ -43,7 +43,7 @@ class Settings:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
-        """Every default comes from a module constant: a slots dataclass's `cls.field` is a descriptor, not its default."""
+        """Every default comes from a module constant (a slots dataclass's `cls.field` is a descriptor)."""
         var = Path(environ.get("CSRGRAPH_VAR") or DEFAULT_VAR_DIR)
         return cls(
             database_url=environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var / 'csrgraph.db'}",

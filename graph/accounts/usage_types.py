@@ -104,7 +104,8 @@ ToArg = Annotated[date | None, strawberry.argument(description="Last day, inclus
 GranularityArg = Annotated[
     ConsumptionGranularity,
     strawberry.argument(
-        description="PERIOD: the read periods sharing a day with the window. MONTH: every calendar month the window touches."
+        description=("PERIOD: the read periods sharing a day with the window. MONTH: every calendar month the window "
+                     "touches.")
     ),
 ]
 

@@ -52,7 +52,8 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
                 return 1
         total = sum(i.total_cents for i in result.invoices)
         print(
-            f"issued {len(result.invoices):,} invoices ({total // 100:,}.{total % 100:02d}); skipped {result.skipped:,} "
+            f"issued {len(result.invoices):,} invoices ({total // 100:,}.{total % 100:02d}); skipped "
+            f"{result.skipped:,} "
             f"accounts ({result.already_billed:,} already billed for part of the period)"
         )
         return 0

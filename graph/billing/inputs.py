@@ -19,7 +19,8 @@ from resolvers.rules.money_dates import DAYS_AHEAD, YEARS_BACK
 AMOUNT = "A positive amount as a decimal string with at most two decimals, e.g. \"12.30\"."
 MONEY_WINDOW = (f"from {YEARS_BACK} years before today to {DAYS_AHEAD} day after (UTC); "
                 "other days are a userError MONEY_DATE_OUT_OF_RANGE.")
-KEY = "Idempotency key (at least 1 character): the same key and input replays the first result; keys are kept 24 hours or more."
+KEY = ("Idempotency key (at least 1 character): the same key and input replays the first result; keys are kept 24 "
+       "hours or more.")
 WHY = "Why; required."
 
 

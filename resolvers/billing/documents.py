@@ -1,4 +1,4 @@
-"""Invoice and AR history as PDF and CSV; emailing a PDF as a letter is sent: a queued email, logged as a LETTER entry."""
+"""Invoice and AR history as PDF and CSV; a PDF is emailed as a letter is: a queued email, logged as a LETTER entry."""
 
 import asyncio
 import csv

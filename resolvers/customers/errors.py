@@ -18,7 +18,8 @@ class CustomerErrorCode(enum.StrEnum):
 
 DESCRIPTIONS = {
     CustomerErrorCode.NOT_A_MASTER: "Customers can only be assigned to a master customer.",
-    CustomerErrorCode.HIERARCHY_CYCLE: "The assignment would put a customer under itself or make the hierarchy too deep.",
+    CustomerErrorCode.HIERARCHY_CYCLE: ("The assignment would put a customer under itself or make the hierarchy too "
+                                        "deep."),
     CustomerErrorCode.SEARCH_TERM_TOO_SHORT: "A search term is too short to search with.",
     CustomerErrorCode.INVALID_EMAIL: "The email address is not valid.",
     CustomerErrorCode.INVALID_PHONE: "The phone number is not valid.",

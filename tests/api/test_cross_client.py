@@ -64,7 +64,8 @@ class TestOtherClientsIds:
         assert data["nodes"] == [None, {"__typename": "Customer", "id": ids[1]}, None]
 
     async def test_lookups_by_number_are_null(self, api, tenant, theirs):
-        query = "query($n: String!, $l: String!) { customer(number: $n) { id } utilityAccount(ldcAccountNumber: $l) { id } }"
+        query = ("query($n: String!, $l: String!) { customer(number: $n) { id } utilityAccount(ldcAccountNumber: $l) "
+                 "{ id } }")
         data = await api.run(query, {"n": theirs["_customer"].number, "l": "THEIR-LDC"}, user=tenant.agent)
         assert data == {"customer": None, "utilityAccount": None}
 
@@ -79,7 +80,8 @@ class TestOtherClientsIds:
     async def test_assign_to_their_master_or_their_customer_is_not_found(self, api, session, tenant, theirs):
         mine = await make_customer(session, tenant, "Mine", is_master=True)
         await session.commit()
-        mutation = "mutation($i: AssignCustomersToMasterInput!) { assignCustomersToMaster(input: $i) { userErrors { code field } } }"
+        mutation = ("mutation($i: AssignCustomersToMasterInput!) { assignCustomersToMaster(input: $i) { userErrors { "
+                    "code field } } }")
         to_theirs = await api.run(
             mutation,
             {"i": {"masterId": theirs["Customer"], "customerIds": [to_global_id("Customer", mine.id)]}},

@@ -28,7 +28,8 @@ PROFILE = """query($id: ID!) { node(id: $id) { ... on Customer { id number name 
   utilityAccounts(first: 10) { edges { node { ldcAccountNumber status premise { meterNumber } ratePlan { code }
     enrollments { status startDate } } } }
   communicationLog(first: 50) { totalCount edges { node { id subject body createdAt memos { text } } } }
-  invoices(first: 20) { edges { node { number status total { amount } openAmount { amount } lines { amount { amount } } } } }
+  invoices(first: 20) { edges { node { number status total { amount } openAmount { amount } lines { amount { amount }
+  } } } }
   arHistory(first: 50) { edges { node { kind amount { amount } balance { amount } } } }
   recentActivity(first: 20) { kind summary } } } }"""
 SEARCH = """query($text: String!) { customers(search: {text: $text}, first: 20) { totalCount edges { node {

@@ -63,7 +63,8 @@ class TestNegotiation:
 
 class TestLimits:
     async def test_depth_limit(self, api, tenant):
-        deep = "{ customers(first:1) { edges { node { master { master { master { master { master { master { master { master { master { master { master { id } } } } } } } } } } } } } } }"
+        deep = ("{ customers(first:1) { edges { node { master { master { master { master { master { master { master "
+                "{ master { master { master { master { id } } } } } } } } } } } } } } }")
         errors = await api.errors(deep, user=tenant.agent)
         assert errors[0]["extensions"]["code"] == "DEPTH_LIMIT_EXCEEDED"
 
@@ -121,7 +122,8 @@ class TestMasking:
         assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
-TWO = "query A { viewer { role } } mutation B { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { userErrors { code } } }"
+TWO = ("query A { viewer { role } } mutation B { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { "
+       "userErrors { code } } }")
 NAVIGATION = "{ viewer { preferences { defaultNavigation } } }"
 
 

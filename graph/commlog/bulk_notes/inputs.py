@@ -32,7 +32,8 @@ class BulkAddNoteInput:
     file: Upload | None = strawberry.field(
         default=None,
         description="A CSV file of account numbers, UTF-8 (a BOM is fine), with or without a header row; with a header "
-        "the account column is found by name. Multipart requests need an Apollo-Require-Preflight or GraphQL-Preflight header.",
+        "the account column is found by name. Multipart requests need an Apollo-Require-Preflight or "
+        "GraphQL-Preflight header.",
     )
     accounts: str | None = text_field(
         "Account numbers typed or pasted, separated by commas, semicolons, spaces or newlines; a longer list goes in "

@@ -19,7 +19,8 @@ class SendLetterInput:
     )
     utility_account_id: strawberry.ID | None = strawberry.field(
         default=None,
-        description="The customer's utility account whose data the letter shows; default: the customer's primary account.",
+        description=("The customer's utility account whose data the letter shows; default: the customer's primary "
+                     "account."),
     )
     channel: NotificationChannel = strawberry.field(
         default=NotificationChannel.EMAIL,

@@ -45,8 +45,8 @@ class ImportCustomersPayload:
 @strawberry.type
 class CustomerImportMutations:
     @strawberry.mutation(
-        description="Load customers and their utility accounts from a CSV file (ADMIN): rows are checked one by one and "
-        "across the file; refused rows are written nowhere and the rest goes in; loading the same file again "
+        description="Load customers and their utility accounts from a CSV file (ADMIN): rows are checked one by one "
+        "and across the file; refused rows are written nowhere and the rest goes in; loading the same file again "
         "changes nothing, a changed row updates its customer or account (audited from-to)."
     )
     async def import_customers(
@@ -55,7 +55,8 @@ class CustomerImportMutations:
         async def action(scope: RequestScope, writes: Writes) -> dict[str, Any]:
             upload = input.file
             if not callable(getattr(upload, "read", None)):  # a string in JSON variables, not a multipart file
-                raise Invalid("Send the file as a multipart upload (GraphQL multipart request spec).", ["input", "file"])
+                raise Invalid(("Send the file as a multipart upload (GraphQL multipart request "
+                               "spec)."), ["input", "file"])
             request = imports.ImportRequest(imports.CustomerFile(upload.filename or "", upload.file),
                                             dry_run=input.dry_run, idempotency_key=input.idempotency_key)
             done = await imports.import_customers(scope, writes, request)

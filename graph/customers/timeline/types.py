@@ -1,7 +1,8 @@
 """Customer.timeline and Customer.recentActivity: every source of an account's history in one connection.
 
 Types ActivityItem, ActivityKind, ActivitySubject and TimelineFilter, and the two fields (CustomerTimelineFields).
-A page costs one statement (resolvers/customers/timeline/queries.py), then one per kind on it for the rows behind its items.
+A page costs one statement (resolvers/customers/timeline/queries.py), then one per kind on it for the rows
+behind its items.
 """
 
 import enum

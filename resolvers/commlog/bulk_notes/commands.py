@@ -151,7 +151,7 @@ def staged(entries: Sequence[Entry]) -> tuple[bulk_resolve.Pending, bulk_resolve
 
 
 def _storable(number: str) -> str:
-    """An invalid entry as it can be stored and shown: cut to the column, refused characters (NUL...) shown as U+FFFD."""
+    """An invalid entry as stored and shown: cut to the column, refused characters (NUL...) shown as U+FFFD."""
     return displayable(number[:MAX_NUMBER_STORED])
 
 

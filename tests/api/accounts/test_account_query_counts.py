@@ -19,7 +19,8 @@ query($n: String!) { customer(number: $n) { utilityAccounts(first: 50) { totalCo
   statusChanges(first: 5) { totalCount edges { node {
     fromStatus toStatus marketTransaction { reference } changedBy { email } } } }
   months: consumption(from: "2024-01-01", to: "2025-12-31", granularity: MONTH) { start kwh demandKw readType }
-  periods: consumption(from: "2024-01-01", to: "2025-12-31", granularity: PERIOD) { start end kwh period { id meterNumber } }
+  periods: consumption(from: "2024-01-01", to: "2025-12-31", granularity: PERIOD) { start end kwh period { id
+  meterNumber } }
   auditTrail(first: 3) { totalCount edges { node { action } } }
 } } } } }
 """

@@ -96,7 +96,8 @@ class TestConsumption:
 
     async def test_usage_period_node_and_another_clients_ids(self, api, tenant, other_tenant, account):
         period_id = (await rows(api, tenant.agent, account, "PERIOD", "2025-01-01", "2025-01-31"))[0]["period"]["id"]
-        query = "query($id: ID!) { node(id: $id) { ... on UsagePeriod { periodStart kwh utilityAccount { ldcAccountNumber } } } }"
+        query = ("query($id: ID!) { node(id: $id) { ... on UsagePeriod { periodStart kwh utilityAccount { "
+                 "ldcAccountNumber } } } }")
         mine = await api.run(query, {"id": period_id}, user=tenant.agent)
         assert mine["node"] == {"periodStart": "2025-01-15", "kwh": "31.000",
                                 "utilityAccount": {"ldcAccountNumber": account.ldc_account_number}}

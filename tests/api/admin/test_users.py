@@ -21,7 +21,8 @@ DEACTIVATE = f"""mutation($input: UserIdInput!) {{ deactivateUser(input: $input)
   user {{ {USER_FIELDS} }} userErrors {{ field code message }} }} }}"""
 REACTIVATE = f"""mutation($input: UserIdInput!) {{ reactivateUser(input: $input) {{
   user {{ {USER_FIELDS} }} userErrors {{ field code message }} }} }}"""
-USERS = """query($filter: UserFilter, $first: Int, $after: String) { users(filter: $filter, first: $first, after: $after) {
+USERS = """query($filter: UserFilter, $first: Int, $after: String) { users(filter: $filter, first: $first, after:
+  $after) {
   totalCount edges { node { email role active } } pageInfo { hasNextPage endCursor } } }"""
 TRAIL = """query($id: ID!) { node(id: $id) { ... on User { auditTrail { totalCount edges { node {
   action actor { email } changes { field from to } } } } } } }"""

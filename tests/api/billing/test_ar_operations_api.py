@@ -16,7 +16,8 @@ REMOVE_CHARGE = """mutation($input: RemoveSpecialChargeInput!) { removeSpecialCh
 RUN = """mutation($input: RunBillingInput!) { runBilling(input: $input) {
   invoices { id number status total { amount } openAmount { amount } lines { id kind description amount { amount } } }
   skipped userErrors { code field } } }"""
-PREVIEW_INVOICE = """query($id: ID!) { previewNextInvoice(utilityAccountId: $id, periodStart: "2025-01-01", periodEnd: "2025-01-31") {
+PREVIEW_INVOICE = """query($id: ID!) { previewNextInvoice(utilityAccountId: $id, periodStart: "2025-01-01",
+  periodEnd: "2025-01-31") {
   total { amount } lines { kind amount { amount } } } }"""
 REVERSE = """mutation($input: ReverseInvoiceChargesInput!) { reverseInvoiceCharges(input: $input) {
   invoice { status openAmount { amount } } reversalLines { kind amount { amount } } userErrors { code field } } }"""
@@ -27,7 +28,8 @@ REFUND = """mutation($input: RefundPaymentInput!) { refundPayment(input: $input)
 RETURN = """mutation($input: ReversePaymentInput!) { reversePayment(input: $input) {
   payment { status unappliedAmount { amount } allocations { amount { amount } } } nsfFee { status amount { amount } }
   userErrors { code } } }"""
-AGING = """query($asOf: Date) { arAging(asOf: $asOf) { current { amount } days1To30 { amount } over90 { amount } total { amount } } }"""
+AGING = """query($asOf: Date) { arAging(asOf: $asOf) { current { amount } days1To30 { amount } over90 { amount }
+  total { amount } } }"""
 
 
 async def run(api, user, query, **input):

@@ -16,7 +16,8 @@ from tests.factories.customers import make_customer
 EMAIL_INVOICE = (
     """mutation($input: EmailInvoiceInput!) { emailInvoice(input: $input) { document { id } userErrors { code } } }"""
 )
-EMAIL_HISTORY = """mutation($input: EmailArHistoryInput!) { emailArHistory(input: $input) { document { id } userErrors { code } } }"""
+EMAIL_HISTORY = """mutation($input: EmailArHistoryInput!) { emailArHistory(input: $input) { document { id }
+  userErrors { code } } }"""
 
 
 async def get(api, path, user):

@@ -24,7 +24,8 @@ from tests.factories.customers import make_customer
 RUN = """mutation($input: RunBillingInput!) { runBilling(input: $input) {
   invoices { id number status total { amount } lines { id amount { amount } } } skipped alreadyBilled
   userErrors { code field message } } }"""
-PREVIEW = """query($id: ID!, $start: Date!, $end: Date!) { previewNextInvoice(utilityAccountId: $id, periodStart: $start,
+PREVIEW = """query($id: ID!, $start: Date!, $end: Date!) { previewNextInvoice(utilityAccountId: $id, periodStart:
+  $start,
   periodEnd: $end) { total { amount } } }"""
 REVERSE = """mutation($input: ReverseInvoiceChargesInput!) { reverseInvoiceCharges(input: $input) {
   invoice { status } userErrors { code } } }"""

@@ -29,14 +29,17 @@ mutation Bulk($input: BulkAddNoteInput!) {
 }
 """
 LOG = """
-query($n: String!) { customer(number: $n) { communicationLog(first: 50, filter: {kinds: [NOTE, CALL, EMAIL, LETTER, SYSTEM]}) {
-  totalCount edges { node { kind category disposition subject body critical createdBy { email } utilityAccount { ldcAccountNumber } } } } } }
+query($n: String!) { customer(number: $n) { communicationLog(first: 50, filter: {kinds: [NOTE, CALL, EMAIL, LETTER,
+  SYSTEM]}) {
+  totalCount edges { node { kind category disposition subject body critical createdBy { email } utilityAccount {
+  ldcAccountNumber } } } } } }
 """
 RESULTS = """
 query($id: ID!, $outcome: BulkNoteOutcome, $first: Int, $after: String, $last: Int, $before: String) {
   node(id: $id) { ... on BulkNoteJob {
     results(outcome: $outcome, first: $first, after: $after, last: $last, before: $before) {
-      totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { line accountNumber outcome } }
+      totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { line accountNumber
+  outcome } }
     } } }
 }
 """

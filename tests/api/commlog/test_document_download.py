@@ -10,7 +10,8 @@ from tests.factories.customers import make_customer
 from tests.resolvers.commlog.letters.test_outbox import add_templates
 
 SEND = """
-mutation($input: SendLetterInput!) { sendLetter(input: $input) { document { title sizeBytes downloadUrl } userErrors { code } } }
+mutation($input: SendLetterInput!) { sendLetter(input: $input) { document { title sizeBytes downloadUrl } userErrors
+  { code } } }
 """
 
 

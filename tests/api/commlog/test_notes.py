@@ -233,7 +233,8 @@ class TestLogQueries:
         await session.commit()
         await self.add(api, customer, tenant, 1, utilityAccountId=to_global_id("UtilityAccount", account.id))
         await self.add(api, customer, tenant, 2)
-        query = 'query { utilityAccount(ldcAccountNumber: "LOG-ACC-1") { communicationLog { edges { node { subject } } } } }'
+        query = ('query { utilityAccount(ldcAccountNumber: "LOG-ACC-1") { communicationLog { edges { node { subject '
+                 '} } } } }')
         data = await api.run(query, user=tenant.agent)
         assert [e["node"]["subject"] for e in data["utilityAccount"]["communicationLog"]["edges"]] == ["Note 1"]
 

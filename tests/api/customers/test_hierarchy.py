@@ -99,7 +99,8 @@ class TestAssignCustomersToMaster:
         child = await make_customer(session, tenant, "Audit Child")
         await session.commit()
         await api.run(ASSIGN, {"input": {"masterId": gid(master), "customerIds": [gid(child)]}}, user=tenant.admin)
-        query = "query($n: String!) { customer(number: $n) { auditTrail(first: 5) { edges { node { action actor { email } changes { field from to } } } } } }"
+        query = ("query($n: String!) { customer(number: $n) { auditTrail(first: 5) { edges { node { action actor { "
+                 "email } changes { field from to } } } } } }")
         events = (await api.run(query, {"n": child.number}, user=tenant.agent))["customer"]["auditTrail"]["edges"]
         assert events[0]["node"] == {"action": "customer.assign_master", "actor": {"email": tenant.admin.email},
                                      "changes": [{"field": "master_id", "from": None, "to": master.id}]}

@@ -12,9 +12,11 @@ PATHS = {
     "node": f"query($c: ID!) {{ node(id: $c) {{ ... on Customer {{ {DEEP} }} }} }}",
     "nodes": f"query($c: ID!) {{ nodes(ids: [$c, $c]) {{ ... on Customer {{ {DEEP} }} }} }}",
     "account node": f"query($a: ID!) {{ node(id: $a) {{ ... on UtilityAccount {{ customer {{ {DEEP} }} }} }} }}",
-    "utilityAccount.customer": f"query($l: String!) {{ utilityAccount(ldcAccountNumber: $l) {{ customer {{ {DEEP} }} }} }}",
+    "utilityAccount.customer": (f"query($l: String!) {{ utilityAccount(ldcAccountNumber: $l) {{ customer {{ {DEEP} "
+                                f"}} }} }}"),
     "customer(number)": f"query($n: String!) {{ customer(number: $n) {{ {DEEP} }} }}",
-    "utilityAccounts.customer": "query($n: String!) { customer(number: $n) { utilityAccounts(first: 5) { edges { node { "
+    "utilityAccounts.customer": "query($n: String!) { customer(number: $n) { utilityAccounts(first: 5) { edges { "
+                                "node { "
     f"customer {{ {DEEP} }} }} }} }} }} }}",
     "search": f"query($n: String!) {{ customers(search: {{text: $n}}) {{ edges {{ node {{ {DEEP} }} }} }} }}",
     "children.master": "query($m: String!) { customer(number: $m) { children(first: 5) { edges { node { "

@@ -94,7 +94,8 @@ class TestCustomerProfile:
         for name in ("A Store", "B Store", "C Store"):
             await make_customer(session, tenant, name, master=master)
         await session.commit()
-        query = "query($n: String!) { customer(number: $n) { children(last: 2) { edges { node { name } } pageInfo { hasPreviousPage } } } }"
+        query = ("query($n: String!) { customer(number: $n) { children(last: 2) { edges { node { name } } pageInfo { "
+                 "hasPreviousPage } } } }")
         data = await api.run(query, {"n": master.number}, user=tenant.agent)
         children = data["customer"]["children"]
         assert [e["node"]["name"] for e in children["edges"]] == ["B Store", "C Store"]

@@ -14,7 +14,8 @@ from tests.factories.settings import set_hold, set_settings
 
 BALANCE = """query($id: ID!) { node(id: $id) { ... on Customer { balance { amount } } } }"""
 CLIENT_AGING = """query($asOf: Date) { arAging(asOf: $asOf) {
-  current { amount } days1To30 { amount } days31To60 { amount } days61To90 { amount } over90 { amount } total { amount } } }"""
+  current { amount } days1To30 { amount } days31To60 { amount } days61To90 { amount } over90 { amount } total {
+  amount } } }"""
 
 
 class TestCustomersCsv:

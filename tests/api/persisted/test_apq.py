@@ -22,7 +22,8 @@ def apq(text: str) -> dict:
 
 
 def unique_query() -> str:
-    return f"query Apq{uuid.uuid4().hex[:8]}($first: Int) {{ customers(first: $first) {{ totalCount }} viewer {{ role }} }}"
+    return (f"query Apq{uuid.uuid4().hex[:8]}($first: Int) {{ customers(first: $first) {{ totalCount }} viewer {{ "
+            f"role }} }}")
 
 
 @pytest.mark.parametrize("hashed_by", ["POST", "GET"])  # useGETForHashedQueries sends the hash alone by GET
