@@ -88,8 +88,9 @@ class BillingMutations:
     ) -> p.RefundPaymentPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             payment_id = decode_id(input.payment_id, "Payment", ["input", "paymentId"])
-            refund = await refunds.refund_payment(scope, payment_id, cents(input.amount, ["input", "amount"]), input.reason,
-                                                  input.idempotency_key)
+            refund = await refunds.refund_payment(
+                scope, payment_id, cents(input.amount, ["input", "amount"]), input.reason, input.idempotency_key
+            )
             payment = await payments.get_payment_or_fail(scope, payment_id)
             return {"refund": Refund.from_row(refund), "payment": Payment.from_row(payment)}
 
@@ -145,7 +146,10 @@ class BillingMutations:
     ) -> p.ReverseInvoiceChargesPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             invoice_id = decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"])
-            line_ids = [decode_id(line_id, "InvoiceLine", ["input", "lineIds", str(n)]) for n, line_id in enumerate(input.line_ids)]
+            line_ids = [
+                decode_id(line_id, "InvoiceLine", ["input", "lineIds", str(n)])
+                for n, line_id in enumerate(input.line_ids)
+            ]
             invoice, lines = await reversals.reverse_invoice_charges(scope, invoice_id, line_ids, input.reason)
             return {
                 "invoice": Invoice.from_row(invoice),
@@ -162,9 +166,13 @@ class BillingMutations:
             invoice = decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"]) if input.invoice_id else None
             request = adjustments.AdjustmentRequest(
                 customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
-                direction=enums.AdjustmentDirection(input.direction.value), amount_cents=cents(input.amount, ["input", "amount"]),
-                reason_code=input.reason_code, note=(input.note or "").strip() or None, invoice_id=invoice,
-                idempotency_key=input.idempotency_key)
+                direction=enums.AdjustmentDirection(input.direction.value),
+                amount_cents=cents(input.amount, ["input", "amount"]),
+                reason_code=input.reason_code,
+                note=(input.note or "").strip() or None,
+                invoice_id=invoice,
+                idempotency_key=input.idempotency_key,
+            )
             return {"adjustment": Adjustment.from_row(await adjustments.create_adjustment(scope, request))}
 
         return await run_mutation(info, p.CreateAdjustmentPayload, action, input)
@@ -196,7 +204,9 @@ class BillingMutations:
         self, info: strawberry.Info, input: Annotated[i.EmailInvoiceInput, INPUT]
     ) -> p.EmailBillingDocumentPayload:
         async def prepare(scope: RequestScope) -> documents.PreparedDocument:
-            return await documents.prepare_invoice_email(scope, decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"]))
+            return await documents.prepare_invoice_email(
+                scope, decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"])
+            )
 
         return await run_mutation(info, p.EmailBillingDocumentPayload, email_document, input,
                                   prepare=prepare)

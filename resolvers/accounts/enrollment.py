@@ -137,7 +137,9 @@ async def enroll_customer(scope: RequestScope, request: EnrollCustomerRequest,
     if earlier is not None:
         return await _replay(scope, earlier)
     fields = customer_fields(request.customer)
-    planned = await _plan(scope, request.accounts, [["input", "accounts", str(i)] for i in range(len(request.accounts))])
+    planned = await _plan(
+        scope, request.accounts, [["input", "accounts", str(i)] for i in range(len(request.accounts))]
+    )
     customer = new_customer_row(scope, fields)
     scope.db.add(customer)
     await scope.db.flush()
@@ -156,7 +158,9 @@ async def enroll_utility_account(scope: RequestScope, request: EnrollAccountRequ
         return await _replay(scope, earlier)
     customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", ["input", "customerId"])
     if customer.is_master:
-        raise Invalid("A master customer holds no utility accounts; enroll one of its customers.", ["input", "customerId"])
+        raise Invalid(
+            "A master customer holds no utility accounts; enroll one of its customers.", ["input", "customerId"]
+        )
     planned = await _plan(scope, (request.account,), [["input", "account"]])
     return await _enroll(scope, customer, planned, request.welcome_kit, request.idempotency_key, kit)
 

@@ -119,8 +119,11 @@ async def _account_id_by_ldc(scope: RequestScope, ldc: str) -> int:
     stmt = select(UtilityAccount.id).where(UtilityAccount.ldc_account_number == ldc.strip())
     found = (await scope.db.execute(tenant_scoped(stmt, UtilityAccount, scope))).scalar_one_or_none()
     if found is None:
-        raise UserInputError(AccountErrorCode.LDC_ACCOUNT_NOT_FOUND,
-                             f"No utility account with LDC account number {ldc.strip()!r}.", ["input", "ldcAccountNumber"])
+        raise UserInputError(
+            AccountErrorCode.LDC_ACCOUNT_NOT_FOUND,
+            f"No utility account with LDC account number {ldc.strip()!r}.",
+            ["input", "ldcAccountNumber"],
+        )
     return found
 
 
@@ -131,8 +134,11 @@ async def by_reference(scope: RequestScope, reference: str) -> MarketTransaction
 
 async def _check_reference_is_new(scope: RequestScope, reference: str) -> None:
     if await by_reference(scope, reference) is not None:
-        raise UserInputError(AccountErrorCode.DUPLICATE_REFERENCE,
-                             f"A market transaction with reference {reference!r} is already recorded.", ["input", "reference"])
+        raise UserInputError(
+            AccountErrorCode.DUPLICATE_REFERENCE,
+            f"A market transaction with reference {reference!r} is already recorded.",
+            ["input", "reference"],
+        )
 
 
 async def _answered_request(scope: RequestScope, reference: str, account: UtilityAccount) -> MarketTransaction:

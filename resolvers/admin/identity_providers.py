@@ -111,8 +111,12 @@ async def _used_by_another_client(scope: RequestScope, issuer: str, audience: st
 
 
 def _issuer_in_use() -> UserInputError:
-    return UserInputError(AdminErrorCode.ISSUER_IN_USE, "This issuer and audience already sign users into another "
-                          "client; register a separate application (audience) with the provider.", ["input", "audience"])
+    return UserInputError(
+        AdminErrorCode.ISSUER_IN_USE,
+        "This issuer and audience already sign users into another "
+        "client; register a separate application (audience) with the provider.",
+        ["input", "audience"],
+    )
 
 
 def _as_json(provider: IdentityProvider) -> dict[str, Any]:

@@ -157,7 +157,9 @@ async def check_disposition(scope: RequestScope, code: str | None) -> None:
         return
     stmt = select(Disposition.id).where(Disposition.code == code, Disposition.active.is_(True))
     if (await scope.db.execute(tenant_scoped(stmt, Disposition, scope))).first() is None:
-        raise UserInputError(CommlogErrorCode.UNKNOWN_DISPOSITION, f"Unknown disposition {code!r}.", ["input", "disposition"])
+        raise UserInputError(
+            CommlogErrorCode.UNKNOWN_DISPOSITION, f"Unknown disposition {code!r}.", ["input", "disposition"]
+        )
 
 
 async def _blocks(scope: RequestScope, findings: list[Finding]) -> bool:

@@ -218,8 +218,11 @@ class _Run:
                     return await _job(scope, job_id), False, False
                 earlier = await _job_with_key(scope, key or "")  # a concurrent request took the key, and finished
             if earlier is None or earlier.request_hash != self.digest:
-                raise UserInputError(CustomerErrorCode.IMPORT_IDEMPOTENCY_KEY_REUSED,
-                                     "This idempotency key was used to import another file.", ["input", "idempotencyKey"])
+                raise UserInputError(
+                    CustomerErrorCode.IMPORT_IDEMPOTENCY_KEY_REUSED,
+                    "This idempotency key was used to import another file.",
+                    ["input", "idempotencyKey"],
+                )
             done = earlier.status is ImportJobStatus.DONE
             return earlier, done, not done
 
