@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.bulk import copy_dicts
 from db.demo_accounts import add_account_history
@@ -165,11 +165,11 @@ _TABLES = {"markets": Market, "utilities": Utility, "clients": Client, "users": 
            "market_transactions": MarketTransaction}
 
 
-async def _next_id(conn, model: Any) -> int:
+async def _next_id(conn: AsyncConnection, model: Any) -> int:
     return ((await conn.execute(select(func.max(model.id)))).scalar() or 0) + 1
 
 
-async def _reference_data(conn, ids: Ids) -> Reference:
+async def _reference_data(conn: AsyncConnection, ids: Ids) -> Reference:
     existing = dict((await conn.execute(select(Market.code, Market.id))).all())
     markets, utilities = {}, {}
     for code, (name, _utils, _cities) in MARKETS.items():
@@ -200,7 +200,7 @@ SALES_TAX_PPM = {"TX": 0, "PA": 60_000, "OH": 57_500, "IL": 50_000, "NY": 40_000
 PRICED_FROM = date(2015, 1, 1)  # the demo's rates and plan prices are in force from before its oldest customer
 
 
-async def _rates(conn, client_id: int, reference: Reference) -> None:
+async def _rates(conn: AsyncConnection, client_id: int, reference: Reference) -> None:
     """A new client's own delivery charges and sales tax (each client keeps its own, dated)."""
     dated = {"client_id": client_id, "effective_from": PRICED_FROM, "created_at": _at(PRICED_FROM)}
     await conn.execute(insert(DeliveryRate), [
@@ -210,7 +210,7 @@ async def _rates(conn, client_id: int, reference: Reference) -> None:
                                          for code, mid in reference.markets.items() if code in SALES_TAX_PPM])
 
 
-async def _clients_and_users(conn, ids: Ids, reference: Reference, rng: random.Random) -> list[int]:
+async def _clients_and_users(conn: AsyncConnection, ids: Ids, reference: Reference, rng: random.Random) -> list[int]:
     client_ids = []
     known = dict((await conn.execute(select(Client.slug, Client.id))).all())
     for slug, name in CLIENTS:
@@ -239,7 +239,7 @@ async def _clients_and_users(conn, ids: Ids, reference: Reference, rng: random.R
     return client_ids
 
 
-async def _existing_plans(conn, client_id: int) -> dict[tuple[int, str], list[int]]:
+async def _existing_plans(conn: AsyncConnection, client_id: int) -> dict[tuple[int, str], list[int]]:
     rows = await conn.execute(select(RatePlan.id, Market.code).join(Market, Market.id == RatePlan.market_id)
                               .where(RatePlan.client_id == client_id).order_by(RatePlan.id))
     plans: dict[tuple[int, str], list[int]] = {}
@@ -447,7 +447,7 @@ def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
 
-async def _fix_sequences(conn) -> None:
+async def _fix_sequences(conn: AsyncConnection) -> None:
     """Explicit ids leave PostgreSQL's sequences behind; move each past its table's max id."""
     if conn.dialect.name != "postgresql":
         return

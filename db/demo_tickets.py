@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.enums import (
     PlatformArea,
@@ -31,7 +32,7 @@ def _at(day: date, hour: int = 12) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
-async def seed_demo_tickets(conn, client_id: int, today: date) -> None:
+async def seed_demo_tickets(conn: AsyncConnection, client_id: int, today: date) -> None:
     if (await conn.execute(select(func.count()).where(Ticket.client_id == client_id))).scalar_one():
         return
     stmt = (select(Customer.id, Customer.name, Customer.email, Customer.phone)

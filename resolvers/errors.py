@@ -1,8 +1,11 @@
 """Expected failures. The mutation wrapper turns them into userErrors and rolls back."""
 
 import enum
+from typing import TypeVar
 
 from resolvers.rules.text import TextProblem, check_text
+
+T = TypeVar("T")
 
 
 class CommonErrorCode(enum.StrEnum):
@@ -58,7 +61,7 @@ class Busy(UserInputError):
         super().__init__(CommonErrorCode.BUSY_RETRY, "The database was busy and nothing was saved: try again.")
 
 
-def get_or_not_found(row, what: str, field: list[str] | None = None):
+def get_or_not_found(row: T | None, what: str, field: list[str] | None = None) -> T:
     """Return `row`, or raise NotFound: another client's row is simply not found."""
     if row is None:
         raise NotFound(what, field)

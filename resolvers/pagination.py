@@ -6,12 +6,14 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from resolvers.errors import Invalid
 
 T = TypeVar("T")
 Key = tuple[Any, ...]
+# An order or parent column: a mapped attribute (Invoice.id) or any column expression.
+Column = ColumnElement[Any] | QueryableAttribute[Any]
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -55,7 +57,7 @@ class Page(Generic[T]):
 async def keyset_page(
     session: AsyncSession,
     stmt: Select[Any],
-    order: Sequence[ColumnElement[Any]],
+    order: Sequence[Column],
     key_of: Callable[[Any], Key],
     request: PageRequest,
     *,
@@ -79,9 +81,9 @@ async def keyset_pages_by_parent(
     session: AsyncSession,
     model: Any,
     stmt: Select[Any],
-    parent: ColumnElement[Any],
+    parent: Column,
     parent_ids: Sequence[int],
-    order: Sequence[ColumnElement[Any]],
+    order: Sequence[Column],
     key_of: Callable[[Any], Key],
     request: PageRequest,
     *,
@@ -113,7 +115,7 @@ async def keyset_pages_by_parent(
 
 
 def _within_cursors(
-    stmt: Select[Any], order: Sequence[ColumnElement[Any]], request: PageRequest, descending: bool
+    stmt: Select[Any], order: Sequence[Column], request: PageRequest, descending: bool
 ) -> Select[Any]:
     key = tuple_(*order)
     if request.after is not None:
@@ -136,7 +138,7 @@ def to_page(rows: list[Any], key_of: Callable[[Any], Key], request: PageRequest)
 
 
 async def count_by_parent(
-    session: AsyncSession, stmt: Select[Any], parent: ColumnElement[Any], parent_ids: Sequence[int]
+    session: AsyncSession, stmt: Select[Any], parent: Column, parent_ids: Sequence[int]
 ) -> list[int]:
     """Row counts per parent in one GROUP BY."""
     grouped = stmt.with_only_columns(parent, func.count()).where(parent.in_(parent_ids)).group_by(parent)

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import NotificationChannel, NotificationStatus
@@ -193,7 +193,7 @@ def _is_due(now: datetime) -> tuple:
     return Notification.status == NotificationStatus.QUEUED, Notification.channel == NotificationChannel.EMAIL, due
 
 
-def _due(now: datetime, batch: int):
+def _due(now: datetime, batch: int) -> Select[tuple[Notification]]:
     stmt = select(Notification).where(*_is_due(now))
     return stmt.order_by(Notification.id).limit(batch).with_for_update(skip_locked=True)
 
