@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -119,7 +120,7 @@ async def _refunded(scope: RequestScope, payment_id: int) -> bool:
     return (await scope.db.execute(stmt)).first() is not None
 
 
-async def _unapply_all(scope: RequestScope, payment: Payment, on) -> None:
+async def _unapply_all(scope: RequestScope, payment: Payment, on: date) -> None:
     stmt = select(PaymentAllocation).where(PaymentAllocation.payment_id == payment.id).order_by(PaymentAllocation.id)
     net: dict[int, int] = defaultdict(int)
     last: dict[int, int] = {}

@@ -2,6 +2,7 @@
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -98,7 +99,7 @@ async def add_note(scope: RequestScope, note: NewNote) -> tuple[CommLogEntry, li
     return entry, findings
 
 
-async def append_entry(scope: RequestScope, *, customer_id: int, kind: CommLogKind, **values) -> CommLogEntry:
+async def append_entry(scope: RequestScope, *, customer_id: int, kind: CommLogKind, **values: Any) -> CommLogEntry:
     """Append one entry to a customer's log, authored by the viewer (other domains log through here)."""
     entry = CommLogEntry(client_id=scope.tenant_id, customer_id=customer_id, kind=kind,
                          author_id=scope.viewer.user_id, **values)

@@ -114,7 +114,7 @@ def downgrade() -> None:
                               for u, (k, f) in deliveries.items()])
 
 
-def _latest(bind, select: str) -> dict:
+def _latest(bind: sa.Connection, select: str) -> dict:
     """{key: values} of the entry in force last per key (latest effective day, then latest entered)."""
     rows = bind.execute(sa.text(f'{select} ORDER BY effective_from, id')).all()
     return {row[0]: tuple(row[1:]) for row in rows}

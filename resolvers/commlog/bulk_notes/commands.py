@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from db.base import utcnow
@@ -208,7 +209,7 @@ def _source(request: BulkNoteRequest) -> str:
     return displayable(f"upload: {request.file.filename or 'file'}"[:MAX_SOURCE_LENGTH])
 
 
-def _job_values(scope: RequestScope, request: BulkNoteRequest, note: dict[str, Any], now) -> dict[str, Any]:
+def _job_values(scope: RequestScope, request: BulkNoteRequest, note: dict[str, Any], now: datetime) -> dict[str, Any]:
     statuses = _filter(request)
     return {
         "client_id": scope.tenant_id, "created_by": scope.viewer.user_id, "idempotency_key": request.idempotency_key,

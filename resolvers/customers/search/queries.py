@@ -1,7 +1,7 @@
 """The search panel: customers by LDC number, name, address, status, market, utility or text."""
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ from resolvers.accounts.batches import best_by_customer
 from resolvers.context import RequestScope
 from resolvers.customers.errors import CustomerErrorCode
 from resolvers.errors import UserInputError
-from resolvers.pagination import Page, PageRequest, count_rows, keyset_page
+from resolvers.pagination import Key, Page, PageRequest, count_rows, keyset_page
 from resolvers.scope import tenant_scoped
 
 # Trigram indexes (FTS5 and pg_trgm) cannot serve a substring shorter than a trigram.
@@ -74,7 +74,7 @@ def order_columns(order: CustomerOrder) -> list[ColumnElement[Any]]:
     return [Customer.name_key, Customer.id]
 
 
-def key_of(order: CustomerOrder):
+def key_of(order: CustomerOrder) -> Callable[[Customer], Key]:
     if order is CustomerOrder.NUMBER:
         return lambda c: (c.number, c.id)
     return lambda c: (c.name_key, c.id)
