@@ -14,6 +14,7 @@ from resolvers.rules.enrollment import INBOUND_TYPES, OUTBOUND_TYPES
 @mirrors(enums.EnrollmentStatus)
 @strawberry.enum(description="Where a utility account stands with the supplier.")
 class EnrollmentStatus(enum.Enum):
+    _value_: str
     PENDING = strawberry.enum_value(
         "PENDING",
         description="Enrollment requested; the utility has not confirmed it yet.",
@@ -34,6 +35,7 @@ class EnrollmentStatus(enum.Enum):
 @mirrors(enums.RatePlanKind)
 @strawberry.enum(description="How a rate plan prices energy.")
 class RatePlanKind(enum.Enum):
+    _value_: str
     FIXED = strawberry.enum_value("FIXED", description="One price per kWh for the whole term.")
     VARIABLE = strawberry.enum_value("VARIABLE", description="The supplier may change the price monthly.")
     INDEXED = strawberry.enum_value("INDEXED", description="The price follows a market index.")
@@ -42,6 +44,7 @@ class RatePlanKind(enum.Enum):
 @mirrors(enums.MarketTransactionType)
 @strawberry.enum(description="What a market transaction (EDI exchange with the utility) is.")
 class MarketTransactionType(enum.Enum):
+    _value_: str
     ENROLLMENT = strawberry.enum_value("ENROLLMENT", description="814 enrollment: switch the account to this supplier.")
     DROP = strawberry.enum_value(
         "DROP",
@@ -69,6 +72,7 @@ class MarketTransactionType(enum.Enum):
 @mirrors(enums.MarketDirection)
 @strawberry.enum(description="Which way a market transaction went.")
 class MarketDirection(enum.Enum):
+    _value_: str
     OUTBOUND = strawberry.enum_value("OUTBOUND", description="From the supplier to the utility.")
     INBOUND = strawberry.enum_value("INBOUND", description="From the utility to the supplier.")
 
@@ -76,6 +80,7 @@ class MarketDirection(enum.Enum):
 @mirrors(enums.MarketTransactionStatus)
 @strawberry.enum(description="Where a market transaction stands.")
 class MarketTransactionStatus(enum.Enum):
+    _value_: str
     QUEUED = strawberry.enum_value(
         "QUEUED",
         description="An outbound request written, waiting for the market integration to transmit it.",
@@ -98,13 +103,15 @@ class MarketTransactionStatus(enum.Enum):
 @mirrors(enums.ReadType)
 @strawberry.enum(description="How a usage quantity was obtained.")
 class ReadType(enum.Enum):
+    _value_: str
     ACTUAL = strawberry.enum_value("ACTUAL", description="Read from the meter.")
     ESTIMATED = strawberry.enum_value("ESTIMATED", description="Estimated by the utility.")
 
 
-@mirrors(enum.StrEnum("ConsumptionGranularity", {g.name: g.value for g in Granularity}))
+@mirrors(Granularity)
 @strawberry.enum(description="How consumption is grouped.")
 class ConsumptionGranularity(enum.Enum):
+    _value_: str
     PERIOD = strawberry.enum_value("PERIOD", description="One row per meter read period, as the utility reported it.")
     MONTH = strawberry.enum_value(
         "MONTH",
@@ -112,9 +119,10 @@ class ConsumptionGranularity(enum.Enum):
     )
 
 
-@mirrors(enum.StrEnum("MarketResponseOutcome", {o.name: o.value for o in ResponseOutcome}))
+@mirrors(ResponseOutcome)
 @strawberry.enum(description="What the utility sent.")
 class MarketResponseOutcome(enum.Enum):
+    _value_: str
     ACCEPT = strawberry.enum_value("ACCEPT", description="It accepted one of our requests (named by `respondsTo`).")
     REJECT = strawberry.enum_value(
         "REJECT",
@@ -127,13 +135,10 @@ class MarketResponseOutcome(enum.Enum):
     )
 
 
-@mirrors(
-    enum.StrEnum(
-        "OutboundTransactionType", {t.name: t.value for t in enums.MarketTransactionType if t in OUTBOUND_TYPES}
-    )
-)
+@mirrors([t for t in enums.MarketTransactionType if t in OUTBOUND_TYPES])
 @strawberry.enum(description="The market transactions a CSR starts (814s to the utility).")
 class OutboundTransactionType(enum.Enum):
+    _value_: str
     ENROLLMENT = strawberry.enum_value(
         "ENROLLMENT",
         description="Enroll the account with this supplier (the account must be DROPPED or INACTIVE).",
@@ -164,11 +169,10 @@ class OutboundTransactionType(enum.Enum):
     )
 
 
-@mirrors(
-    enum.StrEnum("InboundTransactionType", {t.name: t.value for t in enums.MarketTransactionType if t in INBOUND_TYPES})
-)
+@mirrors([t for t in enums.MarketTransactionType if t in INBOUND_TYPES])
 @strawberry.enum(description="The market transactions the utility sends unasked.")
 class InboundTransactionType(enum.Enum):
+    _value_: str
     DROP = strawberry.enum_value(
         "DROP",
         description="Another supplier enrolled the customer (switched away): the account becomes DROP_ACCEPTED.",

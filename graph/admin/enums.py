@@ -11,6 +11,7 @@ from graph.core.enums import mirrors
 @mirrors(enums.Role)
 @strawberry.enum(description="What a user may do; each role includes the ones before it.")
 class Role(enum.Enum):
+    _value_: str
     AGENT = strawberry.enum_value(
         "AGENT",
         description="Customer-service representative: search, view, notes, payments, contact changes.",
@@ -28,6 +29,7 @@ class Role(enum.Enum):
 @mirrors(enums.RoleSource)
 @strawberry.enum(description="Where the role of a user who signs in through the client's identity provider comes from.")
 class RoleSource(enum.Enum):
+    _value_: str
     STORED = strawberry.enum_value("STORED", description="The role stored on the user (inviteUser, changeUserRole).")
     CLAIM = strawberry.enum_value(
         "CLAIM",
@@ -39,6 +41,7 @@ class RoleSource(enum.Enum):
 @mirrors(enums.NavigationArea)
 @strawberry.enum(description="Top-level area of the CSR site.")
 class NavigationArea(enum.Enum):
+    _value_: str
     CUSTOMER_SEARCH = strawberry.enum_value("CUSTOMER_SEARCH", description="The search panel and results grid.")
     RECENT_CUSTOMERS = strawberry.enum_value("RECENT_CUSTOMERS", description="Customers the user opened recently.")
     TICKETS = strawberry.enum_value("TICKETS", description="The service ticket queues.")
@@ -50,6 +53,7 @@ class NavigationArea(enum.Enum):
 @mirrors(enums.ProfileTab)
 @strawberry.enum(description="A tab of the customer summary screen.")
 class ProfileTab(enum.Enum):
+    _value_: str
     CUSTOMER_INFORMATION = strawberry.enum_value("CUSTOMER_INFORMATION", description="Contact details and settings.")
     UTILITY_ACCOUNTS = strawberry.enum_value(
         "UTILITY_ACCOUNTS",
@@ -70,6 +74,7 @@ class ProfileTab(enum.Enum):
 @mirrors(enums.CommLogKind)
 @strawberry.enum(description="Kind of communication-log entry.")
 class CommLogKind(enum.Enum):
+    _value_: str
     NOTE = strawberry.enum_value("NOTE", description="A note written by an agent.")
     CALL = strawberry.enum_value("CALL", description="A phone call.")
     EMAIL = strawberry.enum_value("EMAIL", description="An email to or from the customer.")
@@ -80,6 +85,7 @@ class CommLogKind(enum.Enum):
 @mirrors(enums.SortDirection)
 @strawberry.enum(description="Chronological order of a list.")
 class SortDirection(enum.Enum):
+    _value_: str
     NEWEST_FIRST = strawberry.enum_value("NEWEST_FIRST", description="Most recent first.")
     OLDEST_FIRST = strawberry.enum_value("OLDEST_FIRST", description="Oldest first.")
 

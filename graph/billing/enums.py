@@ -11,6 +11,7 @@ from graph.core.enums import mirrors
 @mirrors(enums.InvoiceStatus)
 @strawberry.enum(description="Where an invoice stands.")
 class InvoiceStatus(enum.Enum):
+    _value_: str
     OPEN = strawberry.enum_value("OPEN", description="Nothing paid yet.")
     PARTIALLY_PAID = strawberry.enum_value("PARTIALLY_PAID", description="Some paid; some still open.")
     PAID = strawberry.enum_value("PAID", description="Nothing open.")
@@ -20,6 +21,7 @@ class InvoiceStatus(enum.Enum):
 @mirrors(enums.InvoiceLineKind)
 @strawberry.enum(description="What an invoice line charges for.")
 class InvoiceLineKind(enum.Enum):
+    _value_: str
     ENERGY = strawberry.enum_value("ENERGY", description="Usage x the plan's energy rate.")
     DELIVERY = strawberry.enum_value("DELIVERY", description="The utility's delivery charge.")
     TAX = strawberry.enum_value("TAX", description="Sales tax of the market, per taxed line.")
@@ -34,6 +36,7 @@ class InvoiceLineKind(enum.Enum):
 @mirrors(enums.SpecialChargeStatus)
 @strawberry.enum(description="Where a special charge stands.")
 class SpecialChargeStatus(enum.Enum):
+    _value_: str
     PENDING = strawberry.enum_value("PENDING", description="Waiting for the next invoice.")
     BILLED = strawberry.enum_value("BILLED", description="On an invoice line.")
     REMOVED = strawberry.enum_value("REMOVED", description="Removed before billing.")
@@ -42,6 +45,7 @@ class SpecialChargeStatus(enum.Enum):
 @mirrors(enums.AdjustmentDirection)
 @strawberry.enum(description="Which way an adjustment moves the balance.")
 class AdjustmentDirection(enum.Enum):
+    _value_: str
     DEBIT = strawberry.enum_value("DEBIT", description="The customer owes more.")
     CREDIT = strawberry.enum_value("CREDIT", description="The customer owes less.")
 
@@ -49,6 +53,7 @@ class AdjustmentDirection(enum.Enum):
 @mirrors(enums.PaymentMethod)
 @strawberry.enum(description="How a payment was made.")
 class PaymentMethod(enum.Enum):
+    _value_: str
     CHECK = strawberry.enum_value("CHECK", description="Paper check.")
     ACH = strawberry.enum_value("ACH", description="Bank transfer (ACH).")
     CARD = strawberry.enum_value("CARD", description="Credit or debit card (last four digits only).")
@@ -60,6 +65,7 @@ class PaymentMethod(enum.Enum):
 @mirrors(enums.AllocationMode)
 @strawberry.enum(description="How a payment chooses the invoices it pays.")
 class AllocationMode(enum.Enum):
+    _value_: str
     FIFO = strawberry.enum_value(
         "FIFO",
         description="Oldest open invoices first: due date, then issue date, then invoice number.",
@@ -70,6 +76,7 @@ class AllocationMode(enum.Enum):
 @mirrors(enums.PaymentScope)
 @strawberry.enum(description="Whose invoices a payment may pay.")
 class PaymentScope(enum.Enum):
+    _value_: str
     CUSTOMER = strawberry.enum_value("CUSTOMER", description="Only the paying customer's.")
     HIERARCHY = strawberry.enum_value("HIERARCHY", description="A master's and its children's.")
 
@@ -77,6 +84,7 @@ class PaymentScope(enum.Enum):
 @mirrors(enums.PaymentStatus)
 @strawberry.enum(description="Where a payment stands.")
 class PaymentStatus(enum.Enum):
+    _value_: str
     POSTED = strawberry.enum_value("POSTED", description="Posted and applied.")
     RETURNED = strawberry.enum_value("RETURNED", description="Returned (e.g. NSF): its allocations were taken back.")
 
@@ -84,6 +92,7 @@ class PaymentStatus(enum.Enum):
 @mirrors(enums.LedgerKind)
 @strawberry.enum(description="What an AR history entry records.")
 class LedgerKind(enum.Enum):
+    _value_: str
     INVOICE = strawberry.enum_value("INVOICE", description="An invoice's charges.")
     PAYMENT = strawberry.enum_value("PAYMENT", description="A payment received.")
     ADJUSTMENT = strawberry.enum_value("ADJUSTMENT", description="A debit or credit adjustment.")

@@ -13,6 +13,7 @@ from resolvers.rules.note_policy import FindingCode as RuleFindingCode
 @mirrors(RuleFindingCode)
 @strawberry.enum(description="A notes-policy finding (seed 003).")
 class FindingCode(enum.Enum):
+    _value_: str
     MISSING_CONTACT_NAME = strawberry.enum_value(
         "MISSING_CONTACT_NAME", description=FINDING_DESCRIPTIONS[RuleFindingCode.MISSING_CONTACT_NAME]
     )
@@ -34,6 +35,7 @@ class FindingCode(enum.Enum):
 @mirrors(enums.NoteFindingMode)
 @strawberry.enum(description="What the client does with notes-policy findings.")
 class NoteFindingMode(enum.Enum):
+    _value_: str
     WARN = strawberry.enum_value("WARN", description="Findings are shown; the note is saved.")
     BLOCK = strawberry.enum_value(
         "BLOCK",

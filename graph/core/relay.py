@@ -28,8 +28,8 @@ def is_key(value: int) -> bool:
     return 0 < value <= MAX_KEY
 
 
-def to_global_id(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+def to_global_id(type_name: str, pk: int) -> strawberry.ID:
+    return strawberry.ID(base64.b64encode(f"{type_name}:{pk}".encode()).decode())
 
 
 def from_global_id(global_id: str) -> tuple[str, int] | None:

@@ -30,6 +30,7 @@ CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]  #
 @mirrors(rules.AlertKind)
 @strawberry.enum(description="What an account alert is about.")
 class AlertKind(enum.Enum):
+    _value_: str
     CRITICAL_NOTE = strawberry.enum_value(
         "CRITICAL_NOTE", description=rules.KIND_DESCRIPTIONS[rules.AlertKind.CRITICAL_NOTE]
     )
@@ -56,6 +57,7 @@ class AlertKind(enum.Enum):
 @mirrors(rules.AlertSeverity)
 @strawberry.enum(description="How urgent an account alert is.")
 class AlertSeverity(enum.Enum):
+    _value_: str
     CRITICAL = strawberry.enum_value("CRITICAL", description=rules.SEVERITY_DESCRIPTIONS[rules.AlertSeverity.CRITICAL])
     WARNING = strawberry.enum_value("WARNING", description=rules.SEVERITY_DESCRIPTIONS[rules.AlertSeverity.WARNING])
     INFO = strawberry.enum_value("INFO", description=rules.SEVERITY_DESCRIPTIONS[rules.AlertSeverity.INFO])

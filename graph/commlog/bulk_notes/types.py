@@ -41,6 +41,7 @@ DOWNLOAD_PATH = "/files/bulk-note-jobs/{id}.csv"
 @mirrors(enums.BulkNoteOutcome)
 @strawberry.enum(description="What a bulk note did for one listed account (in a dry run: what it would do).")
 class BulkNoteOutcome(enum.Enum):
+    _value_: str
     ADDED = strawberry.enum_value("ADDED", description="The note was added to the account's communication log.")
     SKIPPED_STATUS = strawberry.enum_value(
         "SKIPPED_STATUS",
@@ -60,6 +61,7 @@ class BulkNoteOutcome(enum.Enum):
 @mirrors(enums.AccountNumberType)
 @strawberry.enum(description="Which number a bulk note's list holds.")
 class AccountNumberType(enum.Enum):
+    _value_: str
     CUSTOMER_NUMBER = strawberry.enum_value(
         "CUSTOMER_NUMBER",
         description="Customer account numbers; the status checked is the customer's primary account's.",

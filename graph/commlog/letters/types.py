@@ -38,6 +38,7 @@ NOTIFICATION_CURSOR = CursorShape("notification", (int,))
 @mirrors(enums.LetterKind)
 @strawberry.enum(description="What a letter is for.")
 class LetterKind(enum.Enum):
+    _value_: str
     WELCOME_KIT = strawberry.enum_value(
         "WELCOME_KIT",
         description="Sent when an enrollment starts: the plan, the terms, whom to call.",
@@ -54,6 +55,7 @@ class LetterKind(enum.Enum):
 @mirrors(enums.NotificationChannel)
 @strawberry.enum(description="How a notification reaches the customer.")
 class NotificationChannel(enum.Enum):
+    _value_: str
     EMAIL = strawberry.enum_value(
         "EMAIL",
         description="Email with the document attached as a PDF, delivered by the outbox.",
@@ -68,6 +70,7 @@ class NotificationChannel(enum.Enum):
 @mirrors(enums.NotificationStatus)
 @strawberry.enum(description="Where a notification stands.")
 class NotificationStatus(enum.Enum):
+    _value_: str
     QUEUED = strawberry.enum_value(
         "QUEUED",
         description="Waiting for the outbox (or for its next retry after a failed attempt).",
@@ -85,6 +88,7 @@ class NotificationStatus(enum.Enum):
 @mirrors(Transport)
 @strawberry.enum(description="What carried a notification.")
 class NotificationTransport(enum.Enum):
+    _value_: str
     SMTP = strawberry.enum_value("SMTP", description="A mail server (SMTP).")
     FILE = strawberry.enum_value(
         "FILE",

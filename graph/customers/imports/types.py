@@ -39,6 +39,7 @@ RESULT_CURSOR = CursorShape("import-result", (int,))
 @mirrors(enums.ImportJobStatus)
 @strawberry.enum(description="Where a customer import stands.")
 class ImportJobStatus(enum.Enum):
+    _value_: str
     STAGING = strawberry.enum_value(
         "STAGING",
         description="Reading and checking the file's rows. On SQLite an interrupted job stays here until resumed.",
@@ -53,6 +54,7 @@ class ImportJobStatus(enum.Enum):
 @mirrors(enums.ImportRowOutcome)
 @strawberry.enum(description="What a customer import did with one row of the file.")
 class ImportRowOutcome(enum.Enum):
+    _value_: str
     CREATED = strawberry.enum_value(
         "CREATED",
         description="The utility account was created (and its customer, if new).",
@@ -68,6 +70,7 @@ class ImportRowOutcome(enum.Enum):
 @mirrors(enums.ImportRefusal)
 @strawberry.enum(description="Why a row of a customer import was refused.")
 class ImportRefusal(enum.Enum):
+    _value_: str
     MISSING_CUSTOMER_NUMBER = strawberry.enum_value(
         "MISSING_CUSTOMER_NUMBER",
         description="The row has no customer number.",

@@ -22,6 +22,7 @@ CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
 @mirrors(dunning.DunningHoldOutcome)
 @strawberry.enum(description="What a bulk dunning hold did for one listed account (in a dry run: what it would do).")
 class DunningHoldOutcome(enum.Enum):
+    _value_: str
     PLACED = strawberry.enum_value(
         "PLACED",
         description="The customer is held through the date given (a hold in force is replaced).",

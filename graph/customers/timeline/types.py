@@ -52,6 +52,7 @@ MAX_RECENT = 50
 @mirrors(rules.ActivityKind)
 @strawberry.enum(description="What a timeline item records, i.e. which source it comes from.")
 class ActivityKind(enum.Enum):
+    _value_: str
     INVOICE = strawberry.enum_value("INVOICE", description="An invoice was issued (subject: Invoice).")
     PAYMENT = strawberry.enum_value("PAYMENT", description="A payment was received (subject: Payment).")
     ALLOCATION = strawberry.enum_value(
