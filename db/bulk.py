@@ -29,6 +29,7 @@ async def copy_rows(db: AsyncSession | AsyncConnection, table: Table, columns: S
                   for name in columns]
     converted = list(_converted(rows, processors)) if any(processors) else rows
     driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None  # a pooled connection always has its driver's
     names = ", ".join(columns)
     if dialect.name != "postgresql":
         placeholders = ", ".join("?" for _ in columns)

@@ -8,9 +8,9 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.bulk import copy_dicts
@@ -152,7 +152,7 @@ async def seed(engine: AsyncEngine, customers: int = DEMO_CUSTOMERS, *, seed: in
                 for model in (Customer, CustomerNameToken, UtilityAccount, Enrollment, CommLogEntry, MarketTransaction,
                               EnrollmentStatusChange, UsagePeriod):
                     if batch.rows.get(model):  # the driver's executemany (COPY on PostgreSQL), as the import stages
-                        await copy_dicts(conn, model.__table__, batch.rows[model])
+                        await copy_dicts(conn, cast(Table, model.__table__), batch.rows[model])
                 if progress:
                     progress(len(batch.rows.get(Customer, [])))
             await seed_demo_tickets(conn, client_id, TODAY)
@@ -170,14 +170,14 @@ async def _next_id(conn: AsyncConnection, model: Any) -> int:
 
 
 async def _reference_data(conn: AsyncConnection, ids: Ids) -> Reference:
-    existing = dict((await conn.execute(select(Market.code, Market.id))).all())
+    existing = dict((await conn.execute(select(Market.code, Market.id))).tuples().all())
     markets, utilities = {}, {}
     for code, (name, _utils, _cities) in MARKETS.items():
         if code not in existing:
             existing[code] = ids.take("markets")
             await conn.execute(insert(Market), [{"id": existing[code], "code": code, "name": name}])
         markets[code] = existing[code]
-    known = dict((await conn.execute(select(Utility.code, Utility.id))).all())
+    known = dict((await conn.execute(select(Utility.code, Utility.id))).tuples().all())
     for code, (_name, utils, _cities) in MARKETS.items():
         for ucode, uname in utils:
             if ucode not in known:
@@ -212,7 +212,7 @@ async def _rates(conn: AsyncConnection, client_id: int, reference: Reference) ->
 
 async def _clients_and_users(conn: AsyncConnection, ids: Ids, reference: Reference, rng: random.Random) -> list[int]:
     client_ids = []
-    known = dict((await conn.execute(select(Client.slug, Client.id))).all())
+    known = dict((await conn.execute(select(Client.slug, Client.id))).tuples().all())
     for slug, name in CLIENTS:
         if slug in known:
             client_ids.append(known[slug])
@@ -403,7 +403,8 @@ def _account(batch: Batch, client_id: int, customer_id: int, market: str, servic
 
 def _periods(rng: random.Random, since: date, status: EnrollmentStatus) -> list[tuple[date, date | None]]:
     """Consecutive plan periods from `since`; the last one is the current enrollment."""
-    periods, start = [], since
+    periods: list[tuple[date, date | None]] = []
+    start = since
     for _ in range(rng.randint(0, 2)):
         end = start + timedelta(days=rng.choice([365, 730]))
         if end >= TODAY - timedelta(days=30):

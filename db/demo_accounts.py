@@ -12,10 +12,11 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from db.enums import EnrollmentStatus as S
-from db.enums import MarketDirection, MarketTransactionStatus, MarketTransactionType, ReadType
+from db.enums import MarketDirection, ReadType
+from db.enums import MarketTransactionStatus as Status
+from db.enums import MarketTransactionType as T
 from db.models import EnrollmentStatusChange, MarketTransaction, UsagePeriod
 
-T, Status = MarketTransactionType, MarketTransactionStatus
 USAGE_MONTHS = 24
 # kWh of a month relative to the account's base: summer and winter peaks (index 0 is January)
 SEASON = (1.15, 1.05, 0.9, 0.8, 0.85, 1.1, 1.35, 1.4, 1.15, 0.9, 0.85, 1.05)

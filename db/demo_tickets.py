@@ -39,7 +39,7 @@ async def seed_demo_tickets(conn: AsyncConnection, client_id: int, today: date) 
             .where(Customer.client_id == client_id, Customer.is_master.is_(False))
             .order_by(Customer.id).limit(NUMBER_OF_CUSTOMERS))
     customers = list((await conn.execute(stmt)).all())
-    users = dict((await conn.execute(select(User.role, User.id).where(User.client_id == client_id))).all())
+    users = dict((await conn.execute(select(User.role, User.id).where(User.client_id == client_id))).tuples().all())
     if not customers or not users:
         return
     agent, lead = users.get(Role.AGENT), users.get(Role.TEAM_LEAD)
@@ -101,7 +101,7 @@ def _tickets(client_id: int, customers: list[Any], agent: int | None, lead: int 
         "created_at": _at(today - timedelta(days=2)),
     }
     rows = [closed, billing, portal, contact_change]  # oldest first, so ids follow time
-    defaults = {"assignee_id": None, "details": {}, "resolution": None, "resolution_type": None,
+    defaults: dict[str, Any] = {"assignee_id": None, "details": {}, "resolution": None, "resolution_type": None,
                 "platform_area": None, "resolution_note": None, "updated_at": None, "closed_by": None,
                 "closed_at": None}
     return [{**defaults, **row, "client_id": client_id, "created_by": agent} for row in rows]

@@ -78,14 +78,14 @@ async def on_loop_thread(session: AsyncSession) -> AsyncIterator[None]:
     if session.bind.dialect.name != "sqlite":
         yield
         return
-    driver = (await (await session.connection()).get_raw_connection()).dbapi_connection
-    inline = isinstance(driver, OneHopConnection)
-    if inline:
+    raw = (await (await session.connection()).get_raw_connection()).dbapi_connection
+    driver = raw if isinstance(raw, OneHopConnection) else None
+    if driver is not None:
         driver.inline = True
     try:
         yield
     finally:
-        if inline:
+        if driver is not None:
             driver.inline = False
 
 

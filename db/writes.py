@@ -161,6 +161,7 @@ class Writes:
         return self.waiting == 0 and driver.try_begin_immediate(BUSY_TIMEOUT_MS)
 
     async def _join_queue(self, deadline: float) -> None:
+        assert self.queue is not None  # only SQLite's immediate writers queue
         self.waiting += 1
         try:
             await asyncio.wait_for(self.queue.acquire(), timeout=max(0.0, deadline - time.monotonic()))
@@ -169,6 +170,7 @@ class Writes:
             raise WriteBusy("this worker's other writes took the whole wait") from None
 
     def _leave_queue(self) -> None:
+        assert self.queue is not None
         self.waiting -= 1
         self.queue.release()
 

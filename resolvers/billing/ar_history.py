@@ -100,7 +100,7 @@ async def history_counts(scope: RequestScope, customer_ids: Sequence[int], windo
     bounds = _Bounds.of(window, PageRequest())
     stmt = select(LedgerEntry.customer_id, func.count()).where(LedgerEntry.customer_id.in_(customer_ids))
     stmt = tenant_scoped(bounds.apply(stmt).group_by(LedgerEntry.customer_id), LedgerEntry, scope)
-    found = dict((await scope.db.execute(stmt, bounds.params(window, PageRequest()))).all())
+    found = dict((await scope.db.execute(stmt, bounds.params(window, PageRequest()))).tuples().all())
     return [found.get(k, 0) for k in customer_ids]
 
 
