@@ -1,7 +1,7 @@
 """ar-ledger.csv and aging.csv: the client's AR ledger in a date window, and aging per customer (streamed)."""
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -22,7 +22,7 @@ AGING_HEADER = ("customer_number", "customer_name", "current", "days_1_30", "day
                 "total")
 
 
-def ledger_batches(scope: RequestScope, start: date | None, end: date | None) -> AsyncIterator[list[Cells]]:
+def ledger_batches(scope: RequestScope, start: date | None, end: date | None) -> AsyncIterator[Sequence[Cells]]:
     """Ledger entries effective from `start` through `end` (both inclusive, either open), by day then entry id."""
     check_export_allowed(scope)
     if start is not None and end is not None and end < start:

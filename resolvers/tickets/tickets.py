@@ -92,7 +92,7 @@ async def create_ticket(scope: RequestScope, new: NewTicket) -> Ticket:
     ensure_allowed(scope, Action.CREATE_TICKET)
     summary = required_text(new.summary, MAX_SUMMARY, "summary", "The summary")
     description = _description(new.description)
-    reporter = normalize_email(new.reporter, ["input", "reporter"]) if (new.reporter or "").strip() else None
+    reporter = normalize_email(new.reporter, ["input", "reporter"]) if new.reporter and new.reporter.strip() else None
     customer = None
     if new.customer_id is not None:
         customer = get_or_not_found(await get_customer(scope, new.customer_id), "Customer", ["input", "customerId"])
