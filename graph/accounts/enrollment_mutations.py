@@ -76,7 +76,7 @@ class EnrollmentMutations:
     ) -> EnrollUtilityAccountPayload:
         async def prepare(scope: RequestScope) -> tuple[enrollment.EnrollAccountRequest, PreparedLetter | None]:
             request = enrollment.EnrollAccountRequest(
-                customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
+                customer_id=decode_id(input.customer_id, "Customer", "customer_id"),
                 account=new_account(input.account), welcome_kit=channel(input.welcome_kit),
                 idempotency_key=input.idempotency_key,
             )

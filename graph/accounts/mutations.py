@@ -28,7 +28,7 @@ from resolvers.accounts.usage_csv import UsageFileRejected
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError
 
-ACCOUNT_FIELD = ["input", "utilityAccountId"]
+ACCOUNT_FIELD = "utility_account_id"
 
 
 def premise_changes(input: EditPremiseInput) -> dict[str, Any]:

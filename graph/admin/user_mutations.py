@@ -36,7 +36,7 @@ async def _run(info: strawberry.Info, payload: Any, action: Callable[[RequestSco
 
 
 def _user_id(input: Any) -> int:
-    return decode_id(input.id, "User", ["input", "id"])
+    return decode_id(input.id, "User", "id")
 
 
 def provider_settings(input: ConfigureIdentityProviderInput) -> identity_providers.ProviderSettings:

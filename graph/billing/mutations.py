@@ -26,13 +26,13 @@ from resolvers.billing import (
 from resolvers.billing.errors import BillingErrorCode
 from resolvers.commlog.letters.commands import Delivery
 from resolvers.context import RequestScope
-from resolvers.errors import UserInputError
+from resolvers.errors import Field, UserInputError
 from resolvers.rules.allocation import Allocation
 from resolvers.rules.billing_periods import MAX_PERIOD_DAYS
 from resolvers.rules.money import MoneyFormatError, parse_amount
 
 
-def cents(value: Decimal, field: list[str]) -> int:
+def cents(value: Decimal, field: Field) -> int:
     """A Decimal input as cents; a bad amount is a userError naming the field."""
     try:
         return parse_amount(value)
@@ -46,12 +46,12 @@ def emailed(delivery: Delivery) -> dict[str, Any]:
 
 def payment_request(input: i.PostPaymentInput) -> payments.PaymentRequest:
     allocations = tuple(
-        Allocation(decode_id(a.invoice_id, "Invoice", ["input", "allocations", str(n), "invoiceId"]),
-                   cents(a.amount, ["input", "allocations", str(n), "amount"]))
+        Allocation(decode_id(a.invoice_id, "Invoice", ("allocations", n, "invoice_id")),
+                   cents(a.amount, ("allocations", n, "amount")))
         for n, a in enumerate(input.allocations or []))
     return payments.PaymentRequest(
-        customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
-        amount_cents=cents(input.amount, ["input", "amount"]),
+        customer_id=decode_id(input.customer_id, "Customer", "customer_id"),
+        amount_cents=cents(input.amount, "amount"),
         method=enums.PaymentMethod(input.method.value),
         received_on=input.received_on,
         mode=enums.AllocationMode(input.mode.value),
@@ -87,10 +87,9 @@ class BillingMutations:
         self, info: strawberry.Info, input: Annotated[i.RefundPaymentInput, INPUT]
     ) -> p.RefundPaymentPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            payment_id = decode_id(input.payment_id, "Payment", ["input", "paymentId"])
-            refund = await refunds.refund_payment(
-                scope, payment_id, cents(input.amount, ["input", "amount"]), input.reason, input.idempotency_key
-            )
+            payment_id = decode_id(input.payment_id, "Payment", "payment_id")
+            refund = await refunds.refund_payment(scope, payment_id, cents(input.amount, "amount"), input.reason,
+                                                  input.idempotency_key)
             payment = await payments.get_payment_or_fail(scope, payment_id)
             return {"refund": Refund.from_row(refund), "payment": Payment.from_row(payment)}
 
@@ -102,8 +101,8 @@ class BillingMutations:
         self, info: strawberry.Info, input: Annotated[i.ReversePaymentInput, INPUT]
     ) -> p.ReversePaymentPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            fee = cents(input.nsf_fee, ["input", "nsfFee"]) if input.nsf_fee is not None else None
-            done = await refunds.reverse_payment(scope, decode_id(input.payment_id, "Payment", ["input", "paymentId"]),
+            fee = cents(input.nsf_fee, "nsf_fee") if input.nsf_fee is not None else None
+            done = await refunds.reverse_payment(scope, decode_id(input.payment_id, "Payment", "payment_id"),
                                                  input.reason, fee)
             return {
                 "payment": Payment.from_row(done.payment),
@@ -117,8 +116,8 @@ class BillingMutations:
                                     input: Annotated[i.CreateSpecialChargeInput, INPUT]) -> p.SpecialChargePayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             charge = await special_charges.create_special_charge(
-                scope, decode_id(input.customer_id, "Customer", ["input", "customerId"]), input.description,
-                cents(input.amount, ["input", "amount"]), input.reason)
+                scope, decode_id(input.customer_id, "Customer", "customer_id"), input.description,
+                cents(input.amount, "amount"), input.reason)
             return {"special_charge": SpecialCharge.from_row(charge)}
 
         return await run_mutation(info, p.SpecialChargePayload, action, input)
@@ -130,7 +129,7 @@ class BillingMutations:
         self, info: strawberry.Info, input: Annotated[i.RemoveSpecialChargeInput, INPUT]
     ) -> p.SpecialChargePayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            charge_id = decode_id(input.special_charge_id, "SpecialCharge", ["input", "specialChargeId"])
+            charge_id = decode_id(input.special_charge_id, "SpecialCharge", "special_charge_id")
             return {
                 "special_charge": SpecialCharge.from_row(
                     await special_charges.remove_special_charge(scope, charge_id, input.reason)
@@ -145,11 +144,8 @@ class BillingMutations:
         self, info: strawberry.Info, input: Annotated[i.ReverseInvoiceChargesInput, INPUT]
     ) -> p.ReverseInvoiceChargesPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            invoice_id = decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"])
-            line_ids = [
-                decode_id(line_id, "InvoiceLine", ["input", "lineIds", str(n)])
-                for n, line_id in enumerate(input.line_ids)
-            ]
+            invoice_id = decode_id(input.invoice_id, "Invoice", "invoice_id")
+            line_ids = [decode_id(line_id, "InvoiceLine", ("line_ids", n)) for n, line_id in enumerate(input.line_ids)]
             invoice, lines = await reversals.reverse_invoice_charges(scope, invoice_id, line_ids, input.reason)
             return {
                 "invoice": Invoice.from_row(invoice),
@@ -163,16 +159,12 @@ class BillingMutations:
     async def create_adjustment(self, info: strawberry.Info,
                                 input: Annotated[i.CreateAdjustmentInput, INPUT]) -> p.CreateAdjustmentPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            invoice = decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"]) if input.invoice_id else None
+            invoice = decode_id(input.invoice_id, "Invoice", "invoice_id") if input.invoice_id else None
             request = adjustments.AdjustmentRequest(
-                customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
-                direction=enums.AdjustmentDirection(input.direction.value),
-                amount_cents=cents(input.amount, ["input", "amount"]),
-                reason_code=input.reason_code,
-                note=(input.note or "").strip() or None,
-                invoice_id=invoice,
-                idempotency_key=input.idempotency_key,
-            )
+                customer_id=decode_id(input.customer_id, "Customer", "customer_id"),
+                direction=enums.AdjustmentDirection(input.direction.value), amount_cents=cents(input.amount, "amount"),
+                reason_code=input.reason_code, note=(input.note or "").strip() or None, invoice_id=invoice,
+                idempotency_key=input.idempotency_key)
             return {"adjustment": Adjustment.from_row(await adjustments.create_adjustment(scope, request))}
 
         return await run_mutation(info, p.CreateAdjustmentPayload, action, input)
@@ -186,7 +178,7 @@ class BillingMutations:
         self, info: strawberry.Info, input: Annotated[i.RunBillingInput, INPUT]
     ) -> p.RunBillingPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            account = decode_id(input.utility_account_id, "UtilityAccount", ["input", "utilityAccountId"]) \
+            account = decode_id(input.utility_account_id, "UtilityAccount", "utility_account_id") \
                 if input.utility_account_id else None
             request = billing_run.RunRequest(
                 input.period_start, input.period_end, input.issued_on or utcnow().date(), account
@@ -204,9 +196,7 @@ class BillingMutations:
         self, info: strawberry.Info, input: Annotated[i.EmailInvoiceInput, INPUT]
     ) -> p.EmailBillingDocumentPayload:
         async def prepare(scope: RequestScope) -> documents.PreparedDocument:
-            return await documents.prepare_invoice_email(
-                scope, decode_id(input.invoice_id, "Invoice", ["input", "invoiceId"])
-            )
+            return await documents.prepare_invoice_email(scope, decode_id(input.invoice_id, "Invoice", "invoice_id"))
 
         return await run_mutation(info, p.EmailBillingDocumentPayload, email_document, input,
                                   prepare=prepare)
@@ -217,7 +207,7 @@ class BillingMutations:
     async def email_ar_history(self, info: strawberry.Info,
                                input: Annotated[i.EmailArHistoryInput, INPUT]) -> p.EmailBillingDocumentPayload:
         async def prepare(scope: RequestScope) -> documents.PreparedDocument:
-            customer_id = decode_id(input.customer_id, "Customer", ["input", "customerId"])
+            customer_id = decode_id(input.customer_id, "Customer", "customer_id")
             return await documents.prepare_ar_history_email(scope, customer_id, input.start, input.end)
 
         return await run_mutation(info, p.EmailBillingDocumentPayload, email_document, input,

@@ -64,12 +64,12 @@ class BillingQueries:
         input: Annotated[PostPaymentInput, strawberry.argument(description="The payment as it would be posted.")],
     ) -> AllocationPreview:
         try:
-            check_input(input, ["input"], info.schema.config.name_converter)  # the limits postPayment holds it to
+            check_input(input, info.schema.config.name_converter)  # the limits postPayment holds it to
             async with info.context.session_scope() as scope:
                 result = await payments.preview_allocation(scope, payment_request(input))
                 rows = await batches.invoices_by_ids(scope, [a.invoice_id for a in result.allocations])
         except UserInputError as error:
-            raise client_error(error) from None
+            raise client_error(error, info, input) from None
         planned = [
             PlannedAllocation(invoice=Invoice.from_row(r), amount=Money.of(a.cents))
             for r, a in zip(rows, result.allocations, strict=False)
@@ -87,11 +87,11 @@ class BillingQueries:
         period_end: Annotated[date, strawberry.argument(description="Last day of the period.")],
     ) -> InvoicePreview | None:
         try:
-            account_id = decode_id(utility_account_id, "UtilityAccount", ["utilityAccountId"])
+            account_id = decode_id(utility_account_id, "UtilityAccount", "utility_account_id")
             async with info.context.session_scope() as scope:
                 draft = await billing_run.preview_invoice(scope, account_id, period_start, period_end)
         except UserInputError as error:
-            raise client_error(error) from None
+            raise client_error(error, info) from None
         if draft is None:
             return None
         lines = [

@@ -49,7 +49,7 @@ class RateMutations:
     async def set_rate_plan_price(self, info: strawberry.Info,
                                   input: Annotated[i.SetRatePlanPriceInput, INPUT]) -> p.RatePlanPricePayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            plan_id = decode_id(input.rate_plan_id, "RatePlan", ["input", "ratePlanId"])
+            plan_id = decode_id(input.rate_plan_id, "RatePlan", "rate_plan_id")
             return await _priced(scope, *await rate_changes.set_rate_plan_price(scope, plan_id, _price(input)))
 
         return await run_mutation(info, p.RatePlanPricePayload, action, input)

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import strawberry
 from graphql import GraphQLError
 
-from resolvers.errors import NotFound, UserInputError
+from resolvers.errors import Field, NotFound, UserInputError
 from resolvers.pagination import Key, Page, PageRequest
 
 NodeType = TypeVar("NodeType")
@@ -49,7 +49,7 @@ def from_global_id(global_id: str) -> tuple[str, int] | None:
     return type_name, key
 
 
-def decode_id(global_id: str, type_name: str, field: list[str]) -> int:
+def decode_id(global_id: str, type_name: str, field: Field) -> int:
     """The primary key of a `type_name` ID; any other ID is simply not found."""
     decoded = from_global_id(global_id)
     if decoded is None or decoded[0] != type_name:

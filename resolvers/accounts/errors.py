@@ -2,7 +2,7 @@
 
 import enum
 
-from resolvers.errors import UserInputError
+from resolvers.errors import Field, UserInputError
 from resolvers.rules.enrollment import MESSAGES, ImpossibleTransition, Refusal
 
 
@@ -89,7 +89,7 @@ DESCRIPTIONS = {
 }
 
 
-def refused(error: ImpossibleTransition, field: list[str]) -> UserInputError:
+def refused(error: ImpossibleTransition, field: Field) -> UserInputError:
     """The rule's refusal as a userError, naming the account's status."""
     message = (
         f"{MESSAGES[error.refusal]} (status {error.status.value}, {error.type.value} {error.outcome.value.lower()})"

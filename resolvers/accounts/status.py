@@ -15,6 +15,7 @@ from db.enums import EnrollmentStatus as S
 from db.models import Enrollment, EnrollmentStatusChange, UtilityAccount
 from resolvers.accounts.errors import refused
 from resolvers.context import RequestScope
+from resolvers.errors import Field
 from resolvers.rules.enrollment import AccountState, ImpossibleTransition, MarketEvent, next_state
 from resolvers.scope import tenant_scoped
 
@@ -31,7 +32,7 @@ def state_of(account: UtilityAccount) -> AccountState:
                         contract_term_months=account.contract_term_months, pending_transfer=account.pending_transfer)
 
 
-def planned_state(account: UtilityAccount, event: MarketEvent, field: list[str]) -> AccountState:
+def planned_state(account: UtilityAccount, event: MarketEvent, field: Field) -> AccountState:
     """The account's state after `event`, or the rule's refusal as a userError."""
     try:
         return next_state(state_of(account), event)

@@ -16,7 +16,7 @@ REQUIRED = ("ldc_account_number", "period_start", "period_end", "kwh")
 MAX_LINES = 100_000
 MAX_PROBLEMS = 50  # reported per import; the rest would only repeat the lesson
 MAX_METER = 40
-FIELD = ["input", "file"]
+FIELD = "file"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from resolvers.billing.errors import BillingErrorCode, period_error
 from resolvers.billing.locks import lock_customers
 from resolvers.billing.postings import add_entry
 from resolvers.context import RequestScope
-from resolvers.errors import NotFound, UserInputError
+from resolvers.errors import FieldPath, NotFound, UserInputError
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules.billing import Line, PendingCharge, price_period
 from resolvers.rules.billing_periods import (
@@ -91,12 +91,12 @@ async def run_billing(scope: RequestScope, request: RunRequest, progress: Progre
             progress(done, len(accounts))
     if request.utility_account_id is not None and not invoices:
         raise UserInputError(BillingErrorCode.NOTHING_TO_BILL, "Nothing to bill for that account and period.",
-                             ["input", "utilityAccountId"])
+                             "utility_account_id")
     await scope.db.flush()
     return RunResult(invoices, skipped, already_billed)
 
 
-def _check_period(period: Period, issued_on: date | None = None, path: tuple[str, ...] = ("input",)) -> None:
+def _check_period(period: Period, issued_on: date | None = None, path: FieldPath = ()) -> None:
     try:
         check_period(period, utcnow().date(), issued_on)
     except PeriodError as error:
@@ -125,7 +125,7 @@ async def _accounts(scope: RequestScope, account_id: int | None) -> list[tuple[U
     found = [(account, _service(account, first)) for account, first in
              (await scope.db.execute(tenant_scoped(stmt, UtilityAccount, scope))).all()]
     if account_id is not None and not found:
-        raise NotFound("Utility account", ["input", "utilityAccountId"])
+        raise NotFound("Utility account", "utility_account_id")
     return found
 
 

@@ -101,12 +101,12 @@ class PreparedDocument:
 async def prepare_invoice_email(scope: RequestScope, invoice_id: int) -> PreparedDocument:
     """Check the request and lay the invoice out as a PDF, saving nothing."""
     ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
-    field = ["input", "invoiceId"]
+    field = "invoice_id"
     invoice = await invoice_or_not_found(scope, invoice_id, field)
-    customer = await customer_or_not_found(scope, invoice.customer_id, "invoiceId")
+    customer = await customer_or_not_found(scope, invoice.customer_id, "invoice_id")
     recipient_of(customer, NotificationChannel.EMAIL, field)  # refuse before laying out a PDF that cannot go
     title, rendered = await _invoice_pdf(scope, invoice)
-    return PreparedDocument(customer.id, title, printable(rendered, field), "invoiceId")
+    return PreparedDocument(customer.id, title, printable(rendered, field), "invoice_id")
 
 
 async def prepare_ar_history_email(scope: RequestScope, customer_id: int, start: date | None,
@@ -115,13 +115,13 @@ async def prepare_ar_history_email(scope: RequestScope, customer_id: int, start:
     ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
     if start is not None and end is not None and end < start:
         raise UserInputError(PeriodErrorCode.INVALID_BILLING_PERIOD,
-                             f"The history would end ({end}) before it starts ({start}).", ["input", "end"])
+                             f"The history would end ({end}) before it starts ({start}).", "end")
     customer = await customer_or_not_found(scope, customer_id)
-    recipient_of(customer, NotificationChannel.EMAIL, ["input", "customerId"])
+    recipient_of(customer, NotificationChannel.EMAIL, "customer_id")
     history = await full_history(scope, customer.id, Window(start, end))
     rendered = await asyncio.to_thread(history_pdf, customer, history)
-    return PreparedDocument(customer.id, f"AR history {customer.number}", printable(rendered, ["input", "customerId"]),
-                            "customerId")
+    return PreparedDocument(customer.id, f"AR history {customer.number}", printable(rendered, "customer_id"),
+                            "customer_id")
 
 
 async def email_document(scope: RequestScope, prepared: PreparedDocument) -> Delivery:
@@ -129,7 +129,7 @@ async def email_document(scope: RequestScope, prepared: PreparedDocument) -> Del
     audited (in the transaction; the address is read again, as it may have changed since)."""
     ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
     customer = await customer_or_not_found(scope, prepared.customer_id, prepared.field)
-    recipient = recipient_of(customer, NotificationChannel.EMAIL, ["input", prepared.field])
+    recipient = recipient_of(customer, NotificationChannel.EMAIL, prepared.field)
     return await _send(scope, customer, recipient, prepared.title, prepared.pdf)
 
 

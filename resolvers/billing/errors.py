@@ -2,7 +2,7 @@
 
 import enum
 
-from resolvers.errors import UserInputError
+from resolvers.errors import FieldPath, UserInputError
 from resolvers.rules.allocation import AllocationError, AllocationErrorCode
 from resolvers.rules.billing_periods import MAX_PERIOD_DAYS, PeriodError, PeriodErrorCode
 from resolvers.rules.money_dates import YEARS_BACK, MoneyDateError, MoneyDateErrorCode
@@ -67,24 +67,22 @@ MAX_REASON = 500
 
 
 def allocation_error(error: AllocationError) -> UserInputError:
-    field = ["input", "allocations"] + ([str(error.index)] if error.index is not None else [])
+    field = ("allocations", error.index) if error.index is not None else "allocations"
     return UserInputError(error.code, error.message, field)
 
 
-def period_error(error: PeriodError, path: tuple[str, ...] = ("input",)) -> UserInputError:
-    return UserInputError(error.code, error.message, [*path, error.field])
+def period_error(error: PeriodError, path: FieldPath = ()) -> UserInputError:
+    return UserInputError(error.code, error.message, (*path, error.field))
 
 
 def money_date_error(error: MoneyDateError, field: str) -> UserInputError:
-    return UserInputError(error.code, str(error), ["input", field])
+    return UserInputError(error.code, str(error), field)
 
 
 def checked_reason(reason: str | None, field: str = "reason") -> str:
     cleaned = " ".join((reason or "").split())
     if not cleaned or len(cleaned) > MAX_REASON:
         raise UserInputError(
-            BillingErrorCode.BILLING_REASON_REQUIRED,
-            DESCRIPTIONS[BillingErrorCode.BILLING_REASON_REQUIRED],
-            ["input", field],
+            BillingErrorCode.BILLING_REASON_REQUIRED, DESCRIPTIONS[BillingErrorCode.BILLING_REASON_REQUIRED], field
         )
     return cleaned

@@ -88,7 +88,7 @@ async def billing_runs(
         code = await _plan_code(scope, account.rate_plan_id)
         raise UserInputError(RateErrorCode.RATE_PLAN_NOT_PRICED,
                              f"Rate plan {code} has no price on {missing.day.isoformat()}: give it a price from that "
-                             "day or earlier (setRatePlanPrice) and bill again.", ["input", "periodStart"]) from None
+                             "day or earlier (setRatePlanPrice) and bill again.", "period_start") from None
 
 
 async def _plan_code(scope: RequestScope, plan_id: int) -> str:

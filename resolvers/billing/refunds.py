@@ -56,11 +56,8 @@ async def _refund(scope: RequestScope, refund_id: int) -> Refund:
 async def _refund_credit(scope: RequestScope, payment_id: int, amount_cents: int, reason: str) -> Refund:
     payment = await _locked_payment(scope, payment_id)
     if amount_cents <= 0 or amount_cents > payment.unapplied_cents:
-        raise UserInputError(
-            BillingErrorCode.REFUND_EXCEEDS_CREDIT,
-            "A refund must be more than zero and at most the payment's unapplied credit.",
-            ["input", "amount"],
-        )
+        raise UserInputError(BillingErrorCode.REFUND_EXCEEDS_CREDIT,
+                             "A refund must be more than zero and at most the payment's unapplied credit.", "amount")
     refund = Refund(client_id=scope.tenant_id, payment_id=payment.id, customer_id=payment.customer_id,
                     amount_cents=amount_cents, reason=reason, approved_by=scope.viewer.user_id)
     scope.db.add(refund)
@@ -82,11 +79,11 @@ async def reverse_payment(scope: RequestScope, payment_id: int, reason: str | No
     payment = await _locked_payment(scope, payment_id)
     if payment.status is PaymentStatus.RETURNED:
         raise UserInputError(
-            BillingErrorCode.PAYMENT_ALREADY_RETURNED, "The payment was already returned.", ["input", "paymentId"]
+            BillingErrorCode.PAYMENT_ALREADY_RETURNED, "The payment was already returned.", "payment_id"
         )
     if await _refunded(scope, payment.id):
         raise UserInputError(
-            BillingErrorCode.PAYMENT_ALREADY_REFUNDED, "Part of this payment was refunded.", ["input", "paymentId"]
+            BillingErrorCode.PAYMENT_ALREADY_REFUNDED, "Part of this payment was refunded.", "payment_id"
         )
     today = utcnow().date()
     await _unapply_all(scope, payment, today)

@@ -27,8 +27,8 @@ async def reverse_invoice_charges(scope: RequestScope, invoice_id: int, line_ids
     ensure_allowed(scope, Action.REVERSE_INVOICE_CHARGES)
     reason = checked_reason(reason)
     if not line_ids:
-        raise UserInputError(BillingErrorCode.NO_LINES_CHOSEN, "Choose the lines to reverse.", ["input", "lineIds"])
-    invoice = await invoice_or_not_found(scope, invoice_id, ["input", "invoiceId"])
+        raise UserInputError(BillingErrorCode.NO_LINES_CHOSEN, "Choose the lines to reverse.", "line_ids")
+    invoice = await invoice_or_not_found(scope, invoice_id, "invoice_id")
     await lock_customers(scope, [invoice.customer_id, *await _payer_ids(scope, invoice.id)])  # one call: locks.py
     await scope.db.refresh(invoice)  # read again under the lock
     credits = await _credit_lines(scope, invoice, line_ids, reason)
@@ -62,7 +62,7 @@ async def _credit_lines(
         remaining = line.amount_cents + already.get(line_id, 0) if line else 0
         if line is None or line.kind is InvoiceLineKind.REVERSAL or remaining <= 0 or line_ids.index(line_id) != index:
             raise UserInputError(BillingErrorCode.LINE_NOT_REVERSIBLE, "That line cannot be reversed.",
-                                 ["input", "lineIds", str(index)])
+                                 ("line_ids", index))
         credits.append(InvoiceLine(client_id=scope.tenant_id, invoice_id=invoice.id, kind=InvoiceLineKind.REVERSAL,
                                    description=f"Reversal: {line.description}", amount_cents=-remaining,
                                    reverses_line_id=line.id, reason=reason, created_by=scope.viewer.user_id))
@@ -92,7 +92,7 @@ async def _take_back_payments(scope: RequestScope, invoice: Invoice, excess: int
         if excess == 0:
             return
     raise UserInputError(BillingErrorCode.REVERSAL_EXCEEDS_INVOICE_BALANCE,
-                         "Credits applied to this invoice leave too little to reverse.", ["input", "lineIds"])
+                         "Credits applied to this invoice leave too little to reverse.", "line_ids")
 
 
 async def _payer_ids(scope: RequestScope, invoice_id: int) -> list[int]:

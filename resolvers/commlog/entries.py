@@ -87,7 +87,7 @@ async def add_note(scope: RequestScope, note: NewNote) -> tuple[CommLogEntry, li
     await _check_target(scope, note.customer_id, note.utility_account_id)
     if not (note.body or note.reason or note.resolution):
         raise UserInputError(CommlogErrorCode.EMPTY_NOTE, "Write the note: a body, or a reason and a resolution.",
-                             ["input", "body"])
+                             "body")
     await check_disposition(scope, note.disposition)
     findings = check_note(draft_of(note))
     if await _blocks(scope, findings):
@@ -111,9 +111,9 @@ async def append_entry(scope: RequestScope, *, customer_id: int, kind: CommLogKi
 
 async def add_memo(scope: RequestScope, entry_id: int, text: str) -> tuple[CommLogEntry, CommLogMemo]:
     ensure_allowed(scope, Action.ADD_NOTE)
-    entry = get_or_not_found(await get_entry(scope, entry_id), "Communication log entry", ["input", "entryId"])
+    entry = get_or_not_found(await get_entry(scope, entry_id), "Communication log entry", "entry_id")
     if not (text or "").strip():
-        raise UserInputError(CommlogErrorCode.EMPTY_MEMO, "Write the memo.", ["input", "text"])
+        raise UserInputError(CommlogErrorCode.EMPTY_MEMO, "Write the memo.", "text")
     memo = CommLogMemo(client_id=scope.tenant_id, entry_id=entry.id, author_id=scope.viewer.user_id,
                        text=mask_card_numbers(text.strip()).text)
     scope.db.add(memo)
@@ -138,7 +138,7 @@ def _entry_fields(note: NewNote) -> dict:
 
 
 async def _check_target(scope: RequestScope, customer_id: int, account_id: int | None) -> None:
-    get_or_not_found(await get_customer(scope, customer_id), "Customer", ["input", "customerId"])
+    get_or_not_found(await get_customer(scope, customer_id), "Customer", "customer_id")
     if account_id is None:
         return
     stmt = tenant_scoped(
@@ -146,10 +146,10 @@ async def _check_target(scope: RequestScope, customer_id: int, account_id: int |
     )
     owner = (await scope.db.execute(stmt)).scalar_one_or_none()
     if owner is None:
-        raise NotFound("Utility account", ["input", "utilityAccountId"])
+        raise NotFound("Utility account", "utility_account_id")
     if owner != customer_id:
         raise UserInputError(CommlogErrorCode.ACCOUNT_NOT_OF_CUSTOMER, "That utility account is another customer's.",
-                             ["input", "utilityAccountId"])
+                             "utility_account_id")
 
 
 async def check_disposition(scope: RequestScope, code: str | None) -> None:
@@ -158,9 +158,7 @@ async def check_disposition(scope: RequestScope, code: str | None) -> None:
         return
     stmt = select(Disposition.id).where(Disposition.code == code, Disposition.active.is_(True))
     if (await scope.db.execute(tenant_scoped(stmt, Disposition, scope))).first() is None:
-        raise UserInputError(
-            CommlogErrorCode.UNKNOWN_DISPOSITION, f"Unknown disposition {code!r}.", ["input", "disposition"]
-        )
+        raise UserInputError(CommlogErrorCode.UNKNOWN_DISPOSITION, f"Unknown disposition {code!r}.", "disposition")
 
 
 async def _blocks(scope: RequestScope, findings: list[Finding]) -> bool:

@@ -21,7 +21,7 @@ from fpdf.errors import FPDFException
 from fpdf.html import DEFAULT_TAG_STYLES
 
 from resolvers.commlog.letters.errors import LetterErrorCode
-from resolvers.errors import UserInputError
+from resolvers.errors import Field, UserInputError
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FAMILY = "dejavu"
@@ -55,7 +55,7 @@ class PdfLayoutError(ValueError):
 class UnprintableText(UserInputError):
     """Refused before sending: the customer would read empty boxes where these characters belong."""
 
-    def __init__(self, characters: str, field: list[str] | None = None):
+    def __init__(self, characters: str, field: Field | None = None):
         shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in characters[:10]) + (
             " ..." if len(characters) > 10 else ""
         )
@@ -63,7 +63,7 @@ class UnprintableText(UserInputError):
                          f"{SCRIPTS} letters, written left to right.", field)
 
 
-def printable(rendered: RenderedPdf, field: list[str] | None = None) -> bytes:
+def printable(rendered: RenderedPdf, field: Field | None = None) -> bytes:
     """The PDF's bytes, if every character in it shows; else UnprintableText (for whatever is sent to a customer)."""
     if rendered.unprintable:
         raise UnprintableText(rendered.unprintable, field)

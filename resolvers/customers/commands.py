@@ -53,9 +53,9 @@ def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
         cleaned["name"] = (cleaned["name"] or "").strip()
         _check_name(cleaned["name"])
     if cleaned.get("email"):
-        cleaned["email"] = normalize_email(cleaned["email"], ["input", "email"])
+        cleaned["email"] = normalize_email(cleaned["email"], "email")
     if cleaned.get("phone"):
-        cleaned["phone"] = normalize_phone(cleaned["phone"], ["input", "phone"])
+        cleaned["phone"] = normalize_phone(cleaned["phone"], "phone")
     if cleaned.get("billing_state"):
         cleaned["billing_state"] = cleaned["billing_state"].strip().upper()
     return cleaned
@@ -71,7 +71,7 @@ def _check_name(name: str) -> None:
     problem = name_problem(name)
     if problem is not None:
         code, message = NAME_ERRORS[problem]
-        raise UserInputError(code, message, ["input", "name"])
+        raise UserInputError(code, message, "name")
 
 
 def snapshot(customer: Customer, fields: Sequence[str]) -> dict[str, Any]:
@@ -85,11 +85,11 @@ def _plain(value: Any) -> Any:
 async def update_customer(scope: RequestScope, customer_id: int, changes: dict[str, Any]) -> Customer:
     ensure_allowed(scope, Action.UPDATE_CUSTOMER)
     cleaned = clean_changes(changes)
-    customer = get_or_not_found(await get_customer(scope, customer_id), "Customer", ["input", "id"])
+    customer = get_or_not_found(await get_customer(scope, customer_id), "Customer", "id")
     if customer.paperless and "email" in cleaned and not cleaned["email"]:
         # paperless bills go by email: turn paperless off first (updateCustomerSettings)
         message = "A paperless customer needs an email address; turn paperless off before removing it."
-        raise UserInputError(SettingsErrorCode.PAPERLESS_NEEDS_EMAIL, message, ["input", "email"])
+        raise UserInputError(SettingsErrorCode.PAPERLESS_NEEDS_EMAIL, message, "email")
     before = snapshot(customer, list(cleaned))
     for field, value in cleaned.items():
         setattr(customer, field, value)
@@ -160,23 +160,23 @@ async def _load_all(scope: RequestScope, ids: Sequence[int]) -> list[Customer]:
     found = {c.id: c for c in (await scope.db.execute(stmt)).scalars()}
     for index, customer_id in enumerate(ids):
         if customer_id not in found:
-            raise NotFound("Customer", ["input", "customerIds", str(index)])
+            raise NotFound("Customer", ("customer_ids", index))
     return [found[i] for i in ids]
 
 
 async def _checked_master(scope: RequestScope, master_id: int, customer_ids: Sequence[int]) -> Customer:
-    master = get_or_not_found(await get_customer(scope, master_id), "Master customer", ["input", "masterId"])
+    master = get_or_not_found(await get_customer(scope, master_id), "Master customer", "master_id")
     if not master.is_master:
         message = f"Customer {master.number} is not a master customer."
-        raise UserInputError(CustomerErrorCode.NOT_A_MASTER, message, ["input", "masterId"])
+        raise UserInputError(CustomerErrorCode.NOT_A_MASTER, message, "master_id")
     trail = (await trails_by_customer_ids(scope, [master_id]))[0]
     trail_ids = {c.id for c in trail}
     for index, customer_id in enumerate(customer_ids):
         if customer_id in trail_ids:
             message = "A customer cannot be placed under itself or under one of its own children."
-            raise UserInputError(CustomerErrorCode.HIERARCHY_CYCLE, message, ["input", "customerIds", str(index)])
+            raise UserInputError(CustomerErrorCode.HIERARCHY_CYCLE, message, ("customer_ids", index))
     if len(trail) >= MAX_HIERARCHY_DEPTH:
         message = f"Hierarchies are at most {MAX_HIERARCHY_DEPTH} levels deep."
-        raise UserInputError(CustomerErrorCode.HIERARCHY_CYCLE, message, ["input", "masterId"])
+        raise UserInputError(CustomerErrorCode.HIERARCHY_CYCLE, message, "master_id")
     return master
 

@@ -33,8 +33,9 @@ async def refused(database, user: User, action: Callable[..., Awaitable[Any]], *
     return raised.value
 
 
-def code_and_field(error: UserInputError) -> tuple[str, list[str] | None]:
-    return error.code, error.field
+def code_and_field(error: UserInputError) -> tuple[str, list[str | int] | None]:
+    """The code, and the field at fault in domain names (list indices as ints), as a list."""
+    return error.code, None if error.field is None else list(error.field)
 
 
 async def read(database, user: User, action: Callable[..., Awaitable[T]], *args: Any) -> T:

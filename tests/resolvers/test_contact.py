@@ -11,7 +11,7 @@ from db.search_keys import fold
 from resolvers.customers.contact import normalize_email, normalize_phone
 from resolvers.errors import UserInputError
 
-FIELD = ["input", "email"]
+FIELD = ["email"]
 
 
 def library_email(text: str) -> str | None:

@@ -54,7 +54,7 @@ class TestCheckPeriod:
     def test_the_fields_at_fault(self):
         with pytest.raises(PeriodError) as raised:
             check_period(OCTOBER, TODAY, d("2026-12-25"))
-        assert raised.value.field == "issuedOn"
+        assert raised.value.field == "issued_on"
 
     @given(st.integers(1, 200))
     def test_the_length_limit_counts_both_ends(self, days):

@@ -19,7 +19,7 @@ async def to_request(input: BulkAddNoteInput) -> bulk_notes.BulkNoteRequest:
     upload = None
     if input.file is not None:
         if not callable(getattr(input.file, "read", None)):  # a string in JSON variables, not a multipart file
-            raise Invalid("Send the file as a multipart upload (GraphQL multipart request spec).", ["input", "file"])
+            raise Invalid("Send the file as a multipart upload (GraphQL multipart request spec).", "file")
         upload = bulk_notes.AccountFile(filename=input.file.filename or "", data=await input.file.read())
     note = bulk_notes.BulkNote(
         kind=enums.CommLogKind(input.kind.value) if input.kind is not None else None, category=input.category,

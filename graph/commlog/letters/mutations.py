@@ -19,11 +19,11 @@ def letter_request(input: SendLetterInput) -> letters.LetterRequest:
     """The input as plain Python; IDs decoded (a wrong type or another client's is not found)."""
     account, template = input.utility_account_id, input.template_id
     return letters.LetterRequest(
-        customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
+        customer_id=decode_id(input.customer_id, "Customer", "customer_id"),
         channel=DbChannel(input.channel.value),
-        template_id=decode_id(template, "LetterTemplate", ["input", "templateId"]) if template else None,
+        template_id=decode_id(template, "LetterTemplate", "template_id") if template else None,
         template_code=input.template_code,
-        utility_account_id=decode_id(account, "UtilityAccount", ["input", "utilityAccountId"]) if account else None,
+        utility_account_id=decode_id(account, "UtilityAccount", "utility_account_id") if account else None,
     )
 
 
@@ -58,7 +58,7 @@ class LetterMutations:
         self, info: strawberry.Info, input: Annotated[ResendLetterInput, INPUT]
     ) -> ResendLetterPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            document_id = decode_id(input.document_id, "Document", ["input", "documentId"])
+            document_id = decode_id(input.document_id, "Document", "document_id")
             channel = DbChannel(input.channel.value) if input.channel else None
             return delivered(await letters.resend_letter(scope, document_id, input.reason, channel))
 

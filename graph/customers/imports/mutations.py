@@ -55,8 +55,7 @@ class CustomerImportMutations:
         async def action(scope: RequestScope, writes: Writes) -> dict[str, Any]:
             upload = input.file
             if not callable(getattr(upload, "read", None)):  # a string in JSON variables, not a multipart file
-                raise Invalid(("Send the file as a multipart upload (GraphQL multipart request "
-                               "spec)."), ["input", "file"])
+                raise Invalid("Send the file as a multipart upload (GraphQL multipart request spec).", "file")
             request = imports.ImportRequest(imports.CustomerFile(upload.filename or "", upload.file),
                                             dry_run=input.dry_run, idempotency_key=input.idempotency_key)
             done = await imports.import_customers(scope, writes, request)

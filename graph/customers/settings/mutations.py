@@ -33,7 +33,7 @@ from resolvers.customers.settings import dunning_holds
 from resolvers.errors import Invalid
 from resolvers.rules.dunning import MAX_HOLD_DAYS
 
-CUSTOMER_FIELD = ["input", "customerId"]
+CUSTOMER_FIELD = "customer_id"
 
 
 async def read_upload(file: Upload | None) -> AccountFile | None:
@@ -41,7 +41,7 @@ async def read_upload(file: Upload | None) -> AccountFile | None:
     if file is None:
         return None
     if not callable(getattr(file, "read", None)):  # a string in JSON variables, not a multipart file
-        raise Invalid("Send the file as a multipart upload (GraphQL multipart request spec).", ["input", "file"])
+        raise Invalid("Send the file as a multipart upload (GraphQL multipart request spec).", "file")
     return AccountFile(filename=file.filename or "", data=await file.read())
 
 

@@ -114,13 +114,13 @@ def _silent(phase: str, done: int, total: int) -> None:
 def _check_request(request: BulkNoteRequest) -> None:
     if request.file is not None and request.accounts is not None:
         raise UserInputError(BulkNoteErrorCode.BOTH_FILE_AND_LIST,
-                             "Give the accounts as a CSV file or as a typed list, not both.", ["input", "accounts"])
+                             "Give the accounts as a CSV file or as a typed list, not both.", "accounts")
     if request.file is None and not (request.accounts or "").strip():
         raise UserInputError(BulkNoteErrorCode.NO_ACCOUNTS, "Upload a CSV file or type the account numbers.",
-                             ["input", "accounts"])
+                             "accounts")
     key = request.idempotency_key
     if key is not None and not 1 <= len(key) <= MAX_KEY_LENGTH:
-        raise Invalid(f"The idempotency key must be 1-{MAX_KEY_LENGTH} characters.", ["input", "idempotencyKey"])
+        raise Invalid(f"The idempotency key must be 1-{MAX_KEY_LENGTH} characters.", "idempotency_key")
 
 
 def _parse(request: BulkNoteRequest, tick: Progress) -> tuple[Entry, ...]:
@@ -167,9 +167,9 @@ async def _complete_note(scope: RequestScope, given: BulkNote) -> dict[str, Any]
     note["category"] = note["category"] or DEFAULT_CATEGORY
     note["critical"] = note["critical"] is True
     if not note["body"]:
-        raise UserInputError(CommlogErrorCode.EMPTY_NOTE, "Write the note's body.", ["input", "body"])
+        raise UserInputError(CommlogErrorCode.EMPTY_NOTE, "Write the note's body.", "body")
     for name, limit in NOTE_LIMITS.items():
-        ensure_text(note[name], ["input", name], limit)
+        ensure_text(note[name], name, limit)
     await check_disposition(scope, note["disposition"])
     for name in ("subject", "body"):
         note[name] = mask_card_numbers(note[name]).text if note[name] else note[name]
@@ -224,5 +224,5 @@ async def _replayed_job(scope: RequestScope, request: BulkNoteRequest) -> BulkNo
     job = await bulk_resolve.job_with_key(scope, request.idempotency_key or "")
     if job is None or job.request_hash != request_hash(request):
         raise UserInputError(BulkNoteErrorCode.IDEMPOTENCY_KEY_REUSED,
-                             "This idempotency key was used for a different bulk note.", ["input", "idempotencyKey"])
+                             "This idempotency key was used for a different bulk note.", "idempotency_key")
     return job

@@ -39,7 +39,7 @@ from resolvers.commlog.letters.rendering import (
 )
 from resolvers.context import RequestScope
 from resolvers.customers.queries import get_customer
-from resolvers.errors import NotFound, UserInputError, get_or_not_found
+from resolvers.errors import Field, NotFound, UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.scope import tenant_scoped
 
@@ -106,7 +106,7 @@ class PreparedLetter:
 async def prepare_letter(scope: RequestScope, request: LetterRequest) -> PreparedLetter:
     """Check the request and lay the letter out from the customer's data, saving nothing."""
     ensure_allowed(scope, Action.SEND_LETTER)
-    customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", ["input", "customerId"])
+    customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", "customer_id")
     layout = Layout.of(await template_for(scope, request))
     recipient_of(customer, request.channel)  # refuse before laying out a letter that cannot go
     account = await _account(scope, customer.id, request.utility_account_id)
@@ -132,7 +132,7 @@ async def send_letter(scope: RequestScope, letter: PreparedLetter) -> Delivery:
     rows the transaction writes that missed)."""
     ensure_allowed(scope, Action.SEND_LETTER)
     request = letter.request
-    customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", ["input", "customerId"])
+    customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", "customer_id")
     recipient = recipient_of(customer, request.channel)
     account = await _account(scope, customer.id, request.utility_account_id)
     data = await letter_data_of(scope, customer, account_data(*account) if account else None)
@@ -159,8 +159,8 @@ async def resend_letter(scope: RequestScope, document_id: int, reason: str | Non
     """The same document again, as a new notification that records why."""
     ensure_allowed(scope, Action.SEND_LETTER)
     reason = checked_reason(reason)
-    document = get_or_not_found(await get_document(scope, document_id), "Document", ["input", "documentId"])
-    customer = get_or_not_found(await get_customer(scope, document.customer_id), "Customer", ["input", "documentId"])
+    document = get_or_not_found(await get_document(scope, document_id), "Document", "document_id")
+    customer = get_or_not_found(await get_customer(scope, document.customer_id), "Customer", "document_id")
     channel = channel or await _first_channel(scope, document.id)
     delivery = await deliver(scope, customer, document, channel, recipient_of(customer, channel), reason=reason)
     await audit.record(scope, "commlog.resend_letter", "Document", document.id, {
@@ -173,16 +173,16 @@ async def resend_letter(scope: RequestScope, document_id: int, reason: str | Non
 def checked_reason(reason: str | None) -> str:
     cleaned = " ".join((reason or "").split())
     if not cleaned:
-        raise UserInputError(LetterErrorCode.BLANK_REASON, "Say why the letter is sent again.", ["input", "reason"])
+        raise UserInputError(LetterErrorCode.BLANK_REASON, "Say why the letter is sent again.", "reason")
     if len(cleaned) > MAX_REASON_CHARS:
         raise UserInputError(LetterErrorCode.REASON_TOO_LONG, f"Keep the reason under {MAX_REASON_CHARS} characters.",
-                             ["input", "reason"])
+                             "reason")
     return cleaned
 
 
-def recipient_of(customer: Customer, channel: NotificationChannel, field: list[str] | None = None) -> str:
+def recipient_of(customer: Customer, channel: NotificationChannel, field: Field | None = None) -> str:
     """The email address, or for MAIL the billing address on one line; `field` is blamed when there is none."""
-    field = field or ["input", "channel"]
+    field = field or "channel"
     if channel is NotificationChannel.EMAIL:
         if not customer.email:
             raise UserInputError(LetterErrorCode.NO_EMAIL_ADDRESS, "The customer has no email address on file.", field)
@@ -252,8 +252,8 @@ async def template_for(scope: RequestScope, request: LetterRequest) -> LetterTem
     by_id = request.template_id is not None
     if by_id == (request.template_code is not None):
         raise UserInputError(LetterErrorCode.TEMPLATE_NOT_CHOSEN, "Give templateId or templateCode, not both.",
-                             ["input", "templateId"])
-    field = ["input", "templateId" if by_id else "templateCode"]
+                             "template_id")
+    field = "template_id" if by_id else "template_code"
     match = LetterTemplate.id == request.template_id if by_id else LetterTemplate.code == request.template_code.strip()
     stmt = tenant_scoped(select(LetterTemplate).where(match), LetterTemplate, scope)
     template = get_or_not_found((await scope.db.execute(stmt)).scalar_one_or_none(), "Letter template", field)
@@ -274,10 +274,10 @@ async def _account(scope: RequestScope, customer_id: int, account_id: int | None
             .outerjoin(RatePlan, RatePlan.id == UtilityAccount.rate_plan_id).where(UtilityAccount.id == account_id))
     row = (await scope.db.execute(tenant_scoped(stmt, UtilityAccount, scope))).first()
     if row is None:
-        raise NotFound("Utility account", ["input", "utilityAccountId"])
+        raise NotFound("Utility account", "utility_account_id")
     if row[0].customer_id != customer_id:
         raise UserInputError(CommlogErrorCode.ACCOUNT_NOT_OF_CUSTOMER, "That utility account is another customer's.",
-                             ["input", "utilityAccountId"])
+                             "utility_account_id")
     price = await rates.price_in_force(scope, row[3].id, utcnow().date()) if row[3] else None  # what it quotes
     return row[0], row[1], row[2], row[3], price
 

@@ -98,7 +98,7 @@ async def import_customers(scope: RequestScope, writes: Writes, request: ImportR
     ensure_allowed(scope, Action.IMPORT_CUSTOMERS)
     key = request.idempotency_key
     if key is not None and not 1 <= len(key) <= MAX_KEY_LENGTH:
-        raise Invalid(f"The idempotency key must be 1-{MAX_KEY_LENGTH} characters.", ["input", "idempotencyKey"])
+        raise Invalid(f"The idempotency key must be 1-{MAX_KEY_LENGTH} characters.", "idempotency_key")
     digest, lines = _digest(request)
     positions = _header(request.file.stream)
     async with _Units(scope, writes) as units:
@@ -129,7 +129,7 @@ def _header(stream: BinaryIO) -> tuple[int, ...]:
             return header_positions(values)
         raise ImportFileInvalid(f"The file is empty; its first line names the columns: {', '.join(COLUMNS)}.")
     except ImportFileInvalid as error:
-        raise UserInputError(CustomerErrorCode.IMPORT_FILE_INVALID, error.message, ["input", "file"]) from None
+        raise UserInputError(CustomerErrorCode.IMPORT_FILE_INVALID, error.message, "file") from None
     finally:
         text.detach()
 
@@ -218,11 +218,8 @@ class _Run:
                     return await _job(scope, job_id), False, False
                 earlier = await _job_with_key(scope, key or "")  # a concurrent request took the key, and finished
             if earlier is None or earlier.request_hash != self.digest:
-                raise UserInputError(
-                    CustomerErrorCode.IMPORT_IDEMPOTENCY_KEY_REUSED,
-                    "This idempotency key was used to import another file.",
-                    ["input", "idempotencyKey"],
-                )
+                raise UserInputError(CustomerErrorCode.IMPORT_IDEMPOTENCY_KEY_REUSED,
+                                     "This idempotency key was used to import another file.", "idempotency_key")
             done = earlier.status is ImportJobStatus.DONE
             return earlier, done, not done
 
@@ -265,7 +262,7 @@ class _Run:
                 pace.took(len(chunk), self.units.last_seconds)
                 self.tick("stage", min(done, total), total)
         except ImportFileInvalid as error:
-            raise UserInputError(CustomerErrorCode.IMPORT_FILE_INVALID, error.message, ["input", "file"]) from None
+            raise UserInputError(CustomerErrorCode.IMPORT_FILE_INVALID, error.message, "file") from None
         finally:
             text.detach()
         self.tick("stage", total, total)
@@ -313,7 +310,7 @@ class _Run:
             for k, v in expected.items()]).values(**values)
         if (await scope.db.execute(stmt, execution_options={"synchronize_session": False})).rowcount != 1:
             raise UserInputError(CustomerErrorCode.IMPORT_ALREADY_RUNNING,
-                                 "Another process is running this import job now.", ["input", "idempotencyKey"])
+                                 "Another process is running this import job now.", "idempotency_key")
 
     async def _apply(self, job: CustomerImportJob, reference: Reference) -> CustomerImportJob:
         """Write whole customers a batch at a time, each batch committed with the job's progress on SQLite."""

@@ -32,7 +32,7 @@ from resolvers.scope import tenant_scoped
 
 SETTINGS = {"autopay": "Autopay", "paperless": "Paperless billing"}  # in the order the log names them
 LOG_CATEGORY = "Account"
-CUSTOMER_FIELD = ["input", "customerId"]
+CUSTOMER_FIELD = "customer_id"
 
 
 def today() -> date:
@@ -57,7 +57,7 @@ def raise_first(findings: list[Finding]) -> None:
     """The first finding, as the userError the client sees."""
     if findings:
         first = findings[0]
-        raise UserInputError(CODE_OF_PROBLEM[first.problem], first.message, ["input", first.field])
+        raise UserInputError(CODE_OF_PROBLEM[first.problem], first.message, first.field)
 
 
 def checked_hold(until: date, reason: str | None, day: date) -> Hold:
@@ -78,7 +78,7 @@ async def update_settings(scope: RequestScope, customer_id: int, changes: dict[s
     customer = await locked_customer(scope, customer_id)
     if changes.get("paperless") and not customer.email:
         message = "Add an email address to the customer before turning paperless billing on."
-        raise UserInputError(SettingsErrorCode.PAPERLESS_NEEDS_EMAIL, message, ["input", "paperless"])
+        raise UserInputError(SettingsErrorCode.PAPERLESS_NEEDS_EMAIL, message, "paperless")
     wanted = {name: changes[name] for name in SETTINGS if name in changes}
     changed = audit.diff({name: getattr(customer, name) for name in wanted}, wanted)
     if not changed:

@@ -109,7 +109,7 @@ def _parse(request: BulkHoldRequest) -> tuple[Entry, ...]:
     """The listed entries; an unreadable list is a userError naming the line, and nothing is written."""
     if request.file is not None and request.accounts is not None:
         raise UserInputError(BulkNoteErrorCode.BOTH_FILE_AND_LIST,
-                             "Give the accounts as a CSV file or as a typed list, not both.", ["input", "accounts"])
+                             "Give the accounts as a CSV file or as a typed list, not both.", "accounts")
     data = request.file.data if request.file is not None else None
     return account_numbers.read_entries(data, request.accounts, MAX_ACCOUNTS, "bulk hold")
 

@@ -118,7 +118,7 @@ class TestBulkResolver:
         bad = BulkNoteRequest(note=BulkNote(body="x"), file=AccountFile("a.csv", b'1\n"2\n'))
         with pytest.raises(UserInputError) as raised:
             await run(database, tenant.lead, bad)
-        assert (raised.value.code, raised.value.field) == ("MALFORMED_ACCOUNT_LIST", ["input", "file"])
+        assert (raised.value.code, raised.value.field) == ("MALFORMED_ACCOUNT_LIST", ("file",))
         assert await count(session, BulkNoteJob, BulkNoteJob.client_id == tenant.client.id) == 0
 
     async def test_progress_reports_each_phase_and_each_note_is_an_event_of_its_customer(self, database, session,
