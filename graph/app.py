@@ -30,9 +30,9 @@ from graph.billing import files as billing_files
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
 from graph.commlog.bulk_notes import files as bulk_files
 from graph.commlog.letters.files import ROUTE_PATH as DOCUMENT_PATH
-from graph.customers.imports import files as import_files
 from graph.commlog.letters.files import download_document
 from graph.core.plain_fields import read_plain_fields_directly
+from graph.customers.imports import files as import_files
 from graph.event_feed import POLL_SECONDS, SAFETY_POLL_SECONDS, EventFeed
 from graph.exports import ROUTES as EXPORT_ROUTES
 from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware

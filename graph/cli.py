@@ -1,4 +1,4 @@
-"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, purge-keys, purge-events, export-schema, documents ..."""
+"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, purge-*, export-schema, documents ..."""
 
 import argparse
 import asyncio

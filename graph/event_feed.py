@@ -11,7 +11,7 @@ visible in id order (db/event_log.py), so reading past the last id seen never sk
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Hashable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -46,10 +46,8 @@ class EventFeed:
     async def run(self) -> None:
         """Read the log whenever poked, and every `interval` seconds, until cancelled."""
         while True:
-            try:
+            with suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
-            except TimeoutError:
-                pass
             self._wake.clear()
             try:
                 await self.catch_up()

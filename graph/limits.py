@@ -94,7 +94,11 @@ class UploadPreflightMiddleware:
         if scope["type"] == "http" and is_multipart(scope):
             headers = dict(scope["headers"])
             if not any(headers.get(name) for name in PREFLIGHT_HEADERS):
-                await _error(send, 400, "CSRF_PREFLIGHT_REQUIRED",
-                             "Multipart requests need a non-empty Apollo-Require-Preflight or GraphQL-Preflight header.")
+                await _error(
+                    send,
+                    400,
+                    "CSRF_PREFLIGHT_REQUIRED",
+                    "Multipart requests need a non-empty Apollo-Require-Preflight or GraphQL-Preflight header.",
+                )
                 return
         await self.app(scope, receive, send)

@@ -32,11 +32,11 @@ from graph.commlog.mutations import CommlogMutations
 from graph.commlog.queries import CommlogQueries
 from graph.commlog.subscriptions import CommlogSubscriptions
 from graph.core.scalars import SCALARS
+from graph.core.text_arguments import RefuseInvalidTextArguments
 from graph.customers.imports.mutations import CustomerImportMutations
 from graph.customers.imports.queries import CustomerImportQueries
 from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
-from graph.core.text_arguments import RefuseInvalidTextArguments
 from graph.customers.settings.mutations import CustomerSettingsMutations
 from graph.masking import MaskUnexpectedErrors, QuietSchema
 from graph.nodes import NodeQueries

@@ -235,7 +235,7 @@ class GraphQLView(GraphQL):
         data: dict[str, Any] = dict(await super().process_result(request, result))
         request_errors = bool(result.errors) and result.data is None and all(e.path is None for e in result.errors)
         if request_errors:
-            for error, formatted in zip(result.errors, data["errors"]):
+            for error, formatted in zip(result.errors, data["errors"], strict=False):
                 formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
         sub = getattr(request.state, "sub_response", None)
         if request_errors and sub is not None and sub.wants_gql_response:
@@ -243,7 +243,7 @@ class GraphQLView(GraphQL):
             sub.status_code = 400  # the graphql-http audit expects 400 for parse and validation errors
         return data  # type: ignore[return-value]
 
-    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+    def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)  # several times faster than json.dumps on large responses
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:

@@ -1,8 +1,12 @@
 """Expected failures. The mutation wrapper turns them into userErrors and rolls back."""
 
 import enum
+from collections.abc import Sequence
+from typing import TypeVar
 
 from resolvers.rules.text import TextProblem, check_text
+
+T = TypeVar("T")
 
 
 class CommonErrorCode(enum.StrEnum):
@@ -32,7 +36,7 @@ FieldPath = tuple[str | int, ...]
 # Where in a mutation's input the fault is, in domain names: "card_last4", ("allocations", 3, "amount"); () is the
 # whole input. The graph layer maps it to the GraphQL path (graph/core/input_paths.py); a query's error names its
 # argument the same way.
-Field = str | FieldPath
+Field = str | Sequence[str | int]  # a FieldPath, or a list of the same parts
 
 
 def field_path(field: Field) -> FieldPath:
@@ -70,14 +74,17 @@ class Busy(UserInputError):
         super().__init__(CommonErrorCode.BUSY_RETRY, "The database was busy and nothing was saved: try again.")
 
 
-def get_or_not_found(row, what: str, field: Field | None = None):
+def get_or_not_found(row: T | None, what: str, field: Field | None = None) -> T:
     """Return `row`, or raise NotFound: another client's row is simply not found."""
     if row is None:
         raise NotFound(what, field)
     return row
 
 
-TEXT_CODES = {TextProblem.INVALID_CHARACTER: CommonErrorCode.INVALID_TEXT, TextProblem.TOO_LONG: CommonErrorCode.TEXT_TOO_LONG}
+TEXT_CODES = {
+    TextProblem.INVALID_CHARACTER: CommonErrorCode.INVALID_TEXT,
+    TextProblem.TOO_LONG: CommonErrorCode.TEXT_TOO_LONG,
+}
 
 
 def ensure_text(text: str | None, field: Field, max_length: int | None = None, label: str | None = None) -> None:

@@ -40,7 +40,9 @@ def emit_entries(scope: RequestScope, *where: Any) -> None:
     written set-based), as one INSERT ... SELECT at commit."""
     kind = literal(EventKind.COMMLOG_ENTRY_ADDED.value)
     entries = select(CommLogEntry.client_id, kind, CommLogEntry.customer_id, CommLogEntry.id, null())
-    event_log.record_select(scope.db, tenant_scoped(entries.where(*where), CommLogEntry, scope).order_by(CommLogEntry.id))
+    event_log.record_select(
+        scope.db, tenant_scoped(entries.where(*where), CommLogEntry, scope).order_by(CommLogEntry.id)
+    )
 
 
 COLUMNS = (DomainEvent.id, DomainEvent.client_id, DomainEvent.customer_id, DomainEvent.entry_id, DomainEvent.memo_id)
@@ -61,7 +63,9 @@ async def newest_id(session: Any) -> int:
     return (await session.execute(select(func.max(DomainEvent.id)))).scalar() or 0
 
 
-async def customer_events_after(scope: RequestScope, customer_id: int, after_id: int, limit: int) -> list[CommLogChanged]:
+async def customer_events_after(
+    scope: RequestScope, customer_id: int, after_id: int, limit: int
+) -> list[CommLogChanged]:
     """One customer's events after `after_id`, oldest first, at most `limit`."""
     stmt = select(*COLUMNS).where(DomainEvent.customer_id == customer_id, DomainEvent.id > after_id)
     stmt = tenant_scoped(stmt, DomainEvent, scope).order_by(DomainEvent.id).limit(limit)
@@ -70,7 +74,9 @@ async def customer_events_after(scope: RequestScope, customer_id: int, after_id:
 
 async def newest_customer_event(scope: RequestScope, customer_id: int) -> CommLogChanged | None:
     stmt = select(*COLUMNS).where(DomainEvent.customer_id == customer_id)
-    row = (await scope.db.execute(tenant_scoped(stmt, DomainEvent, scope).order_by(DomainEvent.id.desc()).limit(1))).first()
+    row = (
+        await scope.db.execute(tenant_scoped(stmt, DomainEvent, scope).order_by(DomainEvent.id.desc()).limit(1))
+    ).first()
     return _changed(row) if row else None
 
 
@@ -90,8 +96,15 @@ async def purge_events(write_sessionmaker: Any, older_than: timedelta, now: date
     cutoff, purged = (now or utcnow()) - older_than, 0
     while True:
         async with write_sessionmaker() as session, session.begin():
-            ids = select(DomainEvent.id).where(DomainEvent.created_at < cutoff).order_by(DomainEvent.id).limit(PURGE_BATCH)
-            done = (await session.execute(delete(DomainEvent).where(DomainEvent.id.in_(ids.scalar_subquery())))).rowcount
+            ids = (
+                select(DomainEvent.id)
+                .where(DomainEvent.created_at < cutoff)
+                .order_by(DomainEvent.id)
+                .limit(PURGE_BATCH)
+            )
+            done = (
+                await session.execute(delete(DomainEvent).where(DomainEvent.id.in_(ids.scalar_subquery())))
+            ).rowcount
         purged += done
         if done < PURGE_BATCH:
             return purged

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from resolvers.errors import Invalid
 from resolvers.statements import reused
@@ -16,6 +16,8 @@ if TYPE_CHECKING:  # resolvers.context imports this module
 
 T = TypeVar("T")
 Key = tuple[Any, ...]
+# An order or parent column: a mapped attribute (Invoice.id) or any column expression.
+Column = ColumnElement[Any] | QueryableAttribute[Any]
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -59,7 +61,7 @@ class Page(Generic[T]):
 async def keyset_page(
     session: AsyncSession,
     stmt: Select[Any],
-    order: Sequence[ColumnElement[Any]],
+    order: Sequence[Column],
     key_of: Callable[[Any], Key],
     request: PageRequest,
     *,
@@ -83,9 +85,9 @@ async def keyset_pages_by_parent(
     session: AsyncSession,
     model: Any,
     stmt: Select[Any],
-    parent: ColumnElement[Any],
+    parent: Column,
     parent_ids: Sequence[int],
-    order: Sequence[ColumnElement[Any]],
+    order: Sequence[Column],
     key_of: Callable[[Any], Key],
     request: PageRequest,
     *,
@@ -142,7 +144,7 @@ def _pages_by_parent_statement(model: Any, stmt: Select[Any], parent: ColumnElem
 
 
 def _within_cursors(
-    stmt: Select[Any], order: Sequence[ColumnElement[Any]], request: PageRequest, descending: bool
+    stmt: Select[Any], order: Sequence[Column], request: PageRequest, descending: bool
 ) -> Select[Any]:
     key = tuple_(*order)
     if request.after is not None:
@@ -165,7 +167,7 @@ def to_page(rows: list[Any], key_of: Callable[[Any], Key], request: PageRequest)
 
 
 async def count_by_parent(
-    session: AsyncSession, stmt: Select[Any], parent: ColumnElement[Any], parent_ids: Sequence[int],
+    session: AsyncSession, stmt: Select[Any], parent: Column, parent_ids: Sequence[int],
     *, reuse: "tuple[RequestScope, Hashable] | None" = None,
 ) -> list[int]:
     """Row counts per parent in one GROUP BY; `reuse` as in `keyset_pages_by_parent`."""

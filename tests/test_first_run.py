@@ -22,7 +22,9 @@ DELIVERY_SECONDS = 30  # the outbox looks every 2 seconds
 CUSTOMERS = "{ customers(first: 20, search: {}) { edges { node { id email } } } }"
 SEND = """mutation($input: SendLetterInput!) { sendLetter(input: $input) {
   document { id } notification { id status } userErrors { code message } } }"""
-STATE = """query($id: ID!) { node(id: $id) { ... on Notification { status transport lastError document { sentAt } } } }"""
+STATE = (
+    """query($id: ID!) { node(id: $id) { ... on Notification { status transport lastError document { sentAt } } } }"""
+)
 
 
 @pytest.fixture

@@ -180,9 +180,12 @@ def literal_paths(node: ast.expr) -> Iterator[tuple[bool, tuple[str | int, ...]]
     elif isinstance(node, (ast.Tuple, ast.List)):
         anchored, parts = True, []
         for index, element in enumerate(node.elts):
-            if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                parts.append(element.value)
-            elif isinstance(element, ast.Constant) and isinstance(element.value, int):
+            if (
+                isinstance(element, ast.Constant)
+                and isinstance(element.value, str)
+                or isinstance(element, ast.Constant)
+                and isinstance(element.value, int)
+            ):
                 parts.append(element.value)
             elif index == 0:  # a prefix held elsewhere (`*at`, `path`)
                 anchored = False

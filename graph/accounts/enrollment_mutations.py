@@ -46,7 +46,9 @@ class EnrollmentMutations:
         "Each account starts PENDING with its 814 enrollment request QUEUED, a status change and an audit event. "
         "An LDC number this client already has is refused, naming its customer. All or nothing."
     )
-    async def enroll_customer(self, info: strawberry.Info, input: Annotated[EnrollCustomerInput, INPUT]) -> EnrollCustomerPayload:
+    async def enroll_customer(
+        self, info: strawberry.Info, input: Annotated[EnrollCustomerInput, INPUT]
+    ) -> EnrollCustomerPayload:
         async def prepare(scope: RequestScope) -> tuple[enrollment.EnrollCustomerRequest, PreparedLetter | None]:
             customer = enrollment.NewCustomer(
                 name=input.name, kind=enums.CustomerKind(input.kind.value), email=input.email, phone=input.phone,

@@ -31,7 +31,7 @@ class AllocationPreview:
 
 @strawberry.type(description="A line the next invoice would have.")
 class PreviewLine:
-    kind: InvoiceLineKind = strawberry.field(description="What it charges for.")  # type: ignore[valid-type]
+    kind: InvoiceLineKind = strawberry.field(description="What it charges for.")
     description: str = strawberry.field(description="As it would be printed.")
     amount: Money = strawberry.field(description="Rounded half-up to the cent.")
 
@@ -45,15 +45,24 @@ class InvoicePreview:
 @strawberry.type
 class BillingQueries:
     @strawberry.field(description="Open invoice amounts across the client by days past due (reporting).")
-    async def ar_aging(self, info: strawberry.Info, as_of: Annotated[date | None, strawberry.argument(
-            description="Count ages to this day; default today. Only invoices issued by then.")] = None) -> AgingBuckets:
+    async def ar_aging(
+        self,
+        info: strawberry.Info,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="Count ages to this day; default today. Only invoices issued by then."),
+        ] = None,
+    ) -> AgingBuckets:
         day = as_of or utcnow().date()
         async with info.context.session_scope() as scope:
             return AgingBuckets.of(await batches.client_aging(scope, day), day)
 
     @strawberry.field(description="The allocation FIFO or SPEC would make for a payment, saving nothing.")
-    async def payment_allocation_preview(self, info: strawberry.Info, input: Annotated[PostPaymentInput, strawberry.argument(
-            description="The payment as it would be posted.")]) -> AllocationPreview:
+    async def payment_allocation_preview(
+        self,
+        info: strawberry.Info,
+        input: Annotated[PostPaymentInput, strawberry.argument(description="The payment as it would be posted.")],
+    ) -> AllocationPreview:
         try:
             check_input(input, info.schema.config.name_converter)  # the limits postPayment holds it to
             async with info.context.session_scope() as scope:
@@ -61,11 +70,16 @@ class BillingQueries:
                 rows = await batches.invoices_by_ids(scope, [a.invoice_id for a in result.allocations])
         except UserInputError as error:
             raise client_error(error, info, input) from None
-        planned = [PlannedAllocation(invoice=Invoice.from_row(r), amount=Money.of(a.cents)) for r, a in zip(rows, result.allocations)]
+        planned = [
+            PlannedAllocation(invoice=Invoice.from_row(r), amount=Money.of(a.cents))
+            for r, a in zip(rows, result.allocations, strict=False)
+        ]
         return AllocationPreview(allocations=planned, unapplied_amount=Money.of(result.unapplied_cents))
 
-    @strawberry.field(description="What the next billing run would bill a utility account for a period, saving nothing; "
-                      "null when there is nothing to bill.")
+    @strawberry.field(
+        description="What the next billing run would bill a utility account for a period, saving nothing; "
+        "null when there is nothing to bill."
+    )
     async def preview_next_invoice(
         self, info: strawberry.Info,
         utility_account_id: Annotated[strawberry.ID, strawberry.argument(description="The utility account.")],
@@ -80,5 +94,10 @@ class BillingQueries:
             raise client_error(error, info) from None
         if draft is None:
             return None
-        lines = [PreviewLine(kind=InvoiceLineKind(l.kind.value), description=l.description, amount=Money.of(l.cents)) for l in draft.lines]
+        lines = [
+            PreviewLine(
+                kind=InvoiceLineKind(line.kind.value), description=line.description, amount=Money.of(line.cents)
+            )
+            for line in draft.lines
+        ]
         return InvoicePreview(lines=lines, total=Money.of(draft.total_cents))

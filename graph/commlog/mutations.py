@@ -35,7 +35,9 @@ def findings_of(error: UserInputError) -> dict[str, Any]:
 
 @strawberry.type
 class CommlogMutations:
-    @strawberry.mutation(description="Add a note after a call; returns the notes-policy findings (they block it if the client says so).")
+    @strawberry.mutation(
+        description="Add a note after a call; returns the notes-policy findings (they block it if the client says so)."
+    )
     async def add_note(self, info: strawberry.Info, input: Annotated[AddNoteInput, INPUT]) -> AddNotePayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             entry, findings = await entries.add_note(scope, new_note(input))

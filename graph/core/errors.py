@@ -8,7 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.schema.name_converter import NameConverter
 
-from db.writes import Writes, WriteBusy
+from db.writes import WriteBusy, Writes
 from graph.core.input_paths import api_path
 from graph.core.text import check_input
 from resolvers import errors as common
@@ -16,9 +16,9 @@ from resolvers.accounts import errors as accounts
 from resolvers.admin import errors as admin
 from resolvers.billing import errors as billing
 from resolvers.billing import rate_errors
+from resolvers.commlog import errors as commlog
 from resolvers.commlog.bulk_notes import errors as bulk_errors
 from resolvers.commlog.letters import errors as letter_errors
-from resolvers.commlog import errors as commlog
 from resolvers.context import RequestScope
 from resolvers.customers import errors as customers
 from resolvers.customers.settings import errors as settings_errors
@@ -43,7 +43,7 @@ _DESCRIPTIONS: dict[str, str] = {
 }
 
 UserErrorCode = strawberry.enum(
-    enum.Enum(  # type: ignore[misc]
+    enum.Enum(
         "UserErrorCode",
         {code: strawberry.enum_value(code, description=text) for code, text in sorted(_DESCRIPTIONS.items())},
     ),

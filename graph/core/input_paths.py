@@ -31,7 +31,9 @@ def api_path(field: FieldPath, input_type: Any, names: NameConverter) -> list[st
         definition = get_object_definition(current)
         declared = next((f for f in definition.fields if f.python_name == part), None) if definition else None
         if declared is None:
-            raise UnknownInputField(f"{getattr(definition, 'name', current)!s} has no input field {part!r} (path {field!r})")
+            raise UnknownInputField(
+                f"{getattr(definition, 'name', current)!s} has no input field {part!r} (path {field!r})"
+            )
         path.append(names.get_graphql_name(declared))
         current = item_type(declared.type)
     return path

@@ -55,7 +55,9 @@ def customer_changes(input: UpdateCustomerInput) -> dict[str, Any]:
 @strawberry.type
 class CustomerMutations:
     @strawberry.mutation(description="Edit a customer's information; every change is audited from-to.")
-    async def update_customer(self, info: strawberry.Info, input: Annotated[UpdateCustomerInput, INPUT]) -> UpdateCustomerPayload:
+    async def update_customer(
+        self, info: strawberry.Info, input: Annotated[UpdateCustomerInput, INPUT]
+    ) -> UpdateCustomerPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             customer_id = decode_id(input.id, "Customer", "id")
             row = await commands.update_customer(scope, customer_id, customer_changes(input))

@@ -47,7 +47,7 @@ async def _primary_accounts(info: strawberry.Info, scope: RequestScope, customer
     """The grid's primary accounts, read in the search's own session and handed to the request's loader: their
     fields then resolve at once, without a second session (a pool checkout and its thread round-trips)."""
     batch = account_loaders.primary_accounts_by_customer_id
-    info.context.loaders.of(batch).prime_many(dict(zip(customer_ids, await batch(scope, customer_ids))))
+    info.context.loaders.of(batch).prime_many(dict(zip(customer_ids, await batch(scope, customer_ids), strict=True)))
 
 
 @strawberry.type
@@ -60,7 +60,7 @@ class CustomerQueries:
         self,
         info: strawberry.Info,
         search_: Annotated[CustomerSearch | None, strawberry.argument(name="search", description="Filters.")] = None,
-        order_by: Annotated[CustomerOrder, strawberry.argument(description="Result order.")] = CustomerOrder.NAME,  # type: ignore[valid-type]
+        order_by: Annotated[CustomerOrder, strawberry.argument(description="Result order.")] = CustomerOrder.NAME,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> CustomerSearchConnection:
         order = search.CustomerOrder(order_by.value)

@@ -61,7 +61,7 @@ async def load_customer_fields(info: strawberry.Info, rows: list[models.Customer
 class CustomerProfileFields(Node):
     number: str = strawberry.field(description="Customer account number, unique within the client.")
     name: str = strawberry.field(description="Primary contact or organization name.")
-    kind: CustomerKind = strawberry.field(description="Residential or commercial.")  # type: ignore[valid-type]
+    kind: CustomerKind = strawberry.field(description="Residential or commercial.")
     email: str | None = strawberry.field(description="Email address (normalized).")
     phone: str | None = strawberry.field(description="Phone number in E.164 form, e.g. +12155550123.")
     language: str = strawberry.field(description="Preferred language (BCP 47 code, e.g. en, es).")

@@ -82,4 +82,4 @@ async def _result(view: Any, document: KnownDocument, context: Any, params: Grap
         result = execute(view.graphql_schema, document.document, root_value=None, context_value=context,
                          variable_values=params.variables, operation_name=name, executor_class=view.executor_class,
                          is_awaitable=optimized_is_awaitable, operation_extensions=params.extensions)
-    return await result if isawaitable(result) else result  # type: ignore[return-value]
+    return await result if isawaitable(result) else result

@@ -79,7 +79,9 @@ class KnownDocuments:
         if refused:
             raise RegistryRefused(
                 f"{len(refused)} registered document(s) no longer validate against this schema; remove them "
-                f"(csrgraph documents remove ID) or register their new versions, then start again:\n" + "\n".join(refused))
+                f"(csrgraph documents remove ID) or register their new versions, then start again:\n"
+                + "\n".join(refused)
+            )
         return len(rows)
 
     async def _load(self, sha256: str) -> KnownDocument | None:

@@ -193,7 +193,9 @@ async def _welcome_kit(scope: RequestScope, letter: LetterRequest, kit: Prepared
         raise UserInputError(error.code, f"Welcome kit: {error.message}", "welcome_kit") from None
 
 
-async def _write_account(scope: RequestScope, customer: Customer, plan: Planned) -> tuple[UtilityAccount, MarketTransaction]:
+async def _write_account(
+    scope: RequestScope, customer: Customer, plan: Planned
+) -> tuple[UtilityAccount, MarketTransaction]:
     account = new_account_row(scope, customer.id, plan)
     scope.db.add(account)
     await scope.db.flush()
@@ -222,7 +224,7 @@ async def _plan(scope: RequestScope, accounts: Sequence[NewAccount], fields: lis
             raise UserInputError(AccountErrorCode.DUPLICATE_LDC_NUMBER, f"LDC number {plan.ldc} is also account "
                                  f"{first + 1} of this request.", (*fields[index], "ldc_account_number"))
     held = await holders(scope, [p.ldc for p in planned])
-    for plan, at in zip(planned, fields):
+    for plan, at in zip(planned, fields, strict=False):
         if plan.ldc in held:
             raise UserInputError(AccountErrorCode.LDC_NUMBER_IN_USE, _held_message(plan.ldc, held[plan.ldc]),
                                  (*at, "ldc_account_number"))
@@ -241,10 +243,15 @@ async def checked_account(scope: RequestScope, new: NewAccount, utilities: dict[
     """One account checked against the reference data (not against the others of its request, nor holders)."""
     utility = utilities.get((new.utility or "").strip().upper())
     if utility is None:
-        raise UserInputError(AccountErrorCode.UNKNOWN_UTILITY, f"No utility has the code {new.utility!r}.", (*at, "utility"))
+        raise UserInputError(
+            AccountErrorCode.UNKNOWN_UTILITY, f"No utility has the code {new.utility!r}.", (*at, "utility")
+        )
     if new.market and new.market.strip().upper() != utility.market_code:
-        raise UserInputError(AccountErrorCode.UTILITY_NOT_IN_MARKET,
-                             f"{utility.code} serves {utility.market_code}, not {new.market.strip().upper()}.", (*at, "market"))
+        raise UserInputError(
+            AccountErrorCode.UTILITY_NOT_IN_MARKET,
+            f"{utility.code} serves {utility.market_code}, not {new.market.strip().upper()}.",
+            (*at, "market"),
+        )
     ldc = normalize_ldc(new.ldc_account_number or "", utility.rule)
     problem = ldc_problem(ldc, utility.rule)
     if problem is not None:
@@ -300,5 +307,8 @@ async def _replay(scope: RequestScope, earlier: dict[str, Any]) -> Enrolled:
 
 
 async def _by_ids(scope: RequestScope, model: Any, ids: list[int]) -> list[Any]:
-    rows = {r.id: r for r in (await scope.db.execute(tenant_scoped(select(model).where(model.id.in_(ids)), model, scope))).scalars()}
+    rows = {
+        r.id: r
+        for r in (await scope.db.execute(tenant_scoped(select(model).where(model.id.in_(ids)), model, scope))).scalars()
+    }
     return [rows[i] for i in ids if i in rows]

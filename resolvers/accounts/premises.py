@@ -34,10 +34,12 @@ LABELS = {"service_line1": "Service address line 1", "service_line2": "Service a
           "service_city": "Service city", "service_state": "Service state", "service_zip": "Service ZIP",
           "meter_number": "Meter number", "meter_type": "Meter type", "read_cycle": "Read cycle",
           "rate_class": "Rate class", "load_profile": "Load profile", "premise_type": "Premise type"}
-STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
-    "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split()
-)
+STATES = frozenset({
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
+    "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
+    "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "AS", "GU", "MP",
+    "PR", "VI",
+})
 ZIP = re.compile(r"\d{5}(-\d{4})?")
 
 
@@ -53,7 +55,9 @@ def clean_premise(changes: dict[str, Any]) -> dict[str, Any]:
     cleaned = {name: (value or "").strip() or None for name, value in changes.items()}
     for name, value in cleaned.items():
         if value is None and name in REQUIRED:
-            raise UserInputError(AccountErrorCode.BLANK_SERVICE_ADDRESS, f"{LABELS[name]} cannot be blank.", _field(name))
+            raise UserInputError(
+                AccountErrorCode.BLANK_SERVICE_ADDRESS, f"{LABELS[name]} cannot be blank.", _field(name)
+            )
         if value is not None and len(value) > MAX_LENGTHS.get(name, len(value)):
             message = f"{LABELS[name]} is longer than {MAX_LENGTHS[name]} characters."
             raise UserInputError(AccountErrorCode.VALUE_TOO_LONG, message, _field(name))

@@ -6,8 +6,9 @@ caused it; the account's current enrollment (its latest `Enrollment` row) follow
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import insert, literal, select, update
+from sqlalchemy import CursorResult, insert, literal, select, update
 
 from db.base import UtcDateTime, utcnow
 from db.enums import EnrollmentStatus as S
@@ -109,4 +110,4 @@ async def apply_due_drops(scope: RequestScope, on: date, account_ids: Sequence[i
         update(UtilityAccount).where(UtilityAccount.id.in_(due_ids)).values(status=S.DROPPED),
         execution_options=no_sync,
     )
-    return result.rowcount
+    return cast(CursorResult[Any], result).rowcount  # an UPDATE gives a CursorResult; execute() says Result

@@ -99,7 +99,9 @@ def _check(new: NewTransaction) -> dict[str, str]:
     return changes
 
 
-async def create_market_transaction(scope: RequestScope, new: NewTransaction) -> tuple[MarketTransaction, UtilityAccount]:
+async def create_market_transaction(
+    scope: RequestScope, new: NewTransaction
+) -> tuple[MarketTransaction, UtilityAccount]:
     ensure_allowed(scope, Action.CREATE_MARKET_TRANSACTION)
     changes, reason = _check(new), clean_reason(new.reason)
     await apply_due_drops(scope, today(), [new.utility_account_id])
@@ -154,8 +156,15 @@ async def _plan_code(scope: RequestScope, plan_id: int | None) -> str | None:
     return (await scope.db.execute(stmt)).scalar_one_or_none()
 
 
-async def record_and_log(scope: RequestScope, account: UtilityAccount, transaction: MarketTransaction,
-                         before: EnrollmentStatus, action: str, subject: str, extra: dict[str, Any] | None = None) -> None:
+async def record_and_log(
+    scope: RequestScope,
+    account: UtilityAccount,
+    transaction: MarketTransaction,
+    before: EnrollmentStatus,
+    action: str,
+    subject: str,
+    extra: dict[str, Any] | None = None,
+) -> None:
     """The audit event and the SYSTEM log entry every market transaction leaves on its account."""
     changes: dict[str, Any] = {"marketTransaction": {"from": None, "to": transaction.reference}, **(extra or {})}
     lines = [f"Reference {transaction.reference} ({transaction.type.value}, {transaction.status.value})."]

@@ -54,7 +54,9 @@ async def prepare_welcome_kit(scope: RequestScope,
         return None
 
 
-async def _laid_out(scope: RequestScope, request: EnrollCustomerRequest | EnrollAccountRequest) -> PreparedLetter | None:
+async def _laid_out(
+    scope: RequestScope, request: EnrollCustomerRequest | EnrollAccountRequest
+) -> PreparedLetter | None:
     if isinstance(request, EnrollCustomerRequest):
         if not request.accounts:
             return None

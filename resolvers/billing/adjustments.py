@@ -68,14 +68,32 @@ async def _post(scope: RequestScope, request: AdjustmentRequest, code: str) -> A
     if request.invoice_id is not None:
         await _against_invoice(scope, customer.id, request.invoice_id, signed)
     on = request.effective_on or utcnow().date()
-    adjustment = Adjustment(client_id=scope.tenant_id, customer_id=customer.id, invoice_id=request.invoice_id,
-                            direction=request.direction, reason_code=code, note=request.note, amount_cents=request.amount_cents,
-                            effective_on=on, created_by=scope.viewer.user_id)
+    adjustment = Adjustment(
+        client_id=scope.tenant_id,
+        customer_id=customer.id,
+        invoice_id=request.invoice_id,
+        direction=request.direction,
+        reason_code=code,
+        note=request.note,
+        amount_cents=request.amount_cents,
+        effective_on=on,
+        created_by=scope.viewer.user_id,
+    )
     scope.db.add(adjustment)
     await scope.db.flush()
-    add_entry(scope, customer.id, LedgerKind.ADJUSTMENT, signed, f"{request.direction.value.title()} adjustment ({code})",
-              on, adjustment_id=adjustment.id, invoice_id=request.invoice_id)
-    await audit.record(scope, "billing.create_adjustment", "Adjustment", adjustment.id, {"amount_cents": {"from": None, "to": signed}})
+    add_entry(
+        scope,
+        customer.id,
+        LedgerKind.ADJUSTMENT,
+        signed,
+        f"{request.direction.value.title()} adjustment ({code})",
+        on,
+        adjustment_id=adjustment.id,
+        invoice_id=request.invoice_id,
+    )
+    await audit.record(
+        scope, "billing.create_adjustment", "Adjustment", adjustment.id, {"amount_cents": {"from": None, "to": signed}}
+    )
     await scope.db.flush()
     return adjustment
 
@@ -105,7 +123,8 @@ async def _against_invoice(scope: RequestScope, customer_id: int, invoice_id: in
         raise UserInputError(BillingErrorCode.INVOICE_REVERSED, DESCRIPTIONS[BillingErrorCode.INVOICE_REVERSED],
                              "invoice_id")
     if invoice.open_cents + signed < 0:
-        raise UserInputError(BillingErrorCode.CREDIT_EXCEEDS_OPEN_AMOUNT, "The credit is more than the invoice's open amount.",
-                             "amount")
+        raise UserInputError(
+            BillingErrorCode.CREDIT_EXCEEDS_OPEN_AMOUNT, "The credit is more than the invoice's open amount.", "amount"
+        )
     invoice.charges_cents += signed
     set_open(invoice, invoice.open_cents + signed)

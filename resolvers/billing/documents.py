@@ -1,4 +1,4 @@
-"""Invoice and AR history as PDF and CSV; emailing a PDF as a letter is sent: a queued email, logged as a LETTER entry."""
+"""Invoice and AR history as PDF and CSV; a PDF is emailed as a letter is: a queued email, logged as a LETTER entry."""
 
 import asyncio
 import csv
@@ -35,8 +35,16 @@ def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine], customer: Customer) 
 
 
 def history_rows(history: list[HistoryRow]) -> list[list[str]]:
-    return [[h.entry.effective_on.isoformat(), h.entry.kind.value, h.entry.description, format_cents(h.entry.amount_cents),
-             format_cents(h.balance_cents)] for h in history]
+    return [
+        [
+            h.entry.effective_on.isoformat(),
+            h.entry.kind.value,
+            h.entry.description,
+            format_cents(h.entry.amount_cents),
+            format_cents(h.balance_cents),
+        ]
+        for h in history
+    ]
 
 
 def history_pdf(customer: Customer, history: list[HistoryRow]) -> RenderedPdf:

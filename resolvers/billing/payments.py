@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from db.base import utcnow
 from db.enums import (
     AllocationMode,
     LedgerKind,
@@ -12,7 +13,6 @@ from db.enums import (
     PaymentScope,
     PaymentStatus,
 )
-from db.base import utcnow
 from db.models import Customer, Payment
 from resolvers import audit
 from resolvers.billing import idempotency
@@ -85,7 +85,7 @@ async def post_payment(scope: RequestScope, request: PaymentRequest) -> PaymentD
 
 
 async def preview_allocation(scope: RequestScope, request: PaymentRequest) -> AllocationResult:
-    """The allocations the posting would make, saving nothing (after the earlier credit a FIFO posting applies first)."""
+    """The allocations the posting would make, saving nothing (a FIFO posting applies earlier credit first)."""
     _check(request)
     customer = await customer_or_not_found(scope, request.customer_id)
     customer_ids = await _paid_customer_ids(scope, customer, request.payment_scope)

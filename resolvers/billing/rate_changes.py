@@ -66,9 +66,18 @@ async def create_rate_plan(scope: RequestScope, new: NewRatePlan) -> tuple[RateP
     except IntegrityError:  # the unique (client, code) index, should another admin have taken it meanwhile
         raise _code_taken(code) from None
     price = await _add_price(scope, plan, values, [])
-    await audit.record(scope, "billing.create_rate_plan", "RatePlan", plan.id,
-                       {"code": {"from": None, "to": code}, "name": {"from": None, "to": name},
-                        "market": {"from": None, "to": market.code}, "term_months": {"from": None, "to": new.term_months}})
+    await audit.record(
+        scope,
+        "billing.create_rate_plan",
+        "RatePlan",
+        plan.id,
+        {
+            "code": {"from": None, "to": code},
+            "name": {"from": None, "to": name},
+            "market": {"from": None, "to": market.code},
+            "term_months": {"from": None, "to": new.term_months},
+        },
+    )
     return plan, price
 
 

@@ -36,15 +36,24 @@ async def reverse_invoice_charges(scope: RequestScope, invoice_id: int, line_ids
     await _take_back_payments(scope, invoice, total - invoice.open_cents)
     invoice.charges_cents -= total
     set_open(invoice, invoice.open_cents - total, reversed_any=True)
-    add_entry(scope, invoice.customer_id, LedgerKind.REVERSAL, -total, f"Reversal on invoice {invoice.number}: {reason}",
-              utcnow().date(), invoice_id=invoice.id)
+    add_entry(
+        scope,
+        invoice.customer_id,
+        LedgerKind.REVERSAL,
+        -total,
+        f"Reversal on invoice {invoice.number}: {reason}",
+        utcnow().date(),
+        invoice_id=invoice.id,
+    )
     await audit.record(scope, "billing.reverse_invoice_charges", "Invoice", invoice.id,
                        {"reversed_cents": {"from": None, "to": total}})
     await scope.db.flush()
     return invoice, credits
 
 
-async def _credit_lines(scope: RequestScope, invoice: Invoice, line_ids: Sequence[int], reason: str) -> list[InvoiceLine]:
+async def _credit_lines(
+    scope: RequestScope, invoice: Invoice, line_ids: Sequence[int], reason: str
+) -> list[InvoiceLine]:
     lines = await _lines(scope, invoice.id, line_ids)
     already = await _reversed_by_line(scope, line_ids)
     credits = []
@@ -94,9 +103,14 @@ async def _payer_ids(scope: RequestScope, invoice_id: int) -> list[int]:
 
 async def _paid_by(scope: RequestScope, invoice_id: int) -> list[tuple[Payment, int, int]]:
     net = func.sum(PaymentAllocation.amount_cents)
-    stmt = (select(Payment, net, func.max(PaymentAllocation.id)).join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
-            .where(PaymentAllocation.invoice_id == invoice_id).group_by(Payment.id).having(net > 0)
-            .order_by(func.max(PaymentAllocation.id).desc()))
+    stmt = (
+        select(Payment, net, func.max(PaymentAllocation.id))
+        .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+        .where(PaymentAllocation.invoice_id == invoice_id)
+        .group_by(Payment.id)
+        .having(net > 0)
+        .order_by(func.max(PaymentAllocation.id).desc())
+    )
     rows = (await scope.db.execute(tenant_scoped(stmt, Payment, scope))).all()
     await lock_customers(scope, [p.customer_id for p, _n, _l in rows])
-    return [(p, int(n), l) for p, n, l in rows]  # PostgreSQL sums BIGINT as NUMERIC
+    return [(p, int(n), last_id) for p, n, last_id in rows]  # PostgreSQL sums BIGINT as NUMERIC

@@ -23,8 +23,11 @@ async def create_special_charge(scope: RequestScope, customer_id: int, descripti
     reason = checked_reason(reason)
     text = " ".join((description or "").split())
     if not text or len(text) > MAX_DESCRIPTION:
-        raise UserInputError(BillingErrorCode.BILLING_REASON_REQUIRED, f"Describe the charge (1-{MAX_DESCRIPTION} characters).",
-                             "description")
+        raise UserInputError(
+            BillingErrorCode.BILLING_REASON_REQUIRED,
+            f"Describe the charge (1-{MAX_DESCRIPTION} characters).",
+            "description",
+        )
     customer = await customer_or_not_found(scope, customer_id)
     charge = await new_special_charge(scope, customer.id, text, amount_cents, reason)
     await audit.record(scope, "billing.create_special_charge", "SpecialCharge", charge.id,
@@ -36,8 +39,15 @@ async def new_special_charge(scope: RequestScope, customer_id: int, description:
                              reason: str) -> SpecialCharge:
     if amount_cents <= 0:
         raise UserInputError(BillingErrorCode.INVALID_AMOUNT, "The amount must be more than zero.", "amount")
-    charge = SpecialCharge(client_id=scope.tenant_id, customer_id=customer_id, description=description, reason=reason,
-                           amount_cents=amount_cents, status=SpecialChargeStatus.PENDING, created_by=scope.viewer.user_id)
+    charge = SpecialCharge(
+        client_id=scope.tenant_id,
+        customer_id=customer_id,
+        description=description,
+        reason=reason,
+        amount_cents=amount_cents,
+        status=SpecialChargeStatus.PENDING,
+        created_by=scope.viewer.user_id,
+    )
     scope.db.add(charge)
     await scope.db.flush()
     return charge

@@ -2,6 +2,7 @@
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -19,7 +20,16 @@ from resolvers.rules.note_policy import Finding, FindingCode, NoteDraft, check_n
 from resolvers.scope import tenant_scoped
 
 MAX_NOTE_TEXT = 10_000  # a note's long text fields and a memo (Text columns): the limit the API states
-TEXT_FIELDS = ("subject", "body", "contact_name", "relationship", "reason", "resolution", "additional_info", "follow_up")
+TEXT_FIELDS = (
+    "subject",
+    "body",
+    "contact_name",
+    "relationship",
+    "reason",
+    "resolution",
+    "additional_info",
+    "follow_up",
+)
 # A card number is masked before anything is stored, so that finding never needs to block.
 NON_BLOCKING = {FindingCode.CARD_NUMBER}
 
@@ -83,11 +93,13 @@ async def add_note(scope: RequestScope, note: NewNote) -> tuple[CommLogEntry, li
     if await _blocks(scope, findings):
         raise NotePolicyViolation(findings)
     entry = await append_entry(scope, **_entry_fields(masked(note)))
-    await audit.record(scope, "commlog.add_note", "CommLogEntry", entry.id, {"critical": {"from": None, "to": note.critical}})
+    await audit.record(
+        scope, "commlog.add_note", "CommLogEntry", entry.id, {"critical": {"from": None, "to": note.critical}}
+    )
     return entry, findings
 
 
-async def append_entry(scope: RequestScope, *, customer_id: int, kind: CommLogKind, **values) -> CommLogEntry:
+async def append_entry(scope: RequestScope, *, customer_id: int, kind: CommLogKind, **values: Any) -> CommLogEntry:
     """Append one entry to a customer's log, authored by the viewer (other domains log through here)."""
     entry = CommLogEntry(client_id=scope.tenant_id, customer_id=customer_id, kind=kind,
                          author_id=scope.viewer.user_id, **values)
@@ -129,7 +141,9 @@ async def _check_target(scope: RequestScope, customer_id: int, account_id: int |
     get_or_not_found(await get_customer(scope, customer_id), "Customer", "customer_id")
     if account_id is None:
         return
-    stmt = tenant_scoped(select(UtilityAccount.customer_id).where(UtilityAccount.id == account_id), UtilityAccount, scope)
+    stmt = tenant_scoped(
+        select(UtilityAccount.customer_id).where(UtilityAccount.id == account_id), UtilityAccount, scope
+    )
     owner = (await scope.db.execute(stmt)).scalar_one_or_none()
     if owner is None:
         raise NotFound("Utility account", "utility_account_id")

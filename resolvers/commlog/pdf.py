@@ -56,7 +56,9 @@ class UnprintableText(UserInputError):
     """Refused before sending: the customer would read empty boxes where these characters belong."""
 
     def __init__(self, characters: str, field: Field | None = None):
-        shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in characters[:10]) + (" ..." if len(characters) > 10 else "")
+        shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in characters[:10]) + (
+            " ..." if len(characters) > 10 else ""
+        )
         super().__init__(LetterErrorCode.UNPRINTABLE_CHARACTERS, f"The PDF cannot show {shown}: its font covers "
                          f"{SCRIPTS} letters, written left to right.", field)
 

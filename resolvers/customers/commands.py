@@ -114,7 +114,9 @@ async def create_master_customer(scope: RequestScope, new: NewMaster) -> Custome
     await assign_number(scope, customer)
     await reindex_name(scope, customer)
     await reindex_address(scope, customer)
-    await audit.record(scope, "customer.create_master", "Customer", customer.id, snapshot(customer, ["number", *cleaned]))
+    await audit.record(
+        scope, "customer.create_master", "Customer", customer.id, snapshot(customer, ["number", *cleaned])
+    )
     await scope.db.flush()
     return customer
 
@@ -123,7 +125,9 @@ async def assign_number(scope: RequestScope, customer: Customer) -> None:
     """NUMBER_BASE + id, unless an imported customer already has that number: then the first free
     "<that>.<n>" (imported books keep their own numbers, which may fall in our range)."""
     base = str(NUMBER_BASE + customer.id)
-    stmt = tenant_scoped(select(Customer.number), Customer, scope).where(Customer.number.startswith(base, autoescape=True))
+    stmt = tenant_scoped(select(Customer.number), Customer, scope).where(
+        Customer.number.startswith(base, autoescape=True)
+    )
     taken = set((await scope.db.execute(stmt)).scalars())
     number, n = base, 0
     while number in taken:

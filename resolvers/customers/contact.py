@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import email_validator
 import phonenumbers
+
 # The role mailboxes the library lowercases (RFC 2142); a module constant, pinned by tests/resolvers/test_contact.py.
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 

@@ -1,7 +1,9 @@
 """A user's screen preferences: defaults, merging an update, and what makes them inconsistent."""
 
+import enum
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from db.enums import CommLogKind, NavigationArea, ProfileTab, SortDirection
 
@@ -79,11 +81,14 @@ def from_json(data: dict[str, Any] | None) -> Preferences:
     )
 
 
-def _enum(kind, value, default):
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _enum(kind: type[E], value: Any, default: E) -> E:
     return kind(value) if value in kind.__members__ else default
 
 
-def _enums(kind, values, default) -> tuple:
+def _enums(kind: type[E], values: list[Any] | None, default: Iterable[E]) -> tuple[E, ...]:
     if values is None:
         return tuple(default)
     return tuple(kind(v) for v in values if v in kind.__members__)

@@ -43,8 +43,8 @@ async def add_authorized_contact(scope: RequestScope, new: NewContact) -> Author
     if says_holder(relationship):
         raise Invalid("The holder needs no authorization; give the contact's relationship (son, employee...).",
                       "relationship")
-    phone = normalize_phone(new.phone, "phone") if (new.phone or "").strip() else None
-    email = normalize_email(new.email, "email") if (new.email or "").strip() else None
+    phone = normalize_phone(new.phone, "phone") if new.phone and new.phone.strip() else None
+    email = normalize_email(new.email, "email") if new.email and new.email.strip() else None
     customer = get_or_not_found(await get_customer(scope, new.customer_id), "Customer", "customer_id")
     if any(names_match(name, c.name) for c in await active_contacts(scope, customer.id)):
         code = TicketErrorCode.AUTHORIZED_CONTACT_EXISTS

@@ -92,7 +92,7 @@ async def create_ticket(scope: RequestScope, new: NewTicket) -> Ticket:
     ensure_allowed(scope, Action.CREATE_TICKET)
     summary = required_text(new.summary, MAX_SUMMARY, "summary", "The summary")
     description = _description(new.description)
-    reporter = normalize_email(new.reporter, "reporter") if (new.reporter or "").strip() else None
+    reporter = normalize_email(new.reporter, "reporter") if new.reporter and new.reporter.strip() else None
     customer = None
     if new.customer_id is not None:
         customer = get_or_not_found(await get_customer(scope, new.customer_id), "Customer", "customer_id")
@@ -240,4 +240,6 @@ async def _log(scope: RequestScope, ticket: Ticket, subject: str, body: str) -> 
     if ticket.customer_id is None:
         return None
     clipped = subject if len(subject) <= SUBJECT_CHARS else subject[: SUBJECT_CHARS - 1] + "…"
-    return await append_entry(scope, customer_id=ticket.customer_id, kind=CommLogKind.SYSTEM, subject=clipped, body=body)
+    return await append_entry(
+        scope, customer_id=ticket.customer_id, kind=CommLogKind.SYSTEM, subject=clipped, body=body
+    )

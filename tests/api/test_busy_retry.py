@@ -92,4 +92,5 @@ async def test_a_write_that_waits_too_long_is_busy_retry_and_writes_nothing(impa
         assert await counts(database, customer) == (0, 0)
     # and once it is free, the same input goes through
     body = await impatient_api.run(NOTE, note, user=tenant.agent)
-    assert body["addNote"]["userErrors"] == [] and await counts(database, customer) == (1, 1)
+    assert body["addNote"]["userErrors"] == []
+    assert await counts(database, customer) == (1, 1)

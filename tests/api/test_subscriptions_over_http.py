@@ -54,10 +54,12 @@ async def test_a_subscription_over_http_says_it_needs_the_websocket(api, databas
         response = await both_ways(api, database, tenant.agent, FOLLOW, {"variables": variables}, accept, method)
     body = response.json()
     assert response.status_code == (400 if accept == GQL else 200)  # a request error (GraphQL over HTTP)
-    assert ("data" in body) is (accept != GQL) and body.get("data") is None
+    assert ("data" in body) is (accept != GQL)
+    assert body.get("data") is None
     [error] = body["errors"]
     assert error["extensions"] == {"code": "SUBSCRIPTION_NEEDS_WEBSOCKET"}
-    assert "websocket" in error["message"] and "graphql-transport-ws" in error["message"]
+    assert "websocket" in error["message"]
+    assert "graphql-transport-ws" in error["message"]
     assert not [record for record in caplog.records if record.exc_info]  # no fault logged: nothing ran
 
 

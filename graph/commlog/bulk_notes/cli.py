@@ -16,7 +16,9 @@ PHASES = {"parse": "reading the list", "resolve": "finding the accounts", "inser
 def add_parser(commands: Any) -> None:
     """Register `bulk-note` on the `csrgraph` subcommands."""
     p = commands.add_parser("bulk-note", help="add one note to many accounts listed in a CSV file (seed 000)")
-    p.add_argument("file", type=Path, metavar="FILE", help="CSV of account numbers, with or without a header (- for stdin)")
+    p.add_argument(
+        "file", type=Path, metavar="FILE", help="CSV of account numbers, with or without a header (- for stdin)"
+    )
     p.add_argument("--client", required=True, metavar="SLUG", help="the client (tenant) the accounts belong to")
     p.add_argument("--as", dest="email", required=True, metavar="EMAIL", help="a TEAM_LEAD or ADMIN of that client")
     p.add_argument("--body", required=True, help="the note")

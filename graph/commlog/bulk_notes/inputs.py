@@ -21,23 +21,27 @@ DEFAULTS = "Omit to take the client's bulk-note default"
 class BulkAddNoteInput:
     body: str | None = text_field(f"The note. {DEFAULTS}; one is needed.", MAX_NOTE_TEXT, default=None)
     subject: str | None = text_field(f"Short subject. {DEFAULTS}.", CommLogEntry.subject, default=None)
-    kind: CommLogKind | None = strawberry.field(default=None, description=f"Kind of entry. {DEFAULTS} (else NOTE).")  # type: ignore[valid-type]
+    kind: CommLogKind | None = strawberry.field(default=None, description=f"Kind of entry. {DEFAULTS} (else NOTE).")
     category: str | None = text_field(f"Category. {DEFAULTS} (else Account).", CommLogEntry.category, default=None)
-    disposition: str | None = text_field(f"Disposition code from the client's list. {DEFAULTS}.", CommLogEntry.disposition,
-                                         default=None)
-    critical: bool | None = strawberry.field(default=None, description=f"A critical note, shown as an alert. {DEFAULTS} (else false).")
+    disposition: str | None = text_field(
+        f"Disposition code from the client's list. {DEFAULTS}.", CommLogEntry.disposition, default=None
+    )
+    critical: bool | None = strawberry.field(
+        default=None, description=f"A critical note, shown as an alert. {DEFAULTS} (else false)."
+    )
     file: Upload | None = strawberry.field(
         default=None,
         description="A CSV file of account numbers, UTF-8 (a BOM is fine), with or without a header row; with a header "
-        "the account column is found by name. Multipart requests need an Apollo-Require-Preflight or GraphQL-Preflight header.",
+        "the account column is found by name. Multipart requests need an Apollo-Require-Preflight or "
+        "GraphQL-Preflight header.",
     )
     accounts: str | None = text_field(
         "Account numbers typed or pasted, separated by commas, semicolons, spaces or newlines; a longer list goes in "
         "`file`.", MAX_TYPED_LIST, default=None)
-    number_type: AccountNumberType = strawberry.field(  # type: ignore[valid-type]
+    number_type: AccountNumberType = strawberry.field(
         default=AccountNumberType.CUSTOMER_NUMBER, description="Which numbers the list holds."
     )
-    only_statuses: list[EnrollmentStatus] | None = strawberry.field(  # type: ignore[valid-type]
+    only_statuses: list[EnrollmentStatus] | None = strawberry.field(
         default=None,
         description="Add only to accounts in these statuses (a customer's status is its primary account's). Omit or "
         "leave empty to add to every found account, INACTIVE and DROP_ACCEPTED ones included.",

@@ -39,7 +39,9 @@ class BulkNoteMutations:
         description="Add one note to many accounts listed in a CSV upload or typed (seed 000; TEAM_LEAD or ADMIN). "
         "All or nothing; per-account outcomes are on the job. Publishes no communicationLogUpdated events."
     )
-    async def bulk_add_note(self, info: strawberry.Info, input: Annotated[BulkAddNoteInput, INPUT]) -> BulkAddNotePayload:
+    async def bulk_add_note(
+        self, info: strawberry.Info, input: Annotated[BulkAddNoteInput, INPUT]
+    ) -> BulkAddNotePayload:
         async def prepare(_scope: RequestScope) -> bulk_notes.BulkNoteRequest:
             return await to_request(input)  # the upload is read before the transaction: no lock held meanwhile
 

@@ -1,5 +1,6 @@
 """GraphQL types of bulk note inserts: the job, its counts, and the per-account results."""
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Self
 
@@ -10,7 +11,7 @@ from graph.accounts.enums import EnrollmentStatus
 from graph.admin.enums import CommLogKind
 from graph.admin.types import User
 from graph.commlog.bulk_notes import loaders
-from graph.core.enums import described_enum
+from graph.core.enums import mirrors
 from graph.core.relay import (
     After,
     Before,
@@ -36,25 +37,39 @@ UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.
 RESULT_CURSOR = CursorShape("bulk-result", (int,))
 DOWNLOAD_PATH = "/files/bulk-note-jobs/{id}.csv"
 
-BulkNoteOutcome = described_enum(
-    enums.BulkNoteOutcome,
-    "What a bulk note did for one listed account (in a dry run: what it would do).",
-    {
-        "ADDED": "The note was added to the account's communication log.",
-        "SKIPPED_STATUS": "Found, but its status is not among `onlyStatuses`; no note.",
-        "NOT_FOUND": "No customer or utility account of this client has that number.",
-        "DUPLICATE": "The number was already listed on an earlier line; the note is added once.",
-        "INVALID": "Not an account number at all; `detail` says why.",
-    },
-)
-AccountNumberType = described_enum(
-    enums.AccountNumberType,
-    "Which number a bulk note's list holds.",
-    {
-        "CUSTOMER_NUMBER": "Customer account numbers; the status checked is the customer's primary account's.",
-        "LDC_ACCOUNT_NUMBER": "LDC (utility) account numbers or ESI IDs; the note also points at that utility account.",
-    },
-)
+
+@mirrors(enums.BulkNoteOutcome)
+@strawberry.enum(description="What a bulk note did for one listed account (in a dry run: what it would do).")
+class BulkNoteOutcome(enum.Enum):
+    _value_: str
+    ADDED = strawberry.enum_value("ADDED", description="The note was added to the account's communication log.")
+    SKIPPED_STATUS = strawberry.enum_value(
+        "SKIPPED_STATUS",
+        description="Found, but its status is not among `onlyStatuses`; no note.",
+    )
+    NOT_FOUND = strawberry.enum_value(
+        "NOT_FOUND",
+        description="No customer or utility account of this client has that number.",
+    )
+    DUPLICATE = strawberry.enum_value(
+        "DUPLICATE",
+        description="The number was already listed on an earlier line; the note is added once.",
+    )
+    INVALID = strawberry.enum_value("INVALID", description="Not an account number at all; `detail` says why.")
+
+
+@mirrors(enums.AccountNumberType)
+@strawberry.enum(description="Which number a bulk note's list holds.")
+class AccountNumberType(enum.Enum):
+    _value_: str
+    CUSTOMER_NUMBER = strawberry.enum_value(
+        "CUSTOMER_NUMBER",
+        description="Customer account numbers; the status checked is the customer's primary account's.",
+    )
+    LDC_ACCOUNT_NUMBER = strawberry.enum_value(
+        "LDC_ACCOUNT_NUMBER",
+        description="LDC (utility) account numbers or ESI IDs; the note also points at that utility account.",
+    )
 
 
 @strawberry.type(description="How many listed accounts had each outcome.")
@@ -66,12 +81,14 @@ class BulkNoteCounts:
     duplicate: int = strawberry.field(description="Repeats of a number listed earlier.")
     invalid: int = strawberry.field(description="Entries that are not account numbers.")
     found_inactive: int = strawberry.field(description="Found accounts whose status is INACTIVE, added or not.")
-    found_drop_accepted: int = strawberry.field(description="Found accounts whose status is DROP_ACCEPTED, added or not.")
+    found_drop_accepted: int = strawberry.field(
+        description="Found accounts whose status is DROP_ACCEPTED, added or not."
+    )
 
 
 @strawberry.type(description="The note a bulk note job adds, after the client's defaults and card-number masking.")
 class BulkNoteText:
-    kind: CommLogKind = strawberry.field(description="Kind of log entry.")  # type: ignore[valid-type]
+    kind: CommLogKind = strawberry.field(description="Kind of log entry.")
     category: str | None = strawberry.field(description="The client's category.")
     disposition: str | None = strawberry.field(description="Disposition code, if any.")
     critical: bool = strawberry.field(description="A critical note: shown as an alert on every account.")
@@ -85,8 +102,8 @@ class BulkNoteResult:
         description="Where the entry was: the line of the uploaded file, or its position in a typed list."
     )
     account_number: str = strawberry.field(description="The number as listed (whitespace and quotes removed).")
-    outcome: BulkNoteOutcome = strawberry.field(description="What happened.")  # type: ignore[valid-type]
-    status: EnrollmentStatus | None = strawberry.field(  # type: ignore[valid-type]
+    outcome: BulkNoteOutcome = strawberry.field(description="What happened.")
+    status: EnrollmentStatus | None = strawberry.field(
         description="The status checked: the utility account's, or for a customer number its primary account's."
     )
     detail: str | None = strawberry.field(description="Why, for INVALID, DUPLICATE, NOT_FOUND and some skips.")
@@ -129,8 +146,8 @@ COUNTERS = {
 class BulkNoteJob(Node):
     created_at: datetime = strawberry.field(description="When it ran (UTC).")
     dry_run: bool = strawberry.field(description="A dry run: results computed, no note written.")
-    number_type: AccountNumberType = strawberry.field(description="Which numbers the list held.")  # type: ignore[valid-type]
-    only_statuses: list[EnrollmentStatus] | None = strawberry.field(  # type: ignore[valid-type]
+    number_type: AccountNumberType = strawberry.field(description="Which numbers the list held.")
+    only_statuses: list[EnrollmentStatus] | None = strawberry.field(
         description="Only accounts in these statuses got the note; null: every found account."
     )
     note: BulkNoteText = strawberry.field(description="The note added.")
@@ -149,12 +166,14 @@ class BulkNoteJob(Node):
     @strawberry.field(description="The per-account results in list order, optionally of one outcome.")
     async def results(
         self, info: strawberry.Info,
-        outcome: Annotated[BulkNoteOutcome | None, strawberry.argument(description="Only this outcome.")] = None,  # type: ignore[valid-type]
+        outcome: Annotated[BulkNoteOutcome | None, strawberry.argument(description="Only this outcome.")] = None,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[BulkNoteResult]:
         request = page_request(first, after, last, before, RESULT_CURSOR)
         wanted = enums.BulkNoteOutcome(outcome.value) if outcome is not None else None
-        page = await info.context.loaders.grouped(loaders.result_pages_by_job_id).load((self.row.id, ResultPage(wanted, request)))
+        page = await info.context.loaders.grouped(loaders.result_pages_by_job_id).load(
+            (self.row.id, ResultPage(wanted, request))
+        )
         total = getattr(self.row, COUNTERS[wanted.value]) if wanted is not None else self.row.total
 
         async def count() -> int:

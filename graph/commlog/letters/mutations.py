@@ -54,7 +54,9 @@ class LetterMutations:
         "\"Email queued again: <title> (<reason>)\" or \"Resent by mail: <title> (<reason>)\". Goes to the "
         "customer's current email or billing address."
     ))
-    async def resend_letter(self, info: strawberry.Info, input: Annotated[ResendLetterInput, INPUT]) -> ResendLetterPayload:
+    async def resend_letter(
+        self, info: strawberry.Info, input: Annotated[ResendLetterInput, INPUT]
+    ) -> ResendLetterPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             document_id = decode_id(input.document_id, "Document", "document_id")
             channel = DbChannel(input.channel.value) if input.channel else None

@@ -14,7 +14,7 @@ class LetterQueries:
     @strawberry.field(description="The client's active letter templates, by kind then name, for the send-letter form.")
     async def letter_templates(
         self, info: strawberry.Info,
-        kind: Annotated[LetterKind | None, strawberry.argument(description="Only templates of this kind.")] = None,  # type: ignore[valid-type]
+        kind: Annotated[LetterKind | None, strawberry.argument(description="Only templates of this kind.")] = None,
     ) -> list[LetterTemplate]:
         async with info.context.session_scope() as scope:
             rows = await letters.list_templates(scope, DbKind(kind.value) if kind else None)

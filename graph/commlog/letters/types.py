@@ -10,7 +10,7 @@ from db import enums, models
 from graph.admin.types import User
 from graph.commlog.letters import loaders
 from graph.commlog.letters.files import download_url
-from graph.core.enums import described_enum
+from graph.core.enums import mirrors
 from graph.core.relay import (
     Connection,
     CursorShape,
@@ -34,29 +34,67 @@ UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.
 DOCUMENT_CURSOR = CursorShape("document", (int,))
 NOTIFICATION_CURSOR = CursorShape("notification", (int,))
 
-LetterKind = described_enum(enums.LetterKind, "What a letter is for.", {
-    "WELCOME_KIT": "Sent when an enrollment starts: the plan, the terms, whom to call.",
-    "CONTRACT": "The customer's contract: plan, price, term and dates.",
-    "RENEWAL_LETTER": "Sent before the contract ends: the renewal offer and the deadline.",
-    "RATE_CHANGE": "Notice of a new price on a variable plan.",
-    "GENERAL": "Any other letter.",
-})
-NotificationChannel = described_enum(enums.NotificationChannel, "How a notification reaches the customer.", {
-    "EMAIL": "Email with the document attached as a PDF, delivered by the outbox.",
-    "MAIL": "Post to the billing address. Printing and posting happen outside this system; "
-            "the notification is recorded SENT when it is created.",
-})
-NotificationStatus = described_enum(enums.NotificationStatus, "Where a notification stands.", {
-    "QUEUED": "Waiting for the outbox (or for its next retry after a failed attempt).",
-    "SENT": "Handed to the mail server, written as a file, or recorded as mailed.",
-    "FAILED": "Every delivery attempt failed; see lastError. Resend to try again.",
-})
-NotificationTransport = described_enum(
-    enum.StrEnum("NotificationTransport", {t.name: t.value for t in Transport}),  # type: ignore[misc]
-    "What carried a notification.",
-    {"SMTP": "A mail server (SMTP).", "FILE": "An .eml file in the server's outbox folder (no mail server set up).",
-     "MAIL": "The postal service (printed outside this system)."},
-)
+
+@mirrors(enums.LetterKind)
+@strawberry.enum(description="What a letter is for.")
+class LetterKind(enum.Enum):
+    _value_: str
+    WELCOME_KIT = strawberry.enum_value(
+        "WELCOME_KIT",
+        description="Sent when an enrollment starts: the plan, the terms, whom to call.",
+    )
+    CONTRACT = strawberry.enum_value("CONTRACT", description="The customer's contract: plan, price, term and dates.")
+    RENEWAL_LETTER = strawberry.enum_value(
+        "RENEWAL_LETTER",
+        description="Sent before the contract ends: the renewal offer and the deadline.",
+    )
+    RATE_CHANGE = strawberry.enum_value("RATE_CHANGE", description="Notice of a new price on a variable plan.")
+    GENERAL = strawberry.enum_value("GENERAL", description="Any other letter.")
+
+
+@mirrors(enums.NotificationChannel)
+@strawberry.enum(description="How a notification reaches the customer.")
+class NotificationChannel(enum.Enum):
+    _value_: str
+    EMAIL = strawberry.enum_value(
+        "EMAIL",
+        description="Email with the document attached as a PDF, delivered by the outbox.",
+    )
+    MAIL = strawberry.enum_value(
+        "MAIL",
+        description="Post to the billing address. Printing and posting happen outside this system; the notification "
+                    "is recorded SENT when it is created.",
+    )
+
+
+@mirrors(enums.NotificationStatus)
+@strawberry.enum(description="Where a notification stands.")
+class NotificationStatus(enum.Enum):
+    _value_: str
+    QUEUED = strawberry.enum_value(
+        "QUEUED",
+        description="Waiting for the outbox (or for its next retry after a failed attempt).",
+    )
+    SENT = strawberry.enum_value(
+        "SENT",
+        description="Handed to the mail server, written as a file, or recorded as mailed.",
+    )
+    FAILED = strawberry.enum_value(
+        "FAILED",
+        description="Every delivery attempt failed; see lastError. Resend to try again.",
+    )
+
+
+@mirrors(Transport)
+@strawberry.enum(description="What carried a notification.")
+class NotificationTransport(enum.Enum):
+    _value_: str
+    SMTP = strawberry.enum_value("SMTP", description="A mail server (SMTP).")
+    FILE = strawberry.enum_value(
+        "FILE",
+        description="An .eml file in the server's outbox folder (no mail server set up).",
+    )
+    MAIL = strawberry.enum_value("MAIL", description="The postal service (printed outside this system).")
 
 
 @strawberry.type(description=(
@@ -68,7 +106,7 @@ NotificationTransport = described_enum(
 ))
 class LetterTemplate(Node):
     code: str = strawberry.field(description="Code to pass as `templateCode`, unique within the client.")
-    kind: LetterKind = strawberry.field(description="What the letter is for.")  # type: ignore[valid-type]
+    kind: LetterKind = strawberry.field(description="What the letter is for.")
     name: str = strawberry.field(description="Display name.")
     subject: str = strawberry.field(description="Subject template: the document's title and the email's subject.")
     active: bool = strawberry.field(description="Retired templates cannot be sent.")
@@ -85,7 +123,7 @@ class LetterTemplate(Node):
 
 @strawberry.type(description="A generated letter (PDF), kept exactly as it was sent; resends send the same file.")
 class Document(Node):
-    kind: LetterKind = strawberry.field(description="What the letter is for.")  # type: ignore[valid-type]
+    kind: LetterKind = strawberry.field(description="What the letter is for.")
     title: str = strawberry.field(description="Title: the rendered subject of its template.")
     content_type: str = strawberry.field(description="MIME type of the file, e.g. application/pdf.")
     size_bytes: int = strawberry.field(description="Size of the file in bytes.")
@@ -134,11 +172,11 @@ class Document(Node):
 
 @strawberry.type(description="One message to a customer (an email or a letter by post) and how its delivery went.")
 class Notification(Node):
-    channel: NotificationChannel = strawberry.field(description="Email or mail.")  # type: ignore[valid-type]
+    channel: NotificationChannel = strawberry.field(description="Email or mail.")
     recipient: str = strawberry.field(description="The email address, or the postal address on one line.")
     subject: str = strawberry.field(description="Subject line.")
-    status: NotificationStatus = strawberry.field(description="Queued, sent or failed.")  # type: ignore[valid-type]
-    transport: NotificationTransport | None = strawberry.field(  # type: ignore[valid-type]
+    status: NotificationStatus = strawberry.field(description="Queued, sent or failed.")
+    transport: NotificationTransport | None = strawberry.field(
         description="What carried it; null while queued or failed."
     )
     attempts: int = strawberry.field(description="Delivery attempts made by the outbox so far.")
@@ -184,7 +222,7 @@ class Notification(Node):
         return await load_converted(info, loaders.notifications_by_id, ids, cls.from_row)
 
 
-def _transport(value: str | None) -> NotificationTransport | None:  # type: ignore[valid-type]
+def _transport(value: str | None) -> NotificationTransport | None:
     known = {t.value for t in Transport}
     return NotificationTransport(value) if value in known else None
 

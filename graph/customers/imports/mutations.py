@@ -15,7 +15,9 @@ from resolvers.customers.imports import commands as imports
 from resolvers.errors import Invalid
 
 
-@strawberry.input(description="A customer file to import (ADMIN); its columns are in the README (one row per utility account).")
+@strawberry.input(
+    description="A customer file to import (ADMIN); its columns are in the README (one row per utility account)."
+)
 class ImportCustomersInput:
     file: Upload = strawberry.field(
         description="The CSV file, UTF-8 (a BOM is fine), with a header row naming the columns. Multipart requests "
@@ -33,7 +35,9 @@ class ImportCustomersInput:
 class ImportCustomersPayload:
     job: CustomerImportJob | None = strawberry.field(default=None, description="The job, DONE, with its counts.")
     replayed: bool = strawberry.field(default=False, description="The key's job had finished before; nothing ran now.")
-    resumed: bool = strawberry.field(default=False, description="The key's job had been interrupted and was carried on.")
+    resumed: bool = strawberry.field(
+        default=False, description="The key's job had been interrupted and was carried on."
+    )
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
@@ -41,11 +45,13 @@ class ImportCustomersPayload:
 @strawberry.type
 class CustomerImportMutations:
     @strawberry.mutation(
-        description="Load customers and their utility accounts from a CSV file (ADMIN): rows are checked one by one and "
-        "across the file; refused rows are written nowhere and the rest goes in; loading the same file again "
+        description="Load customers and their utility accounts from a CSV file (ADMIN): rows are checked one by one "
+        "and across the file; refused rows are written nowhere and the rest goes in; loading the same file again "
         "changes nothing, a changed row updates its customer or account (audited from-to)."
     )
-    async def import_customers(self, info: strawberry.Info, input: Annotated[ImportCustomersInput, INPUT]) -> ImportCustomersPayload:
+    async def import_customers(
+        self, info: strawberry.Info, input: Annotated[ImportCustomersInput, INPUT]
+    ) -> ImportCustomersPayload:
         async def action(scope: RequestScope, writes: Writes) -> dict[str, Any]:
             upload = input.file
             if not callable(getattr(upload, "read", None)):  # a string in JSON variables, not a multipart file

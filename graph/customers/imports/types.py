@@ -1,5 +1,6 @@
 """GraphQL types of a customer import job and its per-row results."""
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Self
 
@@ -7,7 +8,7 @@ import strawberry
 
 from db import enums, models
 from graph.admin.types import User
-from graph.core.enums import described_enum
+from graph.core.enums import mirrors
 from graph.core.relay import (
     After,
     Before,
@@ -34,30 +35,78 @@ UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.
 DOWNLOAD_PATH = "/files/customer-import-jobs/{id}.csv"
 RESULT_CURSOR = CursorShape("import-result", (int,))
 
-ImportJobStatus = described_enum(enums.ImportJobStatus, "Where a customer import stands.", {
-    "STAGING": "Reading and checking the file's rows. On SQLite an interrupted job stays here until resumed.",
-    "APPLYING": "Writing customers, a batch of whole customers at a time (SQLite commits each batch).",
-    "DONE": "Finished: every row has its outcome.",
-})
 
-ImportRowOutcome = described_enum(enums.ImportRowOutcome, "What a customer import did with one row of the file.", {
-    "CREATED": "The utility account was created (and its customer, if new).",
-    "UPDATED": "The existing account or its customer was changed; `changes` says what, from-to.",
-    "UNCHANGED": "The database already matched the row.",
-    "REFUSED": "Refused for `reason`; nothing of the row was written.",
-})
-ImportRefusal = described_enum(enums.ImportRefusal, "Why a row of a customer import was refused.", {
-    "MISSING_CUSTOMER_NUMBER": "The row has no customer number.",
-    "MISSING_NAME": "The row has no customer name.",
-    "UNKNOWN_UTILITY": "The utility is missing or no utility has that code.",
-    "BAD_LDC_NUMBER": "The LDC number breaks its utility's rule (length, digits, prefix, check digit).",
-    "DATE_ORDER": "The end date is before the start date.",
-    "INVALID_VALUE": "A value is malformed, too long or not one of its choices; `detail` names the column.",
-    "UNKNOWN_RATE_PLAN": "The client has no such rate plan, or it is not sold in the utility's market.",
-    "CONFLICTING_CUSTOMER_DATA": "Rows of one customer number give different customer data; all of them are refused.",
-    "DUPLICATE_LDC_NUMBER": "The LDC number is on an earlier row of the file (that row goes in, this one not).",
-    "LDC_NUMBER_HELD": "Another customer of the client holds the LDC number.",
-})
+@mirrors(enums.ImportJobStatus)
+@strawberry.enum(description="Where a customer import stands.")
+class ImportJobStatus(enum.Enum):
+    _value_: str
+    STAGING = strawberry.enum_value(
+        "STAGING",
+        description="Reading and checking the file's rows. On SQLite an interrupted job stays here until resumed.",
+    )
+    APPLYING = strawberry.enum_value(
+        "APPLYING",
+        description="Writing customers, a batch of whole customers at a time (SQLite commits each batch).",
+    )
+    DONE = strawberry.enum_value("DONE", description="Finished: every row has its outcome.")
+
+
+@mirrors(enums.ImportRowOutcome)
+@strawberry.enum(description="What a customer import did with one row of the file.")
+class ImportRowOutcome(enum.Enum):
+    _value_: str
+    CREATED = strawberry.enum_value(
+        "CREATED",
+        description="The utility account was created (and its customer, if new).",
+    )
+    UPDATED = strawberry.enum_value(
+        "UPDATED",
+        description="The existing account or its customer was changed; `changes` says what, from-to.",
+    )
+    UNCHANGED = strawberry.enum_value("UNCHANGED", description="The database already matched the row.")
+    REFUSED = strawberry.enum_value("REFUSED", description="Refused for `reason`; nothing of the row was written.")
+
+
+@mirrors(enums.ImportRefusal)
+@strawberry.enum(description="Why a row of a customer import was refused.")
+class ImportRefusal(enum.Enum):
+    _value_: str
+    MISSING_CUSTOMER_NUMBER = strawberry.enum_value(
+        "MISSING_CUSTOMER_NUMBER",
+        description="The row has no customer number.",
+    )
+    MISSING_NAME = strawberry.enum_value("MISSING_NAME", description="The row has no customer name.")
+    UNKNOWN_UTILITY = strawberry.enum_value(
+        "UNKNOWN_UTILITY",
+        description="The utility is missing or no utility has that code.",
+    )
+    BAD_LDC_NUMBER = strawberry.enum_value(
+        "BAD_LDC_NUMBER",
+        description="The LDC number breaks its utility's rule (length, digits, prefix, check digit).",
+    )
+    DATE_ORDER = strawberry.enum_value("DATE_ORDER", description="The end date is before the start date.")
+    INVALID_VALUE = strawberry.enum_value(
+        "INVALID_VALUE",
+        description="A value is malformed, too long or not one of its choices; `detail` names the column.",
+    )
+    UNKNOWN_RATE_PLAN = strawberry.enum_value(
+        "UNKNOWN_RATE_PLAN",
+        description="The client has no such rate plan, or it is not sold in the utility's market.",
+    )
+    CONFLICTING_CUSTOMER_DATA = strawberry.enum_value(
+        "CONFLICTING_CUSTOMER_DATA",
+        description="Rows of one customer number give different customer data; all of them are refused.",
+    )
+    DUPLICATE_LDC_NUMBER = strawberry.enum_value(
+        "DUPLICATE_LDC_NUMBER",
+        description="The LDC number is on an earlier row of the file (that row goes in, this one not).",
+    )
+    LDC_NUMBER_HELD = strawberry.enum_value(
+        "LDC_NUMBER_HELD",
+        description="Another customer of the client holds the LDC number.",
+    )
+
+
 COUNTERS = {"CREATED": "created", "UPDATED": "updated", "UNCHANGED": "unchanged", "REFUSED": "refused"}
 
 
@@ -66,16 +115,22 @@ class CustomerImportResult:
     line: int = strawberry.field(description="Where the row starts in the file (the header is line 1).")
     customer_number: str = strawberry.field(description="The customer number as the row gives it (cut to 40 characters "
                                             "when refused).")
-    ldc_account_number: str = strawberry.field(description="The LDC number, normalized (as given, cut to 40, when refused).")
-    outcome: ImportRowOutcome | None = strawberry.field(  # type: ignore[valid-type]
+    ldc_account_number: str = strawberry.field(
+        description="The LDC number, normalized (as given, cut to 40, when refused)."
+    )
+    outcome: ImportRowOutcome | None = strawberry.field(
         description="What happened; null while the job has not reached the row.")
-    reason: ImportRefusal | None = strawberry.field(description="Why it was refused.")  # type: ignore[valid-type]
+    reason: ImportRefusal | None = strawberry.field(description="Why it was refused.")
     detail: str | None = strawberry.field(description="The refusal in words, naming the column or the other rows.")
-    changes: str | None = strawberry.field(description='For UPDATED: "field: from -> to; ..." (also in the audit trail).')
+    changes: str | None = strawberry.field(
+        description='For UPDATED: "field: from -> to; ..." (also in the audit trail).'
+    )
     row: strawberry.Private[models.CustomerImportRow]
 
-    @strawberry.field(description="The customer the row created, changed or matched; null when refused, or when a dry run "
-                      "would create it.")
+    @strawberry.field(
+        description="The customer the row created, changed or matched; null when refused, or when a dry run "
+        "would create it."
+    )
     async def customer(self, info: strawberry.Info) -> CustomerRef | None:
         from graph.customers.types import Customer
 
@@ -106,7 +161,7 @@ class CustomerImportResult:
 class CustomerImportJob(Node):
     created_at: datetime = strawberry.field(description="When it started (UTC).")
     finished_at: datetime | None = strawberry.field(description="When it finished; null while running or interrupted.")
-    status: ImportJobStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    status: ImportJobStatus = strawberry.field(description="Where it stands.")
     dry_run: bool = strawberry.field(description="A dry run: outcomes computed and kept, nothing written.")
     source: str = strawberry.field(description='Where the rows came from: "upload: <filename>".')
     total: int = strawberry.field(description="Rows in the file (one per utility account), refused ones included.")
@@ -130,12 +185,14 @@ class CustomerImportJob(Node):
                       "`downloadUrl`).")
     async def results(
         self, info: strawberry.Info,
-        outcome: Annotated[ImportRowOutcome | None, strawberry.argument(description="Only this outcome.")] = None,  # type: ignore[valid-type]
+        outcome: Annotated[ImportRowOutcome | None, strawberry.argument(description="Only this outcome.")] = None,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[CustomerImportResult]:
         request = page_request(first, after, last, before, RESULT_CURSOR)
         wanted = enums.ImportRowOutcome(outcome.value) if outcome is not None else None
-        page = await info.context.loaders.grouped(loaders.import_result_pages_by_job_id).load((self.row.id, ResultPage(wanted, request)))
+        page = await info.context.loaders.grouped(loaders.import_result_pages_by_job_id).load(
+            (self.row.id, ResultPage(wanted, request))
+        )
         total = getattr(self.row, COUNTERS[wanted.value]) if wanted is not None else self.row.total
 
         async def count() -> int:

@@ -30,5 +30,8 @@ class CustomerSearchConnection(Connection[Customer]):
     @classmethod
     def of(cls, page: Connection[Customer], matched: list[Any]) -> "CustomerSearchConnection":
         """`page` with each row's matched account (aligned with its edges)."""
-        edges = [CustomerSearchEdge(cursor=e.cursor, node=e.node, matched_account=m) for e, m in zip(page.edges, matched)]
+        edges = [
+            CustomerSearchEdge(cursor=e.cursor, node=e.node, matched_account=m)
+            for e, m in zip(page.edges, matched, strict=False)
+        ]
         return cls(edges=edges, page_info=page.page_info, count=page.count)

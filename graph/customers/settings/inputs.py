@@ -57,10 +57,10 @@ class BulkPlaceDunningHoldInput:
     accounts: str | None = text_field(
         "Account numbers typed or pasted, separated by commas, semicolons, spaces or newlines; a longer list goes in "
         "`file`.", MAX_TYPED_LIST, default=None)
-    number_type: AccountNumberType = strawberry.field(  # type: ignore[valid-type]
+    number_type: AccountNumberType = strawberry.field(
         default=AccountNumberType.CUSTOMER_NUMBER, description="Which numbers the list holds."
     )
-    only_statuses: list[EnrollmentStatus] | None = strawberry.field(  # type: ignore[valid-type]
+    only_statuses: list[EnrollmentStatus] | None = strawberry.field(
         default=None,
         description="Hold only accounts in these statuses (a customer's status is its primary account's). Omit or "
         "leave empty to hold every found account.",

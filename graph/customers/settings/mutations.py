@@ -28,8 +28,8 @@ from graph.customers.settings.types import (
 from graph.customers.types import Customer
 from resolvers.commlog.bulk_notes.commands import AccountFile
 from resolvers.context import RequestScope
-from resolvers.customers.settings import dunning_holds
 from resolvers.customers.settings import commands as settings
+from resolvers.customers.settings import dunning_holds
 from resolvers.errors import Invalid
 from resolvers.rules.dunning import MAX_HOLD_DAYS
 

@@ -15,7 +15,7 @@ from graph.customers.settings.types import (
 from graph.customers.types import Customer
 
 OutcomeArg = Annotated[
-    DunningHoldOutcome | None, strawberry.argument(description="Only this outcome.")  # type: ignore[valid-type]
+    DunningHoldOutcome | None, strawberry.argument(description="Only this outcome.")
 ]
 
 

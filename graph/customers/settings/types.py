@@ -1,5 +1,6 @@
 """GraphQL types of customer settings and dunning holds, and of a bulk hold's per-account results."""
 
+import enum
 from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Self
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 
 from graph.accounts.enums import EnrollmentStatus
-from graph.core.enums import described_enum
+from graph.core.enums import mirrors
 from graph.core.relay import node_or_none
 from resolvers.customers.settings.dunning_holds import HoldResult
 from resolvers.rules import dunning
@@ -17,17 +18,28 @@ if TYPE_CHECKING:
 
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
 
-DunningHoldOutcome = described_enum(
-    dunning.DunningHoldOutcome,
-    "What a bulk dunning hold did for one listed account (in a dry run: what it would do).",
-    {
-        "PLACED": "The customer is held through the date given (a hold in force is replaced).",
-        "SKIPPED_STATUS": "Found, but its status is not among `onlyStatuses`; not held.",
-        "NOT_FOUND": "No customer or utility account of this client has that number.",
-        "DUPLICATE": "The number, or another account of the same customer, was listed earlier; held once.",
-        "INVALID": "Not an account number at all; `detail` says why.",
-    },
-)
+
+@mirrors(dunning.DunningHoldOutcome)
+@strawberry.enum(description="What a bulk dunning hold did for one listed account (in a dry run: what it would do).")
+class DunningHoldOutcome(enum.Enum):
+    _value_: str
+    PLACED = strawberry.enum_value(
+        "PLACED",
+        description="The customer is held through the date given (a hold in force is replaced).",
+    )
+    SKIPPED_STATUS = strawberry.enum_value(
+        "SKIPPED_STATUS",
+        description="Found, but its status is not among `onlyStatuses`; not held.",
+    )
+    NOT_FOUND = strawberry.enum_value(
+        "NOT_FOUND",
+        description="No customer or utility account of this client has that number.",
+    )
+    DUPLICATE = strawberry.enum_value(
+        "DUPLICATE",
+        description="The number, or another account of the same customer, was listed earlier; held once.",
+    )
+    INVALID = strawberry.enum_value("INVALID", description="Not an account number at all; `detail` says why.")
 
 
 @strawberry.type(description="A customer held out of dunning (collection steps) through a day, and why.")
@@ -78,8 +90,8 @@ class BulkDunningHoldResult:
         description="Where the entry was: the line of the uploaded file, or its position in a typed list."
     )
     account_number: str = strawberry.field(description="The number as listed (whitespace and quotes removed).")
-    outcome: DunningHoldOutcome = strawberry.field(description="What happened.")  # type: ignore[valid-type]
-    status: EnrollmentStatus | None = strawberry.field(  # type: ignore[valid-type]
+    outcome: DunningHoldOutcome = strawberry.field(description="What happened.")
+    status: EnrollmentStatus | None = strawberry.field(
         description="The status checked: the utility account's, or for a customer number its primary account's."
     )
     detail: str | None = strawberry.field(

@@ -1,10 +1,12 @@
 """Customer.timeline and Customer.recentActivity: every source of an account's history in one connection.
 
 Types ActivityItem, ActivityKind, ActivitySubject and TimelineFilter, and the two fields (CustomerTimelineFields).
-A page costs one statement (resolvers/customers/timeline/queries.py), then one per kind on it for the rows behind its items.
+A page costs one statement (resolvers/customers/timeline/queries.py), then one per kind on it for the rows
+behind its items.
 """
 
-from datetime import datetime, timezone
+import enum
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -17,7 +19,7 @@ from graph.billing import loaders as billing_loaders
 from graph.billing.payment_types import Adjustment, Payment, Refund
 from graph.billing.types import Invoice, InvoiceLine, PaymentAllocation
 from graph.commlog.types import CommLogEntry
-from graph.core.enums import described_enum
+from graph.core.enums import mirrors
 from graph.core.relay import (
     After,
     Before,
@@ -46,22 +48,47 @@ CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
 TIMELINE_CURSOR = CursorShape("timeline", (datetime, int, int))
 MAX_RECENT = 50
 
-ActivityKind = described_enum(rules.ActivityKind, "What a timeline item records, i.e. which source it comes from.", {
-    "INVOICE": "An invoice was issued (subject: Invoice).",
-    "PAYMENT": "A payment was received (subject: Payment).",
-    "ALLOCATION": "Part of a payment was applied to an invoice of this customer, or taken back (subject: "
-                  "PaymentAllocation).",
-    "ADJUSTMENT": "A debit or credit adjustment (subject: Adjustment).",
-    "REVERSAL": "An invoice charge was reversed (subject: the REVERSAL InvoiceLine).",
-    "REFUND": "Credit was paid back (subject: Refund).",
-    "PAYMENT_RETURNED": "A payment came back unpaid, e.g. NSF; placed at its return (subject: Payment).",
-    "MARKET_TRANSACTION": "An EDI exchange with the utility on one of the customer's utility accounts "
-                          "(subject: MarketTransaction).",
-    "STATUS_CHANGE": "A utility account's enrollment status changed (subject: EnrollmentStatusChange).",
-    "TICKET": "A service ticket was opened (subject: Ticket).",
-    "AUDIT": "An audited change to the customer, e.g. contact information or settings (subject: AuditEvent).",
-    "COMM_LOG": "A communication-log entry: note, call, email, letter or system event (subject: CommLogEntry).",
-})
+
+@mirrors(rules.ActivityKind)
+@strawberry.enum(description="What a timeline item records, i.e. which source it comes from.")
+class ActivityKind(enum.Enum):
+    _value_: str
+    INVOICE = strawberry.enum_value("INVOICE", description="An invoice was issued (subject: Invoice).")
+    PAYMENT = strawberry.enum_value("PAYMENT", description="A payment was received (subject: Payment).")
+    ALLOCATION = strawberry.enum_value(
+        "ALLOCATION",
+        description="Part of a payment was applied to an invoice of this customer, or taken back (subject: "
+                    "PaymentAllocation).",
+    )
+    ADJUSTMENT = strawberry.enum_value("ADJUSTMENT", description="A debit or credit adjustment (subject: Adjustment).")
+    REVERSAL = strawberry.enum_value(
+        "REVERSAL",
+        description="An invoice charge was reversed (subject: the REVERSAL InvoiceLine).",
+    )
+    REFUND = strawberry.enum_value("REFUND", description="Credit was paid back (subject: Refund).")
+    PAYMENT_RETURNED = strawberry.enum_value(
+        "PAYMENT_RETURNED",
+        description="A payment came back unpaid, e.g. NSF; placed at its return (subject: Payment).",
+    )
+    MARKET_TRANSACTION = strawberry.enum_value(
+        "MARKET_TRANSACTION",
+        description="An EDI exchange with the utility on one of the customer's utility accounts (subject: "
+                    "MarketTransaction).",
+    )
+    STATUS_CHANGE = strawberry.enum_value(
+        "STATUS_CHANGE",
+        description="A utility account's enrollment status changed (subject: EnrollmentStatusChange).",
+    )
+    TICKET = strawberry.enum_value("TICKET", description="A service ticket was opened (subject: Ticket).")
+    AUDIT = strawberry.enum_value(
+        "AUDIT",
+        description="An audited change to the customer, e.g. contact information or settings (subject: AuditEvent).",
+    )
+    COMM_LOG = strawberry.enum_value(
+        "COMM_LOG",
+        description="A communication-log entry: note, call, email, letter or system event (subject: CommLogEntry).",
+    )
+
 
 ActivitySubject = Annotated[
     CommLogEntry | Invoice | Payment | PaymentAllocation | Adjustment | InvoiceLine | Refund | MarketTransaction
@@ -80,7 +107,7 @@ KINDS = {kind: ActivityKind(kind.value) for kind in rules.ActivityKind}  # the A
 
 @strawberry.input(description="Which items of a customer's timeline to show.")
 class TimelineFilter:
-    kinds: list[ActivityKind] | None = strawberry.field(  # type: ignore[valid-type]
+    kinds: list[ActivityKind] | None = strawberry.field(
         default=None, description="Only these kinds; omitted: every kind; empty: none.")
     since: datetime | None = strawberry.field(
         default=None, description="Recorded at or after this instant (with Z or an offset: see DateTime).")
@@ -94,7 +121,7 @@ class ActivityItem:
     occurred_at: datetime = strawberry.field(
         description="When it was recorded (UTC): the row's creation; a status change's change; a returned payment's "
         "return. Not a business date such as an invoice's issue day.")
-    kind: ActivityKind = strawberry.field(description="What it records.")  # type: ignore[valid-type]
+    kind: ActivityKind = strawberry.field(description="What it records.")
     item: strawberry.Private[TimelineItem]
     row: strawberry.Private[Any]
 
@@ -188,7 +215,7 @@ async def _with_rows(info: strawberry.Info, page: Page[TimelineItem]) -> Page[tu
     keys = [(item.id, timeline.subject_kind(item.kind)) for item in page.rows]
     rows = await info.context.loaders.grouped(loaders.subject_rows_by_id).load_many(keys)
     # Rows are never deleted, so each is found; the guard keeps a vanished one from failing the page.
-    kept = [(item, key, row) for item, key, row in zip(page.rows, page.keys, rows) if row is not None]
+    kept = [(item, key, row) for item, key, row in zip(page.rows, page.keys, rows, strict=False) if row is not None]
     return Page([(i, r) for i, _k, r in kept], [k for _i, k, _r in kept], page.has_next, page.has_previous)
 
 
@@ -201,7 +228,7 @@ def to_window(given: TimelineFilter | None) -> TimelineWindow:
 def _utc(at: datetime | None) -> datetime | None:
     if at is None:
         return None
-    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def _checked(request: PageRequest, after: str | None, before: str | None) -> PageRequest:

@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from db.base import utcnow
@@ -79,7 +80,9 @@ class BulkNoteDone:
     replayed: bool  # an earlier request with the same idempotency key made this job
 
 
-async def bulk_add_note(scope: RequestScope, request: BulkNoteRequest, progress: Progress | None = None) -> BulkNoteDone:
+async def bulk_add_note(
+    scope: RequestScope, request: BulkNoteRequest, progress: Progress | None = None
+) -> BulkNoteDone:
     ensure_allowed(scope, Action.BULK_ADD_NOTE)
     _check_request(request)
     tick = progress or _silent
@@ -97,7 +100,9 @@ async def bulk_add_note(scope: RequestScope, request: BulkNoteRequest, progress:
         tick("insert", 0, counts["added"])
         await bulk_resolve.write_notes(scope, job_id, note, request.number_type, now)
         events.emit_entries(scope, CommLogEntry.bulk_job_id == job_id)
-        await audit.record(scope, "commlog.bulk_add_note", "BulkNoteJob", job_id, {"added": {"from": None, "to": counts["added"]}})
+        await audit.record(
+            scope, "commlog.bulk_add_note", "BulkNoteJob", job_id, {"added": {"from": None, "to": counts["added"]}}
+        )
         tick("insert", counts["added"], counts["added"])
     return BulkNoteDone(await bulk_resolve.finish_job(scope, job_id, counts), replayed=False)
 
@@ -147,7 +152,7 @@ def staged(entries: Sequence[Entry]) -> tuple[bulk_resolve.Pending, bulk_resolve
 
 
 def _storable(number: str) -> str:
-    """An invalid entry as it can be stored and shown: cut to the column, refused characters (NUL...) shown as U+FFFD."""
+    """An invalid entry as stored and shown: cut to the column, refused characters (NUL...) shown as U+FFFD."""
     return displayable(number[:MAX_NUMBER_STORED])
 
 
@@ -204,7 +209,7 @@ def _source(request: BulkNoteRequest) -> str:
     return displayable(f"upload: {request.file.filename or 'file'}"[:MAX_SOURCE_LENGTH])
 
 
-def _job_values(scope: RequestScope, request: BulkNoteRequest, note: dict[str, Any], now) -> dict[str, Any]:
+def _job_values(scope: RequestScope, request: BulkNoteRequest, note: dict[str, Any], now: datetime) -> dict[str, Any]:
     statuses = _filter(request)
     return {
         "client_id": scope.tenant_id, "created_by": scope.viewer.user_id, "idempotency_key": request.idempotency_key,

@@ -13,7 +13,8 @@ class BulkNoteErrorCode(enum.StrEnum):
 
 
 DESCRIPTIONS = {
-    BulkNoteErrorCode.NO_ACCOUNTS: "A bulk operation needs accounts: upload a CSV file or type a list, with at least one number.",
+    BulkNoteErrorCode.NO_ACCOUNTS: ("A bulk operation needs accounts: upload a CSV file or type a list, with at "
+                                    "least one number."),
     BulkNoteErrorCode.BOTH_FILE_AND_LIST: "Give the accounts one way: a CSV file or a typed list, not both.",
     BulkNoteErrorCode.MALFORMED_ACCOUNT_LIST: "The account list cannot be read; the message names the line to fix.",
     BulkNoteErrorCode.TOO_MANY_ACCOUNTS: "The account list is longer than one bulk operation allows; split it.",

@@ -42,7 +42,16 @@ from resolvers.scope import tenant_scoped
 # (INVALID, DUPLICATE) as [number, outcome, detail]. Lines are unique within a list.
 Pending = dict[int, str]
 Known = dict[int, tuple[str, str, str]]
-RESULT_COLUMNS = ["job_id", "line", "account_number", "customer_id", "utility_account_id", "status", "outcome", "detail"]
+RESULT_COLUMNS = [
+    "job_id",
+    "line",
+    "account_number",
+    "customer_id",
+    "utility_account_id",
+    "status",
+    "outcome",
+    "detail",
+]
 COUNTED = {
     BulkNoteOutcome.ADDED: "added", BulkNoteOutcome.SKIPPED_STATUS: "skipped_status",
     BulkNoteOutcome.NOT_FOUND: "not_found", BulkNoteOutcome.DUPLICATE: "duplicate", BulkNoteOutcome.INVALID: "invalid",
@@ -87,7 +96,9 @@ async def resolve_entries(
     )
     given = json_rows(scope, known, "k", text=False)
     fields = [given.c.value.op("->>")(literal_column(str(i))) for i in range(3)]
-    already = select(literal(job_id, Integer), cast(given.c.key, Integer), fields[0], null(), null(), null(), *fields[1:])
+    already = select(
+        literal(job_id, Integer), cast(given.c.key, Integer), fields[0], null(), null(), null(), *fields[1:]
+    )
     rows = union_all(resolved, already).order_by(literal_column("line"))
     await scope.db.execute(insert(BulkNoteResult).from_select(RESULT_COLUMNS, rows))
 

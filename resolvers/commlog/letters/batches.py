@@ -35,7 +35,9 @@ async def templates_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Lett
     return await tenant_rows_by_ids(scope, LetterTemplate, ids)
 
 
-async def document_pages(scope: RequestScope, customer_ids: Sequence[int], request: PageRequest) -> list[Page[Document]]:
+async def document_pages(
+    scope: RequestScope, customer_ids: Sequence[int], request: PageRequest
+) -> list[Page[Document]]:
     """Documents of many customers, newest first."""
     stmt = tenant_scoped(select(Document), Document, scope)
     return await keyset_pages_by_parent(

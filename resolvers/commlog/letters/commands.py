@@ -110,7 +110,9 @@ async def prepare_letter(scope: RequestScope, request: LetterRequest) -> Prepare
     layout = Layout.of(await template_for(scope, request))
     recipient_of(customer, request.channel)  # refuse before laying out a letter that cannot go
     account = await _account(scope, customer.id, request.utility_account_id)
-    return await lay_out(request, layout, await letter_data_of(scope, customer, account_data(*account) if account else None))
+    return await lay_out(
+        request, layout, await letter_data_of(scope, customer, account_data(*account) if account else None)
+    )
 
 
 async def lay_out(request: LetterRequest, layout: Layout, data: dict[str, Any]) -> PreparedLetter:

@@ -14,9 +14,9 @@ import enum
 import logging
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import NotificationChannel, NotificationStatus
@@ -81,7 +81,7 @@ def to_email(message: Outgoing, sender: str, now: datetime | None = None) -> Ema
     email["From"] = sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
-    email["Date"] = format_datetime(now or datetime.now(timezone.utc))
+    email["Date"] = format_datetime(now or datetime.now(UTC))
     email["Message-ID"] = make_msgid(idstring=f"n{message.notification_id}", domain=_domain_of(sender))
     email.set_content(message.body)
     if message.attachment is not None:
@@ -193,7 +193,7 @@ def _is_due(now: datetime) -> tuple:
     return Notification.status == NotificationStatus.QUEUED, Notification.channel == NotificationChannel.EMAIL, due
 
 
-def _due(now: datetime, batch: int):
+def _due(now: datetime, batch: int) -> Select[tuple[Notification]]:
     stmt = select(Notification).where(*_is_due(now))
     return stmt.order_by(Notification.id).limit(batch).with_for_update(skip_locked=True)
 
@@ -201,7 +201,9 @@ def _due(now: datetime, batch: int):
 async def _attachments(session: AsyncSession, document_ids: Sequence[int]) -> dict[int, Attachment]:
     if not document_ids:
         return {}
-    stmt = select(Document.id, Document.title, Document.content_type, Document.content).where(Document.id.in_(document_ids))
+    stmt = select(Document.id, Document.title, Document.content_type, Document.content).where(
+        Document.id.in_(document_ids)
+    )
     return {i: Attachment(attachment_name(t), c, data) for i, t, c, data in (await session.execute(stmt)).all()}
 
 
@@ -254,7 +256,7 @@ async def run_outbox(writes: Writes, transport: MailTransport, interval: float, 
     while not stop.is_set():
         busy = False
         try:
-            busy = await deliver_due(writes, transport, now=datetime.now(timezone.utc)) > 0
+            busy = await deliver_due(writes, transport, now=datetime.now(UTC)) > 0
         except Exception:
             log.exception("outbox: delivery pass failed; retrying in %.1f s", interval)
         if not busy:
@@ -262,7 +264,5 @@ async def run_outbox(writes: Writes, transport: MailTransport, interval: float, 
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

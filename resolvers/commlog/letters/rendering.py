@@ -64,7 +64,9 @@ class LetterSandbox(SandboxedEnvironment):
         return super().call(context, obj, *args, **kwargs)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
-        if getattr(value, "__name__", "") in ("format", "format_map") and isinstance(getattr(value, "__self__", None), str):
+        if getattr(value, "__name__", "") in ("format", "format_map") and isinstance(
+            getattr(value, "__self__", None), str
+        ):
             _check_format(value.__self__)  # "{:>999999999}".format(...)
         return super().wrap_str_format(value)
 
@@ -142,7 +144,11 @@ def _render(env: SandboxedEnvironment, source: str, data: dict[str, Any]) -> str
 
 def letter_data(customer: Customer, account: dict[str, Any] | None, client_name: str, today: date) -> dict[str, Any]:
     """What a template can use: `customer`, `account` (absent when the customer has none), `client`, `today`."""
-    data: dict[str, Any] = {"customer": customer_data(customer), "client": {"name": client_name}, "today": long_date(today)}
+    data: dict[str, Any] = {
+        "customer": customer_data(customer),
+        "client": {"name": client_name},
+        "today": long_date(today),
+    }
     if account is not None:
         data["account"] = account
     return data

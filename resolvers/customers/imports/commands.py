@@ -40,8 +40,8 @@ from db.writes import Writes
 from resolvers import audit
 from resolvers.accounts.ldc_rules import utilities_by_code
 from resolvers.context import RequestScope
-from resolvers.customers.imports import sql as import_sql
 from resolvers.customers.errors import CustomerErrorCode
+from resolvers.customers.imports import sql as import_sql
 from resolvers.customers.imports.rows import (
     COLUMNS,
     ImportFileInvalid,
@@ -272,7 +272,9 @@ class _Run:
                                 status=ImportJobStatus.APPLYING)
             total_rows = (await scope.db.execute(select(CustomerImportRow.id).where(
                 CustomerImportRow.job_id == job.id).with_only_columns(func.count()))).scalar_one()
-            await scope.db.execute(update(CustomerImportJob).where(CustomerImportJob.id == job.id).values(total=total_rows))
+            await scope.db.execute(
+                update(CustomerImportJob).where(CustomerImportJob.id == job.id).values(total=total_rows)
+            )
             return await _job(scope, job.id)
 
     async def _check_across_rows(self, job: CustomerImportJob) -> None:
@@ -315,7 +317,7 @@ class _Run:
         after, done, batches, pace = job.applied_through, 0, 0, self.units.pace(BATCH_ROWS)
         names = {u.id: u.code for u in reference.utilities.values()}
         names.update({plan_id: code for code, (plan_id, _market) in reference.plans.items()})
-        columns = frozenset(c for c, p in zip(COLUMNS, self.positions) if p >= 0)
+        columns = frozenset(c for c, p in zip(COLUMNS, self.positions, strict=False) if p >= 0)
         while True:
             async with self.units.unit() as scope:
                 if batches & (batches - 1) == 0:  # before batches 1, 2, 3, 5, 9, ...: statistics within 2x of the rows
@@ -360,9 +362,24 @@ class _Run:
             status=ImportJobStatus.DONE, finished_at=utcnow(), **counts))
         job = await _job(scope, job.id)
         if not job.dry_run:
-            await audit.record(scope, "customer.import", "CustomerImportJob", job.id, {
-                name: {"from": None, "to": getattr(job, name)}
-                for name in ("total", "created", "updated", "unchanged", "refused", "customers_created", "customers_updated")})
+            await audit.record(
+                scope,
+                "customer.import",
+                "CustomerImportJob",
+                job.id,
+                {
+                    name: {"from": None, "to": getattr(job, name)}
+                    for name in (
+                        "total",
+                        "created",
+                        "updated",
+                        "unchanged",
+                        "refused",
+                        "customers_created",
+                        "customers_updated",
+                    )
+                },
+            )
         return job
 
 
@@ -386,5 +403,7 @@ async def _job(scope: RequestScope, job_id: int) -> CustomerImportJob:
 
 
 async def _job_with_key(scope: RequestScope, key: str) -> CustomerImportJob | None:
-    stmt = tenant_scoped(select(CustomerImportJob).where(CustomerImportJob.idempotency_key == key), CustomerImportJob, scope)
+    stmt = tenant_scoped(
+        select(CustomerImportJob).where(CustomerImportJob.idempotency_key == key), CustomerImportJob, scope
+    )
     return (await scope.db.execute(stmt)).scalar_one_or_none()

@@ -144,7 +144,12 @@ def _account(raw: list[str], reference: Reference) -> tuple[Any, ...]:
     if start_date and end_date and end_date < start_date:
         raise Refused(ImportRefusal.DATE_ORDER, f"The end date {end_date} is before the start date {start_date}.")
     months = _term(term)
-    for column, value in (("service_line1", line1), ("service_city", city), ("service_state", state), ("service_zip", zip_)):
+    for column, value in (
+        ("service_line1", line1),
+        ("service_city", city),
+        ("service_state", state),
+        ("service_zip", zip_),
+    ):
         if not value:
             raise Refused(ImportRefusal.INVALID_VALUE, f"{column} is required.")
     for column, value in (("service_line1", line1), ("service_line2", line2), ("service_city", city),

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    text,
     Integer,
     String,
     and_,
@@ -25,6 +24,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -214,7 +214,9 @@ async def write_new(scope: RequestScope, batch: Batch, job_id: int, user_id: int
     columns = {"client_id": client, "number": R.customer_number, **{f: getattr(R, f) for f in CUSTOMER_FIELDS},
                "name_key": R.name_key, "is_master": literal(False), "autopay": literal(False),
                "paperless": literal(False), "address_key": address, "created_at": stamp}
-    inserted = await scope.db.execute(insert(Customer).from_select(list(columns), first_rows.add_columns(*columns.values())))
+    inserted = await scope.db.execute(
+        insert(Customer).from_select(list(columns), first_rows.add_columns(*columns.values()))
+    )
     await refresh_statistics(scope, Customer)  # the lookups below find the customers just added by index
     await scope.db.execute(insert(CustomerNameToken).from_select(
         ["client_id", "token", "customer_id"], _tokens(scope, first_rows, client)))

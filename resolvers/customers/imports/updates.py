@@ -79,8 +79,10 @@ async def write(scope: RequestScope, changes: Changes, reason: str) -> list[int]
     """Apply and audit every change; returns the customers whose accounts' addresses changed."""
     now = utcnow()
     for customer_id, fields in changes.customers.items():
-        await scope.db.execute(update(Customer).where(Customer.id == customer_id)
-                               .values({k: v["to"] for k, v in fields.items()}), execution_options={"synchronize_session": False})
+        await scope.db.execute(
+            update(Customer).where(Customer.id == customer_id).values({k: v["to"] for k, v in fields.items()}),
+            execution_options={"synchronize_session": False},
+        )
     for account_id, fields in changes.accounts.items():
         values = {k: _typed(k, v["to"]) for k, v in fields.items()}
         await scope.db.execute(update(UtilityAccount).where(UtilityAccount.id == account_id).values(values),
@@ -121,9 +123,19 @@ def _audit(scope: RequestScope, action: str, kind: str, object_id: int, changes:
 async def _follow_enrollments(scope: RequestScope, accounts: dict[int, dict[str, dict[str, Any]]], now: Any,
                               reason: str) -> None:
     """A changed status is a status change in the history; the current enrollment follows status, dates and plan."""
-    moved = [{"client_id": scope.tenant_id, "utility_account_id": i, "from_status": c["status"]["from"],
-              "to_status": c["status"]["to"], "changed_at": now, "reason": reason[:200], "actor_id": scope.viewer.user_id}
-             for i, c in accounts.items() if "status" in c]
+    moved = [
+        {
+            "client_id": scope.tenant_id,
+            "utility_account_id": i,
+            "from_status": c["status"]["from"],
+            "to_status": c["status"]["to"],
+            "changed_at": now,
+            "reason": reason[:200],
+            "actor_id": scope.viewer.user_id,
+        }
+        for i, c in accounts.items()
+        if "status" in c
+    ]
     if moved:
         await copy_dicts(scope.db, EnrollmentStatusChange.__table__, moved)
     followed = {"status", "start_date", "end_date", "rate_plan_id"}
@@ -141,5 +153,7 @@ async def _follow_enrollments(scope: RequestScope, accounts: dict[int, dict[str,
 async def _customers_of(scope: RequestScope, account_ids: Sequence[int]) -> list[int]:
     if not account_ids:
         return []
-    stmt = tenant_scoped(select(UtilityAccount.customer_id), UtilityAccount, scope).where(UtilityAccount.id.in_(account_ids))
+    stmt = tenant_scoped(select(UtilityAccount.customer_id), UtilityAccount, scope).where(
+        UtilityAccount.id.in_(account_ids)
+    )
     return list(set((await scope.db.execute(stmt)).scalars()))

@@ -45,11 +45,17 @@ async def reindex_many(scope: RequestScope, names: Sequence[int], addresses: Seq
         stmt = tenant_scoped(select(Customer.id, Customer.name), Customer, scope).where(Customer.id.in_(ids))
         found = (await scope.db.execute(stmt)).all()
         await scope.db.execute(delete(CustomerNameToken).where(CustomerNameToken.customer_id.in_(ids)))
-        rows = [{"client_id": scope.tenant_id, "token": t, "customer_id": i} for i, name in found for t in name_tokens(name)]
+        rows = [
+            {"client_id": scope.tenant_id, "token": t, "customer_id": i} for i, name in found for t in name_tokens(name)
+        ]
         await insert_rows(scope.db, CustomerNameToken, rows)
         if found:
-            await scope.db.execute(update(Customer.__table__).where(Customer.__table__.c.id == bindparam("cid"))
-                                   .values(name_key=bindparam("key")), [{"cid": i, "key": name_key(n)} for i, n in found])
+            await scope.db.execute(
+                update(Customer.__table__)
+                .where(Customer.__table__.c.id == bindparam("cid"))
+                .values(name_key=bindparam("key")),
+                [{"cid": i, "key": name_key(n)} for i, n in found],
+            )
     for start in range(0, len(addresses), CHUNK):
         await _reindex_addresses(scope, addresses[start:start + CHUNK])
 
@@ -59,13 +65,27 @@ async def _reindex_addresses(scope: RequestScope, ids: Sequence[int]) -> None:
     billing = tenant_scoped(select(c.id, c.billing_line1, c.billing_line2, c.billing_city, c.billing_state,
                                    c.billing_zip), Customer, scope).where(c.id.in_(ids))
     services: dict[int, list[tuple]] = {i: [] for i in ids}
-    accounts = tenant_scoped(select(
-        UtilityAccount.customer_id, UtilityAccount.service_line1, UtilityAccount.service_line2,
-        UtilityAccount.service_city, UtilityAccount.service_state, UtilityAccount.service_zip,
-    ), UtilityAccount, scope).where(UtilityAccount.customer_id.in_(ids)).order_by(UtilityAccount.customer_id, UtilityAccount.id)
+    accounts = (
+        tenant_scoped(
+            select(
+                UtilityAccount.customer_id,
+                UtilityAccount.service_line1,
+                UtilityAccount.service_line2,
+                UtilityAccount.service_city,
+                UtilityAccount.service_state,
+                UtilityAccount.service_zip,
+            ),
+            UtilityAccount,
+            scope,
+        )
+        .where(UtilityAccount.customer_id.in_(ids))
+        .order_by(UtilityAccount.customer_id, UtilityAccount.id)
+    )
     for customer_id, *address in (await scope.db.execute(accounts)).all():
         services[customer_id].append(tuple(address))
-    keys = [{"cid": i, "key": address_key([tuple(b), *services[i]])} for i, *b in (await scope.db.execute(billing)).all()]
+    keys = [
+        {"cid": i, "key": address_key([tuple(b), *services[i]])} for i, *b in (await scope.db.execute(billing)).all()
+    ]
     if keys:
         await scope.db.execute(update(Customer.__table__).where(Customer.__table__.c.id == bindparam("cid"))
                                .values(address_key=bindparam("key")), keys)

@@ -1,7 +1,7 @@
 """The search panel: customers by LDC number, name, address, status, market, utility or text."""
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from resolvers.accounts.batches import best_by_customer
 from resolvers.context import RequestScope
 from resolvers.customers.errors import CustomerErrorCode
 from resolvers.errors import UserInputError
-from resolvers.pagination import Page, PageRequest, count_rows, keyset_page
+from resolvers.pagination import Key, Page, PageRequest, count_rows, keyset_page
 from resolvers.scope import tenant_scoped
 from resolvers.statements import reused
 
@@ -76,7 +76,7 @@ def order_columns(order: CustomerOrder) -> list[ColumnElement[Any]]:
     return [Customer.name_key, Customer.id]
 
 
-def key_of(order: CustomerOrder):
+def key_of(order: CustomerOrder) -> Callable[[Customer], Key]:
     if order is CustomerOrder.NUMBER:
         return lambda c: (c.number, c.id)
     return lambda c: (c.name_key, c.id)
@@ -291,7 +291,9 @@ def _by_text(scope: RequestScope, dialect: str, typed: str) -> ColumnElement[boo
 
 
 
-async def matched_accounts(scope: RequestScope, search: CustomerSearch, customer_ids: Sequence[int]) -> list[Any | None]:
+async def matched_accounts(
+    scope: RequestScope, search: CustomerSearch, customer_ids: Sequence[int]
+) -> list[Any | None]:
     """For each customer found by `search`, the account its result row shows (plain rows, in key order).
 
     Among the customer's accounts that meet the account filters together (status, market, utility; every
@@ -300,7 +302,9 @@ async def matched_accounts(scope: RequestScope, search: CustomerSearch, customer
     account's order. So a DROPPED search shows a DROPPED account, and a plain name search the primary one.
     """
     stmt = tenant_scoped(select(*UtilityAccount.__table__.columns), UtilityAccount, scope)
-    rows = (await scope.db.execute(_account_filters(stmt.where(UtilityAccount.customer_id.in_(customer_ids)), search))).all()
+    rows = (
+        await scope.db.execute(_account_filters(stmt.where(UtilityAccount.customer_id.in_(customer_ids)), search))
+    ).all()
     numbers = {typed.strip() for typed in (search.ldc_account_number, search.text) if typed}
     places = {term for typed in (search.address, search.text) if typed and len(term := fold(typed)) >= MIN_ADDRESS_TERM}
     return best_by_customer(rows, customer_ids, lambda account: (

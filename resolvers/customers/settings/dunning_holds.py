@@ -20,8 +20,8 @@ from db.enums import AccountNumberType, CommLogKind, EnrollmentStatus
 from db.inserts import insert_rows
 from db.models import AuditEvent, CommLogEntry, Customer
 from resolvers import audit, events
-from resolvers.commlog.bulk_notes.errors import BulkNoteErrorCode
 from resolvers.commlog.bulk_notes.commands import AccountFile, staged
+from resolvers.commlog.bulk_notes.errors import BulkNoteErrorCode
 from resolvers.context import RequestScope
 from resolvers.customers import account_numbers
 from resolvers.customers.settings.commands import LOG_CATEGORY, checked_hold, hold_values, today

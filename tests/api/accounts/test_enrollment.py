@@ -67,11 +67,15 @@ async def enroll(api, user, **input) -> dict:
 
 async def rows_of(database, model, tenant) -> int:
     async with database.sessionmaker() as s:
-        return (await s.execute(select(func.count()).select_from(model).where(model.client_id == tenant.client.id))).scalar_one()
+        return (
+            await s.execute(select(func.count()).select_from(model).where(model.client_id == tenant.client.id))
+        ).scalar_one()
 
 
 async def nothing_written(database, tenant) -> bool:
-    return all([await rows_of(database, m, tenant) == 0 for m in (Customer, UtilityAccount, MarketTransaction, Document)])
+    return all(
+        [await rows_of(database, m, tenant) == 0 for m in (Customer, UtilityAccount, MarketTransaction, Document)]
+    )
 
 
 def codes(payload: dict) -> list[tuple]:
@@ -101,7 +105,7 @@ class TestEnrollCustomer:
         assert done["utilityAccounts"][0]["contractTermMonths"] == 12
         assert done["utilityAccounts"][0]["premise"]["meterNumber"] == "M-77"
         # and each has its outbound 814 enrollment request, queued, carrying the premise
-        for request, given in zip(done["marketTransactions"], (first, second)):
+        for request, given in zip(done["marketTransactions"], (first, second), strict=False):
             assert (request["type"], request["transactionSet"], request["direction"], request["status"]) == \
                 ("ENROLLMENT", "814", "OUTBOUND", "QUEUED")
             assert request["effectiveDate"] == given["requestedStartDate"]
@@ -111,7 +115,9 @@ class TestEnrollCustomer:
         changes = [e["node"] for e in shown["statusChanges"]["edges"]]
         assert [(c["fromStatus"], c["toStatus"], c["changedBy"]) for c in changes] == \
             [("INACTIVE", "PENDING", {"email": tenant.lead.email})]
-        assert shown["enrollments"] == [{"status": "PENDING", "startDate": first["requestedStartDate"], "endDate": None}]
+        assert shown["enrollments"] == [
+            {"status": "PENDING", "startDate": first["requestedStartDate"], "endDate": None}
+        ]
         actions = {e["node"]["action"] for e in shown["auditTrail"]["edges"]}
         assert {"utility_account.enroll", "market_transaction.create"} <= actions
 
@@ -169,7 +175,9 @@ class TestEnrollCustomer:
 
     async def test_the_same_number_twice_in_one_request_is_refused(self, api, database, tenant):
         twice = account()
-        done = await enroll(api, tenant.lead, accounts=[twice, account("CENTERPOINT", ldcAccountNumber=twice["ldcAccountNumber"])])
+        done = await enroll(
+            api, tenant.lead, accounts=[twice, account("CENTERPOINT", ldcAccountNumber=twice["ldcAccountNumber"])]
+        )
         assert codes(done) == [("DUPLICATE_LDC_NUMBER", ["input", "accounts", "1", "ldcAccountNumber"])]
         assert await nothing_written(database, tenant)
 
@@ -275,7 +283,9 @@ class TestEnrollUtilityAccount:
         assert done["utilityAccount"] == {"ldcAccountNumber": given["ldcAccountNumber"], "status": "PENDING"}
         assert done["marketTransaction"] == {"type": "ENROLLMENT", "status": "QUEUED"}
         async with database.sessionmaker() as s:
-            events = (await s.execute(select(AuditEvent.action).where(AuditEvent.client_id == tenant.client.id))).scalars()
+            events = (
+                await s.execute(select(AuditEvent.action).where(AuditEvent.client_id == tenant.client.id))
+            ).scalars()
             assert "utility_account.enroll" in set(events)
 
     async def test_another_clients_customer_is_not_found(self, api, database, session, tenant, other_tenant):

@@ -18,7 +18,8 @@ from tests.conftest import SECRET, Api
 POST = """
 mutation($input: PostPaymentInput!) { postPayment(input: $input) {
   payment { id amount { amount currency } method mode scope status cardLast4 reference
-            unappliedAmount { amount } allocations { amount { amount } invoice { id number status openAmount { amount } } } }
+            unappliedAmount { amount } allocations { amount { amount } invoice { id number status openAmount { amount
+  } } } }
   replayed userErrors { field code message } clientMutationId
 } }
 """
@@ -29,10 +30,12 @@ query($input: PostPaymentInput!) { paymentAllocationPreview(input: $input) {
 AR = """
 query($id: ID!) { node(id: $id) { ... on Customer {
   balance { amount currency } pastDue { amount }
-  aging(asOf: "2025-03-15") { current { amount } days1To30 { amount } days31To60 { amount } days61To90 { amount } over90 { amount } total { amount } }
+  aging(asOf: "2025-03-15") { current { amount } days1To30 { amount } days31To60 { amount } days61To90 { amount }
+  over90 { amount } total { amount } }
   invoices(first: 50) { totalCount edges { node { id number status total { amount } openAmount { amount }
      lines { id kind amount { amount } } allocations { amount { amount } } } } }
-  payments(first: 50) { totalCount edges { node { id status unappliedAmount { amount } allocations { amount { amount } } } } }
+  payments(first: 50) { totalCount edges { node { id status unappliedAmount { amount } allocations { amount { amount
+  } } } } }
   adjustments(first: 50) { totalCount edges { node { id direction amount { amount } } } }
   specialCharges(first: 50) { totalCount edges { node { id status amount { amount } } } }
   arHistory(first: 100) { totalCount edges { node { kind amount { amount } balance { amount } description } } }

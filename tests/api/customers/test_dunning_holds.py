@@ -327,4 +327,6 @@ class TestSqlCount:
         ten, thousand = await statements(tenant), await statements(other_tenant)
         # then the same number of statements ran
         assert ten == thousand, (ten, thousand)
-        assert ten <= (10 if database.backend == "postgresql" else 8), ten  # PostgreSQL: the event log's lock and NOTIFY
+        assert ten <= (10 if database.backend == "postgresql" else 8), (
+            ten
+        )  # PostgreSQL: the event log's lock and NOTIFY

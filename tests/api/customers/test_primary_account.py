@@ -12,13 +12,15 @@ PATHS = {
     "node": f"query($c: ID!) {{ node(id: $c) {{ ... on Customer {{ {DEEP} }} }} }}",
     "nodes": f"query($c: ID!) {{ nodes(ids: [$c, $c]) {{ ... on Customer {{ {DEEP} }} }} }}",
     "account node": f"query($a: ID!) {{ node(id: $a) {{ ... on UtilityAccount {{ customer {{ {DEEP} }} }} }} }}",
-    "utilityAccount.customer": f"query($l: String!) {{ utilityAccount(ldcAccountNumber: $l) {{ customer {{ {DEEP} }} }} }}",
+    "utilityAccount.customer": (f"query($l: String!) {{ utilityAccount(ldcAccountNumber: $l) {{ customer {{ {DEEP} "
+                                f"}} }} }}"),
     "customer(number)": f"query($n: String!) {{ customer(number: $n) {{ {DEEP} }} }}",
-    "utilityAccounts.customer": "query($n: String!) { customer(number: $n) { utilityAccounts(first: 5) { edges { node { "
-                                f"customer {{ {DEEP} }} }} }} }} }} }}",
-    "search": f'query($n: String!) {{ customers(search: {{text: $n}}) {{ edges {{ node {{ {DEEP} }} }} }} }}',
+    "utilityAccounts.customer": "query($n: String!) { customer(number: $n) { utilityAccounts(first: 5) { edges { "
+                                "node { "
+    f"customer {{ {DEEP} }} }} }} }} }} }}",
+    "search": f"query($n: String!) {{ customers(search: {{text: $n}}) {{ edges {{ node {{ {DEEP} }} }} }} }}",
     "children.master": "query($m: String!) { customer(number: $m) { children(first: 5) { edges { node { "
-                       f"{DEEP} master {{ children(first: 5) {{ edges {{ node {{ primaryAccount {{ id }} }} }} }} }} }} }} }} }} }}",
+    f"{DEEP} master {{ children(first: 5) {{ edges {{ node {{ primaryAccount {{ id }} }} }} }} }} }} }} }} }} }}",
 }
 
 
@@ -83,5 +85,6 @@ async def test_the_grid_reads_its_primary_accounts_in_the_search_session(api, se
     finally:
         event.remove(Pool, "checkout", checked_out)
     primaries = [edge["node"]["primaryAccount"] for edge in data["customers"]["edges"]]
-    assert primaries and all(p["status"] == "ACTIVE" and p["ldcAccountNumber"].endswith("-ACTIVE") for p in primaries)
+    assert primaries
+    assert all(p["status"] == "ACTIVE" and p["ldcAccountNumber"].endswith("-ACTIVE") for p in primaries)
     assert len(checkouts) == 1  # the search's session: the primary accounts came with it

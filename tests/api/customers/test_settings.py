@@ -29,7 +29,8 @@ query($first: Int!) { customers(first: $first, search: {name: "settings reader"}
   settings { autopay paperless dunningExcluded dunningHold { until reason active } } } } } }
 """
 CLEAR_EMAIL = """
-mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { email } userErrors { field code } } }
+mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { email } userErrors { field code }
+  } }
 """
 RELEASE = """
 mutation($input: ReleaseDunningHoldInput!) { releaseDunningHold(input: $input) {

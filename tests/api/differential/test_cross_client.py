@@ -38,7 +38,7 @@ class TestCrossClient:
         before = await views(api.client, other_tenant.agent, theirs)
         ids = [theirs["id"], *([theirs["child"]] if theirs["child"] else [])]
         for path, customer_id in itertools.product(PATHS, ids):
-            for (name, variables), (_, unknown) in zip(requests(customer_id), requests(UNKNOWN)):
+            for (name, variables), (_, unknown) in zip(requests(customer_id), requests(UNKNOWN), strict=True):
                 assert await run(api.client, tenant.agent, path, name, variables) == \
                     await run(api.client, tenant.agent, path, name, unknown), (path, name)
         assert await views(api.client, other_tenant.agent, theirs) == before

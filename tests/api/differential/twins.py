@@ -37,7 +37,7 @@ class Twins:
                     self.assert_same(left[key], right[key], f"{where}.{key}")
         elif isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
             assert len(left) == len(right), (where, left, right)
-            for n, (a, b) in enumerate(zip(left, right)):
+            for n, (a, b) in enumerate(zip(left, right, strict=True)):
                 self.assert_same(a, b, f"{where}[{n}]")
         elif isinstance(left, str) and isinstance(right, str):
             assert left == right or QUOTED.sub("#", left) == QUOTED.sub("#", right), (where, left, right)

@@ -57,10 +57,11 @@ async def app_in(database: Any, mode: str, clock: Any = None, **settings: Any) -
     """An app (one worker) with CSRGRAPH_DOCUMENTS=mode over the test database, and a client of it."""
     application = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
                                       documents=mode, **settings), **({"clock": clock} if clock else {}))
-    async with LifespanManager(application) as manager:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app),
-                                     base_url="http://csrgraph.test") as client:
-            yield Api(client)
+    async with (
+        LifespanManager(application) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://csrgraph.test") as client,
+    ):
+        yield Api(client)
 
 
 class DocumentIdApi(Api):

@@ -22,7 +22,7 @@ from resolvers.accounts.status import today
 from tests.api.accounts.test_enrollment import number_for
 from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.customers import make_customer
-from tests.resolvers.helpers import act, from_today, audit_trail, code_and_field, count, fetch, refused, status_changes
+from tests.resolvers.helpers import act, audit_trail, code_and_field, count, fetch, from_today, refused, status_changes
 
 ADA = NewCustomer(name=" Ada Enrollee ", email="Ada@Mail.Example", phone="(215) 555-0134", billing_line1="1 Billing Rd",
                   billing_city="Dallas", billing_state="tx", billing_zip="75201")

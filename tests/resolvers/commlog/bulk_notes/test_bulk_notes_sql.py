@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import make_write_sessionmaker
-from db.enums import AccountNumberType, BulkNoteOutcome, EnrollmentStatus as S
+from db.enums import AccountNumberType, BulkNoteOutcome
+from db.enums import EnrollmentStatus as S
 from db.models import BulkNoteJob, BulkNoteResult, CommLogEntry, DomainEvent
 from resolvers.accounts.batches import primary_accounts
 from resolvers.commlog.bulk_notes import commands as bulk_notes
@@ -62,7 +63,9 @@ class TestBulkResolver:
         done = await run(database, tenant.lead, request([numbers[2], "nope", numbers[0], numbers[1]]))
         # then every ADDED result has one entry of the job, authored by the lead, timed with the job
         job = done.job
-        entries = (await session.execute(select(CommLogEntry).where(CommLogEntry.bulk_job_id == job.id))).scalars().all()
+        entries = (
+            (await session.execute(select(CommLogEntry).where(CommLogEntry.bulk_job_id == job.id))).scalars().all()
+        )
         assert sorted(e.customer_id for e in entries) == sorted(c.id for c in customers)
         assert {(e.author_id, e.client_id, e.created_at, e.utility_account_id) for e in entries} == {
             (tenant.lead.id, tenant.client.id, job.created_at, None)}
@@ -179,7 +182,10 @@ class TestCli:
 
     async def test_bulk_note_command_adds_the_notes(self, database, session, tenant, tmp_path, monkeypatch, capsys):
         # given a CSV of an ACTIVE and an INACTIVE customer
-        active, inactive = (await make_customer(session, tenant, "Cli Active"), await make_customer(session, tenant, "Cli Gone"))
+        active, inactive = (
+            await make_customer(session, tenant, "Cli Active"),
+            await make_customer(session, tenant, "Cli Gone"),
+        )
         await make_account(session, active, status=S.ACTIVE)
         await make_account(session, inactive, status=S.INACTIVE)
         await session.commit()
@@ -194,11 +200,14 @@ class TestCli:
         assert code == 0
         job = (await session.execute(select(BulkNoteJob).where(BulkNoteJob.client_id == tenant.client.id))).scalar_one()
         assert (job.source, job.added, job.skipped_status, job.found_inactive) == ("upload: accounts.csv", 1, 1, 1)
-        assert job.note["subject"] == "Autopay" and job.only_statuses == ["ACTIVE"]
+        assert job.note["subject"] == "Autopay"
+        assert job.only_statuses == ["ACTIVE"]
         assert await count(session, CommLogEntry, CommLogEntry.bulk_job_id == job.id) == 1
         assert f"/files/bulk-note-jobs/{job.id}.csv" in capsys.readouterr().out
 
-    async def test_agents_and_strangers_are_refused(self, database, tenant, other_tenant, tmp_path, monkeypatch, capsys):
+    async def test_agents_and_strangers_are_refused(
+        self, database, tenant, other_tenant, tmp_path, monkeypatch, capsys
+    ):
         listed = tmp_path / "a.csv"
         listed.write_text("100000001\n")
         monkeypatch.setenv("DATABASE_URL", database.url)
@@ -226,7 +235,8 @@ class TestCli:
         args = {"--body": "Autopay turned off.", option: value}
         code = await cli(["bulk-note", str(listed), "--client", tenant.client.slug, "--as", tenant.lead.email,
                           *[part for pair in args.items() for part in pair]])
-        assert code == 1 and said in capsys.readouterr().err
+        assert code == 1
+        assert said in capsys.readouterr().err
         assert await count(session, CommLogEntry, CommLogEntry.customer_id == customer.id) == 0
 
 

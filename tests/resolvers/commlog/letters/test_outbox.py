@@ -6,7 +6,7 @@ import email.policy
 import logging
 import socket
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -35,7 +35,7 @@ from resolvers.context import RequestScope, Viewer
 from tests.factories.accounts import make_account
 from tests.factories.customers import make_customer
 
-FAR_FUTURE = datetime(2999, 1, 1, tzinfo=timezone.utc)
+FAR_FUTURE = datetime(2999, 1, 1, tzinfo=UTC)
 
 
 # ---- helpers shared with the API tests -------------------------------------------------------
@@ -165,19 +165,23 @@ async def customer(session, tenant):
 # ---- tests -------------------------------------------------------------------------------------
 
 class TestSmtp:
-    async def test_delivers_the_pdf_to_the_customer_and_records_it(self, database, writer, tenant, customer, smtp_server):
+    async def test_delivers_the_pdf_to_the_customer_and_records_it(
+        self, database, writer, tenant, customer, smtp_server
+    ):
         # given a queued letter
         queued = await queue_letter(writer, tenant.agent, customer.id)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         # when the outbox runs against a real SMTP server
         transport = SmtpTransport(f"smtp://127.0.0.1:{smtp_server.port}", sender="Lumen <letters@lumen.example>")
         sent = await deliver_due(writer, transport, now=now)
         # then the message arrived with the PDF attached
-        assert sent == 1 and len(smtp_server.received) == 1
+        assert sent == 1
+        assert len(smtp_server.received) == 1
         mail_from, recipients, _ = smtp_server.received[0]
         assert (mail_from, recipients) == ("letters@lumen.example", ["robin@mail.example"])
         message = smtp_server.message()
-        assert message["Subject"] == queued.document.title and message["To"] == "robin@mail.example"
+        assert message["Subject"] == queued.document.title
+        assert message["To"] == "robin@mail.example"
         assert "Robin Outbox" in message.get_body(("plain",)).get_content()
         (attachment,) = list(message.iter_attachments())
         assert attachment.get_content_type() == "application/pdf"
@@ -186,13 +190,14 @@ class TestSmtp:
         # and the notification and document record it
         row = await notification(database, queued.notification.id)
         assert (row.status, row.transport, row.attempts, row.sent_at) == (NotificationStatus.SENT, "SMTP", 1, now)
-        assert row.next_attempt_at is None and row.last_error is None
+        assert row.next_attempt_at is None
+        assert row.last_error is None
         assert await document_sent_at(database, queued.document.id) == now
 
     async def test_logs_in_with_the_credentials_in_the_url(self, database, writer, tenant, customer, smtp_server):
         queued = await queue_letter(writer, tenant.agent, customer.id)
         transport = SmtpTransport(f"smtp://mailer:s3cret%40pw@127.0.0.1:{smtp_server.port}")
-        assert await deliver_due(writer, transport, now=datetime.now(timezone.utc)) == 1
+        assert await deliver_due(writer, transport, now=datetime.now(UTC)) == 1
         assert smtp_server.logins == [(b"mailer", b"s3cret@pw")]
         assert (await notification(database, queued.notification.id)).status is NotificationStatus.SENT
 
@@ -203,12 +208,16 @@ class TestSmtp:
         smtp_server.reject_recipients = True
         queued = await queue_letter(writer, tenant.agent, customer.id)
         transport = SmtpTransport(f"smtp://127.0.0.1:{smtp_server.port}")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         # when the first attempt fails
         assert await deliver_due(writer, transport, now=now) == 0
         # then it waits 30 s before the next attempt
         row = await notification(database, queued.notification.id)
-        assert (row.status, row.attempts, row.next_attempt_at) == (NotificationStatus.QUEUED, 1, now + timedelta(seconds=30))
+        assert (row.status, row.attempts, row.next_attempt_at) == (
+            NotificationStatus.QUEUED,
+            1,
+            now + timedelta(seconds=30),
+        )
         assert "550" in row.last_error
         assert await deliver_due(writer, transport, now=now + timedelta(seconds=29)) == 0
         assert (await notification(database, queued.notification.id)).attempts == 1  # not due yet: not tried
@@ -221,48 +230,54 @@ class TestSmtp:
         await deliver_due(writer, transport, now=row.next_attempt_at)
         row = await notification(database, queued.notification.id)
         assert (row.status, row.attempts, row.next_attempt_at) == (NotificationStatus.FAILED, outbox.MAX_ATTEMPTS, None)
-        assert "SMTPRecipientsRefused" in row.last_error and row.sent_at is None
+        assert "SMTPRecipientsRefused" in row.last_error
+        assert row.sent_at is None
         assert await document_sent_at(database, queued.document.id) is None
         assert await deliver_due(writer, transport, now=FAR_FUTURE) == 0  # FAILED is never retried
 
     async def test_nothing_listening_is_a_failed_attempt(self, database, writer, tenant, customer):
         queued = await queue_letter(writer, tenant.agent, customer.id)
         transport = SmtpTransport(f"smtp://127.0.0.1:{free_port()}", timeout=5)
-        assert await deliver_due(writer, transport, now=datetime.now(timezone.utc)) == 0
+        assert await deliver_due(writer, transport, now=datetime.now(UTC)) == 0
         row = await notification(database, queued.notification.id)
-        assert (row.status, row.attempts) == (NotificationStatus.QUEUED, 1) and row.last_error
+        assert (row.status, row.attempts) == (NotificationStatus.QUEUED, 1)
+        assert row.last_error
 
     async def test_logs_never_carry_the_address(self, writer, tenant, customer, smtp_server, caplog):
         await queue_letter(writer, tenant.agent, customer.id)
         await queue_letter(writer, tenant.agent, customer.id)
         caplog.set_level(logging.DEBUG, logger="csrgraph.outbox")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         smtp_server.reject_recipients = True
         transport = SmtpTransport(f"smtp://127.0.0.1:{smtp_server.port}")
         await deliver_due(writer, transport, now=now, batch=1)
         smtp_server.reject_recipients = False
         await deliver_due(writer, transport, now=now, batch=1)
-        assert caplog.records and not any("robin@mail.example" in r.getMessage() for r in caplog.records)
+        assert caplog.records
+        assert not any("robin@mail.example" in r.getMessage() for r in caplog.records)
 
 
 class TestFileTransport:
     async def test_writes_an_eml_with_the_pdf(self, database, writer, tenant, customer, tmp_path):
         queued = await queue_letter(writer, tenant.agent, customer.id)
-        assert await deliver_due(writer, FileTransport(tmp_path / "outbox"), now=datetime.now(timezone.utc)) == 1
+        assert await deliver_due(writer, FileTransport(tmp_path / "outbox"), now=datetime.now(UTC)) == 1
         (path,) = list((tmp_path / "outbox").glob("*.eml"))
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
         assert message["To"] == "robin@mail.example"
         (attachment,) = list(message.iter_attachments())
-        assert attachment.get_content_type() == "application/pdf" and attachment.get_content().startswith(b"%PDF")
+        assert attachment.get_content_type() == "application/pdf"
+        assert attachment.get_content().startswith(b"%PDF")
         row = await notification(database, queued.notification.id)
         assert (row.status, row.transport) == (NotificationStatus.SENT, "FILE")
 
     def test_make_transport_picks_smtp_when_configured(self, tmp_path):
         smtp = outbox.make_transport(SimpleNamespace(smtp_url="smtps://u:p@mail.example", mail_from="A <a@b.example>",
                                                      outbox_dir=tmp_path))
-        assert isinstance(smtp, SmtpTransport) and (smtp.hostname, smtp.port, smtp.use_tls) == ("mail.example", 465, True)
+        assert isinstance(smtp, SmtpTransport)
+        assert (smtp.hostname, smtp.port, smtp.use_tls) == ("mail.example", 465, True)
         files = outbox.make_transport(SimpleNamespace(smtp_url=None, mail_from="A <a@b.example>", outbox_dir=tmp_path))
-        assert isinstance(files, FileTransport) and files.directory == tmp_path
+        assert isinstance(files, FileTransport)
+        assert files.directory == tmp_path
         with pytest.raises(ValueError):
             SmtpTransport("http://mail.example")
 
@@ -270,7 +285,7 @@ class TestFileTransport:
 class TestClaims:
     async def test_a_claimed_message_is_not_claimed_again(self, writer, tenant, customer):
         await queue_letter(writer, tenant.agent, customer.id)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         assert len(await claim_due(writer, now=now, batch=10)) == 1
         assert await claim_due(writer, now=now, batch=10) == []
         # a worker that died holding the claim: it expires, and the message is tried again
@@ -279,7 +294,7 @@ class TestClaims:
     async def test_concurrent_workers_send_each_message_once(self, writer, tenant, customer):
         queued = [await queue_letter(writer, tenant.agent, customer.id) for _ in range(6)]
         transport = RecordingTransport()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         workers = [Writes(writer.engine) for _ in range(4)]  # each worker queues its own writes
         counts = await asyncio.gather(*(deliver_due(worker, transport, now=now, batch=2) for worker in workers))
         assert sum(counts) == 6
@@ -316,7 +331,9 @@ class FlakyWrites:
 
 
 class TestRunOutbox:
-    async def test_survives_a_failed_pass_delivers_and_stops(self, database, writer, tenant, customer, tmp_path, caplog):
+    async def test_survives_a_failed_pass_delivers_and_stops(
+        self, database, writer, tenant, customer, tmp_path, caplog
+    ):
         # given a queued letter and a database that fails the first pass
         queued = await queue_letter(writer, tenant.agent, customer.id)
         stop = asyncio.Event()
@@ -336,7 +353,9 @@ class TestRunOutbox:
     async def test_the_app_runs_it_in_its_lifespan(self, database, writer, tenant, customer, tmp_path):
         # given an app with the outbox on and no SMTP server configured
         queued = await queue_letter(writer, tenant.agent, customer.id)
-        settings = Settings(database_url=database.url, secret="s" * 40, outbox_dir=tmp_path, outbox_interval_seconds=0.02)
+        settings = Settings(
+            database_url=database.url, secret="s" * 40, outbox_dir=tmp_path, outbox_interval_seconds=0.02
+        )
         # when it runs for a moment
         async with LifespanManager(create_app(settings)):
             for _ in range(250):

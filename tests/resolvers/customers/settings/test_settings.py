@@ -11,8 +11,8 @@ from db.base import utcnow
 from db.enums import AccountNumberType, CommLogKind
 from db.enums import EnrollmentStatus as S
 from db.models import Customer
-from resolvers.customers.settings.dunning_holds import MAX_ACCOUNTS, BulkHoldRequest, bulk_place_dunning_hold
 from resolvers.customers.settings.commands import place_dunning_hold, release_dunning_hold, update_settings
+from resolvers.customers.settings.dunning_holds import MAX_ACCOUNTS, BulkHoldRequest, bulk_place_dunning_hold
 from resolvers.rules.dunning import MAX_HOLD_DAYS, MAX_REASON_LENGTH
 from resolvers.rules.dunning import DunningHoldOutcome as Outcome
 from tests.factories.accounts import make_account
