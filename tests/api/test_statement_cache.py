@@ -1,7 +1,6 @@
 """The app's lifespan owns the one built-statement cache, and every request reads through it."""
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from graph.app import create_app
 from graph.settings import Settings
@@ -11,6 +10,7 @@ from tests.conftest import SECRET, Api
 from tests.factories.accounts import make_account
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
+from tests.lifespan import lifespan
 
 TIMELINE = """query($id: ID!) { node(id: $id) { ... on Customer {
   timeline(first: 5) { edges { node { kind } } } } } }"""
@@ -23,7 +23,7 @@ async def test_requests_build_each_statement_once_in_the_cache_of_their_app(data
     await session.commit()
     variables = {"id": gid("Customer", customer.id)}
     app = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False))
-    async with LifespanManager(app) as manager:
+    async with lifespan(app) as manager:
         statements = manager._state["statements"]  # asgi-lifespan's copy of the lifespan state (as billing/helpers)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://t") as client:
             api = Api(client)
@@ -57,7 +57,7 @@ async def test_pages_of_many_parents_reuse_one_statement_per_shape_and_bind_thei
     await session.commit()
     app = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
                               event_poll_seconds=3600))  # no poll of the event log among the counted statements
-    async with LifespanManager(app) as manager:
+    async with lifespan(app) as manager:
         statements = manager._state["statements"]
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://t") as client:
             api = Api(client)
@@ -96,7 +96,7 @@ async def test_name_searches_reuse_one_candidates_statement_whatever_the_word(da
         await make_customer(session, tenant, name)
     await session.commit()
     app = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False))
-    async with LifespanManager(app) as manager:
+    async with lifespan(app) as manager:
         statements = manager._state["statements"]
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://t") as client:
             api = Api(client)

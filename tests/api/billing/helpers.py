@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 from types import ModuleType
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from db.writes import Writes
 from graph.app import create_app
@@ -14,6 +13,7 @@ from graph.core.relay import from_global_id, to_global_id
 from graph.settings import Settings
 from tests.billing_invariants import assert_invariants
 from tests.conftest import SECRET, Api
+from tests.lifespan import lifespan
 
 POST = """
 mutation($input: PostPaymentInput!) { postPayment(input: $input) {
@@ -74,7 +74,7 @@ async def api_without_lock(database, monkeypatch, module: ModuleType) -> AsyncIt
         await asyncio.sleep(0.01)  # widen the window between reading and writing
 
     monkeypatch.setattr(module, "lock_customers", no_lock)
-    manager = LifespanManager(create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False)))
+    manager = lifespan(create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False)))
     async with manager:
         manager._state["writes"] = Writes(manager._state["engine"], immediate=False)
         transport = httpx.ASGITransport(app=manager.app)

@@ -6,7 +6,6 @@ import email
 import email.policy
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from graph.app import create_app
 from graph.settings import Settings
@@ -15,6 +14,7 @@ from tests.api.billing.helpers import gid, pk
 from tests.conftest import SECRET, Api
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
+from tests.lifespan import lifespan
 
 EMAIL_INVOICE = """mutation($input: EmailInvoiceInput!) { emailInvoice(input: $input) {
   document { id } notification { id status } userErrors { code message } } }"""
@@ -30,7 +30,7 @@ async def test_an_emailed_invoice_is_written_to_the_outbox_folder(database, sess
     await session.commit()
     settings = Settings.from_environ({"DATABASE_URL": database.url, "CSRGRAPH_SECRET": SECRET,
                                       "CSRGRAPH_VAR": str(tmp_path)})
-    async with LifespanManager(create_app(settings)) as manager:
+    async with lifespan(create_app(settings)) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://csrgraph.test") as client:
             api = Api(client)

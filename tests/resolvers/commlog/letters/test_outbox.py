@@ -12,7 +12,6 @@ from types import SimpleNamespace
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from asgi_lifespan import LifespanManager
 from sqlalchemy import insert, select
 
 from db.demo_letters import letter_template_rows
@@ -34,6 +33,7 @@ from resolvers.commlog.letters.outbox import (
 from resolvers.context import RequestScope, Viewer
 from tests.factories.accounts import make_account
 from tests.factories.customers import make_customer
+from tests.lifespan import lifespan
 
 FAR_FUTURE = datetime(2999, 1, 1, tzinfo=UTC)
 
@@ -357,7 +357,7 @@ class TestRunOutbox:
             database_url=database.url, secret="s" * 40, outbox_dir=tmp_path, outbox_interval_seconds=0.02
         )
         # when it runs for a moment
-        async with LifespanManager(create_app(settings)):
+        async with lifespan(create_app(settings)):
             for _ in range(250):
                 if list(tmp_path.glob("*.eml")):
                     break
