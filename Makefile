@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test test-sqlite bench bench-search schema spa-manifest clean
+.PHONY: serve lint test test-sqlite bench bench-search schema spa-manifest clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "csrgraph needs Python 3.11+")'
@@ -18,11 +18,17 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/csrgraph serve
 
+# ruff (style, imports, likely bugs) and mypy (types; settings in pyproject.toml) over the whole tree.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 # The whole suite, once per engine: SQLite here, PostgreSQL in a cluster the script starts and stops.
-test: $(STAMP)
+# Lint first, so CI (which calls `make test`) holds the line too.
+test: lint
 	scripts/with-postgres $(BIN)/pytest
 
-test-sqlite: $(STAMP)
+test-sqlite: lint
 	CSRGRAPH_TEST_BACKENDS=sqlite $(BIN)/pytest
 
 # `load` runs on SQLite and on a throwaway PostgreSQL; the other benchmarks ignore it.

@@ -9,7 +9,7 @@ import argparse
 import sqlite3
 from base64 import b64encode
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -100,7 +100,9 @@ async def ensure_bench_customer(url: str) -> None:
         if (await conn.execute(select(Customer.id).where(Customer.number == NUMBER))).first() is None:
             client_id = (await conn.execute(select(User.client_id).where(User.email == AGENT))).scalar_one()
             utility = (await conn.execute(select(Utility.id, Utility.market_id).where(Utility.code == "ONCOR"))).one()
-            customer = (await conn.execute(insert(Customer).returning(Customer.id), [customer_row(client_id)])).scalar_one()
+            customer = (
+                await conn.execute(insert(Customer).returning(Customer.id), [customer_row(client_id)])
+            ).scalar_one()
             rows = [account_row(client_id, customer, utility, n) for n in range(ACCOUNTS)]
             accounts = (await conn.execute(insert(UtilityAccount).returning(UtilityAccount.id), rows)).scalars().all()
             next_id = (await conn.execute(select(func.coalesce(func.max(MarketTransaction.id), 0)))).scalar_one() + 1
@@ -127,7 +129,7 @@ def bench_rows(client_id: int, accounts: list[int], next_id: int) -> dict[Any, l
     from db.models import MarketTransaction, UsagePeriod
 
     rows: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    start = datetime(2024, 1, 1, 12, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, 12, tzinfo=UTC)
     for account in accounts:
         for n in range(TRANSACTIONS // 2):  # a change request and the utility's acceptance, weekly
             at, effective = start + timedelta(days=7 * n), date(2024, 1, 15) + timedelta(days=7 * n)
@@ -175,7 +177,9 @@ def floor(raw: sqlite3.Connection, client_id: int, accounts: int, details: bool)
     usage = _grouped(run(f"SELECT * FROM usage_periods WHERE client_id = ? AND utility_account_id IN ({marks}) AND "
                          "period_end >= ? AND period_start <= ? ORDER BY utility_account_id, period_start",
                          client_id, *ids, *WINDOW))
-    edges = [{"node": _account(a, transactions[a["id"]], counts.get(a["id"], 0), usage[a["id"]], details)} for a in rows]
+    edges = [
+        {"node": _account(a, transactions[a["id"]], counts.get(a["id"], 0), usage[a["id"]], details)} for a in rows
+    ]
     return orjson.dumps({"data": {"customer": {"utilityAccounts": {"edges": edges}}}}), run.count
 
 
@@ -200,7 +204,7 @@ def _gid(type_name: str, pk: int) -> str:
 
 
 def _instant(value: str | None) -> str | None:
-    return datetime.fromisoformat(value).replace(tzinfo=timezone.utc).isoformat() if value else None
+    return datetime.fromisoformat(value).replace(tzinfo=UTC).isoformat() if value else None
 
 
 def _quantity(value: int | None) -> str | None:
@@ -210,14 +214,32 @@ def _quantity(value: int | None) -> str | None:
 def _account(a: sqlite3.Row, transactions: list[sqlite3.Row], count: int, usage: list[sqlite3.Row],
              details: bool) -> dict[str, Any]:
     return {
-        "id": _gid("UtilityAccount", a["id"]), "ldcAccountNumber": a["ldc_account_number"], "status": a["status"],
-        "startDate": a["start_date"], "endDate": a["end_date"], "contractTermMonths": a["contract_term_months"],
-        "renewalPending": bool(a["renewal_pending"]), "pendingTransfer": bool(a["pending_transfer"]),
-        "premise": {"serviceAddress": {"line1": a["service_line1"], "line2": a["service_line2"], "city": a["service_city"],
-                                       "state": a["service_state"], "zip": a["service_zip"]},
-                    "meterNumber": a["meter_number"], "meterType": a["meter_type"], "readCycle": a["read_cycle"],
-                    "rateClass": a["rate_class"], "loadProfile": a["load_profile"]},
-        "marketTransactions": {"totalCount": count, "edges": [{"node": _transaction(t, details)} for t in transactions]},
+        "id": _gid("UtilityAccount", a["id"]),
+        "ldcAccountNumber": a["ldc_account_number"],
+        "status": a["status"],
+        "startDate": a["start_date"],
+        "endDate": a["end_date"],
+        "contractTermMonths": a["contract_term_months"],
+        "renewalPending": bool(a["renewal_pending"]),
+        "pendingTransfer": bool(a["pending_transfer"]),
+        "premise": {
+            "serviceAddress": {
+                "line1": a["service_line1"],
+                "line2": a["service_line2"],
+                "city": a["service_city"],
+                "state": a["service_state"],
+                "zip": a["service_zip"],
+            },
+            "meterNumber": a["meter_number"],
+            "meterType": a["meter_type"],
+            "readCycle": a["read_cycle"],
+            "rateClass": a["rate_class"],
+            "loadProfile": a["load_profile"],
+        },
+        "marketTransactions": {
+            "totalCount": count,
+            "edges": [{"node": _transaction(t, details)} for t in transactions],
+        },
         "consumption": [_period(p) for p in usage],
     }
 
@@ -279,14 +301,20 @@ def report(timed: dict[bool, tuple[Stats, Stats]], ratios: dict[bool, float], co
                   f"≤ {TARGET_RATIO:g}x" if not details else "(reported)", verdict(ok) if not details else ""],
                  [f"floor, {label}", ms(floor_.p50), ms(floor_.p95), ms(floor_.mean), "1x", "", ""]]
     print_table(
-        f"The accounts tab of one customer: {len(edges)} accounts (ms; {timed[False][0].n} requests each, alternating paths)",
-        ["path", "p50", "p95", "mean", "x floor (p50)", "target", ""], rows,
-        notes=[f"response: {transactions:,} market transactions and {periods:,} usage periods "
-               f"({len(orjson.dumps(data)) / 1024:,.0f} KB with details); GraphQL is /graphql over ASGI, the floor "
-               "stdlib sqlite3 + dicts + orjson; both return identical data (checked)."],
+        (f"The accounts tab of one customer: {len(edges)} accounts (ms; {timed[False][0].n} requests each, "
+         f"alternating paths)"),
+        ["path", "p50", "p95", "mean", "x floor (p50)", "target", ""],
+        rows,
+        notes=[
+            f"response: {transactions:,} market transactions and {periods:,} usage periods "
+            f"({len(orjson.dumps(data)) / 1024:,.0f} KB with details); GraphQL is /graphql over ASGI, the floor "
+            "stdlib sqlite3 + dicts + orjson; both return identical data (checked)."
+        ],
     )
     constant = len(set(counts.values())) == 1
-    print_table("SQL statements per request (with details), by number of accounts",
-                ["accounts", "GraphQL SELECTs", "floor", "constant", ""],
-                [[n, counts[n], floor_counts[n], "yes" if constant else "no", verdict(constant)] for n in counts],
-                notes=["GraphQL SELECTs include the token's user lookup; each DataLoader runs one statement per batch."])
+    print_table(
+        "SQL statements per request (with details), by number of accounts",
+        ["accounts", "GraphQL SELECTs", "floor", "constant", ""],
+        [[n, counts[n], floor_counts[n], "yes" if constant else "no", verdict(constant)] for n in counts],
+        notes=["GraphQL SELECTs include the token's user lookup; each DataLoader runs one statement per batch."],
+    )

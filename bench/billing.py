@@ -132,7 +132,7 @@ def floor_fifo(raw: sqlite3.Connection, client_id: int, customer_id: int) -> Non
                            "ORDER BY due_on, issued_on, number, id", (client_id, customer_id)).fetchall()
     left = OPEN_INVOICES * 1_000
     paid = []
-    for invoice_id, _customer, _number, _due, _issued, open_cents, charges, _total, _status in invoices:
+    for invoice_id, _customer, _number, _due, _issued, open_cents, _charges, _total, _status in invoices:
         cents = min(left, open_cents)
         if cents <= 0:
             break
@@ -162,28 +162,58 @@ async def time_view(client, customer_id: int, iterations: int):
 
 def floor_view(raw: sqlite3.Connection, customer_id: int) -> bytes:
     """The same data with plain SQL, dicts and orjson: what the view cannot beat."""
-    invoices = raw.execute("SELECT id, number, status, due_on, total_cents, open_cents FROM invoices WHERE customer_id = ? "
-                           "ORDER BY id DESC LIMIT 20", (customer_id,)).fetchall()
+    invoices = raw.execute(
+        "SELECT id, number, status, due_on, total_cents, open_cents FROM invoices WHERE customer_id = ? "
+        "ORDER BY id DESC LIMIT 20",
+        (customer_id,),
+    ).fetchall()
     ids = [i[0] for i in invoices]
     marks = ",".join("?" * len(ids))
-    lines = raw.execute(f"SELECT invoice_id, kind, description, amount_cents FROM invoice_lines WHERE invoice_id IN ({marks})", ids).fetchall()
-    allocs = raw.execute(f"SELECT invoice_id, amount_cents FROM payment_allocations WHERE invoice_id IN ({marks})", ids).fetchall()
-    pays = raw.execute("SELECT id, received_on, method, amount_cents, unapplied_cents FROM payments WHERE customer_id = ? "
-                       "ORDER BY id DESC LIMIT 20", (customer_id,)).fetchall()
-    history = raw.execute("SELECT kind, effective_on, description, amount_cents, SUM(amount_cents) OVER (ORDER BY effective_on, id) "
-                          "FROM ledger_entries WHERE customer_id = ? ORDER BY effective_on, id LIMIT 100", (customer_id,)).fetchall()
+    lines = raw.execute(
+        f"SELECT invoice_id, kind, description, amount_cents FROM invoice_lines WHERE invoice_id IN ({marks})", ids
+    ).fetchall()
+    allocs = raw.execute(
+        f"SELECT invoice_id, amount_cents FROM payment_allocations WHERE invoice_id IN ({marks})", ids
+    ).fetchall()
+    pays = raw.execute(
+        "SELECT id, received_on, method, amount_cents, unapplied_cents FROM payments WHERE customer_id = ? "
+        "ORDER BY id DESC LIMIT 20",
+        (customer_id,),
+    ).fetchall()
+    history = raw.execute(
+        "SELECT kind, effective_on, description, amount_cents, SUM(amount_cents) OVER (ORDER BY effective_on, id) "
+        "FROM ledger_entries WHERE customer_id = ? ORDER BY effective_on, id LIMIT 100",
+        (customer_id,),
+    ).fetchall()
     by_invoice: dict[int, dict[str, list[Any]]] = {i: {"lines": [], "allocations": []} for i in ids}
     for invoice_id, kind, text, cents in lines:
         by_invoice[invoice_id]["lines"].append({"kind": kind, "description": text, "amount": _money(cents)})
     for invoice_id, cents in allocs:
         by_invoice[invoice_id]["allocations"].append({"amount": _money(cents)})
-    return orjson.dumps({
-        "invoices": [{"id": i, "number": n, "status": s, "dueOn": d, "total": _money(t), "openAmount": _money(o), **by_invoice[i]}
-                     for i, n, s, d, t, o in invoices],
-        "payments": [{"id": p, "receivedOn": r, "method": m, "amount": _money(a), "unapplied": _money(u)} for p, r, m, a, u in pays],
-        "arHistory": [{"kind": k, "effectiveOn": e, "description": t, "amount": _money(a), "balance": _money(b)}
-                      for k, e, t, a, b in history],
-    })
+    return orjson.dumps(
+        {
+            "invoices": [
+                {
+                    "id": i,
+                    "number": n,
+                    "status": s,
+                    "dueOn": d,
+                    "total": _money(t),
+                    "openAmount": _money(o),
+                    **by_invoice[i],
+                }
+                for i, n, s, d, t, o in invoices
+            ],
+            "payments": [
+                {"id": p, "receivedOn": r, "method": m, "amount": _money(a), "unapplied": _money(u)}
+                for p, r, m, a, u in pays
+            ],
+            "arHistory": [
+                {"kind": k, "effectiveOn": e, "description": t, "amount": _money(a), "balance": _money(b)}
+                for k, e, t, a, b in history
+            ],
+        }
+    )
 
 
 def _money(cents: int) -> dict[str, str]:
@@ -217,7 +247,9 @@ async def build(path: Path, postings: int = POSTINGS) -> tuple[list[int], int]:
     async with engine.begin() as conn:
         await conn.exec_driver_sql("ANALYZE")
     await engine.dispose()
-    console.print(f"{path.name}: {len(payers)} payers x {OPEN_INVOICES:,} open invoices; one customer with 12 months of AR")
+    console.print(
+        f"{path.name}: {len(payers)} payers x {OPEN_INVOICES:,} open invoices; one customer with 12 months of AR"
+    )
     return payers, viewed
 
 
@@ -245,17 +277,39 @@ async def _customer(session, client_id: int, name: str) -> int:
 
 
 def _invoice(client_id: int, customer_id: int, n: int, due: date, cents: int) -> dict:
-    return dict(client_id=client_id, customer_id=customer_id, number=f"B{customer_id}-{n:05d}", period_start=due - timedelta(days=51),
-                period_end=due - timedelta(days=22), issued_on=due - timedelta(days=21), due_on=due, status=InvoiceStatus.OPEN,
-                total_cents=cents, charges_cents=cents, open_cents=cents)
+    return dict(
+        client_id=client_id,
+        customer_id=customer_id,
+        number=f"B{customer_id}-{n:05d}",
+        period_start=due - timedelta(days=51),
+        period_end=due - timedelta(days=22),
+        issued_on=due - timedelta(days=21),
+        due_on=due,
+        status=InvoiceStatus.OPEN,
+        total_cents=cents,
+        charges_cents=cents,
+        open_cents=cents,
+    )
 
 
 async def _open_invoices(session, client_id: int, customer_id: int, count: int) -> None:
     rows = [_invoice(client_id, customer_id, n, date(2020, 1, 1) + timedelta(days=n), 1_000) for n in range(count)]
     ids = (await session.execute(insert(Invoice).returning(Invoice.id), rows)).scalars().all()
-    await session.execute(insert(LedgerEntry), [dict(client_id=client_id, customer_id=customer_id, kind=LedgerKind.INVOICE,
-                                                     amount_cents=1_000, description="Invoice", effective_on=date(2020, 1, 1),
-                                                     invoice_id=i) for i in ids])
+    await session.execute(
+        insert(LedgerEntry),
+        [
+            dict(
+                client_id=client_id,
+                customer_id=customer_id,
+                kind=LedgerKind.INVOICE,
+                amount_cents=1_000,
+                description="Invoice",
+                effective_on=date(2020, 1, 1),
+                invoice_id=i,
+            )
+            for i in ids
+        ],
+    )
 
 
 async def _year_of_ar(session, client_id: int, customer_id: int) -> None:
@@ -265,16 +319,29 @@ async def _year_of_ar(session, client_id: int, customer_id: int) -> None:
         invoice = Invoice(**_invoice(client_id, customer_id, n, due, 12_000))
         session.add(invoice)
         await session.flush()
-        for kind, cents in ((InvoiceLineKind.ENERGY, 8_000), (InvoiceLineKind.DELIVERY, 3_000), (InvoiceLineKind.FEE, 500),
-                            (InvoiceLineKind.TAX, 500)):
-            session.add(InvoiceLine(client_id=client_id, invoice_id=invoice.id, kind=kind, description=kind.value.title(),
-                                    amount_cents=cents))
+        for kind, cents in (
+            (InvoiceLineKind.ENERGY, 8_000),
+            (InvoiceLineKind.DELIVERY, 3_000),
+            (InvoiceLineKind.FEE, 500),
+            (InvoiceLineKind.TAX, 500),
+        ):
+            session.add(
+                InvoiceLine(
+                    client_id=client_id,
+                    invoice_id=invoice.id,
+                    kind=kind,
+                    description=kind.value.title(),
+                    amount_cents=cents,
+                )
+            )
         payment = Payment(client_id=client_id, customer_id=customer_id, amount_cents=12_000, method=PaymentMethod.ACH,
                           received_on=due, mode=AllocationMode.FIFO, scope=PaymentScope.CUSTOMER, unapplied_cents=0,
                           status=PaymentStatus.POSTED)
         session.add(payment)
         await session.flush()
-        session.add(PaymentAllocation(client_id=client_id, payment_id=payment.id, invoice_id=invoice.id, amount_cents=12_000))
+        session.add(
+            PaymentAllocation(client_id=client_id, payment_id=payment.id, invoice_id=invoice.id, amount_cents=12_000)
+        )
         invoice.open_cents, invoice.status = 0, InvoiceStatus.PAID
         session.add_all([
             LedgerEntry(client_id=client_id, customer_id=customer_id, kind=LedgerKind.INVOICE, amount_cents=12_000,

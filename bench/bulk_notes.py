@@ -10,7 +10,7 @@ import argparse
 import json
 import sqlite3
 import statistics
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from bench import benchmark
@@ -108,7 +108,9 @@ def _clean_up(raw: sqlite3.Connection, global_id: str) -> None:
     raw.execute("COMMIT")
 
 
-def _floor_rows(raw: sqlite3.Connection, client: int, numbers: list[str]) -> list[tuple[int, str, int, int | None, str]]:
+def _floor_rows(
+    raw: sqlite3.Connection, client: int, numbers: list[str]
+) -> list[tuple[int, str, int, int | None, str]]:
     """(line, number, customer id, primary account id, status) per number, looked up before timing."""
     accounts = {}
     for customer_id, account_id, status in raw.execute(
@@ -120,16 +122,18 @@ def _floor_rows(raw: sqlite3.Connection, client: int, numbers: list[str]) -> lis
 
 def _time_floor(raw: sqlite3.Connection, client: int, lead: int, rows: list[tuple]) -> float:
     """Milliseconds to write the same job, result and note rows with executemany, committed; then undone."""
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     note = json.dumps({"kind": "NOTE", "category": "Account", "subject": "Dunning", "body": BODY})
 
     def write() -> int:
         raw.execute("BEGIN")
         job_id = raw.execute(
-            "INSERT INTO bulk_note_jobs (client_id, created_by, request_hash, dry_run, number_type, note, source, total,"
+            "INSERT INTO bulk_note_jobs (client_id, created_by, request_hash, dry_run, number_type, note, source, "
+            "total,"
             " added, skipped_status, not_found, duplicate, invalid, found_inactive, found_drop_accepted, created_at)"
             " VALUES (?, ?, 'floor', 0, 'CUSTOMER_NUMBER', ?, 'floor', 0, 0, 0, 0, 0, 0, 0, 0, ?)",
-            (client, lead, note, now)).lastrowid
+            (client, lead, note, now),
+        ).lastrowid
         raw.executemany(
             "INSERT INTO bulk_note_results (job_id, line, account_number, customer_id, utility_account_id, status,"
             " outcome, detail) VALUES (?, ?, ?, ?, ?, ?, 'ADDED', NULL)",
@@ -153,7 +157,7 @@ def _time_floor(raw: sqlite3.Connection, client: int, lead: int, rows: list[tupl
 def _report(end_to_end: list[float], floor: list[float], counts: dict[str, int]) -> bool:
     e2e, base = statistics.median(end_to_end), statistics.median(floor)
     # each upload ran right before its floor, so a pair shares the machine's mood: the median pair ratio
-    ratio = statistics.median(e / f for e, f in zip(end_to_end, floor))
+    ratio = statistics.median(e / f for e, f in zip(end_to_end, floor, strict=False))
     ok = ratio <= TARGET_RATIO
     print_table(
         f"Bulk note insert, {ACCOUNTS:,} accounts (seconds, median of {len(end_to_end)})",

@@ -13,13 +13,12 @@ import re
 import secrets
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -63,6 +62,7 @@ class Measured:
     p50_ms: float
     p99_ms: float
     failed: int  # non-2xx answers or socket errors
+    cpu_us: float | None = None  # the server process's CPU time per answered request (Linux /proc), None elsewhere
 
 
 @benchmark("http")
@@ -84,15 +84,15 @@ async def run(options: argparse.Namespace) -> bool:
     ]
     env = {"DATABASE_URL": db.url, "CSRGRAPH_SECRET": secret, "CSRGRAPH_DOCUMENTS": "open"}
     seconds = QUICK_SECONDS if options.quick else SECONDS
-    async with _serving(["app"], env, "http-app.log") as app_url:
+    async with _serving(["app"], env, "http-app.log") as (app_url, app_pid):
         typename_json = await _same_answers(app_url, headers, loads[:2])
         await _same_answers(app_url, headers, loads[2:])
-        measured = {load.name: _measure(app_url, load, headers, seconds) for load in loads}
+        measured = {load.name: _measure(app_url, load, headers, seconds, app_pid) for load in loads}
     plain_file = BENCH_DIR / "http-plain.json"
     plain_file.write_bytes(typename_json)
     plain = Load("plain Starlette route, same JSON", _body(query=TYPENAME), 32)
-    async with _serving(["plain", str(plain_file)], env, "http-plain.log") as plain_url:
-        measured[plain.name] = _measure(plain_url, plain, headers, seconds)
+    async with _serving(["plain", str(plain_file)], env, "http-plain.log") as (plain_url, plain_pid):
+        measured[plain.name] = _measure(plain_url, plain, headers, seconds, plain_pid)
     return _report(loads, plain, measured)
 
 
@@ -149,8 +149,8 @@ def _richest_customer(path: Path) -> str:
 # ---- the servers --------------------------------------------------------------------------------------
 
 @asynccontextmanager
-async def _serving(args: list[str], env: dict[str, str], log_name: str) -> AsyncIterator[str]:
-    """A uvicorn worker (bench/http_server.py) on a free port of 127.0.0.1; its URL while it runs."""
+async def _serving(args: list[str], env: dict[str, str], log_name: str) -> AsyncIterator[tuple[str, int]]:
+    """A uvicorn worker (bench/http_server.py) on a free port of 127.0.0.1; its URL and pid while it runs."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -160,7 +160,7 @@ async def _serving(args: list[str], env: dict[str, str], log_name: str) -> Async
     url = f"http://127.0.0.1:{port}"
     try:
         await _until_up(url, server)
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -193,14 +193,30 @@ async def _same_answers(url: str, headers: dict[str, str], loads: list[Load]) ->
 
 # ---- the load -----------------------------------------------------------------------------------------
 
-def _measure(url: str, load: Load, headers: dict[str, str], seconds: int) -> Measured:
+def _measure(url: str, load: Load, headers: dict[str, str], seconds: int, pid: int) -> Measured:
+    """The load's figures, with the server's CPU per request: on a busy machine req/s follow what else runs, while
+    the CPU a request costs the server moves much less."""
     if shutil.which("wrk"):
         _wrk(url, load, headers, 1)  # warm up: caches, the JIT-less interpreter's first calls, connections
-        return _wrk(url, load, headers, seconds)
-    return _python_load(url, load, headers, seconds)
+    before = _cpu_seconds(pid)
+    measured, requests = _wrk(url, load, headers, seconds) if shutil.which("wrk") else \
+        _python_load(url, load, headers, seconds)
+    after = _cpu_seconds(pid)
+    if before is None or after is None or not requests:
+        return measured
+    return replace(measured, cpu_us=(after - before) * 1e6 / requests)
 
 
-def _wrk(url: str, load: Load, headers: dict[str, str], seconds: int) -> Measured:
+def _cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time the process `pid` has used (all its threads), from /proc; None without /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (proc(5): fields 14, 15)
+
+
+def _wrk(url: str, load: Load, headers: dict[str, str], seconds: int) -> tuple[Measured, int]:
     body_file = BENCH_DIR / "http-body.json"
     body_file.write_bytes(load.body)
     script = BENCH_DIR / "http-post.lua"
@@ -211,8 +227,9 @@ def _wrk(url: str, load: Load, headers: dict[str, str], seconds: int) -> Measure
                           f"{url}/graphql"], capture_output=True, text=True, check=True).stdout
     failed = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     failed += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
-    return Measured(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), _latency(out, "50%"),
-                    _latency(out, "99%"), failed)
+    measured = Measured(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), _latency(out, "50%"),
+                        _latency(out, "99%"), failed)
+    return measured, int(re.search(r"(\d+) requests in", out).group(1))
 
 
 def _latency(out: str, which: str) -> float:
@@ -220,7 +237,7 @@ def _latency(out: str, which: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def _python_load(url: str, load: Load, headers: dict[str, str], seconds: int) -> Measured:
+def _python_load(url: str, load: Load, headers: dict[str, str], seconds: int) -> tuple[Measured, int]:
     """The fallback: `connections` threads posting back to back (the client's cost is in the numbers)."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -240,24 +257,35 @@ def _python_load(url: str, load: Load, headers: dict[str, str], seconds: int) ->
         results = list(pool.map(lambda _: worker(), range(load.connections)))
     samples = sorted(s for r in results for s in r[0])
     return Measured(len(samples) / seconds, percentile(samples, 50), percentile(samples, 99),
-                    sum(r[1] for r in results))
+                    sum(r[1] for r in results)), len(samples)
 
 
 # ---- the report ---------------------------------------------------------------------------------------
 
 def _report(loads: list[Load], plain: Load, measured: dict[str, Measured]) -> bool:
     floor = measured[plain.name].rps
+    floor_cpu = measured[plain.name].cpu_us
     rows = [(load.name, load.connections, f"{m.rps:,.0f}", f"{m.p50_ms:.2f}", f"{m.p99_ms:.2f}",
-             f"{m.rps / floor:.0%}", m.failed) for load in [*loads, plain] for m in [measured[load.name]]]
+             f"{m.rps / floor:.0%}", _cpu(m.cpu_us, floor_cpu), m.failed)
+            for load in [*loads, plain] for m in [measured[load.name]]]
     registered = measured[loads[1].name]
     share = registered.rps / floor
     ok = registered.rps >= TARGET_RPS and share >= TARGET_SHARE and not any(m.failed for m in measured.values())
     text_profile, registered_profile = measured[loads[2].name], measured[loads[3].name]
     print_table(f"one worker, {'wrk -t1' if shutil.which('wrk') else 'Python client (no wrk)'}",
-                ["load", "connections", "req/s", "p50 ms", "p99 ms", "of plain", "failed"], rows, notes=[
+                ["load", "connections", "req/s", "p50 ms", "p99 ms", "of plain", "server CPU/request", "failed"],
+                rows, notes=[
                     f"registered {{ __typename }}: {registered.rps:,.0f} req/s (target >= {TARGET_RPS:,.0f}), "
                     f"{share:.0%} of the plain route (target >= {TARGET_SHARE:.0%}): {verdict(ok)}",
                     f"{PROFILE} registered / as text: {registered_profile.rps / text_profile.rps:.2f}x the requests",
                     "the request log is on, as in production (var/bench/http-app.log)",
+                    "server CPU/request: the worker's CPU time over the requests it answered (x: times the plain "
+                    "route's); steadier than req/s on a busy machine",
                 ])
     return ok
+
+
+def _cpu(cpu_us: float | None, floor_us: float | None) -> str:
+    if cpu_us is None:
+        return "-"
+    return f"{cpu_us:,.0f} us" + (f" ({cpu_us / floor_us:.1f}x)" if floor_us else "")

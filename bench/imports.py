@@ -79,7 +79,7 @@ async def _import(db_path: Path, file: Path) -> tuple[float, int, Any]:
     from db import demo
     from db.writes import Writes
     from graph.auth import user_scope
-    from resolvers.customers.imports import CustomerFile, ImportRequest, import_customers
+    from resolvers.customers.imports.commands import CustomerFile, ImportRequest, import_customers
 
     engine = await fresh_database(db_path)
     await demo.seed(engine, 0)

@@ -28,8 +28,8 @@ from bench.common import (
     verdict,
 )
 from bench.load_agents import MIX, WRITES, Floor, Sample, Tally, agent, sample_floor, subscriber, watch_lag
-from bench.load_trace import print_stages, read_trace
 from bench.load_postgres import postgres_url, restore_postgres
+from bench.load_trace import print_stages, read_trace
 from tests.served import serve_workers
 
 CUSTOMERS, QUICK_CUSTOMERS = 100_000, 10_000
@@ -172,7 +172,8 @@ def _agents_process(address: str, tokens: dict[str, str], sample: Sample, hot: d
                     ready: Any, go: Any, results: Any) -> None:
     async def main() -> Tally:
         ready.put(True)
-        floor = Floor(address, tokens, sample, hot, Tally(), stop_at=await asyncio.get_running_loop().run_in_executor(None, go.get))
+        stop_at = await asyncio.get_running_loop().run_in_executor(None, go.get)
+        floor = Floor(address, tokens, sample, hot, Tally(), stop_at=stop_at)
         slugs = list(tokens)
         mine = range(part, AGENTS, AGENT_PROCESSES)
         await asyncio.gather(watch_lag(floor.tally, floor.stop_at),

@@ -29,8 +29,12 @@ PROFILE = """query($id: ID!) { node(id: $id) { ... on Customer {
 COMMLOG = """query($id: ID!) { node(id: $id) { ... on Customer { communicationLog(first: 20) { totalCount
   edges { cursor node { id kind subject body critical createdAt memos { text } } } } } } }"""
 ADD_NOTE = """mutation($i: AddNoteInput!) { addNote(input: $i) { entry { id } userErrors { code message } } }"""
-POST_PAYMENT = """mutation($i: PostPaymentInput!) { postPayment(input: $i) { payment { id } userErrors { code message } } }"""
-SUBSCRIBE = """subscription($id: ID!) { communicationLogUpdated(customerId: $id) { entry { id } memo { id } cursor } }"""
+POST_PAYMENT = (
+    """mutation($i: PostPaymentInput!) { postPayment(input: $i) { payment { id } userErrors { code message } } }"""
+)
+SUBSCRIBE = (
+    """subscription($id: ID!) { communicationLogUpdated(customerId: $id) { entry { id } memo { id } cursor } }"""
+)
 
 # The floor's mix (issue 11): share of each operation, reads first.
 MIX = {"search": 40, "profile": 30, "commlog": 15, "addNote": 10, "postPayment": 5}
@@ -157,7 +161,9 @@ def _record(floor: Floor, op: str, variables: dict[str, Any], response: httpx.Re
 async def subscriber(floor: Floor, slug: str, customer_id: str, ready: asyncio.Event) -> None:
     """An agent with a profile open: every note on it should arrive once; arrival times are kept."""
     async with websockets.connect(f"ws://{floor.address}/graphql", subprotocols=["graphql-transport-ws"]) as ws:
-        await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {floor.tokens[slug]}"}}))
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {floor.tokens[slug]}"}})
+        )
         await ws.recv()
         await ws.send(json.dumps({"id": "1", "type": "subscribe",
                                   "payload": {"query": SUBSCRIBE, "variables": {"id": customer_id}}}))
@@ -165,7 +171,7 @@ async def subscriber(floor: Floor, slug: str, customer_id: str, ready: asyncio.E
         while time.monotonic() < floor.stop_at + 5:  # a little after the agents stop, for the last notes
             try:
                 message = json.loads(await asyncio.wait_for(ws.recv(), timeout=1))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 continue
             update = (message.get("payload") or {}).get("data", {}).get("communicationLogUpdated")
             if message["type"] == "next" and update and update["memo"] is None:

@@ -22,7 +22,9 @@ LAG = re.compile(r"loop lag worst_ms=([\d.]+) mean_ms=([\d.]+) pid=(\d+)")
 class Trace:
     """The server's stamps: stage -> event id -> [(pid, time)]; per-second loop lags (worst, mean)."""
 
-    stamps: dict[str, dict[int, list[tuple[int, float]]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    stamps: dict[str, dict[int, list[tuple[int, float]]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
     lags: list[tuple[float, float]] = field(default_factory=list)
 
 
@@ -43,8 +45,10 @@ def print_stages(engine: str, tally: Tally, trace: Trace) -> None:
     spans: dict[str, list[float]] = defaultdict(list)
     for entry, arrivals in tally.received.items():
         event_id, answered = tally.events.get(entry), tally.written.get(entry)
-        stamps = {stage: trace.stamps[stage].get(event_id) for stage in ("committed", "taken", "built")}
-        if answered is None or event_id is None or not all(stamps.values()):
+        if answered is None or event_id is None:
+            continue
+        stamps = {stage: trace.stamps[stage].get(event_id, []) for stage in ("committed", "taken", "built")}
+        if not all(stamps.values()):
             continue
         (writer, committed), = stamps["committed"]
         worker, taken = stamps["taken"][0]
@@ -70,4 +74,5 @@ def print_stages(engine: str, tally: Tally, trace: Trace) -> None:
              f"{ms(percentile(server_worst, 95))} ms",
              f"client event loops: a 10 ms timer ran late p50 {ms(percentile(client, 50))} / p95 "
              f"{ms(percentile(client, 95))} / p99 {ms(percentile(client, 99))} ms"]
-    print_table(f"delivery stages on {engine} (wall clock, ms)", ["stage", "notes", "p50 ms", "p95 ms"], rows, notes=notes)
+    headers = ["stage", "notes", "p50 ms", "p95 ms"]
+    print_table(f"delivery stages on {engine} (wall clock, ms)", headers, rows, notes=notes)

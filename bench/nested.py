@@ -325,9 +325,9 @@ async def time_both(client: GraphQLClient, raw: sqlite3.Connection, client_id: i
     graphql, floor = [], []
     for i in range(WARMUP + iterations):
         after = pages[i % len(pages)]
-        took_graphql, response = await time_async(lambda: client.send(PROFILES, variables(after, PAGE)))
+        took_graphql, response = await time_async(lambda after=after: client.send(PROFILES, variables(after, PAGE)))
         data_of(response)
-        took_floor, _ = time_sync(lambda: floor_profiles(raw, client_id, after, PAGE))
+        took_floor, _ = time_sync(lambda after=after: floor_profiles(raw, client_id, after, PAGE))
         if i >= WARMUP:
             graphql.append(took_graphql)
             floor.append(took_floor)

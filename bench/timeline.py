@@ -8,7 +8,7 @@ import argparse
 import json
 import random
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -219,7 +219,7 @@ async def _build(path: Path) -> int:
 class Seeder:
     """Writes a client, its customers and their events with Core inserts."""
 
-    START = datetime(2023, 1, 1, tzinfo=timezone.utc)
+    START = datetime(2023, 1, 1, tzinfo=UTC)
     SPAN = timedelta(days=3 * 365)
 
     def __init__(self, session, rng: random.Random):

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Integer, String, Table
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-
 # Values both drivers take as they are (a StrEnum is a str): their processors would only cost time.
 _NATIVE = (String, Integer, Boolean)
 
@@ -30,6 +29,7 @@ async def copy_rows(db: AsyncSession | AsyncConnection, table: Table, columns: S
                   for name in columns]
     converted = list(_converted(rows, processors)) if any(processors) else rows
     driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None  # a pooled connection always has its driver's
     names = ", ".join(columns)
     if dialect.name != "postgresql":
         placeholders = ", ".join("?" for _ in columns)

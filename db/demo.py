@@ -7,11 +7,11 @@ work), with explicit primary keys so children can be generated without reading i
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.bulk import copy_dicts
 from db.demo_accounts import add_account_history
@@ -26,6 +26,7 @@ from db.enums import (
     RatePlanKind,
     Role,
 )
+from db.ldc_rules import missing_rule_inserts
 from db.models import (
     Client,
     CommLogEntry,
@@ -45,7 +46,6 @@ from db.models import (
     Utility,
     UtilityAccount,
 )
-from db.ldc_rules import missing_rule_inserts
 from db.search_keys import address_key, name_key, name_tokens
 
 CLIENTS = [("lumen", "Lumen Energy"), ("keystone", "Keystone Power"), ("prairie", "Prairie Electric")]
@@ -147,12 +147,12 @@ async def seed(engine: AsyncEngine, customers: int = DEMO_CUSTOMERS, *, seed: in
         for client_id in client_ids:
             await seed_letter_templates(conn, client_id)
         per_client = [customers // len(client_ids) + (i < customers % len(client_ids)) for i in range(len(client_ids))]
-        for client_id, count in zip(client_ids, per_client):
+        for client_id, count in zip(client_ids, per_client, strict=False):
             for batch in _customer_batches(client_id, count, ids, reference, rng):
                 for model in (Customer, CustomerNameToken, UtilityAccount, Enrollment, CommLogEntry, MarketTransaction,
                               EnrollmentStatusChange, UsagePeriod):
                     if batch.rows.get(model):  # the driver's executemany (COPY on PostgreSQL), as the import stages
-                        await copy_dicts(conn, model.__table__, batch.rows[model])
+                        await copy_dicts(conn, cast(Table, model.__table__), batch.rows[model])
                 if progress:
                     progress(len(batch.rows.get(Customer, [])))
             await seed_demo_tickets(conn, client_id, TODAY)
@@ -165,19 +165,19 @@ _TABLES = {"markets": Market, "utilities": Utility, "clients": Client, "users": 
            "market_transactions": MarketTransaction}
 
 
-async def _next_id(conn, model: Any) -> int:
+async def _next_id(conn: AsyncConnection, model: Any) -> int:
     return ((await conn.execute(select(func.max(model.id)))).scalar() or 0) + 1
 
 
-async def _reference_data(conn, ids: Ids) -> Reference:
-    existing = dict((await conn.execute(select(Market.code, Market.id))).all())
+async def _reference_data(conn: AsyncConnection, ids: Ids) -> Reference:
+    existing = dict((await conn.execute(select(Market.code, Market.id))).tuples().all())
     markets, utilities = {}, {}
-    for code, (name, utils, _cities) in MARKETS.items():
+    for code, (name, _utils, _cities) in MARKETS.items():
         if code not in existing:
             existing[code] = ids.take("markets")
             await conn.execute(insert(Market), [{"id": existing[code], "code": code, "name": name}])
         markets[code] = existing[code]
-    known = dict((await conn.execute(select(Utility.code, Utility.id))).all())
+    known = dict((await conn.execute(select(Utility.code, Utility.id))).tuples().all())
     for code, (_name, utils, _cities) in MARKETS.items():
         for ucode, uname in utils:
             if ucode not in known:
@@ -200,7 +200,7 @@ SALES_TAX_PPM = {"TX": 0, "PA": 60_000, "OH": 57_500, "IL": 50_000, "NY": 40_000
 PRICED_FROM = date(2015, 1, 1)  # the demo's rates and plan prices are in force from before its oldest customer
 
 
-async def _rates(conn, client_id: int, reference: Reference) -> None:
+async def _rates(conn: AsyncConnection, client_id: int, reference: Reference) -> None:
     """A new client's own delivery charges and sales tax (each client keeps its own, dated)."""
     dated = {"client_id": client_id, "effective_from": PRICED_FROM, "created_at": _at(PRICED_FROM)}
     await conn.execute(insert(DeliveryRate), [
@@ -210,9 +210,9 @@ async def _rates(conn, client_id: int, reference: Reference) -> None:
                                          for code, mid in reference.markets.items() if code in SALES_TAX_PPM])
 
 
-async def _clients_and_users(conn, ids: Ids, reference: Reference, rng: random.Random) -> list[int]:
+async def _clients_and_users(conn: AsyncConnection, ids: Ids, reference: Reference, rng: random.Random) -> list[int]:
     client_ids = []
-    known = dict((await conn.execute(select(Client.slug, Client.id))).all())
+    known = dict((await conn.execute(select(Client.slug, Client.id))).tuples().all())
     for slug, name in CLIENTS:
         if slug in known:
             client_ids.append(known[slug])
@@ -239,7 +239,7 @@ async def _clients_and_users(conn, ids: Ids, reference: Reference, rng: random.R
     return client_ids
 
 
-async def _existing_plans(conn, client_id: int) -> dict[tuple[int, str], list[int]]:
+async def _existing_plans(conn: AsyncConnection, client_id: int) -> dict[tuple[int, str], list[int]]:
     rows = await conn.execute(select(RatePlan.id, Market.code).join(Market, Market.id == RatePlan.market_id)
                               .where(RatePlan.client_id == client_id).order_by(RatePlan.id))
     plans: dict[tuple[int, str], list[int]] = {}
@@ -256,11 +256,25 @@ def _plans(client_id: int, slug: str, ids: Ids, reference: Reference,
             plan_id = ids.take("rate_plans")
             reference.plans.setdefault((client_id, code), []).append(plan_id)
             label = f"{term}-Month Fixed" if term else "Monthly Variable"
-            yield ({"id": plan_id, "client_id": client_id, "code": f"{slug[:3].upper()}-{code}-{term or 'VAR'}",
-                    "name": f"{label} ({code})", "kind": kind, "market_id": market_id, "term_months": term},
-                   {"client_id": client_id, "rate_plan_id": plan_id, "effective_from": PRICED_FROM,
-                    "energy_rate_millicents": rng.randint(8_000, 16_000), "monthly_fee_cents": rng.choice([0, 495, 995]),
-                    "created_at": _at(PRICED_FROM)})
+            yield (
+                {
+                    "id": plan_id,
+                    "client_id": client_id,
+                    "code": f"{slug[:3].upper()}-{code}-{term or 'VAR'}",
+                    "name": f"{label} ({code})",
+                    "kind": kind,
+                    "market_id": market_id,
+                    "term_months": term,
+                },
+                {
+                    "client_id": client_id,
+                    "rate_plan_id": plan_id,
+                    "effective_from": PRICED_FROM,
+                    "energy_rate_millicents": rng.randint(8_000, 16_000),
+                    "monthly_fee_cents": rng.choice([0, 495, 995]),
+                    "created_at": _at(PRICED_FROM),
+                },
+            )
 
 
 def _customer_batches(client_id: int, count: int, ids: Ids, reference: Reference,
@@ -305,12 +319,24 @@ def _notes(batch: Batch, client_id: int, customer_id: int, name: str, since: dat
     """A few past notes in the notes-policy shape, now and then a critical one."""
     for n in range(rng.randint(0, 3)):
         disposition, subject, reason, resolution = rng.choice(SAMPLE_NOTES)
-        batch.add(CommLogEntry, {
-            "client_id": client_id, "customer_id": customer_id, "kind": rng.choice([CommLogKind.NOTE, CommLogKind.CALL]),
-            "category": "Account", "disposition": disposition, "subject": subject, "contact_name": name,
-            "is_account_holder": True, "reason": reason, "resolution": resolution, "body": None, "critical": False,
-            "created_at": _at(min(since + timedelta(days=30 * (n + 1)), TODAY)),
-        })
+        batch.add(
+            CommLogEntry,
+            {
+                "client_id": client_id,
+                "customer_id": customer_id,
+                "kind": rng.choice([CommLogKind.NOTE, CommLogKind.CALL]),
+                "category": "Account",
+                "disposition": disposition,
+                "subject": subject,
+                "contact_name": name,
+                "is_account_holder": True,
+                "reason": reason,
+                "resolution": resolution,
+                "body": None,
+                "critical": False,
+                "created_at": _at(min(since + timedelta(days=30 * (n + 1)), TODAY)),
+            },
+        )
     if rng.random() < 0.03:
         batch.add(CommLogEntry, {
             "client_id": client_id, "customer_id": customer_id, "kind": CommLogKind.NOTE, "category": "Account",
@@ -337,19 +363,35 @@ def _account(batch: Batch, client_id: int, customer_id: int, market: str, servic
     periods = _periods(rng, since, status)
     plan_ids = [rng.choice(plans) for _ in periods]
     start, end = periods[-1]
-    batch.add(UtilityAccount, {
-        "id": account_id, "client_id": client_id, "customer_id": customer_id,
-        "ldc_account_number": _ldc(market, utility_code, account_id), "utility_id": utility_id,
-        "market_id": ref.markets[market], "rate_plan_id": plan_ids[-1], "status": status,
-        "start_date": start, "end_date": end, "contract_term_months": rng.choice([12, 24, None]),
-        "renewal_pending": status is EnrollmentStatus.ACTIVE and end is not None and (end - TODAY).days < 60,
-        "pending_transfer": status is EnrollmentStatus.PENDING and rng.random() < 0.3,
-        "service_line1": service[0], "service_line2": service[1], "service_city": service[2],
-        "service_state": service[3], "service_zip": service[4], "meter_number": f"M{rng.randint(10**7, 10**8 - 1)}",
-        "rate_class": rng.choice(["RS", "GS-1", "GS-2", "LP"]), "load_profile": rng.choice(["RESLOWR", "BUSMEDLF", "RESHIWR"]),
-        "premise_type": "RESIDENTIAL" if service is not None else None, "created_at": _at(since),
-    })
-    for (p_start, p_end), plan_id in zip(periods, plan_ids):
+    batch.add(
+        UtilityAccount,
+        {
+            "id": account_id,
+            "client_id": client_id,
+            "customer_id": customer_id,
+            "ldc_account_number": _ldc(market, utility_code, account_id),
+            "utility_id": utility_id,
+            "market_id": ref.markets[market],
+            "rate_plan_id": plan_ids[-1],
+            "status": status,
+            "start_date": start,
+            "end_date": end,
+            "contract_term_months": rng.choice([12, 24, None]),
+            "renewal_pending": status is EnrollmentStatus.ACTIVE and end is not None and (end - TODAY).days < 60,
+            "pending_transfer": status is EnrollmentStatus.PENDING and rng.random() < 0.3,
+            "service_line1": service[0],
+            "service_line2": service[1],
+            "service_city": service[2],
+            "service_state": service[3],
+            "service_zip": service[4],
+            "meter_number": f"M{rng.randint(10**7, 10**8 - 1)}",
+            "rate_class": rng.choice(["RS", "GS-1", "GS-2", "LP"]),
+            "load_profile": rng.choice(["RESLOWR", "BUSMEDLF", "RESHIWR"]),
+            "premise_type": "RESIDENTIAL" if service is not None else None,
+            "created_at": _at(since),
+        },
+    )
+    for (p_start, p_end), plan_id in zip(periods, plan_ids, strict=False):
         last = (p_start, p_end) == periods[-1]
         batch.add(Enrollment, {
             "id": ids.take("enrollments"), "client_id": client_id, "utility_account_id": account_id,
@@ -361,7 +403,8 @@ def _account(batch: Batch, client_id: int, customer_id: int, market: str, servic
 
 def _periods(rng: random.Random, since: date, status: EnrollmentStatus) -> list[tuple[date, date | None]]:
     """Consecutive plan periods from `since`; the last one is the current enrollment."""
-    periods, start = [], since
+    periods: list[tuple[date, date | None]] = []
+    start = since
     for _ in range(rng.randint(0, 2)):
         end = start + timedelta(days=rng.choice([365, 730]))
         if end >= TODAY - timedelta(days=30):
@@ -402,10 +445,10 @@ def _ldc(market: str, utility_code: str, account_id: int) -> str:
 
 
 def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
 
-async def _fix_sequences(conn) -> None:
+async def _fix_sequences(conn: AsyncConnection) -> None:
     """Explicit ids leave PostgreSQL's sequences behind; move each past its table's max id."""
     if conn.dialect.name != "postgresql":
         return

@@ -7,15 +7,16 @@ arithmetic on the account id (no draws from the demo's random stream, so the oth
 as it was), so a million customers still seed in minutes.
 """
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
 from db.enums import EnrollmentStatus as S
-from db.enums import MarketDirection, MarketTransactionStatus, MarketTransactionType, ReadType
+from db.enums import MarketDirection, ReadType
+from db.enums import MarketTransactionStatus as Status
+from db.enums import MarketTransactionType as T
 from db.models import EnrollmentStatusChange, MarketTransaction, UsagePeriod
 
-T, Status = MarketTransactionType, MarketTransactionStatus
 USAGE_MONTHS = 24
 # kWh of a month relative to the account's base: summer and winter peaks (index 0 is January)
 SEASON = (1.15, 1.05, 0.9, 0.8, 0.85, 1.1, 1.35, 1.4, 1.15, 0.9, 0.85, 1.05)
@@ -77,7 +78,9 @@ class History:
         response = self.transaction(type_, MarketDirection.INBOUND, answer, sent + timedelta(days=3), related=request,
                                     reason="Invalid ESI ID" if answer is Status.REJECTED else None)
         after = accepted if answer is Status.ACCEPTED else restored
-        self.change(requested, after, response, sent + timedelta(days=3), f"{type_.value.title()} {answer.value.lower()}")
+        self.change(
+            requested, after, response, sent + timedelta(days=3), f"{type_.value.title()} {answer.value.lower()}"
+        )
 
     def received(self, type_: T, day: date, before: S, after: S, effective: date | None) -> None:
         response = self.transaction(type_, MarketDirection.INBOUND, Status.RECEIVED, _at(day), effective=effective,
@@ -88,8 +91,18 @@ class History:
         """The 867 that brought the usage history; returns its id."""
         return self.transaction(T.USAGE, MarketDirection.INBOUND, Status.RECEIVED, _at(today - timedelta(days=2)))
 
-    def transaction(self, type_: T, direction: MarketDirection, status: Status, at: datetime, *, related: int | None = None,
-                    reason: str | None = None, responded: datetime | None = None, effective: date | None = None) -> int:
+    def transaction(
+        self,
+        type_: T,
+        direction: MarketDirection,
+        status: Status,
+        at: datetime,
+        *,
+        related: int | None = None,
+        reason: str | None = None,
+        responded: datetime | None = None,
+        effective: date | None = None,
+    ) -> int:
         pk = self.ids.take("market_transactions")
         code = {T.USAGE: "867"}.get(type_, "814")
         details = {"ldcAccountNumber": self.ldc, **({"respondsTo": f"814-D{related:011d}"} if related else {})}
@@ -102,14 +115,24 @@ class History:
         return pk
 
     def change(self, before: S, after: S | None, transaction: int | None, at: datetime | date, reason: str) -> None:
-        self.batch.add(EnrollmentStatusChange, {
-            "client_id": self.client_id, "utility_account_id": self.account_id, "from_status": before, "to_status": after,
-            "changed_at": at if isinstance(at, datetime) else _at(at), "market_transaction_id": transaction,
-            "reason": reason, "actor_id": None,
-        })
+        self.batch.add(
+            EnrollmentStatusChange,
+            {
+                "client_id": self.client_id,
+                "utility_account_id": self.account_id,
+                "from_status": before,
+                "to_status": after,
+                "changed_at": at if isinstance(at, datetime) else _at(at),
+                "market_transaction_id": transaction,
+                "reason": reason,
+                "actor_id": None,
+            },
+        )
 
 
-def add_usage(batch: Rows, client_id: int, account_id: int, meter: str, source: int, base_kwh: int, today: date) -> None:
+def add_usage(
+    batch: Rows, client_id: int, account_id: int, meter: str, source: int, base_kwh: int, today: date
+) -> None:
     """24 monthly read periods up to the last read before `today`, read on the account's own day."""
     demand = base_kwh * 9 if account_id % 4 == 0 else None  # one account in four has a demand meter
     estimated = 12 - account_id % 12  # every twelfth read is estimated
@@ -129,7 +152,9 @@ def read_periods(read_day: int, today: date) -> tuple[tuple[date, date, int], ..
     first = date(today.year, today.month, read_day)
     reads = [_months_before(first, n) for n in range(USAGE_MONTHS + 1, -1, -1)]
     reads = [d for d in reads if d < today][-(USAGE_MONTHS + 1):]
-    return tuple((a, b - timedelta(days=1), int(SEASON[a.month - 1] * 1_000)) for a, b in zip(reads, reads[1:]))
+    return tuple(
+        (a, b - timedelta(days=1), int(SEASON[a.month - 1] * 1_000)) for a, b in zip(reads, reads[1:], strict=False)
+    )
 
 
 def _months_before(day: date, months: int) -> date:
@@ -142,4 +167,4 @@ def _before(day: date, days: int) -> date:
 
 
 def _at(day: date) -> datetime:
-    return datetime.combine(day, time(12), tzinfo=timezone.utc)
+    return datetime.combine(day, time(12), tzinfo=UTC)

@@ -14,8 +14,14 @@ from db.demo import FIRST, LAST, STREETS, SUFFIX
 HEADER = ("customer_number,name,kind,email,phone,billing_line1,billing_line2,billing_city,billing_state,billing_zip,"
           "language,ldc_account_number,utility,rate_plan,status,start_date,end_date,contract_term_months,service_line1,"
           "service_line2,service_city,service_state,service_zip,meter_number")
-UTILITIES = (("ONCOR", "TX", "Dallas", "752"), ("CENTERPOINT", "TX", "Houston", "770"), ("PECO", "PA", "Philadelphia", "191"),
-             ("PPL", "PA", "Allentown", "181"), ("AEPOH", "OH", "Columbus", "432"), ("COMED", "IL", "Chicago", "606"))
+UTILITIES = (
+    ("ONCOR", "TX", "Dallas", "752"),
+    ("CENTERPOINT", "TX", "Houston", "770"),
+    ("PECO", "PA", "Philadelphia", "191"),
+    ("PPL", "PA", "Allentown", "181"),
+    ("AEPOH", "OH", "Columbus", "432"),
+    ("COMED", "IL", "Chicago", "606"),
+)
 STATUSES = ("ACTIVE",) * 7 + ("PENDING", "DROPPED", "PENDING_DROP")
 
 

@@ -103,7 +103,9 @@ def letter_template_rows(client_id: int) -> list[dict[str, Any]]:
 
 async def seed_letter_templates(conn: Any, client_id: int) -> None:
     """Add the default templates a client does not have yet (by code); safe to run again."""
-    known = set((await conn.execute(select(LetterTemplate.code).where(LetterTemplate.client_id == client_id))).scalars())
+    known = set(
+        (await conn.execute(select(LetterTemplate.code).where(LetterTemplate.client_id == client_id))).scalars()
+    )
     rows = [row for row in letter_template_rows(client_id) if row["code"] not in known]
     if rows:
         await conn.execute(insert(LetterTemplate), rows)

@@ -4,9 +4,10 @@ Holds are written as placing them would have written them: the columns, a SYSTEM
 an audit event by the client's agent. Dates are relative to the demo's fixed day, like all demo data.
 """
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.enums import CommLogKind, Role
 from db.models import AuditEvent, CommLogEntry, Customer, User
@@ -18,7 +19,7 @@ HOLDS = [  # position, days from the demo day to the hold's last day, placed how
 ]
 
 
-async def seed_demo_settings(conn, client_id: int, today: date) -> None:
+async def seed_demo_settings(conn: AsyncConnection, client_id: int, today: date) -> None:
     stmt = (select(Customer.id).where(Customer.client_id == client_id, Customer.is_master.is_(False),
                                       Customer.email.is_not(None)).order_by(Customer.id).limit(8))
     ids = list((await conn.execute(stmt)).scalars())
@@ -32,8 +33,8 @@ async def seed_demo_settings(conn, client_id: int, today: date) -> None:
                         _at(today - timedelta(days=days_ago)), reason)
 
 
-async def _hold(conn, client_id: int, customer_id: int, agent: int | None, until: date, placed: datetime,
-                reason: str) -> None:
+async def _hold(conn: AsyncConnection, client_id: int, customer_id: int, agent: int | None, until: date,
+                placed: datetime, reason: str) -> None:
     await conn.execute(update(Customer).where(Customer.id == customer_id)
                        .values(dunning_hold_until=until, dunning_hold_reason=reason))
     await conn.execute(insert(CommLogEntry), [{
@@ -50,4 +51,4 @@ async def _hold(conn, client_id: int, customer_id: int, agent: int | None, until
 
 
 def _at(day: date) -> datetime:
-    return datetime.combine(day, time(15, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(15, 0), tzinfo=UTC)

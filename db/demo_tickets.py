@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.enums import (
     PlatformArea,
@@ -31,14 +32,14 @@ def _at(day: date, hour: int = 12) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
 
-async def seed_demo_tickets(conn, client_id: int, today: date) -> None:
+async def seed_demo_tickets(conn: AsyncConnection, client_id: int, today: date) -> None:
     if (await conn.execute(select(func.count()).where(Ticket.client_id == client_id))).scalar_one():
         return
     stmt = (select(Customer.id, Customer.name, Customer.email, Customer.phone)
             .where(Customer.client_id == client_id, Customer.is_master.is_(False))
             .order_by(Customer.id).limit(NUMBER_OF_CUSTOMERS))
     customers = list((await conn.execute(stmt)).all())
-    users = dict((await conn.execute(select(User.role, User.id).where(User.client_id == client_id))).all())
+    users = dict((await conn.execute(select(User.role, User.id).where(User.client_id == client_id))).tuples().all())
     if not customers or not users:
         return
     agent, lead = users.get(Role.AGENT), users.get(Role.TEAM_LEAD)
@@ -100,7 +101,7 @@ def _tickets(client_id: int, customers: list[Any], agent: int | None, lead: int 
         "created_at": _at(today - timedelta(days=2)),
     }
     rows = [closed, billing, portal, contact_change]  # oldest first, so ids follow time
-    defaults = {"assignee_id": None, "details": {}, "resolution": None, "resolution_type": None,
+    defaults: dict[str, Any] = {"assignee_id": None, "details": {}, "resolution": None, "resolution_type": None,
                 "platform_area": None, "resolution_note": None, "updated_at": None, "closed_by": None,
                 "closed_at": None}
     return [{**defaults, **row, "client_id": client_id, "created_by": agent} for row in rows]

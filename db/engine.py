@@ -3,9 +3,10 @@
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import aiosqlite
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -54,7 +55,7 @@ def _make_sqlite_engine(url: str, echo: bool) -> AsyncEngine:
     return engine
 
 
-def _on_sqlite_connect(dbapi_connection, _record) -> None:
+def _on_sqlite_connect(dbapi_connection: Any, _record: object) -> None:
     # Take BEGIN away from the driver so `_on_sqlite_begin` decides DEFERRED or IMMEDIATE.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -63,7 +64,7 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _on_sqlite_begin(conn) -> None:
+def _on_sqlite_begin(conn: Connection) -> None:
     begin = conn.get_execution_options().get("sqlite_begin", "BEGIN")
     if begin:  # read-only sessions (and db/writes.py, which begins by itself) skip it
         conn.exec_driver_sql(begin)
@@ -77,14 +78,14 @@ async def on_loop_thread(session: AsyncSession) -> AsyncIterator[None]:
     if session.bind.dialect.name != "sqlite":
         yield
         return
-    driver = (await (await session.connection()).get_raw_connection()).dbapi_connection
-    inline = isinstance(driver, OneHopConnection)
-    if inline:
+    raw = (await (await session.connection()).get_raw_connection()).dbapi_connection
+    driver = raw if isinstance(raw, OneHopConnection) else None
+    if driver is not None:
         driver.inline = True
     try:
         yield
     finally:
-        if inline:
+        if driver is not None:
             driver.inline = False
 
 

@@ -66,7 +66,7 @@ def append_pending(session: Session) -> None:
     postgres = conn.dialect.name == "postgresql"
     if postgres:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOCK})
-    ids = []
+    ids: list[int] = []
     if rows:
         ids += conn.execute(insert(DomainEvent).returning(DomainEvent.id), rows).scalars()  # many rows: few statements
     for stmt in selects or ():

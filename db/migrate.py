@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     """Leave alone what migrations build by hand and models cannot describe: SQLite's FTS5
     tables and PostgreSQL's trigram index (see migration 0001)."""
     return not (type_ in ("table", "index") and reflected and compare_to is None)

@@ -25,7 +25,7 @@ a version bump must re-run the SQLite tests (tests/resolvers/test_writes.py pins
 
 import sqlite3
 from collections import deque
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
@@ -36,8 +36,9 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 SQLITE_BUSY = 5
 
 
-def _run_statement(conn: sqlite3.Connection, operation: Any, parameters: Any) -> tuple[Any, Any, int, int, bool]:
-    """Execute, fetch every row, close; and whether a transaction is open after."""
+def _run_statement(conn: sqlite3.Connection, operation: Any, parameters: Any) -> tuple[Any, Any, Any, int, bool]:
+    """Execute, fetch every row, close; and whether a transaction is open after.
+    (lastrowid is None when no row was inserted; SQLAlchemy's cursor declares it int, hence Any)."""
     cursor = conn.cursor()
     try:
         cursor.execute(operation) if parameters is None else cursor.execute(operation, parameters)
@@ -48,7 +49,7 @@ def _run_statement(conn: sqlite3.Connection, operation: Any, parameters: Any) ->
         cursor.close()
 
 
-def _run_many(conn: sqlite3.Connection, operation: Any, seq_of_parameters: Any) -> tuple[int, int]:
+def _run_many(conn: sqlite3.Connection, operation: Any, seq_of_parameters: Any) -> tuple[Any, int]:
     cursor = conn.cursor()
     try:
         cursor.executemany(operation, seq_of_parameters)
@@ -77,7 +78,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     __slots__ = ()
 
     def execute(self, operation: Any, parameters: Any = None) -> Any:
-        adapted = self._adapt_connection
+        adapted = cast(OneHopConnection, self._adapt_connection)
         try:
             driver = self._connection
             if adapted.inline:
@@ -91,7 +92,7 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = deque(rows) if rows is not None else deque()
 
     def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
-        adapted = self._adapt_connection
+        adapted = cast(OneHopConnection, self._adapt_connection)
         adapted.in_transaction = True  # writes: never skip the rollback after them
         if not adapted.inline:
             return super().executemany(operation, seq_of_parameters)

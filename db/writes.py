@@ -97,7 +97,9 @@ class Writes:
                     time.monotonic() - started, self.waiting, error)
 
     @asynccontextmanager
-    async def transaction(self, *, bulk: bool = False, wait_seconds: float | None = None) -> AsyncIterator[AsyncSession]:
+    async def transaction(
+        self, *, bulk: bool = False, wait_seconds: float | None = None
+    ) -> AsyncIterator[AsyncSession]:
         """One transaction, committed when the block ends, for a job that commits its own units (a customer
         import): the same queue, lock and bounded wait as `run`, but never run again (WriteBusy instead)."""
         started = time.monotonic()
@@ -116,10 +118,12 @@ class Writes:
 
     @asynccontextmanager
     async def _transaction(self, deadline: float, bulk: bool) -> AsyncIterator[AsyncSession]:
-        async with self.sessionmaker(bind=self.bind) as session:  # closing it rolls back a failed one
-            async with self._sqlite_lock(session, deadline, bulk):
-                yield session
-                await session.commit()
+        async with (
+            self.sessionmaker(bind=self.bind) as session,  # closing it rolls back a failed one
+            self._sqlite_lock(session, deadline, bulk),
+        ):
+            yield session
+            await session.commit()
 
     def is_postgresql(self) -> bool:
         return self.engine.dialect.name == "postgresql"
@@ -157,6 +161,7 @@ class Writes:
         return self.waiting == 0 and driver.try_begin_immediate(BUSY_TIMEOUT_MS)
 
     async def _join_queue(self, deadline: float) -> None:
+        assert self.queue is not None  # only SQLite's immediate writers queue
         self.waiting += 1
         try:
             await asyncio.wait_for(self.queue.acquire(), timeout=max(0.0, deadline - time.monotonic()))
@@ -165,6 +170,7 @@ class Writes:
             raise WriteBusy("this worker's other writes took the whole wait") from None
 
     def _leave_queue(self) -> None:
+        assert self.queue is not None
         self.waiting -= 1
         self.queue.release()
 

@@ -28,11 +28,11 @@ from graph import event_trace
 from graph.auth import Authenticator, BearerAuthMiddleware
 from graph.billing import files as billing_files
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
-from graph.commlog import bulk_files
-from graph.commlog.document_files import ROUTE_PATH as DOCUMENT_PATH
-from graph.customers import import_files
-from graph.commlog.document_files import download_document
+from graph.commlog.bulk_notes import files as bulk_files
+from graph.commlog.letters.files import ROUTE_PATH as DOCUMENT_PATH
+from graph.commlog.letters.files import download_document
 from graph.core.plain_fields import read_plain_fields_directly
+from graph.customers.imports import files as import_files
 from graph.event_feed import POLL_SECONDS, SAFETY_POLL_SECONDS, EventFeed
 from graph.exports import ROUTES as EXPORT_ROUTES
 from graph.limits import BodySizeLimitMiddleware, ConcurrencyLimitMiddleware, UploadPreflightMiddleware
@@ -45,7 +45,7 @@ from graph.schema import make_schema
 from graph.settings import Settings
 from graph.socket_guard import SocketGuard
 from graph.view import GraphQLView
-from resolvers.commlog.outbox import make_transport, run_outbox
+from resolvers.commlog.letters.outbox import make_transport, run_outbox
 from resolvers.statements import StatementCache
 
 STATIC = Path(__file__).parent / "static"
@@ -129,8 +129,8 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
     )
     checker = checker_for(schema, settings)
     routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),  # first: the router tries routes in order
         Route("/healthz", healthz, methods=["GET"]),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
         *bulk_files.ROUTES,
@@ -145,11 +145,20 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(UploadPreflightMiddleware),
-        Middleware(CORSMiddleware, allow_origins=list(settings.allowed_origins), allow_methods=["GET", "POST"],
-                   allow_headers=["authorization", "content-type", "x-request-id"]),
+        *cors_middleware(settings.allowed_origins),
         Middleware(BearerAuthMiddleware, authenticator=authenticator),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+
+
+def cors_middleware(allowed_origins: tuple[str, ...]) -> list[Middleware]:
+    """CORS for an SPA on another origin, when CSRGRAPH_ALLOWED_ORIGINS names one. Without it no foreign origin may
+    read an answer whether the middleware runs or not (no Access-Control-Allow-Origin either way), so it is left
+    out: it wrapped every request's `send` only to add `Vary: Origin`."""
+    if not allowed_origins:
+        return []
+    return [Middleware(CORSMiddleware, allow_origins=list(allowed_origins), allow_methods=["GET", "POST"],
+                       allow_headers=["authorization", "content-type", "x-request-id"])]
 
 
 def from_environ() -> Starlette:

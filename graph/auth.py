@@ -16,7 +16,7 @@ import json
 import sys
 import time
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -40,7 +40,7 @@ ISSUER = "csrgraph"
 
 
 def issue_token(secret: str, user: User, ttl: timedelta) -> str:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     claims = {"sub": str(user.id), "cid": user.client_id, "iss": ISSUER, "iat": now, "exp": now + ttl}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 

@@ -51,7 +51,7 @@ async def through_cache(cache: TtlCache, batch: Callable[..., Awaitable[Sequence
     found = {k: cache.get((batch, k)) for k in keys}
     missing = [k for k, v in found.items() if v is None]
     if missing:
-        for key, row in zip(missing, await fetch(missing)):
+        for key, row in zip(missing, await fetch(missing), strict=False):
             if row is not None:
                 cache.put((batch, key), row)
             found[key] = row

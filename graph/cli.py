@@ -1,4 +1,4 @@
-"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, purge-keys, purge-events, export-schema, documents ..."""
+"""The `csrgraph` command: serve, migrate, seed, token, apply-drops, purge-*, export-schema, documents ..."""
 
 import argparse
 import asyncio
@@ -12,9 +12,9 @@ from typing import Any
 
 from graph.admin import cli as admin_cli
 from graph.billing import cli as billing_cli
-from graph.commlog import bulk_cli
+from graph.commlog.bulk_notes import cli as bulk_cli
 from graph.core.scalars import iso_day
-from graph.customers import import_cli
+from graph.customers.imports import cli as import_cli
 from graph.demo_billing import bill_demo
 from graph.logs import logging_config
 from graph.persisted import cli as documents_cli

@@ -12,8 +12,7 @@ import sys
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.writes import Writes, WriteBusy
-
+from db.writes import WriteBusy, Writes
 from graph.settings import Settings
 
 __all__ = ["WriteBusy", "busy_exit", "cli_writes"]

@@ -22,7 +22,6 @@ from graph.caches import TtlCache, is_reference, through_cache
 from graph.event_feed import EventFeed
 from graph.socket_guard import SocketGuard
 from resolvers.context import RequestScope, Viewer
-from resolvers.events import CommLogChanged
 from resolvers.statements import StatementCache
 
 Batch = Callable[[RequestScope, Sequence[Any]], Awaitable[Sequence[Any]]]
@@ -101,7 +100,7 @@ class Loaders:
             scope = self.scope.with_session(session)
             for argument, positions in groups.items():
                 found = await batch(scope, [pairs[p][0] for p in positions], argument)
-                for position, value in zip(positions, found):
+                for position, value in zip(positions, found, strict=False):
                     results[position] = value
         return results
 

@@ -6,7 +6,7 @@ seeded (`serve` before it starts serving an empty one, `csrgraph seed` on a new 
 
 import random
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -70,7 +70,7 @@ async def _record_as_of_their_days(engine: AsyncEngine, client_id: int) -> None:
         for model, day in ((Invoice, Invoice.issued_on), (Payment, Payment.received_on)):
             rows = (await session.execute(select(model.id, day).where(model.client_id == client_id))).all()
             if rows:  # an ORM bulk UPDATE by primary key: one executemany
-                at = [{"id": pk, "created_at": datetime.combine(d, time(9), timezone.utc)} for pk, d in rows]
+                at = [{"id": pk, "created_at": datetime.combine(d, time(9), UTC)} for pk, d in rows]
                 await session.execute(update(model), at)
         for child, parent, key in ((InvoiceLine, Invoice, InvoiceLine.invoice_id),
                                    (PaymentAllocation, Payment, PaymentAllocation.payment_id)):

@@ -17,10 +17,9 @@ subscription builds its update without a read of its own.
 """
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Hashable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -104,7 +103,7 @@ class EventFeed:
     async def _drop_connection(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            with contextlib.suppress(Exception):  # a connection the server dropped cannot be closed politely
+            with suppress(Exception):  # a connection the server dropped cannot be closed politely
                 await connection.close()
 
     @asynccontextmanager
@@ -120,7 +119,8 @@ async def _reading_connection(sessionmaker: async_sessionmaker[AsyncSession]) ->
     """A connection of the read sessions' engine for the feed alone (their SQLite reads never BEGIN); on PostgreSQL in
     autocommit, so that no read leaves a transaction open or costs a BEGIN and a ROLLBACK."""
     async with sessionmaker() as session:  # (no connection yet) its bind: the engine with the read options
-        engine: AsyncEngine = session.bind
+        bind = session.bind
+    engine = bind if isinstance(bind, AsyncEngine) else bind.engine
     return await (engine if is_sqlite(engine) else engine.execution_options(isolation_level="AUTOCOMMIT")).connect()
 
 

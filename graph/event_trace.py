@@ -37,8 +37,8 @@ async def watch_loop_lag() -> None:
             due = loop.time() + LAG_TICK_SECONDS
             await asyncio.sleep(LAG_TICK_SECONDS)
             lags.append(loop.time() - due)
-        log.info("loop lag", extra=fields(worst_ms=f"{max(lags) * 1000:.1f}", mean_ms=f"{sum(lags) / len(lags) * 1000:.1f}",
-                                           pid=os.getpid()))
+        worst_ms, mean_ms = f"{max(lags) * 1000:.1f}", f"{sum(lags) / len(lags) * 1000:.1f}"
+        log.info("loop lag", extra=fields(worst_ms=worst_ms, mean_ms=mean_ms, pid=os.getpid()))
 
 
 if ENABLED:

@@ -20,7 +20,7 @@ from starlette.types import Receive, Scope, Send
 
 from db.base import utcnow
 from graph.auth import request_scope
-from graph.commlog.document_files import content_disposition
+from graph.commlog.letters.files import content_disposition
 from resolvers.accounts.export import HEADER as ACCOUNT_HEADER
 from resolvers.accounts.export import account_batches
 from resolvers.billing.exports import AGING_HEADER, LEDGER_HEADER, aging_batches, ledger_batches

@@ -176,6 +176,7 @@ def render_graphiql_html(
 
 def wants_ide(scope: dict) -> bool:
     """A browser opening /graphql: the page holds no data, so it is served without a token."""
-    headers = dict(scope["headers"])
-    html = b"text/html" in headers.get(b"accept", b"")
-    return scope["method"] == "GET" and html and b"query=" not in scope.get("query_string", b"")
+    if scope["method"] != "GET":  # checked first: POSTs (nearly every request) skip the header scan
+        return False
+    html = b"text/html" in dict(scope["headers"]).get(b"accept", b"")
+    return html and b"query=" not in scope.get("query_string", b"")

@@ -27,7 +27,15 @@ class BodyTooLarge(Exception):
 
 
 def is_multipart(scope: Scope) -> bool:
-    return dict(scope["headers"]).get(b"content-type", b"").startswith(b"multipart/form-data")
+    return _header(scope, b"content-type").startswith(b"multipart/form-data")
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    """The first value of the header `name` (lower case), or b"": a scan, cheaper than a dict of all of them."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value
+    return b""
 
 
 class BodySizeLimitMiddleware:
@@ -41,8 +49,8 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.max_upload if is_multipart(scope) else self.max_json
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        declared = _header(scope, b"content-length")
+        if declared.isdigit() and int(declared) > limit:
             await _too_large(send, limit)
             return
         received = 0
@@ -87,8 +95,12 @@ class UploadPreflightMiddleware:
         if scope["type"] == "http" and is_multipart(scope):
             headers = dict(scope["headers"])
             if not any(headers.get(name) for name in PREFLIGHT_HEADERS):
-                await _error(send, 400, "CSRF_PREFLIGHT_REQUIRED",
-                             "Multipart requests need a non-empty Apollo-Require-Preflight or GraphQL-Preflight header.")
+                await _error(
+                    send,
+                    400,
+                    "CSRF_PREFLIGHT_REQUIRED",
+                    "Multipart requests need a non-empty Apollo-Require-Preflight or GraphQL-Preflight header.",
+                )
                 return
         await self.app(scope, receive, send)
 

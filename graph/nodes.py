@@ -34,7 +34,7 @@ async def load_nodes(info: strawberry.Info, global_ids: list[str]) -> list[Node 
             wanted.setdefault(item[0], []).append(item[1])
     found: dict[tuple[str, int], Node | None] = {}
     for type_name, pks in wanted.items():
-        for pk, node in zip(pks, await types[type_name].load_nodes(info, pks)):
+        for pk, node in zip(pks, await types[type_name].load_nodes(info, pks), strict=False):
             found[(type_name, pk)] = node
     return [found.get(item) if item else None for item in decoded]
 

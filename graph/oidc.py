@@ -130,14 +130,16 @@ def _signing_keys(jwks: Any, algorithms: list[str]) -> dict[str | None, PyJWK]:
 
 async def fetch_json_document(url: str) -> dict[str, Any]:
     """GET a JSON object, bounded in time and size."""
-    async with httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False) as client:
-        async with client.stream("GET", url, headers={"accept": "application/json"}) as response:
-            response.raise_for_status()
-            body = b""
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > MAX_DOCUMENT_BYTES:
-                    raise ValueError(f"{url} is larger than {MAX_DOCUMENT_BYTES} bytes")
+    async with (
+        httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False) as client,
+        client.stream("GET", url, headers={"accept": "application/json"}) as response,
+    ):
+        response.raise_for_status()
+        body = b""
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > MAX_DOCUMENT_BYTES:
+                raise ValueError(f"{url} is larger than {MAX_DOCUMENT_BYTES} bytes")
     document = json.loads(body)
     if not isinstance(document, dict):
         raise ValueError(f"{url} is not a JSON object")

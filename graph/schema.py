@@ -24,23 +24,23 @@ from graph.billing.mutations import BillingMutations
 from graph.billing.queries import BillingQueries
 from graph.billing.rate_mutations import RateMutations
 from graph.billing.rate_queries import RateQueries
-from graph.commlog.bulk_mutations import BulkNoteMutations
-from graph.commlog.bulk_queries import BulkNoteQueries
-from graph.commlog.letter_mutations import LetterMutations
-from graph.commlog.letter_queries import LetterQueries
+from graph.commlog.bulk_notes.mutations import BulkNoteMutations
+from graph.commlog.bulk_notes.queries import BulkNoteQueries
+from graph.commlog.letters.mutations import LetterMutations
+from graph.commlog.letters.queries import LetterQueries
 from graph.commlog.mutations import CommlogMutations
 from graph.commlog.queries import CommlogQueries
 from graph.commlog.subscriptions import CommlogSubscriptions
 from graph.core.scalars import SCALARS
-from graph.customers.import_mutations import CustomerImportMutations
-from graph.customers.import_queries import CustomerImportQueries
+from graph.core.text_arguments import RefuseInvalidTextArguments
+from graph.customers.imports.mutations import CustomerImportMutations
+from graph.customers.imports.queries import CustomerImportQueries
 from graph.customers.mutations import CustomerMutations
 from graph.customers.queries import CustomerQueries
-from graph.core.text_arguments import RefuseInvalidTextArguments
-from graph.customers.settings_mutations import CustomerSettingsMutations
+from graph.customers.settings.mutations import CustomerSettingsMutations
 from graph.masking import MaskUnexpectedErrors, QuietSchema
 from graph.nodes import NodeQueries
-from graph.operations import OneOperation
+from graph.operations import NoSubscriptionOverHttp, OneOperation
 from graph.settings import Settings
 from graph.tickets.mutations import TicketMutations
 from graph.tickets.queries import TicketQueries
@@ -97,6 +97,7 @@ def make_schema(settings: Settings | None = None) -> QuietSchema:
         lambda: ParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         OneOperation,  # after ValidationCache (see its docstring)
+        NoSubscriptionOverHttp,  # after ValidationCache too
     ]
     # sort_schema is off: its sorted copy loses the enum type that prints enum default values.
     config = StrawberryConfig(disable_field_suggestions=not limits.introspection, scalar_map=SCALARS)

@@ -8,7 +8,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from graph.logs import FORMATS
-from resolvers.commlog.outbox import DEFAULT_SENDER
+from resolvers.commlog.letters.outbox import DEFAULT_SENDER
 
 DEFAULT_VAR_DIR = Path("var")
 DOCUMENT_MODES = ("open", "apq", "trusted")  # CSRGRAPH_DOCUMENTS (graph/persisted/requests.py)
@@ -35,14 +35,16 @@ class Settings:
     log_format: str = "plain"  # or "json": one object a line (graph/logs.py)
     documents: str = "open"  # which documents run: open, apq or trusted (graph/persisted/requests.py)
     workers: int = 1  # worker processes on this host (`serve --workers`): they share db_connections
-    db_connections: int = 80  # PostgreSQL connections this host's workers may hold in all (the server's default max is 100)
+    db_connections: int = (
+        80  # PostgreSQL connections this host's workers may hold in all (the server's default max is 100)
+    )
     write_wait_seconds: float = 5.0  # a write waits this long for the lock, then answers BUSY_RETRY
     event_poll_seconds: float | None = None  # how often a worker reads the event log unprompted (graph/event_feed.py)
     concurrent_requests: int = 6  # GraphQL requests over HTTP a worker runs at once, the rest queued (graph/limits.py)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
-        """Every default comes from a module constant: a slots dataclass's `cls.field` is a descriptor, not its default."""
+        """Every default comes from a module constant (a slots dataclass's `cls.field` is a descriptor)."""
         var = Path(environ.get("CSRGRAPH_VAR") or DEFAULT_VAR_DIR)
         return cls(
             database_url=environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var / 'csrgraph.db'}",
@@ -60,7 +62,8 @@ class Settings:
             db_connections=int(environ.get("CSRGRAPH_DB_CONNECTIONS", "80")),
             write_wait_seconds=float(environ.get("CSRGRAPH_WRITE_WAIT_SECONDS", "5")),
             concurrent_requests=int(environ.get("CSRGRAPH_CONCURRENT_REQUESTS", "6")),
-            event_poll_seconds=float(environ["CSRGRAPH_EVENT_POLL_SECONDS"]) if environ.get("CSRGRAPH_EVENT_POLL_SECONDS")
+            event_poll_seconds=float(environ["CSRGRAPH_EVENT_POLL_SECONDS"])
+            if environ.get("CSRGRAPH_EVENT_POLL_SECONDS")
             else None,
         )
 

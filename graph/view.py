@@ -62,6 +62,11 @@ def media_type(content_type: str) -> str:
     return content_type.partition(";")[0].strip().lower()
 
 
+def _brackets(data: str | bytes) -> int:
+    """How many `{` and `[` a JSON text holds (inside strings too): a bound on how deep it nests."""
+    return data.count(b"{" if isinstance(data, bytes) else "{") + data.count(b"[" if isinstance(data, bytes) else "[")
+
+
 def _not_a_number(name: str) -> float:
     raise ValueError(f"{name} is not JSON")
 
@@ -144,7 +149,8 @@ class GraphQLView(GraphQL):
                                parse_constant=_not_a_number, parse_float=_finite)
         except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
             raise HTTPException(400, "Unable to parse request body as JSON.") from error
-        if json_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        # Each level opens with a bracket: a text with few of them cannot nest too deep (most requests: no walk).
+        if _brackets(data) > MAX_JSON_DEPTH and json_depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
             raise HTTPException(400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
         return value
 
@@ -229,7 +235,7 @@ class GraphQLView(GraphQL):
         data: dict[str, Any] = dict(await super().process_result(request, result))
         request_errors = bool(result.errors) and result.data is None and all(e.path is None for e in result.errors)
         if request_errors:
-            for error, formatted in zip(result.errors, data["errors"]):
+            for error, formatted in zip(result.errors, data["errors"], strict=False):
                 formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
         sub = getattr(request.state, "sub_response", None)
         if request_errors and sub is not None and sub.wants_gql_response:
@@ -237,7 +243,7 @@ class GraphQLView(GraphQL):
             sub.status_code = 400  # the graphql-http audit expects 400 for parse and validation errors
         return data  # type: ignore[return-value]
 
-    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+    def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)  # several times faster than json.dumps on large responses
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:

@@ -1,8 +1,12 @@
 """Expected failures. The mutation wrapper turns them into userErrors and rolls back."""
 
 import enum
+from collections.abc import Sequence
+from typing import TypeVar
 
 from resolvers.rules.text import TextProblem, check_text
+
+T = TypeVar("T")
 
 
 class CommonErrorCode(enum.StrEnum):
@@ -28,18 +32,30 @@ DESCRIPTIONS = {
 }
 
 
-class UserInputError(Exception):
-    """A failure the client can fix; `field` is the path into the mutation input."""
+FieldPath = tuple[str | int, ...]
+# Where in a mutation's input the fault is, in domain names: "card_last4", ("allocations", 3, "amount"); () is the
+# whole input. The graph layer maps it to the GraphQL path (graph/core/input_paths.py); a query's error names its
+# argument the same way.
+Field = str | Sequence[str | int]  # a FieldPath, or a list of the same parts
 
-    def __init__(self, code: enum.StrEnum | str, message: str, field: list[str] | None = None):
+
+def field_path(field: Field) -> FieldPath:
+    return (field,) if isinstance(field, str) else tuple(field)
+
+
+class UserInputError(Exception):
+    """A failure the client can fix; `field` names the input field at fault (see `Field`)."""
+
+    def __init__(self, code: enum.StrEnum | str, message: str, field: Field | None = None):
         super().__init__(message)
         self.code = str(code)
         self.message = message
-        self.field = field
+        # the graph layer replaces it by the GraphQL path (a list) when it reports the error
+        self.field: FieldPath | list[str] | None = None if field is None else field_path(field)
 
 
 class NotFound(UserInputError):
-    def __init__(self, what: str, field: list[str] | None = None):
+    def __init__(self, what: str, field: Field | None = None):
         super().__init__(CommonErrorCode.NOT_FOUND, f"{what} not found.", field)
 
 
@@ -49,7 +65,7 @@ class Forbidden(UserInputError):
 
 
 class Invalid(UserInputError):
-    def __init__(self, message: str, field: list[str] | None = None):
+    def __init__(self, message: str, field: Field | None = None):
         super().__init__(CommonErrorCode.INVALID, message, field)
 
 
@@ -58,19 +74,24 @@ class Busy(UserInputError):
         super().__init__(CommonErrorCode.BUSY_RETRY, "The database was busy and nothing was saved: try again.")
 
 
-def get_or_not_found(row, what: str, field: list[str] | None = None):
+def get_or_not_found(row: T | None, what: str, field: Field | None = None) -> T:
     """Return `row`, or raise NotFound: another client's row is simply not found."""
     if row is None:
         raise NotFound(what, field)
     return row
 
 
-TEXT_CODES = {TextProblem.INVALID_CHARACTER: CommonErrorCode.INVALID_TEXT, TextProblem.TOO_LONG: CommonErrorCode.TEXT_TOO_LONG}
+TEXT_CODES = {
+    TextProblem.INVALID_CHARACTER: CommonErrorCode.INVALID_TEXT,
+    TextProblem.TOO_LONG: CommonErrorCode.TEXT_TOO_LONG,
+}
 
 
-def ensure_text(text: str | None, field: list[str], max_length: int | None = None) -> None:
-    """Refuse text input that breaks the text rule (resolvers/rules/text.py), naming `field`."""
+def ensure_text(text: str | None, field: Field, max_length: int | None = None, label: str | None = None) -> None:
+    """Refuse text input that breaks the text rule (resolvers/rules/text.py), naming `field` (and `label` in the
+    message: the field's last name unless given)."""
     finding = check_text(text, max_length) if text is not None else None
     if finding is not None:
-        label = next((part for part in reversed(field) if not part.isdigit()), "text")
-        raise UserInputError(TEXT_CODES[finding.problem], f"{label}: {finding.message}", field)
+        path = field_path(field)
+        label = label or next((part for part in reversed(path) if isinstance(part, str)), "text")
+        raise UserInputError(TEXT_CODES[finding.problem], f"{label}: {finding.message}", path)

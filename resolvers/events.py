@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, literal, null, select
+from sqlalchemy import CursorResult, delete, func, literal, null, select
 
 from db import event_log
 from db.base import utcnow
@@ -41,7 +41,9 @@ def emit_entries(scope: RequestScope, *where: Any) -> None:
     written set-based), as one INSERT ... SELECT at commit."""
     kind = literal(EventKind.COMMLOG_ENTRY_ADDED.value)
     entries = select(CommLogEntry.client_id, kind, CommLogEntry.customer_id, CommLogEntry.id, null())
-    event_log.record_select(scope.db, tenant_scoped(entries.where(*where), CommLogEntry, scope).order_by(CommLogEntry.id))
+    event_log.record_select(
+        scope.db, tenant_scoped(entries.where(*where), CommLogEntry, scope).order_by(CommLogEntry.id)
+    )
 
 
 COLUMNS = (DomainEvent.id, DomainEvent.client_id, DomainEvent.customer_id, DomainEvent.entry_id, DomainEvent.memo_id)
@@ -82,7 +84,9 @@ async def newest_id(session: Any) -> int:
     return (await session.execute(select(func.max(DomainEvent.id)))).scalar() or 0
 
 
-async def customer_events_after(scope: RequestScope, customer_id: int, after_id: int, limit: int) -> list[CommLogChanged]:
+async def customer_events_after(
+    scope: RequestScope, customer_id: int, after_id: int, limit: int
+) -> list[CommLogChanged]:
     """One customer's events after `after_id`, oldest first, at most `limit`."""
     stmt = select(*COLUMNS).where(DomainEvent.customer_id == customer_id, DomainEvent.id > after_id)
     stmt = tenant_scoped(stmt, DomainEvent, scope).order_by(DomainEvent.id).limit(limit)
@@ -91,7 +95,9 @@ async def customer_events_after(scope: RequestScope, customer_id: int, after_id:
 
 async def newest_customer_event(scope: RequestScope, customer_id: int) -> CommLogChanged | None:
     stmt = select(*COLUMNS).where(DomainEvent.customer_id == customer_id)
-    row = (await scope.db.execute(tenant_scoped(stmt, DomainEvent, scope).order_by(DomainEvent.id.desc()).limit(1))).first()
+    row = (
+        await scope.db.execute(tenant_scoped(stmt, DomainEvent, scope).order_by(DomainEvent.id.desc()).limit(1))
+    ).first()
     return _changed(row) if row else None
 
 
@@ -112,8 +118,14 @@ async def purge_events(writes: Writes, older_than: timedelta, now: datetime | No
     cutoff, purged = (now or utcnow()) - older_than, 0
     while True:
         async with writes.transaction() as session:
-            ids = select(DomainEvent.id).where(DomainEvent.created_at < cutoff).order_by(DomainEvent.id).limit(PURGE_BATCH)
-            done = (await session.execute(delete(DomainEvent).where(DomainEvent.id.in_(ids.scalar_subquery())))).rowcount
+            ids = (
+                select(DomainEvent.id)
+                .where(DomainEvent.created_at < cutoff)
+                .order_by(DomainEvent.id)
+                .limit(PURGE_BATCH)
+            )
+            deleted = await session.execute(delete(DomainEvent).where(DomainEvent.id.in_(ids.scalar_subquery())))
+            done = cast(CursorResult[Any], deleted).rowcount  # a DELETE gives a CursorResult; execute() says Result
         purged += done
         if done < PURGE_BATCH:
             return purged

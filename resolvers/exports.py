@@ -6,7 +6,7 @@ stepped `fetchmany` at a time), so the worker holds one batch at a time whatever
 writes every cell as text (resolvers/sql_text.py), so a batch goes to the CSV writer as it comes.
 """
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 from sqlalchemy import Select
@@ -24,7 +24,7 @@ def check_export_allowed(scope: RequestScope) -> None:
     ensure_allowed(scope, Action.EXPORT_DATA)
 
 
-async def row_batches(scope: RequestScope, stmt: Select[Any]) -> AsyncIterator[Sequence[Cells]]:
+async def row_batches(scope: RequestScope, stmt: Select[Any]) -> AsyncGenerator[Sequence[Cells]]:
     """The statement's rows, FIRST_BATCH_ROWS and then BATCH_ROWS at a time, from a server-side cursor."""
     # On the session's Core connection: plain rows, without the ORM's per-row loading.
     connection = await scope.db.connection()

@@ -1,17 +1,23 @@
 """Keyset pagination: pages are ranges over an ordered, unique key, never offsets."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from resolvers.errors import Invalid
+from resolvers.statements import reused
+
+if TYPE_CHECKING:  # resolvers.context imports this module
+    from resolvers.context import RequestScope
 
 T = TypeVar("T")
 Key = tuple[Any, ...]
+# An order or parent column: a mapped attribute (Invoice.id) or any column expression.
+Column = ColumnElement[Any] | QueryableAttribute[Any]
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -55,7 +61,7 @@ class Page(Generic[T]):
 async def keyset_page(
     session: AsyncSession,
     stmt: Select[Any],
-    order: Sequence[ColumnElement[Any]],
+    order: Sequence[Column],
     key_of: Callable[[Any], Key],
     request: PageRequest,
     *,
@@ -79,41 +85,66 @@ async def keyset_pages_by_parent(
     session: AsyncSession,
     model: Any,
     stmt: Select[Any],
-    parent: ColumnElement[Any],
+    parent: Column,
     parent_ids: Sequence[int],
-    order: Sequence[ColumnElement[Any]],
+    order: Sequence[Column],
     key_of: Callable[[Any], Key],
     request: PageRequest,
     *,
     descending: bool = False,
     plain: bool = False,
+    reuse: "tuple[RequestScope, Hashable] | None" = None,
 ) -> list[Page[Any]]:
     """The same page of many parents' children in one statement (ROW_NUMBER per parent).
 
     `plain`: the pages hold rows (the model's columns by name, and `rank`), not ORM instances: several
-    times cheaper to build, for callers that only read columns."""
+    times cheaper to build, for callers that only read columns. `reuse`: (scope, shape naming everything `stmt`
+    depends on besides the client): the windowed statement is built once per client and shape, with the parents,
+    cursors and size bound per call (resolvers/statements.py), not rebuilt on every call."""
     if len(parent_ids) == 1 and not plain:
         # the usual case, one parent: a plain keyset page. A parent may hold millions of children (a job's
         # results), and SQLite ranks every one of them past the cursor before it keeps a page's worth.
         only = stmt.where(parent == parent_ids[0])
         return [await keyset_page(session, only, order, key_of, request, descending=descending)]
-    stmt = _within_cursors(stmt.where(parent.in_(parent_ids)), order, request, descending)
-    forward = descending == request.backwards
-    ordering = [c.asc() if forward else c.desc() for c in order]
-    rank = func.row_number().over(partition_by=parent, order_by=ordering).label("rank")
-    ranked = stmt.add_columns(rank).subquery()
-    outer = select(ranked) if plain else select(aliased(model, ranked), ranked.c.rank)
-    outer = outer.where(ranked.c.rank <= request.size + 1).order_by(ranked.c.rank)
+    after, before = request.after is not None, request.before is not None
+    shape = ("pages-by-parent", after, before, descending, request.backwards, plain)
+
+    def build(*_: Any) -> Select[Any]:
+        return _pages_by_parent_statement(model, stmt, parent, order, shape)
+
+    outer = reused(reuse[0], (*shape, reuse[1]), build) if reuse else build()
+    params: dict[str, Any] = {"parent_ids": list(parent_ids), "limit": request.size + 1}
+    for name, key in (("after", request.after), ("before", request.before)):
+        params.update({f"{name}_{n}": value for n, value in enumerate(key or ())})
     by_parent: dict[int, list[Any]] = {pid: [] for pid in parent_ids}
     parent_name = parent.key
-    for found in (await session.execute(outer)).all():
+    for found in (await session.execute(outer, params)).all():
         item = found if plain else found[0]
         by_parent[getattr(item, parent_name)].append(item)
     return [to_page(by_parent[pid], key_of, request) for pid in parent_ids]
 
 
+def _pages_by_parent_statement(model: Any, stmt: Select[Any], parent: ColumnElement[Any],
+                               order: Sequence[ColumnElement[Any]], shape: tuple[Any, ...]) -> Select[Any]:
+    """`keyset_pages_by_parent`'s statement, every per-call value a bound parameter (parent_ids, after_N,
+    before_N, limit)."""
+    _, after, before, descending, backwards, plain = shape
+    stmt = stmt.where(parent.in_(bindparam("parent_ids", expanding=True)))
+    key = tuple_(*order)
+    for name, wanted, is_after in (("after", after, True), ("before", before, False)):
+        if wanted:
+            bound = tuple_(*(bindparam(f"{name}_{n}", type_=c.type) for n, c in enumerate(order)))
+            stmt = stmt.where(key < bound if descending == is_after else key > bound)
+    forward = descending == backwards
+    ordering = [c.asc() if forward else c.desc() for c in order]
+    rank = func.row_number().over(partition_by=parent, order_by=ordering).label("rank")
+    ranked = stmt.add_columns(rank).subquery()
+    outer = select(ranked) if plain else select(aliased(model, ranked), ranked.c.rank)
+    return outer.where(ranked.c.rank <= bindparam("limit")).order_by(ranked.c.rank)
+
+
 def _within_cursors(
-    stmt: Select[Any], order: Sequence[ColumnElement[Any]], request: PageRequest, descending: bool
+    stmt: Select[Any], order: Sequence[Column], request: PageRequest, descending: bool
 ) -> Select[Any]:
     key = tuple_(*order)
     if request.after is not None:
@@ -136,9 +167,14 @@ def to_page(rows: list[Any], key_of: Callable[[Any], Key], request: PageRequest)
 
 
 async def count_by_parent(
-    session: AsyncSession, stmt: Select[Any], parent: ColumnElement[Any], parent_ids: Sequence[int]
+    session: AsyncSession, stmt: Select[Any], parent: Column, parent_ids: Sequence[int],
+    *, reuse: "tuple[RequestScope, Hashable] | None" = None,
 ) -> list[int]:
-    """Row counts per parent in one GROUP BY."""
-    grouped = stmt.with_only_columns(parent, func.count()).where(parent.in_(parent_ids)).group_by(parent)
-    counts = dict((await session.execute(grouped)).all())
+    """Row counts per parent in one GROUP BY; `reuse` as in `keyset_pages_by_parent`."""
+    def build(*_: Any) -> Select[Any]:
+        in_parents = parent.in_(bindparam("parent_ids", expanding=True))
+        return stmt.with_only_columns(parent, func.count()).where(in_parents).group_by(parent)
+
+    grouped = reused(reuse[0], ("count-by-parent", reuse[1]), build) if reuse else build()
+    counts = dict((await session.execute(grouped, {"parent_ids": list(parent_ids)})).all())
     return [counts.get(pid, 0) for pid in parent_ids]

@@ -57,7 +57,9 @@ async def assert_invariants(session: AsyncSession, client_id: int, before: dict[
 
 
 async def _invoice_problems(session: AsyncSession, client_id: int) -> list[str]:
-    lines = await _sum_by(session, InvoiceLine.invoice_id, InvoiceLine.amount_cents, [InvoiceLine.client_id == client_id])
+    lines = await _sum_by(
+        session, InvoiceLine.invoice_id, InvoiceLine.amount_cents, [InvoiceLine.client_id == client_id]
+    )
     allocated = await _sum_by(session, PaymentAllocation.invoice_id, PaymentAllocation.amount_cents,
                               [PaymentAllocation.client_id == client_id])
     adjusted = await _adjusted_by_invoice(session, client_id)
@@ -97,7 +99,9 @@ async def _payment_problems(session: AsyncSession, client_id: int) -> list[str]:
 
 
 async def _balance_problems(session: AsyncSession, client_id: int) -> list[str]:
-    ledger = await _sum_by(session, LedgerEntry.customer_id, LedgerEntry.amount_cents, [LedgerEntry.client_id == client_id])
+    ledger = await _sum_by(
+        session, LedgerEntry.customer_id, LedgerEntry.amount_cents, [LedgerEntry.client_id == client_id]
+    )
     opens = await _sum_by(session, Invoice.customer_id, Invoice.open_cents, [Invoice.client_id == client_id])
     credit = await _sum_by(session, Payment.customer_id, Payment.unapplied_cents, [Payment.client_id == client_id])
     loose: dict[int, int] = defaultdict(int)
@@ -108,7 +112,9 @@ async def _balance_problems(session: AsyncSession, client_id: int) -> list[str]:
     for customer in set(ledger) | set(opens) | set(credit) | set(loose):
         expected = opens.get(customer, 0) - credit.get(customer, 0) + loose.get(customer, 0)
         if ledger.get(customer, 0) != expected:
-            problems.append(f"customer {customer}: ledger sum {ledger.get(customer, 0)}, open - credit + adjustments {expected}")
+            problems.append(
+                f"customer {customer}: ledger sum {ledger.get(customer, 0)}, open - credit + adjustments {expected}"
+            )
     return problems
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -30,6 +29,7 @@ from graph.auth import issue_token
 from graph.settings import Settings
 from tests.factories.accounts import ensure_reference_data
 from tests.factories.admin import Tenant, make_tenant
+from tests.lifespan import lifespan
 
 SECRET = "test-secret-not-for-production-0123456789"
 POSTGRES_URL = os.environ.get("CSRGRAPH_TEST_POSTGRES_URL")
@@ -86,7 +86,7 @@ async def app(database: Database) -> AsyncIterator[Any]:
     # reads the log only when a mutation here commits, so its polls never show in statement counts.
     application = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
                                       event_poll_seconds=3600))
-    async with LifespanManager(application) as manager:
+    async with lifespan(application) as manager:
         yield manager.app
 
 

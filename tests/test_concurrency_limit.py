@@ -25,16 +25,20 @@ class Recorder:
         self.inside -= 1
 
 
-@pytest.mark.parametrize(("limit", "requests", "expected_most"), [(1, 4, 1), (2, 5, 2), (3, 3, 3), (0, 6, 6), (8, 3, 3)])
+@pytest.mark.parametrize(
+    ("limit", "requests", "expected_most"), [(1, 4, 1), (2, 5, 2), (3, 3, 3), (0, 6, 6), (8, 3, 3)]
+)
 async def test_no_more_than_the_limit_run_at_once_and_in_order(limit, requests, expected_most):
     app = Recorder()
     limited = ConcurrencyLimitMiddleware(app, limit=limit)
-    calls = [asyncio.create_task(limited({"type": "http", "path": "/graphql", "n": n}, None, None)) for n in range(requests)]
+    scopes = [{"type": "http", "path": "/graphql", "n": n} for n in range(requests)]
+    calls = [asyncio.create_task(limited(scope, None, None)) for scope in scopes]
     await asyncio.sleep(0.05)
     assert app.inside == expected_most
     app.release.set()
     await asyncio.gather(*calls)
-    assert app.most == expected_most and app.entered == list(range(requests))
+    assert app.most == expected_most
+    assert app.entered == list(range(requests))
 
 
 @pytest.mark.parametrize("scope", [{"type": "websocket", "path": "/graphql"}, {"type": "lifespan"},

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from resolvers.commlog.outbox import DEFAULT_SENDER
-from tests.resolvers.commlog.test_outbox import free_port
+from resolvers.commlog.letters.outbox import DEFAULT_SENDER
+from tests.resolvers.commlog.letters.test_outbox import free_port
 
 BIN = Path(sys.executable).parent
 STARTUP_SECONDS = 180  # migrate, demo data and its billing run, on a busy two-core machine
@@ -22,7 +22,9 @@ DELIVERY_SECONDS = 30  # the outbox looks every 2 seconds
 CUSTOMERS = "{ customers(first: 20, search: {}) { edges { node { id email } } } }"
 SEND = """mutation($input: SendLetterInput!) { sendLetter(input: $input) {
   document { id } notification { id status } userErrors { code message } } }"""
-STATE = """query($id: ID!) { node(id: $id) { ... on Notification { status transport lastError document { sentAt } } } }"""
+STATE = (
+    """query($id: ID!) { node(id: $id) { ... on Notification { status transport lastError document { sentAt } } } }"""
+)
 
 
 @pytest.fixture

@@ -39,7 +39,9 @@ def test_rules_are_pure():
     for path in python_files("resolvers/rules"):
         for module in imports_of(path):
             top = module.split(".")[0]
-            assert top not in {"sqlalchemy", "strawberry", "asyncio", "resolvers", "graph"} or module.startswith("resolvers.rules"), f"{path}: {module}"
+            assert top not in {"sqlalchemy", "strawberry", "asyncio", "resolvers", "graph"} or module.startswith(
+                "resolvers.rules"
+            ), f"{path}: {module}"
             assert top != "db" or module in allowed_db, f"{path}: {module}"
 
 

@@ -23,6 +23,8 @@ async def test_address_search_triggers_survive_every_migration(database):
     if database.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL's address index (pg_trgm) needs no triggers")
     async with database.engine.connect() as conn:
-        rows = await conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'customers'")
+        rows = await conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'customers'"
+        )
         triggers = {name for (name,) in rows}
     assert triggers == {"customers_address_ai", "customers_address_ad", "customers_address_au"}

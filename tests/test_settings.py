@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graph.settings import Settings
-from resolvers.commlog.outbox import DEFAULT_SENDER, FileTransport, Outgoing, make_transport
+from resolvers.commlog.letters.outbox import DEFAULT_SENDER, FileTransport, Outgoing, make_transport
 
 NOT_FROM_ENVIRON = {"database_url", "secret"}  # required fields: no dataclass default to compare with
 

@@ -36,4 +36,7 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     run_on(connection)
 else:
-    asyncio.run(run_with_own_engine(context.config.get_main_option("sqlalchemy.url")))
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic: give a connection or set sqlalchemy.url")
+    asyncio.run(run_with_own_engine(url))

@@ -37,8 +37,8 @@ from db.models.commlog import (
     Notification,
 )
 from db.models.customers import Customer, CustomerImportJob, CustomerImportRow, CustomerNameToken
-from db.models.persisted import PersistedDocument
 from db.models.events import DomainEvent
+from db.models.persisted import PersistedDocument
 from db.models.tickets import AuthorizedContact, Ticket
 
 __all__ = [

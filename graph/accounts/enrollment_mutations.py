@@ -10,14 +10,14 @@ from graph.accounts.enrollment_inputs import EnrollCustomerInput, EnrollmentAcco
 from graph.accounts.enrollment_payloads import EnrollCustomerPayload, EnrollUtilityAccountPayload
 from graph.accounts.transaction_types import MarketTransaction
 from graph.accounts.types import UtilityAccount
-from graph.commlog.letter_types import Document
+from graph.commlog.letters.types import Document
 from graph.core.errors import INPUT, run_mutation
 from graph.core.relay import decode_id
 from graph.customers.mutations import billing_fields
 from graph.customers.types import Customer
 from resolvers.accounts import enrollment
 from resolvers.accounts.welcome_kit import prepare_welcome_kit
-from resolvers.commlog.letters import PreparedLetter
+from resolvers.commlog.letters.commands import PreparedLetter
 from resolvers.context import RequestScope
 
 
@@ -46,7 +46,9 @@ class EnrollmentMutations:
         "Each account starts PENDING with its 814 enrollment request QUEUED, a status change and an audit event. "
         "An LDC number this client already has is refused, naming its customer. All or nothing."
     )
-    async def enroll_customer(self, info: strawberry.Info, input: Annotated[EnrollCustomerInput, INPUT]) -> EnrollCustomerPayload:
+    async def enroll_customer(
+        self, info: strawberry.Info, input: Annotated[EnrollCustomerInput, INPUT]
+    ) -> EnrollCustomerPayload:
         async def prepare(scope: RequestScope) -> tuple[enrollment.EnrollCustomerRequest, PreparedLetter | None]:
             customer = enrollment.NewCustomer(
                 name=input.name, kind=enums.CustomerKind(input.kind.value), email=input.email, phone=input.phone,
@@ -74,7 +76,7 @@ class EnrollmentMutations:
     ) -> EnrollUtilityAccountPayload:
         async def prepare(scope: RequestScope) -> tuple[enrollment.EnrollAccountRequest, PreparedLetter | None]:
             request = enrollment.EnrollAccountRequest(
-                customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
+                customer_id=decode_id(input.customer_id, "Customer", "customer_id"),
                 account=new_account(input.account), welcome_kit=channel(input.welcome_kit),
                 idempotency_key=input.idempotency_key,
             )

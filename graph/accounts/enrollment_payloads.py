@@ -4,7 +4,7 @@ import strawberry
 
 from graph.accounts.transaction_types import MarketTransaction
 from graph.accounts.types import UtilityAccount
-from graph.commlog.letter_types import Document
+from graph.commlog.letters.types import Document
 from graph.core.errors import CLIENT_MUTATION_ID, USER_ERRORS, UserError
 from graph.customers.types import Customer
 

@@ -5,12 +5,12 @@ from datetime import date
 import strawberry
 from strawberry.file_uploads import Upload
 
+from db.models import MarketTransaction, UtilityAccount
 from graph.accounts.enums import (
     InboundTransactionType,
     MarketResponseOutcome,
     OutboundTransactionType,
 )
-from db.models import MarketTransaction, UtilityAccount
 from graph.core.text import client_mutation_id_field, text_field
 from graph.customers.inputs import AddressInput
 from resolvers.accounts.transactions import MAX_NAME, MAX_VALUE
@@ -35,7 +35,9 @@ class EditPremiseInput:
                                                           UtilityAccount.rate_class)
     load_profile: strawberry.Maybe[str | None] = text_field(f"Load profile code. {OPTIONAL_TEXT}",
                                                             UtilityAccount.load_profile)
-    premise_type: strawberry.Maybe[str | None] = text_field(f"Premise type. {OPTIONAL_TEXT}", UtilityAccount.premise_type)
+    premise_type: strawberry.Maybe[str | None] = text_field(
+        f"Premise type. {OPTIONAL_TEXT}", UtilityAccount.premise_type
+    )
     client_mutation_id: str | None = client_mutation_id_field()
 
 
@@ -48,10 +50,11 @@ class MarketTransactionDetailInput:
 @strawberry.input(description="A market transaction (814) a CSR sends to the utility.")
 class CreateMarketTransactionInput:
     utility_account_id: strawberry.ID = strawberry.field(description="The utility account.")
-    type: OutboundTransactionType = strawberry.field(description="What to request.")  # type: ignore[valid-type]
+    type: OutboundTransactionType = strawberry.field(description="What to request.")
     effective_date: date | None = strawberry.field(
-        default=None, description="The date asked for: required for MOVE_IN and MOVE_OUT; for a DROP the last day of service. "
-        "Within ten years of today."
+        default=None,
+        description="The date asked for: required for MOVE_IN and MOVE_OUT; for a DROP the last day of service. "
+        "Within ten years of today.",
     )
     reason: str | None = text_field("Why, e.g. the drop reason.", MarketTransaction.reason, default=None)
     changes: list[MarketTransactionDetailInput] | None = strawberry.field(
@@ -69,16 +72,19 @@ class RecordMarketResponseInput:
                                          UtilityAccount.ldc_account_number)
     reference: str = text_field("The utility's reference for this transaction; unique within the client.",
                                 MarketTransaction.reference)
-    outcome: MarketResponseOutcome = strawberry.field(description="Accept, reject, or an unasked transaction.")  # type: ignore[valid-type]
+    outcome: MarketResponseOutcome = strawberry.field(description="Accept, reject, or an unasked transaction.")
     responds_to: str | None = text_field("ACCEPT and REJECT: the reference of the request answered. Leave out for "
                                          "INBOUND.", MarketTransaction.reference, default=None)
-    type: InboundTransactionType | None = strawberry.field(  # type: ignore[valid-type]
+    type: InboundTransactionType | None = strawberry.field(
         default=None, description="INBOUND only, and required there: what the utility sent."
     )
-    reason: str | None = text_field("The utility's reason; required for REJECT.", MarketTransaction.reason, default=None)
+    reason: str | None = text_field(
+        "The utility's reason; required for REJECT.", MarketTransaction.reason, default=None
+    )
     effective_date: date | None = strawberry.field(
-        default=None, description="The date the utility confirms (a drop's last day, an enrollment's first day); within "
-        "ten years of today."
+        default=None,
+        description="The date the utility confirms (a drop's last day, an enrollment's first day); within "
+        "ten years of today.",
     )
     details: list[MarketTransactionDetailInput] | None = strawberry.field(
         default=None, description="Further fields the transaction carried, kept for the detail view."

@@ -22,13 +22,13 @@ from graph.accounts.transaction_types import MarketTransaction
 from graph.accounts.types import UtilityAccount
 from graph.core.errors import INPUT, UserError, run_mutation
 from graph.core.relay import decode_id
-from graph.customers.settings_mutations import read_upload
+from graph.customers.settings.mutations import read_upload
 from resolvers.accounts import premises, responses, transactions, usage_import
 from resolvers.accounts.usage_csv import UsageFileRejected
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError
 
-ACCOUNT_FIELD = ["input", "utilityAccountId"]
+ACCOUNT_FIELD = "utility_account_id"
 
 
 def premise_changes(input: EditPremiseInput) -> dict[str, Any]:
@@ -49,7 +49,9 @@ def pairs(details: list[MarketTransactionDetailInput] | None) -> tuple[tuple[str
     return tuple((d.name, d.value) for d in details or ())
 
 
-def usage_payload(*, problems: list[UserError] | None = None, user_errors: list[UserError], **fields: Any) -> ImportUsagePayload:
+def usage_payload(
+    *, problems: list[UserError] | None = None, user_errors: list[UserError], **fields: Any
+) -> ImportUsagePayload:
     """Every problem line of a rejected file becomes its own userError."""
     return ImportUsagePayload(user_errors=problems or user_errors, **fields)
 
@@ -67,7 +69,9 @@ class AccountMutations:
         "is audited from-to and logged as a SYSTEM entry in the communication log; the customer's address search "
         "follows a new service address at once."
     )
-    async def edit_premise(self, info: strawberry.Info, input: Annotated[EditPremiseInput, INPUT]) -> EditPremisePayload:
+    async def edit_premise(
+        self, info: strawberry.Info, input: Annotated[EditPremiseInput, INPUT]
+    ) -> EditPremisePayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             account_id = decode_id(input.utility_account_id, "UtilityAccount", ACCOUNT_FIELD)
             row = await premises.edit_premise(scope, account_id, premise_changes(input))
@@ -91,7 +95,10 @@ class AccountMutations:
                 reason=input.reason, changes=pairs(input.changes),
             )
             row, account = await transactions.create_market_transaction(scope, new)
-            return {"market_transaction": MarketTransaction.from_row(row), "utility_account": UtilityAccount.from_row(account)}
+            return {
+                "market_transaction": MarketTransaction.from_row(row),
+                "utility_account": UtilityAccount.from_row(account),
+            }
 
         return await run_mutation(info, CreateMarketTransactionPayload, action, input)
 
@@ -125,7 +132,9 @@ class AccountMutations:
         "(in the file or with stored ones), negative values, end before start, bad dates and unknown LDC numbers are "
         "userErrors naming their line."
     )
-    async def import_usage(self, info: strawberry.Info, input: Annotated[ImportUsageInput, INPUT]) -> ImportUsagePayload:
+    async def import_usage(
+        self, info: strawberry.Info, input: Annotated[ImportUsageInput, INPUT]
+    ) -> ImportUsagePayload:
         async def prepare(_scope: RequestScope) -> bytes:
             # read before the transaction, so no lock is held meanwhile; a string instead of a file is a userError
             upload = await read_upload(input.file)

@@ -26,7 +26,9 @@ class CreateMarketTransactionPayload:
 
 @strawberry.type(description="Result of recordMarketResponse.")
 class RecordMarketResponsePayload:
-    market_transaction: MarketTransaction | None = strawberry.field(default=None, description="The transaction recorded.")
+    market_transaction: MarketTransaction | None = strawberry.field(
+        default=None, description="The transaction recorded."
+    )
     request: MarketTransaction | None = strawberry.field(
         default=None, description="The request it answered, now ACCEPTED or REJECTED; null for INBOUND."
     )
@@ -35,7 +37,9 @@ class RecordMarketResponsePayload:
     client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
-@strawberry.type(description="Result of importUsage: every line imported, or none (then one userError per problem line).")
+@strawberry.type(
+    description="Result of importUsage: every line imported, or none (then one userError per problem line)."
+)
 class ImportUsagePayload:
     period_count: int | None = strawberry.field(default=None, description="Usage periods imported.")
     account_count: int | None = strawberry.field(default=None, description="Utility accounts they belong to.")

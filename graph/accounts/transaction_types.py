@@ -34,9 +34,9 @@ UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.
 TRANSACTION_CURSOR = CursorShape("transaction", (int,))
 STATUS_CHANGE_CURSOR = CursorShape("status-change", (int,))
 # The API's member for each stored value, found once per row by a dict lookup: a panel has thousands.
-TYPES = {t: MarketTransactionType[t.name] for t in enums.MarketTransactionType}  # type: ignore[misc]
-DIRECTIONS = {d: MarketDirection[d.name] for d in enums.MarketDirection}  # type: ignore[misc]
-STATUSES = {s: MarketTransactionStatus[s.name] for s in enums.MarketTransactionStatus}  # type: ignore[misc]
+TYPES = {t: MarketTransactionType[t.name] for t in enums.MarketTransactionType}
+DIRECTIONS = {d: MarketDirection[d.name] for d in enums.MarketDirection}
+STATUSES = {s: MarketTransactionStatus[s.name] for s in enums.MarketTransactionStatus}
 EDI_SETS = {t: edi_set(t) for t in enums.MarketTransactionType}
 
 
@@ -48,10 +48,10 @@ class MarketTransactionDetail:
 
 @strawberry.type(description="An EDI exchange with the utility: 814 enrollment family, 867 usage, 810, 820.")
 class MarketTransaction(Node):
-    type: MarketTransactionType = strawberry.field(description="What the transaction is.")  # type: ignore[valid-type]
+    type: MarketTransactionType = strawberry.field(description="What the transaction is.")
     transaction_set: str = strawberry.field(description="The EDI transaction set: 814, 867, 810 or 820.")
-    direction: MarketDirection = strawberry.field(description="To the utility or from it.")  # type: ignore[valid-type]
-    status: MarketTransactionStatus = strawberry.field(description="Where it stands.")  # type: ignore[valid-type]
+    direction: MarketDirection = strawberry.field(description="To the utility or from it.")
+    status: MarketTransactionStatus = strawberry.field(description="Where it stands.")
     reference: str = strawberry.field(description="Its reference, unique within the client; answers quote it.")
     reason: str | None = strawberry.field(description="Why: a drop's reason, a rejection's reason.")
     effective_date: date | None = strawberry.field(description="The date it takes effect, if it names one.")
@@ -88,12 +88,21 @@ class MarketTransaction(Node):
     @classmethod
     def from_row(cls, row: models.MarketTransaction) -> Self:
         return cls(
-            id=to_global_id("MarketTransaction", row.id), type=TYPES[row.type], transaction_set=EDI_SETS[row.type],
-            direction=DIRECTIONS[row.direction], status=STATUSES[row.status], reference=row.reference, reason=row.reason,
-            effective_date=row.effective_date, created_at=row.created_at, sent_at=row.sent_at,
+            id=to_global_id("MarketTransaction", row.id),
+            type=TYPES[row.type],
+            transaction_set=EDI_SETS[row.type],
+            direction=DIRECTIONS[row.direction],
+            status=STATUSES[row.status],
+            reference=row.reference,
+            reason=row.reason,
+            effective_date=row.effective_date,
+            created_at=row.created_at,
+            sent_at=row.sent_at,
             responded_at=row.responded_at,
             carried=row.details,
-            account_pk=row.utility_account_id, related_pk=row.related_id, creator_pk=row.created_by,
+            account_pk=row.utility_account_id,
+            related_pk=row.related_id,
+            creator_pk=row.created_by,
         )
 
     @classmethod
@@ -112,8 +121,8 @@ class MarketTransaction(Node):
 
 @strawberry.type(description="One change of a utility account's enrollment status, and what caused it.")
 class EnrollmentStatusChange:
-    from_status: EnrollmentStatus = strawberry.field(description="The status before.")  # type: ignore[valid-type]
-    to_status: EnrollmentStatus = strawberry.field(description="The status after.")  # type: ignore[valid-type]
+    from_status: EnrollmentStatus = strawberry.field(description="The status before.")
+    to_status: EnrollmentStatus = strawberry.field(description="The status after.")
     changed_at: datetime = strawberry.field(description="When it changed (UTC).")
     reason: str | None = strawberry.field(description="Why, in words (e.g. Drop accepted by the utility).")
     transaction_pk: strawberry.Private[int | None]
@@ -127,14 +136,22 @@ class EnrollmentStatusChange:
 
     @strawberry.field(description="The user whose action caused it; null for scheduled changes.")
     async def changed_by(self, info: strawberry.Info) -> User | None:
-        row = await info.context.loaders.of(loaders.status_change_actors_by_id).load(self.actor_pk) if self.actor_pk else None
+        row = (
+            await info.context.loaders.of(loaders.status_change_actors_by_id).load(self.actor_pk)
+            if self.actor_pk
+            else None
+        )
         return User.from_row(row) if row else None
 
     @classmethod
     def from_row(cls, row: models.EnrollmentStatusChange) -> Self:
         return cls(
-            from_status=EnrollmentStatus(row.from_status.value), to_status=EnrollmentStatus(row.to_status.value),
-            changed_at=row.changed_at, reason=row.reason, transaction_pk=row.market_transaction_id, actor_pk=row.actor_id,
+            from_status=EnrollmentStatus(row.from_status.value),
+            to_status=EnrollmentStatus(row.to_status.value),
+            changed_at=row.changed_at,
+            reason=row.reason,
+            transaction_pk=row.market_transaction_id,
+            actor_pk=row.actor_id,
         )
 
 

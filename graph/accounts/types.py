@@ -88,7 +88,7 @@ class Utility(Node):
 class RatePlan(Node):
     code: str = strawberry.field(description="Plan code shown in the results grid.")
     name: str = strawberry.field(description="Plan name.")
-    kind: RatePlanKind = strawberry.field(description="How the plan prices energy.")  # type: ignore[valid-type]
+    kind: RatePlanKind = strawberry.field(description="How the plan prices energy.")
     term_months: int | None = strawberry.field(description="Contract term in months; null if month to month.")
     market_pk: strawberry.Private[int]
     pk: strawberry.Private[int]
@@ -104,7 +104,7 @@ class RatePlan(Node):
 
     @strawberry.field(description="The monthly service fee in force today (a plan not sold yet: its first).")
     async def monthly_fee(self, info: strawberry.Info) -> MoneyRef:
-        return (await self._price_today(info)).monthly_fee  # type: ignore[no-any-return]
+        return (await self._price_today(info)).monthly_fee
 
     @strawberry.field(description="Every price the plan has had or will have, oldest first, corrections included: "
                       "each in force from its day until the next (setRatePlanPrice adds one).")
@@ -112,7 +112,7 @@ class RatePlan(Node):
         from graph.billing.rate_types import RatePlanPrice
 
         rows = await info.context.loaders.of(billing_loaders.prices_by_rate_plan_id).load(self.pk)
-        return RatePlanPrice.history(rows, utcnow().date())  # type: ignore[return-value]
+        return RatePlanPrice.history(rows, utcnow().date())
 
     async def _price_today(self, info: strawberry.Info) -> Any:
         """Every plan has a price from its creation (createRatePlan, migration 0011), maybe effective later."""
@@ -151,7 +151,7 @@ class Premise:
 
 @strawberry.type(description="One plan and service period of a utility account (historical enrollments).")
 class Enrollment:
-    status: EnrollmentStatus = strawberry.field(description="Status of this period.")  # type: ignore[valid-type]
+    status: EnrollmentStatus = strawberry.field(description="Status of this period.")
     start_date: date | None = strawberry.field(description="First day of service.")
     end_date: date | None = strawberry.field(description="Last day of service; null while open-ended.")
     # A plain field filled when built (see graph/core/eager.py: at_once): no resolver to run per enrollment.
@@ -206,7 +206,7 @@ ACCOUNT_LOADS = [  # (field, loader, key of an account row)
 @strawberry.type
 class UtilityAccountServiceFields(Node):
     ldc_account_number: str = strawberry.field(description="The utility's account number (ESI ID in Texas).")
-    status: EnrollmentStatus = strawberry.field(description="Current enrollment status.")  # type: ignore[valid-type]
+    status: EnrollmentStatus = strawberry.field(description="Current enrollment status.")
     start_date: date | None = strawberry.field(description="Start of the current contract or service.")
     end_date: date | None = strawberry.field(description="End of the current contract or service.")
     contract_term_months: int | None = strawberry.field(description="Length of the current contract.")
@@ -238,7 +238,7 @@ class UtilityAccountServiceFields(Node):
     @strawberry.field(description="Consumption in a date window: the read periods, or calendar-month totals.")
     async def consumption(
         self, info: strawberry.Info, from_: FromArg = None, to: ToArg = None,
-        granularity: GranularityArg = ConsumptionGranularity.PERIOD,  # type: ignore[attr-defined]
+        granularity: GranularityArg = ConsumptionGranularity.PERIOD,
     ) -> list[ConsumptionInterval]:
         return await consumption_rows(info, self.row.id, from_, to, Granularity(granularity.value))
 

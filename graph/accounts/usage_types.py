@@ -39,8 +39,10 @@ class UsagePeriod(Node):
     period_start: date = strawberry.field(description="First day of the read period.")
     period_end: date = strawberry.field(description="Last day of the read period (inclusive).")
     kwh: Decimal = strawberry.field(description="Energy used, kWh with three decimals.")
-    demand_kw: Decimal | None = strawberry.field(description="Peak demand, kW with three decimals; null if not metered.")
-    read_type: ReadType = strawberry.field(description="Actual or estimated read.")  # type: ignore[valid-type]
+    demand_kw: Decimal | None = strawberry.field(
+        description="Peak demand, kW with three decimals; null if not metered."
+    )
+    read_type: ReadType = strawberry.field(description="Actual or estimated read.")
     meter_number: str | None = strawberry.field(description="The meter read.")
     account_pk: strawberry.Private[int]
     source_pk: strawberry.Private[int | None]
@@ -78,8 +80,10 @@ class ConsumptionInterval:
     kwh: Decimal = strawberry.field(
         description="kWh with three decimals. Monthly: each period's share by days, rounded to whole Wh so that "
         "the months add up exactly to the periods (largest remainders get the leftover Wh).")
-    demand_kw: Decimal | None = strawberry.field(description="Peak demand in kW; monthly, the highest of the month's periods.")
-    read_type: ReadType = strawberry.field(description="ESTIMATED if any read in it was estimated.")  # type: ignore[valid-type]
+    demand_kw: Decimal | None = strawberry.field(
+        description="Peak demand in kW; monthly, the highest of the month's periods."
+    )
+    read_type: ReadType = strawberry.field(description="ESTIMATED if any read in it was estimated.")
     period: UsagePeriod | None = strawberry.field(description="The read period (PERIOD rows); null for MONTH rows.")
 
     @classmethod
@@ -97,8 +101,13 @@ class ConsumptionInterval:
 FromArg = Annotated[date | None, strawberry.argument(
     name="from", description="First day; default: the 1st of the month 23 months before `to`'s.")]
 ToArg = Annotated[date | None, strawberry.argument(description="Last day, inclusive; default: the end of this month.")]
-GranularityArg = Annotated[ConsumptionGranularity, strawberry.argument(  # type: ignore[valid-type]
-    description="PERIOD: the read periods sharing a day with the window. MONTH: every calendar month the window touches.")]
+GranularityArg = Annotated[
+    ConsumptionGranularity,
+    strawberry.argument(
+        description=("PERIOD: the read periods sharing a day with the window. MONTH: every calendar month the window "
+                     "touches.")
+    ),
+]
 
 
 async def consumption_rows(info: strawberry.Info, account_id: int, first: date | None, last: date | None,

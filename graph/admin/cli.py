@@ -131,12 +131,16 @@ async def _show_client(session: Any, args: argparse.Namespace) -> str:
     if provider is None:
         return f"{args.slug}: no identity provider (local tokens only)"
     mapping = ", ".join(f"{v}={r}" for v, r in sorted(provider.role_mapping.items())) or "-"
-    return "\n".join([
-        f"{args.slug}: issuer {provider.issuer}", f"audience {provider.audience}", f"email claim {provider.email_claim}",
-        f"roles {provider.role_source} {provider.role_claim or ''} {mapping}".rstrip(),
-        f"just-in-time {'on, role ' + provider.provisioned_role if provider.just_in_time else 'off'}",
-        f"local tokens {'on' if provider.local_tokens else 'off'}",
-    ])
+    return "\n".join(
+        [
+            f"{args.slug}: issuer {provider.issuer}",
+            f"audience {provider.audience}",
+            f"email claim {provider.email_claim}",
+            f"roles {provider.role_source} {provider.role_claim or ''} {mapping}".rstrip(),
+            f"just-in-time {'on, role ' + provider.provisioned_role if provider.just_in_time else 'off'}",
+            f"local tokens {'on' if provider.local_tokens else 'off'}",
+        ]
+    )
 
 
 async def _set_provider(session: Any, args: argparse.Namespace) -> str:
@@ -163,7 +167,9 @@ async def _remove_provider(session: Any, args: argparse.Namespace) -> str:
     from resolvers.admin.identity_providers import remove_identity_provider
 
     removed = await remove_identity_provider(await _scope(session, args.slug))
-    return f"{args.slug}: " + ("identity provider removed; local tokens only" if removed else "had no identity provider")
+    return f"{args.slug}: " + (
+        "identity provider removed; local tokens only" if removed else "had no identity provider"
+    )
 
 
 async def _add_user(session: Any, args: argparse.Namespace) -> str:
@@ -178,7 +184,10 @@ async def _list_users(session: Any, args: argparse.Namespace) -> str:
     from resolvers.admin.user_lists import UserFilter, user_page
     from resolvers.pagination import MAX_PAGE_SIZE, PageRequest
 
-    scope, criteria = await _scope(session, args.client), UserFilter(Role(args.role) if args.role else None, args.active)
+    scope, criteria = (
+        await _scope(session, args.client),
+        UserFilter(Role(args.role) if args.role else None, args.active),
+    )
     lines, after = [], None
     while True:
         page = await user_page(scope, criteria, PageRequest(first=MAX_PAGE_SIZE, after=after))

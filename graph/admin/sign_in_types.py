@@ -15,7 +15,7 @@ from resolvers.permissions import Action, ensure_allowed
 @strawberry.type(description="One claim value and the role it gives.")
 class RoleMapping:
     value: str = strawberry.field(description="A value of the role claim, e.g. a group's name or ID.")
-    role: Role = strawberry.field(description="The role a token with this value gets.")  # type: ignore[valid-type]
+    role: Role = strawberry.field(description="The role a token with this value gets.")
 
 
 @strawberry.type(description="How the client's users sign in through its OpenID Connect provider. The SPA gets a "
@@ -28,7 +28,7 @@ class IdentityProvider:
                                      "provider). Issuer and audience together name this client only.")
     email_claim: str = strawberry.field(description="The claim whose value is the user's email (e.g. email, "
                                         "preferred_username, upn; sub when the subject is the email).")
-    role_source: RoleSource = strawberry.field(description="Where signed-in users' roles come from.")  # type: ignore[valid-type]
+    role_source: RoleSource = strawberry.field(description="Where signed-in users' roles come from.")
     role_claim: str | None = strawberry.field(description="With roles from a claim: the claim's name (e.g. roles, "
                                               "groups, or a dotted path such as realm_access.roles).")
     role_mapping: list[RoleMapping] = strawberry.field(description="With roles from a claim: which values give "
@@ -37,7 +37,7 @@ class IdentityProvider:
         description="A verified token whose email matches no user of the client creates one (audited as "
         "user.provision). Off: such a token is refused (401, reason UNKNOWN_USER). Never reactivates a deactivated "
         "user.")
-    provisioned_role: Role = strawberry.field(  # type: ignore[valid-type]
+    provisioned_role: Role = strawberry.field(
         description="The role a just-in-time user gets when roles are stored on the users.")
     local_tokens: bool = strawberry.field(description="Whether local tokens (`csrgraph token`) still sign this "
                                           "client's users in; false: only the provider's tokens do.")

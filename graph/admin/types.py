@@ -1,7 +1,7 @@
 """GraphQL types of the admin domain: viewer, client, preferences, audit events."""
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 from strawberry.scalars import JSON
@@ -35,6 +35,9 @@ from resolvers.pagination import Page
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules import preferences as rules
 
+if TYPE_CHECKING:
+    from graph.admin.sign_in_types import IdentityProvider
+
 IdentityProviderRef = Annotated["IdentityProvider", strawberry.lazy("graph.admin.sign_in_types")]
 
 AUDIT_CURSOR = CursorShape("audit", (int,))
@@ -67,7 +70,7 @@ class Client(Node):
 class User(Node):
     email: str = strawberry.field(description="Login email; a provider's token names the user by it.")
     name: str = strawberry.field(description="Display name.")
-    role: Role = strawberry.field(description="What the user may do.")  # type: ignore[valid-type]
+    role: Role = strawberry.field(description="What the user may do.")
     active: bool = strawberry.field(description="False once deactivated: the user can no longer sign in.")
     created_at: datetime = strawberry.field(description="When the user was added (UTC).")
     pk: strawberry.Private[int]
@@ -97,18 +100,18 @@ class User(Node):
 @strawberry.type(description="How the communication log is shown by default.")
 class CommLogDisplay:
     page_size: int = strawberry.field(description="Entries per page.")
-    order: SortDirection = strawberry.field(description="Chronological order.")  # type: ignore[valid-type]
-    kinds: list[CommLogKind] = strawberry.field(description="Kinds of entry shown.")  # type: ignore[valid-type]
+    order: SortDirection = strawberry.field(description="Chronological order.")
+    kinds: list[CommLogKind] = strawberry.field(description="Kinds of entry shown.")
     critical_first: bool = strawberry.field(description="Pin critical notes to the top.")
     expand_memos: bool = strawberry.field(description="Show memos expanded under their entry.")
 
 
 @strawberry.type(description="A user's screen preferences (seed 001: default navigation and tabs).")
 class Preferences:
-    default_navigation: NavigationArea = strawberry.field(description="Where the user lands after login.")  # type: ignore[valid-type]
-    default_profile_tab: ProfileTab = strawberry.field(description="The tab a customer profile opens on.")  # type: ignore[valid-type]
-    tab_order: list[ProfileTab] = strawberry.field(description="Order of the profile tabs.")  # type: ignore[valid-type]
-    hidden_tabs: list[ProfileTab] = strawberry.field(description="Tabs the user has hidden.")  # type: ignore[valid-type]
+    default_navigation: NavigationArea = strawberry.field(description="Where the user lands after login.")
+    default_profile_tab: ProfileTab = strawberry.field(description="The tab a customer profile opens on.")
+    tab_order: list[ProfileTab] = strawberry.field(description="Order of the profile tabs.")
+    hidden_tabs: list[ProfileTab] = strawberry.field(description="Tabs the user has hidden.")
     communication_log: CommLogDisplay = strawberry.field(description="Communication-log display options.")
 
     @classmethod
@@ -137,7 +140,7 @@ async def viewer_preferences(info: strawberry.Info) -> rules.Preferences:
 class Viewer:
     user: User = strawberry.field(description="The signed-in user.")
     client: Client = strawberry.field(description="The client (tenant) the user works for.")
-    role: Role = strawberry.field(description="The user's role.")  # type: ignore[valid-type]
+    role: Role = strawberry.field(description="The user's role.")
 
     @strawberry.field(description="The user's screen preferences.")
     async def preferences(self, info: strawberry.Info) -> Preferences:

@@ -36,7 +36,7 @@ async def _run(info: strawberry.Info, payload: Any, action: Callable[[RequestSco
 
 
 def _user_id(input: Any) -> int:
-    return decode_id(input.id, "User", ["input", "id"])
+    return decode_id(input.id, "User", "id")
 
 
 def provider_settings(input: ConfigureIdentityProviderInput) -> identity_providers.ProviderSettings:
@@ -75,14 +75,20 @@ class UserMutations:
                          "USER_DEACTIVATED) within 10 seconds on every server worker, and their open websockets are "
                          "closed (code 4403, reason USER_DEACTIVATED) within 5 seconds, at once on this worker. "
                          "ADMIN only; audited. Refused with LAST_ACTIVE_ADMIN for the last active ADMIN.")
-    async def deactivate_user(self, info: strawberry.Info, input: Annotated[UserIdInput, INPUT]) -> p.DeactivateUserPayload:
+    async def deactivate_user(
+        self, info: strawberry.Info, input: Annotated[UserIdInput, INPUT]
+    ) -> p.DeactivateUserPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             return {"user": User.from_row(await users.deactivate_user(scope, _user_id(input)))}
 
         return await _run(info, p.DeactivateUserPayload, action, input)
 
-    @strawberry.mutation(description="Let a deactivated user sign in again, with the role they had. ADMIN only; audited.")
-    async def reactivate_user(self, info: strawberry.Info, input: Annotated[UserIdInput, INPUT]) -> p.ReactivateUserPayload:
+    @strawberry.mutation(
+        description="Let a deactivated user sign in again, with the role they had. ADMIN only; audited."
+    )
+    async def reactivate_user(
+        self, info: strawberry.Info, input: Annotated[UserIdInput, INPUT]
+    ) -> p.ReactivateUserPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             return {"user": User.from_row(await users.reactivate_user(scope, _user_id(input)))}
 

@@ -54,8 +54,11 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
             except WriteBusy as error:
                 return busy_exit(error)
         total = sum(i.total_cents for i in result.invoices)
-        print(f"issued {len(result.invoices):,} invoices ({total // 100:,}.{total % 100:02d}); skipped {result.skipped:,} "
-              f"accounts ({result.already_billed:,} already billed for part of the period)")
+        print(
+            f"issued {len(result.invoices):,} invoices ({total // 100:,}.{total % 100:02d}); skipped "
+            f"{result.skipped:,} "
+            f"accounts ({result.already_billed:,} already billed for part of the period)"
+        )
         return 0
     finally:
         await engine.dispose()

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graph.auth import request_scope
-from graph.commlog.document_files import content_disposition
+from graph.commlog.letters.files import content_disposition
 from graph.core.files import not_found, path_key
 from resolvers.billing.documents import history_file, invoice_file
 from resolvers.rules.dates import DateFormatError, parse_date

@@ -19,7 +19,8 @@ from resolvers.rules.money_dates import DAYS_AHEAD, YEARS_BACK
 AMOUNT = "A positive amount as a decimal string with at most two decimals, e.g. \"12.30\"."
 MONEY_WINDOW = (f"from {YEARS_BACK} years before today to {DAYS_AHEAD} day after (UTC); "
                 "other days are a userError MONEY_DATE_OUT_OF_RANGE.")
-KEY = "Idempotency key (at least 1 character): the same key and input replays the first result; keys are kept 24 hours or more."
+KEY = ("Idempotency key (at least 1 character): the same key and input replays the first result; keys are kept 24 "
+       "hours or more.")
 WHY = "Why; required."
 
 
@@ -33,11 +34,15 @@ class AllocationInput:
 class PostPaymentInput:
     customer_id: strawberry.ID = strawberry.field(description="The paying customer (a master, for HIERARCHY).")
     amount: Decimal = strawberry.field(description=AMOUNT)
-    method: PaymentMethod = strawberry.field(description="How it was paid.")  # type: ignore[valid-type]
-    received_on: date = strawberry.field(description="The day it was received, within the money window: " + MONEY_WINDOW)
-    mode: AllocationMode = strawberry.field(default=AllocationMode.FIFO, description="FIFO or SPEC.")  # type: ignore[valid-type]
-    allocations: list[AllocationInput] | None = strawberry.field(default=None, description="For SPEC: the invoices and amounts.")
-    scope: PaymentScope = strawberry.field(  # type: ignore[valid-type]
+    method: PaymentMethod = strawberry.field(description="How it was paid.")
+    received_on: date = strawberry.field(
+        description="The day it was received, within the money window: " + MONEY_WINDOW
+    )
+    mode: AllocationMode = strawberry.field(default=AllocationMode.FIFO, description="FIFO or SPEC.")
+    allocations: list[AllocationInput] | None = strawberry.field(
+        default=None, description="For SPEC: the invoices and amounts."
+    )
+    scope: PaymentScope = strawberry.field(
         default=PaymentScope.CUSTOMER, description="CUSTOMER, or HIERARCHY to pay a master's children's invoices too.")
     reference: str | None = text_field("Check number or other reference; stored as given, trimmed.", Payment.reference,
                                        default=None)
@@ -59,7 +64,9 @@ class RefundPaymentInput:
 class ReversePaymentInput:
     payment_id: strawberry.ID = strawberry.field(description="The payment that came back.")
     reason: str = text_field("Why it came back, e.g. NSF; required.", Payment.returned_reason)
-    nsf_fee: Decimal | None = strawberry.field(default=None, description="If given, a returned-payment fee added as a special charge.")
+    nsf_fee: Decimal | None = strawberry.field(
+        default=None, description="If given, a returned-payment fee added as a special charge."
+    )
     client_mutation_id: str | None = client_mutation_id_field()
 
 
@@ -87,26 +94,34 @@ class ReverseInvoiceChargesInput:
     client_mutation_id: str | None = client_mutation_id_field()
 
 
-@strawberry.input(description="A debit or credit adjustment; above the client's threshold only a TEAM_LEAD may post it.")
+@strawberry.input(
+    description="A debit or credit adjustment; above the client's threshold only a TEAM_LEAD may post it."
+)
 class CreateAdjustmentInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
-    direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")  # type: ignore[valid-type]
+    direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")
     amount: Decimal = strawberry.field(description=AMOUNT)
     reason_code: str = text_field("Reason code; required.", Adjustment.reason_code)
     note: str | None = text_field("Free text.", Adjustment.note, default=None)
-    invoice_id: strawberry.ID | None = strawberry.field(default=None, description="An invoice of the customer to post it against.")
+    invoice_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An invoice of the customer to post it against."
+    )
     idempotency_key: str | None = text_field(KEY, IdempotencyKey.key, default=None)
     client_mutation_id: str | None = client_mutation_id_field()
 
 
-@strawberry.input(description="A billing run (ADMIN): invoices for a period from usage, rates, taxes and pending charges.")
+@strawberry.input(
+    description="A billing run (ADMIN): invoices for a period from usage, rates, taxes and pending charges."
+)
 class RunBillingInput:
     period_start: date = strawberry.field(description="First day of the period (usage is billed by read day).")
     period_end: date = strawberry.field(description=f"Last day of the period (included); a period has at most "
                                         f"{MAX_PERIOD_DAYS} days and ends before the issue day.")
     issued_on: date | None = strawberry.field(default=None, description="Issue date; default today. Due 21 days later. "
                                               "Within the money window: " + MONEY_WINDOW)
-    utility_account_id: strawberry.ID | None = strawberry.field(default=None, description="One account; default every ACTIVE account.")
+    utility_account_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One account; default every ACTIVE account."
+    )
     client_mutation_id: str | None = client_mutation_id_field()
 
 
@@ -121,5 +136,6 @@ class EmailArHistoryInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
     start: date | None = strawberry.field(default=None, description="First day shown; default the beginning.")
     end: date | None = strawberry.field(
-        default=None, description="Last day shown, not before `start` (INVALID_BILLING_PERIOD); default the last entry.")
+        default=None, description="Last day shown, not before `start` (INVALID_BILLING_PERIOD); default the last entry."
+    )
     client_mutation_id: str | None = client_mutation_id_field()

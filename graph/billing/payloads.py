@@ -4,7 +4,7 @@ import strawberry
 
 from graph.billing.payment_types import Adjustment, Payment, Refund, SpecialCharge
 from graph.billing.types import Invoice, InvoiceLine
-from graph.commlog.letter_types import Document, Notification
+from graph.commlog.letters.types import Document, Notification
 from graph.commlog.types import CommLogEntry
 from graph.core.errors import CLIENT_MUTATION_ID, USER_ERRORS, UserError
 
@@ -42,7 +42,9 @@ class SpecialChargePayload:
 
 @strawberry.type(description="Result of reverseInvoiceCharges.")
 class ReverseInvoiceChargesPayload:
-    invoice: Invoice | None = strawberry.field(default=None, description="The invoice, its open amount and status updated.")
+    invoice: Invoice | None = strawberry.field(
+        default=None, description="The invoice, its open amount and status updated."
+    )
     reversal_lines: list[InvoiceLine] | None = strawberry.field(default=None, description="The new credit lines.")
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
     client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)

@@ -23,13 +23,13 @@ from resolvers.billing.lists import WithChildren
 @strawberry.type(description="Money received from a customer, and where it went.")
 class Payment(Node):
     amount: Money = strawberry.field(description="The amount received.")
-    method: PaymentMethod = strawberry.field(description="How it was paid.")  # type: ignore[valid-type]
+    method: PaymentMethod = strawberry.field(description="How it was paid.")
     reference: str | None = strawberry.field(description="Check number or other reference.")
     card_last4: str | None = strawberry.field(description="A card's last four digits (nothing more is kept).")
     received_on: date = strawberry.field(description="The day it was received.")
-    mode: AllocationMode = strawberry.field(description="FIFO or SPEC.")  # type: ignore[valid-type]
-    scope: PaymentScope = strawberry.field(description="CUSTOMER or HIERARCHY.")  # type: ignore[valid-type]
-    status: PaymentStatus = strawberry.field(description="POSTED or RETURNED.")  # type: ignore[valid-type]
+    mode: AllocationMode = strawberry.field(description="FIFO or SPEC.")
+    scope: PaymentScope = strawberry.field(description="CUSTOMER or HIERARCHY.")
+    status: PaymentStatus = strawberry.field(description="POSTED or RETURNED.")
     unapplied_amount: Money = strawberry.field(description="Credit not applied to any invoice (nor refunded).")
     returned_reason: str | None = strawberry.field(description="Why it was returned, if it was.")
     row: strawberry.Private[models.Payment]
@@ -49,11 +49,20 @@ class Payment(Node):
 
     @classmethod
     def from_row(cls, row: models.Payment) -> Self:
-        return cls(id=to_global_id("Payment", row.id), amount=Money.of(row.amount_cents), method=PaymentMethod(row.method.value),
-                   reference=row.reference, card_last4=row.card_last4, received_on=row.received_on,
-                   mode=AllocationMode(row.mode.value), scope=PaymentScope(row.scope.value),
-                   status=PaymentStatus(row.status.value), unapplied_amount=Money.of(row.unapplied_cents),
-                   returned_reason=row.returned_reason, row=row)
+        return cls(
+            id=to_global_id("Payment", row.id),
+            amount=Money.of(row.amount_cents),
+            method=PaymentMethod(row.method.value),
+            reference=row.reference,
+            card_last4=row.card_last4,
+            received_on=row.received_on,
+            mode=AllocationMode(row.mode.value),
+            scope=PaymentScope(row.scope.value),
+            status=PaymentStatus(row.status.value),
+            unapplied_amount=Money.of(row.unapplied_cents),
+            returned_reason=row.returned_reason,
+            row=row,
+        )
 
     @classmethod
     def from_loaded(cls, item: WithChildren) -> Self:
@@ -83,7 +92,7 @@ class Refund:
 
 @strawberry.type(description="A debit or credit to a customer's account, optionally against one invoice.")
 class Adjustment(Node):
-    direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")  # type: ignore[valid-type]
+    direction: AdjustmentDirection = strawberry.field(description="DEBIT or CREDIT.")
     amount: Money = strawberry.field(description="The amount (always positive; see direction).")
     reason_code: str = strawberry.field(description="The reason code.")
     note: str | None = strawberry.field(description="Free text.")
@@ -112,16 +121,23 @@ class SpecialCharge(Node):
     description: str = strawberry.field(description="The charge as it will be printed.")
     reason: str = strawberry.field(description="Why it was added.")
     amount: Money = strawberry.field(description="The amount.")
-    status: SpecialChargeStatus = strawberry.field(description="PENDING, BILLED or REMOVED.")  # type: ignore[valid-type]
+    status: SpecialChargeStatus = strawberry.field(description="PENDING, BILLED or REMOVED.")
     created_at: datetime = strawberry.field(description="When it was added.")
     removed_at: datetime | None = strawberry.field(description="When it was removed, if it was.")
     removed_reason: str | None = strawberry.field(description="Why it was removed.")
 
     @classmethod
     def from_row(cls, row: models.SpecialCharge) -> Self:
-        return cls(id=to_global_id("SpecialCharge", row.id), description=row.description, reason=row.reason,
-                   amount=Money.of(row.amount_cents), status=SpecialChargeStatus(row.status.value), created_at=row.created_at,
-                   removed_at=row.removed_at, removed_reason=row.removed_reason)
+        return cls(
+            id=to_global_id("SpecialCharge", row.id),
+            description=row.description,
+            reason=row.reason,
+            amount=Money.of(row.amount_cents),
+            status=SpecialChargeStatus(row.status.value),
+            created_at=row.created_at,
+            removed_at=row.removed_at,
+            removed_reason=row.removed_reason,
+        )
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:

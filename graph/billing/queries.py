@@ -31,7 +31,7 @@ class AllocationPreview:
 
 @strawberry.type(description="A line the next invoice would have.")
 class PreviewLine:
-    kind: InvoiceLineKind = strawberry.field(description="What it charges for.")  # type: ignore[valid-type]
+    kind: InvoiceLineKind = strawberry.field(description="What it charges for.")
     description: str = strawberry.field(description="As it would be printed.")
     amount: Money = strawberry.field(description="Rounded half-up to the cent.")
 
@@ -45,27 +45,41 @@ class InvoicePreview:
 @strawberry.type
 class BillingQueries:
     @strawberry.field(description="Open invoice amounts across the client by days past due (reporting).")
-    async def ar_aging(self, info: strawberry.Info, as_of: Annotated[date | None, strawberry.argument(
-            description="Count ages to this day; default today. Only invoices issued by then.")] = None) -> AgingBuckets:
+    async def ar_aging(
+        self,
+        info: strawberry.Info,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="Count ages to this day; default today. Only invoices issued by then."),
+        ] = None,
+    ) -> AgingBuckets:
         day = as_of or utcnow().date()
         async with info.context.session_scope() as scope:
             return AgingBuckets.of(await batches.client_aging(scope, day), day)
 
     @strawberry.field(description="The allocation FIFO or SPEC would make for a payment, saving nothing.")
-    async def payment_allocation_preview(self, info: strawberry.Info, input: Annotated[PostPaymentInput, strawberry.argument(
-            description="The payment as it would be posted.")]) -> AllocationPreview:
+    async def payment_allocation_preview(
+        self,
+        info: strawberry.Info,
+        input: Annotated[PostPaymentInput, strawberry.argument(description="The payment as it would be posted.")],
+    ) -> AllocationPreview:
         try:
-            check_input(input, ["input"], info.schema.config.name_converter)  # the limits postPayment holds it to
+            check_input(input, info.schema.config.name_converter)  # the limits postPayment holds it to
             async with info.context.session_scope() as scope:
                 result = await payments.preview_allocation(scope, payment_request(input))
                 rows = await batches.invoices_by_ids(scope, [a.invoice_id for a in result.allocations])
         except UserInputError as error:
-            raise client_error(error) from None
-        planned = [PlannedAllocation(invoice=Invoice.from_row(r), amount=Money.of(a.cents)) for r, a in zip(rows, result.allocations)]
+            raise client_error(error, info, input) from None
+        planned = [
+            PlannedAllocation(invoice=Invoice.from_row(r), amount=Money.of(a.cents))
+            for r, a in zip(rows, result.allocations, strict=False)
+        ]
         return AllocationPreview(allocations=planned, unapplied_amount=Money.of(result.unapplied_cents))
 
-    @strawberry.field(description="What the next billing run would bill a utility account for a period, saving nothing; "
-                      "null when there is nothing to bill.")
+    @strawberry.field(
+        description="What the next billing run would bill a utility account for a period, saving nothing; "
+        "null when there is nothing to bill."
+    )
     async def preview_next_invoice(
         self, info: strawberry.Info,
         utility_account_id: Annotated[strawberry.ID, strawberry.argument(description="The utility account.")],
@@ -73,12 +87,17 @@ class BillingQueries:
         period_end: Annotated[date, strawberry.argument(description="Last day of the period.")],
     ) -> InvoicePreview | None:
         try:
-            account_id = decode_id(utility_account_id, "UtilityAccount", ["utilityAccountId"])
+            account_id = decode_id(utility_account_id, "UtilityAccount", "utility_account_id")
             async with info.context.session_scope() as scope:
                 draft = await billing_run.preview_invoice(scope, account_id, period_start, period_end)
         except UserInputError as error:
-            raise client_error(error) from None
+            raise client_error(error, info) from None
         if draft is None:
             return None
-        lines = [PreviewLine(kind=InvoiceLineKind(l.kind.value), description=l.description, amount=Money.of(l.cents)) for l in draft.lines]
+        lines = [
+            PreviewLine(
+                kind=InvoiceLineKind(line.kind.value), description=line.description, amount=Money.of(line.cents)
+            )
+            for line in draft.lines
+        ]
         return InvoicePreview(lines=lines, total=Money.of(draft.total_cents))

@@ -20,7 +20,7 @@ class CreateRatePlanInput:
     code: str = text_field("Letters, digits, '-' or '_' (upper-cased); unique in the client.", RatePlan.code)
     name: str = text_field("The plan's name.", RatePlan.name)
     market: str = text_field("The market it is sold in, by code, e.g. TX.", Market.code)
-    kind: RatePlanKind = strawberry.field(default=RatePlanKind.FIXED, description="How it prices energy.")  # type: ignore[valid-type]
+    kind: RatePlanKind = strawberry.field(default=RatePlanKind.FIXED, description="How it prices energy.")
     term_months: int | None = strawberry.field(description="Contract term (1-120 months); null for month to month.")
     energy_rate: Rate = strawberry.field(description=ENERGY_RATE)
     monthly_fee: Decimal = strawberry.field(description=MONTHLY_FEE)
@@ -41,7 +41,9 @@ class SetRatePlanPriceInput:
 class SetDeliveryChargeInput:
     utility: str = text_field("The utility, by code, e.g. ONCOR.", Utility.code)
     per_kwh: Rate = strawberry.field(description="Cents per kWh delivered, at most three decimals.")
-    monthly_charge: Decimal = strawberry.field(description="Fixed monthly customer charge in dollars, at most two decimals.")
+    monthly_charge: Decimal = strawberry.field(
+        description="Fixed monthly customer charge in dollars, at most two decimals."
+    )
     effective_from: date = strawberry.field(description=EFFECTIVE_FROM)
     client_mutation_id: str | None = client_mutation_id_field()
 
@@ -49,6 +51,8 @@ class SetDeliveryChargeInput:
 @strawberry.input(description="A market's sales tax on the client's bills from a day on (ADMIN).")
 class SetTaxRateInput:
     market: str = text_field("The market, by code, e.g. PA.", Market.code)
-    rate_percent: Rate = strawberry.field(description="The rate in percent (0-100, at most four decimals), e.g. \"6.25\".")
+    rate_percent: Rate = strawberry.field(
+        description='The rate in percent (0-100, at most four decimals), e.g. "6.25".'
+    )
     effective_from: date = strawberry.field(description=EFFECTIVE_FROM)
     client_mutation_id: str | None = client_mutation_id_field()

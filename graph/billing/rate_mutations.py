@@ -49,7 +49,7 @@ class RateMutations:
     async def set_rate_plan_price(self, info: strawberry.Info,
                                   input: Annotated[i.SetRatePlanPriceInput, INPUT]) -> p.RatePlanPricePayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            plan_id = decode_id(input.rate_plan_id, "RatePlan", ["input", "ratePlanId"])
+            plan_id = decode_id(input.rate_plan_id, "RatePlan", "rate_plan_id")
             return await _priced(scope, *await rate_changes.set_rate_plan_price(scope, plan_id, _price(input)))
 
         return await run_mutation(info, p.RatePlanPricePayload, action, input)
@@ -66,7 +66,9 @@ class RateMutations:
         return await run_mutation(info, p.SetDeliveryChargePayload, action, input)
 
     @strawberry.mutation(description="Set a market's sales tax on this client's bills from a day on. ADMIN.")
-    async def set_tax_rate(self, info: strawberry.Info, input: Annotated[i.SetTaxRateInput, INPUT]) -> p.SetTaxRatePayload:
+    async def set_tax_rate(
+        self, info: strawberry.Info, input: Annotated[i.SetTaxRateInput, INPUT]
+    ) -> p.SetTaxRatePayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             row = await rate_changes.set_tax_rate(scope, input.market, input.rate_percent, input.effective_from)
             return {"tax_rate": _entered(await rates.tax_history(scope, input.market), row, TaxRate.history)}

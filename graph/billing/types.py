@@ -39,9 +39,11 @@ def _money_of(cents: int) -> Money:
 
 @strawberry.type(description="A charge (or, for REVERSAL, a credit) on an invoice.")
 class InvoiceLine(Node):
-    kind: InvoiceLineKind = strawberry.field(description="What the line charges for.")  # type: ignore[valid-type]
+    kind: InvoiceLineKind = strawberry.field(description="What the line charges for.")
     description: str = strawberry.field(description="The line as printed.")
-    quantity: Decimal | None = strawberry.field(description="kWh billed (three decimals) for energy and delivery; else null.")
+    quantity: Decimal | None = strawberry.field(
+        description="kWh billed (three decimals) for energy and delivery; else null."
+    )
     amount: Money = strawberry.field(description="The line's amount, rounded half-up to the cent.")
     reason: str | None = strawberry.field(description="Why a REVERSAL line was made.")
     reverses_line_id: strawberry.ID | None = strawberry.field(description="The line a REVERSAL line reverses.")
@@ -50,8 +52,15 @@ class InvoiceLine(Node):
     def from_row(cls, row: models.InvoiceLine) -> Self:
         quantity = Decimal(row.quantity_milli).scaleb(-3) if row.quantity_milli is not None else None
         reverses = to_global_id("InvoiceLine", row.reverses_line_id) if row.reverses_line_id else None
-        return cls(id=to_global_id("InvoiceLine", row.id), kind=InvoiceLineKind(row.kind.value), description=row.description,
-                   quantity=quantity, amount=Money.of(row.amount_cents), reason=row.reason, reverses_line_id=reverses)
+        return cls(
+            id=to_global_id("InvoiceLine", row.id),
+            kind=InvoiceLineKind(row.kind.value),
+            description=row.description,
+            quantity=quantity,
+            amount=Money.of(row.amount_cents),
+            reason=row.reason,
+            reverses_line_id=reverses,
+        )
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
@@ -85,7 +94,7 @@ class Invoice(Node):
     period_end: date = strawberry.field(description="Last day billed.")
     issued_on: date = strawberry.field(description="Issue date.")
     due_on: date = strawberry.field(description="Due date.")
-    status: InvoiceStatus = strawberry.field(description="OPEN, PARTIALLY_PAID, PAID or REVERSED.")  # type: ignore[valid-type]
+    status: InvoiceStatus = strawberry.field(description="OPEN, PARTIALLY_PAID, PAID or REVERSED.")
     total: Money = strawberry.field(description="The total as billed.")
     open_amount: Money = strawberry.field(description="What is still owed on it.")
     row: strawberry.Private[models.Invoice]
@@ -108,7 +117,10 @@ class Invoice(Node):
         return self._load_allocations(info)  # type: ignore[return-value]  # graphql-core awaits it
 
     async def _load_lines(self, info: strawberry.Info) -> list[InvoiceLine]:
-        return [InvoiceLine.from_row(r) for r in await info.context.loaders.of(loaders.lines_by_invoice_id).load(self.row.id)]
+        return [
+            InvoiceLine.from_row(r)
+            for r in await info.context.loaders.of(loaders.lines_by_invoice_id).load(self.row.id)
+        ]
 
     async def _load_allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
         rows = await info.context.loaders.of(loaders.allocations_by_invoice_id).load(self.row.id)
@@ -152,13 +164,20 @@ class AgingBuckets:
 
     @classmethod
     def of(cls, row: AgingRow, as_of: date) -> Self:
-        return cls(current=Money.of(row.current), days_1_to_30=Money.of(row.days_1_30), days_31_to_60=Money.of(row.days_31_60),
-                   days_61_to_90=Money.of(row.days_61_90), over_90=Money.of(row.over_90), total=Money.of(row.total), as_of=as_of)
+        return cls(
+            current=Money.of(row.current),
+            days_1_to_30=Money.of(row.days_1_30),
+            days_31_to_60=Money.of(row.days_31_60),
+            days_61_to_90=Money.of(row.days_61_90),
+            over_90=Money.of(row.over_90),
+            total=Money.of(row.total),
+            as_of=as_of,
+        )
 
 
 @strawberry.type(description="One AR ledger entry with the customer's balance after it.")
 class ArHistoryEntry:
-    kind: LedgerKind = strawberry.field(description="What the entry records.")  # type: ignore[valid-type]
+    kind: LedgerKind = strawberry.field(description="What the entry records.")
     description: str = strawberry.field(description="The entry as shown in the AR history.")
     effective_on: date = strawberry.field(description="The day it takes effect.")
     amount: Money = strawberry.field(description="Signed: positive means the customer owes more.")

@@ -7,13 +7,13 @@ import strawberry
 from db import models
 from db.enums import SortDirection as DbSortDirection
 from graph.admin.enums import SortDirection
-from graph.commlog.letter_types import Document, Notification, documents_connection, notifications_connection
+from graph.commlog.letters.types import Document, Notification, documents_connection, notifications_connection
 from graph.commlog.types import CommLogEntry, CommLogFilter, log_connection
 from graph.core.relay import After, Before, Connection, First, Last
 
 LogFilterArg = Annotated[CommLogFilter | None, strawberry.argument(
     description="Which entries; omitted kinds follow the viewer's preferences.")]
-LogOrderArg = Annotated[SortDirection | None, strawberry.argument(  # type: ignore[valid-type]
+LogOrderArg = Annotated[SortDirection | None, strawberry.argument(
     description="Order; default: the viewer's preference (newest first).")]
 
 
@@ -66,5 +66,5 @@ class CustomerLetterFields:
         return await notifications_connection(info, self.row.id, first, after, last, before)
 
 
-def _direction(order: SortDirection | None) -> DbSortDirection | None:  # type: ignore[valid-type]
+def _direction(order: SortDirection | None) -> DbSortDirection | None:
     return DbSortDirection(order.value) if order is not None else None

@@ -10,11 +10,17 @@ from graph.core.text import client_mutation_id_field, text_field
 from resolvers.commlog.entries import MAX_NOTE_TEXT
 
 
-@strawberry.input(description="A note in the notes-policy shape (seed 003). Use the structured fields, or a free-form body.")
+@strawberry.input(
+    description="A note in the notes-policy shape (seed 003). Use the structured fields, or a free-form body."
+)
 class NoteInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer whose log gets the note.")
-    utility_account_id: strawberry.ID | None = strawberry.field(default=None, description="The customer's utility account the note is about.")
-    kind: CommLogKind = strawberry.field(default=CommLogKind.NOTE, description="NOTE by default; CALL for a logged call.")  # type: ignore[valid-type]
+    utility_account_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The customer's utility account the note is about."
+    )
+    kind: CommLogKind = strawberry.field(
+        default=CommLogKind.NOTE, description="NOTE by default; CALL for a logged call."
+    )
     category: str | None = text_field("The client's category.", CommLogEntry.category, default=None)
     disposition: str | None = text_field("A code from `dispositions`.", CommLogEntry.disposition, default=None)
     subject: str | None = text_field("Short subject.", CommLogEntry.subject, default=None)
@@ -29,7 +35,9 @@ class NoteInput:
     additional_info: str | None = text_field("Anything else relevant to future contacts.", MAX_NOTE_TEXT, default=None)
     follow_up: str | None = text_field("Callbacks, escalations, commitments.", MAX_NOTE_TEXT, default=None)
     follow_up_due: date | None = strawberry.field(default=None, description="When the follow-up is due.")
-    critical: bool = strawberry.field(default=False, description="Affects handling for the life of the account (\"Customer only speaks Spanish\").")
+    critical: bool = strawberry.field(
+        default=False, description='Affects handling for the life of the account ("Customer only speaks Spanish").'
+    )
 
 
 @strawberry.input(description="Add a note to a customer's communication log.")

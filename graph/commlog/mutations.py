@@ -19,8 +19,8 @@ def new_note(input: NoteInput) -> entries.NewNote:
     """The input as plain Python; IDs decoded (a wrong type or another client's is not found)."""
     account = input.utility_account_id
     return entries.NewNote(
-        customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
-        utility_account_id=decode_id(account, "UtilityAccount", ["input", "utilityAccountId"]) if account else None,
+        customer_id=decode_id(input.customer_id, "Customer", "customer_id"),
+        utility_account_id=decode_id(account, "UtilityAccount", "utility_account_id") if account else None,
         kind=DbKind(input.kind.value), category=input.category, disposition=input.disposition, subject=input.subject,
         body=input.body, contact_name=input.contact_name, relationship=input.relationship,
         is_account_holder=input.is_account_holder, reason=input.reason, resolution=input.resolution,
@@ -35,7 +35,9 @@ def findings_of(error: UserInputError) -> dict[str, Any]:
 
 @strawberry.type
 class CommlogMutations:
-    @strawberry.mutation(description="Add a note after a call; returns the notes-policy findings (they block it if the client says so).")
+    @strawberry.mutation(
+        description="Add a note after a call; returns the notes-policy findings (they block it if the client says so)."
+    )
     async def add_note(self, info: strawberry.Info, input: Annotated[AddNoteInput, INPUT]) -> AddNotePayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             entry, findings = await entries.add_note(scope, new_note(input))
@@ -46,7 +48,7 @@ class CommlogMutations:
     @strawberry.mutation(description="Append a memo to an existing communication-log entry.")
     async def add_memo(self, info: strawberry.Info, input: Annotated[AddMemoInput, INPUT]) -> AddMemoPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            entry_id = decode_id(input.entry_id, "CommLogEntry", ["input", "entryId"])
+            entry_id = decode_id(input.entry_id, "CommLogEntry", "entry_id")
             entry, memo = await entries.add_memo(scope, entry_id, input.text)
             return {"entry": CommLogEntry.from_row(entry), "memo": CommLogMemo.from_row(memo)}
 

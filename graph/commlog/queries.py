@@ -26,10 +26,10 @@ class CommlogQueries:
         self, info: strawberry.Info, input: Annotated[NoteInput, strawberry.argument(description="The draft note.")]
     ) -> list[NoteFinding]:
         try:
-            check_input(input, ["input"], info.schema.config.name_converter)  # the limits addNote holds it to
+            check_input(input, info.schema.config.name_converter)  # the limits addNote holds it to
             note = new_note(input)
         except UserInputError as error:
-            raise client_error(error) from None
+            raise client_error(error, info, input) from None
         async with info.context.session_scope() as scope:
             return [NoteFinding.from_rule(f) for f in await entries.check(scope, note)]
 

@@ -10,8 +10,9 @@ from db.enums import CommLogKind as DbKind
 from db.enums import SortDirection as DbSortDirection
 from graph.admin.enums import CommLogKind
 from graph.admin.types import User, viewer_preferences
-from graph.commlog import letter_loaders, loaders
+from graph.commlog import loaders
 from graph.commlog.enums import FindingCode
+from graph.commlog.letters import loaders as letter_loaders
 from graph.core.relay import (
     Connection,
     CursorShape,
@@ -29,13 +30,13 @@ from resolvers.rules.preferences import CommLogDisplay
 
 if TYPE_CHECKING:
     from graph.accounts.types import UtilityAccount
-    from graph.commlog.letter_types import Document, Notification
+    from graph.commlog.letters.types import Document, Notification
     from graph.customers.types import Customer
 
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
 UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.types")]
-DocumentRef = Annotated["Document", strawberry.lazy("graph.commlog.letter_types")]
-NotificationRef = Annotated["Notification", strawberry.lazy("graph.commlog.letter_types")]
+DocumentRef = Annotated["Document", strawberry.lazy("graph.commlog.letters.types")]
+NotificationRef = Annotated["Notification", strawberry.lazy("graph.commlog.letters.types")]
 ENTRY_CURSOR = CursorShape("entry", (int,))
 
 
@@ -51,7 +52,9 @@ class CommLogMemo(Node):
 
     @classmethod
     def from_row(cls, row: models.CommLogMemo) -> Self:
-        return cls(id=to_global_id("CommLogMemo", row.id), text=row.text, created_at=row.created_at, author_pk=row.author_id)
+        return cls(
+            id=to_global_id("CommLogMemo", row.id), text=row.text, created_at=row.created_at, author_pk=row.author_id
+        )
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
@@ -61,10 +64,14 @@ class CommLogMemo(Node):
 @strawberry.type(description="The notes-policy shape of a note (seed 003): contact, reason, resolution, follow-up.")
 class StructuredNote:
     contact_name: str | None = strawberry.field(description="Who the CSR spoke with.")
-    relationship: str | None = strawberry.field(description="Their relationship to the account holder, if not the holder.")
+    relationship: str | None = strawberry.field(
+        description="Their relationship to the account holder, if not the holder."
+    )
     is_account_holder: bool | None = strawberry.field(description="The contact is the account holder.")
     reason: str | None = strawberry.field(description="Why they called or were contacted.")
-    resolution: str | None = strawberry.field(description="What was done, promised, changed (from-to), amounts, timeframes.")
+    resolution: str | None = strawberry.field(
+        description="What was done, promised, changed (from-to), amounts, timeframes."
+    )
     additional_info: str | None = strawberry.field(description="Anything else relevant to future contacts.")
     follow_up: str | None = strawberry.field(description="Callbacks, escalations or commitments.")
     follow_up_due: date | None = strawberry.field(description="When the follow-up is due.")
@@ -72,11 +79,13 @@ class StructuredNote:
 
 @strawberry.type(description="One entry of a communication log: a note, call, email, letter or system event.")
 class CommLogEntry(Node):
-    kind: CommLogKind = strawberry.field(description="What kind of entry.")  # type: ignore[valid-type]
+    kind: CommLogKind = strawberry.field(description="What kind of entry.")
     category: str | None = strawberry.field(description="The client's category.")
     disposition: str | None = strawberry.field(description="Disposition code from the client's list.")
     subject: str | None = strawberry.field(description="Short subject.")
-    body: str | None = strawberry.field(description="Free text. Card numbers are stored masked to their last four digits.")
+    body: str | None = strawberry.field(
+        description="Free text. Card numbers are stored masked to their last four digits."
+    )
     note: StructuredNote = strawberry.field(description="The structured note fields.")
     critical: bool = strawberry.field(description="Affects handling for the life of the account; shown as an alert.")
     created_at: datetime = strawberry.field(description="When it was logged (UTC).")
@@ -100,7 +109,7 @@ class CommLogEntry(Node):
 
     @strawberry.field(description="The letter (PDF) this entry is about, if any.")
     async def document(self, info: strawberry.Info) -> DocumentRef | None:
-        from graph.commlog.letter_types import Document
+        from graph.commlog.letters.types import Document
 
         pk = self.row.document_id
         return await node_or_none(Document, info, pk)
@@ -110,7 +119,7 @@ class CommLogEntry(Node):
         "was written (an email queued) and is never edited; each notification's `status` is how delivery went: "
         "QUEUED, SENT (with `sentAt`) or FAILED (with `lastError`). Empty for entries that sent nothing."))
     async def notifications(self, info: strawberry.Info) -> list[NotificationRef]:
-        from graph.commlog.letter_types import Notification
+        from graph.commlog.letters.types import Notification
 
         rows = await info.context.loaders.of(letter_loaders.notifications_by_entry_id).load(self.row.id)
         return [Notification.from_row(r) for r in rows]
@@ -140,7 +149,7 @@ class CommLogEntry(Node):
 
 @strawberry.type(description="One notes-policy finding (seed 003), with the span of text it points at.")
 class NoteFinding:
-    code: FindingCode = strawberry.field(description="What is wrong.")  # type: ignore[valid-type]
+    code: FindingCode = strawberry.field(description="What is wrong.")
     message: str = strawberry.field(description="How to fix it.")
     field: str | None = strawberry.field(description="The note field at fault (input field name), if any.")
     start: int | None = strawberry.field(description="Start offset of the text at fault within that field.")
@@ -154,16 +163,23 @@ class NoteFinding:
 
 @strawberry.input(description="Which entries of a communication log to show.")
 class CommLogFilter:
-    kinds: list[CommLogKind] | None = strawberry.field(default=None, description="Only these kinds; default: the viewer's preference.")  # type: ignore[valid-type]
+    kinds: list[CommLogKind] | None = strawberry.field(
+        default=None, description="Only these kinds; default: the viewer's preference."
+    )
     category: str | None = strawberry.field(default=None, description="Only this category.")
     disposition: str | None = strawberry.field(default=None, description="Only this disposition code.")
-    critical: bool | None = strawberry.field(default=None, description="Only critical (true) or only other (false) entries.")
+    critical: bool | None = strawberry.field(
+        default=None, description="Only critical (true) or only other (false) entries."
+    )
     author_id: strawberry.ID | None = strawberry.field(default=None, description="Only entries by this user.")
     since: datetime | None = strawberry.field(default=None, description="Logged at or after this instant (with Z or an "
                                               "offset: see DateTime).")
-    until: datetime | None = strawberry.field(default=None, description="Logged before this instant (with Z or an offset: "
-                                              "see DateTime).")
-    text: str | None = strawberry.field(default=None, description="Text contained in subject, body or note fields (any case).")
+    until: datetime | None = strawberry.field(
+        default=None, description="Logged before this instant (with Z or an offset: see DateTime)."
+    )
+    text: str | None = strawberry.field(
+        default=None, description="Text contained in subject, body or note fields (any case)."
+    )
 
 
 def to_log_filter(given: CommLogFilter | None, preferred: CommLogDisplay) -> LogFilter:

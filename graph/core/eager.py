@@ -11,6 +11,7 @@ Nothing else changes: the same loaders, batches and per-batch sessions, only few
 What the query selects is read here, from Strawberry's public `info.selected_fields`, for every look-ahead.
 """
 
+import contextlib
 from asyncio import Future, gather
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -114,11 +115,9 @@ def page_requests_at(info: strawberry.Info, shape: CursorShape, *path: str) -> l
     requests = []
     for field in selected_at(info, *path):
         given = field.arguments
-        try:
+        with contextlib.suppress(GraphQLError):
             requests.append(page_request(_integer(given.get("first")), given.get("after"),
                                          _integer(given.get("last")), given.get("before"), shape))
-        except GraphQLError:
-            pass
     return requests
 
 

@@ -1,14 +1,26 @@
-"""GraphQL enums made from the domain's enums, with a description on every value."""
+"""GraphQL enums are declared classes (so type checkers see them); `mirrors` ties each to its domain enum.
+
+Each declares `_value_: str`: type checkers then read `.value` as the domain value, not the enum_value() wrapper.
+"""
 
 import enum
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-import strawberry
+E = TypeVar("E", bound=enum.Enum)
 
 
-def described_enum(source: type[enum.Enum], description: str, values: dict[str, str]) -> type[enum.Enum]:
-    """A GraphQL enum with `source`'s members; `values` must describe every member."""
-    missing = {m.name for m in source} ^ set(values)
-    if missing:
-        raise ValueError(f"{source.__name__}: describe exactly its members; mismatch {sorted(missing)}")
-    members = {m.name: strawberry.enum_value(m.value, description=values[m.name]) for m in source}
-    return strawberry.enum(enum.Enum(source.__name__, members), description=description)  # type: ignore[misc]
+def mirrors(source: Iterable[enum.Enum]) -> Callable[[type[E]], type[E]]:
+    """Class decorator: refuse, at import, a GraphQL enum whose members or values differ from `source`'s
+    (a domain enum, or the members of one that the API shows)."""
+
+    def check(declared: type[E]) -> type[E]:
+        ours = [(m.name, m.value) for m in declared]
+        theirs = [(m.name, m.value) for m in source]
+        if ours != theirs:
+            raise ValueError(f"{declared.__name__} must declare exactly the members it mirrors, in order: "
+                             f"{sorted(set(ours) ^ set(theirs))}")
+        return declared
+
+    return check
+

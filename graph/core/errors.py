@@ -6,19 +6,22 @@ from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.name_converter import NameConverter
 
-from db.writes import Writes, WriteBusy
+from db.writes import WriteBusy, Writes
+from graph.core.input_paths import api_path
 from graph.core.text import check_input
 from resolvers import errors as common
 from resolvers.accounts import errors as accounts
 from resolvers.admin import errors as admin
 from resolvers.billing import errors as billing
 from resolvers.billing import rate_errors
-from resolvers.commlog import bulk_errors, letter_errors
 from resolvers.commlog import errors as commlog
+from resolvers.commlog.bulk_notes import errors as bulk_errors
+from resolvers.commlog.letters import errors as letter_errors
 from resolvers.context import RequestScope
 from resolvers.customers import errors as customers
-from resolvers.customers import settings_errors
+from resolvers.customers.settings import errors as settings_errors
 from resolvers.errors import Busy, UserInputError
 from resolvers.tickets import errors as tickets
 
@@ -40,7 +43,7 @@ _DESCRIPTIONS: dict[str, str] = {
 }
 
 UserErrorCode = strawberry.enum(
-    enum.Enum(  # type: ignore[misc]
+    enum.Enum(
         "UserErrorCode",
         {code: strawberry.enum_value(code, description=text) for code, text in sorted(_DESCRIPTIONS.items())},
     ),
@@ -56,7 +59,16 @@ class UserError:
 
     @classmethod
     def from_exception(cls, error: UserInputError) -> "UserError":
-        return cls(field=error.field, code=UserErrorCode[error.code], message=error.message)
+        return cls(field=None if error.field is None else list(error.field), code=UserErrorCode[error.code],
+                   message=error.message)
+
+
+def locate(error: UserInputError, input: Any, names: NameConverter) -> None:
+    """Rewrite the error's field (domain names, as resolvers give it) as its GraphQL path in `input`; an error
+    that carries several (a rejected file's problems) has each located. An API path (a list) is left as it is."""
+    for each in (error, *getattr(error, "problems", ())):
+        if isinstance(each.field, tuple):
+            each.field = api_path(each.field, type(input), names)
 
 
 async def run_mutation(
@@ -81,13 +93,14 @@ async def run_mutation(
     context = info.context
     client_mutation_id = input.client_mutation_id
     try:
-        check_input(input, ["input"], info.schema.config.name_converter)
+        check_input(input, info.schema.config.name_converter)
         args = [await _prepared(context, prepare)] if prepare else []
         fields, appended = await context.writes.run(
             lambda session: action(context.scope.with_session(session), *args), bulk=bulk)
     except WriteBusy:
         return failed(payload, Busy(), client_mutation_id, on_error)
     except UserInputError as error:
+        locate(error, input, info.schema.config.name_converter)
         return failed(payload, error, client_mutation_id, on_error)
     context.loaders.clear()  # what this request loaded before the mutation may be stale now
     if appended:
@@ -121,11 +134,12 @@ async def run_job_mutation(
     context = info.context
     client_mutation_id = input.client_mutation_id
     try:
-        check_input(input, ["input"], info.schema.config.name_converter)
+        check_input(input, info.schema.config.name_converter)
         fields = await action(context.scope, context.writes)
     except WriteBusy:
         return failed(payload, Busy(), client_mutation_id)
     except UserInputError as error:
+        locate(error, input, info.schema.config.name_converter)
         return failed(payload, error, client_mutation_id)
     context.loaders.clear()  # (a job's events, if it had any, reach subscribers at the feed's next read)
     return payload(**fields, user_errors=[], client_mutation_id=client_mutation_id)
@@ -136,6 +150,14 @@ USER_ERRORS = "Expected failures; empty when the mutation succeeded."
 CLIENT_MUTATION_ID = "Echo of the input's clientMutationId (Relay)."
 
 
-def client_error(error: UserInputError) -> GraphQLError:
-    """A query's expected failure as a GraphQL error the client sees (never masked)."""
-    return GraphQLError(error.message, extensions={"code": error.code, "field": error.field})
+def client_error(error: UserInputError, info: strawberry.Info | None = None, input: Any = None) -> GraphQLError:
+    """A query's expected failure as a GraphQL error the client sees (never masked). With `info`, the field is
+    the GraphQL path: into `input` for a query that takes a mutation's input (checkNote), else the query's
+    arguments' names."""
+    if info is not None and input is not None:
+        locate(error, input, info.schema.config.name_converter)
+    elif info is not None and isinstance(error.field, tuple):
+        names = info.schema.config.name_converter
+        error.field = [names.apply_naming_config(p) if isinstance(p, str) else str(p) for p in error.field]
+    field = None if error.field is None else list(error.field)
+    return GraphQLError(error.message, extensions={"code": error.code, "field": field})

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import strawberry
 from graphql import GraphQLError
 
-from resolvers.errors import NotFound, UserInputError
+from resolvers.errors import Field, NotFound, UserInputError
 from resolvers.pagination import Key, Page, PageRequest
 
 NodeType = TypeVar("NodeType")
@@ -28,8 +28,8 @@ def is_key(value: int) -> bool:
     return 0 < value <= MAX_KEY
 
 
-def to_global_id(type_name: str, pk: int) -> str:
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+def to_global_id(type_name: str, pk: int) -> strawberry.ID:
+    return strawberry.ID(base64.b64encode(f"{type_name}:{pk}".encode()).decode())
 
 
 def from_global_id(global_id: str) -> tuple[str, int] | None:
@@ -49,7 +49,7 @@ def from_global_id(global_id: str) -> tuple[str, int] | None:
     return type_name, key
 
 
-def decode_id(global_id: str, type_name: str, field: list[str]) -> int:
+def decode_id(global_id: str, type_name: str, field: Field) -> int:
     """The primary key of a `type_name` ID; any other ID is simply not found."""
     decoded = from_global_id(global_id)
     if decoded is None or decoded[0] != type_name:
@@ -129,7 +129,7 @@ def decode_cursor(cursor: str, shape: CursorShape) -> Key:
         values = None
     if not isinstance(values, list) or values[:1] != [shape.tag] or len(values) != len(shape.types) + 1:
         raise invalid_cursor(cursor)
-    return tuple(_typed(v, t, cursor) for v, t in zip(values[1:], shape.types))
+    return tuple(_typed(v, t, cursor) for v, t in zip(values[1:], shape.types, strict=False))
 
 
 def _typed(value: Any, kind: type, cursor: str) -> Any:
@@ -167,7 +167,7 @@ def page_request(
 def to_connection(
     page: Page[Any], shape: CursorShape, convert: Callable[[Any], NodeType], count: Callable[[], Awaitable[int]]
 ) -> Connection[NodeType]:
-    edges = [Edge(cursor=encode_cursor(k, shape), node=convert(r)) for r, k in zip(page.rows, page.keys)]
+    edges = [Edge(cursor=encode_cursor(k, shape), node=convert(r)) for r, k in zip(page.rows, page.keys, strict=False)]
     info = PageInfo(
         has_next_page=page.has_next,
         has_previous_page=page.has_previous,

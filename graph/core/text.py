@@ -13,7 +13,7 @@ from sqlalchemy.orm import QueryableAttribute
 from strawberry.schema.name_converter import NameConverter
 from strawberry.types.base import get_object_definition
 
-from resolvers.errors import ensure_text
+from resolvers.errors import FieldPath, ensure_text
 
 MAX_LENGTH = "csrgraph.max_length"  # the key of a field's limit in its Strawberry metadata
 MAX_CLIENT_MUTATION_ID = 200
@@ -35,19 +35,21 @@ def max_length_of(field: Any) -> int | None:
     return (field.metadata or {}).get(MAX_LENGTH)
 
 
-def check_input(value: Any, path: list[str], names: NameConverter) -> None:
-    """Refuse (UserInputError naming the field) any string in the input that breaks the text rule or its limit."""
+def check_input(value: Any, names: NameConverter, path: FieldPath = ()) -> None:
+    """Refuse (UserInputError naming the field in domain names, as resolvers do) any string in the input that
+    breaks the text rule or its limit; the message labels the field with its GraphQL name."""
     for field in get_object_definition(value, strict=True).fields:
-        _check(getattr(value, field.python_name), [*path, names.get_graphql_name(field)], max_length_of(field), names)
+        label = names.get_graphql_name(field)
+        _check(getattr(value, field.python_name), (*path, field.python_name), max_length_of(field), label, names)
 
 
-def _check(value: Any, path: list[str], max_length: int | None, names: NameConverter) -> None:
+def _check(value: Any, path: FieldPath, max_length: int | None, label: str, names: NameConverter) -> None:
     if isinstance(value, strawberry.Some):
         value = value.value
     if isinstance(value, str):
-        ensure_text(value, path, max_length)
+        ensure_text(value, path, max_length, label)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check(item, [*path, str(index)], max_length, names)
+            _check(item, (*path, index), max_length, label, names)
     elif get_object_definition(value) is not None:
-        check_input(value, path, names)
+        check_input(value, names, path)

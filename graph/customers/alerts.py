@@ -1,6 +1,7 @@
 """Account alerts on the customer profile (seed 001): the AccountAlert type, what it points at, Customer.alerts."""
 
 import asyncio
+import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
@@ -14,7 +15,7 @@ from graph.billing.payment_types import Payment
 from graph.billing.types import Invoice
 from graph.commlog.loaders import critical_entries_by_customer_id
 from graph.commlog.types import CommLogEntry
-from graph.core.enums import described_enum
+from graph.core.enums import mirrors
 from graph.customers import loaders
 from graph.tickets.types import Ticket
 from resolvers.customers.alerts import alert_facts, subject_rows
@@ -25,10 +26,43 @@ if TYPE_CHECKING:
 
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]  # Customer has the alerts field
 
-AlertKind = described_enum(rules.AlertKind, "What an account alert is about.",
-                           {kind.name: text for kind, text in rules.KIND_DESCRIPTIONS.items()})
-AlertSeverity = described_enum(rules.AlertSeverity, "How urgent an account alert is.",
-                               {severity.name: text for severity, text in rules.SEVERITY_DESCRIPTIONS.items()})
+
+@mirrors(rules.AlertKind)
+@strawberry.enum(description="What an account alert is about.")
+class AlertKind(enum.Enum):
+    _value_: str
+    CRITICAL_NOTE = strawberry.enum_value(
+        "CRITICAL_NOTE", description=rules.KIND_DESCRIPTIONS[rules.AlertKind.CRITICAL_NOTE]
+    )
+    PAST_DUE = strawberry.enum_value("PAST_DUE", description=rules.KIND_DESCRIPTIONS[rules.AlertKind.PAST_DUE])
+    PENDING_DROP = strawberry.enum_value(
+        "PENDING_DROP", description=rules.KIND_DESCRIPTIONS[rules.AlertKind.PENDING_DROP]
+    )
+    DROP_ACCEPTED = strawberry.enum_value(
+        "DROP_ACCEPTED", description=rules.KIND_DESCRIPTIONS[rules.AlertKind.DROP_ACCEPTED]
+    )
+    DUNNING_HOLD = strawberry.enum_value(
+        "DUNNING_HOLD", description=rules.KIND_DESCRIPTIONS[rules.AlertKind.DUNNING_HOLD]
+    )
+    RETURNED_PAYMENT = strawberry.enum_value(
+        "RETURNED_PAYMENT", description=rules.KIND_DESCRIPTIONS[rules.AlertKind.RETURNED_PAYMENT]
+    )
+    OPEN_TICKET = strawberry.enum_value("OPEN_TICKET", description=rules.KIND_DESCRIPTIONS[rules.AlertKind.OPEN_TICKET])
+    RENEWAL_DUE = strawberry.enum_value("RENEWAL_DUE", description=rules.KIND_DESCRIPTIONS[rules.AlertKind.RENEWAL_DUE])
+    PENDING_TRANSFER = strawberry.enum_value(
+        "PENDING_TRANSFER", description=rules.KIND_DESCRIPTIONS[rules.AlertKind.PENDING_TRANSFER]
+    )
+
+
+@mirrors(rules.AlertSeverity)
+@strawberry.enum(description="How urgent an account alert is.")
+class AlertSeverity(enum.Enum):
+    _value_: str
+    CRITICAL = strawberry.enum_value("CRITICAL", description=rules.SEVERITY_DESCRIPTIONS[rules.AlertSeverity.CRITICAL])
+    WARNING = strawberry.enum_value("WARNING", description=rules.SEVERITY_DESCRIPTIONS[rules.AlertSeverity.WARNING])
+    INFO = strawberry.enum_value("INFO", description=rules.SEVERITY_DESCRIPTIONS[rules.AlertSeverity.INFO])
+
+
 AlertSubject = Annotated[
     CommLogEntry | Invoice | UtilityAccount | Payment | Ticket | CustomerRef,
     strawberry.union("AlertSubject", description="What an account alert points at."),
@@ -54,8 +88,8 @@ SUBJECT_TYPES: dict[rules.SubjectKind, Callable[[Any], Any]] = {
 
 @strawberry.type(description="Something every agent opening the customer should see first.")
 class AccountAlert:
-    kind: AlertKind = strawberry.field(description="What the alert is about.")  # type: ignore[valid-type]
-    severity: AlertSeverity = strawberry.field(description="How urgent it is.")  # type: ignore[valid-type]
+    kind: AlertKind = strawberry.field(description="What the alert is about.")
+    severity: AlertSeverity = strawberry.field(description="How urgent it is.")
     message: str = strawberry.field(description="What to tell the agent, with the amounts, dates and numbers involved.")
     subject: AlertSubject | None = strawberry.field(
         description="The object it points at: the critical note, the oldest past-due invoice, the utility account, "

@@ -14,16 +14,21 @@ KEEP_ON_NULL = "Omit it, or send null, to leave it as it is."
 class CustomerSearch:
     ldc_account_number: str | None = strawberry.field(default=None, description="Exact LDC account number (ESI ID).")
     name: str | None = strawberry.field(
-        default=None, description="Every word must start a word of the name, any case or accent: \"smi jo\" finds John Smith."
+        default=None,
+        description='Every word must start a word of the name, any case or accent: "smi jo" finds John Smith.',
     )
     address: str | None = strawberry.field(
         default=None, description="Part of a service or billing address, at least 3 characters, any case."
     )
-    status: EnrollmentStatus | None = strawberry.field(  # type: ignore[valid-type]
+    status: EnrollmentStatus | None = strawberry.field(
         default=None, description="Customers with a utility account in this status."
     )
-    market: str | None = strawberry.field(default=None, description="Market code, e.g. TX: customers with an account there.")
-    utility: str | None = strawberry.field(default=None, description="Utility code, e.g. ONCOR: customers with an account there.")
+    market: str | None = strawberry.field(
+        default=None, description="Market code, e.g. TX: customers with an account there."
+    )
+    utility: str | None = strawberry.field(
+        default=None, description="Utility code, e.g. ONCOR: customers with an account there."
+    )
     text: str | None = strawberry.field(
         default=None, description="One box for anything: customer number, LDC number, name words or address."
     )
@@ -44,10 +49,14 @@ class UpdateCustomerInput:
     id: strawberry.ID = strawberry.field(description="The customer to change.")
     name: strawberry.Maybe[str | None] = text_field(
         f"New name: not blank, with at least one letter. {KEEP_ON_NULL}", Customer.name)
-    kind: strawberry.Maybe[CustomerKind | None] = strawberry.field(  # type: ignore[valid-type]
+    kind: strawberry.Maybe[CustomerKind | None] = strawberry.field(
         description=f"Residential or commercial. {KEEP_ON_NULL}")
-    email: strawberry.Maybe[str | None] = text_field("New email; validated and normalized. Null clears it.", Customer.email)
-    phone: strawberry.Maybe[str | None] = text_field("New phone; validated, stored as E.164. Null clears it.", Customer.phone)
+    email: strawberry.Maybe[str | None] = text_field(
+        "New email; validated and normalized. Null clears it.", Customer.email
+    )
+    phone: strawberry.Maybe[str | None] = text_field(
+        "New phone; validated, stored as E.164. Null clears it.", Customer.phone
+    )
     language: strawberry.Maybe[str | None] = text_field(
         f"Preferred language code, e.g. en or es. {KEEP_ON_NULL}", Customer.language)
     billing_address: strawberry.Maybe[AddressInput | None] = strawberry.field(
@@ -58,7 +67,7 @@ class UpdateCustomerInput:
 @strawberry.input(description="A new organizational master customer.")
 class CreateMasterCustomerInput:
     name: str = text_field("Organization name, with at least one letter.", Customer.name)
-    kind: CustomerKind = strawberry.field(default=CustomerKind.COMMERCIAL, description="Usually commercial.")  # type: ignore[valid-type]
+    kind: CustomerKind = strawberry.field(default=CustomerKind.COMMERCIAL, description="Usually commercial.")
     email: str | None = text_field("Contact email.", Customer.email, default=None)
     phone: str | None = text_field("Contact phone.", Customer.phone, default=None)
     billing_address: AddressInput | None = strawberry.field(default=None, description="Billing address.")

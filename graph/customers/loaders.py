@@ -1,6 +1,8 @@
 """Customers' batch functions, named by what they map (`customers_by_id`); the request makes a DataLoader of each."""
 
-from resolvers.customers import alerts, batches, import_batches, timeline
+from resolvers.customers import alerts, batches
+from resolvers.customers.imports import batches as import_batches
+from resolvers.customers.timeline import queries as timeline
 
 customers_by_id = batches.customers_by_ids
 child_pages_by_master_id = batches.children_pages

@@ -55,9 +55,11 @@ def customer_changes(input: UpdateCustomerInput) -> dict[str, Any]:
 @strawberry.type
 class CustomerMutations:
     @strawberry.mutation(description="Edit a customer's information; every change is audited from-to.")
-    async def update_customer(self, info: strawberry.Info, input: Annotated[UpdateCustomerInput, INPUT]) -> UpdateCustomerPayload:
+    async def update_customer(
+        self, info: strawberry.Info, input: Annotated[UpdateCustomerInput, INPUT]
+    ) -> UpdateCustomerPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            customer_id = decode_id(input.id, "Customer", ["input", "id"])
+            customer_id = decode_id(input.id, "Customer", "id")
             row = await commands.update_customer(scope, customer_id, customer_changes(input))
             return {"customer": Customer.from_row(row)}
 
@@ -85,9 +87,9 @@ class CustomerMutations:
     ) -> AssignCustomersToMasterPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
             if not 1 <= len(input.customer_ids) <= MAX_ASSIGN:
-                raise Invalid(f"Give between 1 and {MAX_ASSIGN} customers.", ["input", "customerIds"])
-            ids = [decode_id(g, "Customer", ["input", "customerIds", str(i)]) for i, g in enumerate(input.customer_ids)]
-            master_id = decode_id(input.master_id, "Customer", ["input", "masterId"]) if input.master_id else None
+                raise Invalid(f"Give between 1 and {MAX_ASSIGN} customers.", "customer_ids")
+            ids = [decode_id(g, "Customer", ("customer_ids", i)) for i, g in enumerate(input.customer_ids)]
+            master_id = decode_id(input.master_id, "Customer", "master_id") if input.master_id else None
             master, moved = await commands.assign_customers_to_master(scope, master_id, list(dict.fromkeys(ids)))
             return {
                 "master": Customer.from_row(master) if master else None,

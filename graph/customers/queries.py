@@ -6,6 +6,7 @@ from typing import Annotated
 import strawberry
 
 from db.enums import EnrollmentStatus as DbStatus
+from graph.accounts import loaders as account_loaders
 from graph.accounts.types import account_or_none, load_account_fields
 from graph.core.eager import selects
 from graph.core.errors import client_error
@@ -19,14 +20,16 @@ from graph.core.relay import (
 )
 from graph.customers.enums import CustomerOrder
 from graph.customers.inputs import CustomerSearch
-from graph.customers.search_types import CustomerSearchConnection
+from graph.customers.search.types import CustomerSearchConnection
 from graph.customers.types import (
     NAME_CURSOR,
     NUMBER_CURSOR,
     Customer,
     load_customer_fields,
 )
-from resolvers.customers import queries, search
+from resolvers.context import RequestScope
+from resolvers.customers import queries
+from resolvers.customers.search import queries as search
 from resolvers.errors import UserInputError
 
 
@@ -40,6 +43,13 @@ def _criteria(given: CustomerSearch | None) -> search.CustomerSearch:
     )
 
 
+async def _primary_accounts(info: strawberry.Info, scope: RequestScope, customer_ids: list[int]) -> None:
+    """The grid's primary accounts, read in the search's own session and handed to the request's loader: their
+    fields then resolve at once, without a second session (a pool checkout and its thread round-trips)."""
+    batch = account_loaders.primary_accounts_by_customer_id
+    info.context.loaders.of(batch).prime_many(dict(zip(customer_ids, await batch(scope, customer_ids), strict=True)))
+
+
 @strawberry.type
 class CustomerQueries:
     @strawberry.field(
@@ -50,7 +60,7 @@ class CustomerQueries:
         self,
         info: strawberry.Info,
         search_: Annotated[CustomerSearch | None, strawberry.argument(name="search", description="Filters.")] = None,
-        order_by: Annotated[CustomerOrder, strawberry.argument(description="Result order.")] = CustomerOrder.NAME,  # type: ignore[valid-type]
+        order_by: Annotated[CustomerOrder, strawberry.argument(description="Result order.")] = CustomerOrder.NAME,
         first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> CustomerSearchConnection:
         order = search.CustomerOrder(order_by.value)
@@ -63,6 +73,8 @@ class CustomerQueries:
                 matched = [None] * len(page.rows)
                 if page.rows and selects(info, "edges", "matchedAccount"):
                     matched = await search.matched_accounts(scope, criteria, [r.id for r in page.rows])
+                if page.rows and selects(info, "edges", "node", "primaryAccount"):
+                    await _primary_accounts(info, scope, [r.id for r in page.rows])
         except UserInputError as error:
             raise client_error(error) from None
 

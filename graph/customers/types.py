@@ -30,8 +30,8 @@ from graph.customers import loaders
 from graph.customers.alerts import CustomerAlertFields
 from graph.customers.capabilities import CustomerActions, customer_actions
 from graph.customers.enums import CustomerKind
-from graph.customers.settings_fields import CustomerSettingsFields
-from graph.customers.timeline import CustomerTimelineFields
+from graph.customers.settings.customer_fields import CustomerSettingsFields
+from graph.customers.timeline.types import CustomerTimelineFields
 from graph.tickets.customer_fields import CustomerTicketFields
 
 NAME_CURSOR = CursorShape("name", (str, int))
@@ -61,7 +61,7 @@ async def load_customer_fields(info: strawberry.Info, rows: list[models.Customer
 class CustomerProfileFields(Node):
     number: str = strawberry.field(description="Customer account number, unique within the client.")
     name: str = strawberry.field(description="Primary contact or organization name.")
-    kind: CustomerKind = strawberry.field(description="Residential or commercial.")  # type: ignore[valid-type]
+    kind: CustomerKind = strawberry.field(description="Residential or commercial.")
     email: str | None = strawberry.field(description="Email address (normalized).")
     phone: str | None = strawberry.field(description="Phone number in E.164 form, e.g. +12155550123.")
     language: str = strawberry.field(description="Preferred language (BCP 47 code, e.g. en, es).")

@@ -5,12 +5,15 @@ token limits, Strawberry's parser and validation caches and its per-request exte
 normal path's order so the answer is the same to the byte: authentication and tenancy (the middleware and the
 context's sign-in), the operation's type against the method, the one-operation rule, the operation's name for
 the request line, the text rule on variables, execution on the same schema and context, the masking of
-unexpected errors under the request id, GraphQL-over-HTTP status codes and media types, orjson.
+unexpected errors under the request id, GraphQL-over-HTTP status codes and media types, orjson. An answer
+without errors is written directly (no Strawberry sub-response, process_result or create_response: the same
+bytes and headers, about a tenth of the request's CPU for a small document).
 """
 
 from inspect import isawaitable
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from graphql import ExecutionResult, GraphQLError, execute
 from starlette.requests import Request
@@ -20,12 +23,15 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.graphql import OperationType
 
 from graph.core.text_arguments import refused_variable
+from graph.http_errors import GQL_RESPONSE, wants_gql_response
 from graph.masking import mask_unexpected
-from graph.operations import AMBIGUOUS, only_name
+from graph.operations import AMBIGUOUS, only_name, subscription_over_http
 from graph.persisted.errors import DocumentRequestError
 from graph.persisted.known import KnownDocument
 from graph.persisted.requests import GraphQLParams
 from graph.request_log import record_operation
+
+_JSON_TYPES = {False: "application/json", True: GQL_RESPONSE + "; charset=utf-8"}  # by wants_gql_response
 
 
 async def run_known(view: Any, request: Request, document: KnownDocument, params: GraphQLParams,
@@ -34,17 +40,19 @@ async def run_known(view: Any, request: Request, document: KnownDocument, params
     given = params.operation_name
     operations = document.operations
     name = given if given is not None else (operations[0].name.value if operations[0].name else None)
-    _check_method(document, name, request.method, by_id)
-    sub_response = await view.get_sub_response(request)
-    context = await view.get_context(request, sub_response)
+    kind = _check_method(document, name, request.method, by_id)
+    context = await view.get_context(request, None)  # no sub-response: no resolver sets headers or a status
     record_operation(request.scope, given if given is not None else only_name(list(operations)))
-    result = await _result(view, document, context, params, name, ambiguous=given is None and len(operations) > 1)
-    if result.errors:
-        result = ExecutionResult(result.data, mask_unexpected(result.errors, context.request_id))
+    result = await _result(view, document, context, params, name, kind, ambiguous=given is None and len(operations) > 1)
+    if not result.errors:  # the common answer, as Strawberry's process_result and create_response would make it
+        answer = {"data": result.data, "extensions": result.extensions} if result.extensions else {"data": result.data}
+        return Response(orjson.dumps(answer), media_type=_JSON_TYPES[wants_gql_response(request.headers)])
+    sub_response = await view.get_sub_response(request)  # errors: status codes and error codes as the normal path
+    result = ExecutionResult(result.data, mask_unexpected(result.errors, context.request_id))
     return view.create_response(await view.process_result(request, result), sub_response)
 
 
-def _check_method(document: KnownDocument, name: str | None, method: str, by_id: bool) -> None:
+def _check_method(document: KnownDocument, name: str | None, method: str, by_id: bool) -> OperationType:
     """As the normal path: 400 for an unknown operation, or one the method may not run; GET of a mutation named
     by its id is 405 (the persisted-documents appendix's MUST)."""
     kind = document.operation_type(name)
@@ -55,12 +63,15 @@ def _check_method(document: KnownDocument, name: str | None, method: str, by_id:
         if by_id and method == "GET":
             raise DocumentRequestError(405, "METHOD_NOT_ALLOWED", reason, headers={"allow": "POST"})
         raise HTTPException(400, reason)
+    return kind
 
 
 async def _result(view: Any, document: KnownDocument, context: Any, params: GraphQLParams, name: str | None,
-                  ambiguous: bool) -> ExecutionResult:
+                  kind: OperationType, ambiguous: bool) -> ExecutionResult:
     if ambiguous:
         return ExecutionResult(None, [GraphQLError(AMBIGUOUS)])
+    if kind is OperationType.SUBSCRIPTION:  # as NoSubscriptionOverHttp on the normal path
+        return ExecutionResult(None, [subscription_over_http()])
     refused = refused_variable(params.variables or {}, document.checked_variables)
     if refused is not None:
         return ExecutionResult(None, [refused])
@@ -71,4 +82,4 @@ async def _result(view: Any, document: KnownDocument, context: Any, params: Grap
         result = execute(view.graphql_schema, document.document, root_value=None, context_value=context,
                          variable_values=params.variables, operation_name=name, executor_class=view.executor_class,
                          is_awaitable=optimized_is_awaitable, operation_extensions=params.extensions)
-    return await result if isawaitable(result) else result  # type: ignore[return-value]
+    return await result if isawaitable(result) else result

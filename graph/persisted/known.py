@@ -24,7 +24,6 @@ from graphql import (
     specified_rules,
     validate,
 )
-
 from strawberry.types.graphql import OperationType
 
 from graph.core.text_arguments import checked_variables, refused_literal

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.writes import Writes, WriteBusy
+from db.writes import WriteBusy, Writes
 from graph.logs import fields
 from graph.persisted.known import DocumentChecker, DocumentRefused, KnownDocument
 from resolvers.persisted import registry
@@ -86,7 +86,9 @@ class KnownDocuments:
         if refused:
             raise RegistryRefused(
                 f"{len(refused)} registered document(s) no longer validate against this schema; remove them "
-                f"(csrgraph documents remove ID) or register their new versions, then start again:\n" + "\n".join(refused))
+                f"(csrgraph documents remove ID) or register their new versions, then start again:\n"
+                + "\n".join(refused)
+            )
         return len(rows)
 
     async def _load(self, sha256: str) -> KnownDocument | None:

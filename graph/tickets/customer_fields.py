@@ -10,7 +10,7 @@ from graph.tickets import loaders
 from graph.tickets.enums import TicketStatus
 from graph.tickets.types import TICKET_CURSOR, AuthorizedContact, Ticket
 
-Statuses = Annotated[list[TicketStatus] | None, strawberry.argument(  # type: ignore[valid-type]
+Statuses = Annotated[list[TicketStatus] | None, strawberry.argument(
     description="Only these statuses; default all.")]
 IncludeRemoved = Annotated[bool, strawberry.argument(description="Also list removed contacts.")]
 

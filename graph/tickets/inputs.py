@@ -61,7 +61,7 @@ class UpdateContactInfoInput:
     requested_by: RequestedByInput = strawberry.field(description="Who asked for the change.")
     reason: str | None = text_field("Why, for the note; default \"Contact information update requested\".", MAX_REASON,
                                     default=None)
-    support_channel: SupportChannel = strawberry.field(  # type: ignore[valid-type]
+    support_channel: SupportChannel = strawberry.field(
         default=SupportChannel.PHONE, description="How the request came in.")
     client_mutation_id: str | None = client_mutation_id_field()
 
@@ -71,11 +71,11 @@ class CreateTicketInput:
     summary: str = text_field("One line.", Ticket.summary)
     description: str = text_field("What is asked.", MAX_DESCRIPTION)
     customer_id: strawberry.ID | None = strawberry.field(default=None, description="The customer it is about, if any.")
-    request_type: TicketRequestType = strawberry.field(  # type: ignore[valid-type]
+    request_type: TicketRequestType = strawberry.field(
         default=TicketRequestType.OTHER, description="What it asks for.")
-    queue: TicketQueue = strawberry.field(  # type: ignore[valid-type]
+    queue: TicketQueue = strawberry.field(
         default=TicketQueue.CUSTOMER_CARE, description="The queue to work it in.")
-    support_channel: SupportChannel = strawberry.field(  # type: ignore[valid-type]
+    support_channel: SupportChannel = strawberry.field(
         default=SupportChannel.PHONE, description="How the request came in.")
     reporter: str | None = text_field("Reporter's email; default the customer's email, else the viewer's.",
                                       Ticket.reporter, default=None)
@@ -92,11 +92,11 @@ class AssignTicketInput:
 @strawberry.input(description="Close a ticket with a resolution (TEAM_LEAD or ADMIN).")
 class CloseTicketInput:
     ticket_id: strawberry.ID = strawberry.field(description="The ticket (not already CLOSED).")
-    resolution: TicketResolution = strawberry.field(  # type: ignore[valid-type]
+    resolution: TicketResolution = strawberry.field(
         default=TicketResolution.DONE, description="How it ends.")
-    resolution_type: TicketRequestType | None = strawberry.field(  # type: ignore[valid-type]
+    resolution_type: TicketRequestType | None = strawberry.field(
         default=None, description="What kind of work closed it; default the ticket's request type.")
-    platform_area: PlatformArea | None = strawberry.field(  # type: ignore[valid-type]
+    platform_area: PlatformArea | None = strawberry.field(
         default=None, description="The part of the platform it concerned; default from the request type.")
     note: str | None = text_field("Closing note.", MAX_NOTE, default=None)
     client_mutation_id: str | None = client_mutation_id_field()
@@ -104,9 +104,9 @@ class CloseTicketInput:
 
 @strawberry.input(description="Which tickets to list. Filters combine with AND; omit one to ignore it.")
 class TicketFilter:
-    queue: TicketQueue | None = strawberry.field(  # type: ignore[valid-type]
+    queue: TicketQueue | None = strawberry.field(
         default=None, description="Only this queue.")
-    statuses: list[TicketStatus] | None = strawberry.field(  # type: ignore[valid-type]
+    statuses: list[TicketStatus] | None = strawberry.field(
         default=None, description="Only these statuses.")
     assignee_id: strawberry.ID | None = strawberry.field(default=None, description="Only tickets of this user.")
     unassigned: bool | None = strawberry.field(

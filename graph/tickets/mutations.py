@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import strawberry
 
 from db import enums
-from graph.commlog.letter_types import Notification
+from graph.commlog.letters.types import Notification
 from graph.commlog.mutations import findings_of
 from graph.commlog.types import CommLogEntry, NoteFinding
 from graph.core.errors import INPUT, run_mutation
@@ -21,7 +21,7 @@ from resolvers.tickets import contact_changes, contacts, tickets
 def contact_change_request(input: i.UpdateContactInfoInput) -> contact_changes.ContactChangeRequest:
     address = input.billing_address
     return contact_changes.ContactChangeRequest(
-        customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
+        customer_id=decode_id(input.customer_id, "Customer", "customer_id"),
         requester_name=input.requested_by.name, relationship=input.requested_by.relationship,
         email=input.email, phone=input.phone, reason=input.reason,
         billing_address=contact_changes.Address(address.line1, address.line2, address.city, address.state,
@@ -33,7 +33,7 @@ def contact_change_request(input: i.UpdateContactInfoInput) -> contact_changes.C
 def new_ticket(input: i.CreateTicketInput) -> tickets.NewTicket:
     return tickets.NewTicket(
         summary=input.summary, description=input.description,
-        customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]) if input.customer_id else None,
+        customer_id=decode_id(input.customer_id, "Customer", "customer_id") if input.customer_id else None,
         request_type=enums.TicketRequestType(input.request_type.value), queue=enums.TicketQueue(input.queue.value),
         support_channel=enums.SupportChannel(input.support_channel.value), reporter=input.reporter,
     )
@@ -56,7 +56,7 @@ class TicketMutations:
         self, info: strawberry.Info, input: Annotated[i.AddAuthorizedContactInput, INPUT]
     ) -> p.AddAuthorizedContactPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            new = contacts.NewContact(customer_id=decode_id(input.customer_id, "Customer", ["input", "customerId"]),
+            new = contacts.NewContact(customer_id=decode_id(input.customer_id, "Customer", "customer_id"),
                                       name=input.name, relationship=input.relationship, phone=input.phone,
                                       email=input.email)
             return {"authorized_contact": AuthorizedContact.from_row(await contacts.add_authorized_contact(scope, new))}
@@ -69,7 +69,7 @@ class TicketMutations:
         self, info: strawberry.Info, input: Annotated[i.RemoveAuthorizedContactInput, INPUT]
     ) -> p.RemoveAuthorizedContactPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            pk = decode_id(input.authorized_contact_id, "AuthorizedContact", ["input", "authorizedContactId"])
+            pk = decode_id(input.authorized_contact_id, "AuthorizedContact", "authorized_contact_id")
             return {"authorized_contact": AuthorizedContact.from_row(
                 await contacts.remove_authorized_contact(scope, pk, input.reason))}
 
@@ -109,8 +109,8 @@ class TicketMutations:
     async def assign_ticket(self, info: strawberry.Info, input: Annotated[i.AssignTicketInput, INPUT]
                             ) -> p.AssignTicketPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            ticket_id = decode_id(input.ticket_id, "Ticket", ["input", "ticketId"])
-            assignee_id = decode_id(input.assignee_id, "User", ["input", "assigneeId"])
+            ticket_id = decode_id(input.ticket_id, "Ticket", "ticket_id")
+            assignee_id = decode_id(input.assignee_id, "User", "assignee_id")
             return {"ticket": Ticket.from_row(await tickets.assign_ticket(scope, ticket_id, assignee_id))}
 
         return await run_mutation(info, p.AssignTicketPayload, action, input)
@@ -121,7 +121,7 @@ class TicketMutations:
     async def close_ticket(self, info: strawberry.Info, input: Annotated[i.CloseTicketInput, INPUT]
                            ) -> p.CloseTicketPayload:
         async def action(scope: RequestScope) -> dict[str, Any]:
-            ticket_id = decode_id(input.ticket_id, "Ticket", ["input", "ticketId"])
+            ticket_id = decode_id(input.ticket_id, "Ticket", "ticket_id")
             closed = await tickets.close_ticket(scope, ticket_id, closing(input))
             notification = Notification.from_row(closed.notification) if closed.notification else None
             return {"ticket": Ticket.from_row(closed.ticket), "notification": notification}

@@ -2,7 +2,7 @@
 
 import strawberry
 
-from graph.commlog.letter_types import Notification
+from graph.commlog.letters.types import Notification
 from graph.commlog.types import CommLogEntry, NoteFinding
 from graph.core.errors import CLIENT_MUTATION_ID, USER_ERRORS, UserError
 from graph.customers.types import Customer

@@ -30,22 +30,22 @@ TICKET_CURSOR = CursorShape("ticket", (int,))  # a queue's and a customer's tick
 @strawberry.type(description="A request worked in a team queue: OPEN -> IN_PROGRESS -> CLOSED with a resolution.")
 class Ticket(Node):
     number: str = strawberry.field(description="Short reference quoted to customers and in notes, e.g. TKT-000042.")
-    kind: TicketKind = strawberry.field(description="What the ticket is for.")  # type: ignore[valid-type]
+    kind: TicketKind = strawberry.field(description="What the ticket is for.")
     summary: str = strawberry.field(description="One-line summary, e.g. \"Contact information update - NAME\".")
     description: str = strawberry.field(description="What is asked: for a contact change, the holder, the service "
                                          "address and what changed from-to.")
-    request_type: TicketRequestType = strawberry.field(  # type: ignore[valid-type]
+    request_type: TicketRequestType = strawberry.field(
         description="What the ticket asks for.")
-    queue: TicketQueue = strawberry.field(description="The queue it is worked in.")  # type: ignore[valid-type]
+    queue: TicketQueue = strawberry.field(description="The queue it is worked in.")
     reporter: str = strawberry.field(description="Email of who reported it: the customer's, else the agent's.")
-    support_channel: SupportChannel = strawberry.field(  # type: ignore[valid-type]
+    support_channel: SupportChannel = strawberry.field(
         description="How the request came in.")
-    status: TicketStatus = strawberry.field(description="OPEN, IN_PROGRESS or CLOSED.")  # type: ignore[valid-type]
-    resolution: TicketResolution | None = strawberry.field(  # type: ignore[valid-type]
+    status: TicketStatus = strawberry.field(description="OPEN, IN_PROGRESS or CLOSED.")
+    resolution: TicketResolution | None = strawberry.field(
         description="How it was closed; null while not closed.")
-    resolution_type: TicketRequestType | None = strawberry.field(  # type: ignore[valid-type]
+    resolution_type: TicketRequestType | None = strawberry.field(
         description="What kind of work closed it; null while not closed.")
-    platform_area: PlatformArea | None = strawberry.field(  # type: ignore[valid-type]
+    platform_area: PlatformArea | None = strawberry.field(
         description="The part of the platform it concerned; null while not closed.")
     resolution_note: str | None = strawberry.field(description="The closing note, if any.")
     created_at: datetime = strawberry.field(description="When it was opened (UTC).")

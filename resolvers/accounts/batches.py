@@ -28,12 +28,13 @@ async def account_pages(
     return await keyset_pages_by_parent(
         scope.db, UtilityAccount, stmt, UtilityAccount.customer_id, customer_ids,
         [UtilityAccount.id], lambda a: (a.id,), request, plain=True,  # rows: the GraphQL type reads columns only
+        reuse=(scope, "accounts"),
     )
 
 
 async def account_counts(scope: RequestScope, customer_ids: Sequence[int]) -> list[int]:
     stmt = tenant_scoped(select(UtilityAccount), UtilityAccount, scope)
-    return await count_by_parent(scope.db, stmt, UtilityAccount.customer_id, customer_ids)
+    return await count_by_parent(scope.db, stmt, UtilityAccount.customer_id, customer_ids, reuse=(scope, "accounts"))
 
 
 async def primary_accounts(scope: RequestScope, customer_ids: Sequence[int]) -> list[UtilityAccount | None]:

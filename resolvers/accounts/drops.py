@@ -19,8 +19,9 @@ def system_scope(tenant_id: int, session: AsyncSession) -> RequestScope:
     return RequestScope(viewer=viewer, request_id="apply-drops", session=session)
 
 
-async def apply_drops_for_every_client(sessionmaker: async_sessionmaker[AsyncSession], writes: Writes,
-                                       on: date | None = None) -> dict[str, int]:
+async def apply_drops_for_every_client(
+    sessionmaker: async_sessionmaker[AsyncSession], writes: Writes, on: date | None = None
+) -> dict[str, int]:
     """Accounts dropped per client slug; one transaction per client (queued with the process's other writes,
     db/writes.py), so one client's failure stops only its own."""
     async with sessionmaker() as session:

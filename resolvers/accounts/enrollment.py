@@ -22,12 +22,12 @@ from resolvers.accounts.premises import ADDRESS_FIELDS, clean_premise
 from resolvers.accounts.status import today
 from resolvers.accounts.transactions import NewTransaction, create_market_transaction
 from resolvers.billing import idempotency
-from resolvers.commlog.letters import LetterRequest, PreparedLetter, get_document, prepare_letter, send_letter
+from resolvers.commlog.letters.commands import LetterRequest, PreparedLetter, get_document, prepare_letter, send_letter
 from resolvers.context import RequestScope
 from resolvers.customers.commands import assign_number, clean_changes, snapshot
 from resolvers.customers.queries import get_customer
-from resolvers.customers.search_index import reindex_address, reindex_name
-from resolvers.errors import Invalid, NotFound, UserInputError, get_or_not_found
+from resolvers.customers.search.index import reindex_address, reindex_name
+from resolvers.errors import FieldPath, Invalid, NotFound, UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules.enrollment import SERVED, effective_date_is_plausible
 from resolvers.rules.ldc_numbers import describe, ldc_problem, normalize_ldc
@@ -36,7 +36,7 @@ from resolvers.scope import tenant_scoped
 MAX_ACCOUNTS = 50
 WELCOME_KIT = "WELCOME_KIT"
 ENROLL_CUSTOMER, ENROLL_ACCOUNT = "enrollCustomer", "enrollUtilityAccount"
-Field = list[str]
+Field = FieldPath  # where an account is in the input: ("accounts", 3) or ("account",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,13 +131,13 @@ async def enroll_customer(scope: RequestScope, request: EnrollCustomerRequest,
     """`kit`: the welcome kit laid out beforehand (resolvers/accounts/welcome_kit.py), if any."""
     ensure_allowed(scope, Action.ENROLL_CUSTOMER)
     if not 1 <= len(request.accounts) <= MAX_ACCOUNTS:
-        raise Invalid(f"Enroll between 1 and {MAX_ACCOUNTS} utility accounts.", ["input", "accounts"])
+        raise Invalid(f"Enroll between 1 and {MAX_ACCOUNTS} utility accounts.", "accounts")
     digest = idempotency.request_hash(ENROLL_CUSTOMER, asdict(request))
     earlier = await _claim(scope, request.idempotency_key, ENROLL_CUSTOMER, digest)
     if earlier is not None:
         return await _replay(scope, earlier)
     fields = customer_fields(request.customer)
-    planned = await _plan(scope, request.accounts, [["input", "accounts", str(i)] for i in range(len(request.accounts))])
+    planned = await _plan(scope, request.accounts, [("accounts", i) for i in range(len(request.accounts))])
     customer = new_customer_row(scope, fields)
     scope.db.add(customer)
     await scope.db.flush()
@@ -154,10 +154,10 @@ async def enroll_utility_account(scope: RequestScope, request: EnrollAccountRequ
     earlier = await _claim(scope, request.idempotency_key, ENROLL_ACCOUNT, digest)
     if earlier is not None:
         return await _replay(scope, earlier)
-    customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", ["input", "customerId"])
+    customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", "customer_id")
     if customer.is_master:
-        raise Invalid("A master customer holds no utility accounts; enroll one of its customers.", ["input", "customerId"])
-    planned = await _plan(scope, (request.account,), [["input", "account"]])
+        raise Invalid("A master customer holds no utility accounts; enroll one of its customers.", "customer_id")
+    planned = await _plan(scope, (request.account,), [("account",)])
     return await _enroll(scope, customer, planned, request.welcome_kit, request.idempotency_key, kit)
 
 
@@ -190,10 +190,12 @@ async def _welcome_kit(scope: RequestScope, letter: LetterRequest, kit: Prepared
     try:
         return await send_letter(scope, replace(kit, request=letter) if kit else await prepare_letter(scope, letter))
     except UserInputError as error:
-        raise UserInputError(error.code, f"Welcome kit: {error.message}", ["input", "welcomeKit"]) from None
+        raise UserInputError(error.code, f"Welcome kit: {error.message}", "welcome_kit") from None
 
 
-async def _write_account(scope: RequestScope, customer: Customer, plan: Planned) -> tuple[UtilityAccount, MarketTransaction]:
+async def _write_account(
+    scope: RequestScope, customer: Customer, plan: Planned
+) -> tuple[UtilityAccount, MarketTransaction]:
     account = new_account_row(scope, customer.id, plan)
     scope.db.add(account)
     await scope.db.flush()
@@ -220,12 +222,12 @@ async def _plan(scope: RequestScope, accounts: Sequence[NewAccount], fields: lis
     for index, plan in enumerate(planned):
         if (first := seen.setdefault(plan.ldc, index)) != index:
             raise UserInputError(AccountErrorCode.DUPLICATE_LDC_NUMBER, f"LDC number {plan.ldc} is also account "
-                                 f"{first + 1} of this request.", [*fields[index], "ldcAccountNumber"])
+                                 f"{first + 1} of this request.", (*fields[index], "ldc_account_number"))
     held = await holders(scope, [p.ldc for p in planned])
-    for plan, at in zip(planned, fields):
+    for plan, at in zip(planned, fields, strict=False):
         if plan.ldc in held:
             raise UserInputError(AccountErrorCode.LDC_NUMBER_IN_USE, _held_message(plan.ldc, held[plan.ldc]),
-                                 [*at, "ldcAccountNumber"])
+                                 (*at, "ldc_account_number"))
     return planned
 
 
@@ -241,27 +243,32 @@ async def checked_account(scope: RequestScope, new: NewAccount, utilities: dict[
     """One account checked against the reference data (not against the others of its request, nor holders)."""
     utility = utilities.get((new.utility or "").strip().upper())
     if utility is None:
-        raise UserInputError(AccountErrorCode.UNKNOWN_UTILITY, f"No utility has the code {new.utility!r}.", [*at, "utility"])
+        raise UserInputError(
+            AccountErrorCode.UNKNOWN_UTILITY, f"No utility has the code {new.utility!r}.", (*at, "utility")
+        )
     if new.market and new.market.strip().upper() != utility.market_code:
-        raise UserInputError(AccountErrorCode.UTILITY_NOT_IN_MARKET,
-                             f"{utility.code} serves {utility.market_code}, not {new.market.strip().upper()}.", [*at, "market"])
+        raise UserInputError(
+            AccountErrorCode.UTILITY_NOT_IN_MARKET,
+            f"{utility.code} serves {utility.market_code}, not {new.market.strip().upper()}.",
+            (*at, "market"),
+        )
     ldc = normalize_ldc(new.ldc_account_number or "", utility.rule)
     problem = ldc_problem(ldc, utility.rule)
     if problem is not None:
         raise UserInputError(AccountErrorCode.INVALID_LDC_NUMBER, f"{utility.code}: {describe(problem, utility.rule)}",
-                             [*at, "ldcAccountNumber"])
+                             (*at, "ldc_account_number"))
     if new.requested_start_date < today():
         raise UserInputError(AccountErrorCode.START_DATE_IN_PAST, "The requested start date is in the past.",
-                             [*at, "requestedStartDate"])
+                             (*at, "requested_start_date"))
     if not effective_date_is_plausible(new.requested_start_date, today()):
         raise UserInputError(AccountErrorCode.EFFECTIVE_DATE_OUT_OF_RANGE, f"The requested start date "
                              f"{new.requested_start_date.isoformat()} is more than ten years from today.",
-                             [*at, "requestedStartDate"])
+                             (*at, "requested_start_date"))
     premise = _premise(new, at)
     meter = (new.meter_number or "").strip() or None
     if meter and len(meter) > 40:
         raise UserInputError(AccountErrorCode.VALUE_TOO_LONG, "The meter number is longer than 40 characters.",
-                             [*at, "meterNumber"])
+                             (*at, "meter_number"))
     return Planned(ldc, utility, await _rate_plan(scope, new.rate_plan, utility, at), premise, new.requested_start_date,
                     meter)
 
@@ -272,8 +279,7 @@ def _premise(new: NewAccount, at: Field) -> dict[str, Any]:
     try:
         return clean_premise(given)
     except UserInputError as error:
-        path = (error.field or [])[1:]
-        raise UserInputError(error.code, error.message, [*at, *path]) from None
+        raise UserInputError(error.code, error.message, (*at, *(error.field or ()))) from None
 
 
 async def _rate_plan(scope: RequestScope, code: str | None, utility: UtilityRef, at: Field) -> RatePlan | None:
@@ -282,10 +288,10 @@ async def _rate_plan(scope: RequestScope, code: str | None, utility: UtilityRef,
     stmt = tenant_scoped(select(RatePlan).where(RatePlan.code == code.strip()), RatePlan, scope)
     plan = (await scope.db.execute(stmt)).scalar_one_or_none()
     if plan is None:
-        raise NotFound("Rate plan", [*at, "ratePlan"])
+        raise NotFound("Rate plan", (*at, "rate_plan"))
     if plan.market_id != utility.market_id:
         raise UserInputError(AccountErrorCode.RATE_PLAN_NOT_IN_MARKET,
-                             f"The plan {plan.code} is not sold in {utility.market_code}.", [*at, "ratePlan"])
+                             f"The plan {plan.code} is not sold in {utility.market_code}.", (*at, "rate_plan"))
     return plan
 
 
@@ -301,5 +307,8 @@ async def _replay(scope: RequestScope, earlier: dict[str, Any]) -> Enrolled:
 
 
 async def _by_ids(scope: RequestScope, model: Any, ids: list[int]) -> list[Any]:
-    rows = {r.id: r for r in (await scope.db.execute(tenant_scoped(select(model).where(model.id.in_(ids)), model, scope))).scalars()}
+    rows = {
+        r.id: r
+        for r in (await scope.db.execute(tenant_scoped(select(model).where(model.id.in_(ids)), model, scope))).scalars()
+    }
     return [rows[i] for i in ids if i in rows]

@@ -2,7 +2,7 @@
 
 import enum
 
-from resolvers.errors import UserInputError
+from resolvers.errors import Field, UserInputError
 from resolvers.rules.enrollment import MESSAGES, ImpossibleTransition, Refusal
 
 
@@ -79,16 +79,19 @@ DESCRIPTIONS = {
     AccountErrorCode.UTILITY_NOT_IN_MARKET: "The utility serves another market than the one given.",
     AccountErrorCode.INVALID_LDC_NUMBER: "The LDC account number breaks its utility's rule (length, digits, prefix or "
     "check digit); the message says which.",
-    AccountErrorCode.LDC_NUMBER_IN_USE: "A utility account of this client already has that LDC number; the message names "
-    "its customer.",
+    AccountErrorCode.LDC_NUMBER_IN_USE: "A utility account of this client already has that LDC number; the message "
+    "names its customer.",
     AccountErrorCode.DUPLICATE_LDC_NUMBER: "The same LDC account number is given twice in one request.",
     AccountErrorCode.RATE_PLAN_NOT_IN_MARKET: "The rate plan is sold in another market than the account's.",
     AccountErrorCode.START_DATE_IN_PAST: "An enrollment's requested start date cannot be before today (UTC).",
-    AccountErrorCode.ENROLLMENT_IDEMPOTENCY_KEY_REUSED: "The idempotency key was already used for a different enrollment.",
+    AccountErrorCode.ENROLLMENT_IDEMPOTENCY_KEY_REUSED: ("The idempotency key was already used for a different "
+                                                         "enrollment."),
 }
 
 
-def refused(error: ImpossibleTransition, field: list[str]) -> UserInputError:
+def refused(error: ImpossibleTransition, field: Field) -> UserInputError:
     """The rule's refusal as a userError, naming the account's status."""
-    message = f"{MESSAGES[error.refusal]} (status {error.status.value}, {error.type.value} {error.outcome.value.lower()})"
+    message = (
+        f"{MESSAGES[error.refusal]} (status {error.status.value}, {error.type.value} {error.outcome.value.lower()})"
+    )
     return UserInputError(AccountErrorCode(error.refusal.value), message, field)

@@ -1,6 +1,6 @@
 """utility-accounts.csv: every utility account of the client with its premise, in LDC-number order (streamed)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import Select, String, cast, select
@@ -17,7 +17,7 @@ HEADER = ("ldc_account_number", "customer_number", "utility", "market", "status"
           "load_profile", "premise_type", "meter_type", "read_cycle")
 
 
-def account_batches(scope: RequestScope) -> AsyncIterator[list[Cells]]:
+def account_batches(scope: RequestScope) -> AsyncIterator[Sequence[Cells]]:
     """The client's utility accounts as rows of text cells, a batch at a time; Forbidden (at once) below TEAM_LEAD."""
     check_export_allowed(scope)
     return row_batches(scope, _statement(scope))

@@ -12,8 +12,8 @@ from resolvers.accounts.errors import AccountErrorCode
 from resolvers.commlog.entries import append_entry
 from resolvers.context import RequestScope
 from resolvers.customers.queries import get_customer
-from resolvers.customers.search_index import reindex_address
-from resolvers.errors import UserInputError, get_or_not_found
+from resolvers.customers.search.index import reindex_address
+from resolvers.errors import FieldPath, UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.scope import tenant_scoped
 
@@ -24,25 +24,27 @@ REQUIRED = {"service_line1", "service_city", "service_state", "service_zip"}
 # Column widths of utility_accounts.
 MAX_LENGTHS = {"service_line1": 200, "service_line2": 200, "service_city": 100, "meter_number": 40,
                "meter_type": 40, "read_cycle": 10, "rate_class": 40, "load_profile": 40, "premise_type": 40}
-# API names of the fields, for userErrors and the log entry.
-API_NAMES = {"service_line1": "serviceAddress.line1", "service_line2": "serviceAddress.line2",
-             "service_city": "serviceAddress.city", "service_state": "serviceAddress.state",
-             "service_zip": "serviceAddress.zip", "meter_number": "meterNumber", "meter_type": "meterType",
-             "read_cycle": "readCycle", "rate_class": "rateClass", "load_profile": "loadProfile",
-             "premise_type": "premiseType"}
+# Where each field is in the input (service_address.zip is nested), for userErrors.
+INPUT_FIELDS = {"service_line1": "service_address.line1", "service_line2": "service_address.line2",
+             "service_city": "service_address.city", "service_state": "service_address.state",
+             "service_zip": "service_address.zip", "meter_number": "meter_number", "meter_type": "meter_type",
+             "read_cycle": "read_cycle", "rate_class": "rate_class", "load_profile": "load_profile",
+             "premise_type": "premise_type"}
 LABELS = {"service_line1": "Service address line 1", "service_line2": "Service address line 2",
           "service_city": "Service city", "service_state": "Service state", "service_zip": "Service ZIP",
           "meter_number": "Meter number", "meter_type": "Meter type", "read_cycle": "Read cycle",
           "rate_class": "Rate class", "load_profile": "Load profile", "premise_type": "Premise type"}
-STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
-    "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split()
-)
+STATES = frozenset({
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
+    "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
+    "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "AS", "GU", "MP",
+    "PR", "VI",
+})
 ZIP = re.compile(r"\d{5}(-\d{4})?")
 
 
-def _field(name: str) -> list[str]:
-    return ["input", *API_NAMES[name].split(".")]
+def _field(name: str) -> FieldPath:
+    return tuple(INPUT_FIELDS[name].split("."))
 
 
 def clean_premise(changes: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +55,9 @@ def clean_premise(changes: dict[str, Any]) -> dict[str, Any]:
     cleaned = {name: (value or "").strip() or None for name, value in changes.items()}
     for name, value in cleaned.items():
         if value is None and name in REQUIRED:
-            raise UserInputError(AccountErrorCode.BLANK_SERVICE_ADDRESS, f"{LABELS[name]} cannot be blank.", _field(name))
+            raise UserInputError(
+                AccountErrorCode.BLANK_SERVICE_ADDRESS, f"{LABELS[name]} cannot be blank.", _field(name)
+            )
         if value is not None and len(value) > MAX_LENGTHS.get(name, len(value)):
             message = f"{LABELS[name]} is longer than {MAX_LENGTHS[name]} characters."
             raise UserInputError(AccountErrorCode.VALUE_TOO_LONG, message, _field(name))
@@ -83,7 +87,7 @@ async def edit_premise(scope: RequestScope, account_id: int, changes: dict[str, 
     ensure_allowed(scope, Action.EDIT_PREMISE)
     cleaned = clean_premise(changes)
     account = get_or_not_found(await get_account(scope, account_id, for_update=True), "Utility account",
-                               ["input", "utilityAccountId"])
+                               "utility_account_id")
     before = {f: getattr(account, f) for f in cleaned}
     for name, value in cleaned.items():
         setattr(account, name, value)

@@ -69,27 +69,27 @@ class Recorded:
 def _check(response: MarketResponse) -> None:
     reference = response.reference.strip()
     if not reference or len(reference) > MAX_REFERENCE:
-        raise Invalid(f"Give the utility's reference (at most {MAX_REFERENCE} characters).", ["input", "reference"])
+        raise Invalid(f"Give the utility's reference (at most {MAX_REFERENCE} characters).", "reference")
     answering = response.outcome is not ResponseOutcome.INBOUND
     if answering and not (response.responds_to or "").strip():
         raise UserInputError(AccountErrorCode.REQUEST_REFERENCE_REQUIRED,
-                             "Name the request answered (its reference).", ["input", "respondsTo"])
+                             "Name the request answered (its reference).", "responds_to")
     if not answering and response.responds_to:
-        raise Invalid("An inbound transaction answers no request; leave respondsTo out.", ["input", "respondsTo"])
+        raise Invalid("An inbound transaction answers no request; leave respondsTo out.", "responds_to")
     if not answering and response.type is None:
-        raise Invalid("Say what the inbound transaction is (its type).", ["input", "type"])
+        raise Invalid("Say what the inbound transaction is (its type).", "type")
     if answering and response.type is not None:
-        raise Invalid("An answer has the type of its request; leave type out.", ["input", "type"])
+        raise Invalid("An answer has the type of its request; leave type out.", "type")
     if response.outcome is ResponseOutcome.REJECT and not (response.reason or "").strip():
         raise UserInputError(AccountErrorCode.REJECTION_REASON_REQUIRED, "Give the utility's rejection reason.",
-                             ["input", "reason"])
+                             "reason")
     check_effective_date(response.effective_date)
 
 
 async def record_market_response(scope: RequestScope, response: MarketResponse) -> Recorded:
     ensure_allowed(scope, Action.RECORD_MARKET_RESPONSE)
     _check(response)
-    details, reason = clean_details(response.details, ["input", "details"]), clean_reason(response.reason)
+    details, reason = clean_details(response.details, "details"), clean_reason(response.reason)
     account_id = await _account_id_by_ldc(scope, response.ldc_account_number)
     await _check_reference_is_new(scope, response.reference.strip())
     await apply_due_drops(scope, today(), [account_id])
@@ -99,7 +99,7 @@ async def record_market_response(scope: RequestScope, response: MarketResponse) 
     if response.outcome is not ResponseOutcome.INBOUND:
         request = await _answered_request(scope, response.responds_to.strip(), account)  # type: ignore[union-attr]
     event = await _event(scope, response, request)
-    planned = planned_state(account, event, ["input", "outcome"])
+    planned = planned_state(account, event, "outcome")
     transaction = _response_row(scope, response, account, request, reason, details)
     scope.db.add(transaction)
     await scope.db.flush()
@@ -120,7 +120,7 @@ async def _account_id_by_ldc(scope: RequestScope, ldc: str) -> int:
     found = (await scope.db.execute(tenant_scoped(stmt, UtilityAccount, scope))).scalar_one_or_none()
     if found is None:
         raise UserInputError(AccountErrorCode.LDC_ACCOUNT_NOT_FOUND,
-                             f"No utility account with LDC account number {ldc.strip()!r}.", ["input", "ldcAccountNumber"])
+                             f"No utility account with LDC account number {ldc.strip()!r}.", "ldc_account_number")
     return found
 
 
@@ -132,7 +132,7 @@ async def by_reference(scope: RequestScope, reference: str) -> MarketTransaction
 async def _check_reference_is_new(scope: RequestScope, reference: str) -> None:
     if await by_reference(scope, reference) is not None:
         raise UserInputError(AccountErrorCode.DUPLICATE_REFERENCE,
-                             f"A market transaction with reference {reference!r} is already recorded.", ["input", "reference"])
+                             f"A market transaction with reference {reference!r} is already recorded.", "reference")
 
 
 async def _answered_request(scope: RequestScope, reference: str, account: UtilityAccount) -> MarketTransaction:
@@ -140,20 +140,20 @@ async def _answered_request(scope: RequestScope, reference: str, account: Utilit
     request = await by_reference(scope, reference)
     if request is None:
         raise UserInputError(AccountErrorCode.REQUEST_NOT_FOUND, f"No request with reference {reference!r}.",
-                             ["input", "respondsTo"])
+                             "responds_to")
     if request.utility_account_id != account.id:
         other = await get_account(scope, request.utility_account_id)
         whose = "another account of the same customer" if other and other.customer_id == account.customer_id \
             else "another customer's account"
         message = (f"Request {reference} was sent for {whose} ({other.ldc_account_number if other else '?'}), "
                    f"not for {account.ldc_account_number}.")
-        raise UserInputError(AccountErrorCode.RESPONSE_ACCOUNT_MISMATCH, message, ["input", "ldcAccountNumber"])
+        raise UserInputError(AccountErrorCode.RESPONSE_ACCOUNT_MISMATCH, message, "ldc_account_number")
     if request.direction is not MarketDirection.OUTBOUND:
         raise UserInputError(AccountErrorCode.NOT_A_REQUEST, f"{reference} came from the utility; it is not a request.",
-                             ["input", "respondsTo"])
+                             "responds_to")
     if request.status not in AWAITING:
         message = f"Request {reference} was already answered ({request.status.value})."
-        raise UserInputError(AccountErrorCode.REQUEST_ALREADY_ANSWERED, message, ["input", "respondsTo"])
+        raise UserInputError(AccountErrorCode.REQUEST_ALREADY_ANSWERED, message, "responds_to")
     return request
 
 

@@ -6,14 +6,16 @@ caused it; the account's current enrollment (its latest `Enrollment` row) follow
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import insert, literal, select, update
+from sqlalchemy import CursorResult, insert, literal, select, update
 
 from db.base import UtcDateTime, utcnow
 from db.enums import EnrollmentStatus as S
 from db.models import Enrollment, EnrollmentStatusChange, UtilityAccount
 from resolvers.accounts.errors import refused
 from resolvers.context import RequestScope
+from resolvers.errors import Field
 from resolvers.rules.enrollment import AccountState, ImpossibleTransition, MarketEvent, next_state
 from resolvers.scope import tenant_scoped
 
@@ -30,7 +32,7 @@ def state_of(account: UtilityAccount) -> AccountState:
                         contract_term_months=account.contract_term_months, pending_transfer=account.pending_transfer)
 
 
-def planned_state(account: UtilityAccount, event: MarketEvent, field: list[str]) -> AccountState:
+def planned_state(account: UtilityAccount, event: MarketEvent, field: Field) -> AccountState:
     """The account's state after `event`, or the rule's refusal as a userError."""
     try:
         return next_state(state_of(account), event)
@@ -108,4 +110,4 @@ async def apply_due_drops(scope: RequestScope, on: date, account_ids: Sequence[i
         update(UtilityAccount).where(UtilityAccount.id.in_(due_ids)).values(status=S.DROPPED),
         execution_options=no_sync,
     )
-    return result.rowcount
+    return cast(CursorResult[Any], result).rowcount  # an UPDATE gives a CursorResult; execute() says Result

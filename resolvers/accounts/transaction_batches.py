@@ -32,11 +32,19 @@ def _transactions(scope: RequestScope) -> Select[Any]:
 async def transaction_pages(scope: RequestScope, account_ids: Sequence[int], request: PageRequest) -> list[Page[Row]]:
     """The transaction history panel of many accounts, newest first, in one statement."""
     stmt = _transactions(scope).where(MarketTransaction.utility_account_id.in_(account_ids))
-    return await _newest_first_pages(scope, stmt, TRANSACTIONS.c.utility_account_id, TRANSACTIONS.c.id, account_ids, request)
+    return await _newest_first_pages(
+        scope, stmt, TRANSACTIONS.c.utility_account_id, TRANSACTIONS.c.id, account_ids, request
+    )
 
 
-async def _newest_first_pages(scope: RequestScope, stmt: Select[Any], parent: ColumnElement[int], key: ColumnElement[int],
-                              parent_ids: Sequence[int], request: PageRequest) -> list[Page[Row]]:
+async def _newest_first_pages(
+    scope: RequestScope,
+    stmt: Select[Any],
+    parent: ColumnElement[int],
+    key: ColumnElement[int],
+    parent_ids: Sequence[int],
+    request: PageRequest,
+) -> list[Page[Row]]:
     """`keyset_pages_by_parent` over one descending integer key, returning Core rows (ROW_NUMBER per parent)."""
     if request.after is not None:
         stmt = stmt.where(key < request.after[0])

@@ -22,7 +22,7 @@ from resolvers.accounts.premises import get_account
 from resolvers.accounts.status import apply_due_drops, change_state, planned_state, today
 from resolvers.commlog.entries import append_entry
 from resolvers.context import RequestScope
-from resolvers.errors import Invalid, UserInputError, get_or_not_found
+from resolvers.errors import Field, Invalid, UserInputError, field_path, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules.enrollment import MarketEvent, Outcome, effective_date_is_plausible
 from resolvers.scope import tenant_scoped
@@ -51,13 +51,13 @@ class NewTransaction:
     changes: tuple[tuple[str, str], ...] = ()
 
 
-def clean_details(pairs: Sequence[tuple[str, str]], field: list[str]) -> dict[str, str]:
+def clean_details(pairs: Sequence[tuple[str, str]], field: Field) -> dict[str, str]:
     """Named values as the transaction carries them: names unique and non-blank, lengths bounded."""
     if len(pairs) > MAX_DETAILS:
         raise Invalid(f"At most {MAX_DETAILS} fields.", field)
     details: dict[str, str] = {}
     for index, (name, value) in enumerate(pairs):
-        name, value, at = (name or "").strip(), (value or "").strip(), [*field, str(index)]
+        name, value, at = (name or "").strip(), (value or "").strip(), (*field_path(field), index)
         if not name or len(name) > MAX_NAME or name in details:
             raise Invalid(f"Field names must be unique, non-blank and at most {MAX_NAME} characters.", at)
         if len(value) > MAX_VALUE:
@@ -70,7 +70,7 @@ def clean_reason(reason: str | None) -> str | None:
     reason = (reason or "").strip() or None
     if reason and len(reason) > MAX_REASON:
         message = f"The reason is longer than {MAX_REASON} characters."
-        raise UserInputError(AccountErrorCode.VALUE_TOO_LONG, message, ["input", "reason"])
+        raise UserInputError(AccountErrorCode.VALUE_TOO_LONG, message, "reason")
     return reason
 
 
@@ -82,31 +82,33 @@ def new_reference(type_: MarketTransactionType) -> str:
 def check_effective_date(day: date | None) -> None:
     if day is not None and not effective_date_is_plausible(day, today()):
         raise UserInputError(AccountErrorCode.EFFECTIVE_DATE_OUT_OF_RANGE, f"The effective date {day.isoformat()} is "
-                             "more than ten years from today.", ["input", "effectiveDate"])
+                             "more than ten years from today.", "effective_date")
 
 
 def _check(new: NewTransaction) -> dict[str, str]:
     if new.type in NEEDS_DATE and new.effective_date is None:
         message = f"A {LABELS[new.type].lower()} needs the date of the move."
-        raise UserInputError(AccountErrorCode.EFFECTIVE_DATE_REQUIRED, message, ["input", "effectiveDate"])
+        raise UserInputError(AccountErrorCode.EFFECTIVE_DATE_REQUIRED, message, "effective_date")
     check_effective_date(new.effective_date)
-    changes = clean_details(new.changes, ["input", "changes"])
+    changes = clean_details(new.changes, "changes")
     if new.type is T.CHANGE and not changes:
         raise UserInputError(AccountErrorCode.CHANGES_REQUIRED, "Name the fields the change request changes.",
-                             ["input", "changes"])
+                             "changes")
     if new.type is not T.CHANGE and changes:
-        raise Invalid("Only a change request carries changes.", ["input", "changes"])
+        raise Invalid("Only a change request carries changes.", "changes")
     return changes
 
 
-async def create_market_transaction(scope: RequestScope, new: NewTransaction) -> tuple[MarketTransaction, UtilityAccount]:
+async def create_market_transaction(
+    scope: RequestScope, new: NewTransaction
+) -> tuple[MarketTransaction, UtilityAccount]:
     ensure_allowed(scope, Action.CREATE_MARKET_TRANSACTION)
     changes, reason = _check(new), clean_reason(new.reason)
     await apply_due_drops(scope, today(), [new.utility_account_id])
     account = get_or_not_found(await get_account(scope, new.utility_account_id, for_update=True), "Utility account",
-                               ["input", "utilityAccountId"])
+                               "utility_account_id")
     event = MarketEvent(new.type, Outcome.REQUESTED, new.effective_date or today())
-    planned = planned_state(account, event, ["input", "type"])
+    planned = planned_state(account, event, "type")
     transaction = MarketTransaction(
         client_id=scope.tenant_id, utility_account_id=account.id, type=new.type, direction=MarketDirection.OUTBOUND,
         status=MarketTransactionStatus.QUEUED, reference=new_reference(new.type), reason=reason,
@@ -154,8 +156,15 @@ async def _plan_code(scope: RequestScope, plan_id: int | None) -> str | None:
     return (await scope.db.execute(stmt)).scalar_one_or_none()
 
 
-async def record_and_log(scope: RequestScope, account: UtilityAccount, transaction: MarketTransaction,
-                         before: EnrollmentStatus, action: str, subject: str, extra: dict[str, Any] | None = None) -> None:
+async def record_and_log(
+    scope: RequestScope,
+    account: UtilityAccount,
+    transaction: MarketTransaction,
+    before: EnrollmentStatus,
+    action: str,
+    subject: str,
+    extra: dict[str, Any] | None = None,
+) -> None:
     """The audit event and the SYSTEM log entry every market transaction leaves on its account."""
     changes: dict[str, Any] = {"marketTransaction": {"from": None, "to": transaction.reference}, **(extra or {})}
     lines = [f"Reference {transaction.reference} ({transaction.type.value}, {transaction.status.value})."]

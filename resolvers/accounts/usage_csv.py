@@ -16,7 +16,7 @@ REQUIRED = ("ldc_account_number", "period_start", "period_end", "kwh")
 MAX_LINES = 100_000
 MAX_PROBLEMS = 50  # reported per import; the rest would only repeat the lesson
 MAX_METER = 40
-FIELD = ["input", "file"]
+FIELD = "file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,11 @@ def _rows(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if missing:
         message = f"The header must name the columns {', '.join(REQUIRED)}; missing {', '.join(missing)}."
         raise rejected(AccountErrorCode.USAGE_FILE_INVALID, message)
-    rows = [(reader.line_num, dict(zip(header, (cell.strip() for cell in cells)))) for cells in reader if any(cells)]
+    rows = [
+        (reader.line_num, dict(zip(header, (cell.strip() for cell in cells), strict=False)))
+        for cells in reader
+        if any(cells)
+    ]
     if not rows:
         raise rejected(AccountErrorCode.USAGE_FILE_INVALID, "The file has no usage lines.")
     if len(rows) > MAX_LINES:
@@ -108,7 +112,9 @@ def _date(number: int, row: dict[str, str], column: str) -> date:
     try:
         return parse_date(value)
     except DateFormatError:
-        raise problem(AccountErrorCode.USAGE_BAD_DATE, number, f"{column} {value!r} is not a date (YYYY-MM-DD).") from None
+        raise problem(
+            AccountErrorCode.USAGE_BAD_DATE, number, f"{column} {value!r} is not a date (YYYY-MM-DD)."
+        ) from None
 
 
 def _quantity(number: int, row: dict[str, str], column: str) -> int:
@@ -125,7 +131,9 @@ def _demand(number: int, row: dict[str, str]) -> int | None:
 def _read_type(number: int, row: dict[str, str]) -> ReadType:
     value = (row.get("read_type") or "ACTUAL").upper()
     if value not in ReadType.__members__:
-        raise problem(AccountErrorCode.USAGE_BAD_READ_TYPE, number, f"read_type {value!r} is neither ACTUAL nor ESTIMATED.")
+        raise problem(
+            AccountErrorCode.USAGE_BAD_READ_TYPE, number, f"read_type {value!r} is neither ACTUAL nor ESTIMATED."
+        )
     return ReadType(value)
 
 
@@ -133,7 +141,11 @@ def overlaps_within(lines: list[UsageLine]) -> list[UserInputError]:
     """Lines whose period shares a day with an earlier-starting line of the same account."""
     found, reach = [], None  # reach: the line of this account reaching furthest so far
     for current in sorted(lines, key=lambda u: (u.ldc, u.start, u.line)):
-        if reach is not None and reach.ldc == current.ldc and overlaps(reach.start, reach.end, current.start, current.end):
+        if (
+            reach is not None
+            and reach.ldc == current.ldc
+            and overlaps(reach.start, reach.end, current.start, current.end)
+        ):
             found.append(problem(AccountErrorCode.USAGE_OVERLAP, current.line,
                                  f"{current.ldc} {current.start}..{current.end} overlaps line {reach.line} "
                                  f"({reach.start}..{reach.end})."))

@@ -50,12 +50,16 @@ async def _account_ids(scope: RequestScope, ldcs: list[str]) -> dict[str, int]:
     """LDC number -> account id, for the client's accounts only (another client's are unknown)."""
     found: dict[str, int] = {}
     for part in chunks(ldcs):
-        stmt = select(UtilityAccount.ldc_account_number, UtilityAccount.id).where(UtilityAccount.ldc_account_number.in_(part))
+        stmt = select(UtilityAccount.ldc_account_number, UtilityAccount.id).where(
+            UtilityAccount.ldc_account_number.in_(part)
+        )
         found.update((await scope.db.execute(tenant_scoped(stmt, UtilityAccount, scope))).tuples().all())
     return found
 
 
-async def _overlaps_with_stored(scope: RequestScope, lines: list[UsageLine], accounts: dict[str, int]) -> list[UserInputError]:
+async def _overlaps_with_stored(
+    scope: RequestScope, lines: list[UsageLine], accounts: dict[str, int]
+) -> list[UserInputError]:
     """Lines sharing a day with a period already stored for their account."""
     if not lines:
         return []
@@ -74,7 +78,9 @@ async def _overlaps_with_stored(scope: RequestScope, lines: list[UsageLine], acc
     return found
 
 
-async def _stored_periods(scope: RequestScope, account_ids: list[int], first: date, last: date) -> dict[int, list[tuple]]:
+async def _stored_periods(
+    scope: RequestScope, account_ids: list[int], first: date, last: date
+) -> dict[int, list[tuple]]:
     stored: dict[int, list[tuple]] = defaultdict(list)
     for part in chunks(account_ids):
         stmt = tenant_scoped(select(UsagePeriod.utility_account_id, UsagePeriod.period_start, UsagePeriod.period_end),

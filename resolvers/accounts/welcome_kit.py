@@ -25,7 +25,7 @@ from resolvers.accounts.enrollment import (
 from resolvers.accounts.ldc_rules import utilities_by_code
 from resolvers.accounts.status import planned_state, today
 from resolvers.billing import rates
-from resolvers.commlog.letters import (
+from resolvers.commlog.letters.commands import (
     Layout,
     LetterRequest,
     PreparedLetter,
@@ -34,7 +34,7 @@ from resolvers.commlog.letters import (
     recipient_of,
     template_for,
 )
-from resolvers.commlog.rendering import account_data
+from resolvers.commlog.letters.rendering import account_data
 from resolvers.context import RequestScope
 from resolvers.customers.commands import assign_number
 from resolvers.customers.queries import get_customer
@@ -54,7 +54,9 @@ async def prepare_welcome_kit(scope: RequestScope,
         return None
 
 
-async def _laid_out(scope: RequestScope, request: EnrollCustomerRequest | EnrollAccountRequest) -> PreparedLetter | None:
+async def _laid_out(
+    scope: RequestScope, request: EnrollCustomerRequest | EnrollAccountRequest
+) -> PreparedLetter | None:
     if isinstance(request, EnrollCustomerRequest):
         if not request.accounts:
             return None

@@ -27,10 +27,11 @@ async def audit_pages(
     stmt = tenant_scoped(select(AuditEvent), AuditEvent, scope).where(AuditEvent.object_type == object_type)
     return await keyset_pages_by_parent(
         scope.db, AuditEvent, stmt, AuditEvent.object_id, object_ids,
-        [AuditEvent.id], lambda e: (e.id,), request, descending=True,
+        [AuditEvent.id], lambda e: (e.id,), request, descending=True, reuse=(scope, ("audit", object_type)),
     )
 
 
 async def audit_counts(scope: RequestScope, object_ids: Sequence[int], object_type: str) -> list[int]:
     stmt = tenant_scoped(select(AuditEvent), AuditEvent, scope).where(AuditEvent.object_type == object_type)
-    return await count_by_parent(scope.db, stmt, AuditEvent.object_id, object_ids)
+    return await count_by_parent(scope.db, stmt, AuditEvent.object_id, object_ids,
+                                 reuse=(scope, ("audit", object_type)))

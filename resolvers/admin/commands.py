@@ -27,7 +27,7 @@ async def update_viewer_preferences(
     before = rules.from_json(user.preferences)
     after = rules.merged(before, changes, comm_log)
     for problem in rules.problems(after):
-        raise UserInputError(AdminErrorCode.INVALID_PREFERENCES, problem.message, ["input", *problem.field.split(".")])
+        raise UserInputError(AdminErrorCode.INVALID_PREFERENCES, problem.message, tuple(problem.field.split(".")))
     user.preferences = rules.to_json(after)
     changed = audit.diff(rules.to_json(before), user.preferences)
     if changed:

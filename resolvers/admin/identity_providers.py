@@ -81,15 +81,15 @@ async def remove_identity_provider(scope: RequestScope) -> bool:
 def _checked(settings: ProviderSettings) -> ProviderSettings:
     issuer = settings.issuer.strip()
     if (problem := rules.issuer_problem(issuer)) is not None:
-        raise UserInputError(AdminErrorCode.INVALID_ISSUER, problem, ["input", "issuer"])
+        raise UserInputError(AdminErrorCode.INVALID_ISSUER, problem, "issuer")
     audience = settings.audience.strip()
     if not audience or len(audience) > rules.MAX_URL:
-        raise Invalid(f"The audience is required, at most {rules.MAX_URL} characters.", ["input", "audience"])
-    email_claim = _claim_name(settings.email_claim, "emailClaim")
-    role_claim = _claim_name(settings.role_claim, "roleClaim") if settings.role_claim else None
+        raise Invalid(f"The audience is required, at most {rules.MAX_URL} characters.", "audience")
+    email_claim = _claim_name(settings.email_claim, "email_claim")
+    role_claim = _claim_name(settings.role_claim, "role_claim") if settings.role_claim else None
     problem = rules.mapping_problem(settings.role_source, role_claim, settings.role_mapping)
     if problem is not None:
-        raise UserInputError(AdminErrorCode.INVALID_ROLE_MAPPING, problem, ["input", "roleMapping"])
+        raise UserInputError(AdminErrorCode.INVALID_ROLE_MAPPING, problem, "role_mapping")
     mapping = {value: Role(role).value for value, role in settings.role_mapping.items()}
     return ProviderSettings(issuer, audience, email_claim, settings.role_source, role_claim, mapping,
                             settings.just_in_time, settings.provisioned_role, settings.local_tokens)
@@ -98,7 +98,7 @@ def _checked(settings: ProviderSettings) -> ProviderSettings:
 def _claim_name(value: str, field_name: str) -> str:
     name = value.strip()
     if not name or len(name) > rules.MAX_CLAIM_NAME or any(c.isspace() for c in name):
-        raise Invalid(f"A claim name is 1-{rules.MAX_CLAIM_NAME} characters without spaces.", ["input", field_name])
+        raise Invalid(f"A claim name is 1-{rules.MAX_CLAIM_NAME} characters without spaces.", field_name)
     return name
 
 
@@ -112,7 +112,7 @@ async def _used_by_another_client(scope: RequestScope, issuer: str, audience: st
 
 def _issuer_in_use() -> UserInputError:
     return UserInputError(AdminErrorCode.ISSUER_IN_USE, "This issuer and audience already sign users into another "
-                          "client; register a separate application (audience) with the provider.", ["input", "audience"])
+                          "client; register a separate application (audience) with the provider.", "audience")
 
 
 def _as_json(provider: IdentityProvider) -> dict[str, Any]:

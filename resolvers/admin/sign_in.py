@@ -71,7 +71,9 @@ def _provider(row: IdentityProvider) -> Provider:
     return Provider(row.client_id, row.issuer, row.audience, rules, row.just_in_time, Role(row.provisioned_role))
 
 
-async def user_for_identity(session: AsyncSession, provider: Provider, identity: Identity) -> User | SignInRefusal | Change:
+async def user_for_identity(
+    session: AsyncSession, provider: Provider, identity: Identity
+) -> User | SignInRefusal | Change:
     """Read only: the user the identity names in the provider's client, why nobody, or what to write first."""
     user = (await session.execute(select(User).where(User.email == identity.email))).scalar_one_or_none()
     if user is None or user.client_id != provider.client_id:
@@ -84,7 +86,9 @@ async def user_for_identity(session: AsyncSession, provider: Provider, identity:
     return user
 
 
-async def apply_change(session: AsyncSession, provider: Provider, identity: Identity, request_id: str) -> User | SignInRefusal:
+async def apply_change(
+    session: AsyncSession, provider: Provider, identity: Identity, request_id: str
+) -> User | SignInRefusal:
     """In a write transaction: decide again, then provision the user or store the provider's role, audited
     with no actor. Raises UserInputError (EMAIL_IN_USE) if another transaction took the email meanwhile."""
     decided = await user_for_identity(session, provider, identity)
@@ -98,6 +102,8 @@ async def apply_change(session: AsyncSession, provider: Provider, identity: Iden
     # changes) does not stop it: a user whose admin group was taken away is no admin here either.
     user, before = decided.user, Role(decided.user.role).value
     user.role = identity.role
-    await audit.record(scope, "user.role_from_provider", USER, user.id, {"role": {"from": before, "to": user.role.value}})
+    await audit.record(
+        scope, "user.role_from_provider", USER, user.id, {"role": {"from": before, "to": user.role.value}}
+    )
     await session.flush()
     return user

@@ -17,7 +17,7 @@ from resolvers import audit
 from resolvers.admin.errors import AdminErrorCode
 from resolvers.context import RequestScope
 from resolvers.customers.contact import normalize_email
-from resolvers.errors import NotFound, UserInputError
+from resolvers.errors import Field, NotFound, UserInputError
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules.roles import leaves_no_active_admin
 from resolvers.scope import tenant_id_of, tenant_scoped
@@ -34,7 +34,7 @@ class Invitation:
     role: Role
 
 
-def user_email(value: str, field: list[str]) -> str:
+def user_email(value: str, field: Field) -> str:
     """A login email: a valid address, compared in lower case (as tokens and providers are matched)."""
     return normalize_email(value, field).lower()
 
@@ -42,7 +42,7 @@ def user_email(value: str, field: list[str]) -> str:
 async def invite_user(scope: RequestScope, invitation: Invitation) -> User:
     """Add an active user to the viewer's client."""
     ensure_allowed(scope, Action.MANAGE_USERS)
-    email = user_email(invitation.email, ["input", "email"])
+    email = user_email(invitation.email, "email")
     name = required_text(invitation.name, MAX_NAME, "name", "The name")
     await _lock_client(scope)
     user = await add_user(scope, email, name, invitation.role, "user.invite")
@@ -65,7 +65,7 @@ async def add_user(scope: RequestScope, email: str, name: str, role: Role, actio
 
 
 def _email_in_use() -> UserInputError:
-    return UserInputError(AdminErrorCode.EMAIL_IN_USE, "A user with this email already exists.", ["input", "email"])
+    return UserInputError(AdminErrorCode.EMAIL_IN_USE, "A user with this email already exists.", "email")
 
 
 async def change_user_role(scope: RequestScope, user_id: int, role: Role) -> User:
@@ -73,7 +73,7 @@ async def change_user_role(scope: RequestScope, user_id: int, role: Role) -> Use
     if await _roles_from_provider(scope):
         raise UserInputError(AdminErrorCode.ROLE_MANAGED_BY_PROVIDER,
                              "The identity provider decides this client's roles; change the user's groups there.",
-                             ["input", "role"])
+                             "role")
     user = await _locked_user(scope, user_id)
     return await change_user(scope, user, "user.change_role", role=role)
 
@@ -94,7 +94,7 @@ async def change_user(scope: RequestScope, user: User, action: str, **changes: A
     role, active = changes.get("role", user.role), changes.get("active", user.active)
     if leaves_no_active_admin(await _active_admins(scope), user.id, role, active):
         raise UserInputError(AdminErrorCode.LAST_ACTIVE_ADMIN,
-                             "This is the client's last active ADMIN; make another user ADMIN first.", ["input", "id"])
+                             "This is the client's last active ADMIN; make another user ADMIN first.", "id")
     before = _state(user)
     user.role, user.active = role, active
     changed = audit.diff(before, _state(user))
@@ -118,7 +118,7 @@ async def _locked_user(scope: RequestScope, user_id: int) -> User:
     stmt = tenant_scoped(select(User).where(User.id == user_id), User, scope)
     user = (await scope.db.execute(stmt)).scalar_one_or_none()
     if user is None:
-        raise NotFound("User", ["input", "id"])
+        raise NotFound("User", "id")
     return user
 
 

@@ -68,24 +68,42 @@ async def _post(scope: RequestScope, request: AdjustmentRequest, code: str) -> A
     if request.invoice_id is not None:
         await _against_invoice(scope, customer.id, request.invoice_id, signed)
     on = request.effective_on or utcnow().date()
-    adjustment = Adjustment(client_id=scope.tenant_id, customer_id=customer.id, invoice_id=request.invoice_id,
-                            direction=request.direction, reason_code=code, note=request.note, amount_cents=request.amount_cents,
-                            effective_on=on, created_by=scope.viewer.user_id)
+    adjustment = Adjustment(
+        client_id=scope.tenant_id,
+        customer_id=customer.id,
+        invoice_id=request.invoice_id,
+        direction=request.direction,
+        reason_code=code,
+        note=request.note,
+        amount_cents=request.amount_cents,
+        effective_on=on,
+        created_by=scope.viewer.user_id,
+    )
     scope.db.add(adjustment)
     await scope.db.flush()
-    add_entry(scope, customer.id, LedgerKind.ADJUSTMENT, signed, f"{request.direction.value.title()} adjustment ({code})",
-              on, adjustment_id=adjustment.id, invoice_id=request.invoice_id)
-    await audit.record(scope, "billing.create_adjustment", "Adjustment", adjustment.id, {"amount_cents": {"from": None, "to": signed}})
+    add_entry(
+        scope,
+        customer.id,
+        LedgerKind.ADJUSTMENT,
+        signed,
+        f"{request.direction.value.title()} adjustment ({code})",
+        on,
+        adjustment_id=adjustment.id,
+        invoice_id=request.invoice_id,
+    )
+    await audit.record(
+        scope, "billing.create_adjustment", "Adjustment", adjustment.id, {"amount_cents": {"from": None, "to": signed}}
+    )
     await scope.db.flush()
     return adjustment
 
 
 def _checked(request: AdjustmentRequest) -> str:
     if request.amount_cents <= 0:
-        raise UserInputError(BillingErrorCode.INVALID_AMOUNT, "The amount must be more than zero.", ["input", "amount"])
+        raise UserInputError(BillingErrorCode.INVALID_AMOUNT, "The amount must be more than zero.", "amount")
     code = (request.reason_code or "").strip().upper()
     if not code or len(code) > MAX_REASON_CODE:
-        raise Invalid(f"Give a reason code (1-{MAX_REASON_CODE} characters).", ["input", "reasonCode"])
+        raise Invalid(f"Give a reason code (1-{MAX_REASON_CODE} characters).", "reason_code")
     return code
 
 
@@ -93,19 +111,20 @@ async def _check_threshold(scope: RequestScope, amount_cents: int) -> None:
     threshold = int((await client_settings(scope)).get("adjustment_threshold_cents", DEFAULT_THRESHOLD_CENTS))
     if amount_cents > threshold and not can(scope.viewer.role, Action.APPROVE_LARGE_ADJUSTMENT):
         raise UserInputError(BillingErrorCode.ADJUSTMENT_NEEDS_TEAM_LEAD,
-                             f"Adjustments above {format_cents(threshold)} need a TEAM_LEAD.", ["input", "amount"])
+                             f"Adjustments above {format_cents(threshold)} need a TEAM_LEAD.", "amount")
 
 
 async def _against_invoice(scope: RequestScope, customer_id: int, invoice_id: int, signed: int) -> None:
-    invoice = await invoice_or_not_found(scope, invoice_id, ["input", "invoiceId"])  # under the customer's lock (_post)
+    invoice = await invoice_or_not_found(scope, invoice_id, "invoice_id")  # under the customer's lock (_post)
     await scope.db.refresh(invoice)
     if invoice.customer_id != customer_id:
-        raise NotFound("Invoice", ["input", "invoiceId"])
+        raise NotFound("Invoice", "invoice_id")
     if invoice.status is InvoiceStatus.REVERSED and signed > 0:  # it would bill its period beside its re-billing
         raise UserInputError(BillingErrorCode.INVOICE_REVERSED, DESCRIPTIONS[BillingErrorCode.INVOICE_REVERSED],
-                             ["input", "invoiceId"])
+                             "invoice_id")
     if invoice.open_cents + signed < 0:
-        raise UserInputError(BillingErrorCode.CREDIT_EXCEEDS_OPEN_AMOUNT, "The credit is more than the invoice's open amount.",
-                             ["input", "amount"])
+        raise UserInputError(
+            BillingErrorCode.CREDIT_EXCEEDS_OPEN_AMOUNT, "The credit is more than the invoice's open amount.", "amount"
+        )
     invoice.charges_cents += signed
     set_open(invoice, invoice.open_cents + signed)

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Date, Integer, Row, Select, bindparam, func, select, tuple_
 
 from db.models import LedgerEntry
-from resolvers.statements import reused
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, to_page
 from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +100,7 @@ async def history_counts(scope: RequestScope, customer_ids: Sequence[int], windo
     bounds = _Bounds.of(window, PageRequest())
     stmt = select(LedgerEntry.customer_id, func.count()).where(LedgerEntry.customer_id.in_(customer_ids))
     stmt = tenant_scoped(bounds.apply(stmt).group_by(LedgerEntry.customer_id), LedgerEntry, scope)
-    found = dict((await scope.db.execute(stmt, bounds.params(window, PageRequest()))).all())
+    found = dict((await scope.db.execute(stmt, bounds.params(window, PageRequest()))).tuples().all())
     return [found.get(k, 0) for k in customer_ids]
 
 

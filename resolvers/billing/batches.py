@@ -18,13 +18,15 @@ from db.models import (
     SpecialCharge,
 )
 from resolvers.batching import tenant_rows_by_ids
-from resolvers.statements import reused
 from resolvers.context import RequestScope
 from resolvers.rules.aging import AgingBuckets, age
 from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
 
 
-async def _grouped(scope: RequestScope, model: Any, column: Any, keys: Sequence[int], order: Sequence[Any]) -> list[list[Any]]:
+async def _grouped(
+    scope: RequestScope, model: Any, column: Any, keys: Sequence[int], order: Sequence[Any]
+) -> list[list[Any]]:
     stmt = tenant_scoped(select(model).where(column.in_(keys)).order_by(*order), model, scope)
     found: dict[int, list[Any]] = defaultdict(list)
     for row in (await scope.db.execute(stmt)).scalars():
@@ -75,7 +77,9 @@ async def payments_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Payme
 
 
 async def adjustments_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Adjustment | None]:
-    return [rows[0] if rows else None for rows in await _grouped(scope, Adjustment, Adjustment.id, ids, [Adjustment.id])]
+    return [
+        rows[0] if rows else None for rows in await _grouped(scope, Adjustment, Adjustment.id, ids, [Adjustment.id])
+    ]
 
 
 async def special_charges_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[SpecialCharge | None]:
@@ -111,7 +115,9 @@ def _standing_statement(scope: RequestScope) -> Any:
     ledger = tenant_scoped(select(LedgerEntry.customer_id, cast(null(), Date).label("due_on"),
                                   func.sum(LedgerEntry.amount_cents).label("cents")), LedgerEntry, scope)
     ledger = ledger.where(LedgerEntry.customer_id.in_(bindparam("ledger_ids", expanding=True)))
-    open_items = tenant_scoped(select(Invoice.customer_id, Invoice.due_on, func.sum(Invoice.open_cents)), Invoice, scope)
+    open_items = tenant_scoped(
+        select(Invoice.customer_id, Invoice.due_on, func.sum(Invoice.open_cents)), Invoice, scope
+    )
     open_items = open_items.where(Invoice.customer_id.in_(bindparam("invoice_ids", expanding=True)),
                                   Invoice.open_cents > 0)
     return union_all(ledger.group_by(LedgerEntry.customer_id), open_items.group_by(Invoice.customer_id, Invoice.due_on))
@@ -123,7 +129,9 @@ def _fields_of(buckets: AgingBuckets) -> dict[str, int]:
 
 async def client_aging(scope: RequestScope, as_of: date) -> AgingBuckets:
     """The client's open invoices issued by `as_of`, bucketed: one GROUP BY due date."""
-    stmt = select(Invoice.due_on, func.sum(Invoice.open_cents)).where(Invoice.open_cents > 0, Invoice.issued_on <= as_of)
+    stmt = select(Invoice.due_on, func.sum(Invoice.open_cents)).where(
+        Invoice.open_cents > 0, Invoice.issued_on <= as_of
+    )
     rows = (await scope.db.execute(tenant_scoped(stmt.group_by(Invoice.due_on), Invoice, scope))).all()
     return age(((d, int(c)) for d, c in rows), as_of)
 

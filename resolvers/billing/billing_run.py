@@ -21,7 +21,7 @@ from resolvers.billing.errors import BillingErrorCode, period_error
 from resolvers.billing.locks import lock_customers
 from resolvers.billing.postings import add_entry
 from resolvers.context import RequestScope
-from resolvers.errors import NotFound, UserInputError
+from resolvers.errors import FieldPath, NotFound, UserInputError
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules.billing import Line, PendingCharge, price_period
 from resolvers.rules.billing_periods import (
@@ -91,12 +91,12 @@ async def run_billing(scope: RequestScope, request: RunRequest, progress: Progre
             progress(done, len(accounts))
     if request.utility_account_id is not None and not invoices:
         raise UserInputError(BillingErrorCode.NOTHING_TO_BILL, "Nothing to bill for that account and period.",
-                             ["input", "utilityAccountId"])
+                             "utility_account_id")
     await scope.db.flush()
     return RunResult(invoices, skipped, already_billed)
 
 
-def _check_period(period: Period, issued_on: date | None = None, path: tuple[str, ...] = ("input",)) -> None:
+def _check_period(period: Period, issued_on: date | None = None, path: FieldPath = ()) -> None:
     try:
         check_period(period, utcnow().date(), issued_on)
     except PeriodError as error:
@@ -125,7 +125,7 @@ async def _accounts(scope: RequestScope, account_id: int | None) -> list[tuple[U
     found = [(account, _service(account, first)) for account, first in
              (await scope.db.execute(tenant_scoped(stmt, UtilityAccount, scope))).all()]
     if account_id is not None and not found:
-        raise NotFound("Utility account", ["input", "utilityAccountId"])
+        raise NotFound("Utility account", "utility_account_id")
     return found
 
 
@@ -162,16 +162,21 @@ async def _usage_wh(scope: RequestScope, account_id: int, start: date, end: date
 
 async def _pending(scope: RequestScope, account: UtilityAccount) -> list[SpecialCharge]:
     """The customer's pending charges for this account, or not tied to any account."""
-    stmt = select(SpecialCharge).where(SpecialCharge.customer_id == account.customer_id,
-                                       SpecialCharge.status == SpecialChargeStatus.PENDING,
-                                       (SpecialCharge.utility_account_id == account.id) | SpecialCharge.utility_account_id.is_(None))
-    return list((await scope.db.execute(tenant_scoped(stmt.order_by(SpecialCharge.id), SpecialCharge, scope))).scalars())
+    stmt = select(SpecialCharge).where(
+        SpecialCharge.customer_id == account.customer_id,
+        SpecialCharge.status == SpecialChargeStatus.PENDING,
+        (SpecialCharge.utility_account_id == account.id) | SpecialCharge.utility_account_id.is_(None),
+    )
+    return list(
+        (await scope.db.execute(tenant_scoped(stmt.order_by(SpecialCharge.id), SpecialCharge, scope))).scalars()
+    )
 
 
 async def _billed(scope: RequestScope, account_id: int, period: Period) -> list[Billed]:
     """The periods the account's invoices bill that share a day with `period`, reversed ones too."""
     stmt = select(Invoice.number, Invoice.period_start, Invoice.period_end, Invoice.status).where(
-        Invoice.utility_account_id == account_id, Invoice.period_start <= period.end, Invoice.period_end >= period.start)
+        Invoice.utility_account_id == account_id, Invoice.period_start <= period.end, Invoice.period_end >= period.start
+    )
     rows = (await scope.db.execute(tenant_scoped(stmt, Invoice, scope))).all()
     return [Billed(number, Period(start, end), status is InvoiceStatus.REVERSED) for number, start, end, status in rows]
 
@@ -194,12 +199,16 @@ async def _issue(scope: RequestScope, draft: Draft, request: RunRequest, same_st
                         quantity_milli=line.quantity_milli, amount_cents=line.cents) for line in draft.lines]
     scope.db.add_all(rows)
     await scope.db.flush()
-    by_charge = {line.special_charge_id: row for line, row in zip(draft.lines, rows) if line.special_charge_id}
+    by_charge = {
+        line.special_charge_id: row for line, row in zip(draft.lines, rows, strict=False) if line.special_charge_id
+    }
     for charge in draft.charges:
         charge.status, charge.invoice_line_id = SpecialChargeStatus.BILLED, by_charge[charge.id].id
     add_entry(scope, account.customer_id, LedgerKind.INVOICE, total, f"Invoice {invoice.number}", request.issued_on,
               invoice_id=invoice.id)
-    await audit.record(scope, "billing.run_billing", "Invoice", invoice.id, {"total_cents": {"from": None, "to": total}})
+    await audit.record(
+        scope, "billing.run_billing", "Invoice", invoice.id, {"total_cents": {"from": None, "to": total}}
+    )
     return invoice
 
 

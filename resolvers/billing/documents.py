@@ -1,4 +1,4 @@
-"""Invoice and AR history as PDF and CSV; emailing a PDF as a letter is sent: a queued email, logged as a LETTER entry."""
+"""Invoice and AR history as PDF and CSV; a PDF is emailed as a letter is: a queued email, logged as a LETTER entry."""
 
 import asyncio
 import csv
@@ -14,7 +14,7 @@ from resolvers import audit
 from resolvers.billing.ar_history import HistoryRow, Window, full_history
 from resolvers.billing.locks import lock_customers
 from resolvers.billing.lookups import customer_or_not_found, invoice_or_not_found
-from resolvers.commlog.letters import Delivery, deliver, recipient_of
+from resolvers.commlog.letters.commands import Delivery, deliver, recipient_of
 from resolvers.commlog.pdf import Column, RenderedPdf, printable, table_pdf
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError
@@ -36,8 +36,16 @@ def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine], customer: Customer) 
 
 
 def history_rows(history: list[HistoryRow]) -> list[list[str]]:
-    return [[h.entry.effective_on.isoformat(), h.entry.kind.value, h.entry.description, format_cents(h.entry.amount_cents),
-             format_cents(h.balance_cents)] for h in history]
+    return [
+        [
+            h.entry.effective_on.isoformat(),
+            h.entry.kind.value,
+            h.entry.description,
+            format_cents(h.entry.amount_cents),
+            format_cents(h.balance_cents),
+        ]
+        for h in history
+    ]
 
 
 def history_pdf(customer: Customer, history: list[HistoryRow]) -> RenderedPdf:
@@ -94,12 +102,12 @@ class PreparedDocument:
 async def prepare_invoice_email(scope: RequestScope, invoice_id: int) -> PreparedDocument:
     """Check the request and lay the invoice out as a PDF, saving nothing."""
     ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
-    field = ["input", "invoiceId"]
+    field = "invoice_id"
     invoice = await invoice_or_not_found(scope, invoice_id, field)
-    customer = await customer_or_not_found(scope, invoice.customer_id, "invoiceId")
+    customer = await customer_or_not_found(scope, invoice.customer_id, "invoice_id")
     recipient_of(customer, NotificationChannel.EMAIL, field)  # refuse before laying out a PDF that cannot go
     title, rendered = await _invoice_pdf(scope, invoice)
-    return PreparedDocument(customer.id, title, printable(rendered, field), "invoiceId")
+    return PreparedDocument(customer.id, title, printable(rendered, field), "invoice_id")
 
 
 async def prepare_ar_history_email(scope: RequestScope, customer_id: int, start: date | None,
@@ -108,13 +116,13 @@ async def prepare_ar_history_email(scope: RequestScope, customer_id: int, start:
     ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
     if start is not None and end is not None and end < start:
         raise UserInputError(PeriodErrorCode.INVALID_BILLING_PERIOD,
-                             f"The history would end ({end}) before it starts ({start}).", ["input", "end"])
+                             f"The history would end ({end}) before it starts ({start}).", "end")
     customer = await customer_or_not_found(scope, customer_id)
-    recipient_of(customer, NotificationChannel.EMAIL, ["input", "customerId"])
+    recipient_of(customer, NotificationChannel.EMAIL, "customer_id")
     history = await full_history(scope, customer.id, Window(start, end))
     rendered = await asyncio.to_thread(history_pdf, customer, history)
-    return PreparedDocument(customer.id, f"AR history {customer.number}", printable(rendered, ["input", "customerId"]),
-                            "customerId")
+    return PreparedDocument(customer.id, f"AR history {customer.number}", printable(rendered, "customer_id"),
+                            "customer_id")
 
 
 async def email_document(scope: RequestScope, prepared: PreparedDocument) -> Delivery:
@@ -124,7 +132,7 @@ async def email_document(scope: RequestScope, prepared: PreparedDocument) -> Del
     ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
     await lock_customers(scope, [prepared.customer_id])
     customer = await customer_or_not_found(scope, prepared.customer_id, prepared.field)
-    recipient = recipient_of(customer, NotificationChannel.EMAIL, ["input", prepared.field])
+    recipient = recipient_of(customer, NotificationChannel.EMAIL, prepared.field)
     return await _send(scope, customer, recipient, prepared.title, prepared.pdf)
 
 

@@ -2,7 +2,7 @@
 
 import enum
 
-from resolvers.errors import UserInputError
+from resolvers.errors import FieldPath, UserInputError
 from resolvers.rules.allocation import AllocationError, AllocationErrorCode
 from resolvers.rules.billing_periods import MAX_PERIOD_DAYS, PeriodError, PeriodErrorCode
 from resolvers.rules.money_dates import YEARS_BACK, MoneyDateError, MoneyDateErrorCode
@@ -39,7 +39,8 @@ DESCRIPTIONS = {
     BillingErrorCode.SPECIAL_CHARGE_NOT_PENDING: "Only a PENDING special charge can be removed.",
     BillingErrorCode.LINE_NOT_REVERSIBLE: "The line is not a charge of this invoice, or is already reversed.",
     BillingErrorCode.NO_LINES_CHOSEN: "Choose at least one invoice line to reverse.",
-    BillingErrorCode.REVERSAL_EXCEEDS_INVOICE_BALANCE: "Credits already applied to the invoice leave too little to reverse.",
+    BillingErrorCode.REVERSAL_EXCEEDS_INVOICE_BALANCE: ("Credits already applied to the invoice leave too little to "
+                                                        "reverse."),
     BillingErrorCode.ADJUSTMENT_NEEDS_TEAM_LEAD: "Adjustments above the client's threshold need a TEAM_LEAD.",
     BillingErrorCode.CREDIT_EXCEEDS_OPEN_AMOUNT: "A credit against an invoice may not exceed its open amount.",
     BillingErrorCode.BILLING_REASON_REQUIRED: "Give a reason (at most 500 characters).",
@@ -48,10 +49,11 @@ DESCRIPTIONS = {
     BillingErrorCode.INVOICE_REVERSED: "The invoice was reversed and bills nothing; its period may be billed again, so "
     "post the debit to the account or to the invoice that bills the period now.",
     PeriodErrorCode.INVALID_BILLING_PERIOD: "The period ends before it starts, or has not ended by the issue day.",
-    PeriodErrorCode.BILLING_PERIOD_TOO_LONG: f"A billing period has at most {MAX_PERIOD_DAYS} days (three billing cycles).",
+    PeriodErrorCode.BILLING_PERIOD_TOO_LONG: (f"A billing period has at most {MAX_PERIOD_DAYS} days (three billing "
+                                              f"cycles)."),
     PeriodErrorCode.BILLING_PERIOD_OUTSIDE_SERVICE: "The period shares no day with the utility account's service.",
-    PeriodErrorCode.BILLING_PERIOD_OVERLAPS: "An earlier invoice of the account, not reversed, already bills part of the "
-    "period (usage is billed once); the message names it.",
+    PeriodErrorCode.BILLING_PERIOD_OVERLAPS: "An earlier invoice of the account, not reversed, already bills part of "
+    "the period (usage is billed once); the message names it.",
     MoneyDateErrorCode.MONEY_DATE_OUT_OF_RANGE: f"A money event's day is in the future (more than a day past today, "
     f"UTC) or more than {YEARS_BACK} years ago.",
     AllocationErrorCode.ALLOCATION_EXCEEDS_OPEN_AMOUNT: "An allocation is more than the invoice's open amount.",
@@ -65,21 +67,22 @@ MAX_REASON = 500
 
 
 def allocation_error(error: AllocationError) -> UserInputError:
-    field = ["input", "allocations"] + ([str(error.index)] if error.index is not None else [])
+    field = ("allocations", error.index) if error.index is not None else "allocations"
     return UserInputError(error.code, error.message, field)
 
 
-def period_error(error: PeriodError, path: tuple[str, ...] = ("input",)) -> UserInputError:
-    return UserInputError(error.code, error.message, [*path, error.field])
+def period_error(error: PeriodError, path: FieldPath = ()) -> UserInputError:
+    return UserInputError(error.code, error.message, (*path, error.field))
 
 
 def money_date_error(error: MoneyDateError, field: str) -> UserInputError:
-    return UserInputError(error.code, str(error), ["input", field])
+    return UserInputError(error.code, str(error), field)
 
 
 def checked_reason(reason: str | None, field: str = "reason") -> str:
     cleaned = " ".join((reason or "").split())
     if not cleaned or len(cleaned) > MAX_REASON:
-        raise UserInputError(BillingErrorCode.BILLING_REASON_REQUIRED, DESCRIPTIONS[BillingErrorCode.BILLING_REASON_REQUIRED],
-                             ["input", field])
+        raise UserInputError(
+            BillingErrorCode.BILLING_REASON_REQUIRED, DESCRIPTIONS[BillingErrorCode.BILLING_REASON_REQUIRED], field
+        )
     return cleaned

@@ -1,7 +1,7 @@
 """ar-ledger.csv and aging.csv: the client's AR ledger in a date window, and aging per customer (streamed)."""
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -22,7 +22,7 @@ AGING_HEADER = ("customer_number", "customer_name", "current", "days_1_30", "day
                 "total")
 
 
-def ledger_batches(scope: RequestScope, start: date | None, end: date | None) -> AsyncIterator[list[Cells]]:
+def ledger_batches(scope: RequestScope, start: date | None, end: date | None) -> AsyncIterator[Sequence[Cells]]:
     """Ledger entries effective from `start` through `end` (both inclusive, either open), by day then entry id."""
     check_export_allowed(scope)
     if start is not None and end is not None and end < start:
@@ -79,5 +79,12 @@ def _aging_statement(scope: RequestScope, as_of: date) -> Select[Any]:
 
 def _aging_cells(customer: tuple[int, str, str], buckets: AgingBuckets) -> Cells:
     _id, number, name = customer
-    amounts = (buckets.current, buckets.days_1_30, buckets.days_31_60, buckets.days_61_90, buckets.over_90, buckets.total)
+    amounts = (
+        buckets.current,
+        buckets.days_1_30,
+        buckets.days_31_60,
+        buckets.days_61_90,
+        buckets.over_90,
+        buckets.total,
+    )
     return (number, name, *map(format_cents, amounts))

@@ -34,7 +34,7 @@ async def claim(scope: RequestScope, key: str | None, operation: str, digest: st
     if key is None:
         return None
     if not 1 <= len(key) <= MAX_KEY_LENGTH:
-        raise Invalid(f"The idempotency key must be 1-{MAX_KEY_LENGTH} characters.", ["input", "idempotencyKey"])
+        raise Invalid(f"The idempotency key must be 1-{MAX_KEY_LENGTH} characters.", "idempotency_key")
     dialect_insert = postgresql.insert if scope.db.bind.dialect.name == "postgresql" else sqlite.insert
     stmt = dialect_insert(IdempotencyKey).on_conflict_do_nothing(index_elements=["client_id", "key"]).values(
         client_id=scope.tenant_id, key=key, operation=operation, request_hash=digest, response={})
@@ -46,7 +46,7 @@ async def claim(scope: RequestScope, key: str | None, operation: str, digest: st
 def _replay(row: IdempotencyKey, operation: str, digest: str, reused: StrEnum) -> dict[str, Any]:
     if row.operation != operation or row.request_hash != digest:
         raise UserInputError(reused,
-                             "This idempotency key was already used with different input.", ["input", "idempotencyKey"])
+                             "This idempotency key was already used with different input.", "idempotency_key")
     return dict(row.response)
 
 

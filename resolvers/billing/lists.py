@@ -12,10 +12,10 @@ from resolvers.billing.batches import (
     allocations_by_payment_ids,
     lines_by_invoice_ids,
 )
-from resolvers.statements import reused
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, count_by_parent, to_page
 from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
 
 
 async def _pages(scope: RequestScope, model: Any, ids: Sequence[int], request: PageRequest) -> list[Page[Row[Any]]]:
@@ -102,7 +102,7 @@ async def _children(scope: RequestScope, batch: Any, parent_ids: list[int],
     # No rows, no statement: the same as the children's own loaders, which are never called then.
     if not wanted or not parent_ids:
         return None
-    return dict(zip(parent_ids, await batch(scope, parent_ids)))
+    return dict(zip(parent_ids, await batch(scope, parent_ids), strict=False))
 
 
 def _with_children(page: Page[Any], lines: dict[int, list[Any]] | None,

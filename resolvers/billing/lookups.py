@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, select
 from db.models import Customer, Invoice
 from resolvers.context import RequestScope
 from resolvers.customers.queries import get_customer
-from resolvers.errors import get_or_not_found
+from resolvers.errors import Field, get_or_not_found
 from resolvers.scope import tenant_scoped
 from resolvers.sql_text import code_text
 from resolvers.statements import reused
@@ -34,8 +34,8 @@ class OpenInvoiceRow(NamedTuple):
     status: str  # last: an InvoiceStatus's name as stored (a StrEnum compares equal to it), no enum built per row
 
 
-async def customer_or_not_found(scope: RequestScope, customer_id: int, field: str = "customerId") -> Customer:
-    return get_or_not_found(await get_customer(scope, customer_id), "Customer", ["input", field])
+async def customer_or_not_found(scope: RequestScope, customer_id: int, field: str = "customer_id") -> Customer:
+    return get_or_not_found(await get_customer(scope, customer_id), "Customer", field)
 
 
 async def hierarchy_ids(scope: RequestScope, customer: Customer) -> list[int]:
@@ -59,7 +59,7 @@ def _open_invoices(scope: RequestScope) -> Any:
     return tenant_scoped(stmt, invoices, scope)
 
 
-async def invoice_or_not_found(scope: RequestScope, invoice_id: int, field: list[str]) -> Invoice:
+async def invoice_or_not_found(scope: RequestScope, invoice_id: int, field: Field) -> Invoice:
     """The client's invoice (NOT_FOUND on `field` otherwise). It takes no lock: whoever writes it holds its
     customer's (locks.py), and reads it after taking that lock (`refresh`) when it read it before."""
     stmt = tenant_scoped(select(Invoice).where(Invoice.id == invoice_id), Invoice, scope)

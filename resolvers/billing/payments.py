@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from db.base import utcnow
 from db.enums import (
     AllocationMode,
     LedgerKind,
@@ -12,7 +13,6 @@ from db.enums import (
     PaymentScope,
     PaymentStatus,
 )
-from db.base import utcnow
 from db.models import Customer, Payment
 from resolvers import audit
 from resolvers.billing import idempotency
@@ -85,7 +85,7 @@ async def post_payment(scope: RequestScope, request: PaymentRequest) -> PaymentD
 
 
 async def preview_allocation(scope: RequestScope, request: PaymentRequest) -> AllocationResult:
-    """The allocations the posting would make, saving nothing (after the earlier credit a FIFO posting applies first)."""
+    """The allocations the posting would make, saving nothing (a FIFO posting applies earlier credit first)."""
     _check(request)
     customer = await customer_or_not_found(scope, request.customer_id)
     customer_ids = await _paid_customer_ids(scope, customer, request.payment_scope)
@@ -110,21 +110,21 @@ async def _credits(scope: RequestScope, customer_id: int) -> list[Credit]:
 
 def _check(request: PaymentRequest) -> None:
     if request.amount_cents <= 0:
-        raise UserInputError(BillingErrorCode.INVALID_AMOUNT, "The amount must be more than zero.", ["input", "amount"])
+        raise UserInputError(BillingErrorCode.INVALID_AMOUNT, "The amount must be more than zero.", "amount")
     if request.mode is AllocationMode.SPEC and not request.allocations:
         raise UserInputError(BillingErrorCode.SPEC_NEEDS_ALLOCATIONS, "Name the invoices a SPEC payment pays.",
-                             ["input", "allocations"])
+                             "allocations")
     if request.mode is AllocationMode.FIFO and request.allocations:
         raise UserInputError(BillingErrorCode.FIFO_TAKES_NO_ALLOCATIONS, "A FIFO payment takes no allocations.",
-                             ["input", "allocations"])
+                             "allocations")
     try:
         check_money_day(request.received_on, utcnow().date(), "The receipt day")
     except MoneyDateError as error:
-        raise money_date_error(error, "receivedOn") from None
+        raise money_date_error(error, "received_on") from None
     last4 = request.card_last4
     if last4 is not None and not (len(last4) == 4 and last4.isascii() and last4.isdigit()):
         raise UserInputError(BillingErrorCode.INVALID_CARD_LAST4, "Give only the card's last four digits.",
-                             ["input", "cardLast4"])
+                             "card_last4")
 
 
 def hashed_values(request: PaymentRequest) -> dict:
@@ -178,5 +178,5 @@ async def get_payment(scope: RequestScope, payment_id: int) -> Payment | None:
     return (await scope.db.execute(stmt)).scalar_one_or_none()
 
 
-async def get_payment_or_fail(scope: RequestScope, payment_id: int, field: str = "paymentId") -> Payment:
-    return get_or_not_found(await get_payment(scope, payment_id), "Payment", ["input", field])
+async def get_payment_or_fail(scope: RequestScope, payment_id: int, field: str = "payment_id") -> Payment:
+    return get_or_not_found(await get_payment(scope, payment_id), "Payment", field)

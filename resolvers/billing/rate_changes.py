@@ -66,9 +66,18 @@ async def create_rate_plan(scope: RequestScope, new: NewRatePlan) -> tuple[RateP
     except IntegrityError:  # the unique (client, code) index, should another admin have taken it meanwhile
         raise _code_taken(code) from None
     price = await _add_price(scope, plan, values, [])
-    await audit.record(scope, "billing.create_rate_plan", "RatePlan", plan.id,
-                       {"code": {"from": None, "to": code}, "name": {"from": None, "to": name},
-                        "market": {"from": None, "to": market.code}, "term_months": {"from": None, "to": new.term_months}})
+    await audit.record(
+        scope,
+        "billing.create_rate_plan",
+        "RatePlan",
+        plan.id,
+        {
+            "code": {"from": None, "to": code},
+            "name": {"from": None, "to": name},
+            "market": {"from": None, "to": market.code},
+            "term_months": {"from": None, "to": new.term_months},
+        },
+    )
     return plan, price
 
 
@@ -87,7 +96,7 @@ async def set_delivery_charge(scope: RequestScope, utility_code: str, per_kwh: D
     ensure_allowed(scope, Action.MANAGE_REFERENCE_DATA)
     utility = await _utility(scope, utility_code)
     row = DeliveryRate(client_id=scope.tenant_id, utility_id=utility.id, effective_from=_day(effective_from),
-                       per_kwh_millicents=_rate(per_kwh, "perKwh"), fixed_cents=_fee(monthly_charge, "monthlyCharge"),
+                       per_kwh_millicents=_rate(per_kwh, "per_kwh"), fixed_cents=_fee(monthly_charge, "monthly_charge"),
                        created_by=scope.viewer.user_id)
     stmt = tenant_scoped(select(DeliveryRate).where(DeliveryRate.utility_id == utility.id), DeliveryRate, scope)
     before = in_force([delivery_entry(r) for r in (await scope.db.execute(stmt)).scalars()], row.effective_from)
@@ -105,7 +114,7 @@ async def set_tax_rate(scope: RequestScope, market_code: str, rate_percent: Deci
     try:
         ppm = parse_percent(rate_percent)
     except RateValueError as error:
-        raise _invalid_rate(error, "ratePercent") from None
+        raise _invalid_rate(error, "rate_percent") from None
     row = TaxRate(client_id=scope.tenant_id, market_id=market.id, effective_from=_day(effective_from), rate_ppm=ppm,
                   created_by=scope.viewer.user_id)
     stmt = tenant_scoped(select(TaxRate).where(TaxRate.market_id == market.id), TaxRate, scope)
@@ -140,7 +149,7 @@ def _from_to(before: int | None, after: int) -> dict[str, int | None]:
 
 
 def _price_values(price: Price) -> tuple[int, int, date]:
-    return _rate(price.energy_rate, "energyRate"), _fee(price.monthly_fee, "monthlyFee"), _day(price.effective_from)
+    return _rate(price.energy_rate, "energy_rate"), _fee(price.monthly_fee, "monthly_fee"), _day(price.effective_from)
 
 
 def _rate(value: Decimal, field: str) -> int:
@@ -154,62 +163,62 @@ def _fee(value: Decimal, field: str) -> int:
     try:
         return parse_amount(value, allow_zero=True)
     except MoneyFormatError as error:
-        raise UserInputError(RateErrorCode.INVALID_RATE, str(error), ["input", field]) from None
+        raise UserInputError(RateErrorCode.INVALID_RATE, str(error), field) from None
 
 
 def _day(day: date) -> date:
     try:
         return check_effective_from(day)
     except RateValueError as error:
-        raise UserInputError(RateErrorCode.INVALID_EFFECTIVE_DATE, str(error), ["input", "effectiveFrom"]) from None
+        raise UserInputError(RateErrorCode.INVALID_EFFECTIVE_DATE, str(error), "effective_from") from None
 
 
 def _invalid_rate(error: RateValueError, field: str) -> UserInputError:
-    return UserInputError(RateErrorCode.INVALID_RATE, str(error), ["input", field])
+    return UserInputError(RateErrorCode.INVALID_RATE, str(error), field)
 
 
 def _plan_code(code: str) -> str:
     cleaned = code.strip().upper()
     if not PLAN_CODE.fullmatch(cleaned):
         raise Invalid("A plan code is 1 to 30 letters, digits, '-' or '_', starting with a letter or digit.",
-                      ["input", "code"])
+                      "code")
     return cleaned
 
 
 def _plan_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned or len(cleaned) > 200:
-        raise Invalid("A plan name is 1 to 200 characters.", ["input", "name"])
+        raise Invalid("A plan name is 1 to 200 characters.", "name")
     return cleaned
 
 
 def _check_term(months: int | None) -> None:
     if months is not None and not 1 <= months <= MAX_TERM_MONTHS:
-        raise Invalid(f"A term is 1 to {MAX_TERM_MONTHS} months, or none for month to month.", ["input", "termMonths"])
+        raise Invalid(f"A term is 1 to {MAX_TERM_MONTHS} months, or none for month to month.", "term_months")
 
 
 def _code_taken(code: str) -> UserInputError:
     return UserInputError(RateErrorCode.RATE_PLAN_CODE_TAKEN, f"A rate plan with code {code} exists already.",
-                          ["input", "code"])
+                          "code")
 
 
 async def _plan(scope: RequestScope, plan_id: int) -> RatePlan:
     stmt = tenant_scoped(select(RatePlan).where(RatePlan.id == plan_id), RatePlan, scope)
     plan = (await scope.db.execute(stmt.with_for_update())).scalar_one_or_none()  # one price change at a time
     if plan is None:
-        raise NotFound("Rate plan", ["input", "ratePlanId"])
+        raise NotFound("Rate plan", "rate_plan_id")
     return plan
 
 
 async def _market(scope: RequestScope, code: str) -> Market:
     market = (await scope.db.execute(select(Market).where(Market.code == code.strip().upper()))).scalar_one_or_none()
     if market is None:
-        raise NotFound(f"Market {code!r}", ["input", "market"])
+        raise NotFound(f"Market {code!r}", "market")
     return market
 
 
 async def _utility(scope: RequestScope, code: str) -> Utility:
     utility = (await scope.db.execute(select(Utility).where(Utility.code == code.strip().upper()))).scalar_one_or_none()
     if utility is None:
-        raise NotFound(f"Utility {code!r}", ["input", "utility"])
+        raise NotFound(f"Utility {code!r}", "utility")
     return utility

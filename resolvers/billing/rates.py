@@ -67,7 +67,9 @@ async def tax_history(scope: RequestScope, market_code: str | None = None) -> li
     return list((await scope.db.execute(_history(stmt, TaxRate))).scalars())
 
 
-async def billing_runs(scope: RequestScope, account: UtilityAccount, start: date, end: date) -> list[Run[Pricing]] | None:
+async def billing_runs(
+    scope: RequestScope, account: UtilityAccount, start: date, end: date
+) -> list[Run[Pricing]] | None:
     """The period's runs of days with one pricing, from the rates in force each day; None for an account without
     a plan. A day without a plan price makes the period unbillable: a userError naming the plan and the day."""
     if account.rate_plan_id is None:
@@ -75,7 +77,9 @@ async def billing_runs(scope: RequestScope, account: UtilityAccount, start: date
     plan = (await prices_by_plan_ids(scope, [account.rate_plan_id]))[0]
     delivery = select(DeliveryRate).where(DeliveryRate.utility_id == account.utility_id)
     tax = select(TaxRate).where(TaxRate.market_id == account.market_id)
-    deliveries = (await scope.db.execute(_history(tenant_scoped(delivery, DeliveryRate, scope), DeliveryRate))).scalars()
+    deliveries = (
+        await scope.db.execute(_history(tenant_scoped(delivery, DeliveryRate, scope), DeliveryRate))
+    ).scalars()
     taxes = (await scope.db.execute(_history(tenant_scoped(tax, TaxRate, scope), TaxRate))).scalars()
     try:
         return pricing_runs(start, end, [plan_price_entry(p) for p in plan], [delivery_entry(d) for d in deliveries],
@@ -84,7 +88,7 @@ async def billing_runs(scope: RequestScope, account: UtilityAccount, start: date
         code = await _plan_code(scope, account.rate_plan_id)
         raise UserInputError(RateErrorCode.RATE_PLAN_NOT_PRICED,
                              f"Rate plan {code} has no price on {missing.day.isoformat()}: give it a price from that "
-                             "day or earlier (setRatePlanPrice) and bill again.", ["input", "periodStart"]) from None
+                             "day or earlier (setRatePlanPrice) and bill again.", "period_start") from None
 
 
 async def _plan_code(scope: RequestScope, plan_id: int) -> str:

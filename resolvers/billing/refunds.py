@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -56,7 +57,7 @@ async def _refund_credit(scope: RequestScope, payment_id: int, amount_cents: int
     payment = await _locked_payment(scope, payment_id)
     if amount_cents <= 0 or amount_cents > payment.unapplied_cents:
         raise UserInputError(BillingErrorCode.REFUND_EXCEEDS_CREDIT,
-                             "A refund must be more than zero and at most the payment's unapplied credit.", ["input", "amount"])
+                             "A refund must be more than zero and at most the payment's unapplied credit.", "amount")
     refund = Refund(client_id=scope.tenant_id, payment_id=payment.id, customer_id=payment.customer_id,
                     amount_cents=amount_cents, reason=reason, approved_by=scope.viewer.user_id)
     scope.db.add(refund)
@@ -64,7 +65,9 @@ async def _refund_credit(scope: RequestScope, payment_id: int, amount_cents: int
     await scope.db.flush()
     add_entry(scope, payment.customer_id, LedgerKind.REFUND, amount_cents, f"Refund of payment {payment.id}: {reason}",
               utcnow().date(), payment_id=payment.id, refund_id=refund.id)
-    await audit.record(scope, "billing.refund_payment", "Refund", refund.id, {"amount_cents": {"from": None, "to": amount_cents}})
+    await audit.record(
+        scope, "billing.refund_payment", "Refund", refund.id, {"amount_cents": {"from": None, "to": amount_cents}}
+    )
     await scope.db.flush()
     return refund
 
@@ -75,9 +78,13 @@ async def reverse_payment(scope: RequestScope, payment_id: int, reason: str | No
     reason = checked_reason(reason)
     payment = await _locked_payment(scope, payment_id)
     if payment.status is PaymentStatus.RETURNED:
-        raise UserInputError(BillingErrorCode.PAYMENT_ALREADY_RETURNED, "The payment was already returned.", ["input", "paymentId"])
+        raise UserInputError(
+            BillingErrorCode.PAYMENT_ALREADY_RETURNED, "The payment was already returned.", "payment_id"
+        )
     if await _refunded(scope, payment.id):
-        raise UserInputError(BillingErrorCode.PAYMENT_ALREADY_REFUNDED, "Part of this payment was refunded.", ["input", "paymentId"])
+        raise UserInputError(
+            BillingErrorCode.PAYMENT_ALREADY_REFUNDED, "Part of this payment was refunded.", "payment_id"
+        )
     today = utcnow().date()
     await _unapply_all(scope, payment, today)
     payment.status, payment.returned_reason, payment.returned_at = PaymentStatus.RETURNED, reason, utcnow()
@@ -88,7 +95,9 @@ async def reverse_payment(scope: RequestScope, payment_id: int, reason: str | No
     if fee_cents:
         fee = await new_special_charge(scope, payment.customer_id, "Returned payment fee", fee_cents,
                                        f"Payment {payment.id} returned: {reason}")
-    await audit.record(scope, "billing.reverse_payment", "Payment", payment.id, {"status": {"from": "POSTED", "to": "RETURNED"}})
+    await audit.record(
+        scope, "billing.reverse_payment", "Payment", payment.id, {"status": {"from": "POSTED", "to": "RETURNED"}}
+    )
     await scope.db.flush()
     return Returned(payment, fee)
 
@@ -108,7 +117,7 @@ async def _refunded(scope: RequestScope, payment_id: int) -> bool:
     return (await scope.db.execute(stmt)).first() is not None
 
 
-async def _unapply_all(scope: RequestScope, payment: Payment, on) -> None:
+async def _unapply_all(scope: RequestScope, payment: Payment, on: date) -> None:
     stmt = select(PaymentAllocation).where(PaymentAllocation.payment_id == payment.id).order_by(PaymentAllocation.id)
     net: dict[int, int] = defaultdict(int)
     last: dict[int, int] = {}

@@ -27,8 +27,8 @@ async def reverse_invoice_charges(scope: RequestScope, invoice_id: int, line_ids
     ensure_allowed(scope, Action.REVERSE_INVOICE_CHARGES)
     reason = checked_reason(reason)
     if not line_ids:
-        raise UserInputError(BillingErrorCode.NO_LINES_CHOSEN, "Choose the lines to reverse.", ["input", "lineIds"])
-    invoice = await invoice_or_not_found(scope, invoice_id, ["input", "invoiceId"])
+        raise UserInputError(BillingErrorCode.NO_LINES_CHOSEN, "Choose the lines to reverse.", "line_ids")
+    invoice = await invoice_or_not_found(scope, invoice_id, "invoice_id")
     await lock_customers(scope, [invoice.customer_id, *await _payer_ids(scope, invoice.id)])  # one call: locks.py
     await scope.db.refresh(invoice)  # read again under the lock
     credits = await _credit_lines(scope, invoice, line_ids, reason)
@@ -36,15 +36,24 @@ async def reverse_invoice_charges(scope: RequestScope, invoice_id: int, line_ids
     await _take_back_payments(scope, invoice, total - invoice.open_cents)
     invoice.charges_cents -= total
     set_open(invoice, invoice.open_cents - total, reversed_any=True)
-    add_entry(scope, invoice.customer_id, LedgerKind.REVERSAL, -total, f"Reversal on invoice {invoice.number}: {reason}",
-              utcnow().date(), invoice_id=invoice.id)
+    add_entry(
+        scope,
+        invoice.customer_id,
+        LedgerKind.REVERSAL,
+        -total,
+        f"Reversal on invoice {invoice.number}: {reason}",
+        utcnow().date(),
+        invoice_id=invoice.id,
+    )
     await audit.record(scope, "billing.reverse_invoice_charges", "Invoice", invoice.id,
                        {"reversed_cents": {"from": None, "to": total}})
     await scope.db.flush()
     return invoice, credits
 
 
-async def _credit_lines(scope: RequestScope, invoice: Invoice, line_ids: Sequence[int], reason: str) -> list[InvoiceLine]:
+async def _credit_lines(
+    scope: RequestScope, invoice: Invoice, line_ids: Sequence[int], reason: str
+) -> list[InvoiceLine]:
     lines = await _lines(scope, invoice.id, line_ids)
     already = await _reversed_by_line(scope, line_ids)
     credits = []
@@ -53,7 +62,7 @@ async def _credit_lines(scope: RequestScope, invoice: Invoice, line_ids: Sequenc
         remaining = line.amount_cents + already.get(line_id, 0) if line else 0
         if line is None or line.kind is InvoiceLineKind.REVERSAL or remaining <= 0 or line_ids.index(line_id) != index:
             raise UserInputError(BillingErrorCode.LINE_NOT_REVERSIBLE, "That line cannot be reversed.",
-                                 ["input", "lineIds", str(index)])
+                                 ("line_ids", index))
         credits.append(InvoiceLine(client_id=scope.tenant_id, invoice_id=invoice.id, kind=InvoiceLineKind.REVERSAL,
                                    description=f"Reversal: {line.description}", amount_cents=-remaining,
                                    reverses_line_id=line.id, reason=reason, created_by=scope.viewer.user_id))
@@ -83,7 +92,7 @@ async def _take_back_payments(scope: RequestScope, invoice: Invoice, excess: int
         if excess == 0:
             return
     raise UserInputError(BillingErrorCode.REVERSAL_EXCEEDS_INVOICE_BALANCE,
-                         "Credits applied to this invoice leave too little to reverse.", ["input", "lineIds"])
+                         "Credits applied to this invoice leave too little to reverse.", "line_ids")
 
 
 async def _payer_ids(scope: RequestScope, invoice_id: int) -> list[int]:
@@ -94,9 +103,14 @@ async def _payer_ids(scope: RequestScope, invoice_id: int) -> list[int]:
 
 async def _paid_by(scope: RequestScope, invoice_id: int) -> list[tuple[Payment, int, int]]:
     net = func.sum(PaymentAllocation.amount_cents)
-    stmt = (select(Payment, net, func.max(PaymentAllocation.id)).join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
-            .where(PaymentAllocation.invoice_id == invoice_id).group_by(Payment.id).having(net > 0)
-            .order_by(func.max(PaymentAllocation.id).desc()))
+    stmt = (
+        select(Payment, net, func.max(PaymentAllocation.id))
+        .join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
+        .where(PaymentAllocation.invoice_id == invoice_id)
+        .group_by(Payment.id)
+        .having(net > 0)
+        .order_by(func.max(PaymentAllocation.id).desc())
+    )
     rows = (await scope.db.execute(tenant_scoped(stmt, Payment, scope))).all()
     await lock_customers(scope, [p.customer_id for p, _n, _l in rows])
-    return [(p, int(n), l) for p, n, l in rows]  # PostgreSQL sums BIGINT as NUMERIC
+    return [(p, int(n), last_id) for p, n, last_id in rows]  # PostgreSQL sums BIGINT as NUMERIC

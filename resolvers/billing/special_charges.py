@@ -23,8 +23,11 @@ async def create_special_charge(scope: RequestScope, customer_id: int, descripti
     reason = checked_reason(reason)
     text = " ".join((description or "").split())
     if not text or len(text) > MAX_DESCRIPTION:
-        raise UserInputError(BillingErrorCode.BILLING_REASON_REQUIRED, f"Describe the charge (1-{MAX_DESCRIPTION} characters).",
-                             ["input", "description"])
+        raise UserInputError(
+            BillingErrorCode.BILLING_REASON_REQUIRED,
+            f"Describe the charge (1-{MAX_DESCRIPTION} characters).",
+            "description",
+        )
     customer = await customer_or_not_found(scope, customer_id)
     charge = await new_special_charge(scope, customer.id, text, amount_cents, reason)
     await audit.record(scope, "billing.create_special_charge", "SpecialCharge", charge.id,
@@ -35,9 +38,16 @@ async def create_special_charge(scope: RequestScope, customer_id: int, descripti
 async def new_special_charge(scope: RequestScope, customer_id: int, description: str, amount_cents: int,
                              reason: str) -> SpecialCharge:
     if amount_cents <= 0:
-        raise UserInputError(BillingErrorCode.INVALID_AMOUNT, "The amount must be more than zero.", ["input", "amount"])
-    charge = SpecialCharge(client_id=scope.tenant_id, customer_id=customer_id, description=description, reason=reason,
-                           amount_cents=amount_cents, status=SpecialChargeStatus.PENDING, created_by=scope.viewer.user_id)
+        raise UserInputError(BillingErrorCode.INVALID_AMOUNT, "The amount must be more than zero.", "amount")
+    charge = SpecialCharge(
+        client_id=scope.tenant_id,
+        customer_id=customer_id,
+        description=description,
+        reason=reason,
+        amount_cents=amount_cents,
+        status=SpecialChargeStatus.PENDING,
+        created_by=scope.viewer.user_id,
+    )
     scope.db.add(charge)
     await scope.db.flush()
     return charge
@@ -48,12 +58,12 @@ async def remove_special_charge(scope: RequestScope, charge_id: int, reason: str
     ensure_allowed(scope, Action.MANAGE_SPECIAL_CHARGES)
     reason = checked_reason(reason)
     charge = await get_special_charge(scope, charge_id)
-    charge = get_or_not_found(charge, "Special charge", ["input", "specialChargeId"])
+    charge = get_or_not_found(charge, "Special charge", "special_charge_id")
     await lock_customers(scope, [charge.customer_id])  # a billing run must not bill it meanwhile
     await scope.db.refresh(charge)
     if charge.status is not SpecialChargeStatus.PENDING:
         raise UserInputError(BillingErrorCode.SPECIAL_CHARGE_NOT_PENDING, f"The charge is {charge.status.value}.",
-                             ["input", "specialChargeId"])
+                             "special_charge_id")
     charge.status, charge.removed_by, charge.removed_at, charge.removed_reason = (
         SpecialChargeStatus.REMOVED, scope.viewer.user_id, utcnow(), reason)
     await audit.record(scope, "billing.remove_special_charge", "SpecialCharge", charge.id,

@@ -2,6 +2,7 @@
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -19,7 +20,16 @@ from resolvers.rules.note_policy import Finding, FindingCode, NoteDraft, check_n
 from resolvers.scope import tenant_scoped
 
 MAX_NOTE_TEXT = 10_000  # a note's long text fields and a memo (Text columns): the limit the API states
-TEXT_FIELDS = ("subject", "body", "contact_name", "relationship", "reason", "resolution", "additional_info", "follow_up")
+TEXT_FIELDS = (
+    "subject",
+    "body",
+    "contact_name",
+    "relationship",
+    "reason",
+    "resolution",
+    "additional_info",
+    "follow_up",
+)
 # A card number is masked before anything is stored, so that finding never needs to block.
 NON_BLOCKING = {FindingCode.CARD_NUMBER}
 
@@ -77,17 +87,19 @@ async def add_note(scope: RequestScope, note: NewNote) -> tuple[CommLogEntry, li
     await _check_target(scope, note.customer_id, note.utility_account_id)
     if not (note.body or note.reason or note.resolution):
         raise UserInputError(CommlogErrorCode.EMPTY_NOTE, "Write the note: a body, or a reason and a resolution.",
-                             ["input", "body"])
+                             "body")
     await check_disposition(scope, note.disposition)
     findings = check_note(draft_of(note))
     if await _blocks(scope, findings):
         raise NotePolicyViolation(findings)
     entry = await append_entry(scope, **_entry_fields(masked(note)))
-    await audit.record(scope, "commlog.add_note", "CommLogEntry", entry.id, {"critical": {"from": None, "to": note.critical}})
+    await audit.record(
+        scope, "commlog.add_note", "CommLogEntry", entry.id, {"critical": {"from": None, "to": note.critical}}
+    )
     return entry, findings
 
 
-async def append_entry(scope: RequestScope, *, customer_id: int, kind: CommLogKind, **values) -> CommLogEntry:
+async def append_entry(scope: RequestScope, *, customer_id: int, kind: CommLogKind, **values: Any) -> CommLogEntry:
     """Append one entry to a customer's log, authored by the viewer (other domains log through here)."""
     entry = CommLogEntry(client_id=scope.tenant_id, customer_id=customer_id, kind=kind,
                          author_id=scope.viewer.user_id, **values)
@@ -99,9 +111,9 @@ async def append_entry(scope: RequestScope, *, customer_id: int, kind: CommLogKi
 
 async def add_memo(scope: RequestScope, entry_id: int, text: str) -> tuple[CommLogEntry, CommLogMemo]:
     ensure_allowed(scope, Action.ADD_NOTE)
-    entry = get_or_not_found(await get_entry(scope, entry_id), "Communication log entry", ["input", "entryId"])
+    entry = get_or_not_found(await get_entry(scope, entry_id), "Communication log entry", "entry_id")
     if not (text or "").strip():
-        raise UserInputError(CommlogErrorCode.EMPTY_MEMO, "Write the memo.", ["input", "text"])
+        raise UserInputError(CommlogErrorCode.EMPTY_MEMO, "Write the memo.", "text")
     memo = CommLogMemo(client_id=scope.tenant_id, entry_id=entry.id, author_id=scope.viewer.user_id,
                        text=mask_card_numbers(text.strip()).text)
     scope.db.add(memo)
@@ -126,16 +138,18 @@ def _entry_fields(note: NewNote) -> dict:
 
 
 async def _check_target(scope: RequestScope, customer_id: int, account_id: int | None) -> None:
-    get_or_not_found(await get_customer(scope, customer_id), "Customer", ["input", "customerId"])
+    get_or_not_found(await get_customer(scope, customer_id), "Customer", "customer_id")
     if account_id is None:
         return
-    stmt = tenant_scoped(select(UtilityAccount.customer_id).where(UtilityAccount.id == account_id), UtilityAccount, scope)
+    stmt = tenant_scoped(
+        select(UtilityAccount.customer_id).where(UtilityAccount.id == account_id), UtilityAccount, scope
+    )
     owner = (await scope.db.execute(stmt)).scalar_one_or_none()
     if owner is None:
-        raise NotFound("Utility account", ["input", "utilityAccountId"])
+        raise NotFound("Utility account", "utility_account_id")
     if owner != customer_id:
         raise UserInputError(CommlogErrorCode.ACCOUNT_NOT_OF_CUSTOMER, "That utility account is another customer's.",
-                             ["input", "utilityAccountId"])
+                             "utility_account_id")
 
 
 async def check_disposition(scope: RequestScope, code: str | None) -> None:
@@ -144,7 +158,7 @@ async def check_disposition(scope: RequestScope, code: str | None) -> None:
         return
     stmt = select(Disposition.id).where(Disposition.code == code, Disposition.active.is_(True))
     if (await scope.db.execute(tenant_scoped(stmt, Disposition, scope))).first() is None:
-        raise UserInputError(CommlogErrorCode.UNKNOWN_DISPOSITION, f"Unknown disposition {code!r}.", ["input", "disposition"])
+        raise UserInputError(CommlogErrorCode.UNKNOWN_DISPOSITION, f"Unknown disposition {code!r}.", "disposition")
 
 
 async def _blocks(scope: RequestScope, findings: list[Finding]) -> bool:

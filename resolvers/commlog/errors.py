@@ -18,6 +18,6 @@ DESCRIPTIONS = {
     CommlogErrorCode.UNKNOWN_DISPOSITION: "The disposition is not on the client's list.",
     CommlogErrorCode.ACCOUNT_NOT_OF_CUSTOMER: "The utility account belongs to another customer.",
     CommlogErrorCode.EMPTY_MEMO: "A memo needs text.",
-    CommlogErrorCode.CURSOR_EXPIRED: "communicationLogUpdated: updates after this cursor are no longer kept; reload the "
-                                     "log and subscribe without `after`.",
+    CommlogErrorCode.CURSOR_EXPIRED: "communicationLogUpdated: updates after this cursor are no longer kept; reload "
+    "the log and subscribe without `after`.",
 }

@@ -20,8 +20,8 @@ from fpdf import FPDF, FontFace
 from fpdf.errors import FPDFException
 from fpdf.html import DEFAULT_TAG_STYLES
 
-from resolvers.commlog.letter_errors import LetterErrorCode
-from resolvers.errors import UserInputError
+from resolvers.commlog.letters.errors import LetterErrorCode
+from resolvers.errors import Field, UserInputError
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FAMILY = "dejavu"
@@ -55,13 +55,15 @@ class PdfLayoutError(ValueError):
 class UnprintableText(UserInputError):
     """Refused before sending: the customer would read empty boxes where these characters belong."""
 
-    def __init__(self, characters: str, field: list[str] | None = None):
-        shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in characters[:10]) + (" ..." if len(characters) > 10 else "")
+    def __init__(self, characters: str, field: Field | None = None):
+        shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in characters[:10]) + (
+            " ..." if len(characters) > 10 else ""
+        )
         super().__init__(LetterErrorCode.UNPRINTABLE_CHARACTERS, f"The PDF cannot show {shown}: its font covers "
                          f"{SCRIPTS} letters, written left to right.", field)
 
 
-def printable(rendered: RenderedPdf, field: list[str] | None = None) -> bytes:
+def printable(rendered: RenderedPdf, field: Field | None = None) -> bytes:
     """The PDF's bytes, if every character in it shows; else UnprintableText (for whatever is sent to a customer)."""
     if rendered.unprintable:
         raise UnprintableText(rendered.unprintable, field)

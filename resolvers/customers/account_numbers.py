@@ -27,7 +27,7 @@ from sqlalchemy.orm import aliased
 from db.enums import AccountNumberType, EnrollmentStatus
 from db.models import Customer, UtilityAccount
 from resolvers.accounts.batches import STATUS_RANK
-from resolvers.commlog.bulk_errors import BulkNoteErrorCode
+from resolvers.commlog.bulk_notes.errors import BulkNoteErrorCode
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError, ensure_text
 from resolvers.rules import account_lists
@@ -40,8 +40,8 @@ MAX_TYPED_LIST = 60_000  # characters of a typed list (thousands of numbers; und
 def read_entries(file_data: bytes | None, typed: str | None, max_entries: int, operation: str) -> tuple[Entry, ...]:
     """The entries of an uploaded CSV (`file_data`) or a typed list; an unreadable, over-long or empty list is a
     userError naming the field (and the line), so nothing is written. `operation` names it in messages."""
-    field = ["input", "file"] if file_data is not None else ["input", "accounts"]
-    ensure_text(typed, ["input", "accounts"], MAX_TYPED_LIST)
+    field = "file" if file_data is not None else "accounts"
+    ensure_text(typed, "accounts", MAX_TYPED_LIST)
     try:
         if file_data is not None:
             parsed = account_lists.parse_csv(file_data, max_entries=max_entries)

@@ -25,13 +25,13 @@ async def children_pages(
     order = [Customer.name_key, Customer.id]
     return await keyset_pages_by_parent(
         scope.db, Customer, stmt, Customer.master_id, master_ids, order,
-        lambda c: (c.name_key, c.id), request,
+        lambda c: (c.name_key, c.id), request, reuse=(scope, "children"),
     )
 
 
 async def child_counts(scope: RequestScope, master_ids: Sequence[int]) -> list[int]:
     stmt = tenant_scoped(select(Customer), Customer, scope)
-    return await count_by_parent(scope.db, stmt, Customer.master_id, master_ids)
+    return await count_by_parent(scope.db, stmt, Customer.master_id, master_ids, reuse=(scope, "children"))
 
 
 async def trails_by_customer_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Customer]]:

@@ -14,8 +14,8 @@ from resolvers.customers.batches import MAX_HIERARCHY_DEPTH, trails_by_customer_
 from resolvers.customers.contact import normalize_email, normalize_phone
 from resolvers.customers.errors import CustomerErrorCode
 from resolvers.customers.queries import get_customer
-from resolvers.customers.search_index import reindex_address, reindex_name
-from resolvers.customers.settings_errors import SettingsErrorCode
+from resolvers.customers.search.index import reindex_address, reindex_name
+from resolvers.customers.settings.errors import SettingsErrorCode
 from resolvers.errors import NotFound, UserInputError, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules.customer_names import NameProblem, name_problem
@@ -53,9 +53,9 @@ def clean_changes(changes: dict[str, Any]) -> dict[str, Any]:
         cleaned["name"] = (cleaned["name"] or "").strip()
         _check_name(cleaned["name"])
     if cleaned.get("email"):
-        cleaned["email"] = normalize_email(cleaned["email"], ["input", "email"])
+        cleaned["email"] = normalize_email(cleaned["email"], "email")
     if cleaned.get("phone"):
-        cleaned["phone"] = normalize_phone(cleaned["phone"], ["input", "phone"])
+        cleaned["phone"] = normalize_phone(cleaned["phone"], "phone")
     if cleaned.get("billing_state"):
         cleaned["billing_state"] = cleaned["billing_state"].strip().upper()
     return cleaned
@@ -71,7 +71,7 @@ def _check_name(name: str) -> None:
     problem = name_problem(name)
     if problem is not None:
         code, message = NAME_ERRORS[problem]
-        raise UserInputError(code, message, ["input", "name"])
+        raise UserInputError(code, message, "name")
 
 
 def snapshot(customer: Customer, fields: Sequence[str]) -> dict[str, Any]:
@@ -85,11 +85,11 @@ def _plain(value: Any) -> Any:
 async def update_customer(scope: RequestScope, customer_id: int, changes: dict[str, Any]) -> Customer:
     ensure_allowed(scope, Action.UPDATE_CUSTOMER)
     cleaned = clean_changes(changes)
-    customer = get_or_not_found(await get_customer(scope, customer_id), "Customer", ["input", "id"])
+    customer = get_or_not_found(await get_customer(scope, customer_id), "Customer", "id")
     if customer.paperless and "email" in cleaned and not cleaned["email"]:
         # paperless bills go by email: turn paperless off first (updateCustomerSettings)
         message = "A paperless customer needs an email address; turn paperless off before removing it."
-        raise UserInputError(SettingsErrorCode.PAPERLESS_NEEDS_EMAIL, message, ["input", "email"])
+        raise UserInputError(SettingsErrorCode.PAPERLESS_NEEDS_EMAIL, message, "email")
     before = snapshot(customer, list(cleaned))
     for field, value in cleaned.items():
         setattr(customer, field, value)
@@ -114,7 +114,9 @@ async def create_master_customer(scope: RequestScope, new: NewMaster) -> Custome
     await assign_number(scope, customer)
     await reindex_name(scope, customer)
     await reindex_address(scope, customer)
-    await audit.record(scope, "customer.create_master", "Customer", customer.id, snapshot(customer, ["number", *cleaned]))
+    await audit.record(
+        scope, "customer.create_master", "Customer", customer.id, snapshot(customer, ["number", *cleaned])
+    )
     await scope.db.flush()
     return customer
 
@@ -123,7 +125,9 @@ async def assign_number(scope: RequestScope, customer: Customer) -> None:
     """NUMBER_BASE + id, unless an imported customer already has that number: then the first free
     "<that>.<n>" (imported books keep their own numbers, which may fall in our range)."""
     base = str(NUMBER_BASE + customer.id)
-    stmt = tenant_scoped(select(Customer.number), Customer, scope).where(Customer.number.startswith(base, autoescape=True))
+    stmt = tenant_scoped(select(Customer.number), Customer, scope).where(
+        Customer.number.startswith(base, autoescape=True)
+    )
     taken = set((await scope.db.execute(stmt)).scalars())
     number, n = base, 0
     while number in taken:
@@ -156,23 +160,23 @@ async def _load_all(scope: RequestScope, ids: Sequence[int]) -> list[Customer]:
     found = {c.id: c for c in (await scope.db.execute(stmt)).scalars()}
     for index, customer_id in enumerate(ids):
         if customer_id not in found:
-            raise NotFound("Customer", ["input", "customerIds", str(index)])
+            raise NotFound("Customer", ("customer_ids", index))
     return [found[i] for i in ids]
 
 
 async def _checked_master(scope: RequestScope, master_id: int, customer_ids: Sequence[int]) -> Customer:
-    master = get_or_not_found(await get_customer(scope, master_id), "Master customer", ["input", "masterId"])
+    master = get_or_not_found(await get_customer(scope, master_id), "Master customer", "master_id")
     if not master.is_master:
         message = f"Customer {master.number} is not a master customer."
-        raise UserInputError(CustomerErrorCode.NOT_A_MASTER, message, ["input", "masterId"])
+        raise UserInputError(CustomerErrorCode.NOT_A_MASTER, message, "master_id")
     trail = (await trails_by_customer_ids(scope, [master_id]))[0]
     trail_ids = {c.id for c in trail}
     for index, customer_id in enumerate(customer_ids):
         if customer_id in trail_ids:
             message = "A customer cannot be placed under itself or under one of its own children."
-            raise UserInputError(CustomerErrorCode.HIERARCHY_CYCLE, message, ["input", "customerIds", str(index)])
+            raise UserInputError(CustomerErrorCode.HIERARCHY_CYCLE, message, ("customer_ids", index))
     if len(trail) >= MAX_HIERARCHY_DEPTH:
         message = f"Hierarchies are at most {MAX_HIERARCHY_DEPTH} levels deep."
-        raise UserInputError(CustomerErrorCode.HIERARCHY_CYCLE, message, ["input", "masterId"])
+        raise UserInputError(CustomerErrorCode.HIERARCHY_CYCLE, message, "master_id")
     return master
 

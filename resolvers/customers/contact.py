@@ -13,11 +13,12 @@ from functools import lru_cache
 
 import email_validator
 import phonenumbers
+
 # The role mailboxes the library lowercases (RFC 2142); a module constant, pinned by tests/resolvers/test_contact.py.
 from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
 from resolvers.customers.errors import CustomerErrorCode
-from resolvers.errors import UserInputError
+from resolvers.errors import Field, UserInputError
 
 DEFAULT_REGION = "US"
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
@@ -27,7 +28,7 @@ MAX_LOCAL, MAX_EMAIL = 64, 254
 _ROLE_NAMES = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
 
 
-def normalize_email(value: str, field: list[str]) -> str:
+def normalize_email(value: str, field: Field) -> str:
     text = value.strip()
     local, at, domain = text.rpartition("@")
     if at and len(local) <= MAX_LOCAL and _DOT_ATOM.fullmatch(local) and local.lower() not in _ROLE_NAMES:
@@ -51,14 +52,14 @@ def _domain(domain: str) -> tuple[str, str] | None:
     return checked.domain, checked.ascii_domain
 
 
-def _library_email(text: str, field: list[str]) -> str:
+def _library_email(text: str, field: Field) -> str:
     try:
         return email_validator.validate_email(text, check_deliverability=False).normalized
     except email_validator.EmailNotValidError as error:
         raise UserInputError(CustomerErrorCode.INVALID_EMAIL, f"Invalid email: {error}", field) from None
 
 
-def normalize_phone(value: str, field: list[str]) -> str:
+def normalize_phone(value: str, field: Field) -> str:
     """E.164, e.g. "+12155550123"; US numbers may be typed without the country code."""
     plain = _NANP.fullmatch(value.strip())
     if plain is not None:

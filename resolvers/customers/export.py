@@ -1,6 +1,6 @@
 """customers.csv: every customer of the client, one row each, in customer-number order (streamed)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -17,7 +17,7 @@ HEADER = ("customer_number", "name", "kind", "email", "phone", "language", "bill
           "dunning_hold_until", "created_at")
 
 
-def customer_batches(scope: RequestScope) -> AsyncIterator[list[Cells]]:
+def customer_batches(scope: RequestScope) -> AsyncIterator[Sequence[Cells]]:
     """The client's customers as rows of text cells, a batch at a time; Forbidden (at once) below TEAM_LEAD."""
     check_export_allowed(scope)
     return row_batches(scope, _statement(scope))

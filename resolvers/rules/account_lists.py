@@ -140,8 +140,9 @@ def _decoded(data: bytes) -> str:
 
 
 def _line_at(content: bytes | str, offset: int) -> int:
-    newline = b"\n" if isinstance(content, bytes) else "\n"
-    return content.count(newline, 0, offset) + 1
+    if isinstance(content, bytes):
+        return content.count(b"\n", 0, offset) + 1
+    return content.count("\n", 0, offset) + 1
 
 
 def _account_column(first_row: list[str]) -> int | None:

@@ -138,7 +138,9 @@ def allocate_spec(amount_cents: int, requested: Sequence[Allocation], invoices: 
 
 def _check_item(item: Allocation, index: int, open_by_id: dict[int, int], seen: set[int]) -> None:
     if item.cents <= 0:
-        raise AllocationError(AllocationErrorCode.NON_POSITIVE_ALLOCATION, "Each allocation must be more than zero.", index)
+        raise AllocationError(
+            AllocationErrorCode.NON_POSITIVE_ALLOCATION, "Each allocation must be more than zero.", index
+        )
     if item.invoice_id in seen:
         raise AllocationError(AllocationErrorCode.DUPLICATE_ALLOCATION, "An invoice is named twice.", index)
     seen.add(item.invoice_id)

@@ -121,16 +121,27 @@ def price_period(wh: int, priced: Sequence[Run[Pricing]], pending: Sequence[Pend
     when = [""] if len(priced) == 1 else [f" {r.start.isoformat()} to {r.end.isoformat()}" for r in priced]
     kwh = split_rounded([wh * r.days for r in priced], days)
     energy = split_rounded([wh * r.value.energy_rate_millicents * r.days for r in priced], per_kwh)
-    delivery = split_rounded([(wh * r.value.delivery_millicents_per_kwh + r.value.delivery_fixed_cents * WH_PER_KWH * MILLI)
-                              * r.days for r in priced], per_kwh)
+    delivery = split_rounded(
+        [
+            (wh * r.value.delivery_millicents_per_kwh + r.value.delivery_fixed_cents * WH_PER_KWH * MILLI) * r.days
+            for r in priced
+        ],
+        per_kwh,
+    )
     fee = split_rounded([r.value.monthly_fee_cents * r.days for r in priced], days)
-    charges = [(Line(InvoiceLineKind.ENERGY, "Energy charge" + w, c, q), r) for r, w, c, q in zip(priced, when, energy, kwh)]
+    charges = [
+        (Line(InvoiceLineKind.ENERGY, "Energy charge" + w, c, q), r)
+        for r, w, c, q in zip(priced, when, energy, kwh, strict=False)
+    ]
     charges += [(Line(InvoiceLineKind.DELIVERY, "Utility delivery charge" + w, c, q), r)
-                for r, w, c, q in zip(priced, when, delivery, kwh)]
+                for r, w, c, q in zip(priced, when, delivery, kwh, strict=False)]
     charges += [(Line(InvoiceLineKind.FEE, "Monthly service fee" + w, c), r)
-                for r, w, c in zip(priced, when, fee) if r.value.monthly_fee_cents]
-    taxes = [Line(InvoiceLineKind.TAX, f"Sales tax on {c.description.lower()}", tax_cents(c.cents, r.value.tax_rate_ppm))
-             for c, r in charges if c.kind in TAXED and c.cents and r.value.tax_rate_ppm]
+                for r, w, c in zip(priced, when, fee, strict=False) if r.value.monthly_fee_cents]
+    taxes = [
+        Line(InvoiceLineKind.TAX, f"Sales tax on {c.description.lower()}", tax_cents(c.cents, r.value.tax_rate_ppm))
+        for c, r in charges
+        if c.kind in TAXED and c.cents and r.value.tax_rate_ppm
+    ]
     specials = [Line(InvoiceLineKind.SPECIAL_CHARGE, p.description, p.cents, special_charge_id=p.id) for p in pending]
     return [c for c, _r in charges] + taxes + specials
 

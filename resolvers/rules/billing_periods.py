@@ -69,34 +69,34 @@ class Billed:
 def check_period(period: Period, today: date, issued_on: date | None = None) -> None:
     """Refuse a period that is backwards, too long, outside the money window, or not over by `issued_on`."""
     if period.end < period.start:
-        raise PeriodError(PeriodErrorCode.INVALID_BILLING_PERIOD, "The period ends before it starts.", "periodEnd")
-    _in_window(period.start, today, "The period's start", "periodStart")
-    _in_window(period.end, today, "The period's end", "periodEnd")
+        raise PeriodError(PeriodErrorCode.INVALID_BILLING_PERIOD, "The period ends before it starts.", "period_end")
+    _in_window(period.start, today, "The period's start", "period_start")
+    _in_window(period.end, today, "The period's end", "period_end")
     days = (period.end - period.start).days + 1
     if days > MAX_PERIOD_DAYS:
         raise PeriodError(PeriodErrorCode.BILLING_PERIOD_TOO_LONG,
                           f"The period {period} has {days} days; a billing period has at most {MAX_PERIOD_DAYS} "
-                          "(three billing cycles).", "periodEnd")
+                          "(three billing cycles).", "period_end")
     if issued_on is None:
         return
-    _in_window(issued_on, today, "The issue day", "issuedOn")
+    _in_window(issued_on, today, "The issue day", "issued_on")
     if period.end >= issued_on:
         raise PeriodError(PeriodErrorCode.INVALID_BILLING_PERIOD,
                           f"The period {period} has not ended by the issue day {issued_on.isoformat()}: bill a period "
-                          "after its last day.", "periodEnd")
+                          "after its last day.", "period_end")
 
 
 def check_service(period: Period, service: Service) -> None:
     """Refuse a period that shares no day with the account's service."""
     if service.first_day is None:
         raise PeriodError(PeriodErrorCode.BILLING_PERIOD_OUTSIDE_SERVICE, "The account has no service start date.",
-                          "periodStart")
+                          "period_start")
     served = Period(service.first_day, service.last_day or date.max)
     if not period.shares_a_day_with(served):
         ends = f"to {service.last_day.isoformat()}" if service.last_day else "with no end yet"
         raise PeriodError(PeriodErrorCode.BILLING_PERIOD_OUTSIDE_SERVICE,
                           f"The period {period} is outside the account's service, from {service.first_day.isoformat()} "
-                          f"{ends}.", "periodStart")
+                          f"{ends}.", "period_start")
 
 
 def check_not_billed(period: Period, billed: Iterable[Billed]) -> None:
@@ -108,7 +108,7 @@ def check_not_billed(period: Period, billed: Iterable[Billed]) -> None:
         more = f" (and {len(overlaps) - 1} more)" if len(overlaps) > 1 else ""
         raise PeriodError(PeriodErrorCode.BILLING_PERIOD_OVERLAPS,
                           f"Invoice {first.number} already bills {first.period}{more}, which overlaps {period}: "
-                          "usage is billed once. Bill the days after it, or reverse it first.", "periodStart")
+                          "usage is billed once. Bill the days after it, or reverse it first.", "period_start")
 
 
 def _in_window(day: date, today: date, what: str, field: str) -> None:

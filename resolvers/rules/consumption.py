@@ -112,7 +112,7 @@ def split_by_month(reading: Reading) -> list[tuple[date, int, int]]:
     by_remainder = sorted(range(len(parts)), key=lambda i: (-(reading.wh * parts[i][1] % total_days), i))
     for i in by_remainder[:left]:
         shares[i] += 1
-    return [(month, days, wh) for (month, days), wh in zip(parts, shares)]
+    return [(month, days, wh) for (month, days), wh in zip(parts, shares, strict=False)]
 
 
 def monthly_totals(readings: list[Reading], first: date, last: date) -> list[MonthTotal]:

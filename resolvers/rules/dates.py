@@ -7,7 +7,7 @@ would otherwise move a filter by hours without anyone noticing.
 """
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from resolvers.rules.quoting import quoted
 
@@ -43,12 +43,12 @@ def parse_instant(text: str) -> datetime:
     if not zulu and not sign:
         raise DateFormatError(f"{quoted(text)} has no time zone: end it with Z (UTC) or an offset such as -05:00.")
     try:
-        offset = timezone.utc if zulu else _offset(sign, int(off_hours), int(off_minutes))
+        offset = UTC if zulu else _offset(sign, int(off_hours), int(off_minutes))
         local = datetime(*(int(part) for part in parts), int((fraction or "0").ljust(6, "0")), tzinfo=offset)
     except ValueError as error:
         raise DateFormatError(f"{quoted(text)} is not a date-time: {error}.") from None
     try:
-        return local.astimezone(timezone.utc)
+        return local.astimezone(UTC)
     except OverflowError:
         raise DateFormatError(f"{quoted(text)} is outside the years 0001 to 9999 in UTC.") from None
 

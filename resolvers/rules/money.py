@@ -31,7 +31,9 @@ def parse_amount(text: str | Decimal, *, allow_negative: bool = False, allow_zer
     raw = format(text, "f") if isinstance(text, Decimal) else text
     match = _AMOUNT.fullmatch(raw)
     if match is None:
-        raise MoneyFormatError(f"{quoted(raw)} is not an amount like 12.30 (at most two decimals and 13 digits before them).")
+        raise MoneyFormatError(
+            f"{quoted(raw)} is not an amount like 12.30 (at most two decimals and 13 digits before them)."
+        )
     sign, units, fraction = match.groups()
     cents = int(units) * 100 + int((fraction or "").ljust(2, "0"))
     if sign:

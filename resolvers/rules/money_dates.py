@@ -38,7 +38,9 @@ def check_money_day(day: date, today: date, what: str = "The day") -> None:
     """Refuse a day outside money_window(today); `what` names it in the message ("The receipt day")."""
     window = money_window(today)
     if day > window.last:
-        raise MoneyDateError(f"{what} {day.isoformat()} is in the future; the latest accepted is {window.last.isoformat()}.")
+        raise MoneyDateError(
+            f"{what} {day.isoformat()} is in the future; the latest accepted is {window.last.isoformat()}."
+        )
     if day < window.first:
         raise MoneyDateError(f"{what} {day.isoformat()} is more than {YEARS_BACK} years ago; the earliest accepted is "
                              f"{window.first.isoformat()}.")

@@ -1,7 +1,9 @@
 """A user's screen preferences: defaults, merging an update, and what makes them inconsistent."""
 
+import enum
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from db.enums import CommLogKind, NavigationArea, ProfileTab, SortDirection
 
@@ -37,16 +39,16 @@ def problems(p: Preferences) -> list[Problem]:
     """Everything that would leave the profile screen unusable or ambiguous."""
     found = []
     if p.default_profile_tab in p.hidden_tabs:
-        found.append(Problem("DEFAULT_TAB_HIDDEN", "defaultProfileTab", "The default tab cannot be hidden."))
+        found.append(Problem("DEFAULT_TAB_HIDDEN", "default_profile_tab", "The default tab cannot be hidden."))
     if set(p.hidden_tabs) >= set(ProfileTab):
-        found.append(Problem("ALL_TABS_HIDDEN", "hiddenTabs", "At least one tab must stay visible."))
+        found.append(Problem("ALL_TABS_HIDDEN", "hidden_tabs", "At least one tab must stay visible."))
     if sorted(p.tab_order) != sorted(ProfileTab):
-        found.append(Problem("TAB_ORDER_INCOMPLETE", "tabOrder", "The tab order must list every tab exactly once."))
+        found.append(Problem("TAB_ORDER_INCOMPLETE", "tab_order", "The tab order must list every tab exactly once."))
     if not MIN_PAGE_SIZE <= p.comm_log.page_size <= MAX_PAGE_SIZE:
         message = f"Page size must be between {MIN_PAGE_SIZE} and {MAX_PAGE_SIZE}."
-        found.append(Problem("PAGE_SIZE_OUT_OF_RANGE", "communicationLog.pageSize", message))
+        found.append(Problem("PAGE_SIZE_OUT_OF_RANGE", "communication_log.page_size", message))
     if not p.comm_log.kinds:
-        found.append(Problem("NO_KINDS_SHOWN", "communicationLog.kinds", "Show at least one kind of entry."))
+        found.append(Problem("NO_KINDS_SHOWN", "communication_log.kinds", "Show at least one kind of entry."))
     return found
 
 
@@ -79,11 +81,14 @@ def from_json(data: dict[str, Any] | None) -> Preferences:
     )
 
 
-def _enum(kind, value, default):
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _enum(kind: type[E], value: Any, default: E) -> E:
     return kind(value) if value in kind.__members__ else default
 
 
-def _enums(kind, values, default) -> tuple:
+def _enums(kind: type[E], values: list[Any] | None, default: Iterable[E]) -> tuple[E, ...]:
     if values is None:
         return tuple(default)
     return tuple(kind(v) for v in values if v in kind.__members__)

@@ -35,7 +35,9 @@ def parse_cents_per_kwh(value: Decimal | str) -> int:
     """"11.5" (cents per kWh) -> 11500 thousandths of a cent; at most 3 decimals, 0 up to (not incl.) 1000."""
     cents = _exact(value, 3, "The rate")
     if cents >= MAX_CENTS_PER_KWH:
-        raise RateValueError(f"The rate {value} cents per kWh is {MAX_CENTS_PER_KWH} or more; is a decimal point missing?")
+        raise RateValueError(
+            f"The rate {value} cents per kWh is {MAX_CENTS_PER_KWH} or more; is a decimal point missing?"
+        )
     return int(cents.scaleb(3))
 
 

@@ -60,7 +60,7 @@ def runs(start: date, end: date, *timelines: Sequence[Entry[object]]) -> list[Ru
     """
     changes = sorted({start} | {e.effective_from for t in timelines for e in t if start < e.effective_from <= end})
     return merged([Run(first, following - ONE_DAY, tuple(in_force(t, first) for t in timelines))
-                   for first, following in zip(changes, [*changes[1:], end + ONE_DAY])])
+                   for first, following in zip(changes, [*changes[1:], end + ONE_DAY], strict=False)])
 
 
 def merged(found: Sequence[Run[T]]) -> list[Run[T]]:

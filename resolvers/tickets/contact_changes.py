@@ -30,7 +30,7 @@ from resolvers.commlog.entries import NewNote, add_note
 from resolvers.context import RequestScope
 from resolvers.customers.commands import ADDRESS_FIELDS, clean_changes, snapshot
 from resolvers.customers.queries import get_customer
-from resolvers.customers.search_index import billing_address, reindex_address
+from resolvers.customers.search.index import billing_address, reindex_address
 from resolvers.errors import Invalid, UserInputError, ensure_text, get_or_not_found
 from resolvers.permissions import Action, ensure_allowed
 from resolvers.rules.note_policy import Finding
@@ -90,15 +90,15 @@ class ContactChange:
 async def update_contact_info(scope: RequestScope, request: ContactChangeRequest) -> ContactChange:
     ensure_allowed(scope, Action.UPDATE_CONTACT_INFO)
     wanted = _wanted_fields(request)
-    name = required_text(request.requester_name, MAX_NAME, ["requestedBy", "name"], "The requester's name")
+    name = required_text(request.requester_name, MAX_NAME, ("requested_by", "name"), "The requester's name")
     relationship = " ".join((request.relationship or "").split()) or None
-    ensure_text(relationship, ["input", "requestedBy", "relationship"], MAX_RELATIONSHIP)
+    ensure_text(relationship, ("requested_by", "relationship"), MAX_RELATIONSHIP)
     reason = _reason(request.reason)
-    customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", ["input", "customerId"])
+    customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", "customer_id")
     verdict = identify(customer.name, as_rule_contacts(await active_contacts(scope, customer.id)), name, relationship)
     if not verdict.authorized:
         raise UserInputError(TicketErrorCode.REQUESTER_NOT_AUTHORIZED, verdict.why_not or "Not authorized.",
-                             ["input", "requestedBy", "name"])
+                             ("requested_by", "name"))
     old_email, old_address = customer.email, messages.one_line(billing_address(customer))
     changed = await _apply(scope, customer, wanted)
     requester = messages.requester_text(name, verdict.relationship, verdict.is_account_holder)
@@ -140,31 +140,31 @@ def _wanted_fields(request: ContactChangeRequest) -> dict[str, str | None]:
         value = getattr(request, field)
         if value is not None:
             if not value.strip():
-                raise Invalid(f"The new {field} cannot be blank.", ["input", field])
+                raise Invalid(f"The new {field} cannot be blank.", field)
             wanted[field] = value
     if request.billing_address is not None:
         wanted.update(_address_fields(request.billing_address))
     if not wanted:
-        raise Invalid("Give a new email, phone or billing address.", ["input"])
+        raise Invalid("Give a new email, phone or billing address.", ())
     return clean_changes(wanted)
 
 
 def _address_fields(address: Address) -> dict[str, str | None]:
     """A billing address the post can deliver to: street, city, state and ZIP are required."""
-    path = ["input", "billingAddress"]
+    path = "billing_address"
     keys = ("line1", "line2", "city", "state", "zip")
     parts = {k: " ".join((getattr(address, k) or "").split()) or None for k in keys}
     for key, label in (("line1", "street"), ("city", "city"), ("state", "state"), ("zip", "ZIP code")):
         if not parts[key]:
-            raise Invalid(f"The billing address needs a {label}.", [*path, key])
+            raise Invalid(f"The billing address needs a {label}.", (path, key))
     state = parts["state"].upper()
     if not STATE.match(state):
-        raise Invalid("The state is a two-letter code, e.g. TX.", [*path, "state"])
+        raise Invalid("The state is a two-letter code, e.g. TX.", (path, "state"))
     if not ZIP.match(parts["zip"]):
-        raise Invalid("The ZIP code is 5 digits, or ZIP+4 (75201-1234).", [*path, "zip"])
+        raise Invalid("The ZIP code is 5 digits, or ZIP+4 (75201-1234).", (path, "zip"))
     for key, limit in (("line1", 200), ("line2", 200), ("city", 100)):
         if parts[key] and len(parts[key]) > limit:
-            raise Invalid(f"At most {limit} characters.", [*path, key])
+            raise Invalid(f"At most {limit} characters.", (path, key))
     return {"billing_line1": parts["line1"], "billing_line2": parts["line2"], "billing_city": parts["city"],
             "billing_state": state, "billing_zip": parts["zip"]}
 
@@ -172,7 +172,7 @@ def _address_fields(address: Address) -> dict[str, str | None]:
 def _reason(reason: str | None) -> str:
     cleaned = " ".join((reason or "").split())
     if len(cleaned) > MAX_REASON:
-        raise Invalid(f"The reason is at most {MAX_REASON} characters.", ["input", "reason"])
+        raise Invalid(f"The reason is at most {MAX_REASON} characters.", "reason")
     return cleaned or messages.DEFAULT_REASON
 
 
@@ -181,7 +181,7 @@ async def _apply(scope: RequestScope, customer: Customer, wanted: dict[str, str 
     before = snapshot(customer, list(wanted))
     changed = audit.diff(before, wanted)
     if not changed:
-        raise Invalid("That is already the customer's contact information; nothing to change.", ["input"])
+        raise Invalid("That is already the customer's contact information; nothing to change.", ())
     for field in changed:
         setattr(customer, field, wanted[field])
     if ADDRESS_FIELDS & changed.keys():

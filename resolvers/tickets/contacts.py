@@ -42,13 +42,13 @@ async def add_authorized_contact(scope: RequestScope, new: NewContact) -> Author
     relationship = required_text(new.relationship, MAX_RELATIONSHIP, "relationship", "The relationship")
     if says_holder(relationship):
         raise Invalid("The holder needs no authorization; give the contact's relationship (son, employee...).",
-                      ["input", "relationship"])
-    phone = normalize_phone(new.phone, ["input", "phone"]) if (new.phone or "").strip() else None
-    email = normalize_email(new.email, ["input", "email"]) if (new.email or "").strip() else None
-    customer = get_or_not_found(await get_customer(scope, new.customer_id), "Customer", ["input", "customerId"])
+                      "relationship")
+    phone = normalize_phone(new.phone, "phone") if new.phone and new.phone.strip() else None
+    email = normalize_email(new.email, "email") if new.email and new.email.strip() else None
+    customer = get_or_not_found(await get_customer(scope, new.customer_id), "Customer", "customer_id")
     if any(names_match(name, c.name) for c in await active_contacts(scope, customer.id)):
         code = TicketErrorCode.AUTHORIZED_CONTACT_EXISTS
-        raise UserInputError(code, DESCRIPTIONS[code], ["input", "name"])
+        raise UserInputError(code, DESCRIPTIONS[code], "name")
     contact = AuthorizedContact(client_id=scope.tenant_id, customer_id=customer.id, name=name, name_key=name_key(name),
                                 relationship=relationship, phone=phone, email=email, added_by=scope.viewer.user_id)
     scope.db.add(contact)
@@ -66,10 +66,10 @@ async def remove_authorized_contact(scope: RequestScope, contact_id: int, reason
     ensure_allowed(scope, Action.MANAGE_AUTHORIZED_CONTACTS)
     reason = required_text(reason, MAX_REASON, "reason", "The reason")
     contact = get_or_not_found(await get_contact(scope, contact_id), "Authorized contact",
-                               ["input", "authorizedContactId"])
+                               "authorized_contact_id")
     if contact.removed_at is not None:
         code = TicketErrorCode.AUTHORIZED_CONTACT_REMOVED
-        raise UserInputError(code, DESCRIPTIONS[code], ["input", "authorizedContactId"])
+        raise UserInputError(code, DESCRIPTIONS[code], "authorized_contact_id")
     contact.removed_at, contact.removed_by, contact.removed_reason = utcnow(), scope.viewer.user_id, reason
     label = f"{contact.name} ({contact.relationship})"
     await audit.record(scope, "customer.remove_authorized_contact", "Customer", contact.customer_id,

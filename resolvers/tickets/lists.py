@@ -67,9 +67,11 @@ async def ticket_pages_by_customer(scope: RequestScope, customer_ids: Sequence[i
     """The same page of many customers' tickets in one statement."""
     request, statuses = argument
     return await keyset_pages_by_parent(scope.db, Ticket, _of_customers(scope, statuses), Ticket.customer_id,
-                                        customer_ids, [Ticket.id], lambda t: (t.id,), request, descending=True)
+                                        customer_ids, [Ticket.id], lambda t: (t.id,), request, descending=True,
+                                        reuse=(scope, ("tickets", statuses)))
 
 
 async def ticket_counts_by_customer(scope: RequestScope, customer_ids: Sequence[int],
                                     statuses: tuple[TicketStatus, ...] | None) -> list[int]:
-    return await count_by_parent(scope.db, _of_customers(scope, statuses), Ticket.customer_id, customer_ids)
+    return await count_by_parent(scope.db, _of_customers(scope, statuses), Ticket.customer_id, customer_ids,
+                                 reuse=(scope, ("tickets", statuses)))

@@ -4,7 +4,7 @@ and the emails to the customer (seed 004's templates). Pure text; nothing here t
 from collections.abc import Mapping
 from typing import Any
 
-from resolvers.commlog.letters import SEE_NOTIFICATION
+from resolvers.commlog.letters.commands import SEE_NOTIFICATION
 
 # How each changed field is named in notes, tickets and emails.
 LABELS = {"email": "Email", "phone": "Phone number", "billing_address": "Billing address"}

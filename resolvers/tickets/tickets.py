@@ -92,10 +92,10 @@ async def create_ticket(scope: RequestScope, new: NewTicket) -> Ticket:
     ensure_allowed(scope, Action.CREATE_TICKET)
     summary = required_text(new.summary, MAX_SUMMARY, "summary", "The summary")
     description = _description(new.description)
-    reporter = normalize_email(new.reporter, ["input", "reporter"]) if (new.reporter or "").strip() else None
+    reporter = normalize_email(new.reporter, "reporter") if new.reporter and new.reporter.strip() else None
     customer = None
     if new.customer_id is not None:
-        customer = get_or_not_found(await get_customer(scope, new.customer_id), "Customer", ["input", "customerId"])
+        customer = get_or_not_found(await get_customer(scope, new.customer_id), "Customer", "customer_id")
     reporter = reporter or (customer.email if customer and customer.email else scope.viewer.email)
     opening = Opening(summary=summary, description=description, request_type=new.request_type, queue=new.queue,
                       reporter=reporter, support_channel=new.support_channel)
@@ -106,9 +106,9 @@ def _description(text: str | None) -> str:
     """Trimmed but with its line breaks: a description is prose, often pasted."""
     cleaned = (text or "").strip()
     if not cleaned:
-        raise Invalid("The description is required.", ["input", "description"])
+        raise Invalid("The description is required.", "description")
     if len(cleaned) > MAX_DESCRIPTION:
-        raise Invalid(f"The description is at most {MAX_DESCRIPTION} characters.", ["input", "description"])
+        raise Invalid(f"The description is at most {MAX_DESCRIPTION} characters.", "description")
     return cleaned
 
 
@@ -159,7 +159,7 @@ async def close_ticket(scope: RequestScope, ticket_id: int, closing: Closing) ->
     ticket = await _open_ticket_or_fail(scope, ticket_id)
     note = " ".join((closing.note or "").split()) or None
     if note and len(note) > MAX_NOTE:
-        raise Invalid(f"The note is at most {MAX_NOTE} characters.", ["input", "note"])
+        raise Invalid(f"The note is at most {MAX_NOTE} characters.", "note")
     before = _state(ticket)
     now = utcnow()
     ticket.status, ticket.resolution, ticket.resolution_note = TicketStatus.CLOSED, closing.resolution, note
@@ -189,7 +189,7 @@ async def _to_tell_done(scope: RequestScope, ticket: Ticket) -> Customer | None:
 
 async def queue_email(scope: RequestScope, customer: Customer, recipient: str, subject: str, body: str,
                       entry: CommLogEntry | None) -> Notification:
-    """An email to the customer, QUEUED for the outbox (resolvers/commlog/outbox.py), tied to the log entry
+    """An email to the customer, QUEUED for the outbox (resolvers/commlog/letters/outbox.py), tied to the log entry
     that records it (None only for a ticket without a customer, which has no log)."""
     notification = Notification(
         client_id=scope.tenant_id, customer_id=customer.id, channel=NotificationChannel.EMAIL, recipient=recipient,
@@ -207,10 +207,10 @@ async def get_ticket(scope: RequestScope, ticket_id: int) -> Ticket | None:
 
 
 async def _open_ticket_or_fail(scope: RequestScope, ticket_id: int) -> Ticket:
-    ticket = get_or_not_found(await get_ticket(scope, ticket_id), "Ticket", ["input", "ticketId"])
+    ticket = get_or_not_found(await get_ticket(scope, ticket_id), "Ticket", "ticket_id")
     if ticket.status is TicketStatus.CLOSED:
         code = TicketErrorCode.TICKET_ALREADY_CLOSED
-        raise UserInputError(code, DESCRIPTIONS[code], ["input", "ticketId"])
+        raise UserInputError(code, DESCRIPTIONS[code], "ticket_id")
     return ticket
 
 
@@ -218,10 +218,10 @@ async def _active_user(scope: RequestScope, user_id: int) -> User:
     stmt = tenant_scoped(select(User).where(User.id == user_id), User, scope)
     user = (await scope.db.execute(stmt)).scalar_one_or_none()
     if user is None:
-        raise NotFound("User", ["input", "assigneeId"])
+        raise NotFound("User", "assignee_id")
     if not user.active:
         code = TicketErrorCode.ASSIGNEE_INACTIVE
-        raise UserInputError(code, DESCRIPTIONS[code], ["input", "assigneeId"])
+        raise UserInputError(code, DESCRIPTIONS[code], "assignee_id")
     return user
 
 
@@ -240,4 +240,6 @@ async def _log(scope: RequestScope, ticket: Ticket, subject: str, body: str) -> 
     if ticket.customer_id is None:
         return None
     clipped = subject if len(subject) <= SUBJECT_CHARS else subject[: SUBJECT_CHARS - 1] + "…"
-    return await append_entry(scope, customer_id=ticket.customer_id, kind=CommLogKind.SYSTEM, subject=clipped, body=body)
+    return await append_entry(
+        scope, customer_id=ticket.customer_id, kind=CommLogKind.SYSTEM, subject=clipped, body=body
+    )

@@ -11,7 +11,6 @@ import time
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
@@ -21,6 +20,7 @@ from graph.core.relay import to_global_id
 from graph.settings import Settings
 from tests.conftest import SECRET, Api
 from tests.factories.customers import make_customer
+from tests.lifespan import lifespan
 
 WAIT = 0.5
 NOTE = """mutation($i: AddNoteInput!) { addNote(input: $i) { entry { id } userErrors { field code message } } }"""
@@ -31,7 +31,7 @@ async def impatient_api(database):
     """The app with a short write wait."""
     app = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
                               write_wait_seconds=WAIT, event_poll_seconds=3600))
-    async with LifespanManager(app) as manager:
+    async with lifespan(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://csrgraph.test") as client:
             yield Api(client)
@@ -92,4 +92,5 @@ async def test_a_write_that_waits_too_long_is_busy_retry_and_writes_nothing(impa
         assert await counts(database, customer) == (0, 0)
     # and once it is free, the same input goes through
     body = await impatient_api.run(NOTE, note, user=tenant.agent)
-    assert body["addNote"]["userErrors"] == [] and await counts(database, customer) == (1, 1)
+    assert body["addNote"]["userErrors"] == []
+    assert await counts(database, customer) == (1, 1)

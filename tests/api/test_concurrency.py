@@ -7,8 +7,10 @@ from tests.factories.customers import make_customer
 
 SIBLINGS = """
 {
-  a: customers(first: 10) { totalCount edges { node { name primaryAccount { utility { code } } hierarchyTrail { name } } } }
-  b: customers(first: 10, orderBy: NUMBER) { totalCount edges { node { utilityAccounts(first: 3) { totalCount edges { node { enrollments { status } } } } } } }
+  a: customers(first: 10) { totalCount edges { node { name primaryAccount { utility { code } } hierarchyTrail { name
+  } } } }
+  b: customers(first: 10, orderBy: NUMBER) { totalCount edges { node { utilityAccounts(first: 3) { totalCount edges {
+  node { enrollments { status } } } } } } }
   markets { code }
   ratePlans { code }
   viewer { role }

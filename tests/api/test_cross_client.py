@@ -64,7 +64,8 @@ class TestOtherClientsIds:
         assert data["nodes"] == [None, {"__typename": "Customer", "id": ids[1]}, None]
 
     async def test_lookups_by_number_are_null(self, api, tenant, theirs):
-        query = "query($n: String!, $l: String!) { customer(number: $n) { id } utilityAccount(ldcAccountNumber: $l) { id } }"
+        query = ("query($n: String!, $l: String!) { customer(number: $n) { id } utilityAccount(ldcAccountNumber: $l) "
+                 "{ id } }")
         data = await api.run(query, {"n": theirs["_customer"].number, "l": "THEIR-LDC"}, user=tenant.agent)
         assert data == {"customer": None, "utilityAccount": None}
 
@@ -79,10 +80,16 @@ class TestOtherClientsIds:
     async def test_assign_to_their_master_or_their_customer_is_not_found(self, api, session, tenant, theirs):
         mine = await make_customer(session, tenant, "Mine", is_master=True)
         await session.commit()
-        mutation = "mutation($i: AssignCustomersToMasterInput!) { assignCustomersToMaster(input: $i) { userErrors { code field } } }"
-        to_theirs = await api.run(mutation, {"i": {"masterId": theirs["Customer"], "customerIds": [to_global_id("Customer", mine.id)]}},
-                                  user=tenant.admin)
-        assert to_theirs["assignCustomersToMaster"]["userErrors"] == [{"code": "NOT_FOUND", "field": ["input", "masterId"]}]
+        mutation = ("mutation($i: AssignCustomersToMasterInput!) { assignCustomersToMaster(input: $i) { userErrors { "
+                    "code field } } }")
+        to_theirs = await api.run(
+            mutation,
+            {"i": {"masterId": theirs["Customer"], "customerIds": [to_global_id("Customer", mine.id)]}},
+            user=tenant.admin,
+        )
+        assert to_theirs["assignCustomersToMaster"]["userErrors"] == [
+            {"code": "NOT_FOUND", "field": ["input", "masterId"]}
+        ]
         theirs_to_mine = await api.run(mutation, {"i": {"masterId": to_global_id("Customer", mine.id),
                                                         "customerIds": [theirs["Customer"]]}}, user=tenant.admin)
         assert theirs_to_mine["assignCustomersToMaster"]["userErrors"][0]["code"] == "NOT_FOUND"
@@ -122,7 +129,8 @@ class TestNonCanonicalIds:
             body = (await api.post(NODE, {"id": forged}, user=tenant.agent)).json()
             assert body == {"data": {"node": None}}, forged
         data = await api.run(NODES, {"ids": [*ids, to_global_id("Customer", customer.id)]}, user=tenant.agent)
-        assert data["nodes"][:-1] == [None] * len(ids) and data["nodes"][-1] is not None
+        assert data["nodes"][:-1] == [None] * len(ids)
+        assert data["nodes"][-1] is not None
 
     async def test_mutation_inputs_answer_not_found_for_them(self, api, session, tenant):
         customer = await make_customer(session, tenant, "Canon Ical")

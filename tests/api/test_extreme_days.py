@@ -32,60 +32,110 @@ class Case:
 
 CASES = [
     Case(("Query.arAging.asOf",), "query($d: Date) { arAging(asOf: $d) { total { amount } } }", {}),
-    Case(("Query.previewNextInvoice.periodStart", "Query.previewNextInvoice.periodEnd"),
-         "query($a: ID!, $d: Date!) { previewNextInvoice(utilityAccountId: $a, periodStart: $d, periodEnd: $d) "
-         "{ total { amount } } }", {"a": "account"}),
-    Case(("Customer.arHistory.start", "Customer.arHistory.end", "Customer.aging.asOf"),
-         "query($c: ID!, $d: Date) { node(id: $c) { ... on Customer { arHistory(first: 5, start: $d, end: $d) "
-         "{ totalCount } aging(asOf: $d) { total { amount } } } } }", {"c": "customer"}),
-    Case(("UtilityAccount.consumption.from", "UtilityAccount.consumption.to"),
-         "query($a: ID!, $d: Date) { node(id: $a) { ... on UtilityAccount { consumption(from: $d, to: $d) "
-         "{ __typename } } } }", {"a": "account"}),
-    Case(("NoteInput.followUpDue",),
-         "query($c: ID!, $d: Date) { checkNote(input: {customerId: $c, followUpDue: $d, reason: \"Called\"}) "
-         "{ __typename } }", {"c": "customer"}),
-    Case(("AddNoteInput.followUpDue",),
-         "mutation($c: ID!, $d: Date) { addNote(input: {customerId: $c, followUpDue: $d, contactName: \"Pat Doe\", "
-         "isAccountHolder: true, reason: \"Customer asked about the bill.\", resolution: \"Explained the bill; "
-         "will call back.\", followUp: \"Call back\"}) { userErrors { code } } }", {"c": "customer"}),
-    Case(("CreateMarketTransactionInput.effectiveDate",),
-         "mutation($a: ID!, $d: Date) { createMarketTransaction(input: {utilityAccountId: $a, type: DROP, "
-         "effectiveDate: $d}) { userErrors { code } } }", {"a": "account"}),
-    Case(("RecordMarketResponseInput.effectiveDate",),
-         "mutation($l: String!, $d: Date) { recordMarketResponse(input: {ldcAccountNumber: $l, reference: \"R-X\", "
-         "outcome: INBOUND, type: DROP, effectiveDate: $d}) { userErrors { code } } }", {"l": "ldc"}),
-    Case(("PostPaymentInput.receivedOn",),
-         "mutation($c: ID!, $d: Date!) { postPayment(input: {customerId: $c, amount: \"5.00\", method: CHECK, "
-         "receivedOn: $d}) { userErrors { code } } }", {"c": "customer"}),
-    Case(("RunBillingInput.periodStart", "RunBillingInput.periodEnd", "RunBillingInput.issuedOn"),
-         "mutation($a: ID!, $d: Date!) { runBilling(input: {utilityAccountId: $a, periodStart: $d, periodEnd: $d, "
-         "issuedOn: $d}) { userErrors { code } } }", {"a": "account"}),
-    Case(("EmailArHistoryInput.start", "EmailArHistoryInput.end"),
-         "mutation($c: ID!, $d: Date) { emailArHistory(input: {customerId: $c, start: $d, end: $d}) "
-         "{ userErrors { code } } }", {"c": "customer"}),
-    Case(("PlaceDunningHoldInput.until",),
-         "mutation($c: ID!, $d: Date!) { placeDunningHold(input: {customerId: $c, until: $d, reason: \"Hardship\"}) "
-         "{ userErrors { code } } }", {"c": "customer"}),
-    Case(("EnrollmentAccountInput.requestedStartDate",),
-         "mutation($c: ID!, $d: Date!, $l: String!) { enrollUtilityAccount(input: {customerId: $c, account: "
-         "{ldcAccountNumber: $l, utility: \"ONCOR\", requestedStartDate: $d, serviceAddress: {line1: \"1 Main St\", "
-         "city: \"Dallas\", state: \"TX\", zip: \"75201\"}}}) { userErrors { code } } }",
-         {"c": "customer", "l": "new_ldc"}),
-    Case(("CreateRatePlanInput.effectiveFrom",),
-         "mutation($d: Date!) { createRatePlan(input: {code: \"EXT-1\", name: \"Ends\", market: \"TX\", termMonths: 12, "
-         "energyRate: \"11.5\", monthlyFee: \"0\", effectiveFrom: $d}) { userErrors { code } } }", {}),
-    Case(("SetRatePlanPriceInput.effectiveFrom",),
-         "mutation($p: ID!, $d: Date!) { setRatePlanPrice(input: {ratePlanId: $p, energyRate: \"11.5\", "
-         "monthlyFee: \"0\", effectiveFrom: $d}) { userErrors { code } } }", {"p": "plan"}),
-    Case(("SetDeliveryChargeInput.effectiveFrom",),
-         "mutation($d: Date!) { setDeliveryCharge(input: {utility: \"ONCOR\", perKwh: \"3.1\", monthlyCharge: \"3.45\", "
-         "effectiveFrom: $d}) { userErrors { code } } }", {}),
-    Case(("SetTaxRateInput.effectiveFrom",),
-         "mutation($d: Date!) { setTaxRate(input: {market: \"TX\", ratePercent: \"6.25\", effectiveFrom: $d}) "
-         "{ userErrors { code } } }", {}),
-    Case(("BulkPlaceDunningHoldInput.until",),
-         "mutation($n: String!, $d: Date!) { bulkPlaceDunningHold(input: {until: $d, reason: \"Storm\", "
-         "accounts: $n}) { userErrors { code } } }", {"n": "number"}),
+    Case(
+        ("Query.previewNextInvoice.periodStart", "Query.previewNextInvoice.periodEnd"),
+        "query($a: ID!, $d: Date!) { previewNextInvoice(utilityAccountId: $a, periodStart: $d, periodEnd: $d) "
+        "{ total { amount } } }",
+        {"a": "account"},
+    ),
+    Case(
+        ("Customer.arHistory.start", "Customer.arHistory.end", "Customer.aging.asOf"),
+        "query($c: ID!, $d: Date) { node(id: $c) { ... on Customer { arHistory(first: 5, start: $d, end: $d) "
+        "{ totalCount } aging(asOf: $d) { total { amount } } } } }",
+        {"c": "customer"},
+    ),
+    Case(
+        ("UtilityAccount.consumption.from", "UtilityAccount.consumption.to"),
+        "query($a: ID!, $d: Date) { node(id: $a) { ... on UtilityAccount { consumption(from: $d, to: $d) "
+        "{ __typename } } } }",
+        {"a": "account"},
+    ),
+    Case(
+        ("NoteInput.followUpDue",),
+        'query($c: ID!, $d: Date) { checkNote(input: {customerId: $c, followUpDue: $d, reason: "Called"}) '
+        "{ __typename } }",
+        {"c": "customer"},
+    ),
+    Case(
+        ("AddNoteInput.followUpDue",),
+        'mutation($c: ID!, $d: Date) { addNote(input: {customerId: $c, followUpDue: $d, contactName: "Pat Doe", '
+        'isAccountHolder: true, reason: "Customer asked about the bill.", resolution: "Explained the bill; '
+        'will call back.", followUp: "Call back"}) { userErrors { code } } }',
+        {"c": "customer"},
+    ),
+    Case(
+        ("CreateMarketTransactionInput.effectiveDate",),
+        "mutation($a: ID!, $d: Date) { createMarketTransaction(input: {utilityAccountId: $a, type: DROP, "
+        "effectiveDate: $d}) { userErrors { code } } }",
+        {"a": "account"},
+    ),
+    Case(
+        ("RecordMarketResponseInput.effectiveDate",),
+        'mutation($l: String!, $d: Date) { recordMarketResponse(input: {ldcAccountNumber: $l, reference: "R-X", '
+        "outcome: INBOUND, type: DROP, effectiveDate: $d}) { userErrors { code } } }",
+        {"l": "ldc"},
+    ),
+    Case(
+        ("PostPaymentInput.receivedOn",),
+        'mutation($c: ID!, $d: Date!) { postPayment(input: {customerId: $c, amount: "5.00", method: CHECK, '
+        "receivedOn: $d}) { userErrors { code } } }",
+        {"c": "customer"},
+    ),
+    Case(
+        ("RunBillingInput.periodStart", "RunBillingInput.periodEnd", "RunBillingInput.issuedOn"),
+        "mutation($a: ID!, $d: Date!) { runBilling(input: {utilityAccountId: $a, periodStart: $d, periodEnd: $d, "
+        "issuedOn: $d}) { userErrors { code } } }",
+        {"a": "account"},
+    ),
+    Case(
+        ("EmailArHistoryInput.start", "EmailArHistoryInput.end"),
+        "mutation($c: ID!, $d: Date) { emailArHistory(input: {customerId: $c, start: $d, end: $d}) "
+        "{ userErrors { code } } }",
+        {"c": "customer"},
+    ),
+    Case(
+        ("PlaceDunningHoldInput.until",),
+        'mutation($c: ID!, $d: Date!) { placeDunningHold(input: {customerId: $c, until: $d, reason: "Hardship"}) '
+        "{ userErrors { code } } }",
+        {"c": "customer"},
+    ),
+    Case(
+        ("EnrollmentAccountInput.requestedStartDate",),
+        "mutation($c: ID!, $d: Date!, $l: String!) { enrollUtilityAccount(input: {customerId: $c, account: "
+        '{ldcAccountNumber: $l, utility: "ONCOR", requestedStartDate: $d, serviceAddress: {line1: "1 Main St", '
+        'city: "Dallas", state: "TX", zip: "75201"}}}) { userErrors { code } } }',
+        {"c": "customer", "l": "new_ldc"},
+    ),
+    Case(
+        ("CreateRatePlanInput.effectiveFrom",),
+        'mutation($d: Date!) { createRatePlan(input: {code: "EXT-1", name: "Ends", market: "TX", termMonths: 12, '
+        'energyRate: "11.5", monthlyFee: "0", effectiveFrom: $d}) { userErrors { code } } }',
+        {},
+    ),
+    Case(
+        ("SetRatePlanPriceInput.effectiveFrom",),
+        'mutation($p: ID!, $d: Date!) { setRatePlanPrice(input: {ratePlanId: $p, energyRate: "11.5", '
+        'monthlyFee: "0", effectiveFrom: $d}) { userErrors { code } } }',
+        {"p": "plan"},
+    ),
+    Case(
+        ("SetDeliveryChargeInput.effectiveFrom",),
+        'mutation($d: Date!) { setDeliveryCharge(input: {utility: "ONCOR", perKwh: "3.1", monthlyCharge: "3.45", '
+        "effectiveFrom: $d}) { userErrors { code } } }",
+        {},
+    ),
+    Case(
+        ("SetTaxRateInput.effectiveFrom",),
+        'mutation($d: Date!) { setTaxRate(input: {market: "TX", ratePercent: "6.25", effectiveFrom: $d}) '
+        "{ userErrors { code } } }",
+        {},
+    ),
+    Case(
+        ("BulkPlaceDunningHoldInput.until",),
+        'mutation($n: String!, $d: Date!) { bulkPlaceDunningHold(input: {until: $d, reason: "Storm", '
+        "accounts: $n}) { userErrors { code } } }",
+        {"n": "number"},
+    ),
 ]
 
 
@@ -137,6 +187,8 @@ async def test_an_enrollment_accepted_at_the_calendar_ends_is_refused(api, sessi
     request = (await create(api, tenant.agent, account, "ENROLLMENT"))["marketTransaction"]
     answer = await respond(api, tenant.admin, account.ldc_account_number, f"ENR-{day}", "ACCEPT",
                            respondsTo=request["reference"], effectiveDate=day)
-    assert [(e["code"], e["field"]) for e in answer["userErrors"]] == [("EFFECTIVE_DATE_OUT_OF_RANGE", ["input", "effectiveDate"])]
+    assert [(e["code"], e["field"]) for e in answer["userErrors"]] == [
+        ("EFFECTIVE_DATE_OUT_OF_RANGE", ["input", "effectiveDate"])
+    ]
     refused = await create(api, tenant.agent, account, "MOVE_IN", effectiveDate=day)
     assert [e["code"] for e in refused["userErrors"]] == ["EFFECTIVE_DATE_OUT_OF_RANGE"]

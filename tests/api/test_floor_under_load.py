@@ -13,7 +13,6 @@ import time
 from datetime import date
 
 import httpx
-import pytest
 
 from graph.core.relay import to_global_id
 from tests.billing_invariants import check_invariants
@@ -29,7 +28,8 @@ PROFILE = """query($id: ID!) { node(id: $id) { ... on Customer { id number name 
   utilityAccounts(first: 10) { edges { node { ldcAccountNumber status premise { meterNumber } ratePlan { code }
     enrollments { status startDate } } } }
   communicationLog(first: 50) { totalCount edges { node { id subject body createdAt memos { text } } } }
-  invoices(first: 20) { edges { node { number status total { amount } openAmount { amount } lines { amount { amount } } } } }
+  invoices(first: 20) { edges { node { number status total { amount } openAmount { amount } lines { amount { amount }
+  } } } }
   arHistory(first: 50) { edges { node { kind amount { amount } balance { amount } } } }
   recentActivity(first: 20) { kind summary } } } }"""
 SEARCH = """query($text: String!) { customers(search: {text: $text}, first: 20) { totalCount edges { node {
@@ -81,13 +81,18 @@ async def test_readers_and_writers_at_once_through_two_workers(database, session
 
     def write(rng):
         if rng.random() < 0.6:
-            return NOTE, {"i": {"customerId": rng.choice(customers), "subject": "Busy floor", "body": "Explained the bill."}}
+            return NOTE, {
+                "i": {"customerId": rng.choice(customers), "subject": "Busy floor", "body": "Explained the bill."}
+            }
         return PAY, {"i": {"customerId": rng.choice(customers), "amount": f"{rng.randint(100, 9000) / 100:.2f}",
                            "method": "CHECK", "receivedOn": "2025-03-01"}}
 
     async with serve_workers(database.url, SECRET, tmp_path) as served:
         # when agents read and write at once for a while
-        agent, lead = {"authorization": f"Bearer {token_for(tenant.agent)}"}, {"authorization": f"Bearer {token_for(tenant.lead)}"}
+        agent, lead = (
+            {"authorization": f"Bearer {token_for(tenant.agent)}"},
+            {"authorization": f"Bearer {token_for(tenant.lead)}"},
+        )
         stop_at = time.monotonic() + SECONDS
         readers = [work(served.address, agent, stop_at, n, read) for n in range(READERS)]
         writers = [work(served.address, lead, stop_at, 100 + n, write) for n in range(WRITERS)]

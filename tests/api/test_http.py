@@ -63,7 +63,8 @@ class TestNegotiation:
 
 class TestLimits:
     async def test_depth_limit(self, api, tenant):
-        deep = "{ customers(first:1) { edges { node { master { master { master { master { master { master { master { master { master { master { master { id } } } } } } } } } } } } } } }"
+        deep = ("{ customers(first:1) { edges { node { master { master { master { master { master { master { master "
+                "{ master { master { master { master { id } } } } } } } } } } } } } } }")
         errors = await api.errors(deep, user=tenant.agent)
         assert errors[0]["extensions"]["code"] == "DEPTH_LIMIT_EXCEEDED"
 
@@ -80,13 +81,16 @@ class TestLimits:
         assert errors[0]["extensions"]["code"] == "TOKEN_LIMIT_EXCEEDED"
 
     async def test_body_size_limit(self, api, tenant):
-        response = await api.client.post("/graphql", json={"query": "{ viewer { role } }", "variables": {"x": "y" * 70_000}},
-                                         headers=auth(tenant))
+        response = await api.client.post(
+            "/graphql", json={"query": "{ viewer { role } }", "variables": {"x": "y" * 70_000}}, headers=auth(tenant)
+        )
         assert response.status_code == 413
         assert response.json()["errors"][0]["extensions"]["code"] == "BODY_TOO_LARGE"
 
     async def test_nodes_takes_at_most_100_ids(self, api, tenant):
-        errors = await api.errors("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ["x"] * 101}, user=tenant.agent)
+        errors = await api.errors(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ["x"] * 101}, user=tenant.agent
+        )
         assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
@@ -118,15 +122,20 @@ class TestMasking:
         assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
-TWO = "query A { viewer { role } } mutation B { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { userErrors { code } } }"
+TWO = ("query A { viewer { role } } mutation B { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { "
+       "userErrors { code } } }")
 NAVIGATION = "{ viewer { preferences { defaultNavigation } } }"
 
 
 class TestOperationName:
     @pytest.mark.parametrize("accept,status", [(GQL, 400), ("application/json", 200)])
-    async def test_several_operations_without_a_name_are_a_request_error_and_run_nothing(self, api, tenant, accept, status):
-        mutation_first = ("mutation B { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { userErrors { code } } }"
-                          " query A { viewer { role } }")
+    async def test_several_operations_without_a_name_are_a_request_error_and_run_nothing(
+        self, api, tenant, accept, status
+    ):
+        mutation_first = (
+            "mutation B { updateViewerPreferences(input: {defaultNavigation: REPORTS}) { userErrors { code } } }"
+            " query A { viewer { role } }"
+        )
         for document in (TWO, mutation_first, "query A { viewer { role } } query B { viewer { role } }"):
             response = await api.client.post("/graphql", json={"query": document}, headers=auth(tenant, accept=accept))
             body = response.json()
@@ -147,3 +156,29 @@ class TestOperationName:
         errors = await api.errors("query A { nope } query B { viewer { role } }", user=tenant.agent)
         assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         assert "nope" in errors[0]["message"]
+
+
+class TestCors:
+    """CORS only for the origins CSRGRAPH_ALLOWED_ORIGINS names; without any, no answer lets a foreign page read it."""
+
+    SPA_ORIGIN = "https://spa.example"
+
+    @pytest.mark.parametrize("allowed", [(), (SPA_ORIGIN,)])
+    @pytest.mark.parametrize("origin", [SPA_ORIGIN, "https://evil.example", None])
+    async def test_only_an_allowed_origin_may_read_answers(self, database, tenant, allowed, origin):
+        from tests.api.persisted.helpers import app_in
+
+        async with app_in(database, "open", allowed_origins=allowed) as api:
+            headers = auth(tenant, **({"origin": origin} if origin else {}))
+            answer = await api.client.post("/graphql", json={"query": "{ viewer { role } }"}, headers=headers)
+            preflight = await api.client.options("/graphql", headers={
+                **({"origin": origin} if origin else {}), "access-control-request-method": "POST",
+                "access-control-request-headers": "authorization,content-type"})
+        readable = origin is not None and origin in allowed
+        assert answer.status_code == 200
+        assert answer.json()["data"]["viewer"]["role"] == "AGENT"
+        assert answer.headers.get("access-control-allow-origin") == (origin if readable else None)
+        assert (preflight.status_code == 200) is readable
+        assert preflight.headers.get("access-control-allow-origin") == (origin if readable else None)
+        if readable:
+            assert "authorization" in preflight.headers["access-control-allow-headers"].lower()

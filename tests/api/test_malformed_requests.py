@@ -27,11 +27,16 @@ BODIES = [
     ("a JSON string", b'"x"', "application/json", 400),
     ("a JSON number", b"42", "application/json", 400),
     ("JSON null", b"null", "application/json", 400),
-    ("an array (batching is off)", b'[' + VIEWER.encode() + b'}]', "application/json", 400),
+    ("an array (batching is off)", b"[" + VIEWER.encode() + b"}]", "application/json", 400),
     ("an empty body", b"", "application/json", 400),
     ("truncated JSON", VIEWER.encode(), "application/json", 400),
     ("invalid UTF-8", b'{"query":"{ viewer { role } }","operationName":"\xff\xfe"}', "application/json", 400),
-    ("variables 20,000 deep", VIEWER.encode() + b',"variables":{"x":' + nested(20_000) + b"}}", "application/json", 400),
+    (
+        "variables 20,000 deep",
+        VIEWER.encode() + b',"variables":{"x":' + nested(20_000) + b"}}",
+        "application/json",
+        400,
+    ),
     ("variables 1,000 deep", VIEWER.encode() + b',"variables":{"x":' + nested(1_000) + b"}}", "application/json", 400),
     ("variables 40 deep", VIEWER.encode() + b',"variables":{"x":' + nested(40) + b"}}", "application/json", 400),
     ("NaN", (INT_QUERY % "NaN").encode(), "application/json", 400),
@@ -85,7 +90,9 @@ class TestMalformedBodies:
         strict = await api.client.post("/graphql", content=body, headers=auth(tenant, accept=GQL,
                                                                              **{"content-type": "application/json"}))
         assert_error_body(strict, 400, GQL)
-        legacy = await api.client.post("/graphql", content=body, headers=auth(tenant, **{"content-type": "application/json"}))
+        legacy = await api.client.post(
+            "/graphql", content=body, headers=auth(tenant, **{"content-type": "application/json"})
+        )
         assert legacy.status_code == 200
         assert legacy.json()["errors"][0]["extensions"]["code"]
 
@@ -162,5 +169,8 @@ def test_the_media_type_is_strawberrys_reading_in_lower_case(header):
 
 @pytest.mark.parametrize("content_type", ["Application/JSON", "APPLICATION/JSON; charset=UTF-8", " application/json ;"])
 async def test_media_types_are_case_insensitive(api, tenant, content_type):
-    response = await api.client.post("/graphql", content=VIEWER + "}", headers=auth(tenant, **{"content-type": content_type}))
-    assert response.status_code == 200 and response.json() == {"data": {"viewer": {"role": "AGENT"}}}
+    response = await api.client.post(
+        "/graphql", content=VIEWER + "}", headers=auth(tenant, **{"content-type": content_type})
+    )
+    assert response.status_code == 200
+    assert response.json() == {"data": {"viewer": {"role": "AGENT"}}}

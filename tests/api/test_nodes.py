@@ -12,7 +12,7 @@ from tests.factories.billing import make_invoice
 from tests.factories.commlog import make_entry
 from tests.factories.customers import make_customer
 from tests.factories.tickets import make_contact, make_ticket
-from tests.resolvers.commlog.test_outbox import add_templates
+from tests.resolvers.commlog.letters.test_outbox import add_templates
 
 NODE = "query($id: ID!) { node(id: $id) { __typename id } }"
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }"
@@ -76,8 +76,12 @@ async def owned(api, session, tenant) -> dict[str, str]:
     await mutate(api, tenant.admin, UPDATE, id=customer_id, name="Nadia Node-Smith")
     await mutate(api, tenant.agent, PAY, customerId=customer_id, amount="10.00", method="CHECK",
                  receivedOn=date.today().isoformat())
-    await mutate(api, tenant.agent, ADJUST, customerId=customer_id, direction="CREDIT", amount="1.00", reasonCode="GOODWILL")
-    await mutate(api, tenant.agent, CHARGE, customerId=customer_id, description="Meter test", amount="5.00", reason="Asked")
+    await mutate(
+        api, tenant.agent, ADJUST, customerId=customer_id, direction="CREDIT", amount="1.00", reasonCode="GOODWILL"
+    )
+    await mutate(
+        api, tenant.agent, CHARGE, customerId=customer_id, description="Meter test", amount="5.00", reason="Asked"
+    )
     await mutate(api, tenant.lead, BULK, body="Rates change next month.", accounts=customer.number)
     assert (await upload(api, tenant.admin, book(2)))["userErrors"] == []
     return found_ids(await api.run(FIND, {"n": customer.number}, user=tenant.admin))

@@ -18,7 +18,8 @@ query($first: Int!) {
       } } }
       auditTrail(first: 3) { totalCount edges { node { action actor { email } } } }
       alerts { kind message subject { ... on CommLogEntry { id } } }
-      communicationLog(first: 5) { totalCount edges { node { subject createdBy { email } memos { text createdBy { email } } } } }
+      communicationLog(first: 5) { totalCount edges { node { subject createdBy { email } memos { text createdBy {
+  email } } } } }
     } }
   }
 }

@@ -60,7 +60,9 @@ class TestClientErrors:
         assert [line["request_id"] for line in lines] == [a.headers["x-request-id"] for a in answers]
         assert [line["user_id"] for line in lines] == [tenant.admin.id] * (len(SWEEP) + 1) + [None]
         assert [line["operation"] for line in lines][:4] == ["Cursor", "Short", "TooMany", "Theirs"]
-        assert all(line["method"] == "POST" and line["path"] == "/graphql" and line["duration_ms"] >= 0 for line in lines)
+        assert all(
+            line["method"] == "POST" and line["path"] == "/graphql" and line["duration_ms"] >= 0 for line in lines
+        )
 
     async def test_the_line_holds_no_personal_data_or_token(self, api, session, tenant, caplog):
         customer = await make_customer(session, tenant, "Private Person")
@@ -75,7 +77,9 @@ class TestClientErrors:
                                   headers={"authorization": f"Bearer {token}"})
         ours = [r for r in caplog.records if r.name.startswith(("csrgraph", "strawberry", "uvicorn"))]
         written = "\n".join(PlainFormatter().format(r) + JsonFormatter().format(r) for r in ours)
-        assert SECRET_EMAIL not in written and token not in written and "viewer" not in written
+        assert SECRET_EMAIL not in written
+        assert token not in written
+        assert "viewer" not in written
         assert len(records(caplog, "csrgraph.access")) == 2
 
     async def test_a_client_operation_name_that_is_not_a_graphql_name_is_left_out(self, api, tenant, caplog):
@@ -86,9 +90,12 @@ class TestClientErrors:
 
 
 class TestFaults:
-    @pytest.mark.parametrize("fault", [RuntimeError("secret internal detail"), RecursionError("maximum recursion depth")])
-    async def test_a_fault_logs_one_traceback_under_the_request_id_the_client_got(self, api, tenant, monkeypatch, caplog,
-                                                                                  fault):
+    @pytest.mark.parametrize(
+        "fault", [RuntimeError("secret internal detail"), RecursionError("maximum recursion depth")]
+    )
+    async def test_a_fault_logs_one_traceback_under_the_request_id_the_client_got(
+        self, api, tenant, monkeypatch, caplog, fault
+    ):
         async def broken(scope):
             raise fault
 
@@ -97,23 +104,33 @@ class TestFaults:
             response = await api.client.post("/graphql", json={"query": "query Markets { markets { code } }"},
                                              headers=auth(tenant.agent))
         error = response.json()["errors"][0]
-        assert response.status_code == 200 and error["message"] == "Unexpected error."
+        assert response.status_code == 200
+        assert error["message"] == "Unexpected error."
         traced = [r for r in caplog.records if r.exc_info]
-        assert len(traced) == 1 and traced[0].exc_info[1] is fault
-        assert fields_of(traced[0])["request_id"] == error["extensions"]["requestId"] == response.headers["x-request-id"]
+        assert len(traced) == 1
+        assert traced[0].exc_info[1] is fault
+        assert (
+            fields_of(traced[0])["request_id"] == error["extensions"]["requestId"] == response.headers["x-request-id"]
+        )
         assert fields_of(records(caplog, "csrgraph.access")[0])["operation"] == "Markets"
 
-    async def test_a_fault_outside_graphql_is_a_500_with_the_request_id(self, api, session, tenant, monkeypatch, caplog):
+    async def test_a_fault_outside_graphql_is_a_500_with_the_request_id(
+        self, api, session, tenant, monkeypatch, caplog
+    ):
         async def broken(scope, invoice_id):
             raise RuntimeError("disk on fire")
 
         monkeypatch.setattr(billing_files, "invoice_file", broken)
         with caplog.at_level(logging.DEBUG):
-            response = await api.client.get("/files/invoices/1.pdf", headers=auth(tenant.agent, **{"x-request-id": "r-9"}))
-        assert response.status_code == 500 and "disk on fire" not in response.text
+            response = await api.client.get(
+                "/files/invoices/1.pdf", headers=auth(tenant.agent, **{"x-request-id": "r-9"})
+            )
+        assert response.status_code == 500
+        assert "disk on fire" not in response.text
         assert response.json()["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": "r-9"}
         traced = [r for r in caplog.records if r.exc_info]
-        assert len(traced) == 1 and fields_of(traced[0])["request_id"] == "r-9"
+        assert len(traced) == 1
+        assert fields_of(traced[0])["request_id"] == "r-9"
         assert fields_of(records(caplog, "csrgraph.access")[0])["status"] == 500
         # and the next request on the same client is answered
         assert (await api.run("{ viewer { role } }", user=tenant.agent)) == {"viewer": {"role": "AGENT"}}
@@ -133,8 +150,11 @@ class TestFormats:
         line = JsonFormatter().format(self.record(user_id=7))
         entry = json.loads(line)
         assert "\n" not in line
-        assert entry["message"] == "unexpected error" and entry["level"] == "ERROR"
-        assert entry["request_id"] == "r 1" and entry["user_id"] == 7 and "ValueError: boom" in entry["exception"]
+        assert entry["message"] == "unexpected error"
+        assert entry["level"] == "ERROR"
+        assert entry["request_id"] == "r 1"
+        assert entry["user_id"] == 7
+        assert "ValueError: boom" in entry["exception"]
 
     def test_plain_is_key_value_with_quoted_values_then_the_traceback(self):
         text = PlainFormatter().format(self.record(operation=None))
@@ -167,5 +187,7 @@ class TestFormats:
         finally:
             root.handlers, root.level = saved[0], saved[1]
         entry = json.loads(stream.getvalue().splitlines()[-1])
-        assert entry["logger"] == "csrgraph.access" and entry["status"] == 200 and entry["request_id"] == "abc"
+        assert entry["logger"] == "csrgraph.access"
+        assert entry["status"] == 200
+        assert entry["request_id"] == "abc"
 

@@ -109,13 +109,16 @@ class TestQueriesTakingAMutationInput:
 
     async def test_a_draft_over_a_stated_limit_is_a_request_error_naming_the_field(self, api, tenant, customer):
         query = "query($c: ID!, $s: String) { checkNote(input: {customerId: $c, body: \"x\", subject: $s}) { code } }"
-        body = (await post(api, tenant.agent, query, {"c": to_global_id("Customer", customer.id), "s": "s" * 201})).json()
+        body = (
+            await post(api, tenant.agent, query, {"c": to_global_id("Customer", customer.id), "s": "s" * 201})
+        ).json()
         assert body.get("data") is None
         assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in body["errors"]] == [
             ("TEXT_TOO_LONG", ["input", "subject"])]
 
     async def test_a_preview_over_a_stated_limit_is_a_request_error_naming_the_field(self, api, tenant, customer):
-        query = """query($input: PostPaymentInput!) { paymentAllocationPreview(input: $input) { unappliedAmount { amount } } }"""
+        query = """query($input: PostPaymentInput!) { paymentAllocationPreview(input: $input) { unappliedAmount {
+  amount } } }"""
         payment = {"customerId": to_global_id("Customer", customer.id), "amount": "1.00", "method": "CHECK",
                    "receivedOn": "2025-03-01", "reference": "r" * 61}
         body = (await post(api, tenant.agent, query, {"input": payment})).json()

@@ -59,7 +59,9 @@ def test_the_shared_address_input_states_the_limits_of_both_addresses_it_writes(
 async def test_text_one_character_over_its_limit_is_refused_and_writes_nothing(api, tenant, count_sql, mutation):
     for path in text_paths(mutation):
         # when
-        letter = "é" if path.max_length < 10_000 else "x"  # characters, not bytes; the longest stay under the body limit
+        letter = (
+            "é" if path.max_length < 10_000 else "x"
+        )  # characters, not bytes; the longest stay under the body limit
         body, writes = await send(api, tenant.admin, count_sql, mutation, path.path, letter * (path.max_length + 1))
         # then
         errors = body["data"][mutation]["userErrors"]

@@ -1,7 +1,7 @@
 """Builders for reference data and utility accounts."""
 
 import itertools
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +14,7 @@ from db.enums import (
     RatePlanKind,
     ReadType,
 )
+from db.ldc_rules import missing_rule_inserts
 from db.models import (
     Customer,
     Enrollment,
@@ -25,7 +26,6 @@ from db.models import (
     Utility,
     UtilityAccount,
 )
-from db.ldc_rules import missing_rule_inserts
 from db.search_keys import address_key
 
 MARKETS = {"TX": ["ONCOR", "CENTERPOINT"], "PA": ["PECO", "PPL"], "OH": ["AEPOH"], "IL": ["COMED"]}
@@ -69,9 +69,19 @@ async def make_rate_plan(session: AsyncSession, client_id: int, market: str = "T
 
 
 async def make_account(
-    session: AsyncSession, customer: Customer, *, utility: str = "ONCOR", status: EnrollmentStatus = EnrollmentStatus.ACTIVE,
-    ldc: str | None = None, line1: str = "100 Main St", city: str = "Dallas", state: str = "TX",
-    zip: str = "75201", plan: RatePlan | None = None, start: date = date(2025, 1, 1), end: date | None = date(2026, 12, 31),
+    session: AsyncSession,
+    customer: Customer,
+    *,
+    utility: str = "ONCOR",
+    status: EnrollmentStatus = EnrollmentStatus.ACTIVE,
+    ldc: str | None = None,
+    line1: str = "100 Main St",
+    city: str = "Dallas",
+    state: str = "TX",
+    zip: str = "75201",
+    plan: RatePlan | None = None,
+    start: date = date(2025, 1, 1),
+    end: date | None = date(2026, 12, 31),
     history: int = 0,
 ) -> UtilityAccount:
     """A utility account with `history` earlier enrollments before the current one."""
@@ -85,8 +95,15 @@ async def make_account(
     session.add(account)
     await session.flush()
     for n in range(history):
-        session.add(Enrollment(client_id=customer.client_id, utility_account_id=account.id, status=EnrollmentStatus.INACTIVE,
-                               start_date=date(2020 + n, 1, 1), end_date=date(2020 + n, 12, 31)))
+        session.add(
+            Enrollment(
+                client_id=customer.client_id,
+                utility_account_id=account.id,
+                status=EnrollmentStatus.INACTIVE,
+                start_date=date(2020 + n, 1, 1),
+                end_date=date(2020 + n, 12, 31),
+            )
+        )
     session.add(Enrollment(client_id=customer.client_id, utility_account_id=account.id, status=status,
                            rate_plan_id=account.rate_plan_id, start_date=start, end_date=end))
     await _reindex_addresses(session, customer)
@@ -106,10 +123,17 @@ async def _reindex_addresses(session: AsyncSession, customer: Customer) -> None:
 
 
 async def make_transaction(
-    session: AsyncSession, account: UtilityAccount, *, type: MarketTransactionType = MarketTransactionType.ENROLLMENT,
-    direction: MarketDirection = MarketDirection.OUTBOUND, status: MarketTransactionStatus = MarketTransactionStatus.SENT,
-    reference: str | None = None, related: MarketTransaction | None = None, details: dict | None = None,
-    effective: date | None = None, at: datetime = datetime(2025, 1, 1, 12, tzinfo=timezone.utc),
+    session: AsyncSession,
+    account: UtilityAccount,
+    *,
+    type: MarketTransactionType = MarketTransactionType.ENROLLMENT,
+    direction: MarketDirection = MarketDirection.OUTBOUND,
+    status: MarketTransactionStatus = MarketTransactionStatus.SENT,
+    reference: str | None = None,
+    related: MarketTransaction | None = None,
+    details: dict | None = None,
+    effective: date | None = None,
+    at: datetime = datetime(2025, 1, 1, 12, tzinfo=UTC),
 ) -> MarketTransaction:
     transaction = MarketTransaction(
         client_id=account.client_id, utility_account_id=account.id, type=type, direction=direction, status=status,
@@ -122,8 +146,15 @@ async def make_transaction(
     return transaction
 
 
-async def make_usage(session: AsyncSession, account: UtilityAccount, months: int = 24, *, first: date = date(2024, 1, 15),
-                     wh: int = 900_000, demand_w: int | None = None) -> list[UsagePeriod]:
+async def make_usage(
+    session: AsyncSession,
+    account: UtilityAccount,
+    months: int = 24,
+    *,
+    first: date = date(2024, 1, 15),
+    wh: int = 900_000,
+    demand_w: int | None = None,
+) -> list[UsagePeriod]:
     """`months` consecutive read periods from `first`, each from the read day to the day before the next."""
     periods = []
     for n in range(months):

@@ -14,8 +14,14 @@ from tests.factories.customers import make_customer
 SINCE = date(2000, 1, 1)
 
 
-async def add_delivery_rate(session: AsyncSession, client_id: int, utility: str = "ONCOR", per_kwh_millicents: int = 3_100,
-                            fixed_cents: int = 345, effective_from: date = SINCE) -> DeliveryRate:
+async def add_delivery_rate(
+    session: AsyncSession,
+    client_id: int,
+    utility: str = "ONCOR",
+    per_kwh_millicents: int = 3_100,
+    fixed_cents: int = 345,
+    effective_from: date = SINCE,
+) -> DeliveryRate:
     row = DeliveryRate(client_id=client_id, utility_id=(await utility_of(session, utility)).id,
                        effective_from=effective_from, per_kwh_millicents=per_kwh_millicents, fixed_cents=fixed_cents)
     session.add(row)

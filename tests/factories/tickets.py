@@ -60,6 +60,6 @@ async def census(session: AsyncSession, customer: Customer) -> dict:
                           (Ticket, Ticket.client_id), (Notification, Notification.customer_id)):
         key = customer.client_id if column.key == "client_id" else customer.id
         counts[model.__tablename__] = (await session.execute(select(func.count()).where(column == key))).scalar_one()
-    found = {"customer": dict(zip(fields, row)), **counts}
+    found = {"customer": dict(zip(fields, row, strict=False)), **counts}
     await session.commit()  # end the read: SQLite would otherwise keep this snapshot (and its lock)
     return found

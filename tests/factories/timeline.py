@@ -1,7 +1,7 @@
 """Builders for timeline tests: rows of every timeline source at chosen instants, and the items they should make."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,7 +42,7 @@ from db.models import (
 from resolvers.rules.timeline import RANKS, ActivityKind
 from tests.factories.accounts import make_account
 
-BASE = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+BASE = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 # Every kind; a returned payment also makes the PAYMENT item of its receipt.
 CYCLE = list(ActivityKind)
 

@@ -2,6 +2,7 @@
 UserInputError rolls back (as graph/core/errors.py::run_mutation does), a read in a session of its own."""
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from db.engine import make_sessionmaker, make_write_sessionmaker
 from db.models import AuditEvent, CommLogEntry, EnrollmentStatusChange, User
+from resolvers.accounts.status import today
 from resolvers.context import RequestScope, Viewer
 from resolvers.errors import UserInputError
 
@@ -33,8 +35,9 @@ async def refused(database, user: User, action: Callable[..., Awaitable[Any]], *
     return raised.value
 
 
-def code_and_field(error: UserInputError) -> tuple[str, list[str] | None]:
-    return error.code, error.field
+def code_and_field(error: UserInputError) -> tuple[str, list[str | int] | None]:
+    """The code, and the field at fault in domain names (list indices as ints), as a list."""
+    return error.code, None if error.field is None else list(error.field)
 
 
 async def read(database, user: User, action: Callable[..., Awaitable[T]], *args: Any) -> T:
@@ -79,3 +82,8 @@ async def status_changes(database, account_id: int) -> list[tuple[Any, Any, int 
                   EnrollmentStatusChange.market_transaction_id, EnrollmentStatusChange.actor_id).where(
         EnrollmentStatusChange.utility_account_id == account_id).order_by(EnrollmentStatusChange.id)
     return await fetch(database, stmt)
+
+
+def from_today(values: dict[str, Any]) -> dict[str, Any]:
+    """Dates given as days from today, made when the test runs: a date made at collection goes stale past midnight."""
+    return {key: today() + value if isinstance(value, timedelta) else value for key, value in values.items()}

@@ -55,7 +55,8 @@ async def test_ids_become_visible_in_the_order_they_were_given(database, session
     await second.commit()
     async with database.sessionmaker() as reader:
         seen = await events_after(reader, start, 10)
-    assert [e.entry_id for e in seen] == [1, 2] and seen[0].id < seen[1].id
+    assert [e.entry_id for e in seen] == [1, 2]
+    assert seen[0].id < seen[1].id
     await first.close()
     await second.close()
 
@@ -94,7 +95,7 @@ class TestPurge:
                                         .order_by(DomainEvent.id))).scalars())
             ages = [timedelta(days=30), timedelta(days=8), timedelta(days=7, minutes=1), timedelta(days=6, hours=23),
                     timedelta(days=1), timedelta(0), timedelta(0)]
-            for pk, age in zip(ids, ages):
+            for pk, age in zip(ids, ages, strict=False):
                 await s.execute(update(DomainEvent).where(DomainEvent.id == pk).values(created_at=utcnow() - age))
         monkeypatch.setattr(events, "PURGE_BATCH", 2)
         # when they are purged with the default retention
@@ -103,7 +104,8 @@ class TestPurge:
         async with database.sessionmaker() as s:
             kept = list((await s.execute(select(DomainEvent.id).where(DomainEvent.customer_id == customer.id)
                                          .order_by(DomainEvent.id))).scalars())
-        assert kept == ids[3:] and purged >= 3
+        assert kept == ids[3:]
+        assert purged >= 3
 
     async def test_less_than_a_day_is_refused(self, database):
         with pytest.raises(ValueError, match="at least a day"):
@@ -116,16 +118,22 @@ class TestPurge:
             record(s, tenant, customer, 1)
             record(s, tenant, customer, 2)
         async with database.sessionmaker() as s, s.begin():
-            first = (await s.execute(select(func.min(DomainEvent.id)).where(DomainEvent.customer_id == customer.id))).scalar()
+            first = (
+                await s.execute(select(func.min(DomainEvent.id)).where(DomainEvent.customer_id == customer.id))
+            ).scalar()
             await s.execute(update(DomainEvent).where(DomainEvent.id == first).values(
                 created_at=utcnow() - timedelta(days=7, minutes=5)))
         env = {**os.environ, "DATABASE_URL": database.url, "CSRGRAPH_SECRET": SECRET, "CSRGRAPH_VAR": str(tmp_path)}
         command = [sys.executable, "-m", "graph.cli", "purge-events"]
         done = await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True, text=True)
-        assert done.returncode == 0 and "events purged" in done.stderr, done.stderr
+        assert done.returncode == 0, done.stderr
+        assert "events purged" in done.stderr, done.stderr
         refused = await asyncio.to_thread(subprocess.run, [*command, "--older-than-days", "0"], env=env,
                                           capture_output=True, text=True)
-        assert refused.returncode == 2 and "at least a day" in refused.stderr
+        assert refused.returncode == 2
+        assert "at least a day" in refused.stderr
         async with database.sessionmaker() as s:
-            left = list((await s.execute(select(DomainEvent.entry_id).where(DomainEvent.customer_id == customer.id))).scalars())
+            left = list(
+                (await s.execute(select(DomainEvent.entry_id).where(DomainEvent.customer_id == customer.id))).scalars()
+            )
         assert left == [2]

@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select, text
 from db.engine import make_engine
 from db.migrate import migrate
 from db.models import Client, DomainEvent
-from db.writes import Writes, WriteBusy
+from db.writes import WriteBusy, Writes
 
 
 @pytest.fixture
@@ -212,7 +212,8 @@ async def test_events_are_appended_only_when_the_transaction_commits(engine):
     _, appended = await Writes(engine).run(lambda session: work(session, fail=False))
     async with engine.connect() as conn:
         rows = (await conn.execute(select(DomainEvent.id, DomainEvent.entry_id))).all()
-    assert [tuple(r) for r in rows] == [(appended[0], 70)] and len(appended) == 1
+    assert [tuple(r) for r in rows] == [(appended[0], 70)]
+    assert len(appended) == 1
 
 
 async def test_quick_reads_take_no_turn_of_the_loop_and_leave_the_connection_as_it_was(engine):

@@ -7,9 +7,20 @@ import pytest
 from resolvers.rules.aging import AgingBuckets, Bucket, age, bucket_for, combine
 
 
-@pytest.mark.parametrize("days, bucket", [(-3, Bucket.CURRENT), (0, Bucket.CURRENT), (1, Bucket.DAYS_1_30), (30, Bucket.DAYS_1_30),
-                                          (31, Bucket.DAYS_31_60), (60, Bucket.DAYS_31_60), (61, Bucket.DAYS_61_90),
-                                          (90, Bucket.DAYS_61_90), (91, Bucket.OVER_90)])
+@pytest.mark.parametrize(
+    "days, bucket",
+    [
+        (-3, Bucket.CURRENT),
+        (0, Bucket.CURRENT),
+        (1, Bucket.DAYS_1_30),
+        (30, Bucket.DAYS_1_30),
+        (31, Bucket.DAYS_31_60),
+        (60, Bucket.DAYS_31_60),
+        (61, Bucket.DAYS_61_90),
+        (90, Bucket.DAYS_61_90),
+        (91, Bucket.OVER_90),
+    ],
+)
 def test_bucket_edges(days, bucket):
     assert bucket_for(days) is bucket
 

@@ -44,12 +44,15 @@ def test_tax_is_per_line_half_up():
     assert tax_cents(14_198, 62_500) == 887  # 8.87375
     assert tax_cents(8, 62_500) == 1  # 0.5 -> 1: per-line rounding, the state rule
     lines = price_period(0, whole(Pricing(0, 8, 0, 8, 62_500)))
-    assert [l.cents for l in lines if l.kind is InvoiceLineKind.TAX] == [1, 1]  # 2 cents, where tax on the 16-cent total would be 1
+    assert [line.cents for line in lines if line.kind is InvoiceLineKind.TAX] == [
+        1,
+        1,
+    ]  # 2 cents, where tax on the 16-cent total would be 1
 
 
 def test_price_period_lines():
     lines = price_period(1_234_567, whole(PRICING), [PendingCharge(7, "Meter test", 2_500)])
-    assert [(l.kind, l.cents) for l in lines] == [
+    assert [(line.kind, line.cents) for line in lines] == [
         (InvoiceLineKind.ENERGY, 14_198), (InvoiceLineKind.DELIVERY, 4_172), (InvoiceLineKind.FEE, 495),
         (InvoiceLineKind.TAX, 887), (InvoiceLineKind.TAX, 261), (InvoiceLineKind.TAX, 31),
         (InvoiceLineKind.SPECIAL_CHARGE, 2_500)]
@@ -66,31 +69,50 @@ def test_invoice_status():
 # ---- proration ------------------------------------------------------------------------------------------------
 
 def lines_of(wh: int, priced: list[Run[Pricing]]) -> list[tuple[InvoiceLineKind, str, int, int | None]]:
-    return [(l.kind, l.description, l.cents, l.quantity_milli) for l in price_period(wh, priced)]
+    return [(line.kind, line.description, line.cents, line.quantity_milli) for line in price_period(wh, priced)]
 
 
 E, D, F, T = InvoiceLineKind.ENERGY, InvoiceLineKind.DELIVERY, InvoiceLineKind.FEE, InvoiceLineKind.TAX
 R1, R2 = " 2025-01-01 to 2025-01-14", " 2025-01-15 to 2025-01-31"
 
 
-@pytest.mark.parametrize("second, expected", [
-    # the energy rate goes from 11.5 to 12 cents on Jan 15: 14 and 17 of 31 days of 1,234.567 kWh.
-    # Energy exact 6,411.78 + 8,124.25 = 14,536.03 cents: 6,412, then 14,536 - 6,412 = 8,124.
-    # Delivery exact 1,884.20 + 2,287.96 = 4,172.16: 1,884 and 2,288; fee 495 split 223.55 + 271.45: 224 and 271.
-    (Pricing(12_000, 495, 3_100, 345, 62_500), [
-        (E, "Energy charge" + R1, 6_412, 557_546), (E, "Energy charge" + R2, 8_124, 677_021),
-        (D, "Utility delivery charge" + R1, 1_884, 557_546), (D, "Utility delivery charge" + R2, 2_288, 677_021),
-        (F, "Monthly service fee" + R1, 224, None), (F, "Monthly service fee" + R2, 271, None),
-        (T, "Sales tax on energy charge" + R1.lower(), 401, None), (T, "Sales tax on energy charge" + R2, 508, None),
-        (T, "Sales tax on utility delivery charge" + R1, 118, None),
-        (T, "Sales tax on utility delivery charge" + R2, 143, None),
-        (T, "Sales tax on monthly service fee" + R1, 14, None), (T, "Sales tax on monthly service fee" + R2, 17, None)]),
-    # only the tax changes (6.25% to 8%): the charges split as before (their sums unchanged), each taxed at its rate
-    (Pricing(11_500, 0, 0, 0, 80_000), [
-        (E, "Energy charge" + R1, 6_412, 557_546), (E, "Energy charge" + R2, 7_786, 677_021),
-        (D, "Utility delivery charge" + R1, 0, 557_546), (D, "Utility delivery charge" + R2, 0, 677_021),
-        (T, "Sales tax on energy charge" + R1, 401, None), (T, "Sales tax on energy charge" + R2, 623, None)]),
-])
+@pytest.mark.parametrize(
+    "second, expected",
+    [
+        # the energy rate goes from 11.5 to 12 cents on Jan 15: 14 and 17 of 31 days of 1,234.567 kWh.
+        # Energy exact 6,411.78 + 8,124.25 = 14,536.03 cents: 6,412, then 14,536 - 6,412 = 8,124.
+        # Delivery exact 1,884.20 + 2,287.96 = 4,172.16: 1,884 and 2,288; fee 495 split 223.55 + 271.45: 224 and 271.
+        (
+            Pricing(12_000, 495, 3_100, 345, 62_500),
+            [
+                (E, "Energy charge" + R1, 6_412, 557_546),
+                (E, "Energy charge" + R2, 8_124, 677_021),
+                (D, "Utility delivery charge" + R1, 1_884, 557_546),
+                (D, "Utility delivery charge" + R2, 2_288, 677_021),
+                (F, "Monthly service fee" + R1, 224, None),
+                (F, "Monthly service fee" + R2, 271, None),
+                (T, "Sales tax on energy charge" + R1.lower(), 401, None),
+                (T, "Sales tax on energy charge" + R2, 508, None),
+                (T, "Sales tax on utility delivery charge" + R1, 118, None),
+                (T, "Sales tax on utility delivery charge" + R2, 143, None),
+                (T, "Sales tax on monthly service fee" + R1, 14, None),
+                (T, "Sales tax on monthly service fee" + R2, 17, None),
+            ],
+        ),
+        # only the tax changes (6.25% to 8%): the charges split as before (their sums unchanged), each taxed at its rate
+        (
+            Pricing(11_500, 0, 0, 0, 80_000),
+            [
+                (E, "Energy charge" + R1, 6_412, 557_546),
+                (E, "Energy charge" + R2, 7_786, 677_021),
+                (D, "Utility delivery charge" + R1, 0, 557_546),
+                (D, "Utility delivery charge" + R2, 0, 677_021),
+                (T, "Sales tax on energy charge" + R1, 401, None),
+                (T, "Sales tax on energy charge" + R2, 623, None),
+            ],
+        ),
+    ],
+)
 def test_a_change_on_jan_15_prorates_by_days(second, expected):
     first = Pricing(11_500, second.monthly_fee_cents, second.delivery_millicents_per_kwh,
                     second.delivery_fixed_cents, 62_500)
@@ -113,8 +135,10 @@ def test_pricing_runs_take_each_rate_from_its_own_timeline():
     delivery = [Entry(date(2024, 6, 1), 2, DeliveryCharge(3_100, 345))]
     tax = [Entry(date(2025, 1, 20), 3, 62_500)]  # no tax before the 20th
     assert pricing_runs(JAN_1, JAN_31, plan, delivery, tax) == [
-        Run(JAN_1, JAN_14, Pricing(11_500, 495, 3_100, 345, 0)), Run(JAN_15, date(2025, 1, 19), Pricing(12_000, 495, 3_100, 345, 0)),
-        Run(date(2025, 1, 20), JAN_31, Pricing(12_000, 495, 3_100, 345, 62_500))]
+        Run(JAN_1, JAN_14, Pricing(11_500, 495, 3_100, 345, 0)),
+        Run(JAN_15, date(2025, 1, 19), Pricing(12_000, 495, 3_100, 345, 0)),
+        Run(date(2025, 1, 20), JAN_31, Pricing(12_000, 495, 3_100, 345, 62_500)),
+    ]
 
 
 def test_a_day_without_a_plan_price_cannot_be_billed():
@@ -155,14 +179,18 @@ def test_prorated_parts_sum_to_every_day_billed_once_at_its_rate(start, length, 
     # a charge's lines add up to the day-by-day exact total rounded once, and each is within a cent of its share
     lines, n = price_period(wh, priced), length + 1
     daily = [_pricing_on(start + timedelta(days=i), plan_entries, on(delivery), on(tax)) for i in range(n)]
-    energy = [l for l in lines if l.kind is InvoiceLineKind.ENERGY]
-    assert sum(l.cents for l in energy) == round_half_up(sum(wh * p.energy_rate_millicents for p in daily), n * 10**6)
-    assert sum(l.quantity_milli for l in energy) == wh
+    energy = [line for line in lines if line.kind is InvoiceLineKind.ENERGY]
+    assert sum(line.cents for line in energy) == round_half_up(
+        sum(wh * p.energy_rate_millicents for p in daily), n * 10**6
+    )
+    assert sum(line.quantity_milli for line in energy) == wh
     delivered = sum(wh * p.delivery_millicents_per_kwh + p.delivery_fixed_cents * 10**6 for p in daily)
-    assert sum(l.cents for l in lines if l.kind is InvoiceLineKind.DELIVERY) == round_half_up(delivered, n * 10**6)
-    assert sum(l.cents for l in lines if l.kind is InvoiceLineKind.FEE) == round_half_up(
+    assert sum(line.cents for line in lines if line.kind is InvoiceLineKind.DELIVERY) == round_half_up(
+        delivered, n * 10**6
+    )
+    assert sum(line.cents for line in lines if line.kind is InvoiceLineKind.FEE) == round_half_up(
         sum(p.monthly_fee_cents for p in daily), n)
-    for line, run in zip(energy, priced):
+    for line, run in zip(energy, priced, strict=False):
         assert abs(line.cents * n * 10**6 - wh * run.value.energy_rate_millicents * run.days) <= n * 10**6
 
 
@@ -172,7 +200,7 @@ def test_one_run_bills_as_before_rates_had_dates(wh, pricing):
     lines = price_period(wh, whole(pricing))
     assert lines[0].cents == energy_cents(wh, pricing.energy_rate_millicents)
     assert lines[1].cents == energy_cents(wh, pricing.delivery_millicents_per_kwh) + pricing.delivery_fixed_cents
-    assert [l.description for l in lines][:2] == ["Energy charge", "Utility delivery charge"]
+    assert [line.description for line in lines][:2] == ["Energy charge", "Utility delivery charge"]
 
 
 def _pricing_on(day, plan, delivery, tax) -> Pricing:

@@ -54,7 +54,7 @@ class TestCheckPeriod:
     def test_the_fields_at_fault(self):
         with pytest.raises(PeriodError) as raised:
             check_period(OCTOBER, TODAY, d("2026-12-25"))
-        assert raised.value.field == "issuedOn"
+        assert raised.value.field == "issued_on"
 
     @given(st.integers(1, 200))
     def test_the_length_limit_counts_both_ends(self, days):
@@ -98,8 +98,10 @@ class TestCheckNotBilled:
                   Billed("INV-R", Period(d("2026-09-01"), d("2026-10-15")), reversed=True)]
         with pytest.raises(PeriodError) as raised:
             check_not_billed(Period(d("2026-10-15"), d("2026-11-14")), billed)
-        assert raised.value.message.startswith("Invoice INV-1-20261001 already bills 2026-10-01..2026-10-31 (and 1 more), "
-                                               "which overlaps 2026-10-15..2026-11-14")
+        assert raised.value.message.startswith(
+            "Invoice INV-1-20261001 already bills 2026-10-01..2026-10-31 (and 1 more), "
+            "which overlaps 2026-10-15..2026-11-14"
+        )
 
     @given(st.lists(st.tuples(st.integers(0, 120), st.integers(0, 40), st.booleans()), max_size=6),
            st.integers(0, 120), st.integers(0, 40))

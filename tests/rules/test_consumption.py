@@ -44,7 +44,9 @@ class TestCalendar:
         assert months_between(date(2025, 11, 20), date(2026, 2, 1)) == [
             date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
 
-    @pytest.mark.parametrize("months,expected", [(-23, date(2024, 12, 1)), (0, date(2026, 11, 1)), (2, date(2027, 1, 1))])
+    @pytest.mark.parametrize(
+        "months,expected", [(-23, date(2024, 12, 1)), (0, date(2026, 11, 1)), (2, date(2027, 1, 1))]
+    )
     def test_shift_months(self, months, expected):
         assert shift_months(date(2026, 11, 1), months) == expected
 
@@ -55,7 +57,9 @@ class TestCalendar:
 
 class TestProration:
     def test_a_period_within_one_month_stays_whole(self):
-        assert split_by_month(Reading(date(2025, 3, 1), date(2025, 3, 31), 900_000)) == [(date(2025, 3, 1), 31, 900_000)]
+        assert split_by_month(Reading(date(2025, 3, 1), date(2025, 3, 31), 900_000)) == [
+            (date(2025, 3, 1), 31, 900_000)
+        ]
 
     def test_a_period_spanning_two_months_is_split_by_days(self):
         # 2025-01-15 .. 2025-02-14: 17 days in January, 14 in February, 31 days in all

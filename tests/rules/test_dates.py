@@ -1,6 +1,6 @@
 """parse_date and parse_instant: one ISO spelling each, an instant always with its zone, kept in UTC."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from resolvers.rules.dates import DateFormatError, parse_date, parse_instant
 
-UTC = timezone.utc
+UTC = UTC
 
 
 class TestParseDate:
@@ -26,7 +26,9 @@ class TestParseDate:
             parse_date(text)
 
     def test_the_message_shows_what_was_typed_escaped(self):
-        with pytest.raises(DateFormatError, match=r'"\\u0662\\u0660\\u0662\\u0666-11-01" is not a date in the form YYYY-MM-DD'):
+        with pytest.raises(
+            DateFormatError, match=r'"\\u0662\\u0660\\u0662\\u0666-11-01" is not a date in the form YYYY-MM-DD'
+        ):
             parse_date("\u0662\u0660\u0662\u0666-11-01")
 
     @given(st.dates())
@@ -55,11 +57,29 @@ class TestParseInstant:
         with pytest.raises(DateFormatError, match="has no time zone"):
             parse_instant(text)
 
-    @pytest.mark.parametrize("text", ["2026-10-01", "2026-10-01 00:00:00Z", "2026-10-01T00:00Z", "2026-10-01t00:00:00z",
-                                      "2026-10-01T24:00:00Z", "2026-10-01T00:60:00Z", "2026-10-01T00:00:60Z",
-                                      "2026-10-01T00:00:00+24:00", "2026-10-01T00:00:00+05:60", "2026-10-01T00:00:00+0500",
-                                      "2026-10-01T00:00:00.1234567Z", "2026-10-01T00:00:00.Z", "20261001T000000Z",
-                                      "2026-02-30T00:00:00Z", "2026-10-01T\u0661\u0663:00:00Z", "", "now"], ids=repr)
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "2026-10-01",
+            "2026-10-01 00:00:00Z",
+            "2026-10-01T00:00Z",
+            "2026-10-01t00:00:00z",
+            "2026-10-01T24:00:00Z",
+            "2026-10-01T00:60:00Z",
+            "2026-10-01T00:00:60Z",
+            "2026-10-01T00:00:00+24:00",
+            "2026-10-01T00:00:00+05:60",
+            "2026-10-01T00:00:00+0500",
+            "2026-10-01T00:00:00.1234567Z",
+            "2026-10-01T00:00:00.Z",
+            "20261001T000000Z",
+            "2026-02-30T00:00:00Z",
+            "2026-10-01T\u0661\u0663:00:00Z",
+            "",
+            "now",
+        ],
+        ids=repr,
+    )
     def test_anything_else_is_refused(self, text):
         with pytest.raises(DateFormatError):
             parse_instant(text)

@@ -28,12 +28,46 @@ STATUSES = [S.PENDING, S.ACTIVE, S.PENDING_DROP, S.DROP_ACCEPTED, S.DROPPED, S.I
 
 # What we send: the status it leads to, or why it is refused; one column per status, in STATUSES order.
 REQUESTED = {
-    T.ENROLLMENT: [R.ENROLLMENT_PENDING, R.ALREADY_ENROLLED, R.DROP_PENDING, R.DROP_ALREADY_ACCEPTED, S.PENDING, S.PENDING],
-    T.MOVE_IN: [R.ENROLLMENT_PENDING, R.ALREADY_ENROLLED, R.DROP_PENDING, R.DROP_ALREADY_ACCEPTED, S.PENDING, S.PENDING],
-    T.DROP: [R.NOT_ENROLLED, S.PENDING_DROP, R.DROP_PENDING, R.DROP_ALREADY_ACCEPTED, R.ALREADY_DROPPED, R.NOT_ENROLLED],
-    T.MOVE_OUT: [R.NOT_ENROLLED, S.PENDING_DROP, R.DROP_PENDING, R.DROP_ALREADY_ACCEPTED, R.ALREADY_DROPPED, R.NOT_ENROLLED],
-    T.REINSTATEMENT: [R.NOTHING_TO_REINSTATE, R.NOTHING_TO_REINSTATE, S.PENDING_DROP, S.DROP_ACCEPTED,
-                      R.ALREADY_DROPPED, R.NOT_ENROLLED],
+    T.ENROLLMENT: [
+        R.ENROLLMENT_PENDING,
+        R.ALREADY_ENROLLED,
+        R.DROP_PENDING,
+        R.DROP_ALREADY_ACCEPTED,
+        S.PENDING,
+        S.PENDING,
+    ],
+    T.MOVE_IN: [
+        R.ENROLLMENT_PENDING,
+        R.ALREADY_ENROLLED,
+        R.DROP_PENDING,
+        R.DROP_ALREADY_ACCEPTED,
+        S.PENDING,
+        S.PENDING,
+    ],
+    T.DROP: [
+        R.NOT_ENROLLED,
+        S.PENDING_DROP,
+        R.DROP_PENDING,
+        R.DROP_ALREADY_ACCEPTED,
+        R.ALREADY_DROPPED,
+        R.NOT_ENROLLED,
+    ],
+    T.MOVE_OUT: [
+        R.NOT_ENROLLED,
+        S.PENDING_DROP,
+        R.DROP_PENDING,
+        R.DROP_ALREADY_ACCEPTED,
+        R.ALREADY_DROPPED,
+        R.NOT_ENROLLED,
+    ],
+    T.REINSTATEMENT: [
+        R.NOTHING_TO_REINSTATE,
+        R.NOTHING_TO_REINSTATE,
+        S.PENDING_DROP,
+        S.DROP_ACCEPTED,
+        R.ALREADY_DROPPED,
+        R.NOT_ENROLLED,
+    ],
     T.CHANGE: [S.PENDING, S.ACTIVE, S.PENDING_DROP, S.DROP_ACCEPTED, R.ALREADY_DROPPED, R.NOT_ENROLLED],
     T.HISTORICAL_USAGE_REQUEST: STATUSES,
     T.USAGE: [R.NOT_SENT_BY_SUPPLIER] * 6,
@@ -90,8 +124,10 @@ def test_every_status_against_every_transaction(outcome, type_, status, expected
 
 class TestRejections:
     def test_a_rejected_enrollment_restores_what_was_there(self):
-        assert next_status(S.PENDING, T.ENROLLMENT, Outcome.REJECTED, before_request=S.DROPPED, after_request=S.PENDING) \
+        assert (
+            next_status(S.PENDING, T.ENROLLMENT, Outcome.REJECTED, before_request=S.DROPPED, after_request=S.PENDING)
             is S.DROPPED
+        )
         assert next_status(S.PENDING, T.MOVE_IN, Outcome.REJECTED, before_request=S.INACTIVE, after_request=S.PENDING) \
             is S.INACTIVE
 
@@ -114,7 +150,9 @@ class TestRejections:
             next_status(S.ACTIVE, T.USAGE, Outcome.REJECTED)
         assert raised.value.refusal is Refusal.NOT_SENT_BY_SUPPLIER
 
-    @pytest.mark.parametrize("before,after", [(S.DROPPED, S.PENDING), (S.INACTIVE, S.PENDING), (S.ACTIVE, S.PENDING_DROP)])
+    @pytest.mark.parametrize(
+        "before,after", [(S.DROPPED, S.PENDING), (S.INACTIVE, S.PENDING), (S.ACTIVE, S.PENDING_DROP)]
+    )
     def test_every_restoring_rejection_is_an_allowed_transition(self, before, after):
         assert can_transition(after, status_after_rejection(after, before, after))
 
@@ -161,7 +199,11 @@ class TestNextState:
     def test_an_accepted_drop_ends_service_on_its_date(self):
         state = AccountState(S.PENDING_DROP, date(2025, 1, 1), date(2025, 12, 31), 12)
         after = next_state(state, MarketEvent(T.DROP, Outcome.ACCEPTED, date(2025, 6, 30)))
-        assert (after.status, after.start_date, after.end_date) == (S.DROP_ACCEPTED, date(2025, 1, 1), date(2025, 6, 30))
+        assert (after.status, after.start_date, after.end_date) == (
+            S.DROP_ACCEPTED,
+            date(2025, 1, 1),
+            date(2025, 6, 30),
+        )
 
     def test_a_reinstatement_restores_the_contract_end(self):
         state = AccountState(S.DROP_ACCEPTED, date(2025, 1, 1), date(2025, 6, 30), 24)
@@ -173,7 +215,11 @@ class TestNextState:
         requested = next_state(state, MarketEvent(T.MOVE_OUT, Outcome.REQUESTED, date(2025, 5, 31)))
         assert (requested.status, requested.pending_transfer) == (S.PENDING_DROP, True)
         accepted = next_state(requested, MarketEvent(T.MOVE_OUT, Outcome.ACCEPTED, date(2025, 5, 31)))
-        assert (accepted.status, accepted.pending_transfer, accepted.end_date) == (S.DROP_ACCEPTED, False, date(2025, 5, 31))
+        assert (accepted.status, accepted.pending_transfer, accepted.end_date) == (
+            S.DROP_ACCEPTED,
+            False,
+            date(2025, 5, 31),
+        )
 
     def test_a_rejected_move_in_clears_the_transfer_and_restores_the_status(self):
         state = AccountState(S.PENDING, pending_transfer=True)

@@ -21,14 +21,33 @@ BY_CLAIM = ProviderRules("email", RoleSource.CLAIM, "groups", GROUPS)
 
 
 class TestIdentityFromClaims:
-    @pytest.mark.parametrize(("claims", "rules", "expected"), [
-        ({"email": " Pat@Lumen.Example ", "name": "Pat"}, ProviderRules(), Identity("pat@lumen.example", "Pat", None)),
-        ({"preferred_username": "pat@x.example"}, ProviderRules("preferred_username"), Identity("pat@x.example", None, None)),
-        ({"sub": "pat@x.example"}, ProviderRules("sub"), Identity("pat@x.example", None, None)),
-        ({"email": "pat@x.example", "email_verified": True}, ProviderRules(), Identity("pat@x.example", None, None)),
-        ({"email": "pat@x.example", "groups": ["other", "csr-leads"]}, BY_CLAIM, Identity("pat@x.example", None, Role.TEAM_LEAD)),
-        ({"email": "pat@x.example", "groups": "csr-admins"}, BY_CLAIM, Identity("pat@x.example", None, Role.ADMIN)),
-    ])
+    @pytest.mark.parametrize(
+        ("claims", "rules", "expected"),
+        [
+            (
+                {"email": " Pat@Lumen.Example ", "name": "Pat"},
+                ProviderRules(),
+                Identity("pat@lumen.example", "Pat", None),
+            ),
+            (
+                {"preferred_username": "pat@x.example"},
+                ProviderRules("preferred_username"),
+                Identity("pat@x.example", None, None),
+            ),
+            ({"sub": "pat@x.example"}, ProviderRules("sub"), Identity("pat@x.example", None, None)),
+            (
+                {"email": "pat@x.example", "email_verified": True},
+                ProviderRules(),
+                Identity("pat@x.example", None, None),
+            ),
+            (
+                {"email": "pat@x.example", "groups": ["other", "csr-leads"]},
+                BY_CLAIM,
+                Identity("pat@x.example", None, Role.TEAM_LEAD),
+            ),
+            ({"email": "pat@x.example", "groups": "csr-admins"}, BY_CLAIM, Identity("pat@x.example", None, Role.ADMIN)),
+        ],
+    )
     def test_accepted(self, claims, rules, expected):
         assert identity_from_claims(claims, rules) == expected
 

@@ -52,7 +52,9 @@ class TestDefaultRules:
         assert describe(problem, RULES[code])
 
     @pytest.mark.parametrize("code", ["ONCOR", "CENTERPOINT", "AEPTCC"])
-    @pytest.mark.parametrize(("length", "ok"), [(16, False), (17, True), (18, False), (21, False), (22, True), (23, False)])
+    @pytest.mark.parametrize(
+        ("length", "ok"), [(16, False), (17, True), (18, False), (21, False), (22, True), (23, False)]
+    )
     def test_texas_esi_ids_are_17_or_22_digits(self, code, length, ok):
         assert (ldc_problem("1" * length, RULES[code]) is None) is ok
 

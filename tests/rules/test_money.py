@@ -20,12 +20,16 @@ LENIENT = ["1_000", "\u0663", "\uff15", "\u0665.\u0660\u0660", " 5", "5 ", "5\n"
            "1E2", "0x10", "5.001", "1,000.00", "--5", "-", "", "NaN", "Infinity", "5.5.5"]
 
 
-@pytest.mark.parametrize("text, cents", [("12.30", 1230), ("12.3", 1230), ("12", 1200), ("0.01", 1), (Decimal("5.05"), 505)])
+@pytest.mark.parametrize(
+    "text, cents", [("12.30", 1230), ("12.3", 1230), ("12", 1200), ("0.01", 1), (Decimal("5.05"), 505)]
+)
 def test_parse_amount(text, cents):
     assert parse_amount(text) == cents
 
 
-@pytest.mark.parametrize("text", ["12.345", "-1.00", "0", "1e3", "abc", "", " 1.2.3", Decimal("1E+3"), Decimal("NaN"), "1,000.00"])
+@pytest.mark.parametrize(
+    "text", ["12.345", "-1.00", "0", "1e3", "abc", "", " 1.2.3", Decimal("1E+3"), Decimal("NaN"), "1,000.00"]
+)
 def test_parse_amount_refuses(text):
     with pytest.raises(MoneyFormatError):
         parse_amount(text)
@@ -75,12 +79,16 @@ def test_negative_and_zero_only_when_allowed():
     assert parse_amount("0.00", allow_zero=True) == 0
 
 
-@pytest.mark.parametrize("cents, text", [(1230, "12.30"), (5, "0.05"), (-5, "-0.05"), (0, "0.00"), (123456789, "1234567.89")])
+@pytest.mark.parametrize(
+    "cents, text", [(1230, "12.30"), (5, "0.05"), (-5, "-0.05"), (0, "0.00"), (123456789, "1234567.89")]
+)
 def test_format_cents(cents, text):
     assert format_cents(cents) == text
 
 
-@pytest.mark.parametrize("num, den, expected", [(5, 10, 1), (4, 10, 0), (15, 10, 2), (-5, 10, -1), (-4, 10, 0), (25, 10, 3)])
+@pytest.mark.parametrize(
+    "num, den, expected", [(5, 10, 1), (4, 10, 0), (15, 10, 2), (-5, 10, -1), (-4, 10, 0), (25, 10, 3)]
+)
 def test_round_half_up_halves_away_from_zero(num, den, expected):
     assert round_half_up(num, den) == expected
 

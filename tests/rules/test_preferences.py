@@ -23,7 +23,7 @@ class TestPreferenceProblems:
     def test_page_size_bounds_and_empty_kinds(self):
         too_big = merged(Preferences(), {}, {"page_size": 101})
         no_kinds = merged(Preferences(), {}, {"kinds": ()})
-        assert [p.field for p in problems(too_big)] == ["communicationLog.pageSize"]
+        assert [p.field for p in problems(too_big)] == ["communication_log.page_size"]
         assert [p.code for p in problems(no_kinds)] == ["NO_KINDS_SHOWN"]
 
 

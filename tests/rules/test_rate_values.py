@@ -24,15 +24,26 @@ def test_cents_per_kwh(text, millicents):
     assert parse_cents_per_kwh(text) == millicents
 
 
-@pytest.mark.parametrize("text, words", [("12.3456", "3 decimal"), ("-1", "negative"), ("1000", "decimal point missing"),
-                                         ("abc", "not a number"), ("NaN", "decimal places"), ("1e400", "decimal point"),
-                                         ("", "not a number")])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("12.3456", "3 decimal"),
+        ("-1", "negative"),
+        ("1000", "decimal point missing"),
+        ("abc", "not a number"),
+        ("NaN", "decimal places"),
+        ("1e400", "decimal point"),
+        ("", "not a number"),
+    ],
+)
 def test_cents_per_kwh_refused(text, words):
     with pytest.raises(RateValueError, match=words):
         parse_cents_per_kwh(text)
 
 
-@pytest.mark.parametrize("text, ppm", [("6.25", 62_500), ("0", 0), ("100", 1_000_000), ("8.8750", 88_750), ("0.0001", 1)])
+@pytest.mark.parametrize(
+    "text, ppm", [("6.25", 62_500), ("0", 0), ("100", 1_000_000), ("8.8750", 88_750), ("0.0001", 1)]
+)
 def test_percent(text, ppm):
     assert parse_percent(text) == ppm
 

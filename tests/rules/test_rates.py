@@ -44,7 +44,11 @@ def test_runs_cut_the_period_where_the_rate_changes(start, end, expected):
 
 def test_merged_joins_neighbours_with_equal_values():
     day = date(2025, 1, 1)
-    parts = [Run(day, day, 1), Run(day + timedelta(1), day + timedelta(3), 1), Run(day + timedelta(4), day + timedelta(4), 2)]
+    parts = [
+        Run(day, day, 1),
+        Run(day + timedelta(1), day + timedelta(3), 1),
+        Run(day + timedelta(4), day + timedelta(4), 2),
+    ]
     assert merged(parts) == [Run(day, day + timedelta(3), 1), Run(day + timedelta(4), day + timedelta(4), 2)]
 
 
@@ -59,7 +63,7 @@ def test_every_day_of_the_period_is_in_one_run_with_the_entries_in_force_that_da
     found = runs(start, end, *lines)
     assert found[0].start == start
     assert found[-1].end == end
-    assert all(a.end + timedelta(1) == b.start and a.value != b.value for a, b in zip(found, found[1:]))
+    assert all(a.end + timedelta(1) == b.start and a.value != b.value for a, b in zip(found, found[1:], strict=False))
     assert sum(r.days for r in found) == length + 1
     for run in found:
         for offset in range(run.days):

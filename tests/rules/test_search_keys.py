@@ -5,7 +5,9 @@ import pytest
 from db.search_keys import address_key, fold, name_key, name_tokens, prefix_upper_bound
 
 
-@pytest.mark.parametrize("raw, folded", [("José  Núñez", "jose nunez"), ("STRASSE", "strasse"), (" Ann\tSmith ", "ann smith")])
+@pytest.mark.parametrize(
+    "raw, folded", [("José  Núñez", "jose nunez"), ("STRASSE", "strasse"), (" Ann\tSmith ", "ann smith")]
+)
 def test_fold_ignores_case_accents_and_spacing(raw, folded):
     assert fold(raw) == folded
 

@@ -1,7 +1,7 @@
 """The timeline's pure rules: one total order across sources, per-source cursor bounds, one-line summaries."""
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -27,7 +27,7 @@ from resolvers.rules.timeline import (
 )
 from resolvers.rules.timeline_summaries import MAX_TEXT, clipped, dollars, summarize
 
-T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 K = ActivityKind
 Row = SimpleNamespace  # any object with the model's attribute names
 

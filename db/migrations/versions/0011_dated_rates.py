@@ -9,7 +9,7 @@ Revises: 0010
 Create Date: 2026-11-24 12:00:00.000000
 """
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -45,7 +45,7 @@ def _dated_table(name: str, key: str, key_table: str, *values: sa.Column) -> sa.
 
 def upgrade() -> None:
     bind = op.get_bind()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     clients = [row.id for row in bind.execute(sa.text('SELECT id FROM clients'))]
     deliveries = bind.execute(sa.text('SELECT utility_id, per_kwh_millicents, fixed_cents FROM delivery_rates')).all()
     taxes = bind.execute(sa.text('SELECT market_id, rate_ppm FROM tax_rates')).all()
@@ -114,7 +114,7 @@ def downgrade() -> None:
                               for u, (k, f) in deliveries.items()])
 
 
-def _latest(bind, select: str) -> dict:
+def _latest(bind: sa.Connection, select: str) -> dict:
     """{key: values} of the entry in force last per key (latest effective day, then latest entered)."""
     rows = bind.execute(sa.text(f'{select} ORDER BY effective_from, id')).all()
     return {row[0]: tuple(row[1:]) for row in rows}

@@ -1,6 +1,6 @@
 """No N+1 in the account view: SQL statements are the same for 1 account and for 50 of the same shape."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from db.enums import EnrollmentStatus as S
 from db.enums import MarketDirection, MarketTransactionStatus
@@ -19,7 +19,8 @@ query($n: String!) { customer(number: $n) { utilityAccounts(first: 50) { totalCo
   statusChanges(first: 5) { totalCount edges { node {
     fromStatus toStatus marketTransaction { reference } changedBy { email } } } }
   months: consumption(from: "2024-01-01", to: "2025-12-31", granularity: MONTH) { start kwh demandKw readType }
-  periods: consumption(from: "2024-01-01", to: "2025-12-31", granularity: PERIOD) { start end kwh period { id meterNumber } }
+  periods: consumption(from: "2024-01-01", to: "2025-12-31", granularity: PERIOD) { start end kwh period { id
+  meterNumber } }
   auditTrail(first: 3) { totalCount edges { node { action } } }
 } } } } }
 """
@@ -32,7 +33,7 @@ async def build(session, tenant, accounts: int) -> str:
     for _ in range(accounts):
         account = await make_account(session, customer, plan=plan, status=S.ACTIVE, history=1)
         for n in range(3):
-            at = datetime(2025, 1, 1 + n, tzinfo=timezone.utc)
+            at = datetime(2025, 1, 1 + n, tzinfo=UTC)
             request = await make_transaction(session, account, at=at)
             await make_transaction(session, account, related=request, direction=MarketDirection.INBOUND,
                                    status=MarketTransactionStatus.ACCEPTED, at=at)

@@ -1,6 +1,6 @@
 """The utility account tab: account fields, enrollment history, the transaction history panel and its details."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -35,10 +35,15 @@ async def account(session, tenant):
     customer = await make_customer(session, tenant, "View Holder")
     account = await make_account(session, customer, status=S.ACTIVE, plan=plan, history=2,
                                  start=date(2025, 1, 1), end=date(2025, 12, 31))
-    at = datetime(2024, 12, 1, 12, tzinfo=timezone.utc)
+    at = datetime(2024, 12, 1, 12, tzinfo=UTC)
     for n in range(15):  # 15 enrollment requests, each with its acceptance
-        request = await make_transaction(session, account, reference=f"REQ-{tenant.client.id}-{n:02d}", at=at + timedelta(days=n),
-                                         details={"ratePlan": plan.code, "effectiveDate": "2025-01-01"})
+        request = await make_transaction(
+            session,
+            account,
+            reference=f"REQ-{tenant.client.id}-{n:02d}",
+            at=at + timedelta(days=n),
+            details={"ratePlan": plan.code, "effectiveDate": "2025-01-01"},
+        )
         await make_transaction(session, account, direction=MarketDirection.INBOUND, related=request,
                                status=MarketTransactionStatus.ACCEPTED, reference=f"ACK-{tenant.client.id}-{n:02d}",
                                at=at + timedelta(days=n, hours=1))
@@ -55,9 +60,14 @@ class TestAccountView:
         assert (shown["renewalPending"], shown["pendingTransfer"]) == (False, False)
         assert (shown["utility"], shown["market"]) == ({"code": "ONCOR"}, {"code": "TX"})
         assert shown["customer"] == {"name": "View Holder"}
-        assert shown["premise"] == {"serviceAddress": {"line1": "100 Main St", "city": "Dallas", "state": "TX", "zip": "75201"},
-                                    "meterNumber": "M1", "rateClass": "RS", "loadProfile": "RESLOWR", "meterType": None,
-                                    "readCycle": None}
+        assert shown["premise"] == {
+            "serviceAddress": {"line1": "100 Main St", "city": "Dallas", "state": "TX", "zip": "75201"},
+            "meterNumber": "M1",
+            "rateClass": "RS",
+            "loadProfile": "RESLOWR",
+            "meterType": None,
+            "readCycle": None,
+        }
         assert [(e["status"], e["startDate"]) for e in shown["enrollments"]] == [
             ("ACTIVE", "2025-01-01"), ("INACTIVE", "2021-01-01"), ("INACTIVE", "2020-01-01")]
         assert shown["enrollments"][0]["ratePlan"] == shown["ratePlan"]
@@ -76,7 +86,11 @@ class TestAccountView:
         newest, request = seen[0], seen[1]
         assert (newest["direction"], newest["status"], newest["relatedTransaction"]) == \
             ("INBOUND", "ACCEPTED", {"reference": request["reference"]})
-        assert (request["type"], request["transactionSet"], request["relatedTransaction"]) == ("ENROLLMENT", "814", None)
+        assert (request["type"], request["transactionSet"], request["relatedTransaction"]) == (
+            "ENROLLMENT",
+            "814",
+            None,
+        )
         assert request["details"] == [{"name": "ratePlan", "value": f"FIX12-{tenant.client.id}"},
                                       {"name": "effectiveDate", "value": "2025-01-01"}]
         assert request["utilityAccount"] == {"ldcAccountNumber": ldc}

@@ -26,10 +26,19 @@ class TestDueDropsBeforeATransaction:
         # then it was dropped at its end date first, and the enrollment is pending
         assert created["userErrors"] == []
         assert created["utilityAccount"]["status"] == "PENDING"
-        changes = [e["node"] for e in (await history(api, tenant.agent, account.ldc_account_number))["statusChanges"]["edges"]]
-        assert [(c["fromStatus"], c["toStatus"]) for c in changes] == [("DROPPED", "PENDING"), ("DROP_ACCEPTED", "DROPPED")]
+        changes = [
+            e["node"] for e in (await history(api, tenant.agent, account.ldc_account_number))["statusChanges"]["edges"]
+        ]
+        assert [(c["fromStatus"], c["toStatus"]) for c in changes] == [
+            ("DROPPED", "PENDING"),
+            ("DROP_ACCEPTED", "DROPPED"),
+        ]
         dropped = changes[1]
-        assert (dropped["reason"], dropped["marketTransaction"], dropped["changedBy"]) == ("End date reached", None, None)
+        assert (dropped["reason"], dropped["marketTransaction"], dropped["changedBy"]) == (
+            "End date reached",
+            None,
+            None,
+        )
 
     async def test_a_drop_not_yet_due_stays_accepted(self, api, session, tenant):
         customer = await make_customer(session, tenant, "Later Drop")

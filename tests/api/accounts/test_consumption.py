@@ -28,8 +28,19 @@ async def account(session, tenant):
         (date(2025, 2, 15), date(2025, 3, 14), 28_000, 7_250, ReadType.ESTIMATED),
         (date(2025, 3, 15), date(2025, 4, 14), 1_000, None, ReadType.ACTUAL),
     ]
-    session.add_all(UsagePeriod(client_id=account.client_id, utility_account_id=account.id, period_start=s, period_end=e,
-                                wh=wh, demand_w=d, read_type=r, meter_number="M1") for s, e, wh, d, r in periods)
+    session.add_all(
+        UsagePeriod(
+            client_id=account.client_id,
+            utility_account_id=account.id,
+            period_start=s,
+            period_end=e,
+            wh=wh,
+            demand_w=d,
+            read_type=r,
+            meter_number="M1",
+        )
+        for s, e, wh, d, r in periods
+    )
     await session.commit()
     return account
 
@@ -53,7 +64,9 @@ class TestConsumption:
 
     async def test_monthly_totals_are_prorated_by_days(self, api, tenant, account):
         months = await rows(api, tenant.agent, account, "MONTH", "2025-01-10", "2025-04-02")
-        assert [(m["start"], m["end"], m["days"], m["kwh"], m["demandKw"], m["readType"], m["period"]) for m in months] == [
+        assert [
+            (m["start"], m["end"], m["days"], m["kwh"], m["demandKw"], m["readType"], m["period"]) for m in months
+        ] == [
             ("2025-01-01", "2025-01-31", 17, "17.000", "5.000", "ACTUAL", None),
             ("2025-02-01", "2025-02-28", 28, "28.000", "7.250", "ESTIMATED", None),  # 14 + 14
             # 28,000 x 14/28 = 14,000; 1,000 x 17/31 = 548.39 -> 548, the leftover Wh goes to April's .61
@@ -65,7 +78,10 @@ class TestConsumption:
     async def test_a_window_without_usage_is_empty_or_zero(self, api, tenant, account):
         assert await rows(api, tenant.agent, account, "PERIOD", "2020-01-01", "2020-12-31") == []
         months = await rows(api, tenant.agent, account, "MONTH", "2020-01-01", "2020-02-29")
-        assert [(m["start"], m["kwh"], m["days"]) for m in months] == [("2020-01-01", "0.000", 0), ("2020-02-01", "0.000", 0)]
+        assert [(m["start"], m["kwh"], m["days"]) for m in months] == [
+            ("2020-01-01", "0.000", 0),
+            ("2020-02-01", "0.000", 0),
+        ]
 
     async def test_the_default_window_is_the_last_24_months(self, api, tenant, account):
         months = await rows(api, tenant.agent, account, "MONTH", None, None)
@@ -80,7 +96,8 @@ class TestConsumption:
 
     async def test_usage_period_node_and_another_clients_ids(self, api, tenant, other_tenant, account):
         period_id = (await rows(api, tenant.agent, account, "PERIOD", "2025-01-01", "2025-01-31"))[0]["period"]["id"]
-        query = "query($id: ID!) { node(id: $id) { ... on UsagePeriod { periodStart kwh utilityAccount { ldcAccountNumber } } } }"
+        query = ("query($id: ID!) { node(id: $id) { ... on UsagePeriod { periodStart kwh utilityAccount { "
+                 "ldcAccountNumber } } } }")
         mine = await api.run(query, {"id": period_id}, user=tenant.agent)
         assert mine["node"] == {"periodStart": "2025-01-15", "kwh": "31.000",
                                 "utilityAccount": {"ldcAccountNumber": account.ldc_account_number}}

@@ -35,12 +35,16 @@ async def test_demo_history_is_consistent_with_each_status(tmp_path):
     for account_id, status in accounts.items():
         chain = changes[account_id]
         # and every status change chains on from the one before, ends at the current status, and is allowed
-        assert all(a[1] == b[0] for a, b in zip(chain, chain[1:])), (status, chain)
+        assert all(a[1] == b[0] for a, b in zip(chain, chain[1:], strict=False)), (status, chain)
         assert chain[-1][1] is status, (status, chain)
         assert all(can_transition(old, new) for old, new in chain)
         kinds = [(t.type, t.direction, t.status) for t in transactions[account_id]]
         if status is S.ACTIVE:
-            assert (MarketTransactionType.ENROLLMENT, MarketDirection.OUTBOUND, MarketTransactionStatus.ACCEPTED) in kinds
+            assert (
+                MarketTransactionType.ENROLLMENT,
+                MarketDirection.OUTBOUND,
+                MarketTransactionStatus.ACCEPTED,
+            ) in kinds
         if status is S.PENDING_DROP:
             assert kinds[-1] == (MarketTransactionType.DROP, MarketDirection.OUTBOUND, MarketTransactionStatus.SENT)
         if status is S.PENDING:

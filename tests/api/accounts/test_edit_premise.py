@@ -60,7 +60,9 @@ class TestEditPremise:
 
     async def test_the_customer_is_found_by_the_new_service_address(self, api, tenant, account):
         await edit(api, tenant.agent, account, serviceAddress=ADDRESS)
-        found = await api.run('{ customers(search: {address: "harbor view"}) { edges { node { name } } } }', user=tenant.agent)
+        found = await api.run(
+            '{ customers(search: {address: "harbor view"}) { edges { node { name } } } }', user=tenant.agent
+        )
         gone = await api.run('{ customers(search: {address: "100 main st"}) { totalCount } }', user=tenant.agent)
         assert found["customers"]["edges"] == [{"node": {"name": "Premise Holder"}}]
         assert gone["customers"]["totalCount"] == 0

@@ -69,13 +69,18 @@ class TestImportUsage:
         shown = await periods_of(api, tenant.agent, first)
         assert [(p["start"], p["kwh"], p["demandKw"], p["readType"], p["period"]["meterNumber"]) for p in shown] == [
             ("2025-01-15", "812.500", "4.200", "ACTUAL", "M-9"), ("2025-02-15", "790.000", None, "ESTIMATED", None)]
-        audit = (await api.run(PERIODS, {"ldc": first.ldc_account_number}, user=tenant.agent))["utilityAccount"]["auditTrail"]
+        audit = (await api.run(PERIODS, {"ldc": first.ldc_account_number}, user=tenant.agent))["utilityAccount"][
+            "auditTrail"
+        ]
         assert audit["edges"][0]["node"] == {"action": "usage.import",
                                              "changes": [{"field": "usagePeriods", "from": None, "to": 2}]}
 
     async def test_header_columns_in_any_order_and_case_with_a_bom(self, api, tenant, accounts):
         first = accounts[0]
-        text = "\ufeffKWH,Period_End,period_start,LDC_Account_Number\n" f"10,2026-01-31,2026-01-01,{first.ldc_account_number}\n"
+        text = (
+            "\ufeffKWH,Period_End,period_start,LDC_Account_Number\n"
+            f"10,2026-01-31,2026-01-01,{first.ldc_account_number}\n"
+        )
         assert (await upload(api, tenant.admin, text))["periodCount"] == 1
 
     async def test_every_bad_line_is_named_and_nothing_is_written(self, api, tenant, accounts):

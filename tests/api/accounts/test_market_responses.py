@@ -37,7 +37,9 @@ async def scene(api, session, tenant, other_tenant) -> Scene:
     return Scene(mine, sibling, neighbour, foreign, request, foreign_request)
 
 
-async def assert_nothing_written(api, tenant: Tenant, *accounts: UtilityAccount, expected_status: str = "ACTIVE") -> None:
+async def assert_nothing_written(
+    api, tenant: Tenant, *accounts: UtilityAccount, expected_status: str = "ACTIVE"
+) -> None:
     for account in accounts:
         shown = await history(api, tenant.agent, account.ldc_account_number)
         assert shown["status"] == expected_status
@@ -54,7 +56,9 @@ class TestMismatchedResponses:
 
     async def test_unknown_request_reference(self, api, tenant, scene):
         refused = await respond(api, tenant.lead, scene.mine.ldc_account_number, "R-2", "ACCEPT", respondsTo="814-NOPE")
-        assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [("REQUEST_NOT_FOUND", ["input", "respondsTo"])]
+        assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [
+            ("REQUEST_NOT_FOUND", ["input", "respondsTo"])
+        ]
         await self._request_still_waits(api, tenant, scene)
 
     async def test_request_of_another_account_of_the_same_customer(self, api, tenant, scene):
@@ -92,7 +96,9 @@ class TestMismatchedResponses:
         assert foreign["marketTransactions"]["totalCount"] == 1
 
     async def test_a_refused_reference_can_be_recorded_once_corrected(self, api, tenant, scene):
-        await respond(api, tenant.lead, scene.sibling.ldc_account_number, "R-7", "ACCEPT", respondsTo=scene.request["reference"])
+        await respond(
+            api, tenant.lead, scene.sibling.ldc_account_number, "R-7", "ACCEPT", respondsTo=scene.request["reference"]
+        )
         fixed = await respond(api, tenant.lead, scene.mine.ldc_account_number, "R-7", "ACCEPT",
                               respondsTo=scene.request["reference"])
         assert fixed["userErrors"] == []

@@ -64,7 +64,10 @@ class TestDrop:
         assert changes[1]["changedBy"] == {"email": tenant.agent.email}
         assert shown["enrollments"][0]["status"] == "DROP_ACCEPTED"
         # newest first: the response, then the request
-        assert [e["node"]["reference"] for e in shown["marketTransactions"]["edges"]] == ["UTIL-1", request["reference"]]
+        assert [e["node"]["reference"] for e in shown["marketTransactions"]["edges"]] == [
+            "UTIL-1",
+            request["reference"],
+        ]
 
     async def test_rejected_drop_leaves_the_account_active(self, api, session, tenant, holder):
         account = await account_in(session, holder, S.ACTIVE)
@@ -93,19 +96,26 @@ class TestDrop:
 class TestEnrollment:
     async def test_enrollment_of_a_dropped_account_starts_a_new_enrollment(self, api, session, tenant, holder):
         plan = await make_rate_plan(session, tenant.client.id, "TX", term_months=12)
-        account = await account_in(session, holder, S.DROPPED, plan=plan, start=date(2023, 1, 1), end=date(2023, 12, 31))
+        account = await account_in(
+            session, holder, S.DROPPED, plan=plan, start=date(2023, 1, 1), end=date(2023, 12, 31)
+        )
         created = await create(api, tenant.agent, account, "ENROLLMENT", effectiveDate="2031-03-01")
         assert created["utilityAccount"]["status"] == "PENDING"
         assert {"name": "ratePlan", "value": plan.code} in created["marketTransaction"]["details"]
         accepted = await respond(api, tenant.admin, account.ldc_account_number, "UTIL-ENR", "ACCEPT",
                                  respondsTo=created["marketTransaction"]["reference"])
         assert accepted["utilityAccount"]["status"] == "ACTIVE"
-        assert (accepted["utilityAccount"]["startDate"], accepted["utilityAccount"]["endDate"]) == ("2031-03-01", "2032-02-29")
+        assert (accepted["utilityAccount"]["startDate"], accepted["utilityAccount"]["endDate"]) == (
+            "2031-03-01",
+            "2032-02-29",
+        )
         shown = await history(api, tenant.agent, account.ldc_account_number)
         assert [(e["status"], e["startDate"]) for e in shown["enrollments"]] == [
             ("ACTIVE", "2031-03-01"), ("DROPPED", "2023-01-01")]
 
-    async def test_rejected_enrollment_restores_dropped_and_closes_the_pending_enrollment(self, api, session, tenant, holder):
+    async def test_rejected_enrollment_restores_dropped_and_closes_the_pending_enrollment(
+        self, api, session, tenant, holder
+    ):
         account = await account_in(session, holder, S.DROPPED, start=date(2023, 1, 1), end=date(2023, 12, 31))
         created = await create(api, tenant.agent, account, "ENROLLMENT")
         rejected = await respond(api, tenant.lead, account.ldc_account_number, "UTIL-NO", "REJECT",
@@ -117,13 +127,20 @@ class TestEnrollment:
     async def test_move_in_and_move_out_are_pending_transfers(self, api, session, tenant, holder):
         account = await account_in(session, holder, S.INACTIVE)
         moving_in = await create(api, tenant.agent, account, "MOVE_IN", effectiveDate="2031-04-01")
-        assert moving_in["utilityAccount"] == {**moving_in["utilityAccount"], "status": "PENDING", "pendingTransfer": True}
+        assert moving_in["utilityAccount"] == {
+            **moving_in["utilityAccount"],
+            "status": "PENDING",
+            "pendingTransfer": True,
+        }
         done = await respond(api, tenant.lead, account.ldc_account_number, "MI-1", "ACCEPT",
                              respondsTo=moving_in["marketTransaction"]["reference"])
         assert (done["utilityAccount"]["status"], done["utilityAccount"]["pendingTransfer"]) == ("ACTIVE", False)
         assert done["utilityAccount"]["startDate"] == "2031-04-01"
         moving_out = await create(api, tenant.agent, account, "MOVE_OUT", effectiveDate="2031-09-30")
-        assert (moving_out["utilityAccount"]["status"], moving_out["utilityAccount"]["pendingTransfer"]) == ("PENDING_DROP", True)
+        assert (moving_out["utilityAccount"]["status"], moving_out["utilityAccount"]["pendingTransfer"]) == (
+            "PENDING_DROP",
+            True,
+        )
         out = await respond(api, tenant.lead, account.ldc_account_number, "MO-1", "ACCEPT",
                             respondsTo=moving_out["marketTransaction"]["reference"])
         assert (out["utilityAccount"]["status"], out["utilityAccount"]["endDate"]) == ("DROP_ACCEPTED", "2031-09-30")
@@ -140,7 +157,10 @@ class TestOtherKinds:
 
     async def test_change_carries_the_changed_fields_and_keeps_the_status(self, api, session, tenant, holder):
         account = await account_in(session, holder, S.ACTIVE)
-        changes = [{"name": "rateClass", "value": "GS-1"}, {"name": "billingAddress", "value": "9 Elm St, Austin TX 73301"}]
+        changes = [
+            {"name": "rateClass", "value": "GS-1"},
+            {"name": "billingAddress", "value": "9 Elm St, Austin TX 73301"},
+        ]
         created = await create(api, tenant.agent, account, "CHANGE", changes=changes)
         assert created["userErrors"] == []
         assert created["utilityAccount"]["status"] == "ACTIVE"
@@ -207,8 +227,12 @@ class TestRefusals:
         await respond(api, tenant.lead, account.ldc_account_number, "SW-1", "INBOUND", type="DROP",
                       effectiveDate="2031-01-31")  # the customer switched away meanwhile
         reinstate = (await create(api, tenant.agent, account, "REINSTATEMENT"))["marketTransaction"]
-        await respond(api, tenant.lead, account.ldc_account_number, "RE-OK", "ACCEPT", respondsTo=reinstate["reference"])
-        late = await respond(api, tenant.lead, account.ldc_account_number, "LATE-1", "ACCEPT", respondsTo=drop["reference"])
+        await respond(
+            api, tenant.lead, account.ldc_account_number, "RE-OK", "ACCEPT", respondsTo=reinstate["reference"]
+        )
+        late = await respond(
+            api, tenant.lead, account.ldc_account_number, "LATE-1", "ACCEPT", respondsTo=drop["reference"]
+        )
         assert [e["code"] for e in late["userErrors"]] == ["UNEXPECTED_ANSWER"]
 
     @pytest.mark.parametrize("type_,extra,code,field", [
@@ -228,11 +252,16 @@ class TestOtherClients:
         self, api, session, tenant, other_tenant, holder
     ):
         account = await account_in(session, holder, S.ACTIVE)
-        for user, target in ((other_tenant.admin, account_id(account)), (tenant.agent, to_global_id("Customer", holder.id)),
-                             (tenant.agent, "garbage")):
+        for user, target in (
+            (other_tenant.admin, account_id(account)),
+            (tenant.agent, to_global_id("Customer", holder.id)),
+            (tenant.agent, "garbage"),
+        ):
             variables = {"input": {"utilityAccountId": target, "type": "DROP"}}
             refused = (await api.run(CREATE_DOC, variables, user=user))["createMarketTransaction"]
-            assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [("NOT_FOUND", ["input", "utilityAccountId"])]
+            assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [
+                ("NOT_FOUND", ["input", "utilityAccountId"])
+            ]
         shown = await history(api, tenant.agent, account.ldc_account_number)
         assert shown["status"] == "ACTIVE"
         assert shown["marketTransactions"]["totalCount"] == 0

@@ -6,12 +6,12 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from graph.app import create_app
 from graph.settings import Settings
 from tests.conftest import SECRET, Api
 from tests.idp import IdentityProviderServer, Realm
+from tests.lifespan import lifespan
 
 AUDIENCE = "csr-spa"
 VIEWER = "{ viewer { user { email } role client { slug } } }"
@@ -48,7 +48,7 @@ def clock() -> FakeClock:
 @pytest.fixture(scope="module")
 async def clocked_app(database, clock) -> AsyncIterator[Any]:
     application = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False), clock=clock)
-    async with LifespanManager(application) as manager:
+    async with lifespan(application) as manager:
         yield manager.app
 
 

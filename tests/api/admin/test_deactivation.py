@@ -32,7 +32,8 @@ class TestRequests:
         assert payload["deactivateUser"]["userErrors"] == []
         # then their very next request is refused, with the reason, though no time has passed
         response = await clocked_api.post(VIEWER, user=tenant.agent)
-        assert response.status_code == 401 and reason(response) == "USER_DEACTIVATED"
+        assert response.status_code == 401
+        assert reason(response) == "USER_DEACTIVATED"
 
     async def test_refused_within_the_auth_cache_lifetime_on_another_worker(self, clocked_api, clock, session, tenant):
         # given the agent signed in on this worker
@@ -51,8 +52,11 @@ class TestRequests:
 
     async def test_a_role_change_applies_at_once_on_the_worker_that_made_it(self, clocked_api, tenant):
         assert (await clocked_api.run(VIEWER, user=tenant.agent))["viewer"]["role"] == "AGENT"
-        await clocked_api.run(CHANGE_ROLE, {"input": {"id": to_global_id("User", tenant.agent.id), "role": "TEAM_LEAD"}},
-                              user=tenant.admin)
+        await clocked_api.run(
+            CHANGE_ROLE,
+            {"input": {"id": to_global_id("User", tenant.agent.id), "role": "TEAM_LEAD"}},
+            user=tenant.admin,
+        )
         assert (await clocked_api.run(VIEWER, user=tenant.agent))["viewer"]["role"] == "TEAM_LEAD"
 
     async def test_a_reactivated_user_signs_in_again(self, api, tenant):

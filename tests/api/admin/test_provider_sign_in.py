@@ -98,7 +98,9 @@ class TestTokensOfTheProvider:
         await configure(api, tenant.admin, realm)
         # then the RS256 key signs in and the ES256 one is no key of this provider
         assert (await sign_in(api, realm.token(tenant.agent.email, AUDIENCE))).status_code == 200
-        assert reason(await sign_in(api, realm.token(tenant.agent.email, AUDIENCE, kid=es_kid))) == "UNKNOWN_SIGNING_KEY"
+        assert (
+            reason(await sign_in(api, realm.token(tenant.agent.email, AUDIENCE, kid=es_kid))) == "UNKNOWN_SIGNING_KEY"
+        )
 
     async def test_garbage_is_refused(self, api, realm):
         for token in ("not-a-jwt", "a.b.c", realm.token("x@y.example", AUDIENCE)[:-8]):
@@ -130,8 +132,14 @@ class TestWhoTheTokenNames:
         assert reason(response) == "UNKNOWN_USER"
         assert "just-in-time" in response.json()["errors"][0]["message"]
 
-    @pytest.mark.parametrize(("email", "claims", "expected"), [
-        (None, {}, "NO_EMAIL"), ("not an email", {}, "NO_EMAIL"), ("agent", {"email_verified": False}, "EMAIL_NOT_VERIFIED")])
+    @pytest.mark.parametrize(
+        ("email", "claims", "expected"),
+        [
+            (None, {}, "NO_EMAIL"),
+            ("not an email", {}, "NO_EMAIL"),
+            ("agent", {"email_verified": False}, "EMAIL_NOT_VERIFIED"),
+        ],
+    )
     async def test_the_email_must_be_there_and_not_unverified(self, api, tenant, realm, email, claims, expected):
         token = realm.token(tenant.agent.email if email == "agent" else email, AUDIENCE, **claims)
         assert reason(await sign_in(api, token)) == expected
@@ -229,7 +237,9 @@ class TestOneIssuerManyClients:
 
 
 class TestKeys:
-    async def test_rotation_refetches_on_an_unknown_kid_but_never_under_the_floor(self, idp, clocked_api, clock, tenant):
+    async def test_rotation_refetches_on_an_unknown_kid_but_never_under_the_floor(
+        self, idp, clocked_api, clock, tenant
+    ):
         # given a provider whose keys this app has fetched once
         realm = idp.realm()
         await configure(clocked_api, tenant.admin, realm)

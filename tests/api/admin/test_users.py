@@ -21,7 +21,8 @@ DEACTIVATE = f"""mutation($input: UserIdInput!) {{ deactivateUser(input: $input)
   user {{ {USER_FIELDS} }} userErrors {{ field code message }} }} }}"""
 REACTIVATE = f"""mutation($input: UserIdInput!) {{ reactivateUser(input: $input) {{
   user {{ {USER_FIELDS} }} userErrors {{ field code message }} }} }}"""
-USERS = """query($filter: UserFilter, $first: Int, $after: String) { users(filter: $filter, first: $first, after: $after) {
+USERS = """query($filter: UserFilter, $first: Int, $after: String) { users(filter: $filter, first: $first, after:
+  $after) {
   totalCount edges { node { email role active } } pageInfo { hasNextPage endCursor } } }"""
 TRAIL = """query($id: ID!) { node(id: $id) { ... on User { auditTrail { totalCount edges { node {
   action actor { email } changes { field from to } } } } } } }"""
@@ -181,7 +182,9 @@ class TestInvite:
     ])
     async def test_bad_input_is_refused_and_writes_nothing(self, api, session, tenant, input, code, field):
         before = await user_rows(session, tenant)
-        payload = await run(api, INVITE, {"email": "ok@x.example", "name": "Ok", "role": "AGENT", **input}, tenant.admin)
+        payload = await run(
+            api, INVITE, {"email": "ok@x.example", "name": "Ok", "role": "AGENT", **input}, tenant.admin
+        )
         assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [(code, ["input", field])]
         assert await user_rows(session, tenant) == before
 
@@ -211,8 +214,16 @@ class TestAuditTrail:
             ("user.reactivate", tenant.admin.email, {"active": (False, True)}),
             ("user.deactivate", tenant.admin.email, {"active": (True, False)}),
             ("user.change_role", tenant.admin.email, {"role": ("AGENT", "TEAM_LEAD")}),
-            ("user.invite", tenant.admin.email, {"email": (None, f"h@{tenant.client.slug}.example"),
-                                                 "name": (None, "Hist"), "role": (None, "AGENT"), "active": (None, True)}),
+            (
+                "user.invite",
+                tenant.admin.email,
+                {
+                    "email": (None, f"h@{tenant.client.slug}.example"),
+                    "name": (None, "Hist"),
+                    "role": (None, "AGENT"),
+                    "active": (None, True),
+                },
+            ),
         ]
 
     async def test_a_refused_change_is_not_audited(self, api, session, tenant):

@@ -24,10 +24,20 @@ class TestViewerPreferences:
 
     async def test_changes_are_kept_per_user(self, api, tenant):
         # when the agent changes their preferences
-        payload = (await api.run(UPDATE, {"input": {
-            "defaultNavigation": "TICKETS", "defaultProfileTab": "COMMUNICATION_LOG", "hiddenTabs": ["DOCUMENTS", "TICKETS"],
-            "communicationLog": {"pageSize": 50, "order": "OLDEST_FIRST", "kinds": ["NOTE", "CALL"]}}},
-            user=tenant.agent))["updateViewerPreferences"]
+        payload = (
+            await api.run(
+                UPDATE,
+                {
+                    "input": {
+                        "defaultNavigation": "TICKETS",
+                        "defaultProfileTab": "COMMUNICATION_LOG",
+                        "hiddenTabs": ["DOCUMENTS", "TICKETS"],
+                        "communicationLog": {"pageSize": 50, "order": "OLDEST_FIRST", "kinds": ["NOTE", "CALL"]},
+                    }
+                },
+                user=tenant.agent,
+            )
+        )["updateViewerPreferences"]
         # then they are saved for the agent only
         assert payload["userErrors"] == []
         agent = (await api.run(VIEWER, user=tenant.agent))["viewer"]["preferences"]
@@ -47,8 +57,13 @@ class TestViewerPreferences:
         assert prefs["defaultNavigation"] == "REPORTS"
 
     async def test_hiding_the_default_tab_is_refused_and_nothing_changes(self, api, tenant):
-        payload = (await api.run(UPDATE, {"input": {"defaultNavigation": "REPORTS", "hiddenTabs": ["CUSTOMER_INFORMATION"]}},
-                                 user=tenant.agent))["updateViewerPreferences"]
+        payload = (
+            await api.run(
+                UPDATE,
+                {"input": {"defaultNavigation": "REPORTS", "hiddenTabs": ["CUSTOMER_INFORMATION"]}},
+                user=tenant.agent,
+            )
+        )["updateViewerPreferences"]
         assert payload["preferences"] is None
         assert payload["userErrors"] == [{"field": ["input", "defaultProfileTab"], "code": "INVALID_PREFERENCES",
                                           "message": "The default tab cannot be hidden."}]

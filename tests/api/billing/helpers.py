@@ -6,7 +6,6 @@ from contextlib import asynccontextmanager
 from types import ModuleType
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from db.writes import Writes
 from graph.app import create_app
@@ -14,11 +13,13 @@ from graph.core.relay import from_global_id, to_global_id
 from graph.settings import Settings
 from tests.billing_invariants import assert_invariants
 from tests.conftest import SECRET, Api
+from tests.lifespan import lifespan
 
 POST = """
 mutation($input: PostPaymentInput!) { postPayment(input: $input) {
   payment { id amount { amount currency } method mode scope status cardLast4 reference
-            unappliedAmount { amount } allocations { amount { amount } invoice { id number status openAmount { amount } } } }
+            unappliedAmount { amount } allocations { amount { amount } invoice { id number status openAmount { amount
+  } } } }
   replayed userErrors { field code message } clientMutationId
 } }
 """
@@ -29,10 +30,12 @@ query($input: PostPaymentInput!) { paymentAllocationPreview(input: $input) {
 AR = """
 query($id: ID!) { node(id: $id) { ... on Customer {
   balance { amount currency } pastDue { amount }
-  aging(asOf: "2025-03-15") { current { amount } days1To30 { amount } days31To60 { amount } days61To90 { amount } over90 { amount } total { amount } }
+  aging(asOf: "2025-03-15") { current { amount } days1To30 { amount } days31To60 { amount } days61To90 { amount }
+  over90 { amount } total { amount } }
   invoices(first: 50) { totalCount edges { node { id number status total { amount } openAmount { amount }
      lines { id kind amount { amount } } allocations { amount { amount } } } } }
-  payments(first: 50) { totalCount edges { node { id status unappliedAmount { amount } allocations { amount { amount } } } } }
+  payments(first: 50) { totalCount edges { node { id status unappliedAmount { amount } allocations { amount { amount
+  } } } } }
   adjustments(first: 50) { totalCount edges { node { id direction amount { amount } } } }
   specialCharges(first: 50) { totalCount edges { node { id status amount { amount } } } }
   arHistory(first: 100) { totalCount edges { node { kind amount { amount } balance { amount } description } } }
@@ -71,7 +74,7 @@ async def api_without_lock(database, monkeypatch, module: ModuleType) -> AsyncIt
         await asyncio.sleep(0.01)  # widen the window between reading and writing
 
     monkeypatch.setattr(module, "lock_customers", no_lock)
-    manager = LifespanManager(create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False)))
+    manager = lifespan(create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False)))
     async with manager:
         manager._state["writes"] = Writes(manager._state["engine"], immediate=False)
         transport = httpx.ASGITransport(app=manager.app)

@@ -4,7 +4,8 @@ from tests.api.billing.helpers import gid
 
 PRICE_FIELDS = "effectiveFrom energyRate monthlyFee { amount } superseded inForce enteredAt"
 CREATE_PLAN = f"""mutation($input: CreateRatePlanInput!) {{ createRatePlan(input: $input) {{
-  ratePlan {{ id code name kind termMonths market {{ code }} energyRate monthlyFee {{ amount }} prices {{ {PRICE_FIELDS} }} }}
+  ratePlan {{ id code name kind termMonths market {{ code }} energyRate monthlyFee {{ amount }} prices {{
+  {PRICE_FIELDS} }} }}
   price {{ {PRICE_FIELDS} }} userErrors {{ field code message }} }} }}"""
 SET_PRICE = f"""mutation($input: SetRatePlanPriceInput!) {{ setRatePlanPrice(input: $input) {{
   ratePlan {{ id code energyRate monthlyFee {{ amount }} prices {{ {PRICE_FIELDS} }} }}
@@ -16,12 +17,15 @@ SET_TAX = """mutation($input: SetTaxRateInput!) { setTaxRate(input: $input) {
   taxRate { effectiveFrom ratePercent superseded inForce market { code } } userErrors { field code message } } }"""
 DELIVERY_HISTORY = """query($utility: String) { deliveryCharges(utility: $utility) {
   effectiveFrom perKwh monthlyCharge { amount } superseded inForce utility { code } } }"""
-TAX_HISTORY = """query($market: String) { taxRates(market: $market) { effectiveFrom ratePercent superseded inForce market { code } } }"""
+TAX_HISTORY = """query($market: String) { taxRates(market: $market) { effectiveFrom ratePercent superseded inForce
+  market { code } } }"""
 PLANS = f"""query {{ ratePlans {{ code energyRate monthlyFee {{ amount }} prices {{ {PRICE_FIELDS} }} }} }}"""
-PREVIEW = """query($id: ID!, $start: Date!, $end: Date!) { previewNextInvoice(utilityAccountId: $id, periodStart: $start,
+PREVIEW = """query($id: ID!, $start: Date!, $end: Date!) { previewNextInvoice(utilityAccountId: $id, periodStart:
+  $start,
   periodEnd: $end) { total { amount } lines { kind description amount { amount } } } }"""
 RUN = """mutation($input: RunBillingInput!) { runBilling(input: $input) {
-  invoices { total { amount } lines { kind description quantity amount { amount } } } skipped userErrors { field code message } } }"""
+  invoices { total { amount } lines { kind description quantity amount { amount } } } skipped userErrors { field code
+  message } } }"""
 
 
 async def mutate(api, user, document: str, **input) -> dict:

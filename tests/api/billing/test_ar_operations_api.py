@@ -16,7 +16,8 @@ REMOVE_CHARGE = """mutation($input: RemoveSpecialChargeInput!) { removeSpecialCh
 RUN = """mutation($input: RunBillingInput!) { runBilling(input: $input) {
   invoices { id number status total { amount } openAmount { amount } lines { id kind description amount { amount } } }
   skipped userErrors { code field } } }"""
-PREVIEW_INVOICE = """query($id: ID!) { previewNextInvoice(utilityAccountId: $id, periodStart: "2025-01-01", periodEnd: "2025-01-31") {
+PREVIEW_INVOICE = """query($id: ID!) { previewNextInvoice(utilityAccountId: $id, periodStart: "2025-01-01",
+  periodEnd: "2025-01-31") {
   total { amount } lines { kind amount { amount } } } }"""
 REVERSE = """mutation($input: ReverseInvoiceChargesInput!) { reverseInvoiceCharges(input: $input) {
   invoice { status openAmount { amount } } reversalLines { kind amount { amount } } userErrors { code field } } }"""
@@ -27,7 +28,8 @@ REFUND = """mutation($input: RefundPaymentInput!) { refundPayment(input: $input)
 RETURN = """mutation($input: ReversePaymentInput!) { reversePayment(input: $input) {
   payment { status unappliedAmount { amount } allocations { amount { amount } } } nsfFee { status amount { amount } }
   userErrors { code } } }"""
-AGING = """query($asOf: Date) { arAging(asOf: $asOf) { current { amount } days1To30 { amount } over90 { amount } total { amount } } }"""
+AGING = """query($asOf: Date) { arAging(asOf: $asOf) { current { amount } days1To30 { amount } over90 { amount }
+  total { amount } } }"""
 
 
 async def run(api, user, query, **input):
@@ -47,11 +49,13 @@ class TestBillingRun:
         customer, account = billed
         charge = await run(api, tenant.agent, CREATE_CHARGE, customerId=gid("Customer", customer.id),
                            description="Meter test", amount="25.00", reason="Customer asked")
-        preview = (await api.run(PREVIEW_INVOICE, {"id": gid("UtilityAccount", account.id)}, user=tenant.agent))["previewNextInvoice"]
+        preview = (await api.run(PREVIEW_INVOICE, {"id": gid("UtilityAccount", account.id)}, user=tenant.agent))[
+            "previewNextInvoice"
+        ]
         result = await run(api, tenant.admin, RUN, periodStart="2025-01-01", periodEnd="2025-01-31",
                            issuedOn="2025-02-03", utilityAccountId=gid("UtilityAccount", account.id))
         assert result["userErrors"] == []
-        lines = {(l["kind"], l["amount"]["amount"]) for l in result["invoices"][0]["lines"]}
+        lines = {(line["kind"], line["amount"]["amount"]) for line in result["invoices"][0]["lines"]}
         # energy 1234.567 x 11.5c = 141.975205 -> 141.98; delivery 38.271577 + 3.45 -> 41.72; taxes per line, half-up
         assert ("ENERGY", "141.98") in lines
         assert ("DELIVERY", "41.72") in lines
@@ -64,7 +68,9 @@ class TestBillingRun:
         assert data["balance"]["amount"] == "225.44"
         again = await run(api, tenant.admin, RUN, periodStart="2025-01-01", periodEnd="2025-01-31",
                           utilityAccountId=gid("UtilityAccount", account.id))
-        assert again["userErrors"][0]["code"] == "BILLING_PERIOD_OVERLAPS"  # billed once (tests/api/billing/test_billing_periods_api.py)
+        assert (
+            again["userErrors"][0]["code"] == "BILLING_PERIOD_OVERLAPS"
+        )  # billed once (tests/api/billing/test_billing_periods_api.py)
         await books_ok(database, tenant)
         assert charge["specialCharge"]["status"] == "PENDING"
 
@@ -89,7 +95,9 @@ class TestSpecialCharges:
         customer, _ = billed
         made = await run(api, tenant.agent, CREATE_CHARGE, customerId=gid("Customer", customer.id),
                          description="Trip charge", amount="10.00", reason="Field visit")
-        result = await run(api, other_tenant.lead, REMOVE_CHARGE, specialChargeId=made["specialCharge"]["id"], reason="x")
+        result = await run(
+            api, other_tenant.lead, REMOVE_CHARGE, specialChargeId=made["specialCharge"]["id"], reason="x"
+        )
         assert result["userErrors"][0]["code"] == "NOT_FOUND"
 
 
@@ -99,16 +107,29 @@ class TestReversalsAdjustmentsRefunds:
         invoice = await make_invoice(session, customer, 9_000, lines=3)
         await session.commit()
         await post(api, tenant.agent, customer, "90.00")
-        lines = (await api.run(AR, {"id": gid("Customer", customer.id)}, user=tenant.agent))["node"]["invoices"]["edges"][0]["node"]["lines"]
-        denied = await run(api, tenant.agent, REVERSE, invoiceId=gid("Invoice", invoice.id), lineIds=[lines[0]["id"]], reason="Wrong")
+        lines = (await api.run(AR, {"id": gid("Customer", customer.id)}, user=tenant.agent))["node"]["invoices"][
+            "edges"
+        ][0]["node"]["lines"]
+        denied = await run(
+            api, tenant.agent, REVERSE, invoiceId=gid("Invoice", invoice.id), lineIds=[lines[0]["id"]], reason="Wrong"
+        )
         assert denied["userErrors"][0]["code"] == "FORBIDDEN"
-        result = await run(api, tenant.lead, REVERSE, invoiceId=gid("Invoice", invoice.id), lineIds=[lines[0]["id"]], reason="Wrong rate")
+        result = await run(
+            api,
+            tenant.lead,
+            REVERSE,
+            invoiceId=gid("Invoice", invoice.id),
+            lineIds=[lines[0]["id"]],
+            reason="Wrong rate",
+        )
         assert result["reversalLines"][0]["amount"]["amount"] == "-30.00"
         assert result["invoice"]["status"] == "PAID"
         data = (await api.run(AR, {"id": gid("Customer", customer.id)}, user=tenant.agent))["node"]
         assert data["balance"]["amount"] == "-30.00"
         assert data["payments"]["edges"][0]["node"]["unappliedAmount"]["amount"] == "30.00"
-        twice = await run(api, tenant.lead, REVERSE, invoiceId=gid("Invoice", invoice.id), lineIds=[lines[0]["id"]], reason="Again")
+        twice = await run(
+            api, tenant.lead, REVERSE, invoiceId=gid("Invoice", invoice.id), lineIds=[lines[0]["id"]], reason="Again"
+        )
         assert twice["userErrors"][0]["code"] == "LINE_NOT_REVERSIBLE"
         everything = await run(api, tenant.lead, REVERSE, invoiceId=gid("Invoice", invoice.id),
                                lineIds=[lines[1]["id"], lines[2]["id"]], reason="All wrong")
@@ -123,9 +144,13 @@ class TestReversalsAdjustmentsRefunds:
         big = await run(api, tenant.agent, ADJUST, direction="DEBIT", amount="100.01", **base)
         assert big["userErrors"][0]["code"] == "ADJUSTMENT_NEEDS_TEAM_LEAD"
         assert (await run(api, tenant.lead, ADJUST, direction="DEBIT", amount="100.01", **base))["userErrors"] == []
-        over = await run(api, tenant.agent, ADJUST, direction="CREDIT", amount="50.01", invoiceId=gid("Invoice", invoice.id), **base)
+        over = await run(
+            api, tenant.agent, ADJUST, direction="CREDIT", amount="50.01", invoiceId=gid("Invoice", invoice.id), **base
+        )
         assert over["userErrors"][0]["code"] == "CREDIT_EXCEEDS_OPEN_AMOUNT"
-        ok = await run(api, tenant.agent, ADJUST, direction="CREDIT", amount="20.00", invoiceId=gid("Invoice", invoice.id), **base)
+        ok = await run(
+            api, tenant.agent, ADJUST, direction="CREDIT", amount="20.00", invoiceId=gid("Invoice", invoice.id), **base
+        )
         assert ok["adjustment"]["invoice"]["openAmount"]["amount"] == "30.00"
         await books_ok(database, tenant)
 
@@ -136,11 +161,14 @@ class TestReversalsAdjustmentsRefunds:
         payment = (await post(api, tenant.agent, customer, "25.00"))["payment"]
         args = {"paymentId": payment["id"], "reason": "Credit balance"}
         assert (await run(api, tenant.agent, REFUND, amount="5.00", **args))["userErrors"][0]["code"] == "FORBIDDEN"
-        assert (await run(api, tenant.lead, REFUND, amount="15.01", **args))["userErrors"][0]["code"] == "REFUND_EXCEEDS_CREDIT"
+        assert (await run(api, tenant.lead, REFUND, amount="15.01", **args))["userErrors"][0][
+            "code"
+        ] == "REFUND_EXCEEDS_CREDIT"
         done = await run(api, tenant.lead, REFUND, amount="15.00", **args)
         assert done["payment"]["unappliedAmount"]["amount"] == "0.00"
-        assert (await run(api, tenant.lead, RETURN, paymentId=payment["id"], reason="NSF"))["userErrors"][0]["code"] == \
-            "PAYMENT_ALREADY_REFUNDED"
+        assert (await run(api, tenant.lead, RETURN, paymentId=payment["id"], reason="NSF"))["userErrors"][0][
+            "code"
+        ] == "PAYMENT_ALREADY_REFUNDED"
         await books_ok(database, tenant)
 
     async def test_adjustment_with_an_idempotency_key_posts_once(self, api, database, session, tenant):
@@ -205,7 +233,11 @@ class TestAging:
         await make_invoice(session, customer, 3_000, due_on=date(2024, 11, 1))  # 134 days
         await session.commit()
         data = (await api.run(AR, {"id": gid("Customer", customer.id)}, user=tenant.agent))["node"]["aging"]
-        assert (data["current"]["amount"], data["days1To30"]["amount"], data["over90"]["amount"]) == ("10.00", "20.00", "30.00")
+        assert (data["current"]["amount"], data["days1To30"]["amount"], data["over90"]["amount"]) == (
+            "10.00",
+            "20.00",
+            "30.00",
+        )
         client = (await api.run(AGING, {"asOf": "2025-03-15"}, user=tenant.agent))["arAging"]
         assert client["total"]["amount"] == "60.00"
         assert client["over90"]["amount"] == "30.00"

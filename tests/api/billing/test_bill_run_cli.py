@@ -3,7 +3,6 @@
 import asyncio
 
 import pytest
-
 from sqlalchemy import select
 
 from db.engine import make_engine, make_sessionmaker
@@ -26,7 +25,17 @@ def test_bill_run_issues_invoices_for_demo_accounts(tmp_path, monkeypatch, capsy
     assert main([*args, "--as", "admin@lumen.example"]) == 0  # a second run bills nothing twice
     assert "issued 0 invoices" in capsys.readouterr().out
     # a period straddling July and August, both billed now: every account is skipped as already billed
-    straddling = ["bill-run", "--client", "lumen", "--start", "2026-07-15", "--end", "2026-08-14", "--issued", "2026-08-20"]
+    straddling = [
+        "bill-run",
+        "--client",
+        "lumen",
+        "--start",
+        "2026-07-15",
+        "--end",
+        "2026-08-14",
+        "--issued",
+        "2026-08-20",
+    ]
     assert main([*straddling, "--as", "admin@lumen.example"]) == 0
     out = capsys.readouterr().out
     assert "issued 0 invoices" in out

@@ -28,7 +28,7 @@ async def account(session, tenant):
 
 
 def lines_of(invoice: dict) -> list[tuple[str, str, str]]:
-    return [(l["kind"], l["description"], l["amount"]["amount"]) for l in invoice["lines"]]
+    return [(line["kind"], line["description"], line["amount"]["amount"]) for line in invoice["lines"]]
 
 
 async def run_january(api, tenant, account) -> dict:
@@ -46,13 +46,19 @@ class TestBillingAcrossARateChange:
         assert changed["userErrors"] == []
         # then the preview splits January 14/17 days (the rule's table: 64.12 + 81.24 energy, ...)
         expected = [
-            ("ENERGY", "Energy charge" + R1, "64.12"), ("ENERGY", "Energy charge" + R2, "81.24"),
-            ("DELIVERY", "Utility delivery charge" + R1, "18.84"), ("DELIVERY", "Utility delivery charge" + R2, "22.88"),
-            ("FEE", "Monthly service fee" + R1, "2.24"), ("FEE", "Monthly service fee" + R2, "2.71"),
-            ("TAX", "Sales tax on energy charge" + R1, "4.01"), ("TAX", "Sales tax on energy charge" + R2, "5.08"),
+            ("ENERGY", "Energy charge" + R1, "64.12"),
+            ("ENERGY", "Energy charge" + R2, "81.24"),
+            ("DELIVERY", "Utility delivery charge" + R1, "18.84"),
+            ("DELIVERY", "Utility delivery charge" + R2, "22.88"),
+            ("FEE", "Monthly service fee" + R1, "2.24"),
+            ("FEE", "Monthly service fee" + R2, "2.71"),
+            ("TAX", "Sales tax on energy charge" + R1, "4.01"),
+            ("TAX", "Sales tax on energy charge" + R2, "5.08"),
             ("TAX", "Sales tax on utility delivery charge" + R1, "1.18"),
             ("TAX", "Sales tax on utility delivery charge" + R2, "1.43"),
-            ("TAX", "Sales tax on monthly service fee" + R1, "0.14"), ("TAX", "Sales tax on monthly service fee" + R2, "0.17")]
+            ("TAX", "Sales tax on monthly service fee" + R1, "0.14"),
+            ("TAX", "Sales tax on monthly service fee" + R2, "0.17"),
+        ]
         shown = await preview(api, tenant.agent, account)
         assert lines_of(shown) == expected
         assert shown["total"]["amount"] == "204.04"
@@ -62,7 +68,7 @@ class TestBillingAcrossARateChange:
         invoice = result["invoices"][0]
         assert lines_of(invoice) == expected
         assert invoice["total"]["amount"] == "204.04"
-        energy = [l["quantity"] for l in invoice["lines"] if l["kind"] == "ENERGY"]
+        energy = [line["quantity"] for line in invoice["lines"] if line["kind"] == "ENERGY"]
         assert energy == ["557.546", "677.021"]  # 14/31 and 17/31 of 1,234.567 kWh, adding up to it
 
     async def test_delivery_and_tax_changes_are_prorated_too(self, api, tenant, account):
@@ -79,7 +85,9 @@ class TestBillingAcrossARateChange:
         assert taxes[:2] == [("Sales tax on energy charge" + R1, "4.01"), ("Sales tax on energy charge" + R2, "6.23")]
 
     @pytest.mark.parametrize("day, split", [("2025-01-01", False), ("2025-02-01", False), ("2025-01-31", True)])
-    async def test_a_change_on_the_first_day_or_after_the_period_does_not_split_it(self, api, tenant, account, day, split):
+    async def test_a_change_on_the_first_day_or_after_the_period_does_not_split_it(
+        self, api, tenant, account, day, split
+    ):
         await mutate(api, tenant.admin, SET_PRICE, ratePlanId=gid("RatePlan", account.rate_plan_id), energyRate="12",
                      monthlyFee="4.95", effectiveFrom=day)
         energy = [d for k, d, _a in lines_of(await preview(api, tenant.agent, account)) if k == "ENERGY"]
@@ -105,8 +113,16 @@ class TestUnpricedPlan:
         customer = await make_customer(session, tenant)
         plan = await make_rate_plan(session, tenant.client.id, code="LATE-1", priced_from=date(2025, 1, 10))
         account = await make_account(session, customer, plan=plan)
-        session.add(UsagePeriod(client_id=tenant.client.id, utility_account_id=account.id, period_start=date(2025, 1, 1),
-                                period_end=date(2025, 1, 31), wh=1_000_000, read_type="ACTUAL"))
+        session.add(
+            UsagePeriod(
+                client_id=tenant.client.id,
+                utility_account_id=account.id,
+                period_start=date(2025, 1, 1),
+                period_end=date(2025, 1, 31),
+                wh=1_000_000,
+                read_type="ACTUAL",
+            )
+        )
         await session.commit()
         errors = await api.errors(
             """query($id: ID!) { previewNextInvoice(utilityAccountId: $id, periodStart: "2025-01-01",

@@ -13,8 +13,11 @@ from tests.conftest import token_for
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 
-EMAIL_INVOICE = """mutation($input: EmailInvoiceInput!) { emailInvoice(input: $input) { document { id } userErrors { code } } }"""
-EMAIL_HISTORY = """mutation($input: EmailArHistoryInput!) { emailArHistory(input: $input) { document { id } userErrors { code } } }"""
+EMAIL_INVOICE = (
+    """mutation($input: EmailInvoiceInput!) { emailInvoice(input: $input) { document { id } userErrors { code } } }"""
+)
+EMAIL_HISTORY = """mutation($input: EmailArHistoryInput!) { emailArHistory(input: $input) { document { id }
+  userErrors { code } } }"""
 
 
 async def get(api, path, user):
@@ -38,7 +41,9 @@ async def test_downloads_and_email(api, database, session, tenant, other_tenant)
     assert history_pdf.content.startswith(b"%PDF")
     assert (await get(api, f"/files/invoices/{invoice.id}.pdf", other_tenant.agent)).status_code == 404
     assert (await get(api, f"/files/ar-history/{customer.id}.csv", other_tenant.agent)).status_code == 404
-    sent = (await api.run(EMAIL_INVOICE, {"input": {"invoiceId": gid("Invoice", invoice.id)}}, user=tenant.agent))["emailInvoice"]
+    sent = (await api.run(EMAIL_INVOICE, {"input": {"invoiceId": gid("Invoice", invoice.id)}}, user=tenant.agent))[
+        "emailInvoice"
+    ]
     assert sent["userErrors"] == []
     history = (await api.run(EMAIL_HISTORY, {"input": {"customerId": gid("Customer", customer.id)}}, user=tenant.agent))
     assert history["emailArHistory"]["userErrors"] == []

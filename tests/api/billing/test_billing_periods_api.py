@@ -24,12 +24,17 @@ from tests.factories.customers import make_customer
 RUN = """mutation($input: RunBillingInput!) { runBilling(input: $input) {
   invoices { id number status total { amount } lines { id amount { amount } } } skipped alreadyBilled
   userErrors { code field message } } }"""
-PREVIEW = """query($id: ID!, $start: Date!, $end: Date!) { previewNextInvoice(utilityAccountId: $id, periodStart: $start,
+PREVIEW = """query($id: ID!, $start: Date!, $end: Date!) { previewNextInvoice(utilityAccountId: $id, periodStart:
+  $start,
   periodEnd: $end) { total { amount } } }"""
 REVERSE = """mutation($input: ReverseInvoiceChargesInput!) { reverseInvoiceCharges(input: $input) {
   invoice { status } userErrors { code } } }"""
-CHARGE = """mutation($input: CreateSpecialChargeInput!) { createSpecialCharge(input: $input) { userErrors { code } } }"""
-ADJUST = """mutation($input: CreateAdjustmentInput!) { createAdjustment(input: $input) { userErrors { code field } } }"""
+CHARGE = (
+    """mutation($input: CreateSpecialChargeInput!) { createSpecialCharge(input: $input) { userErrors { code } } }"""
+)
+ADJUST = (
+    """mutation($input: CreateAdjustmentInput!) { createAdjustment(input: $input) { userErrors { code field } } }"""
+)
 READS = {date(2025, 9, 30): 100_000, date(2025, 10, 31): 200_000, date(2025, 11, 30): 300_000}  # read day: Wh
 OCTOBER = ("2025-10-01", "2025-10-31")
 # 10 cents a kWh, no delivery rate or tax in PA: the read of September 10.00, October 20.00, November 30.00
@@ -61,15 +66,26 @@ async def _account(session, tenant, **options):
     plan = await make_rate_plan(session, tenant.client.id, "PA", rate_millicents=10_000)
     account = await make_account(session, await make_customer(session, tenant), utility="PECO", state="PA", plan=plan,
                                  **options)
-    session.add_all(UsagePeriod(client_id=tenant.client.id, utility_account_id=account.id, period_start=day.replace(day=1),
-                                period_end=day, wh=wh, read_type="ACTUAL") for day, wh in READS.items())
+    session.add_all(
+        UsagePeriod(
+            client_id=tenant.client.id,
+            utility_account_id=account.id,
+            period_start=day.replace(day=1),
+            period_end=day,
+            wh=wh,
+            read_type="ACTUAL",
+        )
+        for day, wh in READS.items()
+    )
     await session.commit()
     return account
 
 
 async def _invoices(database, account) -> list[tuple[str, str]]:
     async with database.sessionmaker() as session:
-        stmt = select(Invoice.number, Invoice.status).where(Invoice.utility_account_id == account.id).order_by(Invoice.id)
+        stmt = (
+            select(Invoice.number, Invoice.status).where(Invoice.utility_account_id == account.id).order_by(Invoice.id)
+        )
         return [(n, s.value) for n, s in (await session.execute(stmt)).all()]
 
 
@@ -78,7 +94,8 @@ async def october(api, session, tenant):
     """An account (service from 2025-01-01) with reads on 09-30, 10-31, 11-30, invoiced for October 2025."""
     account = await _account(session, tenant)
     done = await bill(api, tenant.admin, account, *OCTOBER)
-    assert done["userErrors"] == [] and done["invoices"][0]["total"]["amount"] == "20.00"
+    assert done["userErrors"] == []
+    assert done["invoices"][0]["total"]["amount"] == "20.00"
     return account, done["invoices"][0]
 
 
@@ -88,8 +105,12 @@ class TestOverlaps:
         account, invoice = october
         before = await _invoices(database, account)
         refused = await bill(api, tenant.admin, account, *OVERLAPS[shape])
-        assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [("BILLING_PERIOD_OVERLAPS", ["input", "periodStart"])]
-        assert f"Invoice {invoice['number']} already bills 2025-10-01..2025-10-31" in refused["userErrors"][0]["message"]
+        assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [
+            ("BILLING_PERIOD_OVERLAPS", ["input", "periodStart"])
+        ]
+        assert (
+            f"Invoice {invoice['number']} already bills 2025-10-01..2025-10-31" in refused["userErrors"][0]["message"]
+        )
         assert await _invoices(database, account) == before
         await books_ok(database, tenant)
 
@@ -107,7 +128,8 @@ class TestOverlaps:
         account, _ = october
         (start, end), total = ADJACENT[shape]
         done = await bill(api, tenant.admin, account, start, end)
-        assert done["userErrors"] == [] and done["invoices"][0]["total"]["amount"] == total
+        assert done["userErrors"] == []
+        assert done["invoices"][0]["total"]["amount"] == total
         await books_ok(database, tenant)
 
     async def test_a_partly_reversed_invoice_still_bills_its_period(self, api, database, session, tenant):
@@ -119,7 +141,9 @@ class TestOverlaps:
         invoice = (await bill(api, tenant.admin, account, *OCTOBER))["invoices"][0]
         fee = [line["id"] for line in invoice["lines"] if line["amount"]["amount"] == "5.00"]
         reversal = {"invoiceId": invoice["id"], "lineIds": fee, "reason": "Waived"}
-        assert (await api.run(REVERSE, {"input": reversal}, user=tenant.lead))["reverseInvoiceCharges"]["invoice"]["status"] == "OPEN"
+        assert (await api.run(REVERSE, {"input": reversal}, user=tenant.lead))["reverseInvoiceCharges"]["invoice"][
+            "status"
+        ] == "OPEN"
         # when October is billed again, then it is refused: the energy is still billed
         refused = await bill(api, tenant.admin, account, *OCTOBER)
         assert [e["code"] for e in refused["userErrors"]] == ["BILLING_PERIOD_OVERLAPS"]
@@ -128,15 +152,24 @@ class TestOverlaps:
     async def test_a_reversed_invoice_frees_its_period_for_one_new_invoice(self, api, database, tenant, october):
         account, invoice = october
         lines = [line["id"] for line in invoice["lines"] if line["amount"]["amount"] != "0.00"]
-        reversed_ = (await api.run(REVERSE, {"input": {"invoiceId": invoice["id"], "lineIds": lines, "reason": "Wrong meter"}},
-                                   user=tenant.lead))["reverseInvoiceCharges"]
+        reversed_ = (
+            await api.run(
+                REVERSE,
+                {"input": {"invoiceId": invoice["id"], "lineIds": lines, "reason": "Wrong meter"}},
+                user=tenant.lead,
+            )
+        )["reverseInvoiceCharges"]
         assert reversed_["invoice"]["status"] == "REVERSED"
         again = await bill(api, tenant.admin, account, *OCTOBER)
         assert again["userErrors"] == []
-        assert again["invoices"][0]["number"] == invoice["number"] + "-2" and again["invoices"][0]["total"]["amount"] == "20.00"
+        assert again["invoices"][0]["number"] == invoice["number"] + "-2"
+        assert again["invoices"][0]["total"]["amount"] == "20.00"
         third = await bill(api, tenant.admin, account, "2025-10-15", "2025-11-14")
         assert f"Invoice {invoice['number']}-2 already bills" in third["userErrors"][0]["message"]
-        assert await _invoices(database, account) == [(invoice["number"], "REVERSED"), (invoice["number"] + "-2", "OPEN")]
+        assert await _invoices(database, account) == [
+            (invoice["number"], "REVERSED"),
+            (invoice["number"] + "-2", "OPEN"),
+        ]
         await books_ok(database, tenant)
 
     async def test_a_reversed_invoice_takes_no_debit_adjustment(self, api, database, tenant, october):
@@ -146,23 +179,44 @@ class TestOverlaps:
         await api.run(REVERSE, {"input": {"invoiceId": invoice["id"], "lineIds": lines, "reason": "Wrong meter"}},
                       user=tenant.lead)
         customer = gid("Customer", account.customer_id)
-        debit = {"customerId": customer, "direction": "DEBIT", "amount": "5.00", "reasonCode": "FEE", "invoiceId": invoice["id"]}
+        debit = {
+            "customerId": customer,
+            "direction": "DEBIT",
+            "amount": "5.00",
+            "reasonCode": "FEE",
+            "invoiceId": invoice["id"],
+        }
         refused = (await api.run(ADJUST, {"input": debit}, user=tenant.lead))["createAdjustment"]
         assert refused["userErrors"] == [{"code": "INVOICE_REVERSED", "field": ["input", "invoiceId"]}]
         await books_ok(database, tenant)
 
 
 class TestPeriodRules:
-    @pytest.mark.parametrize("start, end, issued, code, field", [
-        ("2025-01-01", "2026-10-31", None, "BILLING_PERIOD_TOO_LONG", "periodEnd"),  # re-bills invoiced months: too long first
-        ("2025-05-01", "2025-07-31", None, None, None),  # 92 days: three billing cycles
-        ("2025-05-01", "2025-08-01", None, "BILLING_PERIOD_TOO_LONG", "periodEnd"),
-        ("0001-01-01", "9999-12-31", "2025-12-01", "MONEY_DATE_OUT_OF_RANGE", "periodStart"),
-        ("2025-06-01", "2025-05-31", None, "INVALID_BILLING_PERIOD", "periodEnd"),
-        ("2025-06-01", "2025-06-30", "2025-06-30", "INVALID_BILLING_PERIOD", "periodEnd"),  # not over by the issue day
-        ("2025-06-01", "2025-06-30", "9999-12-31", "MONEY_DATE_OUT_OF_RANGE", "issuedOn"),
-        ("2024-11-01", "2024-11-30", None, "BILLING_PERIOD_OUTSIDE_SERVICE", "periodStart"),  # before service began
-    ])
+    @pytest.mark.parametrize(
+        "start, end, issued, code, field",
+        [
+            (
+                "2025-01-01",
+                "2026-10-31",
+                None,
+                "BILLING_PERIOD_TOO_LONG",
+                "periodEnd",
+            ),  # re-bills invoiced months: too long first
+            ("2025-05-01", "2025-07-31", None, None, None),  # 92 days: three billing cycles
+            ("2025-05-01", "2025-08-01", None, "BILLING_PERIOD_TOO_LONG", "periodEnd"),
+            ("0001-01-01", "9999-12-31", "2025-12-01", "MONEY_DATE_OUT_OF_RANGE", "periodStart"),
+            ("2025-06-01", "2025-05-31", None, "INVALID_BILLING_PERIOD", "periodEnd"),
+            (
+                "2025-06-01",
+                "2025-06-30",
+                "2025-06-30",
+                "INVALID_BILLING_PERIOD",
+                "periodEnd",
+            ),  # not over by the issue day
+            ("2025-06-01", "2025-06-30", "9999-12-31", "MONEY_DATE_OUT_OF_RANGE", "issuedOn"),
+            ("2024-11-01", "2024-11-30", None, "BILLING_PERIOD_OUTSIDE_SERVICE", "periodStart"),  # before service began
+        ],
+    )
     async def test_the_period_itself(self, api, database, session, tenant, start, end, issued, code, field):
         account = await _account(session, tenant)
         result = await bill(api, tenant.admin, account, start, end, issued)
@@ -183,12 +237,20 @@ class TestPeriodRules:
         refused = (await api.run(RUN, {"input": given}, user=tenant.admin))["runBilling"]
         assert [e["code"] for e in refused["userErrors"]] == ["INVALID_BILLING_PERIOD"]
 
-    @pytest.mark.parametrize("status, end, period, billed", [
-        (EnrollmentStatus.DROPPED, date(2025, 10, 31), OCTOBER, True),  # the final bill
-        (EnrollmentStatus.DROPPED, date(2025, 10, 31), ("2025-11-01", "2025-11-30"), False),  # after the drop
-        (EnrollmentStatus.DROP_ACCEPTED, date(2025, 10, 15), ("2025-10-16", "2025-11-30"), False),
-        (EnrollmentStatus.ACTIVE, date(2025, 3, 31), ("2025-11-01", "2025-11-30"), True),  # past its contract: still served
-    ])
+    @pytest.mark.parametrize(
+        "status, end, period, billed",
+        [
+            (EnrollmentStatus.DROPPED, date(2025, 10, 31), OCTOBER, True),  # the final bill
+            (EnrollmentStatus.DROPPED, date(2025, 10, 31), ("2025-11-01", "2025-11-30"), False),  # after the drop
+            (EnrollmentStatus.DROP_ACCEPTED, date(2025, 10, 15), ("2025-10-16", "2025-11-30"), False),
+            (
+                EnrollmentStatus.ACTIVE,
+                date(2025, 3, 31),
+                ("2025-11-01", "2025-11-30"),
+                True,
+            ),  # past its contract: still served
+        ],
+    )
     async def test_the_account_s_service_dates(self, api, session, tenant, status, end, period, billed):
         account = await _account(session, tenant, status=status, end=end)
         result = await bill(api, tenant.admin, account, *period)
@@ -201,7 +263,8 @@ class TestClientRuns:
         billed_in_october, _ = october
         fresh = await _account(session, tenant)
         done = await bill(api, tenant.admin, None, "2025-10-15", "2025-11-14")
-        assert done["userErrors"] == [] and (done["skipped"], done["alreadyBilled"]) == (1, 1)
+        assert done["userErrors"] == []
+        assert (done["skipped"], done["alreadyBilled"]) == (1, 1)
         assert [i["number"] for i in done["invoices"]] == [f"INV-{fresh.id:07d}-20251015"]
         assert len(await _invoices(database, billed_in_october)) == 1
         rerun = await bill(api, tenant.admin, None, "2025-10-15", "2025-11-14")

@@ -11,7 +11,8 @@ query($first: Int!) { customers(first: $first, search: {name: "payer"}) { edges 
   balance { amount } pastDue { amount } aging { current { amount } over90 { amount } }
   invoices(first: 5) { totalCount edges { node { number status openAmount { amount } lines { kind amount { amount } }
      allocations { amount { amount } payment { method } } } } }
-  payments(first: 5) { totalCount edges { node { amount { amount } allocations { amount { amount } invoice { number } } } } }
+  payments(first: 5) { totalCount edges { node { amount { amount } allocations { amount { amount } invoice { number }
+  } } } }
   adjustments(first: 5) { totalCount edges { node { amount { amount } } } }
   specialCharges(first: 5) { totalCount edges { node { status } } }
   arHistory(first: 10) { totalCount edges { node { kind amount { amount } balance { amount } } } }

@@ -27,8 +27,14 @@ async def theirs(api, session, other_tenant):
     """Another client's customer with an invoice, a payment, an adjustment and a special charge."""
     customer = await make_customer(session, other_tenant)
     invoice = await make_invoice(session, customer, 5_000, due_on=date(2025, 1, 1))
-    adjustment = Adjustment(client_id=other_tenant.client.id, customer_id=customer.id, direction=AdjustmentDirection.DEBIT,
-                            reason_code="X", amount_cents=1, effective_on=date(2025, 1, 1))
+    adjustment = Adjustment(
+        client_id=other_tenant.client.id,
+        customer_id=customer.id,
+        direction=AdjustmentDirection.DEBIT,
+        reason_code="X",
+        amount_cents=1,
+        effective_on=date(2025, 1, 1),
+    )
     charge = SpecialCharge(client_id=other_tenant.client.id, customer_id=customer.id, description="Fee", reason="x",
                            amount_cents=100, status="PENDING")
     session.add_all([adjustment, charge])
@@ -70,11 +76,23 @@ async def test_role_matrix(api, session, tenant, role):
     user = getattr(tenant, role)
     ranks = {"agent": 1, "lead": 2, "admin": 3}
     outcomes = {
-        "reverse": await run(api, user, REVERSE, invoiceId=gid("Invoice", invoice.id), lineIds=[gid("InvoiceLine", 10**9)], reason="x"),
+        "reverse": await run(
+            api, user, REVERSE, invoiceId=gid("Invoice", invoice.id), lineIds=[gid("InvoiceLine", 10**9)], reason="x"
+        ),
         "refund": await run(api, user, REFUND, paymentId=payment["id"], amount="1.00", reason="x"),
         "return": await run(api, user, RETURN, paymentId=payment["id"], reason="x"),
-        "charge": await run(api, user, CREATE_CHARGE, customerId=gid("Customer", customer.id), description="x", amount="1.00", reason="x"),
-        "adjust": await run(api, user, ADJUST, customerId=gid("Customer", customer.id), direction="DEBIT", amount="1.00", reasonCode="X"),
+        "charge": await run(
+            api,
+            user,
+            CREATE_CHARGE,
+            customerId=gid("Customer", customer.id),
+            description="x",
+            amount="1.00",
+            reason="x",
+        ),
+        "adjust": await run(
+            api, user, ADJUST, customerId=gid("Customer", customer.id), direction="DEBIT", amount="1.00", reasonCode="X"
+        ),
     }
     for name, needed in ROLE_CASES:
         forbidden = [e for e in outcomes[name]["userErrors"] if e["code"] == "FORBIDDEN"]

@@ -25,7 +25,9 @@ NAMES = ["Nguyễn Thị Minh", "Łukasz Żółkiewski", "Ελένη Παπαδ�
 
 
 async def email_invoice(api, user, invoice) -> dict:
-    return (await api.run(EMAIL_INVOICE, {"input": {"invoiceId": gid("Invoice", invoice.id)}}, user=user))["emailInvoice"]
+    return (await api.run(EMAIL_INVOICE, {"input": {"invoiceId": gid("Invoice", invoice.id)}}, user=user))[
+        "emailInvoice"
+    ]
 
 
 async def email_history(api, user, customer, **window) -> dict:
@@ -55,7 +57,11 @@ def assert_delivery(payload: dict, recipient: str) -> None:
     assert payload["documentId"] == document["id"]
     assert document["notifications"] == [{"id": notification["id"]}]
     assert document["sentAt"] is None
-    assert (notification["channel"], notification["status"], notification["recipient"]) == ("EMAIL", "QUEUED", recipient)
+    assert (notification["channel"], notification["status"], notification["recipient"]) == (
+        "EMAIL",
+        "QUEUED",
+        recipient,
+    )
     assert notification["subject"] == document["title"]
     assert notification["document"] == {"id": document["id"]}
     assert entry["kind"] == "LETTER"

@@ -13,7 +13,6 @@ import asyncio
 from datetime import date
 
 import pytest
-
 from sqlalchemy import select
 
 from db.models import InvoiceLine
@@ -56,7 +55,8 @@ async def test_concurrent_postings_never_over_allocate(api, database, tenant):
     assert all("errors" not in b and b["data"]["postPayment"]["userErrors"] == [] for b in bodies), bodies
     assert await _problems(database, tenant) == []
     credits = sorted(b["data"]["postPayment"]["payment"]["unappliedAmount"]["amount"] for b in bodies)
-    assert credits.count("30.00") == POSTINGS - 4 and "20.00" in credits
+    assert credits.count("30.00") == POSTINGS - 4
+    assert "20.00" in credits
 
 
 @pytest.fixture

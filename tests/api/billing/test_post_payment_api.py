@@ -32,7 +32,10 @@ class TestPostPayment:
         result = await post(api, tenant.agent, customer, "40.00")
         # then
         assert result["userErrors"] == []
-        paid = [(a["invoice"]["number"], a["amount"]["amount"], a["invoice"]["status"]) for a in result["payment"]["allocations"]]
+        paid = [
+            (a["invoice"]["number"], a["amount"]["amount"], a["invoice"]["status"])
+            for a in result["payment"]["allocations"]
+        ]
         assert paid == [(jan_a.number, "30.00", "PAID"), (jan_b.number, "10.00", "PARTIALLY_PAID")]
         assert result["payment"]["unappliedAmount"]["amount"] == "0.00"
         await books_ok(database, tenant)
@@ -62,10 +65,12 @@ class TestPostPayment:
         (["50.01"], "ALLOCATION_EXCEEDS_OPEN_AMOUNT"),
         (["50.00", "30.00"], "ALLOCATIONS_EXCEED_PAYMENT"),
     ])
-    async def test_spec_over_bounds_is_user_error_and_changes_nothing(self, api, database, tenant, owing, amounts, code):
+    async def test_spec_over_bounds_is_user_error_and_changes_nothing(
+        self, api, database, tenant, owing, amounts, code
+    ):
         customer, (jan_a, jan_b, feb) = owing
         targets = [feb, jan_a]
-        allocations = [{"invoiceId": gid("Invoice", t.id), "amount": a} for t, a in zip(targets, amounts)]
+        allocations = [{"invoiceId": gid("Invoice", t.id), "amount": a} for t, a in zip(targets, amounts, strict=False)]
         before = await _ledger_count(database, customer.id)
         result = await post(api, tenant.agent, customer, "60.00", mode="SPEC", allocations=allocations)
         assert result["payment"] is None
@@ -105,7 +110,9 @@ class TestPostPayment:
         other = await post(api, tenant.agent, customer, "11.00", idempotencyKey="k-1")
         assert other["userErrors"][0]["code"] == "PAYMENT_IDEMPOTENCY_KEY_REUSED"
         async with database.sessionmaker() as s:
-            count = (await s.execute(select(func.count()).select_from(Payment).where(Payment.customer_id == customer.id))).scalar_one()
+            count = (
+                await s.execute(select(func.count()).select_from(Payment).where(Payment.customer_id == customer.id))
+            ).scalar_one()
         assert count == 1
         await books_ok(database, tenant)
 
@@ -128,8 +135,11 @@ class TestPostPayment:
         assert [a["amount"]["amount"] for a in result["payment"]["allocations"]] == ["70.00", "10.00"]
         data = (await api.run(AR, {"id": gid("Customer", child.id)}, user=tenant.agent))["node"]
         assert data["balance"]["amount"] == "0.00"
-        roll = await api.run('query($id: ID!) { node(id: $id) { ... on Customer { balance(includeChildren: true) { amount } } } }',
-                             {"id": gid("Customer", master.id)}, user=tenant.agent)
+        roll = await api.run(
+            "query($id: ID!) { node(id: $id) { ... on Customer { balance(includeChildren: true) { amount } } } }",
+            {"id": gid("Customer", master.id)},
+            user=tenant.agent,
+        )
         assert roll["node"]["balance"]["amount"] == "-20.00"
         await books_ok(database, tenant)
 
@@ -141,7 +151,9 @@ class TestPostPayment:
     async def test_preview_saves_nothing(self, api, database, tenant, owing):
         customer, (jan_a, jan_b, feb) = owing
         before = await _ledger_count(database, customer.id)
-        data = (await api.run(PREVIEW, {"input": payment_input(customer, "45.00")}, user=tenant.agent))["paymentAllocationPreview"]
+        data = (await api.run(PREVIEW, {"input": payment_input(customer, "45.00")}, user=tenant.agent))[
+            "paymentAllocationPreview"
+        ]
         assert [(a["invoice"]["number"], a["amount"]["amount"]) for a in data["allocations"]] == [
             (jan_a.number, "30.00"), (jan_b.number, "15.00")]
         assert await _ledger_count(database, customer.id) == before
@@ -149,7 +161,9 @@ class TestPostPayment:
 
 async def _ledger_count(database, customer_id: int) -> int:
     async with database.sessionmaker() as s:
-        return (await s.execute(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.customer_id == customer_id))).scalar_one()
+        return (
+            await s.execute(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.customer_id == customer_id))
+        ).scalar_one()
 
 
 async def _written(database, customer_id: int) -> tuple[int, int, list[tuple[str, int]]]:
@@ -175,6 +189,8 @@ async def test_preview_counts_earlier_credit_first(api, session, tenant):
     await post(api, tenant.agent, customer, "15.00")  # nothing open yet: all credit
     first = await make_invoice(session, customer, 2_000, due_on=date(2025, 1, 1))
     await session.commit()
-    data = (await api.run(PREVIEW, {"input": payment_input(customer, "10.00")}, user=tenant.agent))["paymentAllocationPreview"]
+    data = (await api.run(PREVIEW, {"input": payment_input(customer, "10.00")}, user=tenant.agent))[
+        "paymentAllocationPreview"
+    ]
     assert [(a["invoice"]["number"], a["amount"]["amount"]) for a in data["allocations"]] == [(first.number, "5.00")]
     assert data["unappliedAmount"]["amount"] == "5.00"

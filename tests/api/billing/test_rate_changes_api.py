@@ -34,7 +34,11 @@ async def counts(database, client_id: int) -> tuple[int, ...]:
     async with database.sessionmaker() as s:
         found = []
         for model in (RatePlan, RatePlanPrice, DeliveryRate, TaxRate):
-            found.append((await s.execute(select(func.count()).select_from(model).where(model.client_id == client_id))).scalar_one())
+            found.append(
+                (
+                    await s.execute(select(func.count()).select_from(model).where(model.client_id == client_id))
+                ).scalar_one()
+            )
         return tuple(found)
 
 
@@ -78,21 +82,41 @@ REFUSED = [
     (CREATE_PLAN, plan_input(code="has space"), "INVALID", "code"),
     (CREATE_PLAN, plan_input(name="   "), "INVALID", "name"),
     (CREATE_PLAN, plan_input(termMonths=0), "INVALID", "termMonths"),
-    (SET_DELIVERY, {"utility": "NOPE", "perKwh": "3", "monthlyCharge": "1", "effectiveFrom": "2025-01-01"}, "NOT_FOUND", "utility"),
-    (SET_DELIVERY, {"utility": "ONCOR", "perKwh": "3.1234", "monthlyCharge": "1", "effectiveFrom": "2025-01-01"},
-     "INVALID_RATE", "perKwh"),
-    (SET_DELIVERY, {"utility": "ONCOR", "perKwh": "3", "monthlyCharge": "-1", "effectiveFrom": "2025-01-01"},
-     "INVALID_RATE", "monthlyCharge"),
+    (
+        SET_DELIVERY,
+        {"utility": "NOPE", "perKwh": "3", "monthlyCharge": "1", "effectiveFrom": "2025-01-01"},
+        "NOT_FOUND",
+        "utility",
+    ),
+    (
+        SET_DELIVERY,
+        {"utility": "ONCOR", "perKwh": "3.1234", "monthlyCharge": "1", "effectiveFrom": "2025-01-01"},
+        "INVALID_RATE",
+        "perKwh",
+    ),
+    (
+        SET_DELIVERY,
+        {"utility": "ONCOR", "perKwh": "3", "monthlyCharge": "-1", "effectiveFrom": "2025-01-01"},
+        "INVALID_RATE",
+        "monthlyCharge",
+    ),
     (SET_TAX, {"market": "PA", "ratePercent": "-6", "effectiveFrom": "2025-01-01"}, "INVALID_RATE", "ratePercent"),
     (SET_TAX, {"market": "PA", "ratePercent": "100.5", "effectiveFrom": "2025-01-01"}, "INVALID_RATE", "ratePercent"),
-    (SET_TAX, {"market": "PA", "ratePercent": "6", "effectiveFrom": "2100-01-01"}, "INVALID_EFFECTIVE_DATE", "effectiveFrom"),
+    (
+        SET_TAX,
+        {"market": "PA", "ratePercent": "6", "effectiveFrom": "2100-01-01"},
+        "INVALID_EFFECTIVE_DATE",
+        "effectiveFrom",
+    ),
     (SET_TAX, {"market": "XX", "ratePercent": "6", "effectiveFrom": "2025-01-01"}, "NOT_FOUND", "market"),
 ]
 
 
 class TestRefused:
     @pytest.mark.parametrize("document, input, code, field", REFUSED)
-    async def test_bad_rates_are_user_errors_and_change_nothing(self, api, database, tenant, document, input, code, field):
+    async def test_bad_rates_are_user_errors_and_change_nothing(
+        self, api, database, tenant, document, input, code, field
+    ):
         result = await mutate(api, tenant.admin, document, **input)
         assert [(e["code"], e["field"]) for e in result["userErrors"]] == [(code, ["input", field])]
         assert await counts(database, tenant.client.id) == (0, 0, 0, 0)

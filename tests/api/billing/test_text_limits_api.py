@@ -57,7 +57,9 @@ class TestAdjustmentNote:
                                                  "amount": "1.00", "reasonCode": "GOODWILL", "note": note}},
                               user=tenant.lead))["createAdjustment"]
         async with database.sessionmaker() as s:
-            notes = (await s.execute(select(Adjustment.note).where(Adjustment.customer_id == customer.id))).scalars().all()
+            notes = (
+                (await s.execute(select(Adjustment.note).where(Adjustment.customer_id == customer.id))).scalars().all()
+            )
         if stored:
             assert done["userErrors"] == []
             assert notes == [note]

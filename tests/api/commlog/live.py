@@ -40,7 +40,8 @@ async def subscribe(address: str, user, customer, after: str | None = None, quer
 async def next_update(ws, timeout: float = 10) -> dict:
     """The next communicationLogUpdated payload; anything else fails the test."""
     message = await next_message(ws, timeout)
-    assert message["type"] == "next" and "errors" not in message["payload"], message
+    assert message["type"] == "next", message
+    assert "errors" not in message["payload"], message
     return message["payload"]["data"]["communicationLogUpdated"]
 
 
@@ -48,7 +49,8 @@ async def post(client: httpx.AsyncClient, user, query: str, variables: dict) -> 
     response = await client.post("/graphql", json={"query": query, "variables": variables},
                                  headers={"authorization": f"Bearer {token_for(user)}"})
     body = response.json()
-    assert response.status_code == 200 and "errors" not in body, body
+    assert response.status_code == 200, body
+    assert "errors" not in body, body
     payload = next(iter(body["data"].values()))
     assert payload["userErrors"] == [], payload
     return payload
@@ -65,7 +67,9 @@ async def add_memo(client: httpx.AsyncClient, user, entry_id: str, text: str) ->
 
 
 @asynccontextmanager
-async def one_client_per_worker(address: str, workers: int = 2, attempts: int = 60) -> AsyncIterator[list[httpx.AsyncClient]]:
+async def one_client_per_worker(
+    address: str, workers: int = 2, attempts: int = 60
+) -> AsyncIterator[list[httpx.AsyncClient]]:
     """An HTTP client (one kept-alive connection) to each worker; /healthz says which worker answered."""
     found: dict[int, httpx.AsyncClient] = {}
     spare: list[httpx.AsyncClient] = []

@@ -8,7 +8,7 @@ import pytest
 
 from db.enums import EnrollmentStatus as S
 from db.models import Customer, Disposition, UtilityAccount
-from resolvers.commlog import bulk_notes
+from resolvers.commlog.bulk_notes import commands as bulk_notes
 from tests.conftest import token_for
 from tests.factories.accounts import make_account
 from tests.factories.customers import make_customer
@@ -29,14 +29,17 @@ mutation Bulk($input: BulkAddNoteInput!) {
 }
 """
 LOG = """
-query($n: String!) { customer(number: $n) { communicationLog(first: 50, filter: {kinds: [NOTE, CALL, EMAIL, LETTER, SYSTEM]}) {
-  totalCount edges { node { kind category disposition subject body critical createdBy { email } utilityAccount { ldcAccountNumber } } } } } }
+query($n: String!) { customer(number: $n) { communicationLog(first: 50, filter: {kinds: [NOTE, CALL, EMAIL, LETTER,
+  SYSTEM]}) {
+  totalCount edges { node { kind category disposition subject body critical createdBy { email } utilityAccount {
+  ldcAccountNumber } } } } } }
 """
 RESULTS = """
 query($id: ID!, $outcome: BulkNoteOutcome, $first: Int, $after: String, $last: Int, $before: String) {
   node(id: $id) { ... on BulkNoteJob {
     results(outcome: $outcome, first: $first, after: $after, last: $last, before: $before) {
-      totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { line accountNumber outcome } }
+      totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { line accountNumber
+  outcome } }
     } } }
 }
 """
@@ -90,7 +93,8 @@ async def upload(api, user, data: bytes, filename: str = "accounts.csv", headers
     """bulkAddNote with a CSV file, as a GraphQL multipart request."""
     response = await post_upload(api, user, data, filename, headers, **input)
     body = response.json()
-    assert response.status_code == 200 and "errors" not in body, body
+    assert response.status_code == 200, body
+    assert "errors" not in body, body
     return body["data"]["bulkAddNote"]
 
 
@@ -123,8 +127,11 @@ class TestUpload:
         payload = await upload(api, tenant.lead, data, subject="Rates", clientMutationId="m-1")
         # then both get the note, with the file named as the source
         job = payload["job"]
-        assert payload["userErrors"] == [] and payload["clientMutationId"] == "m-1" and payload["replayed"] is False
-        assert job["source"] == "upload: accounts.csv" and job["dryRun"] is False
+        assert payload["userErrors"] == []
+        assert payload["clientMutationId"] == "m-1"
+        assert payload["replayed"] is False
+        assert job["source"] == "upload: accounts.csv"
+        assert job["dryRun"] is False
         assert job["createdBy"] == {"email": tenant.lead.email}
         assert job["counts"] == {"total": 2, "added": 2, "skippedStatus": 0, "notFound": 0, "duplicate": 0,
                                  "invalid": 0, "foundInactive": 1, "foundDropAccepted": 0}
@@ -159,7 +166,8 @@ class TestUpload:
         # then a userError names the line, on the file field, and nothing was written
         [error] = payload["userErrors"]
         assert payload["job"] is None
-        assert error["code"] == "MALFORMED_ACCOUNT_LIST" and error["field"] == ["input", "file"]
+        assert error["code"] == "MALFORMED_ACCOUNT_LIST"
+        assert error["field"] == ["input", "file"]
         assert error["message"].startswith("Line 3:")
         assert await log_of(api, tenant.lead, book.active) == []
         assert (await api.run(JOBS, user=tenant.lead))["bulkNoteJobs"]["totalCount"] == 0
@@ -175,7 +183,8 @@ class TestUpload:
 
     async def test_a_file_given_as_a_json_string_is_a_user_error(self, api, tenant, book):
         payload = await bulk(api, tenant.lead, file=book.active.number)
-        assert payload["userErrors"][0]["field"] == ["input", "file"] and payload["userErrors"][0]["code"] == "INVALID"
+        assert payload["userErrors"][0]["field"] == ["input", "file"]
+        assert payload["userErrors"][0]["code"] == "INVALID"
 
     async def test_file_and_typed_list_together_is_a_user_error(self, api, tenant, book):
         payload = await upload(api, tenant.lead, book.active.number.encode(), accounts=book.pending.number)
@@ -206,7 +215,8 @@ class TestTypedList:
         typed = await bulk(api, tenant.lead, accounts="1 2 3 4")
         uploaded = await upload(api, tenant.lead, b"Account\n1\n2\n3\n4\n")
         for payload in (typed, uploaded):
-            assert payload["job"] is None and payload["userErrors"][0]["code"] == "TOO_MANY_ACCOUNTS"
+            assert payload["job"] is None
+            assert payload["userErrors"][0]["code"] == "TOO_MANY_ACCOUNTS"
         assert (await bulk(api, tenant.lead, accounts="1 2 3"))["userErrors"] == []
 
     async def test_no_accounts_is_a_user_error(self, api, tenant):
@@ -227,7 +237,8 @@ class TestTypedList:
             (5, book.foreign.number, "NOT_FOUND"), (6, "12#4", "INVALID"), (7, a, "DUPLICATE"),
         ]
         details = [r["node"]["detail"] for r in job["results"]["edges"]]
-        assert details[2] == "Already listed at line 1." and "'#'" in details[5]
+        assert details[2] == "Already listed at line 1."
+        assert "'#'" in details[5]
         assert details[3] == details[4] == "No customer with this number."
         assert job["results"]["edges"][4]["node"]["customer"] is None
         assert job["counts"] == {"total": 7, "added": 2, "skippedStatus": 0, "notFound": 2, "duplicate": 2,
@@ -253,7 +264,8 @@ class TestStatusFilter:
             book.mixed.number: ("ADDED", "ACTIVE"),
         }
         assert job["onlyStatuses"] == ["ACTIVE"]
-        assert job["counts"]["added"] == 2 and job["counts"]["skippedStatus"] == 4
+        assert job["counts"]["added"] == 2
+        assert job["counts"]["skippedStatus"] == 4
         assert (job["counts"]["foundInactive"], job["counts"]["foundDropAccepted"]) == (1, 1)
         assert await log_of(api, tenant.lead, book.inactive) == []
         assert len(await log_of(api, tenant.lead, book.mixed)) == 1
@@ -321,7 +333,8 @@ class TestNote:
     async def test_given_fields_win_and_critical_shows_as_an_alert(self, api, tenant, book):
         payload = await bulk(api, tenant.lead, accounts=book.active.number, kind="NOTE", category="Dunning",
                              critical=True, body="Excluded from dunning until 2027.")
-        assert payload["job"]["note"]["critical"] is True and payload["job"]["note"]["category"] == "Dunning"
+        assert payload["job"]["note"]["critical"] is True
+        assert payload["job"]["note"]["category"] == "Dunning"
         alerts = await api.run('query($n: String!) { customer(number: $n) { alerts { kind message } } }',
                                {"n": book.active.number}, user=tenant.agent)
         notes = [a["message"] for a in alerts["customer"]["alerts"] if a["kind"] == "CRITICAL_NOTE"]
@@ -330,7 +343,8 @@ class TestNote:
     async def test_empty_body_and_unknown_disposition_are_user_errors(self, api, tenant, book):
         empty = await bulk(api, tenant.lead, accounts=book.active.number, body="   ")
         unknown = await bulk(api, tenant.lead, accounts=book.active.number, disposition="NOPE")
-        assert empty["userErrors"][0]["code"] == "EMPTY_NOTE" and empty["userErrors"][0]["field"] == ["input", "body"]
+        assert empty["userErrors"][0]["code"] == "EMPTY_NOTE"
+        assert empty["userErrors"][0]["field"] == ["input", "body"]
         assert unknown["userErrors"][0]["code"] == "UNKNOWN_DISPOSITION"
         assert await log_of(api, tenant.lead, book.active) == []
 
@@ -342,13 +356,16 @@ class TestDryRun:
                              onlyStatuses=["ACTIVE"], dryRun=True)
         # then the job and results are there, marked dry run, and no log has the note
         job = payload["job"]
-        assert job["dryRun"] is True and job["counts"]["added"] == 1 and job["counts"]["skippedStatus"] == 1
+        assert job["dryRun"] is True
+        assert job["counts"]["added"] == 1
+        assert job["counts"]["skippedStatus"] == 1
         assert [o for _, _, o in outcomes(payload)] == ["ADDED", "SKIPPED_STATUS"]
         assert await log_of(api, tenant.lead, book.active) == []
         again = await api.run(RESULTS, {"id": job["id"], "outcome": "ADDED"}, user=tenant.lead)
         assert again["node"]["results"]["totalCount"] == 1
         listed = (await api.run(JOBS, user=tenant.lead))["bulkNoteJobs"]["edges"]
-        assert listed[0]["node"]["id"] == job["id"] and listed[0]["node"]["dryRun"] is True
+        assert listed[0]["node"]["id"] == job["id"]
+        assert listed[0]["node"]["dryRun"] is True
 
 
 class TestIdempotency:
@@ -356,8 +373,10 @@ class TestIdempotency:
         data = f"{book.active.number}\n{book.inactive.number}\n".encode()
         first = await upload(api, tenant.lead, data, idempotencyKey="k-123")
         second = await upload(api, tenant.lead, data, filename="renamed.csv", idempotencyKey="k-123")
-        assert second["userErrors"] == [] and second["replayed"] is True
-        assert second["job"]["id"] == first["job"]["id"] and second["job"]["counts"] == first["job"]["counts"]
+        assert second["userErrors"] == []
+        assert second["replayed"] is True
+        assert second["job"]["id"] == first["job"]["id"]
+        assert second["job"]["counts"] == first["job"]["counts"]
         assert len(await log_of(api, tenant.lead, book.active)) == 1
         assert (await api.run(JOBS, user=tenant.lead))["bulkNoteJobs"]["totalCount"] == 1
 
@@ -376,14 +395,16 @@ class TestIdempotency:
     async def test_keys_are_per_client(self, api, tenant, other_tenant, book):
         mine = await bulk(api, tenant.lead, accounts=book.active.number, idempotencyKey="shared")
         theirs = await bulk(api, other_tenant.lead, accounts=book.foreign.number, idempotencyKey="shared")
-        assert theirs["replayed"] is False and theirs["job"]["id"] != mine["job"]["id"]
+        assert theirs["replayed"] is False
+        assert theirs["job"]["id"] != mine["job"]["id"]
         assert theirs["job"]["counts"]["added"] == 1
 
 
 class TestPermissions:
     async def test_agent_is_forbidden_and_nothing_is_written(self, api, tenant, book):
         payload = await bulk(api, tenant.agent, accounts=book.active.number)
-        assert payload["job"] is None and payload["userErrors"][0]["code"] == "FORBIDDEN"
+        assert payload["job"] is None
+        assert payload["userErrors"][0]["code"] == "FORBIDDEN"
         assert await log_of(api, tenant.agent, book.active) == []
         [error] = await api.errors(JOBS, user=tenant.agent)
         assert error["extensions"]["code"] == "FORBIDDEN"
@@ -403,19 +424,26 @@ class TestResultsConnection:
         a, i, d = book.numbers("active", "inactive", "drop_accepted")
         job = (await bulk(api, tenant.lead, accounts=f"{a} 1 {i} 2 {d} {a}"))["job"]
         # when paging the ADDED results two at a time
-        page1 = (await api.run(RESULTS, {"id": job["id"], "outcome": "ADDED", "first": 2}, user=tenant.lead))["node"]["results"]
+        page1 = (await api.run(RESULTS, {"id": job["id"], "outcome": "ADDED", "first": 2}, user=tenant.lead))["node"][
+            "results"
+        ]
         after = page1["pageInfo"]["endCursor"]
         page2 = (await api.run(RESULTS, {"id": job["id"], "outcome": "ADDED", "first": 2, "after": after},
                                user=tenant.lead))["node"]["results"]
         # then pages follow the list order, with the outcome's total
-        assert [e["node"]["line"] for e in page1["edges"]] == [1, 3] and page1["pageInfo"]["hasNextPage"] is True
-        assert [e["node"]["line"] for e in page2["edges"]] == [5] and page2["pageInfo"]["hasNextPage"] is False
+        assert [e["node"]["line"] for e in page1["edges"]] == [1, 3]
+        assert page1["pageInfo"]["hasNextPage"] is True
+        assert [e["node"]["line"] for e in page2["edges"]] == [5]
+        assert page2["pageInfo"]["hasNextPage"] is False
         assert page1["totalCount"] == page2["totalCount"] == 3
         # and backwards from the end
         last = (await api.run(RESULTS, {"id": job["id"], "last": 2}, user=tenant.lead))["node"]["results"]
-        assert [e["node"]["line"] for e in last["edges"]] == [5, 6] and last["pageInfo"]["hasPreviousPage"] is True
+        assert [e["node"]["line"] for e in last["edges"]] == [5, 6]
+        assert last["pageInfo"]["hasPreviousPage"] is True
         assert last["totalCount"] == 6
-        missing = (await api.run(RESULTS, {"id": job["id"], "outcome": "NOT_FOUND"}, user=tenant.lead))["node"]["results"]
+        missing = (await api.run(RESULTS, {"id": job["id"], "outcome": "NOT_FOUND"}, user=tenant.lead))["node"][
+            "results"
+        ]
         assert [e["node"]["accountNumber"] for e in missing["edges"]] == ["1", "2"]
 
     async def test_bad_cursor_is_a_client_error(self, api, tenant, book):
@@ -426,11 +454,16 @@ class TestResultsConnection:
 
 class TestJobsListing:
     async def test_newest_first_and_paged(self, api, tenant, book):
-        ids = [(await bulk(api, tenant.lead, accounts=book.active.number, body=f"Note {n}"))["job"]["id"] for n in range(3)]
+        ids = [
+            (await bulk(api, tenant.lead, accounts=book.active.number, body=f"Note {n}"))["job"]["id"] for n in range(3)
+        ]
         first = (await api.run(JOBS, {"first": 2}, user=tenant.lead))["bulkNoteJobs"]
-        rest = (await api.run(JOBS, {"first": 2, "after": first["pageInfo"]["endCursor"]}, user=tenant.lead))["bulkNoteJobs"]
+        rest = (await api.run(JOBS, {"first": 2, "after": first["pageInfo"]["endCursor"]}, user=tenant.lead))[
+            "bulkNoteJobs"
+        ]
         assert [e["node"]["id"] for e in first["edges"] + rest["edges"]] == ids[::-1]
-        assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"] is True
+        assert first["totalCount"] == 3
+        assert first["pageInfo"]["hasNextPage"] is True
         assert rest["pageInfo"]["hasNextPage"] is False
 
 

@@ -6,15 +6,15 @@ import email
 import email.policy
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from graph.app import create_app
 from graph.settings import Settings
-from resolvers.commlog.outbox import DEFAULT_SENDER
+from resolvers.commlog.letters.outbox import DEFAULT_SENDER
 from tests.api.billing.helpers import gid, pk
 from tests.conftest import SECRET, Api
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
+from tests.lifespan import lifespan
 
 EMAIL_INVOICE = """mutation($input: EmailInvoiceInput!) { emailInvoice(input: $input) {
   document { id } notification { id status } userErrors { code message } } }"""
@@ -30,18 +30,20 @@ async def test_an_emailed_invoice_is_written_to_the_outbox_folder(database, sess
     await session.commit()
     settings = Settings.from_environ({"DATABASE_URL": database.url, "CSRGRAPH_SECRET": SECRET,
                                       "CSRGRAPH_VAR": str(tmp_path)})
-    async with LifespanManager(create_app(settings)) as manager:
+    async with lifespan(create_app(settings)) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://csrgraph.test") as client:
             api = Api(client)
             # when the agent emails the invoice
             sent = (await api.run(EMAIL_INVOICE, {"input": {"invoiceId": gid("Invoice", invoice.id)}},
                                   user=tenant.agent))["emailInvoice"]
-            assert sent["userErrors"] == [] and sent["notification"]["status"] == "QUEUED"
+            assert sent["userErrors"] == []
+            assert sent["notification"]["status"] == "QUEUED"
             # then the outbox running in the app delivers it within seconds
             state = await _settled(api, tenant.agent, sent["notification"]["id"])
     assert (state["status"], state["transport"], state["lastError"]) == ("SENT", "FILE", None)
-    assert state["document"]["sentAt"] is not None and "queued" in state["logEntry"]["body"].lower()
+    assert state["document"]["sentAt"] is not None
+    assert "queued" in state["logEntry"]["body"].lower()
     (path,) = (tmp_path / "outbox").glob(f"notification-{pk(sent['notification']['id']):08d}-*.eml")
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert (message["From"], message["To"]) == (DEFAULT_SENDER, "eleni@mail.example")

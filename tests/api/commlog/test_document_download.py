@@ -2,15 +2,16 @@
 
 import pytest
 
-from graph.commlog.document_files import content_disposition
+from graph.commlog.letters.files import content_disposition
 from graph.core.relay import to_global_id
 from tests.conftest import token_for
 from tests.factories.accounts import make_account
 from tests.factories.customers import make_customer
-from tests.resolvers.commlog.test_outbox import add_templates
+from tests.resolvers.commlog.letters.test_outbox import add_templates
 
 SEND = """
-mutation($input: SendLetterInput!) { sendLetter(input: $input) { document { title sizeBytes downloadUrl } userErrors { code } } }
+mutation($input: SendLetterInput!) { sendLetter(input: $input) { document { title sizeBytes downloadUrl } userErrors
+  { code } } }
 """
 
 
@@ -36,14 +37,17 @@ class TestDownloadDocument:
         response = await download(api, document["downloadUrl"], tenant.lead)
         assert response.status_code == 200
         assert response.headers["content-type"] == "application/pdf"
-        assert response.content.startswith(b"%PDF") and len(response.content) == document["sizeBytes"]
+        assert response.content.startswith(b"%PDF")
+        assert len(response.content) == document["sizeBytes"]
         disposition = response.headers["content-disposition"]
-        assert disposition.startswith("attachment;") and 'filename="Your electricity supply agreement' in disposition
+        assert disposition.startswith("attachment;")
+        assert 'filename="Your electricity supply agreement' in disposition
         assert response.headers["cache-control"] == "private, no-store"
 
     async def test_another_clients_document_is_not_found(self, api, other_tenant, document):
         response = await download(api, document["downloadUrl"], other_tenant.admin)
-        assert response.status_code == 404 and response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        assert response.status_code == 404
+        assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
     @pytest.mark.parametrize("url", ["/files/documents/999999999", "/files/documents/abc", "/files/documents/"])
     async def test_unknown_ids_are_not_found(self, api, tenant, url):
@@ -51,7 +55,8 @@ class TestDownloadDocument:
 
     async def test_no_token_is_401(self, api, document):
         response = await download(api, document["downloadUrl"])
-        assert response.status_code == 401 and response.headers["www-authenticate"].startswith("Bearer")
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"].startswith("Bearer")
 
     def test_non_ascii_titles_keep_their_name(self):
         assert content_disposition("Café.pdf") == "attachment; filename=\"Caf_.pdf\"; filename*=UTF-8''Caf%C3%A9.pdf"

@@ -9,12 +9,12 @@ import pytest
 from db.enums import TicketKind, TicketQueue
 from db.writes import Writes
 from graph.core.relay import to_global_id
-from resolvers.commlog.outbox import MAX_ATTEMPTS, FileTransport, Transport, deliver_due
+from resolvers.commlog.letters.outbox import MAX_ATTEMPTS, FileTransport, Transport, deliver_due
 from tests.factories.accounts import make_account
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 from tests.factories.tickets import make_ticket
-from tests.resolvers.commlog.test_outbox import (  # noqa: F401 - customer is a fixture, used by name
+from tests.resolvers.commlog.letters.test_outbox import (  # noqa: F401 - customer is a fixture, used by name
     FAR_FUTURE,
     add_templates,
     customer,
@@ -64,7 +64,9 @@ async def email_invoice(api, tenant, customer, session) -> None:
 
 
 async def email_ar_history(api, tenant, customer, session) -> None:
-    await mutate(api, tenant.agent, "emailArHistory", "EmailArHistoryInput", {"customerId": gid("Customer", customer.id)})
+    await mutate(
+        api, tenant.agent, "emailArHistory", "EmailArHistoryInput", {"customerId": gid("Customer", customer.id)}
+    )
 
 
 async def update_contact_info(api, tenant, customer, session) -> None:
@@ -113,9 +115,11 @@ async def test_the_log_says_queued_and_the_notification_tells_what_happened(
     # then the newest log entry says the email was queued, claims no delivery, and points at its notifications
     entry = await latest_entry(api, tenant.agent, customer)
     text = words(entry)
-    assert "queued" in text.lower() and not CLAIM.search(text), text
+    assert "queued" in text.lower(), text
+    assert not CLAIM.search(text), text
     emails = [n for n in entry["notifications"] if n["channel"] == "EMAIL"]
-    assert emails and all(n["status"] == "QUEUED" and n["logEntry"] == {"id": entry["id"]} for n in emails)
+    assert emails
+    assert all(n["status"] == "QUEUED" and n["logEntry"] == {"id": entry["id"]} for n in emails)
     # and every notification of the customer is recorded by some entry
     edges = (await api.run(NOTIFICATIONS, {"id": gid("Customer", customer.id)}, user=tenant.agent))["node"]
     assert all(e["node"]["logEntry"] for e in edges["notifications"]["edges"])
@@ -131,9 +135,11 @@ async def test_the_log_says_queued_and_the_notification_tells_what_happened(
     for notification in (n for n in after["notifications"] if n["channel"] == "EMAIL"):
         assert notification["status"] == outcome
         if outcome == "SENT":
-            assert notification["sentAt"] and notification["lastError"] is None
+            assert notification["sentAt"]
+            assert notification["lastError"] is None
         else:
-            assert notification["attempts"] == MAX_ATTEMPTS and notification["sentAt"] is None
+            assert notification["attempts"] == MAX_ATTEMPTS
+            assert notification["sentAt"] is None
             assert notification["lastError"] == "ConnectionRefusedError: mail server down"
 
 

@@ -1,7 +1,7 @@
 """sendLetter, resendLetter, letterTemplates, Document/Notification nodes and connections, over the API."""
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -11,10 +11,10 @@ from db.enums import LetterKind, NotificationChannel, NotificationStatus, Role
 from db.models import AuditEvent, CommLogEntry, Document, LetterTemplate, Notification
 from db.writes import Writes
 from graph.core.relay import from_global_id, to_global_id
-from resolvers.commlog.outbox import SmtpTransport, deliver_due
+from resolvers.commlog.letters.outbox import SmtpTransport, deliver_due
 from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.customers import make_customer
-from tests.resolvers.commlog.test_outbox import (
+from tests.resolvers.commlog.letters.test_outbox import (
     add_templates,
     drain,
     smtp_server,  # noqa: F401 - a fixture, used by name
@@ -91,10 +91,13 @@ class TestSendLetter:
         payload = await send(api, tenant.agent, customerId=to_global_id("Customer", customer.id),
                              templateCode="WELCOME_KIT", channel="EMAIL", clientMutationId="s-1")
         # then
-        assert payload["userErrors"] == [] and payload["clientMutationId"] == "s-1"
+        assert payload["userErrors"] == []
+        assert payload["clientMutationId"] == "s-1"
         document, notification, entry = payload["document"], payload["notification"], payload["entry"]
-        assert document["kind"] == "WELCOME_KIT" and document["template"] == {"code": "WELCOME_KIT"}
-        assert document["contentType"] == "application/pdf" and document["sentAt"] is None
+        assert document["kind"] == "WELCOME_KIT"
+        assert document["template"] == {"code": "WELCOME_KIT"}
+        assert document["contentType"] == "application/pdf"
+        assert document["sentAt"] is None
         assert document["downloadUrl"] == f"/files/documents/{pk(document['id'])}"
         assert document["notifications"] == [{"id": notification["id"]}]
         assert notification == {
@@ -102,16 +105,26 @@ class TestSendLetter:
             "subject": document["title"], "status": "QUEUED", "transport": None, "attempts": 0, "reason": None,
             "sentAt": None, "createdBy": {"email": tenant.agent.email},
         }
-        assert entry["kind"] == "LETTER" and entry["subject"] == f"Email queued: {document['title']}"
+        assert entry["kind"] == "LETTER"
+        assert entry["subject"] == f"Email queued: {document['title']}"
         assert entry["body"].startswith("Queued for email to morgan@mail.example.")
         content, text = await pdf_text(database, document["id"])
-        assert content.startswith(b"%PDF") and document["sizeBytes"] == len(content)
-        assert "Morgan Lettersen" in text and "10443720000077777" in text and "10.9¢ per kWh" in text
+        assert content.startswith(b"%PDF")
+        assert document["sizeBytes"] == len(content)
+        assert "Morgan Lettersen" in text
+        assert "10443720000077777" in text
+        assert "10.9¢ per kWh" in text
         async with database.sessionmaker() as s:
             rows = (await s.execute(select(CommLogEntry.document_id).where(CommLogEntry.id == pk(entry["id"])))).all()
-            audit = (await s.execute(select(AuditEvent.action).where(AuditEvent.object_type == "Document",
-                                                                      AuditEvent.object_id == pk(document["id"])))).all()
-        assert rows == [(pk(document["id"]),)] and audit == [("commlog.send_letter",)]
+            audit = (
+                await s.execute(
+                    select(AuditEvent.action).where(
+                        AuditEvent.object_type == "Document", AuditEvent.object_id == pk(document["id"])
+                    )
+                )
+            ).all()
+        assert rows == [(pk(document["id"]),)]
+        assert audit == [("commlog.send_letter",)]
 
     async def test_outbox_delivers_it_over_smtp(self, api, database, tenant, holder, smtp_server):  # noqa: F811
         # given a queued email letter, alone in the outbox
@@ -121,15 +134,17 @@ class TestSendLetter:
         payload = await send(api, tenant.agent, customerId=to_global_id("Customer", customer.id),
                              templateCode="CONTRACT", channel="EMAIL")
         # when the outbox runs against a real SMTP server
-        sent = await deliver_due(writer, SmtpTransport(f"smtp://127.0.0.1:{smtp_server.port}"), now=datetime.now(timezone.utc))
+        sent = await deliver_due(writer, SmtpTransport(f"smtp://127.0.0.1:{smtp_server.port}"), now=datetime.now(UTC))
         # then the customer got it, PDF attached, and the API shows it SENT over SMTP
-        assert sent == 1 and smtp_server.received[0][1] == ["morgan@mail.example"]
+        assert sent == 1
+        assert smtp_server.received[0][1] == ["morgan@mail.example"]
         (attachment,) = list(smtp_server.message().iter_attachments())
         assert attachment.get_content_type() == "application/pdf"
         assert attachment.get_content() == (await pdf_text(database, payload["document"]["id"]))[0]
         node = (await api.run(NODE, {"id": payload["notification"]["id"]}, user=tenant.agent))["node"]
         assert (node["status"], node["transport"], node["attempts"]) == ("SENT", "SMTP", 1)
-        assert node["sentAt"] and node["document"]["sentAt"] == node["sentAt"]
+        assert node["sentAt"]
+        assert node["document"]["sentAt"] == node["sentAt"]
 
     async def test_mail_is_recorded_sent_to_the_billing_address(self, api, tenant, holder):
         customer, _ = holder
@@ -138,7 +153,8 @@ class TestSendLetter:
         notification = payload["notification"]
         assert payload["userErrors"] == []
         assert (notification["status"], notification["transport"]) == ("SENT", "MAIL")
-        assert notification["recipient"] == "1 Billing Rd, Dallas, TX 75201" and notification["sentAt"]
+        assert notification["recipient"] == "1 Billing Rd, Dallas, TX 75201"
+        assert notification["sentAt"]
         assert payload["document"]["sentAt"] == notification["sentAt"]
         assert payload["entry"]["body"] == "By mail to 1 Billing Rd, Dallas, TX 75201."
 
@@ -147,7 +163,8 @@ class TestSendLetter:
         customer, _ = holder
         payload = await send(api, tenant.user(role), customerId=to_global_id("Customer", customer.id),
                              templateCode="GENERAL", channel="MAIL")
-        assert payload["userErrors"] == [] and payload["document"]["kind"] == "GENERAL"
+        assert payload["userErrors"] == []
+        assert payload["document"]["kind"] == "GENERAL"
 
     async def test_by_template_id_with_a_named_account(self, api, session, tenant, holder):
         customer, _ = holder
@@ -170,12 +187,16 @@ class TestSendLetter:
         payload = await send(api, tenant.agent, customerId=to_global_id("Customer", customer.id),
                              templateCode="WELCOME_KIT", channel="EMAIL")
         # then
-        assert payload["document"] is None and payload["notification"] is None and payload["entry"] is None
+        assert payload["document"] is None
+        assert payload["notification"] is None
+        assert payload["entry"] is None
         assert payload["userErrors"] == [{"field": ["input", "channel"], "code": "NO_EMAIL_ADDRESS",
                                           "message": "The customer has no email address on file."}]
         assert await written(database, customer.id) == {"documents": 0, "notifications": 0, "entries": 0}
 
-    async def test_a_template_that_fails_to_render_is_a_user_error_and_writes_nothing(self, api, database, session, tenant, holder):
+    async def test_a_template_that_fails_to_render_is_a_user_error_and_writes_nothing(
+        self, api, database, session, tenant, holder
+    ):
         customer, _ = holder
         session.add_all([
             LetterTemplate(client_id=tenant.client.id, code="EVIL", kind=LetterKind.GENERAL, name="Evil", subject="Hi",
@@ -206,7 +227,9 @@ class TestSendLetter:
 
 
 class TestOtherClients:
-    async def test_their_template_or_their_customer_is_not_found(self, api, database, session, tenant, other_tenant, holder):
+    async def test_their_template_or_their_customer_is_not_found(
+        self, api, database, session, tenant, other_tenant, holder
+    ):
         customer, _ = holder
         await add_templates(session, other_tenant.client.id)
         theirs = await make_customer(session, other_tenant, "Their Customer")
@@ -247,7 +270,8 @@ class TestOtherClients:
         for global_id in ids:
             mine = (await api.run(NODE, {"id": global_id}, user=tenant.agent))["node"]
             theirs = (await api.run(NODE, {"id": global_id}, user=other_tenant.agent))["node"]
-            assert mine["id"] == global_id and theirs is None
+            assert mine["id"] == global_id
+            assert theirs is None
 
 
 class TestResendLetter:
@@ -262,7 +286,8 @@ class TestResendLetter:
                                  user=tenant.agent))["resendLetter"]
         # then the same document has a second notification, with the reason, and the log says so
         title = first["document"]["title"]
-        assert payload["userErrors"] == [] and payload["document"]["id"] == first["document"]["id"]
+        assert payload["userErrors"] == []
+        assert payload["document"]["id"] == first["document"]["id"]
         assert payload["notification"]["reason"] == "Customer says it never arrived"
         assert [(n["channel"], n["reason"]) for n in payload["document"]["notifications"]] == [
             ("EMAIL", None), ("MAIL", "Customer says it never arrived")]
@@ -276,7 +301,8 @@ class TestResendLetter:
                            templateCode="GENERAL", channel="EMAIL")
         payload = (await api.run(RESEND, {"input": {"documentId": first["document"]["id"], "reason": "Lost it"}},
                                  user=tenant.agent))["resendLetter"]
-        assert payload["notification"]["channel"] == "EMAIL" and payload["notification"]["status"] == "QUEUED"
+        assert payload["notification"]["channel"] == "EMAIL"
+        assert payload["notification"]["status"] == "QUEUED"
         assert payload["notification"]["recipient"] == "morgan@mail.example"
 
     async def test_blank_reason_is_a_user_error_and_writes_nothing(self, api, database, tenant, holder):
@@ -310,7 +336,13 @@ class TestLetterTemplates:
         query = "query($k: LetterKind) { letterTemplates(kind: $k) { id code kind name subject active } }"
         everything = (await api.run(query, user=tenant.agent))["letterTemplates"]
         renewals = (await api.run(query, {"k": "RENEWAL_LETTER"}, user=tenant.agent))["letterTemplates"]
-        assert [t["code"] for t in everything] == ["CONTRACT", "GENERAL", "RATE_CHANGE", "RENEWAL_LETTER", "WELCOME_KIT"]
+        assert [t["code"] for t in everything] == [
+            "CONTRACT",
+            "GENERAL",
+            "RATE_CHANGE",
+            "RENEWAL_LETTER",
+            "WELCOME_KIT",
+        ]
         assert [t["code"] for t in renewals] == ["RENEWAL_LETTER"]
         assert (await api.run(query, user=other_tenant.agent))["letterTemplates"] == []
 
@@ -370,11 +402,15 @@ class TestConnections:
         # then newest come first, with every delivery of each document oldest first
         assert [e["node"]["title"] for e in docs["edges"]] == ["Letter 4", "Letter 3"]
         assert [e["node"]["title"] for e in second["edges"]] == ["Letter 2", "Letter 1"]
-        assert docs["totalCount"] == 5 and docs["pageInfo"]["hasNextPage"] and not docs["pageInfo"]["hasPreviousPage"]
-        assert second["pageInfo"]["hasPreviousPage"] and second["pageInfo"]["hasNextPage"]
+        assert docs["totalCount"] == 5
+        assert docs["pageInfo"]["hasNextPage"]
+        assert not docs["pageInfo"]["hasPreviousPage"]
+        assert second["pageInfo"]["hasPreviousPage"]
+        assert second["pageInfo"]["hasNextPage"]
         node = docs["edges"][0]["node"]
         assert [n["status"] for n in node["notifications"]] == ["FAILED", "SENT"]
-        assert node["template"] == {"code": "GENERAL"} and node["customer"] == {"name": "Paged Person"}
+        assert node["template"] == {"code": "GENERAL"}
+        assert node["customer"] == {"name": "Paged Person"}
         assert node["notifications"][0]["createdBy"] == {"email": tenant.agent.email}
         notifications = first["notifications"]
         assert notifications["totalCount"] == 10
@@ -396,7 +432,9 @@ class TestConnections:
         (own_view,) = await run_connections(api, other_tenant.agent, {"name": "theirs letters", "first": 5})
         assert own_view["documents"]["totalCount"] == 2
 
-    async def test_statement_count_is_the_same_for_1_and_20_customers(self, api, session, tenant, other_tenant, count_sql):
+    async def test_statement_count_is_the_same_for_1_and_20_customers(
+        self, api, session, tenant, other_tenant, count_sql
+    ):
         # given one client with 1 customer and another with 20, each with letters on an account
         ids = {}
         for who, customers in ((tenant, 1), (other_tenant, 20)):

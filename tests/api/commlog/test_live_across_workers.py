@@ -84,7 +84,8 @@ class TestAcrossWorkers:
         # then each arrives once, in the order written, with its own cursor
         updates = await received(ws, len(expected))
         assert [seen(u) for u in updates] == expected
-        assert len({u["cursor"] for u in updates}) == len(updates) and not any(u["refetch"] for u in updates)
+        assert len({u["cursor"] for u in updates}) == len(updates)
+        assert not any(u["refetch"] for u in updates)
         await assert_quiet(ws)
         await ws.close()
 

@@ -68,26 +68,37 @@ class TestAddNote:
     async def test_a_good_note_is_saved_without_findings(self, api, customer, tenant):
         payload = (await api.run(ADD, {"input": {"customerId": gid(customer), "disposition": "CANCEL", **GOOD_NOTE}},
                                  user=tenant.agent))["addNote"]
-        assert payload["userErrors"] == [] and payload["findings"] == []
+        assert payload["userErrors"] == []
+        assert payload["findings"] == []
         entry = payload["entry"]
-        assert entry["kind"] == "NOTE" and entry["disposition"] == "CANCEL"
-        assert entry["note"]["contactName"] == "Alexander Erickson" and entry["createdBy"] == {"email": tenant.agent.email}
+        assert entry["kind"] == "NOTE"
+        assert entry["disposition"] == "CANCEL"
+        assert entry["note"]["contactName"] == "Alexander Erickson"
+        assert entry["createdBy"] == {"email": tenant.agent.email}
 
     async def test_the_seeds_bad_note_gets_a_finding_for_each_problem(self, api, customer, tenant):
-        findings = (await api.run(CHECK, {"input": {"customerId": gid(customer), "reason": BAD_NOTE}}, user=tenant.agent))["checkNote"]
+        findings = (
+            await api.run(CHECK, {"input": {"customerId": gid(customer), "reason": BAD_NOTE}}, user=tenant.agent)
+        )["checkNote"]
         codes = {f["code"] for f in findings}
         assert {"MISSING_CONTACT_NAME", "MISSING_RESOLUTION", "SLANG", "PROFANITY", "DIRECT_QUOTE"} <= codes
         slang = next(f for f in findings if f["code"] == "SLANG")
-        assert slang["field"] == "reason" and BAD_NOTE[slang["start"]:slang["end"]] == "cuz"
+        assert slang["field"] == "reason"
+        assert BAD_NOTE[slang["start"]:slang["end"]] == "cuz"
 
     async def test_warning_clients_save_the_note_and_return_findings(self, api, customer, tenant):
-        payload = (await api.run(ADD, {"input": {"customerId": gid(customer), "body": BAD_NOTE}}, user=tenant.agent))["addNote"]
-        assert payload["entry"] is not None and payload["userErrors"] == []
+        payload = (await api.run(ADD, {"input": {"customerId": gid(customer), "body": BAD_NOTE}}, user=tenant.agent))[
+            "addNote"
+        ]
+        assert payload["entry"] is not None
+        assert payload["userErrors"] == []
         assert "SLANG" in {f["code"] for f in payload["findings"]}
 
     async def test_blocking_clients_refuse_the_note_and_write_nothing(self, api, session, customer, tenant):
         await set_policy(session, tenant, "BLOCK")
-        payload = (await api.run(ADD, {"input": {"customerId": gid(customer), "body": BAD_NOTE}}, user=tenant.agent))["addNote"]
+        payload = (await api.run(ADD, {"input": {"customerId": gid(customer), "body": BAD_NOTE}}, user=tenant.agent))[
+            "addNote"
+        ]
         assert payload["entry"] is None
         assert payload["userErrors"][0]["code"] == "NOTE_POLICY_VIOLATION"
         assert "SLANG" in {f["code"] for f in payload["findings"]}
@@ -103,11 +114,15 @@ class TestAddNote:
         assert "4111 1111 1111 1111" not in payload["entry"]["note"]["resolution"]
         assert "**** **** **** 1111" in payload["entry"]["note"]["resolution"]
 
-    async def test_empty_note_unknown_disposition_and_foreign_account_are_user_errors(self, api, session, customer, tenant):
+    async def test_empty_note_unknown_disposition_and_foreign_account_are_user_errors(
+        self, api, session, customer, tenant
+    ):
         other = await make_customer(session, tenant, "Someone Else")
         account = await make_account(session, other)
         await session.commit()
-        empty = (await api.run(ADD, {"input": {"customerId": gid(customer), "body": "   "}}, user=tenant.agent))["addNote"]
+        empty = (await api.run(ADD, {"input": {"customerId": gid(customer), "body": "   "}}, user=tenant.agent))[
+            "addNote"
+        ]
         assert empty["userErrors"][0]["code"] == "EMPTY_NOTE"
         unknown = (await api.run(ADD, {"input": {"customerId": gid(customer), "disposition": "NOPE", **GOOD_NOTE}},
                                  user=tenant.agent))["addNote"]
@@ -118,12 +133,17 @@ class TestAddNote:
         assert foreign["userErrors"][0]["code"] == "ACCOUNT_NOT_OF_CUSTOMER"
 
     async def test_another_clients_customer_is_not_found(self, api, customer, other_tenant):
-        payload = (await api.run(ADD, {"input": {"customerId": gid(customer), **GOOD_NOTE}}, user=other_tenant.agent))["addNote"]
+        payload = (await api.run(ADD, {"input": {"customerId": gid(customer), **GOOD_NOTE}}, user=other_tenant.agent))[
+            "addNote"
+        ]
         assert payload["userErrors"][0]["code"] == "NOT_FOUND"
 
     async def test_critical_notes_become_alerts(self, api, customer, tenant):
-        await api.run(ADD, {"input": {"customerId": gid(customer), "body": "Customer only speaks Spanish.", "critical": True}},
-                      user=tenant.agent)
+        await api.run(
+            ADD,
+            {"input": {"customerId": gid(customer), "body": "Customer only speaks Spanish.", "critical": True}},
+            user=tenant.agent,
+        )
         await api.run(ADD, {"input": {"customerId": gid(customer), **GOOD_NOTE}}, user=tenant.agent)
         alerts = (await api.run(LOG, {"n": customer.number}, user=tenant.lead))["customer"]["alerts"]
         assert [(a["kind"], a["severity"], a["message"]) for a in alerts] == [
@@ -132,21 +152,30 @@ class TestAddNote:
 
 class TestMemos:
     async def test_memos_are_appended_and_entries_never_change(self, api, customer, tenant):
-        entry = (await api.run(ADD, {"input": {"customerId": gid(customer), **GOOD_NOTE}}, user=tenant.agent))["addNote"]["entry"]
+        entry = (await api.run(ADD, {"input": {"customerId": gid(customer), **GOOD_NOTE}}, user=tenant.agent))[
+            "addNote"
+        ]["entry"]
         first = (await api.run(MEMO, {"input": {"entryId": entry["id"], "text": "Refund confirmed by finance."}},
                                user=tenant.lead))["addMemo"]
         second = (await api.run(MEMO, {"input": {"entryId": entry["id"], "text": "Customer called back, informed."}},
                                 user=tenant.agent))["addMemo"]
         assert first["memo"] == {"text": "Refund confirmed by finance.", "createdBy": {"email": tenant.lead.email}}
-        assert [m["text"] for m in second["entry"]["memos"]] == ["Refund confirmed by finance.", "Customer called back, informed."]
+        assert [m["text"] for m in second["entry"]["memos"]] == [
+            "Refund confirmed by finance.",
+            "Customer called back, informed.",
+        ]
         log = (await api.run(LOG, {"n": customer.number}, user=tenant.agent))["customer"]["communicationLog"]
         assert log["totalCount"] == 1
 
     async def test_blank_memo_and_foreign_entry(self, api, customer, tenant, other_tenant):
-        entry = (await api.run(ADD, {"input": {"customerId": gid(customer), **GOOD_NOTE}}, user=tenant.agent))["addNote"]["entry"]
+        entry = (await api.run(ADD, {"input": {"customerId": gid(customer), **GOOD_NOTE}}, user=tenant.agent))[
+            "addNote"
+        ]["entry"]
         blank = (await api.run(MEMO, {"input": {"entryId": entry["id"], "text": " "}}, user=tenant.agent))["addMemo"]
         assert blank["userErrors"][0]["code"] == "EMPTY_MEMO"
-        foreign = (await api.run(MEMO, {"input": {"entryId": entry["id"], "text": "x"}}, user=other_tenant.agent))["addMemo"]
+        foreign = (await api.run(MEMO, {"input": {"entryId": entry["id"], "text": "x"}}, user=other_tenant.agent))[
+            "addMemo"
+        ]
         assert foreign["userErrors"][0]["code"] == "NOT_FOUND"
 
 
@@ -158,8 +187,11 @@ class TestLogQueries:
     async def test_newest_first_with_paging(self, api, customer, tenant):
         for n in range(5):
             await self.add(api, customer, tenant, n)
-        page = (await api.run(LOG, {"n": customer.number, "first": 2}, user=tenant.agent))["customer"]["communicationLog"]
-        assert [e["node"]["subject"] for e in page["edges"]] == ["Note 4", "Note 3"] and page["totalCount"] == 5
+        page = (await api.run(LOG, {"n": customer.number, "first": 2}, user=tenant.agent))["customer"][
+            "communicationLog"
+        ]
+        assert [e["node"]["subject"] for e in page["edges"]] == ["Note 4", "Note 3"]
+        assert page["totalCount"] == 5
         more = (await api.run(LOG, {"n": customer.number, "first": 3, "after": page["pageInfo"]["endCursor"]},
                               user=tenant.agent))["customer"]["communicationLog"]
         assert [e["node"]["subject"] for e in more["edges"]] == ["Note 2", "Note 1", "Note 0"]
@@ -186,7 +218,9 @@ class TestLogQueries:
     async def test_viewer_preferences_are_the_defaults(self, api, customer, tenant):
         for n in range(3):
             await self.add(api, customer, tenant, n, kind="CALL" if n == 1 else "NOTE")
-        prefs = "mutation($i: UpdateViewerPreferencesInput!) { updateViewerPreferences(input: $i) { userErrors { code } } }"
+        prefs = (
+            "mutation($i: UpdateViewerPreferencesInput!) { updateViewerPreferences(input: $i) { userErrors { code } } }"
+        )
         await api.run(prefs, {"i": {"communicationLog": {"pageSize": 5, "order": "OLDEST_FIRST", "kinds": ["NOTE"]}}},
                       user=tenant.agent)
         data = await api.run(LOG, {"n": customer.number}, user=tenant.agent)
@@ -199,12 +233,15 @@ class TestLogQueries:
         await session.commit()
         await self.add(api, customer, tenant, 1, utilityAccountId=to_global_id("UtilityAccount", account.id))
         await self.add(api, customer, tenant, 2)
-        query = 'query { utilityAccount(ldcAccountNumber: "LOG-ACC-1") { communicationLog { edges { node { subject } } } } }'
+        query = ('query { utilityAccount(ldcAccountNumber: "LOG-ACC-1") { communicationLog { edges { node { subject '
+                 '} } } } }')
         data = await api.run(query, user=tenant.agent)
         assert [e["node"]["subject"] for e in data["utilityAccount"]["communicationLog"]["edges"]] == ["Note 1"]
 
     async def test_entry_is_a_node_for_its_client_only(self, api, customer, tenant, other_tenant):
-        entry = (await api.run(ADD, {"input": {"customerId": gid(customer), **GOOD_NOTE}}, user=tenant.agent))["addNote"]["entry"]
+        entry = (await api.run(ADD, {"input": {"customerId": gid(customer), **GOOD_NOTE}}, user=tenant.agent))[
+            "addNote"
+        ]["entry"]
         node = "query($id: ID!) { node(id: $id) { ... on CommLogEntry { subject note { contactName } } } }"
         mine = await api.run(node, {"id": entry["id"]}, user=tenant.agent)
         assert mine["node"]["note"]["contactName"] == "Alexander Erickson"

@@ -28,7 +28,9 @@ from tests.served import free_port
 
 ADD = "mutation($i: AddNoteInput!) { addNote(input: $i) { entry { id } userErrors { field code } } }"
 BULK_NOTE = "mutation($i: BulkAddNoteInput!) { bulkAddNote(input: $i) { userErrors { code message } } }"
-BULK_HOLD = "mutation($i: BulkPlaceDunningHoldInput!) { bulkPlaceDunningHold(input: $i) { userErrors { code message } } }"
+BULK_HOLD = (
+    "mutation($i: BulkPlaceDunningHoldInput!) { bulkPlaceDunningHold(input: $i) { userErrors { code message } } }"
+)
 HOLD_UNTIL = (date.today() + timedelta(days=30)).isoformat()
 
 
@@ -141,7 +143,8 @@ class TestCommunicationLogUpdated:
                                                         "reason": "Storm relief"}})
         # then the follower hears of its customer's two entries, once each, in order, and of no other customer's
         note, hold = await next_update(ws), await next_update(ws)
-        assert note["entry"]["subject"] == "Storm outage" and "dunning" in hold["entry"]["subject"].lower()
+        assert note["entry"]["subject"] == "Storm outage"
+        assert "dunning" in hold["entry"]["subject"].lower()
         assert await quiet(ws)
         await ws.close()
 
@@ -190,11 +193,15 @@ class TestResuming:
         # then the missed ones come first with the same cursors, then the new one, and nothing twice
         assert [u["entry"]["subject"] for u in replayed] == ["seen 1", "seen 2"]
         assert [u["cursor"] for u in replayed] == cursors[1:]
-        assert live["entry"]["subject"] == "live" and await quiet(ws)
+        assert live["entry"]["subject"] == "live"
+        assert await quiet(ws)
         await ws.close()
 
     async def test_another_customers_updates_are_not_replayed(self, server, http, session, tenant):
-        customer, neighbour = (await make_customer(session, tenant, "Mine"), await make_customer(session, tenant, "Theirs"))
+        customer, neighbour = (
+            await make_customer(session, tenant, "Mine"),
+            await make_customer(session, tenant, "Theirs"),
+        )
         await session.commit()
         ws = await following(server, tenant, customer)
         await add_note(http, tenant.lead, customer, "mine 0")
@@ -203,7 +210,8 @@ class TestResuming:
         await add_note(http, tenant.lead, neighbour, "theirs")
         await add_note(http, tenant.lead, customer, "mine 1")
         ws = await following(server, tenant, customer, after=cursor)
-        assert (await next_update(ws))["entry"]["subject"] == "mine 1" and await quiet(ws)
+        assert (await next_update(ws))["entry"]["subject"] == "mine 1"
+        assert await quiet(ws)
         await ws.close()
 
     async def test_too_much_missed_sends_the_newest_and_asks_for_a_refetch(self, server, http, session, tenant,
@@ -227,8 +235,9 @@ class TestResuming:
         assert (live["entry"]["subject"], live["refetch"]) == ("live", False)
         await ws.close()
 
-    @pytest.mark.parametrize("cursor", ["garbage", "WyJldmVudCIsICJ4Il0=", to_global_id("Customer", 1),
-                                        "WyJldmVudCIsIDk5OTk5OTk5OV0="])  # not base64 JSON, a word, an ID, no such event
+    @pytest.mark.parametrize(
+        "cursor", ["garbage", "WyJldmVudCIsICJ4Il0=", to_global_id("Customer", 1), "WyJldmVudCIsIDk5OTk5OTk5OV0="]
+    )  # not base64 JSON, a word, an ID, no such event
     async def test_a_bad_cursor_is_a_client_error(self, server, session, tenant, cursor):
         customer = await make_customer(session, tenant, "Bad Cursor")
         await session.commit()

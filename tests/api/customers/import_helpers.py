@@ -21,7 +21,10 @@ mutation($input: ImportCustomersInput!) { importCustomers(input: $input) {
 } }
 """
 PREFLIGHT = {"apollo-require-preflight": "true"}
-RULES = {code: LdcRule(tuple(r["lengths"]), r["digits_only"], r["prefix"], r["check_digit"]) for code, r in DEFAULT_RULES.items()}
+RULES = {
+    code: LdcRule(tuple(r["lengths"]), r["digits_only"], r["prefix"], r["check_digit"])
+    for code, r in DEFAULT_RULES.items()
+}
 COLUMNS = HEADER.split(",")
 
 
@@ -64,7 +67,9 @@ async def upload(api, user, data: bytes, **input) -> dict:
 
 
 async def results(api, user, payload: dict) -> list[dict[str, str]]:
-    response = await api.client.get(payload["job"]["downloadUrl"], headers={"authorization": f"Bearer {token_for(user)}"})
+    response = await api.client.get(
+        payload["job"]["downloadUrl"], headers={"authorization": f"Bearer {token_for(user)}"}
+    )
     assert response.status_code == 200, response.text
     return list(csv.DictReader(io.StringIO(response.text)))
 

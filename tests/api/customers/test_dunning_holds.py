@@ -8,8 +8,8 @@ import pytest
 
 from db.enums import EnrollmentStatus as S
 from db.models import Customer
-from resolvers.customers import dunning_holds
-from resolvers.customers.settings import today
+from resolvers.customers.settings import dunning_holds
+from resolvers.customers.settings.commands import today
 from tests.api.customers.settings_helpers import changes, entries, state_of, untouched
 from tests.conftest import token_for
 from tests.factories.accounts import make_account
@@ -327,4 +327,6 @@ class TestSqlCount:
         ten, thousand = await statements(tenant), await statements(other_tenant)
         # then the same number of statements ran
         assert ten == thousand, (ten, thousand)
-        assert ten <= (10 if database.backend == "postgresql" else 8), ten  # PostgreSQL: the event log's lock and NOTIFY
+        assert ten <= (10 if database.backend == "postgresql" else 8), (
+            ten
+        )  # PostgreSQL: the event log's lock and NOTIFY

@@ -42,12 +42,16 @@ class TestCreateMasterCustomer:
         assert created["isMaster"] is True
         assert created["kind"] == "COMMERCIAL"
         assert created["email"] == "AP@granite.example"  # the domain is normalized, the local part kept
-        search = await api.run('{ customers(search: {name: "granite"}) { edges { node { number } } } }', user=tenant.agent)
+        search = await api.run(
+            '{ customers(search: {name: "granite"}) { edges { node { number } } } }', user=tenant.agent
+        )
         assert search["customers"]["edges"] == [{"node": {"number": created["number"]}}]
 
     @pytest.mark.parametrize("role", [Role.AGENT, Role.TEAM_LEAD])
     async def test_other_roles_are_refused_and_nothing_is_created(self, api, tenant, role):
-        payload = (await api.run(CREATE, {"input": {"name": "Sneaky Co"}}, user=tenant.user(role)))["createMasterCustomer"]
+        payload = (await api.run(CREATE, {"input": {"name": "Sneaky Co"}}, user=tenant.user(role)))[
+            "createMasterCustomer"
+        ]
         assert payload["customer"] is None
         assert payload["userErrors"][0]["code"] == "FORBIDDEN"
         search = await api.run('{ customers(search: {name: "sneaky"}) { totalCount } }', user=tenant.agent)
@@ -55,8 +59,12 @@ class TestCreateMasterCustomer:
 
     async def test_blank_name_and_bad_email_are_user_errors(self, api, tenant):
         blank = (await api.run(CREATE, {"input": {"name": "  "}}, user=tenant.admin))["createMasterCustomer"]
-        assert blank["userErrors"] == [{"field": ["input", "name"], "code": "BLANK_NAME", "message": "Name cannot be blank."}]
-        bad = (await api.run(CREATE, {"input": {"name": "X Co", "email": "not-an-email"}}, user=tenant.admin))["createMasterCustomer"]
+        assert blank["userErrors"] == [
+            {"field": ["input", "name"], "code": "BLANK_NAME", "message": "Name cannot be blank."}
+        ]
+        bad = (await api.run(CREATE, {"input": {"name": "X Co", "email": "not-an-email"}}, user=tenant.admin))[
+            "createMasterCustomer"
+        ]
         assert bad["userErrors"][0]["code"] == "INVALID_EMAIL"
         assert bad["userErrors"][0]["field"] == ["input", "email"]
 
@@ -80,7 +88,9 @@ class TestAssignCustomersToMaster:
                                   user=tenant.admin))["assignCustomersToMaster"]
         assert detached["userErrors"] == []
         assert detached["master"] is None
-        assert detached["customers"] == [{"name": "Harbor Bakery", "master": None, "hierarchyTrail": [{"name": "Harbor Bakery"}]}]
+        assert detached["customers"] == [
+            {"name": "Harbor Bakery", "master": None, "hierarchyTrail": [{"name": "Harbor Bakery"}]}
+        ]
         trail = await api.run(TRAIL, {"n": b.number}, user=tenant.agent)
         assert trail["customer"]["master"] == {"name": "Harbor Group"}
 
@@ -89,7 +99,8 @@ class TestAssignCustomersToMaster:
         child = await make_customer(session, tenant, "Audit Child")
         await session.commit()
         await api.run(ASSIGN, {"input": {"masterId": gid(master), "customerIds": [gid(child)]}}, user=tenant.admin)
-        query = "query($n: String!) { customer(number: $n) { auditTrail(first: 5) { edges { node { action actor { email } changes { field from to } } } } } }"
+        query = ("query($n: String!) { customer(number: $n) { auditTrail(first: 5) { edges { node { action actor { "
+                 "email } changes { field from to } } } } } }")
         events = (await api.run(query, {"n": child.number}, user=tenant.agent))["customer"]["auditTrail"]["edges"]
         assert events[0]["node"] == {"action": "customer.assign_master", "actor": {"email": tenant.admin.email},
                                      "changes": [{"field": "master_id", "from": None, "to": master.id}]}

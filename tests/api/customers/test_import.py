@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from db.enums import Role
 from db.models import AuditEvent, CustomerNameToken, EnrollmentStatusChange, UtilityAccount
-from resolvers.customers import imports
+from resolvers.customers.imports import commands as imports
 from tests.api.customers.import_helpers import (
     book,
     counts,
@@ -63,7 +63,9 @@ REFUSALS = [
 
 class TestRefusals:
     @pytest.mark.parametrize(("change", "reason"), REFUSALS)
-    async def test_a_bad_row_is_refused_with_its_reason_and_the_rest_goes_in(self, api, database, tenant, change, reason):
+    async def test_a_bad_row_is_refused_with_its_reason_and_the_rest_goes_in(
+        self, api, database, tenant, change, reason
+    ):
         # given a file of six rows whose line 3 is a customer's only account, broken one way
         rows = rows_of(book(6))
         assert rows[0]["customer_number"] != rows[1]["customer_number"] != rows[2]["customer_number"]
@@ -75,7 +77,9 @@ class TestRefusals:
         assert done["job"]["status"] == "DONE"
         assert (done["job"]["total"], done["job"]["refused"], done["job"]["created"]) == (6, 1, 5)
         shown = await results(api, tenant.admin, done)
-        assert [(r["line"], r["outcome"], r["reason"]) for r in shown if r["outcome"] == "REFUSED"] == [("3", "REFUSED", reason)]
+        assert [(r["line"], r["outcome"], r["reason"]) for r in shown if r["outcome"] == "REFUSED"] == [
+            ("3", "REFUSED", reason)
+        ]
         assert shown[1]["detail"]
         assert (await counts(database, tenant))["utility_accounts"] == 5
         assert (await counts(database, tenant))["customers"] == len({r["customer_number"] for r in rows}) - 1
@@ -131,7 +135,9 @@ class TestRefusals:
             ("3", "CONFLICTING_CUSTOMER_DATA"), ("4", "CONFLICTING_CUSTOMER_DATA"), ("7", "DUPLICATE_LDC_NUMBER")]
         assert (done["job"]["created"], done["job"]["refused"]) == (7, 3)
 
-    async def test_another_clients_numbers_and_customers_are_none_of_its_business(self, api, database, tenant, other_tenant):
+    async def test_another_clients_numbers_and_customers_are_none_of_its_business(
+        self, api, database, tenant, other_tenant
+    ):
         # given another client that loaded the same book
         data = book(6)
         await upload(api, other_tenant.admin, data)
@@ -178,7 +184,11 @@ class TestReimport:
         # and the account and customer read as the file says
         ldc = rows[0]["ldc_account_number"]
         account = (await api.run(ACCOUNT, {"ldc": ldc}, user=tenant.agent))["utilityAccount"]
-        assert (account["status"], account["ratePlan"], account["endDate"]) == ("DROPPED", {"code": "TX-24"}, "2026-01-31")
+        assert (account["status"], account["ratePlan"], account["endDate"]) == (
+            "DROPPED",
+            {"code": "TX-24"},
+            "2026-01-31",
+        )
         assert account["premise"]["serviceAddress"]["line1"] == "88 Moved Rd"
         assert account["enrollments"][-1]["status"] == "DROPPED"
         assert account["customer"]["name"] == "Jamie Renamed"
@@ -208,7 +218,11 @@ class TestReimport:
     async def test_a_new_account_for_a_customer_loaded_before_joins_it(self, api, database, tenant):
         rows = rows_of(book(3))
         await upload(api, tenant.admin, file_of(rows[:1]))
-        extra = {**rows[0], "ldc_account_number": number_for(rows[0]["utility"], 999_999), "service_line1": "5 Annex Rd"}
+        extra = {
+            **rows[0],
+            "ldc_account_number": number_for(rows[0]["utility"], 999_999),
+            "service_line1": "5 Annex Rd",
+        }
         done = await upload(api, tenant.admin, file_of([rows[0], extra]))
         assert (done["job"]["unchanged"], done["job"]["created"], done["job"]["customersCreated"]) == (1, 1, 0)
         found = await api.run(SEARCH, {"search": {"address": "5 annex"}}, user=tenant.agent)
@@ -272,7 +286,9 @@ class TestRolesKeysAndFiles:
         ("customer_number,name,ldc_account_number,utility,service_line1,service_city,service_state,service_zip\n"
          "1,Caf\xe9".encode("latin-1"), "not readable as UTF-8"),
     ])
-    async def test_a_file_that_is_not_an_import_file_is_a_user_error_and_starts_no_job(self, api, database, tenant, data, says):
+    async def test_a_file_that_is_not_an_import_file_is_a_user_error_and_starts_no_job(
+        self, api, database, tenant, data, says
+    ):
         done = await upload(api, tenant.admin, data)
         assert [e["code"] for e in done["userErrors"]] == ["IMPORT_FILE_INVALID"]
         assert says in done["userErrors"][0]["message"]

@@ -27,19 +27,30 @@ async def import_book(address: str, admin, data: bytes) -> dict:
     operations = {"query": IMPORT, "variables": {"input": {"file": None}}}
     async with httpx.AsyncClient(base_url=f"http://{address}", timeout=600) as http:
         response = await http.post(
-            "/graphql", data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.input.file"]})},
-            files={"0": ("book.csv", data, "text/csv")}, headers={"authorization": f"Bearer {token_for(admin)}", **PREFLIGHT})
+            "/graphql",
+            data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.input.file"]})},
+            files={"0": ("book.csv", data, "text/csv")},
+            headers={"authorization": f"Bearer {token_for(admin)}", **PREFLIGHT},
+        )
     assert response.status_code == 200, response.text
     return response.json()["data"]["importCustomers"]
 
 
-async def add_notes(address: str, agent, customers: list[str], importing: asyncio.Task, seed: int) -> tuple[int, list[str]]:
+async def add_notes(
+    address: str, agent, customers: list[str], importing: asyncio.Task, seed: int
+) -> tuple[int, list[str]]:
     """Notes, one after another, until the import has finished: how many, and what failed."""
     done, failures = 0, []
     headers = {"authorization": f"Bearer {token_for(agent)}"}
     async with httpx.AsyncClient(base_url=f"http://{address}", headers=headers, timeout=120) as http:
         while not importing.done():
-            variables = {"i": {"customerId": customers[(seed + done) % len(customers)], "subject": "During the import", "body": "Asked about the bill."}}
+            variables = {
+                "i": {
+                    "customerId": customers[(seed + done) % len(customers)],
+                    "subject": "During the import",
+                    "body": "Asked about the bill.",
+                }
+            }
             response = await http.post("/graphql", json={"query": NOTE, "variables": variables})
             body = response.json()
             if response.status_code != 200 or body.get("errors") or body["data"]["addNote"]["userErrors"]:
@@ -50,10 +61,14 @@ async def add_notes(address: str, agent, customers: list[str], importing: asynci
 
 async def test_an_import_and_agents_notes_at_once_through_two_workers(database, session, tenant, tmp_path):
     # given customers the agents work on, and the server as operators run it
-    customers = [to_global_id("Customer", (await make_customer(session, tenant, f"Worked On {n}")).id) for n in range(8)]
+    customers = [
+        to_global_id("Customer", (await make_customer(session, tenant, f"Worked On {n}")).id) for n in range(8)
+    ]
     await session.commit()
     data = book(ROWS)
-    async with serve_workers(database.url, SECRET, tmp_path, env={"CSRGRAPH_WRITE_WAIT_SECONDS": str(WAIT_SECONDS)}) as served:
+    async with serve_workers(
+        database.url, SECRET, tmp_path, env={"CSRGRAPH_WRITE_WAIT_SECONDS": str(WAIT_SECONDS)}
+    ) as served:
         # when an admin imports a book while agents keep adding notes
         started = time.monotonic()
         importing = asyncio.create_task(import_book(served.address, tenant.admin, data))

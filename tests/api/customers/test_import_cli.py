@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from db.writes import Writes
 from db.enums import ImportJobStatus
 from db.models import Customer, CustomerImportJob, UtilityAccount
+from db.writes import Writes
 from resolvers.context import RequestScope, Viewer
-from resolvers.customers.imports import CustomerFile, ImportRequest, import_customers
+from resolvers.customers.imports.commands import CustomerFile, ImportRequest, import_customers
 from tests.api.customers.import_helpers import book, counts, rows_of
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[3]
 # tells the test, through a marker file, that it is there: the test kills it then.
 SLOWED = """
 import asyncio, pathlib, sys
-from resolvers.customers import import_sql, imports
+from resolvers.customers.imports import commands as imports, sql as import_sql
 imports.BATCH_ROWS, imports.STAGE_LINES = 40, 50
 marker, calls, write_new = pathlib.Path(sys.argv[1]), [], import_sql.write_new
 async def paused(*args, **kwargs):
@@ -55,8 +55,12 @@ def run_cli(database, *args: str) -> subprocess.CompletedProcess:
 
 async def accounts_by_customer(database, tenant) -> Counter:
     async with database.sessionmaker() as s:
-        stmt = (select(Customer.number, func.count(UtilityAccount.id)).outerjoin(UtilityAccount, UtilityAccount.customer_id == Customer.id)
-                .where(Customer.client_id == tenant.client.id).group_by(Customer.number))
+        stmt = (
+            select(Customer.number, func.count(UtilityAccount.id))
+            .outerjoin(UtilityAccount, UtilityAccount.customer_id == Customer.id)
+            .where(Customer.client_id == tenant.client.id)
+            .group_by(Customer.number)
+        )
         return Counter(dict((await s.execute(stmt)).all()))
 
 
@@ -80,7 +84,9 @@ class TestCommand:
         done = run_cli(database, *command(database, tenant, path))
         assert done.returncode == 1
         assert "Unknown column 'who'" in done.stderr
-        agent = run_cli(database, "import", "customers", str(path), "--client", tenant.client.slug, "--as", tenant.agent.email)
+        agent = run_cli(
+            database, "import", "customers", str(path), "--client", tenant.client.slug, "--as", tenant.agent.email
+        )
         assert agent.returncode == 1
         assert "IMPORT_CUSTOMERS needs the ADMIN role" in agent.stderr
         missing = run_cli(database, *command(database, tenant, tmp_path / "nope.csv"))
@@ -97,8 +103,13 @@ class TestKilledInTheMiddle:
         data = book(200)
         path, marker = tmp_path / "book.csv", tmp_path / "marker"
         path.write_bytes(data)
-        process = subprocess.Popen([sys.executable, "-c", SLOWED, str(marker), *command(database, tenant, path)],
-                                   env=environment(database), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [sys.executable, "-c", SLOWED, str(marker), *command(database, tenant, path)],
+            env=environment(database),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 120
         while not marker.exists():
             assert process.poll() is None, process.stderr.read().decode()
@@ -111,7 +122,11 @@ class TestKilledInTheMiddle:
         per_file = Counter(r["customer_number"] for r in rows_of(data))
         written = await accounts_by_customer(database, tenant)
         async with database.sessionmaker() as s:
-            jobs = (await s.execute(select(CustomerImportJob).where(CustomerImportJob.client_id == tenant.client.id))).scalars().all()
+            jobs = (
+                (await s.execute(select(CustomerImportJob).where(CustomerImportJob.client_id == tenant.client.id)))
+                .scalars()
+                .all()
+            )
         if database.backend == "postgresql":
             # the job was one transaction: nothing of it is left, the job row included
             assert written == Counter()

@@ -95,7 +95,9 @@ class TestResults:
             assert len(lines) == count
             assert all(r["outcome"] == outcome for r in lines)
             assert [r["line"] for r in lines] == sorted(r["line"] for r in lines)
-        updated = (await api.run(RESULTS, {"id": done["id"], "outcome": "UPDATED"}, user=tenant.admin))["node"]["results"]
+        updated = (await api.run(RESULTS, {"id": done["id"], "outcome": "UPDATED"}, user=tenant.admin))["node"][
+            "results"
+        ]
         assert ["Renamed One" in e["node"]["changes"] for e in updated["edges"]] == [True, False]
         assert first["job"]["id"] != done["id"]
 

@@ -12,13 +12,15 @@ PATHS = {
     "node": f"query($c: ID!) {{ node(id: $c) {{ ... on Customer {{ {DEEP} }} }} }}",
     "nodes": f"query($c: ID!) {{ nodes(ids: [$c, $c]) {{ ... on Customer {{ {DEEP} }} }} }}",
     "account node": f"query($a: ID!) {{ node(id: $a) {{ ... on UtilityAccount {{ customer {{ {DEEP} }} }} }} }}",
-    "utilityAccount.customer": f"query($l: String!) {{ utilityAccount(ldcAccountNumber: $l) {{ customer {{ {DEEP} }} }} }}",
+    "utilityAccount.customer": (f"query($l: String!) {{ utilityAccount(ldcAccountNumber: $l) {{ customer {{ {DEEP} "
+                                f"}} }} }}"),
     "customer(number)": f"query($n: String!) {{ customer(number: $n) {{ {DEEP} }} }}",
-    "utilityAccounts.customer": "query($n: String!) { customer(number: $n) { utilityAccounts(first: 5) { edges { node { "
-                                f"customer {{ {DEEP} }} }} }} }} }} }}",
-    "search": f'query($n: String!) {{ customers(search: {{text: $n}}) {{ edges {{ node {{ {DEEP} }} }} }} }}',
+    "utilityAccounts.customer": "query($n: String!) { customer(number: $n) { utilityAccounts(first: 5) { edges { "
+                                "node { "
+    f"customer {{ {DEEP} }} }} }} }} }} }}",
+    "search": f"query($n: String!) {{ customers(search: {{text: $n}}) {{ edges {{ node {{ {DEEP} }} }} }} }}",
     "children.master": "query($m: String!) { customer(number: $m) { children(first: 5) { edges { node { "
-                       f"{DEEP} master {{ children(first: 5) {{ edges {{ node {{ primaryAccount {{ id }} }} }} }} }} }} }} }} }} }}",
+    f"{DEEP} master {{ children(first: 5) {{ edges {{ node {{ primaryAccount {{ id }} }} }} }} }} }} }} }} }} }}",
 }
 
 
@@ -57,3 +59,32 @@ class TestPrimaryAccountOnEveryPath:
         found = primary_ids(data)
         assert len(found) >= 3, data
         assert set(found) == {holder["primary"]}, data
+
+
+GRID = """query($s: CustomerSearch!) { customers(search: $s, first: 20) {
+  edges { node { number primaryAccount { ldcAccountNumber status market { code } utility { code } } } } } }"""
+
+
+@pytest.mark.parametrize("search", [{"name": "grid"}, {"ldcAccountNumber": "GRID-1-ACTIVE"}, {"status": "ACTIVE"},
+                                    {"address": "main st"}])
+async def test_the_grid_reads_its_primary_accounts_in_the_search_session(api, session, tenant, search):
+    from sqlalchemy import event
+    from sqlalchemy.pool import Pool
+
+    for n in range(3):
+        customer = await make_customer(session, tenant, f"Grid Holder {n}")
+        await make_account(session, customer, status=EnrollmentStatus.DROPPED, ldc=f"GRID-{n}-DROPPED")
+        await make_account(session, customer, ldc=f"GRID-{n}-ACTIVE", line1=f"{n} Main St")
+    await session.commit()
+    await api.run(GRID, {"s": search}, user=tenant.agent)  # signs in and caches markets and utilities
+    checkouts = []
+    checked_out = lambda *args: checkouts.append(args)  # noqa: E731
+    event.listen(Pool, "checkout", checked_out)
+    try:
+        data = await api.run(GRID, {"s": search}, user=tenant.agent)
+    finally:
+        event.remove(Pool, "checkout", checked_out)
+    primaries = [edge["node"]["primaryAccount"] for edge in data["customers"]["edges"]]
+    assert primaries
+    assert all(p["status"] == "ACTIVE" and p["ldcAccountNumber"].endswith("-ACTIVE") for p in primaries)
+    assert len(checkouts) == 1  # the search's session: the primary accounts came with it

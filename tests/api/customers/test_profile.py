@@ -36,7 +36,9 @@ query Account($ldc: String!) {
 class TestCustomerProfile:
     async def test_profile_shows_accounts_premise_plan_and_history(self, api, session, tenant):
         # given
-        plan = await make_rate_plan(session, tenant.client.id, "TX", code="TX-24", rate_millicents=12_345, term_months=24)
+        plan = await make_rate_plan(
+            session, tenant.client.id, "TX", code="TX-24", rate_millicents=12_345, term_months=24
+        )
         customer = await make_customer(session, tenant, "Ann Smith")
         await make_account(session, customer, ldc="ESI-1", plan=plan, line1="12 Maple Ave", history=2)
         await session.commit()
@@ -64,7 +66,9 @@ class TestCustomerProfile:
 
     async def test_hierarchy_trail_runs_from_top_master_to_customer(self, api, session, tenant):
         top = await make_customer(session, tenant, "Top Holdings", kind=CustomerKind.COMMERCIAL, is_master=True)
-        region = await make_customer(session, tenant, "Region East", kind=CustomerKind.COMMERCIAL, is_master=True, master=top)
+        region = await make_customer(
+            session, tenant, "Region East", kind=CustomerKind.COMMERCIAL, is_master=True, master=top
+        )
         store = await make_customer(session, tenant, "Store 12", kind=CustomerKind.COMMERCIAL, master=region)
         await make_customer(session, tenant, "Store 13", kind=CustomerKind.COMMERCIAL, master=region)
         await session.commit()
@@ -90,7 +94,8 @@ class TestCustomerProfile:
         for name in ("A Store", "B Store", "C Store"):
             await make_customer(session, tenant, name, master=master)
         await session.commit()
-        query = "query($n: String!) { customer(number: $n) { children(last: 2) { edges { node { name } } pageInfo { hasPreviousPage } } } }"
+        query = ("query($n: String!) { customer(number: $n) { children(last: 2) { edges { node { name } } pageInfo { "
+                 "hasPreviousPage } } } }")
         data = await api.run(query, {"n": master.number}, user=tenant.agent)
         children = data["customer"]["children"]
         assert [e["node"]["name"] for e in children["edges"]] == ["B Store", "C Store"]

@@ -115,7 +115,12 @@ class TestSearchFilters:
         assert row["status"] == "PENDING"
         assert row["market"]["code"] == "TX"
         assert row["utility"]["code"] == "ONCOR"
-        assert row["premise"]["serviceAddress"] == {"line1": "77 Elm Rd", "city": "Dallas", "state": "TX", "zip": "75201"}
+        assert row["premise"]["serviceAddress"] == {
+            "line1": "77 Elm Rd",
+            "city": "Dallas",
+            "state": "TX",
+            "zip": "75201",
+        }
         ann = await api.run(SEARCH, {"search": {"name": "ann"}}, user=panel.agent)
         ann_row = ann["customers"]["edges"][0]["node"]["primaryAccount"]
         assert ann_row["ratePlan"] == {"code": "TX-12"}
@@ -133,10 +138,14 @@ class TestSearchPaging:
         assert names(first) == ["Ann Smith", "Bob Smithers"]
         assert first["customers"]["pageInfo"]["hasNextPage"] is True
         assert first["customers"]["pageInfo"]["hasPreviousPage"] is False
-        second = await api.run(SEARCH, {"first": 2, "after": first["customers"]["pageInfo"]["endCursor"]}, user=panel.agent)
+        second = await api.run(
+            SEARCH, {"first": 2, "after": first["customers"]["pageInfo"]["endCursor"]}, user=panel.agent
+        )
         assert names(second) == ["Carla Núñez", "Dan Jones"]
         assert second["customers"]["pageInfo"]["hasPreviousPage"] is True
-        third = await api.run(SEARCH, {"first": 2, "after": second["customers"]["pageInfo"]["endCursor"]}, user=panel.agent)
+        third = await api.run(
+            SEARCH, {"first": 2, "after": second["customers"]["pageInfo"]["endCursor"]}, user=panel.agent
+        )
         assert names(third) == ["Eve Adams"]
         assert third["customers"]["pageInfo"]["hasNextPage"] is False
 
@@ -144,7 +153,9 @@ class TestSearchPaging:
         last = await api.run(SEARCH, {"last": 2}, user=panel.agent)
         assert names(last) == ["Dan Jones", "Eve Adams"]
         assert last["customers"]["pageInfo"]["hasPreviousPage"] is True
-        before = await api.run(SEARCH, {"last": 2, "before": last["customers"]["pageInfo"]["startCursor"]}, user=panel.agent)
+        before = await api.run(
+            SEARCH, {"last": 2, "before": last["customers"]["pageInfo"]["startCursor"]}, user=panel.agent
+        )
         assert names(before) == ["Bob Smithers", "Carla Núñez"]
         assert before["customers"]["pageInfo"]["hasNextPage"] is True
 
@@ -153,19 +164,27 @@ class TestSearchPaging:
         numbers = [e["node"]["number"] for e in data["customers"]["edges"]]
         assert numbers == sorted(numbers)
         assert len(numbers) == 5
-        page2 = await api.run(SEARCH, {"orderBy": "NUMBER", "first": 2, "after": data["customers"]["edges"][1]["cursor"]},
-                              user=panel.agent)
+        page2 = await api.run(
+            SEARCH,
+            {"orderBy": "NUMBER", "first": 2, "after": data["customers"]["edges"][1]["cursor"]},
+            user=panel.agent,
+        )
         assert [e["node"]["number"] for e in page2["customers"]["edges"]] == numbers[2:4]
 
-    @pytest.mark.parametrize("cursor", ["garbage", "WyJhIl0=", "WyJuYW1lIiwgMSwgMl0=", "WyJuYW1lIiwgbnVsbCwgbnVsbF0=", ""])
+    @pytest.mark.parametrize(
+        "cursor", ["garbage", "WyJhIl0=", "WyJuYW1lIiwgMSwgMl0=", "WyJuYW1lIiwgbnVsbCwgbnVsbF0=", ""]
+    )
     async def test_invalid_cursor_is_a_client_error(self, api, panel, cursor):
         errors = await api.errors(SEARCH, {"first": 2, "after": cursor or "!!"}, user=panel.agent)
         assert errors[0]["extensions"]["code"] == "INVALID_CURSOR"
 
     async def test_a_name_cursor_is_refused_when_ordering_by_number(self, api, panel):
         page = await api.run(SEARCH, {"first": 1}, user=panel.agent)
-        errors = await api.errors(SEARCH, {"first": 1, "orderBy": "NUMBER", "after": page["customers"]["pageInfo"]["endCursor"]},
-                                  user=panel.agent)
+        errors = await api.errors(
+            SEARCH,
+            {"first": 1, "orderBy": "NUMBER", "after": page["customers"]["pageInfo"]["endCursor"]},
+            user=panel.agent,
+        )
         assert errors[0]["extensions"]["code"] == "INVALID_CURSOR"
 
     @pytest.mark.parametrize("args", [{"first": 101}, {"last": 101}, {"first": -1}, {"first": 2, "last": 2}])

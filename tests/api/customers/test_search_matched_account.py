@@ -82,13 +82,17 @@ class TestMatchedAccount:
 
     async def test_primary_account_keeps_its_meaning(self, api, holders):
         data = await api.run(GRID, {"search": {"status": "DROPPED"}}, user=holders.agent)
-        primaries = {e["node"]["name"]: e["node"]["primaryAccount"]["ldcAccountNumber"] for e in data["customers"]["edges"]}
+        primaries = {
+            e["node"]["name"]: e["node"]["primaryAccount"]["ldcAccountNumber"] for e in data["customers"]["edges"]
+        }
         assert primaries == {"Mia Many": "MIA-ACTIVE", "Noah Two": "NOAH-ACTIVE"}
 
     async def test_pages_keep_rows_and_count_consistent(self, api, holders):
         seen, after = {}, None
         while True:
-            data = await api.run(GRID, {"search": {"status": "DROPPED"}, "first": 1, "after": after}, user=holders.agent)
+            data = await api.run(
+                GRID, {"search": {"status": "DROPPED"}, "first": 1, "after": after}, user=holders.agent
+            )
             assert data["customers"]["totalCount"] == 2
             seen.update(rows(data))
             if not data["customers"]["pageInfo"]["hasNextPage"]:

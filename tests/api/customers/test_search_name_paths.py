@@ -6,7 +6,7 @@ customers takes each plan; PostgreSQL has one plan and must give the same answer
 import pytest
 
 from db.search_keys import name_tokens
-from resolvers.customers import search
+from resolvers.customers.search import queries as search
 from tests.factories.customers import make_customer
 
 QUERY = """

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from resolvers.customers.settings import today
+from resolvers.customers.settings.commands import today
 from tests.api.customers.settings_helpers import (
     changes,
     entries,
@@ -29,7 +29,8 @@ query($first: Int!) { customers(first: $first, search: {name: "settings reader"}
   settings { autopay paperless dunningExcluded dunningHold { until reason active } } } } } }
 """
 CLEAR_EMAIL = """
-mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { email } userErrors { field code } } }
+mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { customer { email } userErrors { field code }
+  } }
 """
 RELEASE = """
 mutation($input: ReleaseDunningHoldInput!) { releaseDunningHold(input: $input) {

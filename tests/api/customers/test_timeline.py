@@ -7,7 +7,7 @@ import pytest
 from db.enums import CustomerKind
 from graph.commlog.types import ENTRY_CURSOR
 from graph.core.relay import decode_cursor, encode_cursor, to_global_id
-from graph.customers.timeline import TIMELINE_CURSOR
+from graph.customers.timeline.types import TIMELINE_CURSOR
 from resolvers.rules.timeline import KINDS_BY_RANK, ActivityKind
 from tests.factories.commlog import make_entry
 from tests.factories.customers import make_customer

@@ -47,7 +47,9 @@ class TestUpdateCustomer:
     async def test_rename_is_searchable_immediately(self, api, session, tenant):
         customer = await make_customer(session, tenant, "Old Name")
         await session.commit()
-        await api.run(UPDATE, {"input": {"id": to_global_id("Customer", customer.id), "name": "Brand New"}}, user=tenant.agent)
+        await api.run(
+            UPDATE, {"input": {"id": to_global_id("Customer", customer.id), "name": "Brand New"}}, user=tenant.agent
+        )
         new = await api.run('{ customers(search: {name: "brand"}) { totalCount } }', user=tenant.agent)
         old = await api.run('{ customers(search: {name: "old"}) { totalCount } }', user=tenant.agent)
         assert (new["customers"]["totalCount"], old["customers"]["totalCount"]) == (1, 0)
@@ -56,10 +58,17 @@ class TestUpdateCustomer:
         customer = await make_customer(session, tenant, "Mover Person")
         await session.commit()
         address = {"line1": "88 Willow Way", "city": "Austin", "state": "tx", "zip": "73301"}
-        payload = (await api.run(UPDATE, {"input": {"id": to_global_id("Customer", customer.id), "billingAddress": address}},
-                                 user=tenant.agent))["updateCustomer"]
+        payload = (
+            await api.run(
+                UPDATE,
+                {"input": {"id": to_global_id("Customer", customer.id), "billingAddress": address}},
+                user=tenant.agent,
+            )
+        )["updateCustomer"]
         assert payload["customer"]["billingAddress"] == {**address, "state": "TX"}
-        found = await api.run('{ customers(search: {address: "willow way"}) { edges { node { name } } } }', user=tenant.agent)
+        found = await api.run(
+            '{ customers(search: {address: "willow way"}) { edges { node { name } } } }', user=tenant.agent
+        )
         assert found["customers"]["edges"] == [{"node": {"name": "Mover Person"}}]
 
     async def test_invalid_input_changes_nothing(self, api, session, tenant):
@@ -85,7 +94,9 @@ class TestUpdateCustomer:
     async def test_no_change_writes_no_audit_event(self, api, session, tenant):
         customer = await make_customer(session, tenant, "Same Person")
         await session.commit()
-        await api.run(UPDATE, {"input": {"id": to_global_id("Customer", customer.id), "name": "Same Person"}}, user=tenant.agent)
+        await api.run(
+            UPDATE, {"input": {"id": to_global_id("Customer", customer.id), "name": "Same Person"}}, user=tenant.agent
+        )
         after = (await api.run(AUDIT, {"n": customer.number}, user=tenant.agent))["customer"]
         assert after["auditTrail"]["totalCount"] == 0
 
@@ -93,5 +104,7 @@ class TestUpdateCustomer:
         customer = await make_customer(session, tenant, "Real Person")
         await session.commit()
         for forged in (to_global_id("UtilityAccount", customer.id), "garbage", to_global_id("Customer", 10**9)):
-            payload = (await api.run(UPDATE, {"input": {"id": forged, "name": "X"}}, user=tenant.agent))["updateCustomer"]
+            payload = (await api.run(UPDATE, {"input": {"id": forged, "name": "X"}}, user=tenant.agent))[
+                "updateCustomer"
+            ]
             assert payload["userErrors"][0]["code"] == "NOT_FOUND", forged

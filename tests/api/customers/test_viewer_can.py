@@ -18,7 +18,7 @@ from tests.api.billing.helpers import post
 from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
-from tests.resolvers.commlog.test_outbox import add_templates
+from tests.resolvers.commlog.letters.test_outbox import add_templates
 
 FIELDS = " ".join(to_camel_case(name) for name in TASKS)
 VIEWER_CAN = f"query($id: ID!) {{ node(id: $id) {{ ... on Customer {{ viewerCan {{ {FIELDS} }} }} }} }}"

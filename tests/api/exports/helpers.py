@@ -24,4 +24,4 @@ async def export_rows(api, name: str, user, query: str = "") -> list[dict[str, s
     """The data rows as {column: cell}, checked to be under the header row."""
     header, *rows = rows_of(await download(api, name, user, query))
     assert all(len(row) == len(header) for row in rows)
-    return [dict(zip(header, row)) for row in rows]
+    return [dict(zip(header, row, strict=False)) for row in rows]

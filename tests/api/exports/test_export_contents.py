@@ -14,7 +14,8 @@ from tests.factories.settings import set_hold, set_settings
 
 BALANCE = """query($id: ID!) { node(id: $id) { ... on Customer { balance { amount } } } }"""
 CLIENT_AGING = """query($asOf: Date) { arAging(asOf: $asOf) {
-  current { amount } days1To30 { amount } days31To60 { amount } days61To90 { amount } over90 { amount } total { amount } } }"""
+  current { amount } days1To30 { amount } days31To60 { amount } days61To90 { amount } over90 { amount } total {
+  amount } } }"""
 
 
 class TestCustomersCsv:
@@ -87,7 +88,9 @@ class TestArLedgerCsv:
         # when the whole ledger is exported
         rows = await export_rows(api, "ar-ledger.csv", tenant.lead)
         # then every entry is a row by effective day, amounts signed decimal strings, invoices named
-        assert [(r["effective_on"], r["kind"], r["amount"], r["invoice_number"], r["customer_number"]) for r in rows] == [
+        assert [
+            (r["effective_on"], r["kind"], r["amount"], r["invoice_number"], r["customer_number"]) for r in rows
+        ] == [
             ("2025-01-11", "INVOICE", "100.01", first.number, customer.number),
             ("2025-02-08", "INVOICE", "0.05", second.number, customer.number),
             ("2025-03-01", "PAYMENT", "-123.45", "", customer.number),
@@ -116,7 +119,9 @@ class TestAgingCsv:
     @pytest.mark.parametrize("as_of", ["2025-01-15", "2025-03-15", "2025-06-30"])
     async def test_rows_add_up_to_the_clients_aging_as_of_the_same_day(self, api, session, tenant, as_of):
         # given two customers with invoices due at different days (one issued after 2025-01-15), one paid up
-        first, second, paid = [await make_customer(session, tenant, n) for n in ("Aging One", "Aging Two", "Aging Paid")]
+        first, second, paid = [
+            await make_customer(session, tenant, n) for n in ("Aging One", "Aging Two", "Aging Paid")
+        ]
         for customer, cents, due in ((first, 1_000, date(2025, 3, 20)), (first, 2_000, date(2025, 3, 1)),
                                      (first, 3_000, date(2024, 11, 1)), (second, 4_050, date(2025, 1, 20)),
                                      (second, 7, date(2025, 2, 14))):

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 
 from graph.app import create_app
 from graph.persisted.known import DocumentChecker, checker_for
@@ -16,6 +15,7 @@ from graph.schema import make_schema
 from graph.settings import Settings
 from resolvers.persisted.registry import NewDocument, add_trusted, add_untrusted
 from tests.conftest import SECRET, Api, token_for
+from tests.lifespan import lifespan
 
 SPA_DIR = Path(__file__).resolve().parents[3] / "spa"
 MANIFEST_PATH = SPA_DIR / "persisted-query-manifest.json"
@@ -57,10 +57,11 @@ async def app_in(database: Any, mode: str, clock: Any = None, **settings: Any) -
     """An app (one worker) with CSRGRAPH_DOCUMENTS=mode over the test database, and a client of it."""
     application = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
                                       documents=mode, **settings), **({"clock": clock} if clock else {}))
-    async with LifespanManager(application) as manager:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app),
-                                     base_url="http://csrgraph.test") as client:
-            yield Api(client)
+    async with (
+        lifespan(application) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://csrgraph.test") as client,
+    ):
+        yield Api(client)
 
 
 class DocumentIdApi(Api):

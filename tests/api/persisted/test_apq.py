@@ -27,7 +27,8 @@ def apq(text: str) -> dict:
 
 
 def unique_query() -> str:
-    return f"query Apq{uuid.uuid4().hex[:8]}($first: Int) {{ customers(first: $first) {{ totalCount }} viewer {{ role }} }}"
+    return (f"query Apq{uuid.uuid4().hex[:8]}($first: Int) {{ customers(first: $first) {{ totalCount }} viewer {{ "
+            f"role }} }}")
 
 
 @pytest.mark.parametrize("hashed_by", ["POST", "GET"])  # useGETForHashedQueries sends the hash alone by GET
@@ -39,15 +40,19 @@ async def test_the_apollo_flow_registers_once_and_then_runs_by_hash(database, te
         if hashed_by == "GET":
             params = {"variables": json.dumps(variables), "extensions": json.dumps(apq(text))}
             return await api.client.get("/graphql", params=params, headers=headers)
-        return await api.client.post("/graphql", json={"variables": variables, "extensions": apq(text)}, headers=headers)
+        return await api.client.post(
+            "/graphql", json={"variables": variables, "extensions": apq(text)}, headers=headers
+        )
 
     async with app_in(database, "apq") as api:
         first = await hash_only(api)
         assert (first.status_code, first.json()) == (404, NOT_FOUND)
         assert first.headers["cache-control"] == "private, no-cache, must-revalidate"
-        second = await api.client.post("/graphql", json={"query": text, "variables": variables, "extensions": apq(text)},
-                                       headers=headers)
-        assert second.status_code == 200 and second.json() == {"data": {"customers": {"totalCount": 0},
+        second = await api.client.post(
+            "/graphql", json={"query": text, "variables": variables, "extensions": apq(text)}, headers=headers
+        )
+        assert second.status_code == 200
+        assert second.json() == {"data": {"customers": {"totalCount": 0},
                                                                         "viewer": {"role": "AGENT"}}}
         third = await hash_only(api)
         assert (third.status_code, third.content) == (200, second.content)
@@ -60,7 +65,9 @@ async def test_the_apollo_flow_registers_once_and_then_runs_by_hash(database, te
 
 async def test_legacy_json_clients_get_200_for_not_found(database, tenant):
     async with app_in(database, "apq") as api:
-        response = await api.client.post("/graphql", json={"extensions": apq(unique_query())}, headers=auth(tenant.agent))
+        response = await api.client.post(
+            "/graphql", json={"extensions": apq(unique_query())}, headers=auth(tenant.agent)
+        )
     assert (response.status_code, response.json()) == (200, NOT_FOUND)
 
 
@@ -90,7 +97,8 @@ async def test_two_workers_registering_the_same_document_at_once_store_one_row(d
     async with app_in(database, "apq") as one, app_in(database, "apq") as two:
         answers = await asyncio.gather(*(worker.client.post("/graphql", json=body, headers=auth(tenant.agent))
                                          for worker in (one, two, one, two)))
-    assert {a.status_code for a in answers} == {200} and len({a.content for a in answers}) == 1
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.content for a in answers}) == 1
     async with database.sessionmaker() as session:
         count = await session.execute(select(func.count()).where(PersistedDocument.sha256 == sha256_of(text)))
     assert count.scalar_one() == 1
@@ -100,7 +108,9 @@ async def test_a_mutation_registers_and_runs_once_per_request(database, tenant):
     text = f"mutation Prefs{uuid.uuid4().hex[:8]} {{ updateViewerPreferences(input: {{defaultNavigation: REPORTS}}) " \
            f"{{ userErrors {{ code }} }} }}"
     async with app_in(database, "apq") as api:
-        first = await api.client.post("/graphql", json={"query": text, "extensions": apq(text)}, headers=auth(tenant.lead))
+        first = await api.client.post(
+            "/graphql", json={"query": text, "extensions": apq(text)}, headers=auth(tenant.lead)
+        )
         again = await api.client.post("/graphql", json={"extensions": apq(text)}, headers=auth(tenant.lead))
         read = await api.client.post("/graphql", json={"query": "{ viewer { preferences { defaultNavigation } } }"},
                                      headers=auth(tenant.lead))

@@ -48,31 +48,40 @@ async def test_add_list_remove_each_kind_of_file(cli, api, tenant, tmp_path, nam
     files = {"relay": lambda: [relay_file(tmp_path, *texts)], "apollo": lambda: [apollo_file(tmp_path, *texts)],
              "graphql": lambda: graphql_files(tmp_path, *texts)}[kind]()
     code, out, err = await cli("documents", "add", *map(str, files))
-    assert code == 0 and "3 registered, 0 now trusted, 0 already registered" in err
-    assert sorted(out.splitlines()) == sorted(f"sha256:{sha256_of(t)}\t{n}\tregistered" for t, n in zip(texts, names))
+    assert code == 0
+    assert "3 registered, 0 now trusted, 0 already registered" in err
+    assert sorted(out.splitlines()) == sorted(
+        f"sha256:{sha256_of(t)}\t{n}\tregistered" for t, n in zip(texts, names, strict=False)
+    )
     # listed, and each runs by its id
     listing = (await cli("documents", "list"))[1].splitlines()
     mine = [line.split("\t")[:4] for line in listing if line.split("\t")[1] in names]
-    assert mine == [[f"sha256:{sha256_of(t)}", n, kind, "trusted"] for t, n in zip(texts, names)]
+    assert mine == [[f"sha256:{sha256_of(t)}", n, kind, "trusted"] for t, n in zip(texts, names, strict=False)]
     response = await api.client.post("/graphql", json={"documentId": f"sha256:{sha256_of(texts[0])}"},
                                      headers=auth(tenant.agent))
     assert response.json() == {"data": {"viewer": {"role": "AGENT"}}}
     # adding again changes nothing
     code, out, err = await cli("documents", "add", *map(str, files))
-    assert code == 0 and "0 registered, 0 now trusted, 3 already registered" in err
+    assert code == 0
+    assert "0 registered, 0 now trusted, 3 already registered" in err
     # removed by either spelling of the id; an unknown id is said
     code, out, err = await cli("documents", "remove", f"sha256:{sha256_of(texts[0])}", sha256_of(texts[1]))
-    assert code == 0 and len(out.splitlines()) == 2
+    assert code == 0
+    assert len(out.splitlines()) == 2
     code, out, err = await cli("documents", "remove", f"sha256:{sha256_of(texts[0])}", f"sha256:{sha256_of(texts[2])}")
-    assert code == 1 and out == f"sha256:{sha256_of(texts[2])}\tremoved" and sha256_of(texts[0]) in err
+    assert code == 1
+    assert out == f"sha256:{sha256_of(texts[2])}\tremoved"
+    assert sha256_of(texts[0]) in err
     assert not [line for line in (await cli("documents", "list"))[1].splitlines() if line.split("\t")[1] in names]
 
 
 async def test_one_document_that_does_not_validate_registers_none(cli, tmp_path, names):
     good, bad = operation(names[0]), operation(names[1], field="nope")
     code, out, err = await cli("documents", "add", str(relay_file(tmp_path, good, bad)))
-    assert code == 1 and out == ""
-    assert f"sha256:{sha256_of(bad)}: Cannot query field 'nope' on type 'Viewer'." in err and "(line 1, column 31)" in err
+    assert code == 1
+    assert out == ""
+    assert f"sha256:{sha256_of(bad)}: Cannot query field 'nope' on type 'Viewer'." in err
+    assert "(line 1, column 31)" in err
     assert not [line for line in (await cli("documents", "list"))[1].splitlines() if line.split("\t")[1] in names]
 
 
@@ -84,17 +93,25 @@ async def test_an_id_that_is_not_the_texts_sha256_registers_nothing(cli, tmp_pat
     path = tmp_path / "q.json"
     path.write_text(json.dumps(content(operation(names[0]))))
     code, _, err = await cli("documents", "add", str(path))
-    assert code == 1 and message in err
+    assert code == 1
+    assert message in err
 
 
-@pytest.mark.parametrize("text", ["{ viewer { role } } {", "query Deep { customers(first: 1) { edges { node { master { "
-                                  "master { master { master { master { master { master { master { master { master { master"
-                                  " { id } } } } } } } } } } } } } } }"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{ viewer { role } } {",
+        "query Deep { customers(first: 1) { edges { node { master { "
+        "master { master { master { master { master { master { master { master { master { master"
+        " { id } } } } } } } } } } } } } } }",
+    ],
+)
 async def test_documents_past_the_request_limits_are_refused(cli, tmp_path, text):
     path = tmp_path / "Limits.graphql"
     path.write_text(text)
     code, _, err = await cli("documents", "add", str(path))
-    assert code == 1 and ("Syntax Error" in err or "exceeds maximum operation depth of 12" in err)
+    assert code == 1
+    assert ("Syntax Error" in err or "exceeds maximum operation depth of 12" in err)
 
 
 async def test_a_document_registered_by_apq_becomes_trusted_and_list_all_shows_apq_ones(cli, database, tmp_path, names):
@@ -104,32 +121,37 @@ async def test_a_document_registered_by_apq_becomes_trusted_and_list_all_shows_a
     assert line in [entry.split("\t")[:4] for entry in (await cli("documents", "list", "--all"))[1].splitlines()]
     assert names[0] not in (await cli("documents", "list"))[1]
     code, out, err = await cli("documents", "add", *map(str, graphql_files(tmp_path, text)))
-    assert code == 0 and out == f"sha256:{sha256_of(text)}\t{names[0]}\tnow trusted"
+    assert code == 0
+    assert out == f"sha256:{sha256_of(text)}\t{names[0]}\tnow trusted"
 
 
 async def test_remove_refuses_malformed_ids_and_removes_nothing(cli, database, names):
     [document_id] = await register(database, operation(names[0]))
     code, _, err = await cli("documents", "remove", document_id, "md5:abc")
-    assert code == 2 and "md5:abc" in err
+    assert code == 2
+    assert "md5:abc" in err
     assert names[0] in (await cli("documents", "list"))[1]
 
 
 async def test_check_passes_with_valid_documents(cli, database, names):
     await register(database, operation(names[0]))
     code, _, err = await cli("documents", "check")
-    assert code == 0 and "registered documents validate against this schema" in err
+    assert code == 0
+    assert "registered documents validate against this schema" in err
 
 
 async def test_the_spa_manifest_is_the_manifest_of_its_graphql_files(cli, tmp_path):
     out = tmp_path / "manifest.json"
     code, _, err = await cli("documents", "manifest", str(SPA_DIR / "operations"), "--output", str(out))
-    assert code == 0 and f"({len(SPA)} operations)" in err
+    assert code == 0
+    assert f"({len(SPA)} operations)" in err
     assert out.read_text() == MANIFEST_PATH.read_text()  # regenerate with: make spa-manifest
 
 
 async def test_the_spa_manifest_registers(cli):
     code, out, _ = await cli("documents", "add", str(MANIFEST_PATH))
-    assert code == 0 and {line.split("\t")[1] for line in out.splitlines()} == set(SPA)
+    assert code == 0
+    assert {line.split("\t")[1] for line in out.splitlines()} == set(SPA)
     listed = {line.split("\t")[0] for line in (await cli("documents", "list"))[1].splitlines()}
     assert {f"sha256:{operation['id']}" for operation in SPA.values()} <= listed
 

@@ -120,9 +120,11 @@ class TestSameBytes:
     async def test_the_views_hold_real_data(self, api, tenant, book):
         profile = (await same_answer(api, tenant.agent, "CustomerProfile", {"id": book["id"]}, GQL)).json()
         customer = profile["data"]["node"]
-        assert customer["utilityAccounts"]["totalCount"] == 2 and customer["children"]["totalCount"] == 1
+        assert customer["utilityAccounts"]["totalCount"] == 2
+        assert customer["children"]["totalCount"] == 1
         ar = (await same_answer(api, tenant.agent, "ArTab", {"id": book["id"]}, GQL)).json()["data"]["node"]
-        assert ar["invoices"]["totalCount"] == 4 and ar["payments"]["totalCount"] == 1
+        assert ar["invoices"]["totalCount"] == 4
+        assert ar["payments"]["totalCount"] == 1
         log = (await same_answer(api, tenant.agent, "CommunicationLogTab", {"id": book["id"]}, GQL)).json()
         assert [len(e["node"]["memos"]) for e in log["data"]["node"]["communicationLog"]["edges"]].count(2) == 3
 
@@ -168,25 +170,31 @@ class TestMutationsById:
             return api.client.post("/graphql", json={"documentId": spa_id(name), "variables": variables},
                                    headers=auth(user))
 
-        note = (await send("AddNote", {"input": {"customerId": book["id"], "subject": "By id", "body": "Hello"}})).json()
+        note = (
+            await send("AddNote", {"input": {"customerId": book["id"], "subject": "By id", "body": "Hello"}})
+        ).json()
         entry = note["data"]["addNote"]["entry"]
-        assert note["data"]["addNote"]["userErrors"] == [] and entry["subject"] == "By id"
+        assert note["data"]["addNote"]["userErrors"] == []
+        assert entry["subject"] == "By id"
         memo = (await send("AddMemo", {"input": {"entryId": entry["id"], "text": "Called back"}})).json()
         assert memo["data"]["addMemo"]["entry"]["memos"] == [{"id": memo["data"]["addMemo"]["memo"]["id"]}]
         paid = (await send("PostPayment", {"input": {"customerId": book["id"], "amount": "10.00", "method": "CASH",
                                                      "receivedOn": "2025-03-01"}})).json()["data"]["postPayment"]
-        assert paid["userErrors"] == [] and paid["payment"]["amount"] == {"amount": "10.00", "currency": "USD"}
+        assert paid["userErrors"] == []
+        assert paid["payment"]["amount"] == {"amount": "10.00", "currency": "USD"}
         reversed_ = await send("ReversePayment", {"input": {"paymentId": paid["payment"]["id"], "reason": "NSF"}},
                                tenant.lead)
         assert reversed_.json()["data"]["reversePayment"]["userErrors"] == []
         ticket = (await send("CreateTicket", {"input": {"summary": "Meter", "description": "Check the meter",
                                                         "customerId": book["id"]}})).json()["data"]["createTicket"]
-        assert ticket["userErrors"] == [] and ticket["ticket"]["customer"]["id"] == book["id"]
+        assert ticket["userErrors"] == []
+        assert ticket["ticket"]["customer"]["id"] == book["id"]
         child = to_global_id("Customer", book["child"].id)  # the master holds no accounts of its own
         enrolled = (await send("EnrollUtilityAccount", {"input": {"customerId": child, "account": enrollment_account(),
                                                                   "clientMutationId": "e-1"}}, tenant.lead)).json()
         enrollment = enrolled["data"]["enrollUtilityAccount"]
-        assert enrollment["userErrors"] == [] and enrollment["clientMutationId"] == "e-1"
+        assert enrollment["userErrors"] == []
+        assert enrollment["clientMutationId"] == "e-1"
         assert (enrollment["utilityAccount"]["status"], enrollment["marketTransaction"]["transactionSet"]) == \
             ("PENDING", "814")
         contact = (await send("UpdateContactInfo", {"input": {"customerId": book["id"], "phone": "+12155550199",
@@ -203,7 +211,8 @@ class TestMutationsById:
         variables = json.dumps({"input": {"customerId": book["id"], "body": "GET"}})
         response = await api.client.get("/graphql", params={"documentId": spa_id("AddNote"), "variables": variables},
                                         headers=auth(tenant.agent, accept=accept))
-        assert response.status_code == 405 and response.headers["allow"] == "POST"
+        assert response.status_code == 405
+        assert response.headers["allow"] == "POST"
         assert response.json()["errors"] == [{"message": "mutations are not allowed when using GET",
                                               "extensions": {"code": "METHOD_NOT_ALLOWED"}}]
         assert await _entries(session, book) == before
@@ -230,17 +239,23 @@ class TestKeptFromTheNormalPath:
         assert fast.json()["errors"][0] == {"message": "Unexpected error.", "locations": [{"line": 1, "column": 17}],
                                             "path": ["markets"],
                                             "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "req-fast"}}
-        assert fast.content == normal.content and "secret internal detail" not in fast.text
+        assert fast.content == normal.content
+        assert "secret internal detail" not in fast.text
         assert [fields_of(r)["request_id"] for r in faults] == ["req-fast"]
         assert "secret internal detail" in str(faults[0].exc_info[1])
 
     async def test_the_request_line_names_the_operation_and_the_user(self, api, tenant, book, caplog):
         with caplog.at_level(logging.INFO, logger="csrgraph.access"):
-            response = await api.client.post("/graphql", json={"documentId": spa_id("CustomerProfile"),
-                                                               "variables": {"id": book["id"]}}, headers=auth(tenant.agent))
+            response = await api.client.post(
+                "/graphql",
+                json={"documentId": spa_id("CustomerProfile"), "variables": {"id": book["id"]}},
+                headers=auth(tenant.agent),
+            )
         [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
-        assert line["operation"] == "CustomerProfile" and line["status"] == 200 == response.status_code
-        assert line["user_id"] == tenant.agent.id and line["request_id"] == response.headers["x-request-id"]
+        assert line["operation"] == "CustomerProfile"
+        assert line["status"] == 200 == response.status_code
+        assert line["user_id"] == tenant.agent.id
+        assert line["request_id"] == response.headers["x-request-id"]
         assert book["id"] not in json.dumps(line)
 
     async def test_the_request_lines_are_the_texts_in_both_log_formats(self, api, tenant, book, caplog):
@@ -250,11 +265,13 @@ class TestKeptFromTheNormalPath:
                 await same_answer(api, tenant.agent, name, variables, GQL)
         access = [r for r in caplog.records if r.name == "csrgraph.access"]
         lines = [{k: v for k, v in fields_of(r).items() if k not in ("request_id", "duration_ms")} for r in access]
-        assert lines[0::2] == lines[1::2] and len(lines) == 2 * len(requests)  # text, then by id: the same line
+        assert lines[0::2] == lines[1::2]
+        assert len(lines) == 2 * len(requests)
         assert {line["operation"] for line in lines} == {name for name, _ in requests}
         for record in access:  # CSRGRAPH_LOG_FORMAT=json and plain: the same fields, no variables
             written = json.loads(JsonFormatter().format(record))
-            assert written["request_id"] == "fast-path-test" and written["user_id"] == tenant.agent.id
+            assert written["request_id"] == "fast-path-test"
+            assert written["user_id"] == tenant.agent.id
             assert book["id"] not in JsonFormatter().format(record) + PlainFormatter().format(record)
 
     @pytest.mark.parametrize("accept, status", [(GQL, 400), ("application/json", 200)])
@@ -269,13 +286,19 @@ class TestKeptFromTheNormalPath:
 
     async def test_an_unknown_operation_name_is_the_same_400(self, api, database, tenant):
         [two_id] = await register(database, TWO)
-        fast = await api.client.post("/graphql", json={"documentId": two_id, "operationName": "C"}, headers=auth(tenant.agent))
-        normal = await api.client.post("/graphql", json={"query": TWO, "operationName": "C"}, headers=auth(tenant.agent))
-        assert (fast.status_code, fast.content) == (normal.status_code, normal.content) and fast.status_code == 400
+        fast = await api.client.post(
+            "/graphql", json={"documentId": two_id, "operationName": "C"}, headers=auth(tenant.agent)
+        )
+        normal = await api.client.post(
+            "/graphql", json={"query": TWO, "operationName": "C"}, headers=auth(tenant.agent)
+        )
+        assert (fast.status_code, fast.content) == (normal.status_code, normal.content)
+        assert fast.status_code == 400
 
     async def test_without_a_token_nothing_runs(self, api):
         response = await api.client.post("/graphql", json={"documentId": spa_id("Viewer")})
-        assert response.status_code == 401 and response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert response.status_code == 401
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
     async def test_the_same_sql_runs(self, api, tenant, book, count_sql):
         variables = {"id": book["id"]}
@@ -291,7 +314,8 @@ def test_the_schema_is_strawberrys():
     # graph/persisted/known.py reads Strawberry's private `_schema`: this fails when Strawberry renames it
     schema = make_schema()
     graphql_schema = graphql_schema_of(schema)
-    assert isinstance(graphql_schema, GraphQLSchema) and graphql_schema.query_type.name == "Query"
+    assert isinstance(graphql_schema, GraphQLSchema)
+    assert graphql_schema.query_type.name == "Query"
     assert set(graphql_schema.type_map) >= {"Customer", "Mutation", "Subscription"}
 
 

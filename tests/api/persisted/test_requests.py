@@ -49,8 +49,11 @@ class TestUnknownIds:
     @pytest.mark.parametrize("accept, status", [(GQL, 404), ("application/json", 200)])
     async def test_an_unknown_document_id_is_one_error_never_cached(self, api, tenant, identifier, accept, status):
         for key in ("documentId", "doc_id"):
-            response = await api.client.post("/graphql", json={key: identifier}, headers=auth(tenant.agent, accept=accept))
-            assert response.status_code == status and response.headers["cache-control"] == "private, no-cache, must-revalidate"
+            response = await api.client.post(
+                "/graphql", json={key: identifier}, headers=auth(tenant.agent, accept=accept)
+            )
+            assert response.status_code == status
+            assert response.headers["cache-control"] == "private, no-cache, must-revalidate"
             assert response.json() == {"errors": [{"message": f"No document is registered as {identifier!r}.",
                                                    "extensions": {"code": NOT_FOUND}}]}
 
@@ -71,7 +74,8 @@ class TestUnknownIds:
     ])
     async def test_malformed_requests_are_400(self, api, tenant, body, message):
         response = await api.client.post("/graphql", json=body, headers=auth(tenant.agent, accept=GQL))
-        assert response.status_code == 400 and message in response.json()["errors"][0]["message"]
+        assert response.status_code == 400
+        assert message in response.json()["errors"][0]["message"]
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
@@ -93,7 +97,8 @@ class TestApqInOpenMode:
         assert response.status_code == 400
         assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
         async with database.sessionmaker() as session:
-            assert await stored(session, sha256_of(text)) is None and await stored(session, sha256_of(other)) is None
+            assert await stored(session, sha256_of(text)) is None
+            assert await stored(session, sha256_of(other)) is None
 
 
 class TestRemoval:
@@ -155,7 +160,8 @@ class TestMalformedRequestsNamingADocument:
         headers = auth(tenant.agent, accept=accept, **({"content-type": content_type} if content_type else {}))
         by_text, by_id = [await api.client.post("/graphql", content=prefix + rest, headers=headers) for prefix in (
             json.dumps({"query": text})[:-1], json.dumps({"documentId": document_id})[:-1])]
-        assert 400 <= by_id.status_code < 500 and by_id.json()["errors"][0]["extensions"]["code"]
+        assert 400 <= by_id.status_code < 500
+        assert by_id.json()["errors"][0]["extensions"]["code"]
         assert (by_id.status_code, by_id.headers["content-type"], by_id.content) == \
                (by_text.status_code, by_text.headers["content-type"], by_text.content)
 
@@ -165,4 +171,5 @@ class TestMalformedRequestsNamingADocument:
         headers = auth(tenant.agent, accept=GQL)
         by_text, by_id = [await api.client.get("/graphql", params={**named, "variables": variables}, headers=headers)
                           for named in ({"query": text}, {"documentId": document_id})]
-        assert by_id.status_code == 400 and (by_id.content == by_text.content)
+        assert by_id.status_code == 400
+        assert (by_id.content == by_text.content)

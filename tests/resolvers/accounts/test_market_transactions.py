@@ -16,7 +16,7 @@ from resolvers.accounts.transactions import NewTransaction, create_market_transa
 from tests.api.accounts.test_market_transactions import account_in
 from tests.factories.accounts import make_rate_plan, make_transaction
 from tests.factories.customers import make_customer
-from tests.resolvers.helpers import act, audit_trail, code_and_field, count, log_of, refused, status_changes
+from tests.resolvers.helpers import act, audit_trail, code_and_field, count, from_today, log_of, refused, status_changes
 
 
 @pytest.fixture
@@ -65,25 +65,25 @@ class TestRequests:
         assert await status_changes(database, account.id) == []
 
     @pytest.mark.parametrize("type_, extra, code, field", [
-        (T.MOVE_IN, {}, "EFFECTIVE_DATE_REQUIRED", ["input", "effectiveDate"]),
-        (T.MOVE_OUT, {}, "EFFECTIVE_DATE_REQUIRED", ["input", "effectiveDate"]),
-        (T.DROP, {"effective_date": today() + timedelta(days=3_654)}, "EFFECTIVE_DATE_OUT_OF_RANGE",
-         ["input", "effectiveDate"]),
-        (T.DROP, {"effective_date": today() - timedelta(days=3_654)}, "EFFECTIVE_DATE_OUT_OF_RANGE",
-         ["input", "effectiveDate"]),
-        (T.CHANGE, {}, "CHANGES_REQUIRED", ["input", "changes"]),
-        (T.DROP, {"changes": (("rateClass", "GS"),)}, "INVALID", ["input", "changes"]),
-        (T.CHANGE, {"changes": (("rateClass", "GS"), ("rateClass", "LP"))}, "INVALID", ["input", "changes", "1"]),
-        (T.CHANGE, {"changes": ((" ", "GS"),)}, "INVALID", ["input", "changes", "0"]),
-        (T.CHANGE, {"changes": (("note", "x" * 501),)}, "VALUE_TOO_LONG", ["input", "changes", "0"]),
-        (T.CHANGE, {"changes": tuple((f"f{n}", "v") for n in range(51))}, "INVALID", ["input", "changes"]),
-        (T.DROP, {"reason": "x" * 201}, "VALUE_TOO_LONG", ["input", "reason"]),
-        (T.USAGE, {}, "NOT_SENT_BY_SUPPLIER", ["input", "type"]),
+        (T.MOVE_IN, {}, "EFFECTIVE_DATE_REQUIRED", ["effective_date"]),
+        (T.MOVE_OUT, {}, "EFFECTIVE_DATE_REQUIRED", ["effective_date"]),
+        (T.DROP, {"effective_date": timedelta(days=3_654)}, "EFFECTIVE_DATE_OUT_OF_RANGE",
+         ["effective_date"]),
+        (T.DROP, {"effective_date": timedelta(days=-3_654)}, "EFFECTIVE_DATE_OUT_OF_RANGE",
+         ["effective_date"]),
+        (T.CHANGE, {}, "CHANGES_REQUIRED", ["changes"]),
+        (T.DROP, {"changes": (("rateClass", "GS"),)}, "INVALID", ["changes"]),
+        (T.CHANGE, {"changes": (("rateClass", "GS"), ("rateClass", "LP"))}, "INVALID", ["changes", 1]),
+        (T.CHANGE, {"changes": ((" ", "GS"),)}, "INVALID", ["changes", 0]),
+        (T.CHANGE, {"changes": (("note", "x" * 501),)}, "VALUE_TOO_LONG", ["changes", 0]),
+        (T.CHANGE, {"changes": tuple((f"f{n}", "v") for n in range(51))}, "INVALID", ["changes"]),
+        (T.DROP, {"reason": "x" * 201}, "VALUE_TOO_LONG", ["reason"]),
+        (T.USAGE, {}, "NOT_SENT_BY_SUPPLIER", ["type"]),
     ])
     async def test_bad_input_is_refused_at_its_field_and_writes_nothing(self, database, session, tenant, holder,
                                                                         type_, extra, code, field):
         account = await account_in(session, holder, S.DROPPED if type_ is T.MOVE_IN else S.ACTIVE)
-        new = NewTransaction(account.id, type_, **extra)
+        new = NewTransaction(account.id, type_, **from_today(extra))
         error = await refused(database, tenant.agent, create_market_transaction, new)
         assert code_and_field(error) == (code, field)
         assert await transactions_of(database, account) == 0
@@ -93,7 +93,7 @@ class TestRequests:
         account = await account_in(session, holder, S.ACTIVE)
         new = NewTransaction(account.id, T.DROP)
         error = await refused(database, other_tenant.admin, create_market_transaction, new)
-        assert code_and_field(error) == ("NOT_FOUND", ["input", "utilityAccountId"])
+        assert code_and_field(error) == ("NOT_FOUND", ["utility_account_id"])
         assert await transactions_of(database, account) == 0
 
 
@@ -120,26 +120,26 @@ class TestAnswers:
         assert (done.request.status, done.account.status) == (MarketTransactionStatus.ACCEPTED, S.DROP_ACCEPTED)
         again = await refused(database, tenant.lead, record_market_response, self.response(
             account, "UTIL-10", responds_to=request.reference))
-        assert code_and_field(again) == ("REQUEST_ALREADY_ANSWERED", ["input", "respondsTo"])
+        assert code_and_field(again) == ("REQUEST_ALREADY_ANSWERED", ["responds_to"])
         same_reference = await refused(database, tenant.lead, record_market_response, self.response(
             account, "UTIL-9", ResponseOutcome.INBOUND, type=T.USAGE))
-        assert code_and_field(same_reference) == ("DUPLICATE_REFERENCE", ["input", "reference"])
+        assert code_and_field(same_reference) == ("DUPLICATE_REFERENCE", ["reference"])
         assert await transactions_of(database, account) == 2
 
     @pytest.mark.parametrize("extra, code, field", [
-        ({"reference": " "}, "INVALID", ["input", "reference"]),
-        ({"reference": "R" * 41}, "INVALID", ["input", "reference"]),
-        ({}, "REQUEST_REFERENCE_REQUIRED", ["input", "respondsTo"]),
-        ({"responds_to": "NO-SUCH"}, "REQUEST_NOT_FOUND", ["input", "respondsTo"]),
+        ({"reference": " "}, "INVALID", ["reference"]),
+        ({"reference": "R" * 41}, "INVALID", ["reference"]),
+        ({}, "REQUEST_REFERENCE_REQUIRED", ["responds_to"]),
+        ({"responds_to": "NO-SUCH"}, "REQUEST_NOT_FOUND", ["responds_to"]),
         ({"responds_to": "{request}", "outcome": ResponseOutcome.REJECT}, "REJECTION_REASON_REQUIRED",
-         ["input", "reason"]),
-        ({"responds_to": "{request}", "type": T.DROP}, "INVALID", ["input", "type"]),
-        ({"outcome": ResponseOutcome.INBOUND}, "INVALID", ["input", "type"]),
+         ["reason"]),
+        ({"responds_to": "{request}", "type": T.DROP}, "INVALID", ["type"]),
+        ({"outcome": ResponseOutcome.INBOUND}, "INVALID", ["type"]),
         ({"outcome": ResponseOutcome.INBOUND, "type": T.USAGE, "responds_to": "{request}"}, "INVALID",
-         ["input", "respondsTo"]),
-        ({"outcome": ResponseOutcome.INBOUND, "type": T.ENROLLMENT}, "NOT_SENT_BY_UTILITY", ["input", "outcome"]),
+         ["responds_to"]),
+        ({"outcome": ResponseOutcome.INBOUND, "type": T.ENROLLMENT}, "NOT_SENT_BY_UTILITY", ["outcome"]),
         ({"ldc_account_number": "NOPE", "responds_to": "{request}"}, "LDC_ACCOUNT_NOT_FOUND",
-         ["input", "ldcAccountNumber"]),
+         ["ldc_account_number"]),
     ])
     async def test_bad_answers_are_refused_and_the_request_still_waits(self, database, tenant, waiting, extra, code,
                                                                        field):
@@ -159,16 +159,16 @@ class TestAnswers:
         sibling = await account_in(session, holder, S.ACTIVE)
         mismatch = await refused(database, tenant.lead, record_market_response, self.response(
             sibling, responds_to=request.reference))
-        assert code_and_field(mismatch) == ("RESPONSE_ACCOUNT_MISMATCH", ["input", "ldcAccountNumber"])
+        assert code_and_field(mismatch) == ("RESPONSE_ACCOUNT_MISMATCH", ["ldc_account_number"])
         assert "another account of the same customer" in mismatch.message
         # another client cannot answer this client's request, nor name this client's account
         theirs = await account_in(session, await make_customer(session, other_tenant, "Their Holder"), S.ACTIVE)
         by_them = await refused(database, other_tenant.lead, record_market_response, self.response(
             theirs, responds_to=request.reference))
-        assert code_and_field(by_them) == ("REQUEST_NOT_FOUND", ["input", "respondsTo"])
+        assert code_and_field(by_them) == ("REQUEST_NOT_FOUND", ["responds_to"])
         our_ldc = await refused(database, other_tenant.lead, record_market_response, self.response(
             account, responds_to=request.reference))
-        assert code_and_field(our_ldc) == ("LDC_ACCOUNT_NOT_FOUND", ["input", "ldcAccountNumber"])
+        assert code_and_field(our_ldc) == ("LDC_ACCOUNT_NOT_FOUND", ["ldc_account_number"])
         assert await transactions_of(database, account) == 1
 
     async def test_an_inbound_transaction_is_not_a_request_to_answer(self, database, session, tenant, holder):
@@ -178,7 +178,7 @@ class TestAnswers:
         await session.commit()
         error = await refused(database, tenant.lead, record_market_response, self.response(
             account, responds_to=inbound.reference))
-        assert code_and_field(error) == ("NOT_A_REQUEST", ["input", "respondsTo"])
+        assert code_and_field(error) == ("NOT_A_REQUEST", ["responds_to"])
 
     async def test_agents_may_not_record_answers(self, database, tenant, waiting):
         account, request = waiting

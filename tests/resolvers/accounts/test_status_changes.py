@@ -102,7 +102,7 @@ async def test_an_impossible_request_is_refused_and_writes_nothing(database, ses
     new = NewTransaction(account.id, type_, effective_date=today() + timedelta(days=3),
                          changes=(("rateClass", "GS-1"),) if type_ is T.CHANGE else ())
     error = await refused(database, tenant.agent, create_market_transaction, new)
-    assert code_and_field(error) == (refusal.value, ["input", "type"])
+    assert code_and_field(error) == (refusal.value, ["type"])
     assert f"status {status.value}" in error.message
     assert (await status_of(database, account))[0] is status
     assert await count(database, MarketTransaction, MarketTransaction.utility_account_id == account.id) == 0

@@ -72,7 +72,7 @@ class TestImport:
         csv = HEADER + good + line.format(ldc=first.ldc_account_number, long_meter="M" * 41) + "\n"
         error = await refused(database, tenant.lead, import_usage, csv.encode())
         assert isinstance(error, UsageFileRejected)
-        assert [code_and_field(p) for p in error.problems] == [(code, ["input", "file"])]
+        assert [code_and_field(p) for p in error.problems] == [(code, ["file"])]
         assert error.problems[0].message.startswith("Line 3: ")
         assert await count(database, UsagePeriod, UsagePeriod.utility_account_id == first.id) == 0
 
@@ -112,7 +112,7 @@ class TestImport:
     @pytest.mark.parametrize("data", [b"", b"kwh,period_start\n1,2025-01-01\n", HEADER.encode(), b"\xff\xfe"])
     async def test_a_file_that_is_not_a_usage_csv_is_refused(self, database, tenant, data):
         error = await refused(database, tenant.lead, import_usage, data)
-        assert code_and_field(error) == ("USAGE_FILE_INVALID", ["input", "file"])
+        assert code_and_field(error) == ("USAGE_FILE_INVALID", ["file"])
 
     async def test_agents_may_not_import(self, database, tenant, accounts):
         csv = HEADER + f"{accounts[0].ldc_account_number},2025-01-01,2025-01-31,1,,,\n"

@@ -67,7 +67,7 @@ async def test_a_name_blank_or_too_long_is_refused(database, name):
     slug = fresh_slug()
     with pytest.raises(UserInputError) as raised:
         await created(database, slug, name)
-    assert code_and_field(raised.value) == ("INVALID", ["input", "name"])
+    assert code_and_field(raised.value) == ("INVALID", ["name"])
     assert await clients_named(database, slug) == []
 
 

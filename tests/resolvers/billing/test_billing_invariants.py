@@ -33,9 +33,14 @@ async def test_overlapping_invoices_of_one_account_are_reported_and_reversed_one
     # when a third invoice of the first account shares one day with October
     late = await _invoice(session, customer, first, "2025-10-31", "2025-11-29")
     # then the check names both pairs, and forgets them once that invoice is reversed
-    assert sorted(await _double_billing(session, tenant)) == sorted([
-        f"invoices {october.number} (2025-10-01..2025-10-31) and {late.number} (2025-10-31..2025-11-29) bill the same usage days",
-        f"invoices {adjacent.number} (2025-11-01..2025-11-30) and {late.number} (2025-10-31..2025-11-29) bill the same usage days"])
+    assert sorted(await _double_billing(session, tenant)) == sorted(
+        [
+            (f"invoices {october.number} (2025-10-01..2025-10-31) and {late.number} (2025-10-31..2025-11-29) bill "
+             f"the same usage days"),
+            (f"invoices {adjacent.number} (2025-11-01..2025-11-30) and {late.number} (2025-10-31..2025-11-29) bill "
+             f"the same usage days"),
+        ]
+    )
     late.status = InvoiceStatus.REVERSED
     assert await _double_billing(session, tenant) == []
     await session.rollback()

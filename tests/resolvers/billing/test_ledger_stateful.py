@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import func, select
 
-from db.engine import make_engine, make_sessionmaker, make_write_sessionmaker
 from db.base import utcnow
+from db.engine import make_engine, make_sessionmaker, make_write_sessionmaker
 from db.enums import AdjustmentDirection, AllocationMode, InvoiceStatus, PaymentMethod, Role
 from db.models import (
     Invoice,
@@ -137,8 +137,12 @@ class Books(RuleBasedStateMachine):
         self.pending.clear()
         self.balance += invoice.total_cents
         self.open[invoice.id] = invoice.total_cents
-        self.invoices[invoice.id] = {"period": (start, end), "total": invoice.total_cents, "charges": invoice.total_cents,
-                                     "key": (invoice.due_on, invoice.issued_on, invoice.number, invoice.id)}
+        self.invoices[invoice.id] = {
+            "period": (start, end),
+            "total": invoice.total_cents,
+            "charges": invoice.total_cents,
+            "key": (invoice.due_on, invoice.issued_on, invoice.number, invoice.id),
+        }
         self.lines[invoice.id] = self.run(self._lines(invoice.id))
 
     def _refusal(self, start, end):
@@ -275,7 +279,13 @@ class Books(RuleBasedStateMachine):
                                        allocations=allocations)
 
     def _record_payment(self, pid, cents):
-        self.paid[pid] = {"net": defaultdict(int), "unapplied": cents, "returned": False, "refunded": False, "amount": cents}
+        self.paid[pid] = {
+            "net": defaultdict(int),
+            "unapplied": cents,
+            "returned": False,
+            "refunded": False,
+            "amount": cents,
+        }
         self.credit += cents
 
     def _allocate(self, pid, iid, cents):
@@ -306,8 +316,12 @@ class Books(RuleBasedStateMachine):
     async def _actual(self):
         async with self.reads() as session:
             where = LedgerEntry.customer_id == self.customer.id
-            balance = (await session.execute(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(where))).scalar()
-            rows = (await session.execute(select(Invoice).where(Invoice.customer_id == self.customer.id))).scalars().all()
+            balance = (
+                await session.execute(select(func.coalesce(func.sum(LedgerEntry.amount_cents), 0)).where(where))
+            ).scalar()
+            rows = (
+                (await session.execute(select(Invoice).where(Invoice.customer_id == self.customer.id))).scalars().all()
+            )
             opens = {i.id: i.open_cents for i in rows}
             periods = {i.id: ((i.period_start, i.period_end), i.status is InvoiceStatus.REVERSED) for i in rows}
             credit = (await session.execute(select(func.coalesce(func.sum(Payment.unapplied_cents), 0)).where(

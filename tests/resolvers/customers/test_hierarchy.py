@@ -62,7 +62,7 @@ async def test_children_page_by_name_and_trails_run_from_the_top(database, sessi
 async def test_only_a_master_takes_customers(database, tenant, family):
     _master, shop, depot = family
     error = await refused(database, tenant.admin, assign_customers_to_master, shop.id, [depot.id])
-    assert code_and_field(error) == ("NOT_A_MASTER", ["input", "masterId"])
+    assert code_and_field(error) == ("NOT_A_MASTER", ["master_id"])
     assert await masters_of(database, depot) == [None]
 
 
@@ -72,9 +72,9 @@ async def test_a_master_cannot_go_under_itself_or_its_children(database, session
     await session.commit()
     await act(database, tenant.admin, assign_customers_to_master, master.id, [sub.id])
     under_child = await refused(database, tenant.admin, assign_customers_to_master, sub.id, [shop.id, master.id])
-    assert code_and_field(under_child) == ("HIERARCHY_CYCLE", ["input", "customerIds", "1"])
+    assert code_and_field(under_child) == ("HIERARCHY_CYCLE", ["customer_ids", 1])
     itself = await refused(database, tenant.admin, assign_customers_to_master, master.id, [master.id])
-    assert code_and_field(itself) == ("HIERARCHY_CYCLE", ["input", "customerIds", "0"])
+    assert code_and_field(itself) == ("HIERARCHY_CYCLE", ["customer_ids", 0])
     # the refused list moved nobody, not even the customer listed before the one at fault
     assert await masters_of(database, shop, master, sub) == [None, None, master.id]
 
@@ -86,7 +86,7 @@ async def test_a_hierarchy_deeper_than_the_limit_is_refused(database, session, t
     for upper, lower in zip(chain, chain[1:], strict=False):
         await act(database, tenant.admin, assign_customers_to_master, upper.id, [lower.id])
     error = await refused(database, tenant.admin, assign_customers_to_master, chain[-1].id, [shop.id])
-    assert code_and_field(error) == ("HIERARCHY_CYCLE", ["input", "masterId"])
+    assert code_and_field(error) == ("HIERARCHY_CYCLE", ["master_id"])
     await act(database, tenant.admin, assign_customers_to_master, chain[-2].id, [shop.id])  # one level up fits
     assert await masters_of(database, shop) == [chain[-2].id]
 
@@ -97,9 +97,9 @@ async def test_another_clients_customers_are_not_found(database, session, tenant
     their_master = await make_customer(session, other_tenant, "Their Master", is_master=True)
     await session.commit()
     listed = await refused(database, tenant.admin, assign_customers_to_master, master.id, [shop.id, theirs.id])
-    assert code_and_field(listed) == ("NOT_FOUND", ["input", "customerIds", "1"])
+    assert code_and_field(listed) == ("NOT_FOUND", ["customer_ids", 1])
     as_master = await refused(database, tenant.admin, assign_customers_to_master, their_master.id, [shop.id])
-    assert code_and_field(as_master) == ("NOT_FOUND", ["input", "masterId"])
+    assert code_and_field(as_master) == ("NOT_FOUND", ["master_id"])
     assert await masters_of(database, shop, theirs) == [None, None]
     assert await read(database, other_tenant.agent, child_counts, [master.id]) == [0]
     assert await read(database, other_tenant.agent, trails_by_customer_ids, [shop.id]) == [[]]

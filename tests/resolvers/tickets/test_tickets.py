@@ -123,9 +123,9 @@ class TestRefusals:
         ticket = await make_ticket(session, tenant.client.id, customer=customer, status=TicketStatus.CLOSED)
         await session.commit()
         again = await refused(database, tenant.lead, close_ticket, ticket.id, Closing())
-        assert code_and_field(again) == ("TICKET_ALREADY_CLOSED", ["input", "ticketId"])
+        assert code_and_field(again) == ("TICKET_ALREADY_CLOSED", ["ticket_id"])
         assigned = await refused(database, tenant.lead, assign_ticket, ticket.id, tenant.agent.id)
-        assert code_and_field(assigned) == ("TICKET_ALREADY_CLOSED", ["input", "ticketId"])
+        assert code_and_field(assigned) == ("TICKET_ALREADY_CLOSED", ["ticket_id"])
         assert (await row_of(database, Ticket, ticket.id)).assignee_id is None
         assert await audit_trail(database, "Ticket", ticket.id) == []
 
@@ -135,18 +135,18 @@ class TestRefusals:
         session.add(tenant.agent)
         await session.commit()
         inactive = await refused(database, tenant.lead, assign_ticket, ticket.id, tenant.agent.id)
-        assert code_and_field(inactive) == ("ASSIGNEE_INACTIVE", ["input", "assigneeId"])
+        assert code_and_field(inactive) == ("ASSIGNEE_INACTIVE", ["assignee_id"])
         outsider = await refused(database, tenant.lead, assign_ticket, ticket.id, other_tenant.agent.id)
-        assert code_and_field(outsider) == ("NOT_FOUND", ["input", "assigneeId"])
+        assert code_and_field(outsider) == ("NOT_FOUND", ["assignee_id"])
         assert (await row_of(database, Ticket, ticket.id)).status is TicketStatus.OPEN
 
     @pytest.mark.parametrize("changes, code, field", [
-        ({"summary": "   "}, "INVALID", ["input", "summary"]),
-        ({"summary": "x" * 201}, "INVALID", ["input", "summary"]),
-        ({"description": " \n "}, "INVALID", ["input", "description"]),
-        ({"description": "x" * 5001}, "INVALID", ["input", "description"]),
-        ({"reporter": "not an email"}, "INVALID_EMAIL", ["input", "reporter"]),
-        ({"customer_id": 0}, "NOT_FOUND", ["input", "customerId"]),
+        ({"summary": "   "}, "INVALID", ["summary"]),
+        ({"summary": "x" * 201}, "INVALID", ["summary"]),
+        ({"description": " \n "}, "INVALID", ["description"]),
+        ({"description": "x" * 5001}, "INVALID", ["description"]),
+        ({"reporter": "not an email"}, "INVALID_EMAIL", ["reporter"]),
+        ({"customer_id": 0}, "NOT_FOUND", ["customer_id"]),
     ])
     async def test_bad_tickets_are_refused_at_their_field_and_nothing_is_written(self, database, tenant, customer,
                                                                                changes, code, field):
@@ -159,7 +159,7 @@ class TestRefusals:
         ticket = await make_ticket(session, tenant.client.id)
         await session.commit()
         error = await refused(database, tenant.lead, close_ticket, ticket.id, Closing(note="word " * 500))
-        assert code_and_field(error) == ("INVALID", ["input", "note"])
+        assert code_and_field(error) == ("INVALID", ["note"])
         assert (await row_of(database, Ticket, ticket.id)).status is TicketStatus.OPEN
 
     @pytest.mark.parametrize("action", ["assign", "close"])
@@ -180,11 +180,11 @@ class TestTenancy:
         ticket = await make_ticket(session, tenant.client.id, customer=customer)
         await session.commit()
         assigned = await refused(database, other_tenant.lead, assign_ticket, ticket.id, other_tenant.agent.id)
-        assert code_and_field(assigned) == ("NOT_FOUND", ["input", "ticketId"])
+        assert code_and_field(assigned) == ("NOT_FOUND", ["ticket_id"])
         closed = await refused(database, other_tenant.lead, close_ticket, ticket.id, Closing())
-        assert code_and_field(closed) == ("NOT_FOUND", ["input", "ticketId"])
+        assert code_and_field(closed) == ("NOT_FOUND", ["ticket_id"])
         opened = await refused(database, other_tenant.agent, create_ticket, question(customer))
-        assert code_and_field(opened) == ("NOT_FOUND", ["input", "customerId"])
+        assert code_and_field(opened) == ("NOT_FOUND", ["customer_id"])
         assert (await row_of(database, Ticket, ticket.id)).status is TicketStatus.OPEN
         assert await count(database, Ticket, Ticket.client_id == other_tenant.client.id) == 0
 

@@ -1,0 +1,1 @@
+"""GraphQL of letters: templates, documents (the PDFs) and notifications (their deliveries)."""

@@ -1,0 +1,1 @@
+"""Bulk notes: one note added to many accounts listed in a CSV file or typed."""

@@ -1,0 +1,1 @@
+"""Letters: templates rendered to PDF documents, delivered by notifications through the outbox."""

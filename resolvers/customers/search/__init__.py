@@ -1,0 +1,1 @@
+"""The customer search panel and the search keys it reads."""

@@ -1,0 +1,318 @@
+"""The search panel: customers by LDC number, name, address, status, market, utility or text."""
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    column,
+    func,
+    intersect,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+
+from db.enums import EnrollmentStatus
+from db.models import Customer, CustomerNameToken, Market, Utility, UtilityAccount
+from db.search_keys import address_key, fold, name_tokens, prefix_upper_bound
+from resolvers.accounts.batches import best_by_customer
+from resolvers.context import RequestScope
+from resolvers.customers.errors import CustomerErrorCode
+from resolvers.errors import UserInputError
+from resolvers.pagination import Key, Page, PageRequest, count_rows, keyset_page
+from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
+
+# Trigram indexes (FTS5 and pg_trgm) cannot serve a substring shorter than a trigram.
+MIN_ADDRESS_TERM = 3
+
+# SQLite answers `id IN (candidates) ORDER BY name LIMIT 21` by reading and sorting every
+# candidate: 40 ms for the 35,000 customers ACTIVE in TX out of a million (bench/search.py).
+# From this many candidates on, walking customers in page order and testing each one is
+# cheaper, as it stops after one page; below it, reading the candidates by id and sorting is.
+DENSE = 2_000
+# The address index spans every client, so its matches cannot tell whether an address is
+# common among this client's customers: a sample of them in page order does. An address in
+# COMMON of them is walked (about 7,000 customers tested for a page, a few ms).
+ADDRESS_SAMPLE = 2_000
+COMMON = 0.003
+# Several name words: SQLite intersects their token lists through a temporary B-tree at about
+# 0.4 us a token (10 ms for "jose thoma": 15,670 and 13,714). Read as text and intersected in
+# Python, the same lists cost a third of that. A word with more customers than this is left to
+# SQLite's INTERSECT: reading its list would cost more than it saves.
+TOKEN_LIST_CAP = 40_000
+
+# SQLite's trigram index over customers.address_key (migration 0001).
+ADDRESS_FTS = table("customer_address_fts", column("rowid"), column("customer_address_fts"))
+
+
+class CustomerOrder(enum.StrEnum):
+    NAME = "NAME"
+    NUMBER = "NUMBER"
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerSearch:
+    ldc_account_number: str | None = None
+    name: str | None = None
+    address: str | None = None
+    status: EnrollmentStatus | None = None
+    market: str | None = None
+    utility: str | None = None
+    text: str | None = None
+
+
+def order_columns(order: CustomerOrder) -> list[ColumnElement[Any]]:
+    if order is CustomerOrder.NUMBER:
+        return [Customer.number, Customer.id]
+    return [Customer.name_key, Customer.id]
+
+
+def key_of(order: CustomerOrder) -> Callable[[Customer], Key]:
+    if order is CustomerOrder.NUMBER:
+        return lambda c: (c.number, c.id)
+    return lambda c: (c.name_key, c.id)
+
+
+async def search_customers(
+    scope: RequestScope, search: CustomerSearch, order: CustomerOrder, page: PageRequest
+) -> Page[Customer]:
+    stmt = await _page_statement(scope, search)
+    return await keyset_page(scope.db, stmt, order_columns(order), key_of(order), page)
+
+
+async def count_customers(scope: RequestScope, search: CustomerSearch) -> int:
+    return await count_rows(scope.db, search_statement(scope, search).with_only_columns(Customer.id))
+
+
+def search_statement(scope: RequestScope, search: CustomerSearch, *, walk: bool = False) -> Select[tuple[Customer]]:
+    """Customers matching `search`; `walk` writes the filter as a test of each customer (see DENSE)."""
+    stmt = tenant_scoped(select(Customer), Customer, scope)
+    dialect = scope.db.bind.dialect.name
+    if search.ldc_account_number:
+        stmt = stmt.where(Customer.id.in_(_by_ldc(scope, search.ldc_account_number)))
+    if search.name:
+        stmt = stmt.where(_by_name(scope, search.name, ["search", "name"], walk))
+    if search.address:
+        stmt = stmt.where(_by_address(dialect, search.address, ["search", "address"], walk))
+    if _has_account_filter(search):
+        accounts = _by_account(scope, search)
+        # walking: one probe of the covering account index per customer, no candidate list
+        stmt = stmt.where(accounts.where(UtilityAccount.customer_id == Customer.id).exists() if walk
+                          else Customer.id.in_(accounts))
+    if search.text:
+        stmt = stmt.where(_by_text(scope, dialect, search.text))
+    return stmt
+
+
+async def _page_statement(scope: RequestScope, search: CustomerSearch) -> Select[tuple[Customer]]:
+    """The search as SQLite pages it fastest: by one filter with many matches, walking customers in
+    page order and testing each (see DENSE); with few, reading just those and sorting them."""
+    if scope.db.bind.dialect.name != "sqlite" or _filter_count(search) != 1:
+        # PostgreSQL estimates the matches from its statistics and chooses by itself; several
+        # filters together usually match few customers.
+        return search_statement(scope, search)
+    if search.address:
+        return search_statement(scope, search, walk=await _common_address(scope, search.address))
+    if search.name and len(tokens := name_tokens(search.name)) > 1:
+        return await _several_words(scope, search, tokens)
+    tokens = name_tokens(search.name) if search.name else []
+    if len(tokens) == 1:  # the usual name search: its statement built once, the token bound
+        statement = reused(scope, "customers.search.token_candidates", _token_candidates)
+        found = await scope.db.execute(statement, {"low": tokens[0], "high": prefix_upper_bound(tokens[0])})
+    elif _has_account_filter(search):
+        found = await scope.db.execute(_listed(_by_account(scope, search)))
+    else:  # exact LDC number, free text: few matches
+        return search_statement(scope, search)
+    count, ids = found.one()
+    if count >= DENSE:
+        return search_statement(scope, search, walk=True)
+    found = func.json_each(ids).table_valued("value", name="candidates")
+    return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(found.c.value)))
+
+
+async def _several_words(scope: RequestScope, search: CustomerSearch, tokens: list[str]) -> Select[tuple[Customer]]:
+    """The customers with a word starting with each token: the token lists intersected here (see
+    TOKEN_LIST_CAP), then read by id and sorted, or walked in page order when they are many (DENSE)."""
+    lists = [_token_prefix(scope, token).limit(TOKEN_LIST_CAP).subquery() for token in tokens]
+    # Comma-separated ids, compared as text: splitting is cheaper than parsing JSON, and the common
+    # ids joined again are a JSON array of integers.
+    texts = select(*(select(func.group_concat(*listed.c)).scalar_subquery() for listed in lists))
+    ids = [text.split(",") if text else [] for text in (await scope.db.execute(texts)).one()]
+    if any(len(listed) >= TOKEN_LIST_CAP for listed in ids):
+        return search_statement(scope, search)
+    ids.sort(key=len)  # a set of the shortest list, the others tested against it
+    common = set(ids[0]).intersection(*ids[1:])
+    if len(common) >= DENSE:
+        return search_statement(scope, search, walk=True)
+    listed = func.json_each(f"[{','.join(common)}]").table_valued("value", name="candidates")
+    return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(listed.c.value)))
+
+
+def _listed(candidates: Select[Any]) -> Select[tuple[int, str]]:
+    """How many candidate ids there are (up to DENSE) and the ids as one JSON array (SQLite's JSON1), not as
+    up to DENSE rows."""
+    listed = candidates.limit(DENSE).subquery()
+    return select(func.count(), func.json_group_array(*listed.c))
+
+
+def _token_candidates(scope: RequestScope) -> Select[tuple[int, str]]:
+    """_listed of the customers with a name word starting with one token; its bounds bound as `low` and `high`."""
+    token = CustomerNameToken.token
+    words = select(CustomerNameToken.customer_id).where(token >= bindparam("low"), token < bindparam("high"))
+    return _listed(tenant_scoped(words, CustomerNameToken, scope))
+
+
+def _filter_count(search: CustomerSearch) -> int:
+    filters = [search.ldc_account_number, search.name, search.address, _has_account_filter(search), search.text]
+    return sum(bool(f) for f in filters)
+
+
+async def _common_address(scope: RequestScope, address: str) -> bool:
+    """Whether at least COMMON of a sample of the client's customers have `address` (see COMMON)."""
+    term = fold(address)
+    if len(term) < MIN_ADDRESS_TERM:
+        return False  # the search statement reports it
+    sample = tenant_scoped(select(Customer.address_key), Customer, scope)
+    sample = sample.order_by(*order_columns(CustomerOrder.NAME)).limit(ADDRESS_SAMPLE).subquery()
+    hits = select(func.count()).where(_contains(sample.c.address_key, term))
+    return (await scope.db.execute(hits)).scalar_one() >= COMMON * ADDRESS_SAMPLE
+
+
+def _has_account_filter(search: CustomerSearch) -> bool:
+    return bool(search.status or search.market or search.utility)
+
+
+def _by_ldc(scope: RequestScope, number: str) -> Select[Any]:
+    stmt = select(UtilityAccount.customer_id).where(UtilityAccount.ldc_account_number == number.strip())
+    return tenant_scoped(stmt, UtilityAccount, scope)
+
+
+def _by_name(scope: RequestScope, name: str, field: list[str], walk: bool = False) -> ColumnElement[bool]:
+    """Every word typed must start a word of the name: "smi jo" finds "John Smith"."""
+    tokens = name_tokens(name)
+    if not tokens:
+        raise UserInputError(CustomerErrorCode.SEARCH_TERM_TOO_SHORT, "Type a letter or digit.", field)
+    if walk:
+        return and_(*(_starts_a_word(scope, token) for token in tokens))
+    return Customer.id.in_(_name_candidates(scope, tokens))
+
+
+def _starts_a_word(scope: RequestScope, token: str) -> ColumnElement[bool]:
+    """A test of each customer SQLite walks in page order (SQLite only): whether a word of its name
+    starts with `token`, read from the name key in the walked index entry. A word after a space (or
+    first) is a match as it is (tokens are word characters, no LIKE wildcards); a word after other
+    punctuation passes the GLOB (and a few names with non-ASCII letters do), and only those are looked
+    up in their own tokens. Testing against the token's whole customer list instead built that list
+    first: 6 ms for "har" (16,500); still done for one letter, whose substring GLOB nearly every name
+    would pass (per name, a GLOB costs about what the list costs)."""
+    if len(token) < 2:
+        # `id + 0` is not indexable: SQLite keeps walking the page's index and tests each
+        # customer against the token's candidate list, built once.
+        return (Customer.id + literal_column("0")).in_(_token_prefix(scope, token))
+    own_token = _token_prefix(scope, token).where(CustomerNameToken.customer_id == Customer.id).exists()
+    key = Customer.name_key
+    after_space = or_(key.like(f"{token}%"), key.like(f"% {token}%"))
+    after_other = and_(key.like(f"%{token}%"), (" " + key).op("GLOB")(f"*[^0-9a-z]{token}*"), own_token)
+    return or_(after_space, after_other)
+
+
+def _name_candidates(scope: RequestScope, tokens: list[str]) -> Select[Any] | CompoundSelect:
+    """Customers with a word starting with each token. The token lists are intersected
+    first, so the page reads only their common customers ("mary joh": 400, not 10,000)."""
+    lists = [_token_prefix(scope, token) for token in tokens]
+    return lists[0] if len(lists) == 1 else intersect(*lists)
+
+
+def _token_prefix(scope: RequestScope, token: str) -> Select[Any]:
+    stmt = select(CustomerNameToken.customer_id).where(
+        CustomerNameToken.token >= token, CustomerNameToken.token < prefix_upper_bound(token)
+    )
+    return tenant_scoped(stmt, CustomerNameToken, scope)
+
+
+def _by_address(dialect: str, address: str, field: list[str], walk: bool = False) -> ColumnElement[bool]:
+    term = fold(address)
+    if len(term) < MIN_ADDRESS_TERM:
+        message = f"Type at least {MIN_ADDRESS_TERM} characters of the address."
+        raise UserInputError(CustomerErrorCode.SEARCH_TERM_TOO_SHORT, message, field)
+    if dialect == "sqlite" and not walk:
+        phrase = '"' + term.replace('"', '""') + '"'
+        return Customer.id.in_(select(ADDRESS_FTS.c.rowid).where(ADDRESS_FTS.c.customer_address_fts.match(phrase)))
+    # PostgreSQL: pg_trgm's GIN index serves the LIKE. SQLite walking: the LIKE tests each
+    # customer of the walk, the same substring match as the trigram index.
+    return _contains(Customer.address_key, term)
+
+
+def _contains(address_key: ColumnElement[str], term: str) -> ColumnElement[bool]:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return address_key.like(f"%{escaped}%", escape="\\")
+
+
+def _by_account(scope: RequestScope, search: CustomerSearch) -> Select[Any]:
+    """One account must match status, market and utility together (ACTIVE *in* TX)."""
+    return _account_filters(tenant_scoped(select(UtilityAccount.customer_id), UtilityAccount, scope), search)
+
+
+def _account_filters(stmt: Select[Any], search: CustomerSearch) -> Select[Any]:
+    """`stmt` over utility accounts, restricted to those meeting status, market and utility together."""
+    if search.status:
+        stmt = stmt.where(UtilityAccount.status == search.status)
+    market_id = select(Market.id).where(Market.code == search.market.strip().upper()) if search.market else None
+    if search.utility:
+        # An account's market is its utility's, copied: the market narrows the utility lookup
+        # (a utility of another market matches nothing) instead of testing every account.
+        utility_id = select(Utility.id).where(Utility.code == search.utility.strip().upper())
+        if market_id is not None:
+            utility_id = utility_id.where(Utility.market_id == market_id.scalar_subquery())
+        stmt = stmt.where(UtilityAccount.utility_id == utility_id.scalar_subquery())
+    elif market_id is not None:
+        stmt = stmt.where(UtilityAccount.market_id == market_id.scalar_subquery())
+    return stmt
+
+
+def _by_text(scope: RequestScope, dialect: str, typed: str) -> ColumnElement[bool]:
+    """Free text: a customer number, an LDC number, a name or an address."""
+    term = typed.strip()
+    alternatives = [Customer.number == term, Customer.id.in_(_by_ldc(scope, term))]
+    if name_tokens(term):
+        alternatives.append(_by_name(scope, term, ["search", "text"]))
+    if len(fold(term)) >= MIN_ADDRESS_TERM:
+        alternatives.append(_by_address(dialect, term, ["search", "text"]))
+    return or_(*alternatives)
+
+
+
+async def matched_accounts(
+    scope: RequestScope, search: CustomerSearch, customer_ids: Sequence[int]
+) -> list[Any | None]:
+    """For each customer found by `search`, the account its result row shows (plain rows, in key order).
+
+    Among the customer's accounts that meet the account filters together (status, market, utility; every
+    account when none is given): the one with the LDC number typed (ldcAccountNumber or text), then one
+    whose service address holds the address typed (address or text), then the first in the primary
+    account's order. So a DROPPED search shows a DROPPED account, and a plain name search the primary one.
+    """
+    stmt = tenant_scoped(select(*UtilityAccount.__table__.columns), UtilityAccount, scope)
+    rows = (
+        await scope.db.execute(_account_filters(stmt.where(UtilityAccount.customer_id.in_(customer_ids)), search))
+    ).all()
+    numbers = {typed.strip() for typed in (search.ldc_account_number, search.text) if typed}
+    places = {term for typed in (search.address, search.text) if typed and len(term := fold(typed)) >= MIN_ADDRESS_TERM}
+    return best_by_customer(rows, customer_ids, lambda account: (
+        account.ldc_account_number not in numbers,
+        not any(place in _service_address(account) for place in places),
+    ))
+
+
+def _service_address(account: Any) -> str:
+    return address_key([(account.service_line1, account.service_line2, account.service_city, account.service_state,
+                         account.service_zip)])

@@ -1,0 +1,1 @@
+"""Customer settings: autopay, paperless billing and dunning holds (one or in bulk)."""

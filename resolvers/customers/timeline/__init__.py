@@ -1,0 +1,1 @@
+"""A customer's timeline: one keyset-paged list over every source."""

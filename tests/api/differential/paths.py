@@ -1,0 +1,53 @@
+"""The ways a document can run, each answering the same request; the reference is the first.
+
+A new way (the compiled plans, say) is one more line in PATHS: every differential test then holds it to the
+reference's bytes.
+"""
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from tests.api.persisted.helpers import GQL, SPA, auth, spa_id
+
+Send = Callable[[httpx.AsyncClient, str, dict], Awaitable[httpx.Response]]
+
+
+def _text(client: httpx.AsyncClient, name: str, variables: dict, headers: dict) -> Awaitable[httpx.Response]:
+    return client.post("/graphql", json={"query": SPA[name]["body"], "variables": variables}, headers=headers)
+
+
+def _registered(client: httpx.AsyncClient, name: str, variables: dict, headers: dict) -> Awaitable[httpx.Response]:
+    return client.post("/graphql", json={"documentId": spa_id(name), "variables": variables}, headers=headers)
+
+
+PATHS: dict[str, Callable[..., Awaitable[httpx.Response]]] = {
+    "text": _text,  # the reference: Strawberry parses, validates and executes the text
+    "registered": _registered,  # the SPA's registered document named by its id (graph/persisted/fast_path.py)
+}
+REFERENCE = next(iter(PATHS))
+VIEWS = ["CustomerProfile", "ArTab", "CommunicationLogTab", "Timeline", "AccountsTab"]
+
+
+def answer(response: httpx.Response) -> tuple[int, str, bytes]:
+    """What a client receives: status, media type and the body's bytes (data and errors)."""
+    return response.status_code, response.headers["content-type"], response.content
+
+
+async def run(client: httpx.AsyncClient, user: Any, path: str, name: str, variables: dict) -> tuple[int, str, bytes]:
+    return answer(await PATHS[path](client, name, variables, auth(user, accept=GQL, **{"x-request-id": "diff"})))
+
+
+async def same_everywhere(client: httpx.AsyncClient, user: Any, name: str, variables: dict) -> dict:
+    """Run a read on every path; assert each answers the reference's bytes; the reference's JSON."""
+    reference = await run(client, user, REFERENCE, name, variables)
+    for path in list(PATHS)[1:]:
+        assert await run(client, user, path, name, variables) == reference, (path, name, variables, reference)
+    return json.loads(reference[2])
+
+
+async def views(client: httpx.AsyncClient, user: Any, book: dict) -> list[dict]:
+    """A customer's views as the reference reads them (to see what a write changed, or that it changed nothing)."""
+    return [json.loads((await run(client, user, REFERENCE, name, {"id": book["id"]}))[2]) for name in VIEWS]
