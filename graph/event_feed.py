@@ -70,7 +70,8 @@ class EventFeed:
         if loop is None or loop is _running_loop():
             self._wake.set()
         else:
-            loop.call_soon_threadsafe(self._wake.set)
+            with suppress(RuntimeError):  # the feed's loop has closed (the worker is stopping): nothing to wake
+                loop.call_soon_threadsafe(self._wake.set)
 
     async def run_in_thread(self, database_url: str) -> None:
         """PostgreSQL: LISTEN and read the log on a thread with an event loop of its own, until cancelled."""
@@ -90,6 +91,7 @@ class EventFeed:
         thread.start()
         try:
             await finished.wait()
+            log.error("the event feed's thread ended: this worker's subscribers get no more updates")
         finally:
             with suppress(RuntimeError):  # its loop ended already
                 loop.call_soon_threadsafe(stop.set)
