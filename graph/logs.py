@@ -15,6 +15,7 @@ FORMATS = ("plain", "json")  # CSRGRAPH_LOG_FORMAT (graph/settings.py)
 FIELDS = "csrgraph_fields"  # the record attribute that holds the fields
 TIME_FORMAT = logging.Formatter.default_time_format  # logging's `%Y-%m-%d %H:%M:%S`, then `,msecs`
 _NEEDS_QUOTES = re.compile(r'[\s"=]')  # \s is exactly str.isspace()
+_BARE = (int, float)  # exactly these types (not a subclass: an enum's str() could hold anything)
 
 
 def fields(**values: Any) -> dict[str, Any]:
@@ -47,7 +48,11 @@ class PlainFormatter(logging.Formatter):
 
 
 def _plain(value: Any) -> str:
-    text = "-" if value is None else str(value)
+    if value is None:
+        return "-"
+    if type(value) in _BARE:  # a status, an id, a duration: never a space, quote or equals sign
+        return str(value)
+    text = str(value)
     # quoted (JSON string rules) when it could be mistaken for several fields or lines
     return json.dumps(text) if not text or _NEEDS_QUOTES.search(text) else text
 

@@ -1,6 +1,7 @@
 """GraphQL over HTTP: negotiation, status codes, limits with codes, masking, GET for queries only."""
 
 import logging
+import re
 
 import pytest
 
@@ -54,6 +55,13 @@ class TestNegotiation:
         response = await api.client.post("/graphql", content="query={viewer{role}}",
                                          headers=auth(tenant, **{"content-type": "application/x-www-form-urlencoded"}))
         assert response.status_code >= 400
+
+    async def test_requests_without_an_id_each_get_a_new_one_of_32_hex_digits(self, api, tenant):
+        answers = [await api.client.post("/graphql", json={"query": "{ __typename }"}, headers=auth(tenant))
+                   for _ in range(20)]
+        ids = [a.headers["x-request-id"] for a in answers]
+        assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids), ids
+        assert len(set(ids)) == len(ids)
 
     async def test_request_id_is_echoed(self, api, tenant):
         response = await api.client.post("/graphql", json={"query": "{ viewer { role } }"},

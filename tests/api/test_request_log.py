@@ -15,6 +15,7 @@ from graph.core.relay import to_global_id
 from graph.logs import JsonFormatter, PlainFormatter, fields_of, logging_config
 from graph.settings import Settings
 from resolvers.accounts import queries as account_queries
+from resolvers.admin.errors import SignInRefusal
 from tests.conftest import token_for
 from tests.factories.customers import make_customer
 
@@ -161,6 +162,23 @@ class TestFormats:
         first, *rest = text.splitlines()
         assert first.endswith('ERROR csrgraph.errors unexpected error request_id="r 1" path=node.x operation=-')
         assert "ValueError: boom" in rest[-1]
+
+    @given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=8),
+                     st.sampled_from(list(SignInRefusal))))
+    def test_plain_values_read_as_str_quoted_when_they_could_split_the_line(self, value):
+        line = PlainFormatter().format(self.record(user_id=value))
+        written = line.splitlines()[0].rpartition(" user_id=")[2]
+        text = "-" if value is None else str(value)
+        needs_quotes = not text or any(c.isspace() or c in '"=' for c in text)
+        assert written == (json.dumps(text) if needs_quotes else text)
+
+    async def test_the_request_line_names_the_middleware_as_its_source(self, api, tenant, caplog):
+        with caplog.at_level(logging.INFO):
+            await api.client.post("/graphql", json={"query": "{ __typename }"}, headers=auth(tenant.agent))
+        [line] = records(caplog, "csrgraph.access")
+        assert (line.levelno, line.getMessage(), line.module) == (logging.INFO, "request", "request_log")
+        assert line.funcName == "_log_request"
+        assert fields_of(line)["user_id"] == tenant.agent.id
 
     @given(st.floats(min_value=0, max_value=4e9), st.integers(min_value=0, max_value=3))
     def test_plain_times_are_loggings_default_format_also_from_its_per_second_cache(self, created, later):
