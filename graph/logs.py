@@ -34,9 +34,18 @@ class PlainFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
         self._second: tuple[int, str] = (-1, "")  # the last second formatted: one request line each, many a second
 
+    def format(self, record: logging.LogRecord) -> str:
+        """logging's format, written out for a record without a traceback or stack (every request line)."""
+        if record.exc_info or record.exc_text or record.stack_info:
+            return super().format(record)
+        record.message = record.getMessage()
+        record.asctime = self.formatTime(record)
+        return self.formatMessage(record)
+
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        head = f"{record.asctime} {record.levelname} {record.name} {record.message}"
         pairs = " ".join(f"{key}={_plain(value)}" for key, value in fields_of(record).items())
-        return f"{super().formatMessage(record)} {pairs}" if pairs else super().formatMessage(record)
+        return f"{head} {pairs}" if pairs else head
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
         """logging's default `2026-12-03 17:38:19,637`, the seconds formatted once per second."""

@@ -180,6 +180,14 @@ class TestFormats:
         assert line.funcName == "_log_request"
         assert fields_of(line)["user_id"] == tenant.agent.id
 
+    @given(st.text(max_size=12), st.sampled_from([logging.INFO, logging.WARNING]), st.booleans())
+    def test_plain_lines_are_loggings_format_then_the_fields(self, message, level, with_fields):
+        record = logging.LogRecord("csrgraph.access", level, __file__, 1, "%s", (message,), None)
+        if with_fields:
+            record.__dict__.update(logs.fields(status=200, user_id=None))
+        reference = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s").format(record)
+        assert PlainFormatter().format(record) == reference + (" status=200 user_id=-" if with_fields else "")
+
     @given(st.floats(min_value=0, max_value=4e9), st.integers(min_value=0, max_value=3))
     def test_plain_times_are_loggings_default_format_also_from_its_per_second_cache(self, created, later):
         formatter, reference = PlainFormatter(), logging.Formatter()
