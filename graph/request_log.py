@@ -7,6 +7,7 @@ under the same request id, and answered 500 with a GraphQL-over-HTTP error body.
 
 import json
 import logging
+import os
 import random
 import re
 import time
@@ -32,9 +33,14 @@ def _kept_or_new(given: str) -> str:
 
 
 def new_request_id() -> str:
-    """32 hex digits, as uuid4().hex. An id tells log lines apart; it guards nothing, so it comes from the
-    process's PRNG (reseeded in a forked child) rather than a system call for OS entropy on every request."""
-    return f"{random.getrandbits(128):032x}"
+    """32 hex digits, as uuid4().hex. An id tells log lines apart; it guards nothing, so it comes from a PRNG
+    seeded from the OS once (and again in a forked child) rather than a system call for OS entropy every request.
+    Its own generator: code that seeds the `random` module (a test) does not make ids repeat."""
+    return f"{_ids.getrandbits(128):032x}"
+
+
+_ids = random.Random()
+os.register_at_fork(after_in_child=_ids.seed)  # a forked worker must not repeat its parent's ids
 
 
 def record_operation(scope: Scope, name: str | None) -> None:

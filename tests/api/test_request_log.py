@@ -4,6 +4,7 @@ import io
 import json
 import logging
 import logging.config
+import os
 
 import pytest
 from hypothesis import given
@@ -13,6 +14,7 @@ from graph import logs
 from graph.billing import files as billing_files
 from graph.core.relay import to_global_id
 from graph.logs import JsonFormatter, PlainFormatter, fields_of, logging_config
+from graph.request_log import new_request_id
 from graph.settings import Settings
 from resolvers.accounts import queries as account_queries
 from resolvers.admin.errors import SignInRefusal
@@ -135,6 +137,17 @@ class TestFaults:
         assert fields_of(records(caplog, "csrgraph.access")[0])["status"] == 500
         # and the next request on the same client is answered
         assert (await api.run("{ viewer { role } }", user=tenant.agent)) == {"viewer": {"role": "AGENT"}}
+
+
+def test_a_forked_worker_does_not_repeat_its_parents_request_ids():
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: its first id, then out without pytest's teardown
+        os.write(write, new_request_id().encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    os.close(write)
+    assert os.read(read, 64).decode() != new_request_id()
 
 
 class TestFormats:
