@@ -12,6 +12,14 @@ of customers commit on their own together with the job's progress (`staged_throu
 where it stopped: run the same file with the same idempotency key. A batch holds whole customers, so a crash
 never leaves half a customer. Re-importing changes nothing: rows compare equal and are UNCHANGED.
 
+What the one PostgreSQL transaction costs others (issue 11, kept as designed): the existing customers and
+accounts it changes stay row-locked (FOR NO KEY UPDATE) until the job commits. Notes, memos and letters on
+them only key-share the customer and go through; a write that locks such a customer (a payment, an adjustment,
+a refund or reversal, a contact or settings change: resolvers/billing/locks.py) waits lock_timeout and answers
+BUSY_RETRY until the import ends. Customers it only adds are invisible to agents until then. So an import that
+changes many existing customers belongs outside the floor's hours on PostgreSQL; making it commit by units,
+resumable as on SQLite, is the way to lift that.
+
 Every transaction goes through db/writes.py (bulk: its statements leave the event loop free), so on SQLite
 each unit queues with the worker's other writes and holds the lock only for itself: writers that arrived
 during a unit go before the next one. Units are paced (`Pace`) to hold the lock about UNIT_SECONDS, far
