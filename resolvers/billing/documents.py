@@ -73,7 +73,7 @@ async def invoice_file(scope: RequestScope, invoice_id: int) -> tuple[str, bytes
 async def _invoice_pdf(scope: RequestScope, invoice: Invoice) -> tuple[str, RenderedPdf]:
     stmt = select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.id)
     lines = list((await scope.db.execute(stmt)).scalars())
-    customer = await scope.db.get(Customer, invoice.customer_id)
+    customer = await scope.db.get_one(Customer, invoice.customer_id)  # the invoice's own: it exists
     return f"Invoice {invoice.number}", await asyncio.to_thread(invoice_pdf, invoice, lines, customer)
 
 

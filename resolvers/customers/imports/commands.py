@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.base import utcnow
 from db.enums import ImportJobStatus
 from db.models import CustomerImportJob, CustomerImportRow, RatePlan
+from db.results import rows_changed
 from db.writes import Writes
 from resolvers import audit
 from resolvers.accounts.ldc_rules import utilities_by_code
@@ -316,7 +317,7 @@ class _Run:
         stmt = update(CustomerImportJob).where(CustomerImportJob.id == job_id, *[
             getattr(CustomerImportJob, k).is_(None) if v is None else getattr(CustomerImportJob, k) == v
             for k, v in expected.items()]).values(**values)
-        if (await scope.db.execute(stmt, execution_options={"synchronize_session": False})).rowcount != 1:
+        if rows_changed(await scope.db.execute(stmt, execution_options={"synchronize_session": False})) != 1:
             raise UserInputError(CustomerErrorCode.IMPORT_ALREADY_RUNNING,
                                  "Another process is running this import job now.", "idempotency_key")
 
