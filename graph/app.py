@@ -39,7 +39,6 @@ from graph.limits import BodySizeLimitMiddleware, ConcurrencyLimitMiddleware, Up
 from graph.oidc import KeySets
 from graph.persisted.known import checker_for
 from graph.persisted.registry import KnownDocuments, RegistryRefused
-from graph.pg_listener import listen
 from graph.request_log import RequestLogMiddleware
 from graph.schema import make_schema
 from graph.settings import Settings
@@ -90,11 +89,10 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         await feed.start()
         guard = SocketGuard(sessionmaker)
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(feed.run()), asyncio.create_task(guard.run())]
+        reading = feed.run() if is_sqlite(engine) else feed.run_in_thread(settings.database_url)
+        tasks = [asyncio.create_task(reading), asyncio.create_task(guard.run())]
         if event_trace.ENABLED:
             tasks.append(asyncio.create_task(event_trace.watch_loop_lag()))
-        if not is_sqlite(engine):
-            tasks.append(asyncio.create_task(listen(settings.database_url, feed.poke)))
         outbox = None
         if settings.outbox_enabled:
             outbox = asyncio.create_task(run_outbox(

@@ -68,10 +68,11 @@ class Settings:
         )
 
     def engine_options(self) -> dict[str, int | float]:
-        """A worker's share of the PostgreSQL connections and its lock wait. Two of the share are kept: one for its
-        event listener (graph/pg_listener.py), one from the pool for its event feed's reads (graph/event_feed.py)."""
+        """A worker's share of the PostgreSQL connections and its lock wait. Two of the share are kept out of the
+        pool: its event listener's (graph/pg_listener.py) and its event feed's reads' (graph/event_feed.py), both
+        on the feed's thread."""
         share = max(4, self.db_connections // self.workers)
-        return {"pool_size": share - 1, "max_overflow": 0, "wait_seconds": self.write_wait_seconds}
+        return {"pool_size": share - 2, "max_overflow": 0, "wait_seconds": self.write_wait_seconds}
 
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:

@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, delete, func, literal, null, select
+from sqlalchemy import delete, func, literal, null, select
 
 from db import event_log
 from db.base import utcnow
 from db.enums import EventKind
 from db.models import CommLogEntry, CommLogMemo, DomainEvent
+from db.results import rows_changed
 from db.writes import Writes
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
@@ -124,8 +125,9 @@ async def purge_events(writes: Writes, older_than: timedelta, now: datetime | No
                 .order_by(DomainEvent.id)
                 .limit(PURGE_BATCH)
             )
-            deleted = await session.execute(delete(DomainEvent).where(DomainEvent.id.in_(ids.scalar_subquery())))
-            done = cast(CursorResult[Any], deleted).rowcount  # a DELETE gives a CursorResult; execute() says Result
+            done = rows_changed(
+                await session.execute(delete(DomainEvent).where(DomainEvent.id.in_(ids.scalar_subquery())))
+            )
         purged += done
         if done < PURGE_BATCH:
             return purged

@@ -26,6 +26,7 @@ from db.models import (
 from resolvers import audit
 from resolvers.accounts.batches import primary_accounts
 from resolvers.billing import rates
+from resolvers.billing.locks import lock_customers
 from resolvers.commlog.entries import append_entry
 from resolvers.commlog.errors import CommlogErrorCode
 from resolvers.commlog.letters.batches import WITHOUT_CONTENT
@@ -129,9 +130,11 @@ async def letter_data_of(scope: RequestScope, customer: Customer, account: dict[
 async def send_letter(scope: RequestScope, letter: PreparedLetter) -> Delivery:
     """Store the letter as the customer's document, deliver it and log it (in the transaction). It is laid out
     again, here, only if what it says changed since it was prepared (rare: an edit in between, or a forecast of
-    rows the transaction writes that missed)."""
+    rows the transaction writes that missed). The customer is locked before it is read again: a contact change
+    committing meanwhile (PostgreSQL: it holds the row; SQLite: the write lock) decides where the letter goes."""
     ensure_allowed(scope, Action.SEND_LETTER)
     request = letter.request
+    await lock_customers(scope, [request.customer_id])
     customer = get_or_not_found(await get_customer(scope, request.customer_id), "Customer", "customer_id")
     recipient = recipient_of(customer, request.channel)
     account = await _account(scope, customer.id, request.utility_account_id)
@@ -160,6 +163,7 @@ async def resend_letter(scope: RequestScope, document_id: int, reason: str | Non
     ensure_allowed(scope, Action.SEND_LETTER)
     reason = checked_reason(reason)
     document = get_or_not_found(await get_document(scope, document_id), "Document", "document_id")
+    await lock_customers(scope, [document.customer_id])  # as send_letter: the address on file at commit counts
     customer = get_or_not_found(await get_customer(scope, document.customer_id), "Customer", "document_id")
     channel = channel or await _first_channel(scope, document.id)
     delivery = await deliver(scope, customer, document, channel, recipient_of(customer, channel), reason=reason)

@@ -1,16 +1,20 @@
 """sendLetter, resendLetter, letterTemplates, Document/Notification nodes and connections, over the API."""
 
+import asyncio
 import io
+from contextlib import suppress
 from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
+from db.engine import make_write_sessionmaker
 from db.enums import LetterKind, NotificationChannel, NotificationStatus, Role
-from db.models import AuditEvent, CommLogEntry, Document, LetterTemplate, Notification
+from db.models import AuditEvent, CommLogEntry, Customer, Document, LetterTemplate, Notification
 from db.writes import Writes
 from graph.core.relay import from_global_id, to_global_id
+from resolvers.commlog.letters import commands as letters
 from resolvers.commlog.letters.outbox import SmtpTransport, deliver_due
 from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.customers import make_customer
@@ -325,6 +329,65 @@ class TestResendLetter:
                                      user=other_tenant.agent))["resendLetter"]
             assert payload["userErrors"][0]["code"] == "NOT_FOUND", document_id
         assert await written(database, customer.id) == {"documents": 1, "notifications": 1, "entries": 1}
+
+
+class TestAddressChangedWhileSending:
+    """sendLetter and resendLetter lock the customer's row before reading the address again in their transaction:
+    a contact change that commits while the letter is being sent (after it was laid out) decides where it goes, in
+    one run of the transaction (without the lock, PostgreSQL's resend used the old address, and its send read the old
+    one, then failed at a later write and ran again)."""
+
+    @pytest.mark.parametrize("mutation", ["sendLetter", "resendLetter"])
+    @pytest.mark.parametrize("new_email", ["morgan.moved@mail.example", None])
+    async def test_the_address_on_file_at_commit_is_used(
+        self, api, database, tenant, holder, monkeypatch, mutation, new_email
+    ):
+        customer, _ = holder
+        customer_id = to_global_id("Customer", customer.id)
+        first = await send(api, tenant.agent, customerId=customer_id, templateCode="GENERAL", channel="EMAIL")
+        before = await written(database, customer.id)
+        in_transaction, runs = asyncio.Event(), []
+        for name in ("send_letter", "resend_letter"):
+            monkeypatch.setattr(letters, name, entered(getattr(letters, name), in_transaction, runs))
+
+        async def sending() -> dict:
+            if mutation == "sendLetter":
+                return await send(api, tenant.agent, customerId=customer_id, templateCode="GENERAL", channel="EMAIL")
+            variables = {"input": {"documentId": first["document"]["id"], "reason": "Lost it"}}
+            return (await api.run(RESEND, variables, user=tenant.agent))["resendLetter"]
+
+        async with make_write_sessionmaker(database.engine)() as change, change.begin():
+            await change.execute(update(Customer).where(Customer.id == customer.id).values(email=new_email))
+            sent = asyncio.create_task(sending())
+            # PostgreSQL: its transaction has begun (the letter laid out) and waits for the row; SQLite: it waits
+            # for the write lock, so it cannot begin before the change commits
+            with suppress(TimeoutError):
+                await asyncio.wait_for(in_transaction.wait(), timeout=1)
+            await asyncio.sleep(0.2)
+            assert not sent.done()
+        payload = await sent
+        after = await written(database, customer.id)
+        assert runs == [mutation], "the transaction ran once"
+        if new_email is None:
+            assert payload["userErrors"] == [{"field": ["input", "channel"], "code": "NO_EMAIL_ADDRESS",
+                                              "message": "The customer has no email address on file."}]
+            assert after == before
+        else:
+            assert payload["userErrors"] == []
+            assert payload["notification"]["recipient"] == new_email
+            assert after["notifications"] == before["notifications"] + 1
+            assert after["entries"] == before["entries"] + 1
+
+
+def entered(function, event: asyncio.Event, runs: list[str]):
+    """`function`, setting `event` when it is called (in the mutation's transaction) and counting its runs."""
+
+    async def setting(*args, **kwargs):
+        event.set()
+        runs.append("sendLetter" if function.__name__ == "send_letter" else "resendLetter")
+        return await function(*args, **kwargs)
+
+    return setting
 
 
 class TestLetterTemplates:

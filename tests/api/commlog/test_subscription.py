@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import threading
 from datetime import date, timedelta
 
 import httpx
@@ -13,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from db.enums import CommLogKind
 from db.models import DomainEvent, User
 from graph import broker as broker_module
+from graph import event_feed
 from graph.app import create_app
 from graph.caches import USER_TTL_SECONDS
 from graph.commlog import subscriptions
@@ -261,6 +263,35 @@ class TestResuming:
         # when it resumes from the purged one, then it is told to reload instead
         ws = await subscribe(server, tenant.agent, customer, after=cursor)
         assert (await errors_of(ws))[0]["extensions"]["code"] == "CURSOR_EXPIRED"
+        await ws.close()
+
+
+class TestWhereTheFeedReads:
+    async def test_postgresql_reads_on_the_feeds_thread_and_sqlite_on_the_workers_loop(
+        self, server, http, database, session, tenant, monkeypatch
+    ):
+        """PostgreSQL's NOTIFY callback, wake-up and read round trip take no turns of the worker's busy loop
+        (graph/event_feed.py); what they read still reaches the subscribers once and in order."""
+        read_on = set()
+        real = event_feed.changes_after
+
+        async def recorded(*args, **kwargs):
+            read_on.add(threading.current_thread().name)
+            return await real(*args, **kwargs)
+
+        monkeypatch.setattr(event_feed, "changes_after", recorded)
+        customer = await make_customer(session, tenant, "Followed")
+        await session.commit()
+        ws = await following(server, tenant, customer)
+        # when notes commit in one transaction (read in one batch), then one over the API
+        await notes_in_one_transaction(database, tenant, customer, 5, "batch")
+        server.state["feed"].poke()
+        await add_note(http, tenant.lead, customer, "single")
+        subjects = [(await next_update(ws))["entry"]["subject"] for _ in range(6)]
+        assert subjects == [f"batch {n}" for n in range(5)] + ["single"]
+        assert await quiet(ws)
+        expected = "csrgraph-event-feed" if database.engine.dialect.name == "postgresql" else "MainThread"
+        assert read_on == {expected}
         await ws.close()
 
 
