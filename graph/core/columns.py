@@ -110,8 +110,9 @@ def _construct(cls: type, columns: Mapping[str, Column] | None, names: dict[str,
 
 
 def _arguments(cls: type, columns: Mapping[str, Column] | None, names: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    optional = {f.python_name: isinstance(f.type, StrawberryOptional) for f in get_object_definition(cls, strict=True).fields}
-    for field in dataclasses.fields(cls):  # type: ignore[arg-type]  # a Strawberry type is a dataclass
+    definition = get_object_definition(cls, strict=True)
+    optional = {f.python_name: isinstance(f.type, StrawberryOptional) for f in definition.fields}
+    for field in dataclasses.fields(cls):
         if not field.init:
             continue  # a resolver
         declaration = columns[field.name] if columns and field.name in columns else declared(field)
@@ -121,8 +122,7 @@ def _arguments(cls: type, columns: Mapping[str, Column] | None, names: dict[str,
         elif field.name == "row":
             yield field.name, "row"
         elif field.name == "id" and issubclass(cls, Node):
-            type_name = get_object_definition(cls, strict=True).name
-            yield field.name, f"{_bind(names, to_global_id)}({type_name!r}, row.id)"
+            yield field.name, f"{_bind(names, to_global_id)}({definition.name!r}, row.id)"
         elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
             raise TypeError(f"{cls.__name__}.{field.name} declares no column, so from_row cannot build it")
 
