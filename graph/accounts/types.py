@@ -1,5 +1,6 @@
 """GraphQL types of the accounts domain, built from ORM rows with plain attribute fields."""
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Self
@@ -26,6 +27,7 @@ from graph.accounts.usage_types import (
 from graph.admin.customer_fields import UtilityAccountAuditFields
 from graph.billing import loaders as billing_loaders
 from graph.commlog.customer_fields import UtilityAccountCommlogFields
+from graph.core.columns import Column, FromRow, by_value, column, embedded, reference
 from graph.core.eager import at_once, load_for, loaded, selects
 from graph.core.relay import (
     After,
@@ -138,15 +140,26 @@ class Address:
     zip: str | None = strawberry.field(description="ZIP code.")
 
 
+def address_columns(model: type, prefix: str) -> dict[str, Column]:
+    """An Address read from the row's columns named `prefix` + field (billing_line1, service_city, ...)."""
+    return {field.name: Column(getattr(model, prefix + field.name)) for field in dataclasses.fields(Address)}
+
+
 @strawberry.type(description="The premise of a utility account: service address and meter.")
 class Premise:
-    service_address: Address = strawberry.field(description="Where the energy is delivered.")
-    meter_number: str | None = strawberry.field(description="The utility's meter number.")
-    rate_class: str | None = strawberry.field(description="The utility's rate class (tariff).")
-    load_profile: str | None = strawberry.field(description="The utility's load profile code.")
-    premise_type: str | None = strawberry.field(description="Residential, small commercial, ...")
-    meter_type: str | None = strawberry.field(description="Kind of meter, e.g. AMS (interval) or a non-interval meter.")
-    read_cycle: str | None = strawberry.field(description="The utility's meter read cycle (route) code.")
+    service_address: Address = embedded(Address, columns=address_columns(models.UtilityAccount, "service_"),
+                                        description="Where the energy is delivered.")
+    meter_number: str | None = column(models.UtilityAccount.meter_number, description="The utility's meter number.")
+    rate_class: str | None = column(models.UtilityAccount.rate_class,
+                                    description="The utility's rate class (tariff).")
+    load_profile: str | None = column(models.UtilityAccount.load_profile,
+                                      description="The utility's load profile code.")
+    premise_type: str | None = column(models.UtilityAccount.premise_type,
+                                      description="Residential, small commercial, ...")
+    meter_type: str | None = column(models.UtilityAccount.meter_type,
+                                    description="Kind of meter, e.g. AMS (interval) or a non-interval meter.")
+    read_cycle: str | None = column(models.UtilityAccount.read_cycle,
+                                    description="The utility's meter read cycle (route) code.")
 
 
 @strawberry.type(description="One plan and service period of a utility account (historical enrollments).")
@@ -205,21 +218,32 @@ ACCOUNT_LOADS = [  # (field, loader, key of an account row)
 
 @strawberry.type
 class UtilityAccountServiceFields(Node):
-    ldc_account_number: str = strawberry.field(description="The utility's account number (ESI ID in Texas).")
-    status: EnrollmentStatus = strawberry.field(description="Current enrollment status.")
-    start_date: date | None = strawberry.field(description="Start of the current contract or service.")
-    end_date: date | None = strawberry.field(description="End of the current contract or service.")
-    contract_term_months: int | None = strawberry.field(description="Length of the current contract.")
-    renewal_pending: bool = strawberry.field(description="A renewal is in progress.")
-    pending_transfer: bool = strawberry.field(description="A transfer (move or switch) is in progress.")
-    premise: Premise = strawberry.field(description="Service address, meter and rate class.")
+    ldc_account_number: str = column(models.UtilityAccount.ldc_account_number,
+                                     description="The utility's account number (ESI ID in Texas).")
+    status: EnrollmentStatus = column(models.UtilityAccount.status, convert=by_value(EnrollmentStatus),
+                                      description="Current enrollment status.")
+    start_date: date | None = column(models.UtilityAccount.start_date,
+                                     description="Start of the current contract or service.")
+    end_date: date | None = column(models.UtilityAccount.end_date,
+                                   description="End of the current contract or service.")
+    contract_term_months: int | None = column(models.UtilityAccount.contract_term_months,
+                                              description="Length of the current contract.")
+    renewal_pending: bool = column(models.UtilityAccount.renewal_pending, description="A renewal is in progress.")
+    pending_transfer: bool = column(models.UtilityAccount.pending_transfer,
+                                    description="A transfer (move or switch) is in progress.")
+    premise: Premise = embedded(Premise, description="Service address, meter and rate class.")
     # Plain fields filled when built (see graph/core/eager.py: at_once), at once when `load_account_fields`
     # loaded them with the page or the app caches them (utilities, markets): no resolver to run per account.
-    utility: Utility = strawberry.field(description="The utility (LDC) serving the account.")
-    market: Market = strawberry.field(description="The market the account is in.")
-    rate_plan: RatePlan | None = strawberry.field(description="The current rate plan.")
-    customer: CustomerRef = strawberry.field(description="The account holder.")
-    enrollments: list[Enrollment] = strawberry.field(
+    utility: Utility = reference(loaders.utilities_by_id, models.UtilityAccount.utility_id, Utility.from_row,
+                                 description="The utility (LDC) serving the account.")
+    market: Market = reference(loaders.markets_by_id, models.UtilityAccount.market_id, Market.from_row,
+                               description="The market the account is in.")
+    rate_plan: RatePlan | None = reference(loaders.rate_plans_by_id, models.UtilityAccount.rate_plan_id, _plan_or_none,
+                                           description="The current rate plan.")
+    customer: CustomerRef = reference(customers_by_id, models.UtilityAccount.customer_id, _customer,
+                                      description="The account holder.")
+    enrollments: list[Enrollment] = reference(
+        loaders.enrollments_by_account_id, models.UtilityAccount.id, _enrollments,
         description="Every plan and service period, newest first (historical enrollments).")
     row: strawberry.Private[models.UtilityAccount]
 
@@ -247,28 +271,7 @@ class UtilityAccountServiceFields(Node):
 class UtilityAccount(UtilityAccountServiceFields, UtilityAccountCommlogFields, UtilityAccountAuditFields):
     """The service point's own fields, then the log's and the audit trail's (as Customer is composed)."""
 
-    @classmethod
-    def from_row(cls, row: models.UtilityAccount) -> Self:
-        address = Address(
-            line1=row.service_line1, line2=row.service_line2, city=row.service_city,
-            state=row.service_state, zip=row.service_zip,
-        )
-        premise = Premise(
-            service_address=address, meter_number=row.meter_number, rate_class=row.rate_class,
-            load_profile=row.load_profile, premise_type=row.premise_type, meter_type=row.meter_type,
-            read_cycle=row.read_cycle,
-        )
-        return cls(
-            id=to_global_id("UtilityAccount", row.id), ldc_account_number=row.ldc_account_number,
-            status=EnrollmentStatus(row.status.value), start_date=row.start_date, end_date=row.end_date,
-            contract_term_months=row.contract_term_months, renewal_pending=row.renewal_pending,
-            pending_transfer=row.pending_transfer, premise=premise,
-            utility=at_once(loaders.utilities_by_id, row.utility_id, Utility.from_row),
-            market=at_once(loaders.markets_by_id, row.market_id, Market.from_row),
-            rate_plan=at_once(loaders.rate_plans_by_id, row.rate_plan_id or None, _plan_or_none),
-            customer=at_once(customers_by_id, row.customer_id, _customer),
-            enrollments=at_once(loaders.enrollments_by_account_id, row.id, _enrollments), row=row,
-        )
+    from_row = FromRow()
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:

@@ -9,7 +9,6 @@ import strawberry
 from db import models
 from db.base import utcnow
 from graph.billing import loaders
-from graph.billing.enums import LedgerKind
 from graph.billing.payment_types import Adjustment, Payment, SpecialCharge
 from graph.billing.types import AgingBuckets, ArHistoryEntry, Invoice, Money
 from graph.core.eager import selected_names
@@ -22,7 +21,6 @@ from graph.core.relay import (
     Last,
     page_request,
     to_connection,
-    to_global_id,
 )
 from graph.customers.arguments import Rollup
 from resolvers.billing.ar_history import HistoryRow, Window
@@ -110,11 +108,7 @@ async def _billing_list(info: strawberry.Info, customer_id: int, pages: Any, arg
 
 
 def history_entry(row: HistoryRow) -> ArHistoryEntry:
-    e = row.entry
-    return ArHistoryEntry(kind=LedgerKind(e.kind.value), description=e.description, effective_on=e.effective_on,
-                          amount=Money.of(e.amount_cents), balance=Money.of(row.balance_cents),
-                          invoice_id=to_global_id("Invoice", e.invoice_id) if e.invoice_id else None,
-                          payment_id=to_global_id("Payment", e.payment_id) if e.payment_id else None)
+    return ArHistoryEntry.from_row(row.entry)
 
 
 async def _aging_rows(info: strawberry.Info, customer: models.Customer, include_children: bool, day: date) -> Any:

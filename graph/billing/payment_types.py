@@ -16,22 +16,28 @@ from graph.billing.enums import (
     SpecialChargeStatus,
 )
 from graph.billing.types import Invoice, Money, PaymentAllocation
+from graph.core.columns import FromRow, by_value, column
 from graph.core.relay import Node, load_converted, to_global_id
 from resolvers.billing.lists import WithChildren
 
 
 @strawberry.type(description="Money received from a customer, and where it went.")
 class Payment(Node):
-    amount: Money = strawberry.field(description="The amount received.")
-    method: PaymentMethod = strawberry.field(description="How it was paid.")
-    reference: str | None = strawberry.field(description="Check number or other reference.")
-    card_last4: str | None = strawberry.field(description="A card's last four digits (nothing more is kept).")
-    received_on: date = strawberry.field(description="The day it was received.")
-    mode: AllocationMode = strawberry.field(description="FIFO or SPEC.")
-    scope: PaymentScope = strawberry.field(description="CUSTOMER or HIERARCHY.")
-    status: PaymentStatus = strawberry.field(description="POSTED or RETURNED.")
-    unapplied_amount: Money = strawberry.field(description="Credit not applied to any invoice (nor refunded).")
-    returned_reason: str | None = strawberry.field(description="Why it was returned, if it was.")
+    amount: Money = column(models.Payment.amount_cents, convert=Money.of, description="The amount received.")
+    method: PaymentMethod = column(models.Payment.method, convert=by_value(PaymentMethod),
+                                   description="How it was paid.")
+    reference: str | None = column(models.Payment.reference, description="Check number or other reference.")
+    card_last4: str | None = column(models.Payment.card_last4,
+                                    description="A card's last four digits (nothing more is kept).")
+    received_on: date = column(models.Payment.received_on, description="The day it was received.")
+    mode: AllocationMode = column(models.Payment.mode, convert=by_value(AllocationMode), description="FIFO or SPEC.")
+    scope: PaymentScope = column(models.Payment.scope, convert=by_value(PaymentScope),
+                                 description="CUSTOMER or HIERARCHY.")
+    status: PaymentStatus = column(models.Payment.status, convert=by_value(PaymentStatus),
+                                   description="POSTED or RETURNED.")
+    unapplied_amount: Money = column(models.Payment.unapplied_cents, convert=Money.of,
+                                     description="Credit not applied to any invoice (nor refunded).")
+    returned_reason: str | None = column(models.Payment.returned_reason, description="Why it was returned, if it was.")
     row: strawberry.Private[models.Payment]
     # Set when the page prefetched them (see customer_fields.PREFETCHABLE); None: load on demand.
     loaded_allocations: strawberry.Private[list[PaymentAllocation] | None] = None
@@ -47,22 +53,7 @@ class Payment(Node):
         rows = await info.context.loaders.of(loaders.allocations_by_payment_id).load(self.row.id)
         return [PaymentAllocation.from_row(r) for r in rows]
 
-    @classmethod
-    def from_row(cls, row: models.Payment) -> Self:
-        return cls(
-            id=to_global_id("Payment", row.id),
-            amount=Money.of(row.amount_cents),
-            method=PaymentMethod(row.method.value),
-            reference=row.reference,
-            card_last4=row.card_last4,
-            received_on=row.received_on,
-            mode=AllocationMode(row.mode.value),
-            scope=PaymentScope(row.scope.value),
-            status=PaymentStatus(row.status.value),
-            unapplied_amount=Money.of(row.unapplied_cents),
-            returned_reason=row.returned_reason,
-            row=row,
-        )
+    from_row = FromRow()
 
     @classmethod
     def from_loaded(cls, item: WithChildren) -> Self:

@@ -3,14 +3,16 @@
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Self
+from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
 
 from db import models
 from graph.billing import loaders
 from graph.billing.enums import InvoiceLineKind, InvoiceStatus, LedgerKind
-from graph.core.relay import Node, load_converted, to_global_id
+from graph.core.columns import FromRow, by_value, column, global_id
+from graph.core.relay import Node, load_converted
+from resolvers.billing.ar_history import RUNNING_BALANCE
 from resolvers.billing.lists import WithChildren
 from resolvers.rules.aging import AgingBuckets as AgingRow
 from resolvers.rules.money import CURRENCY, to_decimal
@@ -37,30 +39,25 @@ def _money_of(cents: int) -> Money:
     return Money(amount=to_decimal(cents), currency=CURRENCY)
 
 
+def _from_milli(milli: int) -> Decimal:
+    return Decimal(milli).scaleb(-3)
+
+
 @strawberry.type(description="A charge (or, for REVERSAL, a credit) on an invoice.")
 class InvoiceLine(Node):
-    kind: InvoiceLineKind = strawberry.field(description="What the line charges for.")
-    description: str = strawberry.field(description="The line as printed.")
-    quantity: Decimal | None = strawberry.field(
-        description="kWh billed (three decimals) for energy and delivery; else null."
-    )
-    amount: Money = strawberry.field(description="The line's amount, rounded half-up to the cent.")
-    reason: str | None = strawberry.field(description="Why a REVERSAL line was made.")
-    reverses_line_id: strawberry.ID | None = strawberry.field(description="The line a REVERSAL line reverses.")
+    kind: InvoiceLineKind = column(models.InvoiceLine.kind, convert=by_value(InvoiceLineKind),
+                                   description="What the line charges for.")
+    description: str = column(models.InvoiceLine.description, description="The line as printed.")
+    quantity: Decimal | None = column(models.InvoiceLine.quantity_milli, convert=_from_milli,
+                                      description="kWh billed (three decimals) for energy and delivery; else null.")
+    amount: Money = column(models.InvoiceLine.amount_cents, convert=Money.of,
+                           description="The line's amount, rounded half-up to the cent.")
+    reason: str | None = column(models.InvoiceLine.reason, description="Why a REVERSAL line was made.")
+    reverses_line_id: strawberry.ID | None = column(
+        models.InvoiceLine.reverses_line_id, convert=global_id("InvoiceLine"),
+        description="The line a REVERSAL line reverses.")
 
-    @classmethod
-    def from_row(cls, row: models.InvoiceLine) -> Self:
-        quantity = Decimal(row.quantity_milli).scaleb(-3) if row.quantity_milli is not None else None
-        reverses = to_global_id("InvoiceLine", row.reverses_line_id) if row.reverses_line_id else None
-        return cls(
-            id=to_global_id("InvoiceLine", row.id),
-            kind=InvoiceLineKind(row.kind.value),
-            description=row.description,
-            quantity=quantity,
-            amount=Money.of(row.amount_cents),
-            reason=row.reason,
-            reverses_line_id=reverses,
-        )
+    from_row = FromRow()
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
@@ -69,7 +66,8 @@ class InvoiceLine(Node):
 
 @strawberry.type(description="Part of a payment applied to an invoice; a negative one takes an earlier one back.")
 class PaymentAllocation:
-    amount: Money = strawberry.field(description="The amount applied (negative: taken back).")
+    amount: Money = column(models.PaymentAllocation.amount_cents, convert=Money.of,
+                           description="The amount applied (negative: taken back).")
     row: strawberry.Private[models.PaymentAllocation]
 
     @strawberry.field(description="The invoice paid.")
@@ -82,21 +80,20 @@ class PaymentAllocation:
 
         return Payment.from_row(await info.context.loaders.of(loaders.payments_by_id).load(self.row.payment_id))
 
-    @classmethod
-    def from_row(cls, row: models.PaymentAllocation) -> Self:
-        return cls(amount=Money.of(row.amount_cents), row=row)
+    from_row = FromRow()
 
 
 @strawberry.type(description="A bill of one utility account for one period.")
 class Invoice(Node):
-    number: str = strawberry.field(description="Invoice number, unique within the client.")
-    period_start: date = strawberry.field(description="First day billed.")
-    period_end: date = strawberry.field(description="Last day billed.")
-    issued_on: date = strawberry.field(description="Issue date.")
-    due_on: date = strawberry.field(description="Due date.")
-    status: InvoiceStatus = strawberry.field(description="OPEN, PARTIALLY_PAID, PAID or REVERSED.")
-    total: Money = strawberry.field(description="The total as billed.")
-    open_amount: Money = strawberry.field(description="What is still owed on it.")
+    number: str = column(models.Invoice.number, description="Invoice number, unique within the client.")
+    period_start: date = column(models.Invoice.period_start, description="First day billed.")
+    period_end: date = column(models.Invoice.period_end, description="Last day billed.")
+    issued_on: date = column(models.Invoice.issued_on, description="Issue date.")
+    due_on: date = column(models.Invoice.due_on, description="Due date.")
+    status: InvoiceStatus = column(models.Invoice.status, convert=by_value(InvoiceStatus),
+                                   description="OPEN, PARTIALLY_PAID, PAID or REVERSED.")
+    total: Money = column(models.Invoice.total_cents, convert=Money.of, description="The total as billed.")
+    open_amount: Money = column(models.Invoice.open_cents, convert=Money.of, description="What is still owed on it.")
     row: strawberry.Private[models.Invoice]
     # Set when the page prefetched them (see customer_fields.PREFETCHABLE); None: load on demand.
     loaded_lines: strawberry.Private[list[InvoiceLine] | None] = None
@@ -130,12 +127,7 @@ class Invoice(Node):
     def document_url(self) -> str:
         return f"/files/invoices/{self.row.id}.pdf"
 
-    @classmethod
-    def from_row(cls, row: models.Invoice) -> Self:
-        return cls(id=to_global_id("Invoice", row.id), number=row.number, period_start=row.period_start,
-                   period_end=row.period_end, issued_on=row.issued_on, due_on=row.due_on,
-                   status=InvoiceStatus(row.status.value), total=Money.of(row.total_cents),
-                   open_amount=Money.of(row.open_cents), row=row)
+    from_row = FromRow()
 
     @classmethod
     def from_loaded(cls, item: WithChildren) -> Self:
@@ -175,12 +167,24 @@ class AgingBuckets:
         )
 
 
+def _money_of_sum(cents: Any) -> Money:
+    return Money.of(int(cents))  # a SUM: a Decimal on PostgreSQL
+
+
 @strawberry.type(description="One AR ledger entry with the customer's balance after it.")
 class ArHistoryEntry:
-    kind: LedgerKind = strawberry.field(description="What the entry records.")
-    description: str = strawberry.field(description="The entry as shown in the AR history.")
-    effective_on: date = strawberry.field(description="The day it takes effect.")
-    amount: Money = strawberry.field(description="Signed: positive means the customer owes more.")
-    balance: Money = strawberry.field(description="Running balance after this entry (all-time, not just the window).")
-    invoice_id: strawberry.ID | None = strawberry.field(description="The invoice it concerns, if any.")
-    payment_id: strawberry.ID | None = strawberry.field(description="The payment it concerns, if any.")
+    kind: LedgerKind = column(models.LedgerEntry.kind, convert=by_value(LedgerKind),
+                              description="What the entry records.")
+    description: str = column(models.LedgerEntry.description, description="The entry as shown in the AR history.")
+    effective_on: date = column(models.LedgerEntry.effective_on, description="The day it takes effect.")
+    amount: Money = column(models.LedgerEntry.amount_cents, convert=Money.of,
+                           description="Signed: positive means the customer owes more.")
+    balance: Money = column(RUNNING_BALANCE, convert=_money_of_sum,
+                            description="Running balance after this entry (all-time, not just the window).")
+    invoice_id: strawberry.ID | None = column(models.LedgerEntry.invoice_id, convert=global_id("Invoice"),
+                                              description="The invoice it concerns, if any.")
+    payment_id: strawberry.ID | None = column(models.LedgerEntry.payment_id, convert=global_id("Payment"),
+                                              description="The payment it concerns, if any.")
+
+    from_row = FromRow()  # of a ledger entry's row with its running balance (resolvers/billing/ar_history.py)
+

@@ -13,6 +13,7 @@ from graph.admin.types import User, viewer_preferences
 from graph.commlog import loaders
 from graph.commlog.enums import FindingCode
 from graph.commlog.letters import loaders as letter_loaders
+from graph.core.columns import FromRow, by_value, column, embedded
 from graph.core.relay import (
     Connection,
     CursorShape,
@@ -22,7 +23,6 @@ from graph.core.relay import (
     node_or_none,
     page_request,
     to_connection,
-    to_global_id,
 )
 from resolvers.commlog.batches import LogFilter, LogPage
 from resolvers.rules import note_policy
@@ -42,19 +42,15 @@ ENTRY_CURSOR = CursorShape("entry", (int,))
 
 @strawberry.type(description="A memo appended to a communication-log entry (entries themselves are never edited).")
 class CommLogMemo(Node):
-    text: str = strawberry.field(description="The memo.")
-    created_at: datetime = strawberry.field(description="When it was added (UTC).")
-    author_pk: strawberry.Private[int | None]
+    text: str = column(models.CommLogMemo.text, description="The memo.")
+    created_at: datetime = column(models.CommLogMemo.created_at, description="When it was added (UTC).")
+    row: strawberry.Private[models.CommLogMemo]
 
     @strawberry.field(description="Who added it.")
     async def created_by(self, info: strawberry.Info) -> User | None:
-        return await node_or_none(User, info, self.author_pk)
+        return await node_or_none(User, info, self.row.author_id)
 
-    @classmethod
-    def from_row(cls, row: models.CommLogMemo) -> Self:
-        return cls(
-            id=to_global_id("CommLogMemo", row.id), text=row.text, created_at=row.created_at, author_pk=row.author_id
-        )
+    from_row = FromRow()
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
@@ -63,32 +59,34 @@ class CommLogMemo(Node):
 
 @strawberry.type(description="The notes-policy shape of a note (seed 003): contact, reason, resolution, follow-up.")
 class StructuredNote:
-    contact_name: str | None = strawberry.field(description="Who the CSR spoke with.")
-    relationship: str | None = strawberry.field(
-        description="Their relationship to the account holder, if not the holder."
-    )
-    is_account_holder: bool | None = strawberry.field(description="The contact is the account holder.")
-    reason: str | None = strawberry.field(description="Why they called or were contacted.")
-    resolution: str | None = strawberry.field(
-        description="What was done, promised, changed (from-to), amounts, timeframes."
-    )
-    additional_info: str | None = strawberry.field(description="Anything else relevant to future contacts.")
-    follow_up: str | None = strawberry.field(description="Callbacks, escalations or commitments.")
-    follow_up_due: date | None = strawberry.field(description="When the follow-up is due.")
+    contact_name: str | None = column(models.CommLogEntry.contact_name, description="Who the CSR spoke with.")
+    relationship: str | None = column(models.CommLogEntry.relationship,
+                                      description="Their relationship to the account holder, if not the holder.")
+    is_account_holder: bool | None = column(models.CommLogEntry.is_account_holder,
+                                            description="The contact is the account holder.")
+    reason: str | None = column(models.CommLogEntry.reason, description="Why they called or were contacted.")
+    resolution: str | None = column(models.CommLogEntry.resolution,
+                                    description="What was done, promised, changed (from-to), amounts, timeframes.")
+    additional_info: str | None = column(models.CommLogEntry.additional_info,
+                                         description="Anything else relevant to future contacts.")
+    follow_up: str | None = column(models.CommLogEntry.follow_up, description="Callbacks, escalations or commitments.")
+    follow_up_due: date | None = column(models.CommLogEntry.follow_up_due, description="When the follow-up is due.")
 
 
 @strawberry.type(description="One entry of a communication log: a note, call, email, letter or system event.")
 class CommLogEntry(Node):
-    kind: CommLogKind = strawberry.field(description="What kind of entry.")
-    category: str | None = strawberry.field(description="The client's category.")
-    disposition: str | None = strawberry.field(description="Disposition code from the client's list.")
-    subject: str | None = strawberry.field(description="Short subject.")
-    body: str | None = strawberry.field(
-        description="Free text. Card numbers are stored masked to their last four digits."
-    )
-    note: StructuredNote = strawberry.field(description="The structured note fields.")
-    critical: bool = strawberry.field(description="Affects handling for the life of the account; shown as an alert.")
-    created_at: datetime = strawberry.field(description="When it was logged (UTC).")
+    kind: CommLogKind = column(models.CommLogEntry.kind, convert=by_value(CommLogKind),
+                               description="What kind of entry.")
+    category: str | None = column(models.CommLogEntry.category, description="The client's category.")
+    disposition: str | None = column(models.CommLogEntry.disposition,
+                                     description="Disposition code from the client's list.")
+    subject: str | None = column(models.CommLogEntry.subject, description="Short subject.")
+    body: str | None = column(models.CommLogEntry.body,
+                              description="Free text. Card numbers are stored masked to their last four digits.")
+    note: StructuredNote = embedded(StructuredNote, description="The structured note fields.")
+    critical: bool = column(models.CommLogEntry.critical,
+                            description="Affects handling for the life of the account; shown as an alert.")
+    created_at: datetime = column(models.CommLogEntry.created_at, description="When it was logged (UTC).")
     row: strawberry.Private[models.CommLogEntry]
 
     @strawberry.field(description="Who logged it; null for system events.")
@@ -129,18 +127,7 @@ class CommLogEntry(Node):
         rows = await info.context.loaders.of(loaders.memos_by_entry_id).load(self.row.id)
         return [CommLogMemo.from_row(r) for r in rows]
 
-    @classmethod
-    def from_row(cls, row: models.CommLogEntry) -> Self:
-        note = StructuredNote(
-            contact_name=row.contact_name, relationship=row.relationship, is_account_holder=row.is_account_holder,
-            reason=row.reason, resolution=row.resolution, additional_info=row.additional_info,
-            follow_up=row.follow_up, follow_up_due=row.follow_up_due,
-        )
-        return cls(
-            id=to_global_id("CommLogEntry", row.id), kind=CommLogKind(row.kind.value), category=row.category,
-            disposition=row.disposition, subject=row.subject, body=row.body, note=note, critical=row.critical,
-            created_at=row.created_at, row=row,
-        )
+    from_row = FromRow()
 
     @classmethod
     async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:

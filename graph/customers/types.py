@@ -8,10 +8,11 @@ import strawberry
 
 from db import models
 from graph.accounts.customer_fields import CustomerAccountFields, load_customer_account_fields
-from graph.accounts.types import Address
+from graph.accounts.types import Address, address_columns
 from graph.admin.customer_fields import CustomerAuditFields
 from graph.billing.customer_fields import CustomerBillingFields
 from graph.commlog.customer_fields import CustomerCommlogFields, CustomerLetterFields
+from graph.core.columns import FromRow, by_value, column, embedded
 from graph.core.eager import load_for, loaded, now_or_later, page_requests_at, selects
 from graph.core.relay import (
     After,
@@ -24,7 +25,6 @@ from graph.core.relay import (
     load_converted,
     page_request,
     to_connection,
-    to_global_id,
 )
 from graph.customers import loaders
 from graph.customers.alerts import CustomerAlertFields
@@ -59,14 +59,17 @@ async def load_customer_fields(info: strawberry.Info, rows: list[models.Customer
 
 @strawberry.type
 class CustomerProfileFields(Node):
-    number: str = strawberry.field(description="Customer account number, unique within the client.")
-    name: str = strawberry.field(description="Primary contact or organization name.")
-    kind: CustomerKind = strawberry.field(description="Residential or commercial.")
-    email: str | None = strawberry.field(description="Email address (normalized).")
-    phone: str | None = strawberry.field(description="Phone number in E.164 form, e.g. +12155550123.")
-    language: str = strawberry.field(description="Preferred language (BCP 47 code, e.g. en, es).")
-    is_master: bool = strawberry.field(description="An organizational master: other customers may sit under it.")
-    billing_address: Address = strawberry.field(description="Where bills are sent.")  # plain: built with it
+    number: str = column(models.Customer.number, description="Customer account number, unique within the client.")
+    name: str = column(models.Customer.name, description="Primary contact or organization name.")
+    kind: CustomerKind = column(models.Customer.kind, convert=by_value(CustomerKind),
+                                description="Residential or commercial.")
+    email: str | None = column(models.Customer.email, description="Email address (normalized).")
+    phone: str | None = column(models.Customer.phone, description="Phone number in E.164 form, e.g. +12155550123.")
+    language: str = column(models.Customer.language, description="Preferred language (BCP 47 code, e.g. en, es).")
+    is_master: bool = column(models.Customer.is_master,
+                             description="An organizational master: other customers may sit under it.")
+    billing_address: Address = embedded(Address, columns=address_columns(models.Customer, "billing_"),
+                                        description="Where bills are sent.")
     row: strawberry.Private[models.Customer]
 
     @strawberry.field(description="The master customer directly above this one, if any.")
@@ -102,15 +105,7 @@ class CustomerProfileFields(Node):
 class Customer(CustomerProfileFields, CustomerAccountFields, CustomerCommlogFields, CustomerAlertFields,
                CustomerTimelineFields, CustomerLetterFields, CustomerAuditFields, CustomerBillingFields,
                CustomerSettingsFields, CustomerTicketFields):
-    @classmethod
-    def from_row(cls, row: models.Customer) -> Self:
-        address = Address(line1=row.billing_line1, line2=row.billing_line2, city=row.billing_city,
-                          state=row.billing_state, zip=row.billing_zip)
-        return cls(
-            id=to_global_id("Customer", row.id), number=row.number, name=row.name,
-            kind=CustomerKind(row.kind.value), email=row.email, phone=row.phone,
-            language=row.language, is_master=row.is_master, billing_address=address, row=row,
-        )
+    from_row = FromRow()
 
     @classmethod
     async def load(cls, info: strawberry.Info, pk: int) -> Self:

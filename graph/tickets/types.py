@@ -7,6 +7,7 @@ import strawberry
 
 from db import models
 from graph.admin.types import User
+from graph.core.columns import FromRow, by_value, column
 from graph.core.relay import CursorShape, Node, load_converted, node_or_none, to_global_id
 from graph.tickets import loaders
 from graph.tickets.enums import (
@@ -29,28 +30,35 @@ TICKET_CURSOR = CursorShape("ticket", (int,))  # a queue's and a customer's tick
 
 @strawberry.type(description="A request worked in a team queue: OPEN -> IN_PROGRESS -> CLOSED with a resolution.")
 class Ticket(Node):
-    number: str = strawberry.field(description="Short reference quoted to customers and in notes, e.g. TKT-000042.")
-    kind: TicketKind = strawberry.field(description="What the ticket is for.")
-    summary: str = strawberry.field(description="One-line summary, e.g. \"Contact information update - NAME\".")
-    description: str = strawberry.field(description="What is asked: for a contact change, the holder, the service "
-                                         "address and what changed from-to.")
-    request_type: TicketRequestType = strawberry.field(
-        description="What the ticket asks for.")
-    queue: TicketQueue = strawberry.field(description="The queue it is worked in.")
-    reporter: str = strawberry.field(description="Email of who reported it: the customer's, else the agent's.")
-    support_channel: SupportChannel = strawberry.field(
-        description="How the request came in.")
-    status: TicketStatus = strawberry.field(description="OPEN, IN_PROGRESS or CLOSED.")
-    resolution: TicketResolution | None = strawberry.field(
-        description="How it was closed; null while not closed.")
-    resolution_type: TicketRequestType | None = strawberry.field(
+    number: str = column(models.Ticket.id, convert=ticket_number,
+                         description="Short reference quoted to customers and in notes, e.g. TKT-000042.")
+    kind: TicketKind = column(models.Ticket.kind, convert=by_value(TicketKind), description="What the ticket is for.")
+    summary: str = column(models.Ticket.summary,
+                          description="One-line summary, e.g. \"Contact information update - NAME\".")
+    description: str = column(models.Ticket.description, description="What is asked: for a contact change, the "
+                              "holder, the service address and what changed from-to.")
+    request_type: TicketRequestType = column(models.Ticket.request_type, convert=by_value(TicketRequestType),
+                                             description="What the ticket asks for.")
+    queue: TicketQueue = column(models.Ticket.queue, convert=by_value(TicketQueue),
+                                description="The queue it is worked in.")
+    reporter: str = column(models.Ticket.reporter,
+                           description="Email of who reported it: the customer's, else the agent's.")
+    support_channel: SupportChannel = column(models.Ticket.support_channel, convert=by_value(SupportChannel),
+                                             description="How the request came in.")
+    status: TicketStatus = column(models.Ticket.status, convert=by_value(TicketStatus),
+                                  description="OPEN, IN_PROGRESS or CLOSED.")
+    resolution: TicketResolution | None = column(models.Ticket.resolution, convert=by_value(TicketResolution),
+                                                 description="How it was closed; null while not closed.")
+    resolution_type: TicketRequestType | None = column(
+        models.Ticket.resolution_type, convert=by_value(TicketRequestType),
         description="What kind of work closed it; null while not closed.")
-    platform_area: PlatformArea | None = strawberry.field(
-        description="The part of the platform it concerned; null while not closed.")
-    resolution_note: str | None = strawberry.field(description="The closing note, if any.")
-    created_at: datetime = strawberry.field(description="When it was opened (UTC).")
-    updated_at: datetime | None = strawberry.field(description="When it last changed (UTC), if ever.")
-    closed_at: datetime | None = strawberry.field(description="When it was closed (UTC), if it is.")
+    platform_area: PlatformArea | None = column(models.Ticket.platform_area, convert=by_value(PlatformArea),
+                                                description="The part of the platform it concerned; null while not "
+                                                "closed.")
+    resolution_note: str | None = column(models.Ticket.resolution_note, description="The closing note, if any.")
+    created_at: datetime = column(models.Ticket.created_at, description="When it was opened (UTC).")
+    updated_at: datetime | None = column(models.Ticket.updated_at, description="When it last changed (UTC), if ever.")
+    closed_at: datetime | None = column(models.Ticket.closed_at, description="When it was closed (UTC), if it is.")
     row: strawberry.Private[models.Ticket]
 
     @strawberry.field(description="Who works it; null while unassigned.")
@@ -71,19 +79,7 @@ class Ticket(Node):
     async def closed_by(self, info: strawberry.Info) -> User | None:
         return await node_or_none(User, info, self.row.closed_by)
 
-    @classmethod
-    def from_row(cls, row: models.Ticket) -> Self:
-        return cls(
-            id=to_global_id("Ticket", row.id), number=ticket_number(row.id), kind=TicketKind(row.kind.value),
-            summary=row.summary, description=row.description, request_type=TicketRequestType(row.request_type.value),
-            queue=TicketQueue(row.queue.value), reporter=row.reporter,
-            support_channel=SupportChannel(row.support_channel.value), status=TicketStatus(row.status.value),
-            resolution=TicketResolution(row.resolution.value) if row.resolution else None,
-            resolution_type=TicketRequestType(row.resolution_type.value) if row.resolution_type else None,
-            platform_area=PlatformArea(row.platform_area.value) if row.platform_area else None,
-            resolution_note=row.resolution_note, created_at=row.created_at, updated_at=row.updated_at,
-            closed_at=row.closed_at, row=row,
-        )
+    from_row = FromRow()
 
     @classmethod
     async def load(cls, info: strawberry.Info, pk: int) -> Self | None:

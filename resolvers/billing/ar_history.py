@@ -14,6 +14,10 @@ from resolvers.pagination import Page, PageRequest, to_page
 from resolvers.scope import tenant_scoped
 from resolvers.statements import reused
 
+# The customer's balance after each entry: the running sum over the whole ledger, in ledger order.
+RUNNING_BALANCE = func.sum(LedgerEntry.amount_cents).over(
+    partition_by=LedgerEntry.customer_id, order_by=(LedgerEntry.effective_on, LedgerEntry.id)).label("balance")
+
 
 @dataclass(frozen=True, slots=True)
 class HistoryRow:
@@ -46,10 +50,8 @@ async def history_pages(scope: RequestScope, customer_ids: Sequence[int], reques
 
 def _pages_statement(scope: RequestScope, bounds: "_Bounds", backwards: bool) -> Select[Any]:
     order = (LedgerEntry.effective_on, LedgerEntry.id)
-    running = func.sum(LedgerEntry.amount_cents).over(partition_by=LedgerEntry.customer_id, order_by=order).label(
-        "balance")
     customers = LedgerEntry.customer_id.in_(bindparam("customer_ids", expanding=True))
-    sums = tenant_scoped(select(LedgerEntry.id, running).where(customers), LedgerEntry, scope).subquery()
+    sums = tenant_scoped(select(LedgerEntry.id, RUNNING_BALANCE).where(customers), LedgerEntry, scope).subquery()
     stmt = bounds.apply(select(*LedgerEntry.__table__.columns, sums.c.balance).join(sums, sums.c.id == LedgerEntry.id))
     ordering = [c.desc() if backwards else c.asc() for c in order]
     rank = func.row_number().over(partition_by=LedgerEntry.customer_id, order_by=ordering).label("rank")
