@@ -9,7 +9,7 @@ import strawberry
 from db import models
 from graph.accounts import loaders
 from graph.accounts.types import UtilityAccount, account_or_none, load_account_fields
-from graph.core.eager import at_once, load_for, page_requests_at, selects
+from graph.core.eager import Wanted, at_once, load_for, page_requests_at, selects
 from graph.core.relay import (
     After,
     Before,
@@ -66,7 +66,8 @@ class CustomerAccountFields:
 
 async def load_customer_account_fields(info: strawberry.Info, rows: list[models.Customer], *at: str) -> None:
     """Load what the selection at `at` reads of these customers' accounts (see load_customer_fields)."""
-    of, wanted, accounts = info.context.loaders.of, [], None
+    of, accounts = info.context.loaders.of, None
+    wanted: list[Wanted] = []
     if rows and selects(info, *at, "primaryAccount"):
         wanted.append((of(loaders.primary_accounts_by_customer_id), [r.id for r in rows]))
     requests = page_requests_at(info, ACCOUNT_CURSOR, *at, "utilityAccounts") if rows else []

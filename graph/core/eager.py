@@ -44,7 +44,10 @@ def loaded(loader: DataLoader[Any, Any], key: Any, convert: Callable[[Any], Resu
     return None if key is None else now_or_later(loader.load(key), convert)  # type: ignore[return-value]
 
 
-async def load_for(*wanted: tuple[DataLoader[Any, Any], Iterable[Any]]) -> None:
+Wanted = tuple[DataLoader[Any, Any], Iterable[Any]]  # a loader, and the keys to load through it
+
+
+async def load_for(*wanted: Wanted) -> None:
     """Load each loader's keys (None skipped), all in the current batches of those loaders. A failed batch
     is left for the fields that read it to report, as they would have without this."""
     loads = [loader.load_many({k for k in keys if k is not None}) for loader, keys in wanted]

@@ -12,7 +12,7 @@ from graph.accounts.types import Address
 from graph.admin.customer_fields import CustomerAuditFields
 from graph.billing.customer_fields import CustomerBillingFields
 from graph.commlog.customer_fields import CustomerCommlogFields, CustomerLetterFields
-from graph.core.eager import load_for, loaded, now_or_later, page_requests_at, selects
+from graph.core.eager import Wanted, load_for, loaded, now_or_later, page_requests_at, selects
 from graph.core.relay import (
     After,
     Before,
@@ -45,7 +45,8 @@ def _customers(rows: list[models.Customer]) -> list["Customer"]:
 async def load_customer_fields(info: strawberry.Info, rows: list[models.Customer], *at: str) -> None:
     """Load, in one go, what the selection at `at` (e.g. edges, node) reads of these customers through
     loaders without arguments, so those resolve without an await (see graph/core/eager.py)."""
-    of, wanted = info.context.loaders.of, []
+    of = info.context.loaders.of
+    wanted: list[Wanted] = []
     if rows and selects(info, *at, "master"):
         wanted.append((of(loaders.customers_by_id), [r.master_id for r in rows]))
     if rows and selects(info, *at, "hierarchyTrail"):
@@ -92,9 +93,10 @@ class CustomerProfileFields(Node):
 
     @strawberry.field(
         description="Which common tasks the viewer may perform on this customer, from the role rules the mutations "
-        "check: the common-tasks bar offers only these."
+        "check: the common-tasks bar offers only these.",
+        graphql_type=CustomerActions,  # built from the task table at run time: not a type a checker can read
     )
-    def viewer_can(self, info: strawberry.Info) -> CustomerActions:
+    def viewer_can(self, info: strawberry.Info) -> object:
         return customer_actions(info.context.scope.viewer.role)
 
 
