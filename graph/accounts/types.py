@@ -26,7 +26,7 @@ from graph.accounts.usage_types import (
 from graph.admin.customer_fields import UtilityAccountAuditFields
 from graph.billing import loaders as billing_loaders
 from graph.commlog.customer_fields import UtilityAccountCommlogFields
-from graph.core.eager import at_once, load_for, loaded, selects
+from graph.core.eager import Later, at_once, load_for, loaded, selects
 from graph.core.relay import (
     After,
     Before,
@@ -155,7 +155,8 @@ class Enrollment:
     start_date: date | None = strawberry.field(description="First day of service.")
     end_date: date | None = strawberry.field(description="Last day of service; null while open-ended.")
     # A plain field filled when built (see graph/core/eager.py: at_once): no resolver to run per enrollment.
-    rate_plan: RatePlan | None = strawberry.field(description="The plan of this period.")
+    rate_plan: RatePlan | Later[RatePlan | None] | None = strawberry.field(
+        graphql_type=RatePlan | None, description="The plan of this period.")
     rate_plan_pk: strawberry.Private[int | None]
 
     @classmethod
@@ -215,11 +216,17 @@ class UtilityAccountServiceFields(Node):
     premise: Premise = strawberry.field(description="Service address, meter and rate class.")
     # Plain fields filled when built (see graph/core/eager.py: at_once), at once when `load_account_fields`
     # loaded them with the page or the app caches them (utilities, markets): no resolver to run per account.
-    utility: Utility = strawberry.field(description="The utility (LDC) serving the account.")
-    market: Market = strawberry.field(description="The market the account is in.")
-    rate_plan: RatePlan | None = strawberry.field(description="The current rate plan.")
-    customer: CustomerRef = strawberry.field(description="The account holder.")
-    enrollments: list[Enrollment] = strawberry.field(
+    # Each holds the value or a Later (graphql-core awaits it): `graphql_type` is what the schema shows.
+    utility: Utility | Later[Utility] = strawberry.field(
+        graphql_type=Utility, description="The utility (LDC) serving the account.")
+    market: Market | Later[Market] = strawberry.field(
+        graphql_type=Market, description="The market the account is in.")
+    rate_plan: RatePlan | Later[RatePlan | None] | None = strawberry.field(
+        graphql_type=RatePlan | None, description="The current rate plan.")
+    customer: "Customer | Later[Customer]" = strawberry.field(
+        graphql_type=CustomerRef, description="The account holder.")
+    enrollments: list[Enrollment] | Later[list[Enrollment]] = strawberry.field(
+        graphql_type=list[Enrollment],
         description="Every plan and service period, newest first (historical enrollments).")
     row: strawberry.Private[models.UtilityAccount]
 

@@ -13,8 +13,8 @@ What the query selects is read here, from Strawberry's public `info.selected_fie
 
 import contextlib
 from asyncio import Future, gather
-from collections.abc import Awaitable, Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Generator, Iterable, Iterator
+from typing import Any, Generic, TypeVar, overload
 
 import strawberry
 from graphql import GraphQLError
@@ -54,22 +54,30 @@ async def load_for(*wanted: Wanted) -> None:
     await gather(*loads, return_exceptions=True)
 
 
-class Later:
+class Later(Generic[Result]):
     """An awaitable of a loader's value that asks the loader only when awaited: a plain attribute field
-    holding one costs nothing when the query does not select the field."""
+    holding one costs nothing when the query does not select the field.
+
+    Such a field is declared `X | Later[X] = strawberry.field(graphql_type=X, ...)`: what it holds, and
+    what the schema shows once graphql-core has awaited it.
+    """
 
     __slots__ = ("batch", "key", "convert")
 
-    def __init__(self, batch: Any, key: Any, convert: Callable[[Any], Any]):
+    def __init__(self, batch: Any, key: int, convert: Callable[[Any], Result]):
         self.batch, self.key, self.convert = batch, key, convert
 
-    def __await__(self) -> Any:
+    def __await__(self) -> Generator[Any, None, Result]:
         from graph.context import request_loaders
 
         return _later(request_loaders().of(self.batch).load(self.key), self.convert).__await__()
 
 
-def at_once(batch: Any, key: Any, convert: Callable[[Any], Result]) -> Result | Later | None:
+@overload
+def at_once(batch: Any, key: int, convert: Callable[[Any], Result]) -> Result | Later[Result]: ...
+@overload
+def at_once(batch: Any, key: int | None, convert: Callable[[Any], Result]) -> Result | Later[Result] | None: ...
+def at_once(batch: Any, key: int | None, convert: Callable[[Any], Result]) -> Result | Later[Result] | None:
     """A value for a plain attribute field: `convert` of the row the request's loader of `batch` already
     holds for `key` (graphql-core's cheapest path: no resolver, no await), else a Later; None for no key.
     Plain fields skip strawberry's per-resolver work (Info, arguments), a third of a large response."""
