@@ -26,7 +26,7 @@ from graph.accounts.usage_types import (
 from graph.admin.customer_fields import UtilityAccountAuditFields
 from graph.billing import loaders as billing_loaders
 from graph.commlog.customer_fields import UtilityAccountCommlogFields
-from graph.core.eager import Later, at_once, load_for, loaded, selects
+from graph.core.eager import Later, NowOrLater, at_once, load_for, loaded, selects
 from graph.core.relay import (
     After,
     Before,
@@ -70,10 +70,10 @@ class Utility(Node):
     name: str = strawberry.field(description="Display name.")
     market_pk: strawberry.Private[int]
 
-    @strawberry.field(description="The market the utility serves.")
-    def market(self, info: strawberry.Info) -> Market:
+    @strawberry.field(graphql_type=Market, description="The market the utility serves.")
+    def market(self, info: strawberry.Info) -> NowOrLater[Market]:
         loader = info.context.loaders.of(loaders.markets_by_id)
-        return loaded(loader, self.market_pk, Market.from_row)  # type: ignore[return-value]
+        return loaded(loader, self.market_pk, Market.from_row)
 
     @classmethod
     def from_row(cls, row: models.Utility) -> Self:
@@ -93,10 +93,10 @@ class RatePlan(Node):
     market_pk: strawberry.Private[int]
     pk: strawberry.Private[int]
 
-    @strawberry.field(description="The market the plan is sold in.")
-    def market(self, info: strawberry.Info) -> Market:
+    @strawberry.field(graphql_type=Market, description="The market the plan is sold in.")
+    def market(self, info: strawberry.Info) -> NowOrLater[Market]:
         loader = info.context.loaders.of(loaders.markets_by_id)
-        return loaded(loader, self.market_pk, Market.from_row)  # type: ignore[return-value]
+        return loaded(loader, self.market_pk, Market.from_row)
 
     @strawberry.field(description="Energy price in cents per kWh in force today (a plan not sold yet: its first).")
     async def energy_rate(self, info: strawberry.Info) -> Decimal:

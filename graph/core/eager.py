@@ -14,7 +14,7 @@ What the query selects is read here, from Strawberry's public `info.selected_fie
 import contextlib
 from asyncio import Future, gather
 from collections.abc import Awaitable, Callable, Generator, Iterable, Iterator
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeAlias, TypeVar, overload
 
 import strawberry
 from graphql import GraphQLError
@@ -26,9 +26,12 @@ from resolvers.pagination import PageRequest
 
 Value = TypeVar("Value")
 Result = TypeVar("Result")
+# What a sync resolver that may have to wait returns: the value, or an awaitable graphql-core awaits. Such a
+# resolver says its schema type with `graphql_type`: `@strawberry.field(graphql_type=X) def f(...) -> NowOrLater[X]`.
+NowOrLater: TypeAlias = Result | Awaitable[Result]
 
 
-def now_or_later(future: Awaitable[Value], convert: Callable[[Value], Result]) -> Result | Awaitable[Result]:
+def now_or_later(future: Awaitable[Value], convert: Callable[[Value], Result]) -> NowOrLater[Result]:
     """`convert` of a loader's value now if it is loaded already, else an awaitable of it."""
     if isinstance(future, Future) and future.done():
         return convert(future.result())  # re-raises a failed batch's error, as `await` would
@@ -39,9 +42,17 @@ async def _later(future: Awaitable[Value], convert: Callable[[Value], Result]) -
     return convert(await future)
 
 
-def loaded(loader: DataLoader[Any, Any], key: Any, convert: Callable[[Any], Result]) -> Result | Awaitable[Result]:
+@overload
+def loaded(loader: DataLoader[Any, Any], key: int, convert: Callable[[Any], Result]) -> NowOrLater[Result]: ...
+@overload
+def loaded(
+    loader: DataLoader[Any, Any], key: int | None, convert: Callable[[Any], Result]
+) -> NowOrLater[Result] | None: ...
+def loaded(
+    loader: DataLoader[Any, Any], key: int | None, convert: Callable[[Any], Result]
+) -> NowOrLater[Result] | None:
     """`convert` of the row `loader` has (or will have) for `key`; None (no await) for no key."""
-    return None if key is None else now_or_later(loader.load(key), convert)  # type: ignore[return-value]
+    return None if key is None else now_or_later(loader.load(key), convert)
 
 
 Wanted = tuple[DataLoader[Any, Any], Iterable[Any]]  # a loader, and the keys to load through it
