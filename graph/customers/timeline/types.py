@@ -227,8 +227,10 @@ def to_window(given: TimelineFilter | None) -> TimelineWindow:
 
 
 def _utc(at: datetime | None) -> datetime | None:
-    if at is None:
-        return None
+    return None if at is None else _as_utc(at)
+
+
+def _as_utc(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
@@ -242,4 +244,4 @@ def _checked(request: PageRequest, after: str | None, before: str | None) -> Pag
 
 
 def _utc_key(key: tuple[Any, ...] | None) -> rules.TimelineKey | None:
-    return rules.TimelineKey(_utc(key[0]), key[1], key[2]) if key is not None else None  # type: ignore[arg-type]
+    return rules.TimelineKey(_as_utc(key[0]), key[1], key[2]) if key is not None else None
