@@ -237,17 +237,18 @@ class GraphQLView(GraphQL[Context, None]):
         return sub
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
-        data: dict[str, Any] = dict(await super().process_result(request, result))
+        data = (await super().process_result(request, result)).copy()
         errors = result.errors or []
         request_errors = bool(errors) and result.data is None and all(e.path is None for e in errors)
         if request_errors:
-            for error, formatted in zip(errors, data["errors"], strict=False):
-                formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
+            for error, formatted in zip(errors, data.get("errors") or [], strict=False):
+                if isinstance(formatted, dict):  # always: Strawberry formats each error as a dict
+                    formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
         sub = getattr(request.state, "sub_response", None)
         if request_errors and sub is not None and sub.wants_gql_response:
             data.pop("data", None)
             sub.status_code = 400  # the graphql-http audit expects 400 for parse and validation errors
-        return data  # type: ignore[return-value]
+        return data
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)  # several times faster than json.dumps on large responses
