@@ -4,6 +4,7 @@ import argparse
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
+from time import process_time
 from typing import Any
 
 import orjson
@@ -77,39 +78,46 @@ async def run(options: argparse.Namespace) -> bool:
     payers, viewed = await build(DB_PATH, QUICK_POSTINGS if options.quick else POSTINGS)
     copy_database(DB_PATH, FLOOR_PATH)  # the floor pays the same customers in a copy
     async with graphql_client(sqlite_url(DB_PATH), EMAIL) as client:
-        fifo, statements = await time_fifo(client, payers)
+        fifo, statements, fifo_cpu = await time_fifo(client, payers)
         view = await time_view(client, viewed, 10 if options.quick else VIEW_ITERATIONS)
     raw = connect_raw(DB_PATH)
     floor = stats([time_sync(lambda: floor_view(raw, viewed))[0] for _ in range(VIEW_ITERATIONS)])
     raw.close()
-    fifo_floor = time_fifo_floor(FLOOR_PATH, payers)
+    fifo_floor, floor_cpu = time_fifo_floor(FLOOR_PATH, payers)
     ratio = view.p50 / floor.p50
-    print_table("billing (ms)", ["what", "p50", "p95", "target", ""], [
+    print_table("billing (ms)", ["what", "p50", "p95", "CPU p50", "target", ""], [
         [f"postPayment FIFO over 1,000 open invoices ({statements} statements)", ms(fifo.p50), ms(fifo.p95),
+         f"{ms(fifo_cpu.p50)} ({fifo_cpu.p50 / floor_cpu.p50:.1f}x)",
          f"≤ {FIFO_TARGET_MS:g} ms ({fifo.p50 / fifo_floor.p50:.1f}x floor)", verdict(fifo.p50 <= FIFO_TARGET_MS)],
         ["floor: the same reads and writes through stdlib sqlite3, one commit", ms(fifo_floor.p50), ms(fifo_floor.p95),
-         "", ""],
+         ms(floor_cpu.p50), "", ""],
         ["AR view (20 invoices + lines + allocations, 20 payments, 12 months history)", ms(view.p50), ms(view.p95),
-         f"≤ {TARGET_RATIO:g}x floor ({ratio:.1f}x)", verdict(ratio <= TARGET_RATIO)],
-        ["floor: stdlib sqlite3 + dicts + orjson", ms(floor.p50), ms(floor.p95), "", ""],
+         "", f"≤ {TARGET_RATIO:g}x floor ({ratio:.1f}x)", verdict(ratio <= TARGET_RATIO)],
+        ["floor: stdlib sqlite3 + dicts + orjson", ms(floor.p50), ms(floor.p95), "", "", ""],
     ])
+    console.print("CPU p50: this process's CPU time per posting (the app, in process, with its client; the floor's "
+                  "sqlite3 alone): steadier than wall time on a busy machine; fsync waits are not CPU")
     return fifo.p50 <= FIFO_TARGET_MS and ratio <= TARGET_RATIO
 
 
 async def time_fifo(client, payers: list[int]):
-    """p50/p95 of one posting per payer (the first two warm the caches), and the fewest statements a posting ran
-    (the fewest: a statement some background task runs meanwhile is counted too)."""
-    samples, statements = [], []
+    """p50/p95 of one posting per payer (the first two warm the caches), the fewest statements a posting ran
+    (the fewest: a statement some background task runs meanwhile is counted too), and the process's CPU time a
+    posting took."""
+    samples, statements, cpu = [], [], []
     for n, customer_id in enumerate(payers):
         variables = {"input": {"customerId": _gid("Customer", customer_id), "amount": f"{OPEN_INVOICES * 10}.00",
                                "method": "CHECK", "receivedOn": "2025-06-01"}}
         with capturing_statements() as seen:
+            started = process_time()
             elapsed, response = await time_async(lambda v=variables: client.post(POST, v))
+            used = (process_time() - started) * 1000
         assert response["postPayment"]["userErrors"] == [], response
         statements.append(sum(1 for s in seen if not s.sql.lstrip().upper().startswith("BEGIN")))
         if n >= 2:
             samples.append(elapsed)
-    return stats(samples), min(statements[1:])
+            cpu.append(used)
+    return stats(samples), min(statements[1:]), stats(cpu)
 
 
 def time_fifo_floor(path: Path, payers: list[int]):
@@ -119,9 +127,13 @@ def time_fifo_floor(path: Path, payers: list[int]):
     for pragma in ("journal_mode=wal", "synchronous=2", "foreign_keys=1"):
         raw.execute(f"PRAGMA {pragma}")
     client_id = tenant_id(raw, EMAIL)
-    samples = [time_sync(lambda c=customer_id: floor_fifo(raw, client_id, c))[0] for customer_id in payers[2:]]
+    samples, cpu = [], []
+    for customer_id in payers[2:]:
+        started = process_time()
+        samples.append(time_sync(lambda c=customer_id: floor_fifo(raw, client_id, c))[0])
+        cpu.append((process_time() - started) * 1000)
     raw.close()
-    return stats(samples)
+    return stats(samples), stats(cpu)
 
 
 def floor_fifo(raw: sqlite3.Connection, client_id: int, customer_id: int) -> None:

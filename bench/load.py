@@ -3,12 +3,14 @@
 import argparse
 import asyncio
 import math
+import multiprocessing
 import secrets
 import shutil
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from bench import benchmark
 from bench.common import (
@@ -25,12 +27,14 @@ from bench.common import (
     sqlite_url,
     verdict,
 )
-from bench.load_agents import MIX, WRITES, Floor, Tally, agent, sample_floor, subscriber
+from bench.load_agents import MIX, WRITES, Floor, Sample, Tally, agent, sample_floor, subscriber, watch_lag
 from bench.load_postgres import postgres_url, restore_postgres
+from bench.load_trace import print_stages, read_trace
 from tests.served import serve_workers
 
 CUSTOMERS, QUICK_CUSTOMERS = 100_000, 10_000
 AGENTS = 50
+AGENT_PROCESSES = 2  # the agents' client work shared by two processes, each with its own event loop
 SUBSCRIBERS = 9  # three customers followed in each demo client
 DURATION, QUICK_DURATION = 180.0, 20.0
 DELIVERY_TARGET_MS = {"sqlite": 250.0, "postgresql": 50.0}
@@ -67,12 +71,14 @@ async def _run_engine(engine: str, seeded: Path, customers: int, duration: float
         await _downgrade_for(options.server_code, url)
     secret = secrets.token_urlsafe(32)
     tokens = await _tokens(url, secret)
-    env = {"PYTHONPATH": options.server_code} if options.server_code else {}
+    env = {"CSRGRAPH_TRACE_EVENTS": "1", **({"PYTHONPATH": options.server_code} if options.server_code else {})}
     async with serve_workers(url, secret, workdir, workers=2, env=env) as served:
         tally = await _floor(served.address, tokens, seeded, duration)
     shutil.copyfile(served.log, BENCH_DIR / f"load-{engine}-server.log")  # for a look at what went wrong
     shutil.rmtree(workdir, ignore_errors=True)
-    return _report(engine, tally, duration)
+    ok = _report(engine, tally, duration)
+    print_stages(engine, tally, read_trace(BENCH_DIR / f"load-{engine}-server.log"))
+    return ok
 
 
 async def _database_for(engine: str, seeded: Path, customers: int, workdir: Path, rebuild: bool) -> str:
@@ -117,19 +123,85 @@ async def _tokens(url: str, secret: str) -> dict[str, str]:
 
 
 async def _floor(address: str, tokens: dict[str, str], seeded: Path, duration: float) -> Tally:
+    """The subscribers in a process of their own and the agents in AGENT_PROCESSES more, so that the arrival stamps
+    measure the server, not a client loop busy with fifty agents (each process's own timer lag is reported beside
+    the figures, bench/load_trace.py). Every process first starts (imports, connects), then all begin at once."""
     sample = sample_floor(seeded)
     hot = {slug: ids[: SUBSCRIBERS // len(tokens)] for slug, ids in sample.customers.items()}
+    spawn = multiprocessing.get_context("spawn")
+    ready, go, results = spawn.Queue(), spawn.Queue(), spawn.Queue()
+    processes = [spawn.Process(target=_subscribers_process, args=(address, tokens, hot, ready, go, results))]
+    processes += [spawn.Process(target=_agents_process, args=(address, tokens, sample, hot, n, ready, go, results))
+                  for n in range(AGENT_PROCESSES)]
+    loop = asyncio.get_running_loop()
+    for process in processes:
+        process.start()
+    try:
+        for _ in processes:
+            await loop.run_in_executor(None, ready.get, True, 120)
+        await asyncio.sleep(1.0)  # the servers register the subscriptions after `subscribe` arrives
+        stop_at = time.monotonic() + duration  # CLOCK_MONOTONIC: one clock for every process of the machine
+        for _ in processes:
+            go.put(stop_at)
+        parts = [await loop.run_in_executor(None, results.get, True, duration + 120) for _ in processes]
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():  # a floor that failed: end what this run started
+                process.terminate()
+    return _merged(parts)
+
+
+def _subscribers_process(address: str, tokens: dict[str, str], hot: dict[str, list[str]], ready: Any, go: Any,
+                         results: Any) -> None:
+    async def main() -> Tally:
+        floor = Floor(address, tokens, Sample({}, {}), hot, Tally(), stop_at=math.inf)
+        connected = [asyncio.Event() for _ in range(SUBSCRIBERS)]
+        listeners = [asyncio.create_task(subscriber(floor, slug, customer, connected[n]))
+                     for n, (slug, customer) in enumerate((s, c) for s, ids in hot.items() for c in ids)]
+        await asyncio.wait_for(asyncio.gather(*(e.wait() for e in connected)), timeout=60)
+        ready.put(True)
+        floor.stop_at = await asyncio.get_running_loop().run_in_executor(None, go.get)
+        await asyncio.gather(watch_lag(floor.tally, floor.stop_at), *listeners, return_exceptions=True)
+        return floor.tally
+
+    results.put(_plain(asyncio.run(main())))
+
+
+def _agents_process(address: str, tokens: dict[str, str], sample: Sample, hot: dict[str, list[str]], part: int,
+                    ready: Any, go: Any, results: Any) -> None:
+    async def main() -> Tally:
+        ready.put(True)
+        stop_at = await asyncio.get_running_loop().run_in_executor(None, go.get)
+        floor = Floor(address, tokens, sample, hot, Tally(), stop_at=stop_at)
+        slugs = list(tokens)
+        mine = range(part, AGENTS, AGENT_PROCESSES)
+        await asyncio.gather(watch_lag(floor.tally, floor.stop_at),
+                             *(agent(floor, slugs[n % len(slugs)], seed=n) for n in mine))
+        return floor.tally
+
+    results.put(_plain(asyncio.run(main())))
+
+
+def _plain(tally: Tally) -> dict[str, Any]:
+    """A tally that pickles (no default factories)."""
+    return {name: dict(value) if isinstance(value, dict) else value for name, value in vars(tally).items()}
+
+
+def _merged(parts: list[dict[str, Any]]) -> Tally:
     tally = Tally()
-    floor = Floor(address, tokens, sample, hot, tally, stop_at=math.inf)
-    ready = [asyncio.Event() for _ in range(SUBSCRIBERS)]
-    listeners = [asyncio.create_task(subscriber(floor, slug, customer, ready.pop()))
-                 for slug, ids in hot.items() for customer in ids]
-    await asyncio.wait_for(asyncio.gather(*(e.wait() for e in ready)), timeout=30) if ready else None
-    await asyncio.sleep(1.0)  # the servers register the subscriptions after `subscribe` arrives
-    floor.stop_at = time.monotonic() + duration
-    slugs = list(tokens)
-    await asyncio.gather(*(agent(floor, slugs[n % len(slugs)], seed=n) for n in range(AGENTS)))
-    await asyncio.gather(*listeners, return_exceptions=True)
+    for part in parts:
+        for op, values in part["ms"].items():
+            tally.ms[op] += values
+        for name in ("errors", "reasons"):
+            for key, count in part[name].items():
+                getattr(tally, name)[key] += count
+        for entry, arrivals in part["received"].items():
+            tally.received[entry] += arrivals
+        tally.written.update(part["written"])
+        tally.events.update(part["events"])
+        tally.expected += part["expected"]
+        tally.lags += part["lags"]
     return tally
 
 

@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 import websockets
 
-from graph.core.relay import to_global_id
+from graph.commlog.subscriptions import EVENT_CURSOR
+from graph.core.relay import decode_cursor, to_global_id
 
 SEARCH = """query($text: String!) { customers(search: {text: $text}, first: 20) { edges { node {
   id number name primaryAccount { ldcAccountNumber status market { code } utility { code } } } } } }"""
@@ -31,7 +32,9 @@ ADD_NOTE = """mutation($i: AddNoteInput!) { addNote(input: $i) { entry { id } us
 POST_PAYMENT = (
     """mutation($i: PostPaymentInput!) { postPayment(input: $i) { payment { id } userErrors { code message } } }"""
 )
-SUBSCRIBE = """subscription($id: ID!) { communicationLogUpdated(customerId: $id) { entry { id } memo { id } } }"""
+SUBSCRIBE = (
+    """subscription($id: ID!) { communicationLogUpdated(customerId: $id) { entry { id } memo { id } cursor } }"""
+)
 
 # The floor's mix (issue 11): share of each operation, reads first.
 MIX = {"search": 40, "profile": 30, "commlog": 15, "addNote": 10, "postPayment": 5}
@@ -79,9 +82,11 @@ class Tally:
     ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    written: dict[str, float] = field(default_factory=dict)  # entry ID -> when its addNote answered
+    written: dict[str, float] = field(default_factory=dict)  # entry ID -> when its addNote answered (time.time())
     received: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # entry ID -> arrivals
+    events: dict[str, int] = field(default_factory=dict)  # entry ID -> its event's id (from the update's cursor)
     expected: int = 0  # notes on followed customers, times the subscribers following each
+    lags: list[float] = field(default_factory=list)  # ms the client's own event loop ran a timer late (LoopLag)
 
     def fail(self, op: str, reason: str) -> None:
         self.errors[op] += 1
@@ -149,7 +154,7 @@ def _record(floor: Floor, op: str, variables: dict[str, Any], response: httpx.Re
         return
     tally.ms[op].append(elapsed)
     if op == "addNote" and any(variables["i"]["customerId"] in hot for hot in floor.hot.values()):
-        tally.written[payload["entry"]["id"]] = time.perf_counter()
+        tally.written[payload["entry"]["id"]] = time.time()  # wall clock: the subscribers run in another process
         tally.expected += 1
 
 
@@ -170,4 +175,14 @@ async def subscriber(floor: Floor, slug: str, customer_id: str, ready: asyncio.E
                 continue
             update = (message.get("payload") or {}).get("data", {}).get("communicationLogUpdated")
             if message["type"] == "next" and update and update["memo"] is None:
-                floor.tally.received[update["entry"]["id"]].append(time.perf_counter())
+                floor.tally.received[update["entry"]["id"]].append(time.time())
+                floor.tally.events[update["entry"]["id"]] = decode_cursor(update["cursor"], EVENT_CURSOR)[0]
+
+
+async def watch_lag(tally: Tally, stop_at: float) -> None:
+    """How late this process's event loop runs a 10 ms timer: a load generator that lags measures itself."""
+    loop = asyncio.get_running_loop()
+    while time.monotonic() < stop_at:
+        due = loop.time() + 0.01
+        await asyncio.sleep(0.01)
+        tally.lags.append((loop.time() - due) * 1000)

@@ -1,9 +1,9 @@
 """Declarative base, the naming convention Alembic relies on, and shared column aliases."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -41,6 +41,9 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 class Base(AsyncAttrs, DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every model maps one Table (none maps a join or a select), so say so: DeclarativeBase types it as the
+    # wider FromClause, which update()/insert() and the bulk copiers refuse (SQLAlchemy's advice, issue #9130).
+    __table__: ClassVar[Table]
 
 
 # BigInteger on PostgreSQL, but INTEGER PRIMARY KEY (the rowid) on SQLite.

@@ -8,9 +8,9 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.bulk import copy_dicts
@@ -152,7 +152,7 @@ async def seed(engine: AsyncEngine, customers: int = DEMO_CUSTOMERS, *, seed: in
                 for model in (Customer, CustomerNameToken, UtilityAccount, Enrollment, CommLogEntry, MarketTransaction,
                               EnrollmentStatusChange, UsagePeriod):
                     if batch.rows.get(model):  # the driver's executemany (COPY on PostgreSQL), as the import stages
-                        await copy_dicts(conn, cast(Table, model.__table__), batch.rows[model])
+                        await copy_dicts(conn, model.__table__, batch.rows[model])
                 if progress:
                     progress(len(batch.rows.get(Customer, [])))
             await seed_demo_tickets(conn, client_id, TODAY)

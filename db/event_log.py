@@ -13,6 +13,7 @@ cannot take part in a deadlock; it is held for about a millisecond. NOTIFY carri
 (payloads stop at 8,000 bytes); listeners read the rows by id. SQLite serializes writers anyway.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Select, event, insert, text
@@ -26,6 +27,8 @@ COLUMNS = ("client_id", "kind", "customer_id", "entry_id", "memo_id")  # what `r
 WRITTEN_KEY = "csrgraph.written_events"
 CHANNEL = "csrgraph_events"
 EVENT_LOCK = 0x6373_7267_6576  # "csrgev": the advisory lock key of appending to domain_events
+COMMITTED_KEY = "csrgraph.committed_events"
+on_commit: list[Callable[[list[int]], None]] = []  # called with the ids of events just committed (graph/event_trace.py)
 
 
 def record(session: Any, **row: Any) -> None:
@@ -71,6 +74,15 @@ def append_pending(session: Session) -> None:
     if postgres and ids:
         conn.execute(text("SELECT pg_notify(:channel, :id)"), {"channel": CHANNEL, "id": str(max(ids))})
     session.info.setdefault(WRITTEN_KEY, []).extend(sorted(ids))
+    session.info.setdefault(COMMITTED_KEY, []).extend(ids)
+
+
+@event.listens_for(EventLoggingSession, "after_commit")
+def _committed(session: Session) -> None:
+    """Tell the observers (if any) right at COMMIT, before the request's way back through the event loop."""
+    ids = session.info.pop(COMMITTED_KEY, None)
+    for observer in on_commit if ids else ():
+        observer(ids)
 
 
 @event.listens_for(EventLoggingSession, "after_soft_rollback")
@@ -78,3 +90,4 @@ def _forget_pending(session: Session, _previous: Any) -> None:
     """Events of a transaction that rolled back never happened."""
     session.info.pop(PENDING_KEY, None)
     session.info.pop(PENDING_SELECTS_KEY, None)
+    session.info.pop(COMMITTED_KEY, None)

@@ -22,9 +22,9 @@ from db.engine import (
     is_sqlite,
     make_engine,
     make_read_sessionmaker,
-    make_write_sessionmaker,
 )
 from db.writes import Writes
+from graph import event_trace
 from graph.auth import Authenticator, BearerAuthMiddleware
 from graph.billing import files as billing_files
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
@@ -35,7 +35,7 @@ from graph.core.plain_fields import read_plain_fields_directly
 from graph.customers.imports import files as import_files
 from graph.event_feed import POLL_SECONDS, SAFETY_POLL_SECONDS, EventFeed
 from graph.exports import ROUTES as EXPORT_ROUTES
-from graph.limits import BodySizeLimitMiddleware, UploadPreflightMiddleware
+from graph.limits import BodySizeLimitMiddleware, ConcurrencyLimitMiddleware, UploadPreflightMiddleware
 from graph.oidc import KeySets
 from graph.persisted.known import checker_for
 from graph.persisted.registry import KnownDocuments, RegistryRefused
@@ -78,10 +78,10 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         freeze_startup_objects()
         engine = make_engine(settings.database_url, **settings.engine_options())
         await check_sqlite_pragmas(engine)  # refuse to serve without WAL, FULL sync, foreign keys
-        write_sessionmaker = make_write_sessionmaker(engine)  # documents registered by APQ (one row each, rare)
         sessionmaker = make_read_sessionmaker(engine)
+        writes = Writes(engine, wait_seconds=settings.write_wait_seconds)  # every write of this worker
         try:  # a registered document the schema no longer serves stops the start
-            documents = await KnownDocuments.started(checker, sessionmaker, write_sessionmaker, clock=clock)
+            documents = await KnownDocuments.started(checker, sessionmaker, writes, clock=clock)
         except RegistryRefused:
             await engine.dispose()
             raise
@@ -89,9 +89,10 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         feed = EventFeed(sessionmaker, poll)
         await feed.start()
         guard = SocketGuard(sessionmaker)
-        writes = Writes(engine, wait_seconds=settings.write_wait_seconds)  # every write of this worker
         stop = asyncio.Event()
         tasks = [asyncio.create_task(feed.run()), asyncio.create_task(guard.run())]
+        if event_trace.ENABLED:
+            tasks.append(asyncio.create_task(event_trace.watch_loop_lag()))
         if not is_sqlite(engine):
             tasks.append(asyncio.create_task(listen(settings.database_url, feed.poke)))
         outbox = None
@@ -103,7 +104,6 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
                 "engine": engine,
                 "sessionmaker": sessionmaker,
                 "documents": documents,
-                "write_sessionmaker": write_sessionmaker,
                 "writes": writes,
                 "feed": feed,
                 "socket_guard": guard,
@@ -141,6 +141,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
     ]
     middleware = [
         Middleware(RequestLogMiddleware),  # outermost: it times, ids and logs every request, refusals too
+        Middleware(ConcurrencyLimitMiddleware, limit=settings.concurrent_requests),
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
                    max_upload_bytes=settings.max_upload_bytes),
         Middleware(UploadPreflightMiddleware),

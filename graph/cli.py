@@ -155,47 +155,56 @@ async def _analyze(engine: AsyncEngine) -> None:
         await conn.exec_driver_sql("ANALYZE")
 
 
-def apply_drops_command(args: argparse.Namespace) -> None:
-    from db.engine import make_engine, make_write_sessionmaker
+def apply_drops_command(args: argparse.Namespace) -> int:
+    from db.engine import make_engine, make_sessionmaker
+    from graph.cli_writes import WriteBusy, busy_exit, cli_writes
     from resolvers.accounts.drops import apply_drops_for_every_client
 
     settings = Settings.from_environ()
 
     async def run() -> dict[str, int]:
         engine = make_engine(settings.database_url)
-        dropped = await apply_drops_for_every_client(make_write_sessionmaker(engine), args.today)
-        await engine.dispose()
-        return dropped
+        try:
+            return await apply_drops_for_every_client(make_sessionmaker(engine), cli_writes(engine), args.today)
+        finally:
+            await engine.dispose()
 
-    dropped = asyncio.run(run())
+    try:
+        dropped = asyncio.run(run())
+    except WriteBusy as error:
+        return busy_exit(error)
     for slug, count in dropped.items():
         print(f"csrgraph: {slug}: {count} accounts dropped", file=sys.stderr)
+    return 0
 
 
 def purge_keys_command(args: argparse.Namespace) -> int:
-    from db.engine import make_write_sessionmaker
+    from graph.cli_writes import cli_writes
     from resolvers.billing.key_retention import purge_keys
 
     async def purge(engine: Any) -> int:
-        async with make_write_sessionmaker(engine)() as session, session.begin():
-            return await purge_keys(session, timedelta(hours=args.older_than_hours))
+        purged, _events = await cli_writes(engine).run(
+            lambda session: purge_keys(session, timedelta(hours=args.older_than_hours)))
+        return purged
 
     return _purge("idempotency keys", purge)
 
 
 def purge_events_command(args: argparse.Namespace) -> int:
-    from db.engine import make_write_sessionmaker
+    from graph.cli_writes import cli_writes
     from resolvers.events import purge_events
 
     async def purge(engine: Any) -> int:
-        return await purge_events(make_write_sessionmaker(engine), timedelta(days=args.older_than_days))
+        return await purge_events(cli_writes(engine), timedelta(days=args.older_than_days))
 
     return _purge("events", purge)
 
 
 def _purge(what: str, purge: Callable[[Any], Awaitable[int]]) -> int:
-    """Run a purge on the configured database; a refused age (ValueError) exits 2 with its message."""
+    """Run a purge on the configured database; a refused age (ValueError) exits 2 with its message, a database that
+    stayed busy 1."""
     from db.engine import make_engine
+    from graph.cli_writes import WriteBusy, busy_exit
 
     settings = Settings.from_environ()
 
@@ -211,6 +220,8 @@ def _purge(what: str, purge: Callable[[Any], Awaitable[int]]) -> int:
     except ValueError as error:
         print(f"csrgraph: {error}", file=sys.stderr)
         return 2
+    except WriteBusy as error:
+        return busy_exit(error)
     print(f"csrgraph: {purged} {what} purged", file=sys.stderr)
     return 0
 

@@ -1,4 +1,8 @@
-"""Demo invoices through the real billing run: the last three months, for every demo client."""
+"""Demo invoices through the real billing run: the last three months, for every demo client.
+
+Its transactions open write sessions directly, not through db/writes.py: it runs while a database is being
+seeded (`serve` before it starts serving an empty one, `csrgraph seed` on a new one), never beside a server.
+"""
 
 import random
 import sys

@@ -2,10 +2,18 @@
 
 Every worker reads the same log, so a subscriber hears about a change whichever worker or host made it.
 The feed reads "id > last seen" (one range read on the primary key; nothing to do when nothing changed)
-whenever it is woken: right after a commit in this worker, on a PostgreSQL NOTIFY (graph/pg_listener.py),
+whenever it is woken: at a commit in this worker (db/event_log.py's `on_commit`, right at COMMIT rather
+than after the request's way back through a busy event loop), on a PostgreSQL NOTIFY (graph/pg_listener.py),
 and every `interval` seconds regardless, which is how SQLite workers learn of each other's writes
 (POLL_SECONDS) and PostgreSQL workers catch up after anything a notification could miss. Ids become
 visible in id order (db/event_log.py), so reading past the last id seen never skips an event.
+
+Under load every await that yields costs a turn of the worker's event loop, behind the 25 or so requests
+it is serving (bench load measured 30-300 ms a turn on a busy machine), so the way from commit to the
+socket takes as few as it can: the feed reads on a connection of its own, kept open (no pool checkout and
+ping per read; on SQLite the read runs on the loop's thread, a range read on the key), and reads each
+event's entry and memo in the same statement, once for all subscribers (`LoggedChange`), so that a
+subscription builds its update without a read of its own.
 """
 
 import asyncio
@@ -14,14 +22,16 @@ from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.engine import on_loop_thread
+from db import event_log
+from db.engine import is_sqlite, on_loop_thread
+from graph import event_trace
 from graph.broker import Broker, Mailbox
-from resolvers.events import CommLogChanged, events_after, newest_id
+from resolvers.events import CommLogChanged, LoggedChange, changes_after, newest_id
 
 log = logging.getLogger("csrgraph.events")
-POLL_SECONDS = 0.05  # SQLite: how often each worker looks for the others' events
+POLL_SECONDS = 0.02  # SQLite: how often each worker looks for the others' events (a read by key on the loop: ~0.1 ms)
 SAFETY_POLL_SECONDS = 5.0  # PostgreSQL: NOTIFY wakes the feed; this catches up whatever it might miss
 BATCH = 500
 RETRY_SECONDS = 1.0
@@ -33,6 +43,7 @@ class EventFeed:
         self.broker = Broker()
         self.last_id = 0
         self._wake = asyncio.Event()
+        self._connection: AsyncConnection | None = None  # the feed's own, kept between reads
 
     async def start(self) -> None:
         """Begin at the newest event: subscribers get what commits from now on (and replay by cursor)."""
@@ -45,26 +56,55 @@ class EventFeed:
 
     async def run(self) -> None:
         """Read the log whenever poked, and every `interval` seconds, until cancelled."""
-        while True:
-            with suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval)
-            self._wake.clear()
-            try:
-                await self.catch_up()
-            except Exception:  # the database may be restarting: keep the feed alive and try again
-                log.exception("reading the event log failed; retrying in %s s", RETRY_SECONDS)
-                await asyncio.sleep(RETRY_SECONDS)
+        event_log.on_commit.append(self._committed)
+        try:
+            loop = asyncio.get_running_loop()
+            while True:
+                # A timer that sets the event, not wait_for: wait_for wraps the wait in a task of its own, and a poke
+                # then took three turns of the event loop to resume the feed instead of one (each a wait behind
+                # every request step the worker has ready; 50-250 ms under load, bench load's stage table).
+                timer = loop.call_later(self.interval, self._wake.set)
+                try:
+                    await self._wake.wait()
+                finally:
+                    timer.cancel()
+                self._wake.clear()
+                try:
+                    await self.catch_up()
+                except Exception:  # the database may be restarting: keep the feed alive and try again
+                    log.exception("reading the event log failed; retrying in %s s", RETRY_SECONDS)
+                    await self._drop_connection()
+                    await asyncio.sleep(RETRY_SECONDS)
+        finally:
+            event_log.on_commit.remove(self._committed)
+            await self._drop_connection()
+
+    def _committed(self, _event_ids: list[int]) -> None:
+        self.poke()
 
     async def catch_up(self) -> None:
         """Publish every event after the last one seen, in id order."""
         while True:
-            async with self.sessionmaker() as session, on_loop_thread(session):  # a range read on the key
-                events = await events_after(session, self.last_id, BATCH)
-            for event in events:
-                self.broker.publish(topic_of(event), event)
-                self.last_id = event.id
-            if len(events) < BATCH:
+            changes = await self._read(self.last_id)
+            if changes:
+                event_trace.stamp("read", (change.event.id for change in changes))
+            for change in changes:
+                self.broker.publish(topic_of(change.event), change)
+                self.last_id = change.event.id
+            if len(changes) < BATCH:
                 return
+
+    async def _read(self, after_id: int) -> list[LoggedChange]:
+        if self._connection is None:
+            self._connection = await _reading_connection(self.sessionmaker)
+        async with AsyncSession(bind=self._connection, expire_on_commit=False) as session, on_loop_thread(session):
+            return await changes_after(session, after_id, BATCH)
+
+    async def _drop_connection(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with suppress(Exception):  # a connection the server dropped cannot be closed politely
+                await connection.close()
 
     @asynccontextmanager
     async def subscribe(self, topic: Hashable) -> AsyncIterator[Mailbox]:
@@ -73,6 +113,15 @@ class EventFeed:
 
     def subscribers(self, topic: Hashable) -> int:
         return self.broker.subscribers(topic)
+
+
+async def _reading_connection(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncConnection:
+    """A connection of the read sessions' engine for the feed alone (their SQLite reads never BEGIN); on PostgreSQL in
+    autocommit, so that no read leaves a transaction open or costs a BEGIN and a ROLLBACK."""
+    async with sessionmaker() as session:  # (no connection yet) its bind: the engine with the read options
+        bind = session.bind
+    engine = bind if isinstance(bind, AsyncEngine) else bind.engine
+    return await (engine if is_sqlite(engine) else engine.execution_options(isolation_level="AUTOCOMMIT")).connect()
 
 
 def topic_of(event: Any) -> tuple[Any, ...]:

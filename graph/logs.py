@@ -15,6 +15,7 @@ FORMATS = ("plain", "json")  # CSRGRAPH_LOG_FORMAT (graph/settings.py)
 FIELDS = "csrgraph_fields"  # the record attribute that holds the fields
 TIME_FORMAT = logging.Formatter.default_time_format  # logging's `%Y-%m-%d %H:%M:%S`, then `,msecs`
 _NEEDS_QUOTES = re.compile(r'[\s"=]')  # \s is exactly str.isspace()
+_BARE = (int, float)  # exactly these types (not a subclass: an enum's str() could hold anything)
 
 
 def fields(**values: Any) -> dict[str, Any]:
@@ -33,9 +34,18 @@ class PlainFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
         self._second: tuple[int, str] = (-1, "")  # the last second formatted: one request line each, many a second
 
+    def format(self, record: logging.LogRecord) -> str:
+        """logging's format, written out for a record without a traceback or stack (every request line)."""
+        if record.exc_info or record.exc_text or record.stack_info:
+            return super().format(record)
+        record.message = record.getMessage()
+        record.asctime = self.formatTime(record)
+        return self.formatMessage(record)
+
     def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        head = f"{record.asctime} {record.levelname} {record.name} {record.message}"
         pairs = " ".join(f"{key}={_plain(value)}" for key, value in fields_of(record).items())
-        return f"{super().formatMessage(record)} {pairs}" if pairs else super().formatMessage(record)
+        return f"{head} {pairs}" if pairs else head
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
         """logging's default `2026-12-03 17:38:19,637`, the seconds formatted once per second."""
@@ -47,7 +57,11 @@ class PlainFormatter(logging.Formatter):
 
 
 def _plain(value: Any) -> str:
-    text = "-" if value is None else str(value)
+    if value is None:
+        return "-"
+    if type(value) in _BARE:  # a status, an id, a duration: never a space, quote or equals sign
+        return str(value)
+    text = str(value)
     # quoted (JSON string rules) when it could be mistaken for several fields or lines
     return json.dumps(text) if not text or _NEEDS_QUOTES.search(text) else text
 

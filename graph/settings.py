@@ -49,6 +49,7 @@ class Settings:
     )
     write_wait_seconds: float = 5.0  # a write waits this long for the lock, then answers BUSY_RETRY
     event_poll_seconds: float | None = None  # how often a worker reads the event log unprompted (graph/event_feed.py)
+    concurrent_requests: int = 6  # GraphQL requests over HTTP a worker runs at once, the rest queued (graph/limits.py)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -69,14 +70,16 @@ class Settings:
             workers=max(1, int(environ.get("WEB_CONCURRENCY", "1"))),
             db_connections=int(environ.get("CSRGRAPH_DB_CONNECTIONS", "80")),
             write_wait_seconds=float(environ.get("CSRGRAPH_WRITE_WAIT_SECONDS", "5")),
+            concurrent_requests=int(environ.get("CSRGRAPH_CONCURRENT_REQUESTS", "6")),
             event_poll_seconds=float(environ["CSRGRAPH_EVENT_POLL_SECONDS"])
             if environ.get("CSRGRAPH_EVENT_POLL_SECONDS")
             else None,
         )
 
     def engine_options(self) -> EngineOptions:
-        """A worker's share of the PostgreSQL connections (one kept for its event listener) and its lock wait."""
-        share = max(3, self.db_connections // self.workers)
+        """A worker's share of the PostgreSQL connections and its lock wait. Two of the share are kept: one for its
+        event listener (graph/pg_listener.py), one from the pool for its event feed's reads (graph/event_feed.py)."""
+        share = max(4, self.db_connections // self.workers)
         return EngineOptions(pool_size=share - 1, max_overflow=0, wait_seconds=self.write_wait_seconds)
 
 

@@ -81,6 +81,10 @@ def _finite(text: str) -> float:
     return number
 
 
+# one decoder for every request (json.loads with these options would build a new one per call)
+_DECODER = json.JSONDecoder(parse_constant=_not_a_number, parse_float=_finite)
+
+
 def _form_text(value: Any, name: str) -> str | bytes:
     if not isinstance(value, (str, bytes)):
         raise HTTPException(400, f"The multipart field `{name}` must be JSON text.")
@@ -148,8 +152,10 @@ class GraphQLView(GraphQL[Context, None]):
         infinity, nested at most MAX_JSON_DEPTH deep. The standard parser, not orjson: it keeps integers exact and
         reads an escaped lone surrogate, which the text rule then refuses naming the field (INVALID_TEXT)."""
         try:
-            value = json.loads(data.decode() if isinstance(data, bytes) else data,
-                               parse_constant=_not_a_number, parse_float=_finite)
+            text = data.decode() if isinstance(data, bytes) else data
+            if text.startswith("\ufeff"):
+                raise ValueError("a byte order mark")  # as json.loads refuses it
+            value = _DECODER.decode(text)
         except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
             raise HTTPException(400, "Unable to parse request body as JSON.") from error
         # Each level opens with a bracket: a text with few of them cannot nest too deep (most requests: no walk).

@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, literal, null, select
+from sqlalchemy import CursorResult, delete, func, literal, null, select
 
 from db import event_log
 from db.base import utcnow
 from db.enums import EventKind
-from db.models import CommLogEntry, DomainEvent
+from db.models import CommLogEntry, CommLogMemo, DomainEvent
+from db.writes import Writes
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
 
@@ -53,6 +54,26 @@ def _changed(row: Any) -> CommLogChanged:
                           memo_id=row.memo_id, id=row.id)
 
 
+@dataclass(frozen=True, slots=True)
+class LoggedChange:
+    """An event with the rows it names (None if since deleted), read once for every subscriber of a worker."""
+
+    event: CommLogChanged
+    entry: CommLogEntry | None
+    memo: CommLogMemo | None
+
+
+async def changes_after(session: Any, last_id: int, limit: int) -> list[LoggedChange]:
+    """Every client's events after `last_id`, oldest first, each with its entry and memo: one statement (a range
+    read on the event key, joined by key: an event names its own client's entry, and is published to that
+    client's topic only)."""
+    stmt = (select(*COLUMNS, CommLogEntry, CommLogMemo)
+            .outerjoin(CommLogEntry, CommLogEntry.id == DomainEvent.entry_id)
+            .outerjoin(CommLogMemo, CommLogMemo.id == DomainEvent.memo_id)
+            .where(DomainEvent.id > last_id).order_by(DomainEvent.id).limit(limit))
+    return [LoggedChange(_changed(row), row.CommLogEntry, row.CommLogMemo) for row in await session.execute(stmt)]
+
+
 async def events_after(session: Any, last_id: int, limit: int) -> list[CommLogChanged]:
     """Every client's events after `last_id`, oldest first (one range read on the primary key)."""
     stmt = select(*COLUMNS).where(DomainEvent.id > last_id).order_by(DomainEvent.id).limit(limit)
@@ -89,22 +110,22 @@ async def retained_since(session: Any, after_id: int) -> bool:
     return oldest is not None and oldest <= after_id + 1
 
 
-async def purge_events(write_sessionmaker: Any, older_than: timedelta, now: datetime | None = None) -> int:
-    """Delete events older than `older_than` (at least a day), a batch per transaction; how many."""
+async def purge_events(writes: Writes, older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete events older than `older_than` (at least a day), a batch per transaction (each queued with the other
+    writes of the process, db/writes.py); how many."""
     if older_than < timedelta(days=1):
         raise ValueError("keep events at least a day: subscribers resume from their cursors")
     cutoff, purged = (now or utcnow()) - older_than, 0
     while True:
-        async with write_sessionmaker() as session, session.begin():
+        async with writes.transaction() as session:
             ids = (
                 select(DomainEvent.id)
                 .where(DomainEvent.created_at < cutoff)
                 .order_by(DomainEvent.id)
                 .limit(PURGE_BATCH)
             )
-            done = (
-                await session.execute(delete(DomainEvent).where(DomainEvent.id.in_(ids.scalar_subquery())))
-            ).rowcount
+            deleted = await session.execute(delete(DomainEvent).where(DomainEvent.id.in_(ids.scalar_subquery())))
+            done = cast(CursorResult[Any], deleted).rowcount  # a DELETE gives a CursorResult; execute() says Result
         purged += done
         if done < PURGE_BATCH:
             return purged

@@ -85,7 +85,7 @@ async def keyset_pages_by_parent(
     session: AsyncSession,
     model: Any,
     stmt: Select[Any],
-    parent: Column,
+    parent: QueryableAttribute[Any],
     parent_ids: Sequence[int],
     order: Sequence[Column],
     key_of: Callable[[Any], Key],
@@ -95,7 +95,8 @@ async def keyset_pages_by_parent(
     plain: bool = False,
     reuse: "tuple[RequestScope, Hashable] | None" = None,
 ) -> list[Page[Any]]:
-    """The same page of many parents' children in one statement (ROW_NUMBER per parent).
+    """The same page of many parents' children in one statement (ROW_NUMBER per parent); `parent` is a mapped
+    attribute, whose name finds each child's parent in the rows.
 
     `plain`: the pages hold rows (the model's columns by name, and `rank`), not ORM instances: several
     times cheaper to build, for callers that only read columns. `reuse`: (scope, shape naming everything `stmt`
@@ -124,8 +125,8 @@ async def keyset_pages_by_parent(
     return [to_page(by_parent[pid], key_of, request) for pid in parent_ids]
 
 
-def _pages_by_parent_statement(model: Any, stmt: Select[Any], parent: ColumnElement[Any],
-                               order: Sequence[ColumnElement[Any]], shape: tuple[Any, ...]) -> Select[Any]:
+def _pages_by_parent_statement(model: Any, stmt: Select[Any], parent: QueryableAttribute[Any],
+                               order: Sequence[Column], shape: tuple[Any, ...]) -> Select[Any]:
     """`keyset_pages_by_parent`'s statement, every per-call value a bound parameter (parent_ids, after_N,
     before_N, limit)."""
     _, after, before, descending, backwards, plain = shape
@@ -176,5 +177,5 @@ async def count_by_parent(
         return stmt.with_only_columns(parent, func.count()).where(in_parents).group_by(parent)
 
     grouped = reused(reuse[0], ("count-by-parent", reuse[1]), build) if reuse else build()
-    counts = dict((await session.execute(grouped, {"parent_ids": list(parent_ids)})).all())
+    counts: dict[int, int] = dict((await session.execute(grouped, {"parent_ids": list(parent_ids)})).tuples().all())
     return [counts.get(pid, 0) for pid in parent_ids]

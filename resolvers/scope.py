@@ -1,8 +1,8 @@
 """The one tenant filter. Every query of tenant-owned rows goes through `tenant_scoped`."""
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
-from sqlalchemy import Select
+from sqlalchemy import Select, Update
 
 from resolvers.context import RequestScope
 
@@ -20,6 +20,10 @@ def tenant_id_of(scope: RequestScope | None) -> int:
     return tenant_id
 
 
-def tenant_scoped(stmt: S, model: Any, scope: RequestScope | None) -> S:
-    """Restrict `stmt` to the rows of the scope's client."""
+@overload
+def tenant_scoped(stmt: S, model: Any, scope: RequestScope | None) -> S: ...
+@overload
+def tenant_scoped(stmt: Update, model: Any, scope: RequestScope | None) -> Update: ...
+def tenant_scoped(stmt: Select[Any] | Update, model: Any, scope: RequestScope | None) -> Select[Any] | Update:
+    """Restrict `stmt` (a SELECT, or an UPDATE alike) to the rows of the scope's client."""
     return stmt.where(model.client_id == tenant_id_of(scope))

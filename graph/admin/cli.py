@@ -72,6 +72,7 @@ def _command(work: Callable[[Any, argparse.Namespace], Awaitable[str]]) -> Calla
     """A CLI entry: run `work(session, args)` in one write transaction; print its output, or the error."""
 
     def run(args: argparse.Namespace) -> int:
+        from graph.cli_writes import WriteBusy, busy_exit
         from resolvers.errors import UserInputError, ensure_text
 
         try:
@@ -83,17 +84,20 @@ def _command(work: Callable[[Any, argparse.Namespace], Awaitable[str]]) -> Calla
         except UserInputError as error:
             print(f"csrgraph: {error.message}", file=sys.stderr)
             return 1
+        except WriteBusy as error:
+            return busy_exit(error)
         return 0
 
     return run
 
 
 async def _in_transaction(settings: Settings, args: argparse.Namespace, work: Callable[..., Awaitable[T]]) -> T:
-    from db.engine import make_engine, make_write_sessionmaker
+    from db.engine import make_engine
+    from graph.cli_writes import cli_writes
 
     engine = make_engine(settings.database_url)
     try:
-        async with make_write_sessionmaker(engine)() as session, session.begin():
+        async with cli_writes(engine).transaction() as session:
             return await work(session, args)
     finally:
         await engine.dispose()

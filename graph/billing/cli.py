@@ -30,8 +30,9 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from db.base import utcnow
-    from db.engine import make_engine, make_write_sessionmaker
+    from db.engine import make_engine
     from graph.auth import user_scope
+    from graph.cli_writes import WriteBusy, busy_exit, cli_writes
     from resolvers.billing.billing_run import RunRequest, run_billing
     from resolvers.errors import UserInputError
 
@@ -44,12 +45,14 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
         with Progress("billing accounts", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as progress:
             task = progress.add_task("bill", total=None)
             try:
-                async with make_write_sessionmaker(engine)() as session, session.begin():
+                async with cli_writes(engine).transaction(bulk=True) as session:
                     result = await run_billing(scope.with_session(session), request,
                                                lambda done, total: progress.update(task, completed=done, total=total))
             except UserInputError as error:
                 print(f"csrgraph: {error.message}", file=sys.stderr)
                 return 1
+            except WriteBusy as error:
+                return busy_exit(error)
         total = sum(i.total_cents for i in result.invoices)
         print(
             f"issued {len(result.invoices):,} invoices ({total // 100:,}.{total % 100:02d}); skipped "

@@ -12,6 +12,7 @@ import strawberry
 from graphql import GraphQLError
 
 from db.engine import on_loop_thread
+from graph import event_trace
 from graph.commlog.types import CommLogEntry, CommLogMemo
 from graph.core.errors import client_error
 from graph.core.relay import CursorShape, decode_cursor, encode_cursor, from_global_id, invalid_cursor
@@ -23,6 +24,7 @@ from resolvers.errors import UserInputError
 from resolvers.events import (
     RETENTION,
     CommLogChanged,
+    LoggedChange,
     customer_events_after,
     newest_customer_event,
     newest_id,
@@ -64,17 +66,19 @@ class CommlogSubscriptions:
             if after_id is not None:
                 missed, refetch = await _missed(info, customer_pk, after_id)
                 for event in missed:
-                    update = await _update_for(info, event, refetch)
+                    update = _update(await _read_rows(info, event), refetch)
                     last, refetch = event.id, False
                     if update is not None:
                         yield update
             while True:
-                event, skipped = await mailbox.get()
-                if last is not None and event.id <= last:
+                change, skipped = await mailbox.get()  # the feed read its rows (graph/event_feed.py)
+                if last is not None and change.event.id <= last:
                     continue  # already replayed from the log
+                event_trace.stamp("taken", [change.event.id])
                 context.loaders.clear()  # one context serves the whole socket: never reuse stale rows
-                update = await _update_for(info, event, skipped or refetch)
-                last, refetch = event.id, False
+                update = _update(change, skipped or refetch)
+                event_trace.stamp("built", [change.event.id])
+                last, refetch = change.event.id, False
                 if update is not None:
                     yield update
 
@@ -104,12 +108,18 @@ async def _missed(info: strawberry.Info, customer_pk: int, after_id: int) -> tup
     return [newest] if newest else [], True
 
 
-async def _update_for(info: strawberry.Info, event: CommLogChanged, refetch: bool) -> CommunicationLogUpdate | None:
-    async with info.context.session_scope() as scope, on_loop_thread(scope.db):  # one entry (and memos) by key
+async def _read_rows(info: strawberry.Info, event: CommLogChanged) -> LoggedChange:
+    """A replayed event with its entry and memo (one of each by key)."""
+    async with info.context.session_scope() as scope, on_loop_thread(scope.db):
         entry = (await batches.entries_by_ids(scope, [event.entry_id]))[0]
-        memos = await batches.memos_by_entry_ids(scope, [event.entry_id]) if event.memo_id else [[]]
-    if entry is None:
+        memo = (await batches.memos_by_ids(scope, [event.memo_id]))[0] if event.memo_id else None
+    return LoggedChange(event, entry, memo)
+
+
+def _update(change: LoggedChange, refetch: bool) -> CommunicationLogUpdate | None:
+    """The update a change makes; None when its entry is gone (deleted since)."""
+    if change.entry is None:
         return None
-    memo = next((m for m in memos[0] if m.id == event.memo_id), None)
-    return CommunicationLogUpdate(entry=CommLogEntry.from_row(entry), memo=CommLogMemo.from_row(memo) if memo else None,
-                                  cursor=encode_cursor((event.id,), EVENT_CURSOR), refetch=refetch)
+    memo = CommLogMemo.from_row(change.memo) if change.memo else None
+    return CommunicationLogUpdate(entry=CommLogEntry.from_row(change.entry), memo=memo,
+                                  cursor=encode_cursor((change.event.id,), EVENT_CURSOR), refetch=refetch)

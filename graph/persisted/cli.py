@@ -62,9 +62,10 @@ class _Registry:
     """The database and the schema a command works with."""
 
     def __init__(self, engine: Any, settings: Settings):
-        from db.engine import make_sessionmaker, make_write_sessionmaker
+        from db.engine import make_sessionmaker
+        from db.writes import Writes
 
-        self.sessionmaker, self.write_sessionmaker = make_sessionmaker(engine), make_write_sessionmaker(engine)
+        self.sessionmaker, self.writes = make_sessionmaker(engine), Writes(engine)
         self.settings = settings
 
     def checker(self) -> Any:
@@ -96,8 +97,7 @@ async def _add(registry: _Registry, args: argparse.Namespace) -> int:
         print("csrgraph: nothing registered; these documents do not validate against this schema:", file=sys.stderr)
         print("\n".join(f"  {line}" for line in refused), file=sys.stderr)
         return 1
-    async with registry.write_sessionmaker() as session, session.begin():
-        added = await add_trusted(session, documents)
+    added, _events = await registry.writes.run(lambda session: add_trusted(session, documents))
     states = {**dict.fromkeys(added.already, "already registered"), **dict.fromkeys(added.trusted_now, "now trusted"),
               **dict.fromkeys(added.added, "registered")}
     for document in {d.sha256: d for d in documents}.values():
@@ -128,8 +128,7 @@ async def _remove(registry: _Registry, args: argparse.Namespace) -> int:
     if malformed:
         print(f"csrgraph: not a document id (sha256:<64 hex digits>): {', '.join(malformed)}", file=sys.stderr)
         return 2
-    async with registry.write_sessionmaker() as session, session.begin():
-        removed = await remove(session, [k for k in keys.values() if k])
+    removed, _events = await registry.writes.run(lambda session: remove(session, [k for k in keys.values() if k]))
     for sha256 in removed:
         print(f"{document_id(sha256)}\tremoved")
     missing = [identifier for identifier, key in keys.items() if key not in removed]
@@ -142,7 +141,7 @@ async def _remove(registry: _Registry, args: argparse.Namespace) -> int:
 async def _check(registry: _Registry, args: argparse.Namespace) -> int:
     from graph.persisted.registry import KnownDocuments, RegistryRefused
 
-    documents = KnownDocuments(registry.checker(), registry.sessionmaker, registry.write_sessionmaker)
+    documents = KnownDocuments(registry.checker(), registry.sessionmaker, registry.writes)
     try:
         count = await documents.check_registered()
     except RegistryRefused as refused:

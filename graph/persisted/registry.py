@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.writes import WriteBusy, Writes
 from graph.logs import fields
 from graph.persisted.known import DocumentChecker, DocumentRefused, KnownDocument
 from resolvers.persisted import registry
@@ -27,18 +28,17 @@ class RegistryRefused(RuntimeError):
 
 
 class KnownDocuments:
-    def __init__(self, checker: DocumentChecker, sessionmaker: async_sessionmaker[AsyncSession],
-                 write_sessionmaker: async_sessionmaker[AsyncSession], clock: Callable[[], float] = time.monotonic):
+    def __init__(self, checker: DocumentChecker, sessionmaker: async_sessionmaker[AsyncSession], writes: Writes,
+                 clock: Callable[[], float] = time.monotonic):
         self.checker, self.clock = checker, clock
-        self.sessionmaker, self.write_sessionmaker = sessionmaker, write_sessionmaker
+        self.sessionmaker, self.writes = sessionmaker, writes  # APQ registrations queue with the worker's other writes
         self._entries: dict[str, tuple[KnownDocument, float]] = {}  # sha256 -> (document, confirm after)
 
     @classmethod
-    async def started(cls, checker: DocumentChecker, sessionmaker: async_sessionmaker[AsyncSession],
-                      write_sessionmaker: async_sessionmaker[AsyncSession],
+    async def started(cls, checker: DocumentChecker, sessionmaker: async_sessionmaker[AsyncSession], writes: Writes,
                       clock: Callable[[], float] = time.monotonic) -> "KnownDocuments":
         """A worker's registry with every trusted document checked and parsed; logs and raises RegistryRefused."""
-        documents = cls(checker, sessionmaker, write_sessionmaker, clock)
+        documents = cls(checker, sessionmaker, writes, clock)
         try:
             count = await documents.check_registered()
         except RegistryRefused as refused:
@@ -56,10 +56,17 @@ class KnownDocuments:
         return document
 
     async def register(self, text: str, sha256: str) -> KnownDocument:
-        """Check and store a client's document (apq mode); raises DocumentRefused, storing nothing."""
+        """Check and store a client's document (apq mode); raises DocumentRefused, storing nothing.
+
+        A database too busy to store it within the write wait (db/writes.py) does not fail the request: the
+        document runs this once unregistered, and the client's next request with its text registers it."""
         document = self.checker.prepare(text, trusted=False, sha256=sha256)
-        async with self.write_sessionmaker() as session, session.begin():
-            await registry.add_untrusted(session, NewDocument(sha256, text, document.name, "apq"))
+        new = NewDocument(sha256, text, document.name, "apq")
+        try:
+            await self.writes.run(lambda session: registry.add_untrusted(session, new))
+        except WriteBusy:
+            log.warning("document not registered: the database stayed busy", extra=fields(document=f"sha256:{sha256}"))
+            return document
         self._put(document, ttl=0.0)  # confirmed (trusted or not) from the database on the next find
         return document
 

@@ -284,9 +284,10 @@ def _premise(new: NewAccount, at: Field) -> dict[str, Any]:
 
 
 async def _rate_plan(scope: RequestScope, code: str | None, utility: UtilityRef, at: Field) -> RatePlan | None:
-    if not (code or "").strip():
+    code = (code or "").strip()
+    if not code:
         return None
-    stmt = tenant_scoped(select(RatePlan).where(RatePlan.code == code.strip()), RatePlan, scope)
+    stmt = tenant_scoped(select(RatePlan).where(RatePlan.code == code), RatePlan, scope)
     plan = (await scope.db.execute(stmt)).scalar_one_or_none()
     if plan is None:
         raise NotFound("Rate plan", (*at, "rate_plan"))

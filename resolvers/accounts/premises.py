@@ -1,6 +1,7 @@
 """Edit a utility account's premise: validated, audited from-to, logged, and searchable at once."""
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -47,7 +48,7 @@ def _field(name: str) -> FieldPath:
     return tuple(INPUT_FIELDS[name].split("."))
 
 
-def clean_premise(changes: dict[str, Any]) -> dict[str, Any]:
+def clean_premise(changes: Mapping[str, str | None]) -> dict[str, str | None]:
     """Trim, upper-case the state, and validate; blank optional text clears the field."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -61,10 +62,10 @@ def clean_premise(changes: dict[str, Any]) -> dict[str, Any]:
         if value is not None and len(value) > MAX_LENGTHS.get(name, len(value)):
             message = f"{LABELS[name]} is longer than {MAX_LENGTHS[name]} characters."
             raise UserInputError(AccountErrorCode.VALUE_TOO_LONG, message, _field(name))
-    if cleaned.get("service_state"):
-        cleaned["service_state"] = _state(cleaned["service_state"])
-    if cleaned.get("service_zip") and not ZIP.fullmatch(cleaned["service_zip"]):
-        message = f"{cleaned['service_zip']!r} is not a ZIP code (12345 or 12345-6789)."
+    if state := cleaned.get("service_state"):
+        cleaned["service_state"] = _state(state)
+    if (zip_code := cleaned.get("service_zip")) and not ZIP.fullmatch(zip_code):
+        message = f"{zip_code!r} is not a ZIP code (12345 or 12345-6789)."
         raise UserInputError(AccountErrorCode.INVALID_ZIP, message, _field("service_zip"))
     return cleaned
 

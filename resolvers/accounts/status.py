@@ -6,13 +6,13 @@ caused it; the account's current enrollment (its latest `Enrollment` row) follow
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, insert, literal, select, update
+from sqlalchemy import insert, literal, select, update
 
 from db.base import UtcDateTime, utcnow
 from db.enums import EnrollmentStatus as S
 from db.models import Enrollment, EnrollmentStatusChange, UtilityAccount
+from db.results import rows_changed
 from resolvers.accounts.errors import refused
 from resolvers.context import RequestScope
 from resolvers.errors import Field
@@ -110,4 +110,4 @@ async def apply_due_drops(scope: RequestScope, on: date, account_ids: Sequence[i
         update(UtilityAccount).where(UtilityAccount.id.in_(due_ids)).values(status=S.DROPPED),
         execution_options=no_sync,
     )
-    return cast(CursorResult[Any], result).rowcount  # an UPDATE gives a CursorResult; execute() says Result
+    return rows_changed(result)

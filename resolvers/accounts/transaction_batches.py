@@ -8,7 +8,7 @@ more than the SQL. Rows have the same attribute names, so the GraphQL types take
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import Column, Row, Select, func, select
 
 from db.models import EnrollmentStatusChange, MarketTransaction, UsagePeriod, User
 from resolvers.batching import tenant_rows_by_ids
@@ -40,8 +40,8 @@ async def transaction_pages(scope: RequestScope, account_ids: Sequence[int], req
 async def _newest_first_pages(
     scope: RequestScope,
     stmt: Select[Any],
-    parent: ColumnElement[int],
-    key: ColumnElement[int],
+    parent: Column[int],
+    key: Column[int],
     parent_ids: Sequence[int],
     request: PageRequest,
 ) -> list[Page[Row]]:

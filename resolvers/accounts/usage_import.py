@@ -1,7 +1,7 @@
 """Import usage periods from a CSV file: all lines or none, checked against stored periods, set-based."""
 
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -99,9 +99,7 @@ async def _insert(scope: RequestScope, lines: list[UsageLine], accounts: dict[st
              "meter_number": u.meter_number, "source_transaction_id": None} for u in lines]
     for part in chunks(rows):
         await insert_rows(scope.db, UsagePeriod, part)
-    per_account: dict[int, int] = defaultdict(int)
-    for row in rows:
-        per_account[row["utility_account_id"]] += 1
+    per_account = Counter(accounts[u.ldc] for u in lines)
     now = utcnow()
     events = [{"client_id": scope.tenant_id, "actor_id": scope.viewer.user_id, "action": "usage.import",
                "object_type": "UtilityAccount", "object_id": account_id,

@@ -9,7 +9,7 @@ they say something else (a customer enrolled in between took the id: rare, and o
 transaction locks only its own new rows meanwhile).
 """
 
-from db.enums import MarketTransactionType
+from db.enums import MarketTransactionType, NotificationChannel
 from db.ids import next_id_guess
 from db.models import Customer, Market, Utility
 from resolvers.accounts.enrollment import (
@@ -49,23 +49,23 @@ async def prepare_welcome_kit(scope: RequestScope,
     if request.welcome_kit is None:
         return None
     try:
-        return await _laid_out(scope, request)
+        return await _laid_out(scope, request, request.welcome_kit)
     except UserInputError:
         return None
 
 
 async def _laid_out(
-    scope: RequestScope, request: EnrollCustomerRequest | EnrollAccountRequest
+    scope: RequestScope, request: EnrollCustomerRequest | EnrollAccountRequest, channel: NotificationChannel
 ) -> PreparedLetter | None:
     if isinstance(request, EnrollCustomerRequest):
         if not request.accounts:
             return None
         customer, first = await _forecast_customer(scope, request), request.accounts[0]
     else:
-        customer, first = await get_customer(scope, request.customer_id), request.account
-        if customer is None:
+        enrolled = await get_customer(scope, request.customer_id)
+        if enrolled is None:
             return None
-    channel = request.welcome_kit
+        customer, first = enrolled, request.account
     recipient_of(customer, channel)
     letter = LetterRequest(customer.id, channel, template_code=WELCOME_KIT)
     layout = Layout.of(await template_for(scope, letter))
@@ -83,11 +83,13 @@ async def _forecast_customer(scope: RequestScope, request: EnrollCustomerRequest
 
 async def _forecast_account(scope: RequestScope, customer: Customer, new: NewAccount) -> dict:
     """What a letter says of the account once its enrollment request is queued (account_data's shape)."""
-    plan = await checked_account(scope, new, await utilities_by_code(scope), [])
+    plan = await checked_account(scope, new, await utilities_by_code(scope), ())
     account = new_account_row(scope, customer.id, plan)
     requested = MarketEvent(MarketTransactionType.ENROLLMENT, Outcome.REQUESTED, plan.start)
     state = planned_state(account, requested, [])
     account.status, account.start_date, account.end_date = state.status, state.start_date, state.end_date
-    utility, market = await scope.db.get(Utility, plan.utility.id), await scope.db.get(Market, plan.utility.market_id)
+    # the reference rows the account was just checked against: they exist
+    utility = await scope.db.get_one(Utility, plan.utility.id)
+    market = await scope.db.get_one(Market, plan.utility.market_id)
     price = await rates.price_in_force(scope, plan.plan.id, today()) if plan.plan else None
     return account_data(account, utility, market, plan.plan, price)

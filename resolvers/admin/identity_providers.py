@@ -54,7 +54,9 @@ async def configure_identity_provider(scope: RequestScope, settings: ProviderSet
         provider = IdentityProvider(client_id=tenant_id_of(scope))
         scope.db.add(provider)
     for name, value in asdict(settings).items():
-        setattr(provider, name, dict(value) if name == "role_mapping" else value)
+        if name != "role_mapping":
+            setattr(provider, name, value)
+    provider.role_mapping = {claim: role.value for claim, role in settings.role_mapping.items()}  # JSON: plain text
     try:
         await scope.db.flush()
     except IntegrityError:  # another client took the same issuer and audience meanwhile
@@ -90,7 +92,7 @@ def _checked(settings: ProviderSettings) -> ProviderSettings:
     problem = rules.mapping_problem(settings.role_source, role_claim, settings.role_mapping)
     if problem is not None:
         raise UserInputError(AdminErrorCode.INVALID_ROLE_MAPPING, problem, "role_mapping")
-    mapping = {value: Role(role).value for value, role in settings.role_mapping.items()}
+    mapping = {value: Role(role) for value, role in settings.role_mapping.items()}
     return ProviderSettings(issuer, audience, email_claim, settings.role_source, role_claim, mapping,
                             settings.just_in_time, settings.provisioned_role, settings.local_tokens)
 

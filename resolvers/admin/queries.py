@@ -15,5 +15,5 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
 
 async def client_settings(scope: RequestScope) -> dict[str, Any]:
     """The viewer's client's settings (notes-policy mode, bulk-note defaults, ...)."""
-    client = await scope.db.get(Client, tenant_id_of(scope))
+    client = await scope.db.get_one(Client, tenant_id_of(scope))  # the viewer's client: it exists
     return dict(client.settings or {})

@@ -42,9 +42,10 @@ class Provider:
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """What must be written before the identity signs in: a new user (None), or the provider's role on `user`."""
+    """What must be written before the identity signs in: a new user (None) with `role`, or `role` on `user`."""
 
     user: User | None
+    role: Role
 
 
 async def account(session: AsyncSession, user_id: int) -> Account | None:
@@ -78,11 +79,13 @@ async def user_for_identity(
     user = (await session.execute(select(User).where(User.email == identity.email))).scalar_one_or_none()
     if user is None or user.client_id != provider.client_id:
         # a deactivated user is never provisioned anew, and another client's email is nobody here
-        return Change(None) if user is None and provider.just_in_time else SignInRefusal.UNKNOWN_USER
+        if user is None and provider.just_in_time:
+            return Change(None, identity.role or provider.provisioned_role)
+        return SignInRefusal.UNKNOWN_USER
     if not user.active:
         return SignInRefusal.USER_DEACTIVATED
     if identity.role is not None and identity.role != user.role:
-        return Change(user)
+        return Change(user, identity.role)
     return user
 
 
@@ -97,11 +100,11 @@ async def apply_change(
     scope = RequestScope.of_system(provider.client_id, request_id, session)
     if decided.user is None:
         name = identity.name or identity.email.split("@")[0]
-        return await add_user(scope, identity.email, name, identity.role or provider.provisioned_role, "user.provision")
+        return await add_user(scope, identity.email, name, decided.role, "user.provision")
     # The provider is the authority on roles from its claim, so the last-admin rule (which guards the API's own
     # changes) does not stop it: a user whose admin group was taken away is no admin here either.
     user, before = decided.user, Role(decided.user.role).value
-    user.role = identity.role
+    user.role = decided.role
     await audit.record(
         scope, "user.role_from_provider", USER, user.id, {"role": {"from": before, "to": user.role.value}}
     )

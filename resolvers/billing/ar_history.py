@@ -46,8 +46,8 @@ async def history_pages(scope: RequestScope, customer_ids: Sequence[int], reques
 
 def _pages_statement(scope: RequestScope, bounds: "_Bounds", backwards: bool) -> Select[Any]:
     order = (LedgerEntry.effective_on, LedgerEntry.id)
-    running = func.sum(LedgerEntry.amount_cents).over(partition_by=LedgerEntry.customer_id, order_by=order)
-    running = running.label("balance")
+    running = func.sum(LedgerEntry.amount_cents).over(partition_by=LedgerEntry.customer_id, order_by=order).label(
+        "balance")
     customers = LedgerEntry.customer_id.in_(bindparam("customer_ids", expanding=True))
     sums = tenant_scoped(select(LedgerEntry.id, running).where(customers), LedgerEntry, scope).subquery()
     stmt = bounds.apply(select(*LedgerEntry.__table__.columns, sums.c.balance).join(sums, sums.c.id == LedgerEntry.id))

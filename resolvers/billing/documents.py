@@ -12,6 +12,7 @@ from db.enums import LetterKind, NotificationChannel
 from db.models import Customer, Document, Invoice, InvoiceLine
 from resolvers import audit
 from resolvers.billing.ar_history import HistoryRow, Window, full_history
+from resolvers.billing.locks import lock_customers
 from resolvers.billing.lookups import customer_or_not_found, invoice_or_not_found
 from resolvers.commlog.letters.commands import Delivery, deliver, recipient_of
 from resolvers.commlog.pdf import Column, RenderedPdf, printable, table_pdf
@@ -72,7 +73,7 @@ async def invoice_file(scope: RequestScope, invoice_id: int) -> tuple[str, bytes
 async def _invoice_pdf(scope: RequestScope, invoice: Invoice) -> tuple[str, RenderedPdf]:
     stmt = select(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id).order_by(InvoiceLine.id)
     lines = list((await scope.db.execute(stmt)).scalars())
-    customer = await scope.db.get(Customer, invoice.customer_id)
+    customer = await scope.db.get_one(Customer, invoice.customer_id)  # the invoice's own: it exists
     return f"Invoice {invoice.number}", await asyncio.to_thread(invoice_pdf, invoice, lines, customer)
 
 
@@ -126,8 +127,10 @@ async def prepare_ar_history_email(scope: RequestScope, customer_id: int, start:
 
 async def email_document(scope: RequestScope, prepared: PreparedDocument) -> Delivery:
     """Store the prepared PDF as the customer's document and deliver it as a letter is: queued email, logged,
-    audited (in the transaction; the address is read again, as it may have changed since)."""
+    audited. The customer is locked and read again in the transaction: a contact change made since the PDF was
+    laid out, or committing meanwhile (PostgreSQL: it holds the row; SQLite: the write lock), is what counts."""
     ensure_allowed(scope, Action.EMAIL_BILLING_DOCUMENT)
+    await lock_customers(scope, [prepared.customer_id])
     customer = await customer_or_not_found(scope, prepared.customer_id, prepared.field)
     recipient = recipient_of(customer, NotificationChannel.EMAIL, prepared.field)
     return await _send(scope, customer, recipient, prepared.title, prepared.pdf)

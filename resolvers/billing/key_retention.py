@@ -2,13 +2,13 @@
 then deleted by `csrgraph purge-keys`, run daily, so the table stays the size of a few days' traffic."""
 
 from datetime import datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
 from db.models import IdempotencyKey
+from db.results import rows_changed
 from resolvers.billing.idempotency import RETENTION_HOURS
 
 MIN_AGE = timedelta(hours=RETENTION_HOURS)
@@ -22,4 +22,4 @@ async def purge_keys(session: AsyncSession, older_than: timedelta, now: datetime
         raise ValueError(f"idempotency keys are kept at least {RETENTION_HOURS} hours")
     cutoff = (now or utcnow()) - older_than
     result = await session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
-    return cast(CursorResult[Any], result).rowcount  # a DELETE gives a CursorResult; execute() says Result
+    return rows_changed(result)

@@ -2,8 +2,9 @@
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from db.base import utcnow
 from db.enums import (
@@ -36,6 +37,7 @@ from resolvers.rules.allocation import (
 )
 from resolvers.rules.money_dates import MoneyDateError, check_money_day
 from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
 
 OPERATION = "postPayment"
 
@@ -102,10 +104,16 @@ async def _plan(scope: RequestScope, customer: Customer, customer_ids: list[int]
 
 async def _credits(scope: RequestScope, customer_id: int) -> list[Credit]:
     """The payer's posted payments with unapplied credit, oldest first."""
-    stmt = select(Payment.id, Payment.unapplied_cents).where(
-        Payment.customer_id == customer_id, Payment.status == PaymentStatus.POSTED, Payment.unapplied_cents > 0)
-    stmt = stmt.order_by(Payment.received_on, Payment.id)
-    return [Credit(*row) for row in (await scope.db.execute(tenant_scoped(stmt, Payment, scope))).all()]
+    stmt = reused(scope, "unapplied-credits", _unapplied_credits)
+    return [Credit(*row) for row in (await scope.db.execute(stmt, {"customer_id": customer_id})).all()]
+
+
+def _unapplied_credits(scope: RequestScope) -> Any:
+    payments = Payment.__table__.c  # Core columns: plain rows, no ORM loading
+    stmt = select(payments.id, payments.unapplied_cents).where(
+        payments.customer_id == bindparam("customer_id"), payments.status == PaymentStatus.POSTED,
+        payments.unapplied_cents > 0)
+    return tenant_scoped(stmt.order_by(payments.received_on, payments.id), payments, scope)
 
 
 def _check(request: PaymentRequest) -> None:

@@ -20,6 +20,7 @@ from resolvers.billing.rates import delivery_entry, plan_price_entry, prices_by_
 from resolvers.context import RequestScope
 from resolvers.errors import Invalid, NotFound, UserInputError
 from resolvers.permissions import Action, ensure_allowed
+from resolvers.rules.billing import PlanPrice
 from resolvers.rules.money import MoneyFormatError, parse_amount
 from resolvers.rules.rate_values import RateValueError, check_effective_from, parse_cents_per_kwh, parse_percent
 from resolvers.rules.rates import Entry, in_force
@@ -102,8 +103,8 @@ async def set_delivery_charge(scope: RequestScope, utility_code: str, per_kwh: D
     before = in_force([delivery_entry(r) for r in (await scope.db.execute(stmt)).scalars()], row.effective_from)
     await _save(scope, row, "billing.set_delivery_charge", {
         "utility": utility.code, "effective_from": row.effective_from.isoformat(),
-        "per_kwh_millicents": _from_to(before and before.value.per_kwh_millicents, row.per_kwh_millicents),
-        "fixed_cents": _from_to(before and before.value.fixed_cents, row.fixed_cents)})
+        "per_kwh_millicents": _from_to(before.value.per_kwh_millicents if before else None, row.per_kwh_millicents),
+        "fixed_cents": _from_to(before.value.fixed_cents if before else None, row.fixed_cents)})
     return row
 
 
@@ -121,24 +122,25 @@ async def set_tax_rate(scope: RequestScope, market_code: str, rate_percent: Deci
     before = in_force([tax_entry(r) for r in (await scope.db.execute(stmt)).scalars()], row.effective_from)
     await _save(scope, row, "billing.set_tax_rate", {
         "market": market.code, "effective_from": row.effective_from.isoformat(),
-        "rate_ppm": _from_to(before and before.value, ppm)})
+        "rate_ppm": _from_to(before.value if before else None, ppm)})
     return row
 
 
 async def _add_price(scope: RequestScope, plan: RatePlan, values: tuple[int, int, date],
-                     history: Sequence[Entry[Any]]) -> RatePlanPrice:
+                     history: Sequence[Entry[PlanPrice]]) -> RatePlanPrice:
     rate, fee, day = values
     row = RatePlanPrice(client_id=scope.tenant_id, rate_plan_id=plan.id, effective_from=day,
                         energy_rate_millicents=rate, monthly_fee_cents=fee, created_by=scope.viewer.user_id)
     before = in_force(history, day)
     await _save(scope, row, "billing.set_rate_plan_price", {
         "rate_plan": plan.code, "effective_from": day.isoformat(),
-        "energy_rate_millicents": _from_to(before and before.value.energy_rate_millicents, rate),
-        "monthly_fee_cents": _from_to(before and before.value.monthly_fee_cents, fee)})
+        "energy_rate_millicents": _from_to(before.value.energy_rate_millicents if before else None, rate),
+        "monthly_fee_cents": _from_to(before.value.monthly_fee_cents if before else None, fee)})
     return row
 
 
-async def _save(scope: RequestScope, row: Any, action: str, changes: dict[str, Any]) -> None:
+async def _save(scope: RequestScope, row: RatePlanPrice | DeliveryRate | TaxRate, action: str,
+                changes: dict[str, Any]) -> None:
     scope.db.add(row)
     await scope.db.flush()
     await audit.record(scope, action, type(row).__name__, row.id, changes)

@@ -1,5 +1,6 @@
 """Write the log: notes (checked against the notes policy), memos, and entries other domains log."""
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
@@ -20,16 +21,6 @@ from resolvers.rules.note_policy import Finding, FindingCode, NoteDraft, check_n
 from resolvers.scope import tenant_scoped
 
 MAX_NOTE_TEXT = 10_000  # a note's long text fields and a memo (Text columns): the limit the API states
-TEXT_FIELDS = (
-    "subject",
-    "body",
-    "contact_name",
-    "relationship",
-    "reason",
-    "resolution",
-    "additional_info",
-    "follow_up",
-)
 # A card number is masked before anything is stored, so that finding never needs to block.
 NON_BLOCKING = {FindingCode.CARD_NUMBER}
 
@@ -73,7 +64,7 @@ def draft_of(note: NewNote) -> NoteDraft:
 
 def masked(note: NewNote) -> NewNote:
     """The note with every card number in its text masked to the last four digits."""
-    return replace(note, **{f: mask_card_numbers(getattr(note, f)).text for f in TEXT_FIELDS if getattr(note, f)})
+    return _text_mapped(note, lambda text: mask_card_numbers(text).text if text else text)
 
 
 async def check(scope: RequestScope, note: NewNote) -> list[Finding]:
@@ -130,7 +121,14 @@ async def get_entry(scope: RequestScope, entry_id: int) -> CommLogEntry | None:
 
 def _trimmed(note: NewNote) -> NewNote:
     """Blank text is no text: "  " counts as missing for the policy and is stored as null."""
-    return replace(note, **{f: (getattr(note, f) or "").strip() or None for f in TEXT_FIELDS})
+    return _text_mapped(note, lambda text: (text or "").strip() or None)
+
+
+def _text_mapped(note: NewNote, fix: Callable[[str | None], str | None]) -> NewNote:
+    """The note with `fix` applied to each of its free-text fields."""
+    return replace(note, subject=fix(note.subject), body=fix(note.body), contact_name=fix(note.contact_name),
+                   relationship=fix(note.relationship), reason=fix(note.reason), resolution=fix(note.resolution),
+                   additional_info=fix(note.additional_info), follow_up=fix(note.follow_up))
 
 
 def _entry_fields(note: NewNote) -> dict:

@@ -112,7 +112,7 @@ def _printable(ch: str) -> bool:
 @functools.cache
 def _covered() -> frozenset[int]:
     """Code points with a glyph in every face: a letter may be set bold or oblique."""
-    maps = [set(TTFont(FONT_DIR / name, lazy=True).getBestCmap()) for name in FACES.values()]
+    maps: list[set[int]] = [set(TTFont(FONT_DIR / name, lazy=True).getBestCmap()) for name in FACES.values()]
     return frozenset(set.intersection(*maps))
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import (
     literal,
     select,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from db.enums import AccountNumberType, EnrollmentStatus
 from db.models import Customer, UtilityAccount
@@ -74,8 +74,9 @@ class Lookup:
     line: ColumnElement[int]
     number: ColumnElement[str]
     customer_id: ColumnElement[int]  # null: not found
-    utility_account_id: ColumnElement[int]  # the listed account, or the customer's primary one
-    status: ColumnElement[EnrollmentStatus]  # that account's status
+    # the listed account (a subquery's column), or the customer's primary one (an aliased model's attribute)
+    utility_account_id: ColumnElement[int] | QueryableAttribute[int]
+    status: ColumnElement[EnrollmentStatus] | QueryableAttribute[EnrollmentStatus]  # that account's status
     customer_columns: tuple[ColumnElement[Any], ...] = ()  # as asked of `lookup`, null when not found
 
 

@@ -19,7 +19,7 @@ from datetime import date
 
 from db.enums import InvoiceLineKind, InvoiceStatus
 from resolvers.rules.money import round_half_up
-from resolvers.rules.rates import Entry, Run, merged, runs
+from resolvers.rules.rates import Entry, Run, in_force, merged, runs
 
 WH_PER_KWH = 1_000
 MILLI = 1_000  # millicents per cent
@@ -93,7 +93,8 @@ def pricing_runs(start: date, end: date, plan: Sequence[Entry[PlanPrice]], deliv
     NoPriceInForce when the plan has no price on some day: such a period cannot be billed."""
     found = []
     for run in runs(start, end, plan, delivery, tax):
-        price, charge, rate = run.value
+        # run.value holds the same entries, typed as objects: in_force on the typed timelines keeps their types
+        price, charge, rate = in_force(plan, run.start), in_force(delivery, run.start), in_force(tax, run.start)
         if price is None:
             raise NoPriceInForce(run.start)
         charge_value = charge.value if charge else DeliveryCharge(0, 0)

@@ -10,7 +10,7 @@ when any period contributing to it was estimated.
 
 import enum
 from calendar import monthrange
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -117,16 +117,14 @@ def split_by_month(reading: Reading) -> list[tuple[date, int, int]]:
 
 def monthly_totals(readings: list[Reading], first: date, last: date) -> list[MonthTotal]:
     """One total per month from `first`'s month to `last`'s, months without readings included."""
-    months = {m: [0, None, ReadType.ACTUAL, 0] for m in months_between(first, last)}
+    months = {m: MonthTotal(m, 0, None, ReadType.ACTUAL, 0) for m in months_between(first, last)}
     for reading in readings:
         for month, days, wh in split_by_month(reading):
             if month not in months:
                 continue
             total = months[month]
-            total[0] += wh
-            total[3] += days
-            if reading.demand_w is not None:
-                total[1] = max(total[1] or 0, reading.demand_w)
-            if reading.read_type is ReadType.ESTIMATED:
-                total[2] = ReadType.ESTIMATED
-    return [MonthTotal(m, wh, demand, kind, days) for m, (wh, demand, kind, days) in months.items()]
+            demand = total.demand_w if reading.demand_w is None else max(total.demand_w or 0, reading.demand_w)
+            estimated = reading.read_type is ReadType.ESTIMATED
+            months[month] = replace(total, wh=total.wh + wh, days=total.days + days, demand_w=demand,
+                                    read_type=ReadType.ESTIMATED if estimated else total.read_type)
+    return list(months.values())

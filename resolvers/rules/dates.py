@@ -39,12 +39,13 @@ def parse_instant(text: str) -> datetime:
     match = _INSTANT.fullmatch(text)
     if match is None:
         raise DateFormatError(f"{quoted(text)} is not a date-time in the form {INSTANT_FORM}.")
-    *parts, fraction, zulu, sign, off_hours, off_minutes = match.groups()
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_hours, off_minutes = match.groups()
     if not zulu and not sign:
         raise DateFormatError(f"{quoted(text)} has no time zone: end it with Z (UTC) or an offset such as -05:00.")
     try:
         offset = UTC if zulu else _offset(sign, int(off_hours), int(off_minutes))
-        local = datetime(*(int(part) for part in parts), int((fraction or "0").ljust(6, "0")), tzinfo=offset)
+        local = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
+                         int((fraction or "0").ljust(6, "0")), tzinfo=offset)
     except ValueError as error:
         raise DateFormatError(f"{quoted(text)} is not a date-time: {error}.") from None
     try:

@@ -12,14 +12,17 @@ from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
-class Entry(Generic[T]):
+class Entry(Generic[T_co]):
+    """Covariant (it is frozen): an Entry[PlanPrice] is an Entry[object], so `runs` takes timelines of any values."""
+
     effective_from: date
     entered: int  # the order entries were made in (their row id): the later of two for one day wins
-    value: T
+    value: T_co
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,7 @@ def says_holder(relationship: str | None) -> bool:
 
 def identify(holder_name: str, contacts: Iterable[Contact], name: str | None, relationship: str | None) -> Verdict:
     """Is the requester the holder, an authorized contact, or neither?"""
-    if not name_key(name):
+    if name is None or not name_key(name):
         return Verdict(RequesterKind.NOT_AUTHORIZED, why_not="The requester's name is required.")
     if says_holder(relationship):
         if names_match(name, holder_name):
@@ -85,7 +85,7 @@ def identify(holder_name: str, contacts: Iterable[Contact], name: str | None, re
     if contact is None:
         return Verdict(RequesterKind.NOT_AUTHORIZED,
                        why_not=f"{name.strip()} is neither the account holder nor an authorized contact.")
-    if not name_key(relationship):
+    if relationship is None or not name_key(relationship):
         return Verdict(RequesterKind.NOT_AUTHORIZED,
                        why_not="Give the authorized contact's relationship to the account holder.")
     return Verdict(RequesterKind.AUTHORIZED_CONTACT, relationship=" ".join(relationship.split()), contact_id=contact.id)

@@ -154,19 +154,24 @@ def _address_fields(address: Address) -> dict[str, str | None]:
     path = "billing_address"
     keys = ("line1", "line2", "city", "state", "zip")
     parts = {k: " ".join((getattr(address, k) or "").split()) or None for k in keys}
-    for key, label in (("line1", "street"), ("city", "city"), ("state", "state"), ("zip", "ZIP code")):
-        if not parts[key]:
+
+    def required(key: str, label: str) -> str:
+        if not (value := parts[key]):
             raise Invalid(f"The billing address needs a {label}.", (path, key))
-    state = parts["state"].upper()
+        return value
+
+    line1, city = required("line1", "street"), required("city", "city")
+    state, zip_code = required("state", "state").upper(), required("zip", "ZIP code")
+    line2 = parts["line2"]
     if not STATE.match(state):
         raise Invalid("The state is a two-letter code, e.g. TX.", (path, "state"))
-    if not ZIP.match(parts["zip"]):
+    if not ZIP.match(zip_code):
         raise Invalid("The ZIP code is 5 digits, or ZIP+4 (75201-1234).", (path, "zip"))
-    for key, limit in (("line1", 200), ("line2", 200), ("city", 100)):
-        if parts[key] and len(parts[key]) > limit:
+    for key, value, limit in (("line1", line1, 200), ("line2", line2 or "", 200), ("city", city, 100)):
+        if len(value) > limit:
             raise Invalid(f"At most {limit} characters.", (path, key))
-    return {"billing_line1": parts["line1"], "billing_line2": parts["line2"], "billing_city": parts["city"],
-            "billing_state": state, "billing_zip": parts["zip"]}
+    return {"billing_line1": line1, "billing_line2": line2, "billing_city": city, "billing_state": state,
+            "billing_zip": zip_code}
 
 
 def _reason(reason: str | None) -> str:
@@ -192,7 +197,7 @@ async def _apply(scope: RequestScope, customer: Customer, wanted: dict[str, str 
 
 def _readable(changed: dict[str, dict], old_address: str | None, customer: Customer) -> dict[str, dict]:
     """The changes as the customer and account servicing read them: the address as one line."""
-    changes = {f: changed[f] for f in ("email", "phone") if f in changed}
+    changes: dict[str, dict] = {f: changed[f] for f in ("email", "phone") if f in changed}
     if ADDRESS_FIELDS & changed.keys():
         changes["billing_address"] = {"from": old_address, "to": messages.one_line(billing_address(customer))}
     return changes

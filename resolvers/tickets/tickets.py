@@ -5,7 +5,7 @@ SYSTEM entry of that customer's communication log, so the account shows what the
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
@@ -167,24 +167,30 @@ async def close_ticket(scope: RequestScope, ticket_id: int, closing: Closing) ->
     ticket.platform_area = closing.platform_area or AREA_OF.get(ticket.request_type, PlatformArea.OTHER)
     ticket.closed_by, ticket.closed_at, ticket.updated_at = scope.viewer.user_id, now, now
     await audit.record(scope, "ticket.close", "Ticket", ticket.id, audit.diff(before, _state(ticket)))
-    customer = await _to_tell_done(scope, ticket)
-    told = f" {messages.done_queued(customer.email)}" if customer else ""
+    to_tell = await _to_tell_done(scope, ticket)
+    told = f" {messages.done_queued(to_tell.email)}" if to_tell else ""
     entry = await _log(scope, ticket, f"Ticket {ticket_number(ticket.id)} closed: {_label(ticket.resolution)}",
                        f"{ticket.summary}.{told}" + (f"\nNote: {note}" if note else ""))
     notification = None
-    if customer is not None:
-        body = messages.done_email(customer.name, ticket.details.get("changes", {}), (await viewer_user(scope)).name)
-        notification = await queue_email(scope, customer, customer.email, messages.DONE_SUBJECT, body, entry)
+    if to_tell is not None:
+        body = messages.done_email(to_tell.customer.name, ticket.details.get("changes", {}),
+                                   (await viewer_user(scope)).name)
+        notification = await queue_email(scope, to_tell.customer, to_tell.email, messages.DONE_SUBJECT, body, entry)
     await scope.db.flush()
     return Closed(ticket, notification)
 
 
-async def _to_tell_done(scope: RequestScope, ticket: Ticket) -> Customer | None:
+class _Recipient(NamedTuple):
+    customer: Customer
+    email: str
+
+
+async def _to_tell_done(scope: RequestScope, ticket: Ticket) -> _Recipient | None:
     """The customer to email that a contact change is done: only a DONE contact change, only with an address."""
     if ticket.kind is not TicketKind.CONTACT_CHANGE or ticket.resolution is not TicketResolution.DONE:
         return None
     customer = await get_customer(scope, ticket.customer_id) if ticket.customer_id else None
-    return customer if customer is not None and customer.email else None
+    return _Recipient(customer, customer.email) if customer is not None and customer.email else None
 
 
 async def queue_email(scope: RequestScope, customer: Customer, recipient: str, subject: str, body: str,

@@ -1,6 +1,8 @@
 """GraphQL over HTTP: negotiation, status codes, limits with codes, masking, GET for queries only."""
 
 import logging
+import random
+import re
 
 import pytest
 
@@ -54,6 +56,15 @@ class TestNegotiation:
         response = await api.client.post("/graphql", content="query={viewer{role}}",
                                          headers=auth(tenant, **{"content-type": "application/x-www-form-urlencoded"}))
         assert response.status_code >= 400
+
+    async def test_requests_without_an_id_each_get_a_new_one_of_32_hex_digits(self, api, tenant):
+        ids = []
+        for _ in range(20):
+            random.seed(7)  # seeding the random module (as a test or a library might) does not make ids repeat
+            answer = await api.client.post("/graphql", json={"query": "{ __typename }"}, headers=auth(tenant))
+            ids.append(answer.headers["x-request-id"])
+        assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids), ids
+        assert len(set(ids)) == len(ids)
 
     async def test_request_id_is_echoed(self, api, tenant):
         response = await api.client.post("/graphql", json={"query": "{ viewer { role } }"},

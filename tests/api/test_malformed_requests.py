@@ -31,6 +31,7 @@ BODIES = [
     ("an empty body", b"", "application/json", 400),
     ("truncated JSON", VIEWER.encode(), "application/json", 400),
     ("invalid UTF-8", b'{"query":"{ viewer { role } }","operationName":"\xff\xfe"}', "application/json", 400),
+    ("a UTF-8 byte order mark first", b"\xef\xbb\xbf" + VIEWER.encode() + b"}", "application/json", 400),
     (
         "variables 20,000 deep",
         VIEWER.encode() + b',"variables":{"x":' + nested(20_000) + b"}}",

@@ -4,6 +4,7 @@ import io
 import json
 import logging
 import logging.config
+import os
 
 import pytest
 from hypothesis import given
@@ -13,8 +14,10 @@ from graph import logs
 from graph.billing import files as billing_files
 from graph.core.relay import to_global_id
 from graph.logs import JsonFormatter, PlainFormatter, fields_of, logging_config
+from graph.request_log import new_request_id
 from graph.settings import Settings
 from resolvers.accounts import queries as account_queries
+from resolvers.admin.errors import SignInRefusal
 from tests.conftest import token_for
 from tests.factories.customers import make_customer
 
@@ -136,6 +139,17 @@ class TestFaults:
         assert (await api.run("{ viewer { role } }", user=tenant.agent)) == {"viewer": {"role": "AGENT"}}
 
 
+def test_a_forked_worker_does_not_repeat_its_parents_request_ids():
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: its first id, then out without pytest's teardown
+        os.write(write, new_request_id().encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    os.close(write)
+    assert os.read(read, 64).decode() != new_request_id()
+
+
 class TestFormats:
     def record(self, **extra) -> logging.LogRecord:
         try:
@@ -161,6 +175,31 @@ class TestFormats:
         first, *rest = text.splitlines()
         assert first.endswith('ERROR csrgraph.errors unexpected error request_id="r 1" path=node.x operation=-')
         assert "ValueError: boom" in rest[-1]
+
+    @given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=8),
+                     st.sampled_from(list(SignInRefusal))))
+    def test_plain_values_read_as_str_quoted_when_they_could_split_the_line(self, value):
+        line = PlainFormatter().format(self.record(user_id=value))
+        written = line.splitlines()[0].rpartition(" user_id=")[2]
+        text = "-" if value is None else str(value)
+        needs_quotes = not text or any(c.isspace() or c in '"=' for c in text)
+        assert written == (json.dumps(text) if needs_quotes else text)
+
+    async def test_the_request_line_names_the_middleware_as_its_source(self, api, tenant, caplog):
+        with caplog.at_level(logging.INFO):
+            await api.client.post("/graphql", json={"query": "{ __typename }"}, headers=auth(tenant.agent))
+        [line] = records(caplog, "csrgraph.access")
+        assert (line.levelno, line.getMessage(), line.module) == (logging.INFO, "request", "request_log")
+        assert line.funcName == "_log_request"
+        assert fields_of(line)["user_id"] == tenant.agent.id
+
+    @given(st.text(max_size=12), st.sampled_from([logging.INFO, logging.WARNING]), st.booleans())
+    def test_plain_lines_are_loggings_format_then_the_fields(self, message, level, with_fields):
+        record = logging.LogRecord("csrgraph.access", level, __file__, 1, "%s", (message,), None)
+        if with_fields:
+            record.__dict__.update(logs.fields(status=200, user_id=None))
+        reference = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s").format(record)
+        assert PlainFormatter().format(record) == reference + (" status=200 user_id=-" if with_fields else "")
 
     @given(st.floats(min_value=0, max_value=4e9), st.integers(min_value=0, max_value=3))
     def test_plain_times_are_loggings_default_format_also_from_its_per_second_cache(self, created, later):

@@ -11,7 +11,6 @@ from sqlalchemy import func, select, text, update
 
 from db import event_log
 from db.base import utcnow
-from db.engine import make_write_sessionmaker
 from db.enums import EventKind
 from db.models import DomainEvent
 from db.writes import Writes
@@ -100,7 +99,7 @@ class TestPurge:
                 await s.execute(update(DomainEvent).where(DomainEvent.id == pk).values(created_at=utcnow() - age))
         monkeypatch.setattr(events, "PURGE_BATCH", 2)
         # when they are purged with the default retention
-        purged = await purge_events(make_write_sessionmaker(database.engine), events.RETENTION)
+        purged = await purge_events(Writes(database.engine), events.RETENTION)
         # then the three older than seven days are gone (with any other tests' old ones), the rest kept
         async with database.sessionmaker() as s:
             kept = list((await s.execute(select(DomainEvent.id).where(DomainEvent.customer_id == customer.id)
@@ -110,7 +109,7 @@ class TestPurge:
 
     async def test_less_than_a_day_is_refused(self, database):
         with pytest.raises(ValueError, match="at least a day"):
-            await purge_events(make_write_sessionmaker(database.engine), timedelta(hours=23))
+            await purge_events(Writes(database.engine), timedelta(hours=23))
 
     async def test_the_command_keeps_a_week_by_default(self, database, session, tenant, tmp_path):
         customer = await make_customer(session, tenant, "Purge Command")

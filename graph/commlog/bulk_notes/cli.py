@@ -62,7 +62,8 @@ def to_request(args: argparse.Namespace, data: bytes) -> Any:
 
 
 async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int:
-    from db.engine import make_engine, make_write_sessionmaker
+    from db.engine import make_engine
+    from graph.cli_writes import WriteBusy, busy_exit, cli_writes
     from resolvers.commlog.bulk_notes.commands import bulk_add_note
     from resolvers.errors import UserInputError
 
@@ -73,11 +74,13 @@ async def _run(settings: Settings, args: argparse.Namespace, data: bytes) -> int
             return 1
         try:
             with ProgressBar(PHASES) as bar:
-                async with make_write_sessionmaker(engine)() as session, session.begin():
+                async with cli_writes(engine).transaction(bulk=True) as session:
                     done = await bulk_add_note(scope.with_session(session), to_request(args, data), bar.update)
         except UserInputError as error:
             print(f"csrgraph: {error.message}", file=sys.stderr)
             return 1
+        except WriteBusy as error:
+            return busy_exit(error)
         _report(done.job)
         return 0
     finally:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from db.base import utcnow
 from db.enums import CommLogKind, LetterKind, NotificationChannel, NotificationStatus
@@ -249,12 +249,14 @@ def _clip(text: str) -> str:
 
 async def template_for(scope: RequestScope, request: LetterRequest) -> LetterTemplate:
     """The request's template (by id or code), active; userErrors otherwise."""
-    by_id = request.template_id is not None
-    if by_id == (request.template_code is not None):
+    match: ColumnElement[bool]
+    if request.template_id is not None and request.template_code is None:
+        field, match = "template_id", LetterTemplate.id == request.template_id
+    elif request.template_code is not None and request.template_id is None:
+        field, match = "template_code", LetterTemplate.code == request.template_code.strip()
+    else:
         raise UserInputError(LetterErrorCode.TEMPLATE_NOT_CHOSEN, "Give templateId or templateCode, not both.",
                              "template_id")
-    field = "template_id" if by_id else "template_code"
-    match = LetterTemplate.id == request.template_id if by_id else LetterTemplate.code == request.template_code.strip()
     stmt = tenant_scoped(select(LetterTemplate).where(match), LetterTemplate, scope)
     template = get_or_not_found((await scope.db.execute(stmt)).scalar_one_or_none(), "Letter template", field)
     if not template.active:
@@ -283,7 +285,7 @@ async def _account(scope: RequestScope, customer_id: int, account_id: int | None
 
 
 async def _client_name(scope: RequestScope) -> str:
-    return (await scope.db.get(Client, scope.tenant_id)).name
+    return (await scope.db.get_one(Client, scope.tenant_id)).name  # the scope's own client: it exists
 
 
 async def _first_channel(scope: RequestScope, document_id: int) -> NotificationChannel:

@@ -173,7 +173,7 @@ async def claim_due(writes: Writes, *, now: datetime, batch: int) -> list[Outgoi
             row.next_attempt_at = now + LEASE
     async with _reading(writes) as session:
         files = await _attachments(session, [r.document_id for r in rows if r.document_id is not None])
-    return [_outgoing(r, files.get(r.document_id)) for r in rows]
+    return [_outgoing(r, None if r.document_id is None else files.get(r.document_id)) for r in rows]
 
 
 @asynccontextmanager

@@ -12,6 +12,14 @@ of customers commit on their own together with the job's progress (`staged_throu
 where it stopped: run the same file with the same idempotency key. A batch holds whole customers, so a crash
 never leaves half a customer. Re-importing changes nothing: rows compare equal and are UNCHANGED.
 
+What the one PostgreSQL transaction costs others (issue 11, kept as designed): the existing customers and
+accounts it changes stay row-locked (FOR NO KEY UPDATE) until the job commits. Notes, memos and letters on
+them only key-share the customer and go through; a write that locks such a customer (a payment, an adjustment,
+a refund or reversal, a contact or settings change: resolvers/billing/locks.py) waits lock_timeout and answers
+BUSY_RETRY until the import ends. Customers it only adds are invisible to agents until then. So an import that
+changes many existing customers belongs outside the floor's hours on PostgreSQL; making it commit by units,
+resumable as on SQLite, is the way to lift that.
+
 Every transaction goes through db/writes.py (bulk: its statements leave the event loop free), so on SQLite
 each unit queues with the worker's other writes and holds the lock only for itself: writers that arrived
 during a unit go before the next one. Units are paced (`Pace`) to hold the lock about UNIT_SECONDS, far
@@ -36,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.base import utcnow
 from db.enums import ImportJobStatus
 from db.models import CustomerImportJob, CustomerImportRow, RatePlan
+from db.results import rows_changed
 from db.writes import Writes
 from resolvers import audit
 from resolvers.accounts.ldc_rules import utilities_by_code
@@ -308,7 +317,7 @@ class _Run:
         stmt = update(CustomerImportJob).where(CustomerImportJob.id == job_id, *[
             getattr(CustomerImportJob, k).is_(None) if v is None else getattr(CustomerImportJob, k) == v
             for k, v in expected.items()]).values(**values)
-        if (await scope.db.execute(stmt, execution_options={"synchronize_session": False})).rowcount != 1:
+        if rows_changed(await scope.db.execute(stmt, execution_options={"synchronize_session": False})) != 1:
             raise UserInputError(CustomerErrorCode.IMPORT_ALREADY_RUNNING,
                                  "Another process is running this import job now.", "idempotency_key")
 

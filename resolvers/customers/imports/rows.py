@@ -73,23 +73,23 @@ class Stager:
     job_id: int
     reference: Reference
     positions: tuple[int, ...]  # where each of COLUMNS is in a line, -1 when the file has no such column
-    _last_raw: tuple[str, ...] | None = None
-    _last_customer: tuple[Any, ...] | Refused | None = None
+    _last: tuple[tuple[str, ...], tuple[Any, ...] | Refused] | None = None  # the last customer's raw part, staged
 
     def stage(self, line: int, values: list[str]) -> tuple[Any, ...]:
         raw = [values[p].strip() if 0 <= p < len(values) else "" for p in self.positions]
         customer_raw = tuple(raw[:len(CUSTOMER_COLUMNS)])
-        if customer_raw != self._last_raw:
-            self._last_raw, self._last_customer = customer_raw, _customer_or_refusal(customer_raw)
+        if self._last is None or self._last[0] != customer_raw:
+            self._last = customer_raw, _customer_or_refusal(customer_raw)
+        customer = self._last[1]
         number, ldc = raw[0], raw[len(CUSTOMER_COLUMNS)]
         try:
-            if isinstance(self._last_customer, Refused):
-                raise self._last_customer
+            if isinstance(customer, Refused):
+                raise customer
             account = _account(raw[len(CUSTOMER_COLUMNS):], self.reference)
         except Refused as refused:
             return (self.job_id, line, ImportRowOutcome.REFUSED.value, refused.reason.value, refused.detail[:300],
                     _shown(number), *_NO_CUSTOMER, _shown(ldc), *_NO_ACCOUNT)
-        return (self.job_id, line, None, None, None, *self._last_customer, *account)
+        return (self.job_id, line, None, None, None, *customer, *account)
 
 
 def _shown(text: str) -> str:
@@ -116,17 +116,17 @@ def _customer(raw: tuple[str, ...]) -> tuple[Any, ...]:
                           ("billing_line2", line2), ("billing_city", city), ("language", language)):
         _fits(column, value)
     kind = _choice("kind", kind.upper() or CustomerKind.RESIDENTIAL.value, CustomerKind)
-    email = _checked("email", email, normalize_email) if email else None
-    phone = _checked("phone", phone, normalize_phone) if phone else None
-    state = _state("billing_state", state) if state else None
+    checked_email = _checked("email", email, normalize_email) if email else None
+    checked_phone = _checked("phone", phone, normalize_phone) if phone else None
+    checked_state = _state("billing_state", state) if state else None
     if zip_ and not ZIP.fullmatch(zip_):
         raise Refused(ImportRefusal.INVALID_VALUE, f"billing_zip: {zip_!r} is not a ZIP code.")
-    billing = (line1 or None, line2 or None, city or None, state, zip_ or None)
-    values = (name, kind, email, phone, *billing, language or "en")
+    billing = (line1 or None, line2 or None, city or None, checked_state, zip_ or None)
+    values = (name, kind, checked_email, checked_phone, *billing, language or "en")
     digest = hashlib.md5("\x1f".join(v or "" for v in values).encode(), usedforsecurity=False).hexdigest()
     billing_line = ", ".join(p for p in billing if p)
-    return (number, digest, name, name_key(name), json.dumps(name_tokens(name)), kind, email, phone, *billing,
-            language or "en", fold(billing_line) if billing_line else None)
+    return (number, digest, name, name_key(name), json.dumps(name_tokens(name)), kind, checked_email, checked_phone,
+            *billing, language or "en", fold(billing_line) if billing_line else None)
 
 
 def _account(raw: list[str], reference: Reference) -> tuple[Any, ...]:

@@ -12,8 +12,10 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    ColumnElement,
     Integer,
     String,
+    Update,
     and_,
     bindparam,
     case,
@@ -41,6 +43,7 @@ from db.models import (
     EnrollmentStatusChange,
     UtilityAccount,
 )
+from db.results import rows_changed
 from resolvers.context import RequestScope
 from resolvers.customers.imports.rows import STAGED
 from resolvers.scope import tenant_id_of, tenant_scoped
@@ -77,8 +80,8 @@ async def stage(scope: RequestScope, rows: Sequence[tuple[Any, ...]]) -> None:
     await copy_rows(scope.db, R.__table__, STAGED, rows)
 
 
-async def _update(scope: RequestScope, stmt: Any) -> int:
-    return (await scope.db.execute(stmt, execution_options=NO_SYNC)).rowcount
+async def _update(scope: RequestScope, stmt: Update) -> int:
+    return rows_changed(await scope.db.execute(stmt, execution_options=NO_SYNC))
 
 
 def _refuse(reason: ImportRefusal, detail: Any) -> dict[str, Any]:
@@ -198,7 +201,7 @@ async def mark_unchanged(scope: RequestScope, batch: Batch) -> None:
 async def customers_gaining_accounts(scope: RequestScope, batch: Batch) -> list[int]:
     """Existing customers that get a new account in this batch (their address keys change)."""
     stmt = select(R.customer_id).where(batch.of(R), R.outcome == CREATED, R.customer_id.is_not(None)).distinct()
-    return list((await scope.db.execute(stmt)).scalars())
+    return [customer_id for customer_id in (await scope.db.execute(stmt)).scalars() if customer_id is not None]
 
 
 async def write_new(scope: RequestScope, batch: Batch, job_id: int, user_id: int | None, now: datetime,
@@ -242,7 +245,7 @@ async def write_new(scope: RequestScope, batch: Batch, job_id: int, user_id: int
               "reason": literal(reason[:200]), "actor_id": literal(user_id, Integer)}
     await scope.db.execute(insert(EnrollmentStatusChange).from_select(list(change), select(*change.values()).where(
         batch.of(R), R.outcome == CREATED, R.status != EnrollmentStatus.INACTIVE.value).order_by(R.line)))
-    return inserted.rowcount
+    return rows_changed(inserted)
 
 
 def _service_keys(scope: RequestScope, batch: Batch) -> Any:
@@ -263,7 +266,7 @@ def _first_line(job_id: int, outcomes: Sequence[str | None]) -> Any:
     every row below the batch's end for each customer."""
     other = aliased(R)
     wanted = [o for o in outcomes if o is not None]
-    matches = other.outcome.in_(wanted) if wanted else literal(False)
+    matches: ColumnElement[bool] = other.outcome.in_(wanted) if wanted else literal(False)
     if None in outcomes:
         matches = matches | other.outcome.is_(None)
     return (select(func.min(other.line)).where(other.job_id == job_id, other.customer_number == R.customer_number,

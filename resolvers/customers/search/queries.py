@@ -19,6 +19,7 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy.orm import QueryableAttribute
 
 from db.enums import EnrollmentStatus
 from db.models import Customer, CustomerNameToken, Market, Utility, UtilityAccount
@@ -27,7 +28,7 @@ from resolvers.accounts.batches import best_by_customer
 from resolvers.context import RequestScope
 from resolvers.customers.errors import CustomerErrorCode
 from resolvers.errors import UserInputError
-from resolvers.pagination import Key, Page, PageRequest, count_rows, keyset_page
+from resolvers.pagination import Column, Key, Page, PageRequest, count_rows, keyset_page
 from resolvers.scope import tenant_scoped
 from resolvers.statements import reused
 
@@ -70,7 +71,7 @@ class CustomerSearch:
     text: str | None = None
 
 
-def order_columns(order: CustomerOrder) -> list[ColumnElement[Any]]:
+def order_columns(order: CustomerOrder) -> list[Column]:
     if order is CustomerOrder.NUMBER:
         return [Customer.number, Customer.id]
     return [Customer.name_key, Customer.id]
@@ -135,8 +136,8 @@ async def _page_statement(scope: RequestScope, search: CustomerSearch) -> Select
     count, ids = found.one()
     if count >= DENSE:
         return search_statement(scope, search, walk=True)
-    found = func.json_each(ids).table_valued("value", name="candidates")
-    return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(found.c.value)))
+    candidates = func.json_each(ids).table_valued("value", name="candidates")
+    return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(candidates.c.value)))
 
 
 async def _several_words(scope: RequestScope, search: CustomerSearch, tokens: list[str]) -> Select[tuple[Customer]]:
@@ -181,8 +182,8 @@ async def _common_address(scope: RequestScope, address: str) -> bool:
     term = fold(address)
     if len(term) < MIN_ADDRESS_TERM:
         return False  # the search statement reports it
-    sample = tenant_scoped(select(Customer.address_key), Customer, scope)
-    sample = sample.order_by(*order_columns(CustomerOrder.NAME)).limit(ADDRESS_SAMPLE).subquery()
+    keys = tenant_scoped(select(Customer.address_key), Customer, scope)
+    sample = keys.order_by(*order_columns(CustomerOrder.NAME)).limit(ADDRESS_SAMPLE).subquery()
     hits = select(func.count()).where(_contains(sample.c.address_key, term))
     return (await scope.db.execute(hits)).scalar_one() >= COMMON * ADDRESS_SAMPLE
 
@@ -252,7 +253,7 @@ def _by_address(dialect: str, address: str, field: list[str], walk: bool = False
     return _contains(Customer.address_key, term)
 
 
-def _contains(address_key: ColumnElement[str], term: str) -> ColumnElement[bool]:
+def _contains(address_key: ColumnElement[str] | QueryableAttribute[str], term: str) -> ColumnElement[bool]:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return address_key.like(f"%{escaped}%", escape="\\")
 

@@ -149,8 +149,8 @@ def _decided(found: dict[int, Found], known: dict[int, tuple[str, str, str]], ho
 
 def _outcome(line: int, entry: Found, placed_at: dict[int, int], hold: Hold, request: BulkHoldRequest) -> HoldResult:
     if entry.customer_id is None:
-        detail = account_numbers.NOT_FOUND_DETAIL[request.number_type]
-        return HoldResult(line, entry.number, DunningHoldOutcome.NOT_FOUND, detail=detail)
+        return HoldResult(line, entry.number, DunningHoldOutcome.NOT_FOUND,
+                          detail=account_numbers.NOT_FOUND_DETAIL[request.number_type])
     found = HoldResult(line, entry.number, DunningHoldOutcome.PLACED, entry.customer_id, entry.status)
     if not status_wanted(entry.status, request.only_statuses):
         detail = account_numbers.NO_ACCOUNT_DETAIL if entry.status is None else None

@@ -14,6 +14,7 @@ every value a bound parameter, and reused from the app's cache (resolvers/statem
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -224,7 +225,7 @@ async def timeline_counts(scope: RequestScope, owners: Sequence[tuple[int, ...]]
         if not shape.kinds:
             counts += [0 for _ in chunk]
             continue
-        stmt = reused(scope, ("timeline-count", shape), lambda s, shape=shape: _count_statement(s, shape))
+        stmt = reused(scope, ("timeline-count", shape), partial(_count_statement, shape=shape))
         counts += [int(n) for n in (await scope.db.execute(stmt, _owner_values(chunk, window))).one()]
     return counts
 

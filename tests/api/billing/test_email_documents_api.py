@@ -1,13 +1,16 @@
 """emailInvoice and emailArHistory: the payload carries the document, its notification and the log entry; the PDF
-prints the customer's name in any covered script; a period ending before it starts is refused."""
+prints the customer's name in any covered script; a period ending before it starts is refused; the address on file
+when the transaction commits is the one used."""
 
+import asyncio
 import io
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from db.models import CommLogEntry, Document, Notification
+from db.engine import make_write_sessionmaker
+from db.models import CommLogEntry, Customer, Document, Notification
 from tests.api.billing.helpers import gid, pk
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
@@ -134,3 +137,30 @@ class TestEmailArHistory:
         await session.commit()
         (error,) = (await email_history(api, other_tenant.agent, customer))["userErrors"]
         assert error["code"] == "NOT_FOUND"
+
+
+class TestAddressChangedWhileSending:
+    """The address is read again, and the customer's row locked, in the sending transaction: a contact change that
+    commits while the email is being sent (after its PDF was laid out) decides where it goes."""
+
+    @pytest.mark.parametrize("send", ["invoice", "history"])
+    @pytest.mark.parametrize("new_email", ["robin.moved@mail.example", None])
+    async def test_the_address_on_file_at_commit_is_used(self, api, database, session, tenant, send, new_email):
+        customer = await make_customer(session, tenant, "Robin Mover", email="robin@mail.example")
+        invoice = await make_invoice(session, customer)
+        await session.commit()
+        async with make_write_sessionmaker(database.engine)() as change, change.begin():
+            await change.execute(update(Customer).where(Customer.id == customer.id).values(email=new_email))
+            sending = asyncio.create_task(email_invoice(api, tenant.agent, invoice) if send == "invoice"
+                                          else email_history(api, tenant.agent, customer))
+            await asyncio.sleep(0.5)  # it has laid the PDF out, and waits for the row (SQLite: for the write lock)
+            assert not sending.done()
+        payload = await sending
+        if new_email is None:
+            (error,) = payload["userErrors"]
+            assert (error["code"], error["field"]) == ("NO_EMAIL_ADDRESS", ["input", f"{send}Id" if send == "invoice"
+                                                                                   else "customerId"])
+            assert await written(database, customer.id) == (0, 0, 0)
+        else:
+            assert_delivery(payload, new_email)
+            assert await written(database, customer.id) == (1, 1, 1)

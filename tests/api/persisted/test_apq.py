@@ -4,10 +4,15 @@ every worker; then the hash alone runs it."""
 
 import asyncio
 import json
+import sqlite3
+import time
 import uuid
+from contextlib import asynccontextmanager
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
+from sqlalchemy.engine import make_url
 
 from db.models import PersistedDocument
 from resolvers.persisted.registry import stored
@@ -111,3 +116,48 @@ async def test_a_mutation_registers_and_runs_once_per_request(database, tenant):
                                      headers=auth(tenant.lead))
     assert first.json() == again.json() == {"data": {"updateViewerPreferences": {"userErrors": []}}}
     assert read.json()["data"]["viewer"]["preferences"]["defaultNavigation"] == "REPORTS"
+
+
+@asynccontextmanager
+async def registry_held(database):
+    """The documents table unwritable by anyone else: on SQLite the file's write lock, held by another connection;
+    on PostgreSQL a table lock that conflicts with inserts."""
+    if database.backend == "sqlite":
+        conn = sqlite3.connect(make_url(database.url).database, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            conn.rollback()
+            conn.close()
+        return
+    async with database.engine.connect() as conn:
+        await conn.begin()
+        await conn.execute(sql("LOCK TABLE persisted_documents IN SHARE ROW EXCLUSIVE MODE"))
+        try:
+            yield
+        finally:
+            await conn.rollback()
+
+
+async def test_a_registration_the_busy_database_cannot_take_in_time_runs_the_document_unregistered(database, tenant):
+    # given the database busy for longer than a write waits (APQ registrations queue with the other writes)
+    text, wait = unique_query(), 0.5
+    body = {"query": text, "variables": {"first": 1}, "extensions": apq(text)}
+    async with app_in(database, "apq", write_wait_seconds=wait) as api:
+        async with registry_held(database):
+            # when a client sends its document with the hash
+            started = time.monotonic()
+            answer = await api.client.post("/graphql", json=body, headers=auth(tenant.agent))
+            waited = time.monotonic() - started
+        # then it runs, within about the wait, and is not registered
+        assert answer.status_code == 200
+        assert answer.json() == {"data": {"customers": {"totalCount": 0}, "viewer": {"role": "AGENT"}}}
+        assert waited < wait + 2.0
+        async with database.sessionmaker() as session:
+            assert await stored(session, sha256_of(text)) is None
+        # and the client's next round (hash, not found, text) registers it
+        hash_only = {"variables": {"first": 1}, "extensions": apq(text)}
+        assert (await api.client.post("/graphql", json=hash_only, headers=auth(tenant.agent))).json() == NOT_FOUND
+        assert (await api.client.post("/graphql", json=body, headers=auth(tenant.agent))).status_code == 200
+        assert (await api.client.post("/graphql", json=hash_only, headers=auth(tenant.agent))).json() == answer.json()
