@@ -14,7 +14,8 @@ class TtlCache:
     """A dict whose entries expire; one per app (lifespan state), never shared across databases."""
 
     def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic, max_items: int = 10_000):
-        self.ttl, self.clock, self.max_items, self._items = ttl, clock, max_items, {}
+        self.ttl, self.clock, self.max_items = ttl, clock, max_items
+        self._items: dict[Any, tuple[Any, float]] = {}  # key -> (value, expiry on `clock`)
 
     def get(self, key: Any) -> Any | None:
         item = self._items.get(key)

@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from graph.admin import cli as admin_cli
 from graph.billing import cli as billing_cli
 from graph.commlog.bulk_notes import cli as bulk_cli
@@ -147,7 +149,7 @@ def seed_command(args: argparse.Namespace) -> None:
         asyncio.run(run(progress))
 
 
-async def _analyze(engine) -> None:
+async def _analyze(engine: AsyncEngine) -> None:
     """Refresh planner statistics so searches pick their indexes after a bulk load."""
     async with engine.begin() as conn:
         await conn.exec_driver_sql("ANALYZE")

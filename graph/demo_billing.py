@@ -18,6 +18,7 @@ from db.models import Invoice, InvoiceLine, LedgerEntry, Payment, PaymentAllocat
 from graph.auth import user_scope
 from resolvers.billing.billing_run import RunRequest, run_billing
 from resolvers.billing.payments import PaymentRequest, post_payment
+from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
 
 MONTHS = 3
@@ -42,6 +43,8 @@ async def bill_demo(engine: AsyncEngine, customers: int) -> None:
         return
     for slug, _name in CLIENTS:
         scope = await user_scope(engine, f"admin@{slug}.example", slug)
+        if scope is None:  # no demo admin (user_scope said so on stderr): nothing to bill this client as
+            continue
         for start, end, issued in demo_periods():
             async with make_write_sessionmaker(engine)() as session, session.begin():
                 await run_billing(scope.with_session(session), RunRequest(start, end, issued))
@@ -49,7 +52,7 @@ async def bill_demo(engine: AsyncEngine, customers: int) -> None:
         await _record_as_of_their_days(engine, scope.tenant_id)
 
 
-async def _pay_some(engine: AsyncEngine, scope, rng: random.Random) -> None:
+async def _pay_some(engine: AsyncEngine, scope: RequestScope, rng: random.Random) -> None:
     """Most customers pay their oldest bill, some pay more, some nothing: the AR tab has every state."""
     async with make_sessionmaker(engine)() as session:
         stmt = select(Invoice.customer_id, func.min(Invoice.total_cents)).group_by(Invoice.customer_id)
@@ -76,7 +79,7 @@ async def _record_as_of_their_days(engine: AsyncEngine, client_id: int) -> None:
                                    (PaymentAllocation, Payment, PaymentAllocation.payment_id)):
             when = select(parent.created_at).where(parent.id == key).scalar_subquery()
             await session.execute(update(child).where(child.client_id == client_id).values(created_at=when))
-        for parent, key in ((Invoice, LedgerEntry.invoice_id), (Payment, LedgerEntry.payment_id)):
-            when = select(parent.created_at).where(parent.id == key).scalar_subquery()
-            await session.execute(update(LedgerEntry).where(LedgerEntry.client_id == client_id, key.is_not(None))
+        for parent, link in ((Invoice, LedgerEntry.invoice_id), (Payment, LedgerEntry.payment_id)):
+            when = select(parent.created_at).where(parent.id == link).scalar_subquery()
+            await session.execute(update(LedgerEntry).where(LedgerEntry.client_id == client_id, link.is_not(None))
                                   .values(created_at=when))

@@ -9,7 +9,7 @@ aborted, so a client sees a broken transfer, never a short file that looks compl
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,10 +28,9 @@ from resolvers.context import RequestScope
 from resolvers.customers.export import HEADER as CUSTOMER_HEADER
 from resolvers.customers.export import customer_batches
 from resolvers.errors import CommonErrorCode, UserInputError
-from resolvers.exports import Cells
+from resolvers.exports import Batches, Cells
 from resolvers.rules.csv_cells import csv_text, safe_csv_text
 
-Batches = AsyncIterator[Sequence[Cells]]
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

@@ -1,14 +1,16 @@
 """GraphQL-over-HTTP error bodies for requests that do not run: one error with a code, and an HTTP status."""
 
+from collections.abc import Mapping
+
 from starlette.responses import JSONResponse
 
 GQL_RESPONSE = "application/graphql-response+json"
 REQUEST_ERROR_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
 
-def wants_gql_response(headers: object) -> bool:
+def wants_gql_response(headers: Mapping[str, str]) -> bool:
     """The client accepts application/graphql-response+json (GraphQL-over-HTTP), not only legacy JSON."""
-    return GQL_RESPONSE in headers.get("accept", "")  # type: ignore[attr-defined]
+    return GQL_RESPONSE in headers.get("accept", "")
 
 
 def error_response(status: int, code: str, message: str, wants_gql: bool,

@@ -6,6 +6,8 @@ import html
 import json
 import re
 
+from starlette.types import Scope
+
 # Why this exists: Strawberry's bundled GraphiQL page loads React and GraphiQL
 # from unpkg.com. csrgraph runs offline (no route to unpkg or any CDN), so that
 # page renders blank. Instead we vendor the UMD builds under
@@ -174,7 +176,7 @@ def render_graphiql_html(
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], _TEMPLATE)
 
 
-def wants_ide(scope: dict) -> bool:
+def wants_ide(scope: Scope) -> bool:
     """A browser opening /graphql: the page holds no data, so it is served without a token."""
     if scope["method"] != "GET":  # checked first: POSTs (nearly every request) skip the header scan
         return False

@@ -1,6 +1,6 @@
 """`node(id)` and `nodes(ids)`: any object by its global ID, tenant-scoped by each type's loader."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -11,7 +11,7 @@ from graph.core.relay import Node, from_global_id
 MAX_NODES = 100
 
 
-def node_type(schema: Any, type_name: str) -> Any | None:
+def node_type(schema: strawberry.Schema, type_name: str) -> type[Node] | None:
     """The class of the schema's object type `type_name` if it implements Node, else None.
 
     Read from the schema, not from a list kept by hand, so no Node type can be left out: each one
@@ -28,9 +28,10 @@ async def load_nodes(info: strawberry.Info, global_ids: list[str]) -> list[Node 
     """Resolve IDs in order; unknown types, garbage and other clients' IDs are all None."""
     wanted: dict[str, list[int]] = {}
     decoded = [from_global_id(g) for g in global_ids]
-    types = {item[0]: node_type(info.schema, item[0]) for item in decoded if item}
+    named = {item[0] for item in decoded if item}
+    types = {name: cls for name in named if (cls := node_type(info.schema, name)) is not None}
     for item in decoded:
-        if item and types[item[0]] is not None:
+        if item and item[0] in types:
             wanted.setdefault(item[0], []).append(item[1])
     found: dict[tuple[str, int], Node | None] = {}
     for type_name, pks in wanted.items():

@@ -26,7 +26,9 @@ class OneOperation(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         given = context._provided_operation_name
-        operations = [d for d in context.graphql_document.definitions if isinstance(d, OperationDefinitionNode)]
+        document = context.graphql_document  # parsed by now: validation runs only on a parsed document
+        definitions = document.definitions if document is not None else ()
+        operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
         if given is None and len(operations) > 1 and not context.pre_execution_errors:
             context.pre_execution_errors = [GraphQLError(AMBIGUOUS)]
         request = getattr(context.context, "request", None)

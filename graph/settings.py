@@ -6,12 +6,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
+from typing import TypedDict
 
 from graph.logs import FORMATS
 from resolvers.commlog.letters.outbox import DEFAULT_SENDER
 
 DEFAULT_VAR_DIR = Path("var")
 DOCUMENT_MODES = ("open", "apq", "trusted")  # CSRGRAPH_DOCUMENTS (graph/persisted/requests.py)
+
+
+class EngineOptions(TypedDict):
+    """The keyword arguments of db.engine.make_engine a server worker passes."""
+
+    pool_size: int
+    max_overflow: int
+    wait_seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +76,12 @@ class Settings:
             else None,
         )
 
-    def engine_options(self) -> dict[str, int | float]:
+    def engine_options(self) -> EngineOptions:
         """A worker's share of the PostgreSQL connections and its lock wait. Two of the share are kept out of the
         pool: its event listener's (graph/pg_listener.py) and its event feed's reads' (graph/event_feed.py), both
         on the feed's thread."""
         share = max(4, self.db_connections // self.workers)
-        return {"pool_size": share - 2, "max_overflow": 0, "wait_seconds": self.write_wait_seconds}
+        return EngineOptions(pool_size=share - 2, max_overflow=0, wait_seconds=self.write_wait_seconds)
 
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:

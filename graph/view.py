@@ -39,6 +39,7 @@ from graph.scope_keys import PARAMS_KEY, REQUEST_ID_KEY, USER_KEY
 from graph.tokens import Refused, refusal_error
 
 POST_TYPES = ("application/json", "multipart/form-data")
+NO_BATCHING = "Expected a JSON object: batched requests (an array) are not supported."
 # Our deepest input is about six levels from the body (variables, input, a list, its items): 32 leaves room,
 # and keeps what graphql-core and the upload code walk recursively far from Python's recursion limit.
 MAX_JSON_DEPTH = 32
@@ -64,7 +65,9 @@ def media_type(content_type: str) -> str:
 
 def _brackets(data: str | bytes) -> int:
     """How many `{` and `[` a JSON text holds (inside strings too): a bound on how deep it nests."""
-    return data.count(b"{" if isinstance(data, bytes) else "{") + data.count(b"[" if isinstance(data, bytes) else "[")
+    if isinstance(data, bytes):
+        return data.count(b"{") + data.count(b"[")
+    return data.count("{") + data.count("[")
 
 
 def _not_a_number(name: str) -> float:
@@ -105,7 +108,7 @@ class ParamsAdapter(StarletteRequestAdapter):
         self.params: GraphQLParams | None = request.scope.get(PARAMS_KEY)
 
 
-class GraphQLView(GraphQL):
+class GraphQLView(GraphQL[Context, None]):
     request_adapter_class = ParamsAdapter
 
     def __init__(self, schema: Any, *, authenticator: Authenticator, documents_mode: str = "open", **options: Any):
@@ -165,7 +168,7 @@ class GraphQLView(GraphQL):
         extensions, the multipart map."""
         value = super().parse_json(data)
         if isinstance(value, list):
-            raise HTTPException(400, "Expected a JSON object: batched requests (an array) are not supported.")
+            raise HTTPException(400, NO_BATCHING)
         if not isinstance(value, dict):
             raise HTTPException(400, "Expected a JSON object.")
         return value
@@ -185,6 +188,8 @@ class GraphQLView(GraphQL):
         if request.params is not None:  # read already (read_params)
             return request.params.request_data()
         data = await super().parse_http_body(request)
+        if isinstance(data, list):  # never: batching is off, and parse_json refuses an array first
+            raise HTTPException(400, NO_BATCHING)
         if not isinstance(data.operation_name, (str, type(None))):
             raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null.")
         return data
@@ -202,7 +207,7 @@ class GraphQLView(GraphQL):
         except (KeyError, IndexError, ValueError, TypeError) as error:
             raise HTTPException(400, "A multipart map path does not lead into the operation's variables.") from error
 
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:  # type: ignore[override]
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         state = request.state
         context = Context(
             request=request, response=response, sessionmaker=state.sessionmaker,
@@ -231,23 +236,25 @@ class GraphQLView(GraphQL):
 
     # GraphQL over HTTP: answer application/graphql-response+json with the spec's status codes
     # when the client asks for it; legacy application/json clients keep 200 for every result.
-    async def get_sub_response(self, request: Request) -> Response:
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub = await super().get_sub_response(request)
         sub.wants_gql_response = wants_gql_response(request.headers)  # type: ignore[attr-defined]
         request.state.sub_response = sub
         return sub
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
-        data: dict[str, Any] = dict(await super().process_result(request, result))
-        request_errors = bool(result.errors) and result.data is None and all(e.path is None for e in result.errors)
+        data = (await super().process_result(request, result)).copy()
+        errors = result.errors or []
+        request_errors = bool(errors) and result.data is None and all(e.path is None for e in errors)
         if request_errors:
-            for error, formatted in zip(result.errors, data["errors"], strict=False):
-                formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
+            for error, formatted in zip(errors, data.get("errors") or [], strict=False):
+                if isinstance(formatted, dict):  # always: Strawberry formats each error as a dict
+                    formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
         sub = getattr(request.state, "sub_response", None)
         if request_errors and sub is not None and sub.wants_gql_response:
             data.pop("data", None)
             sub.status_code = 400  # the graphql-http audit expects 400 for parse and validation errors
-        return data  # type: ignore[return-value]
+        return data
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)  # several times faster than json.dumps on large responses

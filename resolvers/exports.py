@@ -17,6 +17,7 @@ from resolvers.permissions import Action, ensure_allowed
 FIRST_BATCH_ROWS = 100  # the first rows go out at once: a client sees data within milliseconds
 BATCH_ROWS = 2_000  # then rows per fetch and per chunk written: memory stays flat, each chunk is cheap
 Cells = Sequence[Any]
+Batches = AsyncGenerator[Sequence[Cells]]  # an async generator: the reader closes it (and its cursor) when done
 
 
 def check_export_allowed(scope: RequestScope) -> None:
@@ -24,7 +25,7 @@ def check_export_allowed(scope: RequestScope) -> None:
     ensure_allowed(scope, Action.EXPORT_DATA)
 
 
-async def row_batches(scope: RequestScope, stmt: Select[Any]) -> AsyncGenerator[Sequence[Cells]]:
+async def row_batches(scope: RequestScope, stmt: Select[Any]) -> Batches:
     """The statement's rows, FIRST_BATCH_ROWS and then BATCH_ROWS at a time, from a server-side cursor."""
     # On the session's Core connection: plain rows, without the ORM's per-row loading.
     connection = await scope.db.connection()

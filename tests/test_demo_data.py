@@ -182,3 +182,17 @@ async def test_demo_invoices_come_from_the_billing_run_and_keep_the_books(tmp_pa
     assert payments_booked == payments
     assert unstamped == [], "demo invoices and payments are recorded on their own day, not the seeding day"
     assert crossed == dict.fromkeys(crossed, 0)
+
+
+async def test_demo_billing_skips_a_client_without_its_demo_admin(tmp_path, capsys):
+    """No demo admin (a database not seeded by `seed`): said on stderr and nothing billed, not a crash."""
+    from graph.demo_billing import bill_demo
+
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'bare.db'}")
+    await migrate(engine)
+    await bill_demo(engine, 0)
+    async with make_sessionmaker(engine)() as s:
+        invoices = (await s.execute(select(func.count()).select_from(Invoice))).scalar_one()
+    await engine.dispose()
+    assert invoices == 0
+    assert capsys.readouterr().err.count("no active user") == len(CLIENTS)

@@ -62,3 +62,15 @@ def test_other_base64_spellings_of_a_real_id_are_not_found(variant):
 
 def test_the_largest_key_is_found():
     assert from_global_id(to_global_id("Customer", MAX_KEY)) == ("Customer", MAX_KEY)
+
+
+def test_every_node_type_says_how_its_objects_load():
+    """node(id:) loads through each type's own load_nodes: Node declares it only to raise, so each overrides it."""
+    from graph.core.relay import Node
+    from graph.nodes import node_type
+    from graph.schema import make_schema
+
+    schema = make_schema()
+    node_types = [t for name in schema.schema_converter.type_map if (t := node_type(schema, name)) is not None]
+    assert len(node_types) > 10
+    assert [t.__name__ for t in node_types if t.load_nodes.__func__ is Node.load_nodes.__func__] == []

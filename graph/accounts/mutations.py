@@ -22,7 +22,7 @@ from graph.accounts.transaction_types import MarketTransaction
 from graph.accounts.types import UtilityAccount
 from graph.core.errors import INPUT, UserError, run_mutation
 from graph.core.relay import decode_id
-from graph.customers.settings.mutations import read_upload
+from graph.core.uploads import read_upload
 from resolvers.accounts import premises, responses, transactions, usage_import
 from resolvers.accounts.usage_csv import UsageFileRejected
 from resolvers.context import RequestScope

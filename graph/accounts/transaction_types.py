@@ -14,7 +14,7 @@ from graph.accounts.enums import (
     MarketTransactionType,
 )
 from graph.admin.types import User
-from graph.core.eager import load_for, loaded, selects
+from graph.core.eager import NowOrLater, load_for, loaded, selects
 from graph.core.relay import (
     Connection,
     CursorShape,
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from graph.accounts.types import UtilityAccount
 
 UtilityAccountRef = Annotated["UtilityAccount", strawberry.lazy("graph.accounts.types")]
+# This module's own type, for its field that may return an awaitable (`graphql_type`: see graph/core/eager.py).
+MarketTransactionRef = Annotated["MarketTransaction", strawberry.lazy("graph.accounts.transaction_types")]
 TRANSACTION_CURSOR = CursorShape("transaction", (int,))
 STATUS_CHANGE_CURSOR = CursorShape("status-change", (int,))
 # The API's member for each stored value, found once per row by a dict lookup: a panel has thousands.
@@ -68,12 +70,13 @@ class MarketTransaction(Node):
         # built on request: a panel of thousands of transactions mostly shows other columns
         return [MarketTransactionDetail(name=k, value=v) for k, v in (self.carried or {}).items()]
 
-    @strawberry.field(description="The request a response answers; null for requests and unasked transactions.")
-    def related_transaction(self, info: strawberry.Info) -> "MarketTransaction | None":
+    @strawberry.field(graphql_type=MarketTransactionRef | None,
+                      description="The request a response answers; null for requests and unasked transactions.")
+    def related_transaction(self, info: strawberry.Info) -> "NowOrLater[MarketTransaction | None] | None":
         # no await when there is nothing to load (half of a history panel) or when transaction_connection
         # loaded it with its page; graphql-core awaits what a resolver returns otherwise
         loader = info.context.loaders.of(loaders.transactions_by_id)
-        return loaded(loader, self.related_pk, MarketTransaction.from_found)  # type: ignore[return-value]
+        return loaded(loader, self.related_pk, MarketTransaction.from_found)
 
     @strawberry.field(description="The utility account it concerns.")
     async def utility_account(self, info: strawberry.Info) -> UtilityAccountRef:

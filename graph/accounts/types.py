@@ -28,7 +28,7 @@ from graph.admin.customer_fields import UtilityAccountAuditFields
 from graph.billing import loaders as billing_loaders
 from graph.commlog.customer_fields import UtilityAccountCommlogFields
 from graph.core.columns import Column, FromRow, by_value, column, embedded, reference
-from graph.core.eager import at_once, load_for, loaded, selects
+from graph.core.eager import Later, NowOrLater, at_once, load_for, loaded, selects
 from graph.core.relay import (
     After,
     Before,
@@ -72,10 +72,10 @@ class Utility(Node):
     name: str = strawberry.field(description="Display name.")
     market_pk: strawberry.Private[int]
 
-    @strawberry.field(description="The market the utility serves.")
-    def market(self, info: strawberry.Info) -> Market:
+    @strawberry.field(graphql_type=Market, description="The market the utility serves.")
+    def market(self, info: strawberry.Info) -> NowOrLater[Market]:
         loader = info.context.loaders.of(loaders.markets_by_id)
-        return loaded(loader, self.market_pk, Market.from_row)  # type: ignore[return-value]
+        return loaded(loader, self.market_pk, Market.from_row)
 
     @classmethod
     def from_row(cls, row: models.Utility) -> Self:
@@ -95,10 +95,10 @@ class RatePlan(Node):
     market_pk: strawberry.Private[int]
     pk: strawberry.Private[int]
 
-    @strawberry.field(description="The market the plan is sold in.")
-    def market(self, info: strawberry.Info) -> Market:
+    @strawberry.field(graphql_type=Market, description="The market the plan is sold in.")
+    def market(self, info: strawberry.Info) -> NowOrLater[Market]:
         loader = info.context.loaders.of(loaders.markets_by_id)
-        return loaded(loader, self.market_pk, Market.from_row)  # type: ignore[return-value]
+        return loaded(loader, self.market_pk, Market.from_row)
 
     @strawberry.field(description="Energy price in cents per kWh in force today (a plan not sold yet: its first).")
     async def energy_rate(self, info: strawberry.Info) -> Decimal:
@@ -168,7 +168,8 @@ class Enrollment:
     start_date: date | None = strawberry.field(description="First day of service.")
     end_date: date | None = strawberry.field(description="Last day of service; null while open-ended.")
     # A plain field filled when built (see graph/core/eager.py: at_once): no resolver to run per enrollment.
-    rate_plan: RatePlan | None = strawberry.field(description="The plan of this period.")
+    rate_plan: RatePlan | Later[RatePlan | None] | None = strawberry.field(
+        graphql_type=RatePlan | None, description="The plan of this period.")
     rate_plan_pk: strawberry.Private[int | None]
 
     @classmethod
@@ -234,16 +235,21 @@ class UtilityAccountServiceFields(Node):
     premise: Premise = embedded(Premise, description="Service address, meter and rate class.")
     # Plain fields filled when built (see graph/core/eager.py: at_once), at once when `load_account_fields`
     # loaded them with the page or the app caches them (utilities, markets): no resolver to run per account.
-    utility: Utility = reference(loaders.utilities_by_id, models.UtilityAccount.utility_id, Utility.from_row,
-                                 description="The utility (LDC) serving the account.")
-    market: Market = reference(loaders.markets_by_id, models.UtilityAccount.market_id, Market.from_row,
-                               description="The market the account is in.")
-    rate_plan: RatePlan | None = reference(loaders.rate_plans_by_id, models.UtilityAccount.rate_plan_id, _plan_or_none,
-                                           description="The current rate plan.")
-    customer: CustomerRef = reference(customers_by_id, models.UtilityAccount.customer_id, _customer,
-                                      description="The account holder.")
-    enrollments: list[Enrollment] = reference(
-        loaders.enrollments_by_account_id, models.UtilityAccount.id, _enrollments,
+    # Each holds the value or a Later (graphql-core awaits it): `graphql_type` is what the schema shows.
+    utility: Utility | Later[Utility] = reference(
+        loaders.utilities_by_id, models.UtilityAccount.utility_id, Utility.from_row,
+        graphql_type=Utility, description="The utility (LDC) serving the account.")
+    market: Market | Later[Market] = reference(
+        loaders.markets_by_id, models.UtilityAccount.market_id, Market.from_row,
+        graphql_type=Market, description="The market the account is in.")
+    rate_plan: RatePlan | Later[RatePlan | None] | None = reference(
+        loaders.rate_plans_by_id, models.UtilityAccount.rate_plan_id, _plan_or_none,
+        graphql_type=RatePlan | None, description="The current rate plan.")
+    customer: "Customer | Later[Customer]" = reference(
+        customers_by_id, models.UtilityAccount.customer_id, _customer,
+        graphql_type=CustomerRef, description="The account holder.")
+    enrollments: list[Enrollment] | Later[list[Enrollment]] = reference(
+        loaders.enrollments_by_account_id, models.UtilityAccount.id, _enrollments, graphql_type=list[Enrollment],
         description="Every plan and service period, newest first (historical enrollments).")
     row: strawberry.Private[models.UtilityAccount]
 

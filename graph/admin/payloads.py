@@ -14,22 +14,29 @@ class UpdateViewerPreferencesPayload:
     client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
-def _user_payload(mutation: str, user_description: str) -> type:
-    """The payload of a user mutation: the user as changed, userErrors, clientMutationId."""
-    namespace = {
-        "__annotations__": {"user": User | None, "user_errors": list[UserError], "client_mutation_id": str | None},
-        "user": strawberry.field(default=None, description=user_description),
-        "user_errors": strawberry.field(description=USER_ERRORS),
-        "client_mutation_id": strawberry.field(default=None, description=CLIENT_MUTATION_ID),
-    }
-    name = mutation[0].upper() + mutation[1:] + "Payload"
-    return strawberry.type(type(name, (), namespace), description=f"Result of {mutation}.")
+@strawberry.type(description="Result of inviteUser.")
+class InviteUserPayload:
+    user: User | None = strawberry.field(default=None, description="The new user.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
+@strawberry.type(description="Result of changeUserRole.")
+class ChangeUserRolePayload:
+    user: User | None = strawberry.field(default=None, description="The user with their role as saved.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
-InviteUserPayload = _user_payload("inviteUser", "The new user.")
-ChangeUserRolePayload = _user_payload("changeUserRole", "The user with their role as saved.")
-DeactivateUserPayload = _user_payload("deactivateUser", "The user, deactivated.")
-ReactivateUserPayload = _user_payload("reactivateUser", "The user, active again.")
+@strawberry.type(description="Result of deactivateUser.")
+class DeactivateUserPayload:
+    user: User | None = strawberry.field(default=None, description="The user, deactivated.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
+
+@strawberry.type(description="Result of reactivateUser.")
+class ReactivateUserPayload:
+    user: User | None = strawberry.field(default=None, description="The user, active again.")
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+    client_mutation_id: str | None = strawberry.field(default=None, description=CLIENT_MUTATION_ID)
 
 
 @strawberry.type(description="Result of configureIdentityProvider.")

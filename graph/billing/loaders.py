@@ -1,6 +1,10 @@
 """Billing's batch functions, named by what they map (`invoices_by_id`); the request makes a DataLoader of each."""
 
+from collections.abc import Sequence
+
 from resolvers.billing import ar_history, batches, lists, rates
+from resolvers.context import RequestScope
+from resolvers.pagination import Page, PageRequest
 
 lines_by_invoice_id = batches.lines_by_invoice_ids
 lines_by_id = batches.lines_by_ids
@@ -21,20 +25,28 @@ special_charge_counts_by_customer_id = lists.special_charge_counts
 prices_by_rate_plan_id = rates.prices_by_plan_ids
 
 
-async def history_pages_by_customer_id(scope, ids, argument):
+async def history_pages_by_customer_id(
+    scope: RequestScope, ids: Sequence[int], argument: tuple[PageRequest, ar_history.Window]
+) -> list[Page[ar_history.HistoryRow]]:
     request, window = argument
     return await ar_history.history_pages(scope, ids, request, window)
 
 
-async def history_counts_by_customer_id(scope, ids, window):
+async def history_counts_by_customer_id(
+    scope: RequestScope, ids: Sequence[int], window: ar_history.Window
+) -> list[int]:
     return await ar_history.history_counts(scope, ids, window)
 
 
-async def invoice_pages_by_customer_id(scope, ids, argument):
+async def invoice_pages_by_customer_id(
+    scope: RequestScope, ids: Sequence[int], argument: tuple[PageRequest, lists.Prefetch]
+) -> list[Page[lists.WithChildren]]:
     request, prefetch = argument  # grouped by (page request, children to prefetch)
     return await lists.invoice_pages(scope, ids, request, prefetch)
 
 
-async def payment_pages_by_customer_id(scope, ids, argument):
+async def payment_pages_by_customer_id(
+    scope: RequestScope, ids: Sequence[int], argument: tuple[PageRequest, lists.Prefetch]
+) -> list[Page[lists.WithChildren]]:
     request, prefetch = argument  # grouped by (page request, children to prefetch)
     return await lists.payment_pages(scope, ids, request, prefetch)

@@ -17,6 +17,7 @@ from graph.billing.enums import (
 )
 from graph.billing.types import Invoice, Money, PaymentAllocation
 from graph.core.columns import FromRow, by_value, column
+from graph.core.eager import NowOrLater
 from graph.core.relay import Node, load_converted, to_global_id
 from resolvers.billing.lists import WithChildren
 
@@ -43,11 +44,12 @@ class Payment(Node):
     loaded_allocations: strawberry.Private[list[PaymentAllocation] | None] = None
 
     # A sync resolver on purpose, as Invoice.lines: prefetched allocations complete without an await.
-    @strawberry.field(description="Its allocations to invoices, in order; negative ones take earlier ones back.")
-    def allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
+    @strawberry.field(graphql_type=list[PaymentAllocation],
+                      description="Its allocations to invoices, in order; negative ones take earlier ones back.")
+    def allocations(self, info: strawberry.Info) -> NowOrLater[list[PaymentAllocation]]:
         if self.loaded_allocations is not None:
             return self.loaded_allocations
-        return self._load_allocations(info)  # type: ignore[return-value]  # graphql-core awaits it
+        return self._load_allocations(info)
 
     async def _load_allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
         rows = await info.context.loaders.of(loaders.allocations_by_payment_id).load(self.row.id)

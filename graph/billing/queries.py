@@ -73,6 +73,7 @@ class BillingQueries:
         planned = [
             PlannedAllocation(invoice=Invoice.from_row(r), amount=Money.of(a.cents))
             for r, a in zip(rows, result.allocations, strict=False)
+            if r is not None  # always found: the preview allocated to these invoices in the same session
         ]
         return AllocationPreview(allocations=planned, unapplied_amount=Money.of(result.unapplied_cents))
 

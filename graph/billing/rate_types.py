@@ -13,7 +13,7 @@ from db import models
 from graph.accounts import loaders as account_loaders
 from graph.accounts.types import Market, Utility
 from graph.billing.types import Money
-from graph.core.eager import loaded
+from graph.core.eager import NowOrLater, loaded
 from resolvers.billing.rates import delivery_entry, plan_price_entry, tax_entry
 from resolvers.rules.rate_values import cents_per_kwh, percent
 from resolvers.rules.rates import Entry, in_force, superseded
@@ -66,9 +66,9 @@ class DeliveryCharge:
     entered_at: datetime = strawberry.field(description=ENTERED)
     utility_pk: strawberry.Private[int]
 
-    @strawberry.field(description="The utility that charges it.")
-    def utility(self, info: strawberry.Info) -> Utility:
-        return loaded(info.context.loaders.of(account_loaders.utilities_by_id), self.utility_pk, Utility.from_row)  # type: ignore[return-value]
+    @strawberry.field(graphql_type=Utility, description="The utility that charges it.")
+    def utility(self, info: strawberry.Info) -> NowOrLater[Utility]:
+        return loaded(info.context.loaders.of(account_loaders.utilities_by_id), self.utility_pk, Utility.from_row)
 
     @classmethod
     def history(cls, rows: Sequence[models.DeliveryRate], today: date) -> list[Self]:
@@ -88,9 +88,9 @@ class TaxRate:
     entered_at: datetime = strawberry.field(description=ENTERED)
     market_pk: strawberry.Private[int]
 
-    @strawberry.field(description="The market it applies in.")
-    def market(self, info: strawberry.Info) -> Market:
-        return loaded(info.context.loaders.of(account_loaders.markets_by_id), self.market_pk, Market.from_row)  # type: ignore[return-value]
+    @strawberry.field(graphql_type=Market, description="The market it applies in.")
+    def market(self, info: strawberry.Info) -> NowOrLater[Market]:
+        return loaded(info.context.loaders.of(account_loaders.markets_by_id), self.market_pk, Market.from_row)
 
     @classmethod
     def history(cls, rows: Sequence[models.TaxRate], today: date) -> list[Self]:

@@ -11,6 +11,7 @@ from db import models
 from graph.billing import loaders
 from graph.billing.enums import InvoiceLineKind, InvoiceStatus, LedgerKind
 from graph.core.columns import FromRow, by_value, column, global_id
+from graph.core.eager import NowOrLater
 from graph.core.relay import Node, load_converted
 from resolvers.billing.ar_history import RUNNING_BALANCE
 from resolvers.billing.lists import WithChildren
@@ -101,17 +102,18 @@ class Invoice(Node):
 
     # Sync resolvers on purpose: with prefetched children graphql-core completes the list at once, where an
     # async resolver costs a task and an await per invoice. Otherwise they return the loader's awaitable.
-    @strawberry.field(description="Its lines, in order (reversal credit lines last).")
-    def lines(self, info: strawberry.Info) -> list[InvoiceLine]:
+    @strawberry.field(graphql_type=list[InvoiceLine], description="Its lines, in order (reversal credit lines last).")
+    def lines(self, info: strawberry.Info) -> NowOrLater[list[InvoiceLine]]:
         if self.loaded_lines is not None:
             return self.loaded_lines
-        return self._load_lines(info)  # type: ignore[return-value]  # graphql-core awaits it
+        return self._load_lines(info)
 
-    @strawberry.field(description="Payments applied to it, and any taken back, in order.")
-    def allocations(self, info: strawberry.Info) -> list[PaymentAllocation]:
+    @strawberry.field(graphql_type=list[PaymentAllocation],
+                      description="Payments applied to it, and any taken back, in order.")
+    def allocations(self, info: strawberry.Info) -> NowOrLater[list[PaymentAllocation]]:
         if self.loaded_allocations is not None:
             return self.loaded_allocations
-        return self._load_allocations(info)  # type: ignore[return-value]  # graphql-core awaits it
+        return self._load_allocations(info)
 
     async def _load_lines(self, info: strawberry.Info) -> list[InvoiceLine]:
         return [

@@ -60,9 +60,14 @@ def embedded(type_: type, *, description: str, columns: Mapping[str, Column] | N
     return strawberry.field(description=description, metadata={DECLARED: Embedded(type_, columns)})
 
 
-def reference(batch: Callable[..., Any], key: Any, convert: Callable[[Any], Any], *, description: str) -> Any:
-    """A field whose object is `convert` of the row `batch` loads for the row's `key` (see eager.at_once)."""
-    return strawberry.field(description=description, metadata={DECLARED: Reference(batch, key, convert)})
+def reference(
+    batch: Callable[..., Any], key: Any, convert: Callable[[Any], Any], *, description: str, graphql_type: Any = None
+) -> Any:
+    """A field whose object is `convert` of the row `batch` loads for the row's `key` (see eager.at_once).
+    `graphql_type`: what the schema shows, where the Python annotation also admits the Later graphql-core awaits."""
+    return strawberry.field(
+        description=description, graphql_type=graphql_type, metadata={DECLARED: Reference(batch, key, convert)}
+    )
 
 
 def by_value(enum: type[Enum]) -> Callable[[Any], Any]:

@@ -13,8 +13,8 @@ What the query selects is read here, from Strawberry's public `info.selected_fie
 
 import contextlib
 from asyncio import Future, gather
-from collections.abc import Awaitable, Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Generator, Iterable, Iterator
+from typing import Any, Generic, TypeAlias, TypeVar, overload
 
 import strawberry
 from graphql import GraphQLError
@@ -26,9 +26,12 @@ from resolvers.pagination import PageRequest
 
 Value = TypeVar("Value")
 Result = TypeVar("Result")
+# What a sync resolver that may have to wait returns: the value, or an awaitable graphql-core awaits. Such a
+# resolver says its schema type with `graphql_type`: `@strawberry.field(graphql_type=X) def f(...) -> NowOrLater[X]`.
+NowOrLater: TypeAlias = Result | Awaitable[Result]
 
 
-def now_or_later(future: Awaitable[Value], convert: Callable[[Value], Result]) -> Result | Awaitable[Result]:
+def now_or_later(future: Awaitable[Value], convert: Callable[[Value], Result]) -> NowOrLater[Result]:
     """`convert` of a loader's value now if it is loaded already, else an awaitable of it."""
     if isinstance(future, Future) and future.done():
         return convert(future.result())  # re-raises a failed batch's error, as `await` would
@@ -39,34 +42,53 @@ async def _later(future: Awaitable[Value], convert: Callable[[Value], Result]) -
     return convert(await future)
 
 
-def loaded(loader: DataLoader[Any, Any], key: Any, convert: Callable[[Any], Result]) -> Result | Awaitable[Result]:
+@overload
+def loaded(loader: DataLoader[Any, Any], key: int, convert: Callable[[Any], Result]) -> NowOrLater[Result]: ...
+@overload
+def loaded(
+    loader: DataLoader[Any, Any], key: int | None, convert: Callable[[Any], Result]
+) -> NowOrLater[Result] | None: ...
+def loaded(
+    loader: DataLoader[Any, Any], key: int | None, convert: Callable[[Any], Result]
+) -> NowOrLater[Result] | None:
     """`convert` of the row `loader` has (or will have) for `key`; None (no await) for no key."""
-    return None if key is None else now_or_later(loader.load(key), convert)  # type: ignore[return-value]
+    return None if key is None else now_or_later(loader.load(key), convert)
 
 
-async def load_for(*wanted: tuple[DataLoader[Any, Any], Iterable[Any]]) -> None:
+Wanted = tuple[DataLoader[Any, Any], Iterable[Any]]  # a loader, and the keys to load through it
+
+
+async def load_for(*wanted: Wanted) -> None:
     """Load each loader's keys (None skipped), all in the current batches of those loaders. A failed batch
     is left for the fields that read it to report, as they would have without this."""
     loads = [loader.load_many({k for k in keys if k is not None}) for loader, keys in wanted]
     await gather(*loads, return_exceptions=True)
 
 
-class Later:
+class Later(Generic[Result]):
     """An awaitable of a loader's value that asks the loader only when awaited: a plain attribute field
-    holding one costs nothing when the query does not select the field."""
+    holding one costs nothing when the query does not select the field.
+
+    Such a field is declared `X | Later[X] = strawberry.field(graphql_type=X, ...)`: what it holds, and
+    what the schema shows once graphql-core has awaited it.
+    """
 
     __slots__ = ("batch", "key", "convert")
 
-    def __init__(self, batch: Any, key: Any, convert: Callable[[Any], Any]):
+    def __init__(self, batch: Any, key: int, convert: Callable[[Any], Result]):
         self.batch, self.key, self.convert = batch, key, convert
 
-    def __await__(self) -> Any:
+    def __await__(self) -> Generator[Any, None, Result]:
         from graph.context import request_loaders
 
         return _later(request_loaders().of(self.batch).load(self.key), self.convert).__await__()
 
 
-def at_once(batch: Any, key: Any, convert: Callable[[Any], Result]) -> Result | Later | None:
+@overload
+def at_once(batch: Any, key: int, convert: Callable[[Any], Result]) -> Result | Later[Result]: ...
+@overload
+def at_once(batch: Any, key: int | None, convert: Callable[[Any], Result]) -> Result | Later[Result] | None: ...
+def at_once(batch: Any, key: int | None, convert: Callable[[Any], Result]) -> Result | Later[Result] | None:
     """A value for a plain attribute field: `convert` of the row the request's loader of `batch` already
     holds for `key` (graphql-core's cheapest path: no resolver, no await), else a Later; None for no key.
     Plain fields skip strawberry's per-resolver work (Info, arguments), a third of a large response."""

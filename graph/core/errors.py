@@ -1,7 +1,7 @@
 """userErrors: the one UserErrorCode enum, the UserError type, and the one mutation wrapper."""
 
 import enum
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import strawberry
@@ -28,39 +28,36 @@ from resolvers.tickets import errors as tickets
 P = TypeVar("P")
 
 # Every domain's codes are unique, so one enum can carry them all (API.md's single UserError).
-_DESCRIPTIONS: dict[str, str] = {
-    **common.DESCRIPTIONS,
-    **customers.DESCRIPTIONS,
-    **settings_errors.DESCRIPTIONS,
-    **admin.DESCRIPTIONS,
-    **commlog.DESCRIPTIONS,
-    **bulk_errors.DESCRIPTIONS,
-    **letter_errors.DESCRIPTIONS,
-    **accounts.DESCRIPTIONS,
-    **billing.DESCRIPTIONS,
-    **rate_errors.DESCRIPTIONS,
-    **tickets.DESCRIPTIONS,
-}
-
-UserErrorCode = strawberry.enum(
-    enum.Enum(
-        "UserErrorCode",
-        {code: strawberry.enum_value(code, description=text) for code, text in sorted(_DESCRIPTIONS.items())},
-    ),
-    description="Why a mutation did not do what was asked.",
+_DOMAINS = (
+    common.DESCRIPTIONS, customers.DESCRIPTIONS, settings_errors.DESCRIPTIONS, admin.DESCRIPTIONS,
+    commlog.DESCRIPTIONS, bulk_errors.DESCRIPTIONS, letter_errors.DESCRIPTIONS, accounts.DESCRIPTIONS,
+    billing.DESCRIPTIONS, rate_errors.DESCRIPTIONS, tickets.DESCRIPTIONS,
 )
+_DESCRIPTIONS: dict[str, str] = {str(code): text for domain in _DOMAINS for code, text in domain.items()}
+
+
+def _code_enum(name: str, descriptions: Mapping[str, str]) -> type[enum.Enum]:
+    """An enum of the codes, each described; built, not declared: its members are the domains' codes."""
+    members = [(code, strawberry.enum_value(code, description=text)) for code, text in sorted(descriptions.items())]
+    # The functional API makes a class; mypy reads a call of Enum as a member lookup.
+    return enum.Enum(name, members)  # type: ignore[return-value]
+
+
+UserErrorCode = strawberry.enum(_code_enum("UserErrorCode", _DESCRIPTIONS),
+                                description="Why a mutation did not do what was asked.")
 
 
 @strawberry.type(description="An expected failure of a mutation, tied to a path in its input.")
 class UserError:
     field: list[str] | None = strawberry.field(description="Path to the input field at fault, if any.")
-    code: UserErrorCode = strawberry.field(description="Machine-readable reason.")  # type: ignore[valid-type]
+    # A member of UserErrorCode, a class built at run time: a type checker sees an Enum, the schema that enum.
+    code: enum.Enum = strawberry.field(graphql_type=UserErrorCode, description="Machine-readable reason.")
     message: str = strawberry.field(description="Human-readable explanation.")
 
     @classmethod
     def from_exception(cls, error: UserInputError) -> "UserError":
-        return cls(field=None if error.field is None else list(error.field), code=UserErrorCode[error.code],
-                   message=error.message)
+        field = None if error.field is None else [str(part) for part in error.field]
+        return cls(field=field, code=UserErrorCode[error.code], message=error.message)
 
 
 def locate(error: UserInputError, input: Any, names: NameConverter) -> None:

@@ -3,10 +3,10 @@
 import base64
 import binascii
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -61,8 +61,16 @@ def decode_id(global_id: str, type_name: str, field: Field) -> int:
 class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global ID; pass it to `node(id:)`.")
 
+    @classmethod
+    async def load_nodes(cls, info: strawberry.Info, ids: list[int]) -> list[Self | None]:
+        """The objects of these primary keys in order, through the type's tenant-scoped loader; None: not found."""
+        raise NotImplementedError(f"{cls.__name__} implements Node, so it must say how its objects load")
 
-async def node_or_none(node_type: Any, info: strawberry.Info, pk: int | None) -> Any | None:
+
+AnyNode = TypeVar("AnyNode", bound=Node)
+
+
+async def node_or_none(node_type: type[AnyNode], info: strawberry.Info, pk: int | None) -> AnyNode | None:
     """One object of a Node type by primary key through its tenant-scoped loader; None for no key."""
     return (await node_type.load_nodes(info, [pk]))[0] if pk is not None else None
 
@@ -93,7 +101,8 @@ class Edge(Generic[NodeType]):
 
 @strawberry.type(description="A page of a list (Relay connection), paged with keyset cursors.")
 class Connection(Generic[NodeType]):
-    edges: list[Edge[NodeType]] = strawberry.field(description="The items of this page.")
+    # A Sequence (a list in the schema): a connection may narrow its edges' type (CustomerSearchConnection).
+    edges: Sequence[Edge[NodeType]] = strawberry.field(description="The items of this page.")
     page_info: PageInfo = strawberry.field(description="Paging state.")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 

@@ -1,7 +1,7 @@
 """Root query fields of the customers domain."""
 
 from asyncio import gather
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -70,7 +70,7 @@ class CustomerQueries:
         try:
             async with info.context.session_scope() as scope:
                 page = await search.search_customers(scope, criteria, order, request)
-                matched = [None] * len(page.rows)
+                matched: list[Any | None] = [None] * len(page.rows)  # rows as matched_accounts gives them
                 if page.rows and selects(info, "edges", "matchedAccount"):
                     matched = await search.matched_accounts(scope, criteria, [r.id for r in page.rows])
                 if page.rows and selects(info, "edges", "node", "primaryAccount"):

@@ -2,7 +2,7 @@
 other domain's fields come from that domain's customer_fields.py (billing's invoices, the log's entries, ...)."""
 
 from asyncio import gather
-from typing import Self
+from typing import Annotated, Self
 
 import strawberry
 
@@ -13,7 +13,7 @@ from graph.admin.customer_fields import CustomerAuditFields
 from graph.billing.customer_fields import CustomerBillingFields
 from graph.commlog.customer_fields import CustomerCommlogFields, CustomerLetterFields
 from graph.core.columns import FromRow, by_value, column, embedded
-from graph.core.eager import load_for, loaded, now_or_later, page_requests_at, selects
+from graph.core.eager import NowOrLater, Wanted, load_for, loaded, now_or_later, page_requests_at, selects
 from graph.core.relay import (
     After,
     Before,
@@ -36,6 +36,8 @@ from graph.tickets.customer_fields import CustomerTicketFields
 
 NAME_CURSOR = CursorShape("name", (str, int))
 NUMBER_CURSOR = CursorShape("number", (str, int))
+# This module's Customer, for fields declared before it whose resolvers may return an awaitable (`graphql_type`).
+CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
 
 
 def _customers(rows: list[models.Customer]) -> list["Customer"]:
@@ -45,7 +47,8 @@ def _customers(rows: list[models.Customer]) -> list["Customer"]:
 async def load_customer_fields(info: strawberry.Info, rows: list[models.Customer], *at: str) -> None:
     """Load, in one go, what the selection at `at` (e.g. edges, node) reads of these customers through
     loaders without arguments, so those resolve without an await (see graph/core/eager.py)."""
-    of, wanted = info.context.loaders.of, []
+    of = info.context.loaders.of
+    wanted: list[Wanted] = []
     if rows and selects(info, *at, "master"):
         wanted.append((of(loaders.customers_by_id), [r.master_id for r in rows]))
     if rows and selects(info, *at, "hierarchyTrail"):
@@ -72,32 +75,36 @@ class CustomerProfileFields(Node):
                                         description="Where bills are sent.")
     row: strawberry.Private[models.Customer]
 
-    @strawberry.field(description="The master customer directly above this one, if any.")
-    def master(self, info: strawberry.Info) -> "Customer | None":
+    @strawberry.field(graphql_type=CustomerRef | None,
+                      description="The master customer directly above this one, if any.")
+    def master(self, info: strawberry.Info) -> "NowOrLater[Customer] | None":
         # no await for the many customers without a master (graphql-core awaits what it gets otherwise)
         loader = info.context.loaders.of(loaders.customers_by_id)
-        return loaded(loader, self.row.master_id, Customer.from_row)  # type: ignore[return-value]
+        return loaded(loader, self.row.master_id, Customer.from_row)
 
-    @strawberry.field(description="The path from the top master down to this customer (this customer last).")
-    def hierarchy_trail(self, info: strawberry.Info) -> list["Customer"]:
+    @strawberry.field(graphql_type=list[CustomerRef],
+                      description="The path from the top master down to this customer (this customer last).")
+    def hierarchy_trail(self, info: strawberry.Info) -> "NowOrLater[list[Customer]]":
         loader = info.context.loaders.of(loaders.trails_by_customer_id)
-        return loaded(loader, self.row.id, _customers)  # type: ignore[return-value]
+        return loaded(loader, self.row.id, _customers)
 
-    @strawberry.field(description="Customers directly under this master, by name.")
+    @strawberry.field(graphql_type=Connection[CustomerRef],
+                      description="Customers directly under this master, by name.")
     def children(
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
-    ) -> Connection["Customer"]:
+    ) -> "NowOrLater[Connection[Customer]]":
         request = page_request(first, after, last, before, NAME_CURSOR)
         page = info.context.loaders.grouped(loaders.child_pages_by_master_id).load((self.row.id, request))
         count = info.context.loaders.of(loaders.child_counts_by_master_id)
-        return now_or_later(page, lambda p: to_connection(  # type: ignore[return-value]
+        return now_or_later(page, lambda p: to_connection(
             p, NAME_CURSOR, Customer.from_row, lambda: count.load(self.row.id)))
 
     @strawberry.field(
         description="Which common tasks the viewer may perform on this customer, from the role rules the mutations "
-        "check: the common-tasks bar offers only these."
+        "check: the common-tasks bar offers only these.",
+        graphql_type=CustomerActions,  # built from the task table at run time: not a type a checker can read
     )
-    def viewer_can(self, info: strawberry.Info) -> CustomerActions:
+    def viewer_can(self, info: strawberry.Info) -> object:
         return customer_actions(info.context.scope.viewer.role)
 
 

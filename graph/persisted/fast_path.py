@@ -19,6 +19,7 @@ from graphql import ExecutionResult, GraphQLError, execute
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.execution import optimized_is_awaitable
+from strawberry.http.types import HTTPMethod
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
@@ -40,7 +41,7 @@ async def run_known(view: Any, request: Request, document: KnownDocument, params
     given = params.operation_name
     operations = document.operations
     name = given if given is not None else (operations[0].name.value if operations[0].name else None)
-    kind = _check_method(document, name, request.method, by_id)
+    kind = _check_method(document, name, _http_method(request.method), by_id)
     context = await view.get_context(request, None)  # no sub-response: no resolver sets headers or a status
     record_operation(request.scope, given if given is not None else only_name(list(operations)))
     result = await _result(view, document, context, params, name, kind, ambiguous=given is None and len(operations) > 1)
@@ -52,7 +53,16 @@ async def run_known(view: Any, request: Request, document: KnownDocument, params
     return view.create_response(await view.process_result(request, result), sub_response)
 
 
-def _check_method(document: KnownDocument, name: str | None, method: str, by_id: bool) -> OperationType:
+def _http_method(method: str) -> HTTPMethod:
+    """GET or POST; the route lets HEAD through too (Starlette adds it to GET), which runs no document."""
+    if method == "GET":
+        return "GET"
+    if method == "POST":
+        return "POST"
+    raise HTTPException(405, f"{method} cannot run a GraphQL document: use GET or POST.")
+
+
+def _check_method(document: KnownDocument, name: str | None, method: HTTPMethod, by_id: bool) -> OperationType:
     """As the normal path: 400 for an unknown operation, or one the method may not run; GET of a mutation named
     by its id is 405 (the persisted-documents appendix's MUST)."""
     kind = document.operation_type(name)
@@ -81,5 +91,7 @@ async def _result(view: Any, document: KnownDocument, context: Any, params: Grap
     else:
         result = execute(view.graphql_schema, document.document, root_value=None, context_value=context,
                          variable_values=params.variables, operation_name=name, executor_class=view.executor_class,
-                         is_awaitable=optimized_is_awaitable, operation_extensions=params.extensions)
+                         # Strawberry's own check, typed `-> bool` where graphql-core asks for a TypeGuard: same test
+                         is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                         operation_extensions=params.extensions)
     return await result if isawaitable(result) else result

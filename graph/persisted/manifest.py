@@ -37,11 +37,11 @@ def manifest_of(folder: Path, settings: Settings | None = None) -> dict[str, Any
         except DocumentRefused as error:
             problems.append(f"{path}: {error}")
             continue
-        if len(known.operations) != 1 or known.operations[0].name is None:
+        operation = known.operations[0] if len(known.operations) == 1 else None
+        if operation is None or operation.name is None:
             problems.append(f"{path}: holds {len(known.operations)} operations; the manifest holds one named "
                             f"operation per document")
             continue
-        operation = known.operations[0]
         operations.append({"id": known.sha256, "name": operation.name.value, "type": operation.operation.value,
                            "body": text})
     names = [o["name"] for o in operations]

@@ -43,10 +43,11 @@ Field = FieldPath  # where an account is in the input: ("accounts", 3) or ("acco
 class NewAccount:
     ldc_account_number: str
     utility: str  # code
-    service_line1: str
-    service_city: str
-    service_state: str
-    service_zip: str
+    # Required, but may come missing (the API's address input is shared): _premise refuses a blank one.
+    service_line1: str | None
+    service_city: str | None
+    service_state: str | None
+    service_zip: str | None
     requested_start_date: date
     service_line2: str | None = None
     market: str | None = None  # code; when given it must be the utility's

@@ -1,13 +1,12 @@
 """utility-accounts.csv: every utility account of the client with its premise, in LDC-number order (streamed)."""
 
-from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import Select, String, cast, select
 
 from db.models import Customer, Market, RatePlan, Utility, UtilityAccount
 from resolvers.context import RequestScope
-from resolvers.exports import Cells, check_export_allowed, row_batches
+from resolvers.exports import Batches, check_export_allowed, row_batches
 from resolvers.scope import tenant_scoped
 from resolvers.sql_text import code_text, day_text, flag_text
 
@@ -17,7 +16,7 @@ HEADER = ("ldc_account_number", "customer_number", "utility", "market", "status"
           "load_profile", "premise_type", "meter_type", "read_cycle")
 
 
-def account_batches(scope: RequestScope) -> AsyncIterator[Sequence[Cells]]:
+def account_batches(scope: RequestScope) -> Batches:
     """The client's utility accounts as rows of text cells, a batch at a time; Forbidden (at once) below TEAM_LEAD."""
     check_export_allowed(scope)
     return row_batches(scope, _statement(scope))

@@ -1,7 +1,6 @@
 """ar-ledger.csv and aging.csv: the client's AR ledger in a date window, and aging per customer (streamed)."""
 
 import contextlib
-from collections.abc import AsyncIterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -10,7 +9,7 @@ from sqlalchemy import Select, String, cast, func, select
 from db.models import Customer, Invoice, LedgerEntry
 from resolvers.context import RequestScope
 from resolvers.errors import Invalid
-from resolvers.exports import Cells, check_export_allowed, row_batches
+from resolvers.exports import Batches, Cells, check_export_allowed, row_batches
 from resolvers.rules.aging import AgingBuckets, age
 from resolvers.rules.money import format_cents
 from resolvers.scope import tenant_scoped
@@ -22,7 +21,7 @@ AGING_HEADER = ("customer_number", "customer_name", "current", "days_1_30", "day
                 "total")
 
 
-def ledger_batches(scope: RequestScope, start: date | None, end: date | None) -> AsyncIterator[Sequence[Cells]]:
+def ledger_batches(scope: RequestScope, start: date | None, end: date | None) -> Batches:
     """Ledger entries effective from `start` through `end` (both inclusive, either open), by day then entry id."""
     check_export_allowed(scope)
     if start is not None and end is not None and end < start:
@@ -42,14 +41,14 @@ def _ledger_statement(scope: RequestScope, start: date | None, end: date | None)
     return tenant_scoped(stmt, e, scope).order_by(e.effective_on, e.id)  # the (client_id, effective_on, id) index
 
 
-def aging_batches(scope: RequestScope, as_of: date) -> AsyncIterator[list[Cells]]:
+def aging_batches(scope: RequestScope, as_of: date) -> Batches:
     """Each customer with an open amount, bucketed as `arAging` does: open invoices issued by `as_of`, by days
     past due on `as_of`; in customer order."""
     check_export_allowed(scope)
     return _aging_batches(scope, as_of)
 
 
-async def _aging_batches(scope: RequestScope, as_of: date) -> AsyncIterator[list[Cells]]:
+async def _aging_batches(scope: RequestScope, as_of: date) -> Batches:
     # Rows come one per (customer, due date), customers in order; a customer's rows may straddle two batches,
     # so the last customer of a batch waits for the next one.
     current: tuple[int, str, str] | None = None

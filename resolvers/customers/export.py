@@ -1,6 +1,5 @@
 """customers.csv: every customer of the client, one row each, in customer-number order (streamed)."""
 
-from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -8,7 +7,7 @@ from sqlalchemy.orm import aliased
 
 from db.models import Customer
 from resolvers.context import RequestScope
-from resolvers.exports import Cells, check_export_allowed, row_batches
+from resolvers.exports import Batches, check_export_allowed, row_batches
 from resolvers.scope import tenant_scoped
 from resolvers.sql_text import code_text, day_text, flag_text, utc_text
 
@@ -17,7 +16,7 @@ HEADER = ("customer_number", "name", "kind", "email", "phone", "language", "bill
           "dunning_hold_until", "created_at")
 
 
-def customer_batches(scope: RequestScope) -> AsyncIterator[Sequence[Cells]]:
+def customer_batches(scope: RequestScope) -> Batches:
     """The client's customers as rows of text cells, a batch at a time; Forbidden (at once) below TEAM_LEAD."""
     check_export_allowed(scope)
     return row_batches(scope, _statement(scope))

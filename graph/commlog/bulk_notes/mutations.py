@@ -9,18 +9,14 @@ from graph.commlog.bulk_notes.inputs import BulkAddNoteInput
 from graph.commlog.bulk_notes.payloads import BulkAddNotePayload
 from graph.commlog.bulk_notes.types import BulkNoteJob
 from graph.core.errors import INPUT, run_mutation
+from graph.core.uploads import read_upload
 from resolvers.commlog.bulk_notes import commands as bulk_notes
 from resolvers.context import RequestScope
-from resolvers.errors import Invalid
 
 
 async def to_request(input: BulkAddNoteInput) -> bulk_notes.BulkNoteRequest:
     """The input as the resolver takes it; an upload is read here (a Starlette UploadFile)."""
-    upload = None
-    if input.file is not None:
-        if not callable(getattr(input.file, "read", None)):  # a string in JSON variables, not a multipart file
-            raise Invalid("Send the file as a multipart upload (GraphQL multipart request spec).", "file")
-        upload = bulk_notes.AccountFile(filename=input.file.filename or "", data=await input.file.read())
+    upload = await read_upload(input.file)
     note = bulk_notes.BulkNote(
         kind=enums.CommLogKind(input.kind.value) if input.kind is not None else None, category=input.category,
         disposition=input.disposition, critical=input.critical, subject=input.subject, body=input.body,

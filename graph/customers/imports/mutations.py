@@ -9,10 +9,10 @@ from db.models import CustomerImportJob as JobRow
 from db.writes import Writes
 from graph.core.errors import CLIENT_MUTATION_ID, INPUT, USER_ERRORS, UserError, run_job_mutation
 from graph.core.text import client_mutation_id_field, text_field
+from graph.core.uploads import uploaded_file
 from graph.customers.imports.types import CustomerImportJob
 from resolvers.context import RequestScope
 from resolvers.customers.imports import commands as imports
-from resolvers.errors import Invalid
 
 
 @strawberry.input(
@@ -53,9 +53,7 @@ class CustomerImportMutations:
         self, info: strawberry.Info, input: Annotated[ImportCustomersInput, INPUT]
     ) -> ImportCustomersPayload:
         async def action(scope: RequestScope, writes: Writes) -> dict[str, Any]:
-            upload = input.file
-            if not callable(getattr(upload, "read", None)):  # a string in JSON variables, not a multipart file
-                raise Invalid("Send the file as a multipart upload (GraphQL multipart request spec).", "file")
+            upload = uploaded_file(input.file)
             request = imports.ImportRequest(imports.CustomerFile(upload.filename or "", upload.file),
                                             dry_run=input.dry_run, idempotency_key=input.idempotency_key)
             done = await imports.import_customers(scope, writes, request)

@@ -3,11 +3,11 @@
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.file_uploads import Upload
 
 from db import enums
 from graph.core.errors import INPUT, run_mutation
 from graph.core.relay import decode_id
+from graph.core.uploads import read_upload
 from graph.customers.settings.inputs import (
     BulkPlaceDunningHoldInput,
     PlaceDunningHoldInput,
@@ -26,23 +26,12 @@ from graph.customers.settings.types import (
     DunningHold,
 )
 from graph.customers.types import Customer
-from resolvers.commlog.bulk_notes.commands import AccountFile
 from resolvers.context import RequestScope
 from resolvers.customers.settings import commands as settings
 from resolvers.customers.settings import dunning_holds
-from resolvers.errors import Invalid
 from resolvers.rules.dunning import MAX_HOLD_DAYS
 
 CUSTOMER_FIELD = "customer_id"
-
-
-async def read_upload(file: Upload | None) -> AccountFile | None:
-    """The uploaded list (a Starlette UploadFile), read before any SQL runs."""
-    if file is None:
-        return None
-    if not callable(getattr(file, "read", None)):  # a string in JSON variables, not a multipart file
-        raise Invalid("Send the file as a multipart upload (GraphQL multipart request spec).", "file")
-    return AccountFile(filename=file.filename or "", data=await file.read())
 
 
 async def to_bulk_request(input: BulkPlaceDunningHoldInput) -> dunning_holds.BulkHoldRequest:

@@ -19,6 +19,7 @@ from graph.billing import loaders as billing_loaders
 from graph.billing.payment_types import Adjustment, Payment, Refund
 from graph.billing.types import Invoice, InvoiceLine, PaymentAllocation
 from graph.commlog.types import CommLogEntry
+from graph.core.eager import NowOrLater
 from graph.core.enums import mirrors
 from graph.core.relay import (
     After,
@@ -125,24 +126,24 @@ class ActivityItem:
     item: strawberry.Private[TimelineItem]
     row: strawberry.Private[Any]
 
-    @strawberry.field(description="One human line, e.g. \"Payment $120.00 (ACH) received\" or \"Invoice INV-123 "
-                      "issued, $88.10\".")
-    def summary(self, info: strawberry.Info) -> str:
+    @strawberry.field(graphql_type=str, description="One human line, e.g. \"Payment $120.00 (ACH) received\" or "
+                      "\"Invoice INV-123 issued, $88.10\".")
+    def summary(self, info: strawberry.Info) -> NowOrLater[str]:
         # a coroutine only for the kinds that name an invoice: a page of 50 would otherwise make 50 tasks
         kind = self.item.kind
         if kind in NEEDS_INVOICE_NUMBER:
-            return self._summary_with_invoice(info)  # type: ignore[return-value]
+            return self._summary_with_invoice(info)
         return summarize(kind, self.row)
 
     async def _summary_with_invoice(self, info: strawberry.Info) -> str:
         invoice = await info.context.loaders.of(billing_loaders.invoices_by_id).load(self.row.invoice_id)
         return summarize(self.item.kind, self.row, invoice.number if invoice else None)
 
-    @strawberry.field(description="Who did it, when the source records it; null for system and billing-run events, "
-                      "allocations and returned payments.")
-    def actor(self, info: strawberry.Info) -> User | None:
+    @strawberry.field(graphql_type=User | None, description="Who did it, when the source records it; null for system "
+                      "and billing-run events, allocations and returned payments.")
+    def actor(self, info: strawberry.Info) -> NowOrLater[User | None] | None:
         pk = timeline.actor_id(self.item.kind, self.row)
-        return node_or_none(User, info, pk) if pk is not None else None  # type: ignore[return-value]
+        return node_or_none(User, info, pk) if pk is not None else None
 
     @strawberry.field(description="The object it is about; its type follows `kind`.")
     def subject(self) -> ActivitySubject | None:
@@ -226,8 +227,10 @@ def to_window(given: TimelineFilter | None) -> TimelineWindow:
 
 
 def _utc(at: datetime | None) -> datetime | None:
-    if at is None:
-        return None
+    return None if at is None else _as_utc(at)
+
+
+def _as_utc(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
@@ -241,4 +244,4 @@ def _checked(request: PageRequest, after: str | None, before: str | None) -> Pag
 
 
 def _utc_key(key: tuple[Any, ...] | None) -> rules.TimelineKey | None:
-    return rules.TimelineKey(_utc(key[0]), key[1], key[2]) if key is not None else None  # type: ignore[arg-type]
+    return rules.TimelineKey(_as_utc(key[0]), key[1], key[2]) if key is not None else None

@@ -329,3 +329,12 @@ def test_the_operation_type_is_found_as_strawberry_finds_it(text, name):
     except RuntimeError:
         expected = None
     assert document.operation_type(name) == expected
+
+
+async def test_a_head_request_naming_a_document_is_refused_not_a_fault(api, tenant, database):
+    """Starlette lets HEAD through a GET route; with a JSON body it reached the fast path, which ran no method
+    check for it (a 500). It is refused: 405, as any method but GET and POST."""
+    await register_spa(database)
+    headers = auth(tenant.agent, accept="application/json")
+    response = await api.client.request("HEAD", "/graphql", json={"documentId": spa_id("Viewer")}, headers=headers)
+    assert response.status_code == 405
