@@ -121,13 +121,21 @@ def _greatest(a: Any, b: Any) -> Any:
 
 def _paid(scope: RequestScope) -> Any:
     """Each (payment, invoice) whose stretches overlap, and the cents the payment pays on the invoice."""
-    owed = _owed(scope)
-    payers = json_object_rows(scope, bindparam("payers", type_=String), "payer", text=False)
-    start, end, upto = json_field(payers, 1), json_field(payers, 2), owed.c.before + owed.c.open_cents
-    cents = _least(end, upto) - _greatest(start, owed.c.before)
-    stmt = select(cast(payers.c.key, Integer).label("payer_order"), json_field(payers, 0).label("payment_id"),
-                  owed.c.id.label("invoice_id"), owed.c.customer_id, owed.c.number, owed.c.rank, cents.label("cents"))
-    return stmt.where(start < upto, owed.c.before < end).subquery("paid")
+    owed, payer = _owed(scope), _payers(scope)
+    upto = owed.c.before + owed.c.open_cents
+    cents = _least(payer.c.end, upto) - _greatest(payer.c.start, owed.c.before)
+    stmt = select(payer.c.payer_order, payer.c.payment_id, owed.c.id.label("invoice_id"), owed.c.customer_id,
+                  owed.c.number, owed.c.rank, cents.label("cents"))
+    return stmt.where(payer.c.start < upto, owed.c.before < payer.c.end).subquery("paid")
+
+
+def _payers(scope: RequestScope) -> Any:
+    """:payers as rows, {n: [payment id, start, end]}. MATERIALIZED: read once, where SQLite would otherwise join
+    them inside the loop over the invoices and parse the JSON again for each invoice (10 ms for 1,000)."""
+    given = json_object_rows(scope, bindparam("payers", type_=String), "given", text=False)
+    rows = select(cast(given.c.key, Integer).label("payer_order"), json_field(given, 0).label("payment_id"),
+                  json_field(given, 1).label("start"), json_field(given, 2).label("end"))
+    return rows.cte("payer").prefix_with("MATERIALIZED")
 
 
 def _insert_allocations(scope: RequestScope) -> Any:

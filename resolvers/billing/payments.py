@@ -15,12 +15,12 @@ from db.enums import (
     PaymentScope,
     PaymentStatus,
 )
-from db.models import Customer, Payment
+from db.models import Payment
 from resolvers import audit
 from resolvers.billing import fifo, idempotency
 from resolvers.billing.errors import BillingErrorCode, allocation_error, money_date_error
 from resolvers.billing.locks import lock_customers
-from resolvers.billing.lookups import customer_or_not_found, hierarchy_ids, open_invoices
+from resolvers.billing.lookups import customer_id_or_not_found, hierarchy_ids, open_invoices
 from resolvers.billing.postings import apply_many, ledger_row, use_credit
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError, get_or_not_found
@@ -71,12 +71,11 @@ async def post_payment(scope: RequestScope, request: PaymentRequest) -> PaymentD
     earlier = await idempotency.claim(scope, request.idempotency_key, OPERATION, digest)
     if earlier is not None:
         return PaymentDone(await get_payment_or_fail(scope, earlier["payment_id"]), replayed=True)
-    customer = await customer_or_not_found(scope, request.customer_id)
-    customer_ids = await _paid_customer_ids(scope, customer, request.payment_scope)
+    customer_ids = await _paid_customer_ids(scope, request)
     await lock_customers(scope, customer_ids)
     post = _post_fifo if request.mode is AllocationMode.FIFO else _post_spec
     payment = await post(scope, request, customer_ids)
-    await audit.record(scope, "billing.post_payment", "Payment", payment.id, {
+    await audit.insert_event(scope, "billing.post_payment", "Payment", payment.id, {
         "amount_cents": {"from": None, "to": payment.amount_cents}, "mode": {"from": None, "to": request.mode.value}})
     await idempotency.store(scope, request.idempotency_key, {"payment_id": payment.id})
     return PaymentDone(payment, replayed=False)
@@ -86,9 +85,8 @@ async def preview_allocation(scope: RequestScope, request: PaymentRequest) -> Al
     """The allocations the posting would make, saving nothing (a FIFO posting applies earlier credit first),
     worked out by the allocation rules over the open invoices read as rows."""
     _check(request)
-    customer = await customer_or_not_found(scope, request.customer_id)
-    invoices = await open_invoices(scope, await _paid_customer_ids(scope, customer, request.payment_scope))
-    credits = await _credits(scope, customer.id) if request.mode is AllocationMode.FIFO else []
+    invoices = await open_invoices(scope, await _paid_customer_ids(scope, request))
+    credits = await _credits(scope, request.customer_id) if request.mode is AllocationMode.FIFO else []
     return _allocate(request, apply_credit_first(credits, invoices)[1])
 
 
@@ -180,9 +178,10 @@ def hashed_values(request: PaymentRequest) -> dict:
     return values
 
 
-async def _paid_customer_ids(scope: RequestScope, customer: Customer, payment_scope: PaymentScope) -> list[int]:
-    """The customers whose invoices the payment may pay."""
-    return await hierarchy_ids(scope, customer) if payment_scope is PaymentScope.HIERARCHY else [customer.id]
+async def _paid_customer_ids(scope: RequestScope, request: PaymentRequest) -> list[int]:
+    """The customers whose invoices the payment may pay (NOT_FOUND when the payer is not the client's)."""
+    payer_id = await customer_id_or_not_found(scope, request.customer_id)
+    return await hierarchy_ids(scope, payer_id) if request.payment_scope is PaymentScope.HIERARCHY else [payer_id]
 
 
 def _allocate(request: PaymentRequest, invoices: Sequence[Owing]) -> AllocationResult:
