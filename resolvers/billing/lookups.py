@@ -19,9 +19,9 @@ from resolvers.statements import reused
 
 
 class OpenInvoiceRow(NamedTuple):
-    """What a posting needs of an open invoice: FIFO order (the allocation rules read it as it is), the transfer's
-    text, and its next status (postings.status_after). A tuple: a payment reads thousands, and reading SQLAlchemy's
-    rows field by field costs microseconds a field."""
+    """What a SPEC posting or a preview needs of an open invoice: FIFO order (the allocation rules read it as it is),
+    the transfer's text, and its next status (postings.status_after). A tuple: a preview reads thousands, and reading
+    SQLAlchemy's rows field by field costs microseconds a field. (A FIFO posting reads none: fifo.py.)"""
 
     id: int
     customer_id: int

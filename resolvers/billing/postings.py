@@ -1,8 +1,9 @@
 """What every money operation writes: ledger rows, allocations, invoice open amounts and statuses (reads: lookups.py).
 
 One invoice at a time on ORM objects (`apply`, `set_open`: reversals, adjustments, returned payments), or a
-whole posting at once over plain rows (`apply_many`: a payment across thousands of open invoices, in a few
-set-based statements whatever their number). Either way an invoice's status comes from `status_after`.
+whole posting at once over plain rows (`apply_many`: a SPEC payment, in a few set-based statements whatever the
+number of invoices). A FIFO posting never reads its invoices: the database allocates it (fifo.py). Either way an
+invoice's status comes from `status_after`, or in SQL from `status_after_sql`, which says the same.
 """
 
 from collections.abc import Mapping, Sequence
