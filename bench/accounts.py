@@ -281,8 +281,9 @@ async def time_both(client: GraphQLClient, raw: sqlite3.Connection, client_id: i
 
 
 async def statement_count(client: GraphQLClient, accounts: int) -> int:
-    """SELECTs one request runs (the token's user lookup included; BEGIN/ROLLBACK not). The app's
-    outbox polls notifications in the background meanwhile; those statements are not the request's."""
+    """SELECTs one request runs (the token's user lookup included, when not cached; BEGIN/ROLLBACK not). The app's
+    outbox polls notifications and its event feed reads the log in the background meanwhile (capturing_statements
+    leaves the feed's reads out); those statements are not the request's."""
     with capturing_statements() as seen:
         await client.post(VIEWS[True], variables(accounts))
     return sum(s.sql.lstrip().startswith(("SELECT", "WITH")) and "FROM notifications" not in s.sql for s in seen)
