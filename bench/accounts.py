@@ -317,5 +317,6 @@ def report(timed: dict[bool, tuple[Stats, Stats]], ratios: dict[bool, float], co
         "SQL statements per request (with details), by number of accounts",
         ["accounts", "GraphQL SELECTs", "floor", "constant", ""],
         [[n, counts[n], floor_counts[n], "yes" if constant else "no", verdict(constant)] for n in counts],
-        notes=["GraphQL SELECTs include the token's user lookup; each DataLoader runs one statement per batch."],
+        notes=["GraphQL SELECTs: the request's (the token's user lookup too when the app has not cached it; not the "
+               "event feed's reads of the log beside it); each DataLoader runs one statement per batch."],
     )

@@ -1,6 +1,8 @@
 """GraphQL types of market transactions (the history panel) and enrollment status changes."""
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
@@ -26,6 +28,7 @@ from graph.core.relay import (
     to_global_id,
 )
 from resolvers.accounts.transactions import edi_set
+from resolvers.pagination import Page
 
 if TYPE_CHECKING:
     from graph.accounts.types import UtilityAccount
@@ -165,8 +168,19 @@ async def transaction_connection(
     page = await info.context.loaders.grouped(loaders.transaction_pages_by_account_id).load((account_id, request))
     if selects(info, "edges", "node", "relatedTransaction"):  # then each edge resolves it without an await
         await load_for((info.context.loaders.of(loaders.transactions_by_id), (r.related_id for r in page.rows)))
+    return to_connection(page, TRANSACTION_CURSOR, MarketTransaction.from_row, counted(info, page, account_id))
+
+
+def counted(info: strawberry.Info, page: Page[Any], account_id: int) -> Callable[[], Awaitable[int]]:
+    """totalCount: the page's own count when its statement had one (a first page), else the count loader's."""
+    if page.total is not None:
+        return partial(_known, page.total)
     count = info.context.loaders.of(loaders.transaction_counts_by_account_id)
-    return to_connection(page, TRANSACTION_CURSOR, MarketTransaction.from_row, lambda: count.load(account_id))
+    return lambda: count.load(account_id)
+
+
+async def _known(total: int) -> int:
+    return total
 
 
 async def status_change_connection(

@@ -28,10 +28,11 @@ query($id: ID!, $first: Int!) { node(id: $id) { ... on Customer { utilityAccount
 """
 # Statements in steady state (signed-in users, markets and utilities come from the app's caches):
 EXPECTED = {
-    # customer, accounts page + count, plans, their prices, status changes, their actors, transactions + count
-    "AccountsTab": 9,
-    # customer, accounts page, transactions + count, related requests, usage
-    "panel": 6,
+    # customer, accounts page + count, plans, their prices, status changes, their actors, transactions with
+    # each account's total (a first page counts in its own statement)
+    "AccountsTab": 8,
+    # customer, accounts page, transactions with totals, related requests, usage
+    "panel": 5,
 }
 DOCUMENTS = {"AccountsTab": SPA["AccountsTab"]["body"], "panel": PANEL}
 
@@ -72,7 +73,9 @@ async def test_the_accounts_tab_runs_the_same_statements_for_any_number_of_accou
     # then every account and its transactions came back
     edges = data["node"]["utilityAccounts"]["edges"]
     assert len(edges) == accounts
-    assert all(len(e["node"]["marketTransactions"]["edges"]) == (5 if document == "AccountsTab" else 6) for e in edges)
+    panels = [e["node"]["marketTransactions"] for e in edges]
+    assert all(len(p["edges"]) == (5 if document == "AccountsTab" else 6) for p in panels)
+    assert all(p["totalCount"] == 6 for p in panels)  # counted in the page's statement: the whole list, not the page
     # and the statements are one per selection level, whatever the number of accounts
     read = [" ".join(s.split())[:120] for s in counter.statements]
     assert counter.count == EXPECTED[document], read
