@@ -79,3 +79,31 @@ async def test_the_accounts_tab_runs_the_same_statements_for_any_number_of_accou
     # and the statements are one per selection level, whatever the number of accounts
     read = [" ".join(s.split())[:120] for s in counter.statements]
     assert counter.count == EXPECTED[document], read
+
+
+CHAIN = """
+query($id: ID!) { node(id: $id) { ... on Customer { utilityAccounts(first: 1) { edges { node {
+  marketTransactions(first: 10) { edges { node { reference relatedTransaction { reference
+    relatedTransaction { reference relatedTransaction { reference } } } } } }
+} } } } } }
+"""
+
+
+async def test_transactions_that_name_each_other_resolve_as_deep_as_asked(api, session, tenant):
+    # given two transactions each naming the other as related (the history panel builds related ones at once)
+    customer = await make_customer(session, tenant, "Loop Holder")
+    account = await make_account(session, customer)
+    first = await make_transaction(session, account, reference="LOOP-A")
+    second = await make_transaction(session, account, reference="LOOP-B", related=first)
+    first.related_id = second.id
+    await session.commit()
+    # when the panel asks three levels deep
+    data = await api.run(CHAIN, {"id": to_global_id("Customer", customer.id)}, user=tenant.agent)
+    # then each level names the other, and the panel came back
+    nodes = [e["node"] for e in data["node"]["utilityAccounts"]["edges"][0]["node"]["marketTransactions"]["edges"]]
+    assert nodes == [
+        {"reference": "LOOP-B", "relatedTransaction": {"reference": "LOOP-A", "relatedTransaction": {
+            "reference": "LOOP-B", "relatedTransaction": {"reference": "LOOP-A"}}}},
+        {"reference": "LOOP-A", "relatedTransaction": {"reference": "LOOP-B", "relatedTransaction": {
+            "reference": "LOOP-A", "relatedTransaction": {"reference": "LOOP-B"}}}},
+    ]
