@@ -281,11 +281,18 @@ async def time_both(client: GraphQLClient, raw: sqlite3.Connection, client_id: i
 
 
 async def statement_count(client: GraphQLClient, accounts: int) -> int:
-    """SELECTs one request runs (the token's user lookup included; BEGIN/ROLLBACK not). The app's
-    outbox polls notifications in the background meanwhile; those statements are not the request's."""
-    with capturing_statements() as seen:
-        await client.post(VIEWS[True], variables(accounts))
-    return sum(s.sql.lstrip().startswith(("SELECT", "WITH")) and "FROM notifications" not in s.sql for s in seen)
+    """SELECTs one request runs in steady state (BEGIN/ROLLBACK not): the fewer of two runs, as the app looks the
+    token's user up again whenever its 10 s cache of users has expired, whichever request that lands in (it had
+    made the count 6 / 5 / 5 for 1 / 10 / 50 accounts). The app's outbox polls notifications and its event feed
+    reads the log in the background meanwhile (capturing_statements leaves the feed's reads out); those
+    statements are not the request's."""
+    counts = []
+    for _ in range(2):
+        with capturing_statements() as seen:
+            await client.post(VIEWS[True], variables(accounts))
+        counts.append(sum(s.sql.lstrip().startswith(("SELECT", "WITH")) and "FROM notifications" not in s.sql
+                          for s in seen))
+    return min(counts)
 
 
 def report(timed: dict[bool, tuple[Stats, Stats]], ratios: dict[bool, float], counts: dict[int, int],
@@ -316,5 +323,6 @@ def report(timed: dict[bool, tuple[Stats, Stats]], ratios: dict[bool, float], co
         "SQL statements per request (with details), by number of accounts",
         ["accounts", "GraphQL SELECTs", "floor", "constant", ""],
         [[n, counts[n], floor_counts[n], "yes" if constant else "no", verdict(constant)] for n in counts],
-        notes=["GraphQL SELECTs include the token's user lookup; each DataLoader runs one statement per batch."],
+        notes=["GraphQL SELECTs: the request's in steady state (the token's user cached, as between a user's requests; "
+               "not the event feed's reads of the log beside it); each DataLoader runs one statement per batch."],
     )

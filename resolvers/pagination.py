@@ -56,6 +56,7 @@ class Page(Generic[T]):
     keys: list[Key]
     has_next: bool
     has_previous: bool
+    total: int | None = None  # rows in the whole list, when the page's own statement counted them
 
 
 async def keyset_page(

@@ -1,6 +1,8 @@
 """GraphQL types of market transactions (the history panel) and enrollment status changes."""
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
@@ -14,7 +16,7 @@ from graph.accounts.enums import (
     MarketTransactionType,
 )
 from graph.admin.types import User
-from graph.core.eager import NowOrLater, load_for, loaded, selects
+from graph.core.eager import Later, at_once, load_for, selects
 from graph.core.relay import (
     Connection,
     CursorShape,
@@ -26,6 +28,7 @@ from graph.core.relay import (
     to_global_id,
 )
 from resolvers.accounts.transactions import edi_set
+from resolvers.pagination import Page
 
 if TYPE_CHECKING:
     from graph.accounts.types import UtilityAccount
@@ -70,13 +73,12 @@ class MarketTransaction(Node):
         # built on request: a panel of thousands of transactions mostly shows other columns
         return [MarketTransactionDetail(name=k, value=v) for k, v in (self.carried or {}).items()]
 
-    @strawberry.field(graphql_type=MarketTransactionRef | None,
-                      description="The request a response answers; null for requests and unasked transactions.")
-    def related_transaction(self, info: strawberry.Info) -> "NowOrLater[MarketTransaction | None] | None":
-        # no await when there is nothing to load (half of a history panel) or when transaction_connection
-        # loaded it with its page; graphql-core awaits what a resolver returns otherwise
-        loader = info.context.loaders.of(loaders.transactions_by_id)
-        return loaded(loader, self.related_pk, MarketTransaction.from_found)
+    # A plain field filled when built (graph/core/eager.py: at_once): no resolver to run per transaction, of
+    # thousands in a panel. transaction_connection loads the page's related transactions before it builds the
+    # page, so they are at hand; otherwise a Later that loads only if the query selects the field.
+    related_transaction: "MarketTransaction | Later[MarketTransaction | None] | None" = strawberry.field(
+        graphql_type=MarketTransactionRef | None,
+        description="The request a response answers; null for requests and unasked transactions.")
 
     @strawberry.field(description="The utility account it concerns.")
     async def utility_account(self, info: strawberry.Info) -> UtilityAccountRef:
@@ -89,7 +91,7 @@ class MarketTransaction(Node):
         return await node_or_none(User, info, self.creator_pk)
 
     @classmethod
-    def from_row(cls, row: models.MarketTransaction) -> Self:
+    def from_row(cls, row: models.MarketTransaction, *, related_at_once: bool = True) -> Self:
         return cls(
             id=to_global_id("MarketTransaction", row.id),
             type=TYPES[row.type],
@@ -106,6 +108,10 @@ class MarketTransaction(Node):
             account_pk=row.utility_account_id,
             related_pk=row.related_id,
             creator_pk=row.created_by,
+            related_transaction=(
+                at_once(loaders.transactions_by_id, row.related_id, _related) if related_at_once
+                else Later(loaders.transactions_by_id, row.related_id, cls.from_found) if row.related_id else None
+            ),
         )
 
     @classmethod
@@ -158,6 +164,12 @@ class EnrollmentStatusChange:
         )
 
 
+def _related(row: models.MarketTransaction | None) -> MarketTransaction | None:
+    """A transaction's related one, whose own related one is a Later (loaded if asked for): building that at once
+    too would go round for ever if two transactions named each other."""
+    return MarketTransaction.from_row(row, related_at_once=False) if row else None
+
+
 async def transaction_connection(
     info: strawberry.Info, account_id: int, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> Connection[MarketTransaction]:
@@ -165,8 +177,19 @@ async def transaction_connection(
     page = await info.context.loaders.grouped(loaders.transaction_pages_by_account_id).load((account_id, request))
     if selects(info, "edges", "node", "relatedTransaction"):  # then each edge resolves it without an await
         await load_for((info.context.loaders.of(loaders.transactions_by_id), (r.related_id for r in page.rows)))
+    return to_connection(page, TRANSACTION_CURSOR, MarketTransaction.from_row, counted(info, page, account_id))
+
+
+def counted(info: strawberry.Info, page: Page[Any], account_id: int) -> Callable[[], Awaitable[int]]:
+    """totalCount: the page's own count when its statement had one (a first page), else the count loader's."""
+    if page.total is not None:
+        return partial(_known, page.total)
     count = info.context.loaders.of(loaders.transaction_counts_by_account_id)
-    return to_connection(page, TRANSACTION_CURSOR, MarketTransaction.from_row, lambda: count.load(account_id))
+    return lambda: count.load(account_id)
+
+
+async def _known(total: int) -> int:
+    return total
 
 
 async def status_change_connection(
