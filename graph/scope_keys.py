@@ -1,4 +1,4 @@
-"""Where the middlewares and the GraphQL view leave what they learned about a request in its ASGI scope."""
+"""Where the front door (graph/front_door.py) and the GraphQL view leave what they learned of a request in its scope."""
 
 USER_KEY = "csrgraph.user"  # (User, Client) of the bearer token (graph/auth.py)
 REQUEST_ID_KEY = "csrgraph.request_id"  # the request id, as X-Request-Id and in fault logs (graph/request_log.py)

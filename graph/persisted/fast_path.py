@@ -2,7 +2,7 @@
 
 Skipped, because registration did it once (graph/persisted/known.py): parsing, validation, the depth, alias and
 token limits, Strawberry's parser and validation caches and its per-request extension runner. Kept, in the
-normal path's order so the answer is the same to the byte: authentication and tenancy (the middleware and the
+normal path's order so the answer is the same to the byte: authentication and tenancy (the front door and the
 context's sign-in), the operation's type against the method, the one-operation rule, the operation's name for
 the request line, the text rule on variables, execution on the same schema and context, the masking of
 unexpected errors under the request id, GraphQL-over-HTTP status codes and media types, orjson. An answer
