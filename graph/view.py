@@ -27,7 +27,7 @@ from strawberry.types.unset import UNSET
 
 from graph.auth import Authenticator
 from graph.context import Context
-from graph.http_errors import GQL_RESPONSE, header, request_error, wants_gql, wants_gql_response
+from graph.http_errors import GQL_RESPONSE, header, request_error, wants_gql
 from graph.ide import render_graphiql_html, wants_ide
 from graph.limits import code_for
 from graph.persisted.errors import DocumentRequestError
@@ -35,7 +35,7 @@ from graph.persisted.fast_path import Written, run_known
 from graph.persisted.known import graphql_schema_of
 from graph.persisted.requests import GraphQLParams, choose, params_of
 from graph.request_log import request_id_of
-from graph.scope_keys import PARAMS_KEY, REQUEST_ID_KEY, USER_KEY
+from graph.scope_keys import PARAMS_KEY, REQUEST_ID_KEY, SUB_RESPONSE_KEY, USER_KEY
 from graph.tokens import Refused, refusal_error
 
 POST_TYPES = ("application/json", "multipart/form-data")
@@ -253,8 +253,8 @@ class GraphQLView(GraphQL[Context, None]):
     # when the client asks for it; legacy application/json clients keep 200 for every result.
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub = await super().get_sub_response(request)
-        sub.wants_gql_response = wants_gql_response(request.headers)  # type: ignore[attr-defined]
-        request.state.sub_response = sub
+        sub.wants_gql_response = wants_gql(request.scope)  # type: ignore[attr-defined]
+        request.scope[SUB_RESPONSE_KEY] = sub  # this request's own (the lifespan state may be shared by requests)
         return sub
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
@@ -265,7 +265,7 @@ class GraphQLView(GraphQL[Context, None]):
             for error, formatted in zip(errors, data.get("errors") or [], strict=False):
                 if isinstance(formatted, dict):  # always: Strawberry formats each error as a dict
                     formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
-        sub = getattr(request.state, "sub_response", None)
+        sub = request.scope.get(SUB_RESPONSE_KEY)
         if request_errors and sub is not None and sub.wants_gql_response:
             data.pop("data", None)
             sub.status_code = 400  # the graphql-http audit expects 400 for parse and validation errors
