@@ -180,7 +180,7 @@ class GraphQLView(GraphQL[Context, None]):
     def parse_json(self, data: str | bytes) -> dict[str, Any]:
         """Each JSON text of a request is an object: the request itself (no batching), the variables, the
         extensions, the multipart map."""
-        value = super().parse_json(data)
+        value = self.decode_json(data)  # what Strawberry's parse_json calls (its JSONDecodeError is our 400 already)
         if isinstance(value, list):
             raise HTTPException(400, NO_BATCHING)
         if not isinstance(value, dict):
