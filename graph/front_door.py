@@ -9,8 +9,8 @@
 5. a bearer token that signs someone in, except on the open paths (401 otherwise; graph/auth.py);
 6. GET and POST /graphql straight to the GraphQL view; anything else through Starlette's exception layer and router.
 
-These were six ASGI middlewares, then Starlette's exception middleware and router, before the view: a coroutine
-each, three wrappers of `send`, four scans of the headers and a Request object, about a seventh of the CPU of a
+These were five ASGI middlewares (six with CORS), then Starlette's exception middleware and router: a coroutine
+each, three wrappers of `send`, four scans of the headers and a Request object, about a tenth of the CPU of a
 registered `{ __typename }` in process (bench http). Websockets and the lifespan go straight to the router: a
 websocket signs in at connection_init.
 """
