@@ -38,8 +38,9 @@ def main() -> None:
     p.add_argument("body", nargs="?", type=Path, help="plain: the file whose bytes the route answers")
     args = p.parse_args()
     config = logging_config(Settings.from_environ().log_format if args.what == "app" else "plain")
-    options = {"host": "127.0.0.1", "port": args.port, "workers": 1, "access_log": False, "log_config": config,
-               "log_level": "info"}
+    # as `csrgraph serve` runs uvicorn (graph/cli.py): no proxy-headers layer (its default), no access log
+    options = {"host": "127.0.0.1", "port": args.port, "workers": 1, "access_log": False, "proxy_headers": False,
+               "log_config": config, "log_level": "info"}
     if args.what == "app":
         uvicorn.run("graph.app:from_environ", factory=True, **options)
     else:

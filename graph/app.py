@@ -10,7 +10,6 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -25,7 +24,7 @@ from db.engine import (
 )
 from db.writes import Writes
 from graph import event_trace
-from graph.auth import Authenticator, BearerAuthMiddleware
+from graph.auth import Authenticator
 from graph.billing import files as billing_files
 from graph.caches import REFERENCE_TTL_SECONDS, USER_TTL_SECONDS, TtlCache
 from graph.commlog.bulk_notes import files as bulk_files
@@ -35,11 +34,10 @@ from graph.core.plain_fields import read_plain_fields_directly
 from graph.customers.imports import files as import_files
 from graph.event_feed import POLL_SECONDS, SAFETY_POLL_SECONDS, EventFeed
 from graph.exports import ROUTES as EXPORT_ROUTES
-from graph.limits import BodySizeLimitMiddleware, ConcurrencyLimitMiddleware, UploadPreflightMiddleware
+from graph.front_door import FrontDoor
 from graph.oidc import KeySets
 from graph.persisted.known import checker_for
 from graph.persisted.registry import KnownDocuments, RegistryRefused
-from graph.request_log import RequestLogMiddleware
 from graph.schema import make_schema
 from graph.settings import Settings
 from graph.socket_guard import SocketGuard
@@ -137,26 +135,12 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         *EXPORT_ROUTES,
         Route(DOCUMENT_PATH, download_document, methods=["GET"]),
     ]
-    middleware = [
-        Middleware(RequestLogMiddleware),  # outermost: it times, ids and logs every request, refusals too
-        Middleware(ConcurrencyLimitMiddleware, limit=settings.concurrent_requests),
-        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes,
-                   max_upload_bytes=settings.max_upload_bytes),
-        Middleware(UploadPreflightMiddleware),
-        *cors_middleware(settings.allowed_origins),
-        Middleware(BearerAuthMiddleware, authenticator=authenticator),
-    ]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
-
-
-def cors_middleware(allowed_origins: tuple[str, ...]) -> list[Middleware]:
-    """CORS for an SPA on another origin, when CSRGRAPH_ALLOWED_ORIGINS names one. Without it no foreign origin may
-    read an answer whether the middleware runs or not (no Access-Control-Allow-Origin either way), so it is left
-    out: it wrapped every request's `send` only to add `Vary: Origin`."""
-    if not allowed_origins:
-        return []
-    return [Middleware(CORSMiddleware, allow_origins=list(allowed_origins), allow_methods=["GET", "POST"],
-                       allow_headers=["authorization", "content-type", "x-request-id"])]
+    # One callable in front of the routes (request id and line, limits, CORS, the token), and GET and POST /graphql
+    # straight from it to the view (graph/front_door.py)
+    front_door = Middleware(FrontDoor, graphql=graphql, authenticator=authenticator,
+                            concurrent_requests=settings.concurrent_requests, max_body_bytes=settings.max_body_bytes,
+                            max_upload_bytes=settings.max_upload_bytes, allowed_origins=settings.allowed_origins)
+    return Starlette(routes=routes, middleware=[front_door], lifespan=lifespan)
 
 
 def from_environ() -> Starlette:

@@ -1,4 +1,4 @@
-"""Bearer tokens and the middleware that lets only signed-in requests in.
+"""Bearer tokens: who a token signs in, and the answer when it signs nobody in (graph/front_door.py asks for one).
 
 Two kinds of bearer token, told apart by their (unverified) `iss` claim before anything in them is trusted:
 - local tokens (`csrgraph token`; iss "csrgraph"): HS256 with the service's secret, verified here;
@@ -20,12 +20,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Send
 
 from db.engine import make_sessionmaker
 from db.models import Client, User
 from graph.caches import TtlCache
-from graph.ide import wants_ide
 from graph.oidc import REFETCH_FLOOR_SECONDS, KeySets
 from graph.provider_tokens import ProviderTokens
 from graph.scope_keys import REQUEST_ID_KEY, USER_KEY
@@ -117,40 +116,8 @@ def admitted(verified: VerifiedToken, account: sign_in.Account | None) -> tuple[
     return account.user, account.client
 
 
-class BearerAuthMiddleware:
-    """Every HTTP request but the open paths needs a token that signs someone in; otherwise 401 and nothing runs."""
-
-    def __init__(self, app: ASGIApp, authenticator: Authenticator,
-                 open_paths: tuple[str, ...] = ("/healthz", "/static/")):
-        self.app, self.authenticator, self.open_paths = app, authenticator, open_paths
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self._is_open(scope):
-            await self.app(scope, receive, send)  # websockets authenticate in connection_init
-            return
-        try:
-            scope[USER_KEY] = await self.authenticator.sign_in(scope["state"], _header(scope, b"authorization"))
-        except Refused as refused:
-            await _refuse(send, refused)
-            return
-        await self.app(scope, receive, send)
-
-    def _is_open(self, scope: Scope) -> bool:
-        path = scope["path"]
-        if path == "/healthz" or any(path.startswith(p) for p in self.open_paths if p.endswith("/")):
-            return True
-        # The GraphiQL page itself holds no data; the queries it sends carry the token.
-        return path == "/graphql" and wants_ide(scope)
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return value.decode("latin-1")
-    return None
-
-
-async def _refuse(send: Send, refused: Refused) -> None:
+async def refuse(send: Send, refused: Refused) -> None:
+    """The 401 (or 503: a provider's keys out of reach) for a request whose token signs nobody in; nothing runs."""
     body = json.dumps({"errors": [refusal_error(refused)]}).encode()
     challenge = 'Bearer realm="csrgraph"'
     if refused.reason is not SignInRefusal.MISSING_TOKEN and refused.status == 401:
@@ -164,7 +131,7 @@ async def _refuse(send: Send, refused: Refused) -> None:
 
 
 def request_scope(request: Any) -> RequestScope:
-    """The scope of a request this middleware let in: it left (User, Client) in the ASGI scope."""
+    """The scope of a request the front door let in (graph/front_door.py): it left (User, Client) in the ASGI scope."""
     user, client = request.scope[USER_KEY]
     viewer = Viewer(user_id=user.id, tenant_id=client.id, role=user.role, email=user.email)
     return RequestScope(viewer=viewer, request_id=request.scope.get(REQUEST_ID_KEY, ""),

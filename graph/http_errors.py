@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 from starlette.responses import JSONResponse
+from starlette.types import Scope
 
 GQL_RESPONSE = "application/graphql-response+json"
 REQUEST_ERROR_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
@@ -11,6 +12,20 @@ REQUEST_ERROR_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_AL
 def wants_gql_response(headers: Mapping[str, str]) -> bool:
     """The client accepts application/graphql-response+json (GraphQL-over-HTTP), not only legacy JSON."""
     return GQL_RESPONSE in headers.get("accept", "")
+
+
+def header(scope: Scope, name: bytes) -> str:
+    """The first value of the header `name` (lower case), or "": a scan of the scope's raw list, as Starlette's
+    Headers.get finds it, without building the object (nor the KeyError its get catches for a missing header)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def wants_gql(scope: Scope) -> bool:
+    """wants_gql_response, read from the scope's raw headers."""
+    return GQL_RESPONSE in header(scope, b"accept")
 
 
 def error_response(status: int, code: str, message: str, wants_gql: bool,

@@ -13,10 +13,10 @@ import re
 import time
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Scope, Send
 
 from graph.logs import fields
-from graph.scope_keys import OPERATION_KEY, REQUEST_ID_KEY, USER_KEY
+from graph.scope_keys import OPERATION_KEY, USER_KEY
 
 access = logging.getLogger("csrgraph.access")
 faults = logging.getLogger("csrgraph.errors")
@@ -25,10 +25,10 @@ GRAPHQL_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
 
 def request_id_of(headers: Any) -> str:
     """The client's X-Request-Id if it is short printable text, else a new one."""
-    return _kept_or_new(headers.get("x-request-id", ""))
+    return kept_or_new(headers.get("x-request-id", ""))
 
 
-def _kept_or_new(given: str) -> str:
+def kept_or_new(given: str) -> str:
     return given[:64] if given.isprintable() and given else new_request_id()
 
 
@@ -49,42 +49,26 @@ def record_operation(scope: Scope, name: str | None) -> None:
         scope[OPERATION_KEY] = name
 
 
-class RequestLogMiddleware:
-    """The request id (X-Request-Id on every answer), the request line, and the last resort for faults."""
+async def fault_answered(scope: Scope, request_id: str, status: int | None, send: Send) -> bool:
+    """The last resort for a fault nobody handled (call it in the `except`): logged once with its traceback under the
+    request id, and answered 500 with a GraphQL error body; False when the answer had begun (the server can only
+    drop the connection then)."""
+    faults.error("unexpected error", exc_info=True, extra=fields(request_id=request_id, path=scope["path"]))
+    if status is not None:
+        return False
+    await send(_fault_start())
+    await send({"type": "http.response.body", "body": _fault_body(request_id)})
+    return True
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
-        request_id = scope[REQUEST_ID_KEY] = _kept_or_new(given)
-        started, status = time.perf_counter(), None
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        except Exception:
-            faults.error("unexpected error", exc_info=True, extra=fields(request_id=request_id, path=scope["path"]))
-            if status is not None:
-                raise  # the answer has begun: the server can only drop the connection
-            await send_with_id(_fault_start())
-            await send_with_id({"type": "http.response.body", "body": _fault_body(request_id)})
-        finally:
-            if access.isEnabledFor(logging.INFO):  # cached by logging until its configuration changes
-                _log_request(fields(
-                    method=scope["method"], path=scope["path"], operation=scope.get(OPERATION_KEY),
-                    status=status or 500, duration_ms=round((time.perf_counter() - started) * 1000, 1),
-                    request_id=request_id, user_id=scope[USER_KEY][0].id if USER_KEY in scope else None,
-                ))
+def log_request(scope: Scope, status: int | None, started: float, request_id: str) -> None:
+    """The request line, once the answer is sent (graph/front_door.py); `started`: time.perf_counter() at arrival."""
+    if access.isEnabledFor(logging.INFO):  # cached by logging until its configuration changes
+        _log_request(fields(
+            method=scope["method"], path=scope["path"], operation=scope.get(OPERATION_KEY),
+            status=status or 500, duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            request_id=request_id, user_id=scope[USER_KEY][0].id if USER_KEY in scope else None,
+        ))
 
 
 def _log_request(extra: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ import orjson
 from cross_web import HTTPException, StarletteRequestAdapter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -27,15 +27,15 @@ from strawberry.types.unset import UNSET
 
 from graph.auth import Authenticator
 from graph.context import Context
-from graph.http_errors import GQL_RESPONSE, request_error, wants_gql_response
+from graph.http_errors import GQL_RESPONSE, header, request_error, wants_gql
 from graph.ide import render_graphiql_html, wants_ide
 from graph.limits import code_for
 from graph.persisted.errors import DocumentRequestError
-from graph.persisted.fast_path import run_known
+from graph.persisted.fast_path import Written, run_known
 from graph.persisted.known import graphql_schema_of
 from graph.persisted.requests import GraphQLParams, choose, params_of
 from graph.request_log import request_id_of
-from graph.scope_keys import PARAMS_KEY, REQUEST_ID_KEY, USER_KEY
+from graph.scope_keys import PARAMS_KEY, REQUEST_ID_KEY, SUB_RESPONSE_KEY, USER_KEY
 from graph.tokens import Refused, refusal_error
 
 POST_TYPES = ("application/json", "multipart/form-data")
@@ -68,6 +68,18 @@ def _brackets(data: str | bytes) -> int:
     if isinstance(data, bytes):
         return data.count(b"{") + data.count(b"[")
     return data.count("{") + data.count("[")
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The request body, straight from ASGI `receive`; ClientDisconnect when the client left, as Request.body."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise ClientDisconnect()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _not_a_number(name: str) -> float:
@@ -128,12 +140,14 @@ class GraphQLView(GraphQL[Context, None]):
         try:
             response = await self.answer(request)
         except HTTPException as error:  # Strawberry answers these in plain text; clients expect GraphQL errors
-            response = request_error(error.status_code, error.reason, wants_gql_response(request.headers))
+            response = request_error(error.status_code, error.reason, wants_gql(scope))
+        except StarletteHTTPException as error:  # none known: the front door calls the view past Starlette's handler
+            response = request_error(error.status_code, error.detail, wants_gql(scope))
         except DocumentRequestError as error:
-            response = error.response(wants_gql_response(request.headers))
+            response = error.response(wants_gql(scope))
         await response(scope, receive, send)
 
-    async def answer(self, request: Request) -> Response:
+    async def answer(self, request: Request) -> Response | Written:
         """A registered document runs on the fast path (graph/persisted/); anything else the normal way."""
         params = await self.read_params(request)
         if params is None:  # multipart: an upload, always text
@@ -166,7 +180,7 @@ class GraphQLView(GraphQL[Context, None]):
     def parse_json(self, data: str | bytes) -> dict[str, Any]:
         """Each JSON text of a request is an object: the request itself (no batching), the variables, the
         extensions, the multipart map."""
-        value = super().parse_json(data)
+        value = self.decode_json(data)  # what Strawberry's parse_json calls (its JSONDecodeError is our 400 already)
         if isinstance(value, list):
             raise HTTPException(400, NO_BATCHING)
         if not isinstance(value, dict):
@@ -177,12 +191,13 @@ class GraphQLView(GraphQL[Context, None]):
         """The request's parameters, from the GET query or the JSON body; None for multipart (Strawberry reads it)."""
         if request.method == "GET":
             return params_of(self.parse_query_params(request.query_params))
-        content_type = media_type(request.headers.get("content-type", ""))
+        content_type = media_type(header(request.scope, b"content-type"))
         if content_type not in POST_TYPES:
             raise HTTPException(415, "Send application/json (or multipart/form-data for an upload).")
         if content_type == "multipart/form-data":
             return None
-        return params_of(self.parse_json(await request.body()))
+        # Read here, once: Strawberry's parse_http_body takes the parameters (no Request.body() generator needed)
+        return params_of(self.parse_json(await read_body(request.receive)))
 
     async def parse_http_body(self, request: Any) -> Any:
         if request.params is not None:  # read already (read_params)
@@ -208,13 +223,13 @@ class GraphQLView(GraphQL[Context, None]):
             raise HTTPException(400, "A multipart map path does not lead into the operation's variables.") from error
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        state = request.state
+        state = request.scope["state"]  # the lifespan's state, without a State object around it
         context = Context(
-            request=request, response=response, sessionmaker=state.sessionmaker,
-            writes=state.writes, feed=state.feed,
+            request=request, response=response, sessionmaker=state["sessionmaker"],
+            writes=state["writes"], feed=state["feed"],
             request_id=request.scope.get(REQUEST_ID_KEY) or request_id_of(request.headers),
-            reference_cache=state.reference_cache, auth_cache=state.user_cache, statements=state.statements,
-            socket_guard=state.socket_guard,
+            reference_cache=state["reference_cache"], auth_cache=state["user_cache"], statements=state["statements"],
+            socket_guard=state["socket_guard"],
         )
         if isinstance(request, Request):  # a websocket signs in at connection_init instead
             context.sign_in(*request.scope[USER_KEY])
@@ -238,8 +253,8 @@ class GraphQLView(GraphQL[Context, None]):
     # when the client asks for it; legacy application/json clients keep 200 for every result.
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub = await super().get_sub_response(request)
-        sub.wants_gql_response = wants_gql_response(request.headers)  # type: ignore[attr-defined]
-        request.state.sub_response = sub
+        sub.wants_gql_response = wants_gql(request.scope)  # type: ignore[attr-defined]
+        request.scope[SUB_RESPONSE_KEY] = sub  # this request's own (the lifespan state may be shared by requests)
         return sub
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
@@ -250,7 +265,7 @@ class GraphQLView(GraphQL[Context, None]):
             for error, formatted in zip(errors, data.get("errors") or [], strict=False):
                 if isinstance(formatted, dict):  # always: Strawberry formats each error as a dict
                     formatted.setdefault("extensions", {}).setdefault("code", code_for(error))
-        sub = getattr(request.state, "sub_response", None)
+        sub = request.scope.get(SUB_RESPONSE_KEY)
         if request_errors and sub is not None and sub.wants_gql_response:
             data.pop("data", None)
             sub.status_code = 400  # the graphql-http audit expects 400 for parse and validation errors

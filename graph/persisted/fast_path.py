@@ -2,7 +2,7 @@
 
 Skipped, because registration did it once (graph/persisted/known.py): parsing, validation, the depth, alias and
 token limits, Strawberry's parser and validation caches and its per-request extension runner. Kept, in the
-normal path's order so the answer is the same to the byte: authentication and tenancy (the middleware and the
+normal path's order so the answer is the same to the byte: authentication and tenancy (the front door and the
 context's sign-in), the operation's type against the method, the one-operation rule, the operation's name for
 the request line, the text rule on variables, execution on the same schema and context, the masking of
 unexpected errors under the request id, GraphQL-over-HTTP status codes and media types, orjson. An answer
@@ -18,13 +18,14 @@ from cross_web import HTTPException
 from graphql import ExecutionResult, GraphQLError, execute
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from strawberry.execution import optimized_is_awaitable
 from strawberry.http.types import HTTPMethod
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from graph.core.text_arguments import refused_variable
-from graph.http_errors import GQL_RESPONSE, wants_gql_response
+from graph.http_errors import GQL_RESPONSE, wants_gql
 from graph.masking import mask_unexpected
 from graph.operations import AMBIGUOUS, only_name, subscription_over_http
 from graph.persisted.errors import DocumentRequestError
@@ -32,11 +33,28 @@ from graph.persisted.known import KnownDocument
 from graph.persisted.requests import GraphQLParams
 from graph.request_log import record_operation
 
-_JSON_TYPES = {False: "application/json", True: GQL_RESPONSE + "; charset=utf-8"}  # by wants_gql_response
+_JSON_TYPES = {False: b"application/json", True: (GQL_RESPONSE + "; charset=utf-8").encode()}  # by wants_gql
+# the operation types each method may run, as Strawberry's OperationType.from_http answers (a new set per call)
+_RUNS = {method: frozenset(OperationType.from_http(method)) for method in ("GET", "POST")}
+
+
+class Written:
+    """A 200 answer of JSON bytes, sent as Starlette's Response(body, media_type=...) sends it (the same two
+    messages and headers, content-length then content-type) without building its header list from a mapping."""
+
+    __slots__ = ("body", "content_type")
+
+    def __init__(self, body: bytes, content_type: bytes):
+        self.body, self.content_type = body, content_type
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-length", str(len(self.body)).encode()), (b"content-type", self.content_type)]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": self.body})
 
 
 async def run_known(view: Any, request: Request, document: KnownDocument, params: GraphQLParams,
-                    by_id: bool) -> Response:
+                    by_id: bool) -> Response | Written:
     """Answer `request` by running `document` (view: graph/view.py's GraphQLView, for its context and response)."""
     given = params.operation_name
     operations = document.operations
@@ -47,7 +65,7 @@ async def run_known(view: Any, request: Request, document: KnownDocument, params
     result = await _result(view, document, context, params, name, kind, ambiguous=given is None and len(operations) > 1)
     if not result.errors:  # the common answer, as Strawberry's process_result and create_response would make it
         answer = {"data": result.data, "extensions": result.extensions} if result.extensions else {"data": result.data}
-        return Response(orjson.dumps(answer), media_type=_JSON_TYPES[wants_gql_response(request.headers)])
+        return Written(orjson.dumps(answer), _JSON_TYPES[wants_gql(request.scope)])
     sub_response = await view.get_sub_response(request)  # errors: status codes and error codes as the normal path
     result = ExecutionResult(result.data, mask_unexpected(result.errors, context.request_id))
     return view.create_response(await view.process_result(request, result), sub_response)
@@ -68,7 +86,7 @@ def _check_method(document: KnownDocument, name: str | None, method: HTTPMethod,
     kind = document.operation_type(name)
     if kind is None:
         raise HTTPException(400, CannotGetOperationTypeError(name).as_http_error_reason())
-    if kind not in OperationType.from_http(method):
+    if kind not in _RUNS[method]:
         reason = InvalidOperationTypeError(kind).as_http_error_reason(method)
         if by_id and method == "GET":
             raise DocumentRequestError(405, "METHOD_NOT_ALLOWED", reason, headers={"allow": "POST"})

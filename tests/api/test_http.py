@@ -1,5 +1,6 @@
 """GraphQL over HTTP: negotiation, status codes, limits with codes, masking, GET for queries only."""
 
+import json
 import logging
 import random
 import re
@@ -91,10 +92,29 @@ class TestLimits:
         errors = await api.errors(query, user=tenant.agent)
         assert errors[0]["extensions"]["code"] == "TOKEN_LIMIT_EXCEEDED"
 
-    async def test_body_size_limit(self, api, tenant):
-        response = await api.client.post(
-            "/graphql", json={"query": "{ viewer { role } }", "variables": {"x": "y" * 70_000}}, headers=auth(tenant)
-        )
+    async def test_a_body_streamed_in_chunks_without_a_length_is_read_whole(self, api, tenant):
+        body = json.dumps({"query": "{ viewer { role } }", "variables": {"padding": "y" * 20_000}}).encode()
+
+        async def chunks():
+            for start in range(0, len(body), 4096):
+                yield body[start:start + 4096]
+
+        response = await api.client.post("/graphql", content=chunks(),
+                                         headers=auth(tenant, **{"content-type": "application/json"}))
+        assert "content-length" not in response.request.headers
+        assert response.json() == {"data": {"viewer": {"role": "AGENT"}}}
+
+    @pytest.mark.parametrize("declared", [True, False], ids=["declared length", "streamed without a length"])
+    async def test_body_size_limit(self, api, tenant, declared):
+        body = json.dumps({"query": "{ viewer { role } }", "variables": {"x": "y" * 70_000}}).encode()
+
+        async def chunks():
+            for start in range(0, len(body), 8192):
+                yield body[start:start + 8192]
+
+        response = await api.client.post("/graphql", content=body if declared else chunks(),
+                                         headers=auth(tenant, **{"content-type": "application/json"}))
+        assert ("content-length" in response.request.headers) is declared
         assert response.status_code == 413
         assert response.json()["errors"][0]["extensions"]["code"] == "BODY_TOO_LARGE"
 
