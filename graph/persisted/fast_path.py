@@ -86,12 +86,12 @@ async def _result(view: Any, document: KnownDocument, context: Any, params: Grap
     if refused is not None:
         return ExecutionResult(None, [refused])
     plan = document.plans.get(name)
-    if plan is not None:
-        result = plan(context, params.variables)
-    else:
-        result = execute(view.graphql_schema, document.document, root_value=None, context_value=context,
-                         variable_values=params.variables, operation_name=name, executor_class=view.executor_class,
-                         # Strawberry's own check, typed `-> bool` where graphql-core asks for a TypeGuard: same test
-                         is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-                         operation_extensions=params.extensions)
+    planned = await plan(context, params.variables) if plan is not None else None
+    if planned is not None:
+        return planned
+    result = execute(view.graphql_schema, document.document, root_value=None, context_value=context,
+                     variable_values=params.variables, operation_name=name, executor_class=view.executor_class,
+                     # Strawberry's own check, typed `-> bool` where graphql-core asks for a TypeGuard: same test
+                     is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                     operation_extensions=params.extensions)
     return await result if isawaitable(result) else result
