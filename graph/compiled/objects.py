@@ -7,7 +7,7 @@ A value is what graphql-core would complete: the declared column, converted unle
 an error the executor words: the plan gives way (GiveWay) and the executor answers the request.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -28,6 +28,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import QueryableAttribute
 
 from db.base import Base
+from graph.caches import TtlCache, is_reference
 from graph.compiled.selections import Selections, Unplannable
 from graph.core.columns import Column, Embedded, Reference, declared
 from graph.core.relay import Node, to_global_id
@@ -65,6 +66,19 @@ class ReferenceLevel:
     model: Any  # the mapped class of the referenced table
     level: ObjectLevel
     shape: tuple[Any, ...]  # names the statement in the app's StatementCache (with the client)
+    shared: bool  # reference data (graph/caches.py): rows kept in the app's reference cache, as the loaders keep theirs
+
+    async def rows(self, keys: list[Any], reader: "Reader") -> list[Any]:
+        """The rows of these keys: shared ones from the app's cache where it holds them, the others in one statement."""
+        if not self.shared or reader.shared is None:
+            return list(await reader.run(self.statement(reader.scope), {"keys": keys}))
+        cached = {key: reader.shared.get((self.shape, key)) for key in keys}  # the level's columns: its own entries
+        missing = [key for key, row in cached.items() if row is None]
+        if missing:
+            for row in await reader.run(self.statement(reader.scope), {"keys": missing}):
+                reader.shared.put((self.shape, row.id), row)
+                cached[row.id] = row
+        return [row for row in cached.values() if row is not None]
 
     def statement(self, scope: RequestScope) -> Select[Any]:
         def build(scope: RequestScope) -> Select[Any]:
@@ -74,15 +88,24 @@ class ReferenceLevel:
         return reused(scope, self.shape, build)
 
 
-Run = Callable[[Select[Any], dict[str, Any]], Any]  # awaitable rows of a statement with its parameters
+Run = Callable[[Select[Any], dict[str, Any]], Awaitable[list[Any]]]  # the rows of a statement with its parameters
 
 
-async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, scope: RequestScope, run: Run) -> None:
+@dataclass(frozen=True)
+class Reader:
+    """How one request's plan reads: as its scope (the client), through its connection, with the app's cache."""
+
+    scope: RequestScope
+    run: Run
+    shared: TtlCache | None  # the app's reference cache (graph/caches.py)
+
+
+async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Reader) -> None:
     """Read the reference levels under `level` for these rows, each in one statement, and build their objects."""
     for reference in level.references:
         keys = sorted({key for row in rows if (key := getattr(row, reference.key)) is not None})
-        children = await run(reference.statement(scope), {"keys": keys}) if keys else []
-        await fill(reference.level, children, found, scope, run)
+        children = await reference.rows(keys, reader) if keys else []
+        await fill(reference.level, children, found, reader)
         build = reference.level.build
         found[reference.index] = {child.id: build(child, found) for child in children}
 
@@ -148,7 +171,7 @@ class Levels:
         model = next(m.class_ for m in Base.registry.mappers if m.local_table is foreign[0])
         level = self.object(_object_type(type_, path), selection_sets, path, model)
         index, self.references = self.references, self.references + 1
-        return ReferenceLevel(index, key.key, model, level, (*self.shape, index))
+        return ReferenceLevel(index, key.key, model, level, (*self.shape, index), is_reference(declaration.batch))
 
 
 def _object_type(type_: GraphQLOutputType, where: str) -> GraphQLObjectType:

@@ -29,7 +29,7 @@ from graphql.execution.values import VariableValues, get_variable_values
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from graph.compiled.objects import Found, GiveWay, Levels
+from graph.compiled.objects import Found, GiveWay, Levels, Reader
 from graph.compiled.search import Answer, compile_customers
 from graph.compiled.selections import Selections, Unplannable
 from graph.logs import fields
@@ -78,11 +78,12 @@ class CompiledPlan:
                 return list((await connection.execute(statement, parameters)).all())
 
             # the search resolver reads through `scope.db` with execute() only: the connection serves it
-            reading = scope.with_session(cast(AsyncSession, connection))
+            reader = Reader(scope.with_session(cast(AsyncSession, connection)), run,
+                            getattr(context, "reference_cache", None))
             found: Found = [{} for _ in range(self.references)]
             data: dict[str, Any] = {}
             for key, root in self.roots:
-                data[key] = root if isinstance(root, str) else await root(reading, variables, found, run)
+                data[key] = root if isinstance(root, str) else await root(reader, variables, found)
             return data
 
 

@@ -14,12 +14,11 @@ from graphql import GraphQLField, GraphQLInputObjectType, GraphQLObjectType, get
 from graphql.execution.values import VariableValues, get_argument_values
 
 from db import models
-from graph.compiled.objects import BACKREF, Found, GiveWay, Levels, ObjectLevel, Run, fill
+from graph.compiled.objects import BACKREF, Found, GiveWay, Levels, ObjectLevel, Reader, fill
 from graph.compiled.selections import Selected, Unplannable
 from graph.core.relay import encode_cursor, page_request
 from graph.customers.queries import search_criteria
 from graph.customers.types import NAME_CURSOR, NUMBER_CURSOR
-from resolvers.context import RequestScope
 from resolvers.customers.search import queries as search
 from resolvers.errors import UserInputError
 from resolvers.pagination import Page
@@ -28,7 +27,7 @@ from resolvers.pagination import Page
 ORDER_COLUMNS = {"id": models.Customer.id, "name_key": models.Customer.name_key, "number": models.Customer.number}
 PAGE_INFO = {"hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename"}
 
-Answer = Callable[[RequestScope, VariableValues, Found, Run], Awaitable[Any]]
+Answer = Callable[[Reader, VariableValues, Found], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,8 @@ def compile_customers(levels: Levels, field: GraphQLField, selected: Selected, w
     input_names = {name: f.extensions[BACKREF].python_name for name, f in search_input.fields.items()}
     input_class = search_input.extensions[BACKREF].origin
 
-    async def answer(scope: RequestScope, variables: VariableValues, found: Found, run: Run) -> Any:
+    async def answer(reader: Reader, variables: VariableValues, found: Found) -> Any:
+        scope = reader.scope
         arguments = get_argument_values(field, node, variables)
         given = arguments.get("search")
         criteria = search_criteria(None if given is None else input_class(
@@ -87,9 +87,9 @@ def compile_customers(levels: Levels, field: GraphQLField, selected: Selected, w
         except UserInputError as error:
             raise GiveWay(str(error)) from None
         if edge and edge.node:
-            await fill(edge.node, page.rows, found, scope, run)
+            await fill(edge.node, page.rows, found, reader)
         if edge and edge.matched:
-            await fill(edge.matched, [m for m in matched if m is not None], found, scope, run)
+            await fill(edge.matched, [m for m in matched if m is not None], found, reader)
         key_of = search.key_of(order)
         cursors = [encode_cursor(key_of(row), shape) for row in page.rows]
         result: dict[str, Any] = {}
