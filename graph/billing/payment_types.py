@@ -1,9 +1,10 @@
 """GraphQL types of payments, refunds, adjustments and special charges."""
 
 from datetime import date, datetime
-from typing import Self
+from typing import Any, Self
 
 import strawberry
+from sqlalchemy import Row
 
 from db import models
 from graph.billing import loaders
@@ -39,7 +40,7 @@ class Payment(Node):
     unapplied_amount: Money = column(models.Payment.unapplied_cents, convert=Money.of,
                                      description="Credit not applied to any invoice (nor refunded).")
     returned_reason: str | None = column(models.Payment.returned_reason, description="Why it was returned, if it was.")
-    row: strawberry.Private[models.Payment]
+    row: strawberry.Private[models.Payment | Row[Any]]  # a posting's payload: the row its INSERT returned
     # Set when the page prefetched them (see customer_fields.PREFETCHABLE); None: load on demand.
     loaded_allocations: strawberry.Private[list[PaymentAllocation] | None] = None
 

@@ -1,10 +1,11 @@
 """Post a payment (FIFO or SPEC, one customer or a master's hierarchy), preview it, or return it (NSF)."""
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, insert, select
 
 from db.base import utcnow
 from db.enums import (
@@ -14,12 +15,12 @@ from db.enums import (
     PaymentScope,
     PaymentStatus,
 )
-from db.models import Customer, Payment
+from db.models import Payment
 from resolvers import audit
-from resolvers.billing import idempotency
+from resolvers.billing import fifo, idempotency
 from resolvers.billing.errors import BillingErrorCode, allocation_error, money_date_error
 from resolvers.billing.locks import lock_customers
-from resolvers.billing.lookups import OpenInvoiceRow, customer_or_not_found, hierarchy_ids, open_invoices
+from resolvers.billing.lookups import customer_id_or_not_found, hierarchy_ids, open_invoices
 from resolvers.billing.postings import apply_many, ledger_row, use_credit
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError, get_or_not_found
@@ -34,6 +35,7 @@ from resolvers.rules.allocation import (
     allocate_fifo,
     allocate_spec,
     apply_credit_first,
+    paid_in_order,
 )
 from resolvers.rules.money_dates import MoneyDateError, check_money_day
 from resolvers.scope import tenant_scoped
@@ -58,17 +60,8 @@ class PaymentRequest:
 
 @dataclass(frozen=True, slots=True)
 class PaymentDone:
-    payment: Payment
+    payment: Payment | Row[Any]  # the row as written (a replay reads the earlier one)
     replayed: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What a posting would do, worked out from plain rows before anything is written."""
-
-    invoices: dict[int, OpenInvoiceRow]  # the open invoices it may pay, by id
-    credits: tuple[Applied, ...]  # what the payer's earlier credit pays first (FIFO only)
-    result: AllocationResult  # what the new payment pays, and what it leaves as credit
 
 
 async def post_payment(scope: RequestScope, request: PaymentRequest) -> PaymentDone:
@@ -78,28 +71,69 @@ async def post_payment(scope: RequestScope, request: PaymentRequest) -> PaymentD
     earlier = await idempotency.claim(scope, request.idempotency_key, OPERATION, digest)
     if earlier is not None:
         return PaymentDone(await get_payment_or_fail(scope, earlier["payment_id"]), replayed=True)
-    customer = await customer_or_not_found(scope, request.customer_id)
-    customer_ids = await _paid_customer_ids(scope, customer, request.payment_scope)
+    customer_ids = await _paid_customer_ids(scope, request)
     await lock_customers(scope, customer_ids)
-    payment = await _write(scope, request, await _plan(scope, customer, customer_ids, request))
+    post = _post_fifo if request.mode is AllocationMode.FIFO else _post_spec
+    payment = await post(scope, request, customer_ids)
+    await audit.insert_event(scope, "billing.post_payment", "Payment", payment.id, {
+        "amount_cents": {"from": None, "to": payment.amount_cents}, "mode": {"from": None, "to": request.mode.value}})
     await idempotency.store(scope, request.idempotency_key, {"payment_id": payment.id})
     return PaymentDone(payment, replayed=False)
 
 
 async def preview_allocation(scope: RequestScope, request: PaymentRequest) -> AllocationResult:
-    """The allocations the posting would make, saving nothing (a FIFO posting applies earlier credit first)."""
+    """The allocations the posting would make, saving nothing (a FIFO posting applies earlier credit first),
+    worked out by the allocation rules over the open invoices read as rows."""
     _check(request)
-    customer = await customer_or_not_found(scope, request.customer_id)
-    customer_ids = await _paid_customer_ids(scope, customer, request.payment_scope)
-    return (await _plan(scope, customer, customer_ids, request)).result
+    invoices = await open_invoices(scope, await _paid_customer_ids(scope, request))
+    credits = await _credits(scope, request.customer_id) if request.mode is AllocationMode.FIFO else []
+    return _allocate(request, apply_credit_first(credits, invoices)[1])
 
 
-async def _plan(scope: RequestScope, customer: Customer, customer_ids: list[int], request: PaymentRequest) -> Plan:
-    """One read of the open invoices (and of the earlier credit), then one pass of the allocation rules."""
+async def _post_fifo(scope: RequestScope, request: PaymentRequest, customer_ids: list[int]) -> Row[Any]:
+    """Earlier credit first, then the payment, FIFO: the database allocates (fifo.py); Python reads only what is
+    owed in all and the credits."""
+    held = await fifo.standing(scope, request.customer_id, customer_ids)
+    *spent, paid = paid_in_order(held.owed_cents, [*(c.cents for c in held.credits), request.amount_cents])
+    payment = await _insert_payment(scope, request, request.amount_cents - paid)
+    payers = [*held.credits, Credit(payment.id, request.amount_cents)]
+    await fifo.pay(scope, request.customer_id, customer_ids, payers, _own_entry(scope, request, payment.id))
+    await use_credit(scope, [
+        Credit(c.payment_id, cents) for c, cents in zip(held.credits, spent, strict=True) if cents])
+    return payment
+
+
+async def _post_spec(scope: RequestScope, request: PaymentRequest, customer_ids: list[int]) -> Row[Any]:
+    """The named invoices, checked against their open amounts by the rules (a few rows)."""
     invoices = await open_invoices(scope, customer_ids)
-    credits = await _credits(scope, customer.id) if request.mode is AllocationMode.FIFO else []
-    paid_by_credit, still_open = apply_credit_first(credits, invoices)
-    return Plan({i.id: i for i in invoices}, paid_by_credit, _allocate(request, still_open))
+    result = _allocate(request, invoices)
+    payment = await _insert_payment(scope, request, result.unapplied_cents)
+    await apply_many(scope, request.customer_id, {i.id: i for i in invoices}, [Applied(payment.id, result.allocations)],
+                     request.received_on, {payment.id: [_own_entry(scope, request, payment.id)]})
+    return payment
+
+
+async def _insert_payment(scope: RequestScope, request: PaymentRequest, unapplied_cents: int) -> Row[Any]:
+    """INSERT the payment, leaving `unapplied_cents` as credit: the row written, for the payload."""
+    stmt = reused(scope, "insert-payment", _insert_payment_statement)
+    values = {"client_id": scope.tenant_id, "customer_id": request.customer_id, "amount_cents": request.amount_cents,
+              "method": request.method, "reference": request.reference, "card_last4": request.card_last4,
+              "received_on": request.received_on, "mode": request.mode, "scope": request.payment_scope,
+              "unapplied_cents": unapplied_cents, "status": PaymentStatus.POSTED,
+              "idempotency_key": request.idempotency_key, "created_by": scope.viewer.user_id}
+    return (await scope.db.execute(stmt, values)).one()
+
+
+def _insert_payment_statement(scope: RequestScope) -> Any:
+    payments = Payment.__table__  # Core: a row back, no ORM object
+    return insert(payments).returning(*payments.c)
+
+
+def _own_entry(scope: RequestScope, request: PaymentRequest, payment_id: int) -> dict[str, Any]:
+    """The payment's own ledger row."""
+    text = f"Payment ({request.method.value}{' ' + request.reference if request.reference else ''})"
+    return ledger_row(scope, request.customer_id, LedgerKind.PAYMENT, -request.amount_cents, text,
+                      request.received_on, payment_id=payment_id)
 
 
 async def _credits(scope: RequestScope, customer_id: int) -> list[Credit]:
@@ -144,41 +178,19 @@ def hashed_values(request: PaymentRequest) -> dict:
     return values
 
 
-async def _paid_customer_ids(scope: RequestScope, customer: Customer, payment_scope: PaymentScope) -> list[int]:
-    """The customers whose invoices the payment may pay."""
-    return await hierarchy_ids(scope, customer) if payment_scope is PaymentScope.HIERARCHY else [customer.id]
+async def _paid_customer_ids(scope: RequestScope, request: PaymentRequest) -> list[int]:
+    """The customers whose invoices the payment may pay (NOT_FOUND when the payer is not the client's)."""
+    payer_id = await customer_id_or_not_found(scope, request.customer_id)
+    return await hierarchy_ids(scope, payer_id) if request.payment_scope is PaymentScope.HIERARCHY else [payer_id]
 
 
-def _allocate(request: PaymentRequest, invoices: list[Owing]) -> AllocationResult:
+def _allocate(request: PaymentRequest, invoices: Sequence[Owing]) -> AllocationResult:
     try:
         if request.mode is AllocationMode.SPEC:
             return allocate_spec(request.amount_cents, request.allocations, invoices)
         return allocate_fifo(request.amount_cents, invoices)
     except AllocationError as error:
         raise allocation_error(error) from None
-
-
-async def _write(scope: RequestScope, request: PaymentRequest, plan: Plan) -> Payment:
-    """The payment (with the credit it leaves), its ledger row, and every allocation of the plan, set-based."""
-    payment = Payment(
-        client_id=scope.tenant_id, customer_id=request.customer_id, amount_cents=request.amount_cents,
-        method=request.method, reference=request.reference, card_last4=request.card_last4,
-        received_on=request.received_on, mode=request.mode, scope=request.payment_scope,
-        unapplied_cents=plan.result.unapplied_cents, status=PaymentStatus.POSTED,
-        idempotency_key=request.idempotency_key, created_by=scope.viewer.user_id,
-    )
-    scope.db.add(payment)
-    await scope.db.flush()
-    entry = ledger_row(scope, payment.customer_id, LedgerKind.PAYMENT, -payment.amount_cents,
-                       f"Payment ({request.method.value}{' ' + request.reference if request.reference else ''})",
-                       request.received_on, payment_id=payment.id)
-    applied = [*plan.credits, Applied(payment.id, plan.result.allocations)]
-    await apply_many(scope, payment.customer_id, plan.invoices, applied, request.received_on, {payment.id: [entry]})
-    await use_credit(scope, plan.credits)
-    await audit.record(scope, "billing.post_payment", "Payment", payment.id, {
-        "amount_cents": {"from": None, "to": payment.amount_cents}, "mode": {"from": None, "to": request.mode.value}})
-    await scope.db.flush()
-    return payment
 
 
 async def get_payment(scope: RequestScope, payment_id: int) -> Payment | None:

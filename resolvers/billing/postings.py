@@ -1,8 +1,9 @@
 """What every money operation writes: ledger rows, allocations, invoice open amounts and statuses (reads: lookups.py).
 
 One invoice at a time on ORM objects (`apply`, `set_open`: reversals, adjustments, returned payments), or a
-whole posting at once over plain rows (`apply_many`: a payment across thousands of open invoices, in a few
-set-based statements whatever their number). Either way an invoice's status comes from `status_after`.
+whole posting at once over plain rows (`apply_many`: a SPEC payment, in a few set-based statements whatever the
+number of invoices). A FIFO posting never reads its invoices: the database allocates it (fifo.py). Either way an
+invoice's status comes from `status_after`, or in SQL from `status_after_sql`, which says the same.
 """
 
 from collections.abc import Mapping, Sequence
@@ -10,14 +11,26 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, Integer, String, bindparam, cast, insert, literal, literal_column, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    bindparam,
+    case,
+    cast,
+    insert,
+    literal,
+    literal_column,
+    select,
+    update,
+)
 
 from db.enums import InvoiceStatus, LedgerKind
 from db.inserts import insert_rows
 from db.models import Invoice, LedgerEntry, Payment, PaymentAllocation
 from resolvers.context import RequestScope
 from resolvers.customers.account_numbers import json_object_rows
-from resolvers.rules.allocation import Applied
+from resolvers.rules.allocation import Applied, Credit
 from resolvers.rules.billing import invoice_status
 from resolvers.scope import tenant_scoped
 from resolvers.statements import reused
@@ -48,6 +61,18 @@ def status_after(invoice: Any, open_cents: int, reversed_any: bool | None = None
     reversed_flag = invoice.status == InvoiceStatus.REVERSED if reversed_any is None else reversed_any
     credited_away = invoice.charges_cents == 0 and invoice.total_cents > 0
     return invoice_status(invoice.charges_cents, open_cents, reversed_flag or credited_away)
+
+
+def status_after_sql(invoices: Any, open_cents: Any) -> Any:
+    """`status_after` in SQL, of the invoice whose columns are `invoices` once `open_cents` (SQL) is open: for
+    set-based updates (tests/resolvers/billing/test_status_after_sql.py holds the two to each other)."""
+    status = invoices.status.type
+    reversed_away = (invoices.charges_cents == 0) & (
+        (invoices.status == InvoiceStatus.REVERSED) | (invoices.total_cents > 0))
+    return case((reversed_away, literal(InvoiceStatus.REVERSED, status)),
+                (open_cents <= 0, literal(InvoiceStatus.PAID, status)),
+                (open_cents < invoices.charges_cents, literal(InvoiceStatus.PARTIALLY_PAID, status)),
+                else_=literal(InvoiceStatus.OPEN, status))
 
 
 def set_open(invoice: Invoice, open_cents: int, reversed_any: bool | None = None) -> None:
@@ -101,9 +126,9 @@ async def apply_many(scope: RequestScope, payer_id: int, invoices: Mapping[int, 
     await insert_rows(scope.db, LedgerEntry.__table__, entries)
 
 
-async def use_credit(scope: RequestScope, applied: Sequence[Applied]) -> None:
-    """Take what `applied` allocates off those payments' unapplied credit (earlier payments: a few rows)."""
-    used = [{"paid_id": item.payment_id, "used": sum(a.cents for a in item.allocations)} for item in applied]
+async def use_credit(scope: RequestScope, spent: Sequence[Credit]) -> None:
+    """Take what each payment `spent` off its unapplied credit (earlier payments: a few rows)."""
+    used = [{"paid_id": item.payment_id, "used": item.cents} for item in spent]
     if used:
         table = Payment.__table__
         stmt = update(table).where(table.c.id == bindparam("paid_id"))
@@ -115,7 +140,7 @@ def _json(by_key: dict[int, Any]) -> str:
     return orjson.dumps(by_key, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def _field(rows: Any, index: int, type_: Any = BigInteger) -> Any:
+def json_field(rows: Any, index: int, type_: Any = BigInteger) -> Any:
     """Element `index` of the JSON array each row holds, as SQL of `type_` (->> gives text on PostgreSQL, the
     JSON value itself on SQLite; integers stay exact integers on both)."""
     return cast(rows.c.value.op("->>")(literal_column(str(index))), type_)
@@ -124,7 +149,8 @@ def _field(rows: Any, index: int, type_: Any = BigInteger) -> Any:
 def _insert_allocations(scope: RequestScope) -> Any:
     """INSERT the allocations of :allocations, {n: [payment id, invoice id, cents]}, in the order of n."""
     given = json_object_rows(scope, bindparam("allocations", type_=String), "given", text=False)
-    values = select(_field(given, 0), _field(given, 1), _field(given, 2), literal(scope.tenant_id, BigInteger))
+    values = select(json_field(given, 0), json_field(given, 1), json_field(given, 2),
+                    literal(scope.tenant_id, BigInteger))
     # created_at: the column's default, once for the whole statement
     return insert(PaymentAllocation.__table__).from_select(["payment_id", "invoice_id", "amount_cents", "client_id"],
                                                            values.order_by(cast(given.c.key, Integer)))
@@ -136,7 +162,8 @@ def _set_open_amounts(scope: RequestScope) -> Any:
     # the table, not the ORM entity: a Core UPDATE skips the ORM's bulk-update machinery (no objects to sync)
     invoices = Invoice.__table__
     stmt = update(invoices).where(invoices.c.id == cast(given.c.key, Integer))
-    return tenant_scoped(stmt.values(open_cents=_field(given, 0), status=_field(given, 1, String)), invoices.c, scope)
+    stmt = stmt.values(open_cents=json_field(given, 0), status=json_field(given, 1, String))
+    return tenant_scoped(stmt, invoices.c, scope)
 
 
 def _transfer_rows(scope: RequestScope, payment_id: int, payer_id: int, invoice: Any, cents: int,

@@ -116,6 +116,18 @@ def apply_credit_first(credits: Sequence[Credit], invoices: Sequence[Owing]) -> 
     return tuple(applied), still_open
 
 
+def paid_in_order(owed_cents: int, amounts: Sequence[int]) -> list[int]:
+    """What each of `amounts` pays when they pay FIFO one after another (earlier credit, then a payment) on
+    invoices owing `owed_cents` in all: FIFO leaves nothing unapplied while anything is owed, so each pays
+    what those before it left owing, up to its amount (what a FIFO posting needs of its invoices: their sum)."""
+    paid, owing = [], owed_cents
+    for amount in amounts:
+        cents = max(0, min(amount, owing))
+        paid.append(cents)
+        owing -= cents
+    return paid
+
+
 def paid_down(invoices: Sequence[Owing], allocations: Sequence[Allocation]) -> list[Owing]:
     """The invoices less what `allocations` pay on them; those paid in full are no longer open."""
     paid = {item.invoice_id: item.cents for item in allocations}

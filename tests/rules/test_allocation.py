@@ -18,6 +18,7 @@ from resolvers.rules.allocation import (
     apply_credit_first,
     fifo_order,
     paid_down,
+    paid_in_order,
 )
 
 D = date(2025, 1, 1)
@@ -144,3 +145,24 @@ def test_credit_first_then_the_payment_is_fifo_of_everything_in_turn(credits, am
         by_credit[allocation.invoice_id] = by_credit.get(allocation.invoice_id, 0) + allocation.cents
     assert {i.id: i.open_cents for i in still_open} == {  # less what credit paid; those it paid in full are gone
         i.id: i.open_cents - by_credit.get(i.id, 0) for i in invoices if i.open_cents != by_credit.get(i.id, -1)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(credits=st.lists(st.integers(1, 10**6), max_size=5), amount=st.integers(1, 10**7), invoices=invoices_st)
+def test_what_each_pays_in_turn_needs_only_the_total_owed(credits, amount, invoices):
+    """paid_in_order over the invoices' sum gives what credit first and then the payment each allocate."""
+    applied, still_open = apply_credit_first([Credit(n, c) for n, c in enumerate(credits)], invoices)
+    spent = {item.payment_id: sum(a.cents for a in item.allocations) for item in applied}
+    expected = [spent.get(n, 0) for n in range(len(credits))]
+    expected.append(sum(a.cents for a in allocate_fifo(amount, still_open).allocations))
+    assert paid_in_order(sum(i.open_cents for i in invoices), [*credits, amount]) == expected
+
+
+@pytest.mark.parametrize("owed, amounts, paid", [
+    (0, [500], [0]),
+    (1_000, [300, 500, 900], [300, 500, 200]),
+    (1_000, [1_000, 1], [1_000, 0]),
+    (250, [], []),
+])
+def test_paid_in_order(owed, amounts, paid):
+    assert paid_in_order(owed, amounts) == paid
