@@ -31,6 +31,7 @@ from graph.persisted.errors import DocumentRequestError
 from graph.persisted.known import KnownDocument
 from graph.persisted.requests import GraphQLParams
 from graph.request_log import record_operation
+from graph.scope_keys import PLAN_KEY
 
 _JSON_TYPES = {False: "application/json", True: GQL_RESPONSE + "; charset=utf-8"}  # by wants_gql_response
 
@@ -44,7 +45,8 @@ async def run_known(view: Any, request: Request, document: KnownDocument, params
     kind = _check_method(document, name, _http_method(request.method), by_id)
     context = await view.get_context(request, None)  # no sub-response: no resolver sets headers or a status
     record_operation(request.scope, given if given is not None else only_name(list(operations)))
-    result = await _result(view, document, context, params, name, kind, ambiguous=given is None and len(operations) > 1)
+    result = await _result(view, document, context, params, name, kind, ambiguous=given is None and len(operations) > 1,
+                           scope=request.scope)
     if not result.errors:  # the common answer, as Strawberry's process_result and create_response would make it
         answer = {"data": result.data, "extensions": result.extensions} if result.extensions else {"data": result.data}
         return Response(orjson.dumps(answer), media_type=_JSON_TYPES[wants_gql_response(request.headers)])
@@ -77,7 +79,7 @@ def _check_method(document: KnownDocument, name: str | None, method: HTTPMethod,
 
 
 async def _result(view: Any, document: KnownDocument, context: Any, params: GraphQLParams, name: str | None,
-                  kind: OperationType, ambiguous: bool) -> ExecutionResult:
+                  kind: OperationType, ambiguous: bool, scope: dict[str, Any] | None = None) -> ExecutionResult:
     if ambiguous:
         return ExecutionResult(None, [GraphQLError(AMBIGUOUS)])
     if kind is OperationType.SUBSCRIPTION:  # as NoSubscriptionOverHttp on the normal path
@@ -88,6 +90,8 @@ async def _result(view: Any, document: KnownDocument, context: Any, params: Grap
     plan = document.plans.get(name)
     planned = await plan(context, params.variables) if plan is not None else None
     if planned is not None:
+        if scope is not None:
+            scope[PLAN_KEY] = "compiled"  # for the request line
         return planned
     result = execute(view.graphql_schema, document.document, root_value=None, context_value=context,
                      variable_values=params.variables, operation_name=name, executor_class=view.executor_class,

@@ -1,6 +1,7 @@
 """Compiled plans (graph/compiled): what the planner compiles of each SPA document, the search grid answered by its
 plan byte for byte as the executor answers the same text, and its statements: one per level, constant in rows."""
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -9,6 +10,7 @@ from graphql import OperationDefinitionNode
 
 from db.enums import EnrollmentStatus
 from graph.compiled.plan import plan_document
+from graph.logs import fields_of
 from graph.persisted import fast_path
 from graph.persisted.known import DocumentChecker
 from tests.api.customers.test_search import panel  # noqa: F401  # the search panel's customers
@@ -122,6 +124,16 @@ class TestTheSearchGrid:
         assert response.status_code == 200
         assert [e["node"]["name"] for e in response.json()["data"]["found"]["edges"]] == [
             "Ann Smith", "Bob Smithers", "Carla Núñez", "Dan Jones", "Eve Adams"]
+
+    @pytest.mark.parametrize(("variables", "plan"), [({}, "compiled"), ({"first": 101}, None)])
+    async def test_the_request_line_says_when_a_plan_answered(self, compiled, database, panel, caplog,  # noqa: F811
+                                                              variables: dict, plan: str | None) -> None:
+        [document_id] = await register(database, GRID)
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+            await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                       headers=auth(panel.agent))
+        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+        assert (line["operation"], line.get("plan")) == ("Grid", plan)  # a refusal: the executor answered
 
 
 @pytest.mark.parametrize("customers", [1, 3, 30])
