@@ -10,6 +10,7 @@ without errors is written directly (no Strawberry sub-response, process_result o
 bytes and headers, about a tenth of the request's CPU for a small document).
 """
 
+from collections.abc import MutableMapping
 from inspect import isawaitable
 from typing import Any
 
@@ -79,7 +80,8 @@ def _check_method(document: KnownDocument, name: str | None, method: HTTPMethod,
 
 
 async def _result(view: Any, document: KnownDocument, context: Any, params: GraphQLParams, name: str | None,
-                  kind: OperationType, ambiguous: bool, scope: dict[str, Any] | None = None) -> ExecutionResult:
+                  kind: OperationType, ambiguous: bool,
+                  scope: MutableMapping[str, Any] | None = None) -> ExecutionResult:
     if ambiguous:
         return ExecutionResult(None, [GraphQLError(AMBIGUOUS)])
     if kind is OperationType.SUBSCRIPTION:  # as NoSubscriptionOverHttp on the normal path
