@@ -192,14 +192,16 @@ def data_of(response: httpx.Response) -> dict[str, Any]:
 
 
 @asynccontextmanager
-async def graphql_client(database_url: str, email: str = AGENT) -> AsyncIterator[GraphQLClient]:
-    """The whole app (middleware, auth, view, schema) over ASGI, signed in as `email`."""
+async def graphql_client(database_url: str, email: str = AGENT, *,
+                         compiled_plans: bool = False) -> AsyncIterator[GraphQLClient]:
+    """The whole app (middleware, auth, view, schema) over ASGI, signed in as `email` (`compiled_plans`: with
+    CSRGRAPH_COMPILED_PLANS=1)."""
     from graph.app import create_app
     from graph.settings import Settings
 
     secret = secrets.token_urlsafe(32)
     token = await token_for(database_url, secret, email)
-    app = create_app(Settings(database_url=database_url, secret=secret))
+    app = create_app(Settings(database_url=database_url, secret=secret, compiled_plans=compiled_plans))
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench.local") as http:

@@ -113,6 +113,7 @@ async def run(options: argparse.Namespace) -> bool:
     async with graphql_client(db.url) as client:
         measured = [await measure(client, raw, kind, options.quick) for kind in kinds]
     report(measured, db.customers)
+    await spa_grid(db.url, kinds[:3])
     report_plans(measured, raw, options.explain)
     raw.close()
     return all(m.ok for m in measured)
@@ -217,6 +218,44 @@ def _search_statements(statements: list[Statement]) -> list[Statement]:
 def _count_statement(statements: list[Statement]) -> list[Statement]:
     """totalCount's statement: a count over the customers the search matches."""
     return [next(s for s in statements if s.sql.startswith("SELECT count(*)") and "FROM (SELECT customers.id" in s.sql)]
+
+
+# ---- the SPA's search grid, registered: executor vs compiled plan -------------------------------------
+
+SPA_TARGETS = {"LDC exact": 2.0, "name prefix": 5.0, "address contains": 20.0}  # issue 12's p95 targets
+
+
+async def spa_grid(database_url: str, kinds: list[Kind]) -> None:
+    """The SPA's CustomerSearch (matchedAccount, totalCount) named by its documentId, on an app running it through
+    graphql-core's executor and on one running its compiled plan (graph/compiled), the same inputs for both."""
+    from bench.http import _id, _register, _spa_document
+
+    text = _spa_document("CustomerSearch")
+    await _register(database_url, [text])
+    measured: dict[tuple[str, bool], Stats] = {}
+    for compiled in (False, True):
+        async with graphql_client(database_url, compiled_plans=compiled) as client:
+            for kind in kinds:
+                def send(search: dict[str, Any]) -> Any:
+                    body = {"documentId": _id(text), "variables": {"search": search, "first": 20}}
+                    return client.http.post("/graphql", json=body, headers=client.headers)
+                for search in kind.warmup:
+                    data_of(await send(search))
+                took = []
+                for search in kind.inputs:
+                    elapsed, response = await time_async(lambda search=search: send(search))
+                    data_of(response)
+                    took.append(elapsed)
+                measured[kind.name, compiled] = stats(took)
+    rows = []
+    for kind in kinds:
+        executor, plan = measured[kind.name, False], measured[kind.name, True]
+        target = SPA_TARGETS.get(kind.name, kind.target_p95_ms)
+        rows.append([kind.name, executor.n, ms(executor.p50), ms(executor.p95), ms(plan.p50), ms(plan.p95),
+                     f"{executor.p50 / plan.p50:.1f}x", f"≤ {target:g}", verdict(plan.p95 <= target)])
+    print_table("The SPA's CustomerSearch by documentId (totalCount, matched account; ms): executor vs compiled plan",
+                ["kind", "n", "executor p50", "p95", "plan p50", "p95", "speed-up", "target p95", ""], rows,
+                notes=["both apps over the same database, the same inputs, one after the other; targets: issue 12"])
 
 
 # ---- plans ------------------------------------------------------------------------------------------

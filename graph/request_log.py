@@ -16,7 +16,7 @@ from typing import Any
 from starlette.types import Message, Scope, Send
 
 from graph.logs import fields
-from graph.scope_keys import OPERATION_KEY, USER_KEY
+from graph.scope_keys import OPERATION_KEY, PLAN_KEY, USER_KEY
 
 access = logging.getLogger("csrgraph.access")
 faults = logging.getLogger("csrgraph.errors")
@@ -64,11 +64,14 @@ async def fault_answered(scope: Scope, request_id: str, status: int | None, send
 def log_request(scope: Scope, status: int | None, started: float, request_id: str) -> None:
     """The request line, once the answer is sent (graph/front_door.py); `started`: time.perf_counter() at arrival."""
     if access.isEnabledFor(logging.INFO):  # cached by logging until its configuration changes
-        _log_request(fields(
+        line = dict(
             method=scope["method"], path=scope["path"], operation=scope.get(OPERATION_KEY),
             status=status or 500, duration_ms=round((time.perf_counter() - started) * 1000, 1),
             request_id=request_id, user_id=scope[USER_KEY][0].id if USER_KEY in scope else None,
-        ))
+        )
+        if PLAN_KEY in scope:  # how it ran, where not the executor (graph/compiled)
+            line["plan"] = scope[PLAN_KEY]
+        _log_request(fields(**line))
 
 
 def _log_request(extra: dict[str, Any]) -> None:

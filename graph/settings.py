@@ -50,6 +50,7 @@ class Settings:
     write_wait_seconds: float = 5.0  # a write waits this long for the lock, then answers BUSY_RETRY
     event_poll_seconds: float | None = None  # how often a worker reads the event log unprompted (graph/event_feed.py)
     concurrent_requests: int = 6  # GraphQL requests over HTTP a worker runs at once, the rest queued (graph/limits.py)
+    compiled_plans: bool = False  # registered documents run as compiled plans where they can (graph/compiled)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -71,6 +72,7 @@ class Settings:
             db_connections=int(environ.get("CSRGRAPH_DB_CONNECTIONS", "80")),
             write_wait_seconds=float(environ.get("CSRGRAPH_WRITE_WAIT_SECONDS", "5")),
             concurrent_requests=int(environ.get("CSRGRAPH_CONCURRENT_REQUESTS", "6")),
+            compiled_plans=environ.get("CSRGRAPH_COMPILED_PLANS", "0") == "1",
             event_poll_seconds=float(environ["CSRGRAPH_EVENT_POLL_SECONDS"])
             if environ.get("CSRGRAPH_EVENT_POLL_SECONDS")
             else None,

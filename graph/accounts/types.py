@@ -54,8 +54,8 @@ RatePlanPriceRef = Annotated["RatePlanPrice", strawberry.lazy("graph.billing.rat
 
 @strawberry.type(description="A state or service territory (reference data).")
 class Market(Node):
-    code: str = strawberry.field(description="Short code, e.g. TX.")
-    name: str = strawberry.field(description="Display name.")
+    code: str = column(models.Market.code, description="Short code, e.g. TX.")
+    name: str = column(models.Market.name, description="Display name.")
 
     @classmethod
     def from_row(cls, row: models.Market) -> Self:
@@ -68,8 +68,8 @@ class Market(Node):
 
 @strawberry.type(description="A local distribution company (LDC) serving one market.")
 class Utility(Node):
-    code: str = strawberry.field(description="Short code used in search filters, e.g. ONCOR.")
-    name: str = strawberry.field(description="Display name.")
+    code: str = column(models.Utility.code, description="Short code used in search filters, e.g. ONCOR.")
+    name: str = column(models.Utility.name, description="Display name.")
     market_pk: strawberry.Private[int]
 
     @strawberry.field(graphql_type=Market, description="The market the utility serves.")

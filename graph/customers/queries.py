@@ -33,7 +33,7 @@ from resolvers.customers.search import queries as search
 from resolvers.errors import UserInputError
 
 
-def _criteria(given: CustomerSearch | None) -> search.CustomerSearch:
+def search_criteria(given: CustomerSearch | None) -> search.CustomerSearch:
     if given is None:
         return search.CustomerSearch()
     return search.CustomerSearch(
@@ -66,7 +66,7 @@ class CustomerQueries:
         order = search.CustomerOrder(order_by.value)
         shape = NAME_CURSOR if order is search.CustomerOrder.NAME else NUMBER_CURSOR
         request = page_request(first, after, last, before, shape)
-        criteria = _criteria(search_)
+        criteria = search_criteria(search_)
         try:
             async with info.context.session_scope() as scope:
                 page = await search.search_customers(scope, criteria, order, request)

@@ -10,6 +10,7 @@ without errors is written directly (no Strawberry sub-response, process_result o
 bytes and headers, about a tenth of the request's CPU for a small document).
 """
 
+from collections.abc import MutableMapping
 from inspect import isawaitable
 from typing import Any
 
@@ -32,6 +33,7 @@ from graph.persisted.errors import DocumentRequestError
 from graph.persisted.known import KnownDocument
 from graph.persisted.requests import GraphQLParams
 from graph.request_log import record_operation
+from graph.scope_keys import PLAN_KEY
 
 _JSON_TYPES = {False: b"application/json", True: (GQL_RESPONSE + "; charset=utf-8").encode()}  # by wants_gql
 # the operation types each method may run, as Strawberry's OperationType.from_http answers (a new set per call)
@@ -62,7 +64,8 @@ async def run_known(view: Any, request: Request, document: KnownDocument, params
     kind = _check_method(document, name, _http_method(request.method), by_id)
     context = await view.get_context(request, None)  # no sub-response: no resolver sets headers or a status
     record_operation(request.scope, given if given is not None else only_name(list(operations)))
-    result = await _result(view, document, context, params, name, kind, ambiguous=given is None and len(operations) > 1)
+    result = await _result(view, document, context, params, name, kind, ambiguous=given is None and len(operations) > 1,
+                           scope=request.scope)
     if not result.errors:  # the common answer, as Strawberry's process_result and create_response would make it
         answer = {"data": result.data, "extensions": result.extensions} if result.extensions else {"data": result.data}
         return Written(orjson.dumps(answer), _JSON_TYPES[wants_gql(request.scope)])
@@ -95,7 +98,8 @@ def _check_method(document: KnownDocument, name: str | None, method: HTTPMethod,
 
 
 async def _result(view: Any, document: KnownDocument, context: Any, params: GraphQLParams, name: str | None,
-                  kind: OperationType, ambiguous: bool) -> ExecutionResult:
+                  kind: OperationType, ambiguous: bool,
+                  scope: MutableMapping[str, Any] | None = None) -> ExecutionResult:
     if ambiguous:
         return ExecutionResult(None, [GraphQLError(AMBIGUOUS)])
     if kind is OperationType.SUBSCRIPTION:  # as NoSubscriptionOverHttp on the normal path
@@ -104,12 +108,14 @@ async def _result(view: Any, document: KnownDocument, context: Any, params: Grap
     if refused is not None:
         return ExecutionResult(None, [refused])
     plan = document.plans.get(name)
-    if plan is not None:
-        result = plan(context, params.variables)
-    else:
-        result = execute(view.graphql_schema, document.document, root_value=None, context_value=context,
-                         variable_values=params.variables, operation_name=name, executor_class=view.executor_class,
-                         # Strawberry's own check, typed `-> bool` where graphql-core asks for a TypeGuard: same test
-                         is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-                         operation_extensions=params.extensions)
+    planned = await plan(context, params.variables) if plan is not None else None
+    if planned is not None:
+        if scope is not None:
+            scope[PLAN_KEY] = "compiled"  # for the request line
+        return planned
+    result = execute(view.graphql_schema, document.document, root_value=None, context_value=context,
+                     variable_values=params.variables, operation_name=name, executor_class=view.executor_class,
+                     # Strawberry's own check, typed `-> bool` where graphql-core asks for a TypeGuard: same test
+                     is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                     operation_extensions=params.extensions)
     return await result if isawaitable(result) else result

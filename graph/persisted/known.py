@@ -42,14 +42,16 @@ def graphql_schema_of(schema: Any) -> GraphQLSchema:
 
 
 def checker_for(schema: Any, settings: Settings) -> "DocumentChecker":
-    """The checker of documents against the app's schema, with the limits text requests meet under `settings`."""
-    return DocumentChecker(graphql_schema_of(schema), document_limits(settings))
+    """The checker of documents against the app's schema, with the limits text requests meet under `settings`
+    (and compiled plans for what it prepares when `settings.compiled_plans`)."""
+    return DocumentChecker(graphql_schema_of(schema), document_limits(settings), compiled=settings.compiled_plans)
 
 
 class Plan(Protocol):
-    """Runs one operation of a known document for one request, as graphql-core's `execute` would answer it."""
+    """Runs one operation of a known document for one request, as graphql-core's `execute` would answer it; None:
+    the executor answers this request (an error only it words)."""
 
-    def __call__(self, context: Any, variables: dict[str, Any] | None) -> ExecutionResult | Awaitable[ExecutionResult]:
+    def __call__(self, context: Any, variables: dict[str, Any] | None) -> Awaitable[ExecutionResult | None]:
         ...
 
 
@@ -62,6 +64,8 @@ class KnownDocument:
     checked_variables: frozenset[str]  # the variables the text rule applies to (graph/core/text_arguments.py)
     trusted: bool  # registered by an operator: runs when CSRGRAPH_DOCUMENTS=trusted
     plans: dict[str | None, Plan] = field(default_factory=dict)  # by operation name; filled by a planner
+    # why an operation has no plan (graph/compiled/plan.py), by operation name; with `plans`, what the planner made
+    fallbacks: dict[str | None, tuple[str, ...]] = field(default_factory=dict)
 
     def operation_type(self, name: str | None) -> OperationType | None:
         """The type of the operation `name` (None: the first), as strawberry's get_operation_type finds it."""
@@ -104,6 +108,7 @@ class DocumentChecker:
     schema: GraphQLSchema
     limits: DocumentLimits
     rules: tuple[type[ASTValidationRule], ...] = ()
+    compiled: bool = False  # attach compiled plans to the documents it prepares (CSRGRAPH_COMPILED_PLANS)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", (*specified_rules, *self.limits.rules))
@@ -121,6 +126,15 @@ class DocumentChecker:
         if refused is not None:
             raise DocumentRefused([refused])
         operations = tuple(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-        return KnownDocument(sha256 or sha256_of(text), text, document, operations, checked_variables(document),
-                             trusted)
+        known = KnownDocument(sha256 or sha256_of(text), text, document, operations, checked_variables(document),
+                              trusted)
+        if self.compiled:
+            from graph.compiled.plan import plan_document  # the planner imports the schema's types
+
+            for name, planned in plan_document(self.schema, document, operations, known.sha256).items():
+                if planned.plan is not None:
+                    known.plans[name] = planned.plan
+                else:
+                    known.fallbacks[name] = planned.fallbacks
+        return known
 

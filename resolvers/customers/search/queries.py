@@ -84,10 +84,15 @@ def key_of(order: CustomerOrder) -> Callable[[Customer], Key]:
 
 
 async def search_customers(
-    scope: RequestScope, search: CustomerSearch, order: CustomerOrder, page: PageRequest
-) -> Page[Customer]:
+    scope: RequestScope, search: CustomerSearch, order: CustomerOrder, page: PageRequest,
+    columns: Sequence[QueryableAttribute[Any]] | None = None,
+) -> Page[Any]:
+    """A page of the customers `search` finds: Customer instances, or plain rows of `columns` (a compiled plan's,
+    which must hold the order's columns: the cursors are made of them)."""
     stmt = await _page_statement(scope, search)
-    return await keyset_page(scope.db, stmt, order_columns(order), key_of(order), page)
+    if columns is not None:
+        stmt = stmt.with_only_columns(*columns)
+    return await keyset_page(scope.db, stmt, order_columns(order), key_of(order), page, scalars=columns is None)
 
 
 async def count_customers(scope: RequestScope, search: CustomerSearch) -> int:
@@ -97,7 +102,7 @@ async def count_customers(scope: RequestScope, search: CustomerSearch) -> int:
 def search_statement(scope: RequestScope, search: CustomerSearch, *, walk: bool = False) -> Select[tuple[Customer]]:
     """Customers matching `search`; `walk` writes the filter as a test of each customer (see DENSE)."""
     stmt = tenant_scoped(select(Customer), Customer, scope)
-    dialect = scope.db.bind.dialect.name
+    dialect = _dialect(scope)
     if search.ldc_account_number:
         stmt = stmt.where(Customer.id.in_(_by_ldc(scope, search.ldc_account_number)))
     if search.name:
@@ -117,7 +122,7 @@ def search_statement(scope: RequestScope, search: CustomerSearch, *, walk: bool 
 async def _page_statement(scope: RequestScope, search: CustomerSearch) -> Select[tuple[Customer]]:
     """The search as SQLite pages it fastest: by one filter with many matches, walking customers in
     page order and testing each (see DENSE); with few, reading just those and sorting them."""
-    if scope.db.bind.dialect.name != "sqlite" or _filter_count(search) != 1:
+    if _dialect(scope) != "sqlite" or _filter_count(search) != 1:
         # PostgreSQL estimates the matches from its statistics and chooses by itself; several
         # filters together usually match few customers.
         return search_statement(scope, search)
@@ -138,6 +143,12 @@ async def _page_statement(scope: RequestScope, search: CustomerSearch) -> Select
         return search_statement(scope, search, walk=True)
     candidates = func.json_each(ids).table_valued("value", name="candidates")
     return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(candidates.c.value)))
+
+
+def _dialect(scope: RequestScope) -> str:
+    """The database's dialect, whether the scope reads through a session or a plan's connection (its `dialect`)."""
+    db: Any = scope.db
+    return str(db.dialect.name if hasattr(db, "dialect") else db.bind.dialect.name)
 
 
 async def _several_words(scope: RequestScope, search: CustomerSearch, tokens: list[str]) -> Select[tuple[Customer]]:

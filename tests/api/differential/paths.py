@@ -23,9 +23,20 @@ def _registered(client: httpx.AsyncClient, name: str, variables: dict, headers: 
     return client.post("/graphql", json={"documentId": spa_id(name), "variables": variables}, headers=headers)
 
 
+# The app with compiled plans on (conftest.py) beside each test's app: the client to it, by the test's client.
+COMPILED: dict[httpx.AsyncClient, httpx.AsyncClient] = {}
+
+
+def _compiled(client: httpx.AsyncClient, name: str, variables: dict, headers: dict) -> Awaitable[httpx.Response]:
+    """The registered document on an app with compiled plans on (graph/compiled): planned operations skip the
+    executor, the others run as on `registered`."""
+    return _registered(COMPILED[client], name, variables, headers)
+
+
 PATHS: dict[str, Callable[..., Awaitable[httpx.Response]]] = {
     "text": _text,  # the reference: Strawberry parses, validates and executes the text
     "registered": _registered,  # the SPA's registered document named by its id (graph/persisted/fast_path.py)
+    "compiled": _compiled,
 }
 REFERENCE = next(iter(PATHS))
 VIEWS = ["CustomerProfile", "ArTab", "CommunicationLogTab", "Timeline", "AccountsTab"]

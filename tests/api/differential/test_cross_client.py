@@ -41,4 +41,7 @@ class TestCrossClient:
             for (name, variables), (_, unknown) in zip(requests(customer_id), requests(UNKNOWN), strict=True):
                 assert await run(api.client, tenant.agent, path, name, variables) == \
                     await run(api.client, tenant.agent, path, name, unknown), (path, name)
+        for path in PATHS:  # their customer found by its name answers as a name no customer has
+            assert await run(api.client, tenant.agent, path, "CustomerSearch", {"search": {"name": theirs["name"]}}) \
+                == await run(api.client, tenant.agent, path, "CustomerSearch", {"search": {"name": "Zyxq Nobody"}})
         assert await views(api.client, other_tenant.agent, theirs) == before

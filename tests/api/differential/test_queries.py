@@ -37,6 +37,10 @@ def views(book: dict) -> list[tuple[str, dict]]:
         ("CommunicationLogTab", {**own, "after": "not-a-cursor"}),
         ("Timeline", {**own, "includeChildren": True}), ("Timeline", {**own, "filter": {"kinds": ["PAYMENT"]}}),
         ("CustomerSearch", {"search": {"name": book["name"]}, "orderBy": "NUMBER"}),
+        ("CustomerSearch", {"search": {"name": book["name"], "status": "ACTIVE"}}),
+        ("CustomerSearch", {"search": {"name": book["name"], "address": "1 Elm St"}}),
+        ("CustomerSearch", {"search": {"text": book["name"]}, "first": 0}),
+        ("CustomerSearch", {"search": {"name": "!"}}), ("CustomerSearch", {"after": "not-a-cursor"}),
     ]
 
 

@@ -1,0 +1,234 @@
+"""The object levels of a plan, from the declarations the types' from_row is generated from (graph/core/columns.py):
+the columns a level's selected fields read (only those), the references it hangs other levels on, and the function
+that turns one row into the response's ordered dict.
+
+A value is what graphql-core would complete: the declared column, converted unless null, then the GraphQL type's
+`serialize`; a Node's `id` is its global ID, `__typename` the type's name. A null where the schema says non-null is
+an error the executor words: the plan gives way (GiveWay) and the executor answers the request.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
+
+from graphql import (
+    GraphQLBoolean,
+    GraphQLID,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLString,
+    SelectionSetNode,
+    get_nullable_type,
+    is_leaf_type,
+    is_non_null_type,
+    is_object_type,
+)
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import QueryableAttribute
+
+from db.base import Base
+from graph.caches import TtlCache, is_reference
+from graph.compiled.selections import Selections, Unplannable
+from graph.core.columns import Column, Embedded, Reference, declared
+from graph.core.relay import Node, to_global_id
+from resolvers.context import RequestScope
+from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
+
+BACKREF = "strawberry-definition"  # Strawberry's link from a graphql-core type or field to its definition
+Found = list[dict[Any, Any]]  # per reference level (by index): key -> the object built for it
+Get = Callable[[Any, Found], Any]  # (row, found) -> the field's response value
+# values of these types that serialize returns as they are
+_PLAIN: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+
+
+class GiveWay(Exception):
+    """A request the plan leaves to the executor: an error only the executor words (a null in a non-null field,
+    a refused argument), so the answer stays the reference's."""
+
+
+@dataclass(eq=False)
+class ObjectLevel:
+    """One object per row: the columns the selected fields read (by row key) and the function building it."""
+
+    columns: dict[str, Any]
+    build: Callable[[Any, Found], dict[str, Any]]
+    references: list["ReferenceLevel"]
+
+
+@dataclass(eq=False)
+class ReferenceLevel:
+    """Objects of another table by the key a parent row holds (an account's utility): one statement per level."""
+
+    index: int  # in Found
+    key: str  # the parent row's attribute holding the key
+    model: Any  # the mapped class of the referenced table
+    level: ObjectLevel
+    shape: tuple[Any, ...]  # names the statement in the app's StatementCache (with the client)
+    shared: bool  # reference data (graph/caches.py): rows kept in the app's reference cache, as the loaders keep theirs
+
+    async def rows(self, keys: list[Any], reader: "Reader") -> list[Any]:
+        """The rows of these keys: shared ones from the app's cache where it holds them, the others in one statement."""
+        if not self.shared or reader.shared is None:
+            return list(await reader.run(self.statement(reader.scope), {"keys": keys}))
+        cached = {key: reader.shared.get((self.shape, key)) for key in keys}  # the level's columns: its own entries
+        missing = [key for key, row in cached.items() if row is None]
+        if missing:
+            for row in await reader.run(self.statement(reader.scope), {"keys": missing}):
+                reader.shared.put((self.shape, row.id), row)
+                cached[row.id] = row
+        return [row for row in cached.values() if row is not None]
+
+    def statement(self, scope: RequestScope) -> Select[Any]:
+        def build(scope: RequestScope) -> Select[Any]:
+            columns = {**self.level.columns, "id": self.model.id}
+            stmt = select(*columns.values()).where(self.model.id.in_(bindparam("keys", expanding=True)))
+            return tenant_scoped(stmt, self.model, scope) if hasattr(self.model, "client_id") else stmt
+        return reused(scope, self.shape, build)
+
+
+Run = Callable[[Select[Any], dict[str, Any]], Awaitable[list[Any]]]  # the rows of a statement with its parameters
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How one request's plan reads: as its scope (the client), through its connection, with the app's cache."""
+
+    scope: RequestScope
+    run: Run
+    shared: TtlCache | None  # the app's reference cache (graph/caches.py)
+
+
+async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Reader) -> None:
+    """Read the reference levels under `level` for these rows, each in one statement, and build their objects."""
+    for reference in level.references:
+        keys = sorted({key for row in rows if (key := getattr(row, reference.key)) is not None})
+        children = await reference.rows(keys, reader) if keys else []
+        await fill(reference.level, children, found, reader)
+        build = reference.level.build
+        found[reference.index] = {child.id: build(child, found) for child in children}
+
+
+@dataclass
+class Levels:
+    """Compiles the object levels of one plan, numbering its reference levels and naming what it compiled."""
+
+    selections: Selections
+    shape: tuple[Any, ...]  # the plan's name in statement keys
+    references: int = 0
+    compiled: list[str] = field(default_factory=list)
+
+    def object(self, type_: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode], where: str, model: Any,
+               columns: dict[str, Column] | None = None) -> ObjectLevel:
+        """The level of `type_` objects built from rows of `model` (`columns`: an embedding's, first)."""
+        definition = type_.extensions.get(BACKREF)
+        origin = getattr(definition, "origin", None)
+        if origin is None:
+            raise Unplannable(f"{where}: {type_.name} is not a Strawberry type")
+        needed: dict[str, Any] = {}
+        references: list[ReferenceLevel] = []
+        getters: list[tuple[str, Get]] = []
+        for selected in self.selections.of(type_, selection_sets, where):
+            path = f"{where}.{selected.key}"
+            if selected.name == "__typename":
+                getters.append((selected.key, _constant(type_.name)))
+                continue
+            graphql_field = type_.fields[selected.name]
+            if any(node.arguments for node in selected.nodes):
+                raise Unplannable(f"{path}: arguments")
+            strawberry_field = graphql_field.extensions.get(BACKREF)
+            name = getattr(strawberry_field, "python_name", None)
+            declaration = (columns or {}).get(name or "") or (declared(strawberry_field) if strawberry_field else None)
+            if isinstance(declaration, Column):
+                needed[declaration.key] = declaration.expr
+                getters.append((selected.key, _column(declaration, graphql_field.type, path)))
+            elif isinstance(declaration, Embedded):
+                inner = self.object(_object_type(graphql_field.type, path), selected.selection_sets, path, model,
+                                    dict(declaration.columns) if declaration.columns else None)
+                needed.update(inner.columns)
+                references += inner.references
+                getters.append((selected.key, _embedded(inner.build)))
+            elif isinstance(declaration, Reference):
+                reference = self._reference(declaration, graphql_field.type, selected.selection_sets, path)
+                needed[reference.key] = declaration.key
+                references.append(reference)
+                getters.append((selected.key, _referenced(reference, is_non_null_type(graphql_field.type))))
+            elif name == "id" and issubclass(origin, Node):
+                needed["id"] = model.id
+                getters.append((selected.key, _global_id(type_.name)))
+            else:
+                raise Unplannable(f"{path}: a resolver")
+            self.compiled.append(path)
+        return ObjectLevel(needed, _builder(getters), references)
+
+    def _reference(self, declaration: Reference, type_: GraphQLOutputType, selection_sets: Sequence[SelectionSetNode],
+                   path: str) -> ReferenceLevel:
+        key: QueryableAttribute[Any] = declaration.key
+        foreign = [fk.column.table for column in key.property.columns for fk in column.foreign_keys]
+        if len(foreign) != 1:
+            raise Unplannable(f"{path}: a reference without one foreign key")
+        model = next(m.class_ for m in Base.registry.mappers if m.local_table is foreign[0])
+        level = self.object(_object_type(type_, path), selection_sets, path, model)
+        index, self.references = self.references, self.references + 1
+        return ReferenceLevel(index, key.key, model, level, (*self.shape, index), is_reference(declaration.batch))
+
+
+def _object_type(type_: GraphQLOutputType, where: str) -> GraphQLObjectType:
+    named = get_nullable_type(type_)
+    if not is_object_type(named):
+        raise Unplannable(f"{where}: not one object")
+    return named
+
+
+def _builder(getters: list[tuple[str, Get]]) -> Callable[[Any, Found], dict[str, Any]]:
+    def build(row: Any, found: Found) -> dict[str, Any]:
+        return {key: get(row, found) for key, get in getters}
+    return build
+
+
+def _constant(value: Any) -> Get:
+    return lambda row, found: value
+
+
+def _embedded(build: Callable[[Any, Found], dict[str, Any]]) -> Get:
+    return build  # the same row
+
+
+def _global_id(type_name: str) -> Get:
+    return lambda row, found: to_global_id(type_name, row.id)
+
+
+def _referenced(reference: ReferenceLevel, non_null: bool) -> Get:
+    key, index = attrgetter(reference.key), reference.index
+
+    def get(row: Any, found: Found) -> Any:
+        value = found[index].get(key(row))
+        if value is None and non_null:
+            raise GiveWay(f"a null in non-null {reference.shape}")
+        return value
+    return get
+
+
+def _column(declaration: Column, type_: GraphQLOutputType, where: str) -> Get:
+    named = get_nullable_type(type_)
+    if not is_leaf_type(named):
+        raise Unplannable(f"{where}: a column of a non-leaf type")
+    read, convert, serialize = attrgetter(declaration.key), declaration.convert, named.serialize
+    plain, non_null = _PLAIN.get(named), is_non_null_type(type_)
+
+    def get(row: Any, found: Found) -> Any:
+        value = read(row)
+        if value is None:
+            if non_null:
+                raise GiveWay(f"a null in non-null {where}")
+            return None
+        if convert is not None:
+            value = convert(value)
+        if type(value) is plain:
+            return value
+        serialized = serialize(value)
+        if serialized is None:
+            raise GiveWay(f"{where} serialized to null")
+        return serialized
+    return get

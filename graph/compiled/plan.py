@@ -1,0 +1,131 @@
+"""A plan per (document, operation): built once when a known document is prepared, run for each request instead of
+graphql-core's executor, answering the executor's bytes (tests/api/differential holds it to them).
+
+What compiles (step 2 of docs/compiled-plans.md): a query whose root fields are `customers` (the search grid) or
+`__typename`, selecting fields the types declare (graph/core/columns.py) below it. Anything else is not planned
+(`Planned.fallbacks` says why) and runs on the executor, per operation. A planned request that meets what only the
+executor words (a refused argument, a null in a non-null field, invalid variables) gives way: the plan answers
+None and the executor answers the request (graph/persisted/fast_path.py).
+
+A plan's statements run back to back on one connection of the read engine (no session, no loaders); the levels
+below the search are Core statements built once per client (resolvers/statements.py) with bound parameters.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+)
+from graphql.execution.values import VariableValues, get_variable_values
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from graph.compiled.objects import Found, GiveWay, Levels, Reader
+from graph.compiled.search import Answer, compile_customers
+from graph.compiled.selections import Selections, Unplannable
+from graph.logs import fields
+
+log = logging.getLogger("csrgraph.plans")
+ROOTS: dict[str, Callable[..., Answer]] = {"customers": compile_customers}  # root fields a plan can answer
+
+
+@dataclass(eq=False)
+class CompiledPlan:
+    """Answers one query operation of a known document (graph/persisted/known.py: Plan)."""
+
+    schema: GraphQLSchema
+    operation: OperationDefinitionNode
+    roots: list[tuple[str, Answer | str]]  # (response key, its answer or a constant: __typename)
+    references: int  # reference levels, the size of Found
+    compiled_fields: tuple[str, ...]
+    fallbacks: tuple[str, ...] = ()
+    gave_way: int = field(default=0, compare=False)  # requests left to the executor (tests read it)
+
+    async def __call__(self, context: Any, variables: dict[str, Any] | None) -> ExecutionResult | None:
+        scope = getattr(context, "scope", None)
+        coerced = get_variable_values(self.schema, self.operation.variable_definitions or (), variables or {})
+        if scope is None or isinstance(coerced, list):  # errors in the variables: the executor words them
+            self.gave_way += 1
+            return None
+        try:
+            data = await self._run(context, scope, coerced)
+        except (GiveWay, GraphQLError):
+            self.gave_way += 1
+            return None
+        except Exception:  # the executor masks unexpected errors under the request id: let it answer
+            log.warning("plan gave way", exc_info=True, extra=fields(operation=self.name))
+            self.gave_way += 1
+            return None
+        return ExecutionResult(data)
+
+    @property
+    def name(self) -> str | None:
+        return self.operation.name.value if self.operation.name else None
+
+    async def _run(self, context: Any, scope: Any, variables: VariableValues) -> dict[str, Any]:
+        engine: AsyncEngine = context.sessionmaker.kw["bind"]  # the read engine (db/engine.py: no BEGIN on SQLite)
+        async with engine.connect() as connection:
+            async def run(statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
+                return list((await connection.execute(statement, parameters)).all())
+
+            # the search resolver reads through `scope.db` with execute() only: the connection serves it
+            reader = Reader(scope.with_session(cast(AsyncSession, connection)), run,
+                            getattr(context, "reference_cache", None))
+            found: Found = [{} for _ in range(self.references)]
+            data: dict[str, Any] = {}
+            for key, root in self.roots:
+                data[key] = root if isinstance(root, str) else await root(reader, variables, found)
+            return data
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What the planner made of one operation: its plan, or why it has none."""
+
+    plan: CompiledPlan | None
+    fallbacks: tuple[str, ...]
+
+
+def plan_operation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode,
+                   shape: tuple[Any, ...]) -> Planned:
+    """The plan of `operation` (validated, in `document`), or the reason there is none."""
+    if operation.operation is not OperationType.QUERY:
+        return Planned(None, (f"a {operation.operation.value}",))
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    levels = Levels(Selections(schema, fragments), shape)
+    query = schema.query_type
+    assert query is not None  # a query validated against the schema
+    try:
+        roots: list[tuple[str, Answer | str]] = []
+        for selected in levels.selections.of(query, [operation.selection_set], "query"):
+            if selected.name == "__typename":
+                roots.append((selected.key, query.name))
+            elif selected.name in ROOTS:
+                roots.append((selected.key, ROOTS[selected.name](levels, query.fields[selected.name], selected,
+                                                                 selected.key)))
+            else:
+                raise Unplannable(f"{selected.key}: a root field without a plan")
+            levels.compiled.append(selected.key)
+    except Unplannable as reason:
+        return Planned(None, (str(reason),))
+    plan = CompiledPlan(schema, operation, roots, levels.references, tuple(levels.compiled))
+    return Planned(plan, ())
+
+
+def plan_document(schema: GraphQLSchema, document: DocumentNode, operations: tuple[OperationDefinitionNode, ...],
+                  sha256: str) -> dict[str | None, Planned]:
+    """What the planner makes of each operation of a document, by operation name."""
+    planned = {}
+    for operation in operations:
+        name = operation.name.value if operation.name else None
+        planned[name] = plan_operation(schema, document, operation, ("plan", sha256, name))
+    return planned

@@ -1,0 +1,161 @@
+"""Compiled plans (graph/compiled): what the planner compiles of each SPA document, the search grid answered by its
+plan byte for byte as the executor answers the same text, and its statements: one per level, constant in rows."""
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from graphql import OperationDefinitionNode
+
+from db.enums import EnrollmentStatus
+from graph.compiled.plan import plan_document
+from graph.logs import fields_of
+from graph.persisted import fast_path
+from graph.persisted.known import DocumentChecker
+from tests.api.customers.test_search import panel  # noqa: F401  # the search panel's customers
+from tests.api.persisted.helpers import GQL, SPA, app_in, auth, checker, register
+from tests.conftest import Api
+from tests.factories.accounts import make_account
+from tests.factories.customers import make_customer
+
+# The search grid with every part a plan compiles: aliases, a fragment, __typename, both orders' cursors.
+GRID = """
+query Grid($search: CustomerSearch, $orderBy: CustomerOrder! = NAME, $first: Int, $after: String, $last: Int,
+           $before: String) {
+  __typename
+  found: customers(search: $search, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before) {
+    __typename
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges {
+      cursor
+      node { ...Row kind isMaster email phone language }
+      matchedAccount {
+        __typename id ldcAccountNumber status startDate endDate contractTermMonths renewalPending pendingTransfer
+        utility { id code name } market { __typename code name }
+        premise { serviceAddress { line1 line2 city state zip } meterNumber rateClass loadProfile premiseType }
+      }
+    }
+  }
+}
+fragment Row on Customer { id number name billingAddress { line1 line2 city state zip } }
+"""
+
+SEARCHES = [
+    {},
+    {"search": {"ldcAccountNumber": "10443720000000001"}},
+    {"search": {"ldcAccountNumber": "nothing"}},
+    {"search": {"name": "smith"}},
+    {"search": {"name": "smi an"}},
+    {"search": {"address": "maple"}},
+    {"search": {"status": "ACTIVE", "market": "TX"}},
+    {"search": {"utility": "oncor"}},
+    {"search": {"text": "77 Elm"}},
+    {"search": {"name": "smith"}, "orderBy": "NUMBER"},
+    {"first": 2},
+    {"last": 2},
+    {"first": 0},
+    {"first": 101},  # refused: the executor words it
+    {"search": {"name": "!"}},  # refused
+    {"after": "not-a-cursor"},  # refused
+    {"first": 1, "orderBy": "BOGUS"},  # invalid variables
+]
+
+
+@pytest.fixture
+async def compiled(database: Any) -> AsyncIterator[Api]:
+    async with app_in(database, "open", compiled_plans=True) as api:
+        yield api
+
+
+def _operation(name: str) -> tuple[Any, tuple[OperationDefinitionNode, ...]]:
+    document = checker().prepare(SPA[name]["body"], trusted=True)
+    return document.document, document.operations
+
+
+@pytest.mark.parametrize("name", sorted(SPA))
+def test_only_the_search_grid_compiles_and_the_others_say_why(name: str) -> None:
+    document, operations = _operation(name)
+    planned = plan_document(checker().schema, document, operations, f"test-{name}")[name]
+    if name == "CustomerSearch":
+        assert planned.fallbacks == ()
+        assert planned.plan is not None
+        assert {"customers.edges.node.billingAddress.zip", "customers.edges.matchedAccount.utility.name",
+                "customers.edges.matchedAccount.premise.serviceAddress.line2", "customers.totalCount",
+                "customers.pageInfo.endCursor"} <= set(planned.plan.compiled_fields)
+    else:
+        assert planned.plan is None
+        assert planned.fallbacks
+        assert all(planned.fallbacks)
+
+
+def test_a_checker_with_plans_attaches_them_and_one_without_does_not() -> None:
+    text = SPA["CustomerSearch"]["body"]
+    planning = DocumentChecker(checker().schema, checker().limits, compiled=True)
+    assert set(planning.prepare(text, trusted=True).plans) == {"CustomerSearch"}
+    assert checker().prepare(text, trusted=True).plans == {}
+    assert planning.prepare(SPA["AccountsTab"]["body"], trusted=True).fallbacks == {
+        "AccountsTab": ("node: a root field without a plan",)}
+
+
+class TestTheSearchGrid:
+    @pytest.mark.parametrize("variables", SEARCHES, ids=[str(v) for v in SEARCHES])
+    async def test_the_plan_answers_the_executors_bytes(self, api, compiled, database, panel,  # noqa: F811
+                                                        variables: dict) -> None:
+        [document_id] = await register(database, GRID)
+        headers = auth(panel.agent, accept=GQL, **{"x-request-id": "same"})
+        reference = await api.client.post("/graphql", json={"query": GRID, "variables": variables}, headers=headers)
+        planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                             headers=headers)
+        assert (planned.status_code, planned.headers["content-type"], planned.content) == \
+            (reference.status_code, reference.headers["content-type"], reference.content)
+
+    async def test_the_plan_answers_without_the_executor(self, compiled, database, panel,  # noqa: F811
+                                                         monkeypatch) -> None:
+        [document_id] = await register(database, GRID)
+
+        def no_executor(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("the executor ran a planned operation")
+
+        monkeypatch.setattr(fast_path, "execute", no_executor)
+        response = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": {}},
+                                              headers=auth(panel.agent))
+        assert response.status_code == 200
+        assert [e["node"]["name"] for e in response.json()["data"]["found"]["edges"]] == [
+            "Ann Smith", "Bob Smithers", "Carla Núñez", "Dan Jones", "Eve Adams"]
+
+    @pytest.mark.parametrize(("variables", "plan"), [({}, "compiled"), ({"first": 101}, None)])
+    async def test_the_request_line_says_when_a_plan_answered(self, compiled, database, panel, caplog,  # noqa: F811
+                                                              variables: dict, plan: str | None) -> None:
+        [document_id] = await register(database, GRID)
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+            await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                       headers=auth(panel.agent))
+        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+        assert (line["operation"], line.get("plan")) == ("Grid", plan)  # a refusal: the executor answered
+
+
+@pytest.mark.parametrize("customers", [1, 3, 30])
+async def test_one_statement_per_level_whatever_the_rows(compiled, database, session, tenant, count_sql,
+                                                         customers: int) -> None:
+    """Search page, matched accounts, their utilities, their markets: four levels, at most a statement each, for one
+    customer or thirty (on SQLite a name search counts its candidates first). Utilities and markets are reference
+    data: after the first request their rows come from the app's cache, as the loaders' do. The count of a first
+    page without more is its rows (the count statement runs for the other pages: tests/api/differential)."""
+    for n in range(customers):
+        customer = await make_customer(session, tenant, f"Levels Quorra {n:02d}")
+        await make_account(session, customer, utility=["ONCOR", "PECO", "PPL"][n % 3],
+                           status=EnrollmentStatus.ACTIVE, line1=f"{n} Level St")
+    await session.commit()
+    [document_id] = await register(database, SPA["CustomerSearch"]["body"])
+    body = {"documentId": document_id, "variables": {"search": {"name": "quorra"}, "first": 50}}
+    candidates = 1 if database.backend == "sqlite" else 0
+    with count_sql() as first:  # the user, the document, then the plan's statements
+        await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    with count_sql() as counter:
+        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    assert len(response.json()["data"]["customers"]["edges"]) == customers
+    assert counter.count == candidates + 2, counter.statements  # page, matched accounts
+    reference_data = [s for s in first.statements if "FROM utilities" in s or "FROM markets" in s]
+    assert len(reference_data) == 2, first.statements  # one statement for each level, whatever the rows
