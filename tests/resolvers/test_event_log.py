@@ -45,8 +45,9 @@ async def test_ids_become_visible_in_the_order_they_were_given(database, session
     # when another appends one
     record(second, tenant, customer, 2)
     appending = asyncio.create_task(second.run_sync(event_log.append_pending))
-    await asyncio.sleep(0.3)
-    # then it waits, and a reader sees neither, until the first commits; then both, in id order
+    # then it waits for the lock (bounded wait for PostgreSQL to show it: a fixed sleep proved nothing on a busy
+    # machine), and a reader sees neither, until the first commits; then both, in id order
+    await waiting_for_the_event_lock(database)
     assert not appending.done()
     async with database.sessionmaker() as reader:
         assert await events_after(reader, start, 10) == []
@@ -59,6 +60,18 @@ async def test_ids_become_visible_in_the_order_they_were_given(database, session
     assert seen[0].id < seen[1].id
     await first.close()
     await second.close()
+
+
+async def waiting_for_the_event_lock(database, seconds: float = 30.0) -> None:
+    """Until a transaction waits for EVENT_LOCK (pg_locks: an advisory lock not granted)."""
+    key = event_log.EVENT_LOCK
+    waiting = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                   "AND ((classid::bigint << 32) | objid::bigint) = :key")
+    deadline = asyncio.get_running_loop().time() + seconds
+    async with database.engine.connect() as conn:
+        while not (await conn.execute(waiting, {"key": key})).scalar():
+            assert asyncio.get_running_loop().time() < deadline, "no transaction ever waited for the event lock"
+            await asyncio.sleep(0.02)
 
 
 async def test_a_deadlock_is_run_again(database, session, tenant):
