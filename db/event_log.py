@@ -14,6 +14,10 @@ the INSERT takes it itself, and the NOTIFY (delivered at COMMIT wherever it is i
 Each round trip inside it is a turn of the holder's event loop, 100 ms and more on a busy machine: with the
 lock, the INSERT and the NOTIFY as three statements, notes beside a customer import queued on it for up to
 0.56 s (log_lock_waits, two CPU burners) and, on a busier machine, past lock_timeout: BUSY_RETRY.
+One turn can still be long (a holder's worker busy with an import's chunk: 1.27 s seen with two burners), and
+the whole queue waits it out; the holder is committing, never waiting for anything, so a wait for EVENT_LOCK
+is a wait for other writers' commits, not for a long transaction: it has its own, longer bound (EVENT_LOCK_WAIT)
+instead of the app's lock_timeout, which is sized for row locks a long transaction may hold.
 NOTIFY carries no payload (listeners read the rows by id). SQLite serializes writers anyway.
 """
 
@@ -32,7 +36,9 @@ WRITTEN_KEY = "csrgraph.written_events"
 CHANNEL = "csrgraph_events"
 EVENT_LOCK = 0x6373_7267_6576  # "csrgev": the advisory lock key of appending to domain_events
 COMMITTED_KEY = "csrgraph.committed_events"
-NOTIFY = text("SELECT pg_notify(:channel, '')")  # listeners only wake and read by id: no payload
+EVENT_LOCK_WAIT = "10s"  # lock_timeout of the wait for EVENT_LOCK (module docstring); the app's is for row locks
+# Listeners only wake and read by id: no payload. The same round trip, before the lock, sets its wait.
+NOTIFY = text("SELECT pg_notify(:channel, ''), set_config('lock_timeout', :wait, true)")
 on_commit: list[Callable[[list[int]], None]] = []  # called with the ids of events just committed (graph/event_trace.py)
 
 
@@ -81,7 +87,7 @@ def append_pending(session: Session) -> None:
 def _append_locked(conn: Connection, rows: list[dict[str, Any]], selects: list[Select]) -> list[int]:
     """PostgreSQL: the NOTIFY (queued, sent at COMMIT), then each INSERT taking EVENT_LOCK itself: nothing but the
     COMMIT's round trip follows the lock (the module's docstring says why that matters)."""
-    conn.execute(NOTIFY, {"channel": CHANNEL})
+    conn.execute(NOTIFY, {"channel": CHANNEL, "wait": EVENT_LOCK_WAIT})
     locked = _event_lock_taken()
     table = DomainEvent.__table__
     sources = list(selects)
