@@ -80,14 +80,14 @@ async def test_a_deadlock_is_run_again(database, session, tenant):
         pytest.skip("SQLite has no row locks")
     a, b = await make_customer(session, tenant, "Lock A"), await make_customer(session, tenant, "Lock B")
     await session.commit()
-    writes, runs = Writes(database.engine), []
+    writes, runs, first_rows = Writes(database.engine), [], asyncio.Barrier(2)
 
     async def lock_both(session, order):
         runs.append(order)
         for n, customer in enumerate(order):
             await session.execute(text("SELECT id FROM customers WHERE id = :id FOR UPDATE"), {"id": customer.id})
-            if n == 0:
-                await asyncio.sleep(0.2)  # both hold their first row before asking for the second
+            if n == 0 and len(runs) <= 2:  # both first runs hold their first row before asking for the second (a
+                await first_rows.wait()   # fixed 0.2 s let one take both rows first on a busy machine: no deadlock)
         return order[0].name
 
     done = await asyncio.gather(writes.run(lambda s: lock_both(s, (a, b))), writes.run(lambda s: lock_both(s, (b, a))))
