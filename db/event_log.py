@@ -8,15 +8,23 @@ PostgreSQL hands out sequence values when rows are inserted but shows them when 
 a reader at "id > last seen" could pass over an id whose transaction commits later. Appending therefore
 takes a transaction-scoped advisory lock (EVENT_LOCK) first: the next appender waits until this commit
 is visible, so ids become visible in id order and "id > last seen" never skips one. It is every
-transaction's last lock (nothing but the insert, the NOTIFY and COMMIT follows it), which is why it
-cannot take part in a deadlock; it is held for about a millisecond. NOTIFY carries only the newest id
-(payloads stop at 8,000 bytes); listeners read the rows by id. SQLite serializes writers anyway.
+transaction's last lock (nothing but COMMIT follows it), which is why it cannot take part in a deadlock.
+Every appender of every worker queues behind its holder, so it is held for as few round trips as can be:
+the INSERT takes it itself, and the NOTIFY (delivered at COMMIT wherever it is issued) goes before it.
+Each round trip inside it is a turn of the holder's event loop, 100 ms and more on a busy machine: with the
+lock, the INSERT and the NOTIFY as three statements, notes beside a customer import queued on it for up to
+0.56 s (log_lock_waits, two CPU burners) and, on a busier machine, past lock_timeout: BUSY_RETRY.
+One turn can still be long (a holder's worker busy with an import's chunk: 1.27 s seen with two burners), and
+the whole queue waits it out; the holder is committing, never waiting for anything, so a wait for EVENT_LOCK
+is a wait for other writers' commits, not for a long transaction: it has its own, longer bound (EVENT_LOCK_WAIT)
+instead of the app's lock_timeout, which is sized for row locks a long transaction may hold.
+NOTIFY carries no payload (listeners read the rows by id). SQLite serializes writers anyway.
 """
 
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, event, insert, text
+from sqlalchemy import ColumnElement, Connection, Select, cast, column, event, func, insert, select, text, values
 from sqlalchemy.orm import Session
 
 from db.models import DomainEvent
@@ -28,6 +36,9 @@ WRITTEN_KEY = "csrgraph.written_events"
 CHANNEL = "csrgraph_events"
 EVENT_LOCK = 0x6373_7267_6576  # "csrgev": the advisory lock key of appending to domain_events
 COMMITTED_KEY = "csrgraph.committed_events"
+EVENT_LOCK_WAIT = "10s"  # lock_timeout of the wait for EVENT_LOCK (module docstring); the app's is for row locks
+# Listeners only wake and read by id: no payload. The same round trip, before the lock, sets its wait.
+NOTIFY = text("SELECT pg_notify(:channel, ''), set_config('lock_timeout', :wait, true)")
 on_commit: list[Callable[[list[int]], None]] = []  # called with the ids of events just committed (graph/event_trace.py)
 
 
@@ -63,18 +74,39 @@ def append_pending(session: Session) -> None:
         return
     session.flush()  # the change itself first: the events are the transaction's last statements
     conn = session.connection()
-    postgres = conn.dialect.name == "postgresql"
-    if postgres:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_LOCK})
-    ids: list[int] = []
-    if rows:
-        ids += conn.execute(insert(DomainEvent).returning(DomainEvent.id), rows).scalars()  # many rows: few statements
-    for stmt in selects or ():
-        ids += conn.execute(insert(DomainEvent).from_select(COLUMNS, stmt).returning(DomainEvent.id)).scalars()
-    if postgres and ids:
-        conn.execute(text("SELECT pg_notify(:channel, :id)"), {"channel": CHANNEL, "id": str(max(ids))})
+    if conn.dialect.name == "postgresql":
+        ids = _append_locked(conn, rows or [], selects or [])
+    else:
+        ids = list(conn.execute(insert(DomainEvent).returning(DomainEvent.id), rows).scalars()) if rows else []
+        for stmt in selects or ():
+            ids += conn.execute(insert(DomainEvent).from_select(COLUMNS, stmt).returning(DomainEvent.id)).scalars()
     session.info.setdefault(WRITTEN_KEY, []).extend(sorted(ids))
     session.info.setdefault(COMMITTED_KEY, []).extend(ids)
+
+
+def _append_locked(conn: Connection, rows: list[dict[str, Any]], selects: list[Select]) -> list[int]:
+    """PostgreSQL: the NOTIFY (queued, sent at COMMIT), then each INSERT taking EVENT_LOCK itself: nothing but the
+    COMMIT's round trip follows the lock (the module's docstring says why that matters)."""
+    conn.execute(NOTIFY, {"channel": CHANNEL, "wait": EVENT_LOCK_WAIT})
+    locked = _event_lock_taken()
+    table = DomainEvent.__table__
+    sources = list(selects)
+    if rows:
+        pending = values(*(column(c, table.c[c].type) for c in COLUMNS), name="pending")
+        pending = pending.data([tuple(row.get(c) for c in COLUMNS) for row in rows])
+        sources.insert(0, select(*(cast(pending.c[c], table.c[c].type) for c in COLUMNS)))  # a VALUES NULL is text
+    ids: list[int] = []
+    for source in sources:
+        stmt = insert(DomainEvent).from_select(COLUMNS, source.where(locked)).returning(DomainEvent.id)
+        ids += conn.execute(stmt).scalars()
+    return ids
+
+
+def _event_lock_taken() -> ColumnElement[bool]:
+    """True once this transaction holds EVENT_LOCK. Uncorrelated, so PostgreSQL evaluates it once, before the first
+    row (a one-time filter): the lock is held before the INSERT draws an id."""
+    lock = select(func.pg_advisory_xact_lock(EVENT_LOCK)).subquery()
+    return select(func.count()).select_from(lock).scalar_subquery() == 1
 
 
 @event.listens_for(EventLoggingSession, "after_commit")

@@ -40,12 +40,15 @@ from graph.persisted.known import checker_for
 from graph.persisted.registry import KnownDocuments, RegistryRefused
 from graph.schema import make_schema
 from graph.settings import Settings
+from graph.shutdown import settle
 from graph.socket_guard import SocketGuard
 from graph.view import GraphQLView
 from resolvers.commlog.letters.outbox import make_transport, run_outbox
 from resolvers.statements import StatementCache
 
 STATIC = Path(__file__).parent / "static"
+STOP_SECONDS = 5.0  # a stopping worker's wait for its background tasks (the event feed's thread: 3 s of it)
+DISPOSE_SECONDS = 2.0  # then for closing its pool's connections
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -107,12 +110,12 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
                 "user_cache": TtlCache(USER_TTL_SECONDS, clock=clock),
                 "statements": StatementCache(),  # statements built once for every request (resolvers/statements.py)
             }
-        finally:
+        finally:  # each step bounded (graph/shutdown.py): a stop that hangs stops no server
             stop.set()
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, *([outbox] if outbox else []), return_exceptions=True)
-            await engine.dispose()
+            await settle([*tasks, *([outbox] if outbox else [])], STOP_SECONDS, "background tasks")
+            await settle([engine.dispose()], DISPOSE_SECONDS, "closing the database connections")
 
     schema = make_schema(settings)
     read_plain_fields_directly(schema)

@@ -38,6 +38,7 @@ from db.engine import is_sqlite, make_engine, on_loop_thread
 from graph import event_trace
 from graph.broker import Broker, Mailbox
 from graph.pg_listener import listen
+from graph.shutdown import settle
 from resolvers.events import CommLogChanged, LoggedChange, changes_after, newest_id
 
 log = logging.getLogger("csrgraph.events")
@@ -45,7 +46,8 @@ POLL_SECONDS = 0.02  # SQLite: how often each worker looks for the others' event
 SAFETY_POLL_SECONDS = 5.0  # PostgreSQL: NOTIFY wakes the feed; this catches up whatever it might miss
 BATCH = 500
 RETRY_SECONDS = 1.0
-THREAD_STOP_SECONDS = 10.0  # how long a stopping worker waits for the feed's thread to end
+THREAD_STOP_SECONDS = 3.0  # how long a stopping worker waits for the feed's thread to end (a daemon: it dies with it)
+TEARDOWN_SECONDS = 1.0  # within that, the thread's wait for its reader and listener, then for closing its connection
 
 
 class EventFeed:
@@ -95,8 +97,7 @@ class EventFeed:
         finally:
             with suppress(RuntimeError):  # its loop ended already
                 loop.call_soon_threadsafe(stop.set)
-            with suppress(TimeoutError):
-                await asyncio.wait_for(finished.wait(), timeout=THREAD_STOP_SECONDS)
+            await settle([finished.wait()], THREAD_STOP_SECONDS, "the event feed's thread")
 
     async def _run_threaded(self, database_url: str, stop: asyncio.Event) -> None:
         self._engine = make_engine(database_url, pool_size=1, max_overflow=0)
@@ -106,8 +107,8 @@ class EventFeed:
         finally:
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await self._engine.dispose()
+            await settle(tasks, TEARDOWN_SECONDS, "the event feed's reader and listener")
+            await settle([self._engine.dispose()], TEARDOWN_SECONDS, "the event feed's connection")
 
     async def run(self) -> None:
         """Read the log whenever poked, and every `interval` seconds, until cancelled."""

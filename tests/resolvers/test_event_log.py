@@ -45,8 +45,9 @@ async def test_ids_become_visible_in_the_order_they_were_given(database, session
     # when another appends one
     record(second, tenant, customer, 2)
     appending = asyncio.create_task(second.run_sync(event_log.append_pending))
-    await asyncio.sleep(0.3)
-    # then it waits, and a reader sees neither, until the first commits; then both, in id order
+    # then it waits for the lock (bounded wait for PostgreSQL to show it: a fixed sleep proved nothing on a busy
+    # machine), and a reader sees neither, until the first commits; then both, in id order
+    await waiting_for_the_event_lock(database)
     assert not appending.done()
     async with database.sessionmaker() as reader:
         assert await events_after(reader, start, 10) == []
@@ -61,20 +62,32 @@ async def test_ids_become_visible_in_the_order_they_were_given(database, session
     await second.close()
 
 
+async def waiting_for_the_event_lock(database, seconds: float = 30.0) -> None:
+    """Until a transaction waits for EVENT_LOCK (pg_locks: an advisory lock not granted)."""
+    key = event_log.EVENT_LOCK
+    waiting = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                   "AND ((classid::bigint << 32) | objid::bigint) = :key")
+    deadline = asyncio.get_running_loop().time() + seconds
+    async with database.engine.connect() as conn:
+        while not (await conn.execute(waiting, {"key": key})).scalar():
+            assert asyncio.get_running_loop().time() < deadline, "no transaction ever waited for the event lock"
+            await asyncio.sleep(0.02)
+
+
 async def test_a_deadlock_is_run_again(database, session, tenant):
     """Two transactions lock the same rows in opposite orders: PostgreSQL aborts one, which then runs again."""
     if database.backend != "postgresql":
         pytest.skip("SQLite has no row locks")
     a, b = await make_customer(session, tenant, "Lock A"), await make_customer(session, tenant, "Lock B")
     await session.commit()
-    writes, runs = Writes(database.engine), []
+    writes, runs, first_rows = Writes(database.engine), [], asyncio.Barrier(2)
 
     async def lock_both(session, order):
         runs.append(order)
         for n, customer in enumerate(order):
             await session.execute(text("SELECT id FROM customers WHERE id = :id FOR UPDATE"), {"id": customer.id})
-            if n == 0:
-                await asyncio.sleep(0.2)  # both hold their first row before asking for the second
+            if n == 0 and len(runs) <= 2:  # both first runs hold their first row before asking for the second (a
+                await first_rows.wait()   # fixed 0.2 s let one take both rows first on a busy machine: no deadlock)
         return order[0].name
 
     done = await asyncio.gather(writes.run(lambda s: lock_both(s, (a, b))), writes.run(lambda s: lock_both(s, (b, a))))

@@ -40,6 +40,14 @@ class LoopTurns:
             await asyncio.sleep(0)
 
 
+async def until(condition, seconds: float = 4.0) -> None:
+    """Wait until `condition()` holds, checking every few ms; fail past `seconds` (under the writers' 5 s wait)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        await asyncio.sleep(0.002)
+
+
 async def mark(session, n: int) -> None:
     await session.execute(text("INSERT INTO marks (n) VALUES (:n)"), {"n": n})
 
@@ -117,7 +125,7 @@ class TestWaiting:
         tasks = []
         for n in range(6):
             tasks.append(asyncio.create_task(writer(n)))
-            await asyncio.sleep(0.02)
+            await until(lambda n=n: writes.waiting == n + 1)  # it has queued (a fixed 20 ms was not always enough)
         other.rollback()
         await asyncio.gather(*tasks)
         # then they wrote in the order they came
@@ -135,7 +143,7 @@ class TestWaiting:
                                        return_exceptions=True)
         # then both give up within the wait, nothing written; once the lock is free, writing works
         assert all(isinstance(r, WriteBusy) for r in results), results
-        assert time.monotonic() - started < 1.5
+        assert time.monotonic() - started < 0.3 + 2.0  # the wait, and slack for a busy machine (not the 5 s default)
         other.rollback()
         other.close()
         assert await marks(engine) == []
@@ -149,7 +157,7 @@ class TestWaiting:
         other = sqlite3.connect(tmp_path / "writes.db", isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         first = asyncio.create_task(writes.run(lambda session: mark(session, 1)))
-        await asyncio.sleep(0.05)  # the first is at the head of the queue, trying every few ms
+        await until(lambda: writes.waiting == 1)  # the first is at the head of the queue, trying every few ms
         other.rollback()
         second = asyncio.create_task(writes.run(lambda session: mark(session, 2)))
         await asyncio.gather(first, second)

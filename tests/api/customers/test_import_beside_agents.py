@@ -4,7 +4,9 @@ On SQLite the import commits its units through the worker's Writes (the same que
 notes), each paced to hold the lock about imports.UNIT_SECONDS; the agents' writes wait for one unit at most.
 The server's write wait is cut to WAIT_SECONDS here so that units sized by rows alone (20,000 rows, a few
 seconds on a busy machine) would make notes answer BUSY_RETRY; paced ones never do. On PostgreSQL the import
-is one transaction, and the agents' notes touch no row it locks.
+is one transaction, and the agents' notes touch no row it locks; they queue only on each other, for the event
+log's lock (db/event_log.py), which had 5 of 833 notes give up at WAIT_SECONDS on a loaded CI machine while it was
+held for three round trips (a turn of a busy worker's loop each); it is held for one now.
 """
 
 import asyncio
