@@ -40,16 +40,27 @@ HOT = ("CustomerSearchConnection", "CustomerSearchEdge", "PageInfo", "Customer",
 # Fields of the hot types that are Strawberry resolvers, not declarations (graph/core/columns.py): no plan for them
 # yet, so a selection reaching one runs on the executor (docs/compiled-plans.md section 8).
 RESOLVED = {("Customer", "master"), ("Customer", "hierarchyTrail"), ("Customer", "primaryAccount"),
-            ("UtilityAccount", "customer"), ("Utility", "market")}
+            ("Utility", "market")}
 # Fields a plan answers under one response key only (graph/compiled/search.py)
 ONE_KEY = {("CustomerSearchConnection", "edges"), ("CustomerSearchEdge", "node"),
            ("CustomerSearchEdge", "matchedAccount")}
 MAX_DEPTH = 6  # customers > edges > matchedAccount > utility > market: 5 levels of objects, and one more
-VARIABLES = ("$search: CustomerSearch, $orderBy: CustomerOrder! = NAME, $first: Int, $after: String, $last: Int, "
-             "$before: String")
-ARGUMENTS = "(search: $search, orderBy: $orderBy, first: $first, after: $after, last: $last, before: $before)"
+# The search's arguments: each one a variable (of these types, a default sometimes), a literal or left out.
+VARIABLES = {"search": ["CustomerSearch"], "orderBy": ["CustomerOrder! = NAME", "CustomerOrder = NUMBER"],
+             "first": ["Int", "Int = 2"], "after": ["String"], "last": ["Int"], "before": ["String"]}
+LITERAL_SEARCH = st.fixed_dictionaries({}, optional={
+    "name": st.sampled_from(["smith", "nunez", "Carla Núñez", "zo", "nobody"]),
+    "address": st.sampled_from(["maple", "Elm Rd", "zz"]),
+    "status": st.sampled_from([s.name for s in EnrollmentStatus]),
+    "market": st.sampled_from(["TX", "PA"]),
+    "utility": st.sampled_from(["oncor", "PPL"]),
+    "text": st.sampled_from(["Smith", "77 Elm"]),
+}).map(lambda given: "{" + ", ".join(f"{k}: {v if k == 'status' else json.dumps(v)}" for k, v in given.items()) + "}")
+LITERALS = {"search": LITERAL_SEARCH, "orderBy": st.sampled_from(["NAME", "NUMBER"]),
+            "first": st.sampled_from(["0", "1", "2", "10", "101"]), "after": st.just('"not-a-cursor"'),
+            "last": st.sampled_from(["1", "3"]), "before": st.just('"not-a-cursor"')}
 MAX_ALIASES = 15  # Settings.max_aliases
-EXAMPLES = examples(100)
+EXAMPLES = examples(150)
 
 
 def _fields(type_name: str) -> list[tuple[str, str | None]]:
@@ -162,16 +173,27 @@ def documents(draw: Any) -> Drawn:
     for key in draw(st.sampled_from([("customers",), ("found",), ("customers", "again")])):
         drawn.paths.append(key)
         roots.append(Entry(key, "customers", _level(draw, "CustomerSearchConnection", 2, key, drawn, resolvers)))
-    selections = []
+    selections, used = [], {}
     for root in draw(st.permutations(roots)):
         if root.below is None:
             selections.append("__typename")
             continue
         head = "customers" if root.key == "customers" else f"{root.key}: customers"
         drawn.aliases += root.key != "customers"
-        selections.append(f"{head}{ARGUMENTS} {{ {_render(draw, root.below, 'CustomerSearchConnection', drawn)} }}")
+        arguments = []
+        for name, types in VARIABLES.items():
+            literal = 1 if name in ("after", "before") else 3  # a literal cursor is a refusal
+            how = draw(st.sampled_from(["variable"] * 9 + ["none"] * 3 + ["literal"] * literal))
+            if how == "variable":
+                used.setdefault(name, draw(st.sampled_from(types)))
+                arguments.append(f"{name}: ${name}")
+            elif how == "literal":
+                arguments.append(f"{name}: {draw(LITERALS[name])}")
+        listed = f"({', '.join(arguments)})" if arguments else ""
+        selections.append(f"{head}{listed} {{ {_render(draw, root.below, 'CustomerSearchConnection', drawn)} }}")
     assume(drawn.aliases <= MAX_ALIASES)  # a document the limits refuse is not the plan's business
-    drawn.text = "\n".join([f"query Drawn({VARIABLES}) {{ {' '.join(selections)} }}", *drawn.fragments])
+    declared = f"({', '.join(f'${name}: {type_}' for name, type_ in used.items())})" if used else ""
+    drawn.text = "\n".join([f"query Drawn{declared} {{ {' '.join(selections)} }}", *drawn.fragments])
     return drawn
 
 
@@ -190,9 +212,11 @@ NO_BILLING = (None, None, None, None, None)
 
 
 @pytest.fixture
-async def roster(api, session, tenant) -> Roster:
+async def roster(api, session, tenant, other_tenant) -> Roster:
     """Customers with no account, one, many (every status, utility and market), nulls in every nullable column,
-    accents, a master and its children: built once for all the examples of a test."""
+    accents, a master and its children, and another client's namesakes: built once for all the examples of a test."""
+    theirs = await make_customer(session, other_tenant, "Ann Smithson")
+    await make_account(session, theirs, utility="ONCOR", line1="12 Maple Ave")
     accounts = []
     ann = await make_customer(session, tenant, "Ann Smith")
     accounts.append(await make_account(session, ann, utility="ONCOR", line1="12 Maple Ave"))
@@ -228,21 +252,22 @@ def searches(roster: Roster) -> st.SearchStrategy[dict[str, Any]]:
     """Search variables: each filter (matching, not matching, refused), both orders, pages from either end and
     cursors (real ones, and garbage)."""
     texts = ["smith", "smi an", "nunez", "Núñ", "zoe", "nobody", "!", "maple", "77 Elm", *roster.numbers[:2],
-             roster.ldcs[0]]
+             roster.ldcs[0], None]
     filters = st.fixed_dictionaries({}, optional={
-        "ldcAccountNumber": st.sampled_from([*roster.ldcs, "nothing"]),
-        "name": st.sampled_from(["smith", "smi an", "nunez", "Carla Núñez", "zo", "nobody", "!"]),
+        "ldcAccountNumber": st.sampled_from([*roster.ldcs, "nothing", None]),
+        "name": st.sampled_from(["smith", "smi an", "nunez", "Carla Núñez", "zo", "nobody", "!", "bell\u0007", None]),
         "address": st.sampled_from(["maple", "Elm Rd", "allentown", "zz"]),
         "status": st.sampled_from([s.name for s in EnrollmentStatus]),
         "market": st.sampled_from(["TX", "PA", "XX"]),
         "utility": st.sampled_from(["oncor", "PPL", "nope"]),
         "text": st.sampled_from(texts),
+        "bogus": st.just(1),  # not a field of the input: invalid variables
     })
     cursor = st.sampled_from([*roster.cursors, "not-a-cursor"])
     return st.fixed_dictionaries({}, optional={
         "search": st.one_of(st.none(), filters),
-        "orderBy": st.sampled_from(["NAME", "NUMBER"]),
-        "first": st.sampled_from([0, 1, 2, 3, 10, 101, -1]),
+        "orderBy": st.sampled_from(["NAME", "NUMBER", None]),
+        "first": st.sampled_from([0, 1, 2, 3, 10, 101, -1, None, "2"]),
         "last": st.sampled_from([1, 2, 4]),
         "after": cursor,
         "before": cursor,
