@@ -96,6 +96,7 @@ class Drawn:
     """A document as drawn: its text, and what the planner should make of it."""
 
     text: str = ""
+    name: str | None = None  # the operation's
     resolvers: bool = False  # a selected field is a resolver
     may_direct: bool = False  # some selections may carry @include/@skip
     directives: bool = False
@@ -166,7 +167,7 @@ def _render(draw: Any, entries: list[Entry], type_name: str, drawn: Drawn) -> st
 
 @st.composite
 def documents(draw: Any) -> Drawn:
-    """A query of one or two searches (the same arguments), drawn as the module's docstring says."""
+    """A query (named, anonymous or shorthand) of one or two searches, drawn as the module's docstring says."""
     drawn = Drawn(may_direct=draw(st.integers(0, 5)) == 0)
     resolvers = draw(st.integers(0, 4)) == 0  # most documents keep to declared fields, so most compile
     roots = [Entry("__typename", "__typename", None)] if draw(st.booleans()) else []
@@ -193,7 +194,9 @@ def documents(draw: Any) -> Drawn:
         selections.append(f"{head}{listed} {{ {_render(draw, root.below, 'CustomerSearchConnection', drawn)} }}")
     assume(drawn.aliases <= MAX_ALIASES)  # a document the limits refuse is not the plan's business
     declared = f"({', '.join(f'${name}: {type_}' for name, type_ in used.items())})" if used else ""
-    drawn.text = "\n".join([f"query Drawn{declared} {{ {' '.join(selections)} }}", *drawn.fragments])
+    drawn.name = draw(st.sampled_from(["Drawn", "Drawn", None]))  # an anonymous operation's plan is under None
+    head = f"query {drawn.name or ''}{declared} " if drawn.name or used or draw(st.booleans()) else ""
+    drawn.text = "\n".join([f"{head}{{ {' '.join(selections)} }}", *drawn.fragments])
     return drawn
 
 
@@ -214,7 +217,8 @@ NO_BILLING = (None, None, None, None, None)
 @pytest.fixture
 async def roster(api, session, tenant, other_tenant) -> Roster:
     """Customers with no account, one, many (every status, utility and market), nulls in every nullable column,
-    accents, a master and its children, and another client's namesakes: built once for all the examples of a test."""
+    accents, a master and its children, more than a default page, and another client's namesake: built once for all
+    the examples of a test."""
     theirs = await make_customer(session, other_tenant, "Ann Smithson")
     await make_account(session, theirs, utility="ONCOR", line1="12 Maple Ave")
     accounts = []
@@ -237,6 +241,11 @@ async def roster(api, session, tenant, other_tenant) -> Roster:
                               master=bob)
     zoe = await make_customer(session, tenant, "Zoë Ng", email=None, billing=NO_BILLING)
     zoe.phone = None
+    for n in range(21):  # past the default page (20) of a search for "smith", half of them with an account
+        filler = await make_customer(session, tenant, f"Smith Filler {n:02d}")
+        if n % 2:
+            accounts.append(await make_account(session, filler, utility="PECO", line1=f"{n} Maple Ct",
+                                               city="Philadelphia", state="PA"))
     await session.commit()
     # every row's cursor in both orders, as the reference gives them
     query = "query C($o: CustomerOrder!) { customers(orderBy: $o, first: 100) { edges { cursor } } }"
@@ -280,20 +289,21 @@ class TestRandomSelections:
     async def test_a_plan_answers_the_executors_bytes_and_answers_itself_when_it_compiles(
             self, api, database, tenant, roster, caplog, drawn: Drawn, data: Any) -> None:
         variables = data.draw(searches(roster), label="variables")
+        named = {"operationName": drawn.name} if drawn.name and data.draw(st.booleans(), label="named") else {}
         known = DocumentChecker(SCHEMA, checker().limits, compiled=True).prepare(drawn.text, trusted=True)
-        plan = known.plans.get("Drawn")
+        plan = known.plans.get(drawn.name)
         assert (plan is not None) == drawn.compiles, (drawn.text, known.fallbacks)
         if plan is not None:
             assert set(drawn.paths) <= set(plan.compiled_fields), set(drawn.paths) - set(plan.compiled_fields)
 
         [document_id] = await register(database, drawn.text)
         headers = auth(tenant.agent, accept=GQL, **{"x-request-id": "drawn"})
-        reference = await api.client.post("/graphql", json={"query": drawn.text, "variables": variables},
+        reference = await api.client.post("/graphql", json={"query": drawn.text, "variables": variables, **named},
                                           headers=headers)
         caplog.clear()
         with caplog.at_level(logging.INFO, logger="csrgraph.access"):
-            planned = await COMPILED[api.client].post("/graphql", json={"documentId": document_id,
-                                                                        "variables": variables}, headers=headers)
+            body = {"documentId": document_id, "variables": variables, **named}
+            planned = await COMPILED[api.client].post("/graphql", json=body, headers=headers)
         assert (planned.status_code, planned.headers["content-type"], planned.content) == \
             (reference.status_code, reference.headers["content-type"], reference.content), drawn.text
 
