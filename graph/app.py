@@ -38,6 +38,7 @@ from graph.front_door import FrontDoor
 from graph.oidc import KeySets
 from graph.persisted.known import checker_for
 from graph.persisted.registry import KnownDocuments, RegistryRefused
+from graph.persisted.seen_texts import SeenTexts
 from graph.schema import make_schema
 from graph.settings import Settings
 from graph.shutdown import settle
@@ -103,6 +104,7 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
                 "engine": engine,
                 "sessionmaker": sessionmaker,
                 "documents": documents,
+                "texts": SeenTexts(checker) if settings.known_texts else None,  # text seen before: the fast path
                 "writes": writes,
                 "feed": feed,
                 "socket_guard": guard,

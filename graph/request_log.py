@@ -16,7 +16,7 @@ from typing import Any
 from starlette.types import Message, Scope, Send
 
 from graph.logs import fields
-from graph.scope_keys import OPERATION_KEY, PLAN_KEY, USER_KEY
+from graph.scope_keys import DOCUMENT_KEY, OPERATION_KEY, PLAN_KEY, USER_KEY
 
 access = logging.getLogger("csrgraph.access")
 faults = logging.getLogger("csrgraph.errors")
@@ -71,6 +71,8 @@ def log_request(scope: Scope, status: int | None, started: float, request_id: st
         )
         if PLAN_KEY in scope:  # how it ran, where not the executor (graph/compiled)
             line["plan"] = scope[PLAN_KEY]
+        if DOCUMENT_KEY in scope:  # a text seen before, run as a known document (graph/persisted/seen_texts.py)
+            line["document"] = scope[DOCUMENT_KEY]
         _log_request(fields(**line))
 
 

@@ -35,7 +35,7 @@ from graph.persisted.fast_path import Written, run_known
 from graph.persisted.known import graphql_schema_of
 from graph.persisted.requests import GraphQLParams, choose, params_of
 from graph.request_log import request_id_of
-from graph.scope_keys import PARAMS_KEY, REQUEST_ID_KEY, SUB_RESPONSE_KEY, USER_KEY
+from graph.scope_keys import DOCUMENT_KEY, PARAMS_KEY, REQUEST_ID_KEY, SUB_RESPONSE_KEY, USER_KEY
 from graph.tokens import Refused, refusal_error
 
 POST_TYPES = ("application/json", "multipart/form-data")
@@ -148,15 +148,19 @@ class GraphQLView(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def answer(self, request: Request) -> Response | Written:
-        """A registered document runs on the fast path (graph/persisted/); anything else the normal way."""
+        """A registered document, or a text seen before, runs on the fast path (graph/persisted/); anything else the
+        normal way."""
         params = await self.read_params(request)
         if params is None:  # multipart: an upload, always text
             return await self.run(request)
         request.scope[PARAMS_KEY] = params
         state = request.scope["state"]
-        route = await choose(state["documents"], self.documents_mode, params, request.scope[USER_KEY][0].role)
+        route = await choose(state["documents"], self.documents_mode, params, request.scope[USER_KEY][0].role,
+                             state["texts"])
         if route is None:
             return await self.run(request)
+        if route.seen:
+            request.scope[DOCUMENT_KEY] = "seen"  # for the request line
         return await run_known(self, request, route.document, params, route.by_id)
 
     # ---- reading the request: anything malformed is a 4xx with a GraphQL error body -------------------

@@ -83,9 +83,10 @@ async def _reset_postgres(url: str) -> None:
 @pytest.fixture(scope="session")
 async def app(database: Database) -> AsyncIterator[Any]:
     # The outbox runs in its own tests; here it would deliver test mail in the background. The event feed
-    # reads the log only when a mutation here commits, so its polls never show in statement counts.
+    # reads the log only when a mutation here commits, so its polls never show in statement counts. Text always
+    # runs Strawberry's way here (known_texts off): the reference the differential tests hold other paths to.
     application = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
-                                      event_poll_seconds=3600))
+                                      event_poll_seconds=3600, known_texts=False))
     async with lifespan(application) as manager:
         yield manager.app
 

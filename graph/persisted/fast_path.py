@@ -1,7 +1,8 @@
-"""The request path of a known document: what the normal path does after validation, and nothing before it.
+"""The request path of a known document (registered, or a text seen before: graph/persisted/seen_texts.py): what
+the normal path does after validation, and nothing before it.
 
-Skipped, because registration did it once (graph/persisted/known.py): parsing, validation, the depth, alias and
-token limits, Strawberry's parser and validation caches and its per-request extension runner. Kept, in the
+Skipped, because preparing the document did it once (graph/persisted/known.py): parsing, validation, the depth, alias
+and token limits, Strawberry's parser and validation caches and its per-request extension runner. Kept, in the
 normal path's order so the answer is the same to the byte: authentication and tenancy (the front door and the
 context's sign-in), the operation's type against the method, the one-operation rule, the operation's name for
 the request line, the text rule on variables, execution on the same schema and context, the masking of

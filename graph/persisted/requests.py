@@ -27,6 +27,7 @@ from graph.persisted.errors import (
 )
 from graph.persisted.known import DocumentRefused, KnownDocument
 from graph.persisted.registry import KnownDocuments
+from graph.persisted.seen_texts import SeenTexts
 from resolvers.rules.persisted_files import document_key, sha256_of
 
 
@@ -66,10 +67,13 @@ def _must(value: Any, kind: type, name: str, what: str) -> None:
 class Route:
     document: KnownDocument
     by_id: bool  # named by its id (documentId, doc_id, APQ hash): GET may not run its mutations (405)
+    seen: bool = False  # text seen before, not registered (graph/persisted/seen_texts.py)
 
 
-async def choose(documents: KnownDocuments, mode: str, params: GraphQLParams, role: Role) -> Route | None:
-    """The registered document the request runs, or None to run its text the normal way.
+async def choose(documents: KnownDocuments, mode: str, params: GraphQLParams, role: Role,
+                 texts: SeenTexts | None = None) -> Route | None:
+    """The registered document the request runs, or its text's document when `texts` saw it before, or None to
+    run its text the normal way.
 
     Raises DocumentRequestError (unknown id, hash that does not match the text, text refused in trusted mode).
     """
@@ -98,8 +102,12 @@ async def choose(documents: KnownDocuments, mode: str, params: GraphQLParams, ro
         found = await _registered(documents, params.query, sha256)
     if found is None and trusted_only and role is not Role.ADMIN:
         raise not_trusted()
-    # Text runs the normal way (Strawberry's), unless it came with its hash: the APQ client named its document.
-    return Route(found, by_id=True) if found is not None and apq is not None else None
+    # Text runs the normal way (Strawberry's), unless it came with its hash: the APQ client named its document;
+    # or it was seen before and passes every check (asked only for text the mode lets run as text).
+    if found is not None and apq is not None:
+        return Route(found, by_id=True)
+    seen = texts.known(params.query, sha256) if texts is not None else None
+    return Route(seen, by_id=False, seen=True) if seen is not None else None
 
 
 async def _registered(documents: KnownDocuments, text: str, sha256: str) -> KnownDocument | None:

@@ -1,5 +1,7 @@
-"""A second app over the same test database with compiled plans on (CSRGRAPH_COMPILED_PLANS), for the `compiled`
-path of paths.py: each test's requests on that path go to it."""
+"""Apps over the same test database beside the reference (text always Strawberry's way): one with compiled plans on
+(CSRGRAPH_COMPILED_PLANS) for the `compiled` and `text-compiled` paths of paths.py, one with only text seen before run
+as a known document (CSRGRAPH_KNOWN_TEXTS, on in both) for `text-known`: each test's requests on a path go to its
+app."""
 
 from collections.abc import AsyncIterator
 from typing import Any
@@ -22,10 +24,21 @@ async def compiled_app(database: Any) -> AsyncIterator[Any]:
         yield manager.app
 
 
+@pytest.fixture(scope="session")
+async def known_text_app(database: Any) -> AsyncIterator[Any]:
+    application = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
+                                      event_poll_seconds=3600, known_texts=True))
+    async with lifespan(application) as manager:
+        yield manager.app
+
+
 @pytest.fixture(autouse=True)
-async def compiled_client(api: Api, compiled_app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=compiled_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://csrgraph.test") as client:
-        paths.COMPILED[api.client] = client
+async def compiled_client(api: Api, compiled_app: Any, known_text_app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with _client(compiled_app) as client, _client(known_text_app) as known_text:
+        paths.COMPILED[api.client], paths.KNOWN_TEXT[api.client] = client, known_text
         yield client
-        del paths.COMPILED[api.client]
+        del paths.COMPILED[api.client], paths.KNOWN_TEXT[api.client]
+
+
+def _client(app: Any) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://csrgraph.test")
