@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, cast
 
-from graphql import GraphQLField, GraphQLInputObjectType, GraphQLObjectType, get_nullable_type
+from graphql import GraphQLField, GraphQLInputObjectType, GraphQLObjectType, get_named_type, get_nullable_type
 from graphql.execution.values import VariableValues, get_argument_values
 
 from db import models
@@ -112,7 +112,7 @@ def compile_customers(levels: Levels, field: GraphQLField, selected: Selected, w
 
 
 def _edges(levels: Levels, field: GraphQLField, selected: Selected, where: str) -> _Edge:
-    edge_type: GraphQLObjectType = get_nullable_type(get_nullable_type(field.type).of_type)  # type: ignore
+    edge_type = cast(GraphQLObjectType, get_named_type(field.type))  # edges: [CustomerSearchEdge!]!
     node = matched = None
     fields = []
     for part in levels.selections.of(edge_type, selected.selection_sets, where):
@@ -145,9 +145,11 @@ def _edge_list(edge: _Edge, rows: list[Any], matched: list[Any], cursors: list[s
         item: dict[str, Any] = {}
         for key, name in edge.fields:
             if name == "node":
-                item[key] = edge.node.build(row, found)  # type: ignore[union-attr]
+                assert edge.node is not None  # _edges sets it when the selection names it
+                item[key] = edge.node.build(row, found)
             elif name == "matchedAccount":
-                item[key] = None if account is None else edge.matched.build(account, found)  # type: ignore[union-attr]
+                assert edge.matched is not None  # as node
+                item[key] = None if account is None else edge.matched.build(account, found)
             elif name == "cursor":
                 item[key] = cursor
             else:

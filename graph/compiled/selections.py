@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
@@ -64,8 +65,8 @@ class Selections:
                 elif isinstance(selection, InlineFragmentNode):
                     if applies(selection.type_condition):
                         visit(selection.selection_set)
-                else:
-                    fragment = self.fragments[selection.name.value]  # type: ignore[attr-defined]
+                elif isinstance(selection, FragmentSpreadNode):
+                    fragment = self.fragments[selection.name.value]
                     if applies(fragment.type_condition):
                         visit(fragment.selection_set)
 
