@@ -9,7 +9,7 @@ import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -85,8 +85,15 @@ async def app(database: Database) -> AsyncIterator[Any]:
     # The outbox runs in its own tests; here it would deliver test mail in the background. The event feed
     # reads the log only when a mutation here commits, so its polls never show in statement counts. Text always
     # runs Strawberry's way here (known_texts off): the reference the differential tests hold other paths to.
-    application = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
-                                      event_poll_seconds=3600, known_texts=False))
+    async with started_app(database.url, known_texts=False) as application:
+        yield application
+
+
+@asynccontextmanager
+async def started_app(database_url: str, **settings: Any) -> AsyncIterator[Any]:
+    """The app over the test database, started: no outbox, no polls of the event log; `settings` override."""
+    application = create_app(Settings(database_url=database_url, secret=SECRET, outbox_enabled=False,
+                                      event_poll_seconds=3600, **settings))
     async with lifespan(application) as manager:
         yield manager.app
 

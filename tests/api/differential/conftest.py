@@ -9,27 +9,20 @@ from typing import Any
 import httpx
 import pytest
 
-from graph.app import create_app
-from graph.settings import Settings
 from tests.api.differential import paths
-from tests.conftest import SECRET, Api
-from tests.lifespan import lifespan
+from tests.conftest import Api, started_app
 
 
 @pytest.fixture(scope="session")
 async def compiled_app(database: Any) -> AsyncIterator[Any]:
-    application = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
-                                      event_poll_seconds=3600, compiled_plans=True))
-    async with lifespan(application) as manager:
-        yield manager.app
+    async with started_app(database.url, compiled_plans=True) as application:
+        yield application
 
 
 @pytest.fixture(scope="session")
 async def known_text_app(database: Any) -> AsyncIterator[Any]:
-    application = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
-                                      event_poll_seconds=3600, known_texts=True))
-    async with lifespan(application) as manager:
-        yield manager.app
+    async with started_app(database.url, known_texts=True) as application:
+        yield application
 
 
 @pytest.fixture(autouse=True)
