@@ -22,6 +22,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.auth import Authenticator, refuse
+from graph.http_errors import header
 from graph.ide import wants_ide
 from graph.limits import PREFLIGHT_HEADERS, BodyTooLarge, ConcurrencyLimit, counted, preflight_required, too_large
 from graph.request_log import fault_answered, kept_or_new, log_request
@@ -99,7 +100,8 @@ class FrontDoor:
         path = scope["path"]
         if not _is_open(scope, path):
             try:
-                scope[USER_KEY] = await self.authenticator.sign_in(scope["state"], _authorization(scope))
+                authorization = header(scope, b"authorization") or None  # missing, not malformed
+                scope[USER_KEY] = await self.authenticator.sign_in(scope["state"], authorization)
             except Refused as refused:
                 await refuse(send, refused)
                 return
@@ -114,10 +116,3 @@ def _is_open(scope: Scope, path: str) -> bool:
     if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
         return True
     return path == GRAPHQL_PATH and wants_ide(scope)
-
-
-def _authorization(scope: Scope) -> str | None:
-    for key, value in scope["headers"]:
-        if key == b"authorization":
-            return value.decode("latin-1")
-    return None

@@ -1,17 +1,10 @@
 """GraphQL-over-HTTP error bodies for requests that do not run: one error with a code, and an HTTP status."""
 
-from collections.abc import Mapping
-
 from starlette.responses import JSONResponse
 from starlette.types import Scope
 
 GQL_RESPONSE = "application/graphql-response+json"
 REQUEST_ERROR_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
-
-
-def wants_gql_response(headers: Mapping[str, str]) -> bool:
-    """The client accepts application/graphql-response+json (GraphQL-over-HTTP), not only legacy JSON."""
-    return GQL_RESPONSE in headers.get("accept", "")
 
 
 def header(scope: Scope, name: bytes) -> str:
@@ -24,7 +17,7 @@ def header(scope: Scope, name: bytes) -> str:
 
 
 def wants_gql(scope: Scope) -> bool:
-    """wants_gql_response, read from the scope's raw headers."""
+    """The client accepts application/graphql-response+json (GraphQL-over-HTTP), not only legacy JSON."""
     return GQL_RESPONSE in header(scope, b"accept")
 
 

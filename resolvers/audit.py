@@ -19,15 +19,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
 async def record(
     scope: RequestScope, action: str, object_type: str, object_id: int, changes: dict[str, Any]
 ) -> AuditEvent:
-    event = AuditEvent(
-        client_id=scope.tenant_id,
-        actor_id=scope.viewer.user_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        changes=changes,
-        request_id=scope.request_id,
-    )
+    event = AuditEvent(**_columns(scope, action, object_type, object_id, changes))
     scope.db.add(event)
     return event
 
@@ -37,6 +29,12 @@ async def insert_event(
 ) -> None:
     """`record` as one Core INSERT, now: for a write path that holds no ORM objects, which then has nothing for the
     unit of work to flush."""
-    await scope.db.execute(_INSERT_EVENT, {
-        "client_id": scope.tenant_id, "actor_id": scope.viewer.user_id, "action": action, "object_type": object_type,
-        "object_id": object_id, "changes": changes, "request_id": scope.request_id})
+    await scope.db.execute(_INSERT_EVENT, _columns(scope, action, object_type, object_id, changes))
+
+
+def _columns(
+    scope: RequestScope, action: str, object_type: str, object_id: int, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """An audit event's columns: who did what to which object, in which request (both ways of writing one)."""
+    return {"client_id": scope.tenant_id, "actor_id": scope.viewer.user_id, "action": action,
+            "object_type": object_type, "object_id": object_id, "changes": changes, "request_id": scope.request_id}

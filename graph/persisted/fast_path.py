@@ -99,8 +99,7 @@ def _check_method(document: KnownDocument, name: str | None, method: HTTPMethod,
 
 
 async def _result(view: Any, document: KnownDocument, context: Any, params: GraphQLParams, name: str | None,
-                  kind: OperationType, ambiguous: bool,
-                  scope: MutableMapping[str, Any] | None = None) -> ExecutionResult:
+                  kind: OperationType, ambiguous: bool, scope: MutableMapping[str, Any]) -> ExecutionResult:
     if ambiguous:
         return ExecutionResult(None, [GraphQLError(AMBIGUOUS)])
     if kind is OperationType.SUBSCRIPTION:  # as NoSubscriptionOverHttp on the normal path
@@ -111,8 +110,7 @@ async def _result(view: Any, document: KnownDocument, context: Any, params: Grap
     plan = document.plans.get(name)
     planned = await plan(context, params.variables) if plan is not None else None
     if planned is not None:
-        if scope is not None:
-            scope[PLAN_KEY] = "compiled"  # for the request line
+        scope[PLAN_KEY] = "compiled"  # for the request line
         return planned
     result = execute(view.graphql_schema, document.document, root_value=None, context_value=context,
                      variable_values=params.variables, operation_name=name, executor_class=view.executor_class,
