@@ -64,7 +64,8 @@ def test_dataloader_cache_map_holds_the_loaded_future():
         loader = DataLoader(load_fn=load)
         assert await loader.load(21) == 42
         loaded = loader.cache_map.get(21)
-        assert loaded is not None and loaded.result() == 42
+        assert loaded is not None
+        assert loaded.result() == 42
         assert loader.cache_map.get(7) is None
 
     asyncio.run(main())
