@@ -282,6 +282,22 @@ class TestTheLineWrittenDirectly:
         assert "request_id" in direct
         assert (log_format == "json") == direct.startswith("{")
 
+    def test_a_failed_write_is_reported_as_logging_reports_it_with_the_record(self, server_logging, monkeypatch):
+        server_logging("plain")
+        [handler] = logging.getLogger().handlers
+
+        class Broken(io.StringIO):
+            def write(self, text: str) -> int:
+                raise OSError("disk full")
+
+        handler.setStream(Broken())
+        reported: list[logging.LogRecord] = []
+        monkeypatch.setattr(handler, "handleError", reported.append)
+        log_request({"method": "GET", "path": "/healthz"}, 200, time.perf_counter(), "r-1")
+        [record] = reported
+        assert (record.name, record.getMessage(), record.funcName) == ("csrgraph.access", "request", "_log_request")
+        assert fields_of(record)["request_id"] == "r-1"
+
     def test_anything_but_the_servers_stream_handlers_gets_a_record(self, server_logging, tmp_path):
         server_logging("plain")
         root = logging.getLogger()
