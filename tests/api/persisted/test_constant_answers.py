@@ -32,6 +32,7 @@ REQUESTS = [
     ("{ __typename }", {}),
     ("{ __typename }", {"variables": {"unused": 1}}),
     ("{ __typename }", {"operationName": "Nope"}),
+    ("{ __typename }", {"extensions": {"trace": True}}),
     ("query Ping { a: __typename __typename b: __typename }", {}),
     ("{ __typename __typename a: __typename a: __typename }", {}),
     ("query A { __typename } query B { viewer { role } }", {"operationName": "A"}),
