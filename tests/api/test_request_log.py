@@ -88,6 +88,28 @@ class TestClientErrors:
         assert "viewer" not in written
         assert len(records(caplog, "csrgraph.access")) == 2
 
+    @pytest.mark.parametrize("content_type", [b"application/json", b"multipart/form-data; boundary=x"])
+    async def test_a_client_that_leaves_before_its_body_arrives_is_no_fault(self, app, tenant, caplog, content_type):
+        sent: list[dict] = []
+
+        async def receive() -> dict:
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        headers = [(b"authorization", f"Bearer {token_for(tenant.agent)}".encode()), (b"content-type", content_type),
+                   (b"content-length", b"40"), (b"apollo-require-preflight", b"true")]
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+                 "path": "/graphql", "raw_path": b"/graphql", "root_path": "", "query_string": b"", "headers": headers,
+                 "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000), "scheme": "http"}
+        with caplog.at_level(logging.DEBUG):
+            await app(scope, receive, send)
+        assert sent == []  # nobody to answer
+        assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING] == []
+        [line] = records(caplog, "csrgraph.access")
+        assert (fields_of(line)["status"], fields_of(line)["user_id"]) == (499, tenant.agent.id)
+
     async def test_a_client_operation_name_that_is_not_a_graphql_name_is_left_out(self, api, tenant, caplog):
         with caplog.at_level(logging.INFO):
             await api.client.post("/graphql", json={"query": "query A { viewer { role } }",
