@@ -19,6 +19,9 @@ Key = tuple[Any, ...]
 # An order or parent column: a mapped attribute (Invoice.id) or any column expression.
 Column = ColumnElement[Any] | QueryableAttribute[Any]
 
+# A statement, or a function making it when it is first built (a statement reused per client need not be made again)
+Lazy = Select[Any] | Callable[[], Select[Any]]
+
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
@@ -108,20 +111,38 @@ async def keyset_pages_by_parent(
         # results), and SQLite ranks every one of them past the cursor before it keeps a page's worth.
         only = stmt.where(parent == parent_ids[0])
         return [await keyset_page(session, only, order, key_of, request, descending=descending)]
+    outer, params = pages_by_parent_query(model, stmt, parent, order, request, parent_ids, descending=descending,
+                                          plain=plain, reuse=reuse)
+    return group_pages((await session.execute(outer, params)).all(), parent.key, parent_ids, key_of, request,
+                       plain=plain)
+
+
+def pages_by_parent_query(
+    model: Any, stmt: "Lazy", parent: QueryableAttribute[Any], order: Sequence[Column], request: PageRequest,
+    parent_ids: Sequence[int], *, descending: bool = False, plain: bool = False,
+    reuse: "tuple[RequestScope, Hashable] | None" = None,
+) -> tuple[Select[Any], dict[str, Any]]:
+    """`keyset_pages_by_parent`'s windowed statement (built once per client and shape with `reuse`) and its bound
+    values: the loaders and the compiled plans (graph/compiled/connections.py) run the same statement object."""
     after, before = request.after is not None, request.before is not None
     shape = ("pages-by-parent", after, before, descending, request.backwards, plain)
 
     def build(*_: Any) -> Select[Any]:
-        return _pages_by_parent_statement(model, stmt, parent, order, shape)
+        return _pages_by_parent_statement(model, stmt() if callable(stmt) else stmt, parent, order, shape)
 
     outer = reused(reuse[0], (*shape, reuse[1]), build) if reuse else build()
     params: dict[str, Any] = {"parent_ids": list(parent_ids), "limit": request.size + 1}
     for name, key in (("after", request.after), ("before", request.before)):
         params.update({f"{name}_{n}": value for n, value in enumerate(key or ())})
+    return outer, params
+
+
+def group_pages(found: Sequence[Any], parent_name: str, parent_ids: Sequence[int], key_of: Callable[[Any], Key],
+                request: PageRequest, *, plain: bool = False) -> list[Page[Any]]:
+    """The rows of `pages_by_parent_query` as each parent's page, in `parent_ids`' order."""
     by_parent: dict[int, list[Any]] = {pid: [] for pid in parent_ids}
-    parent_name = parent.key
-    for found in (await session.execute(outer, params)).all():
-        item = found if plain else found[0]
+    for row in found:
+        item = row if plain else row[0]
         by_parent[getattr(item, parent_name)].append(item)
     return [to_page(by_parent[pid], key_of, request) for pid in parent_ids]
 
@@ -173,10 +194,58 @@ async def count_by_parent(
     *, reuse: "tuple[RequestScope, Hashable] | None" = None,
 ) -> list[int]:
     """Row counts per parent in one GROUP BY; `reuse` as in `keyset_pages_by_parent`."""
-    def build(*_: Any) -> Select[Any]:
-        in_parents = parent.in_(bindparam("parent_ids", expanding=True))
-        return stmt.with_only_columns(parent, func.count()).where(in_parents).group_by(parent)
-
-    grouped = reused(reuse[0], ("count-by-parent", reuse[1]), build) if reuse else build()
+    grouped = counts_by_parent_query(stmt, parent, reuse=reuse)
     counts: dict[int, int] = dict((await session.execute(grouped, {"parent_ids": list(parent_ids)})).tuples().all())
     return [counts.get(pid, 0) for pid in parent_ids]
+
+
+def counts_by_parent_query(stmt: "Lazy", parent: Column,
+                           *, reuse: "tuple[RequestScope, Hashable] | None" = None) -> Select[Any]:
+    """`count_by_parent`'s statement: (parent, count) rows, the parents bound as `parent_ids`."""
+    def build(*_: Any) -> Select[Any]:
+        in_parents = parent.in_(bindparam("parent_ids", expanding=True))
+        counted = (stmt() if callable(stmt) else stmt).with_only_columns(parent, func.count())
+        return counted.where(in_parents).group_by(parent)
+
+    return reused(reuse[0], ("count-by-parent", reuse[1]), build) if reuse else build()
+
+
+@dataclass(frozen=True, eq=False)
+class ChildPages:
+    """Pages of one ordered list of child rows per parent (a master's children), declared once: the loaders page
+    and count through it, and a compiled plan (graph/compiled/connections.py) runs its very statements.
+
+    `statement(scope)`: the client's child rows (the tenant predicate in it); `name` names the built statements in
+    the app's StatementCache, with the client (resolvers/statements.py)."""
+
+    name: str
+    model: Any
+    statement: "Callable[[RequestScope], Select[Any]]"
+    parent: QueryableAttribute[Any]
+    order: tuple[Column, ...]
+    plain: bool = False  # the loaders' pages hold rows, not ORM instances
+    descending: bool = False
+
+    def key_of(self, row: Any) -> Key:
+        return tuple(getattr(row, str(column.key)) for column in self.order)
+
+    async def pages(self, scope: "RequestScope", parent_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
+        """A DataLoader batch (grouped by request): each parent's page."""
+        return await keyset_pages_by_parent(
+            scope.db, self.model, self.statement(scope), self.parent, parent_ids, self.order, self.key_of, request,
+            descending=self.descending, plain=self.plain, reuse=(scope, self.name))
+
+    async def counts(self, scope: "RequestScope", parent_ids: Sequence[int]) -> list[int]:
+        """A DataLoader batch: each parent's number of children."""
+        return await count_by_parent(scope.db, self.statement(scope), self.parent, parent_ids,
+                                     reuse=(scope, self.name))
+
+    def page_query(self, scope: "RequestScope", parent_ids: Sequence[int],
+                   request: PageRequest) -> tuple[Select[Any], dict[str, Any]]:
+        """The pages' statement as rows (plain), and its bound values."""
+        return pages_by_parent_query(self.model, lambda: self.statement(scope), self.parent, self.order, request,
+                                     parent_ids, descending=self.descending, plain=True, reuse=(scope, self.name))
+
+    def count_query(self, scope: "RequestScope") -> Select[Any]:
+        """The counts' statement: (parent, count) rows, parents bound as `parent_ids`."""
+        return counts_by_parent_query(lambda: self.statement(scope), self.parent, reuse=(scope, self.name))

@@ -4,6 +4,7 @@ from graph.caches import reference
 from resolvers.accounts import batches, consumption, transaction_batches
 
 accounts_by_id = batches.accounts_by_ids
+accounts_of_customer = batches.ACCOUNTS  # the declaration of Customer.utilityAccounts (its pages and counts)
 account_pages_by_customer_id = batches.account_pages
 account_counts_by_customer_id = batches.account_counts
 primary_accounts_by_customer_id = batches.primary_account_rows  # plain rows: UtilityAccount reads them alike
