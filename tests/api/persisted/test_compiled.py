@@ -159,3 +159,55 @@ async def test_one_statement_per_level_whatever_the_rows(compiled, database, ses
     assert counter.count == candidates + 2, counter.statements  # page, matched accounts
     reference_data = [s for s in first.statements if "FROM utilities" in s or "FROM markets" in s]
     assert len(reference_data) == 2, first.statements  # one statement for each level, whatever the rows
+
+
+# Every level a plan reads below an object: a reference (master), lists (hierarchyTrail, enrollments), a value of a
+# list (energyRate), connections with their counts (children, utilityAccounts), a reference below a list.
+LEVELS = """
+query Levels($name: String!, $accounts: Int = 10) {
+  customers(search: {name: $name}, first: 50) { edges { node {
+    name
+    master { name }
+    hierarchyTrail { name }
+    children(first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { name } } }
+    utilityAccounts(first: $accounts) { totalCount edges { node {
+      ldcAccountNumber
+      ratePlan { code energyRate }
+      enrollments { status ratePlan { code } }
+    } } }
+  } } }
+}"""
+# The statements of LEVELS below the search page: master, trail, children's page and count (a page of one of two),
+# accounts' page, rate plans, their prices, enrollments, the enrollments' rate plans (the accounts' page is whole:
+# their count is its rows).
+BELOW_THE_PAGE = 9
+
+
+@pytest.mark.parametrize("customers", [1, 4, 12])
+async def test_one_statement_per_level_below_an_object_whatever_the_rows(compiled, database, session, tenant,
+                                                                        count_sql, customers: int) -> None:
+    """Each customer has a master, two children and two accounts with two enrollments each (the current and an earlier one): the statements are the
+    same for one customer or twelve, one per level (the executor's loaders run more: a session each)."""
+    from tests.factories.accounts import make_rate_plan
+
+    plan = await make_rate_plan(session, tenant.client.id, "TX")
+    top = await make_customer(session, tenant, "Levelled Top", is_master=True)
+    for n in range(customers):
+        customer = await make_customer(session, tenant, f"Levelled Quorra {n:02d}", master=top, is_master=True)
+        for c in range(2):
+            await make_customer(session, tenant, f"Levelled Kid {n:02d} {c}", master=customer)
+        for a in range(2):
+            await make_account(session, customer, plan=plan, history=1, line1=f"{n} {a} Level St")
+    await session.commit()
+    [document_id] = await register(database, LEVELS)
+    body = {"documentId": document_id, "variables": {"name": "levelled quorra"}}
+    candidates = 1 if database.backend == "sqlite" else 0
+    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))  # the user, the document
+    with count_sql() as counter:
+        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    nodes = [edge["node"] for edge in response.json()["data"]["customers"]["edges"]]
+    assert len(nodes) == customers
+    assert {(n["master"]["name"], n["children"]["totalCount"], len(n["utilityAccounts"]["edges"])) for n in nodes} \
+        == {("Levelled Top", 2, 2)}
+    assert [len(e["node"]["enrollments"]) for n in nodes for e in n["utilityAccounts"]["edges"]] == [2] * 2 * customers
+    assert counter.count == candidates + 1 + BELOW_THE_PAGE, counter.statements
