@@ -186,8 +186,8 @@ BELOW_THE_PAGE = 9
 @pytest.mark.parametrize("customers", [1, 4, 12])
 async def test_one_statement_per_level_below_an_object_whatever_the_rows(compiled, database, session, tenant,
                                                                         count_sql, customers: int) -> None:
-    """Each customer has a master, two children and two accounts with two enrollments each (the current and an earlier one): the statements are the
-    same for one customer or twelve, one per level (the executor's loaders run more: a session each)."""
+    """Each customer has a master, two children and two accounts with two enrollments each (the current and an
+    earlier one): the statements are the same for one customer or twelve, one per level."""
     from tests.factories.accounts import make_rate_plan
 
     plan = await make_rate_plan(session, tenant.client.id, "TX")
