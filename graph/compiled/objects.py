@@ -160,6 +160,9 @@ class Levels:
                 needed[below.key] = declaration.key if isinstance(declaration, Listed) else model.id
                 references.append(below)
                 getters.append((selected.key, below.get()))
+            elif isinstance(declaration, Column) and is_object_type(get_nullable_type(graphql_field.type)):
+                needed[declaration.key] = declaration.expr
+                getters.append((selected.key, self._value_object(declaration, graphql_field.type, selected, path)))
             elif isinstance(declaration, Column):
                 needed[declaration.key] = declaration.expr
                 getters.append((selected.key, _column(declaration, graphql_field.type, path)))
@@ -181,6 +184,34 @@ class Levels:
                 raise Unplannable(f"{path}: a resolver")
             self.compiled.append(path)
         return ObjectLevel(needed, _builder(getters), references)
+
+    def _value_object(self, declaration: Column, type_: GraphQLOutputType, selected: Any, path: str) -> Get:
+        """A column converted to an object of plain attributes (Money): its selected fields, serialized."""
+        object_type = _object_type(type_, path)
+        getters: list[tuple[str, Get]] = []
+        for part in self.selections.of(object_type, selected.selection_sets, path):
+            part_path = f"{path}.{part.key}"
+            if part.name == "__typename":
+                getters.append((part.key, _constant(object_type.name)))
+            else:
+                graphql_field = object_type.fields[part.name]
+                strawberry_field = graphql_field.extensions.get(BACKREF)
+                if getattr(strawberry_field, "base_resolver", True) is not None:
+                    raise Unplannable(f"{part_path}: a resolver")
+                getters.append((part.key, _column(Column(_Attribute(strawberry_field.python_name)),
+                                                  graphql_field.type, part_path)))
+            self.compiled.append(part_path)
+        build, read, convert = _builder(getters), attrgetter(declaration.key), declaration.convert
+        non_null = is_non_null_type(type_)
+
+        def get(row: Any, found: Found) -> Any:
+            value = read(row)
+            if value is None:
+                if non_null:
+                    raise GiveWay(f"a null in non-null {path}")
+                return None
+            return build(convert(value) if convert is not None else value, found)
+        return get
 
     def number(self) -> int:
         """The index in Found of a new level below an object level."""
@@ -205,6 +236,13 @@ class Levels:
         level = self.object(_object_type(type_, path), selection_sets, path, model)
         index, self.references = self.references, self.references + 1
         return ReferenceLevel(index, key.key, model, level, (*self.shape, index), is_reference(declaration.batch))
+
+
+@dataclass(frozen=True)
+class _Attribute:
+    """An attribute of a value object, as a Column names what it reads (`key`)."""
+
+    key: str
 
 
 def _object_type(type_: GraphQLOutputType, where: str) -> GraphQLObjectType:

@@ -48,25 +48,56 @@ query Levels($name: String!, $children: Int = 4, $after: String, $last: Int, $be
     } }
   }
 }"""
+# The AR tab's lists below a customer (spa/operations/ArTab.graphql, bench billing's AR_VIEW): invoices and payments
+# as connections, lines and allocations as lists, an allocation's invoice as a reference, Money objects.
+BILLING = """
+query Billing($name: String!, $invoices: Int = 12, $payments: Int = 12, $after: String, $last: Int, $before: String) {
+  customers(search: {name: $name}, first: 30, orderBy: NUMBER) {
+    edges { node {
+      name
+      invoices(first: $invoices, after: $after) {
+        totalCount
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        edges { cursor node {
+          id number periodStart periodEnd issuedOn dueOn status
+          total { ...Amount }
+          openAmount { __typename amount }
+          lines { id kind description quantity amount { ...Amount } }
+          allocations { amount { amount } invoice { number } }
+        } }
+      }
+      payments(first: $payments, last: $last, before: $before) {
+        totalCount
+        edges { node {
+          id method reference receivedOn mode status returnedReason
+          amount { ...Amount }
+          unappliedAmount { ...Amount }
+          allocations { amount { ...Amount } invoice { id number } }
+        } }
+      }
+    } }
+  }
+}
+fragment Amount on Money { amount currency }"""
 EXAMPLES = examples(5)
 UNKNOWN_OPERATION = "NotInTheDocument"
 
 
 async def same_on_every_path(client: httpx.AsyncClient, user: Any, document_id: str, variables: dict,
-                             caplog: Any) -> dict:
+                             caplog: Any, text: str = LEVELS) -> dict:
     """The reference's text, the compiled plan by id, text seen before with plans: the same bytes; the plan answered
     itself unless the reference's answer has errors. The reference's JSON."""
     headers = auth(user, accept=GQL, **{"x-request-id": "levels"})
-    reference = await client.post("/graphql", json={"query": LEVELS, "variables": variables}, headers=headers)
+    reference = await client.post("/graphql", json={"query": text, "variables": variables}, headers=headers)
     expected = (reference.status_code, reference.headers["content-type"], reference.content)
     compiled = COMPILED[client]
-    warm = {"query": LEVELS, "operationName": UNKNOWN_OPERATION}
+    warm = {"query": text, "operationName": UNKNOWN_OPERATION}
     assert (await compiled.post("/graphql", json=warm, headers=headers)).status_code == 400
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="csrgraph.access"):
         answers = [await compiled.post("/graphql", json={"documentId": document_id, "variables": variables},
                                        headers=headers),
-                   await compiled.post("/graphql", json={"query": LEVELS, "variables": variables}, headers=headers)]
+                   await compiled.post("/graphql", json={"query": text, "variables": variables}, headers=headers)]
     for path, answer in zip(("compiled", "text-compiled"), answers, strict=True):
         assert (answer.status_code, answer.headers["content-type"], answer.content) == expected, (path, variables)
     data = json.loads(reference.content)
@@ -127,3 +158,29 @@ class TestLevels:
         node = next(e["node"] for e in data["data"]["customers"]["edges"] if e["node"]["name"].endswith("Master"))
         assert [e["node"]["name"] for e in node["children"]["edges"]] == ["Crossing Levels Own Child"]
         assert (node["children"]["totalCount"], node["utilityAccounts"]["totalCount"]) == (1, 1)
+
+    @EXAMPLES
+    @given(shape=SHAPES)
+    async def test_the_ar_tabs_lists_answer_the_reference_on_every_path(self, api, session, tenant, database, caplog,
+                                                                        shape):
+        [document_id] = await register(database, BILLING)
+        book = await build(session, api, tenant, shape)
+        run = lambda variables: same_on_every_path(api.client, tenant.agent, document_id,  # noqa: E731
+                                                   {"name": book["name"], **variables}, caplog, BILLING)
+        first = await run({})
+        for variables in ({"invoices": 0, "payments": 0}, {"invoices": 100}, {"payments": None, "last": 1},
+                          {"invoices": 101}, {"after": "not-a-cursor"}, {"payments": 1, "last": 1}):
+            await run(variables)
+        cursor: str | None = None
+        while True:  # the invoices page by page, and one page past the last
+            data = await run({"invoices": 4, "after": cursor})
+            [invoices] = [e["node"]["invoices"] for e in data["data"]["customers"]["edges"]
+                          if e["node"]["name"] == book["name"]]
+            if not invoices["pageInfo"]["hasNextPage"]:
+                if invoices["pageInfo"]["endCursor"]:
+                    await run({"invoices": 4, "after": invoices["pageInfo"]["endCursor"]})
+                break
+            cursor = invoices["pageInfo"]["endCursor"]
+        [mine] = [e["node"] for e in first["data"]["customers"]["edges"] if e["node"]["name"] == book["name"]]
+        assert (mine["invoices"]["totalCount"], mine["payments"]["totalCount"]) == (len(shape.invoices),
+                                                                                    len(shape.payments))
