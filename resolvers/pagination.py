@@ -225,6 +225,7 @@ class ChildPages:
     order: tuple[Column, ...]
     plain: bool = False  # the loaders' pages hold rows, not ORM instances
     descending: bool = False
+    arguments: tuple[str, ...] = ()  # the connection's arguments besides a page's (none: the list is the parent's)
 
     def key_of(self, row: Any) -> Key:
         return tuple(getattr(row, str(column.key)) for column in self.order)
@@ -240,12 +241,17 @@ class ChildPages:
         return await count_by_parent(scope.db, self.statement(scope), self.parent, parent_ids,
                                      reuse=(scope, self.name))
 
-    def page_query(self, scope: "RequestScope", parent_ids: Sequence[int],
-                   request: PageRequest) -> tuple[Select[Any], dict[str, Any]]:
+    def page_query(self, scope: "RequestScope", parent_ids: Sequence[int], request: PageRequest,
+                   arguments: dict[str, Any] | None = None) -> tuple[Select[Any], dict[str, Any]]:
         """The pages' statement as rows (plain), and its bound values."""
         return pages_by_parent_query(self.model, lambda: self.statement(scope), self.parent, self.order, request,
                                      parent_ids, descending=self.descending, plain=True, reuse=(scope, self.name))
 
-    def count_query(self, scope: "RequestScope") -> Select[Any]:
-        """The counts' statement: (parent, count) rows, parents bound as `parent_ids`."""
-        return counts_by_parent_query(lambda: self.statement(scope), self.parent, reuse=(scope, self.name))
+    def group(self, rows: Sequence[Any], parent_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
+        """The rows of `page_query` as each parent's page."""
+        return group_pages(rows, self.parent.key, parent_ids, self.key_of, request, plain=True)
+
+    def count_query(self, scope: "RequestScope",
+                    arguments: dict[str, Any] | None = None) -> tuple[Select[Any], dict[str, Any]]:
+        """The counts' statement: (parent, count) rows, parents bound as `parent_ids` (not in the values)."""
+        return counts_by_parent_query(lambda: self.statement(scope), self.parent, reuse=(scope, self.name)), {}

@@ -70,7 +70,8 @@ class CustomerBillingFields:
                                    page_request(first, after, last, before, ID_CURSOR),
                                    loaders.special_charge_counts_by_customer_id, SpecialCharge.from_row)
 
-    @strawberry.field(description="The AR ledger in order (effective date, then entry) with the running balance.")
+    @strawberry.field(description="The AR ledger in order (effective date, then entry) with the running balance.",
+                      metadata=declare(Children(loaders.history_of_customer, HISTORY_CURSOR)))
     async def ar_history(
         self, info: strawberry.Info, start: Start = None, end: End = None,
         first: First = None, after: After = None, last: Last = None, before: Before = None,

@@ -15,7 +15,7 @@ the plan give way, so its error stays the reference's.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from graphql import (
     FieldNode,
@@ -35,10 +35,24 @@ from graph.core.columns import Children, Listed
 from graph.core.relay import encode_cursor, page_request
 from resolvers.batching import RowsByParent
 from resolvers.errors import UserInputError
-from resolvers.pagination import ChildPages, Page, group_pages
+from resolvers.pagination import Page, PageRequest
 
 if TYPE_CHECKING:  # objects.py imports this module when it meets a declaration of child rows
     from graph.compiled.objects import Found, Get, Levels, ObjectLevel, Reader
+
+class PagesOfParents(Protocol):
+    """A connection's pages of many parents (ChildPages, the AR history's): its statements, its rows as pages."""
+
+    model: Any
+    arguments: tuple[str, ...]  # the connection's arguments besides a page's, given to its statements
+
+    def page_query(self, scope: Any, parent_ids: Sequence[int], request: PageRequest,
+                   arguments: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]: ...
+
+    def group(self, rows: Sequence[Any], parent_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]: ...
+
+    def count_query(self, scope: Any, arguments: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]: ...
+
 
 PAGE_INFO = ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename")
 PAGE_ARGUMENTS = ("first", "after", "last", "before")
@@ -62,7 +76,7 @@ class ConnectionLevel:
     async def fill(self, rows: Sequence[Any], found: "Found", reader: "Reader") -> None:
         from graph.compiled.objects import GiveWay, fill
 
-        pages: ChildPages = self.children.pages
+        pages: PagesOfParents = self.children.pages
         parents = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
         try:
             arguments = get_argument_values(self.field, self.node, reader.variables)
@@ -73,10 +87,10 @@ class ConnectionLevel:
         if not parents:
             found[self.index] = {}
             return
-        statement, parameters = pages.page_query(reader.scope, parents, request)
-        paged = group_pages(await reader.run(statement, parameters), pages.parent.key, parents, pages.key_of,
-                            request, plain=True)
-        counts = await self._counts(parents, paged, request, reader) if self._counted else {}
+        given = {name: arguments.get(name) for name in pages.arguments}
+        statement, parameters = pages.page_query(reader.scope, parents, request, given)
+        paged = pages.group(await reader.run(statement, parameters), parents, request)
+        counts = await self._counts(parents, paged, request, given, reader) if self._counted else {}
         children = [row for page in paged for row in page.rows]
         if self.level is not None:
             await fill(self.level, children, found, reader)
@@ -87,7 +101,7 @@ class ConnectionLevel:
     def _counted(self) -> bool:
         return any(name == "totalCount" for _, name, _ in self.parts)
 
-    async def _counts(self, parents: list[Any], paged: list[Page[Any]], request: Any,
+    async def _counts(self, parents: list[Any], paged: list[Page[Any]], request: Any, given: dict[str, Any],
                       reader: "Reader") -> dict[Any, int]:
         """Each parent's number of children: a first page without more is the whole list (no statement); the count
         loader's statement for the others."""
@@ -96,9 +110,9 @@ class ConnectionLevel:
                   if from_start and not page.has_next and not page.has_previous}
         others = [parent for parent in parents if parent not in counts]
         if others:
-            statement = self.children.pages.count_query(reader.scope)
+            statement, parameters = self.children.pages.count_query(reader.scope, given)
             counts.update({parent: 0 for parent in others})
-            counts.update(dict(await reader.run(statement, {"parent_ids": others})))
+            counts.update(dict(await reader.run(statement, {**parameters, "parent_ids": others})))
         return counts
 
     def _connection(self, page: Page[Any], count: int | None, found: "Found") -> dict[str, Any]:
@@ -179,7 +193,7 @@ def compile_connection(levels: "Levels", declaration: Children, field: GraphQLFi
     """The connection level of `selected` (a field declared with `children`)."""
     connection_type = cast(GraphQLObjectType, get_nullable_type(field.type))
     edge_type = cast(GraphQLObjectType, get_named_type(connection_type.fields["edges"].type))
-    pages: ChildPages = declaration.pages
+    pages: PagesOfParents = declaration.pages
     parts: list[tuple[str, str, Any]] = []
     edge: list[tuple[str, str]] = []
     node_level: ObjectLevel | None = None
@@ -212,7 +226,7 @@ def compile_connection(levels: "Levels", declaration: Children, field: GraphQLFi
         else:
             raise Unplannable(f"{path}: a resolver")
         levels.compiled.append(path)
-    if set(field.args) != set(PAGE_ARGUMENTS):
+    if set(field.args) != {*PAGE_ARGUMENTS, *pages.arguments}:
         raise Unplannable(f"{where}: arguments besides a page's")
     index = levels.number()
     return ConnectionLevel(index, "id", declaration, field, selected.nodes[0], tuple(parts), tuple(edge), node_level,

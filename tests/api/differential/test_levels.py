@@ -49,9 +49,11 @@ query Levels($name: String!, $children: Int = 4, $after: String, $last: Int, $be
   }
 }"""
 # The AR tab's lists below a customer (spa/operations/ArTab.graphql, bench billing's AR_VIEW): invoices and payments
-# as connections, lines and allocations as lists, an allocation's invoice as a reference, Money objects.
+# as connections, lines and allocations as lists, an allocation's invoice as a reference, Money objects, the AR
+# history (a connection with a window: its own arguments) with its running balance.
 BILLING = """
-query Billing($name: String!, $invoices: Int = 12, $payments: Int = 12, $after: String, $last: Int, $before: String) {
+query Billing($name: String!, $invoices: Int = 12, $payments: Int = 12, $after: String, $last: Int, $before: String,
+              $history: Int = 50, $start: Date, $end: Date, $since: String) {
   customers(search: {name: $name}, first: 30, orderBy: NUMBER) {
     edges { node {
       name
@@ -75,6 +77,12 @@ query Billing($name: String!, $invoices: Int = 12, $payments: Int = 12, $after: 
           allocations { amount { ...Amount } invoice { id number } }
         } }
       }
+      arHistory(first: $history, after: $since, start: $start, end: $end) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { kind description effectiveOn amount { ...Amount } balance { ...Amount } invoiceId paymentId } }
+      }
+      recent: arHistory(last: 2, start: "2025-01-01") { totalCount edges { cursor node { kind balance { amount } } } }
     } }
   }
 }
@@ -169,9 +177,19 @@ class TestLevels:
                                                    {"name": book["name"], **variables}, caplog, BILLING)
         first = await run({})
         for variables in ({"invoices": 0, "payments": 0}, {"invoices": 100}, {"payments": None, "last": 1},
-                          {"invoices": 101}, {"after": "not-a-cursor"}, {"payments": 1, "last": 1}):
+                          {"invoices": 101}, {"after": "not-a-cursor"}, {"payments": 1, "last": 1},
+                          {"history": 3}, {"start": "2024-03-01", "end": "2024-09-30"}, {"start": "2030-01-01"},
+                          {"since": "not-a-cursor"}, {"history": 0}):
             await run(variables)
         cursor: str | None = None
+        while True:  # the AR history page by page
+            data = await run({"history": 5, "since": cursor})
+            [history] = [e["node"]["arHistory"] for e in data["data"]["customers"]["edges"]
+                         if e["node"]["name"] == book["name"]]
+            if not history["pageInfo"]["hasNextPage"]:
+                break
+            cursor = history["pageInfo"]["endCursor"]
+        cursor = None
         while True:  # the invoices page by page, and one page past the last
             data = await run({"invoices": 4, "after": cursor})
             [invoices] = [e["node"]["invoices"] for e in data["data"]["customers"]["edges"]
