@@ -211,3 +211,54 @@ async def test_one_statement_per_level_below_an_object_whatever_the_rows(compile
         == {("Levelled Top", 2, 2)}
     assert [len(e["node"]["enrollments"]) for n in nodes for e in n["utilityAccounts"]["edges"]] == [2] * 2 * customers
     assert counter.count == candidates + 1 + BELOW_THE_PAGE, counter.statements
+
+
+# The AR tab's lists below customers: invoices (lines, allocations and their invoice), payments (allocations and
+# their invoice), the AR history (a window, its count).
+AR_LISTS = """
+query ArLists($name: String!) {
+  customers(search: {name: $name}, first: 50) { edges { node {
+    invoices(first: 2) { totalCount edges { node { number total { amount } lines { amount { amount } }
+                                                   allocations { amount { amount } invoice { number } } } } }
+    payments(first: 5) { edges { node { amount { amount } allocations { amount { amount } invoice { number } } } } }
+    arHistory(first: 2, start: "2020-01-01") { totalCount edges { node { kind balance { amount } } } }
+  } } }
+}"""
+# invoices' page and count (three invoices, a page of two), lines, invoice allocations and their invoices; payments'
+# page, allocations and their invoices; the history's page and count
+AR_LEVELS = 10
+
+
+@pytest.mark.parametrize("customers", [1, 3, 8])
+async def test_one_statement_per_ar_level_whatever_the_rows(api, compiled, database, session, tenant, count_sql,
+                                                           customers: int) -> None:
+    """Each customer has three invoices of two lines and a payment allocated to them: the same statements for one
+    customer or eight, one per level."""
+    from datetime import date
+
+    from graph.core.relay import to_global_id
+    from tests.factories.billing import make_invoice
+
+    made = []
+    for n in range(customers):
+        customer = await make_customer(session, tenant, f"Ledgered Quorra {n:02d}")
+        for month in range(3):
+            await make_invoice(session, customer, 5_000, lines=2, due_on=date(2025, month + 1, 1))
+        made.append(customer)
+    await session.commit()
+    for customer in made:
+        posted = await api.run(SPA["PostPayment"]["body"], {"input": {
+            "customerId": to_global_id("Customer", customer.id), "amount": "70.00", "method": "CHECK",
+            "receivedOn": "2025-03-01"}}, user=tenant.agent)
+        assert posted["postPayment"]["userErrors"] == []
+    [document_id] = await register(database, AR_LISTS)
+    body = {"documentId": document_id, "variables": {"name": "ledgered quorra"}}
+    candidates = 1 if database.backend == "sqlite" else 0
+    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))  # the user, the document
+    with count_sql() as counter:
+        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    nodes = [edge["node"] for edge in response.json()["data"]["customers"]["edges"]]
+    assert len(nodes) == customers
+    assert {(n["invoices"]["totalCount"], len(n["invoices"]["edges"]), len(n["payments"]["edges"]),
+             n["arHistory"]["totalCount"]) for n in nodes} == {(3, 2, 1, 4)}
+    assert counter.count == candidates + 1 + AR_LEVELS, counter.statements
