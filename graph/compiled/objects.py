@@ -20,6 +20,7 @@ from graphql import (
     GraphQLString,
     SelectionSetNode,
     get_nullable_type,
+    is_enum_type,
     is_leaf_type,
     is_non_null_type,
     is_object_type,
@@ -281,12 +282,26 @@ def _referenced(reference: ReferenceLevel, non_null: bool) -> Get:
     return get
 
 
+def _memoized(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    known: dict[Any, Any] = {}
+
+    def memoized(value: Any) -> Any:
+        found = known.get(value, known)
+        if found is known:
+            found = known[value] = serialize(value)
+        return found
+    return memoized
+
+
 def _column(declaration: Column, type_: GraphQLOutputType, where: str) -> Get:
     named = get_nullable_type(type_)
     if not is_leaf_type(named):
         raise Unplannable(f"{where}: a column of a non-leaf type")
-    read, convert, serialize = attrgetter(declaration.key), declaration.convert, named.serialize
+    read, convert = attrgetter(declaration.key), declaration.convert
+    serialize: Callable[[Any], Any] = named.serialize
     plain, non_null = _PLAIN.get(named), is_non_null_type(type_)
+    if is_enum_type(named):  # few members, each serialized once (a profile page serializes thousands)
+        serialize = _memoized(serialize)
 
     def get(row: Any, found: Found) -> Any:
         value = read(row)
