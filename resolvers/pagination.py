@@ -1,7 +1,7 @@
 """Keyset pagination: pages are ranges over an ordered, unique key, never offsets."""
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
@@ -98,9 +98,11 @@ async def keyset_pages_by_parent(
     descending: bool = False,
     plain: bool = False,
     reuse: "tuple[RequestScope, Hashable] | None" = None,
+    counted: bool = False,
 ) -> list[Page[Any]]:
     """The same page of many parents' children in one statement (ROW_NUMBER per parent); `parent` is a mapped
-    attribute, whose name finds each child's parent in the rows.
+    attribute, whose name finds each child's parent in the rows. `counted` (plain rows only): a page without a
+    cursor carries each parent's number of children (COUNT(*) OVER, `Page.total`), so totalCount needs no GROUP BY.
 
     `plain`: the pages hold rows (the model's columns by name, and `rank`), not ORM instances: several
     times cheaper to build, for callers that only read columns. `reuse`: (scope, shape naming everything `stmt`
@@ -112,20 +114,20 @@ async def keyset_pages_by_parent(
         only = stmt.where(parent == parent_ids[0])
         return [await keyset_page(session, only, order, key_of, request, descending=descending)]
     outer, params = pages_by_parent_query(model, stmt, parent, order, request, parent_ids, descending=descending,
-                                          plain=plain, reuse=reuse)
+                                          plain=plain, reuse=reuse, counted=counted)
     return group_pages((await session.execute(outer, params)).all(), parent.key, parent_ids, key_of, request,
-                       plain=plain)
+                       plain=plain, counted=counted)
 
 
 def pages_by_parent_query(
     model: Any, stmt: "Lazy", parent: QueryableAttribute[Any], order: Sequence[Column], request: PageRequest,
     parent_ids: Sequence[int], *, descending: bool = False, plain: bool = False,
-    reuse: "tuple[RequestScope, Hashable] | None" = None,
+    reuse: "tuple[RequestScope, Hashable] | None" = None, counted: bool = False,
 ) -> tuple[Select[Any], dict[str, Any]]:
     """`keyset_pages_by_parent`'s windowed statement (built once per client and shape with `reuse`) and its bound
     values: the loaders and the compiled plans (graph/compiled/connections.py) run the same statement object."""
     after, before = request.after is not None, request.before is not None
-    shape = ("pages-by-parent", after, before, descending, request.backwards, plain)
+    shape = ("pages-by-parent", after, before, descending, request.backwards, plain, _counts_here(request, counted))
 
     def build(*_: Any) -> Select[Any]:
         return _pages_by_parent_statement(model, stmt() if callable(stmt) else stmt, parent, order, shape)
@@ -138,20 +140,30 @@ def pages_by_parent_query(
 
 
 def group_pages(found: Sequence[Any], parent_name: str, parent_ids: Sequence[int], key_of: Callable[[Any], Key],
-                request: PageRequest, *, plain: bool = False) -> list[Page[Any]]:
+                request: PageRequest, *, plain: bool = False, counted: bool = False) -> list[Page[Any]]:
     """The rows of `pages_by_parent_query` as each parent's page, in `parent_ids`' order."""
     by_parent: dict[int, list[Any]] = {pid: [] for pid in parent_ids}
     for row in found:
         item = row if plain else row[0]
         by_parent[getattr(item, parent_name)].append(item)
-    return [to_page(by_parent[pid], key_of, request) for pid in parent_ids]
+    pages = [to_page(by_parent[pid], key_of, request) for pid in parent_ids]
+    if not _counts_here(request, counted):
+        return pages
+    # no row: the parent has none
+    return [replace(page, total=by_parent[pid][0].total if by_parent[pid] else 0)
+            for page, pid in zip(pages, parent_ids, strict=True)]
+
+
+def _counts_here(request: PageRequest, counted: bool) -> bool:
+    """Whether a counted list's page statement counts: without a cursor every child of the parent is in the window."""
+    return counted and request.after is None and request.before is None
 
 
 def _pages_by_parent_statement(model: Any, stmt: Select[Any], parent: QueryableAttribute[Any],
                                order: Sequence[Column], shape: tuple[Any, ...]) -> Select[Any]:
     """`keyset_pages_by_parent`'s statement, every per-call value a bound parameter (parent_ids, after_N,
     before_N, limit)."""
-    _, after, before, descending, backwards, plain = shape
+    _, after, before, descending, backwards, plain, counted = shape
     stmt = stmt.where(parent.in_(bindparam("parent_ids", expanding=True)))
     key = tuple_(*order)
     for name, wanted, is_after in (("after", after, True), ("before", before, False)):
@@ -161,7 +173,10 @@ def _pages_by_parent_statement(model: Any, stmt: Select[Any], parent: QueryableA
     forward = descending == backwards
     ordering = [c.asc() if forward else c.desc() for c in order]
     rank = func.row_number().over(partition_by=parent, order_by=ordering).label("rank")
-    ranked = stmt.add_columns(rank).subquery()
+    ranked_stmt = stmt.add_columns(rank)
+    if counted:
+        ranked_stmt = ranked_stmt.add_columns(func.count().over(partition_by=parent).label("total"))
+    ranked = ranked_stmt.subquery()
     outer = select(ranked) if plain else select(aliased(model, ranked), ranked.c.rank)
     return outer.where(ranked.c.rank <= bindparam("limit")).order_by(ranked.c.rank)
 
@@ -226,6 +241,7 @@ class ChildPages:
     plain: bool = False  # the loaders' pages hold rows, not ORM instances
     descending: bool = False
     arguments: tuple[str, ...] = ()  # the connection's arguments besides a page's (none: the list is the parent's)
+    counted: bool = False  # a first page carries each parent's total (plain rows: see keyset_pages_by_parent)
 
     def key_of(self, row: Any) -> Key:
         return tuple(getattr(row, str(column.key)) for column in self.order)
@@ -234,7 +250,7 @@ class ChildPages:
         """A DataLoader batch (grouped by request): each parent's page."""
         return await keyset_pages_by_parent(
             scope.db, self.model, self.statement(scope), self.parent, parent_ids, self.order, self.key_of, request,
-            descending=self.descending, plain=self.plain, reuse=(scope, self.name))
+            descending=self.descending, plain=self.plain, reuse=(scope, self.name), counted=self.counted)
 
     async def counts(self, scope: "RequestScope", parent_ids: Sequence[int]) -> list[int]:
         """A DataLoader batch: each parent's number of children."""
@@ -245,11 +261,12 @@ class ChildPages:
                    arguments: dict[str, Any] | None = None) -> tuple[Select[Any], dict[str, Any]]:
         """The pages' statement as rows (plain), and its bound values."""
         return pages_by_parent_query(self.model, lambda: self.statement(scope), self.parent, self.order, request,
-                                     parent_ids, descending=self.descending, plain=True, reuse=(scope, self.name))
+                                     parent_ids, descending=self.descending, plain=True, reuse=(scope, self.name),
+                                     counted=self.counted)
 
     def group(self, rows: Sequence[Any], parent_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
         """The rows of `page_query` as each parent's page."""
-        return group_pages(rows, self.parent.key, parent_ids, self.key_of, request, plain=True)
+        return group_pages(rows, self.parent.key, parent_ids, self.key_of, request, plain=True, counted=self.counted)
 
     def count_query(self, scope: "RequestScope",
                     arguments: dict[str, Any] | None = None) -> tuple[Select[Any], dict[str, Any]]:

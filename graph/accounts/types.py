@@ -13,6 +13,8 @@ from db.base import utcnow
 from graph.accounts import loaders
 from graph.accounts.enums import ConsumptionGranularity, EnrollmentStatus, RatePlanKind
 from graph.accounts.transaction_types import (
+    STATUS_CHANGE_CURSOR,
+    TRANSACTION_CURSOR,
     EnrollmentStatusChange,
     MarketTransaction,
     status_change_connection,
@@ -28,7 +30,7 @@ from graph.accounts.usage_types import (
 from graph.admin.customer_fields import UtilityAccountAuditFields
 from graph.billing import loaders as billing_loaders
 from graph.commlog.customer_fields import UtilityAccountCommlogFields
-from graph.core.columns import Column, FromRow, Listed, by_value, column, declare, embedded, listed, reference
+from graph.core.columns import Children, Column, FromRow, Listed, by_value, column, declare, embedded, listed, reference
 from graph.core.eager import Later, NowOrLater, at_once, load_for, loaded, selects
 from graph.core.relay import (
     After,
@@ -274,13 +276,15 @@ class UtilityAccountServiceFields(Node):
         description="Every plan and service period, newest first (historical enrollments).")
     row: strawberry.Private[models.UtilityAccount]
 
-    @strawberry.field(description="The transaction history panel: market transactions with the utility, newest first.")
+    @strawberry.field(description="The transaction history panel: market transactions with the utility, newest first.",
+                      metadata=declare(Children(loaders.transactions_of_account, TRANSACTION_CURSOR)))
     async def market_transactions(
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[MarketTransaction]:
         return await transaction_connection(info, self.row.id, first, after, last, before)
 
-    @strawberry.field(description="Every change of the enrollment status, newest first, with what caused it.")
+    @strawberry.field(description="Every change of the enrollment status, newest first, with what caused it.",
+                      metadata=declare(Children(loaders.status_changes_of_account, STATUS_CHANGE_CURSOR)))
     async def status_changes(
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[EnrollmentStatusChange]:

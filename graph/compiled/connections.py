@@ -78,15 +78,15 @@ class ConnectionLevel:
 
         pages: PagesOfParents = self.children.pages
         parents = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
+        if not parents:  # the executor resolves the field for no parent: it refuses no argument either
+            found[self.index] = {}
+            return
         try:
             arguments = get_argument_values(self.field, self.node, reader.variables)
             request = page_request(arguments.get("first"), arguments.get("after"), arguments.get("last"),
                                    arguments.get("before"), self.children.cursor)
         except (GraphQLError, UserInputError) as refused:
             raise GiveWay(str(refused)) from None
-        if not parents:
-            found[self.index] = {}
-            return
         given = {name: arguments.get(name) for name in pages.arguments}
         statement, parameters = pages.page_query(reader.scope, parents, request, given)
         paged = pages.group(await reader.run(statement, parameters), parents, request)
@@ -103,11 +103,13 @@ class ConnectionLevel:
 
     async def _counts(self, parents: list[Any], paged: list[Page[Any]], request: Any, given: dict[str, Any],
                       reader: "Reader") -> dict[Any, int]:
-        """Each parent's number of children: a first page without more is the whole list (no statement); the count
-        loader's statement for the others."""
+        """Each parent's number of children: the page statement's count where it counts (a first page of a counted
+        list), else a first page without more is the whole list (no statement); the count loader's statement for
+        the others."""
         from_start = request.after is None and request.before is None
-        counts = {parent: len(page.rows) for parent, page in zip(parents, paged, strict=True)
-                  if from_start and not page.has_next and not page.has_previous}
+        counts = {parent: page.total for parent, page in zip(parents, paged, strict=True) if page.total is not None}
+        counts.update({parent: len(page.rows) for parent, page in zip(parents, paged, strict=True)
+                       if from_start and not page.has_next and not page.has_previous})
         others = [parent for parent in parents if parent not in counts]
         if others:
             statement, parameters = self.children.pages.count_query(reader.scope, given)

@@ -10,11 +10,15 @@ planned by another step); every request of it must be answered by the plan unles
 
 import json
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from hypothesis import given
+from sqlalchemy import select
 
+from db.enums import EnrollmentStatus
+from db.models import Customer, EnrollmentStatusChange, UtilityAccount
 from graph.logs import fields_of
 from tests.api.differential.books import SHAPES, build, examples
 from tests.api.differential.paths import COMPILED
@@ -87,6 +91,33 @@ query Billing($name: String!, $invoices: Int = 12, $payments: Int = 12, $after: 
   }
 }
 fragment Amount on Money { amount currency }"""
+# The accounts tab's connections below an account (spa/operations/AccountsTab.graphql): status changes with the
+# user who made them (a reference), market transactions (counted in their first page's own statement).
+ACCOUNTS = """
+query Accounts($name: String!, $changes: Int = 5, $transactions: Int = 5, $after: String, $last: Int) {
+  customers(search: {name: $name}, first: 30, orderBy: NUMBER) {
+    edges { node {
+      name
+      utilityAccounts(first: 20) { edges { node {
+        ldcAccountNumber
+        premise { meterType readCycle }
+        statusChanges(first: $changes, last: $last) {
+          totalCount
+          pageInfo { hasNextPage hasPreviousPage endCursor }
+          edges { node { fromStatus toStatus changedAt reason changedBy { __typename id name email role active } } }
+        }
+        marketTransactions(first: $transactions, after: $after) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          edges { cursor node {
+            __typename id type transactionSet direction status reference reason effectiveDate createdAt sentAt
+            respondedAt
+          } }
+        }
+      } } }
+    } }
+  }
+}"""
 EXAMPLES = examples(5)
 UNKNOWN_OPERATION = "NotInTheDocument"
 
@@ -202,3 +233,36 @@ class TestLevels:
         [mine] = [e["node"] for e in first["data"]["customers"]["edges"] if e["node"]["name"] == book["name"]]
         assert (mine["invoices"]["totalCount"], mine["payments"]["totalCount"]) == (len(shape.invoices),
                                                                                     len(shape.payments))
+
+    @EXAMPLES
+    @given(shape=SHAPES)
+    async def test_the_accounts_tabs_connections_answer_the_reference_on_every_path(self, api, session, tenant,
+                                                                                   database, caplog, shape):
+        [document_id] = await register(database, ACCOUNTS)
+        book = await build(session, api, tenant, shape)
+        customer = (await session.execute(select(Customer).where(Customer.name == book["name"]))).scalar_one()
+        accounts = (await session.execute(select(UtilityAccount).where(UtilityAccount.customer_id == customer.id)
+                                          .order_by(UtilityAccount.id))).scalars().all()
+        for n, account in enumerate(accounts):  # 0-6 status changes, some by a user, some scheduled
+            for k in range(n % 7):
+                session.add(EnrollmentStatusChange(
+                    client_id=account.client_id, utility_account_id=account.id, from_status=EnrollmentStatus.PENDING,
+                    to_status=EnrollmentStatus.ACTIVE, reason=None if k % 3 else "Enrollment accepted",
+                    actor_id=tenant.agent.id if k % 2 else None, changed_at=datetime(2025, 1, k + 1, tzinfo=UTC)))
+        await session.commit()
+        run = lambda variables: same_on_every_path(api.client, tenant.agent, document_id,  # noqa: E731
+                                                   {"name": book["name"], **variables}, caplog, ACCOUNTS)
+        await run({})
+        for variables in ({"changes": 0, "transactions": 0}, {"changes": 100, "transactions": 100},
+                          {"changes": None, "last": 2}, {"transactions": 101}, {"after": "not-a-cursor"},
+                          {"transactions": 2}):
+            await run(variables)
+        cursor: str | None = None
+        for _ in range(4):  # the transactions page by page (each account's; the cursor of the richest)
+            data = await run({"transactions": 2, "after": cursor})
+            pages = [e["node"]["marketTransactions"] for c in data["data"]["customers"]["edges"]
+                     for e in c["node"]["utilityAccounts"]["edges"]]
+            more = [p["pageInfo"]["endCursor"] for p in pages if p["pageInfo"]["hasNextPage"]]
+            if not more:
+                break
+            cursor = more[0]
