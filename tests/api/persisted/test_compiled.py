@@ -262,3 +262,54 @@ async def test_one_statement_per_ar_level_whatever_the_rows(api, compiled, datab
     assert {(n["invoices"]["totalCount"], len(n["invoices"]["edges"]), len(n["payments"]["edges"]),
              n["arHistory"]["totalCount"]) for n in nodes} == {(3, 2, 1, 4)}
     assert counter.count == candidates + 1 + AR_LEVELS, counter.statements
+
+
+# The accounts tab's connections below accounts: status changes (and their user), market transactions with their
+# totalCount, which the first page's own statement counts.
+ACCOUNT_LISTS = """
+query AccountLists($name: String!) {
+  customers(search: {name: $name}, first: 50) { edges { node {
+    utilityAccounts(first: 10) { edges { node {
+      statusChanges(first: 5) { edges { node { toStatus changedBy { name } } } }
+      marketTransactions(first: 2) { totalCount edges { node { reference transactionSet } } }
+    } } }
+  } } }
+}"""
+# accounts' page, status changes' page, their users, transactions' page (counted in it)
+ACCOUNT_LEVELS = 4
+
+
+@pytest.mark.parametrize("customers", [1, 3, 8])
+async def test_one_statement_per_accounts_tab_level_whatever_the_rows(compiled, database, session, tenant,
+                                                                     count_sql, customers: int) -> None:
+    """Each customer has two accounts, each with a status change by a user and three transactions: the same
+    statements for one customer or eight; the transactions' count is their page statement's."""
+    from datetime import UTC, datetime
+
+    from db.models import EnrollmentStatusChange
+    from tests.factories.accounts import make_transaction
+
+    for n in range(customers):
+        customer = await make_customer(session, tenant, f"Transacted Quorra {n:02d}")
+        for a in range(2):
+            account = await make_account(session, customer, line1=f"{n} {a} Transaction Way")
+            session.add(EnrollmentStatusChange(
+                client_id=account.client_id, utility_account_id=account.id, from_status=EnrollmentStatus.PENDING,
+                to_status=EnrollmentStatus.ACTIVE, actor_id=tenant.agent.id,
+                changed_at=datetime(2025, 1, 1, tzinfo=UTC)))
+            for _ in range(3):
+                await make_transaction(session, account)
+    await session.commit()
+    [document_id] = await register(database, ACCOUNT_LISTS)
+    body = {"documentId": document_id, "variables": {"name": "transacted quorra"}}
+    candidates = 1 if database.backend == "sqlite" else 0
+    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))  # the user, the document
+    with count_sql() as counter:
+        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    accounts = [account["node"] for edge in response.json()["data"]["customers"]["edges"]
+                for account in edge["node"]["utilityAccounts"]["edges"]]
+    assert len(accounts) == 2 * customers
+    assert {(len(a["statusChanges"]["edges"]), a["statusChanges"]["edges"][0]["node"]["changedBy"]["name"],
+             a["marketTransactions"]["totalCount"], len(a["marketTransactions"]["edges"])) for a in accounts} == \
+        {(1, tenant.agent.name, 3, 2)}
+    assert counter.count == candidates + 1 + ACCOUNT_LEVELS, counter.statements
