@@ -79,7 +79,7 @@ class CompiledPlan:
 
             # the search resolver reads through `scope.db` with execute() only: the connection serves it
             reader = Reader(scope.with_session(cast(AsyncSession, connection)), run,
-                            getattr(context, "reference_cache", None))
+                            getattr(context, "reference_cache", None), variables)
             found: Found = [{} for _ in range(self.references)]
             data: dict[str, Any] = {}
             for key, root in self.roots:

@@ -39,8 +39,7 @@ HOT = ("CustomerSearchConnection", "CustomerSearchEdge", "PageInfo", "Customer",
        "Premise", "Utility", "Market")
 # Fields of the hot types that are Strawberry resolvers, not declarations (graph/core/columns.py): no plan for them
 # yet, so a selection reaching one runs on the executor (docs/compiled-plans.md section 8).
-RESOLVED = {("Customer", "master"), ("Customer", "hierarchyTrail"), ("Customer", "primaryAccount"),
-            ("Utility", "market")}
+RESOLVED = {("Customer", "primaryAccount"), ("Utility", "market")}
 # Fields a plan answers under one response key only (graph/compiled/search.py)
 ONE_KEY = {("CustomerSearchConnection", "edges"), ("CustomerSearchEdge", "node"),
            ("CustomerSearchEdge", "matchedAccount")}
