@@ -44,7 +44,9 @@ MIN_ADDRESS_TERM = 3
 DENSE = 2_000
 # The address index spans every client, so its matches cannot tell whether an address is
 # common among this client's customers: a sample of them in page order does. An address in
-# COMMON of them is walked (about 7,000 customers tested for a page, a few ms).
+# COMMON of them is walked (about 7,000 customers tested for a page, under a ms). Both read the
+# address keys from an index in page order (migration 0015), not each customer's row: 0.3 ms for
+# the sample where reading the rows took 2.8.
 ADDRESS_SAMPLE = 2_000
 COMMON = 0.003
 # Several name words: SQLite intersects their token lists through a temporary B-tree at about
