@@ -1,9 +1,10 @@
 """The search panel: customers by LDC number, name, address, status, market, utility or text."""
 
 import enum
+import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import (
@@ -97,11 +98,13 @@ async def search_customers(
     columns: Sequence[QueryableAttribute[Any]] | None = None,
 ) -> Page[Any]:
     """A page of the customers `search` finds: Customer instances, or plain rows of `columns` (a compiled plan's,
-    which must hold the order's columns: the cursors are made of them)."""
-    stmt = await _page_statement(scope, search)
+    which must hold the order's columns: the cursors are made of them). Its `total` is how many customers the
+    search finds when reading the candidates first counted them all, as `count_customers` counts them."""
+    stmt, total = await _page_statement(scope, search)
     if columns is not None:
         stmt = stmt.with_only_columns(*columns)
-    return await keyset_page(scope.db, stmt, order_columns(order), key_of(order), page, scalars=columns is None)
+    found = await keyset_page(scope.db, stmt, order_columns(order), key_of(order), page, scalars=columns is None)
+    return found if total is None else replace(found, total=total)
 
 
 async def count_customers(scope: RequestScope, search: CustomerSearch) -> int:
@@ -150,15 +153,19 @@ def search_statement(scope: RequestScope, search: CustomerSearch, *, walk: bool 
     return stmt
 
 
-async def _page_statement(scope: RequestScope, search: CustomerSearch) -> Select[tuple[Customer]]:
+Counted = tuple[Select[tuple[Customer]], int | None]  # a page's statement, and its matches when counted already
+
+
+async def _page_statement(scope: RequestScope, search: CustomerSearch) -> Counted:
     """The search as SQLite pages it fastest: by one filter with many matches, walking customers in
-    page order and testing each (see DENSE); with few, reading just those and sorting them."""
+    page order and testing each (see DENSE); with few, reading just those and sorting them. The
+    candidates read first, when they are all of them, are also the count (a customer once)."""
     if _dialect(scope) != "sqlite" or _filter_count(search) != 1:
         # PostgreSQL estimates the matches from its statistics and chooses by itself; several
         # filters together usually match few customers.
-        return search_statement(scope, search)
+        return search_statement(scope, search), None
     if search.address:
-        return search_statement(scope, search, walk=await _common_address(scope, search.address))
+        return search_statement(scope, search, walk=await _common_address(scope, search.address)), None
     if search.name and len(tokens := name_tokens(search.name)) > 1:
         return await _several_words(scope, search, tokens)
     tokens = name_tokens(search.name) if search.name else []
@@ -168,12 +175,13 @@ async def _page_statement(scope: RequestScope, search: CustomerSearch) -> Select
     elif _has_account_filter(search):
         found = await scope.db.execute(_listed(_by_account(scope, search)))
     else:  # exact LDC number, free text: few matches
-        return search_statement(scope, search)
+        return search_statement(scope, search), None
     count, ids = found.one()
     if count >= DENSE:
-        return search_statement(scope, search, walk=True)
+        return search_statement(scope, search, walk=True), None
     candidates = func.json_each(ids).table_valued("value", name="candidates")
-    return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(candidates.c.value)))
+    listed = tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(candidates.c.value)))
+    return listed, len(set(json.loads(ids)))  # two words or two accounts of one customer: listed twice
 
 
 def _dialect(scope: RequestScope) -> str:
@@ -182,16 +190,16 @@ def _dialect(scope: RequestScope) -> str:
     return str(db.dialect.name if hasattr(db, "dialect") else db.bind.dialect.name)
 
 
-async def _several_words(scope: RequestScope, search: CustomerSearch, tokens: list[str]) -> Select[tuple[Customer]]:
+async def _several_words(scope: RequestScope, search: CustomerSearch, tokens: list[str]) -> Counted:
     """The customers with a word starting with each token: the token lists intersected here (see
     TOKEN_LIST_CAP), then read by id and sorted, or walked in page order when they are many (DENSE)."""
     common = await _common_ids(scope, tokens)
     if common is None:
-        return search_statement(scope, search)
+        return search_statement(scope, search), None
     if len(common) >= DENSE:
-        return search_statement(scope, search, walk=True)
+        return search_statement(scope, search, walk=True), len(common)
     listed = func.json_each(f"[{','.join(common)}]").table_valued("value", name="candidates")
-    return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(listed.c.value)))
+    return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(listed.c.value))), len(common)
 
 
 async def _common_ids(scope: RequestScope, tokens: list[str]) -> set[str] | None:
