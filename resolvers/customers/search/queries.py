@@ -123,14 +123,13 @@ async def count_customers(scope: RequestScope, search: CustomerSearch) -> int:
 
 async def _count_by_name(scope: RequestScope, tokens: list[str]) -> int:
     """The customers with a word starting with each token: one token's customers counted once each (a name may
-    have two words starting with it); several tokens' lists intersected as the page intersects them."""
+    have two words starting with it); several tokens' lists intersected. (On SQLite the page counted several
+    words itself unless a list was too long to read: see Page.total.)"""
     if len(tokens) == 1:
         counted = _token_prefix(scope, tokens[0]).with_only_columns(func.count(distinct(CustomerNameToken.customer_id)))
         return (await scope.db.execute(counted)).scalar_one()
-    if _dialect(scope) == "sqlite" and (common := await _common_ids(scope, tokens)) is not None:
-        return len(common)
-    return (await scope.db.execute(select(func.count()).select_from(intersect(*(
-        _token_prefix(scope, token) for token in tokens)).subquery()))).scalar_one()
+    common = intersect(*(_token_prefix(scope, token) for token in tokens)).subquery()
+    return (await scope.db.execute(select(func.count()).select_from(common))).scalar_one()
 
 
 def search_statement(scope: RequestScope, search: CustomerSearch, *, walk: bool = False) -> Select[tuple[Customer]]:
