@@ -29,7 +29,8 @@ from sqlalchemy.orm import QueryableAttribute
 
 from db.base import Base
 from graph.caches import TtlCache, is_reference
-from graph.compiled.selections import Selections, Unplannable
+from graph.compiled.fallback import Fallback, Fallbacks, details, generated_from_row, whole_row
+from graph.compiled.selections import GiveWay, Selections, Unplannable
 from graph.core.columns import Column, Embedded, Reference, declared
 from graph.core.relay import Node, to_global_id
 from resolvers.context import RequestScope
@@ -43,11 +44,6 @@ Get = Callable[[Any, Found], Any]  # (row, found) -> the field's response value
 _PLAIN: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 
 
-class GiveWay(Exception):
-    """A request the plan leaves to the executor: an error only the executor words (a null in a non-null field,
-    a refused argument), so the answer stays the reference's."""
-
-
 @dataclass(eq=False)
 class ObjectLevel:
     """One object per row: the columns the selected fields read (by row key) and the function building it."""
@@ -55,6 +51,7 @@ class ObjectLevel:
     columns: dict[str, Any]
     build: Callable[[Any, Found], dict[str, Any]]
     references: list["ReferenceLevel"]
+    fallback: Fallback | None = None  # the fields the executor resolves on the objects of the rows (fallback.py)
 
 
 @dataclass(eq=False)
@@ -98,6 +95,7 @@ class Reader:
     scope: RequestScope
     run: Run
     shared: TtlCache | None  # the app's reference cache (graph/caches.py)
+    fallbacks: Fallbacks | None = None  # the request's executor for fields a plan falls back on
 
 
 async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Reader) -> None:
@@ -108,6 +106,10 @@ async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Re
         await fill(reference.level, children, found, reader)
         build = reference.level.build
         found[reference.index] = {child.id: build(child, found) for child in children}
+    if level.fallback is not None and rows:
+        if reader.fallbacks is None:
+            raise GiveWay("a fallback without the request's executor")
+        found[level.fallback.index] = await reader.fallbacks.run(level.fallback, rows)
 
 
 @dataclass
@@ -118,10 +120,12 @@ class Levels:
     shape: tuple[Any, ...]  # the plan's name in statement keys
     references: int = 0
     compiled: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)  # the paths of fields the executor resolves (fallback.py)
 
     def object(self, type_: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode], where: str, model: Any,
-               columns: dict[str, Column] | None = None) -> ObjectLevel:
-        """The level of `type_` objects built from rows of `model` (`columns`: an embedding's, first)."""
+               columns: dict[str, Column] | None = None, embedded: bool = False) -> ObjectLevel:
+        """The level of `type_` objects built from rows of `model` (`columns`: an embedding's, first; `embedded`:
+        built from its parent's row)."""
         definition = type_.extensions.get(BACKREF)
         origin = getattr(definition, "origin", None)
         if origin is None:
@@ -129,23 +133,25 @@ class Levels:
         needed: dict[str, Any] = {}
         references: list[ReferenceLevel] = []
         getters: list[tuple[str, Get]] = []
+        fallen: dict[str, Any] = {}  # response key -> its field details, for the executor
+        fallen_index = -1  # this level's slot in Found, taken at its first fallback field
         for selected in self.selections.of(type_, selection_sets, where):
             path = f"{where}.{selected.key}"
             if selected.name == "__typename":
                 getters.append((selected.key, _constant(type_.name)))
                 continue
             graphql_field = type_.fields[selected.name]
-            if any(node.arguments for node in selected.nodes):
-                raise Unplannable(f"{path}: arguments")
             strawberry_field = graphql_field.extensions.get(BACKREF)
             name = getattr(strawberry_field, "python_name", None)
             declaration = (columns or {}).get(name or "") or (declared(strawberry_field) if strawberry_field else None)
+            if declaration is not None and any(node.arguments for node in selected.nodes):
+                raise Unplannable(f"{path}: arguments")
             if isinstance(declaration, Column):
                 needed[declaration.key] = declaration.expr
                 getters.append((selected.key, _column(declaration, graphql_field.type, path)))
             elif isinstance(declaration, Embedded):
                 inner = self.object(_object_type(graphql_field.type, path), selected.selection_sets, path, model,
-                                    dict(declaration.columns) if declaration.columns else None)
+                                    dict(declaration.columns) if declaration.columns else None, embedded=True)
                 needed.update(inner.columns)
                 references += inner.references
                 getters.append((selected.key, _embedded(inner.build)))
@@ -157,10 +163,23 @@ class Levels:
             elif name == "id" and issubclass(origin, Node):
                 needed["id"] = model.id
                 getters.append((selected.key, _global_id(type_.name)))
-            else:
-                raise Unplannable(f"{path}: a resolver")
+            else:  # a resolver: the executor resolves it on the object from_row builds (fallback.py)
+                if not fallen:
+                    fallen_index, self.references = self.references, self.references + 1
+                fallen[selected.key] = details(selected.nodes)
+                getters.append((selected.key, _fallen(fallen_index, selected.key)))
+                self.fallbacks.append(path)
+                continue
             self.compiled.append(path)
-        return ObjectLevel(needed, _builder(getters), references)
+        fallback = None
+        if fallen:
+            if embedded:
+                raise Unplannable(f"{where}: a resolver on an embedded {type_.name}")
+            make = generated_from_row(origin, where)
+            # from_row reads every declared column, and the resolvers read `self.row`: the whole row
+            needed.update(whole_row(model))
+            fallback = Fallback(fallen_index, type_, make, fallen, tuple(where.split(".")))
+        return ObjectLevel(needed, _builder(getters), references, fallback)
 
     def _reference(self, declaration: Reference, type_: GraphQLOutputType, selection_sets: Sequence[SelectionSetNode],
                    path: str) -> ReferenceLevel:
@@ -189,6 +208,10 @@ def _builder(getters: list[tuple[str, Get]]) -> Callable[[Any, Found], dict[str,
 
 def _constant(value: Any) -> Get:
     return lambda row, found: value
+
+
+def _fallen(index: int, key: str) -> Get:
+    return lambda row, found: found[index][row.id][key]
 
 
 def _embedded(build: Callable[[Any, Found], dict[str, Any]]) -> Get:
