@@ -26,8 +26,8 @@ from graphql import (
     OperationType,
 )
 from graphql.execution.values import VariableValues, get_variable_values
-from sqlalchemy import Select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import Result, Select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from graph.compiled.fallback import Fallbacks
 from graph.compiled.objects import Found, GiveWay, Levels, Reader
@@ -78,19 +78,39 @@ class CompiledPlan:
     async def _run(self, context: Any, scope: Any, variables: VariableValues,
                    given: dict[str, Any] | None) -> dict[str, Any]:
         engine: AsyncEngine = context.sessionmaker.kw["bind"]  # the read engine (db/engine.py: no BEGIN on SQLite)
+        if self.fallbacks:
+            # The fields it falls back on read through the request's loaders, each batch checking out a connection of
+            # the same pool: holding one across them would let as many concurrent requests as the pool holds wait
+            # on each other. Each statement of such a plan checks out a connection of its own instead.
+            return await self._read(context, scope, variables, given, PerStatement(engine))
         async with engine.connect() as connection:
-            async def run(statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
-                return list((await connection.execute(statement, parameters)).all())
+            return await self._read(context, scope, variables, given, connection)
 
-            # the search resolver reads through `scope.db` with execute() only: the connection serves it
-            fallbacks = Fallbacks(self.schema, self.document, self.name, context, given) if self.fallbacks else None
-            reader = Reader(scope.with_session(cast(AsyncSession, connection)), run,
-                            getattr(context, "reference_cache", None), fallbacks)
-            found: Found = [{} for _ in range(self.references)]
-            data: dict[str, Any] = {}
-            for key, root in self.roots:
-                data[key] = root if isinstance(root, str) else await root(reader, variables, found)
-            return data
+    async def _read(self, context: Any, scope: Any, variables: VariableValues, given: dict[str, Any] | None,
+                    connection: "AsyncConnection | PerStatement") -> dict[str, Any]:
+        async def run(statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
+            return list((await connection.execute(statement, parameters)).all())
+
+        # the search resolver reads through `scope.db` with execute() only: the connection serves it
+        fallbacks = Fallbacks(self.schema, self.document, self.name, context, given) if self.fallbacks else None
+        reader = Reader(scope.with_session(cast(AsyncSession, connection)), run,
+                        getattr(context, "reference_cache", None), fallbacks)
+        found: Found = [{} for _ in range(self.references)]
+        data: dict[str, Any] = {}
+        for key, root in self.roots:
+            data[key] = root if isinstance(root, str) else await root(reader, variables, found)
+        return data
+
+
+@dataclass(frozen=True)
+class PerStatement:
+    """Runs each statement on a connection of its own, returned to the pool once its rows are read (buffered)."""
+
+    engine: AsyncEngine
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Result[Any]:
+        async with self.engine.connect() as connection:
+            return await connection.execute(statement, parameters)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from graphql.execution.collect_fields import FieldDetails
 
 from db.enums import EnrollmentStatus
 from graph.compiled import fallback
-from graph.compiled.plan import plan_document
+from graph.compiled.plan import CompiledPlan, plan_document
 from graph.core.relay import MAX_KEY, to_global_id
 from graph.customers import types as customer_types
 from graph.logs import fields_of
@@ -328,3 +328,32 @@ async def test_the_profiles_statements_are_constant_in_rows(compiled, database, 
     [customer_level] = counts[1][1]
     assert "customers.id = " in customer_level, customer_level
     assert "customers.client_id = " in customer_level, customer_level
+
+
+async def test_a_plan_holds_no_connection_while_the_executor_resolves_what_it_falls_back_on(
+        compiled, database, tenant, nodes, monkeypatch) -> None:
+    """The fallback's loaders check out connections of the read pool: a plan holding one across them would let as many
+    concurrent requests as the pool holds wait on each other (graph/compiled/plan.py: PerStatement)."""
+    held = []
+    run, call = fallback.Fallbacks.run, CompiledPlan.__call__
+
+    def checked_out(context: Any) -> int:
+        return context.sessionmaker.kw["bind"].pool.checkedout()
+
+    async def planning(self: CompiledPlan, context: Any, variables: Any) -> Any:
+        held.append(checked_out(context))  # what the request holds before its plan reads
+        return await call(self, context, variables)
+
+    async def counting(self: fallback.Fallbacks, level: fallback.Fallback, rows: Any) -> Any:
+        held.append(checked_out(self.context))
+        return await run(self, level, rows)
+
+    monkeypatch.setattr(CompiledPlan, "__call__", planning)
+    monkeypatch.setattr(fallback.Fallbacks, "run", counting)
+    [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+    response = await compiled.client.post("/graphql", json={"documentId": document_id,
+                                                            "variables": {"id": nodes["ours"]}},
+                                          headers=auth(tenant.agent))
+    assert response.json()["data"]["node"]["name"] == "Node Quill"
+    assert len(held) == 2
+    assert held[1] == held[0], held
