@@ -13,7 +13,7 @@ from graphql import OperationDefinitionNode
 from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails
 
-from db.enums import EnrollmentStatus
+from db.enums import EnrollmentStatus, Role
 from graph.compiled import fallback
 from graph.compiled.plan import CompiledPlan, plan_document
 from graph.core.relay import MAX_KEY, to_global_id
@@ -265,6 +265,21 @@ class TestNodeViews:
         assert line.get("plan") == (None if which in GIVES_WAY else "compiled")
         data = planned.json()["data"]["node"]
         assert (data is not None) == (which in ("ours", "master", "invoice"))
+
+    @pytest.mark.parametrize("role", list(Role))
+    async def test_the_fields_it_falls_back_on_see_the_requests_viewer(self, api, compiled, database, tenant, nodes,
+                                                                       role: Role) -> None:
+        """viewerCan is the viewer's role's: the fallback runs with the request's own context."""
+        [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+        headers = auth(tenant.user(role), accept=GQL, **{"x-request-id": "same"})
+        variables = {"id": nodes["ours"]}
+        reference = await api.client.post("/graphql", json={"query": SPA["CustomerProfile"]["body"],
+                                                            "variables": variables}, headers=headers)
+        planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                             headers=headers)
+        assert planned.content == reference.content
+        can = planned.json()["data"]["node"]["viewerCan"]
+        assert can["reversePayment"] == (role is not Role.AGENT), can  # a team lead's task (resolvers/permissions.py)
 
     async def test_the_operation_does_not_run_on_the_executor(self, compiled, database, tenant, nodes,
                                                               monkeypatch) -> None:
