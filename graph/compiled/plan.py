@@ -26,7 +26,7 @@ from graphql import (
     OperationType,
 )
 from graphql.execution.values import VariableValues, get_variable_values
-from sqlalchemy import Result, Select
+from sqlalchemy import Dialect, Result, Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from graph.compiled.fallback import Fallbacks
@@ -107,6 +107,10 @@ class PerStatement:
     """Runs each statement on a connection of its own, returned to the pool once its rows are read (buffered)."""
 
     engine: AsyncEngine
+
+    @property
+    def dialect(self) -> Dialect:  # what the search asks of its connection (resolvers/customers/search/queries.py)
+        return self.engine.dialect
 
     async def execute(self, statement: Any, parameters: Any = None) -> Result[Any]:
         async with self.engine.connect() as connection:

@@ -372,3 +372,21 @@ async def test_a_plan_holds_no_connection_while_the_executor_resolves_what_it_fa
     assert response.json()["data"]["node"]["name"] == "Node Quill"
     assert len(held) == 2
     assert held[1] == held[0], held
+
+
+async def test_a_search_with_fields_it_falls_back_on_answers_itself(api, compiled, database, panel,  # noqa: F811
+                                                                    caplog) -> None:
+    """The search's statements run on the per-statement connections of a plan with fallbacks (plan.PerStatement)."""
+    text = "query Masters($name: String) { customers(search: {name: $name}) { totalCount edges { node { name " \
+           "master { name } hierarchyTrail { name } } } } }"
+    [document_id] = await register(database, text)
+    headers = auth(panel.agent, accept=GQL, **{"x-request-id": "same"})
+    for variables in ({}, {"name": "smith"}):
+        reference = await api.client.post("/graphql", json={"query": text, "variables": variables}, headers=headers)
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+            planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                                 headers=headers)
+        assert planned.content == reference.content
+        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+        assert line.get("plan") == "compiled"
