@@ -16,11 +16,13 @@ from bench.common import (
     capturing_statements,
     connect_raw,
     console,
+    document_id_of,
     fresh_database,
     graphql_client,
     heading,
     ms,
     print_table,
+    register_documents,
     sqlite_url,
     stats,
     tenant_id,
@@ -183,13 +185,11 @@ async def time_view(client, customer_id: int, iterations: int):
 async def time_planned_views(customer_id: int, iterations: int, executors: bytes) -> dict[str, Any]:
     """The AR view on an app with compiled plans on (CSRGRAPH_COMPILED_PLANS=1), as text seen before and registered
     (named by its documentId); each answer checked against the executor's bytes first."""
-    from bench.http import _id, _register
-
-    await _register(sqlite_url(DB_PATH), [AR_VIEW])
+    await register_documents(sqlite_url(DB_PATH), [AR_VIEW])
     variables = {"id": _gid("Customer", customer_id)}
     async with graphql_client(sqlite_url(DB_PATH), EMAIL, compiled_plans=True) as client:
         def by_id() -> Any:
-            return client.http.post("/graphql", json={"documentId": _id(AR_VIEW), "variables": variables},
+            return client.http.post("/graphql", json={"documentId": document_id_of(AR_VIEW), "variables": variables},
                                     headers=client.headers)
 
         sends = {"text seen before": lambda: client.send(AR_VIEW, variables), "registered, by documentId": by_id}

@@ -182,6 +182,38 @@ class GraphQLClient:
     async def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         return data_of(await self.send(query, variables))
 
+    async def send_id(self, document_id: str, variables: dict[str, Any] | None = None) -> httpx.Response:
+        """One POST naming a registered document by its id (the persisted-documents appendix)."""
+        return await self.http.post("/graphql", json={"documentId": document_id, "variables": variables or {}},
+                                    headers=self.headers)
+
+
+def document_id_of(text: str) -> str:
+    """The documentId of a document's text (sha256:<hex>)."""
+    from resolvers.rules.persisted_files import document_id, sha256_of
+
+    return document_id(sha256_of(text))
+
+
+async def register_documents(database_url: str, texts: list[str]) -> None:
+    """Register the documents as `csrgraph documents add` would (checked against the schema first); registering one
+    again changes nothing."""
+    from db.engine import make_engine, make_write_sessionmaker
+    from graph.persisted.known import checker_for
+    from graph.schema import make_schema
+    from graph.settings import Settings
+    from resolvers.persisted.registry import NewDocument, add_trusted
+
+    settings = Settings(database_url=database_url, secret="")
+    checker = checker_for(make_schema(settings), settings)
+    documents = [checker.prepare(text, trusted=True) for text in texts]
+    engine = make_engine(database_url)
+    try:
+        async with make_write_sessionmaker(engine)() as session, session.begin():
+            await add_trusted(session, [NewDocument(d.sha256, d.text, d.name, "graphql") for d in documents])
+    finally:
+        await engine.dispose()
+
 
 def data_of(response: httpx.Response) -> dict[str, Any]:
     """The `data` of a response; errors fail the benchmark, as its numbers would mean nothing."""

@@ -31,10 +31,12 @@ from bench.common import (
     connect_raw,
     console,
     describe,
+    document_id_of,
     ensure_database,
     heading,
     percentile,
     print_table,
+    register_documents,
     tenant_id,
     token_for,
     verdict,
@@ -72,15 +74,15 @@ async def run(options: argparse.Namespace) -> bool:
     db = await ensure_database(DB_PATH, CUSTOMERS, rebuild=options.rebuild)
     console.print(describe(db))
     profile = _spa_document(PROFILE)
-    await _register(db.url, [TYPENAME, profile])
+    await register_documents(db.url, [TYPENAME, profile])
     secret = secrets.token_urlsafe(32)
     headers = {"content-type": "application/json", "authorization": f"Bearer {await token_for(db.url, secret)}"}
     profile_variables = {"id": _richest_customer(db.path)}
     loads = [
         Load("{ __typename } as text", _body(query=TYPENAME), 32),
-        Load("{ __typename } registered (documentId)", _body(documentId=_id(TYPENAME)), 32),
+        Load("{ __typename } registered (documentId)", _body(documentId=document_id_of(TYPENAME)), 32),
         Load(f"{PROFILE} as text, c=8", _body(query=profile, variables=profile_variables), 8),
-        Load(f"{PROFILE} registered, c=8", _body(documentId=_id(profile), variables=profile_variables), 8),
+        Load(f"{PROFILE} registered, c=8", _body(documentId=document_id_of(profile), variables=profile_variables), 8),
     ]
     env = {"DATABASE_URL": db.url, "CSRGRAPH_SECRET": secret, "CSRGRAPH_DOCUMENTS": "open"}
     seconds = QUICK_SECONDS if options.quick else SECONDS
@@ -101,31 +103,6 @@ async def run(options: argparse.Namespace) -> bool:
 def _spa_document(name: str) -> str:
     manifest = json.loads((ROOT / "spa" / "persisted-query-manifest.json").read_text())
     return next(o["body"] for o in manifest["operations"] if o["name"] == name)
-
-
-def _id(text: str) -> str:
-    from resolvers.rules.persisted_files import document_id, sha256_of
-
-    return document_id(sha256_of(text))
-
-
-async def _register(database_url: str, texts: list[str]) -> None:
-    """Register the documents as `csrgraph documents add` would (checked against the schema first)."""
-    from db.engine import make_engine, make_write_sessionmaker
-    from graph.persisted.known import checker_for
-    from graph.schema import make_schema
-    from graph.settings import Settings
-    from resolvers.persisted.registry import NewDocument, add_trusted
-
-    settings = Settings(database_url=database_url, secret="")
-    checker = checker_for(make_schema(settings), settings)
-    documents = [checker.prepare(text, trusted=True) for text in texts]
-    engine = make_engine(database_url)
-    try:
-        async with make_write_sessionmaker(engine)() as session, session.begin():
-            await add_trusted(session, [NewDocument(d.sha256, d.text, d.name, "graphql") for d in documents])
-    finally:
-        await engine.dispose()
 
 
 def _body(**request: object) -> bytes:

@@ -1,12 +1,14 @@
 """Shared shapes of DataLoader batch bodies: rows by primary key, aligned with the keys."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
+from resolvers.statements import reused
 
 
 async def tenant_rows_by_ids(scope: RequestScope, model: Any, ids: Sequence[int]) -> list[Any | None]:
@@ -23,3 +25,38 @@ async def shared_rows_by_ids(scope: RequestScope, model: Any, ids: Sequence[int]
 def _aligned(result: Any, ids: Sequence[int]) -> list[Any | None]:
     found = {row.id: row for row in result.scalars()}
     return [found.get(i) for i in ids]
+
+
+@dataclass(frozen=True, eq=False)
+class RowsByParent:
+    """Every child row of many parents (an account's enrollments) in one statement, built once per client with the
+    parents bound (`parent_ids`), declared once: a DataLoader batch, and a compiled plan's list level
+    (graph/compiled/connections.py) runs the same statement.
+
+    `build(scope)` selects plain rows, in each parent's order, and filters `parent_ids` with the tenant predicate;
+    `parent` is the rows' attribute naming their parent."""
+
+    name: str
+    model: Any  # the mapped class of the rows
+    build: Callable[[RequestScope], Select[Any]]
+    parent: str
+
+    def statement(self, scope: RequestScope) -> Select[Any]:
+        return reused(scope, ("rows-by-parent", self.name), self.build)
+
+    def group(self, rows: Iterable[Any], parent_ids: Sequence[Any]) -> list[list[Any]]:
+        """The rows of `statement` as each parent's list, in `parent_ids`' order."""
+        grouped: dict[Any, list[Any]] = {i: [] for i in parent_ids}
+        for row in rows:
+            grouped[getattr(row, self.parent)].append(row)
+        return [grouped[i] for i in parent_ids]
+
+    async def __call__(self, scope: RequestScope, parent_ids: Sequence[Any]) -> list[list[Any]]:
+        found = await scope.db.execute(self.statement(scope), {"parent_ids": list(parent_ids)})
+        return self.group(found.all(), parent_ids)
+
+
+def in_parents(column: Any) -> Any:
+    """`column IN :parent_ids`, the parents bound per call (RowsByParent)."""
+    return column.in_(bindparam("parent_ids", expanding=True))
+

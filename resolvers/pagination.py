@@ -1,7 +1,7 @@
 """Keyset pagination: pages are ranges over an ordered, unique key, never offsets."""
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
@@ -18,6 +18,9 @@ T = TypeVar("T")
 Key = tuple[Any, ...]
 # An order or parent column: a mapped attribute (Invoice.id) or any column expression.
 Column = ColumnElement[Any] | QueryableAttribute[Any]
+
+# A statement, or a function making it when it is first built (a statement reused per client need not be made again)
+Lazy = Select[Any] | Callable[[], Select[Any]]
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -95,9 +98,11 @@ async def keyset_pages_by_parent(
     descending: bool = False,
     plain: bool = False,
     reuse: "tuple[RequestScope, Hashable] | None" = None,
+    counted: bool = False,
 ) -> list[Page[Any]]:
     """The same page of many parents' children in one statement (ROW_NUMBER per parent); `parent` is a mapped
-    attribute, whose name finds each child's parent in the rows.
+    attribute, whose name finds each child's parent in the rows. `counted` (plain rows only): a page without a
+    cursor carries each parent's number of children (COUNT(*) OVER, `Page.total`), so totalCount needs no GROUP BY.
 
     `plain`: the pages hold rows (the model's columns by name, and `rank`), not ORM instances: several
     times cheaper to build, for callers that only read columns. `reuse`: (scope, shape naming everything `stmt`
@@ -108,29 +113,57 @@ async def keyset_pages_by_parent(
         # results), and SQLite ranks every one of them past the cursor before it keeps a page's worth.
         only = stmt.where(parent == parent_ids[0])
         return [await keyset_page(session, only, order, key_of, request, descending=descending)]
+    outer, params = pages_by_parent_query(model, stmt, parent, order, request, parent_ids, descending=descending,
+                                          plain=plain, reuse=reuse, counted=counted)
+    return group_pages((await session.execute(outer, params)).all(), parent.key, parent_ids, key_of, request,
+                       plain=plain, counted=counted)
+
+
+def pages_by_parent_query(
+    model: Any, stmt: "Lazy", parent: QueryableAttribute[Any], order: Sequence[Column], request: PageRequest,
+    parent_ids: Sequence[int], *, descending: bool = False, plain: bool = False,
+    reuse: "tuple[RequestScope, Hashable] | None" = None, counted: bool = False,
+) -> tuple[Select[Any], dict[str, Any]]:
+    """`keyset_pages_by_parent`'s windowed statement (built once per client and shape with `reuse`) and its bound
+    values: the loaders and the compiled plans (graph/compiled/connections.py) run the same statement object."""
     after, before = request.after is not None, request.before is not None
-    shape = ("pages-by-parent", after, before, descending, request.backwards, plain)
+    shape = ("pages-by-parent", after, before, descending, request.backwards, plain, _counts_here(request, counted))
 
     def build(*_: Any) -> Select[Any]:
-        return _pages_by_parent_statement(model, stmt, parent, order, shape)
+        return _pages_by_parent_statement(model, stmt() if callable(stmt) else stmt, parent, order, shape)
 
     outer = reused(reuse[0], (*shape, reuse[1]), build) if reuse else build()
     params: dict[str, Any] = {"parent_ids": list(parent_ids), "limit": request.size + 1}
     for name, key in (("after", request.after), ("before", request.before)):
         params.update({f"{name}_{n}": value for n, value in enumerate(key or ())})
+    return outer, params
+
+
+def group_pages(found: Sequence[Any], parent_name: str, parent_ids: Sequence[int], key_of: Callable[[Any], Key],
+                request: PageRequest, *, plain: bool = False, counted: bool = False) -> list[Page[Any]]:
+    """The rows of `pages_by_parent_query` as each parent's page, in `parent_ids`' order."""
     by_parent: dict[int, list[Any]] = {pid: [] for pid in parent_ids}
-    parent_name = parent.key
-    for found in (await session.execute(outer, params)).all():
-        item = found if plain else found[0]
+    for row in found:
+        item = row if plain else row[0]
         by_parent[getattr(item, parent_name)].append(item)
-    return [to_page(by_parent[pid], key_of, request) for pid in parent_ids]
+    pages = [to_page(by_parent[pid], key_of, request) for pid in parent_ids]
+    if not _counts_here(request, counted):
+        return pages
+    # no row: the parent has none
+    return [replace(page, total=by_parent[pid][0].total if by_parent[pid] else 0)
+            for page, pid in zip(pages, parent_ids, strict=True)]
+
+
+def _counts_here(request: PageRequest, counted: bool) -> bool:
+    """Whether a counted list's page statement counts: without a cursor every child of the parent is in the window."""
+    return counted and request.after is None and request.before is None
 
 
 def _pages_by_parent_statement(model: Any, stmt: Select[Any], parent: QueryableAttribute[Any],
                                order: Sequence[Column], shape: tuple[Any, ...]) -> Select[Any]:
     """`keyset_pages_by_parent`'s statement, every per-call value a bound parameter (parent_ids, after_N,
     before_N, limit)."""
-    _, after, before, descending, backwards, plain = shape
+    _, after, before, descending, backwards, plain, counted = shape
     stmt = stmt.where(parent.in_(bindparam("parent_ids", expanding=True)))
     key = tuple_(*order)
     for name, wanted, is_after in (("after", after, True), ("before", before, False)):
@@ -140,7 +173,10 @@ def _pages_by_parent_statement(model: Any, stmt: Select[Any], parent: QueryableA
     forward = descending == backwards
     ordering = [c.asc() if forward else c.desc() for c in order]
     rank = func.row_number().over(partition_by=parent, order_by=ordering).label("rank")
-    ranked = stmt.add_columns(rank).subquery()
+    ranked_stmt = stmt.add_columns(rank)
+    if counted:
+        ranked_stmt = ranked_stmt.add_columns(func.count().over(partition_by=parent).label("total"))
+    ranked = ranked_stmt.subquery()
     outer = select(ranked) if plain else select(aliased(model, ranked), ranked.c.rank)
     return outer.where(ranked.c.rank <= bindparam("limit")).order_by(ranked.c.rank)
 
@@ -173,10 +209,66 @@ async def count_by_parent(
     *, reuse: "tuple[RequestScope, Hashable] | None" = None,
 ) -> list[int]:
     """Row counts per parent in one GROUP BY; `reuse` as in `keyset_pages_by_parent`."""
-    def build(*_: Any) -> Select[Any]:
-        in_parents = parent.in_(bindparam("parent_ids", expanding=True))
-        return stmt.with_only_columns(parent, func.count()).where(in_parents).group_by(parent)
-
-    grouped = reused(reuse[0], ("count-by-parent", reuse[1]), build) if reuse else build()
+    grouped = counts_by_parent_query(stmt, parent, reuse=reuse)
     counts: dict[int, int] = dict((await session.execute(grouped, {"parent_ids": list(parent_ids)})).tuples().all())
     return [counts.get(pid, 0) for pid in parent_ids]
+
+
+def counts_by_parent_query(stmt: "Lazy", parent: Column,
+                           *, reuse: "tuple[RequestScope, Hashable] | None" = None) -> Select[Any]:
+    """`count_by_parent`'s statement: (parent, count) rows, the parents bound as `parent_ids`."""
+    def build(*_: Any) -> Select[Any]:
+        in_parents = parent.in_(bindparam("parent_ids", expanding=True))
+        counted = (stmt() if callable(stmt) else stmt).with_only_columns(parent, func.count())
+        return counted.where(in_parents).group_by(parent)
+
+    return reused(reuse[0], ("count-by-parent", reuse[1]), build) if reuse else build()
+
+
+@dataclass(frozen=True, eq=False)
+class ChildPages:
+    """Pages of one ordered list of child rows per parent (a master's children), declared once: the loaders page
+    and count through it, and a compiled plan (graph/compiled/connections.py) runs its very statements.
+
+    `statement(scope)`: the client's child rows (the tenant predicate in it); `name` names the built statements in
+    the app's StatementCache, with the client (resolvers/statements.py)."""
+
+    name: str
+    model: Any
+    statement: "Callable[[RequestScope], Select[Any]]"
+    parent: QueryableAttribute[Any]
+    order: tuple[Column, ...]
+    plain: bool = False  # the loaders' pages hold rows, not ORM instances
+    descending: bool = False
+    arguments: tuple[str, ...] = ()  # the connection's arguments besides a page's (none: the list is the parent's)
+    counted: bool = False  # a first page carries each parent's total (plain rows: see keyset_pages_by_parent)
+
+    def key_of(self, row: Any) -> Key:
+        return tuple(getattr(row, str(column.key)) for column in self.order)
+
+    async def pages(self, scope: "RequestScope", parent_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
+        """A DataLoader batch (grouped by request): each parent's page."""
+        return await keyset_pages_by_parent(
+            scope.db, self.model, self.statement(scope), self.parent, parent_ids, self.order, self.key_of, request,
+            descending=self.descending, plain=self.plain, reuse=(scope, self.name), counted=self.counted)
+
+    async def counts(self, scope: "RequestScope", parent_ids: Sequence[int]) -> list[int]:
+        """A DataLoader batch: each parent's number of children."""
+        return await count_by_parent(scope.db, self.statement(scope), self.parent, parent_ids,
+                                     reuse=(scope, self.name))
+
+    def page_query(self, scope: "RequestScope", parent_ids: Sequence[int], request: PageRequest,
+                   arguments: dict[str, Any] | None = None) -> tuple[Select[Any], dict[str, Any]]:
+        """The pages' statement as rows (plain), and its bound values."""
+        return pages_by_parent_query(self.model, lambda: self.statement(scope), self.parent, self.order, request,
+                                     parent_ids, descending=self.descending, plain=True, reuse=(scope, self.name),
+                                     counted=self.counted)
+
+    def group(self, rows: Sequence[Any], parent_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
+        """The rows of `page_query` as each parent's page."""
+        return group_pages(rows, self.parent.key, parent_ids, self.key_of, request, plain=True, counted=self.counted)
+
+    def count_query(self, scope: "RequestScope",
+                    arguments: dict[str, Any] | None = None) -> tuple[Select[Any], dict[str, Any]]:
+        """The counts' statement: (parent, count) rows, parents bound as `parent_ids` (not in the values)."""
+        return counts_by_parent_query(lambda: self.statement(scope), self.parent, reuse=(scope, self.name)), {}

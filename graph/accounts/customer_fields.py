@@ -9,6 +9,7 @@ import strawberry
 from db import models
 from graph.accounts import loaders
 from graph.accounts.types import UtilityAccount, account_or_none, load_account_fields
+from graph.core.columns import Children, declare
 from graph.core.eager import Later, NowOrLater, Wanted, at_once, load_for, page_requests_at, selects
 from graph.core.relay import (
     After,
@@ -34,6 +35,7 @@ class CustomerAccountFields:
         "A customer with several accounts is one search result; see `primaryAccount`, and the search row's "
         "`matchedAccount`.",
         graphql_type=Connection[UtilityAccount],
+        metadata=declare(Children(loaders.accounts_of_customer, ACCOUNT_CURSOR)),
     )
     def utility_accounts(
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None

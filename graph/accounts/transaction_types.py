@@ -16,6 +16,7 @@ from graph.accounts.enums import (
     MarketTransactionType,
 )
 from graph.admin.types import User
+from graph.core.columns import Reference, by_value, column, declare
 from graph.core.eager import Later, at_once, load_for, selects
 from graph.core.relay import (
     Connection,
@@ -53,16 +54,26 @@ class MarketTransactionDetail:
 
 @strawberry.type(description="An EDI exchange with the utility: 814 enrollment family, 867 usage, 810, 820.")
 class MarketTransaction(Node):
-    type: MarketTransactionType = strawberry.field(description="What the transaction is.")
-    transaction_set: str = strawberry.field(description="The EDI transaction set: 814, 867, 810 or 820.")
-    direction: MarketDirection = strawberry.field(description="To the utility or from it.")
-    status: MarketTransactionStatus = strawberry.field(description="Where it stands.")
-    reference: str = strawberry.field(description="Its reference, unique within the client; answers quote it.")
-    reason: str | None = strawberry.field(description="Why: a drop's reason, a rejection's reason.")
-    effective_date: date | None = strawberry.field(description="The date it takes effect, if it names one.")
-    created_at: datetime = strawberry.field(description="When it was created or received (UTC).")
-    sent_at: datetime | None = strawberry.field(description="When an outbound request was transmitted (UTC).")
-    responded_at: datetime | None = strawberry.field(description="When the utility answered a request (UTC).")
+    type: MarketTransactionType = column(models.MarketTransaction.type, convert=TYPES.__getitem__,
+                                         description="What the transaction is.")
+    transaction_set: str = column(models.MarketTransaction.type, convert=EDI_SETS.__getitem__,
+                                  description="The EDI transaction set: 814, 867, 810 or 820.")
+    direction: MarketDirection = column(models.MarketTransaction.direction, convert=DIRECTIONS.__getitem__,
+                                        description="To the utility or from it.")
+    status: MarketTransactionStatus = column(models.MarketTransaction.status, convert=STATUSES.__getitem__,
+                                             description="Where it stands.")
+    reference: str = column(models.MarketTransaction.reference,
+                            description="Its reference, unique within the client; answers quote it.")
+    reason: str | None = column(models.MarketTransaction.reason,
+                                description="Why: a drop's reason, a rejection's reason.")
+    effective_date: date | None = column(models.MarketTransaction.effective_date,
+                                         description="The date it takes effect, if it names one.")
+    created_at: datetime = column(models.MarketTransaction.created_at,
+                                  description="When it was created or received (UTC).")
+    sent_at: datetime | None = column(models.MarketTransaction.sent_at,
+                                      description="When an outbound request was transmitted (UTC).")
+    responded_at: datetime | None = column(models.MarketTransaction.responded_at,
+                                           description="When the utility answered a request (UTC).")
     carried: strawberry.Private[dict[str, Any] | None]
     account_pk: strawberry.Private[int]
     related_pk: strawberry.Private[int | None]
@@ -130,10 +141,13 @@ class MarketTransaction(Node):
 
 @strawberry.type(description="One change of a utility account's enrollment status, and what caused it.")
 class EnrollmentStatusChange:
-    from_status: EnrollmentStatus = strawberry.field(description="The status before.")
-    to_status: EnrollmentStatus = strawberry.field(description="The status after.")
-    changed_at: datetime = strawberry.field(description="When it changed (UTC).")
-    reason: str | None = strawberry.field(description="Why, in words (e.g. Drop accepted by the utility).")
+    from_status: EnrollmentStatus = column(models.EnrollmentStatusChange.from_status,
+                                           convert=by_value(EnrollmentStatus), description="The status before.")
+    to_status: EnrollmentStatus = column(models.EnrollmentStatusChange.to_status, convert=by_value(EnrollmentStatus),
+                                         description="The status after.")
+    changed_at: datetime = column(models.EnrollmentStatusChange.changed_at, description="When it changed (UTC).")
+    reason: str | None = column(models.EnrollmentStatusChange.reason,
+                                description="Why, in words (e.g. Drop accepted by the utility).")
     transaction_pk: strawberry.Private[int | None]
     actor_pk: strawberry.Private[int | None]
 
@@ -143,7 +157,9 @@ class EnrollmentStatusChange:
         row = await loader.load(self.transaction_pk) if self.transaction_pk else None
         return MarketTransaction.from_row(row) if row else None
 
-    @strawberry.field(description="The user whose action caused it; null for scheduled changes.")
+    @strawberry.field(description="The user whose action caused it; null for scheduled changes.",
+                      metadata=declare(Reference(loaders.status_change_actors_by_id,
+                                                 models.EnrollmentStatusChange.actor_id, User.from_row)))
     async def changed_by(self, info: strawberry.Info) -> User | None:
         row = (
             await info.context.loaders.of(loaders.status_change_actors_by_id).load(self.actor_pk)

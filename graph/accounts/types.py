@@ -1,6 +1,7 @@
 """GraphQL types of the accounts domain, built from ORM rows with plain attribute fields."""
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Self
@@ -12,6 +13,8 @@ from db.base import utcnow
 from graph.accounts import loaders
 from graph.accounts.enums import ConsumptionGranularity, EnrollmentStatus, RatePlanKind
 from graph.accounts.transaction_types import (
+    STATUS_CHANGE_CURSOR,
+    TRANSACTION_CURSOR,
     EnrollmentStatusChange,
     MarketTransaction,
     status_change_connection,
@@ -27,7 +30,7 @@ from graph.accounts.usage_types import (
 from graph.admin.customer_fields import UtilityAccountAuditFields
 from graph.billing import loaders as billing_loaders
 from graph.commlog.customer_fields import UtilityAccountCommlogFields
-from graph.core.columns import Column, FromRow, by_value, column, embedded, reference
+from graph.core.columns import Children, Column, FromRow, Listed, by_value, column, declare, embedded, listed, reference
 from graph.core.eager import Later, NowOrLater, at_once, load_for, loaded, selects
 from graph.core.relay import (
     After,
@@ -40,7 +43,10 @@ from graph.core.relay import (
     to_global_id,
 )
 from graph.customers.loaders import customers_by_id
+from resolvers.billing.rates import plan_price_entry
 from resolvers.rules.consumption import Granularity
+from resolvers.rules.rate_values import cents_per_kwh
+from resolvers.rules.rates import in_force, superseded
 
 if TYPE_CHECKING:
     from graph.billing.rate_types import RatePlanPrice
@@ -86,12 +92,24 @@ class Utility(Node):
         return await load_converted(info, loaders.utilities_by_id, ids, cls.from_row)
 
 
+def energy_rate_today(rows: Sequence[Any]) -> Decimal:
+    """A plan's energy rate in force today from its price rows (oldest first); a plan not sold yet: its first price
+    not superseded. Every plan has a price from its creation (createRatePlan, migration 0011)."""
+    entries = [plan_price_entry(row) for row in rows]
+    current, replaced = in_force(entries, utcnow().date()), superseded(entries)
+    chosen = next((r for r in rows if current and r.id == current.entered), None) or next(
+        r for r in rows if r.id not in replaced)
+    return cents_per_kwh(chosen.energy_rate_millicents)
+
+
 @strawberry.type(description="A supplier's product a customer is enrolled on; its price changes from dated entries.")
 class RatePlan(Node):
-    code: str = strawberry.field(description="Plan code shown in the results grid.")
-    name: str = strawberry.field(description="Plan name.")
-    kind: RatePlanKind = strawberry.field(description="How the plan prices energy.")
-    term_months: int | None = strawberry.field(description="Contract term in months; null if month to month.")
+    code: str = column(models.RatePlan.code, description="Plan code shown in the results grid.")
+    name: str = column(models.RatePlan.name, description="Plan name.")
+    kind: RatePlanKind = column(models.RatePlan.kind, convert=by_value(RatePlanKind),
+                                description="How the plan prices energy.")
+    term_months: int | None = column(models.RatePlan.term_months,
+                                     description="Contract term in months; null if month to month.")
     market_pk: strawberry.Private[int]
     pk: strawberry.Private[int]
 
@@ -100,9 +118,11 @@ class RatePlan(Node):
         loader = info.context.loaders.of(loaders.markets_by_id)
         return loaded(loader, self.market_pk, Market.from_row)
 
-    @strawberry.field(description="Energy price in cents per kWh in force today (a plan not sold yet: its first).")
+    @strawberry.field(description="Energy price in cents per kWh in force today (a plan not sold yet: its first).",
+                      metadata=declare(Listed(billing_loaders.prices_by_rate_plan_id, models.RatePlan.id,
+                                              energy_rate_today, value=energy_rate_today)))
     async def energy_rate(self, info: strawberry.Info) -> Decimal:
-        return (await self._price_today(info)).energy_rate
+        return energy_rate_today(await info.context.loaders.of(billing_loaders.prices_by_rate_plan_id).load(self.pk))
 
     @strawberry.field(description="The monthly service fee in force today (a plan not sold yet: its first).")
     async def monthly_fee(self, info: strawberry.Info) -> MoneyRef:
@@ -162,13 +182,20 @@ class Premise:
                                     description="The utility's meter read cycle (route) code.")
 
 
+def _plan_or_none(row: models.RatePlan | None) -> RatePlan | None:
+    return RatePlan.from_row(row) if row else None
+
+
 @strawberry.type(description="One plan and service period of a utility account (historical enrollments).")
 class Enrollment:
-    status: EnrollmentStatus = strawberry.field(description="Status of this period.")
-    start_date: date | None = strawberry.field(description="First day of service.")
-    end_date: date | None = strawberry.field(description="Last day of service; null while open-ended.")
+    status: EnrollmentStatus = column(models.Enrollment.status, convert=by_value(EnrollmentStatus),
+                                      description="Status of this period.")
+    start_date: date | None = column(models.Enrollment.start_date, description="First day of service.")
+    end_date: date | None = column(models.Enrollment.end_date,
+                                   description="Last day of service; null while open-ended.")
     # A plain field filled when built (see graph/core/eager.py: at_once): no resolver to run per enrollment.
-    rate_plan: RatePlan | Later[RatePlan | None] | None = strawberry.field(
+    rate_plan: RatePlan | Later[RatePlan | None] | None = reference(
+        loaders.rate_plans_by_id, models.Enrollment.rate_plan_id, _plan_or_none,
         graphql_type=RatePlan | None, description="The plan of this period.")
     rate_plan_pk: strawberry.Private[int | None]
 
@@ -179,10 +206,6 @@ class Enrollment:
             rate_plan=at_once(loaders.rate_plans_by_id, row.rate_plan_id or None, _plan_or_none),
             rate_plan_pk=row.rate_plan_id,
         )
-
-
-def _plan_or_none(row: models.RatePlan | None) -> RatePlan | None:
-    return RatePlan.from_row(row) if row else None
 
 
 def account_or_none(row: models.UtilityAccount | None) -> "UtilityAccount | None":
@@ -248,18 +271,20 @@ class UtilityAccountServiceFields(Node):
     customer: "Customer | Later[Customer]" = reference(
         customers_by_id, models.UtilityAccount.customer_id, _customer,
         graphql_type=CustomerRef, description="The account holder.")
-    enrollments: list[Enrollment] | Later[list[Enrollment]] = reference(
+    enrollments: list[Enrollment] | Later[list[Enrollment]] = listed(
         loaders.enrollments_by_account_id, models.UtilityAccount.id, _enrollments, graphql_type=list[Enrollment],
         description="Every plan and service period, newest first (historical enrollments).")
     row: strawberry.Private[models.UtilityAccount]
 
-    @strawberry.field(description="The transaction history panel: market transactions with the utility, newest first.")
+    @strawberry.field(description="The transaction history panel: market transactions with the utility, newest first.",
+                      metadata=declare(Children(loaders.transactions_of_account, TRANSACTION_CURSOR)))
     async def market_transactions(
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[MarketTransaction]:
         return await transaction_connection(info, self.row.id, first, after, last, before)
 
-    @strawberry.field(description="Every change of the enrollment status, newest first, with what caused it.")
+    @strawberry.field(description="Every change of the enrollment status, newest first, with what caused it.",
+                      metadata=declare(Children(loaders.status_changes_of_account, STATUS_CHANGE_CURSOR)))
     async def status_changes(
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None,
     ) -> Connection[EnrollmentStatusChange]:

@@ -15,6 +15,7 @@ from graph.admin.enums import (
     Role,
     SortDirection,
 )
+from graph.core.columns import by_value, column
 from graph.core.errors import client_error
 from graph.core.relay import (
     After,
@@ -68,11 +69,12 @@ class Client(Node):
 
 @strawberry.type(description="A user of the CSR site.")
 class User(Node):
-    email: str = strawberry.field(description="Login email; a provider's token names the user by it.")
-    name: str = strawberry.field(description="Display name.")
-    role: Role = strawberry.field(description="What the user may do.")
-    active: bool = strawberry.field(description="False once deactivated: the user can no longer sign in.")
-    created_at: datetime = strawberry.field(description="When the user was added (UTC).")
+    email: str = column(models.User.email, description="Login email; a provider's token names the user by it.")
+    name: str = column(models.User.name, description="Display name.")
+    role: Role = column(models.User.role, convert=by_value(Role), description="What the user may do.")
+    active: bool = column(models.User.active,
+                          description="False once deactivated: the user can no longer sign in.")
+    created_at: datetime = column(models.User.created_at, description="When the user was added (UTC).")
     pk: strawberry.Private[int]
 
     @strawberry.field(description="Audited changes to this user (invited, role changed, deactivated, reactivated, "

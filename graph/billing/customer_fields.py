@@ -11,6 +11,7 @@ from db.base import utcnow
 from graph.billing import loaders
 from graph.billing.payment_types import Adjustment, Payment, SpecialCharge
 from graph.billing.types import AgingBuckets, ArHistoryEntry, Invoice, Money
+from graph.core.columns import Children, declare
 from graph.core.eager import selected_names
 from graph.core.relay import (
     After,
@@ -39,14 +40,16 @@ AsOf = Annotated[date | None, strawberry.argument(description="Count ages to thi
 class CustomerBillingFields:
     row: strawberry.Private[models.Customer]
 
-    @strawberry.field(description="Invoices, newest first.")
+    @strawberry.field(description="Invoices, newest first.",
+                      metadata=declare(Children(loaders.invoices_of_customer, ID_CURSOR)))
     async def invoices(self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None,
                        before: Before = None) -> Connection[Invoice]:
         argument = _with_children(info, page_request(first, after, last, before, ID_CURSOR), "lines", "allocations")
         return await _billing_list(info, self.row.id, loaders.invoice_pages_by_customer_id, argument,
                                    loaders.invoice_counts_by_customer_id, Invoice.from_loaded)
 
-    @strawberry.field(description="Payments received, newest first.")
+    @strawberry.field(description="Payments received, newest first.",
+                      metadata=declare(Children(loaders.payments_of_customer, ID_CURSOR)))
     async def payments(self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None,
                        before: Before = None) -> Connection[Payment]:
         argument = _with_children(info, page_request(first, after, last, before, ID_CURSOR), "allocations")
@@ -67,7 +70,8 @@ class CustomerBillingFields:
                                    page_request(first, after, last, before, ID_CURSOR),
                                    loaders.special_charge_counts_by_customer_id, SpecialCharge.from_row)
 
-    @strawberry.field(description="The AR ledger in order (effective date, then entry) with the running balance.")
+    @strawberry.field(description="The AR ledger in order (effective date, then entry) with the running balance.",
+                      metadata=declare(Children(loaders.history_of_customer, HISTORY_CURSOR)))
     async def ar_history(
         self, info: strawberry.Info, start: Start = None, end: End = None,
         first: First = None, after: After = None, last: Last = None, before: Before = None,

@@ -23,6 +23,9 @@ payment_counts_by_customer_id = lists.payment_counts
 adjustment_counts_by_customer_id = lists.adjustment_counts
 special_charge_counts_by_customer_id = lists.special_charge_counts
 prices_by_rate_plan_id = rates.prices_by_plan_ids
+invoices_of_customer = lists.INVOICES  # the declaration of Customer.invoices (its pages and counts)
+payments_of_customer = lists.PAYMENTS  # the declaration of Customer.payments
+history_of_customer = ar_history.HISTORY  # the declaration of Customer.arHistory
 
 
 async def history_pages_by_customer_id(

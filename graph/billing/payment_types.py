@@ -17,7 +17,7 @@ from graph.billing.enums import (
     SpecialChargeStatus,
 )
 from graph.billing.types import Invoice, Money, PaymentAllocation
-from graph.core.columns import FromRow, by_value, column
+from graph.core.columns import FromRow, Listed, by_value, column, declare
 from graph.core.eager import NowOrLater
 from graph.core.relay import Node, load_converted, to_global_id
 from resolvers.billing.lists import WithChildren
@@ -46,7 +46,9 @@ class Payment(Node):
 
     # A sync resolver on purpose, as Invoice.lines: prefetched allocations complete without an await.
     @strawberry.field(graphql_type=list[PaymentAllocation],
-                      description="Its allocations to invoices, in order; negative ones take earlier ones back.")
+                      description="Its allocations to invoices, in order; negative ones take earlier ones back.",
+                      metadata=declare(Listed(loaders.allocations_by_payment_id, models.Payment.id,
+                                              lambda rows: [PaymentAllocation.from_row(r) for r in rows])))
     def allocations(self, info: strawberry.Info) -> NowOrLater[list[PaymentAllocation]]:
         if self.loaded_allocations is not None:
             return self.loaded_allocations

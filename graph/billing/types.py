@@ -10,7 +10,7 @@ import strawberry
 from db import models
 from graph.billing import loaders
 from graph.billing.enums import InvoiceLineKind, InvoiceStatus, LedgerKind
-from graph.core.columns import FromRow, by_value, column, global_id
+from graph.core.columns import FromRow, Listed, Reference, by_value, column, declare, global_id
 from graph.core.eager import NowOrLater
 from graph.core.relay import Node, load_converted
 from resolvers.billing.ar_history import RUNNING_BALANCE
@@ -65,13 +65,19 @@ class InvoiceLine(Node):
         return await load_converted(info, loaders.lines_by_id, ids, cls.from_row)
 
 
+def _invoice(row: Any) -> "Invoice":
+    return Invoice.from_row(row)
+
+
 @strawberry.type(description="Part of a payment applied to an invoice; a negative one takes an earlier one back.")
 class PaymentAllocation:
     amount: Money = column(models.PaymentAllocation.amount_cents, convert=Money.of,
                            description="The amount applied (negative: taken back).")
     row: strawberry.Private[models.PaymentAllocation]
 
-    @strawberry.field(description="The invoice paid.")
+    @strawberry.field(description="The invoice paid.",
+                      metadata=declare(Reference(loaders.invoices_by_id, models.PaymentAllocation.invoice_id,
+                                                 _invoice)))
     async def invoice(self, info: strawberry.Info) -> "Invoice":
         return Invoice.from_row(await info.context.loaders.of(loaders.invoices_by_id).load(self.row.invoice_id))
 
@@ -82,6 +88,14 @@ class PaymentAllocation:
         return Payment.from_row(await info.context.loaders.of(loaders.payments_by_id).load(self.row.payment_id))
 
     from_row = FromRow()
+
+
+def _lines(rows: list[Any]) -> list[InvoiceLine]:
+    return [InvoiceLine.from_row(r) for r in rows]
+
+
+def _allocations(rows: list[Any]) -> list[PaymentAllocation]:
+    return [PaymentAllocation.from_row(r) for r in rows]
 
 
 @strawberry.type(description="A bill of one utility account for one period.")
@@ -102,14 +116,16 @@ class Invoice(Node):
 
     # Sync resolvers on purpose: with prefetched children graphql-core completes the list at once, where an
     # async resolver costs a task and an await per invoice. Otherwise they return the loader's awaitable.
-    @strawberry.field(graphql_type=list[InvoiceLine], description="Its lines, in order (reversal credit lines last).")
+    @strawberry.field(graphql_type=list[InvoiceLine], description="Its lines, in order (reversal credit lines last).",
+                      metadata=declare(Listed(loaders.lines_by_invoice_id, models.Invoice.id, _lines)))
     def lines(self, info: strawberry.Info) -> NowOrLater[list[InvoiceLine]]:
         if self.loaded_lines is not None:
             return self.loaded_lines
         return self._load_lines(info)
 
     @strawberry.field(graphql_type=list[PaymentAllocation],
-                      description="Payments applied to it, and any taken back, in order.")
+                      description="Payments applied to it, and any taken back, in order.",
+                      metadata=declare(Listed(loaders.allocations_by_invoice_id, models.Invoice.id, _allocations)))
     def allocations(self, info: strawberry.Info) -> NowOrLater[list[PaymentAllocation]]:
         if self.loaded_allocations is not None:
             return self.loaded_allocations

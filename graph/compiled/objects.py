@@ -10,7 +10,7 @@ an error the executor words: the plan gives way (GiveWay) and the executor answe
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from graphql import (
     GraphQLBoolean,
@@ -20,10 +20,12 @@ from graphql import (
     GraphQLString,
     SelectionSetNode,
     get_nullable_type,
+    is_enum_type,
     is_leaf_type,
     is_non_null_type,
     is_object_type,
 )
+from graphql.execution.values import VariableValues
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import QueryableAttribute
 
@@ -31,7 +33,7 @@ from db.base import Base
 from graph.caches import TtlCache, is_reference
 from graph.compiled.fallback import Fallback, Fallbacks, details, generated_from_row, whole_row
 from graph.compiled.selections import GiveWay, Selections, Unplannable
-from graph.core.columns import Column, Embedded, Reference, declared
+from graph.core.columns import Children, Column, Embedded, Listed, Reference, declared
 from graph.core.relay import Node, to_global_id
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
@@ -44,13 +46,19 @@ Get = Callable[[Any, Found], Any]  # (row, found) -> the field's response value
 _PLAIN: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 
 
+class Below(Protocol):
+    """A level read for the rows of the level above it (a reference, a connection, a list): one statement."""
+
+    async def fill(self, rows: Sequence[Any], found: Found, reader: "Reader") -> None: ...
+
+
 @dataclass(eq=False)
 class ObjectLevel:
     """One object per row: the columns the selected fields read (by row key) and the function building it."""
 
     columns: dict[str, Any]
     build: Callable[[Any, Found], dict[str, Any]]
-    references: list["ReferenceLevel"]
+    references: list[Below]  # the levels below it, read before its objects are built
     fallback: Fallback | None = None  # the fields the executor resolves on the objects of the rows (fallback.py)
 
 
@@ -77,6 +85,13 @@ class ReferenceLevel:
                 cached[row.id] = row
         return [row for row in cached.values() if row is not None]
 
+    async def fill(self, rows: Sequence[Any], found: Found, reader: "Reader") -> None:
+        keys = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
+        children = await self.rows(keys, reader) if keys else []
+        await fill(self.level, children, found, reader)
+        build = self.level.build
+        found[self.index] = {child.id: build(child, found) for child in children}
+
     def statement(self, scope: RequestScope) -> Select[Any]:
         def build(scope: RequestScope) -> Select[Any]:
             columns = {**self.level.columns, "id": self.model.id}
@@ -84,6 +99,9 @@ class ReferenceLevel:
             return tenant_scoped(stmt, self.model, scope) if hasattr(self.model, "client_id") else stmt
         return reused(scope, self.shape, build)
 
+
+if TYPE_CHECKING:  # connections.py reads this module's levels
+    from graph.compiled.connections import ConnectionLevel, ListLevel
 
 Run = Callable[[Select[Any], dict[str, Any]], Awaitable[list[Any]]]  # the rows of a statement with its parameters
 
@@ -95,17 +113,15 @@ class Reader:
     scope: RequestScope
     run: Run
     shared: TtlCache | None  # the app's reference cache (graph/caches.py)
+    # the request's variables, coerced (a connection's arguments)
+    variables: VariableValues = field(default_factory=lambda: cast(VariableValues, {}))
     fallbacks: Fallbacks | None = None  # the request's executor for fields a plan falls back on
 
 
 async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Reader) -> None:
-    """Read the reference levels under `level` for these rows, each in one statement, and build their objects."""
-    for reference in level.references:
-        keys = sorted({key for row in rows if (key := getattr(row, reference.key)) is not None})
-        children = await reference.rows(keys, reader) if keys else []
-        await fill(reference.level, children, found, reader)
-        build = reference.level.build
-        found[reference.index] = {child.id: build(child, found) for child in children}
+    """Read the levels under `level` for these rows, each in one statement, then the fields it falls back on."""
+    for below in level.references:
+        await below.fill(rows, found, reader)
     if level.fallback is not None and rows:
         if reader.fallbacks is None:
             raise GiveWay("a fallback without the request's executor")
@@ -131,7 +147,7 @@ class Levels:
         if origin is None:
             raise Unplannable(f"{where}: {type_.name} is not a Strawberry type")
         needed: dict[str, Any] = {}
-        references: list[ReferenceLevel] = []
+        references: list[Below] = []
         getters: list[tuple[str, Get]] = []
         fallen: dict[str, Any] = {}  # response key -> its field details, for the executor
         fallen_index = -1  # this level's slot in Found, taken at its first fallback field
@@ -144,9 +160,18 @@ class Levels:
             strawberry_field = graphql_field.extensions.get(BACKREF)
             name = getattr(strawberry_field, "python_name", None)
             declaration = (columns or {}).get(name or "") or (declared(strawberry_field) if strawberry_field else None)
-            if declaration is not None and any(node.arguments for node in selected.nodes):
+            if declaration is not None and not isinstance(declaration, Children) and \
+                    any(node.arguments for node in selected.nodes):  # a resolver's: the executor's (fallback)
                 raise Unplannable(f"{path}: arguments")
-            if isinstance(declaration, Column):
+            if isinstance(declaration, Children | Listed):
+                below = self._children(declaration, graphql_field, selected, path)
+                needed[below.key] = declaration.key if isinstance(declaration, Listed) else model.id
+                references.append(below)
+                getters.append((selected.key, below.get()))
+            elif isinstance(declaration, Column) and is_object_type(get_nullable_type(graphql_field.type)):
+                needed[declaration.key] = declaration.expr
+                getters.append((selected.key, self._value_object(declaration, graphql_field.type, selected, path)))
+            elif isinstance(declaration, Column):
                 needed[declaration.key] = declaration.expr
                 getters.append((selected.key, _column(declaration, graphql_field.type, path)))
             elif isinstance(declaration, Embedded):
@@ -181,6 +206,47 @@ class Levels:
             fallback = Fallback(fallen_index, type_, make, fallen, tuple(where.split(".")))
         return ObjectLevel(needed, _builder(getters), references, fallback)
 
+    def _value_object(self, declaration: Column, type_: GraphQLOutputType, selected: Any, path: str) -> Get:
+        """A column converted to an object of plain attributes (Money): its selected fields, serialized."""
+        object_type = _object_type(type_, path)
+        getters: list[tuple[str, Get]] = []
+        for part in self.selections.of(object_type, selected.selection_sets, path):
+            part_path = f"{path}.{part.key}"
+            if part.name == "__typename":
+                getters.append((part.key, _constant(object_type.name)))
+            else:
+                graphql_field = object_type.fields[part.name]
+                strawberry_field = graphql_field.extensions.get(BACKREF)
+                if getattr(strawberry_field, "base_resolver", True) is not None:
+                    raise Unplannable(f"{part_path}: a resolver")
+                getters.append((part.key, _column(Column(_Attribute(strawberry_field.python_name)),
+                                                  graphql_field.type, part_path)))
+            self.compiled.append(part_path)
+        build, read, convert = _builder(getters), attrgetter(declaration.key), declaration.convert
+        non_null = is_non_null_type(type_)
+
+        def get(row: Any, found: Found) -> Any:
+            value = read(row)
+            if value is None:
+                if non_null:
+                    raise GiveWay(f"a null in non-null {path}")
+                return None
+            return build(convert(value) if convert is not None else value, found)
+        return get
+
+    def number(self) -> int:
+        """The index in Found of a new level below an object level."""
+        index, self.references = self.references, self.references + 1
+        return index
+
+    def _children(self, declaration: Children | Listed, graphql_field: Any, selected: Any,
+                  path: str) -> "ConnectionLevel | ListLevel":
+        from graph.compiled.connections import compile_connection, compile_list
+
+        if isinstance(declaration, Children):
+            return compile_connection(self, declaration, graphql_field, selected, path)
+        return compile_list(self, declaration, graphql_field, selected, path)
+
     def _reference(self, declaration: Reference, type_: GraphQLOutputType, selection_sets: Sequence[SelectionSetNode],
                    path: str) -> ReferenceLevel:
         key: QueryableAttribute[Any] = declaration.key
@@ -191,6 +257,13 @@ class Levels:
         level = self.object(_object_type(type_, path), selection_sets, path, model)
         index, self.references = self.references, self.references + 1
         return ReferenceLevel(index, key.key, model, level, (*self.shape, index), is_reference(declaration.batch))
+
+
+@dataclass(frozen=True)
+class _Attribute:
+    """An attribute of a value object, as a Column names what it reads (`key`)."""
+
+    key: str
 
 
 def _object_type(type_: GraphQLOutputType, where: str) -> GraphQLObjectType:
@@ -233,12 +306,26 @@ def _referenced(reference: ReferenceLevel, non_null: bool) -> Get:
     return get
 
 
+def _memoized(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    known: dict[Any, Any] = {}
+
+    def memoized(value: Any) -> Any:
+        found = known.get(value, known)
+        if found is known:
+            found = known[value] = serialize(value)
+        return found
+    return memoized
+
+
 def _column(declaration: Column, type_: GraphQLOutputType, where: str) -> Get:
     named = get_nullable_type(type_)
     if not is_leaf_type(named):
         raise Unplannable(f"{where}: a column of a non-leaf type")
-    read, convert, serialize = attrgetter(declaration.key), declaration.convert, named.serialize
+    read, convert = attrgetter(declaration.key), declaration.convert
+    serialize: Callable[[Any], Any] = named.serialize
     plain, non_null = _PLAIN.get(named), is_non_null_type(type_)
+    if is_enum_type(named):  # few members, each serialized once (a profile page serializes thousands)
+        serialize = _memoized(serialize)
 
     def get(row: Any, found: Found) -> Any:
         value = read(row)

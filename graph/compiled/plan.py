@@ -94,7 +94,7 @@ class CompiledPlan:
         # the search resolver reads through `scope.db` with execute() only: the connection serves it
         fallbacks = Fallbacks(self.schema, self.document, self.name, context, given) if self.fallbacks else None
         reader = Reader(scope.with_session(cast(AsyncSession, connection)), run,
-                        getattr(context, "reference_cache", None), fallbacks)
+                        getattr(context, "reference_cache", None), variables, fallbacks)
         found: Found = [{} for _ in range(self.references)]
         data: dict[str, Any] = {}
         for key, root in self.roots:

@@ -50,6 +50,24 @@ class Reference:
     convert: Callable[[Any], Any]
 
 
+@dataclasses.dataclass(frozen=True)
+class Listed(Reference):
+    """Every child row of the row (an account's enrollments, in the rows' order), through a RowsByParent batch
+    (resolvers/batching.py) keyed by the row's `key`: a list of objects built from the element type's declarations,
+    or, with `value`, one value of them all (a rate plan's price in force today)."""
+
+    value: Callable[[list[Any]], Any] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Children:
+    """A connection of child rows under the row's id: the pages and counts of `pages` (resolvers/pagination.py's
+    ChildPages, whose loaders the Strawberry resolver reads), with cursors of `cursor`."""
+
+    pages: Any  # ChildPages
+    cursor: Any  # graph.core.relay.CursorShape
+
+
 def column(expr: Any, *, description: str, convert: Callable[[Any], Any] | None = None) -> Any:
     """A field whose value is the row's `expr`, converted by `convert` unless null."""
     return strawberry.field(description=description, metadata={DECLARED: Column(expr, convert)})
@@ -70,6 +88,18 @@ def reference(
     )
 
 
+def listed(rows: Any, key: Any, convert: Callable[[Any], Any], *, description: str, graphql_type: Any = None) -> Any:
+    """A field whose value is `convert` of the rows `rows` (a RowsByParent) holds for the row's `key`."""
+    return strawberry.field(description=description, graphql_type=graphql_type,
+                            metadata={DECLARED: Listed(rows, key, convert)})
+
+
+def declare(declaration: "Reference | Children") -> dict[str, Any]:
+    """The metadata declaring a resolver's field (`@strawberry.field(metadata=declare(...))`): the resolver reads
+    the declaration's loaders, a compiled plan its statements."""
+    return {DECLARED: declaration}
+
+
 def by_value(enum: type[Enum]) -> Callable[[Any], Any]:
     """The conversion of a database enum member to the API enum member of the same value."""
     members = {member.value: member for member in enum}
@@ -81,10 +111,10 @@ def global_id(type_name: str) -> Callable[[int], strawberry.ID]:
     return lambda pk: to_global_id(type_name, pk)
 
 
-def declared(field: dataclasses.Field[Any]) -> Column | Embedded | Reference | None:
+def declared(field: dataclasses.Field[Any]) -> Column | Embedded | Reference | Children | None:
     """The declaration a field carries, if any."""
     found = field.metadata.get(DECLARED)
-    return found if isinstance(found, Column | Embedded | Reference) else None
+    return found if isinstance(found, Column | Embedded | Reference | Children) else None
 
 
 class FromRow:
@@ -122,6 +152,8 @@ def _arguments(cls: type, columns: Mapping[str, Column] | None, names: dict[str,
             continue  # a resolver
         declaration = columns[field.name] if columns and field.name in columns else declared(field)
         nullable = optional.get(field.name, False)
+        if isinstance(declaration, Children):
+            raise TypeError(f"{cls.__name__}.{field.name}: a connection is a resolver's field")
         if declaration is not None:
             yield field.name, _value(declaration, nullable, names)
         elif field.name == "row":

@@ -5,6 +5,7 @@ from resolvers.customers.imports import batches as import_batches
 from resolvers.customers.timeline import queries as timeline
 
 customers_by_id = batches.customers_by_ids
+children_of_master = batches.CHILDREN  # the declaration of Customer.children (its pages and counts)
 child_pages_by_master_id = batches.children_pages
 child_counts_by_master_id = batches.child_counts
 trails_by_customer_id = batches.trails_by_customer_ids

@@ -12,7 +12,7 @@ from graph.accounts.types import Address, address_columns
 from graph.admin.customer_fields import CustomerAuditFields
 from graph.billing.customer_fields import CustomerBillingFields
 from graph.commlog.customer_fields import CustomerCommlogFields, CustomerLetterFields
-from graph.core.columns import FromRow, by_value, column, embedded
+from graph.core.columns import Children, FromRow, Listed, Reference, by_value, column, declare, embedded
 from graph.core.eager import NowOrLater, Wanted, load_for, loaded, now_or_later, page_requests_at, selects
 from graph.core.relay import (
     After,
@@ -38,6 +38,10 @@ NAME_CURSOR = CursorShape("name", (str, int))
 NUMBER_CURSOR = CursorShape("number", (str, int))
 # This module's Customer, for fields declared before it whose resolvers may return an awaitable (`graphql_type`).
 CustomerRef = Annotated["Customer", strawberry.lazy("graph.customers.types")]
+
+
+def _customer(row: models.Customer) -> "Customer":
+    return Customer.from_row(row)
 
 
 def _customers(rows: list[models.Customer]) -> list["Customer"]:
@@ -76,20 +80,24 @@ class CustomerProfileFields(Node):
     row: strawberry.Private[models.Customer]
 
     @strawberry.field(graphql_type=CustomerRef | None,
-                      description="The master customer directly above this one, if any.")
+                      description="The master customer directly above this one, if any.",
+                      metadata=declare(Reference(loaders.customers_by_id, models.Customer.master_id,
+                                                 _customer)))
     def master(self, info: strawberry.Info) -> "NowOrLater[Customer] | None":
         # no await for the many customers without a master (graphql-core awaits what it gets otherwise)
         loader = info.context.loaders.of(loaders.customers_by_id)
         return loaded(loader, self.row.master_id, Customer.from_row)
 
     @strawberry.field(graphql_type=list[CustomerRef],
-                      description="The path from the top master down to this customer (this customer last).")
+                      description="The path from the top master down to this customer (this customer last).",
+                      metadata=declare(Listed(loaders.trails_by_customer_id, models.Customer.id, _customers)))
     def hierarchy_trail(self, info: strawberry.Info) -> "NowOrLater[list[Customer]]":
         loader = info.context.loaders.of(loaders.trails_by_customer_id)
         return loaded(loader, self.row.id, _customers)
 
     @strawberry.field(graphql_type=Connection[CustomerRef],
-                      description="Customers directly under this master, by name.")
+                      description="Customers directly under this master, by name.",
+                      metadata=declare(Children(loaders.children_of_master, NAME_CURSOR)))
     def children(
         self, info: strawberry.Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> "NowOrLater[Connection[Customer]]":

@@ -3,17 +3,12 @@
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, select
 
 from db.models import Enrollment, Market, RatePlan, Utility, UtilityAccount
-from resolvers.batching import shared_rows_by_ids, tenant_rows_by_ids
+from resolvers.batching import RowsByParent, in_parents, shared_rows_by_ids, tenant_rows_by_ids
 from resolvers.context import RequestScope
-from resolvers.pagination import (
-    Page,
-    PageRequest,
-    count_by_parent,
-    keyset_pages_by_parent,
-)
+from resolvers.pagination import ChildPages
 from resolvers.scope import tenant_scoped
 
 
@@ -21,20 +16,16 @@ async def accounts_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Utili
     return await tenant_rows_by_ids(scope, UtilityAccount, ids)
 
 
-async def account_pages(
-    scope: RequestScope, customer_ids: Sequence[int], request: PageRequest
-) -> list[Page[UtilityAccount]]:
-    stmt = tenant_scoped(select(UtilityAccount), UtilityAccount, scope)
-    return await keyset_pages_by_parent(
-        scope.db, UtilityAccount, stmt, UtilityAccount.customer_id, customer_ids,
-        [UtilityAccount.id], lambda a: (a.id,), request, plain=True,  # rows: the GraphQL type reads columns only
-        reuse=(scope, "accounts"),
-    )
+def _client_accounts(scope: RequestScope) -> Select[Any]:
+    return tenant_scoped(select(UtilityAccount), UtilityAccount, scope)
 
 
-async def account_counts(scope: RequestScope, customer_ids: Sequence[int]) -> list[int]:
-    stmt = tenant_scoped(select(UtilityAccount), UtilityAccount, scope)
-    return await count_by_parent(scope.db, stmt, UtilityAccount.customer_id, customer_ids, reuse=(scope, "accounts"))
+# A customer's accounts, oldest first, as rows (the GraphQL type reads columns only): the loaders' pages and counts,
+# and a compiled plan's (one declaration).
+ACCOUNTS = ChildPages("accounts", UtilityAccount, _client_accounts, UtilityAccount.customer_id, (UtilityAccount.id,),
+                      plain=True)
+account_pages = ACCOUNTS.pages
+account_counts = ACCOUNTS.counts
 
 
 async def primary_accounts(scope: RequestScope, customer_ids: Sequence[int]) -> list[UtilityAccount | None]:
@@ -73,15 +64,14 @@ def _grid_rank(account: Any) -> tuple[int, int, int]:
     return (STATUS_RANK.index(account.status), -started, account.id)
 
 
-async def enrollments_by_account_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Row[Any]]]:
-    """Each account's enrollments, newest first, as rows (columns by name): cheaper than ORM instances."""
+def _enrollments(scope: RequestScope) -> Select[Any]:
     stmt = tenant_scoped(select(*Enrollment.__table__.columns), Enrollment, scope)
-    stmt = stmt.where(Enrollment.utility_account_id.in_(ids))
-    stmt = stmt.order_by(Enrollment.start_date.desc(), Enrollment.id.desc())
-    grouped: dict[int, list[Row[Any]]] = {i: [] for i in ids}
-    for enrollment in (await scope.db.execute(stmt)).all():
-        grouped[enrollment.utility_account_id].append(enrollment)
-    return [grouped[i] for i in ids]
+    return stmt.where(in_parents(Enrollment.utility_account_id)).order_by(Enrollment.start_date.desc(),
+                                                                          Enrollment.id.desc())
+
+
+# Each account's enrollments, newest first, as rows (columns by name): cheaper than ORM instances.
+enrollments_by_account_ids = RowsByParent("enrollments", Enrollment, _enrollments, "utility_account_id")
 
 
 async def rate_plans_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[RatePlan | None]:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Date, Integer, Row, Select, bindparam, func, select, tuple_
 
 from db.models import LedgerEntry
+from resolvers.batching import in_parents
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, to_page
 from resolvers.scope import tenant_scoped
@@ -38,14 +39,52 @@ def key_of(row: HistoryRow) -> tuple[date, int]:
 async def history_pages(scope: RequestScope, customer_ids: Sequence[int], request: PageRequest,
                         window: Window) -> list[Page[HistoryRow]]:
     """One page per customer in one statement: the running sum is taken over the whole ledger, then windowed."""
-    bounds = _Bounds.of(window, request)
-    backwards = request.backwards
-    stmt = reused(scope, ("ar-history", bounds, backwards), lambda s: _pages_statement(s, bounds, backwards))
-    params = {"customer_ids": list(customer_ids), "limit": request.size + 1, **bounds.params(window, request)}
+    stmt, params = HISTORY.page_query(scope, customer_ids, request, {"start": window.start, "end": window.end})
     by_customer: dict[int, list[HistoryRow]] = defaultdict(list)
     for row in (await scope.db.execute(stmt, params)).all():
         by_customer[row.customer_id].append(HistoryRow(row, int(row.balance)))
     return [_page(by_customer.get(k, []), request) for k in customer_ids]
+
+
+@dataclass(frozen=True)
+class HistoryPages:
+    """The AR history's pages and counts of many customers, declared once: the loaders' statements and a compiled
+    plan's (graph/compiled/connections.py); `start` and `end` (the window) are the connection's arguments."""
+
+    model: Any = LedgerEntry
+    arguments: tuple[str, ...] = ("start", "end")
+
+    def page_query(self, scope: RequestScope, customer_ids: Sequence[int], request: PageRequest,
+                   arguments: dict[str, Any] | None = None) -> tuple[Select[Any], dict[str, Any]]:
+        window = Window(**(arguments or {}))
+        bounds, backwards = _Bounds.of(window, request), request.backwards
+        stmt = reused(scope, ("ar-history", bounds, backwards), lambda s: _pages_statement(s, bounds, backwards))
+        return stmt, {"customer_ids": list(customer_ids), "limit": request.size + 1, **bounds.params(window, request)}
+
+    def group(self, rows: Sequence[Any], customer_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
+        """The rows of `page_query` (a ledger entry's columns, its `balance`) as each customer's page."""
+        by_customer: dict[int, list[Any]] = {k: [] for k in customer_ids}
+        for row in rows:
+            by_customer[row.customer_id].append(row)
+        return [to_page(by_customer[k], _row_key, request) for k in customer_ids]
+
+    def count_query(self, scope: RequestScope,
+                    arguments: dict[str, Any] | None = None) -> tuple[Select[Any], dict[str, Any]]:
+        """Entries in the window per customer: (customer, count) rows, customers bound as `parent_ids`."""
+        window = Window(**(arguments or {}))
+        bounds = _Bounds.of(window, PageRequest())
+
+        def build(scope: RequestScope) -> Select[Any]:
+            stmt = select(LedgerEntry.customer_id, func.count()).where(in_parents(LedgerEntry.customer_id))
+            return tenant_scoped(bounds.apply(stmt).group_by(LedgerEntry.customer_id), LedgerEntry, scope)
+        return reused(scope, ("ar-history-count", bounds), build), bounds.params(window, PageRequest())
+
+
+def _row_key(row: Any) -> tuple[date, int]:
+    return (row.effective_on, row.id)
+
+
+HISTORY = HistoryPages()
 
 
 def _pages_statement(scope: RequestScope, bounds: "_Bounds", backwards: bool) -> Select[Any]:
@@ -99,10 +138,8 @@ def _page(rows: list[HistoryRow], request: PageRequest) -> Page[HistoryRow]:
 
 
 async def history_counts(scope: RequestScope, customer_ids: Sequence[int], window: Window) -> list[int]:
-    bounds = _Bounds.of(window, PageRequest())
-    stmt = select(LedgerEntry.customer_id, func.count()).where(LedgerEntry.customer_id.in_(customer_ids))
-    stmt = tenant_scoped(bounds.apply(stmt).group_by(LedgerEntry.customer_id), LedgerEntry, scope)
-    found = dict((await scope.db.execute(stmt, bounds.params(window, PageRequest()))).tuples().all())
+    stmt, params = HISTORY.count_query(scope, {"start": window.start, "end": window.end})
+    found = dict((await scope.db.execute(stmt, {**params, "parent_ids": list(customer_ids)})).tuples().all())
     return [found.get(k, 0) for k in customer_ids]
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Row, bindparam, cast, func, null, select, union_all
+from sqlalchemy import Date, bindparam, cast, func, null, select, union_all
 
 from db.models import (
     Adjustment,
@@ -17,7 +17,7 @@ from db.models import (
     PaymentAllocation,
     SpecialCharge,
 )
-from resolvers.batching import tenant_rows_by_ids
+from resolvers.batching import RowsByParent, in_parents, tenant_rows_by_ids
 from resolvers.context import RequestScope
 from resolvers.rules.aging import AgingBuckets, age
 from resolvers.scope import tenant_scoped
@@ -34,34 +34,20 @@ async def _grouped(
     return [found.get(k, []) for k in keys]
 
 
-async def _grouped_rows(scope: RequestScope, model: Any, column: Any, keys: Sequence[int]) -> list[list[Row[Any]]]:
-    """Like `_grouped`, but plain Core rows (same attribute names, read-only) from a reused statement (see
-    resolvers/statements.py): views read many of these, and ORM entities cost several times more than the rows."""
-    stmt = reused(scope, ("children", model.__tablename__, column.key), lambda s: _children_statement(s, model, column))
-    found: dict[int, list[Row[Any]]] = defaultdict(list)
-    for row in (await scope.db.execute(stmt, {"keys": list(keys)})).all():
-        found[getattr(row, column.key)].append(row)
-    return [found.get(k, []) for k in keys]
+def _children(model: Any, column: Any) -> RowsByParent:
+    """Each parent's rows of `model` by `column`, in id order, as plain Core rows (same attribute names, read-only)
+    from a reused statement (see resolvers/statements.py): views read many of these, and ORM entities cost several
+    times more than the rows."""
+    def build(scope: RequestScope) -> Any:
+        stmt = select(*model.__table__.columns).where(in_parents(column)).order_by(model.id)
+        return tenant_scoped(stmt, model, scope)
+    return RowsByParent(f"{model.__tablename__}-by-{column.key}", model, build, column.key)
 
 
-def _children_statement(scope: RequestScope, model: Any, column: Any) -> Any:
-    stmt = select(*model.__table__.columns).where(column.in_(bindparam("keys", expanding=True))).order_by(model.id)
-    return tenant_scoped(stmt, model, scope)
-
-
-async def lines_by_invoice_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Row[Any]]]:
-    """Each invoice's lines (read-only rows shaped like InvoiceLine), in id order."""
-    return await _grouped_rows(scope, InvoiceLine, InvoiceLine.invoice_id, ids)
-
-
-async def allocations_by_invoice_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Row[Any]]]:
-    """Each invoice's allocations (read-only rows shaped like PaymentAllocation), in id order."""
-    return await _grouped_rows(scope, PaymentAllocation, PaymentAllocation.invoice_id, ids)
-
-
-async def allocations_by_payment_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Row[Any]]]:
-    """Each payment's allocations (read-only rows shaped like PaymentAllocation), in id order."""
-    return await _grouped_rows(scope, PaymentAllocation, PaymentAllocation.payment_id, ids)
+# Each invoice's lines, each invoice's and each payment's allocations (rows shaped like their models), in id order.
+lines_by_invoice_ids = _children(InvoiceLine, InvoiceLine.invoice_id)
+allocations_by_invoice_ids = _children(PaymentAllocation, PaymentAllocation.invoice_id)
+allocations_by_payment_ids = _children(PaymentAllocation, PaymentAllocation.payment_id)
 
 
 async def lines_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[InvoiceLine | None]:

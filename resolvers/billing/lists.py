@@ -1,10 +1,10 @@
 """A customer's invoices, payments, adjustments and special charges as keyset pages (newest first)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Integer, Row, Select, bindparam, func, select
+from sqlalchemy import Select, select
 
 from db.models import Adjustment, Invoice, Payment, SpecialCharge
 from resolvers.billing.batches import (
@@ -13,50 +13,24 @@ from resolvers.billing.batches import (
     lines_by_invoice_ids,
 )
 from resolvers.context import RequestScope
-from resolvers.pagination import Page, PageRequest, count_by_parent, to_page
+from resolvers.pagination import ChildPages, Page, PageRequest
 from resolvers.scope import tenant_scoped
-from resolvers.statements import reused
 
 
-async def _pages(scope: RequestScope, model: Any, ids: Sequence[int], request: PageRequest) -> list[Page[Row[Any]]]:
-    """Each customer's page, newest first, in one statement (ROW_NUMBER per customer, as `keyset_pages_by_parent`).
-
-    Read-only rows shaped like `model` rather than ORM entities, from a statement made once per client and
-    shape (see resolvers/statements.py): on a customer's AR tab, building both cost more than running the query.
-    """
-    after, before = request.after is not None, request.before is not None
-    shape = ("customer-pages", model.__tablename__, after, before, request.backwards)
-    stmt = reused(scope, shape, lambda s: _pages_statement(s, model, after, before, request.backwards))
-    params = {"customer_ids": list(ids), "limit": request.size + 1}
-    if after:
-        params["after_id"] = request.after[0]  # type: ignore[index]
-    if before:
-        params["before_id"] = request.before[0]  # type: ignore[index]
-    by_customer: dict[int, list[Row[Any]]] = {k: [] for k in ids}
-    for row in (await scope.db.execute(stmt, params)).all():
-        by_customer[row.customer_id].append(row)
-    return [_page(by_customer[k], request) for k in ids]
+def _client_rows(model: Any) -> Callable[[RequestScope], Select[Any]]:
+    return lambda scope: tenant_scoped(select(model), model, scope)
 
 
-def _pages_statement(scope: RequestScope, model: Any, after: bool, before: bool, backwards: bool) -> Select[Any]:
-    customers = model.customer_id.in_(bindparam("customer_ids", expanding=True))
-    stmt = tenant_scoped(select(*model.__table__.columns).where(customers), model, scope)
-    if after:  # newest first: "after" is older
-        stmt = stmt.where(model.id < bindparam("after_id", type_=Integer))
-    if before:
-        stmt = stmt.where(model.id > bindparam("before_id", type_=Integer))
-    order = model.id.asc() if backwards else model.id.desc()  # `last` scans from the oldest end
-    rank = func.row_number().over(partition_by=model.customer_id, order_by=order).label("rank")
-    ranked = stmt.add_columns(rank).subquery()
-    return select(ranked).where(ranked.c.rank <= bindparam("limit")).order_by(ranked.c.rank)
+def _newest_first(model: Any) -> ChildPages:
+    """A customer's rows of `model`, newest first, as read-only rows shaped like `model` (plain): on a customer's AR
+    tab, building ORM entities cost more than running the query. One statement for many customers' pages (ROW_NUMBER
+    per customer), made once per client and shape; the loaders' and a compiled plan's."""
+    return ChildPages(model.__tablename__, model, _client_rows(model), model.customer_id, (model.id,), plain=True,
+                      descending=True)
 
 
-def _page(rows: list[Row[Any]], request: PageRequest) -> Page[Row[Any]]:
-    return to_page(rows, lambda r: (r.id,), request)
-
-
-async def _counts(scope: RequestScope, model: Any, ids: Sequence[int]) -> list[int]:
-    return await count_by_parent(scope.db, tenant_scoped(select(model), model, scope), model.customer_id, ids)
+INVOICES, PAYMENTS = _newest_first(Invoice), _newest_first(Payment)
+ADJUSTMENTS, SPECIAL_CHARGES = _newest_first(Adjustment), _newest_first(SpecialCharge)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +56,7 @@ class WithChildren:
 
 async def invoice_pages(scope: RequestScope, ids: Sequence[int], request: PageRequest,
                         prefetch: Prefetch = Prefetch()) -> list[Page[WithChildren]]:
-    pages = await _pages(scope, Invoice, ids, request)
+    pages = await INVOICES.pages(scope, ids, request)
     invoice_ids = [r.id for page in pages for r in page.rows]
     lines = await _children(scope, lines_by_invoice_ids, invoice_ids, prefetch.lines)
     allocations = await _children(scope, allocations_by_invoice_ids, invoice_ids, prefetch.allocations)
@@ -91,7 +65,7 @@ async def invoice_pages(scope: RequestScope, ids: Sequence[int], request: PageRe
 
 async def payment_pages(scope: RequestScope, ids: Sequence[int], request: PageRequest,
                         prefetch: Prefetch = Prefetch()) -> list[Page[WithChildren]]:
-    pages = await _pages(scope, Payment, ids, request)
+    pages = await PAYMENTS.pages(scope, ids, request)
     payment_ids = [r.id for page in pages for r in page.rows]
     allocations = await _children(scope, allocations_by_payment_ids, payment_ids, prefetch.allocations)
     return [_with_children(page, None, allocations) for page in pages]
@@ -113,24 +87,24 @@ def _with_children(page: Page[Any], lines: dict[int, list[Any]] | None,
 
 
 async def adjustment_pages(scope: RequestScope, ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
-    return await _pages(scope, Adjustment, ids, request)
+    return await ADJUSTMENTS.pages(scope, ids, request)
 
 
 async def special_charge_pages(scope: RequestScope, ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
-    return await _pages(scope, SpecialCharge, ids, request)
+    return await SPECIAL_CHARGES.pages(scope, ids, request)
 
 
 async def invoice_counts(scope: RequestScope, ids: Sequence[int]) -> list[int]:
-    return await _counts(scope, Invoice, ids)
+    return await INVOICES.counts(scope, ids)
 
 
 async def payment_counts(scope: RequestScope, ids: Sequence[int]) -> list[int]:
-    return await _counts(scope, Payment, ids)
+    return await PAYMENTS.counts(scope, ids)
 
 
 async def adjustment_counts(scope: RequestScope, ids: Sequence[int]) -> list[int]:
-    return await _counts(scope, Adjustment, ids)
+    return await ADJUSTMENTS.counts(scope, ids)
 
 
 async def special_charge_counts(scope: RequestScope, ids: Sequence[int]) -> list[int]:
-    return await _counts(scope, SpecialCharge, ids)
+    return await SPECIAL_CHARGES.counts(scope, ids)

@@ -1,14 +1,13 @@
 """Dated rates read back, always the viewer's client's own: a plan's prices, delivery charges and sales tax as
 histories, and as the runs of a billing period (which entry is in force is rules/rates.py's decision)."""
 
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, inspect, select
 
 from db.models import DeliveryRate, Market, RatePlan, RatePlanPrice, TaxRate, Utility, UtilityAccount
+from resolvers.batching import RowsByParent, in_parents
 from resolvers.billing.rate_errors import RateErrorCode
 from resolvers.context import RequestScope
 from resolvers.errors import UserInputError
@@ -33,13 +32,15 @@ def _history(stmt: Any, model: Any) -> Any:
     return stmt.order_by(model.effective_from, model.id)
 
 
-async def prices_by_plan_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[RatePlanPrice]]:
-    """Each plan's prices, oldest first (by effective day, then as entered)."""
-    stmt = tenant_scoped(select(RatePlanPrice).where(RatePlanPrice.rate_plan_id.in_(ids)), RatePlanPrice, scope)
-    found: dict[int, list[RatePlanPrice]] = defaultdict(list)
-    for row in (await scope.db.execute(_history(stmt, RatePlanPrice))).scalars():
-        found[row.rate_plan_id].append(row)
-    return [found.get(i, []) for i in ids]
+def _prices(scope: RequestScope) -> Select[Any]:
+    """The plans' prices as rows; by mapped attribute, so a session flushes a price just added before reading."""
+    stmt = select(*(getattr(RatePlanPrice, c.key) for c in inspect(RatePlanPrice).column_attrs))
+    return _history(tenant_scoped(stmt.where(in_parents(RatePlanPrice.rate_plan_id)), RatePlanPrice, scope),
+                    RatePlanPrice)
+
+
+# Each plan's prices, oldest first (by effective day, then as entered), as rows (columns by name).
+prices_by_plan_ids = RowsByParent("rate-plan-prices", RatePlanPrice, _prices, "rate_plan_id")
 
 
 async def price_in_force(scope: RequestScope, plan_id: int, day: date) -> RatePlanPrice | None:

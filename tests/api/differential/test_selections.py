@@ -41,8 +41,7 @@ HOT = ("CustomerSearchConnection", "CustomerSearchEdge", "PageInfo", "Customer",
 # Fields of the hot types that are Strawberry resolvers, not declarations (graph/core/columns.py): a plan falls back on
 # them (graph/compiled/fallback.py), the executor resolving each on the object from_row builds, and what they select
 # below is the executor's; Utility has a hand-written from_row, so a selection reaching Utility.market has no plan.
-RESOLVED = {("Customer", "master"), ("Customer", "hierarchyTrail"), ("Customer", "primaryAccount"),
-            ("Utility", "market")}
+RESOLVED = {("Customer", "primaryAccount"), ("Utility", "market")}
 NO_FALLBACK = {"Utility"}
 # Fields a plan answers under one response key only (graph/compiled/search.py)
 ONE_KEY = {("CustomerSearchConnection", "edges"), ("CustomerSearchEdge", "node"),

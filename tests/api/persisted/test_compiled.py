@@ -88,11 +88,10 @@ def _operation(name: str) -> tuple[Any, tuple[OperationDefinitionNode, ...]]:
 # What the planner makes of each SPA document: a plan, with the fields the executor resolves on its objects
 # (graph/compiled/fallback.py), or the reason it has none.
 FALLS_BACK_ON = {
-    "AccountsTab": ("node.utilityAccounts",),
-    "ArTab": ("node.balance", "node.pastDue", "node.aging", "node.invoices", "node.payments", "node.arHistory"),
+    "AccountsTab": (),
+    "ArTab": ("node.balance", "node.pastDue", "node.aging"),
     "CommunicationLogTab": ("node.communicationLog",),
-    "CustomerProfile": ("node.master", "node.hierarchyTrail", "node.children", "node.utilityAccounts", "node.alerts",
-                        "node.viewerCan", "node.settings", "node.balance", "node.pastDue"),
+    "CustomerProfile": ("node.alerts", "node.viewerCan", "node.settings", "node.balance", "node.pastDue"),
     "CustomerSearch": (),
     "Timeline": ("node.timeline",),
 }
@@ -393,3 +392,157 @@ async def test_a_search_with_fields_it_falls_back_on_answers_itself(api, compile
         assert planned.content == reference.content
         [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
         assert line.get("plan") == "compiled"
+
+
+# Every level a plan reads below an object: a reference (master), lists (hierarchyTrail, enrollments), a value of a
+# list (energyRate), connections with their counts (children, utilityAccounts), a reference below a list.
+LEVELS = """
+query Levels($name: String!, $accounts: Int = 10) {
+  customers(search: {name: $name}, first: 50) { edges { node {
+    name
+    master { name }
+    hierarchyTrail { name }
+    children(first: 1) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { name } } }
+    utilityAccounts(first: $accounts) { totalCount edges { node {
+      ldcAccountNumber
+      ratePlan { code energyRate }
+      enrollments { status ratePlan { code } }
+    } } }
+  } } }
+}"""
+# The statements of LEVELS below the search page: master, trail, children's page and count (a page of one of two),
+# accounts' page, rate plans, their prices, enrollments, the enrollments' rate plans (the accounts' page is whole:
+# their count is its rows).
+BELOW_THE_PAGE = 9
+
+
+@pytest.mark.parametrize("customers", [1, 4, 12])
+async def test_one_statement_per_level_below_an_object_whatever_the_rows(compiled, database, session, tenant,
+                                                                        count_sql, customers: int) -> None:
+    """Each customer has a master, two children and two accounts with two enrollments each (the current and an
+    earlier one): the statements are the same for one customer or twelve, one per level."""
+    from tests.factories.accounts import make_rate_plan
+
+    plan = await make_rate_plan(session, tenant.client.id, "TX")
+    top = await make_customer(session, tenant, "Levelled Top", is_master=True)
+    for n in range(customers):
+        customer = await make_customer(session, tenant, f"Levelled Quorra {n:02d}", master=top, is_master=True)
+        for c in range(2):
+            await make_customer(session, tenant, f"Levelled Kid {n:02d} {c}", master=customer)
+        for a in range(2):
+            await make_account(session, customer, plan=plan, history=1, line1=f"{n} {a} Level St")
+    await session.commit()
+    [document_id] = await register(database, LEVELS)
+    body = {"documentId": document_id, "variables": {"name": "levelled quorra"}}
+    candidates = 1 if database.backend == "sqlite" else 0
+    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))  # the user, the document
+    with count_sql() as counter:
+        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    nodes = [edge["node"] for edge in response.json()["data"]["customers"]["edges"]]
+    assert len(nodes) == customers
+    assert {(n["master"]["name"], n["children"]["totalCount"], len(n["utilityAccounts"]["edges"])) for n in nodes} \
+        == {("Levelled Top", 2, 2)}
+    assert [len(e["node"]["enrollments"]) for n in nodes for e in n["utilityAccounts"]["edges"]] == [2] * 2 * customers
+    assert counter.count == candidates + 1 + BELOW_THE_PAGE, counter.statements
+
+
+# The AR tab's lists below customers: invoices (lines, allocations and their invoice), payments (allocations and
+# their invoice), the AR history (a window, its count).
+AR_LISTS = """
+query ArLists($name: String!) {
+  customers(search: {name: $name}, first: 50) { edges { node {
+    invoices(first: 2) { totalCount edges { node { number total { amount } lines { amount { amount } }
+                                                   allocations { amount { amount } invoice { number } } } } }
+    payments(first: 5) { edges { node { amount { amount } allocations { amount { amount } invoice { number } } } } }
+    arHistory(first: 2, start: "2020-01-01") { totalCount edges { node { kind balance { amount } } } }
+  } } }
+}"""
+# invoices' page and count (three invoices, a page of two), lines, invoice allocations and their invoices; payments'
+# page, allocations and their invoices; the history's page and count
+AR_LEVELS = 10
+
+
+@pytest.mark.parametrize("customers", [1, 3, 8])
+async def test_one_statement_per_ar_level_whatever_the_rows(api, compiled, database, session, tenant, count_sql,
+                                                           customers: int) -> None:
+    """Each customer has three invoices of two lines and a payment allocated to them: the same statements for one
+    customer or eight, one per level."""
+    from datetime import date
+
+    from graph.core.relay import to_global_id
+    from tests.factories.billing import make_invoice
+
+    made = []
+    for n in range(customers):
+        customer = await make_customer(session, tenant, f"Ledgered Quorra {n:02d}")
+        for month in range(3):
+            await make_invoice(session, customer, 5_000, lines=2, due_on=date(2025, month + 1, 1))
+        made.append(customer)
+    await session.commit()
+    for customer in made:
+        posted = await api.run(SPA["PostPayment"]["body"], {"input": {
+            "customerId": to_global_id("Customer", customer.id), "amount": "70.00", "method": "CHECK",
+            "receivedOn": "2025-03-01"}}, user=tenant.agent)
+        assert posted["postPayment"]["userErrors"] == []
+    [document_id] = await register(database, AR_LISTS)
+    body = {"documentId": document_id, "variables": {"name": "ledgered quorra"}}
+    candidates = 1 if database.backend == "sqlite" else 0
+    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))  # the user, the document
+    with count_sql() as counter:
+        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    nodes = [edge["node"] for edge in response.json()["data"]["customers"]["edges"]]
+    assert len(nodes) == customers
+    assert {(n["invoices"]["totalCount"], len(n["invoices"]["edges"]), len(n["payments"]["edges"]),
+             n["arHistory"]["totalCount"]) for n in nodes} == {(3, 2, 1, 4)}
+    assert counter.count == candidates + 1 + AR_LEVELS, counter.statements
+
+
+# The accounts tab's connections below accounts: status changes (and their user), market transactions with their
+# totalCount, which the first page's own statement counts.
+ACCOUNT_LISTS = """
+query AccountLists($name: String!) {
+  customers(search: {name: $name}, first: 50) { edges { node {
+    utilityAccounts(first: 10) { edges { node {
+      statusChanges(first: 5) { edges { node { toStatus changedBy { name } } } }
+      marketTransactions(first: 2) { totalCount edges { node { reference transactionSet } } }
+    } } }
+  } } }
+}"""
+# accounts' page, status changes' page, their users, transactions' page (counted in it)
+ACCOUNT_LEVELS = 4
+
+
+@pytest.mark.parametrize("customers", [1, 3, 8])
+async def test_one_statement_per_accounts_tab_level_whatever_the_rows(compiled, database, session, tenant,
+                                                                     count_sql, customers: int) -> None:
+    """Each customer has two accounts, each with a status change by a user and three transactions: the same
+    statements for one customer or eight; the transactions' count is their page statement's."""
+    from datetime import UTC, datetime
+
+    from db.models import EnrollmentStatusChange
+    from tests.factories.accounts import make_transaction
+
+    for n in range(customers):
+        customer = await make_customer(session, tenant, f"Transacted Quorra {n:02d}")
+        for a in range(2):
+            account = await make_account(session, customer, line1=f"{n} {a} Transaction Way")
+            session.add(EnrollmentStatusChange(
+                client_id=account.client_id, utility_account_id=account.id, from_status=EnrollmentStatus.PENDING,
+                to_status=EnrollmentStatus.ACTIVE, actor_id=tenant.agent.id,
+                changed_at=datetime(2025, 1, 1, tzinfo=UTC)))
+            for _ in range(3):
+                await make_transaction(session, account)
+    await session.commit()
+    [document_id] = await register(database, ACCOUNT_LISTS)
+    body = {"documentId": document_id, "variables": {"name": "transacted quorra"}}
+    candidates = 1 if database.backend == "sqlite" else 0
+    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))  # the user, the document
+    with count_sql() as counter:
+        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    accounts = [account["node"] for edge in response.json()["data"]["customers"]["edges"]
+                for account in edge["node"]["utilityAccounts"]["edges"]]
+    assert len(accounts) == 2 * customers
+    assert {(len(a["statusChanges"]["edges"]), a["statusChanges"]["edges"][0]["node"]["changedBy"]["name"],
+             a["marketTransactions"]["totalCount"], len(a["marketTransactions"]["edges"])) for a in accounts} == \
+        {(1, tenant.agent.name, 3, 2)}
+    assert counter.count == candidates + 1 + ACCOUNT_LEVELS, counter.statements

@@ -1,0 +1,260 @@
+"""Levels of child rows below an object level: a connection (`children(...)`: a page per parent, its cursors,
+`pageInfo`, `totalCount`) and a list (`listed(...)`: every child row per parent, or one value of them all).
+
+Each is one statement per level whatever the rows, and the very statement its loaders run: a connection's is
+`ChildPages.page_query` (resolvers/pagination.py, `keyset_pages_by_parent`'s windowed statement, built once per
+client with the parents, cursors and size bound), its count `ChildPages.count_query` (the count loader's GROUP BY,
+run only for the parents whose page is not the whole list); a list's is its `RowsByParent.statement`
+(resolvers/batching.py). The tenant predicate is in those statements, never here.
+
+A connection's arguments are coerced per request from the document's literals and the request's variables, as the
+executor coerces them; an argument the executor refuses (a page size out of range, a cursor of another list) makes
+the plan give way, so its error stays the reference's.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLObjectType,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+)
+from graphql.execution.values import get_argument_values
+
+from graph.compiled.selections import Selected, Unplannable
+from graph.core.columns import Children, Listed
+from graph.core.relay import encode_cursor, page_request
+from resolvers.batching import RowsByParent
+from resolvers.errors import UserInputError
+from resolvers.pagination import Page, PageRequest
+
+if TYPE_CHECKING:  # objects.py imports this module when it meets a declaration of child rows
+    from graph.compiled.objects import Found, Get, Levels, ObjectLevel, Reader
+
+class PagesOfParents(Protocol):
+    """A connection's pages of many parents (ChildPages, the AR history's): its statements, its rows as pages."""
+
+    model: Any
+    arguments: tuple[str, ...]  # the connection's arguments besides a page's, given to its statements
+
+    def page_query(self, scope: Any, parent_ids: Sequence[int], request: PageRequest,
+                   arguments: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]: ...
+
+    def group(self, rows: Sequence[Any], parent_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]: ...
+
+    def count_query(self, scope: Any, arguments: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]: ...
+
+
+PAGE_INFO = ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__typename")
+PAGE_ARGUMENTS = ("first", "after", "last", "before")
+
+
+@dataclass(eq=False)
+class ConnectionLevel:
+    """A page of child rows under each parent row (a master's children), built as graphql-core completes
+    `to_connection`'s Connection: edges (cursor, node, __typename), pageInfo, totalCount, __typename."""
+
+    index: int  # in Found: parent id -> the connection's dict
+    key: str  # the parent row's attribute the children hang on (its id)
+    children: Children
+    field: GraphQLField
+    node: FieldNode  # the arguments (every merged node has the same: the document is valid)
+    parts: tuple[tuple[str, str, Any], ...]  # (response key, field name, compiled part)
+    edge: tuple[tuple[str, str], ...]  # the edges' (response key, field name)
+    level: "ObjectLevel | None"  # the node's
+    names: dict[str, str]  # __typename of the connection and of its edge
+
+    async def fill(self, rows: Sequence[Any], found: "Found", reader: "Reader") -> None:
+        from graph.compiled.objects import GiveWay, fill
+
+        pages: PagesOfParents = self.children.pages
+        parents = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
+        if not parents:  # the executor resolves the field for no parent: it refuses no argument either
+            found[self.index] = {}
+            return
+        try:
+            arguments = get_argument_values(self.field, self.node, reader.variables)
+            request = page_request(arguments.get("first"), arguments.get("after"), arguments.get("last"),
+                                   arguments.get("before"), self.children.cursor)
+        except (GraphQLError, UserInputError) as refused:
+            raise GiveWay(str(refused)) from None
+        given = {name: arguments.get(name) for name in pages.arguments}
+        statement, parameters = pages.page_query(reader.scope, parents, request, given)
+        paged = pages.group(await reader.run(statement, parameters), parents, request)
+        counts = await self._counts(parents, paged, request, given, reader) if self._counted else {}
+        children = [row for page in paged for row in page.rows]
+        if self.level is not None:
+            await fill(self.level, children, found, reader)
+        found[self.index] = {parent: self._connection(page, counts.get(parent), found)
+                             for parent, page in zip(parents, paged, strict=True)}
+
+    @property
+    def _counted(self) -> bool:
+        return any(name == "totalCount" for _, name, _ in self.parts)
+
+    async def _counts(self, parents: list[Any], paged: list[Page[Any]], request: Any, given: dict[str, Any],
+                      reader: "Reader") -> dict[Any, int]:
+        """Each parent's number of children: the page statement's count where it counts (a first page of a counted
+        list), else a first page without more is the whole list (no statement); the count loader's statement for
+        the others."""
+        from_start = request.after is None and request.before is None
+        counts = {parent: page.total for parent, page in zip(parents, paged, strict=True) if page.total is not None}
+        counts.update({parent: len(page.rows) for parent, page in zip(parents, paged, strict=True)
+                       if from_start and not page.has_next and not page.has_previous})
+        others = [parent for parent in parents if parent not in counts]
+        if others:
+            statement, parameters = self.children.pages.count_query(reader.scope, given)
+            counts.update({parent: 0 for parent in others})
+            counts.update(dict(await reader.run(statement, {**parameters, "parent_ids": others})))
+        return counts
+
+    def _connection(self, page: Page[Any], count: int | None, found: "Found") -> dict[str, Any]:
+        cursors = [encode_cursor(key, self.children.cursor) for key in page.keys]
+        result: dict[str, Any] = {}
+        for key, name, part in self.parts:
+            if name == "edges":
+                result[key] = [self._edge(row, cursor, found) for row, cursor in zip(page.rows, cursors, strict=True)]
+            elif name == "pageInfo":
+                values = {"hasNextPage": page.has_next, "hasPreviousPage": page.has_previous,
+                          "startCursor": cursors[0] if cursors else None,
+                          "endCursor": cursors[-1] if cursors else None, "__typename": "PageInfo"}
+                result[key] = {info_key: values[info_name] for info_key, info_name in part}
+            elif name == "totalCount":
+                result[key] = count
+            else:
+                result[key] = self.names["connection"]
+        return result
+
+    def _edge(self, row: Any, cursor: str, found: "Found") -> dict[str, Any]:
+        edge: dict[str, Any] = {}
+        for key, name in self.edge:
+            if name == "node":
+                assert self.level is not None  # compiled when the selection names it
+                edge[key] = self.level.build(row, found)
+            elif name == "cursor":
+                edge[key] = cursor
+            else:
+                edge[key] = self.names["edge"]
+        return edge
+
+    def get(self) -> "Get":
+        index, key = self.index, attrgetter(self.key)
+        return lambda row, found: found[index][key(row)]
+
+
+@dataclass(eq=False)
+class ListLevel:
+    """Every child row of each parent row (an account's enrollments): a list of objects, or one value of them."""
+
+    index: int  # in Found: parent key -> the field's value
+    key: str  # the parent row's attribute naming its children
+    listed: Listed
+    level: "ObjectLevel | None"  # the elements' (None: a value of the rows)
+    value: Callable[[Any], Any] | None  # the value's serialize (a leaf)
+
+    async def fill(self, rows: Sequence[Any], found: "Found", reader: "Reader") -> None:
+        from graph.compiled.objects import GiveWay, fill
+
+        parents = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
+        batch = cast(RowsByParent, self.listed.batch)
+        grouped = batch.group(await reader.run(batch.statement(reader.scope), {"parent_ids": parents}),
+                              parents) if parents else []
+        if self.level is not None:
+            level = self.level
+            await fill(level, [row for group in grouped for row in group], found, reader)
+            found[self.index] = {parent: [level.build(row, found) for row in group]
+                                 for parent, group in zip(parents, grouped, strict=True)}
+            return
+        value, serialize = self.listed.value, self.value
+        assert value is not None  # compile_list gives a value level its serialize
+        assert serialize is not None
+        values = {}
+        for parent, group in zip(parents, grouped, strict=True):
+            serialized = serialize(value(group))
+            if serialized is None:
+                raise GiveWay(f"{self.key}: a value serialized to null")
+            values[parent] = serialized
+        found[self.index] = values
+
+    def get(self) -> "Get":
+        index, key = self.index, attrgetter(self.key)
+        return lambda row, found: found[index][key(row)]
+
+
+def compile_connection(levels: "Levels", declaration: Children, field: GraphQLField, selected: Selected,
+                       where: str) -> ConnectionLevel:
+    """The connection level of `selected` (a field declared with `children`)."""
+    connection_type = cast(GraphQLObjectType, get_nullable_type(field.type))
+    edge_type = cast(GraphQLObjectType, get_named_type(connection_type.fields["edges"].type))
+    pages: PagesOfParents = declaration.pages
+    parts: list[tuple[str, str, Any]] = []
+    edge: list[tuple[str, str]] = []
+    node_level: ObjectLevel | None = None
+    for part in levels.selections.of(connection_type, selected.selection_sets, where):
+        path = f"{where}.{part.key}"
+        if part.name == "edges":
+            if any(name == "edges" for _, name, _ in parts):
+                raise Unplannable(f"{path}: edges under two keys")
+            for item in levels.selections.of(edge_type, part.selection_sets, path):
+                item_path = f"{path}.{item.key}"
+                if item.name == "node":
+                    if node_level is not None:
+                        raise Unplannable(f"{item_path}: the node under two keys")
+                    node_type = cast(GraphQLObjectType, get_nullable_type(edge_type.fields["node"].type))
+                    node_level = levels.object(node_type, item.selection_sets, item_path, pages.model)
+                elif item.name not in ("cursor", "__typename"):
+                    raise Unplannable(f"{item_path}: a resolver")
+                edge.append((item.key, item.name))
+                levels.compiled.append(item_path)
+            parts.append((part.key, "edges", None))
+        elif part.name == "pageInfo":
+            info_type = cast(GraphQLObjectType, get_nullable_type(connection_type.fields["pageInfo"].type))
+            info = levels.selections.of(info_type, part.selection_sets, path)
+            if not {s.name for s in info} <= set(PAGE_INFO):
+                raise Unplannable(f"{path}: a field of PageInfo")
+            parts.append((part.key, "pageInfo", tuple((s.key, s.name) for s in info)))
+            levels.compiled += [f"{path}.{s.key}" for s in info]
+        elif part.name in ("totalCount", "__typename"):
+            parts.append((part.key, part.name, None))
+        else:
+            raise Unplannable(f"{path}: a resolver")
+        levels.compiled.append(path)
+    if set(field.args) != {*PAGE_ARGUMENTS, *pages.arguments}:
+        raise Unplannable(f"{where}: arguments besides a page's")
+    index = levels.number()
+    return ConnectionLevel(index, "id", declaration, field, selected.nodes[0], tuple(parts), tuple(edge), node_level,
+                           {"connection": connection_type.name, "edge": edge_type.name})
+
+
+def compile_list(levels: "Levels", declaration: Listed, field: GraphQLField, selected: Selected,
+                 where: str) -> ListLevel:
+    """The list level of `selected` (a field declared with `listed`, or a value of such rows)."""
+    key: str = declaration.key.key
+    named = get_named_type(field.type)
+    if declaration.value is not None:
+        if not is_leaf_type(named) or not is_non_null_type(field.type) or is_list_type(get_nullable_type(field.type)):
+            raise Unplannable(f"{where}: a value of rows that is not one non-null leaf")
+        return ListLevel(levels.number(), key, declaration, None, named.serialize)
+    if not is_list_type(get_nullable_type(field.type)) or not isinstance(named, GraphQLObjectType):
+        raise Unplannable(f"{where}: rows listed as something else than objects")
+    item = get_nullable_type(field.type).of_type  # type: ignore[union-attr]
+    if not is_non_null_type(item) or not is_non_null_type(field.type):
+        raise Unplannable(f"{where}: a list that may hold nulls")
+    level = levels.object(named, selected.selection_sets, where, _model_of(declaration, where))
+    return ListLevel(levels.number(), key, declaration, level, None)
+
+
+def _model_of(declaration: Listed, where: str) -> Any:
+    model = getattr(declaration.batch, "model", None)  # a RowsByParent's
+    if model is None:
+        raise Unplannable(f"{where}: rows of no declared table")
+    return model
