@@ -1,7 +1,7 @@
 """Every HTTP request's way into the app, in one ASGI callable, in this order:
 
 1. the request id (X-Request-Id on every answer), the request line, and the last resort for faults
-   (graph/request_log.py);
+   (graph/request_log.py); a client that left before its request was read is no fault (status 499 in the line);
 2. at most CSRGRAPH_CONCURRENT_REQUESTS GraphQL requests over HTTP at once, the others waiting in order
    (graph/limits.py);
 3. the body size limit, declared or streamed (413), and multipart uploads only with a preflight-forcing header;
@@ -19,6 +19,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.auth import Authenticator, refuse
@@ -33,6 +34,9 @@ GRAPHQL_PATH = "/graphql"
 VIEW_METHODS = frozenset({"GET", "POST", "HEAD"})  # what its route lets through (Starlette adds HEAD to GET)
 OPEN_PATHS = ("/healthz",)
 OPEN_PREFIXES = ("/static/",)
+# The request line's status for a client that left before its request was read (nginx's "client closed request"):
+# not a fault of ours, so no traceback and no 500 (a browser that navigates away cancels its requests)
+CLIENT_CLOSED = 499
 _WANTED = frozenset({b"x-request-id", b"content-type", b"content-length", *PREFLIGHT_HEADERS})
 
 
@@ -73,6 +77,8 @@ class FrontDoor:
                 await self.limit.run(self._limited(scope, receive, send_with_id, headers))
             else:
                 await self._limited(scope, receive, send_with_id, headers)
+        except ClientDisconnect:  # the client left before its request was read: nothing to answer, and no fault
+            status = status or CLIENT_CLOSED
         except Exception:
             if not await fault_answered(scope, request_id, status, send_with_id):
                 raise  # the answer has begun: the server can only drop the connection

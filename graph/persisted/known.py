@@ -7,16 +7,21 @@ and the text rule on string literals), so a known document is as safe to run as 
 The seam for compiled execution: `KnownDocument.plans` maps an operation's name to a Plan; the request path
 (graph/persisted/fast_path.py) runs a plan when the document has one for the operation, else graphql-core's
 executor. A planner attaches plans after `prepare`; nothing else changes.
+
+A query that selects only `__typename` at its root (a client's liveness probe) has one answer whatever the request:
+`KnownDocument.answers` holds its bytes, and the request path sends them without a context, plan or executor.
 """
 
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import orjson
 from graphql import (
     ASTValidationRule,
     DocumentNode,
     ExecutionResult,
+    FieldNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -66,6 +71,8 @@ class KnownDocument:
     plans: dict[str | None, Plan] = field(default_factory=dict)  # by operation name; filled by a planner
     # why an operation has no plan (graph/compiled/plan.py), by operation name; with `plans`, what the planner made
     fallbacks: dict[str | None, tuple[str, ...]] = field(default_factory=dict)
+    # the response body of each operation whose answer is the same for every request (constant_answer), by name
+    answers: dict[str | None, bytes] = field(default_factory=dict)
 
     def operation_type(self, name: str | None) -> OperationType | None:
         """The type of the operation `name` (None: the first), as strawberry's get_operation_type finds it."""
@@ -128,6 +135,10 @@ class DocumentChecker:
         operations = tuple(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
         known = KnownDocument(sha256 or sha256_of(text), text, document, operations, checked_variables(document),
                               trusted)
+        for operation in operations:
+            answer = constant_answer(self.schema, operation)
+            if answer is not None:
+                known.answers[operation.name.value if operation.name else None] = answer
         if self.compiled:
             from graph.compiled.plan import plan_document  # the planner imports the schema's types
 
@@ -138,3 +149,19 @@ class DocumentChecker:
                     known.fallbacks[name] = planned.fallbacks
         return known
 
+
+
+def constant_answer(schema: GraphQLSchema, operation: OperationDefinitionNode) -> bytes | None:
+    """The response body of a query whose every root selection is a plain `__typename` (aliases allowed: `{ a:
+    __typename }`), as graphql-core's executor answers it for any request; None for anything else. Nothing it
+    leaves out can change that answer: no directive, fragment or field to run, so no variable (a valid document uses
+    each variable it defines, and only a directive could use one here)."""
+    query = schema.query_type
+    if operation.operation.value != "query" or query is None or operation.directives:
+        return None
+    data: dict[str, str] = {}
+    for selection in operation.selection_set.selections:
+        if not isinstance(selection, FieldNode) or selection.name.value != "__typename" or selection.directives:
+            return None
+        data[selection.alias.value if selection.alias else "__typename"] = query.name  # repeated keys merge
+    return orjson.dumps({"data": data})

@@ -5,6 +5,8 @@ import json
 import logging
 import logging.config
 import os
+import time
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -13,8 +15,9 @@ from hypothesis import strategies as st
 from graph import logs
 from graph.billing import files as billing_files
 from graph.core.relay import to_global_id
-from graph.logs import JsonFormatter, PlainFormatter, fields_of, logging_config
-from graph.request_log import new_request_id
+from graph.logs import FORMATS, JsonFormatter, PlainFormatter, fields_of, logging_config, stream_handlers
+from graph.request_log import access, log_request, new_request_id
+from graph.scope_keys import OPERATION_KEY, PLAN_KEY, USER_KEY
 from graph.settings import Settings
 from resolvers.accounts import queries as account_queries
 from resolvers.admin.errors import SignInRefusal
@@ -84,6 +87,28 @@ class TestClientErrors:
         assert token not in written
         assert "viewer" not in written
         assert len(records(caplog, "csrgraph.access")) == 2
+
+    @pytest.mark.parametrize("content_type", [b"application/json", b"multipart/form-data; boundary=x"])
+    async def test_a_client_that_leaves_before_its_body_arrives_is_no_fault(self, app, tenant, caplog, content_type):
+        sent: list[dict] = []
+
+        async def receive() -> dict:
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        headers = [(b"authorization", f"Bearer {token_for(tenant.agent)}".encode()), (b"content-type", content_type),
+                   (b"content-length", b"40"), (b"apollo-require-preflight", b"true")]
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+                 "path": "/graphql", "raw_path": b"/graphql", "root_path": "", "query_string": b"", "headers": headers,
+                 "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000), "scheme": "http"}
+        with caplog.at_level(logging.DEBUG):
+            await app(scope, receive, send)
+        assert sent == []  # nobody to answer
+        assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING] == []
+        [line] = records(caplog, "csrgraph.access")
+        assert (fields_of(line)["status"], fields_of(line)["user_id"]) == (499, tenant.agent.id)
 
     async def test_a_client_operation_name_that_is_not_a_graphql_name_is_left_out(self, api, tenant, caplog):
         with caplog.at_level(logging.INFO):
@@ -230,3 +255,94 @@ class TestFormats:
         assert entry["status"] == 200
         assert entry["request_id"] == "abc"
 
+
+
+@pytest.fixture
+def server_logging(monkeypatch):
+    """`configure(format)`: the server's logging configuration (logging_config) writing to a string; the stream."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+
+    def configure(log_format: str) -> io.StringIO:
+        stream = io.StringIO()
+        monkeypatch.setattr("sys.stderr", stream)
+        logging.config.dictConfig(logging_config(log_format))
+        return stream
+
+    yield configure
+    root.handlers, root.level = saved[0], saved[1]
+
+
+class TestTheLineWrittenDirectly:
+    """Under the server's configuration the request line skips logging's record (graph/request_log.py)."""
+
+    @pytest.mark.parametrize("log_format", FORMATS)
+    @pytest.mark.parametrize("request_id, operation, user_id, plan", [
+        ("4a3b9171c3de1b89da82ca09f14beaae", "CustomerProfile", 7, None),
+        ("a b", None, None, "compiled"),
+        ('q"=x', "Op", 0, None),
+        ("é ü\\ n", None, 3, None),
+    ])
+    def test_it_is_the_records_line(self, server_logging, monkeypatch, log_format, request_id, operation, user_id,
+                                    plan):
+        stream = server_logging(log_format)
+        monkeypatch.setattr(time, "time", lambda: 1764870000.5)  # the record's time and the direct line's
+        monkeypatch.setattr(time, "perf_counter", lambda: 10.25)
+        scope = {"method": "POST", "path": "/graphql", OPERATION_KEY: operation}
+        if user_id is not None:
+            scope[USER_KEY] = (SimpleNamespace(id=user_id), None)
+        if plan is not None:
+            scope[PLAN_KEY] = plan
+        [handler] = logging.getLogger().handlers
+        assert stream_handlers(access, logging.INFO) == [handler]
+        log_request(scope, 200, 10.0, request_id)
+        handler.addFilter(lambda record: True)  # a filter: the record's way
+        assert stream_handlers(access, logging.INFO) is None
+        log_request(scope, 200, 10.0, request_id)
+        direct, recorded = stream.getvalue().splitlines()
+        assert direct == recorded
+        assert "request_id" in direct
+        assert (log_format == "json") == direct.startswith("{")
+
+    def test_a_failed_write_is_reported_as_logging_reports_it_with_the_record(self, server_logging, monkeypatch):
+        server_logging("plain")
+        [handler] = logging.getLogger().handlers
+
+        class Broken(io.StringIO):
+            def write(self, text: str) -> int:
+                raise OSError("disk full")
+
+        handler.setStream(Broken())
+        reported: list[logging.LogRecord] = []
+        monkeypatch.setattr(handler, "handleError", reported.append)
+        log_request({"method": "GET", "path": "/healthz"}, 200, time.perf_counter(), "r-1")
+        [record] = reported
+        assert (record.name, record.getMessage(), record.funcName) == ("csrgraph.access", "request", "_log_request")
+        assert fields_of(record)["request_id"] == "r-1"
+
+    def test_anything_but_the_servers_stream_handlers_gets_a_record(self, server_logging, tmp_path):
+        server_logging("plain")
+        root = logging.getLogger()
+        [handler] = root.handlers
+        quiet = logging.StreamHandler(io.StringIO())
+        quiet.setLevel(logging.WARNING)  # never reached by a request line: not in the way
+        root.addHandler(quiet)
+        assert stream_handlers(access, logging.INFO) == [handler]
+        ours = logging.getLogger("csrgraph")
+        for other in (logging.FileHandler(tmp_path / "log"), logging.StreamHandler(io.StringIO())):
+            ours.addHandler(other)  # a file handler; a stream handler without our formatter
+            try:
+                assert stream_handlers(access, logging.INFO) is None
+            finally:
+                ours.removeHandler(other)
+                other.close()
+        access.addFilter(lambda record: True)
+        try:
+            assert stream_handlers(access, logging.INFO) is None
+        finally:
+            access.filters.clear()
+        access.propagate = False  # no handler at all: logging's last resort decides
+        try:
+            assert stream_handlers(access, logging.INFO) is None
+        finally:
+            access.propagate = True
