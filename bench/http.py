@@ -5,7 +5,7 @@ same customer (bench/profile_floor.py: SQL on stdlib sqlite3 and orjson).
 
 Issue 12's targets: the registered `{ __typename }` at >= 3,000 req/s and >= 40% of the plain route; the registered
 CustomerProfile at c=8 at >= 50% of the hand-written route. The app runs with the environment's settings
-(CSRGRAPH_COMPILED_PLANS, off by default: `CSRGRAPH_COMPILED_PLANS=1 python -m bench http` measures the plans).
+(CSRGRAPH_COMPILED_PLANS, on by default: `CSRGRAPH_COMPILED_PLANS=0 python -m bench http` measures the executor).
 
 The load comes from wrk (Debian package `wrk`) with one thread, so the worker and the load share the two cores;
 without wrk, from a Python client (much slower: it then measures itself as much as the server). The servers run
@@ -106,7 +106,7 @@ async def run(options: argparse.Namespace) -> bool:
     async with _serving(["profile", str(db.path)], env, "http-profile.log") as (hand_url, hand_pid):
         await _same_bytes(hand_url, headers, by_hand, profile_json)
         measured[by_hand.name] = _measure(hand_url, by_hand, headers, seconds, hand_pid)
-    return _report(loads, plain, by_hand, measured, compiled=os.environ.get("CSRGRAPH_COMPILED_PLANS") == "1")
+    return _report(loads, plain, by_hand, measured, compiled=os.environ.get("CSRGRAPH_COMPILED_PLANS", "1") != "0")
 
 
 # ---- the documents ------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ class Settings:
     write_wait_seconds: float = 5.0  # a write waits this long for the lock, then answers BUSY_RETRY
     event_poll_seconds: float | None = None  # how often a worker reads the event log unprompted (graph/event_feed.py)
     concurrent_requests: int = 6  # GraphQL requests over HTTP a worker runs at once, the rest queued (graph/limits.py)
-    compiled_plans: bool = False  # registered documents run as compiled plans where they can (graph/compiled)
+    compiled_plans: bool = True  # known documents' reads run as compiled plans where they can (graph/compiled)
     known_texts: bool = True  # a text document seen before runs as a known one (graph/persisted/seen_texts.py)
 
     @classmethod
@@ -73,7 +73,7 @@ class Settings:
             db_connections=int(environ.get("CSRGRAPH_DB_CONNECTIONS", "80")),
             write_wait_seconds=float(environ.get("CSRGRAPH_WRITE_WAIT_SECONDS", "5")),
             concurrent_requests=int(environ.get("CSRGRAPH_CONCURRENT_REQUESTS", "6")),
-            compiled_plans=environ.get("CSRGRAPH_COMPILED_PLANS", "0") == "1",
+            compiled_plans=environ.get("CSRGRAPH_COMPILED_PLANS", "1") != "0",
             known_texts=environ.get("CSRGRAPH_KNOWN_TEXTS", "1") != "0",
             event_poll_seconds=float(environ["CSRGRAPH_EVENT_POLL_SECONDS"])
             if environ.get("CSRGRAPH_EVENT_POLL_SECONDS")

@@ -84,8 +84,9 @@ async def _reset_postgres(url: str) -> None:
 async def app(database: Database) -> AsyncIterator[Any]:
     # The outbox runs in its own tests; here it would deliver test mail in the background. The event feed
     # reads the log only when a mutation here commits, so its polls never show in statement counts. Text always
-    # runs Strawberry's way here (known_texts off): the reference the differential tests hold other paths to.
-    async with started_app(database.url, known_texts=False) as application:
+    # runs Strawberry's way here (known_texts off), and registered documents on graphql-core's executor (compiled
+    # plans off): the references the differential tests hold the other paths to.
+    async with started_app(database.url, known_texts=False, compiled_plans=False) as application:
         yield application
 
 

@@ -68,3 +68,14 @@ class TestFromEnviron:
     def test_a_sender_without_an_address_is_refused_at_start(self, value):
         with pytest.raises(ValueError, match="CSRGRAPH_MAIL_FROM must be an email address"):
             Settings.from_environ({"CSRGRAPH_MAIL_FROM": value, "CSRGRAPH_SECRET": "s" * 40})
+
+
+class TestPathSwitches:
+    """The fast paths are on unless switched off with "0" (docs/compiled-plans.md, graph/persisted/seen_texts.py)."""
+
+    @pytest.mark.parametrize(("value", "on"), [(None, True), ("1", True), ("yes", True), ("0", False)])
+    @pytest.mark.parametrize(("variable", "field"), [("CSRGRAPH_COMPILED_PLANS", "compiled_plans"),
+                                                     ("CSRGRAPH_KNOWN_TEXTS", "known_texts")])
+    def test_on_unless_zero(self, fresh_dir, variable, field, value, on):
+        environ = {"CSRGRAPH_SECRET": "s" * 40, **({variable: value} if value is not None else {})}
+        assert getattr(Settings.from_environ(environ), field) is on
