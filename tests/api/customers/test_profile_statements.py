@@ -47,15 +47,15 @@ async def test_the_profile_runs_the_statements_built_by_its_first_read(database,
     await session.commit()
     app = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
                               event_poll_seconds=3600, compiled_plans=compiled_plans))  # no event-log polls counted
-    async with lifespan(app) as manager:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://t") as client:
-            api = Api(client)
-            await api.run(PROFILE, {"id": gid("Customer", one.customer.id)}, user=tenant.agent)  # builds; signs in
-            # when the same profile is read again, and then another customer's
-            with Executed() as again:
-                first = await api.run(PROFILE, {"id": gid("Customer", one.customer.id)}, user=tenant.agent)
-            with Executed() as another:
-                second = await api.run(PROFILE, {"id": gid("Customer", other.customer.id)}, user=tenant.agent)
+    async with lifespan(app) as manager, httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app),
+                                                           base_url="http://t") as client:
+        api = Api(client)
+        await api.run(PROFILE, {"id": gid("Customer", one.customer.id)}, user=tenant.agent)  # builds; signs in
+        # when the same profile is read again, and then another customer's
+        with Executed() as again:
+            first = await api.run(PROFILE, {"id": gid("Customer", one.customer.id)}, user=tenant.agent)
+        with Executed() as another:
+            second = await api.run(PROFILE, {"id": gid("Customer", other.customer.id)}, user=tenant.agent)
     # then both ran the same statement objects, as many (one per loader batch: constant), none built for them
     assert len(again.statements) == len(another.statements) >= 12
     assert sorted(map(id, another.statements)) == sorted(map(id, again.statements))
