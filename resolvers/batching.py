@@ -8,7 +8,7 @@ from sqlalchemy import Select, bindparam, select
 
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
-from resolvers.statements import reused
+from resolvers.statements import plain_rows, reused
 
 
 async def tenant_rows_by_ids(scope: RequestScope, model: Any, ids: Sequence[int], *,
@@ -17,8 +17,9 @@ async def tenant_rows_by_ids(scope: RequestScope, model: Any, ids: Sequence[int]
     client and model, built once (resolvers/statements.py), the ids bound per call. `plain`: rows with the model's
     columns by name, not ORM instances (several times cheaper), for callers that only read columns."""
     stmt = reused(scope, ("rows-by-id", model.__tablename__, plain), lambda s: _by_ids(s, model, plain))
-    found = await scope.db.execute(stmt, {"ids": list(ids)})
-    return _aligned(found if plain else found.scalars(), ids)
+    if plain:
+        return _aligned(await plain_rows(scope.db, stmt, {"ids": list(ids)}), ids)
+    return _aligned((await scope.db.execute(stmt, {"ids": list(ids)})).scalars(), ids)
 
 
 def _by_ids(scope: RequestScope, model: Any, plain: bool) -> Select[Any]:
@@ -61,8 +62,8 @@ class RowsByParent:
         return [grouped[i] for i in parent_ids]
 
     async def __call__(self, scope: RequestScope, parent_ids: Sequence[Any]) -> list[list[Any]]:
-        found = await scope.db.execute(self.statement(scope), {"parent_ids": list(parent_ids)})
-        return self.group(found.all(), parent_ids)
+        found = await plain_rows(scope.db, self.statement(scope), {"parent_ids": list(parent_ids)})
+        return self.group(found, parent_ids)
 
 
 def in_parents(column: Any) -> Any:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute, aliased
 
 from resolvers.errors import Invalid
-from resolvers.statements import reused
+from resolvers.statements import plain_rows, reused
 
 if TYPE_CHECKING:  # resolvers.context imports this module
     from resolvers.context import RequestScope
@@ -119,8 +119,8 @@ async def keyset_pages_by_parent(
         return [to_page(list((await session.execute(one, params)).scalars()), key_of, request)]
     outer, params = pages_by_parent_query(model, stmt, parent, order, request, parent_ids, descending=descending,
                                           plain=plain, reuse=reuse, counted=counted)
-    return group_pages((await session.execute(outer, params)).all(), parent.key, parent_ids, key_of, request,
-                       plain=plain, counted=counted)
+    found = await plain_rows(session, outer, params) if plain else (await session.execute(outer, params)).all()
+    return group_pages(found, parent.key, parent_ids, key_of, request, plain=plain, counted=counted)
 
 
 def _made(stmt: "Lazy") -> Select[Any]:
@@ -247,7 +247,8 @@ async def count_by_parent(
 ) -> list[int]:
     """Row counts per parent in one GROUP BY; `reuse` as in `keyset_pages_by_parent`."""
     grouped = counts_by_parent_query(stmt, parent, reuse=reuse)
-    counts: dict[int, int] = dict((await session.execute(grouped, {"parent_ids": list(parent_ids)})).tuples().all())
+    found = await plain_rows(session, grouped, {"parent_ids": list(parent_ids)})
+    counts: dict[int, int] = {pid: count for pid, count in found}
     return [counts.get(pid, 0) for pid in parent_ids]
 
 

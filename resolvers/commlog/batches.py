@@ -13,7 +13,7 @@ from resolvers.batching import tenant_rows_by_ids
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, count_by_parent, keyset_pages_by_parent
 from resolvers.scope import tenant_scoped
-from resolvers.statements import reused
+from resolvers.statements import plain_rows, reused
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ async def critical_entries_by_customer_ids(scope: RequestScope, ids: Sequence[in
     name) from a statement built once per client, the customers bound per call."""
     stmt = reused(scope, "critical-entries", _critical_entries)
     grouped: dict[int, list[Row[Any]]] = {i: [] for i in ids}
-    for entry in await scope.db.execute(stmt, {"customer_ids": list(ids)}):
+    for entry in await plain_rows(scope.db, stmt, {"customer_ids": list(ids)}):
         grouped[entry.customer_id].append(entry)
     return [grouped[i] for i in ids]
 

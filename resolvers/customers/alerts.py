@@ -18,7 +18,7 @@ from resolvers.context import RequestScope
 from resolvers.rules import alerts as rules
 from resolvers.rules.aging import AgingBuckets
 from resolvers.scope import tenant_scoped
-from resolvers.statements import reused
+from resolvers.statements import plain_rows, reused
 from resolvers.tickets.numbers import ticket_number
 
 
@@ -87,7 +87,7 @@ def subject_rows(customer: Customer, critical: Sequence[Row[Any]],
 
 async def _grouped(scope: RequestScope, stmt: Any, params: dict[str, Any], parent: str) -> dict[int, list[Any]]:
     found: dict[int, list[Any]] = defaultdict(list)
-    for row in await scope.db.execute(stmt, params):
+    for row in await plain_rows(scope.db, stmt, params):
         found[getattr(row, parent)].append(row)
     return found
 
