@@ -28,3 +28,16 @@ async def test_address_search_triggers_survive_every_migration(database):
         )
         triggers = {name for (name,) in rows}
     assert triggers == {"customers_address_ai", "customers_address_ad", "customers_address_au"}
+
+
+async def test_address_walk_index_survives_every_migration(database):
+    """The address search's sample and walk read each address from this index (migration 0015), not the table."""
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's address search reads its pg_trgm index and never walks")
+    async with database.engine.connect() as conn:
+        rows = await conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers'"
+        )
+        definitions = {sql for (sql,) in rows}
+    assert ("CREATE INDEX ix_customers_client_id_name_key_id_address_key "
+            "ON customers (client_id, name_key, id, address_key)") in definitions

@@ -31,7 +31,8 @@ from sqlalchemy.orm import QueryableAttribute
 
 from db.base import Base
 from graph.caches import TtlCache, is_reference
-from graph.compiled.selections import Selections, Unplannable
+from graph.compiled.fallback import Fallback, Fallbacks, details, generated_from_row, whole_row
+from graph.compiled.selections import GiveWay, Selections, Unplannable
 from graph.core.columns import Children, Column, Embedded, Listed, Reference, declared
 from graph.core.relay import Node, to_global_id
 from resolvers.context import RequestScope
@@ -43,11 +44,6 @@ Found = list[dict[Any, Any]]  # per reference level (by index): key -> the objec
 Get = Callable[[Any, Found], Any]  # (row, found) -> the field's response value
 # values of these types that serialize returns as they are
 _PLAIN: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
-
-
-class GiveWay(Exception):
-    """A request the plan leaves to the executor: an error only the executor words (a null in a non-null field,
-    a refused argument), so the answer stays the reference's."""
 
 
 class Below(Protocol):
@@ -63,6 +59,7 @@ class ObjectLevel:
     columns: dict[str, Any]
     build: Callable[[Any, Found], dict[str, Any]]
     references: list[Below]  # the levels below it, read before its objects are built
+    fallback: Fallback | None = None  # the fields the executor resolves on the objects of the rows (fallback.py)
 
 
 @dataclass(eq=False)
@@ -118,12 +115,17 @@ class Reader:
     shared: TtlCache | None  # the app's reference cache (graph/caches.py)
     # the request's variables, coerced (a connection's arguments)
     variables: VariableValues = field(default_factory=lambda: cast(VariableValues, {}))
+    fallbacks: Fallbacks | None = None  # the request's executor for fields a plan falls back on
 
 
 async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Reader) -> None:
-    """Read the levels under `level` for these rows, each in one statement, and build their objects."""
+    """Read the levels under `level` for these rows, each in one statement, then the fields it falls back on."""
     for below in level.references:
         await below.fill(rows, found, reader)
+    if level.fallback is not None and rows:
+        if reader.fallbacks is None:
+            raise GiveWay("a fallback without the request's executor")
+        found[level.fallback.index] = await reader.fallbacks.run(level.fallback, rows)
 
 
 @dataclass
@@ -134,10 +136,12 @@ class Levels:
     shape: tuple[Any, ...]  # the plan's name in statement keys
     references: int = 0
     compiled: list[str] = field(default_factory=list)
+    fallbacks: list[str] = field(default_factory=list)  # the paths of fields the executor resolves (fallback.py)
 
     def object(self, type_: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode], where: str, model: Any,
-               columns: dict[str, Column] | None = None) -> ObjectLevel:
-        """The level of `type_` objects built from rows of `model` (`columns`: an embedding's, first)."""
+               columns: dict[str, Column] | None = None, embedded: bool = False) -> ObjectLevel:
+        """The level of `type_` objects built from rows of `model` (`columns`: an embedding's, first; `embedded`:
+        built from its parent's row)."""
         definition = type_.extensions.get(BACKREF)
         origin = getattr(definition, "origin", None)
         if origin is None:
@@ -145,6 +149,8 @@ class Levels:
         needed: dict[str, Any] = {}
         references: list[Below] = []
         getters: list[tuple[str, Get]] = []
+        fallen: dict[str, Any] = {}  # response key -> its field details, for the executor
+        fallen_index = -1  # this level's slot in Found, taken at its first fallback field
         for selected in self.selections.of(type_, selection_sets, where):
             path = f"{where}.{selected.key}"
             if selected.name == "__typename":
@@ -154,7 +160,8 @@ class Levels:
             strawberry_field = graphql_field.extensions.get(BACKREF)
             name = getattr(strawberry_field, "python_name", None)
             declaration = (columns or {}).get(name or "") or (declared(strawberry_field) if strawberry_field else None)
-            if any(node.arguments for node in selected.nodes) and not isinstance(declaration, Children):
+            if declaration is not None and not isinstance(declaration, Children) and \
+                    any(node.arguments for node in selected.nodes):  # a resolver's: the executor's (fallback)
                 raise Unplannable(f"{path}: arguments")
             if isinstance(declaration, Children | Listed):
                 below = self._children(declaration, graphql_field, selected, path)
@@ -169,7 +176,7 @@ class Levels:
                 getters.append((selected.key, _column(declaration, graphql_field.type, path)))
             elif isinstance(declaration, Embedded):
                 inner = self.object(_object_type(graphql_field.type, path), selected.selection_sets, path, model,
-                                    dict(declaration.columns) if declaration.columns else None)
+                                    dict(declaration.columns) if declaration.columns else None, embedded=True)
                 needed.update(inner.columns)
                 references += inner.references
                 getters.append((selected.key, _embedded(inner.build)))
@@ -181,10 +188,23 @@ class Levels:
             elif name == "id" and issubclass(origin, Node):
                 needed["id"] = model.id
                 getters.append((selected.key, _global_id(type_.name)))
-            else:
-                raise Unplannable(f"{path}: a resolver")
+            else:  # a resolver: the executor resolves it on the object from_row builds (fallback.py)
+                if not fallen:
+                    fallen_index, self.references = self.references, self.references + 1
+                fallen[selected.key] = details(selected.nodes)
+                getters.append((selected.key, _fallen(fallen_index, selected.key)))
+                self.fallbacks.append(path)
+                continue
             self.compiled.append(path)
-        return ObjectLevel(needed, _builder(getters), references)
+        fallback = None
+        if fallen:
+            if embedded:
+                raise Unplannable(f"{where}: a resolver on an embedded {type_.name}")
+            make = generated_from_row(origin, where)
+            # from_row reads every declared column, and the resolvers read `self.row`: the whole row
+            needed.update(whole_row(model))
+            fallback = Fallback(fallen_index, type_, make, fallen, tuple(where.split(".")))
+        return ObjectLevel(needed, _builder(getters), references, fallback)
 
     def _value_object(self, declaration: Column, type_: GraphQLOutputType, selected: Any, path: str) -> Get:
         """A column converted to an object of plain attributes (Money): its selected fields, serialized."""
@@ -261,6 +281,10 @@ def _builder(getters: list[tuple[str, Get]]) -> Callable[[Any, Found], dict[str,
 
 def _constant(value: Any) -> Get:
     return lambda row, found: value
+
+
+def _fallen(index: int, key: str) -> Get:
+    return lambda row, found: found[index][row.id][key]
 
 
 def _embedded(build: Callable[[Any, Found], dict[str, Any]]) -> Get:

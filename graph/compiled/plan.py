@@ -26,16 +26,19 @@ from graphql import (
     OperationType,
 )
 from graphql.execution.values import VariableValues, get_variable_values
-from sqlalchemy import Select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import Dialect, Result, Select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from graph.compiled.fallback import Fallbacks
 from graph.compiled.objects import Found, GiveWay, Levels, Reader
+from graph.compiled.roots import compile_node
 from graph.compiled.search import Answer, compile_customers
 from graph.compiled.selections import Selections, Unplannable
 from graph.logs import fields
 
 log = logging.getLogger("csrgraph.plans")
-ROOTS: dict[str, Callable[..., Answer]] = {"customers": compile_customers}  # root fields a plan can answer
+# root fields a plan can answer
+ROOTS: dict[str, Callable[..., Answer]] = {"customers": compile_customers, "node": compile_node}
 
 
 @dataclass(eq=False)
@@ -43,11 +46,12 @@ class CompiledPlan:
     """Answers one query operation of a known document (graph/persisted/known.py: Plan)."""
 
     schema: GraphQLSchema
+    document: DocumentNode
     operation: OperationDefinitionNode
     roots: list[tuple[str, Answer | str]]  # (response key, its answer or a constant: __typename)
-    references: int  # reference levels, the size of Found
-    compiled_fields: tuple[str, ...]
-    fallbacks: tuple[str, ...] = ()
+    references: int  # reference and fallback levels, the size of Found
+    compiled_fields: tuple[str, ...]  # the paths the plan answers itself
+    fallbacks: tuple[str, ...] = ()  # the paths the executor answers on the plan's objects (graph/compiled/fallback.py)
     gave_way: int = field(default=0, compare=False)  # requests left to the executor (tests read it)
 
     async def __call__(self, context: Any, variables: dict[str, Any] | None) -> ExecutionResult | None:
@@ -57,7 +61,7 @@ class CompiledPlan:
             self.gave_way += 1
             return None
         try:
-            data = await self._run(context, scope, coerced)
+            data = await self._run(context, scope, coerced, variables)
         except (GiveWay, GraphQLError):
             self.gave_way += 1
             return None
@@ -71,20 +75,46 @@ class CompiledPlan:
     def name(self) -> str | None:
         return self.operation.name.value if self.operation.name else None
 
-    async def _run(self, context: Any, scope: Any, variables: VariableValues) -> dict[str, Any]:
+    async def _run(self, context: Any, scope: Any, variables: VariableValues,
+                   given: dict[str, Any] | None) -> dict[str, Any]:
         engine: AsyncEngine = context.sessionmaker.kw["bind"]  # the read engine (db/engine.py: no BEGIN on SQLite)
+        if self.fallbacks:
+            # The fields it falls back on read through the request's loaders, each batch checking out a connection of
+            # the same pool: holding one across them would let as many concurrent requests as the pool holds wait
+            # on each other. Each statement of such a plan checks out a connection of its own instead.
+            return await self._read(context, scope, variables, given, PerStatement(engine))
         async with engine.connect() as connection:
-            async def run(statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
-                return list((await connection.execute(statement, parameters)).all())
+            return await self._read(context, scope, variables, given, connection)
 
-            # the search resolver reads through `scope.db` with execute() only: the connection serves it
-            reader = Reader(scope.with_session(cast(AsyncSession, connection)), run,
-                            getattr(context, "reference_cache", None), variables)
-            found: Found = [{} for _ in range(self.references)]
-            data: dict[str, Any] = {}
-            for key, root in self.roots:
-                data[key] = root if isinstance(root, str) else await root(reader, variables, found)
-            return data
+    async def _read(self, context: Any, scope: Any, variables: VariableValues, given: dict[str, Any] | None,
+                    connection: "AsyncConnection | PerStatement") -> dict[str, Any]:
+        async def run(statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
+            return list((await connection.execute(statement, parameters)).all())
+
+        # the search resolver reads through `scope.db` with execute() only: the connection serves it
+        fallbacks = Fallbacks(self.schema, self.document, self.name, context, given) if self.fallbacks else None
+        reader = Reader(scope.with_session(cast(AsyncSession, connection)), run,
+                        getattr(context, "reference_cache", None), variables, fallbacks)
+        found: Found = [{} for _ in range(self.references)]
+        data: dict[str, Any] = {}
+        for key, root in self.roots:
+            data[key] = root if isinstance(root, str) else await root(reader, variables, found)
+        return data
+
+
+@dataclass(frozen=True)
+class PerStatement:
+    """Runs each statement on a connection of its own, returned to the pool once its rows are read (buffered)."""
+
+    engine: AsyncEngine
+
+    @property
+    def dialect(self) -> Dialect:  # what the search asks of its connection (resolvers/customers/search/queries.py)
+        return self.engine.dialect
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Result[Any]:
+        async with self.engine.connect() as connection:
+            return await connection.execute(statement, parameters)
 
 
 @dataclass(frozen=True)
@@ -117,7 +147,8 @@ def plan_operation(schema: GraphQLSchema, document: DocumentNode, operation: Ope
             levels.compiled.append(selected.key)
     except Unplannable as reason:
         return Planned(None, (str(reason),))
-    plan = CompiledPlan(schema, operation, roots, levels.references, tuple(levels.compiled))
+    plan = CompiledPlan(schema, document, operation, roots, levels.references, tuple(levels.compiled),
+                        tuple(levels.fallbacks))
     return Planned(plan, ())
 
 

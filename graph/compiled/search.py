@@ -85,9 +85,11 @@ def compile_customers(levels: Levels, field: GraphQLField, selected: Selected, w
                 matched = await search.matched_accounts(scope, criteria, ids)
             count = 0
             if any(p[1] == "totalCount" for p in parts):
-                # a first page without more holds every match: its rows are the count, without a statement
+                # a first page without more holds every match: its rows are the count, without a statement;
+                # so does a search that counted its candidates (page.total)
                 whole = request.after is None and request.before is None and not request.backwards and not page.has_next
-                count = len(page.rows) if whole else await search.count_customers(scope, criteria)
+                known = len(page.rows) if whole else page.total
+                count = await search.count_customers(scope, criteria) if known is None else known
         except UserInputError as error:
             raise GiveWay(str(error)) from None
         if edge and edge.node:

@@ -25,6 +25,11 @@ class Unplannable(Exception):
     """What a plan cannot compile; the message names where (a plan's `fallbacks`)."""
 
 
+class GiveWay(Exception):
+    """A request the plan leaves to the executor: an error only the executor words (a null in a non-null field,
+    a refused argument, an error in a field it falls back on), so the answer stays the reference's."""
+
+
 @dataclass(frozen=True)
 class Selected:
     """One response key of a level: its field's name and every node that asks for it (merged)."""

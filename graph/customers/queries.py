@@ -79,6 +79,8 @@ class CustomerQueries:
             raise client_error(error) from None
 
         async def count() -> int:
+            if page.total is not None:  # the search counted its candidates
+                return page.total
             async with info.context.session_scope() as scope:
                 return await search.count_customers(scope, criteria)
 

@@ -4,10 +4,12 @@ Each view is read with its screens' variables, then page by page with the cursor
 last page (an empty page), and with variables it refuses (errors compared as well as data).
 """
 
+import base64
+
 from hypothesis import given
 
 from db.enums import CommLogKind, CustomerKind, EnrollmentStatus
-from graph.core.relay import to_global_id
+from graph.core.relay import from_global_id, to_global_id
 from tests.api.differential.books import SHAPES, AccountShape, BookShape, EntryShape, build, examples
 from tests.api.differential.paths import same_everywhere
 from tests.api.persisted.helpers import register_spa
@@ -26,9 +28,16 @@ def views(book: dict) -> list[tuple[str, dict]]:
     """Each query with the variables its screens send, and some they should not."""
     own = {"id": book["id"]}
     unknown = {"id": to_global_id("Customer", 10**12)}
+    decoded = from_global_id(book["id"])
+    assert decoded is not None
+    key = decoded[1]
+    # the customer's key under another Node type, a type that is no Node, and another spelling of its id
+    wrong = [{"id": to_global_id("UtilityAccount", key)}, {"id": to_global_id("Nothing", key)},
+             {"id": base64.b64encode(f"Customer:0{key}".encode()).decode()}]
     return [
         ("Viewer", {}),
         ("CustomerProfile", own), ("CustomerProfile", unknown), ("CustomerProfile", {"id": "garbage"}),
+        *(("CustomerProfile", variables) for variables in wrong), *(("ArTab", variables) for variables in wrong),
         *([("CustomerProfile", {"id": book["child"]}), ("Timeline", {"id": book["child"]})] if book["child"] else []),
         ("ArTab", own), ("ArTab", {**own, "invoices": 1, "payments": 1, "history": 1}),
         ("ArTab", {**own, "invoices": 0, "payments": 0, "history": 0}), ("ArTab", {**own, "invoices": -1}),

@@ -6,8 +6,9 @@ A document is drawn from the schema's type map (graphql-core's, of the executabl
 arguments of the types reachable from the grid, depth-bounded, under aliases, duplicated with their selections split
 between the copies, wrapped in inline and named fragments, `__typename` at each level; with search variables
 (filters, orders, first/last, cursors). Each one is registered and run by documentId on the app with plans on
-(conftest.py), and as text on the reference app. The test holds the planner to what it should compile (only fields
-the types declare, no directive, one key for edges, node and matchedAccount) and, when it compiles, holds the plan
+(conftest.py), and as text on the reference app. The test holds the planner to what it should compile (fields
+the types declare, falling back on the resolvers of types with a generated from_row; no directive, one key for edges,
+node and matchedAccount) and, when it compiles, holds the plan
 to answering the request itself (the request line's plan=compiled) unless the executor words an error; so it cannot
 pass by always falling back.
 """
@@ -37,9 +38,11 @@ SCHEMA = checker().schema
 # The types a search row reaches; a drawn selection stays among them.
 HOT = ("CustomerSearchConnection", "CustomerSearchEdge", "PageInfo", "Customer", "Address", "UtilityAccount",
        "Premise", "Utility", "Market")
-# Fields of the hot types that are Strawberry resolvers, not declarations (graph/core/columns.py): no plan for them
-# yet, so a selection reaching one runs on the executor (docs/compiled-plans.md section 8).
+# Fields of the hot types that are Strawberry resolvers, not declarations (graph/core/columns.py): a plan falls back on
+# them (graph/compiled/fallback.py), the executor resolving each on the object from_row builds, and what they select
+# below is the executor's; Utility has a hand-written from_row, so a selection reaching Utility.market has no plan.
 RESOLVED = {("Customer", "primaryAccount"), ("Utility", "market")}
+NO_FALLBACK = {"Utility"}
 # Fields a plan answers under one response key only (graph/compiled/search.py)
 ONE_KEY = {("CustomerSearchConnection", "edges"), ("CustomerSearchEdge", "node"),
            ("CustomerSearchEdge", "matchedAccount")}
@@ -88,6 +91,7 @@ class Entry:
     key: str
     name: str
     below: list["Entry"] | None
+    opaque: bool = False  # below a field the plan falls back on: the executor's, not the planner's
 
 
 @dataclass
@@ -96,7 +100,8 @@ class Drawn:
 
     text: str = ""
     name: str | None = None  # the operation's
-    resolvers: bool = False  # a selected field is a resolver
+    resolvers: bool = False  # a selected field is a resolver the plan cannot fall back on
+    fallen: list[str] = field(default_factory=list)  # the response paths of the fields a plan falls back on
     may_direct: bool = False  # some selections may carry @include/@skip
     directives: bool = False
     twice: bool = False  # edges, node or matchedAccount under two keys
@@ -109,7 +114,8 @@ class Drawn:
         return not (self.resolvers or self.directives or self.twice)
 
 
-def _level(draw: Any, type_name: str, depth: int, path: str, drawn: Drawn, resolvers: bool) -> list[Entry]:
+def _level(draw: Any, type_name: str, depth: int, path: str, drawn: Drawn, resolvers: bool,
+           opaque: bool = False) -> list[Entry]:
     choices = [(name, below) for name, below in FIELDS[type_name]
                if (below is None or depth < MAX_DEPTH) and (resolvers or (type_name, name) not in RESOLVED)]
     picked = draw(st.lists(st.sampled_from([*choices, ("__typename", None)]), min_size=1, max_size=5,
@@ -119,13 +125,16 @@ def _level(draw: Any, type_name: str, depth: int, path: str, drawn: Drawn, resol
         keys = draw(st.sampled_from([(name,)] * 4 + [(f"{name}_a",), (name, f"{name}_b")]))
         if len(keys) > 1 and (type_name, name) in ONE_KEY:
             drawn.twice = True
-        drawn.resolvers |= (type_name, name) in RESOLVED
+        resolved = (type_name, name) in RESOLVED and not opaque
+        drawn.resolvers |= resolved and type_name in NO_FALLBACK
         for key in keys:
             where = f"{path}.{key}"
-            if name != "__typename":
+            if resolved:
+                drawn.fallen.append(where)
+            elif name != "__typename" and not opaque:
                 drawn.paths.append(where)
             entries.append(Entry(key, name, None if below is None else
-                                 _level(draw, below, depth + 1, where, drawn, resolvers)))
+                                 _level(draw, below, depth + 1, where, drawn, resolvers, opaque or resolved), opaque))
     return entries
 
 
@@ -145,7 +154,7 @@ def _render(draw: Any, entries: list[Entry], type_name: str, drawn: Drawn) -> st
                 SCHEMA.type_map[type_name].fields[entry.name].type).name  # type: ignore[union-attr]
             directive = ""
             if drawn.may_direct and draw(st.integers(0, 3)) == 0:
-                drawn.directives = True
+                drawn.directives |= not entry.opaque  # the executor's, below a field the plan falls back on
                 directive = draw(st.sampled_from([" @include(if: true)", " @skip(if: false)"]))
             text = head + directive if part is None else \
                 f"{head}{directive} {{ {_render(draw, part, below_type, drawn)} }}"  # type: ignore[arg-type]
@@ -168,7 +177,7 @@ def _render(draw: Any, entries: list[Entry], type_name: str, drawn: Drawn) -> st
 def documents(draw: Any) -> Drawn:
     """A query (named, anonymous or shorthand) of one or two searches, drawn as the module's docstring says."""
     drawn = Drawn(may_direct=draw(st.integers(0, 5)) == 0)
-    resolvers = draw(st.integers(0, 4)) == 0  # most documents keep to declared fields, so most compile
+    resolvers = draw(st.integers(0, 2)) == 0  # most documents keep to declared fields
     roots = [Entry("__typename", "__typename", None)] if draw(st.booleans()) else []
     for key in draw(st.sampled_from([("customers",), ("found",), ("customers", "again")])):
         drawn.paths.append(key)
@@ -294,6 +303,7 @@ class TestRandomSelections:
         assert (plan is not None) == drawn.compiles, (drawn.text, known.fallbacks)
         if plan is not None:
             assert set(drawn.paths) <= set(plan.compiled_fields), set(drawn.paths) - set(plan.compiled_fields)
+            assert set(drawn.fallen) == set(plan.fallbacks), (drawn.text, plan.fallbacks)
 
         [document_id] = await register(database, drawn.text)
         headers = auth(tenant.agent, accept=GQL, **{"x-request-id": "drawn"})
@@ -309,5 +319,7 @@ class TestRandomSelections:
         [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
         errors = "errors" in json.loads(reference.content)  # what only the executor words: the plan gives way
         event("not planned" if plan is None else "planned, gave way" if errors else "planned, answered")  # statistics
+        if plan is not None and plan.fallbacks:
+            event("planned, with fields the executor resolves")
         assert line.get("plan") == ("compiled" if plan is not None and not errors else None), \
             (drawn.text, variables, reference.content)

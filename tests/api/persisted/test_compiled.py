@@ -1,22 +1,33 @@
-"""Compiled plans (graph/compiled): what the planner compiles of each SPA document, the search grid answered by its
-plan byte for byte as the executor answers the same text, and its statements: one per level, constant in rows."""
+"""Compiled plans (graph/compiled): what the planner compiles of each SPA document and what it falls back on, the
+search grid and the `node(id:)` views answered by their plans byte for byte as the executor answers the same text, and
+their statements: one per level, constant in rows."""
 
+import inspect
 import logging
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
 from graphql import OperationDefinitionNode
+from graphql.execution import Executor
+from graphql.execution.collect_fields import FieldDetails
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from db.enums import EnrollmentStatus
+from db.enums import EnrollmentStatus, Role
+from graph.compiled import fallback
 from graph.compiled.plan import plan_document
+from graph.core.relay import MAX_KEY, to_global_id
+from graph.customers import types as customer_types
 from graph.logs import fields_of
 from graph.persisted import fast_path
 from graph.persisted.known import DocumentChecker
+from graph.schema import make_schema
 from tests.api.customers.test_search import panel  # noqa: F401  # the search panel's customers
 from tests.api.persisted.helpers import GQL, SPA, app_in, auth, checker, register
 from tests.conftest import Api
 from tests.factories.accounts import make_account
+from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 
 # The search grid with every part a plan compiles: aliases, a fragment, __typename, both orders' cursors.
@@ -74,20 +85,42 @@ def _operation(name: str) -> tuple[Any, tuple[OperationDefinitionNode, ...]]:
     return document.document, document.operations
 
 
+# What the planner makes of each SPA document: a plan, with the fields the executor resolves on its objects
+# (graph/compiled/fallback.py), or the reason it has none.
+FALLS_BACK_ON = {
+    "AccountsTab": (),
+    "ArTab": ("node.balance", "node.pastDue", "node.aging"),
+    "CommunicationLogTab": ("node.communicationLog",),
+    "CustomerProfile": ("node.alerts", "node.viewerCan", "node.settings", "node.balance", "node.pastDue"),
+    "CustomerSearch": (),
+    "Timeline": ("node.timeline",),
+}
+NO_PLAN = {"Viewer": ("viewer: a root field without a plan",)}  # and the mutations: "a mutation"
+
+
 @pytest.mark.parametrize("name", sorted(SPA))
-def test_only_the_search_grid_compiles_and_the_others_say_why(name: str) -> None:
+def test_what_each_spa_document_compiles_and_falls_back_on(name: str) -> None:
     document, operations = _operation(name)
     planned = plan_document(checker().schema, document, operations, f"test-{name}")[name]
-    if name == "CustomerSearch":
-        assert planned.fallbacks == ()
-        assert planned.plan is not None
-        assert {"customers.edges.node.billingAddress.zip", "customers.edges.matchedAccount.utility.name",
-                "customers.edges.matchedAccount.premise.serviceAddress.line2", "customers.totalCount",
-                "customers.pageInfo.endCursor"} <= set(planned.plan.compiled_fields)
+    if name in FALLS_BACK_ON:
+        assert planned.plan is not None, planned.fallbacks
+        assert planned.plan.fallbacks == FALLS_BACK_ON[name]
+        assert not set(planned.plan.compiled_fields) & set(planned.plan.fallbacks)
     else:
         assert planned.plan is None
-        assert planned.fallbacks
-        assert all(planned.fallbacks)
+        assert planned.fallbacks == NO_PLAN.get(name, ("a mutation",))
+
+
+def test_the_planned_fields_of_the_search_grid_and_the_profile() -> None:
+    schema = checker().schema
+    search, profile = (plan_document(schema, *_operation(name), name)[name].plan for name in
+                       ("CustomerSearch", "CustomerProfile"))
+    assert search is not None
+    assert profile is not None
+    assert {"customers.edges.node.billingAddress.zip", "customers.edges.matchedAccount.utility.name",
+            "customers.edges.matchedAccount.premise.serviceAddress.line2", "customers.totalCount",
+            "customers.pageInfo.endCursor"} <= set(search.compiled_fields)
+    assert {"node.id", "node.number", "node.isMaster", "node.billingAddress.zip"} <= set(profile.compiled_fields)
 
 
 def test_a_checker_with_plans_attaches_them_and_one_without_does_not() -> None:
@@ -95,8 +128,35 @@ def test_a_checker_with_plans_attaches_them_and_one_without_does_not() -> None:
     planning = DocumentChecker(checker().schema, checker().limits, compiled=True)
     assert set(planning.prepare(text, trusted=True).plans) == {"CustomerSearch"}
     assert checker().prepare(text, trusted=True).plans == {}
-    assert planning.prepare(SPA["AccountsTab"]["body"], trusted=True).fallbacks == {
-        "AccountsTab": ("node: a root field without a plan",)}
+    assert planning.prepare(SPA["Viewer"]["body"], trusted=True).fallbacks == {"Viewer": NO_PLAN["Viewer"]}
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("{ customers { edges { matchedAccount { utility { market { code } } } } } }",
+     "customers.edges.matchedAccount.utility: a resolver on Utility, which has no generated from_row"),
+    ("query($id: ID!) { node(id: $id) { ... on Customer { number(x: 1) } } }", None),  # refused by validation
+])
+def test_a_resolver_falls_back_only_on_a_type_with_a_generated_from_row(text: str, why: str | None) -> None:
+    if why is None:
+        with pytest.raises(Exception, match="Unknown argument"):
+            DocumentChecker(checker().schema, checker().limits, compiled=True).prepare(text, trusted=True)
+        return
+    known = DocumentChecker(checker().schema, checker().limits, compiled=True).prepare(text, trusted=True)
+    assert known.fallbacks == {None: (why,)}
+
+
+def test_the_fallback_runs_on_the_executor_class_of_the_apps_schema() -> None:
+    assert make_schema().execution_context_class is fallback.EXECUTOR
+
+
+def test_the_executor_internals_the_fallback_uses_keep_their_shape() -> None:
+    """graphql-core marks `execute_fields` private (its documented API is `execute` and `Executor.build`); the
+    fallback calls it as the executor calls it on an object's selection set. If this fails, graphql-core changed:
+    see graph/compiled/fallback.py."""
+    assert list(inspect.signature(Executor.execute_fields).parameters) == [
+        "self", "parent_type", "source_value", "path", "grouped_field_set", "position_context"]
+    assert FieldDetails._fields == ("node", "defer_usage", "fragment_variable_values")
+    assert "collected_errors" in Executor.__annotations__
 
 
 class TestTheSearchGrid:
@@ -159,6 +219,179 @@ async def test_one_statement_per_level_whatever_the_rows(compiled, database, ses
     assert counter.count == candidates + 2, counter.statements  # page, matched accounts
     reference_data = [s for s in first.statements if "FROM utilities" in s or "FROM markets" in s]
     assert len(reference_data) == 2, first.statements  # one statement for each level, whatever the rows
+
+
+# ---- node(id:): the profile and the AR tab -----------------------------------------------------------------------
+
+VIEWS = ["CustomerProfile", "ArTab"]
+
+
+@pytest.fixture
+async def nodes(session, tenant, other_tenant) -> dict[str, str]:
+    """IDs a view is opened with: a customer with a master, an account and a past-due invoice; another client's
+    customer; another Node type; and IDs that are no one's."""
+    master = await make_customer(session, tenant, "Node Master", is_master=True)
+    customer = await make_customer(session, tenant, "Node Quill", master=master, email=None, billing=(None,) * 5)
+    await make_account(session, customer, status=EnrollmentStatus.ACTIVE)
+    invoice = await make_invoice(session, customer, 12_345, due_on=date(2025, 1, 15), lines=2)
+    theirs = await make_customer(session, other_tenant, "Their Quill")
+    await session.commit()
+    return {"ours": to_global_id("Customer", customer.id), "master": to_global_id("Customer", master.id),
+            "theirs": to_global_id("Customer", theirs.id), "missing": to_global_id("Customer", MAX_KEY),
+            "invoice": to_global_id("Invoice", invoice.id), "no type": to_global_id("Nothing", customer.id),
+            "garbage": "not an id", "padded": to_global_id("Customer", customer.id).rstrip("=") + "=="}
+
+
+GIVES_WAY = {"invoice"}  # another Node type: the executor loads it through its own loader
+
+
+class TestNodeViews:
+    @pytest.mark.parametrize("which", ["ours", "master", "theirs", "missing", "invoice", "no type", "garbage",
+                                       "padded"])
+    @pytest.mark.parametrize("name", VIEWS)
+    async def test_the_plan_answers_the_executors_bytes(self, api, compiled, database, tenant, nodes, caplog,
+                                                        name: str, which: str) -> None:
+        [document_id] = await register(database, SPA[name]["body"])
+        headers = auth(tenant.agent, accept=GQL, **{"x-request-id": "same"})
+        variables = {"id": nodes[which]}
+        reference = await api.client.post("/graphql", json={"query": SPA[name]["body"], "variables": variables},
+                                          headers=headers)
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+            planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                                 headers=headers)
+        assert (planned.status_code, planned.headers["content-type"], planned.content) == \
+            (reference.status_code, reference.headers["content-type"], reference.content)
+        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+        assert line.get("plan") == (None if which in GIVES_WAY else "compiled")
+        data = planned.json()["data"]["node"]
+        assert (data is not None) == (which in ("ours", "master", "invoice"))
+
+    @pytest.mark.parametrize("role", list(Role))
+    async def test_the_fields_it_falls_back_on_see_the_requests_viewer(self, api, compiled, database, tenant, nodes,
+                                                                       role: Role) -> None:
+        """viewerCan is the viewer's role's: the fallback runs with the request's own context."""
+        [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+        headers = auth(tenant.user(role), accept=GQL, **{"x-request-id": "same"})
+        variables = {"id": nodes["ours"]}
+        reference = await api.client.post("/graphql", json={"query": SPA["CustomerProfile"]["body"],
+                                                            "variables": variables}, headers=headers)
+        planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                             headers=headers)
+        assert planned.content == reference.content
+        can = planned.json()["data"]["node"]["viewerCan"]
+        assert can["reversePayment"] == (role is not Role.AGENT), can  # a team lead's task (resolvers/permissions.py)
+
+    async def test_the_operation_does_not_run_on_the_executor(self, compiled, database, tenant, nodes,
+                                                              monkeypatch) -> None:
+        [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+
+        def no_executor(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("the executor ran a planned operation")
+
+        monkeypatch.setattr(fast_path, "execute", no_executor)
+        response = await compiled.client.post("/graphql", json={"documentId": document_id,
+                                                                "variables": {"id": nodes["ours"]}},
+                                              headers=auth(tenant.agent))
+        node = response.json()["data"]["node"]
+        assert (node["name"], node["email"], node["billingAddress"]["line1"]) == ("Node Quill", None, None)
+        assert (node["master"]["name"], [c["name"] for c in node["hierarchyTrail"]]) == \
+            ("Node Master", ["Node Master", "Node Quill"])
+        assert node["pastDue"] == {"amount": "123.45", "currency": "USD"}
+        assert "PAST_DUE" in [a["kind"] for a in node["alerts"]]
+
+    async def test_an_error_in_a_field_it_falls_back_on_leaves_the_request_to_the_executor(
+            self, api, compiled, database, tenant, nodes, monkeypatch, caplog) -> None:
+        def broken(role: Any) -> Any:
+            raise RuntimeError("the role table is broken")
+
+        monkeypatch.setattr(customer_types, "customer_actions", broken)
+        [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+        headers = auth(tenant.agent, accept=GQL, **{"x-request-id": "same"})
+        variables = {"id": nodes["ours"]}
+        reference = await api.client.post("/graphql", json={"query": SPA["CustomerProfile"]["body"],
+                                                            "variables": variables}, headers=headers)
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+            planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                                 headers=headers)
+        assert planned.content == reference.content
+        assert "errors" in planned.json()
+        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+        assert line.get("plan") is None
+
+
+async def test_the_profiles_statements_are_constant_in_rows(compiled, database, session, tenant, count_sql) -> None:
+    """The customer's level is one statement; the fields it falls back on read through the request's loaders, each
+    batch one statement whatever the rows: a customer with one account and invoice reads as many statements as
+    one with five of each."""
+    ids = []
+    for size in (1, 5):
+        customer = await make_customer(session, tenant, f"Rows Quill {size}")
+        for n in range(size):
+            await make_account(session, customer, status=EnrollmentStatus.ACTIVE, line1=f"{n} Row St")
+            await make_invoice(session, customer, 1_000 + n, due_on=date(2025, 1, 1 + n))
+        ids.append(to_global_id("Customer", customer.id))
+    await session.commit()
+    [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+    counts = []
+    for global_id in [ids[0], *ids]:  # the first request warms the document and the reference cache
+        body = {"documentId": document_id, "variables": {"id": global_id}}
+        with count_sql() as counter:
+            response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+        assert response.json()["data"]["node"]["id"] == global_id
+        counts.append((counter.count, [s for s in counter.statements if "FROM customers" in s][:1]))
+    assert counts[1][0] == counts[2][0], counts
+    [customer_level] = counts[1][1]
+    assert "customers.id = " in customer_level, customer_level
+    assert "customers.client_id = " in customer_level, customer_level
+
+
+async def test_a_plan_holds_no_connection_while_the_executor_resolves_what_it_falls_back_on(
+        compiled, database, tenant, nodes, monkeypatch) -> None:
+    """The fallback's loaders check out connections of the read pool: a plan holding one across them would let as many
+    concurrent requests as the pool holds wait on each other (graph/compiled/plan.py: PerStatement). The plan's
+    connections are AsyncConnections (the loaders' sessions open none): none is open while the fallback runs."""
+    open_now, held = [0], []
+    enter, leave, run = AsyncConnection.__aenter__, AsyncConnection.__aexit__, fallback.Fallbacks.run
+
+    async def entering(self: AsyncConnection) -> AsyncConnection:
+        open_now[0] += 1
+        return await enter(self)
+
+    async def leaving(self: AsyncConnection, *exc: Any) -> None:
+        open_now[0] -= 1
+        await leave(self, *exc)
+
+    async def counting(self: fallback.Fallbacks, level: fallback.Fallback, rows: Any) -> Any:
+        held.append(open_now[0])
+        return await run(self, level, rows)
+
+    monkeypatch.setattr(AsyncConnection, "__aenter__", entering)
+    monkeypatch.setattr(AsyncConnection, "__aexit__", leaving)
+    monkeypatch.setattr(fallback.Fallbacks, "run", counting)
+    [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+    response = await compiled.client.post("/graphql", json={"documentId": document_id,
+                                                            "variables": {"id": nodes["ours"]}},
+                                          headers=auth(tenant.agent))
+    assert response.json()["data"]["node"]["name"] == "Node Quill"
+    assert held == [0]
+
+
+async def test_a_search_with_fields_it_falls_back_on_answers_itself(api, compiled, database, panel,  # noqa: F811
+                                                                    caplog) -> None:
+    """The search's statements run on the per-statement connections of a plan with fallbacks (plan.PerStatement)."""
+    text = "query Masters($name: String) { customers(search: {name: $name}) { totalCount edges { node { name " \
+           "master { name } hierarchyTrail { name } } } } }"
+    [document_id] = await register(database, text)
+    headers = auth(panel.agent, accept=GQL, **{"x-request-id": "same"})
+    for variables in ({}, {"name": "smith"}):
+        reference = await api.client.post("/graphql", json={"query": text, "variables": variables}, headers=headers)
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+            planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                                 headers=headers)
+        assert planned.content == reference.content
+        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+        assert line.get("plan") == "compiled"
 
 
 # Every level a plan reads below an object: a reference (master), lists (hierarchyTrail, enrollments), a value of a

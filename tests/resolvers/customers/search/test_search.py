@@ -77,6 +77,42 @@ async def test_filters_find_the_clients_customers_only(database, tenant, panel, 
     assert await read(database, tenant.agent, count_customers, search) == len(expected)
 
 
+async def twice(session, tenant) -> None:
+    """Customers matching a search more than once: two name words of one prefix, two accounts in one status and
+    market; and addresses holding a house number typed, with and without the rest of the term."""
+    both = await make_customer(session, tenant, "Smith Smithson")
+    await make_account(session, both, line1="4988 Spring Blvd")
+    await make_account(session, both, line1="4988 Oak St")
+    await make_account(session, await make_customer(session, tenant, "Lee Spring"), line1="14988 Spring Blvd")
+    await make_account(session, await make_customer(session, tenant, "Kim Oak"), line1="4988 Oak St")
+    await make_account(session, await make_customer(session, tenant, "Ray Pine"), line1="4988 Pine Blvd",
+                       status=S.DROPPED)
+
+
+@pytest.mark.parametrize("search, expected", [
+    (CustomerSearch(name="smi"), ["Smith Smithson"]),
+    (CustomerSearch(name="smith smiths"), ["Smith Smithson"]),
+    (CustomerSearch(name="smiths smith"), ["Smith Smithson"]),
+    (CustomerSearch(status=S.ACTIVE, market="TX"), ["Kim Oak", "Lee Spring", "Smith Smithson"]),
+    (CustomerSearch(status=S.DROPPED), ["Ray Pine"]),
+    (CustomerSearch(address="4988 spring blvd"), ["Lee Spring", "Smith Smithson"]),
+    (CustomerSearch(address="4988 Oak"), ["Kim Oak", "Smith Smithson"]),
+    (CustomerSearch(address="4988"), ["Kim Oak", "Lee Spring", "Ray Pine", "Smith Smithson"]),
+    (CustomerSearch(address="14988 spring"), ["Lee Spring"]),
+    (CustomerSearch(address="4988 elm"), []),
+    (CustomerSearch(text="4988 pine"), ["Ray Pine"]),
+])
+async def test_a_customer_matching_twice_is_found_and_counted_once(database, session, tenant, other_tenant, search,
+                                                                   expected):
+    await twice(session, tenant)
+    await twice(session, other_tenant)
+    await session.commit()
+    assert await found(database, tenant.agent, search) == expected
+    assert await read(database, tenant.agent, count_customers, search) == len(expected)
+    one = await read(database, tenant.agent, search_customers, search, CustomerOrder.NAME, PageRequest(first=1))
+    assert one.total in (None, len(expected))  # counted with the candidates, or left to count_customers
+
+
 async def test_ldc_numbers_and_customer_numbers_are_exact(database, session, tenant, panel):
     ldc = panel["Ann Smith"]
     assert await found(database, tenant.agent, CustomerSearch(ldc_account_number=f" {ldc} ")) == ["Ann Smith"]
