@@ -50,7 +50,8 @@ async def test_the_profile_runs_the_statements_built_by_its_first_read(database,
     async with lifespan(app) as manager, httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app),
                                                            base_url="http://t") as client:
         api = Api(client)
-        await api.run(PROFILE, {"id": gid("Customer", one.customer.id)}, user=tenant.agent)  # builds; signs in
+        for _ in range(2):  # builds, signs in; plans on: the 2nd read is the plan's first (caches markets, utilities)
+            await api.run(PROFILE, {"id": gid("Customer", one.customer.id)}, user=tenant.agent)
         # when the same profile is read again, and then another customer's
         with Executed() as again:
             first = await api.run(PROFILE, {"id": gid("Customer", one.customer.id)}, user=tenant.agent)
