@@ -4,12 +4,12 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute, aliased
 
 from resolvers.errors import Invalid
-from resolvers.statements import reused
+from resolvers.statements import plain_rows, reused
 
 if TYPE_CHECKING:  # resolvers.context imports this module
     from resolvers.context import RequestScope
@@ -88,7 +88,7 @@ async def count_rows(session: AsyncSession, stmt: Select[Any]) -> int:
 async def keyset_pages_by_parent(
     session: AsyncSession,
     model: Any,
-    stmt: Select[Any],
+    stmt: "Lazy",
     parent: QueryableAttribute[Any],
     parent_ids: Sequence[int],
     order: Sequence[Column],
@@ -106,17 +106,61 @@ async def keyset_pages_by_parent(
 
     `plain`: the pages hold rows (the model's columns by name, and `rank`), not ORM instances: several
     times cheaper to build, for callers that only read columns. `reuse`: (scope, shape naming everything `stmt`
-    depends on besides the client): the windowed statement is built once per client and shape, with the parents,
-    cursors and size bound per call (resolvers/statements.py), not rebuilt on every call."""
+    depends on besides the client): the statement is built once per client and shape, with the parents,
+    cursors and size bound per call (resolvers/statements.py), not rebuilt on every call; `stmt` may then be a
+    function making it, called only when it is first built."""
     if len(parent_ids) == 1 and not plain:
         # the usual case, one parent: a plain keyset page. A parent may hold millions of children (a job's
         # results), and SQLite ranks every one of them past the cursor before it keeps a page's worth.
-        only = stmt.where(parent == parent_ids[0])
-        return [await keyset_page(session, only, order, key_of, request, descending=descending)]
+        if reuse is None:
+            only = _made(stmt).where(parent == parent_ids[0])
+            return [await keyset_page(session, only, order, key_of, request, descending=descending)]
+        one, params = _one_parent_query(stmt, parent, order, request, parent_ids[0], descending, reuse)
+        return [to_page(list((await session.execute(one, params)).scalars()), key_of, request)]
     outer, params = pages_by_parent_query(model, stmt, parent, order, request, parent_ids, descending=descending,
                                           plain=plain, reuse=reuse, counted=counted)
-    return group_pages((await session.execute(outer, params)).all(), parent.key, parent_ids, key_of, request,
-                       plain=plain, counted=counted)
+    found = await plain_rows(session, outer, params) if plain else (await session.execute(outer, params)).all()
+    return group_pages(found, parent.key, parent_ids, key_of, request, plain=plain, counted=counted)
+
+
+def _made(stmt: "Lazy") -> Select[Any]:
+    return stmt() if callable(stmt) else stmt
+
+
+def _one_parent_query(stmt: "Lazy", parent: QueryableAttribute[Any], order: Sequence[Column], request: PageRequest,
+                      parent_id: Any, descending: bool,
+                      reuse: "tuple[RequestScope, Hashable]") -> tuple[Select[Any], dict[str, Any]]:
+    """`keyset_page` of one parent's children, built once per client and shape: the parent, cursors and size bound."""
+    after, before = request.after is not None, request.before is not None
+    shape = ("page-of-parent", after, before, descending, request.backwards)
+
+    def build(*_: Any) -> Select[Any]:
+        one = _bound_cursors(_made(stmt).where(parent == bindparam("parent_id")), order, after, before, descending)
+        forward = descending == request.backwards
+        ordering = [c.asc() if forward else c.desc() for c in order]
+        return one.order_by(*ordering).limit(bindparam("limit", type_=Integer))
+
+    one = reused(reuse[0], (*shape, reuse[1]), build)
+    return one, {"parent_id": parent_id, **_bound_values(request)}
+
+
+def _bound_cursors(stmt: Select[Any], order: Sequence[Column], after: bool, before: bool,
+                   descending: bool) -> Select[Any]:
+    """`stmt` within the cursors `after_N` / `before_N` (the order columns' values), bound per call."""
+    key = tuple_(*order)
+    for name, wanted, is_after in (("after", after, True), ("before", before, False)):
+        if wanted:
+            bound = tuple_(*(bindparam(f"{name}_{n}", type_=c.type) for n, c in enumerate(order)))
+            stmt = stmt.where(key < bound if descending == is_after else key > bound)
+    return stmt
+
+
+def _bound_values(request: PageRequest) -> dict[str, Any]:
+    """The size (one row beyond, to see if more) and cursors of `request`, by their parameters' names."""
+    params: dict[str, Any] = {"limit": request.size + 1}
+    for name, key in (("after", request.after), ("before", request.before)):
+        params.update({f"{name}_{n}": value for n, value in enumerate(key or ())})
+    return params
 
 
 def pages_by_parent_query(
@@ -130,13 +174,10 @@ def pages_by_parent_query(
     shape = ("pages-by-parent", after, before, descending, request.backwards, plain, _counts_here(request, counted))
 
     def build(*_: Any) -> Select[Any]:
-        return _pages_by_parent_statement(model, stmt() if callable(stmt) else stmt, parent, order, shape)
+        return _pages_by_parent_statement(model, _made(stmt), parent, order, shape)
 
     outer = reused(reuse[0], (*shape, reuse[1]), build) if reuse else build()
-    params: dict[str, Any] = {"parent_ids": list(parent_ids), "limit": request.size + 1}
-    for name, key in (("after", request.after), ("before", request.before)):
-        params.update({f"{name}_{n}": value for n, value in enumerate(key or ())})
-    return outer, params
+    return outer, {"parent_ids": list(parent_ids), **_bound_values(request)}
 
 
 def group_pages(found: Sequence[Any], parent_name: str, parent_ids: Sequence[int], key_of: Callable[[Any], Key],
@@ -164,12 +205,8 @@ def _pages_by_parent_statement(model: Any, stmt: Select[Any], parent: QueryableA
     """`keyset_pages_by_parent`'s statement, every per-call value a bound parameter (parent_ids, after_N,
     before_N, limit)."""
     _, after, before, descending, backwards, plain, counted = shape
-    stmt = stmt.where(parent.in_(bindparam("parent_ids", expanding=True)))
-    key = tuple_(*order)
-    for name, wanted, is_after in (("after", after, True), ("before", before, False)):
-        if wanted:
-            bound = tuple_(*(bindparam(f"{name}_{n}", type_=c.type) for n, c in enumerate(order)))
-            stmt = stmt.where(key < bound if descending == is_after else key > bound)
+    stmt = _bound_cursors(stmt.where(parent.in_(bindparam("parent_ids", expanding=True))), order, after, before,
+                          descending)
     forward = descending == backwards
     ordering = [c.asc() if forward else c.desc() for c in order]
     rank = func.row_number().over(partition_by=parent, order_by=ordering).label("rank")
@@ -205,12 +242,13 @@ def to_page(rows: list[Any], key_of: Callable[[Any], Key], request: PageRequest)
 
 
 async def count_by_parent(
-    session: AsyncSession, stmt: Select[Any], parent: Column, parent_ids: Sequence[int],
+    session: AsyncSession, stmt: "Lazy", parent: Column, parent_ids: Sequence[int],
     *, reuse: "tuple[RequestScope, Hashable] | None" = None,
 ) -> list[int]:
     """Row counts per parent in one GROUP BY; `reuse` as in `keyset_pages_by_parent`."""
     grouped = counts_by_parent_query(stmt, parent, reuse=reuse)
-    counts: dict[int, int] = dict((await session.execute(grouped, {"parent_ids": list(parent_ids)})).tuples().all())
+    found = await plain_rows(session, grouped, {"parent_ids": list(parent_ids)})
+    counts: dict[int, int] = {pid: count for pid, count in found}
     return [counts.get(pid, 0) for pid in parent_ids]
 
 
@@ -219,7 +257,7 @@ def counts_by_parent_query(stmt: "Lazy", parent: Column,
     """`count_by_parent`'s statement: (parent, count) rows, the parents bound as `parent_ids`."""
     def build(*_: Any) -> Select[Any]:
         in_parents = parent.in_(bindparam("parent_ids", expanding=True))
-        counted = (stmt() if callable(stmt) else stmt).with_only_columns(parent, func.count())
+        counted = _made(stmt).with_only_columns(parent, func.count())
         return counted.where(in_parents).group_by(parent)
 
     return reused(reuse[0], ("count-by-parent", reuse[1]), build) if reuse else build()
@@ -249,12 +287,12 @@ class ChildPages:
     async def pages(self, scope: "RequestScope", parent_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
         """A DataLoader batch (grouped by request): each parent's page."""
         return await keyset_pages_by_parent(
-            scope.db, self.model, self.statement(scope), self.parent, parent_ids, self.order, self.key_of, request,
-            descending=self.descending, plain=self.plain, reuse=(scope, self.name), counted=self.counted)
+            scope.db, self.model, lambda: self.statement(scope), self.parent, parent_ids, self.order, self.key_of,
+            request, descending=self.descending, plain=self.plain, reuse=(scope, self.name), counted=self.counted)
 
     async def counts(self, scope: "RequestScope", parent_ids: Sequence[int]) -> list[int]:
         """A DataLoader batch: each parent's number of children."""
-        return await count_by_parent(scope.db, self.statement(scope), self.parent, parent_ids,
+        return await count_by_parent(scope.db, lambda: self.statement(scope), self.parent, parent_ids,
                                      reuse=(scope, self.name))
 
     def page_query(self, scope: "RequestScope", parent_ids: Sequence[int], request: PageRequest,

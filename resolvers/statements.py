@@ -10,8 +10,12 @@ outside the app (the command line, a test) gets a cache of its own, which lives 
 """
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Executable, Row
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:  # resolvers.context imports this module
     from resolvers.context import RequestScope
@@ -44,3 +48,18 @@ class StatementCache:
 def reused(scope: "RequestScope", shape: Hashable, build: Callable[["RequestScope"], Any]) -> Any:
     """The statement `build(scope)` made for this client and `shape` (which must name everything it depends on)."""
     return scope.statements.get((scope.tenant_id, shape), lambda: build(scope))
+
+
+async def plain_rows(session: AsyncSession, statement: Executable, params: Mapping[str, Any]) -> Sequence[Row[Any]]:
+    """The rows of a statement of columns (no ORM entities), run by Core on the session's connection: the ORM's
+    execution (its compile state, its result wrapping) adds nothing to rows and costs about a fifth of a small read.
+    Pending changes are flushed first where the session autoflushes, as its own execute would."""
+    return await session.run_sync(_plain_rows, statement, dict(params))
+
+
+def _plain_rows(session: Session, statement: Executable, params: dict[str, Any]) -> Sequence[Row[Any]]:
+    # one hop into SQLAlchemy's greenlet for the connection and the rows (and, as with Session.execute, no demand
+    # that the driver awaited: the write path's connection may answer at once)
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return session.connection().execute(statement, params).all()

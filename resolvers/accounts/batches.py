@@ -74,8 +74,9 @@ def _enrollments(scope: RequestScope) -> Select[Any]:
 enrollments_by_account_ids = RowsByParent("enrollments", Enrollment, _enrollments, "utility_account_id")
 
 
-async def rate_plans_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[RatePlan | None]:
-    return await tenant_rows_by_ids(scope, RatePlan, ids)
+async def rate_plans_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Row[Any] | None]:
+    """The client's rate plans as plain rows (columns by name): the RatePlan type reads columns only."""
+    return await tenant_rows_by_ids(scope, RatePlan, ids, plain=True)
 
 
 async def markets_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Market | None]:

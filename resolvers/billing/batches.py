@@ -21,7 +21,7 @@ from resolvers.batching import RowsByParent, in_parents, tenant_rows_by_ids
 from resolvers.context import RequestScope
 from resolvers.rules.aging import AgingBuckets, age
 from resolvers.scope import tenant_scoped
-from resolvers.statements import reused
+from resolvers.statements import plain_rows, reused
 
 
 async def _grouped(
@@ -89,7 +89,7 @@ async def aging_by_customer_ids(scope: RequestScope, ids: Sequence[int], as_of: 
     balances: dict[int, int] = {}
     items: dict[int, list[tuple[date, int]]] = defaultdict(list)
     params = {"ledger_ids": list(ids), "invoice_ids": list(ids)}  # one expanding parameter per use
-    for customer_id, due_on, cents in await scope.db.execute(stmt, params):
+    for customer_id, due_on, cents in await plain_rows(scope.db, stmt, params):
         if due_on is None:
             balances[customer_id] = int(cents or 0)
         else:

@@ -10,38 +10,49 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Row, and_, bindparam, func, or_, select
 
 from db.enums import EnrollmentStatus, PaymentStatus, TicketStatus
-from db.models import CommLogEntry, Customer, Invoice, Payment, Ticket, UtilityAccount
+from db.models import Customer, Invoice, Payment, Ticket, UtilityAccount
 from resolvers.context import RequestScope
 from resolvers.rules import alerts as rules
 from resolvers.rules.aging import AgingBuckets
 from resolvers.scope import tenant_scoped
+from resolvers.statements import plain_rows, reused
 from resolvers.tickets.numbers import ticket_number
 
 
 @dataclass(frozen=True, slots=True)
 class AlertSources:
-    """One customer's rows that may raise an alert (beyond critical notes and aging)."""
+    """One customer's rows that may raise an alert (beyond critical notes and aging): plain rows, each with its
+    model's columns by name (what the subjects' GraphQL types read)."""
 
-    accounts: tuple[UtilityAccount, ...] = ()
-    tickets: tuple[Ticket, ...] = ()
-    returned_payments: tuple[Payment, ...] = ()
-    oldest_past_due: Invoice | None = None
+    accounts: tuple[Row[Any], ...] = ()
+    tickets: tuple[Row[Any], ...] = ()
+    returned_payments: tuple[Row[Any], ...] = ()
+    oldest_past_due: Row[Any] | None = None
 
 
 async def alert_sources_by_customer_ids(scope: RequestScope, ids: Sequence[int], today: date) -> list[AlertSources]:
-    """Four statements for any number of customers: accounts, open tickets, recent returns, oldest past-due."""
-    accounts = await _grouped(scope, _alerting_accounts(scope, ids, today), UtilityAccount.customer_id)
-    tickets = await _grouped(scope, _open_tickets(scope, ids), Ticket.customer_id)
-    payments = await _grouped(scope, _recent_returns(scope, ids, today), Payment.customer_id)
-    oldest = await _oldest_past_due(scope, ids, today)
-    return [AlertSources(tuple(accounts[i]), tuple(tickets[i]), tuple(payments[i]), oldest.get(i)) for i in ids]
+    """Four statements for any number of customers: accounts, open tickets, recent returns, oldest past-due; each
+    built once per client (resolvers/statements.py), the customers and the day's bounds bound per call."""
+    first, last = rules.renewal_window(today)
+    customers = {"customer_ids": list(ids)}
+    accounts = await _grouped(scope, reused(scope, "alerting-accounts", _alerting_accounts),
+                              {**customers, "renewal_from": first, "renewal_to": last}, "customer_id")
+    tickets = await _grouped(scope, reused(scope, "alerting-tickets", _open_tickets), customers, "customer_id")
+    payments = await _grouped(scope, reused(scope, "alerting-returns", _recent_returns),
+                              {**customers, "returned_since": rules.returned_since(today)}, "customer_id")
+    oldest = await _grouped(scope, reused(scope, "oldest-past-due", _oldest_past_due),
+                            {**customers, "today": today}, "customer_id")
+    return [AlertSources(tuple(accounts[i]), tuple(tickets[i]), tuple(payments[i]), _first(oldest[i])) for i in ids]
 
 
-def alert_facts(customer: Customer, critical: Sequence[CommLogEntry], aging: AgingBuckets,
+def _first(rows: list[Any]) -> Any | None:
+    return rows[0] if rows else None
+
+
+def alert_facts(customer: Customer, critical: Sequence[Row[Any]], aging: AgingBuckets,
                 sources: AlertSources) -> rules.AlertFacts:
     """The rule's view of the rows: plain values only."""
     invoice = sources.oldest_past_due
@@ -62,7 +73,7 @@ def alert_facts(customer: Customer, critical: Sequence[CommLogEntry], aging: Agi
     )
 
 
-def subject_rows(customer: Customer, critical: Sequence[CommLogEntry],
+def subject_rows(customer: Customer, critical: Sequence[Row[Any]],
                  sources: AlertSources) -> dict[rules.Subject, Any]:
     """The row behind each subject an alert may point at, so nothing is read again to show it."""
     kind = rules.SubjectKind
@@ -74,41 +85,56 @@ def subject_rows(customer: Customer, critical: Sequence[CommLogEntry],
     return rows
 
 
-async def _grouped(scope: RequestScope, stmt: Any, parent: Any) -> dict[int, list[Any]]:
+async def _grouped(scope: RequestScope, stmt: Any, params: dict[str, Any], parent: str) -> dict[int, list[Any]]:
     found: dict[int, list[Any]] = defaultdict(list)
-    for row in (await scope.db.execute(stmt)).scalars():
-        found[getattr(row, parent.key)].append(row)
+    for row in await plain_rows(scope.db, stmt, params):
+        found[getattr(row, parent)].append(row)
     return found
 
 
-def _alerting_accounts(scope: RequestScope, ids: Sequence[int], today: date) -> Any:
-    """Accounts that may raise an alert; the rule decides, this only keeps the rest out of the read."""
-    first, last = rules.renewal_window(today)
+def _columns(model: Any) -> Any:
+    """The model's columns as a plain row select: the rules and the subjects' types read attributes only, and
+    ORM entities cost several times a row each."""
+    return select(*model.__table__.columns)
+
+
+def _in_customers(column: Any) -> Any:
+    return column.in_(bindparam("customer_ids", expanding=True))
+
+
+def _alerting_accounts(scope: RequestScope) -> Any:
+    """Accounts that may raise an alert; the rule decides, this only keeps the rest out of the read. The renewal
+    window (`renewal_from`, `renewal_to`: rules.renewal_window) is bound per call."""
+    window = UtilityAccount.end_date.between(bindparam("renewal_from", type_=UtilityAccount.end_date.type),
+                                             bindparam("renewal_to", type_=UtilityAccount.end_date.type))
     renewal = and_(UtilityAccount.status == EnrollmentStatus.ACTIVE,
-                   or_(UtilityAccount.renewal_pending.is_(True), UtilityAccount.end_date.between(first, last)))
+                   or_(UtilityAccount.renewal_pending.is_(True), window))
     drop = UtilityAccount.status.in_(list(rules.DROP_KINDS))
     alerting = or_(drop, UtilityAccount.pending_transfer.is_(True), renewal)
-    stmt = select(UtilityAccount).where(UtilityAccount.customer_id.in_(ids), alerting).order_by(UtilityAccount.id)
-    return tenant_scoped(stmt, UtilityAccount, scope)
+    stmt = _columns(UtilityAccount).where(_in_customers(UtilityAccount.customer_id), alerting)
+    return tenant_scoped(stmt.order_by(UtilityAccount.id), UtilityAccount, scope)
 
 
-def _open_tickets(scope: RequestScope, ids: Sequence[int]) -> Any:
-    stmt = select(Ticket).where(Ticket.customer_id.in_(ids), Ticket.status != TicketStatus.CLOSED).order_by(Ticket.id)
-    return tenant_scoped(stmt, Ticket, scope)
+def _open_tickets(scope: RequestScope) -> Any:
+    stmt = _columns(Ticket).where(_in_customers(Ticket.customer_id), Ticket.status != TicketStatus.CLOSED)
+    return tenant_scoped(stmt.order_by(Ticket.id), Ticket, scope)
 
 
-def _recent_returns(scope: RequestScope, ids: Sequence[int], today: date) -> Any:
-    stmt = select(Payment).where(Payment.customer_id.in_(ids), Payment.status == PaymentStatus.RETURNED,
-                                 Payment.returned_at >= rules.returned_since(today)).order_by(Payment.id)
-    return tenant_scoped(stmt, Payment, scope)
+def _recent_returns(scope: RequestScope) -> Any:
+    """Returns since `returned_since` (rules.returned_since, bound per call)."""
+    since = bindparam("returned_since", type_=Payment.returned_at.type)
+    stmt = _columns(Payment).where(_in_customers(Payment.customer_id), Payment.status == PaymentStatus.RETURNED,
+                                   Payment.returned_at >= since)
+    return tenant_scoped(stmt.order_by(Payment.id), Payment, scope)
 
 
-async def _oldest_past_due(scope: RequestScope, ids: Sequence[int], today: date) -> dict[int, Invoice]:
-    """Each customer's oldest open invoice past its due date (aging's rule: due before today), ties by issue, number."""
+def _oldest_past_due(scope: RequestScope) -> Any:
+    """Each customer's oldest open invoice past its due date (aging's rule: due before `today`, bound per call),
+    ties by issue, number."""
     order = (Invoice.due_on, Invoice.issued_on, Invoice.number)
     rank = func.row_number().over(partition_by=Invoice.customer_id, order_by=order).label("rank")
-    stmt = select(Invoice, rank).where(Invoice.customer_id.in_(ids), Invoice.open_cents > 0, Invoice.due_on < today)
+    stmt = _columns(Invoice).add_columns(rank).where(
+        _in_customers(Invoice.customer_id), Invoice.open_cents > 0,
+        Invoice.due_on < bindparam("today", type_=Invoice.due_on.type))
     ranked = tenant_scoped(stmt, Invoice, scope).subquery()
-    invoice = aliased(Invoice, ranked)
-    rows = (await scope.db.execute(select(invoice).where(ranked.c.rank == 1))).scalars()
-    return {row.customer_id: row for row in rows}
+    return select(*(ranked.c[c.name] for c in Invoice.__table__.columns)).where(ranked.c.rank == 1)

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, literal, select
+from sqlalchemy import Row, Select, literal, select
 
 from db.models import Customer
 from resolvers.batching import RowsByParent, in_parents, tenant_rows_by_ids
@@ -15,8 +15,9 @@ from resolvers.scope import tenant_scoped
 MAX_HIERARCHY_DEPTH = 10
 
 
-async def customers_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Customer | None]:
-    return await tenant_rows_by_ids(scope, Customer, ids)
+async def customers_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[Row[Any] | None]:
+    """The client's customers as plain rows (columns by name): the Customer type reads columns only."""
+    return await tenant_rows_by_ids(scope, Customer, ids, plain=True)
 
 
 def _client_customers(scope: RequestScope) -> Select[Any]:

@@ -1,10 +1,15 @@
-"""The built-statement cache: one per app, keyed by client and shape, least recently used dropped first."""
+"""The built-statement cache: one per app, keyed by client and shape, least recently used dropped first; and
+plain_rows, which runs such statements through Core."""
 
 import pytest
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from db.enums import Role
+from db.models import Customer
 from resolvers.context import RequestScope, Viewer
-from resolvers.statements import StatementCache, reused
+from resolvers.statements import StatementCache, plain_rows, reused
+from tests.factories.customers import make_customer
 
 
 def scope_of(tenant_id: int, statements: StatementCache | None = None) -> RequestScope:
@@ -58,3 +63,19 @@ def test_a_scope_keeps_its_cache_with_a_session_and_one_made_outside_the_app_has
     shared = StatementCache()
     assert scope_of(1, shared).with_session(object()).statements is shared  # type: ignore[arg-type]
     assert scope_of(1).statements is not scope_of(1).statements
+
+
+@pytest.mark.parametrize("autoflush", [True, False], ids=["autoflush", "no-autoflush"])
+async def test_plain_rows_see_pending_changes_as_the_sessions_own_execute_does(database, tenant, autoflush):
+    # given a session holding a change to a customer that it has not flushed
+    async with async_sessionmaker(database.engine, autoflush=autoflush)() as session:
+        customer = await make_customer(session, tenant, "Before Rename")
+        customer.name = "After Rename"
+        stmt = select(*Customer.__table__.columns).where(Customer.id == bindparam("id"))
+        # when it reads the customer as plain rows, and through its own execute
+        plain = await plain_rows(session, stmt, {"id": customer.id})
+        through_orm = (await session.execute(stmt, {"id": customer.id})).all()
+        await session.rollback()
+    # then both read the same row: the pending change where the session autoflushes, else the flushed one
+    assert [row.name for row in plain] == [row.name for row in through_orm] == [
+        "After Rename" if autoflush else "Before Rename"]
