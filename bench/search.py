@@ -233,16 +233,17 @@ SPA_TARGETS = {"LDC exact": 2.0, "name prefix": 5.0, "address contains": 20.0}  
 async def spa_grid(database_url: str, kinds: list[Kind]) -> None:
     """The SPA's CustomerSearch (matchedAccount, totalCount) named by its documentId, on an app running it through
     graphql-core's executor and on one running its compiled plan (graph/compiled), the same inputs for both."""
-    from bench.http import _id, _register, _spa_document
+    from bench.common import document_id_of, register_documents
+    from bench.http import _spa_document
 
     text = _spa_document("CustomerSearch")
-    await _register(database_url, [text])
+    await register_documents(database_url, [text])
     measured: dict[tuple[str, bool], Stats] = {}
     for compiled in (False, True):
         async with graphql_client(database_url, compiled_plans=compiled) as client:
             for kind in kinds:
                 def send(search: dict[str, Any]) -> Any:
-                    body = {"documentId": _id(text), "variables": {"search": search, "first": 20}}
+                    body = {"documentId": document_id_of(text), "variables": {"search": search, "first": 20}}
                     return client.http.post("/graphql", json=body, headers=client.headers)
                 for search in kind.warmup:
                     data_of(await send(search))
