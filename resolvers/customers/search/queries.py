@@ -456,16 +456,24 @@ async def matched_accounts(
     whose service address holds the address typed (address or text), then the first in the primary
     account's order. So a DROPPED search shows a DROPPED account, and a plain name search the primary one.
     """
-    stmt = tenant_scoped(select(*UtilityAccount.__table__.columns), UtilityAccount, scope)
-    rows = (
-        await scope.db.execute(_account_filters(stmt.where(UtilityAccount.customer_id.in_(customer_ids)), search))
-    ).all()
+    if _has_account_filter(search):
+        stmt = _accounts_of_customers(scope)
+        stmt = _account_filters(stmt, search)
+    else:  # a name, address or number search: the statement built once per client (resolvers/statements.py)
+        stmt = reused(scope, "customers.search.matched_accounts", _accounts_of_customers)
+    rows = (await scope.db.execute(stmt, {"customer_ids": list(customer_ids)})).all()
     numbers = {typed.strip() for typed in (search.ldc_account_number, search.text) if typed}
     places = {term for typed in (search.address, search.text) if typed and len(term := fold(typed)) >= MIN_ADDRESS_TERM}
     return best_by_customer(rows, customer_ids, lambda account: (
         account.ldc_account_number not in numbers,
         not any(place in _service_address(account) for place in places),
     ))
+
+
+def _accounts_of_customers(scope: RequestScope) -> Select[Any]:
+    """The client's accounts of the customers bound as `customer_ids` (a list), every column."""
+    stmt = tenant_scoped(select(*UtilityAccount.__table__.columns), UtilityAccount, scope)
+    return stmt.where(UtilityAccount.customer_id.in_(bindparam("customer_ids", expanding=True)))
 
 
 def _service_address(account: Any) -> str:
