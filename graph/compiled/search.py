@@ -66,6 +66,7 @@ def compile_customers(levels: Levels, field: GraphQLField, selected: Selected, w
     search_input = cast(GraphQLInputObjectType, get_nullable_type(field.args["search"].type))
     input_names = {name: f.extensions[BACKREF].python_name for name, f in search_input.fields.items()}
     input_class = search_input.extensions[BACKREF].origin
+    counted = any(name == "totalCount" for _, name, _ in parts)
 
     async def answer(reader: Reader, variables: VariableValues, found: Found) -> Any:
         scope = reader.scope
@@ -78,13 +79,14 @@ def compile_customers(levels: Levels, field: GraphQLField, selected: Selected, w
         request = page_request(arguments.get("first"), arguments.get("after"), arguments.get("last"),
                                arguments.get("before"), shape)
         try:
-            page = await search.search_customers(scope, criteria, order, request, list(node_columns.values()))
+            page = await search.search_customers(scope, criteria, order, request, list(node_columns.values()),
+                                                 counted=counted)
             ids = [row.id for row in page.rows]
             matched: list[Any] = [None] * len(ids)
             if ids and edge and edge.matched:
                 matched = await search.matched_accounts(scope, criteria, ids)
             count = 0
-            if any(p[1] == "totalCount" for p in parts):
+            if counted:
                 # a first page without more holds every match: its rows are the count, without a statement;
                 # so does a search that counted its candidates (page.total)
                 whole = request.after is None and request.before is None and not request.backwards and not page.has_next

@@ -3,7 +3,7 @@
 import enum
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy import (
     distinct,
     func,
     intersect,
+    literal,
     literal_column,
     or_,
     select,
@@ -31,7 +32,7 @@ from resolvers.accounts.batches import best_by_customer
 from resolvers.context import RequestScope
 from resolvers.customers.errors import CustomerErrorCode
 from resolvers.errors import UserInputError
-from resolvers.pagination import Column, Key, Page, PageRequest, count_rows, keyset_page
+from resolvers.pagination import Column, Key, Page, PageRequest, count_rows, keyset_page, to_page
 from resolvers.scope import tenant_scoped
 from resolvers.statements import reused
 
@@ -95,16 +96,51 @@ def key_of(order: CustomerOrder) -> Callable[[Customer], Key]:
 
 async def search_customers(
     scope: RequestScope, search: CustomerSearch, order: CustomerOrder, page: PageRequest,
-    columns: Sequence[QueryableAttribute[Any]] | None = None,
+    columns: Sequence[QueryableAttribute[Any]] | None = None, *, counted: bool = False,
 ) -> Page[Any]:
     """A page of the customers `search` finds: Customer instances, or plain rows of `columns` (a compiled plan's,
     which must hold the order's columns: the cursors are made of them). Its `total` is how many customers the
-    search finds when reading the candidates first counted them all, as `count_customers` counts them."""
-    stmt, total = await _page_statement(scope, search)
-    if columns is not None:
-        stmt = stmt.with_only_columns(*columns)
-    found = await keyset_page(scope.db, stmt, order_columns(order), key_of(order), page, scalars=columns is None)
+    search finds when reading the candidates first counted them all, as `count_customers` counts them; `counted`
+    (totalCount is wanted): the candidates of one name word are counted in the statement that reads them even
+    when there are too many to list (see _token_candidates)."""
+    planned, total = await _page_statement(scope, search, counted)
+    if isinstance(planned, Reusable) and page.after is None and page.before is None and not page.backwards:
+        found = await _first_page(scope, planned, order, page, columns)
+    else:
+        stmt = planned if isinstance(planned, Select) else reused(scope, planned.shape, planned.build).params(
+            planned.params)
+        if columns is not None:
+            stmt = stmt.with_only_columns(*columns)
+        found = await keyset_page(scope.db, stmt, order_columns(order), key_of(order), page, scalars=columns is None)
     return found if total is None else replace(found, total=total)
+
+
+@dataclass(frozen=True, slots=True)
+class Reusable:
+    """A page's statement built once per client and `shape` (resolvers/statements.py), its `params` bound per
+    request: building it (and its cache key) per request cost SQLAlchemy more than SQLite took to run it (the walk of
+    a name prefix: 0.6 ms of the request's 8, bench/search.py)."""
+
+    shape: Hashable
+    build: Callable[[RequestScope], Select[tuple[Customer]]]
+    params: dict[str, Any]
+
+
+async def _first_page(scope: RequestScope, planned: Reusable, order: CustomerOrder, page: PageRequest,
+                      columns: Sequence[QueryableAttribute[Any]] | None) -> Page[Any]:
+    """The first page (no cursor), forwards: keyset_page's statement without a cursor, built once with its columns,
+    order and limit (`page_limit`) and reused, as the grid asks for a search's first page nearly every time."""
+    selected = None if columns is None else tuple(c.key for c in columns)
+
+    def build(scope: RequestScope) -> Select[Any]:
+        stmt = planned.build(scope)
+        if columns is not None:
+            stmt = stmt.with_only_columns(*columns)
+        return stmt.order_by(*(c.asc() for c in order_columns(order))).limit(bindparam("page_limit"))
+
+    stmt = reused(scope, ("customers.search.first_page", planned.shape, order, selected), build)
+    result = await scope.db.execute(stmt, {**planned.params, "page_limit": page.size + 1})
+    return to_page(list(result.scalars() if columns is None else result), key_of(order), page)
 
 
 async def count_customers(scope: RequestScope, search: CustomerSearch) -> int:
@@ -152,10 +188,11 @@ def search_statement(scope: RequestScope, search: CustomerSearch, *, walk: bool 
     return stmt
 
 
-Counted = tuple[Select[tuple[Customer]], int | None]  # a page's statement, and its matches when counted already
+# a page's statement, and its matches when counted already
+Counted = tuple[Select[tuple[Customer]] | Reusable, int | None]
 
 
-async def _page_statement(scope: RequestScope, search: CustomerSearch) -> Counted:
+async def _page_statement(scope: RequestScope, search: CustomerSearch, counted: bool = False) -> Counted:
     """The search as SQLite pages it fastest: by one filter with many matches, walking customers in
     page order and testing each (see DENSE); with few, reading just those and sorting them. The
     candidates read first, when they are all of them, are also the count (a customer once)."""
@@ -168,19 +205,23 @@ async def _page_statement(scope: RequestScope, search: CustomerSearch) -> Counte
     if search.name and len(tokens := name_tokens(search.name)) > 1:
         return await _several_words(scope, search, tokens)
     tokens = name_tokens(search.name) if search.name else []
+    every: int | None = None  # the candidates counted past DENSE
     if len(tokens) == 1:  # the usual name search: its statement built once, the token bound
-        statement = reused(scope, "customers.search.token_candidates", _token_candidates)
+        shape = ("customers.search.token_candidates", counted)
+        statement = reused(scope, shape, lambda scope: _token_candidates(scope, counted))
         found = await scope.db.execute(statement, {"low": tokens[0], "high": prefix_upper_bound(tokens[0])})
+        count, ids, *every_of = found.one()
+        every = every_of[0] if every_of else None
     elif _has_account_filter(search):
-        found = await scope.db.execute(_listed(_by_account(scope, search)))
+        count, ids = (await scope.db.execute(_listed(_by_account(scope, search)))).one()
     else:  # exact LDC number, free text: few matches
         return search_statement(scope, search), None
-    count, ids = found.one()
     if count >= DENSE:
-        return search_statement(scope, search, walk=True), None
-    candidates = func.json_each(ids).table_valued("value", name="candidates")
-    listed = tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(candidates.c.value)))
-    return listed, len(set(json.loads(ids)))  # two words or two accounts of one customer: listed twice
+        if len(tokens) == 1 and len(tokens[0]) >= 2:  # the usual walk: built once, its patterns bound
+            return Reusable("walk-a-word", _walking_a_word, _word_patterns(tokens[0])), every
+        return search_statement(scope, search, walk=True), every
+    # two words or two accounts of one customer: listed twice
+    return Reusable("listed", _listed_customers, {"ids": ids}), len(set(json.loads(ids)))
 
 
 def _dialect(scope: RequestScope) -> str:
@@ -197,22 +238,38 @@ async def _several_words(scope: RequestScope, search: CustomerSearch, tokens: li
         return search_statement(scope, search), None
     if len(common) >= DENSE:
         return search_statement(scope, search, walk=True), len(common)
-    listed = func.json_each(f"[{','.join(common)}]").table_valued("value", name="candidates")
-    return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(listed.c.value))), len(common)
+    return Reusable("listed", _listed_customers, {"ids": f"[{','.join(common)}]"}), len(common)
+
+
+def _listed_customers(scope: RequestScope) -> Select[tuple[Customer]]:
+    """The customers whose ids are in a JSON array, bound as `ids` (the candidates read first)."""
+    candidates = func.json_each(bindparam("ids")).table_valued("value", name="candidates")
+    return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(candidates.c.value)))
 
 
 async def _common_ids(scope: RequestScope, tokens: list[str]) -> set[str] | None:
     """The ids (as text) of the customers with a word starting with each token, the token lists intersected here
     (SQLite; see TOKEN_LIST_CAP); None when a list is too long to read."""
-    lists = [_token_prefix(scope, token).limit(TOKEN_LIST_CAP).subquery() for token in tokens]
-    # Comma-separated ids, compared as text: splitting is cheaper than parsing JSON, and the common
-    # ids joined again are a JSON array of integers.
-    texts = select(*(select(func.group_concat(*listed.c)).scalar_subquery() for listed in lists))
-    ids = [text.split(",") if text else [] for text in (await scope.db.execute(texts)).one()]
+    # built once per number of words (half a ms of SQLAlchemy per request otherwise), the tokens bound
+    texts = reused(scope, ("customers.search.token_lists", len(tokens)), lambda scope: _token_lists(scope, len(tokens)))
+    bounds = {f"{end}_{n}": value for n, token in enumerate(tokens)
+              for end, value in (("low", token), ("high", prefix_upper_bound(token)))}
+    ids = [text.split(",") if text else [] for text in (await scope.db.execute(texts, bounds)).one()]
     if any(len(listed) >= TOKEN_LIST_CAP for listed in ids):
         return None
     ids.sort(key=len)  # a set of the shortest list, the others tested against it
     return set(ids[0]).intersection(*ids[1:])
+
+
+def _token_lists(scope: RequestScope, words: int) -> Select[Any]:
+    """Each word's customers (up to TOKEN_LIST_CAP) as comma-separated ids, its bounds bound as `low_<n>` and
+    `high_<n>`. Compared as text: splitting is cheaper than parsing JSON, and the common ids joined again are a JSON
+    array of integers."""
+    token = CustomerNameToken.token
+    lists = [tenant_scoped(select(CustomerNameToken.customer_id).where(token >= bindparam(f"low_{n}"),
+                                                                        token < bindparam(f"high_{n}")),
+                           CustomerNameToken, scope).limit(TOKEN_LIST_CAP).subquery() for n in range(words)]
+    return select(*(select(func.group_concat(*listed.c)).scalar_subquery() for listed in lists))
 
 
 def _listed(candidates: Select[Any]) -> Select[tuple[int, str]]:
@@ -222,11 +279,20 @@ def _listed(candidates: Select[Any]) -> Select[tuple[int, str]]:
     return select(func.count(), func.json_group_array(*listed.c))
 
 
-def _token_candidates(scope: RequestScope) -> Select[tuple[int, str]]:
-    """_listed of the customers with a name word starting with one token; its bounds bound as `low` and `high`."""
+def _token_candidates(scope: RequestScope, counted: bool = False) -> Select[Any]:
+    """_listed of the customers with a name word starting with one token; its bounds bound as `low` and `high`.
+    `counted`: a third column counts all of them, each once (as count_customers does), for a token with more than
+    DENSE: in the same statement, not one more round-trip to the database's thread after the page (0.8 ms of
+    SQLite for the 16,000 of "har", where the round-trip cost as much again; bench/search.py)."""
     token = CustomerNameToken.token
-    words = select(CustomerNameToken.customer_id).where(token >= bindparam("low"), token < bindparam("high"))
-    return _listed(tenant_scoped(words, CustomerNameToken, scope))
+    words = tenant_scoped(select(CustomerNameToken.customer_id).where(token >= bindparam("low"),
+                                                                       token < bindparam("high")),
+                          CustomerNameToken, scope)
+    listed = _listed(words)
+    if not counted:
+        return listed
+    every = words.with_only_columns(func.count(distinct(CustomerNameToken.customer_id))).scalar_subquery()
+    return listed.add_columns(every)
 
 
 def _filter_count(search: CustomerSearch) -> int:
@@ -281,11 +347,32 @@ def _starts_a_word(scope: RequestScope, token: str) -> ColumnElement[bool]:
         # `id + 0` is not indexable: SQLite keeps walking the page's index and tests each
         # customer against the token's candidate list, built once.
         return (Customer.id + literal_column("0")).in_(_token_prefix(scope, token))
-    own_token = _token_prefix(scope, token).where(CustomerNameToken.customer_id == Customer.id).exists()
+    return _word_test(scope, {name: literal(value) for name, value in _word_patterns(token).items()})
+
+
+def _word_patterns(token: str) -> dict[str, str]:
+    """The values _word_test compares a name key with, for `token` (two characters or more)."""
+    return {"word_first": f"{token}%", "word_after_space": f"% {token}%", "word_inside": f"%{token}%",
+            "word_after_other": f"*[^0-9a-z]{token}*", "word_low": token, "word_high": prefix_upper_bound(token)}
+
+
+def _word_test(scope: RequestScope, patterns: Mapping[str, ColumnElement[str]]) -> ColumnElement[bool]:
+    """_starts_a_word's test, its values (_word_patterns) given as literals or bound parameters."""
+    p = patterns
+    token = CustomerNameToken.token
+    own = tenant_scoped(select(CustomerNameToken.customer_id).where(token >= p["word_low"], token < p["word_high"]),
+                        CustomerNameToken, scope)
+    own_token = own.where(CustomerNameToken.customer_id == Customer.id).exists()
     key = Customer.name_key
-    after_space = or_(key.like(f"{token}%"), key.like(f"% {token}%"))
-    after_other = and_(key.like(f"%{token}%"), (" " + key).op("GLOB")(f"*[^0-9a-z]{token}*"), own_token)
+    after_space = or_(key.like(p["word_first"]), key.like(p["word_after_space"]))
+    after_other = and_(key.like(p["word_inside"]), (" " + key).op("GLOB")(p["word_after_other"]), own_token)
     return or_(after_space, after_other)
+
+
+def _walking_a_word(scope: RequestScope) -> Select[tuple[Customer]]:
+    """search_statement(walk=True) of one name word of two characters or more, its _word_patterns bound."""
+    patterns: dict[str, ColumnElement[str]] = {name: bindparam(name) for name in _word_patterns("xx")}
+    return tenant_scoped(select(Customer), Customer, scope).where(_word_test(scope, patterns))
 
 
 def _name_candidates(scope: RequestScope, tokens: list[str]) -> Select[Any] | CompoundSelect:
@@ -369,16 +456,24 @@ async def matched_accounts(
     whose service address holds the address typed (address or text), then the first in the primary
     account's order. So a DROPPED search shows a DROPPED account, and a plain name search the primary one.
     """
-    stmt = tenant_scoped(select(*UtilityAccount.__table__.columns), UtilityAccount, scope)
-    rows = (
-        await scope.db.execute(_account_filters(stmt.where(UtilityAccount.customer_id.in_(customer_ids)), search))
-    ).all()
+    if _has_account_filter(search):
+        stmt = _accounts_of_customers(scope)
+        stmt = _account_filters(stmt, search)
+    else:  # a name, address or number search: the statement built once per client (resolvers/statements.py)
+        stmt = reused(scope, "customers.search.matched_accounts", _accounts_of_customers)
+    rows = (await scope.db.execute(stmt, {"customer_ids": list(customer_ids)})).all()
     numbers = {typed.strip() for typed in (search.ldc_account_number, search.text) if typed}
     places = {term for typed in (search.address, search.text) if typed and len(term := fold(typed)) >= MIN_ADDRESS_TERM}
     return best_by_customer(rows, customer_ids, lambda account: (
         account.ldc_account_number not in numbers,
         not any(place in _service_address(account) for place in places),
     ))
+
+
+def _accounts_of_customers(scope: RequestScope) -> Select[Any]:
+    """The client's accounts of the customers bound as `customer_ids` (a list), every column."""
+    stmt = tenant_scoped(select(*UtilityAccount.__table__.columns), UtilityAccount, scope)
+    return stmt.where(UtilityAccount.customer_id.in_(bindparam("customer_ids", expanding=True)))
 
 
 def _service_address(account: Any) -> str:
