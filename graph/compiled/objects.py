@@ -117,6 +117,7 @@ class Reader:
     # the request's variables, coerced (a connection's arguments)
     variables: VariableValues = field(default_factory=lambda: cast(VariableValues, {}))
     fallbacks: Fallbacks | None = None  # the request's executor for fields a plan falls back on
+    release: Callable[[], Awaitable[None]] | None = None  # gives the plan's connection back before a fallback runs
 
 
 async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Reader) -> None:
@@ -126,6 +127,8 @@ async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Re
     if level.fallback is not None and rows:
         if reader.fallbacks is None:
             raise GiveWay("a fallback without the request's executor")
+        if reader.release is not None:
+            await reader.release()  # its loaders check out connections of the same pool (plan.Leased)
         found[level.fallback.index] = await reader.fallbacks.run(level.fallback, rows)
 
 
