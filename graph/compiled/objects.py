@@ -9,6 +9,7 @@ an error the executor words: the plan gives way (GiveWay) and the executor answe
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from keyword import iskeyword
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -116,6 +117,7 @@ class Reader:
     # the request's variables, coerced (a connection's arguments)
     variables: VariableValues = field(default_factory=lambda: cast(VariableValues, {}))
     fallbacks: Fallbacks | None = None  # the request's executor for fields a plan falls back on
+    release: Callable[[], Awaitable[None]] | None = None  # gives the plan's connection back before a fallback runs
 
 
 async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Reader) -> None:
@@ -125,6 +127,8 @@ async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Re
     if level.fallback is not None and rows:
         if reader.fallbacks is None:
             raise GiveWay("a fallback without the request's executor")
+        if reader.release is not None:
+            await reader.release()  # its loaders check out connections of the same pool (plan.Leased)
         found[level.fallback.index] = await reader.fallbacks.run(level.fallback, rows)
 
 
@@ -274,9 +278,38 @@ def _object_type(type_: GraphQLOutputType, where: str) -> GraphQLObjectType:
 
 
 def _builder(getters: list[tuple[str, Get]]) -> Callable[[Any, Found], dict[str, Any]]:
-    def build(row: Any, found: Found) -> dict[str, Any]:
-        return {key: get(row, found) for key, get in getters}
+    """One function per level, generated once (as graph/core/columns.py generates from_row): a leaf column's read,
+    null check, conversion and serialization written inline, the other getters called; the values computed in the
+    selection's order, as the getters were, then one dict display in that order."""
+    names: dict[str, Any] = {"GiveWay": GiveWay}
+    lines: list[str] = []
+    for n, (key, get) in enumerate(getters):
+        lines += _inline(n, get, names) if isinstance(get, _ColumnGet) else [f"v{n} = g{n}(row, found)"]
+        names[f"g{n}"], names[f"k{n}"] = get, key
+    values = ", ".join(f"k{n}: v{n}" for n in range(len(getters)))
+    body = "".join(f"    {line}\n" for line in lines)
+    source = f"def build(row, found):\n{body}    return {{{values}}}\n"
+    exec(compile(source, "<a compiled plan's level>", "exec"), names)  # noqa: S102  # source built above
+    build: Callable[[Any, Found], dict[str, Any]] = names["build"]
     return build
+
+
+def _inline(n: int, get: "_ColumnGet", names: dict[str, Any]) -> list[str]:
+    """The statements of `get` (a leaf column) as the generated builder's own, setting v{n}."""
+    names[f"read{n}"], names[f"convert{n}"], names[f"plain{n}"] = get.read, get.convert, get.plain
+    names[f"serialize{n}"], names[f"null{n}"] = get.serialize, f"a null in non-null {get.where}"
+    names[f"nulled{n}"] = f"{get.where} serialized to null"
+    lines = [f"v{n} = row.{get.key}" if get.key.isidentifier() and not iskeyword(get.key) else f"v{n} = read{n}(row)",
+             f"if v{n} is None:",
+             f"    raise GiveWay(null{n})" if get.non_null else "    pass",
+             "else:"]
+    if get.convert is not None:
+        lines.append(f"    v{n} = convert{n}(v{n})")
+    lines += [f"    if type(v{n}) is not plain{n}:",
+              f"        v{n} = serialize{n}(v{n})",
+              f"        if v{n} is None:",
+              f"            raise GiveWay(nulled{n})"]
+    return lines
 
 
 def _constant(value: Any) -> Get:
@@ -317,28 +350,41 @@ def _memoized(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return memoized
 
 
+@dataclass(frozen=True, eq=False)
+class _ColumnGet:
+    """A leaf column's value: the declared column, converted unless null, then serialized unless plain. Callable as
+    any getter; the builders write it inline (_inline)."""
+
+    key: str
+    read: Callable[[Any], Any]
+    convert: Callable[[Any], Any] | None
+    serialize: Callable[[Any], Any]
+    plain: type | None
+    non_null: bool
+    where: str
+
+    def __call__(self, row: Any, found: Found) -> Any:
+        value = self.read(row)
+        if value is None:
+            if self.non_null:
+                raise GiveWay(f"a null in non-null {self.where}")
+            return None
+        if self.convert is not None:
+            value = self.convert(value)
+        if type(value) is self.plain:
+            return value
+        serialized = self.serialize(value)
+        if serialized is None:
+            raise GiveWay(f"{self.where} serialized to null")
+        return serialized
+
+
 def _column(declaration: Column, type_: GraphQLOutputType, where: str) -> Get:
     named = get_nullable_type(type_)
     if not is_leaf_type(named):
         raise Unplannable(f"{where}: a column of a non-leaf type")
-    read, convert = attrgetter(declaration.key), declaration.convert
     serialize: Callable[[Any], Any] = named.serialize
-    plain, non_null = _PLAIN.get(named), is_non_null_type(type_)
     if is_enum_type(named):  # few members, each serialized once (a profile page serializes thousands)
         serialize = _memoized(serialize)
-
-    def get(row: Any, found: Found) -> Any:
-        value = read(row)
-        if value is None:
-            if non_null:
-                raise GiveWay(f"a null in non-null {where}")
-            return None
-        if convert is not None:
-            value = convert(value)
-        if type(value) is plain:
-            return value
-        serialized = serialize(value)
-        if serialized is None:
-            raise GiveWay(f"{where} serialized to null")
-        return serialized
-    return get
+    return _ColumnGet(declaration.key, attrgetter(declaration.key), declaration.convert, serialize, _PLAIN.get(named),
+                      is_non_null_type(type_), where)

@@ -13,6 +13,7 @@ below the search are Core statements built once per client (resolvers/statements
 
 import logging
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -82,19 +83,24 @@ class CompiledPlan:
             # The fields it falls back on read through the request's loaders, each batch checking out a connection of
             # the same pool: holding one across them would let as many concurrent requests as the pool holds wait
             # on each other. Each statement of such a plan checks out a connection of its own instead.
-            return await self._read(context, scope, variables, given, PerStatement(engine))
+            leased = Leased(engine)
+            try:
+                return await self._read(context, scope, variables, given, leased)
+            finally:
+                await leased.release()
         async with engine.connect() as connection:
             return await self._read(context, scope, variables, given, connection)
 
     async def _read(self, context: Any, scope: Any, variables: VariableValues, given: dict[str, Any] | None,
-                    connection: "AsyncConnection | PerStatement") -> dict[str, Any]:
+                    connection: "AsyncConnection | Leased") -> dict[str, Any]:
         async def run(statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
             return list((await connection.execute(statement, parameters)).all())
 
         # the search resolver reads through `scope.db` with execute() only: the connection serves it
         fallbacks = Fallbacks(self.schema, self.document, self.name, context, given) if self.fallbacks else None
         reader = Reader(scope.with_session(cast(AsyncSession, connection)), run,
-                        getattr(context, "reference_cache", None), variables, fallbacks)
+                        getattr(context, "reference_cache", None), variables, fallbacks,
+                        connection.release if isinstance(connection, Leased) else None)
         found: Found = [{} for _ in range(self.references)]
         data: dict[str, Any] = {}
         for key, root in self.roots:
@@ -102,19 +108,31 @@ class CompiledPlan:
         return data
 
 
-@dataclass(frozen=True)
-class PerStatement:
-    """Runs each statement on a connection of its own, returned to the pool once its rows are read (buffered)."""
+@dataclass(eq=False)
+class Leased:
+    """A connection checked out at the first statement and held for the statements that follow, back to back; given
+    back before the executor resolves the fields the plan falls back on (Reader.release), whose loaders check out
+    connections of the same pool: holding one across them would let as many concurrent requests as the pool holds
+    wait on each other. The next statement checks one out again."""
 
     engine: AsyncEngine
+    _held: AsyncExitStack | None = None
+    _connection: AsyncConnection | None = None
 
     @property
     def dialect(self) -> Dialect:  # what the search asks of its connection (resolvers/customers/search/queries.py)
         return self.engine.dialect
 
     async def execute(self, statement: Any, parameters: Any = None) -> Result[Any]:
-        async with self.engine.connect() as connection:
-            return await connection.execute(statement, parameters)
+        if self._connection is None:
+            self._held = AsyncExitStack()
+            self._connection = await self._held.enter_async_context(self.engine.connect())
+        return await self._connection.execute(statement, parameters)  # buffered: the rows outlive a release
+
+    async def release(self) -> None:
+        held, self._held, self._connection = self._held, None, None
+        if held is not None:
+            await held.aclose()
 
 
 @dataclass(frozen=True)

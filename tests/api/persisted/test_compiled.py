@@ -348,7 +348,7 @@ async def test_the_profiles_statements_are_constant_in_rows(compiled, database, 
 async def test_a_plan_holds_no_connection_while_the_executor_resolves_what_it_falls_back_on(
         compiled, database, tenant, nodes, monkeypatch) -> None:
     """The fallback's loaders check out connections of the read pool: a plan holding one across them would let as many
-    concurrent requests as the pool holds wait on each other (graph/compiled/plan.py: PerStatement). The plan's
+    concurrent requests as the pool holds wait on each other (graph/compiled/plan.py: Leased). The plan's
     connections are AsyncConnections (the loaders' sessions open none): none is open while the fallback runs."""
     open_now, held = [0], []
     enter, leave, run = AsyncConnection.__aenter__, AsyncConnection.__aexit__, fallback.Fallbacks.run
@@ -378,7 +378,7 @@ async def test_a_plan_holds_no_connection_while_the_executor_resolves_what_it_fa
 
 async def test_a_search_with_fields_it_falls_back_on_answers_itself(api, compiled, database, panel,  # noqa: F811
                                                                     caplog) -> None:
-    """The search's statements run on the per-statement connections of a plan with fallbacks (plan.PerStatement)."""
+    """The search's statements run on the leased connection of a plan with fallbacks (plan.Leased)."""
     text = "query Masters($name: String) { customers(search: {name: $name}) { totalCount edges { node { name " \
            "master { name } hierarchyTrail { name } } } } }"
     [document_id] = await register(database, text)
