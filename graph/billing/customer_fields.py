@@ -1,6 +1,6 @@
 """Billing's fields on Customer: its invoices, payments, adjustments, special charges, AR ledger and balances."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -11,7 +11,7 @@ from db.base import utcnow
 from graph.billing import loaders
 from graph.billing.payment_types import Adjustment, Payment, SpecialCharge
 from graph.billing.types import AgingBuckets, ArHistoryEntry, Invoice, Money
-from graph.core.columns import Children, declare
+from graph.core.columns import Children, Derived, declare
 from graph.core.eager import selected_names
 from graph.core.relay import (
     After,
@@ -25,8 +25,11 @@ from graph.core.relay import (
 )
 from graph.customers.arguments import Rollup
 from resolvers.billing.ar_history import HistoryRow, Window
+from resolvers.billing.batches import Run, Standing, standings
 from resolvers.billing.lists import Prefetch
+from resolvers.context import RequestScope
 from resolvers.pagination import PageRequest
+from resolvers.rules.aging import AgingBuckets as AgingRow
 from resolvers.rules.aging import combine
 
 ID_CURSOR = CursorShape("billing-id", (int,))
@@ -34,6 +37,20 @@ HISTORY_CURSOR = CursorShape("ar-history", (date, int))
 Start = Annotated[date | None, strawberry.argument(description="First day shown.")]
 End = Annotated[date | None, strawberry.argument(description="Last day shown.")]
 AsOf = Annotated[date | None, strawberry.argument(description="Count ages to this day; default today.")]
+
+
+async def standing_today(scope: RequestScope, run: Run, ids: Sequence[int]) -> list[Standing]:
+    """The customers' standings as the resolvers read them (as of today): a compiled plan's batch (columns.Derived)."""
+    return await standings(scope, run, ids, utcnow().date())
+
+
+def balance_of(*standings: Standing) -> Money:
+    """The balance of one customer's standing, or of a hierarchy's."""
+    return Money.of(sum(s.balance_cents for s in standings))
+
+
+def past_due_of(buckets: AgingRow) -> Money:
+    return Money.of(buckets.past_due)
 
 
 @strawberry.type
@@ -82,16 +99,18 @@ class CustomerBillingFields:
         count = info.context.loaders.grouped(loaders.history_counts_by_customer_id)
         return to_connection(page, HISTORY_CURSOR, history_entry, lambda: count.load((self.row.id, window)))
 
-    @strawberry.field(description="What the customer owes (negative: credit): the sum of its AR ledger.")
+    @strawberry.field(description="What the customer owes (negative: credit): the sum of its AR ledger.",
+                      metadata=declare(Derived(standing_today, balance_of)))
     async def balance(self, info: strawberry.Info, include_children: Rollup = False) -> Money:
         # Through the aging loader, whose rows carry the balance: with pastDue or aging, one statement for all.
         rows = await _aging_rows(info, self.row, include_children, utcnow().date())
-        return Money.of(sum(r.balance_cents for r in rows))
+        return balance_of(*rows)
 
-    @strawberry.field(description="Open invoice amounts past their due date.")
+    @strawberry.field(description="Open invoice amounts past their due date.",
+                      metadata=declare(Derived(standing_today, past_due_of)))
     async def past_due(self, info: strawberry.Info, include_children: Rollup = False) -> Money:
         rows = await _aging_rows(info, self.row, include_children, utcnow().date())
-        return Money.of(combine(rows).past_due)
+        return past_due_of(combine(rows))
 
     @strawberry.field(description="Open invoice amounts by days past due: current, 1-30, 31-60, 61-90, over 90.")
     async def aging(self, info: strawberry.Info, include_children: Rollup = False, as_of: AsOf = None) -> AgingBuckets:

@@ -34,7 +34,7 @@ from db.base import Base
 from graph.caches import TtlCache, is_reference
 from graph.compiled.fallback import Fallback, Fallbacks, details, generated_from_row, whole_row
 from graph.compiled.selections import GiveWay, Selections, Unplannable
-from graph.core.columns import Children, Column, Embedded, Listed, Reference, declared
+from graph.core.columns import Children, Column, Derived, Embedded, Listed, Reference, declared
 from graph.core.relay import Node, to_global_id
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
@@ -101,6 +101,20 @@ class ReferenceLevel:
         return reused(scope, self.shape, build)
 
 
+@dataclass(eq=False)
+class DerivedLevel:
+    """Values computed for the level's rows by one batch (columns.Derived: a customer's standing, which its balance
+    and pastDue share): the batch's one statement, run through the plan's connection, keyed by row id."""
+
+    index: int  # in Found: row id -> the batch's value
+    batch: Callable[..., Awaitable[Sequence[Any]]]
+
+    async def fill(self, rows: Sequence[Any], found: Found, reader: "Reader") -> None:
+        ids = sorted({row.id for row in rows})
+        values = await self.batch(reader.scope, reader.run, ids) if ids else []
+        found[self.index] = dict(zip(ids, values, strict=True))
+
+
 if TYPE_CHECKING:  # connections.py reads this module's levels
     from graph.compiled.connections import ConnectionLevel, ListLevel
 
@@ -155,6 +169,7 @@ class Levels:
         getters: list[tuple[str, Get]] = []
         fallen: dict[str, Any] = {}  # response key -> its field details, for the executor
         fallen_index = -1  # this level's slot in Found, taken at its first fallback field
+        derived: dict[Any, DerivedLevel] = {}  # by batch: fields of one batch share its statement
         for selected in self.selections.of(type_, selection_sets, where):
             path = f"{where}.{selected.key}"
             if selected.name == "__typename":
@@ -164,6 +179,8 @@ class Levels:
             strawberry_field = graphql_field.extensions.get(BACKREF)
             name = getattr(strawberry_field, "python_name", None)
             declaration = (columns or {}).get(name or "") or (declared(strawberry_field) if strawberry_field else None)
+            if isinstance(declaration, Derived) and any(node.arguments for node in selected.nodes):
+                declaration = None  # its resolver's, which coerces the arguments (the fallback)
             if declaration is not None and not isinstance(declaration, Children) and \
                     any(node.arguments for node in selected.nodes):  # a resolver's: the executor's (fallback)
                 raise Unplannable(f"{path}: arguments")
@@ -189,6 +206,13 @@ class Levels:
                 needed[reference.key] = declaration.key
                 references.append(reference)
                 getters.append((selected.key, _referenced(reference, is_non_null_type(graphql_field.type))))
+            elif isinstance(declaration, Derived):
+                level = derived.get(declaration.batch)
+                if level is None:
+                    level = derived[declaration.batch] = DerivedLevel(self.number(), declaration.batch)
+                    references.append(level)
+                needed["id"] = model.id
+                getters.append((selected.key, self._derived(level, declaration, graphql_field.type, selected, path)))
             elif name == "id" and issubclass(origin, Node):
                 needed["id"] = model.id
                 getters.append((selected.key, _global_id(type_.name)))
@@ -210,8 +234,38 @@ class Levels:
             fallback = Fallback(fallen_index, type_, make, fallen, tuple(where.split(".")))
         return ObjectLevel(needed, _builder(getters), references, fallback)
 
+    def _derived(self, level: DerivedLevel, declaration: Derived, type_: GraphQLOutputType, selected: Any,
+                 path: str) -> Get:
+        """A derived value object (Money) of the row's value in its batch: its selected fields, serialized."""
+        build, index, value, non_null = self._plain_object(type_, selected, path), level.index, declaration.value, \
+            is_non_null_type(type_)
+
+        def get(row: Any, found: Found) -> Any:
+            made = value(found[index][row.id])
+            if made is None:
+                if non_null:
+                    raise GiveWay(f"a null in non-null {path}")
+                return None
+            return build(made, found)
+        return get
+
     def _value_object(self, declaration: Column, type_: GraphQLOutputType, selected: Any, path: str) -> Get:
         """A column converted to an object of plain attributes (Money): its selected fields, serialized."""
+        build, read, convert = self._plain_object(type_, selected, path), attrgetter(declaration.key), \
+            declaration.convert
+        non_null = is_non_null_type(type_)
+
+        def get(row: Any, found: Found) -> Any:
+            value = read(row)
+            if value is None:
+                if non_null:
+                    raise GiveWay(f"a null in non-null {path}")
+                return None
+            return build(convert(value) if convert is not None else value, found)
+        return get
+
+    def _plain_object(self, type_: GraphQLOutputType, selected: Any, path: str) -> Callable[[Any, Found], Any]:
+        """The builder of an object of plain attributes (Money): its selected fields, serialized."""
         object_type = _object_type(type_, path)
         getters: list[tuple[str, Get]] = []
         for part in self.selections.of(object_type, selected.selection_sets, path):
@@ -226,17 +280,7 @@ class Levels:
                 getters.append((part.key, _column(Column(_Attribute(strawberry_field.python_name)),
                                                   graphql_field.type, part_path)))
             self.compiled.append(part_path)
-        build, read, convert = _builder(getters), attrgetter(declaration.key), declaration.convert
-        non_null = is_non_null_type(type_)
-
-        def get(row: Any, found: Found) -> Any:
-            value = read(row)
-            if value is None:
-                if non_null:
-                    raise GiveWay(f"a null in non-null {path}")
-                return None
-            return build(convert(value) if convert is not None else value, found)
-        return get
+        return _builder(getters)
 
     def number(self) -> int:
         """The index in Found of a new level below an object level."""

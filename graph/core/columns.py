@@ -68,6 +68,17 @@ class Children:
     cursor: Any  # graph.core.relay.CursorShape
 
 
+@dataclasses.dataclass(frozen=True)
+class Derived:
+    """A value computed for each row's id from one batch: `batch(scope, run, ids)` reads the values of many ids
+    with one statement through `run` (the loader's and the plan's own connection), aligned with the ids; `value`
+    turns one of them into the field's value. Fields with the same `batch` on one level share its statement (a
+    customer's balance and pastDue). Given any argument, the field is its resolver's."""
+
+    batch: Callable[..., Any]
+    value: Callable[[Any], Any]
+
+
 def column(expr: Any, *, description: str, convert: Callable[[Any], Any] | None = None) -> Any:
     """A field whose value is the row's `expr`, converted by `convert` unless null."""
     return strawberry.field(description=description, metadata={DECLARED: Column(expr, convert)})
@@ -94,7 +105,7 @@ def listed(rows: Any, key: Any, convert: Callable[[Any], Any], *, description: s
                             metadata={DECLARED: Listed(rows, key, convert)})
 
 
-def declare(declaration: "Reference | Children") -> dict[str, Any]:
+def declare(declaration: "Reference | Children | Derived") -> dict[str, Any]:
     """The metadata declaring a resolver's field (`@strawberry.field(metadata=declare(...))`): the resolver reads
     the declaration's loaders, a compiled plan its statements."""
     return {DECLARED: declaration}
@@ -111,10 +122,10 @@ def global_id(type_name: str) -> Callable[[int], strawberry.ID]:
     return lambda pk: to_global_id(type_name, pk)
 
 
-def declared(field: dataclasses.Field[Any]) -> Column | Embedded | Reference | Children | None:
+def declared(field: dataclasses.Field[Any]) -> Column | Embedded | Reference | Children | Derived | None:
     """The declaration a field carries, if any."""
     found = field.metadata.get(DECLARED)
-    return found if isinstance(found, Column | Embedded | Reference | Children) else None
+    return found if isinstance(found, Column | Embedded | Reference | Children | Derived) else None
 
 
 class FromRow:
@@ -152,8 +163,8 @@ def _arguments(cls: type, columns: Mapping[str, Column] | None, names: dict[str,
             continue  # a resolver
         declaration = columns[field.name] if columns and field.name in columns else declared(field)
         nullable = optional.get(field.name, False)
-        if isinstance(declaration, Children):
-            raise TypeError(f"{cls.__name__}.{field.name}: a connection is a resolver's field")
+        if isinstance(declaration, Children | Derived):
+            raise TypeError(f"{cls.__name__}.{field.name}: a connection or derived value is a resolver's field")
         if declaration is not None:
             yield field.name, _value(declaration, nullable, names)
         elif field.name == "row":

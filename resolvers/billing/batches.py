@@ -1,7 +1,7 @@
 """Bodies of billing's DataLoaders: one statement per batch of keys, rows aligned with the keys."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -80,8 +80,17 @@ class Standing(AgingBuckets):
     balance_cents: int = 0  # the sum of the customer's whole ledger
 
 
+Run = Callable[[Any, dict[str, Any]], Awaitable[Sequence[Any]]]  # the rows of a statement with its parameters
+
+
 async def aging_by_customer_ids(scope: RequestScope, ids: Sequence[int], as_of: date) -> list[Standing]:
-    """Open amounts by due date per customer, bucketed as of a day, and each customer's balance.
+    """Open amounts by due date per customer, bucketed as of a day, and each customer's balance (the loader's batch;
+    a compiled plan runs `standings` on its own connection)."""
+    return await standings(scope, lambda stmt, params: plain_rows(scope.db, stmt, params), ids, as_of)
+
+
+async def standings(scope: RequestScope, run: Run, ids: Sequence[int], as_of: date) -> list[Standing]:
+    """Each customer's Standing, as of a day, from the rows `run` reads of the standing statement.
 
     One UNION ALL (ledger sums have no due date) instead of a statement, a loader and a session for each.
     """
@@ -89,7 +98,7 @@ async def aging_by_customer_ids(scope: RequestScope, ids: Sequence[int], as_of: 
     balances: dict[int, int] = {}
     items: dict[int, list[tuple[date, int]]] = defaultdict(list)
     params = {"ledger_ids": list(ids), "invoice_ids": list(ids)}  # one expanding parameter per use
-    for customer_id, due_on, cents in await plain_rows(scope.db, stmt, params):
+    for customer_id, due_on, cents in await run(stmt, params):
         if due_on is None:
             balances[customer_id] = int(cents or 0)
         else:

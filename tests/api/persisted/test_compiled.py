@@ -89,9 +89,9 @@ def _operation(name: str) -> tuple[Any, tuple[OperationDefinitionNode, ...]]:
 # (graph/compiled/fallback.py), or the reason it has none.
 FALLS_BACK_ON = {
     "AccountsTab": (),
-    "ArTab": ("node.balance", "node.pastDue", "node.aging"),
+    "ArTab": ("node.aging",),
     "CommunicationLogTab": ("node.communicationLog",),
-    "CustomerProfile": ("node.alerts", "node.viewerCan", "node.settings", "node.balance", "node.pastDue"),
+    "CustomerProfile": ("node.alerts", "node.viewerCan", "node.settings"),
     "CustomerSearch": (),
     "Timeline": ("node.timeline",),
 }
@@ -451,6 +451,7 @@ async def test_one_statement_per_level_below_an_object_whatever_the_rows(compile
 AR_LISTS = """
 query ArLists($name: String!) {
   customers(search: {name: $name}, first: 50) { edges { node {
+    balance { amount currency } pastDue { amount } owed: balance { amount }
     invoices(first: 2) { totalCount edges { node { number total { amount } lines { amount { amount } }
                                                    allocations { amount { amount } invoice { number } } } } }
     payments(first: 5) { edges { node { amount { amount } allocations { amount { amount } invoice { number } } } } }
@@ -458,8 +459,9 @@ query ArLists($name: String!) {
   } } }
 }"""
 # invoices' page and count (three invoices, a page of two), lines, invoice allocations and their invoices; payments'
-# page, allocations and their invoices; the history's page and count
-AR_LEVELS = 10
+# page, allocations and their invoices; the history's page and count; the standing (balance and pastDue, one
+# statement: columns.Derived)
+AR_LEVELS = 11
 
 
 @pytest.mark.parametrize("customers", [1, 3, 8])
@@ -495,6 +497,28 @@ async def test_one_statement_per_ar_level_whatever_the_rows(api, compiled, datab
     assert {(n["invoices"]["totalCount"], len(n["invoices"]["edges"]), len(n["payments"]["edges"]),
              n["arHistory"]["totalCount"]) for n in nodes} == {(3, 2, 1, 4)}
     assert counter.count == candidates + 1 + AR_LEVELS, counter.statements
+    assert {(n["balance"]["amount"], n["pastDue"]["amount"], n["owed"]["amount"]) for n in nodes} == \
+        {("80.00", "80.00", "80.00")}
+    headers = auth(tenant.agent, accept=GQL, **{"x-request-id": "same"})
+    reference = await api.client.post("/graphql", json={"query": AR_LISTS, "variables": body["variables"]},
+                                      headers=headers)
+    planned = await compiled.client.post("/graphql", json=body, headers=headers)
+    assert planned.content == reference.content
+
+
+@pytest.mark.parametrize(("selection", "falls_back"), [
+    ("balance { amount } pastDue { amount }", ()),
+    ("balance(includeChildren: true) { amount } pastDue { amount }", ("node.balance",)),
+    ("balance { amount } late: pastDue(includeChildren: false) { amount }", ("node.late",)),
+])
+def test_balance_and_past_due_are_the_plans_unless_given_arguments(selection: str, falls_back: tuple[str]) -> None:
+    """balance and pastDue are declared (columns.Derived: one standing statement); with an argument (a roll-up over
+    the hierarchy) the resolver answers them."""
+    text = f"query Ar($id: ID!) {{ node(id: $id) {{ ... on Customer {{ {selection} }} }} }}"
+    prepared = checker().prepare(text, trusted=True)
+    planned = plan_document(checker().schema, prepared.document, prepared.operations, "test-ar")["Ar"]
+    assert planned.plan is not None, planned.fallbacks
+    assert planned.plan.fallbacks == falls_back
 
 
 # The accounts tab's connections below accounts: status changes (and their user), market transactions with their
