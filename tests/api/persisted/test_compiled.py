@@ -416,6 +416,14 @@ query Levels($name: String!, $accounts: Int = 10) {
 BELOW_THE_PAGE = 9
 
 
+async def read_warm(compiled: Any, body: dict[str, Any], tenant: Any, count_sql: Any) -> tuple[Any, Any]:
+    """The planned read once to warm up (the user, the document), then again counting its statements."""
+    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    with count_sql() as counter:
+        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    return response, counter
+
+
 @pytest.mark.parametrize("customers", [1, 4, 12])
 async def test_one_statement_per_level_below_an_object_whatever_the_rows(compiled, database, session, tenant,
                                                                         count_sql, customers: int) -> None:
@@ -435,9 +443,7 @@ async def test_one_statement_per_level_below_an_object_whatever_the_rows(compile
     [document_id] = await register(database, LEVELS)
     body = {"documentId": document_id, "variables": {"name": "levelled quorra"}}
     candidates = 1 if database.backend == "sqlite" else 0
-    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))  # the user, the document
-    with count_sql() as counter:
-        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    response, counter = await read_warm(compiled, body, tenant, count_sql)
     nodes = [edge["node"] for edge in response.json()["data"]["customers"]["edges"]]
     assert len(nodes) == customers
     assert {(n["master"]["name"], n["children"]["totalCount"], len(n["utilityAccounts"]["edges"])) for n in nodes} \
@@ -489,9 +495,7 @@ async def test_one_statement_per_ar_level_whatever_the_rows(api, compiled, datab
     [document_id] = await register(database, AR_LISTS)
     body = {"documentId": document_id, "variables": {"name": "ledgered quorra"}}
     candidates = 1 if database.backend == "sqlite" else 0
-    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))  # the user, the document
-    with count_sql() as counter:
-        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    response, counter = await read_warm(compiled, body, tenant, count_sql)
     nodes = [edge["node"] for edge in response.json()["data"]["customers"]["edges"]]
     assert len(nodes) == customers
     assert {(n["invoices"]["totalCount"], len(n["invoices"]["edges"]), len(n["payments"]["edges"]),
@@ -560,9 +564,7 @@ async def test_one_statement_per_accounts_tab_level_whatever_the_rows(compiled, 
     [document_id] = await register(database, ACCOUNT_LISTS)
     body = {"documentId": document_id, "variables": {"name": "transacted quorra"}}
     candidates = 1 if database.backend == "sqlite" else 0
-    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))  # the user, the document
-    with count_sql() as counter:
-        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    response, counter = await read_warm(compiled, body, tenant, count_sql)
     accounts = [account["node"] for edge in response.json()["data"]["customers"]["edges"]
                 for account in edge["node"]["utilityAccounts"]["edges"]]
     assert len(accounts) == 2 * customers
