@@ -25,13 +25,16 @@ a version bump must re-run the SQLite tests (tests/resolvers/test_writes.py pins
 
 import sqlite3
 from collections import deque
+from collections.abc import Sequence
 from typing import Any, cast
 
+from sqlalchemy import Row
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 SQLITE_BUSY = 5
 
@@ -155,3 +158,27 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
         adapted = super().connect(*arg, **{**kw, "check_same_thread": False})  # see the module docstring
         return OneHopConnection(self, adapted._connection)
+
+
+async def rows_in_one_hop(connection: AsyncConnection,
+                          statements: Sequence[tuple[Any, dict[str, Any]]]) -> list[list[Row[Any]]] | None:
+    """Every row of each statement, all of them run back to back in ONE hop to aiosqlite's thread: SQLAlchemy's own
+    execution there (the engine's compiled cache, its parameter and result processing, its events), with the
+    statements running inline on the thread's sqlite3 connection, as a write transaction's do on the loop's thread.
+    None when `connection` is no OneHopConnection of ours (PostgreSQL; or a write transaction running inline): the
+    caller runs them one by one. Reads only: a failure is SQLAlchemy's, as `execute` raises it."""
+    sync = connection.sync_connection
+    dbapi = sync.connection.dbapi_connection if sync is not None and not sync.closed else None
+    if not isinstance(dbapi, OneHopConnection) or dbapi.inline:
+        return None
+
+    def run_all() -> list[list[Row[Any]]]:
+        assert sync is not None  # checked above
+        dbapi.inline = True  # on this thread, the one using the connection while the loop awaits it
+        try:
+            return [list(sync.execute(statement, parameters).all()) for statement, parameters in statements]
+        finally:
+            dbapi.inline = False
+
+    rows: list[list[Row[Any]]] = await dbapi._connection._execute(run_all)
+    return rows
