@@ -344,18 +344,8 @@ class Levels:
 
     def _value_object(self, declaration: Column, type_: GraphQLOutputType, selected: Any, path: str) -> Get:
         """A column converted to an object of plain attributes (Money): its selected fields, serialized."""
-        build, read, convert = self._plain_object(type_, selected, path), attrgetter(declaration.key), \
-            declaration.convert
-        non_null = is_non_null_type(type_)
-
-        def get(row: Any, found: Found) -> Any:
-            value = read(row)
-            if value is None:
-                if non_null:
-                    raise GiveWay(f"a null in non-null {path}")
-                return None
-            return build(convert(value) if convert is not None else value, found)
-        return get
+        return _ColumnGet(declaration.key, attrgetter(declaration.key), declaration.convert, None, None,
+                          is_non_null_type(type_), path, self._plain_object(type_, selected, path))
 
     def _plain_object(self, type_: GraphQLOutputType, selected: Any, path: str) -> Callable[[Any, Found], Any]:
         """The builder of an object of plain attributes (Money): its selected fields, serialized."""
@@ -432,21 +422,23 @@ def _builder(getters: list[tuple[str, Get]]) -> Callable[[Any, Found], dict[str,
 
 
 def _inline(n: int, get: "_ColumnGet", names: dict[str, Any]) -> list[str]:
-    """The statements of `get` (a leaf column) as the generated builder's own, setting v{n}."""
+    """The statements of `get` (a column) as the generated builder's own, setting v{n}."""
     names[f"read{n}"], names[f"convert{n}"], names[f"plain{n}"] = get.read, get.convert, get.plain
-    names[f"serialize{n}"], names[f"null{n}"] = get.serialize, f"a null in non-null {get.where}"
-    names[f"nulled{n}"] = f"{get.where} serialized to null"
+    names[f"serialize{n}"], names[f"build{n}"] = get.serialize, get.build
+    names[f"null{n}"], names[f"nulled{n}"] = f"a null in non-null {get.where}", f"{get.where} serialized to null"
     lines = [f"v{n} = row.{get.key}" if get.key.isidentifier() and not iskeyword(get.key) else f"v{n} = read{n}(row)",
              f"if v{n} is None:",
              f"    raise GiveWay(null{n})" if get.non_null else "    pass",
              "else:"]
     if get.convert is not None:
         lines.append(f"    v{n} = convert{n}(v{n})")
-    lines += [f"    if type(v{n}) is not plain{n}:",
-              f"        v{n} = serialize{n}(v{n})",
-              f"        if v{n} is None:",
-              f"            raise GiveWay(nulled{n})"]
-    return lines
+    if get.build is not None:
+        return [*lines, f"    v{n} = build{n}(v{n}, found)"]
+    return [*lines,
+            f"    if type(v{n}) is not plain{n}:",
+            f"        v{n} = serialize{n}(v{n})",
+            f"        if v{n} is None:",
+            f"            raise GiveWay(nulled{n})"]
 
 
 def _constant(value: Any) -> Get:
@@ -489,16 +481,18 @@ def _memoized(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 @dataclass(frozen=True, eq=False)
 class _ColumnGet:
-    """A leaf column's value: the declared column, converted unless null, then serialized unless plain. Callable as
-    any getter; the builders write it inline (_inline)."""
+    """A column's value: the declared column, converted unless null, then serialized unless plain (a leaf), or built
+    into the object of its selected fields (`build`: a value object, Money). Callable as any getter; the builders
+    write it inline (_inline)."""
 
     key: str
     read: Callable[[Any], Any]
     convert: Callable[[Any], Any] | None
-    serialize: Callable[[Any], Any]
+    serialize: Callable[[Any], Any] | None  # a leaf's
     plain: type | None
     non_null: bool
     where: str
+    build: Callable[[Any, Found], Any] | None = None  # a value object's
 
     def __call__(self, row: Any, found: Found) -> Any:
         value = self.read(row)
@@ -508,8 +502,11 @@ class _ColumnGet:
             return None
         if self.convert is not None:
             value = self.convert(value)
+        if self.build is not None:
+            return self.build(value, found)
         if type(value) is self.plain:
             return value
+        assert self.serialize is not None  # a leaf's
         serialized = self.serialize(value)
         if serialized is None:
             raise GiveWay(f"{self.where} serialized to null")
