@@ -4,7 +4,8 @@ aiosqlite runs each call in its own thread and SQLAlchemy's adapter makes four c
 (cursor, execute, fetchall, close) and one rollback per session close: each a hop to that thread and
 back through the event loop, most of a small read request's time. These classes make a statement
 one hop, and skip the rollback when SQLite has no transaction open (read sessions never BEGIN;
-sqlite3's rollback would do nothing then either).
+sqlite3's rollback would do nothing then either). `rows_in_one_hop` runs many reads in one hop (a compiled plan's
+statements of one depth, graph/compiled/objects.fill).
 
 Write transactions (db/writes.py) go further. Each hop back waits its turn on the event loop behind
 every request the worker is serving, and a write transaction holds SQLite's one write lock through all of

@@ -8,7 +8,8 @@ executor words (a refused argument, a null in a non-null field, invalid variable
 None and the executor answers the request (graph/persisted/fast_path.py).
 
 A plan's statements run back to back on one connection of the read engine (no session, no loaders); the levels
-below the search are Core statements built once per client (resolvers/statements.py) with bound parameters.
+below the search are Core statements built once per client (resolvers/statements.py) with bound parameters, each
+depth's in one call (Reader.run_many: on SQLite one hop to the driver's thread, db/sqlite_driver.rows_in_one_hop).
 """
 
 import logging
