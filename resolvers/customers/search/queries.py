@@ -145,10 +145,11 @@ async def _first_page(scope: RequestScope, planned: Reusable, order: CustomerOrd
 
 
 async def count_customers(scope: RequestScope, search: CustomerSearch) -> int:
-    """How many customers `search` finds, every one (totalCount). Name words alone, or account filters alone, are
-    counted in their own index: its rows carry their customer's client (written with it), so they name the same
-    customers without a read of each customer's row, most of the time of counting thousands (17 ms for the 16,000
-    customers of "har" on a million, 3 ms counted from the tokens; bench/search.py)."""
+    """How many customers `search` finds, every one (totalCount). Name words alone, an address alone (SQLite), or
+    account filters alone are counted in their own index: its entries carry their customer's client (written with
+    it), so they name the same customers without a read of each customer's row, most of the time of counting
+    thousands (17 ms for the 16,000 customers of "har" on a million, 3 ms counted from the tokens, 0.4 since
+    _first_of_customer; an address: see _address_match; bench/search.py, docs/search.md)."""
     if _filter_count(search) == 1 and search.name:
         return await _count_by_name(scope, _tokens_or_refuse(search.name, ["search", "name"]))
     if _filter_count(search) == 1 and search.address and _dialect(scope) == "sqlite":
