@@ -188,6 +188,12 @@ class GraphQLClient:
                                     headers=self.headers)
 
 
+def spa_document(name: str) -> str:
+    """The text of the SPA's operation `name`, as spa/persisted-query-manifest.json holds it."""
+    manifest = json.loads((ROOT / "spa" / "persisted-query-manifest.json").read_text())
+    return next(o["body"] for o in manifest["operations"] if o["name"] == name)
+
+
 def document_id_of(text: str) -> str:
     """The documentId of a document's text (sha256:<hex>)."""
     from resolvers.rules.persisted_files import document_id, sha256_of

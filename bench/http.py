@@ -43,6 +43,7 @@ from bench.common import (
     percentile,
     print_table,
     register_documents,
+    spa_document,
     tenant_id,
     token_for,
     verdict,
@@ -80,7 +81,7 @@ async def run(options: argparse.Namespace) -> bool:
     heading("http: one worker, requests per second: text vs registered document vs a plain Starlette route")
     db = await ensure_database(DB_PATH, CUSTOMERS, rebuild=options.rebuild)
     console.print(describe(db))
-    profile = _spa_document(PROFILE)
+    profile = spa_document(PROFILE)
     await register_documents(db.url, [TYPENAME, profile])
     secret = secrets.token_urlsafe(32)
     headers = {"content-type": "application/json", "authorization": f"Bearer {await token_for(db.url, secret)}"}
@@ -110,11 +111,6 @@ async def run(options: argparse.Namespace) -> bool:
 
 
 # ---- the documents ------------------------------------------------------------------------------------
-
-def _spa_document(name: str) -> str:
-    manifest = json.loads((ROOT / "spa" / "persisted-query-manifest.json").read_text())
-    return next(o["body"] for o in manifest["operations"] if o["name"] == name)
-
 
 def _body(**request: object) -> bytes:
     return json.dumps(request).encode()

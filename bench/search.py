@@ -20,6 +20,7 @@ from bench.common import (
     console,
     data_of,
     describe,
+    document_id_of,
     ensure_database,
     graphql_client,
     heading,
@@ -27,7 +28,9 @@ from bench.common import (
     prime_os_cache,
     print_table,
     query_plan,
+    register_documents,
     run_raw,
+    spa_document,
     stats,
     tenant_id,
     time_async,
@@ -233,10 +236,7 @@ SPA_TARGETS = {"LDC exact": 2.0, "name prefix": 5.0, "address contains": 20.0}  
 async def spa_grid(database_url: str, kinds: list[Kind]) -> None:
     """The SPA's CustomerSearch (matchedAccount, totalCount) named by its documentId, on an app running it through
     graphql-core's executor and on one running its compiled plan (graph/compiled), the same inputs for both."""
-    from bench.common import document_id_of, register_documents
-    from bench.http import _spa_document
-
-    text = _spa_document("CustomerSearch")
+    text = spa_document("CustomerSearch")
     await register_documents(database_url, [text])
     measured: dict[tuple[str, bool], Stats] = {}
     for compiled in (False, True):

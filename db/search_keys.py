@@ -26,10 +26,21 @@ def name_tokens(name: str) -> list[str]:
     return sorted(set(_WORD.findall(fold(name))))
 
 
+def name_token_rows(name: str) -> list[tuple[str, str]]:
+    """(token, previous token) for each of name_tokens: "" before the first (CustomerNameToken.previous_token)."""
+    tokens = name_tokens(name)
+    return list(zip(tokens, ["", *tokens[:-1]], strict=True))
+
+
 def address_key(addresses: Iterable[Iterable[str | None]]) -> str:
     """Every address of a customer on one folded line, " | " between addresses."""
     lines = (", ".join(p for p in parts if p) for parts in addresses)
     return " | ".join(fold(line) for line in lines if line)
+
+
+# SQLite's address index (migration 0016) numbers a customer's entry client_id * ADDRESS_ROWID_CLIENT + id: one
+# client's entries are one rowid range, which the index reads alone.
+ADDRESS_ROWID_CLIENT = 2**40
 
 
 def prefix_upper_bound(prefix: str) -> str:

@@ -58,12 +58,18 @@ class CustomerNameToken(Base):
     """One row per word of a customer's name, so word-prefix search is an index range."""
 
     __tablename__ = "customer_name_tokens"
+    # Counts a prefix's customers as a range of it, reading previous_token: see previous_token.
+    __table_args__ = (Index(None, "client_id", "token", "previous_token"),)
 
     client_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("clients.id"), primary_key=True)
     token: Mapped[str] = mapped_column(Text, primary_key=True)  # a word of the name, as long as it is
     customer_id: Mapped[int] = mapped_column(
         BigIntId, ForeignKey("customers.id"), primary_key=True, index=True
     )
+    # The customer's token before this one in sorted order, "" for its first (db.search_keys.name_token_rows). Its
+    # tokens starting with a prefix are consecutive in that order, so exactly one of them has a previous token below
+    # the prefix: counting those counts each customer once, without DISTINCT (migration 0016).
+    previous_token: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CustomerImportJob(TenantScoped, Base):

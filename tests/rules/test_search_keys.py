@@ -2,7 +2,7 @@
 
 import pytest
 
-from db.search_keys import address_key, fold, name_key, name_tokens, prefix_upper_bound
+from db.search_keys import address_key, fold, name_key, name_token_rows, name_tokens, prefix_upper_bound
 
 
 @pytest.mark.parametrize(
@@ -15,6 +15,19 @@ def test_fold_ignores_case_accents_and_spacing(raw, folded):
 def test_name_tokens_are_distinct_words():
     assert name_tokens("O'Brien-Smith & Sons, O'Brien") == ["brien", "o", "smith", "sons"]
     assert name_key("Carla Núñez") == "carla nunez"
+
+
+NAMES = ["Mar Martin", "Martina Marr-Mars", "Jo Jones Joyce", "O'Brien-Smith & Sons, O'Brien", "Ann", "José Núñez 2"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("prefix", ["m", "mar", "mars", "j", "jo", "o", "s", "a", "n", "2", "x"])
+def test_exactly_one_token_row_per_customer_starts_a_prefix_with_its_previous_token_below_it(name, prefix):
+    """What counting a prefix's customers without DISTINCT rests on (CustomerNameToken.previous_token)."""
+    rows = name_token_rows(name)
+    starting = [previous for token, previous in rows if token.startswith(prefix)]
+    assert [token for token, _ in rows] == name_tokens(name)
+    assert sum(previous < prefix for previous in starting) == (1 if starting else 0)
 
 
 def test_address_key_joins_every_address():

@@ -222,7 +222,7 @@ async def write_new(scope: RequestScope, batch: Batch, job_id: int, user_id: int
     )
     await refresh_statistics(scope, Customer)  # the lookups below find the customers just added by index
     await scope.db.execute(insert(CustomerNameToken).from_select(
-        ["client_id", "token", "customer_id"], _tokens(scope, first_rows, client)))
+        ["client_id", "token", "customer_id", "previous_token"], _tokens(scope, first_rows, client)))
     new_customer = tenant_scoped(select(Customer.id), Customer, scope).where(Customer.number == R.customer_number)
     await _update(scope, update(R).where(batch.of(R), R.outcome == CREATED, R.customer_id.is_(None))
                   .values(customer_id=new_customer.scalar_subquery()))
@@ -274,13 +274,21 @@ def _first_line(job_id: int, outcomes: Sequence[str | None]) -> Any:
 
 
 def _tokens(scope: RequestScope, first_rows: Any, client: Any) -> Any:
-    """(client, token, customer id) for each word of each new customer's name, from the staged JSON arrays."""
-    if _dialect(scope) == "postgresql":
-        words = func.json_array_elements_text(cast(R.name_tokens, JSON)).table_valued("value")
-    else:
-        words = func.json_each(R.name_tokens).table_valued("value")
+    """(client, token, customer id, previous token) for each word of each new customer's name, from the staged JSON
+    arrays; the previous token is the greatest of the name's tokens below it, "" for the first (as
+    db.search_keys.name_token_rows)."""
+    words, earlier = _staged_tokens(scope, "words"), _staged_tokens(scope, "earlier")
+    previous = select(func.coalesce(func.max(earlier.c.value), "")).where(earlier.c.value < words.c.value)
     customer = tenant_scoped(select(Customer.id), Customer, scope).where(Customer.number == R.customer_number)
-    return first_rows.add_columns(client, words.c.value, customer.scalar_subquery()).join(words, literal(True))
+    return first_rows.add_columns(client, words.c.value, customer.scalar_subquery(),
+                                  previous.scalar_subquery()).join(words, literal(True))
+
+
+def _staged_tokens(scope: RequestScope, name: str) -> Any:
+    """The elements of a staged row's name_tokens (a JSON array of text) as rows of `value`."""
+    if _dialect(scope) == "postgresql":
+        return func.json_array_elements_text(cast(R.name_tokens, JSON)).table_valued("value", name=name)
+    return func.json_each(R.name_tokens).table_valued("value", name=name)
 
 
 async def outcome_counts(scope: RequestScope, job_id: int) -> dict[str, int]:

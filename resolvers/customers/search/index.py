@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, delete, select, update
 
 from db.inserts import insert_rows
 from db.models import Customer, CustomerNameToken, UtilityAccount
-from db.search_keys import address_key, name_key, name_tokens
+from db.search_keys import address_key, name_key, name_token_rows
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
 
@@ -22,8 +22,8 @@ async def reindex_name(scope: RequestScope, customer: Customer) -> None:
     customer.name_key = name_key(customer.name)
     await scope.db.execute(delete(CustomerNameToken).where(CustomerNameToken.customer_id == customer.id))
     rows = [
-        {"client_id": customer.client_id, "token": t, "customer_id": customer.id}
-        for t in name_tokens(customer.name)
+        {"client_id": customer.client_id, "token": t, "customer_id": customer.id, "previous_token": previous}
+        for t, previous in name_token_rows(customer.name)
     ]
     await insert_rows(scope.db, CustomerNameToken, rows)
 
@@ -46,7 +46,8 @@ async def reindex_many(scope: RequestScope, names: Sequence[int], addresses: Seq
         found = (await scope.db.execute(stmt)).all()
         await scope.db.execute(delete(CustomerNameToken).where(CustomerNameToken.customer_id.in_(ids)))
         rows = [
-            {"client_id": scope.tenant_id, "token": t, "customer_id": i} for i, name in found for t in name_tokens(name)
+            {"client_id": scope.tenant_id, "token": t, "customer_id": i, "previous_token": previous}
+            for i, name in found for t, previous in name_token_rows(name)
         ]
         await insert_rows(scope.db, CustomerNameToken, rows)
         if found:

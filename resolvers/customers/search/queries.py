@@ -27,13 +27,13 @@ from sqlalchemy.orm import QueryableAttribute
 
 from db.enums import EnrollmentStatus
 from db.models import Customer, CustomerNameToken, Market, Utility, UtilityAccount
-from db.search_keys import address_key, fold, name_tokens, prefix_upper_bound
+from db.search_keys import ADDRESS_ROWID_CLIENT, address_key, fold, name_tokens, prefix_upper_bound
 from resolvers.accounts.batches import best_by_customer
 from resolvers.context import RequestScope
 from resolvers.customers.errors import CustomerErrorCode
 from resolvers.errors import UserInputError
 from resolvers.pagination import Column, Key, Page, PageRequest, count_rows, keyset_page, to_page
-from resolvers.scope import tenant_scoped
+from resolvers.scope import tenant_id_of, tenant_scoped
 from resolvers.statements import reused
 
 # Trigram indexes (FTS5 and pg_trgm) cannot serve a substring shorter than a trigram.
@@ -62,7 +62,8 @@ TOKEN_LIST_CAP = 40_000
 # "4988 spring blvd" took 27 ms) and each address it finds is tested for the whole term.
 SELECTIVE_PART = re.compile(r"[0-9]{4,}")
 
-# SQLite's trigram index over customers.address_key (migration 0001).
+# SQLite's trigram index over customers.address_key (migration 0001), its rowid client_id * ADDRESS_ROWID_CLIENT +
+# customer id (migration 0016): a MATCH within the client's rowid range reads that client's entries only.
 ADDRESS_FTS = table("customer_address_fts", column("rowid"), column("customer_address_fts"))
 
 
@@ -144,12 +145,17 @@ async def _first_page(scope: RequestScope, planned: Reusable, order: CustomerOrd
 
 
 async def count_customers(scope: RequestScope, search: CustomerSearch) -> int:
-    """How many customers `search` finds, every one (totalCount). Name words alone, or account filters alone, are
-    counted in their own index: its rows carry their customer's client (written with it), so they name the same
-    customers without a read of each customer's row, most of the time of counting thousands (17 ms for the 16,000
-    customers of "har" on a million, 3 ms counted from the tokens; bench/search.py)."""
+    """How many customers `search` finds, every one (totalCount). Name words alone, an address alone (SQLite), or
+    account filters alone are counted in their own index: its entries carry their customer's client (written with
+    it), so they name the same customers without a read of each customer's row, most of the time of counting
+    thousands (17 ms for the 16,000 customers of "har" on a million, 3 ms counted from the tokens, 0.4 since
+    _first_of_customer; an address: see _address_match; bench/search.py, docs/search.md)."""
     if _filter_count(search) == 1 and search.name:
         return await _count_by_name(scope, _tokens_or_refuse(search.name, ["search", "name"]))
+    if _filter_count(search) == 1 and search.address and _dialect(scope) == "sqlite":
+        term = _address_term(search.address, ["search", "address"])
+        if _selective_part(term) == term:  # the index's matches are the customers: counted in it
+            return (await scope.db.execute(select(func.count()).where(_address_match(scope, term)))).scalar_one()
     if _filter_count(search) == 1 and _has_account_filter(search):
         customers = select(func.count(distinct(UtilityAccount.customer_id)))
         counted = _account_filters(tenant_scoped(customers, UtilityAccount, scope), search)
@@ -159,10 +165,11 @@ async def count_customers(scope: RequestScope, search: CustomerSearch) -> int:
 
 async def _count_by_name(scope: RequestScope, tokens: list[str]) -> int:
     """The customers with a word starting with each token: one token's customers counted once each (a name may
-    have two words starting with it); several tokens' lists intersected. (On SQLite the page counted several
-    words itself unless a list was too long to read: see Page.total.)"""
+    have two words starting with it: see _first_of_customer); several tokens' lists intersected. (On SQLite the page
+    counted several words itself unless a list was too long to read: see Page.total.)"""
     if len(tokens) == 1:
-        counted = _token_prefix(scope, tokens[0]).with_only_columns(func.count(distinct(CustomerNameToken.customer_id)))
+        token = tokens[0]
+        counted = _token_prefix(scope, token).with_only_columns(func.count()).where(_first_of_customer(token))
         return (await scope.db.execute(counted)).scalar_one()
     common = intersect(*(_token_prefix(scope, token) for token in tokens)).subquery()
     return (await scope.db.execute(select(func.count()).select_from(common))).scalar_one()
@@ -171,20 +178,19 @@ async def _count_by_name(scope: RequestScope, tokens: list[str]) -> int:
 def search_statement(scope: RequestScope, search: CustomerSearch, *, walk: bool = False) -> Select[tuple[Customer]]:
     """Customers matching `search`; `walk` writes the filter as a test of each customer (see DENSE)."""
     stmt = tenant_scoped(select(Customer), Customer, scope)
-    dialect = _dialect(scope)
     if search.ldc_account_number:
         stmt = stmt.where(Customer.id.in_(_by_ldc(scope, search.ldc_account_number)))
     if search.name:
         stmt = stmt.where(_by_name(scope, search.name, ["search", "name"], walk))
     if search.address:
-        stmt = stmt.where(_by_address(dialect, search.address, ["search", "address"], walk))
+        stmt = stmt.where(_by_address(scope, search.address, ["search", "address"], walk))
     if _has_account_filter(search):
         accounts = _by_account(scope, search)
         # walking: one probe of the covering account index per customer, no candidate list
         stmt = stmt.where(accounts.where(UtilityAccount.customer_id == Customer.id).exists() if walk
                           else Customer.id.in_(accounts))
     if search.text:
-        stmt = stmt.where(_by_text(scope, dialect, search.text))
+        stmt = stmt.where(_by_text(scope, search.text))
     return stmt
 
 
@@ -291,8 +297,16 @@ def _token_candidates(scope: RequestScope, counted: bool = False) -> Select[Any]
     listed = _listed(words)
     if not counted:
         return listed
-    every = words.with_only_columns(func.count(distinct(CustomerNameToken.customer_id))).scalar_subquery()
+    every = words.with_only_columns(func.count()).where(_first_of_customer(bindparam("low"))).scalar_subquery()
     return listed.add_columns(every)
+
+
+def _first_of_customer(low: str | ColumnElement[str]) -> ColumnElement[bool]:
+    """Of the token rows starting with the prefix `low`, one per customer: a customer's tokens starting with it are
+    consecutive in its sorted tokens, and only the first of them has its previous token (migration 0016) below the
+    prefix. count(*) of these rows is the customers' count, an index range (0.8 ms for the 32,760 customers of "mar"
+    on a million), where count(DISTINCT customer_id) sorted them first (8 ms; bench/search.py)."""
+    return CustomerNameToken.previous_token < low
 
 
 def _filter_count(search: CustomerSearch) -> int:
@@ -389,22 +403,44 @@ def _token_prefix(scope: RequestScope, token: str) -> Select[Any]:
     return tenant_scoped(stmt, CustomerNameToken, scope)
 
 
-def _by_address(dialect: str, address: str, field: list[str], walk: bool = False) -> ColumnElement[bool]:
-    term = fold(address)
-    if len(term) < MIN_ADDRESS_TERM:
-        message = f"Type at least {MIN_ADDRESS_TERM} characters of the address."
-        raise UserInputError(CustomerErrorCode.SEARCH_TERM_TOO_SHORT, message, field)
-    if dialect == "sqlite" and not walk:
+def _by_address(scope: RequestScope, address: str, field: list[str], walk: bool = False) -> ColumnElement[bool]:
+    term = _address_term(address, field)
+    if _dialect(scope) == "sqlite" and not walk:
         # The trigram index finds the addresses holding the term's most selective part (see
         # SELECTIVE_PART), a substring of it: every address holding the term, and each is then
         # tested for the whole term, as the walk and PostgreSQL test it.
-        part = max(SELECTIVE_PART.findall(term), key=len, default=term)
-        phrase = '"' + part.replace('"', '""') + '"'
-        found = Customer.id.in_(select(ADDRESS_FTS.c.rowid).where(ADDRESS_FTS.c.customer_address_fts.match(phrase)))
+        part = _selective_part(term)
+        entries = _address_match(scope, part)
+        client_base = literal(tenant_id_of(scope) * ADDRESS_ROWID_CLIENT)
+        found = Customer.id.in_(select(ADDRESS_FTS.c.rowid - client_base).where(entries))
         return found if part == term else and_(found, _contains(Customer.address_key, term))
     # PostgreSQL: pg_trgm's GIN index serves the LIKE. SQLite walking: the LIKE tests each
     # customer of the walk, the same substring match as the trigram index.
     return _contains(Customer.address_key, term)
+
+
+def _address_term(address: str, field: list[str]) -> str:
+    """The folded address typed; refused shorter than a trigram."""
+    term = fold(address)
+    if len(term) < MIN_ADDRESS_TERM:
+        message = f"Type at least {MIN_ADDRESS_TERM} characters of the address."
+        raise UserInputError(CustomerErrorCode.SEARCH_TERM_TOO_SHORT, message, field)
+    return term
+
+
+def _selective_part(term: str) -> str:
+    """What SQLite's trigram index is asked for: the term's longest number (SELECTIVE_PART), or the whole term."""
+    return max(SELECTIVE_PART.findall(term), key=len, default=term)
+
+
+def _address_match(scope: RequestScope, part: str) -> ColumnElement[bool]:
+    """SQLite's trigram index entries of the scope's client holding `part`: its rowid range (migration 0016), not
+    every client's entries each looked up in `customers` for its client (the count of "maple way": 2.5 ms where
+    that took 20-29 on a million customers of three clients; bench/search.py)."""
+    base = tenant_id_of(scope) * ADDRESS_ROWID_CLIENT
+    phrase = '"' + part.replace('"', '""') + '"'
+    return and_(ADDRESS_FTS.c.customer_address_fts.match(phrase),
+                ADDRESS_FTS.c.rowid >= literal(base), ADDRESS_FTS.c.rowid < literal(base + ADDRESS_ROWID_CLIENT))
 
 
 def _contains(address_key: ColumnElement[str] | QueryableAttribute[str], term: str) -> ColumnElement[bool]:
@@ -434,14 +470,14 @@ def _account_filters(stmt: Select[Any], search: CustomerSearch) -> Select[Any]:
     return stmt
 
 
-def _by_text(scope: RequestScope, dialect: str, typed: str) -> ColumnElement[bool]:
+def _by_text(scope: RequestScope, typed: str) -> ColumnElement[bool]:
     """Free text: a customer number, an LDC number, a name or an address."""
     term = typed.strip()
     alternatives = [Customer.number == term, Customer.id.in_(_by_ldc(scope, term))]
     if name_tokens(term):
         alternatives.append(_by_name(scope, term, ["search", "text"]))
     if len(fold(term)) >= MIN_ADDRESS_TERM:
-        alternatives.append(_by_address(dialect, term, ["search", "text"]))
+        alternatives.append(_by_address(scope, term, ["search", "text"]))
     return or_(*alternatives)
 
 

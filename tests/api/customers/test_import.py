@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from db.enums import Role
-from db.models import AuditEvent, CustomerNameToken, EnrollmentStatusChange, UtilityAccount
+from db.models import AuditEvent, Customer, CustomerNameToken, EnrollmentStatusChange, UtilityAccount
+from db.search_keys import name_token_rows
 from resolvers.customers.imports import commands as imports
 from tests.api.customers.import_helpers import (
     book,
@@ -22,6 +23,10 @@ from tests.factories.customers import make_customer
 
 SEARCH = """
 query($search: CustomerSearch!) { customers(search: $search, first: 10) { edges { node { number name } } } }
+"""
+# a page of one, so the count is the search's, not the page's rows
+COUNTED = """
+query($search: CustomerSearch!) { customers(search: $search, first: 1) { totalCount } }
 """
 ACCOUNT = """
 query($ldc: String!) { utilityAccount(ldcAccountNumber: $ldc) {
@@ -247,6 +252,26 @@ class TestImportedCustomers:
         customer = account["customer"]
         assert (customer["email"], customer["phone"], customer["billingAddress"]["zip"]) == \
             (row["email"], row["phone"], row["billing_zip"])
+
+
+    async def test_each_is_counted_once_by_a_prefix_two_of_its_words_start_with(self, api, database, tenant):
+        # given customers loaded new, and one renamed by loading the file again (each way writes its name tokens)
+        names = ["Mar Martin", "Jo Jones Joyce", "Martina Marr-Mars", "Pat Doe"]
+        rows = [{**row, "name": name} for row, name in zip(rows_of(book(4)), names, strict=True)]
+        await upload(api, tenant.admin, file_of(rows))
+        await upload(api, tenant.admin, file_of(changed(rows, 5, name="Marta Mars")))
+        # then a prefix's count names each customer once, as its page lists them
+        for typed, expected in (("mar", 3), ("mars", 2), ("jo", 1), ("j", 1), ("mart", 3)):
+            found = (await api.run(COUNTED, {"search": {"name": typed}}, user=tenant.agent))["customers"]
+            assert found["totalCount"] == expected, typed
+        # and each token row holds the token before it in its customer's name (db.search_keys.name_token_rows)
+        async with database.sessionmaker() as s:
+            stored = sorted((await s.execute(select(Customer.name, CustomerNameToken.token,
+                                                    CustomerNameToken.previous_token)
+                                             .join(Customer, Customer.id == CustomerNameToken.customer_id)
+                                             .where(Customer.client_id == tenant.client.id))).tuples())
+        assert stored == sorted((name, token, previous) for name in [*names[:3], "Marta Mars"]
+                                for token, previous in name_token_rows(name))
 
 
 class TestRolesKeysAndFiles:

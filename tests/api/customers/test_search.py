@@ -131,6 +131,26 @@ class TestSearchFilters:
         assert names(data) == []
         assert data["customers"]["totalCount"] == 0
 
+    @pytest.mark.parametrize(("search", "expected"), [
+        ({"address": "maple"}, ["Ann Smith", "Carla Núñez"]),
+        ({"address": "12 maple ave"}, ["Ann Smith"]),
+        ({"address": "1 billing rd"}, ["Ann Smith", "Bob Smithers", "Carla Núñez", "Dan Jones"]),
+        ({"name": "smith"}, ["Ann Smith", "Bob Smithers"]),
+        ({"text": "maple"}, ["Ann Smith", "Carla Núñez"]),
+    ])
+    async def test_another_clients_namesakes_and_neighbours_are_neither_listed_nor_counted(
+            self, api, panel, other_tenant, session, search, expected):
+        # given another client's customers at the same addresses, with the same names (the address index and the
+        # name tokens hold every client's)
+        for name, line1 in (("Ann Smith", "12 Maple Ave"), ("Bob Smithers", "500 Maple Blvd")):
+            await make_account(session, await make_customer(session, other_tenant, name), utility="ONCOR", line1=line1)
+        await session.commit()
+        every = await api.run(SEARCH, {"search": search, "first": 10}, user=panel.agent)
+        assert names(every) == expected
+        # a page of one: counted by the search, not from the page's rows
+        one = await api.run(SEARCH, {"search": search, "first": 1}, user=panel.agent)
+        assert one["customers"]["totalCount"] == len(expected)
+
 
 class TestSearchPaging:
     async def test_forward_pages_cover_everything_once(self, api, panel):

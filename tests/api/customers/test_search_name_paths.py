@@ -1,12 +1,19 @@
 """Name search takes different plans by how many customers match (SQLite: walking the name index,
 intersecting word lists in Python, SQLite's INTERSECT past a cap). Whatever the plan, the answer is
 the same: every typed word starts a word of the name. The thresholds are lowered here so a handful of
-customers takes each plan; PostgreSQL has one plan and must give the same answers."""
+customers takes each plan; PostgreSQL has one plan and must give the same answers. The same through a
+compiled plan (a registered document), which counts one word's customers with its candidates."""
+
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
 from db.search_keys import name_tokens
+from graph.persisted import fast_path
 from resolvers.customers.search import queries as search
+from tests.api.persisted.helpers import app_in, auth, register
+from tests.conftest import Api
 from tests.factories.customers import make_customer
 
 QUERY = """
@@ -16,8 +23,11 @@ query($name: String!, $first: Int!) {
 NAMES = [
     "Zoe O'Smithy", "Anne-Marie Smith", "Smith Jones", "José Smithers", "Joseph Smith", "Jo Smythe",
     "Mary-Jo Thomas", "Thomas Jo", "Jones Thomas-Smith", "Zack Osmith", "Ø Smith", "Smit Jo", "O Smith",
+    # two words starting with the same letters: each customer counted once
+    "Smithson Smith", "Jo Jones Joyce", "Mar Martin", "Martina Marr-Mars",
 ]
-TYPED = ["smi", "jo smi", "smith jo", "o smi", "o", "thomas smi", "jose smith", "mary jo", "ø", "smith", "zo o'sm"]
+TYPED = ["smi", "jo smi", "smith jo", "o smi", "o", "thomas smi", "jose smith", "mary jo", "ø", "smith", "zo o'sm",
+         "mar", "mart", "jo", "j", "smithson smi", "mar mars"]
 
 
 def _expected(typed: str) -> list[str]:
@@ -33,12 +43,21 @@ async def people(session, tenant):
     await session.commit()
 
 
-@pytest.mark.parametrize("thresholds", [
+@pytest.fixture
+async def compiled(database: Any) -> AsyncIterator[Api]:
+    async with app_in(database, "open", compiled_plans=True) as api:
+        yield api
+
+
+THRESHOLDS = [
     pytest.param({}, id="as-shipped"),
     pytest.param({"DENSE": 2}, id="walk-the-name-index"),
     pytest.param({"TOKEN_LIST_CAP": 3}, id="sql-intersect-past-the-cap"),
     pytest.param({"DENSE": 2, "TOKEN_LIST_CAP": 3}, id="both"),
-])
+]
+
+
+@pytest.mark.parametrize("thresholds", THRESHOLDS)
 async def test_every_plan_finds_exactly_the_names_the_rule_finds(api, tenant, people, monkeypatch, thresholds):
     for name, value in thresholds.items():
         monkeypatch.setattr(search, name, value)
@@ -50,3 +69,20 @@ async def test_every_plan_finds_exactly_the_names_the_rule_finds(api, tenant, pe
         # a page of one: the count is not the page's rows but the search's (its candidates, or a count)
         one = (await api.run(QUERY, {"name": typed, "first": 1}, user=tenant.agent))["customers"]
         assert one["totalCount"] == len(found), typed
+
+
+@pytest.mark.parametrize("thresholds", THRESHOLDS)
+async def test_a_compiled_plan_counts_as_the_rule_finds(compiled, database, tenant, people, monkeypatch, thresholds):
+    for name, value in thresholds.items():
+        monkeypatch.setattr(search, name, value)
+    monkeypatch.setattr(fast_path, "execute", _no_executor)  # the plan answers itself
+    [document_id] = await register(database, QUERY)
+    for typed in TYPED:
+        for first in (100, 1):
+            body = {"documentId": document_id, "variables": {"name": typed, "first": first}}
+            response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+            assert response.json()["data"]["customers"]["totalCount"] == len(_expected(typed)), (typed, first)
+
+
+def _no_executor(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("the executor ran a planned operation")
