@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Annotated, ClassVar
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, Table
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, Table, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -48,6 +48,9 @@ class Base(AsyncAttrs, DeclarativeBase):
 
 # BigInteger on PostgreSQL, but INTEGER PRIMARY KEY (the rowid) on SQLite.
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
+# Text that compares and sorts by code point on every engine, as Python sorts str: SQLite's default (BINARY) does;
+# PostgreSQL takes the database's collation (en_US.UTF-8, say) unless the column says C.
+CodePointText = Text().with_variant(Text(collation="C"), "postgresql")
 
 IntPk = Annotated[int, mapped_column(BigIntId, primary_key=True, autoincrement=True)]
 Cents = Annotated[int, mapped_column(BigInteger)]

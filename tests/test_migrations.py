@@ -3,9 +3,13 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select, text
 
 from db.base import Base
 from db.migrate import include_object
+from db.models import CustomerNameToken
+from db.search_keys import name_token_rows
+from tests.factories.customers import make_customer
 
 
 async def test_migrated_database_matches_the_models(database):
@@ -41,3 +45,23 @@ async def test_address_walk_index_survives_every_migration(database):
         definitions = {sql for (sql,) in rows}
     assert ("CREATE INDEX ix_customers_client_id_name_key_id_address_key "
             "ON customers (client_id, name_key, id, address_key)") in definitions
+
+
+
+async def test_name_tokens_compare_by_code_point(database, session, tenant):
+    """The name prefix count (resolvers/customers/search/queries._first_of_customer) counts the token whose previous
+    token, in Python's sort, is below the prefix: the database must order and compare tokens by code point as well,
+    whatever the database's own collation (db.base.CodePointText); a language's collation puts some of these words
+    apart from their code points (digits, case, Greek beside Latin, CJK)."""
+    name = "Zoe 09 Δήμος δήμος ǆ dz Ñandú n 北京 émile Eve"
+    customer = await make_customer(session, tenant, name)
+    ordered = await session.execute(select(CustomerNameToken.token, CustomerNameToken.previous_token)
+                                    .where(CustomerNameToken.customer_id == customer.id)
+                                    .order_by(CustomerNameToken.token))
+    assert ordered.all() == name_token_rows(name)
+    if database.engine.dialect.name == "postgresql":
+        rows = await session.execute(text(
+            "SELECT column_name, collation_name FROM information_schema.columns "
+            "WHERE table_name = 'customer_name_tokens' AND column_name IN ('token', 'previous_token')"
+        ))
+        assert dict(rows.all()) == {"token": "C", "previous_token": "C"}

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base, BigIntId, CreatedAt, IntPk, TenantScoped, Timestamped, UtcDateTime
+from db.base import Base, BigIntId, CodePointText, CreatedAt, IntPk, TenantScoped, Timestamped, UtcDateTime
 from db.enums import CustomerKind, EnrollmentStatus, ImportJobStatus, ImportRefusal, ImportRowOutcome
 
 
@@ -62,14 +62,15 @@ class CustomerNameToken(Base):
     __table_args__ = (Index(None, "client_id", "token", "previous_token"),)
 
     client_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("clients.id"), primary_key=True)
-    token: Mapped[str] = mapped_column(Text, primary_key=True)  # a word of the name, as long as it is
+    token: Mapped[str] = mapped_column(CodePointText, primary_key=True)  # a word of the name, as long as it is
     customer_id: Mapped[int] = mapped_column(
         BigIntId, ForeignKey("customers.id"), primary_key=True, index=True
     )
     # The customer's token before this one in sorted order, "" for its first (db.search_keys.name_token_rows). Its
     # tokens starting with a prefix are consecutive in that order, so exactly one of them has a previous token below
-    # the prefix: counting those counts each customer once, without DISTINCT (migration 0016).
-    previous_token: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # the prefix: counting those counts each customer once, without DISTINCT (migration 0016). That holds only if the
+    # database compares tokens in the order they were sorted in: by code point (CodePointText, on PostgreSQL too).
+    previous_token: Mapped[str] = mapped_column(CodePointText, default="", server_default="")
 
 
 class CustomerImportJob(TenantScoped, Base):

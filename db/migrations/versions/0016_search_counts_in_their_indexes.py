@@ -76,7 +76,14 @@ PREVIOUS_TOKENS = (
 
 def upgrade() -> None:
     bind = op.get_bind()
-    op.add_column('customer_name_tokens', sa.Column('previous_token', sa.Text(), server_default='', nullable=False))
+    # The count needs the database to compare tokens in the order they are sorted in (by code point, as Python's
+    # sort in db.search_keys.name_token_rows); PostgreSQL's default is the database's collation.
+    code_point_text = sa.Text(collation='C') if bind.dialect.name == 'postgresql' else sa.Text()
+    if bind.dialect.name == 'postgresql':
+        op.alter_column('customer_name_tokens', 'token', type_=code_point_text, existing_type=sa.Text(),
+                        existing_nullable=False)
+    op.add_column('customer_name_tokens', sa.Column('previous_token', code_point_text, server_default='',
+                                                    nullable=False))
     op.execute(PREVIOUS_TOKENS)
     op.create_index(TOKEN_INDEX, 'customer_name_tokens', ['client_id', 'token', 'previous_token'], unique=False)
     if bind.dialect.name == 'sqlite':
@@ -95,6 +102,9 @@ def downgrade() -> None:
     op.drop_index(TOKEN_INDEX, table_name='customer_name_tokens')
     with op.batch_alter_table('customer_name_tokens', schema=None) as batch_op:
         batch_op.drop_column('previous_token')
+    if bind.dialect.name == 'postgresql':
+        op.alter_column('customer_name_tokens', 'token', type_=sa.Text(), existing_type=sa.Text(collation='C'),
+                        existing_nullable=False)
 
 
 def _drop_sqlite_address_search() -> None:

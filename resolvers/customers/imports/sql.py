@@ -278,10 +278,17 @@ def _tokens(scope: RequestScope, first_rows: Any, client: Any) -> Any:
     arrays; the previous token is the greatest of the name's tokens below it, "" for the first (as
     db.search_keys.name_token_rows)."""
     words, earlier = _staged_tokens(scope, "words"), _staged_tokens(scope, "earlier")
-    previous = select(func.coalesce(func.max(earlier.c.value), "")).where(earlier.c.value < words.c.value)
+    word, before = _by_code_point(scope, words.c.value), _by_code_point(scope, earlier.c.value)
+    previous = select(func.coalesce(func.max(before), "")).where(before < word)
     customer = tenant_scoped(select(Customer.id), Customer, scope).where(Customer.number == R.customer_number)
     return first_rows.add_columns(client, words.c.value, customer.scalar_subquery(),
                                   previous.scalar_subquery()).join(words, literal(True))
+
+
+def _by_code_point(scope: RequestScope, value: Any) -> Any:
+    """`value` compared by code point, as the token columns are (db.base.CodePointText): PostgreSQL's JSON text
+    takes the database's collation otherwise; SQLite's default collation (BINARY) already is."""
+    return value.collate("C") if _dialect(scope) == "postgresql" else value
 
 
 def _staged_tokens(scope: RequestScope, name: str) -> Any:
