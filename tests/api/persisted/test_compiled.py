@@ -15,10 +15,10 @@ from graphql.execution.collect_fields import FieldDetails
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.enums import EnrollmentStatus, Role, TicketStatus
+from graph.billing import customer_fields as billing_fields
 from graph.compiled import fallback
 from graph.compiled.plan import plan_document
 from graph.core.relay import MAX_KEY, to_global_id
-from graph.billing import customer_fields as billing_fields
 from graph.logs import fields_of
 from graph.persisted import fast_path
 from graph.persisted.known import DocumentChecker
@@ -544,11 +544,6 @@ async def test_one_statement_per_ar_level_whatever_the_rows(api, compiled, datab
                                                            customers: int) -> None:
     """Each customer has three invoices of two lines and a payment allocated to them: the same statements for one
     customer or eight, one per level."""
-    from datetime import UTC, date, datetime, timedelta
-
-    from graph.core.relay import to_global_id
-    from tests.factories.billing import make_invoice
-
     made = []
     for n in range(customers):
         customer = await make_customer(session, tenant, f"Ledgered Quorra {n:02d}")
