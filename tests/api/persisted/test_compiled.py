@@ -8,12 +8,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import aiosqlite
 import pytest
 from graphql import OperationDefinitionNode
 from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db import sqlite_driver
 from db.enums import EnrollmentStatus, Role, TicketStatus
 from graph.billing import customer_fields as billing_fields
 from graph.compiled import fallback
@@ -386,6 +388,48 @@ def test_alerts_settings_and_viewer_can_are_the_plans_unless_a_union_is_selected
     assert planned.plan is not None, planned.fallbacks
     assert planned.plan.fallbacks == falls_back
     assert not any(path.startswith("node.alerts.subject") for path in planned.plan.compiled_fields)
+
+
+async def test_a_node_plan_reads_on_the_loops_thread_and_a_search_plan_hops(compiled, database, tenant, nodes,
+                                                                           monkeypatch) -> None:
+    """On SQLite a plan rooted at node(id:) reads by key: its statements run on the event loop's thread (no hop to
+    the driver's; graph/compiled/plan.py: BY_KEY); a search's statements may be long, and hop. Its standing (read by
+    its pastDue and by its alerts) is one statement."""
+    if database.backend != "sqlite":
+        pytest.skip("the driver's thread is SQLite's")
+    hops: list[Any] = []
+    execute = aiosqlite.Connection._execute
+
+    async def counting(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(fn)
+        return await execute(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+    profile, search = await register(database, SPA["CustomerProfile"]["body"], SPA["CustomerSearch"]["body"])
+    headers = auth(tenant.agent)
+    for document_id, variables in ((profile, {"id": nodes["ours"]}), (search, {"search": {"name": "quill"}})):
+        body = {"documentId": document_id, "variables": variables}
+        assert "errors" not in (await compiled.client.post("/graphql", json=body, headers=headers)).json()
+    hops.clear()
+    response = await compiled.client.post("/graphql", json={"documentId": profile, "variables": {"id": nodes["ours"]}},
+                                          headers=headers)
+    assert response.json()["data"]["node"]["name"] == "Node Quill"
+    assert [fn for fn in hops if fn is sqlite_driver._run_statement] == []
+    response = await compiled.client.post("/graphql", json={"documentId": search,
+                                                            "variables": {"search": {"name": "quill"}}},
+                                          headers=headers)
+    assert response.json()["data"]["customers"]["totalCount"] >= 1
+    assert [fn for fn in hops if fn is sqlite_driver._run_statement]
+
+
+async def test_the_profile_reads_its_standing_once(compiled, database, tenant, nodes, count_sql) -> None:
+    [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+    body = {"documentId": document_id, "variables": {"id": nodes["ours"]}}
+    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    with count_sql() as counter:
+        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    assert response.json()["data"]["node"]["pastDue"] == {"amount": "123.45", "currency": "USD"}
+    assert len([s for s in counter.statements if "FROM ledger_entries" in s]) == 1, counter.statements
 
 
 async def test_the_profiles_statements_are_constant_in_rows(compiled, database, session, tenant, count_sql) -> None:
