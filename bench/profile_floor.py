@@ -84,14 +84,16 @@ class ProfileFloor:
         }
 
     def _trail(self, pk: int) -> list[sqlite3.Row]:
+        # the client checked on the rows reached, as resolvers/customers/batches.py does: a term on `c` in the
+        # recursive step makes SQLite build a Bloom filter over the whole table at each step
         return self.rows("""
-            WITH RECURSIVE trail(id, master_id, depth) AS (
-              SELECT id, master_id, 0 FROM customers WHERE client_id = ?1 AND id = ?2
+            WITH RECURSIVE trail(id, master_id, client_id, depth) AS (
+              SELECT id, master_id, client_id, 0 FROM customers WHERE client_id = ?1 AND id = ?2
               UNION ALL
-              SELECT c.id, c.master_id, trail.depth + 1
-              FROM customers c JOIN trail ON c.id = trail.master_id WHERE c.client_id = ?1 AND trail.depth < 10)
-            SELECT c.id, c.number, c.name FROM trail JOIN customers c ON c.id = trail.id ORDER BY trail.depth DESC""",
-                         pk)
+              SELECT c.id, c.master_id, c.client_id, trail.depth + 1
+              FROM customers c JOIN trail ON c.id = trail.master_id WHERE trail.client_id = ?1 AND trail.depth < 10)
+            SELECT c.id, c.number, c.name FROM trail JOIN customers c ON c.id = trail.id WHERE trail.client_id = ?1
+            ORDER BY trail.depth DESC""", pk)
 
     def _children(self, pk: int) -> dict[str, Any]:
         rows = self.rows("SELECT id, number, name, name_key, count(*) OVER () AS total FROM customers "

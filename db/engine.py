@@ -9,6 +9,7 @@ import aiosqlite
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -86,12 +87,24 @@ async def on_loop_thread(session: AsyncSession) -> AsyncIterator[None]:
     if session.bind.dialect.name != "sqlite":
         yield
         return
-    raw = (await (await session.connection()).get_raw_connection()).dbapi_connection
+    async with connection_on_loop_thread(await session.connection()):
+        yield
+
+
+@asynccontextmanager
+async def connection_on_loop_thread(connection: AsyncConnection) -> AsyncIterator[bool]:
+    """`on_loop_thread` for a connection without a session (a compiled plan's reads by key); whether its statements
+    run on the loop's thread now (on SQLite only). They must then run through `run_sync`: `AsyncConnection.execute`
+    insists on an await."""
+    if connection.dialect.name != "sqlite":
+        yield False
+        return
+    raw = (await connection.get_raw_connection()).dbapi_connection
     driver = raw if isinstance(raw, OneHopConnection) else None
     if driver is not None:
         driver.inline = True
     try:
-        yield
+        yield driver is not None
     finally:
         if driver is not None:
             driver.inline = False

@@ -10,7 +10,7 @@ outside the app (the command line, a test) gets a cache of its own, which lives 
 """
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Executable, Row
@@ -20,6 +20,9 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:  # resolvers.context imports this module
     from resolvers.context import RequestScope
 
+# How a batch reads the rows of a statement with its parameters: a request session's connection (plain_rows, the
+# loaders) or a compiled plan's own (graph/compiled: Reader.run), so both read through one definition.
+Run = Callable[[Any, dict[str, Any]], Awaitable[Sequence[Any]]]
 MAX_STATEMENTS = 768  # clients x shapes (billing lists and batches, timeline pages and counts); each a few KB
 
 

@@ -23,6 +23,7 @@ from graphql import (
     get_nullable_type,
     is_enum_type,
     is_leaf_type,
+    is_list_type,
     is_non_null_type,
     is_object_type,
 )
@@ -127,9 +128,11 @@ class DerivedLevel:
 
     index: int  # in Found: row id -> the batch's value
     batch: Callable[..., Coroutine[Any, Any, Sequence[Any]]]
+    of_rows: bool = False  # the batch reads the rows (columns.Derived.reads), not only their ids
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list[Step]:
-        ids = sorted({row.id for row in rows})
+        by_id = {row.id: row for row in rows}
+        ids = sorted(by_id)
         found, index = filling.found, self.index
         if not ids:
             found[index] = {}
@@ -137,7 +140,8 @@ class DerivedLevel:
 
         def done(values: Sequence[Any]) -> None:
             found[index] = dict(zip(ids, values, strict=True))
-        return _steps_of(self.batch(filling.reader.scope, _Asked, ids), done)
+        given = [by_id[key] for key in ids] if self.of_rows else ids
+        return _steps_of(self.batch(filling.reader.scope, _Asked, given), done)
 
 
 class _Asked:
@@ -299,13 +303,11 @@ class Levels:
                 needed[reference.key] = declaration.key
                 references.append(reference)
                 getters.append((selected.key, _referenced(reference, is_non_null_type(graphql_field.type))))
-            elif isinstance(declaration, Derived):
-                level = derived.get(declaration.batch)
-                if level is None:
-                    level = derived[declaration.batch] = DerivedLevel(self.number(), declaration.batch)
-                    references.append(level)
+            elif isinstance(declaration, Derived) and (get := self._derived(declaration, derived, references,
+                                                                              graphql_field.type, selected, path)):
                 needed["id"] = model.id
-                getters.append((selected.key, self._derived(level, declaration, graphql_field.type, selected, path)))
+                needed.update({column.key: column for column in declaration.reads})
+                getters.append((selected.key, get))
             elif name == "id" and issubclass(origin, Node):
                 needed["id"] = model.id
                 getters.append((selected.key, _global_id(type_.name)))
@@ -327,31 +329,61 @@ class Levels:
             fallback = Fallback(fallen_index, type_, make, fallen, tuple(where.split(".")))
         return ObjectLevel(needed, _builder(getters), references, fallback)
 
-    def _derived(self, level: DerivedLevel, declaration: Derived, type_: GraphQLOutputType, selected: Any,
-                 path: str) -> Get:
-        """A derived value object (Money) of the row's value in its batch: its selected fields, serialized."""
-        build, index, value, non_null = self._plain_object(type_, selected, path), level.index, declaration.value, \
-            is_non_null_type(type_)
+    def _derived(self, declaration: Derived, derived: dict[Any, DerivedLevel], references: list[Below],
+                 type_: GraphQLOutputType, selected: Any, path: str) -> Get | None:
+        """A derived value (Money, a list of alerts) of the row's value in its batch: its selected fields,
+        serialized; None where the selection reaches what is not a plain attribute (a union, a resolver): then the
+        field is its resolver's (the fallback)."""
+        compiled = len(self.compiled)
+        try:
+            build = self._plain(type_, selected.selection_sets, path)
+        except Unplannable:
+            del self.compiled[compiled:]
+            return None
+        level = derived.get(declaration.batch)
+        if level is None:
+            level = derived[declaration.batch] = DerivedLevel(self.number(), declaration.batch,
+                                                              bool(declaration.reads))
+            references.append(level)
+        index, value = level.index, declaration.value
 
         def get(row: Any, found: Found) -> Any:
-            made = value(found[index][row.id])
-            if made is None:
+            return build(value(found[index][row.id]), found)
+        return get
+
+    def _plain(self, type_: GraphQLOutputType, selection_sets: Sequence[SelectionSetNode], path: str) -> Get:
+        """The builder of a value of plain attributes as graphql-core completes it: null checked, a list item by
+        item, an object's selected fields (nested objects too), a leaf serialized."""
+        non_null, named = is_non_null_type(type_), get_nullable_type(type_)
+        inner: Get
+        if is_list_type(named):
+            item = self._plain(named.of_type, selection_sets, path)
+            inner = lambda value, found: [item(one, found) for one in value]  # noqa: E731
+        elif is_object_type(named):
+            inner = self._plain_object(named, selection_sets, path)
+        else:
+            leaf = _column(Column(_Attribute("value")), type_, path)
+            inner = lambda value, found: leaf(_Value(value), found)  # noqa: E731
+
+        def get(value: Any, found: Found) -> Any:
+            if value is None:
                 if non_null:
                     raise GiveWay(f"a null in non-null {path}")
                 return None
-            return build(made, found)
+            return inner(value, found)
         return get
 
     def _value_object(self, declaration: Column, type_: GraphQLOutputType, selected: Any, path: str) -> Get:
         """A column converted to an object of plain attributes (Money): its selected fields, serialized."""
         return _ColumnGet(declaration.key, attrgetter(declaration.key), declaration.convert, None, None,
-                          is_non_null_type(type_), path, self._plain_object(type_, selected, path))
+                          is_non_null_type(type_), path, self._plain_object(type_, selected.selection_sets, path))
 
-    def _plain_object(self, type_: GraphQLOutputType, selected: Any, path: str) -> Callable[[Any, Found], Any]:
-        """The builder of an object of plain attributes (Money): its selected fields, serialized."""
+    def _plain_object(self, type_: GraphQLOutputType, selection_sets: Sequence[SelectionSetNode],
+                      path: str) -> Callable[[Any, Found], Any]:
+        """The builder of an object of plain attributes (Money, a dunning hold): its selected fields, serialized."""
         object_type = _object_type(type_, path)
         getters: list[tuple[str, Get]] = []
-        for part in self.selections.of(object_type, selected.selection_sets, path):
+        for part in self.selections.of(object_type, selection_sets, path):
             part_path = f"{path}.{part.key}"
             if part.name == "__typename":
                 getters.append((part.key, _constant(object_type.name)))
@@ -360,8 +392,15 @@ class Levels:
                 strawberry_field = graphql_field.extensions.get(BACKREF)
                 if getattr(strawberry_field, "base_resolver", True) is not None:
                     raise Unplannable(f"{part_path}: a resolver")
-                getters.append((part.key, _column(Column(_Attribute(strawberry_field.python_name)),
-                                                  graphql_field.type, part_path)))
+                if any(node.arguments for node in part.nodes):
+                    raise Unplannable(f"{part_path}: arguments")
+                if is_leaf_type(get_nullable_type(graphql_field.type)):
+                    getters.append((part.key, _column(Column(_Attribute(strawberry_field.python_name)),
+                                                      graphql_field.type, part_path)))
+                else:
+                    getters.append((part.key, _attribute(strawberry_field.python_name,
+                                                         self._plain(graphql_field.type, part.selection_sets,
+                                                                     part_path))))
             self.compiled.append(part_path)
         return _builder(getters)
 
@@ -395,6 +434,19 @@ class _Attribute:
     """An attribute of a value object, as a Column names what it reads (`key`)."""
 
     key: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """A leaf value as a row holding it (`value`): what a leaf's getter reads."""
+
+    value: Any
+
+
+def _attribute(name: str, get: Get) -> Get:
+    """A plain value object's attribute, completed by `get`."""
+    read = attrgetter(name)
+    return lambda value, found: get(read(value), found)
 
 
 def _object_type(type_: GraphQLOutputType, where: str) -> GraphQLObjectType:

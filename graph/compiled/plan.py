@@ -28,9 +28,10 @@ from graphql import (
     OperationType,
 )
 from graphql.execution.values import VariableValues, get_variable_values
-from sqlalchemy import Dialect, Result, Select
+from sqlalchemy import Connection, Dialect, Result, Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from db.engine import connection_on_loop_thread
 from db.sqlite_driver import rows_in_one_hop
 from graph.compiled.fallback import Fallbacks
 from graph.compiled.objects import Found, GiveWay, Levels, Query, Reader
@@ -42,6 +43,11 @@ from graph.logs import fields
 log = logging.getLogger("csrgraph.plans")
 # root fields a plan can answer
 ROOTS: dict[str, Callable[..., Answer]] = {"customers": compile_customers, "node": compile_node}
+# Roots whose plans read by key only: one object and bounded pages and lists under it, each statement a few rows by
+# an index. On SQLite such a plan reads on the event loop's thread (db/engine.connection_on_loop_thread): a hop to the
+# driver's thread and back per statement costs far more than these reads. A search's statements may take
+# milliseconds: they hop.
+BY_KEY = frozenset({"node"})
 
 
 @dataclass(eq=False)
@@ -55,6 +61,7 @@ class CompiledPlan:
     references: int  # reference and fallback levels, the size of Found
     compiled_fields: tuple[str, ...]  # the paths the plan answers itself
     fallbacks: tuple[str, ...] = ()  # the paths the executor answers on the plan's objects (graph/compiled/fallback.py)
+    by_key: bool = False  # every root reads by key (BY_KEY): on SQLite, its statements run on the loop's thread
     gave_way: int = field(default=0, compare=False)  # requests left to the executor (tests read it)
 
     async def __call__(self, context: Any, variables: dict[str, Any] | None) -> ExecutionResult | None:
@@ -91,20 +98,46 @@ class CompiledPlan:
             finally:
                 await leased.release()
         async with engine.connect() as connection:
-            return await self._read(context, scope, variables, given, connection)
+            if not self.by_key:
+                return await self._read(context, scope, variables, given, connection)
+            async with connection_on_loop_thread(connection) as inline:
+                return await self._read(context, scope, variables, given, connection, inline)
 
     async def _read(self, context: Any, scope: Any, variables: VariableValues, given: dict[str, Any] | None,
-                    connection: "AsyncConnection | Leased") -> dict[str, Any]:
+                    connection: "AsyncConnection | Leased", inline: bool = False) -> dict[str, Any]:
+        # A statement read again with the same parameters answers the rows it read (a customer's standing, which its
+        # pastDue and its alerts both read): one request's reads see one state.
+        read: dict[Any, list[Any]] = {}
+
         async def run(statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
-            return list((await connection.execute(statement, parameters)).all())
+            key = _read_key(statement, parameters)
+            rows = read.get(key) if key is not None else None
+            if rows is None:
+                if inline:  # AsyncConnection.execute insists on an await, which an inline statement never makes
+                    assert isinstance(connection, AsyncConnection)
+                    rows = await connection.run_sync(_all_rows, statement, parameters)
+                else:
+                    rows = list((await connection.execute(statement, parameters)).all())
+                if key is not None:
+                    read[key] = rows
+            return rows
 
         async def run_many(queries: Sequence[Query]) -> list[list[Any]]:
-            """One depth's statements: on SQLite in one hop to the driver's thread; else one await each."""
-            held = await connection.connected() if isinstance(connection, Leased) else connection
-            rows = await rows_in_one_hop(held, queries)
-            if rows is not None:
-                return rows
-            return [list((await held.execute(statement, parameters)).all()) for statement, parameters in queries]
+            """One depth's statements, each read once (as `run`): on the loop's thread when the plan reads by key,
+            else on SQLite in one hop to the driver's thread, else one await each."""
+            keys = [_read_key(statement, parameters) or object() for statement, parameters in queries]
+            fresh = {key: query for key, query in zip(keys, queries, strict=True) if key not in read}
+            if fresh:
+                if inline:
+                    rows = [await run(statement, parameters) for statement, parameters in fresh.values()]
+                else:
+                    held = await connection.connected() if isinstance(connection, Leased) else connection
+                    hopped = await rows_in_one_hop(held, list(fresh.values()))
+                    rows = hopped if hopped is not None else [
+                        list((await held.execute(statement, parameters)).all())
+                        for statement, parameters in fresh.values()]
+                read.update(zip(fresh, rows, strict=True))
+            return [read[key] for key in keys]
 
         # the search resolver reads through `scope.db` with execute() only: the connection serves it
         fallbacks = Fallbacks(self.schema, self.document, self.name, context, given) if self.fallbacks else None
@@ -116,6 +149,20 @@ class CompiledPlan:
         for key, root in self.roots:
             data[key] = root if isinstance(root, str) else await root(reader, variables, found)
         return data
+
+
+def _read_key(statement: Select[Any], parameters: dict[str, Any]) -> Any:
+    """The statement (by identity: built once per client) with its parameters, hashable; None if they are not."""
+    key = (statement, *((name, tuple(v) if isinstance(v, list) else v) for name, v in parameters.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _all_rows(connection: Connection, statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
+    return list(connection.execute(statement, parameters).all())
 
 
 @dataclass(eq=False)
@@ -180,8 +227,10 @@ def plan_operation(schema: GraphQLSchema, document: DocumentNode, operation: Ope
             levels.compiled.append(selected.key)
     except Unplannable as reason:
         return Planned(None, (str(reason),))
+    by_key = all(selected.name == "__typename" or selected.name in BY_KEY
+                 for selected in levels.selections.of(query, [operation.selection_set], "query"))
     plan = CompiledPlan(schema, document, operation, roots, levels.references, tuple(levels.compiled),
-                        tuple(levels.fallbacks))
+                        tuple(levels.fallbacks), by_key=by_key)
     return Planned(plan, ())
 
 

@@ -73,10 +73,12 @@ class Derived:
     """A value computed for each row's id from one batch: `batch(scope, run, ids)` reads the values of many ids
     with one statement through `run` (the loader's and the plan's own connection), aligned with the ids; `value`
     turns one of them into the field's value. Fields with the same `batch` on one level share its statement (a
-    customer's balance and pastDue). Given any argument, the field is its resolver's."""
+    customer's balance and pastDue). Given any argument, the field is its resolver's. With `reads` (the row's
+    columns the batch needs besides its id: a customer's hold), the batch is given the rows instead of their ids."""
 
     batch: Callable[..., Any]
     value: Callable[[Any], Any]
+    reads: tuple[Any, ...] = ()  # ORM attributes
 
 
 def column(expr: Any, *, description: str, convert: Callable[[Any], Any] | None = None) -> Any:

@@ -2,7 +2,7 @@
 
 import asyncio
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Self
 
 import strawberry
@@ -15,11 +15,16 @@ from graph.billing.payment_types import Payment
 from graph.billing.types import Invoice
 from graph.commlog.loaders import critical_entries_by_customer_id
 from graph.commlog.types import CommLogEntry
+from graph.core.columns import Derived, declare
 from graph.core.enums import mirrors
 from graph.customers import loaders
 from graph.tickets.types import Ticket
-from resolvers.customers.alerts import alert_facts, subject_rows
+from resolvers.billing.batches import standings
+from resolvers.commlog.batches import critical_entries
+from resolvers.context import RequestScope
+from resolvers.customers.alerts import alert_facts, alert_sources, subject_rows
 from resolvers.rules import alerts as rules
+from resolvers.statements import Run
 
 if TYPE_CHECKING:
     from graph.customers.types import Customer
@@ -104,6 +109,28 @@ class AccountAlert:
                    message=alert.message, subject=subject)
 
 
+# The customer's columns the alerts read besides its id (rules.HoldFacts)
+ALERT_COLUMNS = (models.Customer.dunning_hold_until, models.Customer.dunning_hold_reason)
+
+
+async def alerts_today(scope: RequestScope, run: Run, customers: Sequence[Any]) -> list[list[rules.Alert]]:
+    """The customers' alerts as of today, read through `run` (a compiled plan's connection: columns.Derived) from
+    the statements the resolver's loaders run: critical notes, the standing (aging's past-due), the alert sources."""
+    today, ids = utcnow().date(), [customer.id for customer in customers]
+    critical = await critical_entries(scope, run, ids)
+    aging = await standings(scope, run, ids, today)
+    sources = await alert_sources(scope, run, ids, today)
+    return [rules.account_alerts(alert_facts(*facts), today)
+            for facts in zip(customers, critical, aging, sources, strict=True)]
+
+
+def without_subjects(alerts: list[rules.Alert]) -> list[AccountAlert]:
+    """A plan's alerts: it compiles `alerts` only when `subject` (a union) is not selected, else the resolver
+    answers."""
+    return [AccountAlert(kind=AlertKind(alert.kind.value), severity=AlertSeverity(alert.severity.value),
+                         message=alert.message, subject=None) for alert in alerts]
+
+
 @strawberry.type
 class CustomerAlertFields:
     row: strawberry.Private[models.Customer]
@@ -111,7 +138,8 @@ class CustomerAlertFields:
     @strawberry.field(
         description="What every agent should see first on this customer: critical notes, past-due balance, pending "
         "or accepted drops, an active dunning hold, returned payments (last 90 days), open tickets, renewals due "
-        "(60 days), pending transfers. By severity, then newest first."
+        "(60 days), pending transfers. By severity, then newest first.",
+        metadata=declare(Derived(alerts_today, without_subjects, ALERT_COLUMNS)),
     )
     async def alerts(self, info: strawberry.Info) -> list[AccountAlert]:
         # Three loaders, each one statement (or four) for every customer of the request.

@@ -4,12 +4,16 @@ TASKS is the one table: the GraphQL type is built from it and the tests read it,
 when its mutation would not refuse the viewer's role.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import strawberry
 
 from db.enums import Role
+from resolvers.context import RequestScope
 from resolvers.permissions import Action, can
+from resolvers.statements import Run
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,18 @@ CustomerActions = strawberry.type(
 )
 
 
+@cache
 def customer_actions(role: Role) -> object:
-    """The viewer's CustomerActions: an instance of the class built above (`object` to a type checker)."""
+    """The viewer's CustomerActions: an instance of the class built above (`object` to a type checker), one per
+    role (the role decides every task, and nothing changes the instance)."""
     return CustomerActions(**{name: can(role, task.action) for name, task in TASKS.items()})
+
+
+async def viewer_actions(scope: RequestScope, run: Run, ids: Sequence[int]) -> list[object]:
+    """The viewer's CustomerActions for each customer, for a compiled plan (columns.Derived): the same for all, from
+    the request's role, no statement."""
+    return [customer_actions(scope.viewer.role)] * len(ids)
+
+
+def same_actions(actions: object) -> object:
+    return actions

@@ -12,7 +12,7 @@ from graph.accounts.types import Address, address_columns
 from graph.admin.customer_fields import CustomerAuditFields
 from graph.billing.customer_fields import CustomerBillingFields
 from graph.commlog.customer_fields import CustomerCommlogFields, CustomerLetterFields
-from graph.core.columns import Children, FromRow, Listed, Reference, by_value, column, declare, embedded
+from graph.core.columns import Children, Derived, FromRow, Listed, Reference, by_value, column, declare, embedded
 from graph.core.eager import NowOrLater, Wanted, load_for, loaded, now_or_later, page_requests_at, selects
 from graph.core.relay import (
     After,
@@ -28,7 +28,7 @@ from graph.core.relay import (
 )
 from graph.customers import loaders
 from graph.customers.alerts import CustomerAlertFields
-from graph.customers.capabilities import CustomerActions, customer_actions
+from graph.customers.capabilities import CustomerActions, customer_actions, same_actions, viewer_actions
 from graph.customers.enums import CustomerKind
 from graph.customers.settings.customer_fields import CustomerSettingsFields
 from graph.customers.timeline.types import CustomerTimelineFields
@@ -111,6 +111,7 @@ class CustomerProfileFields(Node):
         description="Which common tasks the viewer may perform on this customer, from the role rules the mutations "
         "check: the common-tasks bar offers only these.",
         graphql_type=CustomerActions,  # built from the task table at run time: not a type a checker can read
+        metadata=declare(Derived(viewer_actions, same_actions)),
     )
     def viewer_can(self, info: strawberry.Info) -> object:
         return customer_actions(info.context.scope.viewer.role)

@@ -18,7 +18,7 @@ from resolvers.context import RequestScope
 from resolvers.rules import alerts as rules
 from resolvers.rules.aging import AgingBuckets
 from resolvers.scope import tenant_scoped
-from resolvers.statements import plain_rows, reused
+from resolvers.statements import Run, plain_rows, reused
 from resolvers.tickets.numbers import ticket_number
 
 
@@ -34,16 +34,22 @@ class AlertSources:
 
 
 async def alert_sources_by_customer_ids(scope: RequestScope, ids: Sequence[int], today: date) -> list[AlertSources]:
+    """The loader's batch of `alert_sources`, on the request's session."""
+    return await alert_sources(scope, lambda stmt, params: plain_rows(scope.db, stmt, params), ids, today)
+
+
+async def alert_sources(scope: RequestScope, run: Run, ids: Sequence[int], today: date) -> list[AlertSources]:
     """Four statements for any number of customers: accounts, open tickets, recent returns, oldest past-due; each
-    built once per client (resolvers/statements.py), the customers and the day's bounds bound per call."""
+    built once per client (resolvers/statements.py), the customers and the day's bounds bound per call, read through
+    `run` (a session's connection, or a compiled plan's own)."""
     first, last = rules.renewal_window(today)
     customers = {"customer_ids": list(ids)}
-    accounts = await _grouped(scope, reused(scope, "alerting-accounts", _alerting_accounts),
+    accounts = await _grouped(run, reused(scope, "alerting-accounts", _alerting_accounts),
                               {**customers, "renewal_from": first, "renewal_to": last}, "customer_id")
-    tickets = await _grouped(scope, reused(scope, "alerting-tickets", _open_tickets), customers, "customer_id")
-    payments = await _grouped(scope, reused(scope, "alerting-returns", _recent_returns),
+    tickets = await _grouped(run, reused(scope, "alerting-tickets", _open_tickets), customers, "customer_id")
+    payments = await _grouped(run, reused(scope, "alerting-returns", _recent_returns),
                               {**customers, "returned_since": rules.returned_since(today)}, "customer_id")
-    oldest = await _grouped(scope, reused(scope, "oldest-past-due", _oldest_past_due),
+    oldest = await _grouped(run, reused(scope, "oldest-past-due", _oldest_past_due),
                             {**customers, "today": today}, "customer_id")
     return [AlertSources(tuple(accounts[i]), tuple(tickets[i]), tuple(payments[i]), _first(oldest[i])) for i in ids]
 
@@ -85,9 +91,9 @@ def subject_rows(customer: Customer, critical: Sequence[Row[Any]],
     return rows
 
 
-async def _grouped(scope: RequestScope, stmt: Any, params: dict[str, Any], parent: str) -> dict[int, list[Any]]:
+async def _grouped(run: Run, stmt: Any, params: dict[str, Any], parent: str) -> dict[int, list[Any]]:
     found: dict[int, list[Any]] = defaultdict(list)
-    for row in await plain_rows(scope.db, stmt, params):
+    for row in await run(stmt, params):
         found[getattr(row, parent)].append(row)
     return found
 

@@ -149,3 +149,28 @@ class TestAssignCustomersToMaster:
         payload = (await api.run(ASSIGN, {"input": {"masterId": gid(master), "customerIds": [gid(child)]}},
                                  user=tenant.agent))["assignCustomersToMaster"]
         assert payload["userErrors"][0]["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+async def test_a_trail_stops_at_another_clients_customer(api, session, tenant, other_tenant, database, compiled):
+    """Assignment never links clients; were a row to (a bad import), the trail shows none of the other client's
+    customers nor what lies above them (resolvers/customers/batches.py checks the client of each row reached), as a
+    plan's does."""
+    from tests.api.persisted.helpers import app_in, auth, register
+
+    top = await make_customer(session, tenant, "Our Top", is_master=True)
+    theirs = await make_customer(session, other_tenant, "Their Middle", is_master=True, master=top)
+    middle = await make_customer(session, tenant, "Our Middle", is_master=True, master=theirs)
+    bottom = await make_customer(session, tenant, "Our Bottom", master=middle)
+    await session.commit()
+    text = "query T($id: ID!) { node(id: $id) { ... on Customer { hierarchyTrail { name } } } }"
+    if compiled:
+        [document_id] = await register(database, text)
+        async with app_in(database, "open", compiled_plans=True) as planned:
+            response = await planned.client.post("/graphql", json={"documentId": document_id,
+                                                                   "variables": {"id": gid(bottom)}},
+                                                 headers=auth(tenant.agent))
+        node = response.json()["data"]["node"]
+    else:
+        node = (await api.run(text, {"id": gid(bottom)}, user=tenant.agent))["node"]
+    assert node["hierarchyTrail"] == [{"name": "Our Middle"}, {"name": "Our Bottom"}]

@@ -5,30 +5,34 @@ their statements: one per level, constant in rows."""
 import inspect
 import logging
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import aiosqlite
 import pytest
 from graphql import OperationDefinitionNode
 from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from db.enums import EnrollmentStatus, Role
+from db import sqlite_driver
+from db.enums import EnrollmentStatus, Role, TicketStatus
+from graph.billing import customer_fields as billing_fields
 from graph.compiled import fallback
 from graph.compiled.plan import plan_document
 from graph.core.relay import MAX_KEY, to_global_id
-from graph.customers import types as customer_types
 from graph.logs import fields_of
 from graph.persisted import fast_path
 from graph.persisted.known import DocumentChecker
 from graph.schema import make_schema
+from tests.api.customers.test_alerts import alerted_customer, make_returned_payment
 from tests.api.customers.test_search import panel  # noqa: F401  # the search panel's customers
 from tests.api.persisted.helpers import GQL, SPA, app_in, auth, checker, register
 from tests.conftest import Api
 from tests.factories.accounts import make_account
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
+from tests.factories.tickets import make_ticket
 
 # The search grid with every part a plan compiles: aliases, a fragment, __typename, both orders' cursors.
 GRID = """
@@ -91,7 +95,7 @@ FALLS_BACK_ON = {
     "AccountsTab": (),
     "ArTab": ("node.aging",),
     "CommunicationLogTab": ("node.communicationLog",),
-    "CustomerProfile": ("node.alerts", "node.viewerCan", "node.settings"),
+    "CustomerProfile": (),
     "CustomerSearch": (),
     "Timeline": ("node.timeline",),
 }
@@ -267,17 +271,20 @@ class TestNodeViews:
         assert (data is not None) == (which in ("ours", "master", "invoice"))
 
     @pytest.mark.parametrize("role", list(Role))
-    async def test_the_fields_it_falls_back_on_see_the_requests_viewer(self, api, compiled, database, tenant, nodes,
-                                                                       role: Role) -> None:
-        """viewerCan is the viewer's role's: the fallback runs with the request's own context."""
+    async def test_viewer_can_is_the_requests_viewers(self, api, compiled, database, tenant, nodes, caplog,
+                                                      role: Role) -> None:
+        """viewerCan is the viewer's role's: the plan builds it from the request's scope (no fallback)."""
         [document_id] = await register(database, SPA["CustomerProfile"]["body"])
         headers = auth(tenant.user(role), accept=GQL, **{"x-request-id": "same"})
         variables = {"id": nodes["ours"]}
         reference = await api.client.post("/graphql", json={"query": SPA["CustomerProfile"]["body"],
                                                             "variables": variables}, headers=headers)
-        planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
-                                             headers=headers)
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+            planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                                 headers=headers)
         assert planned.content == reference.content
+        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+        assert line.get("plan") == "compiled"
         can = planned.json()["data"]["node"]["viewerCan"]
         assert can["reversePayment"] == (role is not Role.AGENT), can  # a team lead's task (resolvers/permissions.py)
 
@@ -301,14 +308,14 @@ class TestNodeViews:
 
     async def test_an_error_in_a_field_it_falls_back_on_leaves_the_request_to_the_executor(
             self, api, compiled, database, tenant, nodes, monkeypatch, caplog) -> None:
-        def broken(role: Any) -> Any:
-            raise RuntimeError("the role table is broken")
+        def broken(*rows: Any) -> Any:
+            raise RuntimeError("the aging rule is broken")
 
-        monkeypatch.setattr(customer_types, "customer_actions", broken)
-        [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+        monkeypatch.setattr(billing_fields, "combine", broken)  # ArTab's aging falls back (an argument, resolvers)
+        [document_id] = await register(database, SPA["ArTab"]["body"])
         headers = auth(tenant.agent, accept=GQL, **{"x-request-id": "same"})
         variables = {"id": nodes["ours"]}
-        reference = await api.client.post("/graphql", json={"query": SPA["CustomerProfile"]["body"],
+        reference = await api.client.post("/graphql", json={"query": SPA["ArTab"]["body"],
                                                             "variables": variables}, headers=headers)
         with caplog.at_level(logging.INFO, logger="csrgraph.access"):
             planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
@@ -317,6 +324,112 @@ class TestNodeViews:
         assert "errors" in planned.json()
         [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
         assert line.get("plan") is None
+
+
+@pytest.fixture
+async def profiles(session, tenant) -> dict[str, str]:
+    """Customers whose alerts and settings differ: every kind of alert; reasons that give none (an expired hold, a
+    closed ticket, an old return, nothing past due); a hold through today; autopay and paperless set, no hold; the
+    defaults."""
+    day = datetime.now(UTC).date()
+    everything = (await alerted_customer(session, tenant, "Profile Everything")).customer
+    quiet = await make_customer(session, tenant, "Profile Quiet")
+    quiet.dunning_hold_until, quiet.dunning_hold_reason = day - timedelta(days=1), "Was on a plan"
+    await make_ticket(session, tenant.client.id, customer=quiet, status=TicketStatus.CLOSED)
+    await make_returned_payment(session, quiet, datetime.now(UTC) - timedelta(days=91))
+    await make_invoice(session, quiet, 1_000, due_on=day)
+    await make_account(session, quiet, status=EnrollmentStatus.DROPPED, end=day + timedelta(days=3))
+    held = await make_customer(session, tenant, "Profile Held")
+    held.dunning_hold_until, held.dunning_hold_reason = day, "Last day"
+    settled = await make_customer(session, tenant, "Profile Settled")
+    settled.autopay, settled.paperless = True, True
+    plain = await make_customer(session, tenant, "Profile Plain")
+    await session.commit()
+    return {name: to_global_id("Customer", customer.id) for name, customer in
+            [("everything", everything), ("quiet", quiet), ("held", held), ("settled", settled), ("plain", plain)]}
+
+
+@pytest.mark.parametrize("role", [Role.AGENT, Role.ADMIN])
+@pytest.mark.parametrize("which", ["everything", "quiet", "held", "settled", "plain"])
+async def test_the_profile_computes_alerts_settings_and_viewer_can_as_the_executor(
+        api, compiled, database, tenant, profiles, caplog, which: str, role: Role) -> None:
+    """alerts, settings and viewerCan are the plan's (columns.Derived, no fallback): byte for byte the executor's,
+    for customers with and without alerts, with settings set and default, for two roles."""
+    [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+    headers = auth(tenant.user(role), accept=GQL, **{"x-request-id": "same"})
+    variables = {"id": profiles[which]}
+    reference = await api.client.post("/graphql", json={"query": SPA["CustomerProfile"]["body"],
+                                                        "variables": variables}, headers=headers)
+    with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+        planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                             headers=headers)
+    assert planned.content == reference.content
+    [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+    assert line.get("plan") == "compiled"
+    node = planned.json()["data"]["node"]
+    kinds = [alert["kind"] for alert in node["alerts"]]
+    assert (len(kinds), "DUNNING_HOLD" in kinds) == {"everything": (9, True), "quiet": (0, False),
+                                                     "held": (1, True)}.get(which, (0, False)), kinds
+    assert (node["settings"]["autopay"], node["settings"]["dunningExcluded"]) == \
+        (which == "settled", which in ("everything", "held"))
+
+
+@pytest.mark.parametrize(("selection", "falls_back"), [
+    ("alerts { kind message }", ()),
+    ("alerts { kind subject { __typename } }", ("node.alerts",)),  # a union: the resolver's
+    ("settings { autopay dunningHold { until reason active } }", ()),
+    ("viewerCan { addNote __typename }", ()),
+])
+def test_alerts_settings_and_viewer_can_are_the_plans_unless_a_union_is_selected(selection: str,
+                                                                                 falls_back: tuple[str]) -> None:
+    document = checker().prepare("query($id: ID!) { node(id: $id) { ... on Customer { " + selection + " } } }",
+                                 trusted=True)
+    planned = plan_document(checker().schema, document.document, document.operations, "test")[None]
+    assert planned.plan is not None, planned.fallbacks
+    assert planned.plan.fallbacks == falls_back
+    assert not any(path.startswith("node.alerts.subject") for path in planned.plan.compiled_fields)
+
+
+async def test_a_node_plan_reads_on_the_loops_thread_and_a_search_plan_hops(compiled, database, tenant, nodes,
+                                                                           monkeypatch) -> None:
+    """On SQLite a plan rooted at node(id:) reads by key: its statements run on the event loop's thread (no hop to
+    the driver's; graph/compiled/plan.py: BY_KEY); a search's statements may be long, and hop. Its standing (read by
+    its pastDue and by its alerts) is one statement."""
+    if database.backend != "sqlite":
+        pytest.skip("the driver's thread is SQLite's")
+    hops: list[Any] = []
+    execute = aiosqlite.Connection._execute
+
+    async def counting(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(fn)
+        return await execute(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+    profile, search = await register(database, SPA["CustomerProfile"]["body"], SPA["CustomerSearch"]["body"])
+    headers = auth(tenant.agent)
+    for document_id, variables in ((profile, {"id": nodes["ours"]}), (search, {"search": {"name": "quill"}})):
+        body = {"documentId": document_id, "variables": variables}
+        assert "errors" not in (await compiled.client.post("/graphql", json=body, headers=headers)).json()
+    hops.clear()
+    response = await compiled.client.post("/graphql", json={"documentId": profile, "variables": {"id": nodes["ours"]}},
+                                          headers=headers)
+    assert response.json()["data"]["node"]["name"] == "Node Quill"
+    assert [fn for fn in hops if fn is sqlite_driver._run_statement] == []
+    response = await compiled.client.post("/graphql", json={"documentId": search,
+                                                            "variables": {"search": {"name": "quill"}}},
+                                          headers=headers)
+    assert response.json()["data"]["customers"]["totalCount"] >= 1
+    assert [fn for fn in hops if fn is sqlite_driver._run_statement]
+
+
+async def test_the_profile_reads_its_standing_once(compiled, database, tenant, nodes, count_sql) -> None:
+    [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+    body = {"documentId": document_id, "variables": {"id": nodes["ours"]}}
+    await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    with count_sql() as counter:
+        response = await compiled.client.post("/graphql", json=body, headers=auth(tenant.agent))
+    assert response.json()["data"]["node"]["pastDue"] == {"amount": "123.45", "currency": "USD"}
+    assert len([s for s in counter.statements if "FROM ledger_entries" in s]) == 1, counter.statements
 
 
 async def test_the_profiles_statements_are_constant_in_rows(compiled, database, session, tenant, count_sql) -> None:
@@ -368,11 +481,11 @@ async def test_a_plan_holds_no_connection_while_the_executor_resolves_what_it_fa
     monkeypatch.setattr(AsyncConnection, "__aenter__", entering)
     monkeypatch.setattr(AsyncConnection, "__aexit__", leaving)
     monkeypatch.setattr(fallback.Fallbacks, "run", counting)
-    [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+    [document_id] = await register(database, SPA["ArTab"]["body"])  # its aging falls back
     response = await compiled.client.post("/graphql", json={"documentId": document_id,
                                                             "variables": {"id": nodes["ours"]}},
                                           headers=auth(tenant.agent))
-    assert response.json()["data"]["node"]["name"] == "Node Quill"
+    assert response.json()["data"]["node"]["aging"] is not None
     assert held == [0]
 
 
@@ -475,11 +588,6 @@ async def test_one_statement_per_ar_level_whatever_the_rows(api, compiled, datab
                                                            customers: int) -> None:
     """Each customer has three invoices of two lines and a payment allocated to them: the same statements for one
     customer or eight, one per level."""
-    from datetime import date
-
-    from graph.core.relay import to_global_id
-    from tests.factories.billing import make_invoice
-
     made = []
     for n in range(customers):
         customer = await make_customer(session, tenant, f"Ledgered Quorra {n:02d}")

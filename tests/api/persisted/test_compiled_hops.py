@@ -1,7 +1,8 @@
 """A compiled plan reads the levels below an object one depth at a time: every statement of one depth (the levels
 below every level of the depth above: references, connections and their counts, lists, derived batches) in one call,
-on SQLite one hop to aiosqlite's thread (db/sqlite_driver.rows_in_one_hop), whatever the rows; the same statements
-as one by one, and the executor's bytes."""
+whatever the rows; the same statements as one by one, and the executor's bytes. On SQLite a plan rooted at a search
+makes one hop to aiosqlite's thread per depth (db/sqlite_driver.rows_in_one_hop); one rooted at node(id:) reads by
+key on the loop's thread and makes none (graph/compiled/plan.py: BY_KEY)."""
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
@@ -19,17 +20,21 @@ from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 
 # The AR view (bench billing's) with the references below the allocations and the counts that follow a page.
-AR_VIEW = """
-query ArView($id: ID!) { node(id: $id) { ... on Customer {
+AR_FIELDS = """
   balance { amount } pastDue { amount }
   invoices(first: 2) { totalCount edges { node { number total { amount } lines { kind amount { amount } }
                                                  allocations { amount { amount } invoice { number } } } } }
   payments(first: 5) { edges { node { amount { amount } allocations { amount { amount } invoice { number } } } } }
   arHistory(first: 2, start: "2020-01-01") { totalCount edges { node { kind balance { amount } } } }
-} } }"""
+"""
+AR_VIEW = "query ArView($id: ID!) { node(id: $id) { ... on Customer {" + AR_FIELDS + "} } }"
+# The same customer found by a search (the number's one word) instead: a search root, which hops.
+AR_SEARCH = ('query ArSearch { customers(search: {name: "quorra"}, first: 1) { edges { node {'
+             + AR_FIELDS + "} } } }")
 # the customer; its standing, the invoices', payments' and history's pages; the invoices' and the history's counts
 # (a page of more), lines, both allocations; the allocations' invoices
 DEPTHS = [1, 4, 5, 2]
+SEARCH_STATEMENTS = 2
 
 
 @pytest.fixture
@@ -57,9 +62,10 @@ def counting_hops() -> Iterator[list[int]]:
         aiosqlite.Connection._execute = hop  # type: ignore[method-assign]
 
 
+@pytest.mark.parametrize("root", ["node", "search"])
 @pytest.mark.parametrize("payments", [1, 3])
 async def test_one_call_per_depth_whatever_the_rows(api, compiled, database, session, tenant, count_sql,
-                                                    payments: int) -> None:
+                                                    payments: int, root: str) -> None:
     """Three invoices of 50.00 (a page of two: its count follows it), paid by 120.00 each (the first pays all three,
     the second the rest of the newest): the statements and the calls are the same for one payment or three."""
     customer = await make_customer(session, tenant, "Hopping Quorra")
@@ -71,22 +77,28 @@ async def test_one_call_per_depth_whatever_the_rows(api, compiled, database, ses
             "customerId": to_global_id("Customer", customer.id), "amount": "120.00", "method": "CHECK",
             "receivedOn": "2025-03-01"}}, user=tenant.agent)
         assert posted["postPayment"]["userErrors"] == []
-    [document_id] = await register(database, AR_VIEW)
-    variables = {"id": to_global_id("Customer", customer.id)}
+    text, variables = {"node": (AR_VIEW, {"id": to_global_id("Customer", customer.id)}),
+                       "search": (AR_SEARCH, {})}[root]
+    [document_id] = await register(database, text)
     headers = auth(tenant.agent, accept=GQL, **{"x-request-id": "same"})
     body = {"documentId": document_id, "variables": variables}
     await compiled.client.post("/graphql", json=body, headers=headers)  # warm: the user, the document
     with count_sql() as counter, counting_hops() as hops:
         planned = await compiled.client.post("/graphql", json=body, headers=headers)
-    reference = await api.client.post("/graphql", json={"query": AR_VIEW, "variables": variables}, headers=headers)
+    reference = await api.client.post("/graphql", json={"query": text, "variables": variables}, headers=headers)
     assert planned.content == reference.content
-    node = planned.json()["data"]["node"]
+    data = planned.json()["data"]
+    node = data["node"] if root == "node" else data["customers"]["edges"][0]["node"]
     assert (node["invoices"]["totalCount"], len(node["payments"]["edges"]), node["arHistory"]["totalCount"]) == \
         (3, payments, 3 + payments)
     allocated = [a["invoice"]["number"] for kind in ("invoices", "payments") for edge in node[kind]["edges"]
                  for a in edge["node"]["allocations"]]
     # the page's two invoices and the first payment's three, then the second's one on each side; the third pays none
     assert len(allocated) == {1: 2 + 3, 3: 2 + 3 + 2}[payments], allocated
-    assert counter.count == sum(DEPTHS), counter.statements
+    if root == "node":
+        assert counter.count == sum(DEPTHS), counter.statements
+    else:  # the search's own statements (its page and its count) find the customer
+        assert counter.count == SEARCH_STATEMENTS + sum(DEPTHS[1:]), counter.statements
     if database.backend == "sqlite":
-        assert len(hops) == len(DEPTHS)
+        # node(id:) reads on the loop's thread; a search hops for each of its statements, then once per depth below
+        assert len(hops) == {"node": 0, "search": SEARCH_STATEMENTS + len(DEPTHS) - 1}[root]
