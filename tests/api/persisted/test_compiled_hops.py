@@ -95,10 +95,10 @@ async def test_one_call_per_depth_whatever_the_rows(api, compiled, database, ses
                  for a in edge["node"]["allocations"]]
     # the page's two invoices and the first payment's three, then the second's one on each side; the third pays none
     assert len(allocated) == {1: 2 + 3, 3: 2 + 3 + 2}[payments], allocated
+    search = SEARCH_STATEMENTS[database.backend]
     if root == "node":
         assert counter.count == sum(DEPTHS), counter.statements
     else:  # the search's own statements find the customer (SQLite: its candidates, then the page)
-        search = SEARCH_STATEMENTS[database.backend]
         assert counter.count == search + sum(DEPTHS[1:]), counter.statements
     if database.backend == "sqlite":
         # node(id:) reads on the loop's thread; a search hops for each of its statements, then once per depth below
