@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+import orjson
 import pytest
 from graphql.execution import Executor
 from sqlalchemy import func, select
@@ -109,7 +110,46 @@ def test_the_executor_internals_the_payload_plan_uses_keep_their_shape() -> None
     assert issubclass(payloads.PayloadExecutor, Executor)
 
 
+@contextmanager
+def both_completions() -> Iterator[list[tuple[bytes, bytes]]]:
+    """For each payload a plan completes: its bytes, and the bytes of the executor's own completion of the same value
+    (the same effects: the executor reads through its loaders, cleared when the mutation committed)."""
+    pairs: list[tuple[bytes, bytes]] = []
+    planned = payloads.PayloadExecutor._planned
+
+    async def both(self: payloads.PayloadExecutor, payload: Any, return_type: Any, field_details_list: Any,
+                   info: Any, path: Any, result: Any, position_context: Any) -> Any:
+        mine = await planned(self, payload, return_type, field_details_list, info, path, result, position_context)
+        theirs = super(payloads.PayloadExecutor, self).complete_value(return_type, field_details_list, info, path,
+                                                                      result, position_context)
+        theirs = await theirs if inspect.isawaitable(theirs) else theirs
+        assert not self.collected_errors.errors, self.collected_errors.errors
+        pairs.append((orjson.dumps(mine), orjson.dumps(theirs)))
+        return mine
+
+    payloads.PayloadExecutor._planned = both  # type: ignore[method-assign]
+    try:
+        yield pairs
+    finally:
+        payloads.PayloadExecutor._planned = planned  # type: ignore[method-assign]
+
+
 class TestTwinWrites:
+    @pytest.mark.parametrize("path", PLANNED)
+    async def test_each_planned_payload_is_the_executors_completion_of_the_same_value(self, api, session, tenant,
+                                                                                       database, path) -> None:
+        """Byte for byte, instants included: the plan's payload and the executor's, of one write's payload."""
+        await register_spa(database)
+        book = await build(session, api, tenant, BOOK, name="Payload Bytes")
+        with both_completions() as pairs, outcomes() as seen:
+            answers = await writes(api.client, tenant, path, book, "250.00")
+        assert all("errors" not in answer for answer in answers), answers
+        assert seen == ["plan"] * 7, seen
+        assert len(pairs) == 7
+        for mine, theirs in pairs:
+            assert mine == theirs
+
+
     async def test_the_spa_writes_answer_as_the_executor_with_the_payloads_planned(self, api, session, tenant,
                                                                                    database) -> None:
         await register_spa(database)
