@@ -260,8 +260,11 @@ def _keyed(levels: Levels, type_: GraphQLOutputType, selected: Selected, path: s
     reference = KeyedLevel(index, "id", model, level, (*levels.shape, "payload", index), False, named.name)
     read, index, type_name, non_null = attrgetter(attribute), reference.index, named.name, is_non_null_type(type_)
 
-    def key(value: Any) -> Any:
-        decoded = from_global_id(getattr(value, "id", None) or "")
+    origin = _origin(named)
+
+    def key(value: Any) -> Any:  # an object of another class: the executor's is_type_of words it
+        ours = origin is not None and isinstance(value, origin)
+        decoded = from_global_id(value.id) if ours else None
         if decoded is None or decoded[0] != type_name:
             raise GiveWay(f"{path}: not an id the plan reads")
         return decoded[1]
