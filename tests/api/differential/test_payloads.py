@@ -338,3 +338,33 @@ class TestGivingWay:
         assert [error["path"] for error in reference["errors"]] == [["createTicket", "ticket", "customer"]]
         for path, answer in answers.items():
             Twins().assert_same(reference, answer, path)
+
+
+class TestStatements:
+    async def test_the_spa_payment_payload_reads_three_statements_whatever_it_paid(self, api, session, tenant,
+                                                                                  other_tenant, database,
+                                                                                  count_sql) -> None:
+        """The payment by id, its allocations, their invoices: one statement each, for one invoice paid or six (the
+        posting's own statements do not grow either: tests/api/billing/test_payment_statements.py)."""
+        await register_spa(database)
+        payers = []
+        for owner, invoices in ((tenant, 1), (tenant, 1), (other_tenant, 6)):
+            made = await make_customer(session, owner, "Statement Payer")
+            for n in range(invoices):
+                await make_invoice(session, made, 1_000 + n, due_on=date(2025, 1, n + 1))
+            payers.append((owner, to_global_id("Customer", made.id)))
+        await session.commit()
+        counted = []
+        for owner, customer_id in payers:  # the first warms up: the document, the agent's sign-in
+            with count_sql() as counter, outcomes() as seen:
+                body = json.loads((await run(api.client, owner.agent, "compiled", "PostPayment",
+                                             payment(customer_id, amount="100.00")))[2])
+            assert seen == ["plan"]
+            assert body["data"]["postPayment"]["userErrors"] == [], body
+            ran = [" ".join(s.split()) for s in counter.statements if not s.lstrip().startswith("SELECT users.")]
+            last_write = max(n for n, s in enumerate(ran) if s.split()[0] in ("INSERT", "UPDATE", "WITH"))
+            reads = [s.split(" FROM ")[1].split()[0] for s in ran[last_write + 1:]]  # after the effects: the payload
+            counted.append((len(ran), reads, len(body["data"]["postPayment"]["payment"]["allocations"])))
+        assert counted[1][:2] == counted[2][:2], counted
+        assert counted[2][1] == ["payments", "payment_allocations", "invoices"], counted
+        assert [allocations for _, _, allocations in counted] == [1, 1, 6]
