@@ -23,10 +23,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# The whole suite, once per engine: SQLite here, PostgreSQL in a cluster the script starts and stops.
-# Lint first, so CI (which calls `make test`) holds the line too.
+# The whole suite, once per engine: SQLite here, PostgreSQL in a cluster the script starts and stops; the two
+# engines' halves run at once (scripts/run-tests). Lint first, so CI (which calls `make test`) holds the line too.
 test: lint
-	scripts/with-postgres $(BIN)/pytest
+	PYTEST=$(BIN)/pytest scripts/with-postgres scripts/run-tests
 
 test-sqlite: lint
 	CSRGRAPH_TEST_BACKENDS=sqlite $(BIN)/pytest

@@ -4,7 +4,8 @@ aiosqlite runs each call in its own thread and SQLAlchemy's adapter makes four c
 (cursor, execute, fetchall, close) and one rollback per session close: each a hop to that thread and
 back through the event loop, most of a small read request's time. These classes make a statement
 one hop, and skip the rollback when SQLite has no transaction open (read sessions never BEGIN;
-sqlite3's rollback would do nothing then either).
+sqlite3's rollback would do nothing then either). `rows_in_one_hop` runs many reads in one hop (a compiled plan's
+statements of one depth, graph/compiled/objects.fill).
 
 Write transactions (db/writes.py) go further. Each hop back waits its turn on the event loop behind
 every request the worker is serving, and a write transaction holds SQLite's one write lock through all of
@@ -25,13 +26,16 @@ a version bump must re-run the SQLite tests (tests/resolvers/test_writes.py pins
 
 import sqlite3
 from collections import deque
+from collections.abc import Sequence
 from typing import Any, cast
 
+from sqlalchemy import Row
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 SQLITE_BUSY = 5
 
@@ -155,3 +159,27 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
         adapted = super().connect(*arg, **{**kw, "check_same_thread": False})  # see the module docstring
         return OneHopConnection(self, adapted._connection)
+
+
+async def rows_in_one_hop(connection: AsyncConnection,
+                          statements: Sequence[tuple[Any, dict[str, Any]]]) -> list[list[Row[Any]]] | None:
+    """Every row of each statement, all of them run back to back in ONE hop to aiosqlite's thread: SQLAlchemy's own
+    execution there (the engine's compiled cache, its parameter and result processing, its events), with the
+    statements running inline on the thread's sqlite3 connection, as a write transaction's do on the loop's thread.
+    None when `connection` is no OneHopConnection of ours (PostgreSQL; or a write transaction running inline): the
+    caller runs them one by one. Reads only: a failure is SQLAlchemy's, as `execute` raises it."""
+    sync = connection.sync_connection
+    dbapi = sync.connection.dbapi_connection if sync is not None and not sync.closed else None
+    if not isinstance(dbapi, OneHopConnection) or dbapi.inline:
+        return None
+
+    def run_all() -> list[list[Row[Any]]]:
+        assert sync is not None  # checked above
+        dbapi.inline = True  # on this thread, the one using the connection while the loop awaits it
+        try:
+            return [list(sync.execute(statement, parameters).all()) for statement, parameters in statements]
+        finally:
+            dbapi.inline = False
+
+    rows: list[list[Row[Any]]] = await dbapi._connection._execute(run_all)
+    return rows

@@ -38,7 +38,7 @@ from resolvers.errors import UserInputError
 from resolvers.pagination import Page, PageRequest
 
 if TYPE_CHECKING:  # objects.py imports this module when it meets a declaration of child rows
-    from graph.compiled.objects import Found, Get, Levels, ObjectLevel, Reader
+    from graph.compiled.objects import Filling, Found, Get, Levels, ObjectLevel, Reader, Step
 
 class PagesOfParents(Protocol):
     """A connection's pages of many parents (ChildPages, the AR history's): its statements, its rows as pages."""
@@ -73,14 +73,15 @@ class ConnectionLevel:
     level: "ObjectLevel | None"  # the node's
     names: dict[str, str]  # __typename of the connection and of its edge
 
-    async def fill(self, rows: Sequence[Any], found: "Found", reader: "Reader") -> None:
-        from graph.compiled.objects import GiveWay, fill
+    def ask(self, rows: Sequence[Any], filling: "Filling") -> list["Step"]:
+        from graph.compiled.objects import GiveWay, Step
 
         pages: PagesOfParents = self.children.pages
+        reader, found, index = filling.reader, filling.found, self.index
         parents = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
         if not parents:  # the executor resolves the field for no parent: it refuses no argument either
-            found[self.index] = {}
-            return
+            found[index] = {}
+            return []
         try:
             arguments = get_argument_values(self.field, self.node, reader.variables)
             request = page_request(arguments.get("first"), arguments.get("after"), arguments.get("last"),
@@ -88,34 +89,45 @@ class ConnectionLevel:
         except (GraphQLError, UserInputError) as refused:
             raise GiveWay(str(refused)) from None
         given = {name: arguments.get(name) for name in pages.arguments}
-        statement, parameters = pages.page_query(reader.scope, parents, request, given)
-        paged = pages.group(await reader.run(statement, parameters), parents, request)
-        counts = await self._counts(parents, paged, request, given, reader) if self._counted else {}
-        children = [row for page in paged for row in page.rows]
-        if self.level is not None:
-            await fill(self.level, children, found, reader)
-        found[self.index] = {parent: self._connection(page, counts.get(parent), found)
-                             for parent, page in zip(parents, paged, strict=True)}
+
+        def take(results: list[list[Any]]) -> list[Step]:
+            paged = pages.group(results[0], parents, request)
+            counts: dict[Any, int] = {}
+            steps = self._counts(parents, paged, request, given, counts, reader) if self._counted else []
+            filling.later(lambda: found.__setitem__(index, {
+                parent: self._connection(page, counts.get(parent), found)
+                for parent, page in zip(parents, paged, strict=True)}))
+            if self.level is not None:
+                steps += filling.level(self.level, [row for page in paged for row in page.rows])
+            return steps
+        return [Step([pages.page_query(reader.scope, parents, request, given)], take)]
 
     @property
     def _counted(self) -> bool:
         return any(name == "totalCount" for _, name, _ in self.parts)
 
-    async def _counts(self, parents: list[Any], paged: list[Page[Any]], request: Any, given: dict[str, Any],
-                      reader: "Reader") -> dict[Any, int]:
-        """Each parent's number of children: the page statement's count where it counts (a first page of a counted
-        list), else a first page without more is the whole list (no statement); the count loader's statement for
-        the others."""
+    def _counts(self, parents: list[Any], paged: list[Page[Any]], request: Any, given: dict[str, Any],
+                counts: dict[Any, int], reader: "Reader") -> list["Step"]:
+        """Each parent's number of children, into `counts`: the page statement's count where it counts (a first page
+        of a counted list), else a first page without more is the whole list (no statement); the count loader's
+        statement for the others (the step returned)."""
+        from graph.compiled.objects import Step
+
         from_start = request.after is None and request.before is None
-        counts = {parent: page.total for parent, page in zip(parents, paged, strict=True) if page.total is not None}
+        counts.update({parent: page.total for parent, page in zip(parents, paged, strict=True)
+                       if page.total is not None})
         counts.update({parent: len(page.rows) for parent, page in zip(parents, paged, strict=True)
                        if from_start and not page.has_next and not page.has_previous})
         others = [parent for parent in parents if parent not in counts]
-        if others:
-            statement, parameters = self.children.pages.count_query(reader.scope, given)
-            counts.update({parent: 0 for parent in others})
-            counts.update(dict(await reader.run(statement, {**parameters, "parent_ids": others})))
-        return counts
+        if not others:
+            return []
+        statement, parameters = self.children.pages.count_query(reader.scope, given)
+        counts.update({parent: 0 for parent in others})
+
+        def take(results: list[list[Any]]) -> list[Step]:
+            counts.update(dict(results[0]))
+            return []
+        return [Step([(statement, {**parameters, "parent_ids": others})], take)]
 
     def _connection(self, page: Page[Any], count: int | None, found: "Found") -> dict[str, Any]:
         cursors = [encode_cursor(key, self.children.cursor) for key in page.keys]
@@ -161,29 +173,33 @@ class ListLevel:
     level: "ObjectLevel | None"  # the elements' (None: a value of the rows)
     value: Callable[[Any], Any] | None  # the value's serialize (a leaf)
 
-    async def fill(self, rows: Sequence[Any], found: "Found", reader: "Reader") -> None:
-        from graph.compiled.objects import GiveWay, fill
+    def ask(self, rows: Sequence[Any], filling: "Filling") -> list["Step"]:
+        from graph.compiled.objects import GiveWay, Step
 
+        found, index = filling.found, self.index
         parents = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
         batch = cast(RowsByParent, self.listed.batch)
-        grouped = batch.group(await reader.run(batch.statement(reader.scope), {"parent_ids": parents}),
-                              parents) if parents else []
-        if self.level is not None:
-            level = self.level
-            await fill(level, [row for group in grouped for row in group], found, reader)
-            found[self.index] = {parent: [level.build(row, found) for row in group]
-                                 for parent, group in zip(parents, grouped, strict=True)}
-            return
-        value, serialize = self.listed.value, self.value
-        assert value is not None  # compile_list gives a value level its serialize
-        assert serialize is not None
-        values = {}
-        for parent, group in zip(parents, grouped, strict=True):
-            serialized = serialize(value(group))
-            if serialized is None:
-                raise GiveWay(f"{self.key}: a value serialized to null")
-            values[parent] = serialized
-        found[self.index] = values
+
+        def take(results: list[list[Any]]) -> list[Step]:
+            grouped = batch.group(results[0], parents) if parents else []
+            if self.level is not None:
+                level = self.level
+                filling.later(lambda: found.__setitem__(index, {
+                    parent: [level.build(row, found) for row in group]
+                    for parent, group in zip(parents, grouped, strict=True)}))
+                return filling.level(level, [row for group in grouped for row in group])
+            value, serialize = self.listed.value, self.value
+            assert value is not None  # compile_list gives a value level its serialize
+            assert serialize is not None
+            values = {}
+            for parent, group in zip(parents, grouped, strict=True):
+                serialized = serialize(value(group))
+                if serialized is None:
+                    raise GiveWay(f"{self.key}: a value serialized to null")
+                values[parent] = serialized
+            found[index] = values
+            return []
+        return [Step([(batch.statement(filling.reader.scope), {"parent_ids": parents})] if parents else [], take)]
 
     def get(self) -> "Get":
         index, key = self.index, attrgetter(self.key)

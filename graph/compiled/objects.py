@@ -7,7 +7,7 @@ A value is what graphql-core would complete: the declared column, converted unle
 an error the executor words: the plan gives way (GiveWay) and the executor answers the request.
 """
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Sequence
 from dataclasses import dataclass, field
 from keyword import iskeyword
 from operator import attrgetter
@@ -47,10 +47,24 @@ Get = Callable[[Any, Found], Any]  # (row, found) -> the field's response value
 _PLAIN: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
 
 
-class Below(Protocol):
-    """A level read for the rows of the level above it (a reference, a connection, a list): one statement."""
+Query = tuple[Select[Any], dict[str, Any]]  # a statement and its parameters
 
-    async def fill(self, rows: Sequence[Any], found: Found, reader: "Reader") -> None: ...
+
+@dataclass(eq=False)
+class Step:
+    """The statements a level below needs at one depth, run with the depth's others in one call (Reader.run_many),
+    and what it does with their rows (one list per statement): the steps that follow it (a count of the parents it
+    paged, the levels below its rows)."""
+
+    queries: Sequence[Query]
+    take: Callable[[list[list[Any]]], list["Step"]]
+
+
+class Below(Protocol):
+    """A level read for the rows of the level above it (a reference, a connection, a list, a derived batch): its
+    statement depends only on those rows, so the levels below one depth are read together."""
+
+    def ask(self, rows: Sequence[Any], filling: "Filling") -> list[Step]: ...
 
 
 @dataclass(eq=False)
@@ -74,24 +88,29 @@ class ReferenceLevel:
     shape: tuple[Any, ...]  # names the statement in the app's StatementCache (with the client)
     shared: bool  # reference data (graph/caches.py): rows kept in the app's reference cache, as the loaders keep theirs
 
-    async def rows(self, keys: list[Any], reader: "Reader") -> list[Any]:
-        """The rows of these keys: shared ones from the app's cache where it holds them, the others in one statement."""
-        if not self.shared or reader.shared is None:
-            return list(await reader.run(self.statement(reader.scope), {"keys": keys}))
-        cached = {key: reader.shared.get((self.shape, key)) for key in keys}  # the level's columns: its own entries
-        missing = [key for key, row in cached.items() if row is None]
-        if missing:
-            for row in await reader.run(self.statement(reader.scope), {"keys": missing}):
-                reader.shared.put((self.shape, row.id), row)
-                cached[row.id] = row
-        return [row for row in cached.values() if row is not None]
-
-    async def fill(self, rows: Sequence[Any], found: Found, reader: "Reader") -> None:
+    def ask(self, rows: Sequence[Any], filling: "Filling") -> list[Step]:
+        """The rows of the parents' keys: shared ones from the app's cache where it holds them, the others in one
+        statement."""
         keys = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
-        children = await self.rows(keys, reader) if keys else []
-        await fill(self.level, children, found, reader)
-        build = self.level.build
-        found[self.index] = {child.id: build(child, found) for child in children}
+        reader, found = filling.reader, filling.found
+        shared = reader.shared if self.shared else None
+        cached = {key: shared.get((self.shape, key)) for key in keys} if shared is not None else {}
+        missing = [key for key, row in cached.items() if row is None] if shared is not None else keys
+        queries = [(self.statement(reader.scope), {"keys": missing})] if missing else []
+
+        def take(results: list[list[Any]]) -> list[Step]:
+            read = results[0] if results else []
+            if shared is None:
+                children = read
+            else:  # the level's columns: its own entries
+                for row in read:
+                    shared.put((self.shape, row.id), row)
+                    cached[row.id] = row
+                children = [row for row in cached.values() if row is not None]
+            build, index = self.level.build, self.index
+            filling.later(lambda: found.__setitem__(index, {child.id: build(child, found) for child in children}))
+            return filling.level(self.level, children)
+        return [Step(queries, take)]
 
     def statement(self, scope: RequestScope) -> Select[Any]:
         def build(scope: RequestScope) -> Select[Any]:
@@ -104,21 +123,55 @@ class ReferenceLevel:
 @dataclass(eq=False)
 class DerivedLevel:
     """Values computed for the level's rows by one batch (columns.Derived: a customer's standing, which its balance
-    and pastDue share): the batch's one statement, run through the plan's connection, keyed by row id."""
+    and pastDue share): the batch's statement, run with its depth's others, keyed by row id."""
 
     index: int  # in Found: row id -> the batch's value
-    batch: Callable[..., Awaitable[Sequence[Any]]]
+    batch: Callable[..., Coroutine[Any, Any, Sequence[Any]]]
 
-    async def fill(self, rows: Sequence[Any], found: Found, reader: "Reader") -> None:
+    def ask(self, rows: Sequence[Any], filling: "Filling") -> list[Step]:
         ids = sorted({row.id for row in rows})
-        values = await self.batch(reader.scope, reader.run, ids) if ids else []
-        found[self.index] = dict(zip(ids, values, strict=True))
+        found, index = filling.found, self.index
+        if not ids:
+            found[index] = {}
+            return []
+
+        def done(values: Sequence[Any]) -> None:
+            found[index] = dict(zip(ids, values, strict=True))
+        return _steps_of(self.batch(filling.reader.scope, _Asked, ids), done)
+
+
+class _Asked:
+    """A statement a batch awaits (its `run`), answered by the step it becomes (_steps_of)."""
+
+    def __init__(self, statement: Select[Any], parameters: dict[str, Any]) -> None:
+        self.query: Query = (statement, parameters)
+
+    def __await__(self) -> Generator["_Asked", list[Any], list[Any]]:
+        rows = yield self
+        return rows
+
+
+def _steps_of(batch: Coroutine[Any, Any, Any], done: Callable[[Any], None]) -> list[Step]:
+    """The steps of a batch that reads only through the `run` it is given (resolvers/billing/batches.standings):
+    each statement it awaits runs with its depth's others; `done` gets the batch's value."""
+    def resume(sent: list[Any] | None) -> list[Step]:
+        try:
+            asked = batch.send(sent)
+        except StopIteration as stop:
+            done(stop.value)
+            return []
+        if not isinstance(asked, _Asked):
+            batch.close()
+            raise GiveWay("a batch awaiting something besides its statements")
+        return [Step([asked.query], lambda results: resume(results[0]))]
+    return resume(None)
 
 
 if TYPE_CHECKING:  # connections.py reads this module's levels
     from graph.compiled.connections import ConnectionLevel, ListLevel
 
 Run = Callable[[Select[Any], dict[str, Any]], Awaitable[list[Any]]]  # the rows of a statement with its parameters
+RunMany = Callable[[Sequence[Query]], Awaitable[list[list[Any]]]]  # the rows of each, in one call where it can
 
 
 @dataclass(frozen=True)
@@ -132,18 +185,58 @@ class Reader:
     variables: VariableValues = field(default_factory=lambda: cast(VariableValues, {}))
     fallbacks: Fallbacks | None = None  # the request's executor for fields a plan falls back on
     release: Callable[[], Awaitable[None]] | None = None  # gives the plan's connection back before a fallback runs
+    run_many: RunMany | None = None  # one depth's statements in one call (SQLite: one hop); else `run` for each
+
+    async def rows_of(self, queries: Sequence[Query]) -> list[list[Any]]:
+        if self.run_many is not None:
+            return await self.run_many(queries)
+        return [await self.run(statement, parameters) for statement, parameters in queries]
+
+
+@dataclass(eq=False)
+class Filling:
+    """One fill of an object level's rows and the levels below them, breadth first: the statements of one depth
+    (the levels below every level of the depth above) are run in one call; then, deepest first, the objects are
+    built (each level's `later`) and the fields each level falls back on are resolved."""
+
+    found: Found
+    reader: Reader
+    finishes: list[Callable[[], None] | tuple[Fallback, Sequence[Any]]] = field(default_factory=list)
+
+    def level(self, level: ObjectLevel, rows: Sequence[Any]) -> list[Step]:
+        """The steps of the levels below `level` for these rows (read first), then its fallback fields."""
+        if level.fallback is not None and rows:
+            self.finishes.append((level.fallback, rows))
+        return [step for below in level.references for step in below.ask(rows, self)]
+
+    def later(self, finish: Callable[[], None]) -> None:
+        """Run `finish` once every level below the one it builds is read and built (they register after it)."""
+        self.finishes.append(finish)
 
 
 async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Reader) -> None:
-    """Read the levels under `level` for these rows, each in one statement, then the fields it falls back on."""
-    for below in level.references:
-        await below.fill(rows, found, reader)
-    if level.fallback is not None and rows:
+    """Read the levels under `level` for these rows, one call per depth, then the fields it falls back on."""
+    filling = Filling(found, reader)
+    steps = filling.level(level, rows)
+    while steps:
+        queries = [query for step in steps for query in step.queries]
+        results = await reader.rows_of(queries) if queries else []
+        following: list[Step] = []
+        at = 0
+        for step in steps:
+            following += step.take(results[at:at + len(step.queries)])
+            at += len(step.queries)
+        steps = following
+    for finish in reversed(filling.finishes):
+        if not isinstance(finish, tuple):
+            finish()
+            continue
         if reader.fallbacks is None:
             raise GiveWay("a fallback without the request's executor")
         if reader.release is not None:
             await reader.release()  # its loaders check out connections of the same pool (plan.Leased)
-        found[level.fallback.index] = await reader.fallbacks.run(level.fallback, rows)
+        fallback, fallen_rows = finish
+        found[fallback.index] = await reader.fallbacks.run(fallback, fallen_rows)
 
 
 @dataclass
@@ -251,18 +344,8 @@ class Levels:
 
     def _value_object(self, declaration: Column, type_: GraphQLOutputType, selected: Any, path: str) -> Get:
         """A column converted to an object of plain attributes (Money): its selected fields, serialized."""
-        build, read, convert = self._plain_object(type_, selected, path), attrgetter(declaration.key), \
-            declaration.convert
-        non_null = is_non_null_type(type_)
-
-        def get(row: Any, found: Found) -> Any:
-            value = read(row)
-            if value is None:
-                if non_null:
-                    raise GiveWay(f"a null in non-null {path}")
-                return None
-            return build(convert(value) if convert is not None else value, found)
-        return get
+        return _ColumnGet(declaration.key, attrgetter(declaration.key), declaration.convert, None, None,
+                          is_non_null_type(type_), path, self._plain_object(type_, selected, path))
 
     def _plain_object(self, type_: GraphQLOutputType, selected: Any, path: str) -> Callable[[Any, Found], Any]:
         """The builder of an object of plain attributes (Money): its selected fields, serialized."""
@@ -339,21 +422,23 @@ def _builder(getters: list[tuple[str, Get]]) -> Callable[[Any, Found], dict[str,
 
 
 def _inline(n: int, get: "_ColumnGet", names: dict[str, Any]) -> list[str]:
-    """The statements of `get` (a leaf column) as the generated builder's own, setting v{n}."""
+    """The statements of `get` (a column) as the generated builder's own, setting v{n}."""
     names[f"read{n}"], names[f"convert{n}"], names[f"plain{n}"] = get.read, get.convert, get.plain
-    names[f"serialize{n}"], names[f"null{n}"] = get.serialize, f"a null in non-null {get.where}"
-    names[f"nulled{n}"] = f"{get.where} serialized to null"
+    names[f"serialize{n}"], names[f"build{n}"] = get.serialize, get.build
+    names[f"null{n}"], names[f"nulled{n}"] = f"a null in non-null {get.where}", f"{get.where} serialized to null"
     lines = [f"v{n} = row.{get.key}" if get.key.isidentifier() and not iskeyword(get.key) else f"v{n} = read{n}(row)",
              f"if v{n} is None:",
              f"    raise GiveWay(null{n})" if get.non_null else "    pass",
              "else:"]
     if get.convert is not None:
         lines.append(f"    v{n} = convert{n}(v{n})")
-    lines += [f"    if type(v{n}) is not plain{n}:",
-              f"        v{n} = serialize{n}(v{n})",
-              f"        if v{n} is None:",
-              f"            raise GiveWay(nulled{n})"]
-    return lines
+    if get.build is not None:
+        return [*lines, f"    v{n} = build{n}(v{n}, found)"]
+    return [*lines,
+            f"    if type(v{n}) is not plain{n}:",
+            f"        v{n} = serialize{n}(v{n})",
+            f"        if v{n} is None:",
+            f"            raise GiveWay(nulled{n})"]
 
 
 def _constant(value: Any) -> Get:
@@ -396,16 +481,18 @@ def _memoized(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 @dataclass(frozen=True, eq=False)
 class _ColumnGet:
-    """A leaf column's value: the declared column, converted unless null, then serialized unless plain. Callable as
-    any getter; the builders write it inline (_inline)."""
+    """A column's value: the declared column, converted unless null, then serialized unless plain (a leaf), or built
+    into the object of its selected fields (`build`: a value object, Money). Callable as any getter; the builders
+    write it inline (_inline)."""
 
     key: str
     read: Callable[[Any], Any]
     convert: Callable[[Any], Any] | None
-    serialize: Callable[[Any], Any]
+    serialize: Callable[[Any], Any] | None  # a leaf's
     plain: type | None
     non_null: bool
     where: str
+    build: Callable[[Any, Found], Any] | None = None  # a value object's
 
     def __call__(self, row: Any, found: Found) -> Any:
         value = self.read(row)
@@ -415,8 +502,11 @@ class _ColumnGet:
             return None
         if self.convert is not None:
             value = self.convert(value)
+        if self.build is not None:
+            return self.build(value, found)
         if type(value) is self.plain:
             return value
+        assert self.serialize is not None  # a leaf's
         serialized = self.serialize(value)
         if serialized is None:
             raise GiveWay(f"{self.where} serialized to null")

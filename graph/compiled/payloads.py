@@ -52,8 +52,9 @@ from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
 from strawberry.execution import optimized_is_awaitable
 
+from db.sqlite_driver import rows_in_one_hop
 from graph.compiled.fallback import EXECUTOR, Fallbacks, details
-from graph.compiled.objects import BACKREF, Found, Levels, Reader, ReferenceLevel, fill
+from graph.compiled.objects import BACKREF, Found, Levels, Query, Reader, ReferenceLevel, fill
 from graph.compiled.plan import Leased, Planned
 from graph.compiled.selections import GiveWay, Selected, Selections, Unplannable
 from graph.core.columns import Column, FromRow, declared
@@ -71,7 +72,7 @@ class KeyedLevel(ReferenceLevel):
     level_type: str = ""
 
     async def read(self, keys: list[Any], found: Found, reader: Reader) -> None:
-        children = await self.rows(sorted(set(keys)), reader)
+        children = await reader.run(self.statement(reader.scope), {"keys": sorted(set(keys))})
         if len(children) != len(set(keys)):  # gone since the effects (or never readable): the executor's objects
             raise GiveWay(f"{self.level_type}: a row the plan does not find")
         await fill(self.level, children, found, reader)
@@ -129,7 +130,7 @@ class PayloadExecutor(EXECUTOR):  # type: ignore[misc,valid-type]  # the app sch
         leased = Leased(context.sessionmaker.kw["bind"])  # the read engine, as a query's plan reads
         fallbacks = Fallbacks(self.schema, self.plan.document, self.plan.name, context, self.given)
         reader = Reader(context.scope, _runner(leased), getattr(context, "reference_cache", None),
-                        self.variable_values, fallbacks, leased.release)
+                        self.variable_values, fallbacks, leased.release, _many(leased))
         try:
             return await payload.complete(result, reader, [{} for _ in range(self.plan.references)], fallbacks)
         except GiveWay:
@@ -147,6 +148,17 @@ def _runner(connection: Leased) -> Callable[..., Awaitable[list[Any]]]:
     async def run(statement: Any, parameters: dict[str, Any]) -> list[Any]:
         return list((await connection.execute(statement, parameters)).all())
     return run
+
+
+def _many(connection: Leased) -> Callable[[Sequence[Query]], Awaitable[list[list[Any]]]]:
+    """One depth's statements in one call, as a query's plan runs them (plan.py: on SQLite one hop)."""
+    async def run_many(queries: Sequence[Query]) -> list[list[Any]]:
+        held = await connection.connected()
+        rows = await rows_in_one_hop(held, queries)
+        if rows is not None:
+            return rows
+        return [list((await held.execute(statement, parameters)).all()) for statement, parameters in queries]
+    return run_many
 
 
 @dataclass(eq=False)

@@ -8,11 +8,12 @@ executor words (a refused argument, a null in a non-null field, invalid variable
 None and the executor answers the request (graph/persisted/fast_path.py).
 
 A plan's statements run back to back on one connection of the read engine (no session, no loaders); the levels
-below the search are Core statements built once per client (resolvers/statements.py) with bound parameters.
+below the search are Core statements built once per client (resolvers/statements.py) with bound parameters, each
+depth's in one call (Reader.run_many: on SQLite one hop to the driver's thread, db/sqlite_driver.rows_in_one_hop).
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -30,8 +31,9 @@ from graphql.execution.values import VariableValues, get_variable_values
 from sqlalchemy import Dialect, Result, Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from db.sqlite_driver import rows_in_one_hop
 from graph.compiled.fallback import Fallbacks
-from graph.compiled.objects import Found, GiveWay, Levels, Reader
+from graph.compiled.objects import Found, GiveWay, Levels, Query, Reader
 from graph.compiled.roots import compile_node
 from graph.compiled.search import Answer, compile_customers
 from graph.compiled.selections import Selections, Unplannable
@@ -99,11 +101,19 @@ class CompiledPlan:
         async def run(statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
             return list((await connection.execute(statement, parameters)).all())
 
+        async def run_many(queries: Sequence[Query]) -> list[list[Any]]:
+            """One depth's statements: on SQLite in one hop to the driver's thread; else one await each."""
+            held = await connection.connected() if isinstance(connection, Leased) else connection
+            rows = await rows_in_one_hop(held, queries)
+            if rows is not None:
+                return rows
+            return [list((await held.execute(statement, parameters)).all()) for statement, parameters in queries]
+
         # the search resolver reads through `scope.db` with execute() only: the connection serves it
         fallbacks = Fallbacks(self.schema, self.document, self.name, context, given) if self.fallbacks else None
         reader = Reader(scope.with_session(cast(AsyncSession, connection)), run,
                         getattr(context, "reference_cache", None), variables, fallbacks,
-                        connection.release if isinstance(connection, Leased) else None)
+                        connection.release if isinstance(connection, Leased) else None, run_many)
         found: Found = [{} for _ in range(self.references)]
         data: dict[str, Any] = {}
         for key, root in self.roots:
@@ -127,10 +137,15 @@ class Leased:
         return self.engine.dialect
 
     async def execute(self, statement: Any, parameters: Any = None) -> Result[Any]:
+        connection = await self.connected()
+        return await connection.execute(statement, parameters)  # buffered: the rows outlive a release
+
+    async def connected(self) -> AsyncConnection:
+        """The connection held, checked out if none is."""
         if self._connection is None:
             self._held = AsyncExitStack()
             self._connection = await self._held.enter_async_context(self.engine.connect())
-        return await self._connection.execute(statement, parameters)  # buffered: the rows outlive a release
+        return self._connection
 
     async def release(self) -> None:
         held, self._held, self._connection = self._held, None, None

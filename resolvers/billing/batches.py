@@ -39,7 +39,10 @@ def _children(model: Any, column: Any) -> RowsByParent:
     from a reused statement (see resolvers/statements.py): views read many of these, and ORM entities cost several
     times more than the rows."""
     def build(scope: RequestScope) -> Any:
-        stmt = select(*model.__table__.columns).where(in_parents(column)).order_by(model.id)
+        # by parent, then id: each parent's rows keep their id order (RowsByParent.group), and the (parent, id) index
+        # serves the order, so SQLite searches it instead of scanning the table in id order when its statistics
+        # say a parent has many rows (a payer's payment allocates to hundreds of invoices: bench billing)
+        stmt = select(*model.__table__.columns).where(in_parents(column)).order_by(column, model.id)
         return tenant_scoped(stmt, model, scope)
     return RowsByParent(f"{model.__tablename__}-by-{column.key}", model, build, column.key)
 

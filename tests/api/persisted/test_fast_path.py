@@ -302,11 +302,15 @@ class TestKeptFromTheNormalPath:
 
     async def test_the_same_sql_runs(self, api, tenant, book, count_sql):
         variables = {"id": book["id"]}
+        by_id = {"documentId": spa_id("CustomerProfile"), "variables": variables}
+        # each path once first, so what a request caches (the viewer and the client's settings, for a while; the
+        # registry's document, read on the id's first use) is as warm for one counted request as for the other
+        await api.run(SPA["CustomerProfile"]["body"], variables, user=tenant.agent)
+        await api.client.post("/graphql", json=by_id, headers=auth(tenant.agent))
         with count_sql() as normal:
             await api.run(SPA["CustomerProfile"]["body"], variables, user=tenant.agent)
         with count_sql() as fast:
-            await api.client.post("/graphql", json={"documentId": spa_id("CustomerProfile"), "variables": variables},
-                                  headers=auth(tenant.agent))
+            await api.client.post("/graphql", json=by_id, headers=auth(tenant.agent))
         assert fast.count == normal.count
 
 
