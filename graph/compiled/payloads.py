@@ -1,4 +1,4 @@
-"""Mutation payloads through compiled plans (docs/compiled-plans.md, section 12).
+"""Mutation payloads through compiled plans (docs/compiled-plans.md, section 13).
 
 A mutation's effects are its resolver's, run by graphql-core's executor exactly as on the executor's path (the same
 transaction, userErrors, errors, events; root fields one after another): the plan never runs a resolver of the
