@@ -58,6 +58,8 @@ EMAIL = "agent@billbench.example"
 OPEN_INVOICES = 1_000
 POSTINGS = 20  # one fresh customer with 1,000 open invoices per posting; the first two warm up
 QUICK_POSTINGS = 6
+PLANNED_POSTINGS = 8  # per document and app in the payload-plan table (each app's first warms up); --quick 3
+SPA_POST = (Path(__file__).resolve().parents[1] / "spa" / "operations" / "PostPayment.graphql").read_text()
 FIFO_TARGET_MS = 20.0  # issue 12
 VIEW_ITERATIONS = 40
 TARGET_RATIO = 10.0
@@ -78,7 +80,9 @@ AR_VIEW = """query($id: ID!) { node(id: $id) { ... on Customer {
 @benchmark("billing")
 async def run(options: argparse.Namespace) -> bool:
     heading("billing: FIFO posting over 1,000 open invoices and AR view, each vs stdlib sqlite3 (the floor)")
-    payers, viewed = await build(DB_PATH, QUICK_POSTINGS if options.quick else POSTINGS)
+    postings, planned_postings = (QUICK_POSTINGS, 3) if options.quick else (POSTINGS, PLANNED_POSTINGS)
+    payers, viewed = await build(DB_PATH, postings + 4 * (planned_postings + 1))
+    payers, planned_payers = payers[:postings], payers[postings:]
     copy_database(DB_PATH, FLOOR_PATH)  # the floor pays the same customers in a copy
     iterations = 10 if options.quick else VIEW_ITERATIONS
     async with graphql_client(sqlite_url(DB_PATH), EMAIL) as client:
@@ -86,6 +90,7 @@ async def run(options: argparse.Namespace) -> bool:
         view = await time_view(client, viewed, iterations)
         executors = (await client.send(AR_VIEW, {"id": _gid("Customer", viewed)})).content
     planned = await time_planned_views(viewed, iterations, executors)
+    payload_rows = await time_payload_plans(planned_payers)
     raw = connect_raw(DB_PATH)
     floor = stats([time_sync(lambda: floor_view(raw, viewed))[0] for _ in range(VIEW_ITERATIONS)])
     raw.close()
@@ -105,6 +110,9 @@ async def run(options: argparse.Namespace) -> bool:
            verdict(p.p50 / floor.p50 <= PLAN_TARGET_RATIO)] for how, p in planned.items()),
         ["floor: stdlib sqlite3 + dicts + orjson", ms(floor.p50), ms(floor.p95), "", "", ""],
     ])
+    print_table("postPayment by documentId: the payload through its plan (graph/compiled/payloads.py) or the executor "
+                "(ms; the same FIFO over 1,000 open invoices, fresh payers, the two apps alternating)",
+                ["document", "app", "p50", "p95", "statements"], payload_rows)
     console.print("CPU p50: this process's CPU time per posting (the app, in process, with its client; the floor's "
                   "sqlite3 alone): steadier than wall time on a busy machine; fsync waits are not CPU")
     return fifo.p50 <= FIFO_TARGET_MS and ratio <= TARGET_RATIO and plan_ratio <= PLAN_TARGET_RATIO
@@ -128,6 +136,44 @@ async def time_fifo(client, payers: list[int]):
             samples.append(elapsed)
             cpu.append(used)
     return stats(samples), min(statements[1:]), stats(cpu)
+
+
+async def time_payload_plans(payers: list[int]) -> list[list[str]]:
+    """postPayment by documentId on two apps over the same database, one with compiled plans off (the executor
+    completes the payload, as before mutations had plans) and one with them on (the payload's plan), postings
+    alternating between them, each on a fresh payer: the bench's document (the payment's id and credit) and the SPA's
+    (with its 1,000 allocations and their invoices). Each app's first posting of a document warms up."""
+    await register_documents(sqlite_url(DB_PATH), [POST, SPA_POST])
+    rows: list[list[str]] = []
+    async with graphql_client(sqlite_url(DB_PATH), EMAIL) as executor, \
+            graphql_client(sqlite_url(DB_PATH), EMAIL, compiled_plans=True) as plan:
+        apps = {"executor (plans off)": executor, "payload plan": plan}
+        for name, text in (("bench's", POST), ("SPA's PostPayment", SPA_POST)):
+            samples: dict[str, list[float]] = {how: [] for how in apps}
+            statements: dict[str, list[int]] = {how: [] for how in apps}
+            for n in range(len(payers) // 4):
+                for how, client in apps.items():
+                    customer_id = payers.pop()
+                    variables = {"input": {"customerId": _gid("Customer", customer_id),
+                                           "amount": f"{OPEN_INVOICES * 10}.00", "method": "CHECK",
+                                           "receivedOn": "2025-06-01"}}
+
+                    def send(client: Any = client, variables: dict = variables, text: str = text) -> Any:
+                        return client.http.post("/graphql", json={"documentId": document_id_of(text),
+                                                                  "variables": variables}, headers=client.headers)
+
+                    with capturing_statements() as seen:
+                        elapsed, response = await time_async(send)
+                    body = orjson.loads(response.content)
+                    assert "errors" not in body, body
+                    assert body["data"]["postPayment"]["userErrors"] == [], body
+                    if n:
+                        samples[how].append(elapsed)
+                        statements[how].append(sum(1 for s in seen if not s.sql.lstrip().upper().startswith("BEGIN")))
+            for how in apps:
+                timed = stats(samples[how])
+                rows.append([name, how, ms(timed.p50), ms(timed.p95), str(min(statements[how]))])
+    return rows
 
 
 def time_fifo_floor(path: Path, payers: list[int]):

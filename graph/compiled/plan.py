@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from graphql import (
     DocumentNode,
@@ -39,6 +39,9 @@ from graph.compiled.roots import compile_node
 from graph.compiled.search import Answer, compile_customers
 from graph.compiled.selections import Selections, Unplannable
 from graph.logs import fields
+
+if TYPE_CHECKING:
+    from graph.compiled.payloads import MutationPlan
 
 log = logging.getLogger("csrgraph.plans")
 # root fields a plan can answer
@@ -201,13 +204,17 @@ class Leased:
 class Planned:
     """What the planner made of one operation: its plan, or why it has none."""
 
-    plan: CompiledPlan | None
+    plan: "CompiledPlan | MutationPlan | None"
     fallbacks: tuple[str, ...]
 
 
 def plan_operation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode,
                    shape: tuple[Any, ...]) -> Planned:
     """The plan of `operation` (validated, in `document`), or the reason there is none."""
+    if operation.operation is OperationType.MUTATION:  # its effects on the executor, its payloads planned
+        from graph.compiled.payloads import plan_mutation  # it builds on this module's Leased and Planned
+
+        return plan_mutation(schema, document, operation, shape)
     if operation.operation is not OperationType.QUERY:
         return Planned(None, (f"a {operation.operation.value}",))
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}

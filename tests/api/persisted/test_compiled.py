@@ -19,6 +19,7 @@ from db import sqlite_driver
 from db.enums import EnrollmentStatus, Role, TicketStatus
 from graph.billing import customer_fields as billing_fields
 from graph.compiled import fallback
+from graph.compiled.payloads import MutationPlan
 from graph.compiled.plan import plan_document
 from graph.core.relay import MAX_KEY, to_global_id
 from graph.logs import fields_of
@@ -99,7 +100,7 @@ FALLS_BACK_ON = {
     "CustomerSearch": (),
     "Timeline": ("node.timeline",),
 }
-NO_PLAN = {"Viewer": ("viewer: a root field without a plan",)}  # and the mutations: "a mutation"
+NO_PLAN = {"Viewer": ("viewer: a root field without a plan",)}
 
 
 @pytest.mark.parametrize("name", sorted(SPA))
@@ -110,9 +111,11 @@ def test_what_each_spa_document_compiles_and_falls_back_on(name: str) -> None:
         assert planned.plan is not None, planned.fallbacks
         assert planned.plan.fallbacks == FALLS_BACK_ON[name]
         assert not set(planned.plan.compiled_fields) & set(planned.plan.fallbacks)
-    else:
+    elif name in NO_PLAN:
         assert planned.plan is None
-        assert planned.fallbacks == NO_PLAN.get(name, ("a mutation",))
+        assert planned.fallbacks == NO_PLAN[name]
+    else:  # a mutation: its payload's plan (tests/api/differential/test_payloads.py)
+        assert isinstance(planned.plan, MutationPlan), planned.fallbacks
 
 
 def test_the_planned_fields_of_the_search_grid_and_the_profile() -> None:
