@@ -29,7 +29,7 @@ def name_tokens(name: str) -> list[str]:
 def name_token_rows(name: str) -> list[tuple[str, str]]:
     """(token, previous token) for each of name_tokens: "" before the first (CustomerNameToken.previous_token)."""
     tokens = name_tokens(name)
-    return list(zip(tokens, ["", *tokens[:-1]], strict=True))
+    return list(zip(tokens, ["", *tokens], strict=False))  # a name of punctuation alone has no tokens
 
 
 def address_key(addresses: Iterable[Iterable[str | None]]) -> str:

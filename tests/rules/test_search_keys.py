@@ -1,6 +1,8 @@
 """The normalized keys search is built on (no database)."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from db.search_keys import address_key, fold, name_key, name_token_rows, name_tokens, prefix_upper_bound
 
@@ -28,6 +30,19 @@ def test_exactly_one_token_row_per_customer_starts_a_prefix_with_its_previous_to
     starting = [previous for token, previous in rows if token.startswith(prefix)]
     assert [token for token, _ in rows] == name_tokens(name)
     assert sum(previous < prefix for previous in starting) == (1 if starting else 0)
+
+
+@given(st.text(max_size=40))
+def test_each_token_row_names_the_token_before_it_whatever_the_name(name):
+    """Any text a name field accepts, punctuation alone or empty included (no rows), in any script."""
+    rows = name_token_rows(name)
+    tokens = name_tokens(name)
+    assert rows == [(token, tokens[n - 1] if n else "") for n, token in enumerate(tokens)]
+
+
+@pytest.mark.parametrize("name", ['"', "", "  ", "&-,'", "—"])
+def test_a_name_without_words_has_no_token_rows(name):
+    assert name_token_rows(name) == []
 
 
 def test_address_key_joins_every_address():
