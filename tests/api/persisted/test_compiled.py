@@ -85,6 +85,25 @@ async def compiled(database: Any) -> AsyncIterator[Api]:
         yield api
 
 
+async def profile_by_id_as_its_text(api: Api, compiled: Api, database: Any, user: Any, customer_id: str,
+                                    caplog: pytest.LogCaptureFixture) -> Any:
+    """The SPA's CustomerProfile of `customer_id` by documentId on the plans' app: the executor's bytes for its text,
+    and the request line says a plan answered. Its answer, decoded."""
+    [document_id] = await register(database, SPA["CustomerProfile"]["body"])
+    headers = auth(user, accept=GQL, **{"x-request-id": "same"})
+    variables = {"id": customer_id}
+    reference = await api.client.post("/graphql", json={"query": SPA["CustomerProfile"]["body"],
+                                                        "variables": variables}, headers=headers)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+        planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                             headers=headers)
+    assert planned.content == reference.content
+    [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+    assert line.get("plan") == "compiled"
+    return planned.json()
+
+
 def _operation(name: str) -> tuple[Any, tuple[OperationDefinitionNode, ...]]:
     document = checker().prepare(SPA[name]["body"], trusted=True)
     return document.document, document.operations
@@ -277,18 +296,8 @@ class TestNodeViews:
     async def test_viewer_can_is_the_requests_viewers(self, api, compiled, database, tenant, nodes, caplog,
                                                       role: Role) -> None:
         """viewerCan is the viewer's role's: the plan builds it from the request's scope (no fallback)."""
-        [document_id] = await register(database, SPA["CustomerProfile"]["body"])
-        headers = auth(tenant.user(role), accept=GQL, **{"x-request-id": "same"})
-        variables = {"id": nodes["ours"]}
-        reference = await api.client.post("/graphql", json={"query": SPA["CustomerProfile"]["body"],
-                                                            "variables": variables}, headers=headers)
-        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
-            planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
-                                                 headers=headers)
-        assert planned.content == reference.content
-        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
-        assert line.get("plan") == "compiled"
-        can = planned.json()["data"]["node"]["viewerCan"]
+        planned = await profile_by_id_as_its_text(api, compiled, database, tenant.user(role), nodes["ours"], caplog)
+        can = planned["data"]["node"]["viewerCan"]
         assert can["reversePayment"] == (role is not Role.AGENT), can  # a team lead's task (resolvers/permissions.py)
 
     async def test_the_operation_does_not_run_on_the_executor(self, compiled, database, tenant, nodes,
@@ -358,18 +367,8 @@ async def test_the_profile_computes_alerts_settings_and_viewer_can_as_the_execut
         api, compiled, database, tenant, profiles, caplog, which: str, role: Role) -> None:
     """alerts, settings and viewerCan are the plan's (columns.Derived, no fallback): byte for byte the executor's,
     for customers with and without alerts, with settings set and default, for two roles."""
-    [document_id] = await register(database, SPA["CustomerProfile"]["body"])
-    headers = auth(tenant.user(role), accept=GQL, **{"x-request-id": "same"})
-    variables = {"id": profiles[which]}
-    reference = await api.client.post("/graphql", json={"query": SPA["CustomerProfile"]["body"],
-                                                        "variables": variables}, headers=headers)
-    with caplog.at_level(logging.INFO, logger="csrgraph.access"):
-        planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
-                                             headers=headers)
-    assert planned.content == reference.content
-    [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
-    assert line.get("plan") == "compiled"
-    node = planned.json()["data"]["node"]
+    planned = await profile_by_id_as_its_text(api, compiled, database, tenant.user(role), profiles[which], caplog)
+    node = planned["data"]["node"]
     kinds = [alert["kind"] for alert in node["alerts"]]
     assert (len(kinds), "DUNNING_HOLD" in kinds) == {"everything": (9, True), "quiet": (0, False),
                                                      "held": (1, True)}.get(which, (0, False)), kinds
