@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from db import maintenance
 from db.engine import make_engine
 from db.maintenance import refresh_statistics
 from db.migrate import migrate
@@ -78,7 +79,12 @@ async def test_a_pass_analyzes_the_grown_table_and_the_planner_takes_its_index(g
         await engine.dispose()
 
 
-async def test_a_pass_reads_a_bounded_sample_and_gives_the_connection_back_without_the_limit(grown):
+@pytest.mark.parametrize(("exact_rows", "sampled"), [(maintenance.EXACT_ROWS, False), (SMALL + GROWN - 1, True)],
+                         ids=["whole up to EXACT_ROWS", "sampled past it"])
+async def test_a_large_table_is_sampled_and_the_connection_goes_back_without_the_limit(grown, monkeypatch,
+                                                                                      exact_rows, sampled):
+    # given a table of SMALL + GROWN rows, and EXACT_ROWS at or below that
+    monkeypatch.setattr(maintenance, "EXACT_ROWS", exact_rows)
     engine = make_engine(f"sqlite+aiosqlite:///{grown}")
     try:
         await refresh_statistics(Writes(engine))
@@ -93,11 +99,11 @@ async def test_a_pass_reads_a_bounded_sample_and_gives_the_connection_back_witho
         await engine.dispose()
     raw = sqlite3.connect(grown)
     try:
-        # and the statistics were sampled (under the limit the row counts are estimates, not the exact count)
+        # and its statistics count the rows exactly when read whole, and estimate them from a sample past EXACT_ROWS
         counts = [int(stat.split()[0]) for (stat,) in
                   raw.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'payment_allocations'")]
         assert len(counts) == 3
-        assert counts != [SMALL + GROWN] * 3, counts
+        assert (counts != [SMALL + GROWN] * 3) is sampled, counts
     finally:
         raw.close()
 
