@@ -169,3 +169,31 @@ async def test_nothing_runs_on_postgresql(database: Database):
         assert len(statistics_tasks()) == (1 if database.backend == "sqlite" else 0)
     if database.backend == "postgresql":
         assert await refresh_statistics(Writes(database.engine)) == []
+
+
+@pytest.mark.parametrize(("table", "limit"), [
+    ("few", 0),                                      # up to EXACT_ROWS rows: read whole
+    ("many", maintenance.ANALYSIS_LIMIT),            # its largest rowid past EXACT_ROWS: sampled
+    ("no_rowid", maintenance.ANALYSIS_LIMIT),        # no rowid to bound its rows: sampled
+    ("unparsed", maintenance.ANALYSIS_LIMIT),        # not a statement of optimize's form
+])
+async def test_the_limit_of_each_analyze(tmp_path, table, limit):
+    raw = sqlite3.connect(tmp_path / "limits.db")
+    raw.executescript(f"""
+        CREATE TABLE few (id INTEGER PRIMARY KEY);
+        INSERT INTO few VALUES (1), ({maintenance.EXACT_ROWS});
+        CREATE TABLE many (id INTEGER PRIMARY KEY);
+        INSERT INTO many VALUES (1), ({maintenance.EXACT_ROWS + 1});
+        CREATE TABLE no_rowid (k TEXT PRIMARY KEY) WITHOUT ROWID;
+        INSERT INTO no_rowid VALUES ('a');
+    """)
+    raw.close()
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'limits.db'}")
+    statement = f'ANALYZE "main"."{table}"' if table != "unparsed" else "ANALYZE few"
+    try:
+        async with engine.execution_options(sqlite_begin=None).connect() as conn:
+            assert await maintenance.analysis_limit(conn, 'ANALYZE "main"."no_rowid"') == maintenance.ANALYSIS_LIMIT
+            # (the connection goes on after a table without rowid)
+            assert await maintenance.analysis_limit(conn, statement) == limit
+    finally:
+        await engine.dispose()
