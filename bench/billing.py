@@ -89,7 +89,8 @@ async def run(options: argparse.Namespace) -> bool:
         fifo, statements, fifo_cpu = await time_fifo(client, payers)
         # The postings wrote tens of thousands of allocations since build()'s ANALYZE: with those statistics SQLite
         # scans payment_allocations for an invoice's (2.2 ms of a 2.5 ms floor). The views are timed, app and floor
-        # alike, on current statistics, as an operator's database keeps them (db/engine.py: PRAGMA optimize).
+        # alike, on current statistics, as a running app keeps them (db/maintenance.py: a pass every
+        # CSRGRAPH_STATISTICS_MINUTES, too far apart for a bench, which analyzes here itself).
         analyze(DB_PATH)
         view = await time_view(client, viewed, iterations)
         executors = (await client.send(AR_VIEW, {"id": _gid("Customer", viewed)})).content

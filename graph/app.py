@@ -22,6 +22,7 @@ from db.engine import (
     make_engine,
     make_read_sessionmaker,
 )
+from db.maintenance import keep_statistics_current
 from db.writes import Writes
 from graph import event_trace
 from graph.auth import Authenticator
@@ -50,6 +51,7 @@ from resolvers.statements import StatementCache
 STATIC = Path(__file__).parent / "static"
 STOP_SECONDS = 5.0  # a stopping worker's wait for its background tasks (the event feed's thread: 3 s of it)
 DISPOSE_SECONDS = 2.0  # then for closing its pool's connections
+STATISTICS_TASK = "sqlite statistics"  # the task that keeps the planner's statistics current (db/maintenance.py)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -95,6 +97,9 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         tasks = [asyncio.create_task(reading), asyncio.create_task(guard.run())]
         if event_trace.ENABLED:
             tasks.append(asyncio.create_task(event_trace.watch_loop_lag()))
+        if is_sqlite(engine) and settings.statistics_minutes > 0:  # PostgreSQL's autovacuum analyzes by itself
+            tasks.append(asyncio.create_task(keep_statistics_current(writes, settings.statistics_minutes * 60, stop),
+                                             name=STATISTICS_TASK))
         outbox = None
         if settings.outbox_enabled:
             outbox = asyncio.create_task(run_outbox(

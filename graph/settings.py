@@ -52,6 +52,7 @@ class Settings:
     concurrent_requests: int = 6  # GraphQL requests over HTTP a worker runs at once, the rest queued (graph/limits.py)
     compiled_plans: bool = True  # known documents' reads run as compiled plans where they can (graph/compiled)
     known_texts: bool = True  # a text document seen before runs as a known one (graph/persisted/seen_texts.py)
+    statistics_minutes: float = 60.0  # SQLite: a statistics pass at start, then this often; 0: none (db/maintenance.py)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> "Settings":
@@ -75,6 +76,7 @@ class Settings:
             concurrent_requests=int(environ.get("CSRGRAPH_CONCURRENT_REQUESTS", "6")),
             compiled_plans=environ.get("CSRGRAPH_COMPILED_PLANS", "1") != "0",
             known_texts=environ.get("CSRGRAPH_KNOWN_TEXTS", "1") != "0",
+            statistics_minutes=float(environ.get("CSRGRAPH_STATISTICS_MINUTES") or "60"),
             event_poll_seconds=float(environ["CSRGRAPH_EVENT_POLL_SECONDS"])
             if environ.get("CSRGRAPH_EVENT_POLL_SECONDS")
             else None,

@@ -92,7 +92,9 @@ async def app(database: Database) -> AsyncIterator[Any]:
 
 @asynccontextmanager
 async def started_app(database_url: str, **settings: Any) -> AsyncIterator[Any]:
-    """The app over the test database, started: no outbox, no polls of the event log; `settings` override."""
+    """The app over the test database, started: no outbox, no polls of the event log, no statistics pass (its
+    statements would land in a test's count; tests/test_statistics.py runs it); `settings` override."""
+    settings = {"statistics_minutes": 0, **settings}
     application = create_app(Settings(database_url=database_url, secret=SECRET, outbox_enabled=False,
                                       event_poll_seconds=3600, **settings))
     async with lifespan(application) as manager:

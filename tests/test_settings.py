@@ -79,3 +79,12 @@ class TestPathSwitches:
     def test_on_unless_zero(self, fresh_dir, variable, field, value, on):
         environ = {"CSRGRAPH_SECRET": "s" * 40, **({variable: value} if value is not None else {})}
         assert getattr(Settings.from_environ(environ), field) is on
+
+
+class TestStatisticsInterval:
+    """How often a SQLite worker refreshes the planner's statistics (db/maintenance.py); 0 switches it off."""
+
+    @pytest.mark.parametrize(("value", "minutes"), [(None, 60.0), ("", 60.0), ("15", 15.0), ("0.5", 0.5), ("0", 0.0)])
+    def test_minutes_from_the_environment(self, fresh_dir, value, minutes):
+        environ = {"CSRGRAPH_SECRET": "s" * 40, **({"CSRGRAPH_STATISTICS_MINUTES": value} if value is not None else {})}
+        assert Settings.from_environ(environ).statistics_minutes == minutes
