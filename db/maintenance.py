@@ -101,19 +101,28 @@ async def refresh_statistics(writes: Writes) -> list[str]:
     return [statement for statement, _ in statements]
 
 
-async def keep_statistics_current(writes: Writes, interval_seconds: float, stop: asyncio.Event) -> None:
-    """A pass now (the app starts after its migrations) and every `interval_seconds` until `stop` is set; a failed
-    pass is logged and the next one tries again."""
+async def statistics_pass(writes: Writes, interval_seconds: float) -> None:
+    """One pass; a failed one is logged (the next, `interval_seconds` on, tries again)."""
+    started = time.perf_counter()
+    try:
+        analyzed = await refresh_statistics(writes)
+    except WriteBusy as error:
+        log.warning("statistics: the database stayed busy, next pass in %.0f s: %s", interval_seconds, error)
+    except Exception:
+        log.exception("statistics: the pass failed; next pass in %.0f s", interval_seconds)
+    else:
+        if analyzed:
+            log.info("statistics: %s in %.0f ms", "; ".join(analyzed), (time.perf_counter() - started) * 1000)
+
+
+async def keep_statistics_current(writes: Writes, interval_seconds: float, stop: asyncio.Event, *,
+                                  first_pass: bool = True) -> None:
+    """A pass now (unless the app ran it before serving: `first_pass`) and every `interval_seconds` until `stop` is
+    set."""
+    if first_pass:
+        await statistics_pass(writes, interval_seconds)
     while not stop.is_set():
-        started = time.perf_counter()
-        try:
-            analyzed = await refresh_statistics(writes)
-        except WriteBusy as error:
-            log.warning("statistics: the database stayed busy, next pass in %.0f s: %s", interval_seconds, error)
-        except Exception:
-            log.exception("statistics: the pass failed; next pass in %.0f s", interval_seconds)
-        else:
-            if analyzed:
-                log.info("statistics: %s in %.0f ms", "; ".join(analyzed), (time.perf_counter() - started) * 1000)
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+        if not stop.is_set():
+            await statistics_pass(writes, interval_seconds)

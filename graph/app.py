@@ -22,7 +22,7 @@ from db.engine import (
     make_engine,
     make_read_sessionmaker,
 )
-from db.maintenance import keep_statistics_current
+from db.maintenance import keep_statistics_current, statistics_pass
 from db.writes import Writes
 from graph import event_trace
 from graph.auth import Authenticator
@@ -98,7 +98,11 @@ def create_app(settings: Settings, *, clock: Callable[[], float] = time.monotoni
         if event_trace.ENABLED:
             tasks.append(asyncio.create_task(event_trace.watch_loop_lag()))
         if is_sqlite(engine) and settings.statistics_minutes > 0:  # PostgreSQL's autovacuum analyzes by itself
-            tasks.append(asyncio.create_task(keep_statistics_current(writes, settings.statistics_minutes * 60, stop),
+            interval = settings.statistics_minutes * 60
+            # the first pass before serving (tens of ms on a million customers): the first requests are planned on
+            # current statistics, and none runs beside it
+            await statistics_pass(writes, interval)
+            tasks.append(asyncio.create_task(keep_statistics_current(writes, interval, stop, first_pass=False),
                                              name=STATISTICS_TASK))
         outbox = None
         if settings.outbox_enabled:
