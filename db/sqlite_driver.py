@@ -248,23 +248,11 @@ def prepared_rows(sync: Connection, conn: sqlite3.Connection, statement: Any,
     the first time through SQLAlchemy's `execute` (prepared from its compiled form), then on `conn`, the raw sqlite3
     connection under it, as prepared. The engine's before/after_cursor_execute listeners hear each (statement
     counters). A statement this does not reproduce (not a plain positional SELECT) runs through SQLAlchemy always."""
+    rows = read_prepared(sync, conn, statement, parameters)
+    if rows is not None:
+        return rows
     entry = _PREPARED.get(id(statement))
     prepared = entry[1] if entry is not None and entry[0]() is statement else _NOT_YET
-    if prepared is not None and prepared is not _NOT_YET and prepared.dialect is sync.dialect:
-        try:
-            sql, values = prepared.values(parameters)
-        except _NotPrepared:
-            prepared = None
-        else:
-            dispatch = sync.dispatch
-            heard = None
-            if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
-                heard = PreparedContext(statement, prepared.compiled, sql, values, sync)
-                dispatch.before_cursor_execute(sync, None, sql, values, heard, False)
-            raw = conn.execute(sql, values).fetchall()
-            if heard is not None:
-                dispatch.after_cursor_execute(sync, None, sql, values, heard, False)
-            return prepared.rows_of(raw)
     result = sync.execute(statement, parameters)
     rows = list(result.all())
     if prepared is _NOT_YET or (prepared is not None and prepared.dialect is not sync.dialect):
@@ -274,6 +262,29 @@ def prepared_rows(sync: Connection, conn: sqlite3.Connection, statement: Any,
 
 
 _NOT_YET: Any = object()
+
+
+def read_prepared(sync: Connection, conn: sqlite3.Connection, statement: Any,
+                  parameters: dict[str, Any]) -> list[Any] | None:
+    """The rows of `statement` if it is prepared (`prepared_rows` ran it once): no SQLAlchemy call, so no greenlet
+    either (`AsyncConnection.run_sync` starts one per call); None if it is not."""
+    entry = _PREPARED.get(id(statement))
+    prepared = entry[1] if entry is not None and entry[0]() is statement else None
+    if prepared is None or prepared.dialect is not sync.dialect:
+        return None
+    try:
+        sql, values = prepared.values(parameters)
+    except _NotPrepared:
+        return None
+    dispatch = sync.dispatch
+    heard = None
+    if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
+        heard = PreparedContext(statement, prepared.compiled, sql, values, sync)
+        dispatch.before_cursor_execute(sync, None, sql, values, heard, False)
+    raw = conn.execute(sql, values).fetchall()
+    if heard is not None:
+        dispatch.after_cursor_execute(sync, None, sql, values, heard, False)
+    return prepared.rows_of(raw)
 
 
 @dataclass(eq=False, slots=True)
