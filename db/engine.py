@@ -92,22 +92,26 @@ async def on_loop_thread(session: AsyncSession) -> AsyncIterator[None]:
 
 
 @asynccontextmanager
-async def connection_on_loop_thread(connection: AsyncConnection) -> AsyncIterator[bool]:
-    """`on_loop_thread` for a connection without a session (a compiled plan's reads by key); whether its statements
-    run on the loop's thread now (on SQLite only). They must then run through `run_sync`: `AsyncConnection.execute`
+async def connection_on_loop_thread(connection: AsyncConnection) -> AsyncIterator[sqlite3.Connection | None]:
+    """`on_loop_thread` for a connection without a session (a compiled plan's reads by key): the raw sqlite3
+    connection under it, whose statements run on the loop's thread now (on SQLite only; else None). They must then
+    run through `run_sync` or on that connection (db/sqlite_driver.prepared_rows): `AsyncConnection.execute`
     insists on an await."""
     if connection.dialect.name != "sqlite":
-        yield False
+        yield None
         return
     raw = (await connection.get_raw_connection()).dbapi_connection
     driver = raw if isinstance(raw, OneHopConnection) else None
     if driver is not None:
         driver.inline = True
     try:
-        yield driver is not None
+        yield driver._connection._conn if driver is not None else None
     finally:
         if driver is not None:
             driver.inline = False
+            # statements run on the raw connection leave SQLAlchemy's adapter unaware: ask SQLite (a read opens no
+            # transaction in autocommit; the pool's rollback is skipped then)
+            driver.in_transaction = driver._connection._conn.in_transaction
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

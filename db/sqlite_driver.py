@@ -25,11 +25,14 @@ a version bump must re-run the SQLite tests (tests/resolvers/test_writes.py pins
 """
 
 import sqlite3
-from collections import deque
-from collections.abc import Sequence
+import weakref
+from collections import deque, namedtuple
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from keyword import iskeyword
 from typing import Any, cast
 
-from sqlalchemy import Row
+from sqlalchemy import Connection, Row
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
@@ -183,3 +186,177 @@ async def rows_in_one_hop(connection: AsyncConnection,
 
     rows: list[list[Row[Any]]] = await dbapi._connection._execute(run_all)
     return rows
+
+
+# A read statement a compiled plan runs by key on the loop's thread, prepared once: its SQL, parameter order, the
+# values bound in it (the client) and its columns' result processors, as SQLAlchemy's execution takes them from the
+# engine's compiled form (graph/compiled/plan.py). Kept by the statement's identity while the statement lives (built
+# once per client: resolvers/statements.py), by id with a weak reference checked, since a Select's `==` builds SQL.
+_PREPARED: dict[int, tuple["weakref.ref[Any]", "PreparedRead | None"]] = {}
+
+
+@dataclass(eq=False, slots=True)
+class PreparedRead:
+    """One read statement as SQLAlchemy compiled it for this engine, run on the raw sqlite3 connection: per call
+    `execute(sql, values)` and `fetchall()`, each column through the result processor SQLAlchemy's own execution
+    applies (dates, enums, booleans, Decimal, the app's TypeDecorators), each row a named tuple of the same keys."""
+
+    compiled: Any  # SQLCompiler: the engine's, from the first execution
+    dialect: Any
+    names: tuple[str, ...]  # the bound parameters in positional order
+    expanding: frozenset[str]  # lists rendered as `?, ?, ...` (IN)
+    fixed: dict[str, Any]  # values bound in the statement (the client's id), by name
+    processors: dict[str, Callable[[Any], Any]]  # bind processors, by name
+    rows_of: Callable[[list[tuple[Any, ...]]], list[Any]]  # raw rows -> the rows SQLAlchemy would give
+    sql: dict[tuple[int, ...], str]  # the SQL by the lengths of the expanding lists (() when there are none)
+
+    def values(self, parameters: dict[str, Any]) -> tuple[str, list[Any]]:
+        """The SQL (expanded for these lists) and its positional values, as SQLAlchemy's execution context makes
+        them (`DefaultExecutionContext._init_compiled`: each value through its bind processor)."""
+        values: list[Any] = []
+        lengths: list[int] = []
+        fixed, processors, expanding = self.fixed, self.processors, self.expanding
+        for name in self.names:
+            value = parameters[name] if name in parameters else fixed[name]
+            process = processors.get(name)
+            if name in expanding:
+                lengths.append(len(value))
+                values += [process(item) for item in value] if process is not None else value
+            else:
+                values.append(process(value) if process is not None else value)
+        key = tuple(lengths)
+        sql = self.sql.get(key)
+        if sql is None:
+            sql = self.sql[key] = self._expanded(parameters, len(values))
+        return sql, values
+
+    def _expanded(self, parameters: dict[str, Any], count: int) -> str:
+        given = {**self.fixed, **parameters}
+        expanded = self.compiled._process_parameters_for_postcompile(self.compiled.construct_params(given))
+        if len(expanded.positiontup) != count:  # a tuple IN, say: not the flat list `values` built
+            raise _NotPrepared("expanded parameters differ")
+        return str(expanded.statement)
+
+
+class _NotPrepared(Exception):
+    """A statement's execution this module does not reproduce: SQLAlchemy runs it."""
+
+
+def prepared_rows(sync: Connection, conn: sqlite3.Connection, statement: Any,
+                  parameters: dict[str, Any]) -> list[Any]:
+    """The rows of a read `statement` on `sync` (a SQLite connection whose statements run on this thread, inline):
+    the first time through SQLAlchemy's `execute` (prepared from its compiled form), then on `conn`, the raw sqlite3
+    connection under it, as prepared. The engine's before/after_cursor_execute listeners hear each (statement
+    counters). A statement this does not reproduce (not a plain positional SELECT) runs through SQLAlchemy always."""
+    rows = read_prepared(sync, conn, statement, parameters)
+    if rows is not None:
+        return rows
+    entry = _PREPARED.get(id(statement))
+    prepared = entry[1] if entry is not None and entry[0]() is statement else _NOT_YET
+    result = sync.execute(statement, parameters)
+    rows = list(result.all())
+    if prepared is _NOT_YET or (prepared is not None and prepared.dialect is not sync.dialect):
+        prepared = _prepare(result, parameters)
+        _PREPARED[id(statement)] = (weakref.ref(statement, _forget), prepared)
+    return rows
+
+
+_NOT_YET: Any = object()
+
+
+def read_prepared(sync: Connection, conn: sqlite3.Connection, statement: Any,
+                  parameters: dict[str, Any]) -> list[Any] | None:
+    """The rows of `statement` if it is prepared (`prepared_rows` ran it once): no SQLAlchemy call, so no greenlet
+    either (`AsyncConnection.run_sync` starts one per call); None if it is not."""
+    entry = _PREPARED.get(id(statement))
+    prepared = entry[1] if entry is not None and entry[0]() is statement else None
+    if prepared is None or prepared.dialect is not sync.dialect:
+        return None
+    try:
+        sql, values = prepared.values(parameters)
+    except _NotPrepared:
+        return None
+    dispatch = sync.dispatch
+    heard = None
+    if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
+        heard = PreparedContext(statement, prepared.compiled, sql, values, sync)
+        dispatch.before_cursor_execute(sync, None, sql, values, heard, False)
+    raw = conn.execute(sql, values).fetchall()
+    if heard is not None:
+        dispatch.after_cursor_execute(sync, None, sql, values, heard, False)
+    return prepared.rows_of(raw)
+
+
+@dataclass(eq=False, slots=True)
+class PreparedContext:
+    """What a cursor-execute listener is given of a prepared read, as of SQLAlchemy's ExecutionContext: the statement
+    object (`invoked_statement`: the statement counters of tests/ read it), its compiled form, the SQL and values."""
+
+    invoked_statement: Any
+    compiled: Any
+    statement: str
+    parameters: list[Any]
+    connection: Connection
+    executemany: bool = False
+    isinsert: bool = False
+    isupdate: bool = False
+    isdelete: bool = False
+
+
+def _forget(gone: "weakref.ref[Any]", prepared: dict[int, tuple["weakref.ref[Any]", Any]] = _PREPARED) -> None:
+    """A statement's prepared form dropped with it (its entry only: the id may be another's by now)."""
+    for key, (ref, _) in list(prepared.items()):
+        if ref is gone:
+            del prepared[key]
+
+
+def _prepare(result: Any, parameters: dict[str, Any]) -> PreparedRead | None:
+    """The statement of `result` (just executed by SQLAlchemy) prepared, or None if this module cannot run it as
+    SQLAlchemy does."""
+    context = result.context
+    compiled = context.compiled
+    dialect = context.dialect
+    keys = tuple(result.keys())
+    binds = compiled.binds
+    names = tuple(compiled.positiontup or ())
+    columns = compiled._result_columns
+    if (dialect.paramstyle != "qmark" or not compiled.positional or compiled.literal_execute_params
+            or compiled.escaped_bind_names or compiled.schema_translate_map or not compiled.statement.is_select
+            or len(columns) != len(keys) or len(set(keys)) != len(keys)
+            or any(not key.isidentifier() or iskeyword(key) or key.startswith("_") for key in keys)
+            or any(binds[name].callable is not None for name in names if name not in parameters)):
+        return None
+    expanding = frozenset(compiled.bind_names[bind] for bind in compiled.post_compile_params)
+    if any(not binds[name].expanding for name in expanding):
+        return None
+    # The values bound in the statement, as this execution took them from this statement (its client): the compiled
+    # form is the engine's cached one, shared by every statement of the same shape, and its binds hold the values of
+    # the statement it was first compiled for (SQLAlchemy extracts the statement's own from its cache key).
+    bound = compiled.construct_params(parameters, extracted_parameters=context.extracted_parameters)
+    fixed = {name: value for name, value in bound.items() if name not in parameters}
+    processors = dict(compiled._bind_processors)
+    # the processor SQLAlchemy's result gives each column (CursorResultMetaData: TypeEngine._cached_result_processor
+    # with the cursor's type code, None on SQLite)
+    converters = [column.type._cached_result_processor(dialect, None) for column in columns]
+    row = namedtuple("Row", keys)  # type: ignore[misc]  # the keys checked above
+    return PreparedRead(compiled, dialect, names, expanding, fixed, processors, _rows_builder(row, converters),
+                        {} if expanding else {(): compiled.string})
+
+
+def _rows_builder(row: Any, converters: list[Callable[[Any], Any] | None]) -> Callable[[list[Any]], list[Any]]:
+    """raw rows -> rows of `row`, each column through its converter: a function written for these columns."""
+    make = row._make
+    if not any(converters):
+        return lambda raw: list(map(make, raw))
+    names: dict[str, Any] = {"Row": row}
+    values = []
+    for n, convert in enumerate(converters):
+        if convert is None:
+            values.append(f"r[{n}]")
+        else:
+            names[f"c{n}"] = convert
+            values.append(f"c{n}(r[{n}])")
+    source = f"def rows_of(raw):\n    return [Row({', '.join(values)}) for r in raw]\n"
+    exec(compile(source, "<a prepared read's rows>", "exec"), names)  # noqa: S102  # source built above
+    built: Callable[[list[Any]], list[Any]] = names["rows_of"]
+    return built

@@ -5,14 +5,38 @@ Pinned elsewhere: aiosqlite's Connection._execute and _conn (db/sqlite_driver.py
 Strawberry's graphql-core schema `_schema` (graph/persisted/known.py) in tests/api/persisted/test_fast_path.py."""
 
 import asyncio
+import enum
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
 
 from graphql import GraphQLInterfaceType, GraphQLObjectType
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Enum,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    bindparam,
+    event,
+    func,
+    insert,
+    select,
+    union_all,
+)
 from strawberry.dataloader import DataLoader
 from strawberry.resolvers import is_default_resolver
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.execution import ExecutionContext
 from strawberry.types.graphql import OperationType
 
+from db.base import UtcDateTime
+from db.engine import connection_on_loop_thread, make_engine
+from db.sqlite_driver import _PREPARED, prepared_rows
 from graph.compiled.objects import BACKREF
 from graph.core.plain_fields import BASIC_RESOLVER, read_plain_fields_directly
 from graph.persisted.known import graphql_schema_of
@@ -78,3 +102,67 @@ def test_strawberrys_execution_context_keeps_the_operation_name_the_client_sent(
     assert unnamed._provided_operation_name is None
     named = ExecutionContext("query A { a } query B { b }", schema, operations, provided_operation_name="B")
     assert named._provided_operation_name == "B"
+
+
+class _Kind(enum.Enum):
+    RESIDENTIAL = "RESIDENTIAL"
+    COMMERCIAL = "COMMERCIAL"
+
+
+_METADATA = MetaData()
+_READS = Table("prepared_reads", _METADATA, Column("id", Integer, primary_key=True), Column("day", Date),
+               Column("at", UtcDateTime), Column("kind", Enum(_Kind, native_enum=False)), Column("flag", Boolean),
+               Column("amount", Numeric(12, 2)), Column("name", String), Column("client_id", Integer))
+_ROWS = [{"id": n, "day": date(2026, 1, n), "at": datetime(2026, 1, n, 9, 30, tzinfo=UTC),
+          "kind": _Kind.COMMERCIAL if n % 2 else _Kind.RESIDENTIAL, "flag": n % 3 == 0,
+          "amount": Decimal(f"{n}.05"), "name": f"n{n}", "client_id": 7 if n < 5 else 8} for n in range(1, 7)]
+_ROWS[2].update(day=None, at=None, kind=None, flag=None, amount=None)
+
+
+def _statements() -> list[tuple[str, Any, dict[str, Any]]]:
+    """Reads as a plan's are built: bound values in the statement (the client), an expanding list, a bound date."""
+    by_keys = select(_READS).where(_READS.c.id.in_(bindparam("keys", expanding=True)), _READS.c.client_id == 7)
+    # the same shape, another client: the engine's compiled form is the first's (its cache key leaves values out)
+    by_keys_of_8 = select(_READS).where(_READS.c.id.in_(bindparam("keys", expanding=True)), _READS.c.client_id == 8)
+    by_day = select(_READS.c.id, _READS.c.kind.label("sort"), func.count().label("n")).where(
+        _READS.c.day >= bindparam("since"), _READS.c.kind.in_([_Kind.COMMERCIAL, _Kind.RESIDENTIAL])
+    ).group_by(_READS.c.id, _READS.c.kind)
+    both = union_all(select(_READS.c.id, _READS.c.day).where(_READS.c.id.in_(bindparam("a", expanding=True))),
+                     select(_READS.c.id, _READS.c.day).where(_READS.c.id.in_(bindparam("b", expanding=True))))
+    return [("by keys", by_keys, {"keys": [1, 2, 3]}), ("by keys", by_keys, {"keys": [4]}),
+            ("by keys", by_keys, {"keys": []}), ("another client's", by_keys_of_8, {"keys": [1, 2, 5, 6]}),
+            ("by day", by_day, {"since": date(2026, 1, 2)}),
+            ("union", both, {"a": [1, 2], "b": [6, 5, 4]}), ("union", both, {"a": [], "b": [3]})]
+
+
+async def test_a_prepared_read_answers_sqlalchemys_rows_on_the_raw_connection(tmp_path):
+    """db/sqlite_driver.prepared_rows runs a plan's reads on the raw sqlite3 connection with SQLAlchemy's compiled
+    form (`compiled._result_columns`, `_bind_processors`, `_process_parameters_for_postcompile`, `binds`,
+    `bind_names`, `post_compile_params`; `TypeEngine._cached_result_processor`; aiosqlite's `_conn`): the same
+    values of the same types as SQLAlchemy's rows, the same keys, the statement counters hearing each."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'reads.db'}")
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_METADATA.create_all)
+            await connection.execute(insert(_READS), _ROWS)
+        statements = _statements()
+        async with engine.connect() as connection:
+            expected = [list((await connection.execute(stmt, params)).all()) for _, stmt, params in statements]
+        heard: list[str] = []
+        listener = lambda conn, cursor, sql, *_: heard.append(sql)  # noqa: E731
+        event.listen(engine.sync_engine, "before_cursor_execute", listener)
+        async with engine.connect() as connection, connection_on_loop_thread(connection) as raw:
+            assert raw is not None
+            for _ in range(2):  # the first read of each prepares it (through SQLAlchemy), the second is raw
+                for (name, stmt, params), rows in zip(statements, expected, strict=True):
+                    got = await connection.run_sync(prepared_rows, raw, stmt, params)
+                    assert [tuple(row) for row in got] == [tuple(row) for row in rows], name
+                    assert [[type(value) for value in row] for row in got] == \
+                        [[type(value) for value in row] for row in rows], name
+                    assert [row._asdict() for row in got] == [dict(row._mapping) for row in rows], name
+        assert len([sql for sql in heard if sql != "BEGIN"]) == 2 * len(statements)
+        assert all(entry[1] is not None for entry in _PREPARED.values() if entry[0]() in
+                   {stmt for _, stmt, _ in statements})
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", listener)
+        await engine.dispose()

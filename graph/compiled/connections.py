@@ -130,15 +130,21 @@ class ConnectionLevel:
         return [Step([(statement, {**parameters, "parent_ids": others})], take)]
 
     def _connection(self, page: Page[Any], count: int | None, found: "Found") -> dict[str, Any]:
-        cursors = [encode_cursor(key, self.children.cursor) for key in page.keys]
+        # A cursor is encoded only where the selection shows it (an AR tab's pages select none: 80 a view)
+        shape = self.children.cursor
+        cursors = [encode_cursor(key, shape) for key in page.keys] if self._edge_cursors else None
         result: dict[str, Any] = {}
         for key, name, part in self.parts:
             if name == "edges":
-                result[key] = [self._edge(row, cursor, found) for row, cursor in zip(page.rows, cursors, strict=True)]
+                result[key] = self._edges(page.rows, cursors, found)
             elif name == "pageInfo":
+                keys = page.keys
+                first = (cursors[0] if cursors else None) if cursors is not None else \
+                    (encode_cursor(keys[0], shape) if keys else None)
+                last = (cursors[-1] if cursors else None) if cursors is not None else \
+                    (encode_cursor(keys[-1], shape) if keys else None)
                 values = {"hasNextPage": page.has_next, "hasPreviousPage": page.has_previous,
-                          "startCursor": cursors[0] if cursors else None,
-                          "endCursor": cursors[-1] if cursors else None, "__typename": "PageInfo"}
+                          "startCursor": first, "endCursor": last, "__typename": "PageInfo"}
                 result[key] = {info_key: values[info_name] for info_key, info_name in part}
             elif name == "totalCount":
                 result[key] = count
@@ -146,7 +152,21 @@ class ConnectionLevel:
                 result[key] = self.names["connection"]
         return result
 
-    def _edge(self, row: Any, cursor: str, found: "Found") -> dict[str, Any]:
+    @property
+    def _edge_cursors(self) -> bool:
+        return any(name == "cursor" for _, name in self.edge)
+
+    def _edges(self, rows: Sequence[Any], cursors: list[str] | None, found: "Found") -> list[dict[str, Any]]:
+        """The edges of a page; the usual selection, `edges { node { ... } }`, without a loop over its parts."""
+        if len(self.edge) == 1 and self.edge[0][1] == "node":
+            assert self.level is not None  # compiled when the selection names it
+            key, build = self.edge[0][0], self.level.build
+            return [{key: build(row, found)} for row in rows]
+        if cursors is None:
+            return [self._edge(row, None, found) for row in rows]
+        return [self._edge(row, cursor, found) for row, cursor in zip(rows, cursors, strict=True)]
+
+    def _edge(self, row: Any, cursor: str | None, found: "Found") -> dict[str, Any]:
         edge: dict[str, Any] = {}
         for key, name in self.edge:
             if name == "node":

@@ -13,6 +13,7 @@ depth's in one call (Reader.run_many: on SQLite one hop to the driver's thread, 
 """
 
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -28,11 +29,11 @@ from graphql import (
     OperationType,
 )
 from graphql.execution.values import VariableValues, get_variable_values
-from sqlalchemy import Connection, Dialect, Result, Select
+from sqlalchemy import Dialect, Result, Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from db.engine import connection_on_loop_thread
-from db.sqlite_driver import rows_in_one_hop
+from db.sqlite_driver import prepared_rows, read_prepared, rows_in_one_hop
 from graph.compiled.fallback import Fallbacks
 from graph.compiled.objects import Found, GiveWay, Levels, Query, Reader
 from graph.compiled.roots import compile_node
@@ -103,11 +104,11 @@ class CompiledPlan:
         async with engine.connect() as connection:
             if not self.by_key:
                 return await self._read(context, scope, variables, given, connection)
-            async with connection_on_loop_thread(connection) as inline:
-                return await self._read(context, scope, variables, given, connection, inline)
+            async with connection_on_loop_thread(connection) as raw:
+                return await self._read(context, scope, variables, given, connection, raw)
 
     async def _read(self, context: Any, scope: Any, variables: VariableValues, given: dict[str, Any] | None,
-                    connection: "AsyncConnection | Leased", inline: bool = False) -> dict[str, Any]:
+                    connection: "AsyncConnection | Leased", raw: sqlite3.Connection | None = None) -> dict[str, Any]:
         # A statement read again with the same parameters answers the rows it read (a customer's standing, which its
         # pastDue and its alerts both read): one request's reads see one state.
         read: dict[Any, list[Any]] = {}
@@ -116,9 +117,12 @@ class CompiledPlan:
             key = _read_key(statement, parameters)
             rows = read.get(key) if key is not None else None
             if rows is None:
-                if inline:  # AsyncConnection.execute insists on an await, which an inline statement never makes
+                if raw is not None:  # on the loop's thread: prepared once, then on the raw sqlite3 connection
                     assert isinstance(connection, AsyncConnection)
-                    rows = await connection.run_sync(_all_rows, statement, parameters)
+                    sync = connection.sync_connection
+                    rows = read_prepared(sync, raw, statement, parameters) if sync is not None else None
+                    if rows is None:
+                        rows = await connection.run_sync(prepared_rows, raw, statement, parameters)
                 else:
                     rows = list((await connection.execute(statement, parameters)).all())
                 if key is not None:
@@ -131,7 +135,7 @@ class CompiledPlan:
             keys = [_read_key(statement, parameters) or object() for statement, parameters in queries]
             fresh = {key: query for key, query in zip(keys, queries, strict=True) if key not in read}
             if fresh:
-                if inline:
+                if raw is not None:
                     rows = [await run(statement, parameters) for statement, parameters in fresh.values()]
                 else:
                     held = await connection.connected() if isinstance(connection, Leased) else connection
@@ -162,10 +166,6 @@ def _read_key(statement: Select[Any], parameters: dict[str, Any]) -> Any:
     except TypeError:
         return None
     return key
-
-
-def _all_rows(connection: Connection, statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
-    return list(connection.execute(statement, parameters).all())
 
 
 @dataclass(eq=False)
