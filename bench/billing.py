@@ -115,8 +115,8 @@ async def run(options: argparse.Namespace) -> bool:
         ["floor: stdlib sqlite3 + dicts + orjson", ms(floor.p50), ms(floor.p95), "", "", ""],
     ])
     print_table("postPayment by documentId: the payload through its plan (graph/compiled/payloads.py) or the executor "
-                "(ms; the same FIFO over 1,000 open invoices, fresh payers, the two apps alternating, each posting on an "
-                "empty WAL)",
+                "(ms; the same FIFO over 1,000 open invoices, fresh payers, the two apps alternating, each posting on "
+                "an empty WAL)",
                 ["document", "app", "p50", "p95", "CPU p50", "statements"], payload_rows)
     console.print("CPU p50: this process's CPU time per posting (the app, in process, with its client; the floor's "
                   "sqlite3 alone): steadier than wall time on a busy machine; fsync waits are not CPU")
