@@ -50,8 +50,10 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
+from sqlalchemy import Connection
 from strawberry.execution import optimized_is_awaitable
 
+from db.engine import connection_on_loop_thread
 from db.sqlite_driver import rows_in_one_hop
 from graph.compiled.fallback import EXECUTOR, Fallbacks, details
 from graph.compiled.objects import BACKREF, Found, Levels, Query, Reader, ReferenceLevel, fill
@@ -145,9 +147,21 @@ class PayloadExecutor(EXECUTOR):  # type: ignore[misc,valid-type]  # the app sch
 
 
 def _runner(connection: Leased) -> Callable[..., Awaitable[list[Any]]]:
+    """The payload's objects by id (KeyedLevel): a few rows by the primary key, read on SQLite on the event loop's
+    thread as a query plan's node(id:) is (plan.BY_KEY): the hop to the driver's thread and back cost more than the
+    read, and it was all the plan added to a small payload (the executor completes the objects it holds)."""
     async def run(statement: Any, parameters: dict[str, Any]) -> list[Any]:
-        return list((await connection.execute(statement, parameters)).all())
+        held = await connection.connected()
+        async with connection_on_loop_thread(held) as inline:
+            if inline:  # AsyncConnection.execute insists on an await, which an inline statement never makes
+                rows: list[Any] = await held.run_sync(_all_rows, statement, parameters)
+                return rows
+            return list((await held.execute(statement, parameters)).all())
     return run
+
+
+def _all_rows(connection: Connection, statement: Any, parameters: dict[str, Any]) -> list[Any]:
+    return list(connection.execute(statement, parameters).all())
 
 
 def _many(connection: Leased) -> Callable[[Sequence[Query]], Awaitable[list[list[Any]]]]:
