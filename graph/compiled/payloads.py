@@ -117,6 +117,8 @@ class PayloadExecutor(EXECUTOR):  # type: ignore[misc,valid-type]  # the app sch
     plan: "MutationPlan"
     given: dict[str, Any] | None
     _own: set[str]
+    planned: int  # this request's payloads the plan completed
+    gave_way: int  # and those it gave way on (the executor completed them)
 
     def complete_value(self, return_type: GraphQLOutputType, field_details_list: Any, info: Any, path: Path,
                        result: Any, position_context: Any) -> Any:
@@ -134,7 +136,9 @@ class PayloadExecutor(EXECUTOR):  # type: ignore[misc,valid-type]  # the app sch
         reader = Reader(context.scope, _runner(leased), getattr(context, "reference_cache", None),
                         self.variable_values, fallbacks, leased.release, _many(leased))
         try:
-            return await payload.complete(result, reader, [{} for _ in range(self.plan.references)], fallbacks)
+            completed = await payload.complete(result, reader, [{} for _ in range(self.plan.references)], fallbacks)
+            self.planned += 1
+            return completed
         except GiveWay:
             pass
         except Exception:  # the executor's completion answers, and masks what it meets under the request id
@@ -142,6 +146,7 @@ class PayloadExecutor(EXECUTOR):  # type: ignore[misc,valid-type]  # the app sch
         finally:
             await leased.release()
         self.plan.gave_way += 1
+        self.gave_way += 1
         completed = super().complete_value(return_type, field_details_list, info, path, result, position_context)
         return await completed if self.is_awaitable(completed) else completed
 
@@ -199,9 +204,30 @@ class MutationPlan:
             self.gave_way += 1
             return None
         executor.plan, executor.given, executor._own = self, variables, set()
+        executor.planned = executor.gave_way = 0
         result = executor.execute_operation()
         done: ExecutionResult = await result if optimized_is_awaitable(result) else result
-        return done
+        return MutationResult(done.data, done.errors, done.extensions, plan=_answered(executor))
+
+
+class MutationResult(ExecutionResult):
+    """A planned mutation's result, with what its plan answered for the request line (`plan`, graph/request_log.py):
+    "compiled" when the plan completed every payload that reached it, "partial" when it gave way on some of them, None
+    when it completed none (it gave way, or no payload reached it: the resolver's error, a null payload), so that the
+    line says no plan, as for a query whose plan gave way."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self, data: dict[str, Any] | None, errors: Any, extensions: dict[str, Any] | None, *,
+                 plan: str | None) -> None:
+        super().__init__(data, errors, extensions)
+        self.plan = plan
+
+
+def _answered(executor: PayloadExecutor) -> str | None:
+    if not executor.planned:
+        return None
+    return "partial" if executor.gave_way else "compiled"
 
 
 def plan_mutation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode,
