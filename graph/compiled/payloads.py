@@ -151,12 +151,19 @@ class PayloadExecutor(EXECUTOR):  # type: ignore[misc,valid-type]  # the app sch
         return await completed if self.is_awaitable(completed) else completed
 
 
+# The most objects of a payload read by id on the event loop's thread (`_runner`): a bulk mutation's payload (the
+# customers assigned to a master) may hold more, and reading those must not pause the worker.
+INLINE_KEYS = 100
+
+
 def _runner(connection: Leased) -> Callable[..., Awaitable[list[Any]]]:
     """The payload's objects by id (KeyedLevel): a few rows by the primary key, read on SQLite on the event loop's
     thread as a query plan's node(id:) is (plan.BY_KEY): the hop to the driver's thread and back cost more than the
     read, and it was all the plan added to a small payload (the executor completes the objects it holds)."""
     async def run(statement: Any, parameters: dict[str, Any]) -> list[Any]:
         held = await connection.connected()
+        if len(parameters["keys"]) > INLINE_KEYS:
+            return list((await held.execute(statement, parameters)).all())
         async with connection_on_loop_thread(held) as inline:
             if inline:  # AsyncConnection.execute insists on an await, which an inline statement never makes
                 rows: list[Any] = await held.run_sync(_all_rows, statement, parameters)

@@ -222,6 +222,18 @@ class TestByteForByte:
         assert json.loads(answers[REFERENCE][2])["data"]["postPayment"]["replayed"] is True
         assert all(answer == answers[REFERENCE] for answer in answers.values()), answers
 
+    @pytest.mark.parametrize("inline_keys", [payloads.INLINE_KEYS, 0], ids=["on the loop's thread", "hopping"])
+    async def test_the_payloads_objects_by_id_read_the_same_on_either_thread(self, api, tenant, database, customer,
+                                                                           monkeypatch, inline_keys) -> None:
+        await register_spa(database)
+        monkeypatch.setattr(payloads, "INLINE_KEYS", inline_keys)
+        variables = payment(customer["id"], idempotencyKey="payload-thread")
+        await run(api.client, tenant.agent, REFERENCE, "PostPayment", variables)  # posts it
+        with outcomes() as seen:
+            planned = await run(api.client, tenant.agent, "compiled", "PostPayment", variables)
+        assert seen == ["plan"]
+        assert planned == await run(api.client, tenant.agent, REFERENCE, "PostPayment", variables)
+
     @pytest.mark.parametrize("variables", [
         payment("customer", amount="-5.00"),  # userErrors: the payload's plain values
         payment("customer", amount="1.001"),
