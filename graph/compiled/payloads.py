@@ -50,8 +50,10 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
+from sqlalchemy import Connection
 from strawberry.execution import optimized_is_awaitable
 
+from db.engine import connection_on_loop_thread
 from db.sqlite_driver import rows_in_one_hop
 from graph.compiled.fallback import EXECUTOR, Fallbacks, details
 from graph.compiled.objects import BACKREF, Found, Levels, Query, Reader, ReferenceLevel, fill
@@ -115,6 +117,8 @@ class PayloadExecutor(EXECUTOR):  # type: ignore[misc,valid-type]  # the app sch
     plan: "MutationPlan"
     given: dict[str, Any] | None
     _own: set[str]
+    planned: int  # this request's payloads the plan completed
+    gave_way: int  # and those it gave way on (the executor completed them)
 
     def complete_value(self, return_type: GraphQLOutputType, field_details_list: Any, info: Any, path: Path,
                        result: Any, position_context: Any) -> Any:
@@ -132,7 +136,9 @@ class PayloadExecutor(EXECUTOR):  # type: ignore[misc,valid-type]  # the app sch
         reader = Reader(context.scope, _runner(leased), getattr(context, "reference_cache", None),
                         self.variable_values, fallbacks, leased.release, _many(leased))
         try:
-            return await payload.complete(result, reader, [{} for _ in range(self.plan.references)], fallbacks)
+            completed = await payload.complete(result, reader, [{} for _ in range(self.plan.references)], fallbacks)
+            self.planned += 1
+            return completed
         except GiveWay:
             pass
         except Exception:  # the executor's completion answers, and masks what it meets under the request id
@@ -140,14 +146,34 @@ class PayloadExecutor(EXECUTOR):  # type: ignore[misc,valid-type]  # the app sch
         finally:
             await leased.release()
         self.plan.gave_way += 1
+        self.gave_way += 1
         completed = super().complete_value(return_type, field_details_list, info, path, result, position_context)
         return await completed if self.is_awaitable(completed) else completed
 
 
+# The most objects of a payload read by id on the event loop's thread (`_runner`): a bulk mutation's payload (the
+# customers assigned to a master) may hold more, and reading those must not pause the worker.
+INLINE_KEYS = 100
+
+
 def _runner(connection: Leased) -> Callable[..., Awaitable[list[Any]]]:
+    """The payload's objects by id (KeyedLevel): a few rows by the primary key, read on SQLite on the event loop's
+    thread as a query plan's node(id:) is (plan.BY_KEY): the hop to the driver's thread and back cost more than the
+    read, and it was all the plan added to a small payload (the executor completes the objects it holds)."""
     async def run(statement: Any, parameters: dict[str, Any]) -> list[Any]:
-        return list((await connection.execute(statement, parameters)).all())
+        held = await connection.connected()
+        if len(parameters["keys"]) > INLINE_KEYS:
+            return list((await held.execute(statement, parameters)).all())
+        async with connection_on_loop_thread(held) as inline:
+            if inline:  # AsyncConnection.execute insists on an await, which an inline statement never makes
+                rows: list[Any] = await held.run_sync(_all_rows, statement, parameters)
+                return rows
+            return list((await held.execute(statement, parameters)).all())
     return run
+
+
+def _all_rows(connection: Connection, statement: Any, parameters: dict[str, Any]) -> list[Any]:
+    return list(connection.execute(statement, parameters).all())
 
 
 def _many(connection: Leased) -> Callable[[Sequence[Query]], Awaitable[list[list[Any]]]]:
@@ -185,9 +211,30 @@ class MutationPlan:
             self.gave_way += 1
             return None
         executor.plan, executor.given, executor._own = self, variables, set()
+        executor.planned = executor.gave_way = 0
         result = executor.execute_operation()
         done: ExecutionResult = await result if optimized_is_awaitable(result) else result
-        return done
+        return MutationResult(done.data, done.errors, done.extensions, plan=_answered(executor))
+
+
+class MutationResult(ExecutionResult):
+    """A planned mutation's result, with what its plan answered for the request line (`plan`, graph/request_log.py):
+    "compiled" when the plan completed every payload that reached it, "partial" when it gave way on some of them, None
+    when it completed none (it gave way, or no payload reached it: the resolver's error, a null payload), so that the
+    line says no plan, as for a query whose plan gave way."""
+
+    __slots__ = ("plan",)
+
+    def __init__(self, data: dict[str, Any] | None, errors: Any, extensions: dict[str, Any] | None, *,
+                 plan: str | None) -> None:
+        super().__init__(data, errors, extensions)
+        self.plan = plan
+
+
+def _answered(executor: PayloadExecutor) -> str | None:
+    if not executor.planned:
+        return None
+    return "partial" if executor.gave_way else "compiled"
 
 
 def plan_mutation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode,

@@ -27,6 +27,7 @@ from strawberry.http.types import HTTPMethod
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from graph.compiled.payloads import MutationResult
 from graph.core.text_arguments import refused_variable
 from graph.http_errors import GQL_RESPONSE, wants_gql
 from graph.masking import mask_unexpected
@@ -123,7 +124,9 @@ async def _result(view: Any, document: KnownDocument, context: Any, params: Grap
     plan = document.plans.get(name)
     planned = await plan(context, params.variables) if plan is not None else None
     if planned is not None:
-        scope[PLAN_KEY] = "compiled"  # for the request line
+        answered = planned.plan if isinstance(planned, MutationResult) else "compiled"  # a payload may give way
+        if answered is not None:
+            scope[PLAN_KEY] = answered  # for the request line
         return planned
     result = execute(view.graphql_schema, document.document, root_value=None, context_value=context,
                      variable_values=params.variables, operation_name=name, executor_class=view.executor_class,

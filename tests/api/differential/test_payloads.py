@@ -6,6 +6,7 @@ mutation, not by running it again."""
 
 import inspect
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -22,12 +23,14 @@ from graph.compiled import payloads
 from graph.compiled.plan import plan_document
 from graph.compiled.selections import GiveWay
 from graph.core.relay import to_global_id
+from graph.logs import fields_of
 from graph.tickets import types as ticket_types
+from resolvers.billing import payments as billing_payments
 from tests.api.differential.books import BookShape, build
 from tests.api.differential.paths import PATHS, REFERENCE, run
 from tests.api.differential.test_mutations import writes
 from tests.api.differential.twins import Twins
-from tests.api.persisted.helpers import SPA, auth, checker, register_spa
+from tests.api.persisted.helpers import SPA, auth, checker, register, register_spa
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 
@@ -219,6 +222,18 @@ class TestByteForByte:
         assert json.loads(answers[REFERENCE][2])["data"]["postPayment"]["replayed"] is True
         assert all(answer == answers[REFERENCE] for answer in answers.values()), answers
 
+    @pytest.mark.parametrize("inline_keys", [payloads.INLINE_KEYS, 0], ids=["on the loop's thread", "hopping"])
+    async def test_the_payloads_objects_by_id_read_the_same_on_either_thread(self, api, tenant, database, customer,
+                                                                           monkeypatch, inline_keys) -> None:
+        await register_spa(database)
+        monkeypatch.setattr(payloads, "INLINE_KEYS", inline_keys)
+        variables = payment(customer["id"], idempotencyKey="payload-thread")
+        await run(api.client, tenant.agent, REFERENCE, "PostPayment", variables)  # posts it
+        with outcomes() as seen:
+            planned = await run(api.client, tenant.agent, "compiled", "PostPayment", variables)
+        assert seen == ["plan"]
+        assert planned == await run(api.client, tenant.agent, REFERENCE, "PostPayment", variables)
+
     @pytest.mark.parametrize("variables", [
         payment("customer", amount="-5.00"),  # userErrors: the payload's plain values
         payment("customer", amount="1.001"),
@@ -338,6 +353,63 @@ class TestGivingWay:
         assert [error["path"] for error in reference["errors"]] == [["createTicket", "ticket", "customer"]]
         for path, answer in answers.items():
             Twins().assert_same(reference, answer, path)
+
+
+TWO_PAYMENTS = """mutation Two($a: PostPaymentInput!, $b: PostPaymentInput!) {
+  a: postPayment(input: $a) { payment { id unappliedAmount { amount } } userErrors { code } }
+  b: postPayment(input: $b) { payment { id unappliedAmount { amount } } userErrors { code } } }"""
+
+
+class TestTheRequestLine:
+    """Its `plan` says what the mutation's plan answered: "compiled" when it completed every payload that reached it,
+    "partial" when it gave way on some, none when it completed none (as a query whose plan gives way)."""
+
+    @pytest.mark.parametrize(("gives_way_on", "plan"), [((), "compiled"), ((1,), "partial"), ((2,), "partial"),
+                                                         ((1, 2), None)])
+    async def test_it_says_which_payloads_the_plan_answered(self, compiled_client, database, tenant, customer,
+                                                            caplog, monkeypatch, gives_way_on, plan) -> None:
+        [document_id] = await register(database, TWO_PAYMENTS)
+        read = payloads.KeyedLevel.read
+        reads: list[int] = []
+
+        async def sometimes(self: payloads.KeyedLevel, *args: Any) -> None:
+            reads.append(len(reads) + 1)
+            if reads[-1] in gives_way_on:
+                raise GiveWay("the row is gone")
+            await read(self, *args)
+
+        monkeypatch.setattr(payloads.KeyedLevel, "read", sometimes)
+        variables = {"a": payment(customer["id"], "10.00")["input"], "b": payment(customer["id"], "25.00")["input"]}
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"), outcomes() as seen:
+            response = await compiled_client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                                  headers=auth(tenant.agent))
+        body = response.json()
+        assert [body["data"][key]["payment"]["unappliedAmount"]["amount"] for key in "ab"] == ["0.00", "0.00"], body
+        assert seen == ["GiveWay: the row is gone" if n in gives_way_on else "plan" for n in (1, 2)]
+        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+        assert (line["operation"], line.get("plan")) == ("Two", plan)
+
+    @pytest.mark.parametrize(("variables", "breaks", "plan"), [
+        (payment("customer"), False, "compiled"),
+        (payment(to_global_id("Customer", 10**12)), False, "compiled"),  # userErrors: the plan completes the payload
+        (payment("customer"), True, None),  # the resolver's error: no payload reaches the plan
+        ({"input": {"customerId": "customer"}}, False, None),  # invalid variables: the executor runs it, not the plan
+    ], ids=["posted", "user errors", "resolver error", "invalid variables"])
+    async def test_a_payload_that_never_reaches_the_plan_says_no_plan(self, api, database, tenant, customer, caplog,
+                                                                     monkeypatch, variables, breaks, plan) -> None:
+        await register_spa(database)
+        if breaks:
+            async def broken(*args: Any) -> None:
+                raise RuntimeError("the ledger is unreadable")
+
+            monkeypatch.setattr(billing_payments, "post_payment", broken)
+        variables = json.loads(json.dumps(variables).replace('"customer"', json.dumps(customer["id"])))
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"), outcomes() as seen:
+            _, _, content = await run(api.client, tenant.agent, "compiled", "PostPayment", variables)
+        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+        assert (line["operation"], line.get("plan")) == ("PostPayment", plan), content
+        assert seen == (["plan"] if plan else []), seen
+        assert ("errors" in json.loads(content)) == (plan is None), content
 
 
 class TestStatements:
