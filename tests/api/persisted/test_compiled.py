@@ -85,15 +85,11 @@ async def compiled(database: Any) -> AsyncIterator[Api]:
         yield api
 
 
-async def profile_by_id_as_its_text(api: Api, compiled: Api, database: Any, user: Any, customer_id: str,
-                                    caplog: pytest.LogCaptureFixture) -> Any:
-    """The SPA's CustomerProfile of `customer_id` by documentId on the plans' app: the executor's bytes for its text,
-    and the request line says a plan answered. Its answer, decoded."""
-    [document_id] = await register(database, SPA["CustomerProfile"]["body"])
-    headers = auth(user, accept=GQL, **{"x-request-id": "same"})
-    variables = {"id": customer_id}
-    reference = await api.client.post("/graphql", json={"query": SPA["CustomerProfile"]["body"],
-                                                        "variables": variables}, headers=headers)
+async def planned_by_id_as_its_text(api: Api, compiled: Api, text: str, document_id: str, variables: dict[str, Any],
+                                    headers: dict[str, str], caplog: pytest.LogCaptureFixture) -> Any:
+    """`text` by documentId on the plans' app: the executor's bytes for the text, and the request line says a plan
+    answered. Its answer, decoded."""
+    reference = await api.client.post("/graphql", json={"query": text, "variables": variables}, headers=headers)
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="csrgraph.access"):
         planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
@@ -102,6 +98,15 @@ async def profile_by_id_as_its_text(api: Api, compiled: Api, database: Any, user
     [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
     assert line.get("plan") == "compiled"
     return planned.json()
+
+
+async def profile_by_id_as_its_text(api: Api, compiled: Api, database: Any, user: Any, customer_id: str,
+                                    caplog: pytest.LogCaptureFixture) -> Any:
+    """The SPA's CustomerProfile of `customer_id`, as planned_by_id_as_its_text."""
+    text = SPA["CustomerProfile"]["body"]
+    [document_id] = await register(database, text)
+    headers = auth(user, accept=GQL, **{"x-request-id": "same"})
+    return await planned_by_id_as_its_text(api, compiled, text, document_id, {"id": customer_id}, headers, caplog)
 
 
 def _operation(name: str) -> tuple[Any, tuple[OperationDefinitionNode, ...]]:
@@ -499,14 +504,7 @@ async def test_a_search_with_fields_it_falls_back_on_answers_itself(api, compile
     [document_id] = await register(database, text)
     headers = auth(panel.agent, accept=GQL, **{"x-request-id": "same"})
     for variables in ({}, {"name": "smith"}):
-        reference = await api.client.post("/graphql", json={"query": text, "variables": variables}, headers=headers)
-        caplog.clear()
-        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
-            planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
-                                                 headers=headers)
-        assert planned.content == reference.content
-        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
-        assert line.get("plan") == "compiled"
+        await planned_by_id_as_its_text(api, compiled, text, document_id, variables, headers, caplog)
 
 
 # Every level a plan reads below an object: a reference (master), lists (hierarchyTrail, enrollments), a value of a
