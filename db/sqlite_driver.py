@@ -287,6 +287,18 @@ def read_prepared(sync: Connection, conn: sqlite3.Connection, statement: Any,
     return prepared.rows_of(raw)
 
 
+async def rows_on_loop_thread(connection: AsyncConnection, conn: sqlite3.Connection, statement: Any,
+                              parameters: dict[str, Any]) -> list[Any]:
+    """The rows of a read `statement` on a connection whose statements run on the loop's thread
+    (db/engine.connection_on_loop_thread yields `conn`, its raw sqlite3 connection): prepared, then read directly;
+    the first time through SQLAlchemy (`prepared_rows`, inside run_sync: its execute insists on an await)."""
+    sync = connection.sync_connection
+    rows = read_prepared(sync, conn, statement, parameters) if sync is not None else None
+    if rows is None:
+        rows = await connection.run_sync(prepared_rows, conn, statement, parameters)
+    return rows
+
+
 @dataclass(eq=False, slots=True)
 class PreparedContext:
     """What a cursor-execute listener is given of a prepared read, as of SQLAlchemy's ExecutionContext: the statement

@@ -50,11 +50,10 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
-from sqlalchemy import Connection
 from strawberry.execution import optimized_is_awaitable
 
 from db.engine import connection_on_loop_thread
-from db.sqlite_driver import rows_in_one_hop
+from db.sqlite_driver import rows_in_one_hop, rows_on_loop_thread
 from graph.compiled.fallback import EXECUTOR, Fallbacks, details
 from graph.compiled.objects import BACKREF, Found, Levels, Query, Reader, ReferenceLevel, fill
 from graph.compiled.plan import Leased, Planned
@@ -164,16 +163,11 @@ def _runner(connection: Leased) -> Callable[..., Awaitable[list[Any]]]:
         held = await connection.connected()
         if len(parameters["keys"]) > INLINE_KEYS:
             return list((await held.execute(statement, parameters)).all())
-        async with connection_on_loop_thread(held) as inline:
-            if inline:  # AsyncConnection.execute insists on an await, which an inline statement never makes
-                rows: list[Any] = await held.run_sync(_all_rows, statement, parameters)
-                return rows
+        async with connection_on_loop_thread(held) as raw:
+            if raw is not None:  # prepared once, as a query plan's reads by key are (plan.CompiledPlan._read)
+                return await rows_on_loop_thread(held, raw, statement, parameters)
             return list((await held.execute(statement, parameters)).all())
     return run
-
-
-def _all_rows(connection: Connection, statement: Any, parameters: dict[str, Any]) -> list[Any]:
-    return list(connection.execute(statement, parameters).all())
 
 
 def _many(connection: Leased) -> Callable[[Sequence[Query]], Awaitable[list[list[Any]]]]:

@@ -33,7 +33,7 @@ from sqlalchemy import Dialect, Result, Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from db.engine import connection_on_loop_thread
-from db.sqlite_driver import prepared_rows, read_prepared, rows_in_one_hop
+from db.sqlite_driver import rows_in_one_hop, rows_on_loop_thread
 from graph.compiled.fallback import Fallbacks
 from graph.compiled.objects import Found, GiveWay, Levels, Query, Reader
 from graph.compiled.roots import compile_node
@@ -119,10 +119,7 @@ class CompiledPlan:
             if rows is None:
                 if raw is not None:  # on the loop's thread: prepared once, then on the raw sqlite3 connection
                     assert isinstance(connection, AsyncConnection)
-                    sync = connection.sync_connection
-                    rows = read_prepared(sync, raw, statement, parameters) if sync is not None else None
-                    if rows is None:
-                        rows = await connection.run_sync(prepared_rows, raw, statement, parameters)
+                    rows = await rows_on_loop_thread(connection, raw, statement, parameters)
                 else:
                     rows = list((await connection.execute(statement, parameters)).all())
                 if key is not None:

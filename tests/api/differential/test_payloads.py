@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
+from unittest.mock import patch
 
 import orjson
 import pytest
@@ -65,11 +66,8 @@ def outcomes() -> Iterator[list[str]]:
         seen.append("plan")
         return done
 
-    payloads.PayloadPlan.complete = spied  # type: ignore[method-assign]
-    try:
+    with patch.object(payloads.PayloadPlan, "complete", spied):
         yield seen
-    finally:
-        payloads.PayloadPlan.complete = complete  # type: ignore[method-assign]
 
 
 
@@ -130,11 +128,8 @@ def both_completions() -> Iterator[list[tuple[bytes, bytes]]]:
         pairs.append((orjson.dumps(mine), orjson.dumps(theirs)))
         return mine
 
-    payloads.PayloadExecutor._planned = both  # type: ignore[method-assign]
-    try:
+    with patch.object(payloads.PayloadExecutor, "_planned", both):
         yield pairs
-    finally:
-        payloads.PayloadExecutor._planned = planned  # type: ignore[method-assign]
 
 
 class TestTwinWrites:
