@@ -222,7 +222,7 @@ def _search_statements(statements: list[Statement]) -> list[Statement]:
 
 def _count_statements(statements: list[Statement], without: Sample) -> list[Statement]:
     """totalCount's statements: the SELECTs the request with totalCount ran beyond the same input's without it
-    (a count, or the lists it intersects; none when the first page holds every match)."""
+    (a count, or the customers of several words it finds; none when the first page holds every match)."""
     extra = Counter(s for s in statements if s.sql.startswith("SELECT"))
     extra.subtract(without.statements)
     return [s for s, n in extra.items() for _ in range(n) if n > 0]
