@@ -1,8 +1,9 @@
 """Name search takes different plans by how many customers match (SQLite: walking the name index, or
 reading one word's token rows and testing the other words typed in their words, whichever word it reads).
-Whatever the plan, the answer is the same: every typed word starts a word of the name. The thresholds are lowered here so a handful of
-customers takes each plan; PostgreSQL has one plan and must give the same answers. The same through a
-compiled plan (a registered document), which counts one word's customers with its candidates."""
+Whatever the plan, the answer is the same: every typed word starts a word of the name. The thresholds are
+lowered here so a handful of customers takes each plan; PostgreSQL has one plan and must give the same
+answers. The same through a compiled plan (a registered document), which counts one word's customers with its
+candidates."""
 
 from collections.abc import AsyncIterator
 from typing import Any
