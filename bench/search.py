@@ -214,10 +214,14 @@ def _replayed(raw: sqlite3.Connection, sample: Sample, pick) -> Sample:
 def _search_statements(statements: list[Statement]) -> list[Statement]:
     """What the search resolver ran: the counts before the page (its candidates, an address sample), the page.
 
-    Only counts: the app's background work (an outbox poller, say) may run a statement meanwhile.
+    Only counts and the customers of several name words (their ids joined): the app's background work (an outbox
+    poller, say) may run a statement meanwhile.
     """
     end = next(i for i, s in enumerate(statements) if s.sql.startswith("SELECT customers.") and "LIMIT" in s.sql)
-    return [*(s for s in statements[:end] if s.sql.startswith("SELECT count(*)")), statements[end]]
+    return [*(s for s in statements[:end] if s.sql.startswith(SEARCH_FIRST)), statements[end]]
+
+
+SEARCH_FIRST = ("SELECT count(*)", "SELECT group_concat(")  # what the search reads before its page
 
 
 def _count_statements(statements: list[Statement], without: Sample) -> list[Statement]:
