@@ -243,6 +243,7 @@ async def spa_grid(database_url: str, kinds: list[Kind]) -> None:
     text = spa_document("CustomerSearch")
     await register_documents(database_url, [text])
     measured: dict[tuple[str, bool], Stats] = {}
+    slowest: dict[str, list[tuple[float, dict[str, Any]]]] = {}  # through the plan, by kind
     for compiled in (False, True):
         async with graphql_client(database_url, compiled_plans=compiled) as client:
             for kind in kinds:
@@ -256,6 +257,8 @@ async def spa_grid(database_url: str, kinds: list[Kind]) -> None:
                     elapsed, response = await time_async(lambda search=search: send(search))
                     data_of(response)
                     took.append(elapsed)
+                    if compiled:
+                        slowest.setdefault(kind.name, []).append((elapsed, search))
                 measured[kind.name, compiled] = stats(took)
     rows = []
     for kind in kinds:
@@ -266,6 +269,14 @@ async def spa_grid(database_url: str, kinds: list[Kind]) -> None:
     print_table("The SPA's CustomerSearch by documentId (totalCount, matched account; ms): executor vs compiled plan",
                 ["kind", "n", "executor p50", "p95", "plan p50", "p95", "speed-up", "target p95", ""], rows,
                 notes=["both apps over the same database, the same inputs, one after the other; targets: issue 12"])
+    print_table(f"The {SLOWEST} slowest inputs of each kind through the plan (ms): what its p95 is made of",
+                ["kind", *(f"#{n + 1}" for n in range(SLOWEST))],
+                [[name, *(f"{ms(took)} {' '.join(map(str, search.values()))}"
+                          for took, search in sorted(timed, key=lambda t: -t[0])[:SLOWEST])]
+                 for name, timed in slowest.items()])
+
+
+SLOWEST = 5
 
 
 # ---- plans ------------------------------------------------------------------------------------------
