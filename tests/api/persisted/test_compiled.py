@@ -30,7 +30,7 @@ from tests.api.customers.test_alerts import alerted_customer, make_returned_paym
 from tests.api.customers.test_search import panel  # noqa: F401  # the search panel's customers
 from tests.api.persisted.helpers import GQL, SPA, app_in, auth, checker, register
 from tests.conftest import Api
-from tests.factories.accounts import make_account
+from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 from tests.factories.tickets import make_ticket
@@ -439,15 +439,24 @@ async def test_the_profile_reads_its_standing_once(compiled, database, tenant, n
     assert len([s for s in counter.statements if "FROM ledger_entries" in s]) == 1, counter.statements
 
 
+# The registered profile's statements (utilities and markets cached): the customer; its trail, children's page,
+# accounts' page, standing (balance, pastDue and the alerts' past-due: one read) and alert sources (one UNION ALL of
+# critical notes, alerting accounts, open tickets, returns and the oldest past-due invoice: were five statements);
+# the accounts' rate plans and enrollments; the plans' prices and the enrollments' plans. (No master: none.)
+PROFILE_STATEMENTS = 10
+
+
 async def test_the_profiles_statements_are_constant_in_rows(compiled, database, session, tenant, count_sql) -> None:
     """The customer's level is one statement; the fields it falls back on read through the request's loaders, each
     batch one statement whatever the rows: a customer with one account and invoice reads as many statements as
-    one with five of each."""
+    one with five of each (each account on a plan, with an enrollment: every level below the customer reads)."""
     ids = []
+    plan = await make_rate_plan(session, tenant.client.id, "TX")
     for size in (1, 5):
         customer = await make_customer(session, tenant, f"Rows Quill {size}")
         for n in range(size):
-            await make_account(session, customer, status=EnrollmentStatus.ACTIVE, line1=f"{n} Row St")
+            await make_account(session, customer, status=EnrollmentStatus.ACTIVE, line1=f"{n} Row St", plan=plan,
+                               history=1)
             await make_invoice(session, customer, 1_000 + n, due_on=date(2025, 1, 1 + n))
         ids.append(to_global_id("Customer", customer.id))
     await session.commit()
@@ -460,6 +469,7 @@ async def test_the_profiles_statements_are_constant_in_rows(compiled, database, 
         assert response.json()["data"]["node"]["id"] == global_id
         counts.append((counter.count, [s for s in counter.statements if "FROM customers" in s][:1]))
     assert counts[1][0] == counts[2][0], counts
+    assert counts[1][0] == PROFILE_STATEMENTS, counts
     [customer_level] = counts[1][1]
     assert "customers.id = " in customer_level, customer_level
     assert "customers.client_id = " in customer_level, customer_level
