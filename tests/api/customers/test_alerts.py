@@ -186,13 +186,18 @@ query($first: Int!) { customers(first: $first, search: {name: "alerted"}) { edge
 """
 
 
+# The search's statements: on SQLite a first candidate count decides how it reads (docs/search.md)
+SEARCH_STATEMENTS = {"sqlite": 2, "postgresql": 1}
+
+
 class TestQueryCount:
-    # the search (2), aging, the alert sources (one UNION ALL of every source), and where the subjects are shown one
-    # statement per kind of subject (notes, invoices, accounts, payments, tickets; the customer is at hand) and the
-    # note authors
-    @pytest.mark.parametrize(("document", "expected"), [(MANY_WITHOUT_SUBJECTS, 4), (MANY, 10)])
-    async def test_statements_are_the_same_for_one_customer_and_for_twenty(self, api, session, tenant, other_tenant,
-                                                                          count_sql, document, expected):
+    # after the search: aging, the alert sources (one UNION ALL of every source), and where the subjects are shown
+    # one statement per kind of subject (notes, invoices, accounts, payments, tickets; the customer is at hand) and
+    # the note authors
+    @pytest.mark.parametrize(("document", "expected"), [(MANY_WITHOUT_SUBJECTS, 2), (MANY, 8)])
+    async def test_statements_are_the_same_for_one_customer_and_for_twenty(self, api, database, session, tenant,
+                                                                          other_tenant, count_sql, document,
+                                                                          expected):
         # given one client with 1 alerted customer and another with 20
         await alerted_customer(session, tenant, "Alerted 0")
         for n in range(20):
@@ -211,7 +216,7 @@ class TestQueryCount:
         one, twenty = await statements(tenant.agent, 1), await statements(other_tenant.agent, 20)
         # then the same
         assert one == twenty, (one, twenty)
-        assert twenty == expected, twenty
+        assert twenty == SEARCH_STATEMENTS[database.backend] + expected, twenty
 
 
 @pytest.mark.parametrize("role", ["agent", "lead", "admin"])
