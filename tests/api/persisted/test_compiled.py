@@ -297,6 +297,32 @@ class TestNodeViews:
         data = planned.json()["data"]["node"]
         assert (data is not None) == (which in ("ours", "master", "invoice"))
 
+    @pytest.mark.parametrize(("text", "variables"), [
+        ('{ node(id: "%s") { id ... on Customer { name } } }', {}),  # a literal
+        ('query($id: ID!) { node(id: $id) { id ... on Customer { name } } }', {"id": "%s"}),
+        ('query($id: ID = "%s") { node(id: $id) { id ... on Customer { name } } }', {}),  # the variable's default
+        ('query($id: ID = "%s") { node(id: $id) { id ... on Customer { name } } }', {"id": None}),  # null: an error
+        ('query($id: ID!) { node(id: $id) { id ... on Customer { name } } }', {}),  # missing: an error
+    ])
+    async def test_the_id_as_a_literal_a_variable_or_its_default(self, api, compiled, database, tenant, nodes, caplog,
+                                                                text: str, variables: dict[str, Any]) -> None:
+        """The root reads a variable's coerced value itself; a null or missing one the executor words (byte for
+        byte), the plan giving way."""
+        text = text.replace("%s", nodes["ours"])
+        variables = {name: value.replace("%s", nodes["ours"]) if isinstance(value, str) else value
+                     for name, value in variables.items()}
+        [document_id] = await register(database, text)
+        headers = auth(tenant.agent, accept=GQL, **{"x-request-id": "same"})
+        reference = await api.client.post("/graphql", json={"query": text, "variables": variables}, headers=headers)
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+            planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                                 headers=headers)
+        assert (planned.status_code, planned.content) == (reference.status_code, reference.content)
+        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+        answered = "errors" not in planned.json()
+        assert line.get("plan") == ("compiled" if answered else None)
+        assert (planned.json()["data"]["node"]["name"] == "Node Quill") if answered else True
+
     @pytest.mark.parametrize("role", list(Role))
     async def test_viewer_can_is_the_requests_viewers(self, api, compiled, database, tenant, nodes, caplog,
                                                       role: Role) -> None:
