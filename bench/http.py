@@ -275,6 +275,7 @@ def _report(loads: list[Load], plain: Load, by_hand: Load, measured: dict[str, M
                     f"{share:.0%} of the plain route (target >= {TARGET_SHARE:.0%}): {verdict(typename_ok)}",
                     f"registered {PROFILE}, c=8: {profile_share:.0%} of the hand-written route serving the same bytes "
                     f"(target >= {TARGET_PROFILE_SHARE:.0%}): {verdict(profile_ok)}",
+                    _cpu_share(registered_profile, measured[by_hand.name]),
                     f"{PROFILE} registered / as text: {registered_profile.rps / text_profile.rps:.2f}x the requests",
                     f"compiled plans {'on' if compiled else 'off'} (CSRGRAPH_COMPILED_PLANS); the request log is on, "
                     "as in production (var/bench/http-app.log)",
@@ -283,6 +284,16 @@ def _report(loads: list[Load], plain: Load, by_hand: Load, measured: dict[str, M
                     "steadier than req/s on a busy machine",
                 ])
     return ok
+
+
+def _cpu_share(profile: Measured, by_hand: Measured) -> str:
+    """The profile's share of the hand-written route by the worker's CPU per request: what req/s would be on an idle
+    machine, where the other processes on a busy one move req/s."""
+    if profile.cpu_us is None or by_hand.cpu_us is None:
+        return f"registered {PROFILE}, c=8, by CPU per request: not measured (no /proc)"
+    return (f"registered {PROFILE}, c=8, by CPU per request: {by_hand.cpu_us / profile.cpu_us:.0%} of the hand-written "
+            f"route ({profile.cpu_us:,.0f} us against {by_hand.cpu_us:,.0f} us; the 50% target: "
+            f"<= {by_hand.cpu_us / TARGET_PROFILE_SHARE:,.0f} us)")
 
 
 def _cpu(cpu_us: float | None, floor_us: float | None) -> str:

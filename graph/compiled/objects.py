@@ -145,12 +145,20 @@ class DerivedLevel:
 
 
 class _Asked:
-    """A statement a batch awaits (its `run`), answered by the step it becomes (_steps_of)."""
+    """A statement a batch awaits (its `run`), or several (`run.many`: resolvers/together.read_all), answered by the
+    step it becomes (_steps_of)."""
 
     def __init__(self, statement: Select[Any], parameters: dict[str, Any]) -> None:
-        self.query: Query = (statement, parameters)
+        self.queries: list[Query] = [(statement, parameters)]
+        self.one = True
 
-    def __await__(self) -> Generator["_Asked", list[Any], list[Any]]:
+    @classmethod
+    def many(cls, queries: Sequence[Query]) -> "_Asked":
+        asked = cls.__new__(cls)
+        asked.queries, asked.one = list(queries), False
+        return asked
+
+    def __await__(self) -> Generator["_Asked", list[Any], Any]:
         rows = yield self
         return rows
 
@@ -167,7 +175,7 @@ def _steps_of(batch: Coroutine[Any, Any, Any], done: Callable[[Any], None]) -> l
         if not isinstance(asked, _Asked):
             batch.close()
             raise GiveWay("a batch awaiting something besides its statements")
-        return [Step([asked.query], lambda results: resume(results[0]))]
+        return [Step(asked.queries, lambda results: resume(results[0] if asked.one else results))]
     return resume(None)
 
 

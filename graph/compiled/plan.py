@@ -132,8 +132,10 @@ class CompiledPlan:
             keys = [_read_key(statement, parameters) or object() for statement, parameters in queries]
             fresh = {key: query for key, query in zip(keys, queries, strict=True) if key not in read}
             if fresh:
-                if raw is not None:
-                    rows = [await run(statement, parameters) for statement, parameters in fresh.values()]
+                if raw is not None:  # as `run` does, its keys already looked up
+                    assert isinstance(connection, AsyncConnection)
+                    rows = [await rows_on_loop_thread(connection, raw, statement, parameters)
+                            for statement, parameters in fresh.values()]
                 else:
                     held = await connection.connected() if isinstance(connection, Leased) else connection
                     hopped = await rows_in_one_hop(held, list(fresh.values()))

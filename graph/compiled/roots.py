@@ -8,7 +8,7 @@ An ID of another Node type (an invoice, a ticket) gives way: the executor loads 
 
 from typing import Any
 
-from graphql import GraphQLField, GraphQLObjectType, GraphQLSchema, is_object_type
+from graphql import GraphQLField, GraphQLObjectType, GraphQLSchema, VariableNode, is_object_type
 from graphql.execution.values import VariableValues, get_argument_values
 from sqlalchemy import Select, bindparam, select
 
@@ -36,9 +36,16 @@ def compile_node(levels: Levels, field: GraphQLField, selected: Selected, where:
         level = levels.object(type_, selected.selection_sets, where, model)
         compiled[name] = (model, level, (*levels.shape, where, name))
     node = selected.nodes[0]
+    # `id: $var`: the variable's coerced value is the argument's (as get_argument_values reads it), unless null or
+    # missing: then get_argument_values words the error (the plan gives way)
+    given = next((argument.value for argument in node.arguments or () if argument.name.value == "id"), None)
+    variable = given.name.value if isinstance(given, VariableNode) else None
 
     async def answer(reader: Reader, variables: VariableValues, found: Found) -> Any:
-        decoded = from_global_id(get_argument_values(field, node, variables)["id"])
+        value = variables.coerced.get(variable) if variable is not None else None
+        if value is None:
+            value = get_argument_values(field, node, variables)["id"]
+        decoded = from_global_id(value)
         if decoded is None:
             return None
         type_name, key = decoded

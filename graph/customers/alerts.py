@@ -13,18 +13,17 @@ from graph.accounts.types import UtilityAccount
 from graph.billing.loaders import aging_by_customer_id
 from graph.billing.payment_types import Payment
 from graph.billing.types import Invoice
-from graph.commlog.loaders import critical_entries_by_customer_id
 from graph.commlog.types import CommLogEntry
 from graph.core.columns import Derived, declare
 from graph.core.enums import mirrors
 from graph.customers import loaders
 from graph.tickets.types import Ticket
 from resolvers.billing.batches import standings
-from resolvers.commlog.batches import critical_entries
 from resolvers.context import RequestScope
-from resolvers.customers.alerts import alert_facts, alert_sources, subject_rows
+from resolvers.customers.alerts import alert_facts, alert_sources
 from resolvers.rules import alerts as rules
 from resolvers.statements import Run
+from resolvers.together import together
 
 if TYPE_CHECKING:
     from graph.customers.types import Customer
@@ -96,17 +95,28 @@ class AccountAlert:
     kind: AlertKind = strawberry.field(description="What the alert is about.")
     severity: AlertSeverity = strawberry.field(description="How urgent it is.")
     message: str = strawberry.field(description="What to tell the agent, with the amounts, dates and numbers involved.")
-    subject: AlertSubject | None = strawberry.field(
+    pointed: strawberry.Private[rules.Subject | None] = None  # what `subject` shows
+    customer: strawberry.Private[Any] = None  # the customer's row: the subject of a dunning hold
+
+    @strawberry.field(
         description="The object it points at: the critical note, the oldest past-due invoice, the utility account, "
         "the returned payment, the ticket, or the customer itself (dunning hold)."
     )
+    async def subject(self, info: strawberry.Info) -> AlertSubject | None:
+        # read by id only where a query shows it: one statement per kind of subject for every alert of the request
+        pointed = self.pointed
+        if pointed is None:
+            return None
+        if pointed.kind is rules.SubjectKind.CUSTOMER:
+            row = self.customer if self.customer is not None and self.customer.id == pointed.id else None
+        else:
+            row = await info.context.loaders.grouped(loaders.alert_subjects_by_id).load((pointed.id, pointed.kind))
+        return SUBJECT_TYPES[pointed.kind](row) if row is not None else None
 
     @classmethod
-    def of(cls, alert: rules.Alert, rows: dict[rules.Subject, Any]) -> Self:
-        row = rows.get(alert.subject) if alert.subject else None
-        subject = SUBJECT_TYPES[alert.subject.kind](row) if alert.subject and row is not None else None
+    def of(cls, alert: rules.Alert, customer: Any = None) -> Self:
         return cls(kind=AlertKind(alert.kind.value), severity=AlertSeverity(alert.severity.value),
-                   message=alert.message, subject=subject)
+                   message=alert.message, pointed=alert.subject, customer=customer)
 
 
 # The customer's columns the alerts read besides its id (rules.HoldFacts)
@@ -115,20 +125,19 @@ ALERT_COLUMNS = (models.Customer.dunning_hold_until, models.Customer.dunning_hol
 
 async def alerts_today(scope: RequestScope, run: Run, customers: Sequence[Any]) -> list[list[rules.Alert]]:
     """The customers' alerts as of today, read through `run` (a compiled plan's connection: columns.Derived) from
-    the statements the resolver's loaders run: critical notes, the standing (aging's past-due), the alert sources."""
+    the statements the resolver's loaders run: the standing (aging's past-due) and the alert sources, read together
+    (with a plan, in one call with the other statements of their depth)."""
     today, ids = utcnow().date(), [customer.id for customer in customers]
-    critical = await critical_entries(scope, run, ids)
-    aging = await standings(scope, run, ids, today)
-    sources = await alert_sources(scope, run, ids, today)
+    aging, sources = await together(run, lambda run: standings(scope, run, ids, today),
+                                    lambda run: alert_sources(scope, run, ids, today))
     return [rules.account_alerts(alert_facts(*facts), today)
-            for facts in zip(customers, critical, aging, sources, strict=True)]
+            for facts in zip(customers, aging, sources, strict=True)]
 
 
 def without_subjects(alerts: list[rules.Alert]) -> list[AccountAlert]:
-    """A plan's alerts: it compiles `alerts` only when `subject` (a union) is not selected, else the resolver
+    """A plan's alerts: it compiles `alerts` only when `subject` (a resolver) is not selected, else the resolver
     answers."""
-    return [AccountAlert(kind=AlertKind(alert.kind.value), severity=AlertSeverity(alert.severity.value),
-                         message=alert.message, subject=None) for alert in alerts]
+    return [AccountAlert.of(alert) for alert in alerts]
 
 
 @strawberry.type
@@ -142,13 +151,11 @@ class CustomerAlertFields:
         metadata=declare(Derived(alerts_today, without_subjects, ALERT_COLUMNS)),
     )
     async def alerts(self, info: strawberry.Info) -> list[AccountAlert]:
-        # Three loaders, each one statement (or four) for every customer of the request.
+        # Two loaders, each one statement for every customer of the request.
         customer, today = self.row, utcnow().date()
-        critical, aging, sources = await asyncio.gather(
-            info.context.loaders.of(critical_entries_by_customer_id).load(customer.id),
+        aging, sources = await asyncio.gather(
             info.context.loaders.grouped(aging_by_customer_id).load((customer.id, today)),
             info.context.loaders.grouped(loaders.alert_sources_by_customer_id).load((customer.id, today)),
         )
-        rows = subject_rows(customer, critical, sources)
-        found = rules.account_alerts(alert_facts(customer, critical, aging, sources), today)
-        return [AccountAlert.of(alert, rows) for alert in found]
+        found = rules.account_alerts(alert_facts(customer, aging, sources), today)
+        return [AccountAlert.of(alert, customer) for alert in found]

@@ -10,6 +10,7 @@ child_pages_by_master_id = batches.children_pages
 child_counts_by_master_id = batches.child_counts
 trails_by_customer_id = batches.trails_by_customer_ids
 alert_sources_by_customer_id = alerts.alert_sources_by_customer_ids  # grouped by today
+alert_subjects_by_id = alerts.subject_rows  # grouped by SubjectKind
 timeline_pages_by_owner = timeline.timeline_pages  # grouped by TimelineQuery
 timeline_counts_by_owner = timeline.timeline_counts  # grouped by TimelineWindow
 subject_rows_by_id = timeline.subject_rows  # grouped by kind

@@ -73,12 +73,18 @@ class KnownDocument:
     fallbacks: dict[str | None, tuple[str, ...]] = field(default_factory=dict)
     # the response body of each operation whose answer is the same for every request (constant_answer), by name
     answers: dict[str | None, bytes] = field(default_factory=dict)
+    # the types of the operations asked for, by name (only names the document has: a request's name is anyone's)
+    _types: dict[str | None, OperationType] = field(default_factory=dict, repr=False)
 
     def operation_type(self, name: str | None) -> OperationType | None:
         """The type of the operation `name` (None: the first), as strawberry's get_operation_type finds it."""
+        known = self._types.get(name)
+        if known is not None:
+            return known
         for operation in self.operations if name is not None else self.operations[:1]:
             if name is None or (operation.name is not None and operation.name.value == name):
-                return OperationType(operation.operation.value)
+                found = self._types[name] = OperationType(operation.operation.value)
+                return found
         return None
 
     @property

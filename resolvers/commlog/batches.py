@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from db.enums import CommLogKind
 from db.models import CommLogEntry, CommLogMemo, Disposition
@@ -13,7 +13,6 @@ from resolvers.batching import tenant_rows_by_ids
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, count_by_parent, keyset_pages_by_parent
 from resolvers.scope import tenant_scoped
-from resolvers.statements import Run, plain_rows, reused
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,28 +87,6 @@ async def memos_by_entry_ids(scope: RequestScope, ids: Sequence[int]) -> list[li
     for memo in (await scope.db.execute(stmt.order_by(CommLogMemo.id))).scalars():
         grouped[memo.entry_id].append(memo)
     return [grouped[i] for i in ids]
-
-
-async def critical_entries_by_customer_ids(scope: RequestScope, ids: Sequence[int]) -> list[list[Row[Any]]]:
-    """The loader's batch of `critical_entries`, on the request's session."""
-    return await critical_entries(scope, lambda stmt, params: plain_rows(scope.db, stmt, params), ids)
-
-
-async def critical_entries(scope: RequestScope, run: Run, ids: Sequence[int]) -> list[list[Row[Any]]]:
-    """Critical notes stay alerts for the life of the account, newest first: plain rows (the entry's columns by
-    name) from a statement built once per client, the customers bound per call, read through `run` (a session's
-    connection, or a compiled plan's own)."""
-    stmt = reused(scope, "critical-entries", _critical_entries)
-    grouped: dict[int, list[Row[Any]]] = {i: [] for i in ids}
-    for entry in await run(stmt, {"customer_ids": list(ids)}):
-        grouped[entry.customer_id].append(entry)
-    return [grouped[i] for i in ids]
-
-
-def _critical_entries(scope: RequestScope) -> Select[Any]:
-    stmt = select(*CommLogEntry.__table__.columns).where(
-        CommLogEntry.critical.is_(True), CommLogEntry.customer_id.in_(bindparam("customer_ids", expanding=True)))
-    return tenant_scoped(stmt.order_by(CommLogEntry.id.desc()), CommLogEntry, scope)
 
 
 async def entries_by_ids(scope: RequestScope, ids: Sequence[int]) -> list[CommLogEntry | None]:

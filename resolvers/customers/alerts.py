@@ -1,7 +1,10 @@
-"""The facts behind account alerts, for many customers at once: one SELECT per source, never per customer.
+"""The facts behind account alerts, for many customers at once: ONE statement for every source, never per customer.
 
-Critical notes and the past-due amount have loaders of their own (commlog's critical entries, billing's
-aging), so a profile asking for `pastDue` and `alerts` reads aging once; this batch reads the rest.
+The sources (critical notes, accounts that may alert, open tickets, recent returns, the oldest past-due invoice) are
+one UNION ALL of the columns the rules read, each source's in its own typed columns (`_FACTS`): one statement instead
+of five, for the Strawberry resolver's loader and a compiled plan's derived batch alike (graph/customers/alerts.py).
+The past-due amount is aging's (billing's standing), so a profile asking for `pastDue` and `alerts` reads it once.
+An alert's subject (the note, the account, ...) is read by its id only where a query selects it (`subject_rows`).
 """
 
 from collections import defaultdict
@@ -10,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, func, or_, select
+from sqlalchemy import Boolean, Date, Integer, and_, bindparam, cast, func, literal_column, null, or_, select, union_all
 
 from db.enums import EnrollmentStatus, PaymentStatus, TicketStatus
-from db.models import Customer, Invoice, Payment, Ticket, UtilityAccount
+from db.models import CommLogEntry, Customer, Invoice, Payment, Ticket, UtilityAccount
+from resolvers.batching import tenant_rows_by_ids
 from resolvers.context import RequestScope
 from resolvers.rules import alerts as rules
 from resolvers.rules.aging import AgingBuckets
@@ -24,13 +28,17 @@ from resolvers.tickets.numbers import ticket_number
 
 @dataclass(frozen=True, slots=True)
 class AlertSources:
-    """One customer's rows that may raise an alert (beyond critical notes and aging): plain rows, each with its
-    model's columns by name (what the subjects' GraphQL types read)."""
+    """One customer's facts that may raise an alert, beyond aging and the customer's own hold."""
 
-    accounts: tuple[Row[Any], ...] = ()
-    tickets: tuple[Row[Any], ...] = ()
-    returned_payments: tuple[Row[Any], ...] = ()
-    oldest_past_due: Row[Any] | None = None
+    critical_notes: tuple[rules.CriticalNote, ...] = ()
+    accounts: tuple[rules.AccountFacts, ...] = ()
+    tickets: tuple[rules.TicketFacts, ...] = ()
+    returned_payments: tuple[rules.ReturnedPayment, ...] = ()
+    oldest_past_due: tuple[int, str, date] | None = None  # the invoice's id, number, due date
+
+
+# The sources, in the statement's order (its `source` column); the rows of one source keep their own order.
+NOTE, ACCOUNT, TICKET, RETURN, OLDEST = range(5)
 
 
 async def alert_sources_by_customer_ids(scope: RequestScope, ids: Sequence[int], today: date) -> list[AlertSources]:
@@ -39,108 +47,140 @@ async def alert_sources_by_customer_ids(scope: RequestScope, ids: Sequence[int],
 
 
 async def alert_sources(scope: RequestScope, run: Run, ids: Sequence[int], today: date) -> list[AlertSources]:
-    """Four statements for any number of customers: accounts, open tickets, recent returns, oldest past-due; each
-    built once per client (resolvers/statements.py), the customers and the day's bounds bound per call, read through
-    `run` (a session's connection, or a compiled plan's own)."""
+    """Every source of every customer in one statement, built once per client (resolvers/statements.py), the
+    customers and the day's bounds bound per call, read through `run` (a session's connection, or a compiled
+    plan's own)."""
     first, last = rules.renewal_window(today)
-    customers = {"customer_ids": list(ids)}
-    accounts = await _grouped(run, reused(scope, "alerting-accounts", _alerting_accounts),
-                              {**customers, "renewal_from": first, "renewal_to": last}, "customer_id")
-    tickets = await _grouped(run, reused(scope, "alerting-tickets", _open_tickets), customers, "customer_id")
-    payments = await _grouped(run, reused(scope, "alerting-returns", _recent_returns),
-                              {**customers, "returned_since": rules.returned_since(today)}, "customer_id")
-    oldest = await _grouped(run, reused(scope, "oldest-past-due", _oldest_past_due),
-                            {**customers, "today": today}, "customer_id")
-    return [AlertSources(tuple(accounts[i]), tuple(tickets[i]), tuple(payments[i]), _first(oldest[i])) for i in ids]
+    customers = list(ids)
+    found: dict[int, list[list[Any]]] = defaultdict(lambda: [[], [], [], [], []])
+    for row in await run(reused(scope, "alert-sources", _alert_sources), {
+        **{name: customers for name in _CUSTOMER_PARAMETERS}, "renewal_from": first, "renewal_to": last,
+        "returned_since": rules.returned_since(today), "today": today,
+    }):
+        found[row.customer_id][row.source].append(row)
+    return [_sources(found[i]) if i in found else AlertSources() for i in ids]
 
 
-def _first(rows: list[Any]) -> Any | None:
-    return rows[0] if rows else None
-
-
-def alert_facts(customer: Customer, critical: Sequence[Row[Any]], aging: AgingBuckets,
-                sources: AlertSources) -> rules.AlertFacts:
-    """The rule's view of the rows: plain values only."""
-    invoice = sources.oldest_past_due
-    past_due = rules.PastDue(aging.past_due, invoice.id if invoice else None, invoice.number if invoice else None,
-                             invoice.due_on if invoice else None)
-    return rules.AlertFacts(
-        customer_id=customer.id,
-        critical_notes=tuple(rules.CriticalNote(e.id, e.created_at, e.subject, e.body, e.reason) for e in critical),
-        past_due=past_due,
-        hold=rules.HoldFacts(customer.dunning_hold_until, customer.dunning_hold_reason),
-        accounts=tuple(rules.AccountFacts(a.id, a.ldc_account_number, a.status, a.end_date, a.renewal_pending,
-                                          a.pending_transfer) for a in sources.accounts),
-        tickets=tuple(rules.TicketFacts(t.id, ticket_number(t.id), t.summary, t.status, t.created_at)
-                      for t in sources.tickets),
-        returned_payments=tuple(rules.ReturnedPayment(p.id, p.amount_cents, p.received_on, p.returned_at,
-                                                      p.returned_reason)
-                                for p in sources.returned_payments if p.returned_at is not None),
+def _sources(rows: list[list[Any]]) -> AlertSources:
+    """The facts of one customer's rows, by source (the union's columns: `_FACTS`)."""
+    notes, accounts, tickets, returns, oldest = rows
+    return AlertSources(
+        critical_notes=tuple(rules.CriticalNote(n.id, n.moment, n.text_a, n.text_b, n.text_c) for n in notes),
+        accounts=tuple(rules.AccountFacts(a.id, a.text_a, a.account_status, a.day, a.flag_a, a.flag_b)
+                       for a in accounts),
+        tickets=tuple(rules.TicketFacts(t.id, ticket_number(t.id), t.text_a, t.ticket_status, t.moment)
+                      for t in tickets),
+        returned_payments=tuple(rules.ReturnedPayment(p.id, p.cents, p.day, p.moment, p.text_a)
+                                for p in returns if p.moment is not None),
+        oldest_past_due=(oldest[0].id, oldest[0].text_a, oldest[0].day) if oldest else None,
     )
 
 
-def subject_rows(customer: Customer, critical: Sequence[Row[Any]],
-                 sources: AlertSources) -> dict[rules.Subject, Any]:
-    """The row behind each subject an alert may point at, so nothing is read again to show it."""
-    kind = rules.SubjectKind
-    rows: dict[rules.Subject, Any] = {rules.Subject(kind.CUSTOMER, customer.id): customer}
-    for subject_kind, items in ((kind.NOTE, critical), (kind.UTILITY_ACCOUNT, sources.accounts),
-                                (kind.TICKET, sources.tickets), (kind.PAYMENT, sources.returned_payments),
-                                (kind.INVOICE, [sources.oldest_past_due] if sources.oldest_past_due else [])):
-        rows.update({rules.Subject(subject_kind, row.id): row for row in items})
-    return rows
+def alert_facts(customer: Customer, aging: AgingBuckets, sources: AlertSources) -> rules.AlertFacts:
+    """The rule's view of one customer: plain values only."""
+    invoice = sources.oldest_past_due
+    return rules.AlertFacts(
+        customer_id=customer.id,
+        critical_notes=sources.critical_notes,
+        past_due=rules.PastDue(aging.past_due, *(invoice or (None, None, None))),
+        hold=rules.HoldFacts(customer.dunning_hold_until, customer.dunning_hold_reason),
+        accounts=sources.accounts,
+        tickets=sources.tickets,
+        returned_payments=sources.returned_payments,
+    )
 
 
-async def _grouped(run: Run, stmt: Any, params: dict[str, Any], parent: str) -> dict[int, list[Any]]:
-    found: dict[int, list[Any]] = defaultdict(list)
-    for row in await run(stmt, params):
-        found[getattr(row, parent)].append(row)
-    return found
+# The row each kind of subject is, read by id where a query shows an alert's subject (the customer is at hand).
+SUBJECT_MODELS: dict[rules.SubjectKind, Any] = {
+    rules.SubjectKind.NOTE: CommLogEntry,
+    rules.SubjectKind.INVOICE: Invoice,
+    rules.SubjectKind.UTILITY_ACCOUNT: UtilityAccount,
+    rules.SubjectKind.PAYMENT: Payment,
+    rules.SubjectKind.TICKET: Ticket,
+}
 
 
-def _columns(model: Any) -> Any:
-    """The model's columns as a plain row select: the rules and the subjects' types read attributes only, and
-    ORM entities cost several times a row each."""
-    return select(*model.__table__.columns)
+async def subject_rows(scope: RequestScope, ids: Sequence[int], kind: rules.SubjectKind) -> list[Any | None]:
+    """The rows of alert subjects of one kind (every column by name, what their GraphQL types read), aligned with
+    `ids`: one statement per kind for every alert of the request."""
+    return await tenant_rows_by_ids(scope, SUBJECT_MODELS[kind], ids, plain=True)
 
 
-def _in_customers(column: Any) -> Any:
-    return column.in_(bindparam("customer_ids", expanding=True))
+# ---- the statement ----------------------------------------------------------------------------------------------
+
+# One expanding parameter per use (a prepared read binds each name once: db/sqlite_driver.py).
+_CUSTOMER_PARAMETERS = ("note_customers", "account_customers", "ticket_customers", "return_customers",
+                        "invoice_customers")
+# The union's columns besides source, customer_id and id, with their types: each source fills the ones it has, the
+# others are typed NULLs (the first SELECT's types are the result's, and PostgreSQL types a union by its columns).
+_FACTS: dict[str, Any] = {
+    "text_a": CommLogEntry.subject.type,  # a note's subject, an account's LDC number, a ticket's summary, a
+                                          # return's reason, an invoice's number
+    "text_b": CommLogEntry.body.type,  # a note's body
+    "text_c": CommLogEntry.reason.type,  # a note's reason
+    "moment": CommLogEntry.created_at.type,  # a note's or a ticket's creation, a payment's return
+    "day": Date(),  # an account's end, a payment's receipt, an invoice's due date
+    "account_status": UtilityAccount.status.type,
+    "ticket_status": Ticket.status.type,
+    "flag_a": Boolean(),  # an account's renewal_pending
+    "flag_b": Boolean(),  # an account's pending_transfer
+    "cents": Payment.amount_cents.type,  # a return's amount
+    "ordinal": Integer(),  # the source's own order
+}
 
 
-def _alerting_accounts(scope: RequestScope) -> Any:
-    """Accounts that may raise an alert; the rule decides, this only keeps the rest out of the read. The renewal
-    window (`renewal_from`, `renewal_to`: rules.renewal_window) is bound per call."""
-    window = UtilityAccount.end_date.between(bindparam("renewal_from", type_=UtilityAccount.end_date.type),
-                                             bindparam("renewal_to", type_=UtilityAccount.end_date.type))
-    renewal = and_(UtilityAccount.status == EnrollmentStatus.ACTIVE,
-                   or_(UtilityAccount.renewal_pending.is_(True), window))
-    drop = UtilityAccount.status.in_(list(rules.DROP_KINDS))
-    alerting = or_(drop, UtilityAccount.pending_transfer.is_(True), renewal)
-    stmt = _columns(UtilityAccount).where(_in_customers(UtilityAccount.customer_id), alerting)
-    return tenant_scoped(stmt.order_by(UtilityAccount.id), UtilityAccount, scope)
+def _branch(source: int, id_column: Any, customer_column: Any, **given: Any) -> Any:
+    """One source's SELECT of the union's columns (`given`: the ones it fills, by name)."""
+    columns = [literal_column(str(source), Integer).label("source"), customer_column.label("customer_id"),
+               id_column.label("id")]
+    columns += [(given[name] if name in given else cast(null(), type_)).label(name) for name, type_ in _FACTS.items()]
+    return select(*columns)
 
 
-def _open_tickets(scope: RequestScope) -> Any:
-    stmt = _columns(Ticket).where(_in_customers(Ticket.customer_id), Ticket.status != TicketStatus.CLOSED)
-    return tenant_scoped(stmt.order_by(Ticket.id), Ticket, scope)
+def _in(column: Any, name: str) -> Any:
+    return column.in_(bindparam(name, expanding=True))
 
 
-def _recent_returns(scope: RequestScope) -> Any:
-    """Returns since `returned_since` (rules.returned_since, bound per call)."""
-    since = bindparam("returned_since", type_=Payment.returned_at.type)
-    stmt = _columns(Payment).where(_in_customers(Payment.customer_id), Payment.status == PaymentStatus.RETURNED,
-                                   Payment.returned_at >= since)
-    return tenant_scoped(stmt.order_by(Payment.id), Payment, scope)
+def _alert_sources(scope: RequestScope) -> Any:
+    """Critical notes (newest first), accounts that may alert (the rule decides; this keeps the rest out of the
+    read: the renewal window `renewal_from`..`renewal_to`, rules.renewal_window, bound per call), open tickets,
+    returns since `returned_since` (rules.returned_since), and each customer's oldest open invoice past its due date
+    (aging's rule: due before `today`; ties by issue, number); each source in its own order."""
+    e = CommLogEntry
+    notes = _branch(NOTE, e.id, e.customer_id, text_a=e.subject, text_b=e.body, text_c=e.reason,
+                    moment=e.created_at, ordinal=-e.id)
+    notes = tenant_scoped(notes.where(e.critical.is_(True), _in(e.customer_id, "note_customers")), e, scope)
 
+    a = UtilityAccount
+    window = a.end_date.between(bindparam("renewal_from", type_=a.end_date.type),
+                                bindparam("renewal_to", type_=a.end_date.type))
+    renewal = and_(a.status == EnrollmentStatus.ACTIVE, or_(a.renewal_pending.is_(True), window))
+    alerting = or_(a.status.in_(list(rules.DROP_KINDS)), a.pending_transfer.is_(True), renewal)
+    accounts = _branch(ACCOUNT, a.id, a.customer_id, text_a=a.ldc_account_number, day=a.end_date,
+                       account_status=a.status, flag_a=a.renewal_pending, flag_b=a.pending_transfer, ordinal=a.id)
+    accounts = tenant_scoped(accounts.where(_in(a.customer_id, "account_customers"), alerting), a, scope)
 
-def _oldest_past_due(scope: RequestScope) -> Any:
-    """Each customer's oldest open invoice past its due date (aging's rule: due before `today`, bound per call),
-    ties by issue, number."""
-    order = (Invoice.due_on, Invoice.issued_on, Invoice.number)
-    rank = func.row_number().over(partition_by=Invoice.customer_id, order_by=order).label("rank")
-    stmt = _columns(Invoice).add_columns(rank).where(
-        _in_customers(Invoice.customer_id), Invoice.open_cents > 0,
-        Invoice.due_on < bindparam("today", type_=Invoice.due_on.type))
-    ranked = tenant_scoped(stmt, Invoice, scope).subquery()
-    return select(*(ranked.c[c.name] for c in Invoice.__table__.columns)).where(ranked.c.rank == 1)
+    t = Ticket
+    tickets = _branch(TICKET, t.id, t.customer_id, text_a=t.summary, moment=t.created_at, ticket_status=t.status,
+                      ordinal=t.id)
+    tickets = tenant_scoped(tickets.where(_in(t.customer_id, "ticket_customers"), t.status != TicketStatus.CLOSED),
+                            t, scope)
+
+    p = Payment
+    since = bindparam("returned_since", type_=p.returned_at.type)
+    returns = _branch(RETURN, p.id, p.customer_id, text_a=p.returned_reason, moment=p.returned_at,
+                      day=p.received_on, cents=p.amount_cents, ordinal=p.id)
+    returns = tenant_scoped(returns.where(_in(p.customer_id, "return_customers"), p.status == PaymentStatus.RETURNED,
+                                          p.returned_at >= since), p, scope)
+
+    i = Invoice
+    rank = func.row_number().over(partition_by=i.customer_id, order_by=(i.due_on, i.issued_on, i.number))
+    ranked = tenant_scoped(
+        select(i.id, i.customer_id, i.number, i.due_on, rank.label("rank")).where(
+            _in(i.customer_id, "invoice_customers"), i.open_cents > 0,
+            i.due_on < bindparam("today", type_=i.due_on.type)), i, scope).subquery()
+    oldest = _branch(OLDEST, ranked.c.id, ranked.c.customer_id, text_a=ranked.c.number, day=ranked.c.due_on,
+                     ordinal=ranked.c.id).where(ranked.c.rank == 1)
+
+    union = union_all(notes, accounts, tickets, returns, oldest)
+    return union.order_by(union.selected_columns.source, union.selected_columns.ordinal)

@@ -30,7 +30,7 @@ from tests.api.customers.test_alerts import alerted_customer, make_returned_paym
 from tests.api.customers.test_search import panel  # noqa: F401  # the search panel's customers
 from tests.api.persisted.helpers import GQL, SPA, app_in, auth, checker, register
 from tests.conftest import Api
-from tests.factories.accounts import make_account
+from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.billing import make_invoice
 from tests.factories.customers import make_customer
 from tests.factories.tickets import make_ticket
@@ -297,6 +297,32 @@ class TestNodeViews:
         data = planned.json()["data"]["node"]
         assert (data is not None) == (which in ("ours", "master", "invoice"))
 
+    @pytest.mark.parametrize(("text", "variables"), [
+        ('{ node(id: "%s") { id ... on Customer { name } } }', {}),  # a literal
+        ('query($id: ID!) { node(id: $id) { id ... on Customer { name } } }', {"id": "%s"}),
+        ('query($id: ID = "%s") { node(id: $id) { id ... on Customer { name } } }', {}),  # the variable's default
+        ('query($id: ID = "%s") { node(id: $id) { id ... on Customer { name } } }', {"id": None}),  # null: an error
+        ('query($id: ID!) { node(id: $id) { id ... on Customer { name } } }', {}),  # missing: an error
+    ])
+    async def test_the_id_as_a_literal_a_variable_or_its_default(self, api, compiled, database, tenant, nodes, caplog,
+                                                                text: str, variables: dict[str, Any]) -> None:
+        """The root reads a variable's coerced value itself; a null or missing one the executor words (byte for
+        byte), the plan giving way."""
+        text = text.replace("%s", nodes["ours"])
+        variables = {name: value.replace("%s", nodes["ours"]) if isinstance(value, str) else value
+                     for name, value in variables.items()}
+        [document_id] = await register(database, text)
+        headers = auth(tenant.agent, accept=GQL, **{"x-request-id": "same"})
+        reference = await api.client.post("/graphql", json={"query": text, "variables": variables}, headers=headers)
+        with caplog.at_level(logging.INFO, logger="csrgraph.access"):
+            planned = await compiled.client.post("/graphql", json={"documentId": document_id, "variables": variables},
+                                                 headers=headers)
+        assert (planned.status_code, planned.content) == (reference.status_code, reference.content)
+        [line] = [fields_of(r) for r in caplog.records if r.name == "csrgraph.access"]
+        answered = "errors" not in planned.json()
+        assert line.get("plan") == ("compiled" if answered else None)
+        assert (planned.json()["data"]["node"]["name"] == "Node Quill") if answered else True
+
     @pytest.mark.parametrize("role", list(Role))
     async def test_viewer_can_is_the_requests_viewers(self, api, compiled, database, tenant, nodes, caplog,
                                                       role: Role) -> None:
@@ -439,15 +465,24 @@ async def test_the_profile_reads_its_standing_once(compiled, database, tenant, n
     assert len([s for s in counter.statements if "FROM ledger_entries" in s]) == 1, counter.statements
 
 
+# The registered profile's statements (utilities and markets cached): the customer; its trail, children's page,
+# accounts' page, standing (balance, pastDue and the alerts' past-due: one read) and alert sources (one UNION ALL of
+# critical notes, alerting accounts, open tickets, returns and the oldest past-due invoice: were five statements);
+# the accounts' rate plans and enrollments; the plans' prices and the enrollments' plans. (No master: none.)
+PROFILE_STATEMENTS = 10
+
+
 async def test_the_profiles_statements_are_constant_in_rows(compiled, database, session, tenant, count_sql) -> None:
     """The customer's level is one statement; the fields it falls back on read through the request's loaders, each
     batch one statement whatever the rows: a customer with one account and invoice reads as many statements as
-    one with five of each."""
+    one with five of each (each account on a plan, with an enrollment: every level below the customer reads)."""
     ids = []
+    plan = await make_rate_plan(session, tenant.client.id, "TX")
     for size in (1, 5):
         customer = await make_customer(session, tenant, f"Rows Quill {size}")
         for n in range(size):
-            await make_account(session, customer, status=EnrollmentStatus.ACTIVE, line1=f"{n} Row St")
+            await make_account(session, customer, status=EnrollmentStatus.ACTIVE, line1=f"{n} Row St", plan=plan,
+                               history=1)
             await make_invoice(session, customer, 1_000 + n, due_on=date(2025, 1, 1 + n))
         ids.append(to_global_id("Customer", customer.id))
     await session.commit()
@@ -460,6 +495,7 @@ async def test_the_profiles_statements_are_constant_in_rows(compiled, database, 
         assert response.json()["data"]["node"]["id"] == global_id
         counts.append((counter.count, [s for s in counter.statements if "FROM customers" in s][:1]))
     assert counts[1][0] == counts[2][0], counts
+    assert counts[1][0] == PROFILE_STATEMENTS, counts
     [customer_level] = counts[1][1]
     assert "customers.id = " in customer_level, customer_level
     assert "customers.client_id = " in customer_level, customer_level
