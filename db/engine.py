@@ -148,7 +148,7 @@ async def read_by_key(engine: AsyncEngine) -> AsyncIterator[tuple[AsyncConnectio
             yield connection, raw
         return
     loop = asyncio.get_running_loop()
-    lease = parked.take(loop) or await _Lease.checked_out(engine, loop)
+    lease = parked.take(engine, loop) or await _Lease.checked_out(engine, loop)
     try:
         yield lease.connection, lease.raw
     except BaseException:
@@ -162,6 +162,7 @@ async def read_by_key(engine: AsyncEngine) -> AsyncIterator[tuple[AsyncConnectio
 class _Lease:
     """A read connection checked out of the pool with its statements on the loop's thread (`read_by_key`)."""
 
+    engine: AsyncEngine  # whose execution options it has (the read engine's: no BEGIN)
     loop: asyncio.AbstractEventLoop  # its aiosqlite connection's futures are this loop's
     connection: AsyncConnection
     driver: OneHopConnection
@@ -173,7 +174,7 @@ class _Lease:
         driver = (await connection.get_raw_connection()).dbapi_connection
         assert isinstance(driver, OneHopConnection)  # engines of our driver only are parked (_make_sqlite_engine)
         driver.inline = True
-        return cls(loop, connection, driver, driver._connection._conn)
+        return cls(engine, loop, connection, driver, driver._connection._conn)
 
     def idle(self) -> bool:
         """Nothing open on it: neither SQLite's transaction nor SQLAlchemy's (a statement prepared through
@@ -193,11 +194,14 @@ class _Parked:
 
     leases: list[_Lease] = field(default_factory=list)
 
-    def take(self, loop: asyncio.AbstractEventLoop) -> _Lease | None:
-        if self.leases and self.leases[-1].loop is loop:
-            lease = self.leases.pop()
-            lease.driver.inline = True  # a rollback (SQLAlchemy's, on a failure) turns it off
-            return lease
+    def take(self, engine: AsyncEngine, loop: asyncio.AbstractEventLoop) -> _Lease | None:
+        """A parked connection of this engine (the pool's engines differ in their options) and loop, if any."""
+        for at in range(len(self.leases) - 1, -1, -1):  # the last parked first (usually: the loop's one engine)
+            lease = self.leases[at]
+            if lease.engine is engine and lease.loop is loop:
+                del self.leases[at]
+                lease.driver.inline = True  # a rollback (SQLAlchemy's, on a failure) turns it off
+                return lease
         return None
 
     def keep(self, lease: _Lease) -> bool:

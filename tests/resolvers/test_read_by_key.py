@@ -3,7 +3,6 @@ by one request at a time, parked only as a fresh checkout would be (nothing open
 
 import asyncio
 import sqlite3
-import threading
 from typing import Any
 
 import pytest
@@ -93,23 +92,23 @@ async def test_a_parked_connection_reads_what_was_committed_since(read) -> None:
 async def test_disposing_the_engine_closes_its_parked_connections(tmp_path) -> None:
     engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
     read = make_read_sessionmaker(engine).kw["bind"]
-    threads = threading.active_count()
-    await asyncio.gather(*(_hold(read) for _ in range(3)))
-    assert threading.active_count() == threads + 3  # aiosqlite's thread per connection
+    parked = await asyncio.gather(*(_hold(read) for _ in range(3)))
+    assert read.sync_engine.pool.checkedout() == 3
     await engine.dispose()
-    for _ in range(50):
-        if threading.active_count() == threads:
-            break
-        await asyncio.sleep(0.01)
-    assert threading.active_count() == threads
+    for raw in parked:
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            raw.execute("SELECT 1")
     async with read_by_key(read) as (_, raw):  # and the engine parks again afterwards
         assert raw.execute("SELECT 1").fetchall() == [(1,)]
+    assert read.sync_engine.pool.checkedout() == 1
     await engine.dispose()
+    assert read.sync_engine.pool.checkedout() == 0
 
 
-async def _hold(read: AsyncEngine) -> None:
-    async with read_by_key(read):
+async def _hold(read: AsyncEngine) -> sqlite3.Connection:
+    async with read_by_key(read) as (_, raw):
         await asyncio.sleep(0.01)
+        return raw
 
 
 class _nothing:
@@ -118,3 +117,16 @@ class _nothing:
 
     def __exit__(self, *_: object) -> None:
         return None
+
+
+async def test_a_parked_connection_goes_only_to_the_engine_that_checked_it_out(read) -> None:
+    # the pool's other engines (the write engine: BEGIN IMMEDIATE) have other execution options
+    writing = read.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+    async with read_by_key(read) as (_, first):
+        pass
+    async with read_by_key(writing) as (connection, raw):
+        assert raw is not first
+        assert connection.sync_connection.get_execution_options()["sqlite_begin"] == "BEGIN IMMEDIATE"
+    async with read_by_key(read) as (connection, raw):
+        assert raw is first
+        assert connection.sync_connection.get_execution_options()["sqlite_begin"] is None
