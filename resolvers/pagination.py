@@ -2,14 +2,14 @@
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute, aliased
 
 from resolvers.errors import Invalid
-from resolvers.statements import plain_rows, reused
+from resolvers.statements import narrowed, plain_rows, reused
 
 if TYPE_CHECKING:  # resolvers.context imports this module
     from resolvers.context import RequestScope
@@ -296,11 +296,17 @@ class ChildPages:
                                      reuse=(scope, self.name))
 
     def page_query(self, scope: "RequestScope", parent_ids: Sequence[int], request: PageRequest,
-                   arguments: dict[str, Any] | None = None) -> tuple[Select[Any], dict[str, Any]]:
-        """The pages' statement as rows (plain), and its bound values."""
-        return pages_by_parent_query(self.model, lambda: self.statement(scope), self.parent, self.order, request,
-                                     parent_ids, descending=self.descending, plain=True, reuse=(scope, self.name),
-                                     counted=self.counted)
+                   arguments: dict[str, Any] | None = None,
+                   columns: tuple[str, ...] | None = None) -> tuple[Select[Any], dict[str, Any]]:
+        """The pages' statement as rows (plain), and its bound values. `columns`: the row keys the caller reads (a
+        compiled plan's level), which the statement selects with the parent and order columns (None: all)."""
+        def rows() -> Select[Any]:
+            wanted = None if columns is None else {*columns, self.parent.key, *(str(c.key) for c in self.order)}
+            return cast(Select[Any], narrowed(self.statement(scope), wanted))
+
+        name = self.name if columns is None else (self.name, columns)
+        return pages_by_parent_query(self.model, rows, self.parent, self.order, request, parent_ids,
+                                     descending=self.descending, plain=True, reuse=(scope, name), counted=self.counted)
 
     def group(self, rows: Sequence[Any], parent_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
         """The rows of `page_query` as each parent's page."""

@@ -13,7 +13,7 @@ from resolvers.batching import in_parents
 from resolvers.context import RequestScope
 from resolvers.pagination import Page, PageRequest, to_page
 from resolvers.scope import tenant_scoped
-from resolvers.statements import reused
+from resolvers.statements import narrowed, reused
 
 # The customer's balance after each entry: the running sum over the whole ledger, in ledger order.
 RUNNING_BALANCE = func.sum(LedgerEntry.amount_cents).over(
@@ -55,10 +55,14 @@ class HistoryPages:
     arguments: tuple[str, ...] = ("start", "end")
 
     def page_query(self, scope: RequestScope, customer_ids: Sequence[int], request: PageRequest,
-                   arguments: dict[str, Any] | None = None) -> tuple[Select[Any], dict[str, Any]]:
+                   arguments: dict[str, Any] | None = None,
+                   columns: tuple[str, ...] | None = None) -> tuple[Select[Any], dict[str, Any]]:
+        """The pages' statement and its bound values; `columns`: the row keys the caller reads (a compiled plan's
+        level: an entry's columns, `balance`), selected with the customer and order columns (None: all)."""
         window = Window(**(arguments or {}))
         bounds, backwards = _Bounds.of(window, request), request.backwards
-        stmt = reused(scope, ("ar-history", bounds, backwards), lambda s: _pages_statement(s, bounds, backwards))
+        stmt = reused(scope, ("ar-history", bounds, backwards, columns),
+                      lambda s: _pages_statement(s, bounds, backwards, columns))
         return stmt, {"customer_ids": list(customer_ids), "limit": request.size + 1, **bounds.params(window, request)}
 
     def group(self, rows: Sequence[Any], customer_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
@@ -87,11 +91,14 @@ def _row_key(row: Any) -> tuple[date, int]:
 HISTORY = HistoryPages()
 
 
-def _pages_statement(scope: RequestScope, bounds: "_Bounds", backwards: bool) -> Select[Any]:
+def _pages_statement(scope: RequestScope, bounds: "_Bounds", backwards: bool,
+                     columns: tuple[str, ...] | None = None) -> Select[Any]:
     order = (LedgerEntry.effective_on, LedgerEntry.id)
     customers = LedgerEntry.customer_id.in_(bindparam("customer_ids", expanding=True))
     sums = tenant_scoped(select(LedgerEntry.id, RUNNING_BALANCE).where(customers), LedgerEntry, scope).subquery()
     stmt = bounds.apply(select(*LedgerEntry.__table__.columns, sums.c.balance).join(sums, sums.c.id == LedgerEntry.id))
+    if columns is not None:  # the page's grouping and keys read the customer and the order columns
+        stmt = narrowed(stmt, {*columns, "customer_id", "effective_on", "id"})
     ordering = [c.desc() if backwards else c.asc() for c in order]
     rank = func.row_number().over(partition_by=LedgerEntry.customer_id, order_by=ordering).label("rank")
     ranked = stmt.add_columns(rank).subquery()
