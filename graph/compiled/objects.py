@@ -46,6 +46,7 @@ Found = list[dict[Any, Any]]  # per reference level (by index): key -> the objec
 Get = Callable[[Any, Found], Any]  # (row, found) -> the field's response value
 # values of these types that serialize returns as they are
 _PLAIN: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+BUILT_VALUES = 4096  # value objects kept per column (_ColumnGet.built), as graph/billing/types.py keeps its Money
 
 
 Query = tuple[Select[Any], dict[str, Any]]  # a statement and its parameters
@@ -482,10 +483,20 @@ def _inline(n: int, get: "_ColumnGet", names: dict[str, Any]) -> list[str]:
              f"if v{n} is None:",
              f"    raise GiveWay(null{n})" if get.non_null else "    pass",
              "else:"]
+    if get.build is not None:  # a value object: built once per int value (Money of cents: _ColumnGet.built)
+        names[f"built{n}"], names[f"kept{n}"] = get.built, BUILT_VALUES
+        made = f"build{n}(convert{n}(v{n}), found)" if get.convert is not None else f"build{n}(v{n}, found)"
+        return [*lines,
+                f"    if type(v{n}) is not int:",
+                f"        v{n} = {made}",
+                f"    elif (w{n} := built{n}.get(v{n})) is not None:",
+                f"        v{n} = w{n}",
+                "    else:",
+                f"        if len(built{n}) >= kept{n}:",
+                f"            built{n}.clear()",
+                f"        built{n}[v{n}] = v{n} = {made}"]  # the key first: targets are assigned left to right
     if get.convert is not None:
         lines.append(f"    v{n} = convert{n}(v{n})")
-    if get.build is not None:
-        return [*lines, f"    v{n} = build{n}(v{n}, found)"]
     return [*lines,
             f"    if type(v{n}) is not plain{n}:",
             f"        v{n} = serialize{n}(v{n})",
@@ -545,6 +556,10 @@ class _ColumnGet:
     non_null: bool
     where: str
     build: Callable[[Any, Found], Any] | None = None  # a value object's
+    # A value object's dicts by the column's int value (cents): its conversion (Money.of) and its fields' completion
+    # are functions of that value alone, and a response's dicts are never changed once built, so responses share
+    # them; an AR view builds some 300 Money. Ints only: 1 == True == Decimal(1), which a dict would confuse.
+    built: dict[int, Any] = field(default_factory=dict)
 
     def __call__(self, row: Any, found: Found) -> Any:
         value = self.read(row)

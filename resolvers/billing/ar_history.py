@@ -61,8 +61,9 @@ class HistoryPages:
         level: an entry's columns, `balance`), selected with the customer and order columns (None: all)."""
         window = Window(**(arguments or {}))
         bounds, backwards = _Bounds.of(window, request), request.backwards
-        stmt = reused(scope, ("ar-history", bounds, backwards, columns),
-                      lambda s: _pages_statement(s, bounds, backwards, columns))
+        one = len(customer_ids) == 1  # a plan under node(id:), a customer's tab: no window to rank its entries
+        stmt = reused(scope, ("ar-history", bounds, backwards, columns, one),
+                      lambda s: (_one_customer_statement if one else _pages_statement)(s, bounds, backwards, columns))
         return stmt, {"customer_ids": list(customer_ids), "limit": request.size + 1, **bounds.params(window, request)}
 
     def group(self, rows: Sequence[Any], customer_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
@@ -105,6 +106,21 @@ def _pages_statement(scope: RequestScope, bounds: "_Bounds", backwards: bool,
     return select(ranked).where(ranked.c.rank <= bindparam("limit")).order_by(ranked.c.rank)
 
 
+def _one_customer_statement(scope: RequestScope, bounds: "_Bounds", backwards: bool,
+                            columns: tuple[str, ...] | None = None) -> Select[Any]:
+    """`_pages_statement` for one customer: the running balance over the whole ledger, then the window's entries in
+    order up to the limit; no join and no rank (SQLite: half the time on a year of entries). The same rows."""
+    customers = LedgerEntry.customer_id.in_(bindparam("customer_ids", expanding=True))
+    entries = tenant_scoped(select(*LedgerEntry.__table__.columns, RUNNING_BALANCE).where(customers), LedgerEntry,
+                            scope)
+    if columns is not None:  # the page's grouping and keys read the customer and the order columns
+        entries = narrowed(entries, {*columns, "customer_id", "effective_on", "id"})
+    summed = entries.subquery()
+    order = (summed.c.effective_on, summed.c.id)
+    stmt = bounds.apply(select(summed), *order)
+    return stmt.order_by(*(c.desc() if backwards else c.asc() for c in order)).limit(bindparam("limit"))
+
+
 @dataclass(frozen=True, slots=True)
 class _Bounds:
     """Which of the window's days and the page's cursors are given: the shape of the statement's filter."""
@@ -119,8 +135,9 @@ class _Bounds:
         return cls(window.start is not None, window.end is not None, request.after is not None,
                    request.before is not None)
 
-    def apply(self, stmt: Any) -> Any:
-        day, key = LedgerEntry.effective_on, tuple_(LedgerEntry.effective_on, LedgerEntry.id)
+    def apply(self, stmt: Any, day: Any = LedgerEntry.effective_on, entry_id: Any = LedgerEntry.id) -> Any:
+        """`stmt` within the window and the cursors, on these columns (a ledger entry's, or a subquery's of them)."""
+        key = tuple_(day, entry_id)
         if self.start:
             stmt = stmt.where(day >= bindparam("start", type_=Date))
         if self.end:

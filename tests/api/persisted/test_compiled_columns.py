@@ -143,6 +143,6 @@ async def test_two_selections_of_one_connection_run_statements_of_their_own(api,
             reference = await api.client.post("/graphql", json={"query": text, "variables": variables},
                                               headers=headers)
             assert planned.content == reference.content
-            [page] = [statement for statement, sql in run if "FROM invoices" in sql and "row_number()" in sql]
+            [page] = [statement for statement, sql in run if "invoices.number" in sql]
             assert invoices.setdefault(text, page) is page
     assert invoices[AR_VIEW] is not invoices[NUMBERS_ONLY]
