@@ -9,6 +9,7 @@ an error the executor words: the plan gives way (GiveWay) and the executor answe
 
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from keyword import iskeyword
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -46,7 +47,7 @@ Found = list[dict[Any, Any]]  # per reference level (by index): key -> the objec
 Get = Callable[[Any, Found], Any]  # (row, found) -> the field's response value
 # values of these types that serialize returns as they are
 _PLAIN: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
-BUILT_VALUES = 4096  # value objects kept per column (_ColumnGet.built), as graph/billing/types.py keeps its Money
+KEPT = 4096  # completed values kept per column (_ColumnGet.kept), as graph/billing/types.py keeps its Money
 
 
 Query = tuple[Select[Any], dict[str, Any]]  # a statement and its parameters
@@ -377,7 +378,8 @@ class Levels:
     def _value_object(self, declaration: Column, type_: GraphQLOutputType, selected: Any, path: str) -> Get:
         """A column converted to an object of plain attributes (Money): its selected fields, serialized."""
         return _ColumnGet(declaration.key, attrgetter(declaration.key), declaration.convert, None, None,
-                          is_non_null_type(type_), path, self._plain_object(type_, selected.selection_sets, path))
+                          is_non_null_type(type_), path, self._plain_object(type_, selected.selection_sets, path),
+                          kept_type=int)
 
     def _plain_object(self, type_: GraphQLOutputType, selection_sets: Sequence[SelectionSetNode],
                       path: str) -> Callable[[Any, Found], Any]:
@@ -479,29 +481,30 @@ def _inline(n: int, get: "_ColumnGet", names: dict[str, Any]) -> list[str]:
     names[f"read{n}"], names[f"convert{n}"], names[f"plain{n}"] = get.read, get.convert, get.plain
     names[f"serialize{n}"], names[f"build{n}"] = get.serialize, get.build
     names[f"null{n}"], names[f"nulled{n}"] = f"a null in non-null {get.where}", f"{get.where} serialized to null"
-    lines = [f"v{n} = row.{get.key}" if get.key.isidentifier() and not iskeyword(get.key) else f"v{n} = read{n}(row)",
-             f"if v{n} is None:",
-             f"    raise GiveWay(null{n})" if get.non_null else "    pass",
-             "else:"]
-    if get.build is not None:  # a value object: built once per int value (Money of cents: _ColumnGet.built)
-        names[f"built{n}"], names[f"kept{n}"] = get.built, BUILT_VALUES
-        made = f"build{n}(convert{n}(v{n}), found)" if get.convert is not None else f"build{n}(v{n}, found)"
-        return [*lines,
-                f"    if type(v{n}) is not int:",
-                f"        v{n} = {made}",
-                f"    elif (w{n} := built{n}.get(v{n})) is not None:",
-                f"        v{n} = w{n}",
-                "    else:",
-                f"        if len(built{n}) >= kept{n}:",
-                f"            built{n}.clear()",
-                f"        built{n}[v{n}] = v{n} = {made}"]  # the key first: targets are assigned left to right
-    if get.convert is not None:
-        lines.append(f"    v{n} = convert{n}(v{n})")
-    return [*lines,
-            f"    if type(v{n}) is not plain{n}:",
-            f"        v{n} = serialize{n}(v{n})",
-            f"        if v{n} is None:",
-            f"            raise GiveWay(nulled{n})"]
+    names[f"kept{n}"], names[f"kind{n}"], names["KEPT"] = get.kept, get.kept_type, KEPT
+    completed = [f"v{n} = convert{n}(v{n})"] if get.convert is not None else []
+    if get.build is not None:  # a value object (Money)
+        completed.append(f"v{n} = build{n}(v{n}, found)")
+    else:  # a leaf
+        completed += [f"if type(v{n}) is not plain{n}:",
+                      f"    v{n} = serialize{n}(v{n})",
+                      f"    if v{n} is None:",
+                      f"        raise GiveWay(nulled{n})"]
+    if get.kept_type is not None:  # completed once per value of that type (_ColumnGet.kept)
+        completed = [f"if type(v{n}) is kind{n} and (w{n} := kept{n}.get(v{n})) is not None:",
+                     f"    v{n} = w{n}",
+                     "else:",
+                     f"    w{n} = v{n}",
+                     *(f"    {line}" for line in completed),
+                     f"    if type(w{n}) is kind{n}:",
+                     f"        if len(kept{n}) >= KEPT:",
+                     f"            kept{n}.clear()",
+                     f"        kept{n}[w{n}] = v{n}"]
+    return [f"v{n} = row.{get.key}" if get.key.isidentifier() and not iskeyword(get.key) else f"v{n} = read{n}(row)",
+            f"if v{n} is None:",
+            f"    raise GiveWay(null{n})" if get.non_null else "    pass",
+            "else:",
+            *(f"    {line}" for line in completed)]
 
 
 def _constant(value: Any) -> Get:
@@ -556,10 +559,12 @@ class _ColumnGet:
     non_null: bool
     where: str
     build: Callable[[Any, Found], Any] | None = None  # a value object's
-    # A value object's dicts by the column's int value (cents): its conversion (Money.of) and its fields' completion
-    # are functions of that value alone, and a response's dicts are never changed once built, so responses share
-    # them; an AR view builds some 300 Money. Ints only: 1 == True == Decimal(1), which a dict would confuse.
-    built: dict[int, Any] = field(default_factory=dict)
+    # The completed values (converted, serialized or built) by the column's value, for values of exactly `kept_type`:
+    # a conversion and a serialize are functions of the value alone, and a response's dicts are never changed once
+    # built, so responses share them (an AR view completes some 300 Money, 160 enums, 140 dates). Of one exact type
+    # only, where equal values complete alike: 1 == True == Decimal(1) and an aware datetime equals another zone's.
+    kept_type: type | None = None  # int (cents), a database enum, date
+    kept: dict[Any, Any] = field(default_factory=dict)
 
     def __call__(self, row: Any, found: Found) -> Any:
         value = self.read(row)
@@ -585,7 +590,11 @@ def _column(declaration: Column, type_: GraphQLOutputType, where: str) -> Get:
     if not is_leaf_type(named):
         raise Unplannable(f"{where}: a column of a non-leaf type")
     serialize: Callable[[Any], Any] = named.serialize
+    kept_type = None
     if is_enum_type(named):  # few members, each serialized once (a profile page serializes thousands)
         serialize = _memoized(serialize)
+        kept_type = getattr(getattr(declaration.expr, "type", None), "enum_class", None)  # the database's enum
+    elif named.name == "Date" and declaration.convert is None:  # a date column: few days, serialized again and again
+        kept_type = date
     return _ColumnGet(declaration.key, attrgetter(declaration.key), declaration.convert, serialize, _PLAIN.get(named),
-                      is_non_null_type(type_), where)
+                      is_non_null_type(type_), where, kept_type=kept_type)
