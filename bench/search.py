@@ -214,15 +214,19 @@ def _replayed(raw: sqlite3.Connection, sample: Sample, pick) -> Sample:
 def _search_statements(statements: list[Statement]) -> list[Statement]:
     """What the search resolver ran: the counts before the page (its candidates, an address sample), the page.
 
-    Only counts: the app's background work (an outbox poller, say) may run a statement meanwhile.
+    Only counts and the customers of several name words (their ids joined): the app's background work (an outbox
+    poller, say) may run a statement meanwhile.
     """
     end = next(i for i, s in enumerate(statements) if s.sql.startswith("SELECT customers.") and "LIMIT" in s.sql)
-    return [*(s for s in statements[:end] if s.sql.startswith("SELECT count(*)")), statements[end]]
+    return [*(s for s in statements[:end] if s.sql.startswith(SEARCH_FIRST)), statements[end]]
+
+
+SEARCH_FIRST = ("SELECT count(*)", "SELECT group_concat(")  # what the search reads before its page
 
 
 def _count_statements(statements: list[Statement], without: Sample) -> list[Statement]:
     """totalCount's statements: the SELECTs the request with totalCount ran beyond the same input's without it
-    (a count, or the lists it intersects; none when the first page holds every match)."""
+    (a count, or the customers of several words it finds; none when the first page holds every match)."""
     extra = Counter(s for s in statements if s.sql.startswith("SELECT"))
     extra.subtract(without.statements)
     return [s for s, n in extra.items() for _ in range(n) if n > 0]
@@ -239,6 +243,7 @@ async def spa_grid(database_url: str, kinds: list[Kind]) -> None:
     text = spa_document("CustomerSearch")
     await register_documents(database_url, [text])
     measured: dict[tuple[str, bool], Stats] = {}
+    slowest: dict[str, list[tuple[float, dict[str, Any]]]] = {}  # through the plan, by kind
     for compiled in (False, True):
         async with graphql_client(database_url, compiled_plans=compiled) as client:
             for kind in kinds:
@@ -252,6 +257,8 @@ async def spa_grid(database_url: str, kinds: list[Kind]) -> None:
                     elapsed, response = await time_async(lambda search=search: send(search))
                     data_of(response)
                     took.append(elapsed)
+                    if compiled:
+                        slowest.setdefault(kind.name, []).append((elapsed, search))
                 measured[kind.name, compiled] = stats(took)
     rows = []
     for kind in kinds:
@@ -262,6 +269,14 @@ async def spa_grid(database_url: str, kinds: list[Kind]) -> None:
     print_table("The SPA's CustomerSearch by documentId (totalCount, matched account; ms): executor vs compiled plan",
                 ["kind", "n", "executor p50", "p95", "plan p50", "p95", "speed-up", "target p95", ""], rows,
                 notes=["both apps over the same database, the same inputs, one after the other; targets: issue 12"])
+    print_table(f"The {SLOWEST} slowest inputs of each kind through the plan (ms): what its p95 is made of",
+                ["kind", *(f"#{n + 1}" for n in range(SLOWEST))],
+                [[name, *(f"{ms(took)} {' '.join(map(str, search.values()))}"
+                          for took, search in sorted(timed, key=lambda t: -t[0])[:SLOWEST])]
+                 for name, timed in slowest.items()])
+
+
+SLOWEST = 5
 
 
 # ---- plans ------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from db.models import (
     Utility,
     UtilityAccount,
 )
-from db.search_keys import address_key, name_key, name_token_rows
+from db.search_keys import address_key, name_key, name_token_columns
 
 CLIENTS = [("lumen", "Lumen Energy"), ("keystone", "Keystone Power"), ("prairie", "Prairie Electric")]
 # Keystone refuses notes with notes-policy findings; the others only warn.
@@ -306,9 +306,8 @@ def _customer(batch: Batch, client_id: int, ids: Ids, ref: Reference, rng: rando
         "is_master": is_master, "master_id": master_id, "address_key": address_key([billing, *services]),
         "created_at": _at(since),
     })
-    for token, previous in name_token_rows(name):
-        batch.add(CustomerNameToken, {"client_id": client_id, "token": token, "customer_id": customer_id,
-                                      "previous_token": previous})
+    for columns in name_token_columns(name):
+        batch.add(CustomerNameToken, {"client_id": client_id, "customer_id": customer_id, **columns})
     for service in services:
         _account(batch, client_id, customer_id, market, service, since, ids, ref, rng)
     _notes(batch, client_id, customer_id, name, since, rng)

@@ -32,6 +32,24 @@ def name_token_rows(name: str) -> list[tuple[str, str]]:
     return list(zip(tokens, ["", *tokens], strict=False))  # a name of punctuation alone has no tokens
 
 
+def name_token_columns(name: str) -> list[dict[str, str]]:
+    """A name's CustomerNameToken rows but their client and customer: token and previous_token (name_token_rows), and
+    words (name_words), the same on each. Every writer of token rows writes these, so none forgets a column."""
+    words = name_words(name)
+    return [{"token": token, "previous_token": previous, "words": words} for token, previous in name_token_rows(name)]
+
+
+def name_words(name: str) -> str:
+    """Every token of a name, each after a space (CustomerNameToken.words, the same on each of its rows): a name has a
+    word starting with a token exactly when this holds word_start(token)."""
+    return "".join(word_start(token) for token in name_tokens(name))
+
+
+def word_start(token: str) -> str:
+    """What name_words holds where a word starting with `token` begins (tokens are word characters: no spaces)."""
+    return " " + token
+
+
 def address_key(addresses: Iterable[Iterable[str | None]]) -> str:
     """Every address of a customer on one folded line, " | " between addresses."""
     lines = (", ".join(p for p in parts if p) for parts in addresses)

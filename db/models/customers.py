@@ -59,7 +59,9 @@ class CustomerNameToken(Base):
 
     __tablename__ = "customer_name_tokens"
     # Counts a prefix's customers as a range of it, reading previous_token: see previous_token.
-    __table_args__ = (Index(None, "client_id", "token", "previous_token"),)
+    # Several words typed: one word's rows testing the others in `words`, read from the second index alone.
+    __table_args__ = (Index(None, "client_id", "token", "previous_token"),
+                      Index(None, "client_id", "token", "customer_id", "words"))
 
     client_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("clients.id"), primary_key=True)
     token: Mapped[str] = mapped_column(CodePointText, primary_key=True)  # a word of the name, as long as it is
@@ -71,6 +73,10 @@ class CustomerNameToken(Base):
     # the prefix: counting those counts each customer once, without DISTINCT (migration 0016). That holds only if the
     # database compares tokens in the order they were sorted in: by code point (CodePointText, on PostgreSQL too).
     previous_token: Mapped[str] = mapped_column(CodePointText, default="", server_default="")
+    # Every token of the customer's name, each after a space (db.search_keys.name_words): a search of several words
+    # reads the rows of one word's prefix and tests the others here (instr / strpos of " " + token), not each word's
+    # rows read and intersected (migration 0017).
+    words: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class CustomerImportJob(TenantScoped, Base):

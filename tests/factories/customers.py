@@ -5,7 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import CustomerKind
 from db.models import Customer, CustomerNameToken
-from db.search_keys import address_key, name_key, name_token_rows
+from db.search_keys import address_key, name_key, name_token_columns
 from tests.factories.admin import Tenant
 
 
@@ -23,8 +23,8 @@ async def make_customer(
     session.add(customer)
     await session.flush()
     customer.number = str(100_000_000 + customer.id)
-    rows = [{"client_id": tenant.client.id, "token": t, "customer_id": customer.id, "previous_token": previous}
-            for t, previous in name_token_rows(name)]
+    rows = [{"client_id": tenant.client.id, "customer_id": customer.id, **columns}
+            for columns in name_token_columns(name)]
     if rows:  # a name of punctuation alone has no words to index
         await session.execute(insert(CustomerNameToken), rows)
     await session.flush()

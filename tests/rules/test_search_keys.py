@@ -4,7 +4,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from db.search_keys import address_key, fold, name_key, name_token_rows, name_tokens, prefix_upper_bound
+from db.search_keys import (
+    address_key,
+    fold,
+    name_key,
+    name_token_columns,
+    name_token_rows,
+    name_tokens,
+    name_words,
+    prefix_upper_bound,
+    word_start,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,6 +48,22 @@ def test_each_token_row_names_the_token_before_it_whatever_the_name(name):
     rows = name_token_rows(name)
     tokens = name_tokens(name)
     assert rows == [(token, tokens[n - 1] if n else "") for n, token in enumerate(tokens)]
+
+
+@given(st.text(max_size=40), st.text(min_size=1, max_size=6))
+def test_a_name_s_words_hold_a_token_exactly_when_one_of_its_words_starts_with_it(name, typed):
+    """What several words typed rest on (CustomerNameToken.words): each word typed but one is looked for in the words
+    of the other's token rows, in any script, with punctuation anywhere."""
+    words = name_words(name)
+    for token in name_tokens(typed):
+        assert (word_start(token) in words) == any(word.startswith(token) for word in name_tokens(name))
+
+
+@pytest.mark.parametrize("name, words", [("Mar Martin", " mar martin"), ("O'Brien-Smith & Sons, O'Brien",
+                                                                          " brien o smith sons"), ("&-,'", "")])
+def test_each_token_row_of_a_name_carries_all_its_words(name, words):
+    assert name_token_columns(name) == [{"token": token, "previous_token": previous, "words": words}
+                                        for token, previous in name_token_rows(name)]
 
 
 @pytest.mark.parametrize("name", ['"', "", "  ", "&-,'", "—"])

@@ -222,7 +222,7 @@ async def write_new(scope: RequestScope, batch: Batch, job_id: int, user_id: int
     )
     await refresh_statistics(scope, Customer)  # the lookups below find the customers just added by index
     await scope.db.execute(insert(CustomerNameToken).from_select(
-        ["client_id", "token", "customer_id", "previous_token"], _tokens(scope, first_rows, client)))
+        ["client_id", "token", "customer_id", "previous_token", "words"], _tokens(scope, first_rows, client)))
     new_customer = tenant_scoped(select(Customer.id), Customer, scope).where(Customer.number == R.customer_number)
     await _update(scope, update(R).where(batch.of(R), R.outcome == CREATED, R.customer_id.is_(None))
                   .values(customer_id=new_customer.scalar_subquery()))
@@ -274,15 +274,25 @@ def _first_line(job_id: int, outcomes: Sequence[str | None]) -> Any:
 
 
 def _tokens(scope: RequestScope, first_rows: Any, client: Any) -> Any:
-    """(client, token, customer id, previous token) for each word of each new customer's name, from the staged JSON
-    arrays; the previous token is the greatest of the name's tokens below it, "" for the first (as
-    db.search_keys.name_token_rows)."""
+    """(client, token, customer id, previous token, words) for each word of each new customer's name, from the staged
+    JSON arrays; the previous token is the greatest of the name's tokens below it, "" for the first (as
+    db.search_keys.name_token_rows); the words are every token of the name, each after a space
+    (db.search_keys.name_words)."""
     words, earlier = _staged_tokens(scope, "words"), _staged_tokens(scope, "earlier")
     word, before = _by_code_point(scope, words.c.value), _by_code_point(scope, earlier.c.value)
     previous = select(func.coalesce(func.max(before), "")).where(before < word)
     customer = tenant_scoped(select(Customer.id), Customer, scope).where(Customer.number == R.customer_number)
-    return first_rows.add_columns(client, words.c.value, customer.scalar_subquery(),
-                                  previous.scalar_subquery()).join(words, literal(True))
+    return first_rows.add_columns(client, words.c.value, customer.scalar_subquery(), previous.scalar_subquery(),
+                                  _name_words(scope)).join(words, literal(True))
+
+
+def _name_words(scope: RequestScope) -> Any:
+    """The staged name's tokens, each after a space, in the array's order (sorted: db.search_keys.name_words)."""
+    every = _staged_tokens(scope, "every")
+    spaced = literal(" ", String).concat(every.c.value)
+    joined = (func.string_agg(spaced, literal("")) if _dialect(scope) == "postgresql"
+              else func.group_concat(spaced, literal("")))
+    return select(func.coalesce(joined, "")).select_from(every).scalar_subquery()
 
 
 def _by_code_point(scope: RequestScope, value: Any) -> Any:

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, delete, select, update
 
 from db.inserts import insert_rows
 from db.models import Customer, CustomerNameToken, UtilityAccount
-from db.search_keys import address_key, name_key, name_token_rows
+from db.search_keys import address_key, name_key, name_token_columns
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
 
@@ -21,10 +21,8 @@ def billing_address(customer: Customer) -> tuple[str | None, ...]:
 async def reindex_name(scope: RequestScope, customer: Customer) -> None:
     customer.name_key = name_key(customer.name)
     await scope.db.execute(delete(CustomerNameToken).where(CustomerNameToken.customer_id == customer.id))
-    rows = [
-        {"client_id": customer.client_id, "token": t, "customer_id": customer.id, "previous_token": previous}
-        for t, previous in name_token_rows(customer.name)
-    ]
+    rows = [{"client_id": customer.client_id, "customer_id": customer.id, **columns}
+            for columns in name_token_columns(customer.name)]
     await insert_rows(scope.db, CustomerNameToken, rows)
 
 
@@ -45,10 +43,8 @@ async def reindex_many(scope: RequestScope, names: Sequence[int], addresses: Seq
         stmt = tenant_scoped(select(Customer.id, Customer.name), Customer, scope).where(Customer.id.in_(ids))
         found = (await scope.db.execute(stmt)).all()
         await scope.db.execute(delete(CustomerNameToken).where(CustomerNameToken.customer_id.in_(ids)))
-        rows = [
-            {"client_id": scope.tenant_id, "token": t, "customer_id": i, "previous_token": previous}
-            for i, name in found for t, previous in name_token_rows(name)
-        ]
+        rows = [{"client_id": scope.tenant_id, "customer_id": i, **columns}
+                for i, name in found for columns in name_token_columns(name)]
         await insert_rows(scope.db, CustomerNameToken, rows)
         if found:
             await scope.db.execute(

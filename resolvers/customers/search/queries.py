@@ -9,14 +9,12 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CompoundSelect,
     Select,
     and_,
     bindparam,
     column,
     distinct,
     func,
-    intersect,
     literal,
     literal_column,
     or_,
@@ -27,7 +25,7 @@ from sqlalchemy.orm import QueryableAttribute
 
 from db.enums import EnrollmentStatus
 from db.models import Customer, CustomerNameToken, Market, Utility, UtilityAccount
-from db.search_keys import ADDRESS_ROWID_CLIENT, address_key, fold, name_tokens, prefix_upper_bound
+from db.search_keys import ADDRESS_ROWID_CLIENT, address_key, fold, name_tokens, prefix_upper_bound, word_start
 from resolvers.accounts.batches import best_by_customer
 from resolvers.context import RequestScope
 from resolvers.customers.errors import CustomerErrorCode
@@ -51,11 +49,11 @@ DENSE = 2_000
 # the sample where reading the rows took 2.8.
 ADDRESS_SAMPLE = 2_000
 COMMON = 0.003
-# Several name words: SQLite intersects their token lists through a temporary B-tree at about
-# 0.4 us a token (10 ms for "jose thoma": 15,670 and 13,714). Read as text and intersected in
-# Python, the same lists cost a third of that. A word with more customers than this is left to
-# SQLite's INTERSECT: reading its list would cost more than it saves.
-TOKEN_LIST_CAP = 40_000
+# Several name words are not intersected: the rows of one word's prefix test the others in their customer's words
+# (CustomerNameToken.words, migration 0017), one range of one index. Where the lists of "joseph mar" (7,754 and
+# 33,511 token rows) were read and intersected in Python in 2.5-5 ms, the rows of "joseph" take 0.5 ms, those of
+# "mar" 2.2 (docs/search.md). The word scanned is the longest typed: mostly the one with the fewest rows (a count
+# first would cost about what a wrong choice does).
 
 # A house number or ZIP code typed: few addresses hold it, where each trigram of "spring blvd"
 # has tens of thousands. The trigram index is asked for the number alone (1.3 ms where the whole
@@ -165,14 +163,14 @@ async def count_customers(scope: RequestScope, search: CustomerSearch) -> int:
 
 async def _count_by_name(scope: RequestScope, tokens: list[str]) -> int:
     """The customers with a word starting with each token: one token's customers counted once each (a name may
-    have two words starting with it: see _first_of_customer); several tokens' lists intersected. (On SQLite the page
-    counted several words itself unless a list was too long to read: see Page.total.)"""
+    have two words starting with it: see _first_of_customer); several tokens' customers, those of one token whose
+    words hold the others (_with_words), each once. (On SQLite the page counted several words itself: Page.total.)"""
     if len(tokens) == 1:
         token = tokens[0]
         counted = _token_prefix(scope, token).with_only_columns(func.count()).where(_first_of_customer(token))
         return (await scope.db.execute(counted)).scalar_one()
-    common = intersect(*(_token_prefix(scope, token) for token in tokens)).subquery()
-    return (await scope.db.execute(select(func.count()).select_from(common))).scalar_one()
+    common = _name_candidates(scope, tokens).with_only_columns(func.count(distinct(CustomerNameToken.customer_id)))
+    return (await scope.db.execute(common)).scalar_one()
 
 
 def search_statement(scope: RequestScope, search: CustomerSearch, *, walk: bool = False) -> Select[tuple[Customer]]:
@@ -237,11 +235,9 @@ def _dialect(scope: RequestScope) -> str:
 
 
 async def _several_words(scope: RequestScope, search: CustomerSearch, tokens: list[str]) -> Counted:
-    """The customers with a word starting with each token: the token lists intersected here (see
-    TOKEN_LIST_CAP), then read by id and sorted, or walked in page order when they are many (DENSE)."""
+    """The customers with a word starting with each token: found first (_common_ids), then read by id and sorted, or
+    walked in page order when they are many (DENSE)."""
     common = await _common_ids(scope, tokens)
-    if common is None:
-        return search_statement(scope, search), None
     if len(common) >= DENSE:
         return search_statement(scope, search, walk=True), len(common)
     return Reusable("listed", _listed_customers, {"ids": f"[{','.join(common)}]"}), len(common)
@@ -253,29 +249,45 @@ def _listed_customers(scope: RequestScope) -> Select[tuple[Customer]]:
     return tenant_scoped(select(Customer), Customer, scope).where(Customer.id.in_(select(candidates.c.value)))
 
 
-async def _common_ids(scope: RequestScope, tokens: list[str]) -> set[str] | None:
-    """The ids (as text) of the customers with a word starting with each token, the token lists intersected here
-    (SQLite; see TOKEN_LIST_CAP); None when a list is too long to read."""
-    # built once per number of words (half a ms of SQLAlchemy per request otherwise), the tokens bound
-    texts = reused(scope, ("customers.search.token_lists", len(tokens)), lambda scope: _token_lists(scope, len(tokens)))
-    bounds = {f"{end}_{n}": value for n, token in enumerate(tokens)
-              for end, value in (("low", token), ("high", prefix_upper_bound(token)))}
-    ids = [text.split(",") if text else [] for text in (await scope.db.execute(texts, bounds)).one()]
-    if any(len(listed) >= TOKEN_LIST_CAP for listed in ids):
-        return None
-    ids.sort(key=len)  # a set of the shortest list, the others tested against it
-    return set(ids[0]).intersection(*ids[1:])
+async def _common_ids(scope: RequestScope, tokens: list[str]) -> set[str]:
+    """The ids (as text) of the customers with a word starting with each token (SQLite): the rows of the longest
+    token's prefix whose words hold the others (_with_words), in one statement built once per number of words (half a
+    ms of SQLAlchemy per request otherwise), the tokens bound."""
+    first, *others = _longest_first(tokens)
+    shape = ("customers.search.with_words", len(others))
+    stmt = reused(scope, shape, lambda scope: _ids_with_words(scope, len(others)))
+    bound = {"low": first, "high": prefix_upper_bound(first),
+             **{f"word_{n}": word_start(token) for n, token in enumerate(others)}}
+    ids = (await scope.db.execute(stmt, bound)).scalar_one()
+    return set(ids.split(",")) if ids else set()  # a customer with two words starting with `first` is listed twice
 
 
-def _token_lists(scope: RequestScope, words: int) -> Select[Any]:
-    """Each word's customers (up to TOKEN_LIST_CAP) as comma-separated ids, its bounds bound as `low_<n>` and
-    `high_<n>`. Compared as text: splitting is cheaper than parsing JSON, and the common ids joined again are a JSON
-    array of integers."""
-    token = CustomerNameToken.token
-    lists = [tenant_scoped(select(CustomerNameToken.customer_id).where(token >= bindparam(f"low_{n}"),
-                                                                        token < bindparam(f"high_{n}")),
-                           CustomerNameToken, scope).limit(TOKEN_LIST_CAP).subquery() for n in range(words)]
-    return select(*(select(func.group_concat(*listed.c)).scalar_subquery() for listed in lists))
+def _ids_with_words(scope: RequestScope, others: int) -> Select[Any]:
+    """_with_words as comma-separated ids, its bounds bound as `low` and `high`, the other words as `word_<n>`. Text:
+    splitting is cheaper than parsing JSON, and the ids joined again are a JSON array of integers."""
+    rows = _with_words(scope, bindparam("low"), bindparam("high"), [bindparam(f"word_{n}") for n in range(others)])
+    return select(func.group_concat(rows.subquery().c.customer_id))
+
+
+def _longest_first(tokens: list[str]) -> list[str]:
+    """The tokens, the one _with_words scans first: the longest, mostly the one with the fewest rows."""
+    return sorted(tokens, key=len, reverse=True)
+
+
+def _with_words(scope: RequestScope, low: str | ColumnElement[str], high: str | ColumnElement[str],
+                others: Sequence[str | ColumnElement[str]]) -> Select[Any]:
+    """The client's token rows from `low` to `high` (a prefix's) whose customer's name also has a word starting with
+    each of `others` (word_start of each token): its words hold it. One range of
+    ix_customer_name_tokens_client_id_token_customer_id_words (covering), no list per word (see the top of this
+    module). A customer with two words in the range is there twice."""
+    token, words = CustomerNameToken.token, CustomerNameToken.words
+    found = [(func.strpos(words, other) if _is_postgresql(scope) else func.instr(words, other)) > 0 for other in others]
+    stmt = select(CustomerNameToken.customer_id).where(token >= low, token < high, *found)
+    return tenant_scoped(stmt, CustomerNameToken, scope)
+
+
+def _is_postgresql(scope: RequestScope) -> bool:
+    return _dialect(scope) == "postgresql"
 
 
 def _listed(candidates: Select[Any]) -> Select[tuple[int, str]]:
@@ -389,11 +401,11 @@ def _walking_a_word(scope: RequestScope) -> Select[tuple[Customer]]:
     return tenant_scoped(select(Customer), Customer, scope).where(_word_test(scope, patterns))
 
 
-def _name_candidates(scope: RequestScope, tokens: list[str]) -> Select[Any] | CompoundSelect:
-    """Customers with a word starting with each token. The token lists are intersected
-    first, so the page reads only their common customers ("mary joh": 400, not 10,000)."""
-    lists = [_token_prefix(scope, token) for token in tokens]
-    return lists[0] if len(lists) == 1 else intersect(*lists)
+def _name_candidates(scope: RequestScope, tokens: list[str]) -> Select[Any]:
+    """Customers with a word starting with each token: one token's rows whose words hold the others (_with_words), so
+    the page reads only their common customers ("mary joh": 400, not 10,000)."""
+    first, *others = _longest_first(tokens)
+    return _with_words(scope, first, prefix_upper_bound(first), [word_start(token) for token in others])
 
 
 def _token_prefix(scope: RequestScope, token: str) -> Select[Any]:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from db.enums import Role
 from db.models import AuditEvent, Customer, CustomerNameToken, EnrollmentStatusChange, UtilityAccount
-from db.search_keys import name_token_rows
+from db.search_keys import name_token_columns
 from resolvers.customers.imports import commands as imports
 from tests.api.customers.import_helpers import (
     book,
@@ -264,14 +264,15 @@ class TestImportedCustomers:
         for typed, expected in (("mar", 3), ("mars", 2), ("jo", 1), ("j", 1), ("mart", 3)):
             found = (await api.run(COUNTED, {"search": {"name": typed}}, user=tenant.agent))["customers"]
             assert found["totalCount"] == expected, typed
-        # and each token row holds the token before it in its customer's name (db.search_keys.name_token_rows)
+        # and each token row holds the token before it in its customer's name and all its words, as the app writes
+        # them (db.search_keys.name_token_columns)
         async with database.sessionmaker() as s:
             stored = sorted((await s.execute(select(Customer.name, CustomerNameToken.token,
-                                                    CustomerNameToken.previous_token)
+                                                    CustomerNameToken.previous_token, CustomerNameToken.words)
                                              .join(Customer, Customer.id == CustomerNameToken.customer_id)
                                              .where(Customer.client_id == tenant.client.id))).tuples())
-        assert stored == sorted((name, token, previous) for name in [*names[:3], "Marta Mars"]
-                                for token, previous in name_token_rows(name))
+        assert stored == sorted((name, *columns.values()) for name in [*names[:3], "Marta Mars"]
+                                for columns in name_token_columns(name))
 
 
 class TestRolesKeysAndFiles:

@@ -63,11 +63,13 @@ class TestUpdateContactDetails:
 
     async def test_a_new_name_is_indexed_for_search(self, database, tenant, customer):
         await act(database, tenant.agent, update_customer, customer.id, {"name": "Brand Newname Bra"})
-        stmt = select(CustomerNameToken.token, CustomerNameToken.previous_token).where(
+        stmt = select(CustomerNameToken.token, CustomerNameToken.previous_token, CustomerNameToken.words).where(
             CustomerNameToken.customer_id == customer.id)
         tokens = await fetch(database, stmt)
-        # each with the token before it, so a prefix's customers are counted once ("bra": one customer)
-        assert sorted(tokens) == [("bra", ""), ("brand", "bra"), ("newname", "brand")]
+        # each with the token before it, so a prefix's customers are counted once ("bra": one customer), and every
+        # word of the name, so "newn bra" reads the rows of one word
+        words = " bra brand newname"
+        assert sorted(tokens) == [("bra", "", words), ("brand", "bra", words), ("newname", "brand", words)]
         assert (await row_of(database, Customer, customer.id)).name_key == "brand newname bra"
 
     async def test_a_new_billing_address_is_indexed_for_search(self, database, tenant, customer):
