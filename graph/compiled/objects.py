@@ -47,7 +47,10 @@ Found = list[dict[Any, Any]]  # per reference level (by index): key -> the objec
 Get = Callable[[Any, Found], Any]  # (row, found) -> the field's response value
 # values of these types that serialize returns as they are
 _PLAIN: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
-KEPT = 4096  # completed values kept per column (_ColumnGet.kept), as graph/billing/types.py keeps its Money
+# Completed values kept per column of a plan's level (_ColumnGet.kept), then all dropped: a view repeats fewer (the AR
+# view: 20-100 a column). Every plan's every column keeps its own: 256 Money dicts are ~80 KB, a hundred such columns
+# across the documents ~8 MB at most.
+KEPT = 256
 
 
 Query = tuple[Select[Any], dict[str, Any]]  # a statement and its parameters
