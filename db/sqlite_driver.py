@@ -360,7 +360,7 @@ def _rows_builder(row: Any, converters: list[Callable[[Any], Any] | None]) -> Ca
     make = row._make
     if not any(converters):
         return lambda raw: list(map(make, raw))
-    names: dict[str, Any] = {"Row": row}
+    names: dict[str, Any] = {"make": make}  # from a tuple: no call of the named tuple's __new__ per row
     values = []
     for n, convert in enumerate(converters):
         if convert is None:
@@ -368,7 +368,7 @@ def _rows_builder(row: Any, converters: list[Callable[[Any], Any] | None]) -> Ca
         else:
             names[f"c{n}"] = convert
             values.append(f"c{n}(r[{n}])")
-    source = f"def rows_of(raw):\n    return [Row({', '.join(values)}) for r in raw]\n"
+    source = f"def rows_of(raw):\n    return [make(({', '.join(values)},)) for r in raw]\n"
     exec(compile(source, "<a prepared read's rows>", "exec"), names)  # noqa: S102  # source built above
     built: Callable[[list[Any]], list[Any]] = names["rows_of"]
     return built

@@ -8,7 +8,7 @@ from sqlalchemy import Select, bindparam, select
 
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
-from resolvers.statements import plain_rows, reused
+from resolvers.statements import narrowed, plain_rows, reused
 
 
 async def tenant_rows_by_ids(scope: RequestScope, model: Any, ids: Sequence[int], *,
@@ -51,8 +51,13 @@ class RowsByParent:
     build: Callable[[RequestScope], Select[Any]]
     parent: str
 
-    def statement(self, scope: RequestScope) -> Select[Any]:
-        return reused(scope, ("rows-by-parent", self.name), self.build)
+    def statement(self, scope: RequestScope, columns: tuple[str, ...] | None = None) -> Select[Any]:
+        """The client's statement; `columns`: the row keys the caller reads (a compiled plan's level), which it
+        selects with the parent (None: all)."""
+        if columns is None:
+            return reused(scope, ("rows-by-parent", self.name), self.build)
+        wanted = {*columns, self.parent}
+        return reused(scope, ("rows-by-parent", self.name, columns), lambda s: narrowed(self.build(s), wanted))
 
     def group(self, rows: Iterable[Any], parent_ids: Sequence[Any]) -> list[list[Any]]:
         """The rows of `statement` as each parent's list, in `parent_ids`' order."""

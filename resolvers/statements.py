@@ -10,10 +10,10 @@ outside the app (the command line, a test) gets a cache of its own, which lives 
 """
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Executable, Row
+from sqlalchemy import Executable, Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -51,6 +51,20 @@ class StatementCache:
 def reused(scope: "RequestScope", shape: Hashable, build: Callable[["RequestScope"], Any]) -> Any:
     """The statement `build(scope)` made for this client and `shape` (which must name everything it depends on)."""
     return scope.statements.get((scope.tenant_id, shape), lambda: build(scope))
+
+
+def narrowed(statement: Any, keys: Collection[str] | None) -> Any:
+    """`statement` selecting only the columns `keys` names, in its own order, its FROM (every table it read, even one
+    no longer selected), filters and order kept: a compiled plan's statement reads only what its selection shows
+    (docs/compiled-plans.md, section 16). Unchanged when `keys` is None or names a column it does not select (the
+    caller then reads whole rows), or it is no plain SELECT."""
+    if keys is None or not isinstance(statement, Select):
+        return statement
+    selected = statement.selected_columns
+    if not set(keys) <= set(selected.keys()):
+        return statement
+    return statement.with_only_columns(*(column for key, column in selected.items() if key in keys),
+                                       maintain_column_froms=True)
 
 
 async def plain_rows(session: AsyncSession, statement: Executable, params: Mapping[str, Any]) -> Sequence[Row[Any]]:

@@ -47,7 +47,8 @@ class PagesOfParents(Protocol):
     arguments: tuple[str, ...]  # the connection's arguments besides a page's, given to its statements
 
     def page_query(self, scope: Any, parent_ids: Sequence[int], request: PageRequest,
-                   arguments: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]: ...
+                   arguments: dict[str, Any] | None = None,
+                   columns: tuple[str, ...] | None = None) -> tuple[Any, dict[str, Any]]: ...
 
     def group(self, rows: Sequence[Any], parent_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]: ...
 
@@ -72,6 +73,7 @@ class ConnectionLevel:
     edge: tuple[tuple[str, str], ...]  # the edges' (response key, field name)
     level: "ObjectLevel | None"  # the node's
     names: dict[str, str]  # __typename of the connection and of its edge
+    reads: tuple[str, ...]  # the row keys the node's level reads: its statement selects those (reads_of)
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list["Step"]:
         from graph.compiled.objects import GiveWay, Step
@@ -100,7 +102,7 @@ class ConnectionLevel:
             if self.level is not None:
                 steps += filling.level(self.level, [row for page in paged for row in page.rows])
             return steps
-        return [Step([pages.page_query(reader.scope, parents, request, given)], take)]
+        return [Step([pages.page_query(reader.scope, parents, request, given, self.reads)], take)]
 
     @property
     def _counted(self) -> bool:
@@ -192,6 +194,7 @@ class ListLevel:
     listed: Listed
     level: "ObjectLevel | None"  # the elements' (None: a value of the rows)
     value: Callable[[Any], Any] | None  # the value's serialize (a leaf)
+    reads: tuple[str, ...] | None  # the row keys the elements' level reads (None: a value reads whole rows)
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list["Step"]:
         from graph.compiled.objects import GiveWay, Step
@@ -219,7 +222,8 @@ class ListLevel:
                 values[parent] = serialized
             found[index] = values
             return []
-        return [Step([(batch.statement(filling.reader.scope), {"parent_ids": parents})] if parents else [], take)]
+        statement = batch.statement(filling.reader.scope, self.reads)
+        return [Step([(statement, {"parent_ids": parents})] if parents else [], take)]
 
     def get(self) -> "Get":
         index, key = self.index, attrgetter(self.key)
@@ -268,7 +272,7 @@ def compile_connection(levels: "Levels", declaration: Children, field: GraphQLFi
         raise Unplannable(f"{where}: arguments besides a page's")
     index = levels.number()
     return ConnectionLevel(index, "id", declaration, field, selected.nodes[0], tuple(parts), tuple(edge), node_level,
-                           {"connection": connection_type.name, "edge": edge_type.name})
+                           {"connection": connection_type.name, "edge": edge_type.name}, reads_of(node_level))
 
 
 def compile_list(levels: "Levels", declaration: Listed, field: GraphQLField, selected: Selected,
@@ -279,14 +283,21 @@ def compile_list(levels: "Levels", declaration: Listed, field: GraphQLField, sel
     if declaration.value is not None:
         if not is_leaf_type(named) or not is_non_null_type(field.type) or is_list_type(get_nullable_type(field.type)):
             raise Unplannable(f"{where}: a value of rows that is not one non-null leaf")
-        return ListLevel(levels.number(), key, declaration, None, named.serialize)
+        return ListLevel(levels.number(), key, declaration, None, named.serialize, None)
     if not is_list_type(get_nullable_type(field.type)) or not isinstance(named, GraphQLObjectType):
         raise Unplannable(f"{where}: rows listed as something else than objects")
     item = get_nullable_type(field.type).of_type  # type: ignore[union-attr]
     if not is_non_null_type(item) or not is_non_null_type(field.type):
         raise Unplannable(f"{where}: a list that may hold nulls")
     level = levels.object(named, selected.selection_sets, where, _model_of(declaration, where))
-    return ListLevel(levels.number(), key, declaration, level, None)
+    return ListLevel(levels.number(), key, declaration, level, None, reads_of(level))
+
+
+def reads_of(level: "ObjectLevel | None") -> tuple[str, ...]:
+    """The row keys a level of child rows reads (its builder, the levels below it, the executor's from_row where it
+    falls back: ObjectLevel.columns), in one order: with the parent and order columns, what its statement selects,
+    and part of the statement's name in the app's StatementCache (one statement per client and selection)."""
+    return tuple(sorted(level.columns)) if level is not None else ()
 
 
 def _model_of(declaration: Listed, where: str) -> Any:

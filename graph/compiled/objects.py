@@ -7,8 +7,9 @@ A value is what graphql-core would complete: the declared column, converted unle
 an error the executor words: the plan gives way (GiveWay) and the executor answers the request.
 """
 
-from collections.abc import Awaitable, Callable, Coroutine, Generator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from keyword import iskeyword
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -34,7 +35,7 @@ from sqlalchemy.orm import QueryableAttribute
 from db.base import Base
 from graph.caches import TtlCache, is_reference
 from graph.compiled.fallback import Fallback, Fallbacks, details, generated_from_row, whole_row
-from graph.compiled.selections import GiveWay, Selections, Unplannable
+from graph.compiled.selections import GiveWay, Selected, Selections, Unplannable
 from graph.core.columns import Children, Column, Derived, Embedded, Listed, Reference, declared
 from graph.core.relay import Node, to_global_id
 from resolvers.context import RequestScope
@@ -46,6 +47,10 @@ Found = list[dict[Any, Any]]  # per reference level (by index): key -> the objec
 Get = Callable[[Any, Found], Any]  # (row, found) -> the field's response value
 # values of these types that serialize returns as they are
 _PLAIN: dict[Any, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+# Completed values kept per column of a plan's level (_ColumnGet.kept), then all dropped: a view repeats fewer (the AR
+# view: 20-100 a column). Every plan's every column keeps its own: 256 Money dicts are ~80 KB, a hundred such columns
+# across the documents ~8 MB at most.
+KEPT = 256
 
 
 Query = tuple[Select[Any], dict[str, Any]]  # a statement and its parameters
@@ -344,7 +349,7 @@ class Levels:
         field is its resolver's (the fallback)."""
         compiled = len(self.compiled)
         try:
-            build = self._plain(type_, selected.selection_sets, path)
+            build = self.plain(type_, selected.selection_sets, path)
         except Unplannable:
             del self.compiled[compiled:]
             return None
@@ -359,19 +364,23 @@ class Levels:
             return build(value(found[index][row.id]), found)
         return get
 
-    def _plain(self, type_: GraphQLOutputType, selection_sets: Sequence[SelectionSetNode], path: str) -> Get:
-        """The builder of a value of plain attributes as graphql-core completes it: null checked, a list item by
-        item, an object's selected fields (nested objects too), a leaf serialized."""
+    def plain(self, type_: GraphQLOutputType, selection_sets: Sequence[SelectionSetNode], path: str) -> Get:
+        """The builder of a value held in memory (a derived value, a mutation's payload: graph/compiled/payloads.py)
+        as graphql-core's complete_value completes it: null checked, a list item by item, an object's selected plain
+        attributes (nested objects too), a leaf serialized. Unplannable where only a resolver completes it (an
+        abstract type, a resolver, an argument)."""
         non_null, named = is_non_null_type(type_), get_nullable_type(type_)
         inner: Get
         if is_list_type(named):
-            item = self._plain(named.of_type, selection_sets, path)
-            inner = lambda value, found: [item(one, found) for one in value]  # noqa: E731
+            item = self.plain(named.of_type, selection_sets, path)
+            inner = lambda value, found: [item(one, found) for one in items(value, path)]  # noqa: E731
         elif is_object_type(named):
             inner = self._plain_object(named, selection_sets, path)
-        else:
+        elif is_leaf_type(named):
             leaf = _column(Column(_Attribute("value")), type_, path)
             inner = lambda value, found: leaf(_Value(value), found)  # noqa: E731
+        else:
+            raise Unplannable(f"{path}: an abstract type")
 
         def get(value: Any, found: Found) -> Any:
             if value is None:
@@ -384,12 +393,17 @@ class Levels:
     def _value_object(self, declaration: Column, type_: GraphQLOutputType, selected: Any, path: str) -> Get:
         """A column converted to an object of plain attributes (Money): its selected fields, serialized."""
         return _ColumnGet(declaration.key, attrgetter(declaration.key), declaration.convert, None, None,
-                          is_non_null_type(type_), path, self._plain_object(type_, selected.selection_sets, path))
+                          is_non_null_type(type_), path, self._plain_object(type_, selected.selection_sets, path),
+                          kept_type=int)
 
     def _plain_object(self, type_: GraphQLOutputType, selection_sets: Sequence[SelectionSetNode],
                       path: str) -> Callable[[Any, Found], Any]:
-        """The builder of an object of plain attributes (Money, a dunning hold): its selected fields, serialized."""
+        """The builder of an object of plain attributes (Money, a dunning hold, a payload's userErrors): its selected
+        fields, serialized; its class checked where Strawberry checks it (a type with interfaces: is_type_of)."""
         object_type = _object_type(type_, path)
+        origin = getattr(object_type.extensions.get(BACKREF), "origin", None)
+        if not isinstance(origin, type):
+            raise Unplannable(f"{path}: {object_type.name} is not a Strawberry type")
         getters: list[tuple[str, Get]] = []
         for part in self.selections.of(object_type, selection_sets, path):
             part_path = f"{path}.{part.key}"
@@ -397,20 +411,25 @@ class Levels:
                 getters.append((part.key, _constant(object_type.name)))
             else:
                 graphql_field = object_type.fields[part.name]
-                strawberry_field = graphql_field.extensions.get(BACKREF)
-                if getattr(strawberry_field, "base_resolver", True) is not None:
+                attribute = plain_attribute(graphql_field, part)
+                if attribute is None:
                     raise Unplannable(f"{part_path}: a resolver")
-                if any(node.arguments for node in part.nodes):
-                    raise Unplannable(f"{part_path}: arguments")
                 if is_leaf_type(get_nullable_type(graphql_field.type)):
-                    getters.append((part.key, _column(Column(_Attribute(strawberry_field.python_name)),
-                                                      graphql_field.type, part_path)))
+                    getters.append((part.key, _column(Column(_Attribute(attribute)), graphql_field.type, part_path)))
                 else:
-                    getters.append((part.key, _attribute(strawberry_field.python_name,
-                                                         self._plain(graphql_field.type, part.selection_sets,
-                                                                     part_path))))
+                    getters.append((part.key, of_attribute(attribute, self.plain(graphql_field.type,
+                                                                                 part.selection_sets, part_path))))
             self.compiled.append(part_path)
-        return _builder(getters)
+        build = _builder(getters)
+        if object_type.is_type_of is None:
+            return build
+        name = object_type.name
+
+        def checked(value: Any, found: Found) -> dict[str, Any]:
+            if not isinstance(value, origin):
+                raise GiveWay(f"{path}: not a {name}")  # the executor's error
+            return build(value, found)
+        return checked
 
     def number(self) -> int:
         """The index in Found of a new level below an object level."""
@@ -451,10 +470,29 @@ class _Value:
     value: Any
 
 
-def _attribute(name: str, get: Get) -> Get:
-    """A plain value object's attribute, completed by `get`."""
+def of_attribute(name: str, get: Get) -> Get:
+    """An object's attribute, completed by `get`."""
     read = attrgetter(name)
     return lambda value, found: get(read(value), found)
+
+
+def plain_attribute(graphql_field: Any, selected: Selected) -> str | None:
+    """The attribute a field reads of its object when it is a plain attribute (no resolver, no argument, no
+    permission or extension); None otherwise."""
+    strawberry_field = graphql_field.extensions.get(BACKREF)
+    if strawberry_field is None or strawberry_field.base_resolver is not None or graphql_field.args or \
+            strawberry_field.extensions or getattr(strawberry_field, "permission_classes", None) or \
+            any(node.arguments for node in selected.nodes):
+        return None
+    name: str = strawberry_field.python_name
+    return name
+
+
+def items(value: Any, path: str) -> Iterable[Any]:
+    """A list value's items; the plan gives way on anything else, which the executor words as an error."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise GiveWay(f"{path}: not a list")
+    return value
 
 
 def _object_type(type_: GraphQLOutputType, where: str) -> GraphQLObjectType:
@@ -486,19 +524,30 @@ def _inline(n: int, get: "_ColumnGet", names: dict[str, Any]) -> list[str]:
     names[f"read{n}"], names[f"convert{n}"], names[f"plain{n}"] = get.read, get.convert, get.plain
     names[f"serialize{n}"], names[f"build{n}"] = get.serialize, get.build
     names[f"null{n}"], names[f"nulled{n}"] = f"a null in non-null {get.where}", f"{get.where} serialized to null"
-    lines = [f"v{n} = row.{get.key}" if get.key.isidentifier() and not iskeyword(get.key) else f"v{n} = read{n}(row)",
-             f"if v{n} is None:",
-             f"    raise GiveWay(null{n})" if get.non_null else "    pass",
-             "else:"]
-    if get.convert is not None:
-        lines.append(f"    v{n} = convert{n}(v{n})")
-    if get.build is not None:
-        return [*lines, f"    v{n} = build{n}(v{n}, found)"]
-    return [*lines,
-            f"    if type(v{n}) is not plain{n}:",
-            f"        v{n} = serialize{n}(v{n})",
-            f"        if v{n} is None:",
-            f"            raise GiveWay(nulled{n})"]
+    names[f"kept{n}"], names[f"kind{n}"], names["KEPT"] = get.kept, get.kept_type, KEPT
+    completed = [f"v{n} = convert{n}(v{n})"] if get.convert is not None else []
+    if get.build is not None:  # a value object (Money)
+        completed.append(f"v{n} = build{n}(v{n}, found)")
+    else:  # a leaf
+        completed += [f"if type(v{n}) is not plain{n}:",
+                      f"    v{n} = serialize{n}(v{n})",
+                      f"    if v{n} is None:",
+                      f"        raise GiveWay(nulled{n})"]
+    if get.kept_type is not None:  # completed once per value of that type (_ColumnGet.kept)
+        completed = [f"if type(v{n}) is kind{n} and (w{n} := kept{n}.get(v{n})) is not None:",
+                     f"    v{n} = w{n}",
+                     "else:",
+                     f"    w{n} = v{n}",
+                     *(f"    {line}" for line in completed),
+                     f"    if type(w{n}) is kind{n}:",
+                     f"        if len(kept{n}) >= KEPT:",
+                     f"            kept{n}.clear()",
+                     f"        kept{n}[w{n}] = v{n}"]
+    return [f"v{n} = row.{get.key}" if get.key.isidentifier() and not iskeyword(get.key) else f"v{n} = read{n}(row)",
+            f"if v{n} is None:",
+            f"    raise GiveWay(null{n})" if get.non_null else "    pass",
+            "else:",
+            *(f"    {line}" for line in completed)]
 
 
 def _constant(value: Any) -> Get:
@@ -553,6 +602,12 @@ class _ColumnGet:
     non_null: bool
     where: str
     build: Callable[[Any, Found], Any] | None = None  # a value object's
+    # The completed values (converted, serialized or built) by the column's value, for values of exactly `kept_type`:
+    # a conversion and a serialize are functions of the value alone, and a response's dicts are never changed once
+    # built, so responses share them (an AR view completes some 300 Money, 160 enums, 140 dates). Of one exact type
+    # only, where equal values complete alike: 1 == True == Decimal(1) and an aware datetime equals another zone's.
+    kept_type: type | None = None  # int (cents), a database enum, date
+    kept: dict[Any, Any] = field(default_factory=dict)
 
     def __call__(self, row: Any, found: Found) -> Any:
         value = self.read(row)
@@ -578,7 +633,11 @@ def _column(declaration: Column, type_: GraphQLOutputType, where: str) -> Get:
     if not is_leaf_type(named):
         raise Unplannable(f"{where}: a column of a non-leaf type")
     serialize: Callable[[Any], Any] = named.serialize
+    kept_type = None
     if is_enum_type(named):  # few members, each serialized once (a profile page serializes thousands)
         serialize = _memoized(serialize)
+        kept_type = getattr(getattr(declaration.expr, "type", None), "enum_class", None)  # the database's enum
+    elif named.name == "Date" and declaration.convert is None:  # a date column: few days, serialized again and again
+        kept_type = date
     return _ColumnGet(declaration.key, attrgetter(declaration.key), declaration.convert, serialize, _PLAIN.get(named),
-                      is_non_null_type(type_), where)
+                      is_non_null_type(type_), where, kept_type=kept_type)

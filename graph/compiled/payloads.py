@@ -36,17 +36,14 @@ from graphql import (
     ExecutionResult,
     FragmentDefinitionNode,
     GraphQLList,
-    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
     OperationDefinitionNode,
     get_named_type,
     get_nullable_type,
-    is_leaf_type,
     is_list_type,
     is_non_null_type,
-    is_object_type,
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.pyutils import Path
@@ -55,7 +52,18 @@ from strawberry.execution import optimized_is_awaitable
 from db.engine import connection_on_loop_thread
 from db.sqlite_driver import rows_in_one_hop, rows_on_loop_thread
 from graph.compiled.fallback import EXECUTOR, Fallbacks, details
-from graph.compiled.objects import BACKREF, Found, Levels, Query, Reader, ReferenceLevel, fill
+from graph.compiled.objects import (
+    BACKREF,
+    Found,
+    Levels,
+    Query,
+    Reader,
+    ReferenceLevel,
+    fill,
+    items,
+    of_attribute,
+    plain_attribute,
+)
 from graph.compiled.plan import Leased, Planned
 from graph.compiled.selections import GiveWay, Selected, Selections, Unplannable
 from graph.core.columns import Column, FromRow, declared
@@ -277,20 +285,20 @@ def _payload(levels: Levels, type_: GraphQLOutputType, selected: Selected) -> Pa
             levels.compiled.append(path)
             continue
         graphql_field = payload_type.fields[part.name]
-        attribute = _plain_attribute(graphql_field, part)
+        attribute = plain_attribute(graphql_field, part)
         marks = len(levels.compiled), len(levels.fallbacks)
         try:
             if attribute is None:
                 raise Unplannable(f"{path}: a resolver")
             complete = _keyed(levels, graphql_field.type, part, path, attribute, keyed) or \
-                _plain(levels, graphql_field.type, part.selection_sets, path)
+                levels.plain(graphql_field.type, part.selection_sets, path)
         except Unplannable:  # the executor resolves it on the payload object
             del levels.compiled[marks[0]:], levels.fallbacks[marks[1]:]
             executed[part.key] = details(part.nodes)
             parts.append((part.key, None))
             levels.fallbacks.append(path)
             continue
-        parts.append((part.key, _of_attribute(attribute, complete)))
+        parts.append((part.key, of_attribute(attribute, complete)))
         levels.compiled.append(path)
     return PayloadPlan(selected.key, payload_type, origin, parts, keyed, executed)
 
@@ -340,81 +348,7 @@ def _keyed(levels: Levels, type_: GraphQLOutputType, selected: Selected, path: s
     if not listed:
         return one
     return lambda value, found: None if value is None and not non_null else [one(item, found) for item in
-                                                                              _items(value, path)]
-
-
-def _plain(levels: Levels, type_: GraphQLOutputType, selection_sets: Sequence[Any], path: str) -> Complete:
-    """A value completed from the payload's memory as graphql-core's complete_value completes it: nulls, lists,
-    leaves serialized, objects of plain attributes."""
-    if isinstance(type_, GraphQLNonNull):
-        inner = _plain(levels, type_.of_type, selection_sets, path)
-
-        def non_null(value: Any, found: Found) -> Any:
-            if value is None:
-                raise GiveWay(f"a null in non-null {path}")
-            return inner(value, found)
-        return non_null
-    inner = _nullable(levels, type_, selection_sets, path)
-    return lambda value, found: None if value is None else inner(value, found)
-
-
-def _nullable(levels: Levels, type_: GraphQLOutputType, selection_sets: Sequence[Any], path: str) -> Complete:
-    if isinstance(type_, GraphQLList):
-        item = _plain(levels, type_.of_type, selection_sets, path)
-        return lambda value, found: [item(each, found) for each in _items(value, path)]
-    if is_leaf_type(type_):
-        serialize = type_.serialize
-
-        def leaf(value: Any, found: Found) -> Any:
-            serialized = serialize(value)
-            if serialized is None:
-                raise GiveWay(f"{path} serialized to null")
-            return serialized
-        return leaf
-    if not is_object_type(type_):
-        raise Unplannable(f"{path}: an abstract type")
-    assert isinstance(type_, GraphQLObjectType)
-    origin = _origin(type_)
-    if origin is None:
-        raise Unplannable(f"{path}: {type_.name} is not a Strawberry type")
-    getters: list[tuple[str, Complete]] = []
-    for part in levels.selections.of(type_, selection_sets, path):
-        part_path = f"{path}.{part.key}"
-        if part.name == "__typename":
-            getters.append((part.key, _constant(type_.name)))
-        else:
-            graphql_field = type_.fields[part.name]
-            attribute = _plain_attribute(graphql_field, part)
-            if attribute is None:
-                raise Unplannable(f"{part_path}: a resolver")
-            getters.append((part.key, _of_attribute(attribute, _plain(levels, graphql_field.type, part.selection_sets,
-                                                                      part_path))))
-        levels.compiled.append(part_path)
-    checked = type_.is_type_of is not None  # Strawberry checks the object's class where the type has interfaces
-
-    def object_(value: Any, found: Found) -> dict[str, Any]:
-        if checked and not isinstance(value, origin):
-            raise GiveWay(f"{path}: not a {type_.name}")
-        return {key: get(value, found) for key, get in getters}
-    return object_
-
-
-def _items(value: Any, path: str) -> Iterable[Any]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        raise GiveWay(f"{path}: not a list")  # the executor's error
-    return value
-
-
-def _plain_attribute(graphql_field: Any, selected: Selected) -> str | None:
-    """The attribute a field reads of its object when it is a plain attribute (no resolver, no argument, no
-    permission or extension); None otherwise."""
-    strawberry_field = graphql_field.extensions.get(BACKREF)
-    if strawberry_field is None or strawberry_field.base_resolver is not None or graphql_field.args or \
-            strawberry_field.extensions or getattr(strawberry_field, "permission_classes", None) or \
-            any(node.arguments for node in selected.nodes):
-        return None
-    name: str = strawberry_field.python_name
-    return name
+                                                                              items(value, path)]
 
 
 def _origin(type_: Any) -> type | None:
@@ -437,12 +371,6 @@ def _model(type_: Any) -> Any:
         return None
     model = tables.pop()
     return model if hasattr(model, "id") else None
-
-
-def _of_attribute(attribute: str, complete: Complete) -> Complete:
-    """The completion of an object's attribute."""
-    read = attrgetter(attribute)
-    return lambda value, found: complete(read(value), found)
 
 
 def _constant(value: Any) -> Complete:

@@ -116,7 +116,7 @@ def declare(declaration: "Reference | Children | Derived") -> dict[str, Any]:
 def by_value(enum: type[Enum]) -> Callable[[Any], Any]:
     """The conversion of a database enum member to the API enum member of the same value."""
     members = {member.value: member for member in enum}
-    return lambda value: members[value.value]
+    return lambda value: members[value._value_]  # `value` is a property of Python code; `_value_` what it returns
 
 
 def global_id(type_name: str) -> Callable[[int], strawberry.ID]:
