@@ -1,12 +1,16 @@
 """Engine and session factories; SQLite gets its durability pragmas on every connection."""
 
+import asyncio
+import logging
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -15,9 +19,12 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import Pool
 
 from db.event_log import EventLoggingSession
 from db.sqlite_driver import OneHopConnection, OneHopDBAPI
+
+log = logging.getLogger("csrgraph.db")
 
 BUSY_TIMEOUT_MS = 10_000  # statements wait this long for a lock (db/writes.py bounds its own wait)
 SQLITE_PRAGMAS = {
@@ -61,6 +68,9 @@ def _make_sqlite_engine(url: str, echo: bool) -> AsyncEngine:
                                  max_overflow=SQLITE_POOL_OVERFLOW, **({"module": module} if module else {}))
     event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
+    if one_hop:
+        parked = _PARKED[engine.sync_engine.pool] = _Parked()
+        event.listen(engine.sync_engine, "engine_disposed", parked.close_all)
     return engine
 
 
@@ -112,6 +122,108 @@ async def connection_on_loop_thread(connection: AsyncConnection) -> AsyncIterato
             # statements run on the raw connection leave SQLAlchemy's adapter unaware: ask SQLite (a read opens no
             # transaction in autocommit; the pool's rollback is skipped then)
             driver.in_transaction = driver._connection._conn.in_transaction
+
+
+# Read connections a SQLite worker keeps checked out between requests for reads by key (`read_by_key`), at most; a
+# worker serves CSRGRAPH_CONCURRENT_REQUESTS at once (8 by default), and the pool holds 32 + 32.
+PARKED_READS = 8
+
+
+@asynccontextmanager
+async def read_by_key(engine: AsyncEngine) -> AsyncIterator[tuple[AsyncConnection, sqlite3.Connection | None]]:
+    """A connection of `engine` for one request's reads by key (a compiled plan's: graph/compiled/plan.py, BY_KEY)
+    and, on SQLite, the raw sqlite3 connection under it, whose statements run on the loop's thread
+    (`connection_on_loop_thread`); None elsewhere.
+
+    On SQLite (our driver) a worker keeps up to PARKED_READS such connections checked out between requests, already
+    on the loop's thread: checking one out of SQLAlchemy's pool and back (three greenlet switches, the pool's events
+    and reset) costs ~40 us, more than SQLite takes for the profile's ten reads. A parked connection is in the state
+    a fresh checkout is in: autocommit (the read engine begins no transaction), none open (it is parked only when
+    neither SQLAlchemy nor SQLite has one: each statement reads the latest commit, as on a fresh one), no session
+    state; tenancy is the statements' own (each names its client). One request holds it at a time: taken off the
+    list for the request, put back after it; a request that fails closes it. `engine.dispose()` closes them."""
+    parked = _PARKED.get(engine.sync_engine.pool)
+    if parked is None:  # PostgreSQL, or SQLAlchemy's own adapter: a checkout per request, as before
+        async with engine.connect() as connection, connection_on_loop_thread(connection) as raw:
+            yield connection, raw
+        return
+    loop = asyncio.get_running_loop()
+    lease = parked.take(engine, loop) or await _Lease.checked_out(engine, loop)
+    try:
+        yield lease.connection, lease.raw
+    except BaseException:
+        await lease.close()
+        raise
+    if not parked.keep(lease):
+        await lease.close()
+
+
+@dataclass(eq=False, slots=True)
+class _Lease:
+    """A read connection checked out of the pool with its statements on the loop's thread (`read_by_key`)."""
+
+    engine: AsyncEngine  # whose execution options it has (the read engine's: no BEGIN)
+    loop: asyncio.AbstractEventLoop  # its aiosqlite connection's futures are this loop's
+    connection: AsyncConnection
+    driver: OneHopConnection
+    raw: sqlite3.Connection
+
+    @classmethod
+    async def checked_out(cls, engine: AsyncEngine, loop: asyncio.AbstractEventLoop) -> "_Lease":
+        connection = await engine.connect().start()
+        driver = (await connection.get_raw_connection()).dbapi_connection
+        assert isinstance(driver, OneHopConnection)  # engines of our driver only are parked (_make_sqlite_engine)
+        driver.inline = True
+        return cls(engine, loop, connection, driver, driver._connection._conn)
+
+    def idle(self) -> bool:
+        """Nothing open on it: neither SQLite's transaction nor SQLAlchemy's (a statement prepared through
+        SQLAlchemy's execute begins one, which on the read engine emits no BEGIN)."""
+        return not self.raw.in_transaction and not self.connection.in_transaction() and not self.connection.closed
+
+    async def close(self) -> None:
+        """Back to the pool, as `connection_on_loop_thread` leaves a connection."""
+        self.driver.inline = False
+        self.driver.in_transaction = self.raw.in_transaction  # the pool's rollback is skipped if none is open
+        await self.connection.close()
+
+
+@dataclass(eq=False)
+class _Parked:
+    """One engine's parked read connections (`read_by_key`)."""
+
+    leases: list[_Lease] = field(default_factory=list)
+
+    def take(self, engine: AsyncEngine, loop: asyncio.AbstractEventLoop) -> _Lease | None:
+        """A parked connection of this engine (the pool's engines differ in their options) and loop, if any."""
+        for at in range(len(self.leases) - 1, -1, -1):  # the last parked first (usually: the loop's one engine)
+            lease = self.leases[at]
+            if lease.engine is engine and lease.loop is loop:
+                del self.leases[at]
+                lease.driver.inline = True  # a rollback (SQLAlchemy's, on a failure) turns it off
+                return lease
+        return None
+
+    def keep(self, lease: _Lease) -> bool:
+        if len(self.leases) >= PARKED_READS or not lease.idle():
+            return False
+        self.leases.append(lease)
+        return True
+
+    def close_all(self, engine: Engine) -> None:
+        """On `engine.dispose()` (inside its greenlet: the driver's close awaits): close every parked connection
+        (invalidated: the old pool is gone), and park the new pool's from now on."""
+        leases, self.leases = self.leases, []
+        for lease in leases:
+            lease.driver.inline = False
+            try:
+                lease.connection.sync_connection.invalidate()  # type: ignore[union-attr]
+            except Exception:  # closing a connection to a file: nothing to recover, and the rest must close
+                log.warning("a parked read connection did not close", exc_info=True)
+        _PARKED[engine.pool] = self
+
+
+_PARKED: "weakref.WeakKeyDictionary[Pool, _Parked]" = weakref.WeakKeyDictionary()
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

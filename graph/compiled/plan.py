@@ -32,7 +32,7 @@ from graphql.execution.values import VariableValues, get_variable_values
 from sqlalchemy import Dialect, Result, Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from db.engine import connection_on_loop_thread
+from db.engine import read_by_key
 from db.sqlite_driver import rows_in_one_hop, rows_on_loop_thread
 from graph.compiled.fallback import Fallbacks
 from graph.compiled.objects import Found, GiveWay, Levels, Query, Reader
@@ -101,11 +101,11 @@ class CompiledPlan:
                 return await self._read(context, scope, variables, given, leased)
             finally:
                 await leased.release()
-        async with engine.connect() as connection:
-            if not self.by_key:
-                return await self._read(context, scope, variables, given, connection)
-            async with connection_on_loop_thread(connection) as raw:
+        if self.by_key:  # on SQLite one of the worker's read connections already on the loop's thread
+            async with read_by_key(engine) as (connection, raw):
                 return await self._read(context, scope, variables, given, connection, raw)
+        async with engine.connect() as connection:
+            return await self._read(context, scope, variables, given, connection)
 
     async def _read(self, context: Any, scope: Any, variables: VariableValues, given: dict[str, Any] | None,
                     connection: "AsyncConnection | Leased", raw: sqlite3.Connection | None = None) -> dict[str, Any]:

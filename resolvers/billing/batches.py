@@ -98,10 +98,17 @@ async def standings(scope: RequestScope, run: Run, ids: Sequence[int], as_of: da
     One UNION ALL (ledger sums have no due date) instead of a statement, a loader and a session for each.
     """
     stmt = reused(scope, "standing", _standing_statement)
+    params = {"ledger_ids": list(ids), "invoice_ids": list(ids)}  # one expanding parameter per use
+    rows = await run(stmt, params)
+    # a plan's balance, pastDue and alerts read the same rows: aged once (RequestScope.from_rows)
+    return scope.from_rows(("standing", tuple(ids), as_of), rows, lambda: standings_of(rows, ids, as_of))
+
+
+def standings_of(rows: Sequence[Any], ids: Sequence[int], as_of: date) -> list[Standing]:
+    """Each customer's Standing from the standing statement's rows."""
     balances: dict[int, int] = {}
     items: dict[int, list[tuple[date, int]]] = defaultdict(list)
-    params = {"ledger_ids": list(ids), "invoice_ids": list(ids)}  # one expanding parameter per use
-    for customer_id, due_on, cents in await run(stmt, params):
+    for customer_id, due_on, cents in rows:
         if due_on is None:
             balances[customer_id] = int(cents or 0)
         else:
