@@ -98,12 +98,17 @@ def _pages_statement(scope: RequestScope, bounds: "_Bounds", backwards: bool,
     customers = LedgerEntry.customer_id.in_(bindparam("customer_ids", expanding=True))
     sums = tenant_scoped(select(LedgerEntry.id, RUNNING_BALANCE).where(customers), LedgerEntry, scope).subquery()
     stmt = bounds.apply(select(*LedgerEntry.__table__.columns, sums.c.balance).join(sums, sums.c.id == LedgerEntry.id))
-    if columns is not None:  # the page's grouping and keys read the customer and the order columns
-        stmt = narrowed(stmt, {*columns, "customer_id", "effective_on", "id"})
+    stmt = _narrowed(stmt, columns)
     ordering = [c.desc() if backwards else c.asc() for c in order]
     rank = func.row_number().over(partition_by=LedgerEntry.customer_id, order_by=ordering).label("rank")
     ranked = stmt.add_columns(rank).subquery()
     return select(ranked).where(ranked.c.rank <= bindparam("limit")).order_by(ranked.c.rank)
+
+
+def _narrowed(stmt: Select[Any], columns: tuple[str, ...] | None) -> Select[Any]:
+    """`stmt` selecting the row keys `columns` (None: all) with what the page's grouping and keys read: the customer
+    and the order columns."""
+    return stmt if columns is None else narrowed(stmt, {*columns, "customer_id", "effective_on", "id"})
 
 
 def _one_customer_statement(scope: RequestScope, bounds: "_Bounds", backwards: bool,
@@ -113,8 +118,7 @@ def _one_customer_statement(scope: RequestScope, bounds: "_Bounds", backwards: b
     customers = LedgerEntry.customer_id.in_(bindparam("customer_ids", expanding=True))
     entries = tenant_scoped(select(*LedgerEntry.__table__.columns, RUNNING_BALANCE).where(customers), LedgerEntry,
                             scope)
-    if columns is not None:  # the page's grouping and keys read the customer and the order columns
-        entries = narrowed(entries, {*columns, "customer_id", "effective_on", "id"})
+    entries = _narrowed(entries, columns)
     summed = entries.subquery()
     order = (summed.c.effective_on, summed.c.id)
     stmt = bounds.apply(select(summed), *order)

@@ -83,6 +83,15 @@ async def effects(database: Any) -> dict[str, int]:
                 for model in EFFECTS}
 
 
+async def writes_made(database: Any, client: Any, tenant: Any, path: str, book: Any,
+                      amount: str) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The SPA's writes on `path` (their answers) and the rows of each table they made (`effects` before and after)."""
+    before = await effects(database)
+    answers = await writes(client, tenant, path, book, amount)
+    after = await effects(database)
+    return answers, {k: after[k] - before[k] for k in after}
+
+
 @pytest.mark.parametrize("name", MUTATIONS)
 def test_every_spa_mutation_has_a_plan_for_its_payload(name: str) -> None:
     document = checker().prepare(SPA[name]["body"], trusted=True)
@@ -154,13 +163,10 @@ class TestTwinWrites:
         answers = {}
         for path in PATHS:
             book = await build(session, api, tenant, BOOK, name="Payload Twin")
-            before = await effects(database)
             with outcomes() as seen:
-                answers[path] = await writes(api.client, tenant, path, book, "250.00")
-            after = await effects(database)
+                answers[path], made = await writes_made(database, api.client, tenant, path, book, "250.00")
             # each write ran once: one memo, one payment (2 allocations, taken back by its reversal: 2 more), one
             # account (entries and tickets: test_the_note_and_entry_counts_are_the_same_on_every_path)
-            made = {k: after[k] - before[k] for k in after}
             assert (made["Payment"], made["PaymentAllocation"], made["CommLogMemo"], made["UtilityAccount"]) == \
                 (1, 4, 1, 1), (path, made)
             assert seen == (["plan"] * 7 if path in PLANNED else []), (path, seen)
@@ -178,10 +184,7 @@ class TestTwinWrites:
         made = {}
         for path in PATHS:
             book = await build(session, api, tenant, BOOK, name="Payload Count")
-            before = await effects(database)
-            await writes(api.client, tenant, path, book, "10.00")
-            after = await effects(database)
-            made[path] = {k: after[k] - before[k] for k in after}
+            _, made[path] = await writes_made(database, api.client, tenant, path, book, "10.00")
         assert all(made[path] == made[REFERENCE] for path in PATHS), made
 
 
