@@ -144,7 +144,9 @@ class CompiledPlan:
             rows = recalled(statement, parameters)
             if rows is None:
                 if sync is not None:  # on the loop's thread: prepared once, then on the raw sqlite3 connection
-                    rows = await on_loop_thread(statement, parameters)
+                    rows = read_prepared(sync, raw, statement, parameters, heard) if raw is not None else None
+                    if rows is None:
+                        rows = await on_loop_thread(statement, parameters)
                 else:
                     rows = list((await connection.execute(statement, parameters)).all())
                 kept(statement, parameters, rows)
@@ -156,12 +158,19 @@ class CompiledPlan:
             if sync is not None and raw is not None:  # one by one, as `run` (a statement twice in a depth: read once)
                 answered = []
                 for statement, parameters in queries:
-                    rows = recalled(statement, parameters)
-                    if rows is None:
-                        rows = read_prepared(sync, raw, statement, parameters, heard)  # as on_loop_thread, without
-                        if rows is None:  # a coroutine per statement
-                            rows = await on_loop_thread(statement, parameters)
-                        kept(statement, parameters, rows)
+                    earlier = read.get(id(statement))  # `recalled` and `kept` written out: most are read once
+                    if earlier is not None:
+                        rows = recalled(statement, parameters)
+                        if rows is not None:
+                            answered.append(rows)
+                            continue
+                    rows = read_prepared(sync, raw, statement, parameters, heard)  # as on_loop_thread, without
+                    if rows is None:  # a coroutine per statement
+                        rows = await on_loop_thread(statement, parameters)
+                    if earlier is None:
+                        read[id(statement)] = [(statement, parameters, rows)]
+                    else:
+                        earlier.append((statement, parameters, rows))
                     answered.append(rows)
                 return answered
             fresh: list[Query] = []
