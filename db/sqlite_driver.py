@@ -324,12 +324,13 @@ def listening(sync: Connection) -> bool:
     return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute)
 
 
-def read_prepared(sync: Connection, conn: sqlite3.Connection, statement: Any, parameters: dict[str, Any],
-                  heard: bool | None = None) -> list[Any] | None:
+def read_prepared(sync: Connection, conn: sqlite3.Connection | sqlite3.Cursor, statement: Any,
+                  parameters: dict[str, Any], heard: bool | None = None) -> list[Any] | None:
     """The rows of `statement` if it is prepared (`prepared_rows` ran it once): no SQLAlchemy call, so no greenlet
     either (`AsyncConnection.run_sync` starts one per call); None if it is not. `heard`: whether the cursor-execute
     listeners are to hear it (`listening(sync)`, which the caller may have asked once for many statements; None: ask
-    now)."""
+    now). `conn`: the raw sqlite3 connection under `sync`, or a cursor of it (a plan reads a request's statements on
+    one)."""
     entry = _PREPARED.get(id(statement))
     prepared = entry[1] if entry is not None and entry[0]() is statement else None
     if prepared is None or prepared.dialect is not sync.dialect:

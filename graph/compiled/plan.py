@@ -128,25 +128,23 @@ class CompiledPlan:
         # whether the engine's cursor-execute listeners (the tests' statement counters) hear a prepared read: asked
         # once per request, not per statement (db/sqlite_driver.listening)
         heard = listening(sync) if sync is not None else False
+        # the request's reads on one cursor of its connection (sqlite3's `Connection.execute` makes one per statement)
+        cursor = raw.cursor() if sync is not None and raw is not None else None
 
-        async def on_loop_thread(statement: Any, parameters: dict[str, Any]) -> list[Any]:
-            """A statement read on the loop's thread: prepared, on the raw connection; the first time (or if it cannot
-            be prepared) through SQLAlchemy."""
-            assert raw is not None  # set with `sync` (above)
-            assert sync is not None
+        async def through_sqlalchemy(statement: Any, parameters: dict[str, Any]) -> list[Any]:
+            """A statement read on the loop's thread the first time (`read_prepared` found it not prepared), or one that
+            cannot be prepared: through SQLAlchemy, which prepares it."""
             assert isinstance(connection, AsyncConnection)
-            rows = read_prepared(sync, raw, statement, parameters, heard)
-            if rows is None:
-                rows = await connection.run_sync(prepared_rows, raw, statement, parameters)
-            return rows
+            assert raw is not None  # with `sync` and `cursor` (above)
+            return cast(list[Any], await connection.run_sync(prepared_rows, raw, statement, parameters))
 
         async def run(statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
             rows = recalled(statement, parameters)
             if rows is None:
-                if sync is not None:  # on the loop's thread: prepared once, then on the raw sqlite3 connection
-                    rows = read_prepared(sync, raw, statement, parameters, heard) if raw is not None else None
+                if sync is not None and cursor is not None:  # on the loop's thread: prepared once, then raw
+                    rows = read_prepared(sync, cursor, statement, parameters, heard)
                     if rows is None:
-                        rows = await on_loop_thread(statement, parameters)
+                        rows = await through_sqlalchemy(statement, parameters)
                 else:
                     rows = list((await connection.execute(statement, parameters)).all())
                 kept(statement, parameters, rows)
@@ -155,7 +153,7 @@ class CompiledPlan:
         async def run_many(queries: Sequence[Query]) -> list[list[Any]]:
             """One depth's statements, each read once (as `run`): on the loop's thread when the plan reads by key,
             else on SQLite in one hop to the driver's thread, else one await each."""
-            if sync is not None and raw is not None:  # one by one, as `run` (a statement twice in a depth: read once)
+            if sync is not None and cursor is not None:  # one by one, as `run` (a statement twice a depth: read once)
                 answered = []
                 for statement, parameters in queries:
                     earlier = read.get(id(statement))  # `recalled` and `kept` written out: most are read once
@@ -164,9 +162,9 @@ class CompiledPlan:
                         if rows is not None:
                             answered.append(rows)
                             continue
-                    rows = read_prepared(sync, raw, statement, parameters, heard)  # as on_loop_thread, without
-                    if rows is None:  # a coroutine per statement
-                        rows = await on_loop_thread(statement, parameters)
+                    rows = read_prepared(sync, cursor, statement, parameters, heard)  # no coroutine per statement
+                    if rows is None:
+                        rows = await through_sqlalchemy(statement, parameters)
                     if earlier is None:
                         read[id(statement)] = [(statement, parameters, rows)]
                     else:
