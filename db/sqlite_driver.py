@@ -27,8 +27,9 @@ a version bump must re-run the SQLite tests (tests/resolvers/test_writes.py pins
 import sqlite3
 import weakref
 from collections import deque, namedtuple
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from keyword import iskeyword
 from typing import Any, cast
 
@@ -209,10 +210,16 @@ class PreparedRead:
     processors: dict[str, Callable[[Any], Any]]  # bind processors, by name
     rows_of: Callable[[list[tuple[Any, ...]]], list[Any]]  # raw rows -> the rows SQLAlchemy would give
     sql: dict[tuple[int, ...], str]  # the SQL by the lengths of the expanding lists (() when there are none)
+    # `values` written for this statement's parameters (`_values_function`): the one a call takes
+    values: Callable[[dict[str, Any]], tuple[str, list[Any]]] = field(init=False)
 
-    def values(self, parameters: dict[str, Any]) -> tuple[str, list[Any]]:
+    def __post_init__(self) -> None:
+        self.values = self.any_values
+
+    def any_values(self, parameters: dict[str, Any]) -> tuple[str, list[Any]]:
         """The SQL (expanded for these lists) and its positional values, as SQLAlchemy's execution context makes
-        them (`DefaultExecutionContext._init_compiled`: each value through its bind processor)."""
+        them (`DefaultExecutionContext._init_compiled`: each value through its bind processor), for any
+        parameters: those given, else those bound in the statement."""
         values: list[Any] = []
         lengths: list[int] = []
         fixed, processors, expanding = self.fixed, self.processors, self.expanding
@@ -236,6 +243,50 @@ class PreparedRead:
         if len(expanded.positiontup) != count:  # a tuple IN, say: not the flat list `values` built
             raise _NotPrepared("expanded parameters differ")
         return str(expanded.statement)
+
+
+def _values_function(prepared: PreparedRead,
+                     given: Collection[str]) -> Callable[[dict[str, Any]], tuple[str, list[Any]]]:
+    """`prepared.any_values` written out for parameters of exactly the names `given` (those the statement was
+    prepared with; the others are bound in the statement): each value read by its name, through its bind processor
+    where it has one, in positional order, no lookups of names, processors or lists per call. Parameters of other
+    names (a count that differs, a name missing) go to `any_values`, which SQLAlchemy's rules hold for."""
+    scope: dict[str, Any] = {"any_values": prepared.any_values, "sqls": prepared.sql, "expanded": prepared._expanded}
+    reads: list[str] = []  # locals read once: the expanding lists
+    items: list[str] = []
+    lengths: list[str] = []
+    local: dict[str, str] = {}
+    for n, name in enumerate(prepared.names):
+        process = prepared.processors.get(name)
+        if process is not None:
+            scope[f"b{n}"] = process
+        if name in given:
+            value = f"p[{name!r}]"
+        else:
+            scope[f"f{n}"] = prepared.fixed[name]
+            value = f"f{n}"
+        if name in prepared.expanding:
+            if name not in local:
+                local[name] = f"x{n}"
+                reads.append(f"x{n} = {value}")
+            value = local[name]
+            lengths.append(f"len({value})")
+            items.append(f"*map(b{n}, {value})" if process is not None else f"*{value}")
+        else:
+            items.append(f"b{n}({value})" if process is not None else value)
+    body = [f"if len(p) != {len(given)}:", "    return any_values(p)", "try:",
+            *(f"    {read}" for read in reads), f"    values = [{', '.join(items)}]", "except KeyError:",
+            "    return any_values(p)"]
+    if lengths:
+        body += [f"key = ({', '.join(lengths)},)", "sql = sqls.get(key)", "if sql is None:",
+                 "    sql = sqls[key] = expanded(p, len(values))", "return sql, values"]
+    else:
+        scope["sql"] = prepared.sql[()]
+        body.append("return sql, values")
+    source = "def values(p):\n" + "".join(f"    {line}\n" for line in body)
+    exec(compile(source, "<a prepared read's values>", "exec"), scope)  # noqa: S102  # source built above
+    built: Callable[[dict[str, Any]], tuple[str, list[Any]]] = scope["values"]
+    return built
 
 
 class _NotPrepared(Exception):
@@ -264,10 +315,22 @@ def prepared_rows(sync: Connection, conn: sqlite3.Connection, statement: Any,
 _NOT_YET: Any = object()
 
 
-def read_prepared(sync: Connection, conn: sqlite3.Connection, statement: Any,
-                  parameters: dict[str, Any]) -> list[Any] | None:
+def listening(sync: Connection) -> bool:
+    """Whether a before/after_cursor_execute listener would hear a statement of `sync` now (the connection's own,
+    its engine's, the Engine class's: the check SQLAlchemy's execution makes per statement, two joined listeners each
+    asking its parent). A plan asks it once per request (graph/compiled/plan.py), not per statement: a listener
+    registered while a request runs hears the statements of the requests that start after it."""
+    dispatch = sync.dispatch
+    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute)
+
+
+def read_prepared(sync: Connection, conn: sqlite3.Connection | sqlite3.Cursor, statement: Any,
+                  parameters: dict[str, Any], heard: bool | None = None) -> list[Any] | None:
     """The rows of `statement` if it is prepared (`prepared_rows` ran it once): no SQLAlchemy call, so no greenlet
-    either (`AsyncConnection.run_sync` starts one per call); None if it is not."""
+    either (`AsyncConnection.run_sync` starts one per call); None if it is not. `heard`: whether the cursor-execute
+    listeners are to hear it (`listening(sync)`, which the caller may have asked once for many statements; None: ask
+    now). `conn`: the raw sqlite3 connection under `sync`, or a cursor of it (a plan reads a request's statements on
+    one)."""
     entry = _PREPARED.get(id(statement))
     prepared = entry[1] if entry is not None and entry[0]() is statement else None
     if prepared is None or prepared.dialect is not sync.dialect:
@@ -276,24 +339,26 @@ def read_prepared(sync: Connection, conn: sqlite3.Connection, statement: Any,
         sql, values = prepared.values(parameters)
     except _NotPrepared:
         return None
+    if heard is None:
+        heard = listening(sync)
+    if not heard:
+        return prepared.rows_of(conn.execute(sql, values).fetchall())
     dispatch = sync.dispatch
-    heard = None
-    if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
-        heard = PreparedContext(statement, prepared.compiled, sql, values, sync)
-        dispatch.before_cursor_execute(sync, None, sql, values, heard, False)
+    context = PreparedContext(statement, prepared.compiled, sql, values, sync)
+    dispatch.before_cursor_execute(sync, None, sql, values, context, False)
     raw = conn.execute(sql, values).fetchall()
-    if heard is not None:
-        dispatch.after_cursor_execute(sync, None, sql, values, heard, False)
+    dispatch.after_cursor_execute(sync, None, sql, values, context, False)
     return prepared.rows_of(raw)
 
 
 async def rows_on_loop_thread(connection: AsyncConnection, conn: sqlite3.Connection, statement: Any,
-                              parameters: dict[str, Any]) -> list[Any]:
+                              parameters: dict[str, Any], heard: bool | None = None) -> list[Any]:
     """The rows of a read `statement` on a connection whose statements run on the loop's thread
     (db/engine.connection_on_loop_thread yields `conn`, its raw sqlite3 connection): prepared, then read directly;
-    the first time through SQLAlchemy (`prepared_rows`, inside run_sync: its execute insists on an await)."""
+    the first time through SQLAlchemy (`prepared_rows`, inside run_sync: its execute insists on an await).
+    `heard` as `read_prepared`'s."""
     sync = connection.sync_connection
-    rows = read_prepared(sync, conn, statement, parameters) if sync is not None else None
+    rows = read_prepared(sync, conn, statement, parameters, heard) if sync is not None else None
     if rows is None:
         rows = await connection.run_sync(prepared_rows, conn, statement, parameters)
     return rows
@@ -351,24 +416,33 @@ def _prepare(result: Any, parameters: dict[str, Any]) -> PreparedRead | None:
     # with the cursor's type code, None on SQLite)
     converters = [column.type._cached_result_processor(dialect, None) for column in columns]
     row = namedtuple("Row", keys)  # type: ignore[misc]  # the keys checked above
-    return PreparedRead(compiled, dialect, names, expanding, fixed, processors, _rows_builder(row, converters),
-                        {} if expanding else {(): compiled.string})
+    prepared = PreparedRead(compiled, dialect, names, expanding, fixed, processors, _rows_builder(row, converters),
+                            {} if expanding else {(): compiled.string})
+    prepared.values = _values_function(prepared, frozenset(parameters))
+    return prepared
 
 
 def _rows_builder(row: Any, converters: list[Callable[[Any], Any] | None]) -> Callable[[list[Any]], list[Any]]:
-    """raw rows -> rows of `row`, each column through its converter: a function written for these columns."""
-    make = row._make
+    """raw rows -> rows of `row`, each column through its converter: a function written for these columns. Each row
+    made by `tuple.__new__(row, ...)`, what the named tuple's `_make` does less its Python call and length check (a
+    raw row has the compiled columns' number: `_prepare`)."""
     if not any(converters):
-        return lambda raw: list(map(make, raw))
-    names: dict[str, Any] = {"make": make}  # from a tuple: no call of the named tuple's __new__ per row
-    values = []
+        return cast(Callable[[list[Any]], list[Any]], partial(_rows_made, partial(tuple.__new__, row)))
+    names: dict[str, Any] = {"new": tuple.__new__, "Row": row}
+    columns, values = [], []
     for n, convert in enumerate(converters):
+        columns.append(f"r{n}")
         if convert is None:
-            values.append(f"r[{n}]")
+            values.append(f"r{n}")
         else:
             names[f"c{n}"] = convert
-            values.append(f"c{n}(r[{n}])")
-    source = f"def rows_of(raw):\n    return [make(({', '.join(values)},)) for r in raw]\n"
+            values.append(f"c{n}(r{n})")
+    source = (f"def rows_of(raw):\n    return [new(Row, ({', '.join(values)},)) "
+              f"for {', '.join(columns)}, in raw]\n")
     exec(compile(source, "<a prepared read's rows>", "exec"), names)  # noqa: S102  # source built above
     built: Callable[[list[Any]], list[Any]] = names["rows_of"]
     return built
+
+
+def _rows_made(make: Callable[[Any], Any], raw: list[Any]) -> list[Any]:
+    return list(map(make, raw))

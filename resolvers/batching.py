@@ -61,6 +61,8 @@ class RowsByParent:
 
     def group(self, rows: Iterable[Any], parent_ids: Sequence[Any]) -> list[list[Any]]:
         """The rows of `statement` as each parent's list, in `parent_ids`' order."""
+        if len(parent_ids) == 1:  # every row is the one parent's (the statement reads the parents given only)
+            return [list(rows)]
         grouped: dict[Any, list[Any]] = {i: [] for i in parent_ids}
         for row in rows:
             grouped[getattr(row, self.parent)].append(row)

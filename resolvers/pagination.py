@@ -159,6 +159,8 @@ def _bound_cursors(stmt: Select[Any], order: Sequence[Column], after: bool, befo
 def _bound_values(request: PageRequest) -> dict[str, Any]:
     """The size (one row beyond, to see if more) and cursors of `request`, by their parameters' names."""
     params: dict[str, Any] = {"limit": request.size + 1}
+    if request.after is None and request.before is None:  # a first page: no cursor (a plan's usual)
+        return params
     for name, key in (("after", request.after), ("before", request.before)):
         params.update({f"{name}_{n}": value for n, value in enumerate(key or ())})
     return params
@@ -190,10 +192,13 @@ def pages_by_parent_query(
 def group_pages(found: Sequence[Any], parent_name: str, parent_ids: Sequence[int], key_of: Callable[[Any], Key],
                 request: PageRequest, *, plain: bool = False, counted: bool = False) -> list[Page[Any]]:
     """The rows of `pages_by_parent_query` as each parent's page, in `parent_ids`' order."""
-    by_parent: dict[int, list[Any]] = {pid: [] for pid in parent_ids}
-    for row in found:
-        item = row if plain else row[0]
-        by_parent[getattr(item, parent_name)].append(item)
+    if plain and len(parent_ids) == 1:  # every row is the one parent's (its statement reads that parent's only)
+        by_parent: dict[int, list[Any]] = {parent_ids[0]: list(found)}
+    else:
+        by_parent = {pid: [] for pid in parent_ids}
+        for row in found:
+            item = row if plain else row[0]
+            by_parent[getattr(item, parent_name)].append(item)
     pages = [to_page(by_parent[pid], key_of, request) for pid in parent_ids]
     if not _counts_here(request, counted):
         return pages
@@ -258,12 +263,13 @@ def _within_cursors(
 
 def to_page(rows: list[Any], key_of: Callable[[Any], Key], request: PageRequest) -> Page[Any]:
     """`request.size + 1` rows fetched in page order as the page: the extra row only says there is more."""
-    more = len(rows) > request.size
-    rows = rows[: request.size]
-    if request.backwards:
+    size = request.size
+    more = len(rows) > size
+    rows = rows[:size]  # a copy, always: the caller's list may be another's too (a plan's rows read once)
+    if request.last is not None:  # backwards
         rows.reverse()
-        return Page(rows, [key_of(r) for r in rows], request.before is not None, more)
-    return Page(rows, [key_of(r) for r in rows], more, request.after is not None)
+        return Page(rows, list(map(key_of, rows)), request.before is not None, more)
+    return Page(rows, list(map(key_of, rows)), more, request.after is not None)
 
 
 async def count_by_parent(
@@ -343,7 +349,7 @@ class ChildPages:
 
     def group(self, rows: Sequence[Any], parent_ids: Sequence[int], request: PageRequest) -> list[Page[Any]]:
         """The rows of `page_query` as each parent's page."""
-        return group_pages(rows, self.parent.key, parent_ids, self.key_of, request, plain=True, counted=self.counted)
+        return group_pages(rows, self.parent.key, parent_ids, self._key, request, plain=True, counted=self.counted)
 
     def count_query(self, scope: "RequestScope",
                     arguments: dict[str, Any] | None = None) -> tuple[Select[Any], dict[str, Any]]:

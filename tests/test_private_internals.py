@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from graphql import GraphQLInterfaceType, GraphQLObjectType
 from sqlalchemy import (
     Boolean,
@@ -163,6 +164,81 @@ async def test_a_prepared_read_answers_sqlalchemys_rows_on_the_raw_connection(tm
         assert len([sql for sql in heard if sql != "BEGIN"]) == 2 * len(statements)
         assert all(entry[1] is not None for entry in _PREPARED.values() if entry[0]() in
                    {stmt for _, stmt, _ in statements})
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", listener)
+        await engine.dispose()
+
+
+def _bound_cases() -> list[Any]:
+    """A statement per kind of bound parameter, and the parameters it is read with: the first prepares it."""
+    c = _READS.c
+    ids = select(c.id).order_by(c.id)
+    return [
+        pytest.param(ids.where(c.id == bindparam("id")), [{"id": 2}, {"id": 5}, {"id": 99}], id="an integer"),
+        pytest.param(ids.where(c.name == bindparam("name")), [{"name": "n2"}, {"name": None}], id="a string, a null"),
+        pytest.param(ids.where(c.day >= bindparam("since")), [{"since": date(2026, 1, 2)}, {"since": None}],
+                     id="a date"),
+        pytest.param(ids.where(c.at < bindparam("before")), [{"before": datetime(2026, 1, 4, 10, tzinfo=UTC)}],
+                     id="a UtcDateTime"),
+        pytest.param(ids.where(c.kind == bindparam("kind")), [{"kind": _Kind.COMMERCIAL}, {"kind": _Kind.RESIDENTIAL}],
+                     id="an enum"),
+        pytest.param(ids.where(c.flag == bindparam("flag")), [{"flag": True}, {"flag": False}], id="a boolean"),
+        pytest.param(ids.where(c.amount > bindparam("amount")), [{"amount": Decimal("2.05")}, {"amount": 3}],
+                     id="a numeric"),
+        pytest.param(ids.limit(bindparam("limit", type_=Integer)), [{"limit": 3}, {"limit": 0}], id="a limit"),
+        pytest.param(ids.where(c.id.in_(bindparam("ids", expanding=True))),
+                     [{"ids": [1, 2, 3]}, {"ids": [4]}, {"ids": []}, {"ids": [3, 2, 1]}], id="an expanding list"),
+        pytest.param(ids.where(c.day.in_(bindparam("days", expanding=True))),
+                     [{"days": [date(2026, 1, 1), date(2026, 1, 5)]}, {"days": []}], id="a list of dates"),
+        pytest.param(ids.where(c.kind.in_(bindparam("kinds", expanding=True))),
+                     [{"kinds": [_Kind.COMMERCIAL]}, {"kinds": [_Kind.RESIDENTIAL, _Kind.COMMERCIAL]}],
+                     id="a list of enums"),
+        pytest.param(ids.where(c.id.in_(bindparam("a", expanding=True)),
+                               c.client_id.in_(bindparam("b", expanding=True)), c.day >= bindparam("since")),
+                     [{"a": [1, 2], "b": [7], "since": date(2026, 1, 1)},
+                      {"a": [], "b": [7, 8], "since": date(2026, 1, 1)}], id="two lists and a date"),
+        pytest.param(ids.where(c.client_id == 7, c.kind.in_([_Kind.COMMERCIAL]), c.id > bindparam("id")),
+                     [{"id": 0}, {"id": 2}], id="values bound in the statement"),
+        pytest.param(ids.where((c.id == bindparam("id")) | (c.client_id == bindparam("id"))), [{"id": 7}, {"id": 2}],
+                     id="one name twice"),
+        pytest.param(ids.where(c.id == bindparam("id", value=1)), [{}, {"id": 2}, {}], id="a default, overridden"),
+        pytest.param(ids.where(c.id == bindparam("id")), [{"id": 1}, {"id": 2, "other": 3}], id="names besides"),
+    ]
+
+
+@pytest.mark.parametrize(("statement", "given"), _bound_cases())
+async def test_a_prepared_reads_values_are_sqlalchemys(tmp_path, statement, given) -> None:
+    """The SQL and positional values a prepared read writes for its parameters (db/sqlite_driver: the function
+    `_values_function` wrote for the statement, or `any_values` for parameters of other names) are those SQLAlchemy's
+    execution hands the cursor, of the same types, for every kind of parameter; and so are the rows."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'values.db'}")
+    cursor: list[tuple[str, list[Any]]] = []
+
+    def listener(conn, cursor_, sql, parameters, context, executemany) -> None:
+        cursor.append((sql, list(parameters)))
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_METADATA.create_all)
+            await connection.execute(insert(_READS), _ROWS)
+        async with engine.connect() as connection, connection_on_loop_thread(connection) as raw:
+            assert raw is not None
+            await connection.run_sync(prepared_rows, raw, statement, given[0])  # prepared with the first
+            prepared = _PREPARED[id(statement)][1]
+            assert prepared is not None
+            assert prepared.values != prepared.any_values  # written for its parameters
+            event.listen(engine.sync_engine, "before_cursor_execute", listener)
+            for parameters in given:
+                expected = await connection.run_sync(lambda sync, p=parameters: list(sync.execute(statement, p)))
+                [(sql, values)] = cursor
+                cursor.clear()
+                assert prepared.values(parameters) == (sql, values), parameters
+                assert [type(v) for v in prepared.values(parameters)[1]] == [type(v) for v in values]
+                assert prepared.any_values(parameters) == (sql, values), parameters
+                rows = await connection.run_sync(prepared_rows, raw, statement, parameters)
+                assert [tuple(row) for row in rows] == [tuple(row) for row in expected], parameters
+                assert cursor == [(sql, values)]  # the listener hears the prepared read as SQLAlchemy's
+                cursor.clear()
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", listener)
         await engine.dispose()

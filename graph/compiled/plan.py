@@ -33,7 +33,7 @@ from sqlalchemy import Dialect, Result, Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from db.engine import read_by_key
-from db.sqlite_driver import rows_in_one_hop, rows_on_loop_thread
+from db.sqlite_driver import listening, prepared_rows, read_prepared, rows_in_one_hop
 from graph.compiled.fallback import Fallbacks
 from graph.compiled.objects import Found, GiveWay, Levels, Query, Reader
 from graph.compiled.roots import compile_node
@@ -110,40 +110,80 @@ class CompiledPlan:
     async def _read(self, context: Any, scope: Any, variables: VariableValues, given: dict[str, Any] | None,
                     connection: "AsyncConnection | Leased", raw: sqlite3.Connection | None = None) -> dict[str, Any]:
         # A statement read again with the same parameters answers the rows it read (a customer's standing, which its
-        # pastDue and its alerts both read): one request's reads see one state.
-        read: dict[Any, list[Any]] = {}
+        # pastDue and its alerts both read): one request's reads see one state. Kept by the statement's identity (built
+        # once per client), with its parameters, compared only when the statement is read again (the standing): no
+        # key of every parameter built and hashed for each statement read once.
+        read: dict[int, list[tuple[Any, dict[str, Any], list[Any]]]] = {}
+
+        def recalled(statement: Any, parameters: dict[str, Any]) -> list[Any] | None:
+            for earlier, bound, rows in read.get(id(statement), ()):
+                if earlier is statement and bound == parameters:
+                    return rows
+            return None
+
+        def kept(statement: Any, parameters: dict[str, Any], rows: list[Any]) -> None:
+            read.setdefault(id(statement), []).append((statement, parameters, rows))  # the statement alive with its id
+
+        sync = connection.sync_connection if raw is not None and isinstance(connection, AsyncConnection) else None
+        # whether the engine's cursor-execute listeners (the tests' statement counters) hear a prepared read: asked
+        # once per request, not per statement (db/sqlite_driver.listening)
+        heard = listening(sync) if sync is not None else False
+        # the request's reads on one cursor of its connection (sqlite3's `Connection.execute` makes one per statement)
+        cursor = raw.cursor() if sync is not None and raw is not None else None
+
+        async def through_sqlalchemy(statement: Any, parameters: dict[str, Any]) -> list[Any]:
+            """A statement read on the loop's thread the first time (`read_prepared` found it not prepared), or one that
+            cannot be prepared: through SQLAlchemy, which prepares it."""
+            assert isinstance(connection, AsyncConnection)
+            assert raw is not None  # with `sync` and `cursor` (above)
+            return cast(list[Any], await connection.run_sync(prepared_rows, raw, statement, parameters))
 
         async def run(statement: Select[Any], parameters: dict[str, Any]) -> list[Any]:
-            key = _read_key(statement, parameters)
-            rows = read.get(key) if key is not None else None
+            rows = recalled(statement, parameters)
             if rows is None:
-                if raw is not None:  # on the loop's thread: prepared once, then on the raw sqlite3 connection
-                    assert isinstance(connection, AsyncConnection)
-                    rows = await rows_on_loop_thread(connection, raw, statement, parameters)
+                if sync is not None and cursor is not None:  # on the loop's thread: prepared once, then raw
+                    rows = read_prepared(sync, cursor, statement, parameters, heard)
+                    if rows is None:
+                        rows = await through_sqlalchemy(statement, parameters)
                 else:
                     rows = list((await connection.execute(statement, parameters)).all())
-                if key is not None:
-                    read[key] = rows
+                kept(statement, parameters, rows)
             return rows
 
         async def run_many(queries: Sequence[Query]) -> list[list[Any]]:
             """One depth's statements, each read once (as `run`): on the loop's thread when the plan reads by key,
             else on SQLite in one hop to the driver's thread, else one await each."""
-            keys = [_read_key(statement, parameters) or object() for statement, parameters in queries]
-            fresh = {key: query for key, query in zip(keys, queries, strict=True) if key not in read}
+            if sync is not None and cursor is not None:  # one by one, as `run` (a statement twice a depth: read once)
+                answered = []
+                for statement, parameters in queries:
+                    earlier = read.get(id(statement))  # `recalled` and `kept` written out: most are read once
+                    if earlier is not None:
+                        rows = recalled(statement, parameters)
+                        if rows is not None:
+                            answered.append(rows)
+                            continue
+                    rows = read_prepared(sync, cursor, statement, parameters, heard)  # no coroutine per statement
+                    if rows is None:
+                        rows = await through_sqlalchemy(statement, parameters)
+                    if earlier is None:
+                        read[id(statement)] = [(statement, parameters, rows)]
+                    else:
+                        earlier.append((statement, parameters, rows))
+                    answered.append(rows)
+                return answered
+            fresh: list[Query] = []
+            for statement, parameters in queries:
+                if recalled(statement, parameters) is None and not any(
+                        statement is other and parameters == bound for other, bound in fresh):
+                    fresh.append((statement, parameters))
             if fresh:
-                if raw is not None:  # as `run` does, its keys already looked up
-                    assert isinstance(connection, AsyncConnection)
-                    rows = [await rows_on_loop_thread(connection, raw, statement, parameters)
-                            for statement, parameters in fresh.values()]
-                else:
-                    held = await connection.connected() if isinstance(connection, Leased) else connection
-                    hopped = await rows_in_one_hop(held, list(fresh.values()))
-                    rows = hopped if hopped is not None else [
-                        list((await held.execute(statement, parameters)).all())
-                        for statement, parameters in fresh.values()]
-                read.update(zip(fresh, rows, strict=True))
-            return [read[key] for key in keys]
+                held = await connection.connected() if isinstance(connection, Leased) else connection
+                hopped = await rows_in_one_hop(held, fresh)
+                rows = hopped if hopped is not None else [
+                    list((await held.execute(statement, parameters)).all()) for statement, parameters in fresh]
+                for (statement, parameters), found in zip(fresh, rows, strict=True):
+                    kept(statement, parameters, found)
+            return [cast(list[Any], recalled(statement, parameters)) for statement, parameters in queries]
 
         # the search resolver reads through `scope.db` with execute() only: the connection serves it
         fallbacks = Fallbacks(self.schema, self.document, self.name, context, given) if self.fallbacks else None
@@ -155,16 +195,6 @@ class CompiledPlan:
         for key, root in self.roots:
             data[key] = root if isinstance(root, str) else await root(reader, variables, found)
         return data
-
-
-def _read_key(statement: Select[Any], parameters: dict[str, Any]) -> Any:
-    """The statement (by identity: built once per client) with its parameters, hashable; None if they are not."""
-    key = (statement, *((name, tuple(v) if isinstance(v, list) else v) for name, v in parameters.items()))
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
 
 
 @dataclass(eq=False)

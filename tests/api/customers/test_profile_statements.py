@@ -8,10 +8,13 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from db.enums import EnrollmentStatus
 from graph.app import create_app
 from graph.settings import Settings
 from tests.api.customers.test_alerts import alerted_customer, gid
+from tests.api.persisted.test_compiled import PROFILE_STATEMENTS
 from tests.conftest import SECRET, Api
+from tests.factories.accounts import make_account, make_rate_plan
 from tests.factories.customers import make_customer
 from tests.lifespan import lifespan
 
@@ -69,3 +72,41 @@ async def test_the_profile_runs_the_statements_built_by_its_first_read(database,
         assert {a["kind"] for a in node["alerts"]} == {
             "CRITICAL_NOTE", "PAST_DUE", "PENDING_DROP", "DROP_ACCEPTED", "DUNNING_HOLD", "RETURNED_PAYMENT",
             "OPEN_TICKET", "RENEWAL_DUE", "PENDING_TRANSFER"}
+
+
+@pytest.mark.parametrize("event_name", ["before_cursor_execute", "after_cursor_execute"])
+@pytest.mark.parametrize("on", ["Engine", "the app's engine"])
+async def test_a_listener_registered_after_the_connection_is_parked_hears_every_statement(
+        database, session, tenant, event_name, on):
+    # given a profile read on a plan until its statements are prepared and its connection parked (SQLite), with no
+    # listener: a plan asks whether one listens once per request (db/sqlite_driver.listening), not per statement
+    customer = await make_customer(session, tenant, "Heard One")  # an account on a plan: every level reads
+    await make_account(session, customer, status=EnrollmentStatus.ACTIVE, line1="1 Heard St", history=1,
+                       plan=await make_rate_plan(session, tenant.client.id, "TX"))
+    await session.commit()
+    app = create_app(Settings(database_url=database.url, secret=SECRET, outbox_enabled=False,
+                              event_poll_seconds=3600, compiled_plans=True))
+    variables = {"id": gid("Customer", customer.id)}
+    async with lifespan(app) as manager, httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app),
+                                                           base_url="http://t") as client:
+        api = Api(client)
+        for _ in range(3):
+            quiet = await api.run(PROFILE, variables, user=tenant.agent)
+        target = Engine if on == "Engine" else manager._state["engine"].sync_engine
+        heard: list[object] = []
+
+        def listener(conn, cursor, statement, parameters, context, executemany) -> None:
+            heard.append(context.invoked_statement)
+
+        # when a listener is registered, the profile read, the listener removed and the profile read again
+        event.listen(target, event_name, listener)
+        try:
+            listened = await api.run(PROFILE, variables, user=tenant.agent)
+        finally:
+            event.remove(target, event_name, listener)
+        count = len(heard)
+        again = await api.run(PROFILE, variables, user=tenant.agent)
+    # then the listener heard each of the profile's statements, and none once removed; the same answers
+    assert count == PROFILE_STATEMENTS, heard
+    assert len(heard) == count
+    assert quiet == listened == again
