@@ -14,7 +14,6 @@ the plan give way, so its error stays the reference's.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from graphql import (
@@ -22,6 +21,10 @@ from graphql import (
     GraphQLError,
     GraphQLField,
     GraphQLObjectType,
+    ListValueNode,
+    ObjectValueNode,
+    ValueNode,
+    VariableNode,
     get_named_type,
     get_nullable_type,
     is_leaf_type,
@@ -74,6 +77,10 @@ class ConnectionLevel:
     level: "ObjectLevel | None"  # the node's
     names: dict[str, str]  # __typename of the connection and of its edge
     reads: tuple[str, ...]  # the row keys the node's level reads: its statement selects those (reads_of)
+    # No variable in the arguments: they coerce alike in every request, so the first coerces them for the plan's
+    # life (_fixed: the arguments, their PageRequest, the statements' extra arguments; or the executor's refusal)
+    literal: bool = False
+    _fixed: "tuple[dict[str, Any], PageRequest, dict[str, Any]] | str | None" = None
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list["Step"]:
         from graph.compiled.objects import GiveWay, Step
@@ -84,13 +91,14 @@ class ConnectionLevel:
         if not parents:  # the executor resolves the field for no parent: it refuses no argument either
             found[index] = {}
             return []
-        try:
-            arguments = get_argument_values(self.field, self.node, reader.variables)
-            request = page_request(arguments.get("first"), arguments.get("after"), arguments.get("last"),
-                                   arguments.get("before"), self.children.cursor)
-        except (GraphQLError, UserInputError) as refused:
-            raise GiveWay(str(refused)) from None
-        given = {name: arguments.get(name) for name in pages.arguments}
+        fixed = self._fixed if self.literal else None
+        if fixed is None:
+            fixed = self._coerced(reader.variables)
+            if self.literal:
+                self._fixed = fixed
+        if isinstance(fixed, str):
+            raise GiveWay(fixed)
+        _, request, given = fixed
 
         def take(results: list[list[Any]]) -> list[Step]:
             paged = pages.group(results[0], parents, request)
@@ -103,6 +111,17 @@ class ConnectionLevel:
                 steps += filling.level(self.level, [row for page in paged for row in page.rows])
             return steps
         return [Step([pages.page_query(reader.scope, parents, request, given, self.reads)], take)]
+
+    def _coerced(self, variables: Any) -> "tuple[dict[str, Any], PageRequest, dict[str, Any]] | str":
+        """The arguments as the executor coerces them, their page request and the statements' other arguments; or
+        the message of the executor's refusal (the plan gives way)."""
+        try:
+            arguments = get_argument_values(self.field, self.node, variables)
+            request = page_request(arguments.get("first"), arguments.get("after"), arguments.get("last"),
+                                   arguments.get("before"), self.children.cursor)
+        except (GraphQLError, UserInputError) as refused:
+            return str(refused)
+        return arguments, request, {name: arguments.get(name) for name in self.children.pages.arguments}
 
     @property
     def _counted(self) -> bool:
@@ -181,8 +200,9 @@ class ConnectionLevel:
         return edge
 
     def get(self) -> "Get":
-        index, key = self.index, attrgetter(self.key)
-        return lambda row, found: found[index][key(row)]
+        from graph.compiled.objects import by_key
+
+        return by_key(self.index, self.key)
 
 
 @dataclass(eq=False)
@@ -226,8 +246,9 @@ class ListLevel:
         return [Step([(statement, {"parent_ids": parents})] if parents else [], take)]
 
     def get(self) -> "Get":
-        index, key = self.index, attrgetter(self.key)
-        return lambda row, found: found[index][key(row)]
+        from graph.compiled.objects import by_key
+
+        return by_key(self.index, self.key)
 
 
 def compile_connection(levels: "Levels", declaration: Children, field: GraphQLField, selected: Selected,
@@ -271,8 +292,10 @@ def compile_connection(levels: "Levels", declaration: Children, field: GraphQLFi
     if set(field.args) != {*PAGE_ARGUMENTS, *pages.arguments}:
         raise Unplannable(f"{where}: arguments besides a page's")
     index = levels.number()
-    return ConnectionLevel(index, "id", declaration, field, selected.nodes[0], tuple(parts), tuple(edge), node_level,
-                           {"connection": connection_type.name, "edge": edge_type.name}, reads_of(node_level))
+    node = selected.nodes[0]
+    return ConnectionLevel(index, "id", declaration, field, node, tuple(parts), tuple(edge), node_level,
+                           {"connection": connection_type.name, "edge": edge_type.name}, reads_of(node_level),
+                           literal=not any(_has_variable(argument.value) for argument in node.arguments or ()))
 
 
 def compile_list(levels: "Levels", declaration: Listed, field: GraphQLField, selected: Selected,
@@ -291,6 +314,17 @@ def compile_list(levels: "Levels", declaration: Listed, field: GraphQLField, sel
         raise Unplannable(f"{where}: a list that may hold nulls")
     level = levels.object(named, selected.selection_sets, where, _model_of(declaration, where))
     return ListLevel(levels.number(), key, declaration, level, None, reads_of(level))
+
+
+def _has_variable(value: ValueNode) -> bool:
+    """Whether a variable is in this argument value, at any depth (a list's item, an input object's field)."""
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(item) for item in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(item.value) for item in value.fields)
+    return False
 
 
 def reads_of(level: "ObjectLevel | None") -> tuple[str, ...]:
