@@ -226,7 +226,10 @@ class Filling:
         """The steps of the levels below `level` for these rows (read first), then its fallback fields."""
         if level.fallback is not None and rows:
             self.finishes.append((level.fallback, rows))
-        return [step for below in level.references for step in below.ask(rows, self)]
+        references = level.references
+        if len(references) < 2:  # most levels: none or one below (a plan's name, a price's rows)
+            return references[0].ask(rows, self) if references else []
+        return [step for below in references for step in below.ask(rows, self)]
 
     def later(self, finish: Callable[[], None]) -> None:
         """Run `finish` once every level below the one it builds is read and built (they register after it)."""
