@@ -14,6 +14,7 @@ the plan give way, so its error stays the reference's.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from graphql import (
@@ -33,15 +34,17 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values
 
-from graph.compiled.selections import Selected, Unplannable
+# objects.py imports this module only when it meets a declaration of child rows (Levels._children): loaded by then
+from graph.compiled.objects import Step, by_key
+from graph.compiled.selections import GiveWay, Selected, Unplannable
 from graph.core.columns import Children, Listed
 from graph.core.relay import encode_cursor, page_request
 from resolvers.batching import RowsByParent
 from resolvers.errors import UserInputError
 from resolvers.pagination import Page, PageRequest
 
-if TYPE_CHECKING:  # objects.py imports this module when it meets a declaration of child rows
-    from graph.compiled.objects import Filling, Found, Get, Levels, ObjectLevel, Reader, Step
+if TYPE_CHECKING:
+    from graph.compiled.objects import Filling, Found, Get, Levels, ObjectLevel, Reader
 
 class PagesOfParents(Protocol):
     """A connection's pages of many parents (ChildPages, the AR history's): its statements, its rows as pages."""
@@ -83,8 +86,6 @@ class ConnectionLevel:
     _fixed: "tuple[dict[str, Any], PageRequest, dict[str, Any]] | str | None" = None
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list["Step"]:
-        from graph.compiled.objects import GiveWay, Step
-
         pages: PagesOfParents = self.children.pages
         reader, found, index = filling.reader, filling.found, self.index
         parents = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
@@ -123,7 +124,7 @@ class ConnectionLevel:
             return str(refused)
         return arguments, request, {name: arguments.get(name) for name in self.children.pages.arguments}
 
-    @property
+    @cached_property  # of the plan: its selection
     def _counted(self) -> bool:
         return any(name == "totalCount" for _, name, _ in self.parts)
 
@@ -132,8 +133,6 @@ class ConnectionLevel:
         """Each parent's number of children, into `counts`: the page statement's count where it counts (a first page
         of a counted list), else a first page without more is the whole list (no statement); the count loader's
         statement for the others (the step returned)."""
-        from graph.compiled.objects import Step
-
         from_start = request.after is None and request.before is None
         counts.update({parent: page.total for parent, page in zip(parents, paged, strict=True)
                        if page.total is not None})
@@ -173,7 +172,7 @@ class ConnectionLevel:
                 result[key] = self.names["connection"]
         return result
 
-    @property
+    @cached_property  # of the plan: its selection
     def _edge_cursors(self) -> bool:
         return any(name == "cursor" for _, name in self.edge)
 
@@ -200,8 +199,6 @@ class ConnectionLevel:
         return edge
 
     def get(self) -> "Get":
-        from graph.compiled.objects import by_key
-
         return by_key(self.index, self.key)
 
 
@@ -217,8 +214,6 @@ class ListLevel:
     reads: tuple[str, ...] | None  # the row keys the elements' level reads (None: a value reads whole rows)
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list["Step"]:
-        from graph.compiled.objects import GiveWay, Step
-
         found, index = filling.found, self.index
         parents = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
         batch = cast(RowsByParent, self.listed.batch)
@@ -242,12 +237,11 @@ class ListLevel:
                 values[parent] = serialized
             found[index] = values
             return []
-        statement = batch.statement(filling.reader.scope, self.reads)
-        return [Step([(statement, {"parent_ids": parents})] if parents else [], take)]
+        if not parents:
+            return take([])
+        return [Step([(batch.statement(filling.reader.scope, self.reads), {"parent_ids": parents})], take)]
 
     def get(self) -> "Get":
-        from graph.compiled.objects import by_key
-
         return by_key(self.index, self.key)
 
 

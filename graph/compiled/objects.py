@@ -96,29 +96,52 @@ class ReferenceLevel:
     shape: tuple[Any, ...]  # names the statement in the app's StatementCache (with the client)
     shared: bool  # reference data (graph/caches.py): rows kept in the app's reference cache, as the loaders keep theirs
 
+    # Shared rows (the same objects from the app's cache, request after request) of a level whose objects depend on
+    # their row alone (no level below, no fallback): the object built for each, by id, while its row is the cached one
+    kept: dict[Any, tuple[Any, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
+
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list[Step]:
         """The rows of the parents' keys: shared ones from the app's cache where it holds them, the others in one
-        statement."""
+        statement (none to read: the level is built from the cached rows at once)."""
         keys = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
-        reader, found = filling.reader, filling.found
+        reader = filling.reader
         shared = reader.shared if self.shared else None
-        cached = {key: shared.get((self.shape, key)) for key in keys} if shared is not None else {}
-        missing = [key for key, row in cached.items() if row is None] if shared is not None else keys
-        queries = [(self.statement(reader.scope), {"keys": missing})] if missing else []
+        if shared is None:
+            if not keys:
+                return self._took([], filling)
+            return [Step([(self.statement(reader.scope), {"keys": keys})],
+                         lambda results: self._took(results[0], filling))]
+        cached = {key: shared.get((self.shape, key)) for key in keys}
+        missing = [key for key, row in cached.items() if row is None]
+        if not missing:
+            return self._took(list(cached.values()), filling, kept=True)
 
         def take(results: list[list[Any]]) -> list[Step]:
-            read = results[0] if results else []
-            if shared is None:
-                children = read
-            else:  # the level's columns: its own entries
-                for row in read:
-                    shared.put((self.shape, row.id), row)
-                    cached[row.id] = row
-                children = [row for row in cached.values() if row is not None]
-            build, index = self.level.build, self.index
-            filling.later(lambda: found.__setitem__(index, {child.id: build(child, found) for child in children}))
-            return filling.level(self.level, children)
-        return [Step(queries, take)]
+            for row in results[0]:  # the level's columns: its own entries
+                shared.put((self.shape, row.id), row)
+                cached[row.id] = row
+            return self._took([row for row in cached.values() if row is not None], filling)
+        return [Step([(self.statement(reader.scope), {"keys": missing})], take)]
+
+    def _took(self, children: list[Any], filling: "Filling", kept: bool = False) -> list[Step]:
+        """Build the level's objects once the levels below them are read (`kept`: the rows are the app's cached)."""
+        found, index, level = filling.found, self.index, self.level
+        if kept and not level.references and level.fallback is None:
+            filling.later(lambda: found.__setitem__(index, self._kept_objects(children, found)))
+            return []
+        filling.later(lambda: found.__setitem__(index, {child.id: level.build(child, found) for child in children}))
+        return filling.level(level, children)
+
+    def _kept_objects(self, children: list[Any], found: Found) -> dict[Any, dict[str, Any]]:
+        objects, kept, build = {}, self.kept, self.level.build
+        for child in children:
+            was = kept.get(child.id)
+            if was is None or was[0] is not child:  # first seen, or the cache's row was read again
+                if len(kept) >= KEPT:
+                    kept.clear()
+                was = kept[child.id] = (child, build(child, found))
+            objects[child.id] = was[1]
+        return objects
 
     def statement(self, scope: RequestScope) -> Select[Any]:
         def build(scope: RequestScope) -> Select[Any]:
@@ -242,7 +265,8 @@ async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Re
     steps = filling.level(level, rows)
     while steps:
         queries = [query for step in steps for query in step.queries]
-        results = await reader.rows_of(queries) if queries else []
+        many = reader.run_many  # called directly: rows_of's own coroutine costs a frame per depth
+        results = (await many(queries) if many is not None else await reader.rows_of(queries)) if queries else []
         following: list[Step] = []
         at = 0
         for step in steps:

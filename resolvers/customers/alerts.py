@@ -55,12 +55,23 @@ async def alert_sources(scope: RequestScope, run: Run, ids: Sequence[int], today
 
 def alert_sources_query(scope: RequestScope, ids: Sequence[int], today: date) -> tuple[Any, dict[str, Any]]:
     """The sources' statement (built once per client) and its parameters: the customers, the day's bounds."""
-    first, last = rules.renewal_window(today)
-    customers = list(ids)
-    return reused(scope, "alert-sources", _alert_sources), {
-        **{name: customers for name in _CUSTOMER_PARAMETERS}, "renewal_from": first, "renewal_to": last,
-        "returned_since": rules.returned_since(today), "today": today,
-    }
+    return reused(scope, "alert-sources", _alert_sources), dict.fromkeys(_CUSTOMER_PARAMETERS, list(ids)) | \
+        _day_bounds(today)
+
+
+def _day_bounds(today: date) -> dict[str, Any]:
+    """The sources' parameters of the day: the renewal window, the earliest return that alerts, the day itself;
+    computed once a day (_DAYS holds the last day's)."""
+    bounds = _DAYS.get(today)
+    if bounds is None:
+        first, last = rules.renewal_window(today)
+        _DAYS.clear()
+        bounds = _DAYS[today] = {"renewal_from": first, "renewal_to": last,
+                                 "returned_since": rules.returned_since(today), "today": today}
+    return bounds
+
+
+_DAYS: dict[date, dict[str, Any]] = {}
 
 
 def alert_sources_of(rows: Sequence[Any], ids: Sequence[int]) -> list[AlertSources]:
