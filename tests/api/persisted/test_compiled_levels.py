@@ -24,7 +24,8 @@ from tests.api.persisted.test_compiled import compiled  # noqa: F401  # the app 
 from tests.factories.accounts import make_account
 from tests.factories.customers import make_customer
 
-CONNECTION = "{ totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } }"
+CONNECTION = ("{ totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } "
+              "edges { cursor node { name } } }")
 ACCOUNTS = ("{ totalCount edges { node { id premise { serviceAddress { line1 city } meterNumber } "
             "utility { code name } market { code } ratePlan { code kind energyRate } "
             "enrollments { status ratePlan { code } } } } }")
@@ -85,7 +86,8 @@ def test_a_builders_global_id_is_to_global_ids(type_name: str, key: int) -> None
     """Whatever the length of `Name:` (its base64 written once where it is a multiple of three bytes)."""
     build = objects._builder([("id", objects._GlobalId(type_name))])
     expected = base64.b64encode(f"{type_name}:{key}".encode()).decode()
-    assert build(SimpleNamespace(id=key), []) == {"id": expected} and to_global_id(type_name, key) == expected
+    assert build(SimpleNamespace(id=key), []) == {"id": expected}
+    assert to_global_id(type_name, key) == expected
 
 
 @pytest.mark.parametrize("type_name", ["Customer", "UtilityAccount", "RatePlan", "Market", "Utility", "Enrollment",
@@ -106,10 +108,13 @@ def test_a_shared_references_objects_are_kept_while_its_cached_row_is_the_same()
     level = objects.ReferenceLevel(0, "utility_id", None, objects.ObjectLevel({}, build, []), ("s", 0), True)
     first, second = SimpleNamespace(id=1, name="ONCOR"), SimpleNamespace(id=2, name="TNMP")
     answer = level._kept_objects([first, second], [])
-    assert answer == {1: {"name": "ONCOR"}, 2: {"name": "TNMP"}} and built == [first, second]
-    assert level._kept_objects([first], [])[1] is answer[1] and built == [first, second]  # kept
+    assert answer == {1: {"name": "ONCOR"}, 2: {"name": "TNMP"}}
+    assert built == [first, second]
+    assert level._kept_objects([first], [])[1] is answer[1]  # kept: not built again
+    assert built == [first, second]
     renamed = SimpleNamespace(id=1, name="Oncor Electric")  # the cache's row read again after it expired
-    assert level._kept_objects([renamed], []) == {1: {"name": "Oncor Electric"}} and built[-1] is renamed
+    assert level._kept_objects([renamed], []) == {1: {"name": "Oncor Electric"}}
+    assert built[-1] is renamed
     many = [SimpleNamespace(id=n, name=str(n)) for n in range(objects.KEPT + 5)]  # bounded, still right
     assert level._kept_objects(many, []) == {n: {"name": str(n)} for n in range(objects.KEPT + 5)}
     assert len(level.kept) <= objects.KEPT
