@@ -134,11 +134,14 @@ class ConnectionLevel:
         of a counted list), else a first page without more is the whole list (no statement); the count loader's
         statement for the others (the step returned)."""
         from_start = request.after is None and request.before is None
-        counts.update({parent: page.total for parent, page in zip(parents, paged, strict=True)
-                       if page.total is not None})
-        counts.update({parent: len(page.rows) for parent, page in zip(parents, paged, strict=True)
-                       if from_start and not page.has_next and not page.has_previous})
-        others = [parent for parent in parents if parent not in counts]
+        others = []
+        for parent, page in zip(parents, paged, strict=True):
+            if from_start and not page.has_next and not page.has_previous:  # the whole list
+                counts[parent] = len(page.rows)
+            elif page.total is not None:
+                counts[parent] = page.total
+            else:
+                others.append(parent)
         if not others:
             return []
         statement, parameters = self.children.pages.count_query(reader.scope, given)

@@ -161,16 +161,21 @@ class DerivedLevel:
     of_rows: bool = False  # the batch reads the rows (columns.Derived.reads), not only their ids
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list[Step]:
-        by_id = {row.id: row for row in rows}
-        ids = sorted(by_id)
         found, index = filling.found, self.index
-        if not ids:
-            found[index] = {}
-            return []
+        if len(rows) == 1:  # a view's one object (node(id:))
+            ids, given = [rows[0].id], list(rows)
+        else:
+            by_id = {row.id: row for row in rows}
+            ids = sorted(by_id)
+            if not ids:
+                found[index] = {}
+                return []
+            given = [by_id[key] for key in ids]
 
         def done(values: Sequence[Any]) -> None:
             found[index] = dict(zip(ids, values, strict=True))
-        given = [by_id[key] for key in ids] if self.of_rows else ids
+        if not self.of_rows:
+            given = ids
         return _steps_of(self.batch(filling.reader.scope, _Asked, given), done)
 
 
