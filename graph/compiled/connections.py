@@ -13,7 +13,7 @@ the plan give way, so its error stays the reference's.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -215,11 +215,15 @@ class ListLevel:
     level: "ObjectLevel | None"  # the elements' (None: a value of the rows)
     value: Callable[[Any], Any] | None  # the value's serialize (a leaf)
     reads: tuple[str, ...] | None  # the row keys the elements' level reads (None: a value reads whole rows)
+    rows: RowsByParent = field(init=False, repr=False)  # the declaration's batch, typed once (cast is a call)
+
+    def __post_init__(self) -> None:
+        self.rows = cast(RowsByParent, self.listed.batch)
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list["Step"]:
         found, index = filling.found, self.index
         parents = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
-        batch = cast(RowsByParent, self.listed.batch)
+        batch = self.rows
 
         def take(results: list[list[Any]]) -> list[Step]:
             grouped = batch.group(results[0], parents) if parents else []
