@@ -62,6 +62,9 @@ PLANNED_POSTINGS = 8  # per document and app in the payload-plan table (each app
 SPA_POST = (Path(__file__).resolve().parents[1] / "spa" / "operations" / "PostPayment.graphql").read_text()
 FIFO_TARGET_MS = 20.0  # issue 12
 VIEW_ITERATIONS = 40
+# Issue 5's target for the AR view through /graphql, judged on the app as it runs by default (compiled plans on,
+# CSRGRAPH_COMPILED_PLANS): the view a CSR's AR tab sends again and again. The same view on the executor alone (plans
+# off) is printed beside it for reference, without a verdict: the plans are how the app meets issue 5's target.
 TARGET_RATIO = 10.0
 PLAN_TARGET_RATIO = 4.0  # issue 12: the AR view through a compiled plan
 
@@ -101,18 +104,19 @@ async def run(options: argparse.Namespace) -> bool:
     raw.close()
     fifo_floor, floor_cpu = time_fifo_floor(FLOOR_PATH, payers)
     ratio = view.p50 / floor.p50
-    plan_ratio = min(p.p50 for p in planned.values()) / floor.p50
+    plan_ratio = max(p.p50 for p in planned.values()) / floor.p50  # the slower way of sending the view
     print_table("billing (ms)", ["what", "p50", "p95", "CPU p50", "target", ""], [
         [f"postPayment FIFO over 1,000 open invoices ({statements} statements)", ms(fifo.p50), ms(fifo.p95),
          f"{ms(fifo_cpu.p50)} ({fifo_cpu.p50 / floor_cpu.p50:.1f}x)",
          f"≤ {FIFO_TARGET_MS:g} ms ({fifo.p50 / fifo_floor.p50:.1f}x floor)", verdict(fifo.p50 <= FIFO_TARGET_MS)],
         ["floor: the same reads and writes through stdlib sqlite3, one commit", ms(fifo_floor.p50), ms(fifo_floor.p95),
          ms(floor_cpu.p50), "", ""],
-        ["AR view (20 invoices + lines + allocations, 20 payments, 12 months history)", ms(view.p50), ms(view.p95),
-         "", f"≤ {TARGET_RATIO:g}x floor ({ratio:.1f}x)", verdict(ratio <= TARGET_RATIO)],
-        *([f"the same, compiled plans on: {how}", ms(p.p50), ms(p.p95), "",
-           f"≤ {PLAN_TARGET_RATIO:g}x floor ({p.p50 / floor.p50:.1f}x)",
+        *([f"AR view (20 invoices + lines + allocations, 20 payments, 12 months history), the app's default "
+           f"(compiled plans on): {how}", ms(p.p50), ms(p.p95), "",
+           f"≤ {TARGET_RATIO:g}x (issue 5), ≤ {PLAN_TARGET_RATIO:g}x (issue 12) floor ({p.p50 / floor.p50:.1f}x)",
            verdict(p.p50 / floor.p50 <= PLAN_TARGET_RATIO)] for how, p in planned.items()),
+        ["the same on the executor alone (CSRGRAPH_COMPILED_PLANS=0; reference, no target)", ms(view.p50),
+         ms(view.p95), "", f"({ratio:.1f}x floor)", ""],
         ["floor: stdlib sqlite3 + dicts + orjson", ms(floor.p50), ms(floor.p95), "", "", ""],
     ])
     print_table("postPayment by documentId: the payload through its plan (graph/compiled/payloads.py) or the executor "
@@ -121,7 +125,7 @@ async def run(options: argparse.Namespace) -> bool:
                 ["document", "app", "p50", "p95", "CPU p50", "statements"], payload_rows)
     console.print("CPU p50: this process's CPU time per posting (the app, in process, with its client; the floor's "
                   "sqlite3 alone): steadier than wall time on a busy machine; fsync waits are not CPU")
-    return fifo.p50 <= FIFO_TARGET_MS and ratio <= TARGET_RATIO and plan_ratio <= PLAN_TARGET_RATIO
+    return fifo.p50 <= FIFO_TARGET_MS and plan_ratio <= min(TARGET_RATIO, PLAN_TARGET_RATIO)
 
 
 async def time_fifo(client, payers: list[int]):
