@@ -1,6 +1,7 @@
 """Batches that read through a `run` (resolvers/statements.py), read together: the statements each batch awaits at
-one step are asked of the caller's `run` at once, so several batches (a customer's alerts: critical notes, the
-standing, the alert sources) cost one round of reads instead of one per statement awaited in turn.
+one step are asked of the caller's `run` at once, so several batches cost one round of reads instead of one per
+statement awaited in turn. Where each batch reads one statement, `read_all` of their queries does the same with no
+driver (a customer's alerts: the standing and the alert sources, graph/customers/alerts.py alerts_today).
 
 A compiled plan's `run` reads a round's statements in one call with the other levels of its depth (its `many`:
 graph/compiled/objects.py); a session's (the loaders') reads them one after the other, as the batches did alone.

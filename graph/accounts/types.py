@@ -43,10 +43,9 @@ from graph.core.relay import (
     to_global_id,
 )
 from graph.customers.loaders import customers_by_id
-from resolvers.billing.rates import plan_price_entry
 from resolvers.rules.consumption import Granularity
 from resolvers.rules.rate_values import cents_per_kwh
-from resolvers.rules.rates import in_force, superseded
+from resolvers.rules.rates import Entry, in_force, superseded
 
 if TYPE_CHECKING:
     from graph.billing.rate_types import RatePlanPrice
@@ -95,11 +94,12 @@ class Utility(Node):
 def energy_rate_today(rows: Sequence[Any]) -> Decimal:
     """A plan's energy rate in force today from its price rows (oldest first); a plan not sold yet: its first price
     not superseded. Every plan has a price from its creation (createRatePlan, migration 0011)."""
-    entries = [plan_price_entry(row) for row in rows]
-    current, replaced = in_force(entries, utcnow().date()), superseded(entries)
-    chosen = next((r for r in rows if current and r.id == current.entered), None) or next(
-        r for r in rows if r.id not in replaced)
-    return cents_per_kwh(chosen.energy_rate_millicents)
+    entries = [Entry(row.effective_from, row.id, row) for row in rows]  # each entry's value its row
+    current = in_force(entries, utcnow().date())
+    if current is None:  # what is superseded matters only then
+        replaced = superseded(entries)
+        current = next(entry for entry in entries if entry.entered not in replaced)
+    return cents_per_kwh(current.value.energy_rate_millicents)
 
 
 @strawberry.type(description="A supplier's product a customer is enrolled on; its price changes from dated entries.")

@@ -13,8 +13,8 @@ the plan give way, so its error stays the reference's.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from operator import attrgetter
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from graphql import (
@@ -22,6 +22,10 @@ from graphql import (
     GraphQLError,
     GraphQLField,
     GraphQLObjectType,
+    ListValueNode,
+    ObjectValueNode,
+    ValueNode,
+    VariableNode,
     get_named_type,
     get_nullable_type,
     is_leaf_type,
@@ -30,15 +34,17 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values
 
-from graph.compiled.selections import Selected, Unplannable
+# objects.py imports this module only when it meets a declaration of child rows (Levels._children): loaded by then
+from graph.compiled.objects import Step, by_key
+from graph.compiled.selections import GiveWay, Selected, Unplannable
 from graph.core.columns import Children, Listed
 from graph.core.relay import encode_cursor, page_request
 from resolvers.batching import RowsByParent
 from resolvers.errors import UserInputError
 from resolvers.pagination import Page, PageRequest
 
-if TYPE_CHECKING:  # objects.py imports this module when it meets a declaration of child rows
-    from graph.compiled.objects import Filling, Found, Get, Levels, ObjectLevel, Reader, Step
+if TYPE_CHECKING:
+    from graph.compiled.objects import Filling, Found, Get, Levels, ObjectLevel, Reader
 
 class PagesOfParents(Protocol):
     """A connection's pages of many parents (ChildPages, the AR history's): its statements, its rows as pages."""
@@ -74,23 +80,26 @@ class ConnectionLevel:
     level: "ObjectLevel | None"  # the node's
     names: dict[str, str]  # __typename of the connection and of its edge
     reads: tuple[str, ...]  # the row keys the node's level reads: its statement selects those (reads_of)
+    # No variable in the arguments: they coerce alike in every request, so the first coerces them for the plan's
+    # life (_fixed: the arguments, their PageRequest, the statements' extra arguments; or the executor's refusal)
+    literal: bool = False
+    _fixed: "tuple[dict[str, Any], PageRequest, dict[str, Any]] | str | None" = None
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list["Step"]:
-        from graph.compiled.objects import GiveWay, Step
-
         pages: PagesOfParents = self.children.pages
         reader, found, index = filling.reader, filling.found, self.index
         parents = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
         if not parents:  # the executor resolves the field for no parent: it refuses no argument either
             found[index] = {}
             return []
-        try:
-            arguments = get_argument_values(self.field, self.node, reader.variables)
-            request = page_request(arguments.get("first"), arguments.get("after"), arguments.get("last"),
-                                   arguments.get("before"), self.children.cursor)
-        except (GraphQLError, UserInputError) as refused:
-            raise GiveWay(str(refused)) from None
-        given = {name: arguments.get(name) for name in pages.arguments}
+        fixed = self._fixed if self.literal else None
+        if fixed is None:
+            fixed = self._coerced(reader.variables)
+            if self.literal:
+                self._fixed = fixed
+        if isinstance(fixed, str):
+            raise GiveWay(fixed)
+        _, request, given = fixed
 
         def take(results: list[list[Any]]) -> list[Step]:
             paged = pages.group(results[0], parents, request)
@@ -104,7 +113,18 @@ class ConnectionLevel:
             return steps
         return [Step([pages.page_query(reader.scope, parents, request, given, self.reads)], take)]
 
-    @property
+    def _coerced(self, variables: Any) -> "tuple[dict[str, Any], PageRequest, dict[str, Any]] | str":
+        """The arguments as the executor coerces them, their page request and the statements' other arguments; or
+        the message of the executor's refusal (the plan gives way)."""
+        try:
+            arguments = get_argument_values(self.field, self.node, variables)
+            request = page_request(arguments.get("first"), arguments.get("after"), arguments.get("last"),
+                                   arguments.get("before"), self.children.cursor)
+        except (GraphQLError, UserInputError) as refused:
+            return str(refused)
+        return arguments, request, {name: arguments.get(name) for name in self.children.pages.arguments}
+
+    @cached_property  # of the plan: its selection
     def _counted(self) -> bool:
         return any(name == "totalCount" for _, name, _ in self.parts)
 
@@ -113,14 +133,15 @@ class ConnectionLevel:
         """Each parent's number of children, into `counts`: the page statement's count where it counts (a first page
         of a counted list), else a first page without more is the whole list (no statement); the count loader's
         statement for the others (the step returned)."""
-        from graph.compiled.objects import Step
-
         from_start = request.after is None and request.before is None
-        counts.update({parent: page.total for parent, page in zip(parents, paged, strict=True)
-                       if page.total is not None})
-        counts.update({parent: len(page.rows) for parent, page in zip(parents, paged, strict=True)
-                       if from_start and not page.has_next and not page.has_previous})
-        others = [parent for parent in parents if parent not in counts]
+        others = []
+        for parent, page in zip(parents, paged, strict=True):
+            if from_start and not page.has_next and not page.has_previous:  # the whole list
+                counts[parent] = len(page.rows)
+            elif page.total is not None:
+                counts[parent] = page.total
+            else:
+                others.append(parent)
         if not others:
             return []
         statement, parameters = self.children.pages.count_query(reader.scope, given)
@@ -154,7 +175,7 @@ class ConnectionLevel:
                 result[key] = self.names["connection"]
         return result
 
-    @property
+    @cached_property  # of the plan: its selection
     def _edge_cursors(self) -> bool:
         return any(name == "cursor" for _, name in self.edge)
 
@@ -181,8 +202,7 @@ class ConnectionLevel:
         return edge
 
     def get(self) -> "Get":
-        index, key = self.index, attrgetter(self.key)
-        return lambda row, found: found[index][key(row)]
+        return by_key(self.index, self.key)
 
 
 @dataclass(eq=False)
@@ -195,13 +215,15 @@ class ListLevel:
     level: "ObjectLevel | None"  # the elements' (None: a value of the rows)
     value: Callable[[Any], Any] | None  # the value's serialize (a leaf)
     reads: tuple[str, ...] | None  # the row keys the elements' level reads (None: a value reads whole rows)
+    rows: RowsByParent = field(init=False, repr=False)  # the declaration's batch, typed once (cast is a call)
+
+    def __post_init__(self) -> None:
+        self.rows = cast(RowsByParent, self.listed.batch)
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list["Step"]:
-        from graph.compiled.objects import GiveWay, Step
-
         found, index = filling.found, self.index
         parents = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
-        batch = cast(RowsByParent, self.listed.batch)
+        batch = self.rows
 
         def take(results: list[list[Any]]) -> list[Step]:
             grouped = batch.group(results[0], parents) if parents else []
@@ -222,12 +244,12 @@ class ListLevel:
                 values[parent] = serialized
             found[index] = values
             return []
-        statement = batch.statement(filling.reader.scope, self.reads)
-        return [Step([(statement, {"parent_ids": parents})] if parents else [], take)]
+        if not parents:
+            return take([])
+        return [Step([(batch.statement(filling.reader.scope, self.reads), {"parent_ids": parents})], take)]
 
     def get(self) -> "Get":
-        index, key = self.index, attrgetter(self.key)
-        return lambda row, found: found[index][key(row)]
+        return by_key(self.index, self.key)
 
 
 def compile_connection(levels: "Levels", declaration: Children, field: GraphQLField, selected: Selected,
@@ -271,8 +293,10 @@ def compile_connection(levels: "Levels", declaration: Children, field: GraphQLFi
     if set(field.args) != {*PAGE_ARGUMENTS, *pages.arguments}:
         raise Unplannable(f"{where}: arguments besides a page's")
     index = levels.number()
-    return ConnectionLevel(index, "id", declaration, field, selected.nodes[0], tuple(parts), tuple(edge), node_level,
-                           {"connection": connection_type.name, "edge": edge_type.name}, reads_of(node_level))
+    node = selected.nodes[0]
+    return ConnectionLevel(index, "id", declaration, field, node, tuple(parts), tuple(edge), node_level,
+                           {"connection": connection_type.name, "edge": edge_type.name}, reads_of(node_level),
+                           literal=not any(_has_variable(argument.value) for argument in node.arguments or ()))
 
 
 def compile_list(levels: "Levels", declaration: Listed, field: GraphQLField, selected: Selected,
@@ -291,6 +315,17 @@ def compile_list(levels: "Levels", declaration: Listed, field: GraphQLField, sel
         raise Unplannable(f"{where}: a list that may hold nulls")
     level = levels.object(named, selected.selection_sets, where, _model_of(declaration, where))
     return ListLevel(levels.number(), key, declaration, level, None, reads_of(level))
+
+
+def _has_variable(value: ValueNode) -> bool:
+    """Whether a variable is in this argument value, at any depth (a list's item, an input object's field)."""
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(item) for item in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(item.value) for item in value.fields)
+    return False
 
 
 def reads_of(level: "ObjectLevel | None") -> tuple[str, ...]:

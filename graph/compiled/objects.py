@@ -7,6 +7,7 @@ A value is what graphql-core would complete: the declared column, converted unle
 an error the executor words: the plan gives way (GiveWay) and the executor answers the request.
 """
 
+from binascii import b2a_base64
 from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -81,6 +82,7 @@ class ObjectLevel:
     build: Callable[[Any, Found], dict[str, Any]]
     references: list[Below]  # the levels below it, read before its objects are built
     fallback: Fallback | None = None  # the fields the executor resolves on the objects of the rows (fallback.py)
+    getters: tuple[tuple[str, Get], ...] = ()  # (response key, getter): what `build` was generated from
 
 
 @dataclass(eq=False)
@@ -94,29 +96,52 @@ class ReferenceLevel:
     shape: tuple[Any, ...]  # names the statement in the app's StatementCache (with the client)
     shared: bool  # reference data (graph/caches.py): rows kept in the app's reference cache, as the loaders keep theirs
 
+    # Shared rows (the same objects from the app's cache, request after request) of a level whose objects depend on
+    # their row alone (no level below, no fallback): the object built for each, by id, while its row is the cached one
+    kept: dict[Any, tuple[Any, dict[str, Any]]] = field(default_factory=dict, init=False, repr=False)
+
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list[Step]:
         """The rows of the parents' keys: shared ones from the app's cache where it holds them, the others in one
-        statement."""
+        statement (none to read: the level is built from the cached rows at once)."""
         keys = sorted({key for row in rows if (key := getattr(row, self.key)) is not None})
-        reader, found = filling.reader, filling.found
+        reader = filling.reader
         shared = reader.shared if self.shared else None
-        cached = {key: shared.get((self.shape, key)) for key in keys} if shared is not None else {}
-        missing = [key for key, row in cached.items() if row is None] if shared is not None else keys
-        queries = [(self.statement(reader.scope), {"keys": missing})] if missing else []
+        if shared is None:
+            if not keys:
+                return self._took([], filling)
+            return [Step([(self.statement(reader.scope), {"keys": keys})],
+                         lambda results: self._took(results[0], filling))]
+        cached = {key: shared.get((self.shape, key)) for key in keys}
+        missing = [key for key, row in cached.items() if row is None]
+        if not missing:
+            return self._took(list(cached.values()), filling, kept=True)
 
         def take(results: list[list[Any]]) -> list[Step]:
-            read = results[0] if results else []
-            if shared is None:
-                children = read
-            else:  # the level's columns: its own entries
-                for row in read:
-                    shared.put((self.shape, row.id), row)
-                    cached[row.id] = row
-                children = [row for row in cached.values() if row is not None]
-            build, index = self.level.build, self.index
-            filling.later(lambda: found.__setitem__(index, {child.id: build(child, found) for child in children}))
-            return filling.level(self.level, children)
-        return [Step(queries, take)]
+            for row in results[0]:  # the level's columns: its own entries
+                shared.put((self.shape, row.id), row)
+                cached[row.id] = row
+            return self._took([row for row in cached.values() if row is not None], filling)
+        return [Step([(self.statement(reader.scope), {"keys": missing})], take)]
+
+    def _took(self, children: list[Any], filling: "Filling", kept: bool = False) -> list[Step]:
+        """Build the level's objects once the levels below them are read (`kept`: the rows are the app's cached)."""
+        found, index, level = filling.found, self.index, self.level
+        if kept and not level.references and level.fallback is None:
+            filling.later(lambda: found.__setitem__(index, self._kept_objects(children, found)))
+            return []
+        filling.later(lambda: found.__setitem__(index, {child.id: level.build(child, found) for child in children}))
+        return filling.level(level, children)
+
+    def _kept_objects(self, children: list[Any], found: Found) -> dict[Any, dict[str, Any]]:
+        objects, kept, build = {}, self.kept, self.level.build
+        for child in children:
+            was = kept.get(child.id)
+            if was is None or was[0] is not child:  # first seen, or the cache's row was read again
+                if len(kept) >= KEPT:
+                    kept.clear()
+                was = kept[child.id] = (child, build(child, found))
+            objects[child.id] = was[1]
+        return objects
 
     def statement(self, scope: RequestScope) -> Select[Any]:
         def build(scope: RequestScope) -> Select[Any]:
@@ -136,16 +161,21 @@ class DerivedLevel:
     of_rows: bool = False  # the batch reads the rows (columns.Derived.reads), not only their ids
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list[Step]:
-        by_id = {row.id: row for row in rows}
-        ids = sorted(by_id)
         found, index = filling.found, self.index
-        if not ids:
-            found[index] = {}
-            return []
+        if len(rows) == 1:  # a view's one object (node(id:))
+            ids, given = [rows[0].id], list(rows)
+        else:
+            by_id = {row.id: row for row in rows}
+            ids = sorted(by_id)
+            if not ids:
+                found[index] = {}
+                return []
+            given = [by_id[key] for key in ids]
 
         def done(values: Sequence[Any]) -> None:
             found[index] = dict(zip(ids, values, strict=True))
-        given = [by_id[key] for key in ids] if self.of_rows else ids
+        if not self.of_rows:
+            given = ids
         return _steps_of(self.batch(filling.reader.scope, _Asked, given), done)
 
 
@@ -224,7 +254,10 @@ class Filling:
         """The steps of the levels below `level` for these rows (read first), then its fallback fields."""
         if level.fallback is not None and rows:
             self.finishes.append((level.fallback, rows))
-        return [step for below in level.references for step in below.ask(rows, self)]
+        references = level.references
+        if len(references) < 2:  # most levels: none or one below (a plan's name, a price's rows)
+            return references[0].ask(rows, self) if references else []
+        return [step for below in references for step in below.ask(rows, self)]
 
     def later(self, finish: Callable[[], None]) -> None:
         """Run `finish` once every level below the one it builds is read and built (they register after it)."""
@@ -237,7 +270,8 @@ async def fill(level: ObjectLevel, rows: Sequence[Any], found: Found, reader: Re
     steps = filling.level(level, rows)
     while steps:
         queries = [query for step in steps for query in step.queries]
-        results = await reader.rows_of(queries) if queries else []
+        many = reader.run_many  # called directly: rows_of's own coroutine costs a frame per depth
+        results = (await many(queries) if many is not None else await reader.rows_of(queries)) if queries else []
         following: list[Step] = []
         at = 0
         for step in steps:
@@ -283,7 +317,7 @@ class Levels:
         for selected in self.selections.of(type_, selection_sets, where):
             path = f"{where}.{selected.key}"
             if selected.name == "__typename":
-                getters.append((selected.key, _constant(type_.name)))
+                getters.append((selected.key, _Constant(type_.name)))
                 continue
             graphql_field = type_.fields[selected.name]
             strawberry_field = graphql_field.extensions.get(BACKREF)
@@ -310,12 +344,13 @@ class Levels:
                                     dict(declaration.columns) if declaration.columns else None, embedded=True)
                 needed.update(inner.columns)
                 references += inner.references
-                getters.append((selected.key, _embedded(inner.build)))
+                getters.append((selected.key, _Embedded(inner.getters, inner.build)))
             elif isinstance(declaration, Reference):
                 reference = self._reference(declaration, graphql_field.type, selected.selection_sets, path)
                 needed[reference.key] = declaration.key
                 references.append(reference)
-                getters.append((selected.key, _referenced(reference, is_non_null_type(graphql_field.type))))
+                getters.append((selected.key, _Found(reference.index, reference.key, True,
+                                                     is_non_null_type(graphql_field.type), str(reference.shape))))
             elif isinstance(declaration, Derived) and (get := self._derived(declaration, derived, references,
                                                                               graphql_field.type, selected, path)):
                 needed["id"] = model.id
@@ -323,12 +358,12 @@ class Levels:
                 getters.append((selected.key, get))
             elif name == "id" and issubclass(origin, Node):
                 needed["id"] = model.id
-                getters.append((selected.key, _global_id(type_.name)))
+                getters.append((selected.key, _GlobalId(type_.name)))
             else:  # a resolver: the executor resolves it on the object from_row builds (fallback.py)
                 if not fallen:
                     fallen_index, self.references = self.references, self.references + 1
                 fallen[selected.key] = details(selected.nodes)
-                getters.append((selected.key, _fallen(fallen_index, selected.key)))
+                getters.append((selected.key, _Fallen(fallen_index, selected.key)))
                 self.fallbacks.append(path)
                 continue
             self.compiled.append(path)
@@ -340,7 +375,7 @@ class Levels:
             # from_row reads every declared column, and the resolvers read `self.row`: the whole row
             needed.update(whole_row(model))
             fallback = Fallback(fallen_index, type_, make, fallen, tuple(where.split(".")))
-        return ObjectLevel(needed, _builder(getters), references, fallback)
+        return ObjectLevel(needed, _builder(getters, where), references, fallback, tuple(getters))
 
     def _derived(self, declaration: Derived, derived: dict[Any, DerivedLevel], references: list[Below],
                  type_: GraphQLOutputType, selected: Any, path: str) -> Get | None:
@@ -358,11 +393,7 @@ class Levels:
             level = derived[declaration.batch] = DerivedLevel(self.number(), declaration.batch,
                                                               bool(declaration.reads))
             references.append(level)
-        index, value = level.index, declaration.value
-
-        def get(row: Any, found: Found) -> Any:
-            return build(value(found[index][row.id]), found)
-        return get
+        return _DerivedGet(level.index, declaration.value, build)
 
     def plain(self, type_: GraphQLOutputType, selection_sets: Sequence[SelectionSetNode], path: str) -> Get:
         """The builder of a value held in memory (a derived value, a mutation's payload: graph/compiled/payloads.py)
@@ -408,7 +439,7 @@ class Levels:
         for part in self.selections.of(object_type, selection_sets, path):
             part_path = f"{path}.{part.key}"
             if part.name == "__typename":
-                getters.append((part.key, _constant(object_type.name)))
+                getters.append((part.key, _Constant(object_type.name)))
             else:
                 graphql_field = object_type.fields[part.name]
                 attribute = plain_attribute(graphql_field, part)
@@ -420,7 +451,7 @@ class Levels:
                     getters.append((part.key, of_attribute(attribute, self.plain(graphql_field.type,
                                                                                  part.selection_sets, part_path))))
             self.compiled.append(part_path)
-        build = _builder(getters)
+        build = _builder(getters, path)
         if object_type.is_type_of is None:
             return build
         name = object_type.name
@@ -502,24 +533,168 @@ def _object_type(type_: GraphQLOutputType, where: str) -> GraphQLObjectType:
     return named
 
 
-def _builder(getters: list[tuple[str, Get]]) -> Callable[[Any, Found], dict[str, Any]]:
+def _builder(getters: list[tuple[str, Get]], where: str = "") -> Callable[[Any, Found], dict[str, Any]]:
     """One function per level, generated once (as graph/core/columns.py generates from_row): a leaf column's read,
-    null check, conversion and serialization written inline, the other getters called; the values computed in the
-    selection's order, as the getters were, then one dict display in that order."""
-    names: dict[str, Any] = {"GiveWay": GiveWay}
-    lines: list[str] = []
-    for n, (key, get) in enumerate(getters):
-        lines += _inline(n, get, names) if isinstance(get, _ColumnGet) else [f"v{n} = g{n}(row, found)"]
-        names[f"g{n}"], names[f"k{n}"] = get, key
-    values = ", ".join(f"k{n}: v{n}" for n in range(len(getters)))
+    null check, conversion and serialization written inline, and so the plan's other getters of the row (an id, a
+    level below's value, an embedded object's fields, a constant); any other getter called. The values computed in
+    the selection's order, as the getters were, then one dict display in that order."""
+    names: dict[str, Any] = {"GiveWay": GiveWay, "b2a": b2a_base64}
+    lines, display = _lines(getters, "", names)
     body = "".join(f"    {line}\n" for line in lines)
-    source = f"def build(row, found):\n{body}    return {{{values}}}\n"
-    exec(compile(source, "<a compiled plan's level>", "exec"), names)  # noqa: S102  # source built above
+    source = f"def build(row, found):\n{body}    return {display}\n"
+    # named by its path: a profile tells the levels apart
+    exec(compile(source, f"<a compiled plan's level {where}>", "exec"), names)  # noqa: S102  # source built above
     build: Callable[[Any, Found], dict[str, Any]] = names["build"]
     return build
 
 
-def _inline(n: int, get: "_ColumnGet", names: dict[str, Any]) -> list[str]:
+def _lines(getters: Sequence[tuple[str, Get]], tag: str, names: dict[str, Any]) -> tuple[list[str], str]:
+    """The statements setting each getter's value (v{tag}{n}), and the dict display of them, in the selection's
+    order; an embedded object's fields are the builder's own statements too (tagged `{tag}{n}_`)."""
+    lines: list[str] = []
+    for n, (key, get) in enumerate(getters):
+        at = f"{tag}{n}"
+        names[f"k{at}"] = key
+        if isinstance(get, _ColumnGet):
+            lines += _inline(at, get, names)
+        elif isinstance(get, _Embedded):
+            inner, display = _lines(get.getters, f"{at}_", names)
+            lines += [*inner, f"v{at} = {display}"]
+        elif isinstance(get, _Inlined):
+            lines += get.lines(at, names)
+        else:
+            names[f"g{at}"] = get
+            lines.append(f"v{at} = g{at}(row, found)")
+    return lines, "{" + ", ".join(f"k{tag}{n}: v{tag}{n}" for n in range(len(getters))) + "}"
+
+
+def _read(key: str, at: str, names: dict[str, Any]) -> str:
+    """The expression reading the row's `key`: an attribute, or an attrgetter where the key is no identifier."""
+    if key.isidentifier() and not iskeyword(key):
+        return f"row.{key}"
+    names[f"read{at}"] = attrgetter(key)
+    return f"read{at}(row)"
+
+
+class _Inlined:
+    """A getter the generated builder writes as its own statements (`lines`, setting v{at}); callable as any."""
+
+    def lines(self, at: str, names: dict[str, Any]) -> list[str]:
+        raise NotImplementedError
+
+    def __call__(self, row: Any, found: Found) -> Any:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, eq=False)
+class _Constant(_Inlined):
+    """A value every object of the level shows (`__typename`)."""
+
+    value: Any
+
+    def lines(self, at: str, names: dict[str, Any]) -> list[str]:
+        names[f"c{at}"] = self.value
+        return [f"v{at} = c{at}"]
+
+    def __call__(self, row: Any, found: Found) -> Any:
+        return self.value
+
+
+@dataclass(frozen=True, eq=False)
+class _GlobalId(_Inlined):
+    """A Node's `id`: to_global_id of the row's id, byte for byte. Where the type's `Name:` is a multiple of three
+    bytes, its base64 is the same at the head of every ID (base64 encodes each three bytes alone): written once."""
+
+    type_name: str
+
+    def lines(self, at: str, names: dict[str, Any]) -> list[str]:
+        head = f"{self.type_name}:".encode()
+        if len(head) % 3:
+            names[f"t{at}"] = f"{self.type_name}:"
+            return [f'v{at} = b2a((t{at} + f"{{row.id}}").encode(), newline=False).decode()']
+        names[f"t{at}"] = b2a_base64(head, newline=False).decode()
+        return [f'v{at} = t{at} + b2a(f"{{row.id}}".encode(), newline=False).decode()']
+
+    def __call__(self, row: Any, found: Found) -> Any:
+        return to_global_id(self.type_name, row.id)
+
+
+@dataclass(frozen=True, eq=False)
+class _Found(_Inlined):
+    """What a level below built for the row's `key` (found[index]): a connection's or a list's (every parent has
+    one), or a reference's (None where the key is null or its row not found: an error where non-null)."""
+
+    index: int
+    key: str
+    reference: bool = False
+    non_null: bool = False
+    where: str = ""
+
+    def lines(self, at: str, names: dict[str, Any]) -> list[str]:
+        read = _read(self.key, at, names)
+        if not self.reference:
+            return [f"v{at} = found[{self.index}][{read}]"]
+        names[f"null{at}"] = f"a null in non-null {self.where}"
+        return [f"v{at} = found[{self.index}].get({read})",
+                *([f"if v{at} is None:", f"    raise GiveWay(null{at})"] if self.non_null else [])]
+
+    def __call__(self, row: Any, found: Found) -> Any:
+        key = getattr(row, self.key)
+        if not self.reference:
+            return found[self.index][key]
+        value = found[self.index].get(key)
+        if value is None and self.non_null:
+            raise GiveWay(f"a null in non-null {self.where}")
+        return value
+
+
+def by_key(index: int, key: str) -> Get:
+    """A connection's or a list's value for the row: found[index] by the row's `key` (connections.py)."""
+    return _Found(index, key)
+
+
+@dataclass(frozen=True, eq=False)
+class _DerivedGet(_Inlined):
+    """A derived value: the row's value in its batch (found[index] by row id), `value` of it, completed by `build`."""
+
+    index: int
+    value: Callable[[Any], Any]
+    build: Get
+
+    def lines(self, at: str, names: dict[str, Any]) -> list[str]:
+        names[f"dvalue{at}"], names[f"dbuild{at}"] = self.value, self.build
+        return [f"v{at} = dbuild{at}(dvalue{at}(found[{self.index}][row.id]), found)"]
+
+    def __call__(self, row: Any, found: Found) -> Any:
+        return self.build(self.value(found[self.index][row.id]), found)
+
+
+@dataclass(frozen=True, eq=False)
+class _Fallen(_Inlined):
+    """A field the executor resolved on the row's object (fallback.py): its value by response key."""
+
+    index: int
+    key: str
+
+    def lines(self, at: str, names: dict[str, Any]) -> list[str]:
+        return [f"v{at} = found[{self.index}][row.id][k{at}]"]
+
+    def __call__(self, row: Any, found: Found) -> Any:
+        return found[self.index][row.id][self.key]
+
+
+@dataclass(frozen=True, eq=False)
+class _Embedded:
+    """An object built from the same row (an address, a premise): its getters, written into the builder's own."""
+
+    getters: tuple[tuple[str, Get], ...]
+    build: Callable[[Any, Found], dict[str, Any]]
+
+    def __call__(self, row: Any, found: Found) -> Any:
+        return self.build(row, found)
+
+
+def _inline(n: str, get: "_ColumnGet", names: dict[str, Any]) -> list[str]:
     """The statements of `get` (a column) as the generated builder's own, setting v{n}."""
     names[f"read{n}"], names[f"convert{n}"], names[f"plain{n}"] = get.read, get.convert, get.plain
     names[f"serialize{n}"], names[f"build{n}"] = get.serialize, get.build
@@ -548,33 +723,6 @@ def _inline(n: int, get: "_ColumnGet", names: dict[str, Any]) -> list[str]:
             f"    raise GiveWay(null{n})" if get.non_null else "    pass",
             "else:",
             *(f"    {line}" for line in completed)]
-
-
-def _constant(value: Any) -> Get:
-    return lambda row, found: value
-
-
-def _fallen(index: int, key: str) -> Get:
-    return lambda row, found: found[index][row.id][key]
-
-
-def _embedded(build: Callable[[Any, Found], dict[str, Any]]) -> Get:
-    return build  # the same row
-
-
-def _global_id(type_name: str) -> Get:
-    return lambda row, found: to_global_id(type_name, row.id)
-
-
-def _referenced(reference: ReferenceLevel, non_null: bool) -> Get:
-    key, index = attrgetter(reference.key), reference.index
-
-    def get(row: Any, found: Found) -> Any:
-        value = found[index].get(key(row))
-        if value is None and non_null:
-            raise GiveWay(f"a null in non-null {reference.shape}")
-        return value
-    return get
 
 
 def _memoized(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -18,12 +18,12 @@ from graph.core.columns import Derived, declare
 from graph.core.enums import mirrors
 from graph.customers import loaders
 from graph.tickets.types import Ticket
-from resolvers.billing.batches import standings
+from resolvers.billing.batches import standing_query, standings_from
 from resolvers.context import RequestScope
-from resolvers.customers.alerts import alert_facts, alert_sources
+from resolvers.customers.alerts import alert_facts, alert_sources_of, alert_sources_query
 from resolvers.rules import alerts as rules
 from resolvers.statements import Run
-from resolvers.together import together
+from resolvers.together import read_all
 
 if TYPE_CHECKING:
     from graph.customers.types import Customer
@@ -128,10 +128,10 @@ async def alerts_today(scope: RequestScope, run: Run, customers: Sequence[Any]) 
     the statements the resolver's loaders run: the standing (aging's past-due) and the alert sources, read together
     (with a plan, in one call with the other statements of their depth)."""
     today, ids = utcnow().date(), [customer.id for customer in customers]
-    aging, sources = await together(run, lambda run: standings(scope, run, ids, today),
-                                    lambda run: alert_sources(scope, run, ids, today))
+    standing, sources = await read_all(run, [standing_query(scope, ids), alert_sources_query(scope, ids, today)])
+    aging = standings_from(scope, standing, ids, today)
     return [rules.account_alerts(alert_facts(*facts), today)
-            for facts in zip(customers, aging, sources, strict=True)]
+            for facts in zip(customers, aging, alert_sources_of(sources, ids), strict=True)]
 
 
 def without_subjects(alerts: list[rules.Alert]) -> list[AccountAlert]:

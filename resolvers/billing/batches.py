@@ -97,10 +97,18 @@ async def standings(scope: RequestScope, run: Run, ids: Sequence[int], as_of: da
 
     One UNION ALL (ledger sums have no due date) instead of a statement, a loader and a session for each.
     """
-    stmt = reused(scope, "standing", _standing_statement)
-    params = {"ledger_ids": list(ids), "invoice_ids": list(ids)}  # one expanding parameter per use
-    rows = await run(stmt, params)
-    # a plan's balance, pastDue and alerts read the same rows: aged once (RequestScope.from_rows)
+    return standings_from(scope, await run(*standing_query(scope, ids)), ids, as_of)
+
+
+def standing_query(scope: RequestScope, ids: Sequence[int]) -> tuple[Any, dict[str, Any]]:
+    """The standing statement (built once per client) and its parameters for these customers."""
+    ids = list(ids)
+    return reused(scope, "standing", _standing_statement), {"ledger_ids": ids, "invoice_ids": ids}  # one per use
+
+
+def standings_from(scope: RequestScope, rows: Sequence[Any], ids: Sequence[int], as_of: date) -> list[Standing]:
+    """Each customer's Standing from the rows of `standing_query`: a plan's balance, pastDue and alerts read the same
+    rows, aged once (RequestScope.from_rows)."""
     return scope.from_rows(("standing", tuple(ids), as_of), rows, lambda: standings_of(rows, ids, as_of))
 
 

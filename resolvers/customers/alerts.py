@@ -50,13 +50,34 @@ async def alert_sources(scope: RequestScope, run: Run, ids: Sequence[int], today
     """Every source of every customer in one statement, built once per client (resolvers/statements.py), the
     customers and the day's bounds bound per call, read through `run` (a session's connection, or a compiled
     plan's own)."""
-    first, last = rules.renewal_window(today)
-    customers = list(ids)
+    return alert_sources_of(await run(*alert_sources_query(scope, ids, today)), ids)
+
+
+def alert_sources_query(scope: RequestScope, ids: Sequence[int], today: date) -> tuple[Any, dict[str, Any]]:
+    """The sources' statement (built once per client) and its parameters: the customers, the day's bounds."""
+    return reused(scope, "alert-sources", _alert_sources), dict.fromkeys(_CUSTOMER_PARAMETERS, list(ids)) | \
+        _day_bounds(today)
+
+
+def _day_bounds(today: date) -> dict[str, Any]:
+    """The sources' parameters of the day: the renewal window, the earliest return that alerts, the day itself;
+    computed once a day (_DAYS holds the last day's)."""
+    bounds = _DAYS.get(today)
+    if bounds is None:
+        first, last = rules.renewal_window(today)
+        _DAYS.clear()
+        bounds = _DAYS[today] = {"renewal_from": first, "renewal_to": last,
+                                 "returned_since": rules.returned_since(today), "today": today}
+    return bounds
+
+
+_DAYS: dict[date, dict[str, Any]] = {}
+
+
+def alert_sources_of(rows: Sequence[Any], ids: Sequence[int]) -> list[AlertSources]:
+    """Each customer's AlertSources from the rows of `alert_sources_query`."""
     found: dict[int, list[list[Any]]] = defaultdict(lambda: [[], [], [], [], []])
-    for row in await run(reused(scope, "alert-sources", _alert_sources), {
-        **{name: customers for name in _CUSTOMER_PARAMETERS}, "renewal_from": first, "renewal_to": last,
-        "returned_since": rules.returned_since(today), "today": today,
-    }):
+    for row in rows:
         found[row.customer_id][row.source].append(row)
     return [_sources(found[i]) if i in found else AlertSources() for i in ids]
 
