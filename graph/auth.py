@@ -36,6 +36,7 @@ from resolvers.context import RequestScope, Viewer
 
 ALGORITHM = "HS256"
 ISSUER = "csrgraph"
+BEARER = "bearer"  # the auth cache's key of a verified token: (BEARER, the Authorization header that carried it)
 
 
 def issue_token(secret: str, user: User, ttl: timedelta) -> str:
@@ -61,14 +62,15 @@ class Authenticator:
 
     async def verify(self, state: Mapping[str, Any], header: str | None) -> VerifiedToken:
         """The token in the header, verified (remembered for the auth cache's lifetime); raises Refused."""
-        token = bearer(header)
-        if token is None:
-            raise Refused(SignInRefusal.MISSING_TOKEN)
         cache: TtlCache = state["user_cache"]
-        verified = cache.get(("token", token))  # an SPA sends the same token with every request
+        # an SPA sends the same header with every request: remembered by it, so its token is not even taken apart again
+        verified = cache.get((BEARER, header)) if header else None
         if verified is None:
+            token = bearer(header)
+            if token is None:
+                raise Refused(SignInRefusal.MISSING_TOKEN)
             verified = await self._verify(state, token)
-            cache.put(("token", token), verified)
+            cache.put((BEARER, header), verified)
         return verified
 
     async def admit(self, state: Mapping[str, Any], verified: VerifiedToken) -> tuple[User, Client]:

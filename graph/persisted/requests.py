@@ -50,12 +50,19 @@ def params_of(data: dict[str, Any]) -> GraphQLParams:
     query, variables, extensions = data.get("query"), data.get("variables"), data.get("extensions")
     operation_name = data.get("operationName")
     document_id = data.get("documentId", data.get("doc_id"))
-    _must(query, str, "query", "a string")
-    _must(variables, dict, "variables", "an object")
-    _must(extensions, dict, "extensions", "an object")
-    _must(operation_name, str, "operationName", "a string")
-    _must(document_id, str, "documentId" if "documentId" in data else "doc_id", "a string")
+    if not (type(query) in _STR_OR_NONE and type(variables) in _DICT_OR_NONE and type(extensions) in _DICT_OR_NONE
+            and type(operation_name) in _STR_OR_NONE and type(document_id) in _STR_OR_NONE):  # all right, mostly
+        _must(query, str, "query", "a string")
+        _must(variables, dict, "variables", "an object")
+        _must(extensions, dict, "extensions", "an object")
+        _must(operation_name, str, "operationName", "a string")
+        _must(document_id, str, "documentId" if "documentId" in data else "doc_id", "a string")
     return GraphQLParams(query, variables, operation_name, extensions, document_id)
+
+
+# what JSON decoding gives (no subclasses): each parameter is one of these, or _must says which is not
+_STR_OR_NONE = frozenset({str, type(None)})
+_DICT_OR_NONE = frozenset({dict, type(None)})
 
 
 def _must(value: Any, kind: type, name: str, what: str) -> None:
