@@ -73,8 +73,10 @@ class FrontDoor:
             await send(message)
 
         try:
-            if scope["path"] == GRAPHQL_PATH:  # only GraphQL waits: never a websocket, download or upload
-                await self.limit.run(self._limited(scope, receive, send_with_id, headers))
+            slots = self.limit.slots
+            if slots is not None and scope["path"] == GRAPHQL_PATH:  # only GraphQL waits: no websocket, download..
+                async with slots:  # ConcurrencyLimit.run, without a coroutine around the request's
+                    await self._limited(scope, receive, send_with_id, headers)
             else:
                 await self._limited(scope, receive, send_with_id, headers)
         except ClientDisconnect:  # the client left before its request was read: nothing to answer, and no fault
