@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from json.encoder import encode_basestring_ascii
-from typing import Any, cast
+from typing import Any
 
 FORMATS = ("plain", "json")  # CSRGRAPH_LOG_FORMAT (graph/settings.py)
 FIELDS = "csrgraph_fields"  # the record attribute that holds the fields
@@ -224,10 +224,10 @@ def stream_handlers(logger: logging.Logger, level: int) -> list[logging.StreamHa
             if (type(handler) not in _STREAMS or handler.filters
                     or type(handler.formatter) not in (PlainFormatter, JsonFormatter)):
                 return None
-            stream = cast(logging.StreamHandler, handler)  # _STREAMS are StreamHandlers
-            if stream.stream is None:
+            # _STREAMS are StreamHandlers
+            if handler.stream is None:  # type: ignore[attr-defined]
                 return None
-            found.append(stream)
+            found.append(handler)  # type: ignore[arg-type]
         current = current.parent if current.propagate else None
     return found or None
 

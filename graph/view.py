@@ -193,7 +193,7 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def read_params(self, request: Request) -> GraphQLParams | None:
         """The request's parameters, from the GET query or the JSON body; None for multipart (Strawberry reads it)."""
-        if request.method == "GET":
+        if request.scope["method"] == "GET":
             return params_of(self.parse_query_params(request.query_params))
         content_type = media_type(header(request.scope, b"content-type"))
         if content_type not in POST_TYPES:
