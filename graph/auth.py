@@ -58,7 +58,17 @@ class Authenticator:
 
     async def sign_in(self, state: Mapping[str, Any], header: str | None) -> tuple[User, Client]:
         """Raises Refused; `state` is the app's lifespan state (caches and session factories)."""
-        return await self.admit(state, await self.verify(state, header))
+        return self.remembered(state, header) or await self.admit(state, await self.verify(state, header))
+
+    def remembered(self, state: Mapping[str, Any], header: str | None) -> tuple[User, Client] | None:
+        """`sign_in` when the auth cache holds both the header's verified token and the account it names (an SPA's
+        every request but one in USER_TTL_SECONDS), without its three coroutines; None otherwise. Raises Refused."""
+        cache: TtlCache = state["user_cache"]
+        verified: VerifiedToken | None = cache.get((BEARER, header)) if header else None
+        if verified is None:
+            return None
+        account = cache.get(verified.user_id)
+        return admitted(verified, account) if account is not None else None
 
     async def verify(self, state: Mapping[str, Any], header: str | None) -> VerifiedToken:
         """The token in the header, verified (remembered for the auth cache's lifetime); raises Refused."""

@@ -33,7 +33,7 @@ from graph.limits import code_for
 from graph.persisted.errors import DocumentRequestError
 from graph.persisted.fast_path import Written, run_known
 from graph.persisted.known import graphql_schema_of
-from graph.persisted.requests import GraphQLParams, choose, params_of
+from graph.persisted.requests import GraphQLParams, choose, held_by_id, params_of
 from graph.request_log import request_id_of
 from graph.scope_keys import DOCUMENT_KEY, PARAMS_KEY, REQUEST_ID_KEY, SUB_RESPONSE_KEY, USER_KEY
 from graph.tokens import Refused, refusal_error
@@ -155,8 +155,8 @@ class GraphQLView(GraphQL[Context, None]):
             return await self.run(request)
         request.scope[PARAMS_KEY] = params
         state = request.scope["state"]
-        route = await choose(state["documents"], self.documents_mode, params, request.scope[USER_KEY][0].role,
-                             state["texts"])
+        route = held_by_id(state["documents"], self.documents_mode, params) or await choose(
+            state["documents"], self.documents_mode, params, request.scope[USER_KEY][0].role, state["texts"])
         if route is None:
             return await self.run(request)
         if route.seen:

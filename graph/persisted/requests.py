@@ -26,7 +26,7 @@ from graph.persisted.errors import (
     not_trusted,
 )
 from graph.persisted.known import DocumentRefused, KnownDocument
-from graph.persisted.registry import KnownDocuments
+from graph.persisted.registry import MAX_CACHED, KnownDocuments
 from graph.persisted.seen_texts import SeenTexts
 from resolvers.rules.persisted_files import document_key, sha256_of
 
@@ -75,6 +75,27 @@ class Route:
     document: KnownDocument
     by_id: bool  # named by its id (documentId, doc_id, APQ hash): GET may not run its mutations (405)
     seen: bool = False  # text seen before, not registered (graph/persisted/seen_texts.py)
+
+
+def held_by_id(documents: KnownDocuments, mode: str, params: GraphQLParams) -> Route | None:
+    """`choose`'s route for a document named by its documentId or doc_id that this worker holds (an SPA's every
+    request), without a coroutine; None: ask `choose`, which answers everything else (and every error)."""
+    if params.document_id is None or params.query is not None:
+        return None
+    key = _BY_ID_KEYS.get(params.document_id)
+    if key is None:
+        key = document_key(params.document_id)
+        if key is None:
+            return None
+        if len(_BY_ID_KEYS) >= MAX_CACHED:
+            _BY_ID_KEYS.clear()
+        _BY_ID_KEYS[params.document_id] = key
+    found = documents.held(key, trusted_only=mode == "trusted")
+    return Route(found, by_id=True) if found is not None else None
+
+
+# a client's documentId -> its SHA-256 (document_key's regular expression once per spelling; an SPA has tens)
+_BY_ID_KEYS: dict[str, str] = {}
 
 
 async def choose(documents: KnownDocuments, mode: str, params: GraphQLParams, role: Role,
