@@ -97,6 +97,20 @@ def _finite(text: str) -> float:
 _DECODER = json.JSONDecoder(parse_constant=_not_a_number, parse_float=_finite)
 
 
+_JSON_SPACE = " \t\n\r"  # what JSON calls whitespace
+
+
+def _decoded(text: str) -> Any:
+    """`_DECODER.decode(text)`: the same value, or a ValueError for the same texts; a body that starts with its value
+    (every client's) is read without the decoder's two regular expression matches around it."""
+    if not text or text[0] in _JSON_SPACE:
+        return _DECODER.decode(text)
+    value, end = _DECODER.raw_decode(text)
+    if end != len(text) and text[end:].strip(_JSON_SPACE):
+        raise ValueError("Extra data after the JSON value")
+    return value
+
+
 def _form_text(value: Any, name: str) -> str | bytes:
     if not isinstance(value, (str, bytes)):
         raise HTTPException(400, f"The multipart field `{name}` must be JSON text.")
@@ -173,7 +187,7 @@ class GraphQLView(GraphQL[Context, None]):
             text = data.decode() if isinstance(data, bytes) else data
             if text.startswith("\ufeff"):
                 raise ValueError("a byte order mark")  # as json.loads refuses it
-            value = _DECODER.decode(text)
+            value = _decoded(text)
         except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
             raise HTTPException(400, "Unable to parse request body as JSON.") from error
         # Each level opens with a bracket: a text with few of them cannot nest too deep (most requests: no walk).
