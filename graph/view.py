@@ -60,7 +60,16 @@ def json_depth(value: Any, limit: int) -> int:
 def media_type(content_type: str) -> str:
     """`application/json` of `Application/JSON; charset=utf-8`: the media type in lower case (it is
     case-insensitive), without the email parser Strawberry's parse_content_type builds (microseconds a request)."""
-    return content_type.partition(";")[0].strip().lower()
+    found = _MEDIA_TYPES.get(content_type)
+    if found is None:
+        found = content_type.partition(";")[0].strip().lower()
+        if len(_MEDIA_TYPES) >= 256:  # clients send a few
+            _MEDIA_TYPES.clear()
+        _MEDIA_TYPES[content_type] = found
+    return found
+
+
+_MEDIA_TYPES: dict[str, str] = {}  # each content type's media type, as read
 
 
 def _brackets(data: str | bytes) -> int:

@@ -91,11 +91,20 @@ def held_by_id(documents: KnownDocuments, mode: str, params: GraphQLParams) -> R
             _BY_ID_KEYS.clear()
         _BY_ID_KEYS[params.document_id] = key
     found = documents.held(key, trusted_only=mode == "trusted")
-    return Route(found, by_id=True) if found is not None else None
+    if found is None:
+        return None
+    route = _BY_ID_ROUTES.get(key)
+    if route is None or route.document is not found:  # a frozen dataclass's __init__: a setattr call per field
+        if len(_BY_ID_ROUTES) >= MAX_CACHED:
+            _BY_ID_ROUTES.clear()
+        route = _BY_ID_ROUTES[key] = Route(found, by_id=True)
+    return route
 
 
-# a client's documentId -> its SHA-256 (document_key's regular expression once per spelling; an SPA has tens)
+# a client's documentId -> its SHA-256 (document_key's regular expression once per spelling; an SPA has tens), and
+# the route of each document named by its id
 _BY_ID_KEYS: dict[str, str] = {}
+_BY_ID_ROUTES: dict[str, "Route"] = {}
 
 
 async def choose(documents: KnownDocuments, mode: str, params: GraphQLParams, role: Role,
