@@ -65,8 +65,11 @@ class PlainFormatter(logging.Formatter):
         parts = [asctime, level_name, logger_name, message]
         for key, value in values.items():
             kind = type(value)
-            if kind is str:
-                parts.append(f"{key}={value}" if _bare(value) else f"{key}={_json_string(value)}")
+            if kind is str:  # _bare's test of a printable text written here: most fields, most lines
+                if value and value.isprintable() and " " not in value and '"' not in value and "=" not in value:
+                    parts.append(f"{key}={value}")
+                else:
+                    parts.append(f"{key}={value}" if _bare(value) else f"{key}={_json_string(value)}")
             elif value is None:
                 parts.append(f"{key}=-")
             elif kind in _BARE:
@@ -81,9 +84,10 @@ class PlainFormatter(logging.Formatter):
 
     def _time(self, created: float, msecs: float) -> str:
         second, text = self._second
-        if second != int(created):
+        whole = int(created)
+        if second != whole:
             text = time.strftime(TIME_FORMAT, self.converter(created))
-            self._second = (int(created), text)
+            self._second = (whole, text)
         return f"{text},{int(msecs):03d}"
 
 
