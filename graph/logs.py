@@ -117,6 +117,10 @@ def _bare(text: str) -> bool:
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: time, level, logger, message, the fields, and `exception` (the traceback)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._second: tuple[float, str] = (-1.0, "")  # the last second's ISO text: one request line each, many a second
+
     def format(self, record: logging.LogRecord) -> str:
         exception = self.formatException(record.exc_info) if record.exc_info else None
         return self._line(record.created, record.levelname, record.name, record.getMessage(), fields_of(record),
@@ -126,10 +130,6 @@ class JsonFormatter(logging.Formatter):
                     values: dict[str, Any]) -> str:
         """The line `format` writes for a record of these parts (created: its time.time()), without the record."""
         return self._line(created, level_name, logger_name, message, values, None)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._second: tuple[float, str] = (-1.0, "")  # the last second's ISO text: one request line each, many a second
 
     def _line(self, created: float, level_name: str, logger_name: str, message: str, values: dict[str, Any],
               exception: str | None) -> str:
@@ -157,7 +157,6 @@ class JsonFormatter(logging.Formatter):
             text = datetime.fromtimestamp(whole, UTC).isoformat()[:19]  # YYYY-MM-DDTHH:MM:SS
             self._second = (whole, text)
         return f"{text}.{micros // 1000:03d}+00:00"
-
 
 
 def _flat_json(moment: str, level_name: str, logger_name: str, message: str, values: dict[str, Any]) -> str | None:
@@ -203,7 +202,6 @@ def _head(level_name: str, logger_name: str, message: str) -> str:
 _KEYS: dict[str, str] = {}
 _HEADS: dict[tuple[str, str, str], str] = {}
 _MAX_KEYS = 256
-
 
 
 # Handlers whose emit, once their stream is open, is StreamHandler.emit: a FileHandler opens its file at the first
