@@ -36,7 +36,7 @@ from graph.persisted.errors import DocumentRequestError
 from graph.persisted.known import KnownDocument
 from graph.persisted.requests import GraphQLParams
 from graph.request_log import record_operation
-from graph.scope_keys import OPERATION_KEY, PLAN_KEY
+from graph.scope_keys import PLAN_KEY
 
 _JSON_TYPES = {False: b"application/json", True: (GQL_RESPONSE + "; charset=utf-8").encode()}  # by wants_gql
 # the operation types each method may run, as Strawberry's OperationType.from_http answers (a new set per call)
@@ -67,12 +67,8 @@ async def run_known(view: Any, request: Request, document: KnownDocument, params
     name = given if given is not None else (operations[0].name.value if operations[0].name else None)
     scope = request.scope
     kind = _check_method(document, name, _http_method(scope["method"]), by_id)
-    if given is not None:
-        record_operation(scope, given)  # the client's: only a GraphQL name goes into the line
-    else:
-        own = operations[0].name.value if len(operations) == 1 and operations[0].name else None  # only_name; parsed
-        if own is not None:
-            scope[OPERATION_KEY] = own
+    own = operations[0].name.value if len(operations) == 1 and operations[0].name else None  # only_name's
+    record_operation(scope, given if given is not None else own)
     ambiguous = given is None and len(operations) > 1
     constant = None if ambiguous else _constant(document, name, params)
     if constant is not None:  # the same bytes for every request: no context, plan or executor

@@ -82,6 +82,8 @@ def held_by_id(documents: KnownDocuments, mode: str, params: GraphQLParams) -> R
     request), without a coroutine; None: ask `choose`, which answers everything else (and every error)."""
     if params.document_id is None or params.query is not None:
         return None
+    if params.extensions is not None and params.extensions.get("persistedQuery") is not None:
+        return None  # choose checks it first, and refuses a malformed one
     key = _BY_ID_KEYS.get(params.document_id)
     if key is None:
         key = document_key(params.document_id)

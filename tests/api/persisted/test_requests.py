@@ -56,6 +56,10 @@ class TestNamingARegisteredDocument:
         both = await api.client.post("/graphql", json={"documentId": document_id, "query": text},
                                      headers=auth(tenant.agent, accept=GQL))
         assert (both.status_code, both.json()["errors"][0]["extensions"]["code"]) == (400, "BAD_REQUEST")
+        for extensions in ({"persistedQuery": "x"}, apq("SHA")):  # a malformed APQ beside it: refused as before
+            malformed = await api.client.post("/graphql", json={"documentId": document_id, "extensions": extensions},
+                                              headers=auth(tenant.agent, accept=GQL))
+            assert (malformed.status_code, malformed.json()["errors"][0]["extensions"]["code"]) == (400, "BAD_REQUEST")
         unknown = document_id[:-1] + ("0" if document_id[-1] != "0" else "1")
         missing = await api.client.post("/graphql", json={"documentId": unknown}, headers=auth(tenant.agent))
         assert missing.json()["errors"][0]["extensions"]["code"] == NOT_FOUND
