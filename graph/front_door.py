@@ -23,11 +23,11 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.auth import Authenticator, refuse
-from graph.http_errors import header
+from graph.http_errors import DOOR_HEADERS, header
 from graph.ide import wants_ide
 from graph.limits import PREFLIGHT_HEADERS, BodyTooLarge, ConcurrencyLimit, counted, preflight_required, too_large
 from graph.request_log import fault_answered, kept_or_new, log_request
-from graph.scope_keys import REQUEST_ID_KEY, USER_KEY
+from graph.scope_keys import HEADERS_KEY, REQUEST_ID_KEY, USER_KEY
 from graph.tokens import Refused
 
 GRAPHQL_PATH = "/graphql"
@@ -37,7 +37,6 @@ OPEN_PREFIXES = ("/static/",)
 # The request line's status for a client that left before its request was read (nginx's "client closed request"):
 # not a fault of ours, so no traceback and no 500 (a browser that navigates away cancels its requests)
 CLIENT_CLOSED = 499
-_WANTED = frozenset({b"x-request-id", b"content-type", b"content-length", *PREFLIGHT_HEADERS})
 
 
 class FrontDoor:
@@ -58,9 +57,10 @@ class FrontDoor:
             await self.app(scope, receive, send)
             return
         headers: dict[bytes, bytes] = {}
-        for key, value in scope["headers"]:  # one scan for every header this door reads (the first of each)
-            if key in _WANTED and key not in headers:
+        for key, value in scope["headers"]:  # one scan for every header the request's way reads (the first of each)
+            if key in DOOR_HEADERS and key not in headers:
                 headers[key] = value
+        scope[HEADERS_KEY] = headers  # for http_errors.header: the view's content type, the accept, the token
         request_id = scope[REQUEST_ID_KEY] = kept_or_new(headers.get(b"x-request-id", b"").decode("latin-1"))
         started, status = time.perf_counter(), None
         id_header = (b"x-request-id", request_id.encode())
@@ -73,8 +73,10 @@ class FrontDoor:
             await send(message)
 
         try:
-            if scope["path"] == GRAPHQL_PATH:  # only GraphQL waits: never a websocket, download or upload
-                await self.limit.run(self._limited(scope, receive, send_with_id, headers))
+            slots = self.limit.slots
+            if slots is not None and scope["path"] == GRAPHQL_PATH:  # only GraphQL waits: no websocket, download..
+                async with slots:  # ConcurrencyLimit.run, without a coroutine around the request's
+                    await self._limited(scope, receive, send_with_id, headers)
             else:
                 await self._limited(scope, receive, send_with_id, headers)
         except ClientDisconnect:  # the client left before its request was read: nothing to answer, and no fault

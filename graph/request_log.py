@@ -11,7 +11,7 @@ import os
 import random
 import re
 import time
-from typing import Any, cast
+from typing import Any
 
 from starlette.types import Message, Scope, Send
 
@@ -64,11 +64,10 @@ async def fault_answered(scope: Scope, request_id: str, status: int | None, send
 def log_request(scope: Scope, status: int | None, started: float, request_id: str) -> None:
     """The request line, once the answer is sent (graph/front_door.py); `started`: time.perf_counter() at arrival."""
     if access.isEnabledFor(logging.INFO):  # cached by logging until its configuration changes
-        line = dict(
-            method=scope["method"], path=scope["path"], operation=scope.get(OPERATION_KEY),
-            status=status or 500, duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            request_id=request_id, user_id=scope[USER_KEY][0].id if USER_KEY in scope else None,
-        )
+        user = scope.get(USER_KEY)
+        line = {"method": scope["method"], "path": scope["path"], "operation": scope.get(OPERATION_KEY),
+                "status": status or 500, "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "request_id": request_id, "user_id": user[0].id if user is not None else None}
         if PLAN_KEY in scope:  # how it ran, where not the executor (graph/compiled)
             line["plan"] = scope[PLAN_KEY]
         if DOCUMENT_KEY in scope:  # a text seen before, run as a known document (graph/persisted/seen_texts.py)
@@ -87,7 +86,8 @@ def _log_request(values: dict[str, Any]) -> None:
         return
     created = time.time()
     for handler in handlers:
-        formatter = cast(PlainFormatter | JsonFormatter, handler.formatter)
+        # one of ours (stream_handlers); not typing.cast: a call, and a union made, per line
+        formatter: PlainFormatter | JsonFormatter = handler.formatter  # type: ignore[assignment]
         write_line(handler, formatter.fields_line(created, "INFO", access.name, "request", values),
                    lambda: _record(values))
 

@@ -9,3 +9,5 @@ SUB_RESPONSE_KEY = "csrgraph.sub_response"  # Strawberry's sub-response of the r
 # line (graph/persisted/fast_path.py)
 PLAN_KEY = "csrgraph.plan"
 DOCUMENT_KEY = "csrgraph.document"  # "seen" when a text seen before ran as a known document (graph/view.py)
+# {name: first value} of the headers the front door read (graph/http_errors.py DOOR_HEADERS), for `header` to reuse
+HEADERS_KEY = "csrgraph.headers"

@@ -33,7 +33,7 @@ from graph.limits import code_for
 from graph.persisted.errors import DocumentRequestError
 from graph.persisted.fast_path import Written, run_known
 from graph.persisted.known import graphql_schema_of
-from graph.persisted.requests import GraphQLParams, choose, params_of
+from graph.persisted.requests import GraphQLParams, choose, held_by_id, params_of
 from graph.request_log import request_id_of
 from graph.scope_keys import DOCUMENT_KEY, PARAMS_KEY, REQUEST_ID_KEY, SUB_RESPONSE_KEY, USER_KEY
 from graph.tokens import Refused, refusal_error
@@ -60,7 +60,16 @@ def json_depth(value: Any, limit: int) -> int:
 def media_type(content_type: str) -> str:
     """`application/json` of `Application/JSON; charset=utf-8`: the media type in lower case (it is
     case-insensitive), without the email parser Strawberry's parse_content_type builds (microseconds a request)."""
-    return content_type.partition(";")[0].strip().lower()
+    found = _MEDIA_TYPES.get(content_type)
+    if found is None:
+        found = content_type.partition(";")[0].strip().lower()
+        if len(_MEDIA_TYPES) >= 256:  # clients send a few
+            _MEDIA_TYPES.clear()
+        _MEDIA_TYPES[content_type] = found
+    return found
+
+
+_MEDIA_TYPES: dict[str, str] = {}  # each content type's media type, as read
 
 
 def _brackets(data: str | bytes) -> int:
@@ -95,6 +104,20 @@ def _finite(text: str) -> float:
 
 # one decoder for every request (json.loads with these options would build a new one per call)
 _DECODER = json.JSONDecoder(parse_constant=_not_a_number, parse_float=_finite)
+
+
+_JSON_SPACE = " \t\n\r"  # what JSON calls whitespace
+
+
+def _decoded(text: str) -> Any:
+    """`_DECODER.decode(text)`: the same value, or a ValueError for the same texts; a body that starts with its value
+    (every client's) is read without the decoder's two regular expression matches around it."""
+    if not text or text[0] in _JSON_SPACE:
+        return _DECODER.decode(text)
+    value, end = _DECODER.raw_decode(text)
+    if end != len(text) and text[end:].strip(_JSON_SPACE):
+        raise ValueError("Extra data after the JSON value")
+    return value
 
 
 def _form_text(value: Any, name: str) -> str | bytes:
@@ -155,8 +178,8 @@ class GraphQLView(GraphQL[Context, None]):
             return await self.run(request)
         request.scope[PARAMS_KEY] = params
         state = request.scope["state"]
-        route = await choose(state["documents"], self.documents_mode, params, request.scope[USER_KEY][0].role,
-                             state["texts"])
+        route = held_by_id(state["documents"], self.documents_mode, params) or await choose(
+            state["documents"], self.documents_mode, params, request.scope[USER_KEY][0].role, state["texts"])
         if route is None:
             return await self.run(request)
         if route.seen:
@@ -173,7 +196,7 @@ class GraphQLView(GraphQL[Context, None]):
             text = data.decode() if isinstance(data, bytes) else data
             if text.startswith("\ufeff"):
                 raise ValueError("a byte order mark")  # as json.loads refuses it
-            value = _DECODER.decode(text)
+            value = _decoded(text)
         except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: nested thousands deep
             raise HTTPException(400, "Unable to parse request body as JSON.") from error
         # Each level opens with a bracket: a text with few of them cannot nest too deep (most requests: no walk).
@@ -193,7 +216,7 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def read_params(self, request: Request) -> GraphQLParams | None:
         """The request's parameters, from the GET query or the JSON body; None for multipart (Strawberry reads it)."""
-        if request.method == "GET":
+        if request.scope["method"] == "GET":
             return params_of(self.parse_query_params(request.query_params))
         content_type = media_type(header(request.scope, b"content-type"))
         if content_type not in POST_TYPES:

@@ -29,6 +29,9 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.errors import ServerErrorMiddleware
 from strawberry.dataloader import DataLoader
 from strawberry.resolvers import is_default_resolver
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -38,8 +41,10 @@ from strawberry.types.graphql import OperationType
 from db.base import UtcDateTime
 from db.engine import connection_on_loop_thread, make_engine
 from db.sqlite_driver import _PREPARED, prepared_rows
+from graph.app import App
 from graph.compiled.objects import BACKREF
 from graph.core.plain_fields import BASIC_RESOLVER, read_plain_fields_directly
+from graph.front_door import FrontDoor
 from graph.persisted.known import graphql_schema_of
 from graph.schema import make_schema
 
@@ -242,3 +247,21 @@ async def test_a_prepared_reads_values_are_sqlalchemys(tmp_path, statement, give
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", listener)
         await engine.dispose()
+
+
+def test_starlettes_stack_is_its_server_error_layer_around_the_user_middleware():
+    """graph/app.py's App leaves out Starlette's ServerErrorMiddleware (the front door is the last resort for a
+    fault): it finds it as the outermost layer of `build_middleware_stack`, the user middleware as its `app`."""
+
+    class Marker:
+        def __init__(self, app: Any):
+            self.app = app
+
+    stack = Starlette(middleware=[Middleware(Marker)]).build_middleware_stack()
+    assert type(stack) is ServerErrorMiddleware
+    assert isinstance(stack.app, Marker)
+    door = App(middleware=[Middleware(FrontDoor, graphql=None, authenticator=None, concurrent_requests=1,
+                                      max_body_bytes=1, max_upload_bytes=1)])
+    assert isinstance(door.build_middleware_stack(), FrontDoor)
+    assert type(App(middleware=[Middleware(Marker)]).build_middleware_stack()) is ServerErrorMiddleware
+    assert type(App(middleware=door.user_middleware, debug=True).build_middleware_stack()) is ServerErrorMiddleware

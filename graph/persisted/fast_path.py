@@ -31,7 +31,7 @@ from graph.compiled.payloads import MutationResult
 from graph.core.text_arguments import refused_variable
 from graph.http_errors import GQL_RESPONSE, wants_gql
 from graph.masking import mask_unexpected
-from graph.operations import AMBIGUOUS, only_name, subscription_over_http
+from graph.operations import AMBIGUOUS, subscription_over_http
 from graph.persisted.errors import DocumentRequestError
 from graph.persisted.known import KnownDocument
 from graph.persisted.requests import GraphQLParams
@@ -40,7 +40,8 @@ from graph.scope_keys import PLAN_KEY
 
 _JSON_TYPES = {False: b"application/json", True: (GQL_RESPONSE + "; charset=utf-8").encode()}  # by wants_gql
 # the operation types each method may run, as Strawberry's OperationType.from_http answers (a new set per call)
-_RUNS = {method: frozenset(OperationType.from_http(method)) for method in ("GET", "POST")}
+# (a tuple: `in` finds an enum member by identity, where a set would call Enum.__hash__, a Python function)
+_RUNS = {method: tuple(OperationType.from_http(method)) for method in ("GET", "POST")}
 
 
 class Written:
@@ -64,17 +65,19 @@ async def run_known(view: Any, request: Request, document: KnownDocument, params
     given = params.operation_name
     operations = document.operations
     name = given if given is not None else (operations[0].name.value if operations[0].name else None)
-    kind = _check_method(document, name, _http_method(request.method), by_id)
-    record_operation(request.scope, given if given is not None else only_name(list(operations)))
+    scope = request.scope
+    kind = _check_method(document, name, _http_method(scope["method"]), by_id)
+    own = operations[0].name.value if len(operations) == 1 and operations[0].name else None  # only_name's
+    record_operation(scope, given if given is not None else own)
     ambiguous = given is None and len(operations) > 1
     constant = None if ambiguous else _constant(document, name, params)
     if constant is not None:  # the same bytes for every request: no context, plan or executor
-        return Written(constant, _JSON_TYPES[wants_gql(request.scope)])
+        return Written(constant, _JSON_TYPES[wants_gql(scope)])
     context = await view.get_context(request, None)  # no sub-response: no resolver sets headers or a status
-    result = await _result(view, document, context, params, name, kind, ambiguous=ambiguous, scope=request.scope)
+    result = await _result(view, document, context, params, name, kind, ambiguous=ambiguous, scope=scope)
     if not result.errors:  # the common answer, as Strawberry's process_result and create_response would make it
         answer = {"data": result.data, "extensions": result.extensions} if result.extensions else {"data": result.data}
-        return Written(orjson.dumps(answer), _JSON_TYPES[wants_gql(request.scope)])
+        return Written(orjson.dumps(answer), _JSON_TYPES[wants_gql(scope)])
     sub_response = await view.get_sub_response(request)  # errors: status codes and error codes as the normal path
     result = ExecutionResult(result.data, mask_unexpected(result.errors, context.request_id))
     return view.create_response(await view.process_result(request, result), sub_response)
@@ -84,9 +87,16 @@ def _constant(document: KnownDocument, name: str | None, params: GraphQLParams) 
     """The operation's answer when it is the same for every request (known.constant_answer) and this request meets
     no error first: the text rule applies to the document's variables whichever operation runs, as in `_result`."""
     constant = document.answers.get(name)
-    if constant is None or refused_variable(params.variables or {}, document.checked_variables) is not None:
+    if constant is None or _refused(document, params) is not None:
         return None
     return constant
+
+
+def _refused(document: KnownDocument, params: GraphQLParams) -> GraphQLError | None:
+    """The text rule's error for the request's variables, if any (none to check: most documents, most requests)."""
+    if not params.variables or not document.checked_variables:
+        return None
+    return refused_variable(params.variables, document.checked_variables)
 
 
 def _http_method(method: str) -> HTTPMethod:
@@ -118,7 +128,7 @@ async def _result(view: Any, document: KnownDocument, context: Any, params: Grap
         return ExecutionResult(None, [GraphQLError(AMBIGUOUS)])
     if kind is OperationType.SUBSCRIPTION:  # as NoSubscriptionOverHttp on the normal path
         return ExecutionResult(None, [subscription_over_http()])
-    refused = refused_variable(params.variables or {}, document.checked_variables)
+    refused = _refused(document, params)
     if refused is not None:
         return ExecutionResult(None, [refused])
     plan = document.plans.get(name)

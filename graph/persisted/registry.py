@@ -55,6 +55,14 @@ class KnownDocuments:
             return None
         return document
 
+    def held(self, sha256: str, *, trusted_only: bool) -> KnownDocument | None:
+        """What `find` answers when this worker holds the document, unexpired (nearly every request), without a
+        coroutine; None otherwise (then ask `find`)."""
+        entry = self._entries.get(sha256)
+        if entry is None or self.clock() >= entry[1] or (trusted_only and not entry[0].trusted):
+            return None
+        return entry[0]
+
     async def register(self, text: str, sha256: str) -> KnownDocument:
         """Check and store a client's document (apq mode); raises DocumentRefused, storing nothing.
 

@@ -26,7 +26,7 @@ from graph.persisted.errors import (
     not_trusted,
 )
 from graph.persisted.known import DocumentRefused, KnownDocument
-from graph.persisted.registry import KnownDocuments
+from graph.persisted.registry import MAX_CACHED, KnownDocuments
 from graph.persisted.seen_texts import SeenTexts
 from resolvers.rules.persisted_files import document_key, sha256_of
 
@@ -50,12 +50,19 @@ def params_of(data: dict[str, Any]) -> GraphQLParams:
     query, variables, extensions = data.get("query"), data.get("variables"), data.get("extensions")
     operation_name = data.get("operationName")
     document_id = data.get("documentId", data.get("doc_id"))
-    _must(query, str, "query", "a string")
-    _must(variables, dict, "variables", "an object")
-    _must(extensions, dict, "extensions", "an object")
-    _must(operation_name, str, "operationName", "a string")
-    _must(document_id, str, "documentId" if "documentId" in data else "doc_id", "a string")
+    if not (type(query) in _STR_OR_NONE and type(variables) in _DICT_OR_NONE and type(extensions) in _DICT_OR_NONE
+            and type(operation_name) in _STR_OR_NONE and type(document_id) in _STR_OR_NONE):  # all right, mostly
+        _must(query, str, "query", "a string")
+        _must(variables, dict, "variables", "an object")
+        _must(extensions, dict, "extensions", "an object")
+        _must(operation_name, str, "operationName", "a string")
+        _must(document_id, str, "documentId" if "documentId" in data else "doc_id", "a string")
     return GraphQLParams(query, variables, operation_name, extensions, document_id)
+
+
+# what JSON decoding gives (no subclasses): each parameter is one of these, or _must says which is not
+_STR_OR_NONE = frozenset({str, type(None)})
+_DICT_OR_NONE = frozenset({dict, type(None)})
 
 
 def _must(value: Any, kind: type, name: str, what: str) -> None:
@@ -68,6 +75,38 @@ class Route:
     document: KnownDocument
     by_id: bool  # named by its id (documentId, doc_id, APQ hash): GET may not run its mutations (405)
     seen: bool = False  # text seen before, not registered (graph/persisted/seen_texts.py)
+
+
+def held_by_id(documents: KnownDocuments, mode: str, params: GraphQLParams) -> Route | None:
+    """`choose`'s route for a document named by its documentId or doc_id that this worker holds (an SPA's every
+    request), without a coroutine; None: ask `choose`, which answers everything else (and every error)."""
+    if params.document_id is None or params.query is not None:
+        return None
+    if params.extensions is not None and params.extensions.get("persistedQuery") is not None:
+        return None  # choose checks it first, and refuses a malformed one
+    key = _BY_ID_KEYS.get(params.document_id)
+    if key is None:
+        key = document_key(params.document_id)
+        if key is None:
+            return None
+        if len(_BY_ID_KEYS) >= MAX_CACHED:
+            _BY_ID_KEYS.clear()
+        _BY_ID_KEYS[params.document_id] = key
+    found = documents.held(key, trusted_only=mode == "trusted")
+    if found is None:
+        return None
+    route = _BY_ID_ROUTES.get(key)
+    if route is None or route.document is not found:  # a frozen dataclass's __init__: a setattr call per field
+        if len(_BY_ID_ROUTES) >= MAX_CACHED:
+            _BY_ID_ROUTES.clear()
+        route = _BY_ID_ROUTES[key] = Route(found, by_id=True)
+    return route
+
+
+# a client's documentId -> its SHA-256 (document_key's regular expression once per spelling; an SPA has tens), and
+# the route of each document named by its id
+_BY_ID_KEYS: dict[str, str] = {}
+_BY_ID_ROUTES: dict[str, "Route"] = {}
 
 
 async def choose(documents: KnownDocuments, mode: str, params: GraphQLParams, role: Role,

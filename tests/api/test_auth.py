@@ -2,9 +2,12 @@
 reason, and run nothing (provider tokens: tests/api/admin/test_provider_sign_in.py)."""
 
 import os
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import jwt
+import pytest
 
 from tests.conftest import SECRET, token_for
 
@@ -66,6 +69,29 @@ class TestBearerTokens:
         response = await api.post(VIEWER, headers={"authorization": f"Basic {token_for(tenant.agent)}"})
         assert response.status_code == 401
         assert _reason(response) == "MISSING_TOKEN"
+
+    @pytest.mark.parametrize("spelling", ["Bearer {}", "bearer {}", "BEARER   {} "])
+    async def test_a_remembered_token_is_refused_once_it_expires(self, api, tenant, monkeypatch, spelling):
+        # given a token valid for a minute, remembered after its first request (by the header that carried it)
+        headers = {"authorization": spelling.format(token_for(tenant.agent, ttl=timedelta(minutes=1)))}
+        assert (await api.post(VIEWER, headers=headers)).status_code == 200
+        assert (await api.post(VIEWER, headers=headers)).status_code == 200
+        # when its expiry passes (within the auth cache's lifetime)
+        later = time.time() + 61
+        monkeypatch.setattr("graph.auth.time", SimpleNamespace(time=lambda: later))
+        response = await api.post(VIEWER, headers=headers)
+        # then it is refused as expired
+        assert response.status_code == 401
+        assert _reason(response) == "TOKEN_EXPIRED"
+
+    async def test_a_header_remembered_signs_in_only_as_itself(self, api, tenant):
+        # a token remembered after it signed in; then the same token under another scheme, and another user's
+        token = token_for(tenant.agent)
+        assert (await api.run(VIEWER, user=tenant.agent))["viewer"]["role"] == "AGENT"
+        assert _reason(await api.post(VIEWER, headers={"authorization": f"Basic {token}"})) == "MISSING_TOKEN"
+        assert _reason(await api.post(VIEWER, headers={"authorization": f"Bearer {token}x"})) == "INVALID_TOKEN"
+        other = await api.post(VIEWER, headers={"authorization": f"Bearer {token_for(tenant.admin)}"})
+        assert other.json()["data"]["viewer"]["role"] == "ADMIN"
 
 
 class TestOpenPaths:

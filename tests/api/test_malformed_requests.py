@@ -4,8 +4,11 @@ also drop the keep-alive connection); the same on both engines."""
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from strawberry.http.parse_content_type import parse_content_type
 
+from graph import view as view_module
 from graph.view import media_type
 from tests.conftest import token_for
 
@@ -175,3 +178,21 @@ async def test_media_types_are_case_insensitive(api, tenant, content_type):
     )
     assert response.status_code == 200
     assert response.json() == {"data": {"viewer": {"role": "AGENT"}}}
+
+
+JSON_ATOMS = st.sampled_from(['{"a": 1}', "[1, 2]", '"x"', "1", "1.5", "true", "null", "NaN", "{", "}", " ", "\t",
+                              "\n", "\r", "\u00a0", "\ufeff", ",", "x", '{"documentId": "sha256:ab"}', "1e400", "-"])
+
+
+@given(st.lists(JSON_ATOMS, max_size=4).map("".join))
+def test_the_body_decodes_as_the_standard_decoder_decodes_it(text):
+    # the same value, or a refusal, for any text: values, whitespace around them (JSON's and other), extra data
+    try:
+        expected = ("value", view_module._DECODER.decode(text))
+    except ValueError:
+        expected = ("refused", None)
+    try:
+        got = ("value", view_module._decoded(text))
+    except ValueError:
+        got = ("refused", None)
+    assert repr(got) == repr(expected)

@@ -6,6 +6,8 @@ import logging
 import logging.config
 import os
 import time
+from datetime import UTC, datetime
+from logging.handlers import RotatingFileHandler
 from types import SimpleNamespace
 
 import pytest
@@ -257,6 +259,37 @@ class TestFormats:
 
 
 
+    @given(st.floats(min_value=0, max_value=4e9), st.dictionaries(
+        st.one_of(st.sampled_from(["time", "message", "status", "user_id", "exception"]), st.text(max_size=4),
+                  st.integers(-3, 3)),
+        st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.floats(),
+                  st.text(max_size=6), st.sampled_from([SignInRefusal.MISSING_TOKEN, ("a", 1), [None]])),
+        max_size=5), st.sampled_from(["request", "é \u2028 \"q\"", ""]))
+    def test_json_lines_are_the_encoders_text_of_the_entry(self, created, values, message):
+        # json.dumps of the entry, written directly for the request line's kinds of values (a collision with the
+        # head's keys, a non-str key, a value of another kind: the encoder's way), at any moment in a second
+        reference = {"time": datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds"),
+                     "level": "INFO", "logger": "csrgraph.access", "message": message, **values}
+        formatter = JsonFormatter()
+        for _ in range(2):  # the second time, the second's text from the cache
+            assert formatter.fields_line(created, "INFO", "csrgraph.access", message, values) == json.dumps(
+                reference, default=str)
+
+    @pytest.mark.parametrize("created", [1764870000.0, 1764870000.9995, 1764870000.9999995, 1764870000.0005,
+                                         1764870000.0004995, 0.0, 1e9 + 0.5e-6, 1e9 + 1.5e-6])
+    def test_json_times_round_as_datetime_does(self, created):
+        line = json.loads(JsonFormatter().fields_line(created, "INFO", "x", "m", {}))
+        assert line["time"] == datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
+
+    @pytest.mark.parametrize("value", ["", " ", "a b", "a=b", 'a"b', "\t", "a\x85b", "\xa0", "\u2028", "\x1c",
+                                       "\x00", "é", "\u3000x", "x\u200a", "plain", "/graphql"])
+    def test_plain_values_quoted_exactly_when_they_could_split_the_line(self, value):
+        # every kind of whitespace Python knows, a control character that is none, and printable text
+        line = PlainFormatter().fields_line(1764870000.5, "INFO", "csrgraph.access", "request", {"path": value})
+        needs_quotes = not value or any(c.isspace() or c in '"=' for c in value)
+        assert line.rpartition(" path=")[2] == (json.dumps(value) if needs_quotes else value)
+
+
 @pytest.fixture
 def server_logging(monkeypatch):
     """`configure(format)`: the server's logging configuration (logging_config) writing to a string; the stream."""
@@ -329,8 +362,10 @@ class TestTheLineWrittenDirectly:
         root.addHandler(quiet)
         assert stream_handlers(access, logging.INFO) == [handler]
         ours = logging.getLogger("csrgraph")
-        for other in (logging.FileHandler(tmp_path / "log"), logging.StreamHandler(io.StringIO())):
-            ours.addHandler(other)  # a file handler; a stream handler without our formatter
+        rotating = RotatingFileHandler(tmp_path / "rotating", maxBytes=10**6)
+        rotating.setFormatter(handler.formatter)
+        for other in (logging.FileHandler(tmp_path / "log"), logging.StreamHandler(io.StringIO()), rotating):
+            ours.addHandler(other)  # handlers without our formatter; one that checks its file before each record
             try:
                 assert stream_handlers(access, logging.INFO) is None
             finally:
@@ -346,3 +381,29 @@ class TestTheLineWrittenDirectly:
             assert stream_handlers(access, logging.INFO) is None
         finally:
             access.propagate = True
+
+    @pytest.mark.parametrize("log_format", FORMATS)
+    def test_a_file_handler_with_our_formatter_gets_the_line_written_directly(self, server_logging, tmp_path,
+                                                                              monkeypatch, log_format):
+        # an operator's configuration writing to a file (delay: the file opens at the first record)
+        server_logging(log_format)
+        root = logging.getLogger()
+        [handler] = root.handlers
+        root.removeHandler(handler)
+        to_file = logging.FileHandler(tmp_path / "access.log", delay=True)
+        to_file.setFormatter(handler.formatter)
+        root.addHandler(to_file)
+        monkeypatch.setattr(time, "time", lambda: 1764870000.25)
+        monkeypatch.setattr(time, "perf_counter", lambda: 10.25)
+        scope = {"method": "GET", "path": "/healthz"}
+        try:
+            assert stream_handlers(access, logging.INFO) is None  # not open yet: a record opens it
+            log_request(scope, 200, 10.0, "r-1")
+            assert stream_handlers(access, logging.INFO) == [to_file]
+            log_request(scope, 200, 10.0, "r-1")
+        finally:
+            root.removeHandler(to_file)
+            to_file.close()
+        recorded, direct = (tmp_path / "access.log").read_text().splitlines()
+        assert direct == recorded
+        assert "r-1" in direct

@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from types import SimpleNamespace
 
 import pytest
 
@@ -41,6 +42,40 @@ class TestNamingARegisteredDocument:
         body = {"documentId": document_id, "operationName": "A", "variables": {"first": 1}}
         response = await api.client.post("/graphql", json=body, headers=auth(tenant.agent))
         assert response.json() == {"data": {"customers": {"totalCount": 0}}}
+
+    async def test_a_document_this_worker_holds_answers_as_when_it_was_read(self, api, database, tenant):
+        # each spelling twice: the second time the worker holds the document (graph/persisted/requests.held_by_id)
+        text = unique_viewer()
+        [document_id] = await register(database, text)
+        sha256 = sha256_of(text)
+        for body in ({"documentId": document_id}, {"doc_id": sha256}, {"documentId": sha256}):
+            first, second = [await api.client.post("/graphql", json=body, headers=auth(tenant.agent))
+                             for _ in range(2)]
+            assert first.json() == second.json() == {"data": {"viewer": {"role": "AGENT"}}}, body
+        # and what is refused is refused though the document is held
+        both = await api.client.post("/graphql", json={"documentId": document_id, "query": text},
+                                     headers=auth(tenant.agent, accept=GQL))
+        assert (both.status_code, both.json()["errors"][0]["extensions"]["code"]) == (400, "BAD_REQUEST")
+        for extensions in ({"persistedQuery": "x"}, apq("SHA")):  # a malformed APQ beside it: refused as before
+            malformed = await api.client.post("/graphql", json={"documentId": document_id, "extensions": extensions},
+                                              headers=auth(tenant.agent, accept=GQL))
+            assert (malformed.status_code, malformed.json()["errors"][0]["extensions"]["code"]) == (400, "BAD_REQUEST")
+        unknown = document_id[:-1] + ("0" if document_id[-1] != "0" else "1")
+        missing = await api.client.post("/graphql", json={"documentId": unknown}, headers=auth(tenant.agent))
+        assert missing.json()["errors"][0]["extensions"]["code"] == NOT_FOUND
+
+
+@pytest.mark.parametrize("trusted, trusted_only, held", [
+    (True, True, True), (True, False, True), (False, False, True), (False, True, False)])
+@pytest.mark.parametrize("later, fresh", [(0.0, True), (known_registry.RECHECK_SECONDS + 1, False)])
+def test_a_held_document_is_what_find_answers_while_fresh(trusted, trusted_only, held, later, fresh):
+    now = [100.0]
+    documents = known_registry.KnownDocuments(None, None, None, clock=lambda: now[0])  # type: ignore[arg-type]
+    document = SimpleNamespace(sha256="a" * 64, trusted=trusted)
+    documents._put(document)  # as find does after reading it
+    now[0] += later
+    assert documents.held("a" * 64, trusted_only=trusted_only) is (document if held and fresh else None)
+    assert documents.held("b" * 64, trusted_only=False) is None
 
 
 class TestUnknownIds:
