@@ -137,13 +137,6 @@ async def connection_on_loop_thread(connection: AsyncConnection) -> AsyncIterato
 # worker serves CSRGRAPH_CONCURRENT_REQUESTS at once (8 by default), and the pool holds 32 + 32.
 PARKED_READS = 8
 
-# Where SQLite keeps a parked read connection's transient tables: in memory. In a file (the default, SQLite built with
-# TEMP_STORE=1) each materialized one costs ~30 us to set up: the profile's trail of masters (a recursive CTE, one row)
-# takes ~40 us so, ~8 us in memory (docs/compiled-plans.md 18d). Only reads by key run there, a few rows each
-# (`connection_on_loop_thread`), so their transient tables stay small; a connection goes back to the pool with the
-# default again, where bulk reads may sort more than memory should hold.
-PARKED_TEMP_STORE, POOLED_TEMP_STORE = "MEMORY", "DEFAULT"
-
 
 @asynccontextmanager
 async def read_by_key(engine: AsyncEngine) -> AsyncIterator[tuple[AsyncConnection, sqlite3.Connection | None]]:
@@ -190,9 +183,7 @@ class _Lease:
         driver = (await connection.get_raw_connection()).dbapi_connection
         assert isinstance(driver, OneHopConnection)  # engines of our driver only are parked (_make_sqlite_engine)
         driver.inline = True
-        raw = driver._connection._conn
-        raw.execute(f"PRAGMA temp_store = {PARKED_TEMP_STORE}")
-        return cls(engine, loop, connection, driver, raw)
+        return cls(engine, loop, connection, driver, driver._connection._conn)
 
     def idle(self) -> bool:
         """Nothing open on it: neither SQLite's transaction nor SQLAlchemy's (a statement prepared through
@@ -200,14 +191,9 @@ class _Lease:
         return not self.raw.in_transaction and not self.connection.in_transaction() and not self.connection.closed
 
     async def close(self) -> None:
-        """Back to the pool, as `connection_on_loop_thread` leaves a connection, with the pool's temp_store; a
-        connection that cannot take it (broken by the failure that closes it, say) is discarded instead."""
+        """Back to the pool, as `connection_on_loop_thread` leaves a connection."""
         self.driver.inline = False
         self.driver.in_transaction = self.raw.in_transaction  # the pool's rollback is skipped if none is open
-        try:
-            self.raw.execute(f"PRAGMA temp_store = {POOLED_TEMP_STORE}")
-        except sqlite3.Error:
-            await self.connection.invalidate()
         await self.connection.close()
 
 

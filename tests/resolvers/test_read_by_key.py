@@ -130,19 +130,3 @@ async def test_a_parked_connection_goes_only_to_the_engine_that_checked_it_out(r
     async with read_by_key(read) as (connection, raw):
         assert raw is first
         assert connection.sync_connection.get_execution_options()["sqlite_begin"] is None
-
-
-async def test_a_parked_connection_keeps_transient_tables_in_memory_and_the_pools_in_the_default_place(read) -> None:
-    # SQLite's temp_store: 0 the default (a file, as SQLite is built), 2 memory
-    async with read_by_key(read) as (_, raw):
-        assert raw.execute("PRAGMA temp_store").fetchall() == [(2,)]
-        # a recursive CTE's transient table, in memory, reads as in a file
-        assert raw.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) "
-                           "SELECT t.v, n.i FROM n JOIN t ON t.id = n.i ORDER BY n.i").fetchall() == [("one", 1)]
-    with pytest.raises(RuntimeError):  # a request that fails gives its connection back to the pool
-        async with read_by_key(read) as (_, raw):
-            raise RuntimeError("failed")
-    async with read.connect() as connection:
-        pooled = (await connection.get_raw_connection()).dbapi_connection._connection._conn
-        assert pooled is raw
-        assert pooled.execute("PRAGMA temp_store").fetchall() == [(0,)]
