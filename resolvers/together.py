@@ -8,6 +8,7 @@ graph/compiled/objects.py); a session's (the loaders') reads them one after the 
 A batch given the lockstep `run` must read through it only: awaiting anything else is a programming error.
 """
 
+import functools
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from typing import Any
 
@@ -79,3 +80,25 @@ async def together(run: Run, *batches: Callable[[Run], Awaitable[Any]]) -> list[
         for step in waiting.values():
             step.close()
     return values
+
+
+ValuesOf = Callable[[list[Sequence[Any]]], Sequence[Any]]  # a batch's values from the rows of each of its queries
+Split = Callable[[Any, Sequence[Any]], tuple[list[Query], ValuesOf]]  # (scope, ids or rows) -> queries, values_of
+
+
+class SplitBatch:
+    """A batch (`batch(scope, run, given)`: columns.Derived) written as its queries and the values of their rows:
+    awaited, it reads the queries in one `read_all`; a compiled plan calls `split` itself and reads the queries with
+    its depth's others, with no coroutine to drive (graph/compiled/objects.DerivedLevel). Either way the same code
+    gives the values."""
+
+    def __init__(self, split: Split) -> None:
+        self.split = split
+        functools.update_wrapper(self, split)  # its name, module and docstring
+
+    async def __call__(self, scope: Any, run: Run, given: Sequence[Any]) -> Sequence[Any]:
+        queries, values_of = self.split(scope, given)
+        return values_of(await read_all(run, queries) if queries else [])
+
+    def __repr__(self) -> str:
+        return f"<batch {self.split.__qualname__}>"

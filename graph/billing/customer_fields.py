@@ -25,12 +25,13 @@ from graph.core.relay import (
 )
 from graph.customers.arguments import Rollup
 from resolvers.billing.ar_history import HistoryRow, Window
-from resolvers.billing.batches import Run, Standing, standings
+from resolvers.billing.batches import Standing, standing_query, standings_from
 from resolvers.billing.lists import Prefetch
 from resolvers.context import RequestScope
 from resolvers.pagination import PageRequest
 from resolvers.rules.aging import AgingBuckets as AgingRow
 from resolvers.rules.aging import combine
+from resolvers.together import Query, SplitBatch, ValuesOf
 
 ID_CURSOR = CursorShape("billing-id", (int,))
 HISTORY_CURSOR = CursorShape("ar-history", (date, int))
@@ -39,9 +40,12 @@ End = Annotated[date | None, strawberry.argument(description="Last day shown.")]
 AsOf = Annotated[date | None, strawberry.argument(description="Count ages to this day; default today.")]
 
 
-async def standing_today(scope: RequestScope, run: Run, ids: Sequence[int]) -> list[Standing]:
-    """The customers' standings as the resolvers read them (as of today): a compiled plan's batch (columns.Derived)."""
-    return await standings(scope, run, ids, utcnow().date())
+@SplitBatch
+def standing_today(scope: RequestScope, ids: Sequence[int]) -> tuple[list[Query], ValuesOf]:
+    """The customers' standings as the resolvers read them (as of today): a compiled plan's batch (columns.Derived),
+    its statement and the standings of its rows."""
+    ids, today = list(ids), utcnow().date()
+    return [standing_query(scope, ids)], lambda results: standings_from(scope, results[0], ids, today)
 
 
 def balance_of(*standings: Standing) -> Money:

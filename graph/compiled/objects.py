@@ -42,6 +42,7 @@ from graph.core.relay import Node, to_global_id
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
 from resolvers.statements import reused
+from resolvers.together import Split, SplitBatch
 
 BACKREF = "strawberry-definition"  # Strawberry's link from a graphql-core type or field to its definition
 Found = list[dict[Any, Any]]  # per reference level (by index): key -> the object built for it
@@ -159,6 +160,11 @@ class DerivedLevel:
     index: int  # in Found: row id -> the batch's value
     batch: Callable[..., Coroutine[Any, Any, Sequence[Any]]]
     of_rows: bool = False  # the batch reads the rows (columns.Derived.reads), not only their ids
+    # a SplitBatch's queries and values (resolvers/together.py): asked directly, no coroutine to drive
+    split: Split | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.split = self.batch.split if isinstance(self.batch, SplitBatch) else None
 
     def ask(self, rows: Sequence[Any], filling: "Filling") -> list[Step]:
         found, index = filling.found, self.index
@@ -176,7 +182,18 @@ class DerivedLevel:
             found[index] = dict(zip(ids, values, strict=True))
         if not self.of_rows:
             given = ids
-        return _steps_of(self.batch(filling.reader.scope, _Asked, given), done)
+        split = self.split
+        if split is None:
+            return _steps_of(self.batch(filling.reader.scope, _Asked, given), done)
+        queries, values_of = split(filling.reader.scope, given)
+        if not queries:  # the rows hold what it needs (settings), or nothing does (the viewer's actions)
+            done(values_of([]))
+            return []
+
+        def take(results: list[list[Any]]) -> list[Step]:
+            done(values_of(results))  # type: ignore[arg-type]
+            return []
+        return [Step(queries, take)]
 
 
 class _Asked:

@@ -22,8 +22,7 @@ from resolvers.billing.batches import standing_query, standings_from
 from resolvers.context import RequestScope
 from resolvers.customers.alerts import alert_facts, alert_sources_of, alert_sources_query
 from resolvers.rules import alerts as rules
-from resolvers.statements import Run
-from resolvers.together import read_all
+from resolvers.together import Query, SplitBatch, ValuesOf
 
 if TYPE_CHECKING:
     from graph.customers.types import Customer
@@ -123,15 +122,19 @@ class AccountAlert:
 ALERT_COLUMNS = (models.Customer.dunning_hold_until, models.Customer.dunning_hold_reason)
 
 
-async def alerts_today(scope: RequestScope, run: Run, customers: Sequence[Any]) -> list[list[rules.Alert]]:
-    """The customers' alerts as of today, read through `run` (a compiled plan's connection: columns.Derived) from
-    the statements the resolver's loaders run: the standing (aging's past-due) and the alert sources, read together
-    (with a plan, in one call with the other statements of their depth)."""
+@SplitBatch
+def alerts_today(scope: RequestScope, customers: Sequence[Any]) -> tuple[list[Query], ValuesOf]:
+    """The customers' alerts as of today (a compiled plan's batch: columns.Derived) from the statements the
+    resolver's loaders run: the standing (aging's past-due) and the alert sources, read together (with a plan, in
+    one call with the other statements of their depth)."""
     today, ids = utcnow().date(), [customer.id for customer in customers]
-    standing, sources = await read_all(run, [standing_query(scope, ids), alert_sources_query(scope, ids, today)])
-    aging = standings_from(scope, standing, ids, today)
-    return [rules.account_alerts(alert_facts(*facts), today)
-            for facts in zip(customers, aging, alert_sources_of(sources, ids), strict=True)]
+
+    def alerts(results: list[Sequence[Any]]) -> list[list[rules.Alert]]:
+        standing, sources = results
+        aging = standings_from(scope, standing, ids, today)
+        return [rules.account_alerts(alert_facts(*facts), today)
+                for facts in zip(customers, aging, alert_sources_of(sources, ids), strict=True)]
+    return [standing_query(scope, ids), alert_sources_query(scope, ids, today)], alerts
 
 
 def without_subjects(alerts: list[rules.Alert]) -> list[AccountAlert]:

@@ -13,7 +13,7 @@ import strawberry
 from db.enums import Role
 from resolvers.context import RequestScope
 from resolvers.permissions import Action, can
-from resolvers.statements import Run
+from resolvers.together import Query, SplitBatch, ValuesOf
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +99,12 @@ def customer_actions(role: Role) -> object:
     return CustomerActions(**{name: can(role, task.action) for name, task in TASKS.items()})
 
 
-async def viewer_actions(scope: RequestScope, run: Run, ids: Sequence[int]) -> list[object]:
+@SplitBatch
+def viewer_actions(scope: RequestScope, ids: Sequence[int]) -> tuple[list[Query], ValuesOf]:
     """The viewer's CustomerActions for each customer, for a compiled plan (columns.Derived): the same for all, from
     the request's role, no statement."""
-    return [customer_actions(scope.viewer.role)] * len(ids)
+    actions = [customer_actions(scope.viewer.role)] * len(ids)
+    return [], lambda _: actions
 
 
 def same_actions(actions: object) -> object:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from resolvers.together import read_all, together
+from resolvers.together import Query, SplitBatch, ValuesOf, read_all, together
 
 
 class Reads:
@@ -75,3 +75,31 @@ async def test_a_failed_read_reaches_the_caller() -> None:
 
     with pytest.raises(RuntimeError, match="went away"):
         await together(failing, one_step, lambda r: two_steps(r, "a"))
+
+
+@SplitBatch
+def labelled(scope: Any, ids: Sequence[int]) -> tuple[list[Query], ValuesOf]:
+    """Each id's label from two statements, or none where no id is given."""
+    if not ids:
+        return [], lambda _: ["no ids"]
+    queries: list[Query] = [("first", {"ids": list(ids)}), ("second", {"ids": list(ids)})]
+    return queries, lambda results: [f"{n}: {results[0][0][0]}+{results[1][0][0]}" for n in ids]
+
+
+@pytest.mark.parametrize("many", [True, False])
+@pytest.mark.parametrize(("ids", "values", "calls"), [
+    ([1, 2], ["1: first+second", "2: first+second"], {True: [["first", "second"]], False: [["first"], ["second"]]}),
+    ([], ["no ids"], {True: [], False: []}),
+])
+async def test_a_split_batch_awaited_reads_its_queries_and_gives_their_values(
+    many: bool, ids: list[int], values: list[str], calls: dict[bool, list[list[str]]]
+) -> None:
+    """What a compiled plan does with `split` (the queries with its depth's others, then the values), a loader's
+    caller gets by awaiting the batch: the same values, its queries in one `read_all`, none asked when it has none."""
+    run = Reads(many)
+    assert await labelled(None, run, ids) == values
+    assert run.calls == calls[many]
+    queries, values_of = labelled.split(None, ids)
+    assert values_of([[(statement, parameters)] for statement, parameters in queries]) == values
+    assert labelled.__name__ == "labelled"
+    assert "two statements" in (labelled.__doc__ or "")

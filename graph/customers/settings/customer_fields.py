@@ -15,7 +15,7 @@ from graph.core.columns import Derived, declare
 from graph.customers.settings.types import CustomerSettings, DunningHold
 from resolvers.context import RequestScope
 from resolvers.customers.settings.commands import hold_of, today
-from resolvers.statements import Run
+from resolvers.together import Query, SplitBatch, ValuesOf
 
 # The customer's columns its settings show (besides its id)
 SETTINGS_COLUMNS = (models.Customer.autopay, models.Customer.paperless, models.Customer.dunning_hold_until,
@@ -32,10 +32,12 @@ def settings_of(customer: Any, day: date) -> CustomerSettings:
     )
 
 
-async def settings_today(scope: RequestScope, run: Run, customers: Sequence[Any]) -> list[CustomerSettings]:
+@SplitBatch
+def settings_today(scope: RequestScope, customers: Sequence[Any]) -> tuple[list[Query], ValuesOf]:
     """The customers' settings today, for a compiled plan (no statement: the rows hold them)."""
     day = today()
-    return [settings_of(customer, day) for customer in customers]
+    settings = [settings_of(customer, day) for customer in customers]
+    return [], lambda _: settings
 
 
 def _same(settings: CustomerSettings) -> CustomerSettings:
