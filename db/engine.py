@@ -5,7 +5,7 @@ import logging
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +45,14 @@ WRITE_OPTIONS = {"sqlite_begin": "BEGIN IMMEDIATE"}
 # 2.25 connections a request (an aiosqlite thread and the pragmas each): a fifth of its CPU (bench http).
 SQLITE_POOL_SIZE, SQLITE_POOL_OVERFLOW = 32, 32
 
+# Compiled statements each SQLite connection keeps (sqlite3's `cached_statements`, default 128; an LRU by SQL text).
+# A text not kept is compiled again: the CustomerProfile's ten statements take ~110 us compiled, ~325 us compiled
+# afresh each (the alert sources +100 us, the trail +37). The SQL differs by every expanding IN list's length, so
+# the SPA's query views alone take ~90 texts over customers of 1..30 accounts (36 statements, ten with IN lists of up
+# to a page, 10-11 lengths each: ~140 at most) before search, mutations' payloads and live updates: more than 128.
+# A compiled profile statement holds ~13.5 KB, so 256 cost a connection at most ~3.5 MB (docs/compiled-plans.md 18d).
+SQLITE_CACHED_STATEMENTS = 256
+
 
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
@@ -64,7 +72,8 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_overfl
 def _make_sqlite_engine(url: str, echo: bool) -> AsyncEngine:
     one_hop = make_url(url).get_driver_name() == "aiosqlite" and hasattr(aiosqlite.Connection, "_execute")
     module = OneHopDBAPI(aiosqlite, sqlite3) if one_hop else None  # else SQLAlchemy's own adapter, as before
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30}, pool_size=SQLITE_POOL_SIZE,
+    connect_args = {"timeout": 30, "cached_statements": SQLITE_CACHED_STATEMENTS}
+    engine = create_async_engine(url, echo=echo, connect_args=connect_args, pool_size=SQLITE_POOL_SIZE,
                                  max_overflow=SQLITE_POOL_OVERFLOW, **({"module": module} if module else {}))
     event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
@@ -129,8 +138,7 @@ async def connection_on_loop_thread(connection: AsyncConnection) -> AsyncIterato
 PARKED_READS = 8
 
 
-@asynccontextmanager
-async def read_by_key(engine: AsyncEngine) -> AsyncIterator[tuple[AsyncConnection, sqlite3.Connection | None]]:
+def read_by_key(engine: AsyncEngine) -> AbstractAsyncContextManager[tuple[AsyncConnection, sqlite3.Connection | None]]:
     """A connection of `engine` for one request's reads by key (a compiled plan's: graph/compiled/plan.py, BY_KEY)
     and, on SQLite, the raw sqlite3 connection under it, whose statements run on the loop's thread
     (`connection_on_loop_thread`); None elsewhere.
@@ -141,21 +149,42 @@ async def read_by_key(engine: AsyncEngine) -> AsyncIterator[tuple[AsyncConnectio
     a fresh checkout is in: autocommit (the read engine begins no transaction), none open (it is parked only when
     neither SQLAlchemy nor SQLite has one: each statement reads the latest commit, as on a fresh one), no session
     state; tenancy is the statements' own (each names its client). One request holds it at a time: taken off the
-    list for the request, put back after it; a request that fails closes it. `engine.dispose()` closes them."""
+    list for the request, put back after it; a request that fails closes it. `engine.dispose()` closes them.
+
+    A class's __aenter__/__aexit__ for the parked case rather than a generator's context manager: 2.45 -> 1.55 us a
+    request (docs/compiled-plans.md 18d)."""
     parked = _PARKED.get(engine.sync_engine.pool)
     if parked is None:  # PostgreSQL, or SQLAlchemy's own adapter: a checkout per request, as before
-        async with engine.connect() as connection, connection_on_loop_thread(connection) as raw:
-            yield connection, raw
-        return
-    loop = asyncio.get_running_loop()
-    lease = parked.take(engine, loop) or await _Lease.checked_out(engine, loop)
-    try:
-        yield lease.connection, lease.raw
-    except BaseException:
-        await lease.close()
-        raise
-    if not parked.keep(lease):
-        await lease.close()
+        return _read_checked_out(engine)
+    return _ParkedRead(engine, parked)
+
+
+@asynccontextmanager
+async def _read_checked_out(engine: AsyncEngine) -> AsyncIterator[tuple[AsyncConnection, sqlite3.Connection | None]]:
+    async with engine.connect() as connection, connection_on_loop_thread(connection) as raw:
+        yield connection, raw
+
+
+class _ParkedRead:
+    """`read_by_key` on an engine that parks its read connections: a parked one (or one checked out), given back on
+    the way out, or closed if the block raised (or was cancelled)."""
+
+    __slots__ = ("engine", "parked", "lease")
+
+    def __init__(self, engine: AsyncEngine, parked: "_Parked") -> None:
+        self.engine, self.parked = engine, parked
+        self.lease: _Lease | None = None
+
+    async def __aenter__(self) -> tuple[AsyncConnection, sqlite3.Connection | None]:
+        loop = asyncio.get_running_loop()
+        lease = self.lease = self.parked.take(self.engine, loop) or await _Lease.checked_out(self.engine, loop)
+        return lease.connection, lease.raw
+
+    async def __aexit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        lease, self.lease = self.lease, None
+        assert lease is not None  # entered
+        if kind is not None or not self.parked.keep(lease):
+            await lease.close()
 
 
 @dataclass(eq=False, slots=True)

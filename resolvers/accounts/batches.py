@@ -65,9 +65,12 @@ def _grid_rank(account: Any) -> tuple[int, int, int]:
 
 
 def _enrollments(scope: RequestScope) -> Select[Any]:
+    """Ordered by account first: each account's newest first, as its rows are taken (`RowsByParent.group`), in the
+    order of the index on (utility_account_id, start_date, id), which serves it without a sort (SQLite: the
+    profile's 10 rows 13.4 -> 12.2 us; docs/compiled-plans.md 18d)."""
     stmt = tenant_scoped(select(*Enrollment.__table__.columns), Enrollment, scope)
-    return stmt.where(in_parents(Enrollment.utility_account_id)).order_by(Enrollment.start_date.desc(),
-                                                                          Enrollment.id.desc())
+    return stmt.where(in_parents(Enrollment.utility_account_id)).order_by(
+        Enrollment.utility_account_id.desc(), Enrollment.start_date.desc(), Enrollment.id.desc())
 
 
 # Each account's enrollments, newest first, as rows (columns by name): cheaper than ORM instances.
