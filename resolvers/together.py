@@ -1,15 +1,14 @@
-"""Batches that read through a `run` (resolvers/statements.py), read together: the statements each batch awaits at
-one step are asked of the caller's `run` at once, so several batches cost one round of reads instead of one per
-statement awaited in turn. Where each batch reads one statement, `read_all` of their queries does the same with no
-driver (a customer's alerts: the standing and the alert sources, graph/customers/alerts.py alerts_today).
+"""Batches that read through a `run` (resolvers/statements.py), their statements read together: `read_all` asks a
+run for several statements at once, and a SplitBatch is written as its statements and the values of their rows, so a
+compiled plan reads them with the other statements of its depth (graph/compiled/objects.py DerivedLevel) while a
+loader awaits the batch (the standing, alerts, settings and viewer actions of a customer: graph/customers, billing).
 
-A compiled plan's `run` reads a round's statements in one call with the other levels of its depth (its `many`:
-graph/compiled/objects.py); a session's (the loaders') reads them one after the other, as the batches did alone.
-A batch given the lockstep `run` must read through it only: awaiting anything else is a programming error.
+A compiled plan's `run` reads many statements in one call (its `many`); a session's (the loaders') reads them one
+after the other.
 """
 
 import functools
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from resolvers.statements import Run
@@ -23,63 +22,6 @@ async def read_all(run: Run, queries: Sequence[Query]) -> list[Sequence[Any]]:
     if many is not None:
         return await many(queries)
     return [await run(statement, parameters) for statement, parameters in queries]
-
-
-class _Wanted:
-    """The queries one batch awaits at a step, answered by the lockstep driver (`together`)."""
-
-    __slots__ = ("queries",)
-
-    def __init__(self, queries: Sequence[Query]) -> None:
-        self.queries = queries
-
-    def __await__(self) -> Generator["_Wanted", list[Sequence[Any]], list[Sequence[Any]]]:
-        rows = yield self
-        return rows
-
-
-class _Lockstep:
-    """The `run` each batch of `together` is given: it asks, the driver reads."""
-
-    async def __call__(self, statement: Any, parameters: dict[str, Any]) -> Sequence[Any]:
-        [rows] = await _Wanted([(statement, parameters)])
-        return rows
-
-    def many(self, queries: Sequence[Query]) -> _Wanted:
-        return _Wanted(list(queries))
-
-
-_LOCKSTEP = _Lockstep()
-
-
-async def together(run: Run, *batches: Callable[[Run], Awaitable[Any]]) -> list[Any]:
-    """Each batch's value, `batch(run)`, with the statements they await at each step read in one `read_all`."""
-    waiting = {n: batch(_LOCKSTEP).__await__() for n, batch in enumerate(batches)}
-    values: list[Any] = [None] * len(batches)
-    answers: dict[int, Any] = dict.fromkeys(waiting)
-    try:
-        while waiting:
-            asked: list[tuple[int, Sequence[Query]]] = []
-            for n, step in list(waiting.items()):
-                try:
-                    wanted = step.send(answers[n])
-                except StopIteration as stop:
-                    values[n] = stop.value
-                    del waiting[n]
-                    continue
-                if not isinstance(wanted, _Wanted):
-                    raise TypeError(f"a batch read together awaited {wanted!r}, not its run")
-                asked.append((n, wanted.queries))
-            if not asked:
-                break
-            rows = await read_all(run, [query for _, queries in asked for query in queries])
-            at = 0
-            for n, queries in asked:
-                answers[n], at = rows[at:at + len(queries)], at + len(queries)
-    finally:
-        for step in waiting.values():
-            step.close()
-    return values
 
 
 ValuesOf = Callable[[list[Sequence[Any]]], Sequence[Any]]  # a batch's values from the rows of each of its queries
