@@ -85,7 +85,7 @@ async def run(options: argparse.Namespace) -> bool:
     await register_documents(db.url, [TYPENAME, profile])
     secret = secrets.token_urlsafe(32)
     headers = {"content-type": "application/json", "authorization": f"Bearer {await token_for(db.url, secret)}"}
-    profile_variables = {"id": _richest_customer(db.path)}
+    profile_variables = {"id": richest_customer(db.path)}
     loads = [
         Load("{ __typename } as text", _body(query=TYPENAME), 32),
         Load("{ __typename } registered (documentId)", _body(documentId=document_id_of(TYPENAME)), 32),
@@ -116,7 +116,7 @@ def _body(**request: object) -> bytes:
     return json.dumps(request).encode()
 
 
-def _richest_customer(path: Path) -> str:
+def richest_customer(path: Path) -> str:
     """The global id of the benchmark user's customer with the most utility accounts."""
     from graph.core.relay import to_global_id
 
