@@ -33,20 +33,8 @@ class StatementCache:
         self.size = size
         self._built: OrderedDict[Hashable, Any] = OrderedDict()
 
-    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The statement built for `key`, calling `build` on first use."""
-        statement = self._built.get(key)
-        if statement is None:
-            statement = self._built[key] = build()
-            if len(self._built) > self.size:
-                self._built.popitem(last=False)
-        else:
-            self._built.move_to_end(key)
-        return statement
-
     def of(self, scope: "RequestScope", shape: Hashable, build: Callable[["RequestScope"], Any]) -> Any:
-        """`get((scope's client, shape), lambda: build(scope))` without the lambda: `reused`, a dozen times a
-        request."""
+        """The statement `build(scope)` made for the scope's client and `shape`, built on first use (`reused`)."""
         key = (scope.tenant_id, shape)
         built = self._built
         statement = built.get(key)

@@ -38,7 +38,7 @@ from graph.caches import TtlCache, is_reference
 from graph.compiled.fallback import Fallback, Fallbacks, details, generated_from_row, whole_row
 from graph.compiled.selections import GiveWay, Selected, Selections, Unplannable
 from graph.core.columns import Children, Column, Derived, Embedded, Listed, Reference, declared
-from graph.core.relay import Node, to_global_id
+from graph.core.relay import Node
 from resolvers.context import RequestScope
 from resolvers.scope import tenant_scoped
 from resolvers.statements import reused
@@ -594,13 +594,14 @@ def _read(key: str, at: str, names: dict[str, Any]) -> str:
 
 
 class _Inlined:
-    """A getter the generated builder writes as its own statements (`lines`, setting v{at}); callable as any."""
+    """A getter the generated builder writes as its own statements (`lines`, setting v{at}): only _builder reads it,
+    so it has no Python twin of those lines to call (graph/compiled: no getter of this kind is called)."""
 
     def lines(self, at: str, names: dict[str, Any]) -> list[str]:
         raise NotImplementedError
 
     def __call__(self, row: Any, found: Found) -> Any:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} is written into its level's builder (_builder), not called")
 
 
 @dataclass(frozen=True, eq=False)
@@ -612,9 +613,6 @@ class _Constant(_Inlined):
     def lines(self, at: str, names: dict[str, Any]) -> list[str]:
         names[f"c{at}"] = self.value
         return [f"v{at} = c{at}"]
-
-    def __call__(self, row: Any, found: Found) -> Any:
-        return self.value
 
 
 @dataclass(frozen=True, eq=False)
@@ -631,9 +629,6 @@ class _GlobalId(_Inlined):
             return [f'v{at} = b2a((t{at} + f"{{row.id}}").encode(), newline=False).decode()']
         names[f"t{at}"] = b2a_base64(head, newline=False).decode()
         return [f'v{at} = t{at} + b2a(f"{{row.id}}".encode(), newline=False).decode()']
-
-    def __call__(self, row: Any, found: Found) -> Any:
-        return to_global_id(self.type_name, row.id)
 
 
 @dataclass(frozen=True, eq=False)
@@ -655,15 +650,6 @@ class _Found(_Inlined):
         return [f"v{at} = found[{self.index}].get({read})",
                 *([f"if v{at} is None:", f"    raise GiveWay(null{at})"] if self.non_null else [])]
 
-    def __call__(self, row: Any, found: Found) -> Any:
-        key = getattr(row, self.key)
-        if not self.reference:
-            return found[self.index][key]
-        value = found[self.index].get(key)
-        if value is None and self.non_null:
-            raise GiveWay(f"a null in non-null {self.where}")
-        return value
-
 
 def by_key(index: int, key: str) -> Get:
     """A connection's or a list's value for the row: found[index] by the row's `key` (connections.py)."""
@@ -682,9 +668,6 @@ class _DerivedGet(_Inlined):
         names[f"dvalue{at}"], names[f"dbuild{at}"] = self.value, self.build
         return [f"v{at} = dbuild{at}(dvalue{at}(found[{self.index}][row.id]), found)"]
 
-    def __call__(self, row: Any, found: Found) -> Any:
-        return self.build(self.value(found[self.index][row.id]), found)
-
 
 @dataclass(frozen=True, eq=False)
 class _Fallen(_Inlined):
@@ -695,9 +678,6 @@ class _Fallen(_Inlined):
 
     def lines(self, at: str, names: dict[str, Any]) -> list[str]:
         return [f"v{at} = found[{self.index}][row.id][k{at}]"]
-
-    def __call__(self, row: Any, found: Found) -> Any:
-        return found[self.index][row.id][self.key]
 
 
 @dataclass(frozen=True, eq=False)
